@@ -1,0 +1,135 @@
+# iwg: top-level build.
+#
+#   make deps    install what is missing (root, idempotent)
+#   make         build modules, lib, tools, unit tests and fuzz targets
+#   make run     start the local gateway stack on loopback (Ctrl-C to stop)
+#   make stop    stop a stack started by make run
+#   make test    deps + build + every suite; last line "N passed, N failed"
+#   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 60)
+#   make bench   benchmarks (not part of make test)
+#
+# Components describe themselves in build.mk fragments beside their sources
+# (see docs/building.md); this file only holds the rules.
+
+TOP   := $(abspath .)
+BUILD ?= $(TOP)/build
+KSRC  := $(BUILD)/kamailio-src/src
+
+CC     ?= gcc
+WARN   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror=return-type
+CSTD   := -std=gnu11
+# our own code builds without a single warning
+WERROR ?= -Werror
+SAN    := -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS_PURE := $(CSTD) -O2 -g $(WARN) $(WERROR) -fPIC -I$(TOP)/lib
+
+# ---------------------------------------------------------------- fragments
+MODULES :=
+LIB_SRCS :=
+LIB_LIBS :=
+UNITS :=
+FUZZERS :=
+BINS :=
+include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
+	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk))
+
+.PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \
+	clean format check-format
+all: modules bins units fuzzers
+
+deps:
+	@scripts/deps.sh
+
+$(KSRC)/config.mak:
+	@scripts/kamailio-src.sh $(BUILD)
+
+# ---------------------------------------------------------------- lib
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIBIWG   := $(BUILD)/lib/libiwg.a
+lib: $(LIBIWG)
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_PURE) -MMD -c $< -o $@
+$(LIBIWG): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+-include $(LIB_OBJS:.o=.d)
+
+# ---------------------------------------------------------------- modules
+# Each modules/<m>/Makefile is a Kamailio module makefile; Kamailio's headers
+# are system headers here so that only our code is held to WARN.
+MOD_CFLAGS := $(WARN) $(WERROR) -isystem $(KSRC) -I$(TOP)/lib
+define module_rule
+$(BUILD)/modules/$(1).so: $(KSRC)/config.mak $(LIBIWG) $(wildcard modules/$(1)/*.c modules/$(1)/*.h modules/$(1)/Makefile)
+	@mkdir -p $(BUILD)/modules
+	$(MAKE) -s -C modules/$(1) COREPATH=$(KSRC) \
+		CC_EXTRA_OPTS="$(MOD_CFLAGS)" IWG_LIBS="$(LIBIWG) $(LIB_LIBS)"
+	cp modules/$(1)/$(1).so $$@
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rule,$(m))))
+modules: $(foreach m,$(MODULES),$(BUILD)/modules/$(m).so)
+
+# ---------------------------------------------------------------- tools
+# BIN_<name> = sources; BIN_<name>_LIBS = extra -l flags
+define bin_rule
+$(BUILD)/bin/$(1): $(BIN_$(1)) $(LIBIWG)
+	@mkdir -p $(BUILD)/bin
+	$(CC) $(CFLAGS_PURE) $(BIN_$(1)) $(LIBIWG) $(BIN_$(1)_LIBS) $(LIB_LIBS) -o $$@
+endef
+$(foreach b,$(BINS),$(eval $(call bin_rule,$(b))))
+bins: $(foreach b,$(BINS),$(BUILD)/bin/$(b))
+
+# ---------------------------------------------------------------- unit tests
+# UNIT_<name> = test source + pure sources; UNIT_<name>_LIBS = extra -l flags
+define unit_rule
+$(BUILD)/tests/unit/test_$(1): $(UNIT_$(1)) $(LIB_SRCS)
+	@mkdir -p $(BUILD)/tests/unit
+	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) $(SAN) -I$(TOP)/lib \
+		$(UNIT_$(1)) $(LIB_SRCS) $(UNIT_$(1)_LIBS) $(LIB_LIBS) -lcmocka -o $$@
+endef
+$(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
+units: $(foreach u,$(UNITS),$(BUILD)/tests/unit/test_$(u))
+
+# ---------------------------------------------------------------- fuzzers
+# FUZZ_<name> = fuzz target source + pure sources; FUZZ_<name>_LIBS
+define fuzz_rule
+$(BUILD)/tests/fuzz/fuzz_$(1): $(FUZZ_$(1)) $(LIB_SRCS)
+	@mkdir -p $(BUILD)/tests/fuzz
+	clang $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -I$(TOP)/lib \
+		$(FUZZ_$(1)) $(LIB_SRCS) $(FUZZ_$(1)_LIBS) $(LIB_LIBS) -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/tests/fuzz/fuzz_$(f))
+
+FUZZ_SECONDS ?= 60
+fuzz: fuzzers
+	@for f in $(FUZZERS); do \
+		tests/fuzz/run-one.sh $(BUILD) $$f $(FUZZ_SECONDS) || exit 1; \
+	done
+
+# ---------------------------------------------------------------- run, test
+run: deps all
+	@scripts/run.sh
+
+stop:
+	@scripts/stop.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run.sh
+
+bench: deps all
+	@tests/bench/run.sh
+
+C_SOURCES = $(shell git ls-files '*.c' '*.h')
+format:
+	clang-format -i $(C_SOURCES)
+check-format:
+	@clang-format --dry-run --Werror $(C_SOURCES)
+
+clean:
+	rm -rf $(BUILD)/modules $(BUILD)/obj $(BUILD)/lib $(BUILD)/bin \
+		$(BUILD)/tests
+	for m in $(MODULES); do rm -f modules/$$m/*.o modules/$$m/*.d \
+		modules/$$m/*.so modules/$$m/*.lst; done

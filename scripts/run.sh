@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make run: start the local iwg stack on loopback in the foreground.
+# Redis, rtpengine (userspace) and Kamailio with kamcfg/gateway; data, logs
+# and the self-signed certificate under run/. Ctrl-C or `make stop` ends it.
+set -uo pipefail
+export IWG_TOP=$(cd "$(dirname "$0")/.." && pwd)
+export IWG_RUN=${IWG_RUN:-$IWG_TOP/run}
+. "$IWG_TOP/scripts/stack.sh"
+
+if ls "$IWG_RUN"/*.pid >/dev/null 2>&1; then
+	for f in "$IWG_RUN"/*.pid; do
+		if kill -0 "$(cat "$f")" 2>/dev/null; then
+			echo "run: a stack is already running (pid files in $IWG_RUN); make stop first" >&2
+			exit 1
+		fi
+	done
+fi
+stack_init run
+echo $$ >"$IWG_RUN/run.pid"
+trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
+stack_start || exit 1
+
+cat <<MSG
+
+iwg is running (logs in $IWG_LOGDIR):
+  SIP over WebSocket   ws://127.0.0.1:8080   wss://127.0.0.1:8443 (self-signed: $IWG_RUN/tls/cert.pem)
+  SIP (network side)   udp and tcp 127.0.0.1:5060; calls for unknown users go to $IWG_PEER_ADDR
+  SIP domain           $IWG_DOMAIN
+  rtpengine NG         udp $IWG_NG_ADDR, media ports $IWG_MEDIA_PORTS
+  Redis                $IWG_REDIS_ADDR (data in $IWG_RUN/redis)
+  Kamailio RPC         $IWG_KAMCMD <command>   or   http://127.0.0.1:5065/RPC
+Stop with Ctrl-C here, or 'make stop' from another shell.
+MSG
+
+# stay until a component dies or we are told to stop
+while :; do
+	for i in "${!_stack_pids[@]}"; do
+		if ! kill -0 "${_stack_pids[$i]}" 2>/dev/null; then
+			echo "run: ${_stack_names[$i]} exited; see $IWG_LOGDIR/${_stack_names[$i]}.log" >&2
+			exit 1
+		fi
+	done
+	sleep 1
+done

@@ -1,0 +1,141 @@
+# iwg local stack: start and stop Redis, rtpengine and Kamailio on loopback.
+# Sourced by scripts/run.sh (make run) and by the integration and e2e tests.
+#
+#   stack_init NAME   run directory: IWG_RUN if set (data kept), else a fresh
+#                     build/test-runs/NAME; EXIT trap stops what was started
+#   stack_start       redis, rtpengine, kamailio, each polled until ready
+#   stack_stop        stop everything started, by PID, newest first
+#
+# After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
+# IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
+# IWG_KAMCMD (command prefix for Kamailio RPC) IWG_NG_BIN.
+
+IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
+. "$IWG_TOP/tests/lib/wait.sh"
+
+# defaults of the local stack (DESIGN.md section 5); the gateway cfg's own
+# listeners are set in kamcfg/gateway/site.cfg
+: "${IWG_CFG:=$IWG_TOP/kamcfg/gateway/kamailio.cfg}"
+: "${IWG_PROFILES:=$IWG_TOP/rtpengine-ext/profiles/media-profiles.conf}"
+: "${IWG_REDIS_PORT:=6390}"
+: "${IWG_NG_PORT:=2223}"
+: "${IWG_MEDIA_PORTS:=30000-30999}"
+: "${IWG_KAM_SHM:=256}"
+export IWG_WS_URL=ws://127.0.0.1:8080 IWG_WSS_URL=wss://127.0.0.1:8443
+export IWG_SIP_ADDR=127.0.0.1:5060 IWG_PEER_ADDR=127.0.0.1:5090
+export IWG_DOMAIN=iwg.test
+export IWG_NG_ADDR=127.0.0.1:$IWG_NG_PORT IWG_REDIS_ADDR=127.0.0.1:$IWG_REDIS_PORT
+export IWG_NG_BIN=$IWG_BUILD/bin/iwg-ng
+
+_stack_pids=()
+_stack_names=()
+
+_stack_log() { printf 'stack: %s\n' "$*" >&2; }
+
+# stack_fail WHAT LOG: report a start failure with the tail of its log
+stack_fail() {
+	_stack_log "error: $1 (log: $2)"
+	[ -f "$2" ] && tail -20 "$2" | sed 's/^/stack:   /' >&2
+	return 1
+}
+
+stack_init() {
+	if [ -z "${IWG_RUN:-}" ]; then
+		# a test run starts from nothing
+		export IWG_RUN=$IWG_BUILD/test-runs/$1
+		rm -rf "$IWG_RUN"
+	fi
+	export IWG_LOGDIR=$IWG_RUN/logs
+	rm -rf "$IWG_LOGDIR" "$IWG_RUN"/*.pid
+	mkdir -p "$IWG_LOGDIR" "$IWG_RUN/redis" "$IWG_RUN/tls" "$IWG_RUN/db"
+	trap stack_stop EXIT
+	trap 'exit 130' INT TERM
+}
+
+# _stack_spawn NAME LOG CMD...: start CMD in the background, remember its PID
+_stack_spawn() {
+	local name=$1 log=$2
+	shift 2
+	"$@" >"$log" 2>&1 &
+	_stack_pids+=($!)
+	_stack_names+=("$name")
+	echo $! >"$IWG_RUN/$name.pid"
+}
+
+_stack_alive() { kill -0 "$1" 2>/dev/null; }
+
+stack_stop() {
+	local i pid
+	for ((i = ${#_stack_pids[@]} - 1; i >= 0; i--)); do
+		pid=${_stack_pids[$i]}
+		_stack_alive "$pid" || continue
+		kill -TERM "$pid" 2>/dev/null
+		wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		rm -f "$IWG_RUN/${_stack_names[$i]}.pid"
+	done
+	_stack_pids=()
+	_stack_names=()
+}
+
+stack_start_redis() {
+	local log=$IWG_LOGDIR/redis.log
+	_stack_spawn redis "$log" redis-server --bind 127.0.0.1 \
+		--port "$IWG_REDIS_PORT" --dir "$IWG_RUN/redis" --daemonize no \
+		--save 60 1 --appendonly no --protected-mode yes
+	wait_until 10 redis-cli -p "$IWG_REDIS_PORT" ping \
+		|| stack_fail "redis did not answer PING on $IWG_REDIS_ADDR" "$log"
+}
+
+stack_start_rtpengine() {
+	local log=$IWG_LOGDIR/rtpengine.log
+	_stack_spawn rtpengine "$log" rtpengine --config-file=none --foreground \
+		--log-stderr --log-level=6 --table=-1 --interface=127.0.0.1 \
+		--listen-ng="$IWG_NG_ADDR" --port-min="${IWG_MEDIA_PORTS%-*}" \
+		--port-max="${IWG_MEDIA_PORTS#*-}" --dtls-passive --delete-delay=0 \
+		--num-threads=2 --timeout=60 --silent-timeout=3600
+	wait_until 10 "$IWG_NG_BIN" -s "$IWG_NG_ADDR" -t 200 ping \
+		|| stack_fail "rtpengine did not answer an NG ping on $IWG_NG_ADDR" "$log"
+}
+
+# stack_tls_cert: self-signed certificate for WSS, made once per run dir
+stack_tls_cert() {
+	local d=$IWG_RUN/tls
+	[ -s "$d/cert.pem" ] && [ -s "$d/key.pem" ] && return 0
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-days 825 -subj "/CN=iwg.test" \
+		-addext "subjectAltName=DNS:iwg.test,DNS:localhost,IP:127.0.0.1" \
+		-keyout "$d/key.pem" -out "$d/cert.pem" >"$IWG_LOGDIR/openssl.log" 2>&1 \
+		|| stack_fail "cannot create a self-signed certificate" "$IWG_LOGDIR/openssl.log"
+}
+
+# stack_kamailio_args: sets IWG_KAM_ARGS, the command line that points the
+# gateway cfg at this run (paths as cfg defines, see kamcfg/gateway/site.cfg)
+stack_kamailio_args() {
+	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16 -DD -E
+		-A "IWG_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		-A "IWG_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
+		-A "IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
+		-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
+		-A "IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
+		-A "IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\"")
+}
+
+stack_start_kamailio() {
+	local log=$IWG_LOGDIR/kamailio.log
+	stack_tls_cert || return 1
+	stack_kamailio_args
+	/usr/sbin/kamailio -c "${IWG_KAM_ARGS[@]}" >"$IWG_LOGDIR/kamailio-check.log" 2>&1 \
+		|| stack_fail "kamailio rejected $IWG_CFG" "$IWG_LOGDIR/kamailio-check.log" \
+		|| return 1
+	_stack_spawn kamailio "$log" /usr/sbin/kamailio "${IWG_KAM_ARGS[@]}"
+	export IWG_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio_ctl"
+	wait_until 20 tcp_open 127.0.0.1 8443 && wait_until 5 tcp_open 127.0.0.1 8080 \
+		&& wait_until 5 udp_bound 5060 && wait_until 10 $IWG_KAMCMD core.uptime \
+		|| stack_fail "kamailio did not come up" "$log"
+}
+
+stack_start() {
+	stack_start_redis && stack_start_rtpengine && stack_start_kamailio
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every test suite of iwg inside a private network namespace (only lo),
+# counts TAP results and ends with one line: "N passed, N failed".
+#
+#   tests/run.sh [FILTER...]   run only suites whose id contains a FILTER
+#
+# Suites: unit binaries (cmocka, TAP output), each fuzz target briefly,
+# tests/integration/**/test.sh and tests/e2e/**/test.sh. A suite's output goes
+# to build/test-logs/<suite>.log, named in every failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+export IWG_TOP=$top
+export IWG_BUILD=${IWG_BUILD:-$top/build}
+
+if [ -z "${IWG_IN_NETNS:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "tests/run.sh: needs root (network namespace)" >&2; exit 1; }
+	exec unshare --net -- env IWG_IN_NETNS=1 "$0" "$@"
+fi
+ip link set lo up || { echo "tests/run.sh: cannot bring lo up" >&2; exit 1; }
+
+logs=$IWG_BUILD/test-logs
+rm -rf "$logs" "$IWG_BUILD/test-runs"
+mkdir -p "$logs"
+FUZZ_SECONDS_TEST=${FUZZ_SECONDS_TEST:-10}
+
+suites=()
+for b in "$IWG_BUILD"/tests/unit/test_*; do
+	[ -x "$b" ] && suites+=("unit/${b##*/test_}|env CMOCKA_MESSAGE_OUTPUT=TAP $b|120")
+done
+for b in "$IWG_BUILD"/tests/fuzz/fuzz_*; do
+	[ -x "$b" ] && suites+=("fuzz/${b##*/fuzz_}|$top/tests/fuzz/run-one.sh $IWG_BUILD ${b##*/fuzz_} $FUZZ_SECONDS_TEST|300")
+done
+while IFS= read -r t; do
+	id=${t#"$top"/tests/}; id=${id%/test.sh}
+	case $id in e2e/*) limit=900 ;; *) limit=600 ;; esac
+	suites+=("$id|bash $t|$limit")
+done < <(find "$top/tests/integration" "$top/tests/e2e" -name test.sh 2>/dev/null | sort)
+
+selected() {
+	[ $# -le 1 ] && return 0
+	local f
+	for f in "${@:2}"; do [[ $1 == *"$f"* ]] && return 0; done
+	return 1
+}
+
+passed=0 failed=0
+for s in "${suites[@]}"; do
+	IFS='|' read -r id cmd limit <<<"$s"
+	selected "$id" "$@" || continue
+	log=$logs/${id//\//_}.log
+	start=$SECONDS
+	# shellcheck disable=SC2086
+	(cd "$top" && exec timeout --kill-after=10 "$limit" $cmd) >"$log" 2>&1
+	rc=$?
+	ok=$(grep -c '^ok ' "$log")
+	nok=$(grep -c '^not ok ' "$log")
+	extra=""
+	if [ "$rc" -ne 0 ] && [ "$nok" -eq 0 ]; then
+		nok=1
+		[ "$rc" -eq 124 ] && extra="timed out after ${limit}s" \
+			|| extra="exited with status $rc"
+	elif [ "$ok" -eq 0 ] && [ "$nok" -eq 0 ]; then
+		nok=1; extra="reported no results"
+	fi
+	passed=$((passed + ok)); failed=$((failed + nok))
+	if [ "$nok" -eq 0 ]; then
+		printf 'PASS %-45s %3d ok   (%ds)\n' "$id" "$ok" $((SECONDS - start))
+	else
+		printf 'FAIL %-45s %3d ok %3d failed (%ds), log: %s\n' "$id" "$ok" \
+			"$nok" $((SECONDS - start)) "$log"
+		grep -A3 '^not ok ' "$log" | sed 's/^/     /' | head -30
+		[ -n "$extra" ] && printf '     suite %s\n' "$extra"
+	fi
+done
+[ $((passed + failed)) -gt 0 ] || failed=1
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
