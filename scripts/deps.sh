@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what iwg needs on Debian 12, idempotently: the apt packages listed in
-# scripts/packages.txt, the Node test dependencies from package-lock.json, and
-# the Kamailio source matching the installed kamailio package (for building
-# our modules). Safe to run again: it only does what is missing.
+# Installs what iwg needs on Debian 12, idempotently: the apt packages listed
+# in scripts/packages.txt and in any component's packages.txt, the Node test
+# dependencies from package-lock.json, and the Kamailio source matching the
+# installed kamailio package (for building our modules). Safe to run again:
+# it only does what is missing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${IWG_BUILD:-$top/build}
@@ -15,7 +16,10 @@ die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 [ "${VERSION_CODENAME:-}" = bookworm ] || log "warning: built for Debian 12 (bookworm), this is ${PRETTY_NAME:-unknown}"
 
 # --- apt packages ------------------------------------------------------------
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/scripts/packages.txt")
+# scripts/packages.txt, plus a packages.txt beside any component that needs more
+mapfile -t wanted < <(cd "$top" && cat scripts/packages.txt \
+	$(ls modules/*/packages.txt lib/*/packages.txt rtpengine-ext/*/packages.txt \
+		admin/packages.txt 2>/dev/null) | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | sort -u)
 missing=()
 for p in "${wanted[@]}"; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
