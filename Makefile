@@ -64,7 +64,7 @@ $(BUILD)/modules/$(1).so: $(KSRC)/config.mak $(LIBIWG) $(wildcard modules/$(1)/*
 	@mkdir -p $(BUILD)/modules
 	$(MAKE) -s -C modules/$(1) COREPATH=$(KSRC) \
 		CC_EXTRA_OPTS="$(MOD_CFLAGS)" IWG_LIBS="$(LIBIWG) $(LIB_LIBS)"
-	cp modules/$(1)/$(1).so $$@
+	cp modules/$(1)/$(1).so $$@.tmp && mv -f $$@.tmp $$@
 endef
 $(foreach m,$(MODULES),$(eval $(call module_rule,$(m))))
 modules: $(foreach m,$(MODULES),$(BUILD)/modules/$(m).so)
