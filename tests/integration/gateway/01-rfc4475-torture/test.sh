@@ -16,7 +16,7 @@ fi
 ping_gateway() {
 	sipp "$IWG_SIP_ADDR" -sf "$top/tests/integration/gateway/sipp/options-ping.xml" \
 		-i 127.0.0.1 -p 15061 -cp 18881 -m 1 -timeout 5s -timeout_error \
-		-nostdin -bg=0 >>"$IWG_LOGDIR/sipp-ping.log" 2>&1 </dev/null
+		-nostdin >>"$IWG_LOGDIR/sipp-ping.log" 2>&1 </dev/null
 }
 stat() {
 	$IWG_KAMCMD stats.get_statistics "$1" 2>/dev/null |
