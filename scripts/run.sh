@@ -17,6 +17,8 @@ if ls "$IWG_RUN"/*.pid >/dev/null 2>&1; then
 fi
 stack_init run
 echo $$ >"$IWG_RUN/run.pid"
+# a requested stop (Ctrl-C, make stop) is a normal end
+trap "exit 0" INT TERM
 trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
 stack_start || exit 1
 

@@ -48,7 +48,7 @@ stack_init() {
 	fi
 	export IWG_LOGDIR=$IWG_RUN/logs
 	rm -rf "$IWG_LOGDIR" "$IWG_RUN"/*.pid
-	mkdir -p "$IWG_LOGDIR" "$IWG_RUN/redis" "$IWG_RUN/tls" "$IWG_RUN/db"
+	mkdir -p "$IWG_LOGDIR" "$IWG_RUN/redis" "$IWG_RUN/tls"
 	trap stack_stop EXIT
 	trap 'exit 130' INT TERM
 }
