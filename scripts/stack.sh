@@ -9,6 +9,10 @@
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
 # IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
 # IWG_KAMCMD (command prefix for Kamailio RPC) IWG_NG_BIN.
+#
+# Set before stack_start to change what runs: IWG_CFG (the Kamailio cfg,
+# default kamcfg/gateway/kamailio.cfg), IWG_KAM_EXTRA (array of extra kamailio
+# arguments, e.g. (-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"')), IWG_PROFILES.
 
 IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
@@ -22,6 +26,7 @@ IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
 : "${IWG_NG_PORT:=2223}"
 : "${IWG_MEDIA_PORTS:=30000-30999}"
 : "${IWG_KAM_SHM:=256}"
+[ -n "${IWG_KAM_EXTRA+set}" ] || IWG_KAM_EXTRA=()
 export IWG_WS_URL=ws://127.0.0.1:8080 IWG_WSS_URL=wss://127.0.0.1:8443
 export IWG_SIP_ADDR=127.0.0.1:5060 IWG_PEER_ADDR=127.0.0.1:5090
 export IWG_DOMAIN=iwg.test
@@ -119,7 +124,8 @@ stack_kamailio_args() {
 		-A "IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
 		-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
 		-A "IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
-		-A "IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\"")
+		-A "IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\""
+		"${IWG_KAM_EXTRA[@]}")
 }
 
 stack_start_kamailio() {
