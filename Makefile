@@ -108,6 +108,14 @@ fuzz: fuzzers
 		tests/fuzz/run-one.sh $(BUILD) $$f $(FUZZ_SECONDS) || exit 1; \
 	done
 
+# `make build/bin/iwg-ng` works like the absolute path
+ifeq ($(BUILD),$(TOP)/build)
+build/%: FORCE
+	@$(MAKE) --no-print-directory $(BUILD)/$*
+.PHONY: FORCE
+FORCE:
+endif
+
 # ---------------------------------------------------------------- run, test
 run: deps all
 	@scripts/run.sh
