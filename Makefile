@@ -46,6 +46,7 @@ $(KSRC)/config.mak:
 # ---------------------------------------------------------------- lib
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIBIWG   := $(BUILD)/lib/libiwg.a
+LIB_HDRS := $(wildcard lib/*/*.h)
 lib: $(LIBIWG)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,7 +61,7 @@ $(LIBIWG): $(LIB_OBJS)
 # are system headers here so that only our code is held to WARN.
 MOD_CFLAGS := $(WARN) $(WERROR) -isystem $(KSRC) -I$(TOP)/lib
 define module_rule
-$(BUILD)/modules/$(1).so: $(KSRC)/config.mak $(LIBIWG) $(wildcard modules/$(1)/*.c modules/$(1)/*.h modules/$(1)/Makefile)
+$(BUILD)/modules/$(1).so: $(KSRC)/config.mak $(LIBIWG) $(LIB_HDRS) $(wildcard modules/$(1)/*.c modules/$(1)/*.h modules/$(1)/Makefile)
 	@mkdir -p $(BUILD)/modules
 	$(MAKE) -s -C modules/$(1) COREPATH=$(KSRC) \
 		CC_EXTRA_OPTS="$(MOD_CFLAGS)" IWG_LIBS="$(LIBIWG) $(LIB_LIBS)"
@@ -72,7 +73,7 @@ modules: $(foreach m,$(MODULES),$(BUILD)/modules/$(m).so)
 # ---------------------------------------------------------------- tools
 # BIN_<name> = sources; BIN_<name>_LIBS = extra -l flags
 define bin_rule
-$(BUILD)/bin/$(1): $(BIN_$(1)) $(LIBIWG)
+$(BUILD)/bin/$(1): $(BIN_$(1)) $(LIBIWG) $(LIB_HDRS)
 	@mkdir -p $(BUILD)/bin
 	$(CC) $(CFLAGS_PURE) $(BIN_$(1)) $(LIBIWG) $(BIN_$(1)_LIBS) $(LIB_LIBS) -o $$@
 endef
@@ -82,7 +83,7 @@ bins: $(foreach b,$(BINS),$(BUILD)/bin/$(b))
 # ---------------------------------------------------------------- unit tests
 # UNIT_<name> = test source + pure sources; UNIT_<name>_LIBS = extra -l flags
 define unit_rule
-$(BUILD)/tests/unit/test_$(1): $(UNIT_$(1)) $(LIB_SRCS)
+$(BUILD)/tests/unit/test_$(1): $(UNIT_$(1)) $(LIB_SRCS) $(LIB_HDRS) $(wildcard $(dir $(word 2,$(UNIT_$(1))))*.h)
 	@mkdir -p $(BUILD)/tests/unit
 	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) $(SAN) -I$(TOP)/lib \
 		$(UNIT_$(1)) $(LIB_SRCS) $(UNIT_$(1)_LIBS) $(LIB_LIBS) -lcmocka -o $$@
@@ -93,7 +94,7 @@ units: $(foreach u,$(UNITS),$(BUILD)/tests/unit/test_$(u))
 # ---------------------------------------------------------------- fuzzers
 # FUZZ_<name> = fuzz target source + pure sources; FUZZ_<name>_LIBS
 define fuzz_rule
-$(BUILD)/tests/fuzz/fuzz_$(1): $(FUZZ_$(1)) $(LIB_SRCS)
+$(BUILD)/tests/fuzz/fuzz_$(1): $(FUZZ_$(1)) $(LIB_SRCS) $(LIB_HDRS) $(wildcard $(dir $(word 2,$(FUZZ_$(1))))*.h)
 	@mkdir -p $(BUILD)/tests/fuzz
 	clang $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I$(TOP)/lib \

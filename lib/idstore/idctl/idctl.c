@@ -1,0 +1,205 @@
+/*
+ * idctl.c - iwg-idctl entry point: options, connection, command dispatch.
+ */
+#include "idctl.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+		"usage: iwg-idctl [options] COMMAND [ARGS]\n"
+		"\n"
+		"Manage the identity mappings of iwg in Redis.\n"
+		"\n"
+		"commands:\n"
+		"  add NS KEY SIP_URI [FIELD=VALUE...]   create a mapping\n"
+		"  set NS KEY SIP_URI [FIELD=VALUE...]   create or replace a mapping\n"
+		"  get NS KEY                            print a mapping (JSON)\n"
+		"  reverse NS SIP_URI                    the mapping holding a URI\n"
+		"  del NS KEY                            delete a mapping\n"
+		"  enable NS KEY | disable NS KEY\n"
+		"  list [NS [PATTERN]]                   keys, NS:KEY per line\n"
+		"  import FILE                           CSV or JSON lines ('-': "
+		"stdin)\n"
+		"  validate FILE                         check a file, write nothing\n"
+		"  export [NS [PATTERN]]                 all mappings to stdout\n"
+		"  flush-caches                          every node drops its cache\n"
+		"\n"
+		"FIELD is one of display_name impi tenant agent_id queue ha1 enabled\n"
+		"not_after.\n"
+		"\n"
+		"options:\n"
+		"  -r, --redis ADDR       host:port or unix:/path (default "
+		"$IWG_REDIS_ADDR\n"
+		"                         or 127.0.0.1:6390)\n"
+		"  -s, --sentinels LIST   host:port,... of Redis Sentinels\n"
+		"  -m, --master NAME      Sentinel master name (default mymaster)\n"
+		"  -a, --password PASS    Redis AUTH password ($IWG_REDIS_PASSWORD)\n"
+		"  -t, --timeout MS       connect and command timeout (default 2000)\n"
+		"  -f, --format FMT       csv or jsonl (import: detected; export: "
+		"csv)\n"
+		"  -n, --namespace NS     namespace for file rows without ns\n"
+		"      --mode MODE        import: create, upsert (default), replace\n"
+		"  -h, --help\n"
+		"\n"
+		"exit status: 0 ok, 1 usage or invalid input, 2 not found, 3 refused\n"
+		"(exists, sip_uri conflict), 4 Redis error.\n";
+
+ids_ctx_t *idctl_conn(idctl_t *c)
+{
+	if (c->ctx)
+		return c->ctx;
+	c->ctx = ids_connect(&c->conf);
+	if (!c->ctx) {
+		fprintf(stderr, "iwg-idctl: out of memory\n");
+		exit(IDCTL_EREDIS);
+	}
+	if (c->ctx->err) {
+		fprintf(stderr, "iwg-idctl: cannot connect to Redis: %s\n",
+				c->ctx->errstr);
+		exit(IDCTL_EREDIS);
+	}
+	return c->ctx;
+}
+
+int idctl_fail(idctl_t *c, const char *what)
+{
+	int e = c->ctx ? c->ctx->err : IDS_ERR_IO;
+	fprintf(stderr, "iwg-idctl: %s: %s\n", what,
+			c->ctx ? c->ctx->errstr : "not connected");
+	switch (e) {
+	case IDS_ERR_NOTFOUND:
+		return IDCTL_ENOTFOUND;
+	case IDS_ERR_EXISTS:
+	case IDS_ERR_CONFLICT:
+		return IDCTL_EREFUSED;
+	case IDS_ERR_INVALID:
+	case IDS_ERR_ARG:
+		return IDCTL_EUSAGE;
+	default:
+		return IDCTL_EREDIS;
+	}
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(idctl_t *, int, char **);
+} cmds[] = {
+		{"add", idctl_cmd_put},		   {"set", idctl_cmd_put},
+		{"get", idctl_cmd_get},		   {"reverse", idctl_cmd_get},
+		{"del", idctl_cmd_del},		   {"enable", idctl_cmd_enable},
+		{"disable", idctl_cmd_enable}, {"list", idctl_cmd_list},
+		{"import", idctl_cmd_import},  {"validate", idctl_cmd_validate},
+		{"export", idctl_cmd_export},  {"flush-caches", idctl_cmd_flush},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+			{"redis", required_argument, NULL, 'r'},
+			{"sentinels", required_argument, NULL, 's'},
+			{"master", required_argument, NULL, 'm'},
+			{"password", required_argument, NULL, 'a'},
+			{"timeout", required_argument, NULL, 't'},
+			{"format", required_argument, NULL, 'f'},
+			{"namespace", required_argument, NULL, 'n'},
+			{"mode", required_argument, NULL, 'M'},
+			{"help", no_argument, NULL, 'h'},
+			{NULL, 0, NULL, 0},
+	};
+	idctl_t c;
+	const char *env;
+	char *end;
+	size_t i;
+	int o, rc;
+
+	memset(&c, 0, sizeof(c));
+	ids_conf_init(&c.conf);
+	snprintf(c.conf.addr, sizeof(c.conf.addr), "%s",
+			 (env = getenv("IWG_REDIS_ADDR")) && *env ? env : "127.0.0.1:6390");
+	if ((env = getenv("IWG_REDIS_PASSWORD")))
+		snprintf(c.conf.password, sizeof(c.conf.password), "%s", env);
+	c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms = 2000;
+	c.mode = IDS_PUT_UPSERT;
+	while ((o = getopt_long(argc, argv, "+r:s:m:a:t:f:n:h", opts, NULL)) !=
+		   -1) {
+		switch (o) {
+		case 'r':
+			snprintf(c.conf.addr, sizeof(c.conf.addr), "%s", optarg);
+			break;
+		case 's':
+			snprintf(c.conf.sentinels, sizeof(c.conf.sentinels), "%s", optarg);
+			break;
+		case 'm':
+			snprintf(c.conf.sentinel_master, sizeof(c.conf.sentinel_master),
+					 "%s", optarg);
+			break;
+		case 'a':
+			snprintf(c.conf.password, sizeof(c.conf.password), "%s", optarg);
+			break;
+		case 't':
+			c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms =
+					(int)strtol(optarg, &end, 10);
+			if (*end || c.conf.cmd_timeout_ms <= 0) {
+				fprintf(stderr,
+						"iwg-idctl: --timeout: not a positive "
+						"number of milliseconds: %s\n",
+						optarg);
+				return IDCTL_EUSAGE;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "csv") == 0)
+				c.format = IDS_FMT_CSV;
+			else if (strcmp(optarg, "jsonl") == 0 ||
+					 strcmp(optarg, "json") == 0)
+				c.format = IDS_FMT_JSONL;
+			else {
+				fprintf(stderr, "iwg-idctl: --format: csv or jsonl, not %s\n",
+						optarg);
+				return IDCTL_EUSAGE;
+			}
+			break;
+		case 'n':
+			c.default_ns = optarg;
+			break;
+		case 'M':
+			if (strcmp(optarg, "create") == 0)
+				c.mode = IDS_PUT_CREATE;
+			else if (strcmp(optarg, "upsert") == 0)
+				c.mode = IDS_PUT_UPSERT;
+			else if (strcmp(optarg, "replace") == 0)
+				c.mode = IDS_PUT_REPLACE;
+			else {
+				fprintf(stderr,
+						"iwg-idctl: --mode: create, upsert or replace, not "
+						"%s\n",
+						optarg);
+				return IDCTL_EUSAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return IDCTL_OK;
+		default:
+			fputs(usage, stderr);
+			return IDCTL_EUSAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return IDCTL_EUSAGE;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			rc = cmds[i].fn(&c, argc - optind, argv + optind);
+			ids_free(c.ctx);
+			return rc;
+		}
+	}
+	fprintf(stderr, "iwg-idctl: unknown command '%s' (see --help)\n",
+			argv[optind]);
+	return IDCTL_EUSAGE;
+}

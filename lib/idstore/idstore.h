@@ -1,0 +1,163 @@
+/*
+ * idstore.h - identity mappings in Redis: connection (standalone or
+ * Sentinel), atomic writes, lookups, listing, bulk import.
+ *
+ * Every write is one Lua script run by Redis (atomic): the mapping hash and
+ * its reverse entry never disagree, and the script publishes the change
+ * notice on IDS_CHANNEL in the same step. Key names: idstore_schema.h.
+ *
+ * Pure C on hiredis (no Kamailio). A context is one blocking connection,
+ * not thread-safe. Errors hiredis-style: functions return IDS_OK (0) or an
+ * IDS_ERR_* code, which is also left in ctx->err with detail in
+ * ctx->errstr. After IDS_ERR_IO or IDS_ERR_PROTO the connection is broken:
+ * free the context and connect again. The other errors leave it usable.
+ */
+#ifndef IWG_IDSTORE_H
+#define IWG_IDSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idstore/idstore_record.h"
+#include "idstore/idstore_schema.h"
+
+enum {
+	IDS_OK = 0,
+	IDS_ERR_ARG = 1,	  /* bad argument or configuration */
+	IDS_ERR_IO = 2,		  /* connect, timeout or socket error */
+	IDS_ERR_PROTO = 3,	  /* unexpected reply from Redis */
+	IDS_ERR_NOTFOUND = 4, /* no such mapping */
+	IDS_ERR_EXISTS = 5,	  /* create of a mapping that exists */
+	IDS_ERR_CONFLICT = 6, /* sip_uri already held by another key */
+	IDS_ERR_INVALID = 7,  /* record failed validation */
+	IDS_ERR_OOM = 8,
+	IDS_ERR_REMOTE = 9, /* Redis answered an error (READONLY, ...) */
+};
+
+#define IDS_DEFAULT_TIMEOUT_MS 200
+#define IDS_ADDR_MAX		   256
+
+/* where and how to connect */
+typedef struct ids_conf {
+	/* "host:port", "host" (port 6379) or "unix:/path"; used when
+	 * sentinels is empty */
+	char addr[IDS_ADDR_MAX];
+	/* "host:port,host:port,..." of Redis Sentinels; when set, the master
+	 * of sentinel_master is asked for and connected to */
+	char sentinels[IDS_ADDR_MAX];
+	char sentinel_master[64];
+	char password[128]; /* AUTH when not empty */
+	int db;				/* SELECT when > 0 */
+	int connect_timeout_ms;
+	int cmd_timeout_ms;
+} ids_conf_t;
+
+typedef struct ids_ctx {
+	int err;
+	char errstr[128];
+	char peer[IDS_ADDR_MAX]; /* the server connected to, "host:port" */
+	/* private */
+	void *rc_;
+	ids_conf_t conf_;
+} ids_ctx_t;
+
+/* Fill conf with the defaults: 127.0.0.1:6379, 200 ms timeouts. */
+void ids_conf_init(ids_conf_t *conf);
+
+/*
+ * Connect (asking the Sentinels first when configured, trying each in
+ * turn, and checking that the server reached is a master). Returns NULL
+ * only when out of memory; otherwise check ctx->err: a context that failed
+ * to connect must only be freed. Free with ids_free().
+ */
+ids_ctx_t *ids_connect(const ids_conf_t *conf);
+
+/* Close and free. NULL is allowed. */
+void ids_free(ids_ctx_t *ctx);
+
+/* PING the server. IDS_OK or an error. */
+int ids_ping(ids_ctx_t *ctx);
+
+/* write modes of ids_put */
+enum {
+	IDS_PUT_CREATE = 0,	 /* fail with IDS_ERR_EXISTS if it exists */
+	IDS_PUT_UPSERT = 1,	 /* create or replace */
+	IDS_PUT_REPLACE = 2, /* fail with IDS_ERR_NOTFOUND if it does not */
+};
+
+/*
+ * Write a mapping atomically: validate it (IDS_ERR_INVALID, detail in e if
+ * not NULL), refuse a sip_uri whose reverse entry belongs to another key in
+ * the namespace (IDS_ERR_CONFLICT, the owner in errstr), replace the whole
+ * hash, move the reverse entry, publish the change notice.
+ */
+int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
+
+/*
+ * Load the mapping (ns, key) into *out. IDS_ERR_NOTFOUND when absent.
+ */
+int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out);
+
+/*
+ * Load the mapping whose sip_uri normalises like uri (see ids_uri_norm), in
+ * one round trip. IDS_ERR_NOTFOUND when absent.
+ */
+int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
+				ids_record_t *out);
+
+/* Delete a mapping and its reverse entry. IDS_ERR_NOTFOUND when absent. */
+int ids_del(ids_ctx_t *ctx, const char *ns, const char *key);
+
+/* Set enabled to 0/1. IDS_ERR_NOTFOUND when absent. */
+int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
+					int enabled);
+
+/* called by ids_list for each mapping key found; non-zero stops the scan */
+typedef int (*ids_list_cb)(const char *ns, const char *key, void *arg);
+
+/*
+ * One SCAN step over the mappings of namespace ns (NULL or "" = all) whose
+ * key matches the glob pattern (NULL = "*"). *cursor is 0 to start and is
+ * updated; the scan is complete when it comes back 0. count is SCAN's COUNT
+ * hint (<= 0: 100). cb gets each (ns, key). A mapping may be reported more
+ * than once across steps (SCAN semantics).
+ */
+int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
+			 uint64_t *cursor, int count, ids_list_cb cb, void *arg);
+
+/*
+ * Import n validated records, all or nothing as far as checks go: every
+ * record is validated, duplicates (ns,key) or (ns,sip_uri) inside the set
+ * are refused, and every reverse entry is checked against Redis (a sip_uri
+ * held by a key outside the set is a conflict) before the first write.
+ * Errors go to errs[0..maxerrs) with line = the index of the record + 1
+ * (callers rewrite it to their file line), *nerrs says how many; nothing is
+ * written when there is any. mode is an IDS_PUT_* for every record.
+ * Returns IDS_OK, IDS_ERR_INVALID/CONFLICT/EXISTS (see errs), or an I/O
+ * error (some records may then have been written).
+ */
+int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
+			   ids_error_t *errs, size_t maxerrs, size_t *nerrs);
+
+/* Publish "*" so every node drops its cache. */
+int ids_publish_flush(ids_ctx_t *ctx);
+
+/* ---- change notices (for the cache invalidation process) ---- */
+
+/* Subscribe the connection to IDS_CHANNEL. The context is then only good
+ * for ids_next_notice(). */
+int ids_subscribe(ids_ctx_t *ctx);
+
+/*
+ * Wait up to timeout_ms (<= 0: the command timeout) for the next change
+ * notice and copy its payload into buf (NUL-terminated). Returns IDS_OK,
+ * IDS_ERR_NOTFOUND when nothing arrived in time (the context stays usable),
+ * or IDS_ERR_IO/PROTO.
+ */
+int ids_next_notice(ids_ctx_t *ctx, int timeout_ms, char *buf, size_t bufsz,
+					size_t *len);
+
+/* Name of an IDS_ERR_* code. */
+const char *ids_strerror(int err);
+
+#endif

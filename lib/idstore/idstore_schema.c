@@ -1,0 +1,115 @@
+/*
+ * idstore_schema.c - Redis key names, URI normalisation and change notices.
+ */
+#include "idstore/idstore_schema.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static int ids_fmt(char *buf, size_t bufsz, const char *prefix, const char *a,
+				   const char *b)
+{
+	int n = snprintf(buf, bufsz, "%s%s:%s", prefix, a, b);
+	return (n < 0 || (size_t)n >= bufsz) ? -1 : n;
+}
+
+int ids_key_map(char *buf, size_t bufsz, const char *ns, const char *key)
+{
+	return ids_fmt(buf, bufsz, IDS_MAP_PREFIX, ns, key);
+}
+
+int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri)
+{
+	return ids_fmt(buf, bufsz, IDS_REV_PREFIX, ns, norm_uri);
+}
+
+int ids_uri_norm(const char *uri, size_t len, char *out, size_t outsz)
+{
+	size_t i, n = 0, colon;
+	int in_host = 0;
+	const char *at;
+
+	while (len && isspace((unsigned char)*uri)) {
+		uri++;
+		len--;
+	}
+	while (len && isspace((unsigned char)uri[len - 1]))
+		len--;
+	if (len >= 2 && uri[0] == '<' && uri[len - 1] == '>') {
+		uri++;
+		len -= 2;
+	}
+	if (len == 0)
+		return -1;
+	at = memchr(uri, '@', len);
+	colon = 0;
+	while (colon < len && uri[colon] != ':')
+		colon++;
+	/* no user part: the host starts right after the scheme */
+	if (!at)
+		in_host = -1;
+	for (i = 0; i < len; i++) {
+		char c = uri[i];
+		if (i > colon && (c == ';' || c == '?'))
+			break;
+		if (n + 1 >= outsz)
+			return -1;
+		if (i <= colon || (in_host == -1 && i > colon) || in_host == 1)
+			c = (char)tolower((unsigned char)c);
+		if (at && uri + i == at)
+			in_host = 1;
+		out[n++] = c;
+	}
+	if (n == 0)
+		return -1;
+	out[n] = '\0';
+	return (int)n;
+}
+
+/* next space-separated word of s[*pos..len); 0 when none */
+static int ids_word(const char *s, size_t len, size_t *pos, const char **w,
+					size_t *wl)
+{
+	size_t p = *pos, st;
+	while (p < len && s[p] == ' ')
+		p++;
+	if (p >= len)
+		return 0;
+	st = p;
+	while (p < len && s[p] != ' ')
+		p++;
+	*w = s + st;
+	*wl = p - st;
+	*pos = p;
+	return 1;
+}
+
+int ids_inval_parse(const char *msg, size_t len, ids_inval_t *out)
+{
+	size_t pos = 0, wl;
+	const char *w;
+
+	memset(out, 0, sizeof(*out));
+	if (!ids_word(msg, len, &pos, &w, &wl))
+		return -1;
+	if (wl == 1 && w[0] == '*') {
+		out->all = 1;
+		return ids_word(msg, len, &pos, &w, &wl) ? -1 : 0;
+	}
+	if (wl > IDS_NS_MAX)
+		return -1;
+	out->ns = w;
+	out->ns_len = wl;
+	if (!ids_word(msg, len, &pos, &w, &wl) || wl > IDS_KEY_MAX)
+		return -1;
+	out->key = w;
+	out->key_len = wl;
+	while (ids_word(msg, len, &pos, &w, &wl)) {
+		if (out->nuris == IDS_INVAL_URIS || wl > IDS_URI_MAX)
+			return -1;
+		out->uri[out->nuris] = w;
+		out->uri_len[out->nuris++] = wl;
+	}
+	return 0;
+}

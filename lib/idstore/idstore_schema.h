@@ -1,0 +1,80 @@
+/*
+ * idstore_schema.h - the Redis key schema of identity mappings, the one
+ * definition used by the Kamailio module, iwg-idctl and the admin daemon.
+ * Pure C (no Redis connection here). docs/identity.md describes it.
+ *
+ *   iwg:idm:map:<ns>:<key>        HASH   the mapping fields (sip_uri,
+ *                                        display_name, impi, tenant,
+ *                                        agent_id, queue, ha1, enabled "1"/"0",
+ *                                        not_after unix seconds) and _rev_uri,
+ *                                        the normalised sip_uri its reverse
+ *                                        entry is filed under
+ *   iwg:idm:rev:<ns>:<norm uri>   STRING <key> of the mapping holding that URI
+ *   iwg:idm:inval                 pub/sub channel of change notices
+ *
+ * A change notice is "<ns> <key> [<norm uri>...]" (space separated; none of
+ * the parts can contain a space), naming the mapping and every reverse entry
+ * that changed; "*" asks every node to drop its whole cache.
+ */
+#ifndef IWG_IDSTORE_SCHEMA_H
+#define IWG_IDSTORE_SCHEMA_H
+
+#include <stddef.h>
+
+#include "idstore/idstore_record.h"
+
+#define IDS_PREFIX		  "iwg:idm:"
+#define IDS_MAP_PREFIX	  "iwg:idm:map:"
+#define IDS_REV_PREFIX	  "iwg:idm:rev:"
+#define IDS_CHANNEL		  "iwg:idm:inval"
+#define IDS_REV_URI_FIELD "_rev_uri"
+#define IDS_INVAL_ALL	  "*"
+
+/* room for the longest key name */
+#define IDS_REDIS_KEY_MAX \
+	(sizeof(IDS_MAP_PREFIX) + IDS_NS_MAX + 1 + IDS_URI_MAX)
+/* at most this many URIs in one change notice */
+#define IDS_INVAL_URIS 2
+
+/*
+ * Build "iwg:idm:map:<ns>:<key>" into buf. Returns the length, or -1 when it
+ * does not fit in bufsz.
+ */
+int ids_key_map(char *buf, size_t bufsz, const char *ns, const char *key);
+
+/*
+ * Build "iwg:idm:rev:<ns>:<norm_uri>" (norm_uri already normalised, see
+ * ids_uri_norm). Returns the length or -1 when it does not fit.
+ */
+int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri);
+
+/*
+ * Normalise a SIP/tel URI for the reverse index: scheme and host part in
+ * lower case, URI parameters (";...") and headers ("?...") removed, a
+ * "<...>" wrapper and surrounding spaces removed; the user part is kept as
+ * is. sip:Alice@Example.COM;transport=ws -> sip:Alice@example.com.
+ * Returns the length written to out (NUL-terminated), or -1 when the result
+ * does not fit in outsz or is empty.
+ */
+int ids_uri_norm(const char *uri, size_t len, char *out, size_t outsz);
+
+/* a parsed change notice; pointers point into the caller's buffer */
+typedef struct ids_inval {
+	int all; /* 1: drop everything ("*") */
+	const char *ns;
+	size_t ns_len;
+	const char *key;
+	size_t key_len;
+	int nuris;
+	const char *uri[IDS_INVAL_URIS];
+	size_t uri_len[IDS_INVAL_URIS];
+} ids_inval_t;
+
+/*
+ * Parse a change notice msg[0..len). Returns 0, or -1 when malformed (the
+ * caller should then treat it like "*"). Extra URIs beyond IDS_INVAL_URIS
+ * make the notice malformed.
+ */
+int ids_inval_parse(const char *msg, size_t len, ids_inval_t *out);
+
+#endif

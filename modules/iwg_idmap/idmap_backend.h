@@ -1,0 +1,63 @@
+/*
+ * idmap_backend.h - a lookup as a worker does it: the cache first, then
+ * this process's own Redis connection, with reconnect backoff while Redis
+ * is unreachable (no attempt before the backoff expires, so a worker never
+ * waits longer than one connect or command timeout), and stale cache
+ * entries served while it is down.
+ *
+ * Pure C (lib/idstore + the cache). One idb_t per process.
+ */
+#ifndef IWG_IDMAP_BACKEND_H
+#define IWG_IDMAP_BACKEND_H
+
+#include <stdint.h>
+
+#include "idmap_cache.h"
+#include "idstore/idstore.h"
+
+typedef enum idb_result {
+	IDB_FOUND = 0,		 /* *out holds the mapping */
+	IDB_NOTFOUND = 1,	 /* Redis (or a cached negative) says absent */
+	IDB_UNAVAILABLE = 2, /* Redis unreachable and nothing usable cached */
+	IDB_BADARG = 3,		 /* namespace or key unusable */
+} idb_result_t;
+
+typedef struct idb_opts {
+	int64_t ttl_ms;		  /* positive entries */
+	int64_t neg_ttl_ms;	  /* negative entries (0: not cached) */
+	int64_t max_stale_ms; /* serve entries this old while Redis is down */
+	int retry_min_ms, retry_max_ms; /* reconnect backoff */
+} idb_opts_t;
+
+typedef struct idb {
+	ids_conf_t conf;
+	idb_opts_t opts;
+	idc_t *cache; /* may be NULL: no caching */
+	/* private */
+	ids_ctx_t *ctx;
+	int64_t next_try_ms;
+	int backoff_ms;
+	uint64_t redis_lookups, redis_errors; /* this process */
+} idb_t;
+
+/* Set up b (no connection yet). */
+void idb_init(idb_t *b, const ids_conf_t *conf, const idb_opts_t *opts,
+			  idc_t *cache);
+
+/* Connect now unless connected or backing off. 0 connected, -1 not. */
+int idb_connect(idb_t *b, int64_t now_ms);
+
+/* Drop the connection. */
+void idb_close(idb_t *b);
+
+/*
+ * Look up (ns, key) (reverse = 0) or (ns, uri) (reverse = 1) at time now_ms.
+ * *stale is set when the answer came from a stale cache entry.
+ */
+idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
+						int64_t now_ms, ids_record_t *out, int *stale);
+
+/* Milliseconds of the monotonic clock. */
+int64_t idb_now_ms(void);
+
+#endif

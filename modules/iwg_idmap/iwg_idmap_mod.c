@@ -1,0 +1,662 @@
+/*
+ * iwg_idmap_mod.c - Kamailio glue of iwg_idmap: parameters, script and
+ * KEMI functions, $idm(field), RPC, the shm cache and the invalidation
+ * process. Logic lives in idmap_cache.c, idmap_backend.c, idmap_inval.c,
+ * lib/idstore and lib/token.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/sr_module.h"
+#include "core/dprint.h"
+#include "core/mem/mem.h"
+#include "core/mem/shm_mem.h"
+#include "core/locking.h"
+#include "core/mod_fix.h"
+#include "core/pvar.h"
+#include "core/pt.h"
+#include "core/rpc.h"
+#include "core/rpc_lookup.h"
+#include "core/kemi.h"
+#include "core/data_lump.h"
+#include "core/parser/msg_parser.h"
+#include "core/parser/parse_hname2.h"
+
+#include "idmap_backend.h"
+#include "idmap_cache.h"
+#include "idmap_inval.h"
+#include "token/token.h"
+
+MODULE_VERSION
+
+/* script return codes: one per outcome (README.md, "Return codes") */
+#define IDM_OK			1
+#define IDM_ERROR		-1
+#define IDM_NOTFOUND	-2
+#define IDM_DISABLED	-3
+#define IDM_EXPIRED		-4
+#define IDM_UNAVAILABLE -5
+#define IDM_TOKEN_BASE	-10 /* idmap_auth_token: -10 - tok_status_t */
+
+/* ---------------------------------------------------------- parameters */
+#define DEFAULT_REDIS_ADDR "127.0.0.1:6379"
+#define DEFAULT_TIMEOUT_MS 200
+#define DEFAULT_CACHE_SIZE 10000
+#define DEFAULT_CACHE_TTL  60
+#define DEFAULT_NEG_TTL	   10
+#define DEFAULT_STALE_TTL  300
+#define DEFAULT_RETRY_MAX  2000
+#define DEFAULT_TOKEN_NS   "web"
+#define DEFAULT_TOKEN_SKEW 30
+#define DEFAULT_TOKEN_MAX  TOK_DEFAULT_MAXLEN
+
+static str idmap_redis_addr = str_init(DEFAULT_REDIS_ADDR);
+static str idmap_sentinels = str_init("");
+static str idmap_sentinel_master = str_init("mymaster");
+static str idmap_redis_password = str_init("");
+static int idmap_redis_db = 0;
+static int idmap_connect_timeout = DEFAULT_TIMEOUT_MS;
+static int idmap_cmd_timeout = DEFAULT_TIMEOUT_MS;
+static int idmap_retry_max = DEFAULT_RETRY_MAX;
+static int idmap_cache_size = DEFAULT_CACHE_SIZE;
+static int idmap_cache_ttl = DEFAULT_CACHE_TTL;
+static int idmap_negative_ttl = DEFAULT_NEG_TTL;
+static int idmap_stale_ttl = DEFAULT_STALE_TTL;
+static int idmap_invalidation = 1;
+static str idmap_token_ns = str_init(DEFAULT_TOKEN_NS);
+static str idmap_token_audience = str_init("");
+static str idmap_token_issuer = str_init("");
+static int idmap_token_skew = DEFAULT_TOKEN_SKEW;
+static int idmap_token_max_len = DEFAULT_TOKEN_MAX;
+
+static tok_keyset_t idmap_keys; /* filled while parsing modparams */
+
+static int idmap_param_token_key(modparam_t type, void *val);
+
+static param_export_t params[] = {
+		{"redis_addr", PARAM_STR, &idmap_redis_addr},
+		{"sentinels", PARAM_STR, &idmap_sentinels},
+		{"sentinel_master", PARAM_STR, &idmap_sentinel_master},
+		{"redis_password", PARAM_STR, &idmap_redis_password},
+		{"redis_db", PARAM_INT, &idmap_redis_db},
+		{"connect_timeout", PARAM_INT, &idmap_connect_timeout},
+		{"cmd_timeout", PARAM_INT, &idmap_cmd_timeout},
+		{"retry_max", PARAM_INT, &idmap_retry_max},
+		{"cache_size", PARAM_INT, &idmap_cache_size},
+		{"cache_ttl", PARAM_INT, &idmap_cache_ttl},
+		{"negative_ttl", PARAM_INT, &idmap_negative_ttl},
+		{"stale_ttl", PARAM_INT, &idmap_stale_ttl},
+		{"invalidation", PARAM_INT, &idmap_invalidation},
+		{"token_key", PARAM_STRING | USE_FUNC_PARAM,
+		 (void *)idmap_param_token_key},
+		{"token_namespace", PARAM_STR, &idmap_token_ns},
+		{"token_audience", PARAM_STR, &idmap_token_audience},
+		{"token_issuer", PARAM_STR, &idmap_token_issuer},
+		{"token_skew", PARAM_INT, &idmap_token_skew},
+		{"token_max_len", PARAM_INT, &idmap_token_max_len},
+		{0, 0, 0}};
+
+/* ---------------------------------------------------------- state */
+static gen_lock_t *idmap_lock;
+static idc_t *idmap_cache;
+static ids_conf_t idmap_conf;
+static idb_t idmap_backend; /* per process */
+
+/* the mapping loaded for the current message (per process) */
+static struct {
+	ids_record_t rec;
+	unsigned int msg_id;
+	int pid;
+	int loaded;
+	int stale;
+} idmap_cur;
+
+static void *idmap_shm_alloc(size_t n)
+{
+	return shm_malloc(n);
+}
+
+static void idmap_shm_free(void *p)
+{
+	shm_free(p);
+}
+
+static void idmap_lock_get(void *l)
+{
+	lock_get((gen_lock_t *)l);
+}
+
+static void idmap_lock_release(void *l)
+{
+	lock_release((gen_lock_t *)l);
+}
+
+static int idmap_param_token_key(modparam_t type, void *val)
+{
+	char err[256];
+	(void)type;
+	if (tok_keyset_add_spec(&idmap_keys, (const char *)val, err, sizeof(err)) <
+		0) {
+		LM_ERR("modparam token_key: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* a str parameter into a fixed buffer; -1 when too long */
+static int idmap_copy_param(const char *name, str *s, char *buf, size_t sz)
+{
+	if ((size_t)s->len >= sz) {
+		LM_ERR("modparam %s: longer than %zu characters\n", name, sz - 1);
+		return -1;
+	}
+	memcpy(buf, s->s, s->len);
+	buf[s->len] = '\0';
+	return 0;
+}
+
+static int idmap_check_params(void)
+{
+	struct {
+		const char *name;
+		int v, min;
+	} ints[] = {
+			{"connect_timeout", idmap_connect_timeout, 1},
+			{"cmd_timeout", idmap_cmd_timeout, 1},
+			{"retry_max", idmap_retry_max, 1},
+			{"cache_size", idmap_cache_size, 1},
+			{"cache_ttl", idmap_cache_ttl, 0},
+			{"negative_ttl", idmap_negative_ttl, 0},
+			{"stale_ttl", idmap_stale_ttl, 0},
+			{"token_skew", idmap_token_skew, 0},
+			{"token_max_len", idmap_token_max_len, 16},
+			{"redis_db", idmap_redis_db, 0},
+	};
+	size_t i;
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		if (ints[i].v < ints[i].min) {
+			LM_ERR("modparam %s: %d is below the minimum %d\n", ints[i].name,
+				   ints[i].v, ints[i].min);
+			return -1;
+		}
+	}
+	if (idmap_token_ns.len == 0 || idmap_token_ns.len > IDS_NS_MAX) {
+		LM_ERR("modparam token_namespace: 1 to %d characters\n", IDS_NS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int mod_init(void)
+{
+	idc_ops_t ops;
+	idb_opts_t bo;
+
+	if (idmap_check_params() < 0)
+		return -1;
+	ids_conf_init(&idmap_conf);
+	if (idmap_copy_param("redis_addr", &idmap_redis_addr, idmap_conf.addr,
+						 sizeof(idmap_conf.addr)) < 0 ||
+		idmap_copy_param("sentinels", &idmap_sentinels, idmap_conf.sentinels,
+						 sizeof(idmap_conf.sentinels)) < 0 ||
+		idmap_copy_param("sentinel_master", &idmap_sentinel_master,
+						 idmap_conf.sentinel_master,
+						 sizeof(idmap_conf.sentinel_master)) < 0 ||
+		idmap_copy_param("redis_password", &idmap_redis_password,
+						 idmap_conf.password, sizeof(idmap_conf.password)) < 0)
+		return -1;
+	idmap_conf.db = idmap_redis_db;
+	idmap_conf.connect_timeout_ms = idmap_connect_timeout;
+	idmap_conf.cmd_timeout_ms = idmap_cmd_timeout;
+
+	if (!(idmap_lock = lock_alloc()) || !lock_init(idmap_lock)) {
+		LM_ERR("cannot create the cache lock\n");
+		return -1;
+	}
+	ops.alloc = idmap_shm_alloc;
+	ops.free = idmap_shm_free;
+	ops.lock = idmap_lock_get;
+	ops.unlock = idmap_lock_release;
+	ops.lock_arg = idmap_lock;
+	if (!(idmap_cache = idc_new((size_t)idmap_cache_size, &ops))) {
+		LM_ERR("cannot allocate a cache of %d entries in shared memory\n",
+			   idmap_cache_size);
+		return -1;
+	}
+	bo.ttl_ms = (int64_t)idmap_cache_ttl * 1000;
+	bo.neg_ttl_ms = (int64_t)idmap_negative_ttl * 1000;
+	bo.max_stale_ms = (int64_t)idmap_stale_ttl * 1000;
+	bo.retry_min_ms = 100;
+	bo.retry_max_ms = idmap_retry_max;
+	idb_init(&idmap_backend, &idmap_conf, &bo, idmap_cache);
+	if (idmap_invalidation)
+		register_procs(1);
+	LM_INFO("identity store at %s, cache of %d entries, %d token key(s)\n",
+			idmap_conf.sentinels[0] ? idmap_conf.sentinels : idmap_conf.addr,
+			idmap_cache_size, idmap_keys.n);
+	return 0;
+}
+
+static void idmap_inval_log(int level, const char *text)
+{
+	if (level)
+		LM_ERR("%s\n", text);
+	else
+		LM_INFO("%s\n", text);
+}
+
+static int child_init(int rank)
+{
+	static volatile int never_stop = 0;
+	int pid;
+
+	if (rank == PROC_INIT || rank == PROC_TCP_MAIN)
+		return 0;
+	if (rank == PROC_MAIN) {
+		if (!idmap_invalidation)
+			return 0;
+		pid = fork_process(PROC_NOCHLDINIT, "iwg_idmap invalidation", 1);
+		if (pid < 0) {
+			LM_ERR("cannot fork the invalidation process\n");
+			return -1;
+		}
+		if (pid == 0) {
+			/* the process ends on SIGTERM from the main process */
+			idinv_run(&idmap_conf, idmap_cache, idmap_retry_max, &never_stop,
+					  idmap_inval_log);
+			exit(0);
+		}
+		return 0;
+	}
+	/* SIP and TCP workers: this process's own connection; a Redis that is
+	 * down now is retried on use, with backoff */
+	if (rank > 0 && idb_connect(&idmap_backend, idb_now_ms()) < 0)
+		LM_WARN("identity store not reachable yet (%s), will retry\n",
+				idmap_conf.sentinels[0] ? idmap_conf.sentinels
+										: idmap_conf.addr);
+	return 0;
+}
+
+static void mod_destroy(void)
+{
+	idb_close(&idmap_backend);
+	tok_keyset_free(&idmap_keys);
+	/* the shm cache and lock go with the shared memory pool */
+}
+
+/* ---------------------------------------------------------- lookups */
+
+/* str to a NUL-terminated copy in buf; -1 when too long */
+static int idmap_cstr(str *s, char *buf, size_t sz)
+{
+	if (!s || !s->s || s->len <= 0 || (size_t)s->len >= sz)
+		return -1;
+	memcpy(buf, s->s, s->len);
+	buf[s->len] = '\0';
+	return 0;
+}
+
+/* run a lookup and load the result for this message; a return code */
+static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
+{
+	char nsb[IDS_NS_MAX + 1], kb[IDS_URI_MAX + 1];
+	int stale = 0, usable;
+	idb_result_t r;
+
+	idmap_cur.loaded = 0;
+	if (idmap_cstr(ns, nsb, sizeof(nsb)) < 0 ||
+		idmap_cstr(key, kb, sizeof(kb)) < 0) {
+		LM_ERR("namespace or key empty or too long\n");
+		return IDM_ERROR;
+	}
+	r = idb_lookup(&idmap_backend, reverse, nsb, kb, idb_now_ms(),
+				   &idmap_cur.rec, &stale);
+	switch (r) {
+	case IDB_FOUND:
+		break;
+	case IDB_NOTFOUND:
+		return IDM_NOTFOUND;
+	case IDB_UNAVAILABLE:
+		LM_WARN("identity store unavailable, %s:%.*s not in cache\n", nsb,
+				reverse				  ? 0
+				: (int)strlen(kb) > 3 ? 3
+									  : (int)strlen(kb),
+				kb);
+		return IDM_UNAVAILABLE;
+	default:
+		LM_ERR("unusable namespace or key\n");
+		return IDM_ERROR;
+	}
+	idmap_cur.loaded = 1;
+	idmap_cur.stale = stale;
+	idmap_cur.msg_id = msg ? msg->id : 0;
+	idmap_cur.pid = msg ? msg->pid : 0;
+	usable = ids_record_usable(&idmap_cur.rec, (int64_t)time(NULL));
+	if (usable == 0)
+		return IDM_DISABLED;
+	if (usable < 0)
+		return IDM_EXPIRED;
+	return IDM_OK;
+}
+
+static int idmap_loaded_for(sip_msg_t *msg)
+{
+	return idmap_cur.loaded && msg && idmap_cur.msg_id == msg->id &&
+		   idmap_cur.pid == msg->pid;
+}
+
+static int ki_idmap_lookup(sip_msg_t *msg, str *ns, str *key)
+{
+	return idmap_do_lookup(msg, 0, ns, key);
+}
+
+static int ki_idmap_reverse(sip_msg_t *msg, str *ns, str *uri)
+{
+	return idmap_do_lookup(msg, 1, ns, uri);
+}
+
+static int w_idmap_two(sip_msg_t *msg, char *p1, char *p2, int reverse)
+{
+	str a, b;
+	if (fixup_get_svalue(msg, (gparam_t *)p1, &a) < 0 ||
+		fixup_get_svalue(msg, (gparam_t *)p2, &b) < 0) {
+		LM_ERR("cannot evaluate the parameters\n");
+		return IDM_ERROR;
+	}
+	return idmap_do_lookup(msg, reverse, &a, &b);
+}
+
+static int w_idmap_lookup(sip_msg_t *msg, char *p1, char *p2)
+{
+	return w_idmap_two(msg, p1, p2, 0);
+}
+
+static int w_idmap_reverse(sip_msg_t *msg, char *p1, char *p2)
+{
+	return w_idmap_two(msg, p1, p2, 1);
+}
+
+static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
+{
+	tok_opts_t o;
+	tok_claims_t c;
+	tok_status_t st;
+	str t = *token, ns, sub;
+	char aud[256], iss[256];
+
+	if (!t.s || t.len <= 0) {
+		idmap_cur.loaded = 0;
+		return IDM_TOKEN_BASE - TOK_MALFORMED;
+	}
+	if (t.len > 7 && strncasecmp(t.s, "Bearer ", 7) == 0) {
+		t.s += 7;
+		t.len -= 7;
+	}
+	memset(&o, 0, sizeof(o));
+	o.audience = idmap_cstr(&idmap_token_audience, aud, sizeof(aud)) == 0
+						 ? aud
+						 : NULL;
+	o.issuer =
+			idmap_cstr(&idmap_token_issuer, iss, sizeof(iss)) == 0 ? iss : NULL;
+	o.skew_s = idmap_token_skew;
+	o.now = (int64_t)time(NULL);
+	o.max_len = (size_t)idmap_token_max_len;
+	st = tok_verify(&idmap_keys, &o, t.s, (size_t)t.len, &c);
+	if (st != TOK_OK) {
+		idmap_cur.loaded = 0;
+		LM_INFO("token refused: %s\n", c.detail);
+		return st == TOK_INTERNAL ? IDM_ERROR : IDM_TOKEN_BASE - (int)st;
+	}
+	ns = idmap_token_ns;
+	sub.s = c.sub;
+	sub.len = (int)strlen(c.sub);
+	return idmap_do_lookup(msg, 0, &ns, &sub);
+}
+
+static int w_idmap_auth_token(sip_msg_t *msg, char *p1, char *p2)
+{
+	str t;
+	(void)p2;
+	if (fixup_get_svalue(msg, (gparam_t *)p1, &t) < 0) {
+		LM_ERR("cannot evaluate the token parameter\n");
+		return IDM_ERROR;
+	}
+	return ki_idmap_auth_token(msg, &t);
+}
+
+/* replace any P-Asserted-Identity with the loaded mapping's identity */
+static int ki_idmap_assert(sip_msg_t *msg)
+{
+	const ids_record_t *r = &idmap_cur.rec;
+	struct hdr_field *hf;
+	struct lump *anchor;
+	char *buf;
+	int len;
+
+	if (!idmap_loaded_for(msg)) {
+		LM_ERR("no mapping loaded for this message\n");
+		return IDM_NOTFOUND;
+	}
+	if (ids_record_usable(r, (int64_t)time(NULL)) != 1)
+		return IDM_DISABLED;
+	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
+		LM_ERR("cannot parse the headers\n");
+		return IDM_ERROR;
+	}
+	for (hf = msg->headers; hf; hf = hf->next)
+		if (hf->type == HDR_PAI_T &&
+			!del_lump(msg, hf->name.s - msg->buf, hf->len, 0)) {
+			LM_ERR("cannot remove a P-Asserted-Identity\n");
+			return IDM_ERROR;
+		}
+	len = (int)(sizeof("P-Asserted-Identity: \"\" <>\r\n") +
+				strlen(r->display_name) + strlen(r->sip_uri));
+	if (!(buf = pkg_malloc(len))) {
+		PKG_MEM_ERROR;
+		return IDM_ERROR;
+	}
+	if (r->display_name[0])
+		len = snprintf(buf, len, "P-Asserted-Identity: \"%s\" <%s>\r\n",
+					   r->display_name, r->sip_uri);
+	else
+		len = snprintf(buf, len, "P-Asserted-Identity: <%s>\r\n", r->sip_uri);
+	anchor = anchor_lump(msg, msg->unparsed - msg->buf, 0, 0);
+	if (!anchor || !insert_new_lump_before(anchor, buf, len, 0)) {
+		LM_ERR("cannot add the P-Asserted-Identity header\n");
+		pkg_free(buf);
+		return IDM_ERROR;
+	}
+	return IDM_OK;
+}
+
+static int w_idmap_assert(sip_msg_t *msg, char *p1, char *p2)
+{
+	(void)p1;
+	(void)p2;
+	return ki_idmap_assert(msg);
+}
+
+/* ---------------------------------------------------------- $idm(field) */
+#define IDM_PV_STALE IDS_F_COUNT /* $idm(stale): 1 when served stale */
+
+static int pv_parse_idm_name(pv_spec_t *sp, str *in)
+{
+	int f;
+	if (!in || !in->s || in->len <= 0)
+		return -1;
+	f = ids_field_by_name(in->s, (size_t)in->len);
+	if (f < 0 && in->len == 5 && strncmp(in->s, "stale", 5) == 0)
+		f = IDM_PV_STALE;
+	if (f < 0) {
+		LM_ERR("$idm(%.*s): unknown field (sip_uri, display_name, impi, "
+			   "tenant, agent_id, queue, ha1, enabled, not_after, ns, key, "
+			   "stale)\n",
+			   in->len, in->s);
+		return -1;
+	}
+	sp->pvp.pvn.type = PV_NAME_INTSTR;
+	sp->pvp.pvn.u.isname.type = 0;
+	sp->pvp.pvn.u.isname.name.n = f;
+	return 0;
+}
+
+static int pv_get_idm(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
+{
+	static char buf[IDS_FIELD_MAXLEN + 1];
+	int f = param->pvn.u.isname.name.n, n;
+	str s;
+	if (!idmap_loaded_for(msg))
+		return pv_get_null(msg, param, res);
+	if (f == IDM_PV_STALE)
+		return pv_get_sintval(msg, param, res, idmap_cur.stale);
+	if (f == IDS_F_ENABLED)
+		return pv_get_sintval(msg, param, res, idmap_cur.rec.enabled);
+	n = ids_record_get(&idmap_cur.rec, f, buf, sizeof(buf));
+	if (n <= 0)
+		return pv_get_null(msg, param, res);
+	s.s = buf;
+	s.len = n;
+	return pv_get_strval(msg, param, res, &s);
+}
+
+static pv_export_t mod_pvs[] = {{{"idm", sizeof("idm") - 1},
+								 PVT_OTHER,
+								 pv_get_idm,
+								 0,
+								 pv_parse_idm_name,
+								 0,
+								 0,
+								 0},
+								{{0, 0}, 0, 0, 0, 0, 0, 0, 0}};
+
+/* ---------------------------------------------------------- RPC */
+static const char *idmap_rpc_stats_doc[2] = {
+		"Counters of the identity cache of this node.", 0};
+
+static void idmap_rpc_stats(rpc_t *rpc, void *ctx)
+{
+	idc_stats_t st;
+	void *th;
+	idc_get_stats(idmap_cache, &st);
+	if (rpc->add(ctx, "{", &th) < 0)
+		return;
+	rpc->struct_add(th, "dddddddddd", "entries", (int)st.entries, "max_entries",
+					(int)st.max_entries, "hits", (int)st.hits, "negative_hits",
+					(int)st.neg_hits, "stale_hits", (int)st.stale_hits,
+					"misses", (int)st.misses, "inserts", (int)st.inserts,
+					"evictions", (int)st.evictions, "invalidations",
+					(int)st.invalidations, "flushes", (int)st.flushes);
+}
+
+static const char *idmap_rpc_flush_doc[2] = {
+		"Drop every entry of the identity cache of this node.", 0};
+
+static void idmap_rpc_flush(rpc_t *rpc, void *ctx)
+{
+	idc_flush(idmap_cache);
+	rpc->rpl_printf(ctx, "ok");
+}
+
+static const char *idmap_rpc_lookup_doc[2] = {
+		"Look a mapping up like idmap_lookup(): idmap.lookup ns key.", 0};
+
+static void idmap_rpc_lookup(rpc_t *rpc, void *ctx)
+{
+	str ns, key;
+	char v[IDS_FIELD_MAXLEN + 1];
+	void *th;
+	int rc, f;
+	if (rpc->scan(ctx, "SS", &ns, &key) < 2) {
+		rpc->fault(ctx, 400, "usage: idmap.lookup ns key");
+		return;
+	}
+	rc = idmap_do_lookup(NULL, 0, &ns, &key);
+	if (rc == IDM_NOTFOUND || rc == IDM_UNAVAILABLE || rc == IDM_ERROR) {
+		rpc->fault(ctx,
+				   rc == IDM_NOTFOUND ? 404
+				   : rc == IDM_ERROR  ? 400
+									  : 503,
+				   rc == IDM_NOTFOUND	   ? "not found"
+				   : rc == IDM_UNAVAILABLE ? "identity store unavailable"
+										   : "bad namespace or key");
+		return;
+	}
+	if (rpc->add(ctx, "{", &th) < 0)
+		return;
+	for (f = 0; f < IDS_F_COUNT; f++)
+		if (ids_record_get(&idmap_cur.rec, f, v, sizeof(v)) >= 0)
+			rpc->struct_add(th, "s", ids_field_name(f), v);
+	rpc->struct_add(th, "sd", "source", idmap_cur.stale ? "stale" : "fresh",
+					"code", rc);
+	idmap_cur.loaded = 0;
+}
+
+static rpc_export_t idmap_rpc[] = {
+		{"idmap.cache_stats", idmap_rpc_stats, idmap_rpc_stats_doc, 0},
+		{"idmap.cache_flush", idmap_rpc_flush, idmap_rpc_flush_doc, 0},
+		{"idmap.lookup", idmap_rpc_lookup, idmap_rpc_lookup_doc, 0},
+		{0, 0, 0, 0}};
+
+/* ---------------------------------------------------------- exports */
+static cmd_export_t cmds[] = {
+		{"idmap_lookup", (cmd_function)w_idmap_lookup, 2, fixup_spve_spve,
+		 fixup_free_spve_spve, ANY_ROUTE},
+		{"idmap_reverse", (cmd_function)w_idmap_reverse, 2, fixup_spve_spve,
+		 fixup_free_spve_spve, ANY_ROUTE},
+		{"idmap_assert", (cmd_function)w_idmap_assert, 0, 0, 0,
+		 REQUEST_ROUTE | FAILURE_ROUTE | BRANCH_ROUTE},
+		{"idmap_auth_token", (cmd_function)w_idmap_auth_token, 1,
+		 fixup_spve_null, fixup_free_spve_null, ANY_ROUTE},
+		{0, 0, 0, 0, 0, 0}};
+
+struct module_exports exports = {
+		"iwg_idmap",	 /* module name */
+		DEFAULT_DLFLAGS, /* dlopen flags */
+		cmds,			 /* cmd exports */
+		params,			 /* param exports */
+		idmap_rpc,		 /* RPC method exports */
+		mod_pvs,		 /* pseudo-variables */
+		0,				 /* response handling */
+		mod_init,		 /* module init */
+		child_init,		 /* per-child init */
+		mod_destroy		 /* module destroy */
+};
+
+/* clang-format off */
+static sr_kemi_t sr_kemi_iwg_idmap_exports[] = {
+	{ str_init("iwg_idmap"), str_init("idmap_lookup"),
+		SR_KEMIP_INT, ki_idmap_lookup,
+		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_idmap"), str_init("idmap_reverse"),
+		SR_KEMIP_INT, ki_idmap_reverse,
+		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_idmap"), str_init("idmap_assert"),
+		SR_KEMIP_INT, ki_idmap_assert,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_idmap"), str_init("idmap_auth_token"),
+		SR_KEMIP_INT, ki_idmap_auth_token,
+		{ SR_KEMIP_STR, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }
+};
+/* clang-format on */
+
+int mod_register(char *path, int *dlflags, void *p1, void *p2)
+{
+	(void)path;
+	(void)dlflags;
+	(void)p1;
+	(void)p2;
+	sr_kemi_modules_add(sr_kemi_iwg_idmap_exports);
+	return 0;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Lookups through Kamailio (iwg_idmap) against a real redis-server, driven
+# by SIPp: found, unknown, disabled, reverse, tokens, asserted identity.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+idm_init lookup
+RPORT=16391 KPORT=15071 UAS_PORT=15099
+export UAS_PORT
+
+idm_redis redis $RPORT || { tap_fail "redis-server starts" "see $logs"; exit 1; }
+export IWG_REDIS_ADDR=127.0.0.1:$RPORT
+$IDCTL add web ann sip:ann@ims.test "display_name=Ann Example" queue=sales >"$logs/idctl.log" 2>&1 &&
+	$IDCTL add web dan sip:dan@ims.test enabled=0 >>"$logs/idctl.log" 2>&1 &&
+	$IDCTL add web old sip:old@ims.test not_after=2001-01-01T00:00:00Z >>"$logs/idctl.log" 2>&1 &&
+	$IDCTL add web user-123 sip:u123@ims.test >>"$logs/idctl.log" 2>&1
+tap_eq "iwg-idctl adds the test mappings (log $logs/idctl.log)" 0 $?
+
+idm_kamailio kam $KPORT "modparam(\"iwg_idmap\", \"redis_addr\", \"127.0.0.1:$RPORT\")" ||
+	{ tap_fail "kamailio with iwg_idmap starts" "see $logs"; exit 1; }
+
+idm_check "a mapped user is found and its fields are readable" $KPORT 200 \
+	'X-Idm-Uri: sip:ann@ims.test' ann
+idm_check "the queue field comes through \$idm(queue)" $KPORT 200 \
+	'X-Idm-Queue: sales' ann
+idm_check "an unknown user gets 403 (return code -2)" $KPORT 403 \
+	'X-Idm-Rc: -2' nobody
+idm_check "an unknown user is answered from the negative cache too" $KPORT 403 \
+	'X-Idm-Rc: -2' nobody
+idm_check "a disabled mapping gets 403 (return code -3)" $KPORT 403 \
+	'X-Idm-Rc: -3' dan
+idm_check "a mapping past not_after gets 403 (return code -4)" $KPORT 403 \
+	'X-Idm-Rc: -4' old
+idm_check "a reverse lookup finds the web key of a SIP URI" $KPORT 200 \
+	'X-Idm-Uri: sip:ann@ims.test' x reverse none 'sip:ann@IMS.test;transport=udp'
+idm_check "a reverse lookup of an unmapped URI gets 403" $KPORT 403 \
+	'X-Idm-Rc: -2' x reverse none 'sip:nobody@ims.test'
+
+good=$(idm_token test-hs '{"sub":"user-123","aud":"iwg","iss":"paas","exp":"+300","iat":"-5"}')
+idm_check "a valid token signs user-123 on" $KPORT 200 \
+	'X-Idm-Uri: sip:u123@ims.test' x token "$good"
+tok=$(idm_token test-hs '{"sub":"user-123","aud":"iwg","iss":"paas","exp":"-300"}')
+idm_check "an expired token gets 401 (return code -16)" $KPORT 401 \
+	'X-Idm-Rc: -16' x token "$tok"
+tok=$(idm_token test-hs '{"sub":"user-123","aud":"other","iss":"paas","exp":"+300"}')
+idm_check "a token for another audience gets 401 (return code -18)" $KPORT 401 \
+	'X-Idm-Rc: -18' x token "$tok"
+tok=$(idm_token nokey '{"sub":"user-123","aud":"iwg","iss":"paas","exp":"+300"}')
+idm_check "a token with an unknown kid gets 401 (return code -14)" $KPORT 401 \
+	'X-Idm-Rc: -14' x token "$tok"
+idm_check "a token signed alg none gets 401 (return code -13)" $KPORT 401 \
+	'X-Idm-Rc: -13' x token "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLTEyMyJ9.x"
+tok=$(idm_token test-hs '{"sub":"nobody","aud":"iwg","iss":"paas","exp":"+300"}')
+idm_check "a valid token for an unmapped subject gets 403" $KPORT 403 \
+	'X-Idm-Rc: -2' x token "$tok"
+
+# asserted identity: the relayed request carries the mapping's identity and
+# not the one the client put in
+(cd "$run" && sipp -sf "$idm_dir/sipp/uas-pai.xml" -i 127.0.0.1 -p $UAS_PORT \
+	-m 1 -nostdin -cp 18899 -timeout 15s -timeout_error \
+	-trace_err -error_file "$logs/uas.err" >"$logs/uas.log" 2>&1) &
+uas=$!
+_idm_pids+=("$uas")
+wait_until 5 udp_bound $UAS_PORT
+idm_check "idmap_assert() request is relayed and answered" $KPORT 200 \
+	'X-Idm-Pai-Seen: yes' ann assert
+wait "$uas"
+tap_eq "the relayed request has P-Asserted-Identity of the mapping, the forged one removed (log $logs/uas.log)" 0 $?
+
+stats=$($KAMCMD idmap.cache_stats 2>&1)
+hits=$(sed -n 's/^\s*hits: //p' <<<"$stats")
+neg=$(sed -n 's/^\s*negative_hits: //p' <<<"$stats")
+if [ "${hits:-0}" -ge 1 ] && [ "${neg:-0}" -ge 1 ]; then
+	tap_ok "idmap.cache_stats counts hits and negative hits"
+else
+	tap_fail "idmap.cache_stats counts hits and negative hits" "got: $stats"
+fi
+out=$($KAMCMD idmap.lookup web ann 2>&1)
+tap_check "idmap.lookup RPC returns the mapping" grep -q 'sip_uri: sip:ann@ims.test' <<<"$out"
+$KAMCMD idmap.cache_flush >/dev/null 2>&1
+entries=$($KAMCMD idmap.cache_stats 2>&1 | sed -n 's/^\s*entries: //p')
+tap_eq "idmap.cache_flush empties the cache" 0 "$entries"
+tap_done

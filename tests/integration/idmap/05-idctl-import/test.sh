@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# iwg-idctl import/export/validate against a real redis-server.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+idm_init idctl
+RPORT=16395
+idm_redis redis $RPORT || { tap_fail "redis-server starts" "see $logs"; exit 1; }
+export IWG_REDIS_ADDR=127.0.0.1:$RPORT
+R="redis-cli -p $RPORT"
+
+cat >"$run/bad.csv" <<'CSV'
+ns,key,sip_uri,display_name,queue
+web,alice,sip:alice@iwg.test,Alice,sales
+web,bob,http://bob,Bob,sales
+web,carol,sip:carol@iwg.test,"Carol ""C""",support
+web,alice,sip:alice2@iwg.test,,
+CSV
+$IDCTL import "$run/bad.csv" >"$logs/bad.out" 2>"$logs/bad.err"
+tap_eq "import of a bad file fails with status 1" 1 $?
+tap_check "the error names line 3 and sip_uri" grep -q 'bad.csv:3: sip_uri:' "$logs/bad.err"
+tap_check "the error names line 4 and display_name" grep -q 'bad.csv:4: display_name:' "$logs/bad.err"
+tap_check "the duplicate key on line 5 is reported" grep -q 'bad.csv:5: key: duplicate of line 2' "$logs/bad.err"
+tap_eq "nothing was written to Redis" 0 "$($R dbsize)"
+$IDCTL validate "$run/bad.csv" >/dev/null 2>&1
+tap_eq "validate refuses the same file" 1 $?
+
+cat >"$run/good.jsonl" <<'JSON'
+{"ns":"web","key":"alice","sip_uri":"sip:alice@iwg.test","display_name":"Alice","queue":"sales"}
+{"ns":"paas","key":"user-1","sip_uri":"sip:u1@iwg.test","enabled":false,"not_after":"2030-01-01T00:00:00Z"}
+JSON
+tap_check "validate accepts a good file" $IDCTL validate "$run/good.jsonl"
+tap_check "import of the good file succeeds" $IDCTL import "$run/good.jsonl"
+$IDCTL export >"$run/export.csv" 2>"$logs/export.err"
+tap_eq "export lists both mappings" 3 "$(wc -l <"$run/export.csv")"
+$R flushall >/dev/null
+tap_check "the exported CSV imports again" $IDCTL import "$run/export.csv"
+tap_eq "... with the same content" "$(cat "$run/export.csv")" "$($IDCTL export)"
+
+# a file whose sip_uri is held by another key: refused before any write
+printf 'ns,key,sip_uri\nweb,zed,sip:z@iwg.test\nweb,mallory,sip:alice@iwg.test\n' >"$run/conflict.csv"
+$IDCTL import "$run/conflict.csv" >/dev/null 2>"$logs/conflict.err"
+tap_eq "a conflicting import fails with status 3" 3 $?
+tap_check "the conflict names line 3" grep -q 'conflict.csv:3: sip_uri: already mapped by key alice' "$logs/conflict.err"
+$IDCTL get web zed >/dev/null 2>&1
+tap_eq "the clean row of the refused file was not written either" 2 $?
+tap_done

@@ -1,0 +1,106 @@
+# Helpers of the iwg_idmap integration tests (source it after tap.sh):
+# throwaway redis-server, redis-sentinel and kamailio instances on private
+# ports, SIPp probes. Everything started is killed by PID on exit.
+top=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+build=${IWG_BUILD:-$top/build}
+idm_dir=$top/tests/integration/idmap
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/wait.sh"
+IDCTL=$build/bin/iwg-idctl
+
+_idm_pids=()
+
+# idm_init NAME: run directory build/test-runs/idmap-NAME, cleanup trap
+idm_init() {
+	run=$build/test-runs/idmap-$1
+	logs=$run/logs
+	rm -rf "$run"
+	mkdir -p "$logs"
+	trap idm_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+idm_cleanup() {
+	local i pid
+	for ((i = ${#_idm_pids[@]} - 1; i >= 0; i--)); do
+		pid=${_idm_pids[$i]}
+		kill -0 "$pid" 2>/dev/null || continue
+		kill -TERM "$pid" 2>/dev/null
+		wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+}
+
+# idm_kill PID: stop one process started here
+idm_kill() {
+	kill -TERM "$1" 2>/dev/null
+	wait_until 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# idm_redis NAME PORT [ARGS...]: start redis-server, sets REDIS_PID
+idm_redis() {
+	local name=$1 port=$2
+	shift 2
+	mkdir -p "$run/$name"
+	redis-server --bind 127.0.0.1 --port "$port" --dir "$run/$name" \
+		--save "" --appendonly no --daemonize no "$@" \
+		>"$logs/$name.log" 2>&1 &
+	REDIS_PID=$!
+	_idm_pids+=("$REDIS_PID")
+	wait_until 10 redis-cli -p "$port" ping ||
+		{ echo "# redis $name did not start, log $logs/$name.log"; return 1; }
+}
+
+# idm_kamailio NAME PORT REDIS_PARAMS [CACHE_TTL]: start kamailio with
+# idmap-test.cfg; sets KAM_PID and KAMCMD_NAME (kamcmd prefix)
+idm_kamailio() {
+	local name=$1 port=$2 params=$3 ttl=${4:-60} cfg=$run/$1.cfg
+	sed -e "s|@PORT@|$port|g" -e "s|@CTL@|$run/$name.ctl|g" \
+		-e "s|@MPATH@|$build/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/|" \
+		-e "s|@KEYS@|$idm_dir/keys|g" -e "s|@CACHE_TTL@|$ttl|" \
+		-e "s|@UAS_PORT@|${UAS_PORT:-15099}|" \
+		-e "s|@REDIS_PARAMS@|$params|" "$idm_dir/idmap-test.cfg" >"$cfg"
+	/usr/sbin/kamailio -c -f "$cfg" >"$logs/$name-check.log" 2>&1 ||
+		{ echo "# kamailio rejected $cfg, log $logs/$name-check.log"; return 1; }
+	/usr/sbin/kamailio -f "$cfg" -DD -E -m 64 -M 8 -w "$run" \
+		>"$logs/$name.log" 2>&1 &
+	KAM_PID=$!
+	_idm_pids+=("$KAM_PID")
+	KAMCMD="kamcmd -s unix:$run/$name.ctl"
+	wait_until 20 $KAMCMD core.uptime && wait_until 5 udp_bound "$port" ||
+		{ echo "# kamailio $name did not come up, log $logs/$name.log"; return 1; }
+}
+
+# idm_probe PORT EXPECT REGEX USER [OP] [TOKEN] [URI]: one OPTIONS through
+# SIPp; succeeds when the reply has status EXPECT and matches REGEX
+_idm_cp=18900
+idm_probe() {
+	local port=$1 expect=$2 regex=$3 user=$4 op=${5:-lookup} token=${6:-none}
+	local uri=${7:-sip:none@x} sc
+	_idm_cp=$((_idm_cp + 1))
+	sc=$run/uac-$_idm_cp.xml
+	sed -e "s|@EXPECT@|$expect|" -e "s|@REGEX@|$regex|" \
+		"$idm_dir/sipp/uac.xml.in" >"$sc"
+	(cd "$run" && sipp 127.0.0.1:"$port" -sf "$sc" -m 1 -l 1 -nostdin \
+		-i 127.0.0.1 -p $((_idm_cp + 1000)) -cp "$_idm_cp" -timeout 10s \
+		-timeout_error -key user "$user" -key op "$op" -key token "$token" \
+		-key uri "$uri" -trace_err -error_file "$logs/sipp-$_idm_cp.err" \
+		>"$logs/sipp-$_idm_cp.log" 2>&1)
+}
+
+# idm_check DESC PORT EXPECT REGEX USER [OP] [TOKEN] [URI]: TAP line
+idm_check() {
+	local desc=$1
+	shift
+	if idm_probe "$@"; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "expected $2 matching '$3'; SIPp log $logs/sipp-$_idm_cp.log, $(ls "$run"/uac-"$_idm_cp"_*errors.log 2>/dev/null | head -1); kamailio logs in $logs"
+	fi
+}
+
+# idm_token ALG KID CLAIMS_JSON: a signed JWT from the test keys
+idm_token() {
+	python3 "$idm_dir/mktoken.py" "$idm_dir/keys" "$@"
+}

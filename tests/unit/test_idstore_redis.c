@@ -1,0 +1,309 @@
+/* Unit tests: lib/idstore against a real, throwaway redis-server started by
+ * the test on a unix socket in a temporary directory. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "idstore/idstore.h"
+
+static char dir[] = "/tmp/iwg-idstore-XXXXXX";
+static char sock[128];
+static pid_t redis_pid;
+
+static ids_ctx_t *conn(void)
+{
+	ids_conf_t cf;
+	ids_ctx_t *c;
+	ids_conf_init(&cf);
+	snprintf(cf.addr, sizeof(cf.addr), "unix:%s", sock);
+	c = ids_connect(&cf);
+	assert_non_null(c);
+	return c;
+}
+
+static int start_redis(void **state)
+{
+	int i;
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(sock, sizeof(sock), "%s/redis.sock", dir);
+	redis_pid = fork();
+	if (redis_pid == 0) {
+		char logf[160];
+		snprintf(logf, sizeof(logf), "%s/redis.log", dir);
+		execlp("redis-server", "redis-server", "--port", "0", "--unixsocket",
+			   sock, "--dir", dir, "--save", "", "--appendonly", "no",
+			   "--logfile", logf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) { /* poll up to 10 s */
+		ids_ctx_t *c;
+		ids_conf_t cf;
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		ids_conf_init(&cf);
+		snprintf(cf.addr, sizeof(cf.addr), "unix:%s", sock);
+		c = ids_connect(&cf);
+		if (c && c->err == IDS_OK && ids_ping(c) == IDS_OK) {
+			ids_free(c);
+			return 0;
+		}
+		ids_free(c);
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "redis-server did not start (log %s/redis.log)\n", dir);
+	return -1;
+}
+
+static int stop_redis(void **state)
+{
+	char cmd[200];
+	(void)state;
+	if (redis_pid > 0) {
+		kill(redis_pid, SIGTERM);
+		waitpid(redis_pid, NULL, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void rec(ids_record_t *r, const char *ns, const char *key,
+				const char *uri)
+{
+	ids_error_t e;
+	ids_record_init(r);
+	ids_record_set(r, IDS_F_NS, ns, strlen(ns), &e);
+	ids_record_set(r, IDS_F_KEY, key, strlen(key), &e);
+	ids_record_set(r, IDS_F_SIP_URI, uri, strlen(uri), &e);
+}
+
+static void test_put_get_round_trip(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	(void)state;
+	rec(&r, "paas", "user-123", "sip:alice@iwg.test");
+	ids_record_set(&r, IDS_F_DISPLAY_NAME, "Alice A", 7, &e);
+	ids_record_set(&r, IDS_F_QUEUE, "sales", 5, &e);
+	r.not_after = 1900000000;
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_get(c, "paas", "user-123", &g), IDS_OK);
+	assert_memory_equal(&r, &g, sizeof(r));
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_ERR_EXISTS);
+	assert_int_equal(ids_get(c, "paas", "nobody", &g), IDS_ERR_NOTFOUND);
+	assert_int_equal(c->err, IDS_ERR_NOTFOUND);
+	ids_free(c);
+}
+
+static void test_reverse_follows_updates(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	(void)state;
+	rec(&r, "web", "bob", "sip:Bob@IWG.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(
+			ids_reverse(c, "web", "<sip:Bob@iwg.TEST;transport=ws>", &g),
+			IDS_OK);
+	assert_string_equal(g.key, "bob");
+	/* moving the URI drops the old reverse entry */
+	rec(&r, "web", "bob", "sip:bob2@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse(c, "web", "sip:Bob@iwg.test", &g),
+					 IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_reverse(c, "web", "sip:bob2@iwg.test", &g), IDS_OK);
+	/* another key may not take the URI */
+	rec(&r, "web", "mallory", "sip:bob2@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_ERR_CONFLICT);
+	assert_non_null(strstr(c->errstr, "bob"));
+	assert_int_equal(ids_get(c, "web", "mallory", &g), IDS_ERR_NOTFOUND);
+	/* delete removes both entries */
+	assert_int_equal(ids_del(c, "web", "bob"), IDS_OK);
+	assert_int_equal(ids_reverse(c, "web", "sip:bob2@iwg.test", &g),
+					 IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_del(c, "web", "bob"), IDS_ERR_NOTFOUND);
+	rec(&r, "web", "ghost", "sip:g@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_ERR_NOTFOUND);
+	ids_free(c);
+}
+
+static void test_invalid_record_is_not_written(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	(void)state;
+	rec(&r, "web", "bad", "sip:bad@x");
+	strcpy(r.ha1, "xyz");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_INVALID);
+	assert_string_equal(e.field, "ha1");
+	assert_int_equal(ids_get(c, "web", "bad", &g), IDS_ERR_NOTFOUND);
+	ids_free(c);
+}
+
+static void test_enable_disable(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	(void)state;
+	rec(&r, "web", "carol", "sip:carol@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_set_enabled(c, "web", "carol", 0), IDS_OK);
+	assert_int_equal(ids_get(c, "web", "carol", &g), IDS_OK);
+	assert_int_equal(g.enabled, 0);
+	assert_int_equal(ids_set_enabled(c, "web", "carol", 1), IDS_OK);
+	assert_int_equal(ids_get(c, "web", "carol", &g), IDS_OK);
+	assert_int_equal(g.enabled, 1);
+	assert_int_equal(ids_set_enabled(c, "web", "nobody", 1), IDS_ERR_NOTFOUND);
+	ids_free(c);
+}
+
+static int count_cb(const char *ns, const char *key, void *arg)
+{
+	(void)ns;
+	(void)key;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_list_by_pattern(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r;
+	char k[16], u[32];
+	uint64_t cur = 0;
+	int i, n = 0, steps = 0;
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		snprintf(k, sizeof(k), "lst-%02d", i);
+		snprintf(u, sizeof(u), "sip:lst%d@x", i);
+		rec(&r, "lst", k, u);
+		assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	}
+	do {
+		assert_int_equal(ids_list(c, "lst", "lst-1*", &cur, 5, count_cb, &n),
+						 IDS_OK);
+		steps++;
+	} while (cur != 0 && steps < 1000);
+	assert_int_equal(n, 10);
+	n = 0;
+	cur = 0;
+	do {
+		assert_int_equal(ids_list(c, NULL, NULL, &cur, 0, count_cb, &n),
+						 IDS_OK);
+	} while (cur != 0);
+	assert_true(n >= 30);
+	ids_free(c);
+}
+
+static void test_import_is_all_or_nothing(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t recs[3], g;
+	ids_error_t errs[8];
+	size_t nerrs;
+	(void)state;
+	rec(&recs[0], "imp", "owner", "sip:taken@x");
+	assert_int_equal(ids_put(c, &recs[0], IDS_PUT_UPSERT, NULL), IDS_OK);
+	rec(&recs[0], "imp", "n1", "sip:n1@x");
+	rec(&recs[1], "imp", "n2", "sip:taken@x");
+	rec(&recs[2], "imp", "n3", "sip:n3@x");
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_UPSERT, errs, 8, &nerrs),
+					 IDS_ERR_CONFLICT);
+	assert_int_equal(nerrs, 1);
+	assert_int_equal(errs[0].line, 2);
+	assert_string_equal(errs[0].field, "sip_uri");
+	assert_int_equal(ids_get(c, "imp", "n1", &g), IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_get(c, "imp", "n3", &g), IDS_ERR_NOTFOUND);
+	rec(&recs[1], "imp", "n2", "sip:n2@x");
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_CREATE, errs, 8, &nerrs),
+					 IDS_OK);
+	assert_int_equal(ids_reverse(c, "imp", "sip:n2@x", &g), IDS_OK);
+	assert_string_equal(g.key, "n2");
+	/* create again: every record exists */
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_CREATE, errs, 8, &nerrs),
+					 IDS_ERR_EXISTS);
+	assert_int_equal(nerrs, 3);
+	ids_free(c);
+}
+
+static void test_changes_are_published(void **state)
+{
+	ids_ctx_t *c = conn(), *s = conn();
+	ids_record_t r;
+	char buf[600];
+	size_t len;
+	(void)state;
+	assert_int_equal(ids_subscribe(s), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 50, buf, sizeof(buf), &len),
+					 IDS_ERR_NOTFOUND);
+	rec(&r, "pub", "dave", "sip:dave@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dave sip:dave@x");
+	rec(&r, "pub", "dave", "sip:dave2@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dave sip:dave2@x sip:dave@x");
+	assert_int_equal(ids_set_enabled(c, "pub", "dave", 0), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dave sip:dave2@x");
+	assert_int_equal(ids_del(c, "pub", "dave"), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dave sip:dave2@x");
+	assert_int_equal(ids_publish_flush(c), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "*");
+	ids_free(s);
+	ids_free(c);
+}
+
+static void test_unreachable_server_fails_fast(void **state)
+{
+	ids_conf_t cf;
+	ids_ctx_t *c;
+	ids_record_t g;
+	(void)state;
+	ids_conf_init(&cf);
+	snprintf(cf.addr, sizeof(cf.addr), "unix:%s/nothing.sock", dir);
+	c = ids_connect(&cf);
+	assert_non_null(c);
+	assert_int_equal(c->err, IDS_ERR_IO);
+	assert_int_equal(ids_get(c, "web", "x", &g), IDS_ERR_IO);
+	ids_free(c);
+	snprintf(cf.addr, sizeof(cf.addr), "127.0.0.1:99999");
+	c = ids_connect(&cf);
+	assert_int_equal(c->err, IDS_ERR_ARG);
+	ids_free(c);
+	/* a sentinel list where nothing answers */
+	snprintf(cf.sentinels, sizeof(cf.sentinels), "unix:%s/none1,unix:%s/n2",
+			 dir, dir);
+	c = ids_connect(&cf);
+	assert_int_equal(c->err, IDS_ERR_IO);
+	ids_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+			cmocka_unit_test(test_put_get_round_trip),
+			cmocka_unit_test(test_reverse_follows_updates),
+			cmocka_unit_test(test_invalid_record_is_not_written),
+			cmocka_unit_test(test_enable_disable),
+			cmocka_unit_test(test_list_by_pattern),
+			cmocka_unit_test(test_import_is_all_or_nothing),
+			cmocka_unit_test(test_changes_are_published),
+			cmocka_unit_test(test_unreachable_server_fails_fast),
+	};
+	return cmocka_run_group_tests(tests, start_redis, stop_redis);
+}
