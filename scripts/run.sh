@@ -20,7 +20,7 @@ echo $$ >"$IWG_RUN/run.pid"
 # a requested stop (Ctrl-C, make stop) is a normal end
 trap "exit 0" INT TERM
 trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
-stack_start || exit 1
+stack_start && stack_start_admind || exit 1
 
 cat <<MSG
 
@@ -31,6 +31,7 @@ iwg is running (logs in $IWG_LOGDIR):
   rtpengine NG         udp $IWG_NG_ADDR, media ports $IWG_MEDIA_PORTS
   Redis                $IWG_REDIS_ADDR (data in $IWG_RUN/redis)
   Kamailio RPC         $IWG_KAMCMD <command>   or   http://127.0.0.1:5065/RPC
+  REST (iwg-admind)    http://127.0.0.1:8088 (/healthz, /readyz, /metrics, /api/v1; API keys in $IWG_RUN/admind/keys)
 Stop with Ctrl-C here, or 'make stop' from another shell.
 MSG
 

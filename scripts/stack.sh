@@ -4,6 +4,7 @@
 #   stack_init NAME   run directory: IWG_RUN if set (data kept), else a fresh
 #                     build/test-runs/NAME; EXIT trap stops what was started
 #   stack_start       redis, rtpengine, kamailio, each polled until ready
+#   stack_start_admind  iwg-admind (REST) on 127.0.0.1:8088, after stack_start
 #   stack_stop        stop everything started, by PID, newest first
 #
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
@@ -140,6 +141,30 @@ stack_start_kamailio() {
 	wait_until 20 tcp_open 127.0.0.1 8443 && wait_until 5 tcp_open 127.0.0.1 8080 \
 		&& wait_until 5 udp_bound 5060 && wait_until 10 $IWG_KAMCMD core.uptime \
 		|| stack_fail "kamailio did not come up" "$log"
+}
+
+# stack_start_admind: iwg-admind on 127.0.0.1:8088 watching this stack. API
+# keys (one per role) are made on first start and kept in run/admind/keys;
+# the daemon's config holds only their hashes.
+stack_start_admind() {
+	local d=$IWG_RUN/admind log=$IWG_LOGDIR/admind.log role key
+	mkdir -p "$d" && chmod 700 "$d"
+	if [ ! -s "$d/keys" ]; then
+		(umask 077; for role in noc idadmin admin; do
+			printf '%s %s\n' "$role" "$(openssl rand -hex 24)"; done >"$d/keys")
+	fi
+	{
+		echo "listen = 127.0.0.1:8088"
+		echo "redis = $IWG_REDIS_ADDR"
+		echo "kamailio = kamailio http://127.0.0.1:5065/RPC"
+		echo "rtpengine = rtpengine $IWG_NG_ADDR"
+		while read -r role key; do
+			echo "api_key = $role $role $(printf '%s\n' "$key" | "$IWG_BUILD/bin/iwg-admind" --hash-key)"
+		done <"$d/keys"
+	} >"$d/admind.conf"
+	_stack_spawn admind "$log" "$IWG_BUILD/bin/iwg-admind" -c "$d/admind.conf"
+	wait_until 10 curl -sf -o /dev/null http://127.0.0.1:8088/readyz \
+		|| stack_fail "iwg-admind not ready on http://127.0.0.1:8088 (keys in $d/keys)" "$log"
 }
 
 stack_start() {

@@ -19,7 +19,6 @@ fi
 ip link set lo up || { echo "tests/run.sh: cannot bring lo up" >&2; exit 1; }
 
 logs=$IWG_BUILD/test-logs
-rm -rf "$logs" "$IWG_BUILD/test-runs"
 mkdir -p "$logs"
 FUZZ_SECONDS_TEST=${FUZZ_SECONDS_TEST:-10}
 

@@ -1,0 +1,34 @@
+# admin: iwg-admind, the REST monitoring and admin daemon
+ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
+	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
+	admin/src/metrics.c admin/src/reply.c admin/src/http.c \
+	admin/src/backend.c admin/src/probe.c admin/src/audit.c \
+	admin/src/res_health.c admin/src/res_metrics.c admin/src/res_nodes.c \
+	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
+	admin/src/routes.c \
+	admin/src/schemas.c
+ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
+
+BINS += iwg-admind
+BIN_iwg-admind = $(ADMIND_SRCS) admin/src/main.c
+BIN_iwg-admind_LIBS = $(ADMIND_LIBS)
+
+# pure parts, unit-tested and fuzzed without a running daemon
+ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
+	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
+	admin/src/metrics.c admin/src/schemas.c
+
+UNITS += admind_conf admind_core admind_openapi
+UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
+UNIT_admind_conf_LIBS = -ljson-c -lcrypto
+UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
+UNIT_admind_core_LIBS = -ljson-c -lcrypto -lpthread -lm
+# links the whole daemon (but main) to read its real route table
+UNIT_admind_openapi = tests/unit/test_admind_openapi.c $(ADMIND_SRCS)
+UNIT_admind_openapi_LIBS = $(ADMIND_LIBS)
+
+FUZZERS += admind_conf admind_body
+FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
+FUZZ_admind_conf_LIBS = -ljson-c -lcrypto -lpthread -lm
+FUZZ_admind_body = tests/fuzz/fuzz_admind_body.c $(ADMIND_PURE)
+FUZZ_admind_body_LIBS = -ljson-c -lcrypto -lpthread -lm

@@ -1,0 +1,120 @@
+/*
+ * admind.h - the daemon's shared state and the per-request context.
+ *
+ * The application (admind_app) is built once in main() and passed to
+ * libmicrohttpd as the handler closure; it is read-only after start except
+ * for the rate limiters and metrics, which lock or use atomics themselves.
+ * A request context (admind_req) lives from the first call of the access
+ * handler to the completion callback, which frees it.
+ */
+#ifndef ADMIND_H
+#define ADMIND_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "metrics.h"
+#include "ratelimit.h"
+#include "route.h"
+
+#define ADMIND_VERSION "0.1.0"
+
+struct MHD_Daemon;
+struct MHD_Connection;
+struct json_object;
+
+typedef struct admind_app {
+	admind_conf conf;
+	struct MHD_Daemon *mhd;
+	ratelimit *rl_key;
+	ratelimit *rl_addr;
+	admind_metrics *metrics;
+	const admind_route *routes;
+	size_t n_routes;
+	double started;					  /* monotonic seconds */
+	char *tls_cert_pem, *tls_key_pem; /* kept while the daemon runs */
+} admind_app;
+
+struct admind_req {
+	admind_app *app;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const admind_route *route; /* NULL until matched */
+	route_params params;
+	char *body;
+	size_t body_len;
+	int body_over;		 /* body exceeded max_body: answer 413 */
+	const conf_key *key; /* the authenticated key, NULL on public routes */
+	char client[64];	 /* client address, no port */
+	double t0;			 /* monotonic seconds at arrival */
+	unsigned status;	 /* status queued, 0 until then */
+};
+
+/* Monotonic clock in seconds. */
+double admind_now(void);
+
+/* Wall clock in seconds since the epoch (with fraction). */
+double admind_wallclock(void);
+
+/* ---------------------------------------------------------------- reply.c */
+
+/* one extra response header */
+typedef struct admind_header {
+	const char *name;
+	const char *value;
+} admind_header;
+
+/*
+ * The single place every response is built and queued: status, content
+ * type, body (ownership passes to the response; freed with free()) and
+ * extra headers (NULL-terminated by a {NULL, NULL} entry, may be NULL).
+ * Returns the MHD_queue_response() result (MHD_YES/MHD_NO).
+ */
+int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
+				 size_t len, const admind_header *hdrs);
+
+/* JSON response of j (released here, may be NULL for "{}"). */
+int admind_reply_json(admind_req *r, unsigned status, struct json_object *j);
+
+/* Like admind_reply_json() with extra headers. */
+int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
+						const admind_header *hdrs);
+
+/*
+ * JSON error body {"error": code, "message": msg[, "field": field]};
+ * field may be NULL or "".
+ */
+int admind_reply_error(admind_req *r, unsigned status, const char *code,
+					   const char *field, const char *fmt, ...)
+		__attribute__((format(printf, 5, 6)));
+
+/* --------------------------------------------------------------- http.c */
+
+/* Start libmicrohttpd for app (app->conf). Returns 0, or -1 with errbuf. */
+int admind_http_start(admind_app *app, char *errbuf, size_t errsz);
+
+/* Stop it (waits for the workers). */
+void admind_http_stop(admind_app *app);
+
+/* Query argument of the request, or NULL. */
+const char *admind_query(admind_req *r, const char *name);
+
+/*
+ * Paging arguments "page" (1-based) and "per_page" with the configured
+ * default and maximum. Returns 0, or -1 after answering 400.
+ */
+int admind_paging(admind_req *r, int *page, int *per_page, int *replied);
+
+/* {"items": items, "page", "per_page", "total"}; takes items. */
+struct json_object *admind_page_json(struct json_object *items, int page,
+									 int per_page, size_t total);
+
+/*
+ * Answer 200 with one page of a listing: {"items": items, "page",
+ * "per_page", "total"} (items is released with the response).
+ */
+int admind_reply_page(admind_req *r, struct json_object *items, int page,
+					  int per_page, size_t total);
+
+#endif

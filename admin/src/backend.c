@@ -1,0 +1,280 @@
+/*
+ * backend.c - Kamailio JSON-RPC, Redis and rtpengine NG clients.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include "admind.h"
+#include "backend.h"
+#include "sbuf.h"
+
+/* largest JSON-RPC answer accepted (ul.dump of a big node) */
+#define KAMRPC_MAX_REPLY (64 * 1024 * 1024)
+
+/* per worker thread, freed by the key destructors when the thread ends */
+static __thread CURL *tl_curl;
+static __thread redisContext *tl_redis;
+static pthread_key_t key_curl, key_redis;
+
+static void free_curl(void *p)
+{
+	curl_easy_cleanup(p);
+}
+
+static void free_redis(void *p)
+{
+	redisFree(p);
+}
+
+int backend_global_init(void)
+{
+	if (pthread_key_create(&key_curl, free_curl) ||
+		pthread_key_create(&key_redis, free_redis))
+		return -1;
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void backend_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static void err_set(backend_err *e, int down, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+
+static void err_set(backend_err *e, int down, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->down = down;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+static size_t curl_sink(char *p, size_t sz, size_t n, void *ud)
+{
+	sbuf *b = ud;
+
+	if (b->len + sz * n > KAMRPC_MAX_REPLY)
+		return 0; /* aborts the transfer */
+	sbuf_add(b, p, sz * n);
+	return sbuf_ok(b) ? sz * n : 0;
+}
+
+/* parse a JSON-RPC answer; 0 with *result or -1 */
+static int kamrpc_parse(const sbuf *b, struct json_object **result,
+						backend_err *e)
+{
+	struct json_object *j, *v, *code, *msg;
+	struct json_tokener *tok = json_tokener_new_ex(64);
+
+	if (!tok) {
+		err_set(e, 0, "out of memory");
+		return -1;
+	}
+	j = b->s ? json_tokener_parse_ex(tok, b->s, (int)b->len) : NULL;
+	json_tokener_free(tok);
+	if (!j || !json_object_is_type(j, json_type_object)) {
+		json_object_put(j);
+		err_set(e, 0, "answer is not a JSON-RPC object");
+		return -1;
+	}
+	if (json_object_object_get_ex(j, "error", &v)) {
+		json_object_object_get_ex(v, "code", &code);
+		json_object_object_get_ex(v, "message", &msg);
+		err_set(e, 0, "JSON-RPC error %d: %s", json_object_get_int(code),
+				msg ? json_object_get_string(msg) : "?");
+		json_object_put(j);
+		return -1;
+	}
+	if (!json_object_object_get_ex(j, "result", &v)) {
+		err_set(e, 0, "JSON-RPC answer without result");
+		json_object_put(j);
+		return -1;
+	}
+	*result = json_object_get(v);
+	json_object_put(j);
+	return 0;
+}
+
+int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
+				const char *method, const char *params,
+				struct json_object **result, backend_err *e, double *secs)
+{
+	struct curl_slist *hdrs = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	sbuf req, resp;
+	long status = 0;
+	double t0 = admind_now();
+	CURLcode rc;
+	int ret = -1;
+
+	*result = NULL;
+	if (!tl_curl) {
+		tl_curl = curl_easy_init();
+		pthread_setspecific(key_curl, tl_curl);
+	}
+	if (!tl_curl) {
+		err_set(e, 0, "out of memory");
+		return -1;
+	}
+	sbuf_init(&req);
+	sbuf_init(&resp);
+	/* method names are ours (fixed strings); params are built as JSON */
+	sbuf_printf(&req,
+				"{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":%s,"
+				"\"id\":1}",
+				method, params ? params : "[]");
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	curl_easy_reset(tl_curl);
+	curl_easy_setopt(tl_curl, CURLOPT_URL, node->url);
+	curl_easy_setopt(tl_curl, CURLOPT_POSTFIELDS, req.s);
+	curl_easy_setopt(tl_curl, CURLOPT_POSTFIELDSIZE, (long)req.len);
+	curl_easy_setopt(tl_curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(tl_curl, CURLOPT_WRITEFUNCTION, curl_sink);
+	curl_easy_setopt(tl_curl, CURLOPT_WRITEDATA, &resp);
+	curl_easy_setopt(tl_curl, CURLOPT_TIMEOUT_MS, (long)c->kamailio_timeout_ms);
+	curl_easy_setopt(tl_curl, CURLOPT_CONNECTTIMEOUT_MS,
+					 (long)c->kamailio_timeout_ms);
+	curl_easy_setopt(tl_curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(tl_curl, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(tl_curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl_easy_perform(tl_curl);
+	if (secs)
+		*secs = admind_now() - t0;
+	if (rc != CURLE_OK) {
+		err_set(e, 1, "%s: %s", node->url,
+				errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		goto out;
+	}
+	curl_easy_getinfo(tl_curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		err_set(e, 0, "%s: HTTP status %ld", node->url, status);
+		goto out;
+	}
+	ret = kamrpc_parse(&resp, result, e);
+out:
+	curl_slist_free_all(hdrs);
+	sbuf_free(&req);
+	sbuf_free(&resp);
+	return ret;
+}
+
+static void rdb_drop(void)
+{
+	if (tl_redis)
+		redisFree(tl_redis);
+	tl_redis = NULL;
+	pthread_setspecific(key_redis, NULL);
+}
+
+static redisContext *rdb_connect(const admind_conf *c, backend_err *e)
+{
+	struct timeval tv;
+	redisReply *rep;
+
+	if (tl_redis)
+		return tl_redis;
+	tv.tv_sec = c->redis_timeout_ms / 1000;
+	tv.tv_usec = (c->redis_timeout_ms % 1000) * 1000;
+	tl_redis = redisConnectWithTimeout(c->redis_host, c->redis_port, tv);
+	if (!tl_redis || tl_redis->err) {
+		err_set(e, 1, "redis %s:%u: %s", c->redis_host, c->redis_port,
+				tl_redis ? tl_redis->errstr : "out of memory");
+		rdb_drop();
+		return NULL;
+	}
+	pthread_setspecific(key_redis, tl_redis);
+	redisSetTimeout(tl_redis, tv);
+	if (c->redis_password[0]) {
+		rep = redisCommand(tl_redis, "AUTH %s", c->redis_password);
+		if (!rep || rep->type == REDIS_REPLY_ERROR) {
+			err_set(e, 1, "redis AUTH failed");
+			if (rep)
+				freeReplyObject(rep);
+			rdb_drop();
+			return NULL;
+		}
+		freeReplyObject(rep);
+	}
+	return tl_redis;
+}
+
+redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
+						const size_t *argvlen, backend_err *e)
+{
+	redisReply *rep;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!rdb_connect(c, e))
+			return NULL;
+		rep = redisCommandArgv(tl_redis, argc, argv, argvlen);
+		if (rep)
+			break;
+		/* connection lost (Redis restarted?): one fresh connection */
+		err_set(e, 1, "redis %s:%u: %s", c->redis_host, c->redis_port,
+				tl_redis->errstr[0] ? tl_redis->errstr : "connection lost");
+		rdb_drop();
+	}
+	if (!rep)
+		return NULL;
+	if (rep->type == REDIS_REPLY_ERROR) {
+		err_set(e, 0, "redis: %.150s", rep->str);
+		freeReplyObject(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+ng_client *ngc_open(const admind_conf *c, const conf_rtpengine *node,
+					backend_err *e)
+{
+	ng_client *ng =
+			ng_client_new(node->host, node->port, c->rtpengine_timeout_ms, 1);
+
+	if (!ng) {
+		err_set(e, 0, "out of memory");
+		return NULL;
+	}
+	if (ng->err) {
+		ngc_error(ng, e);
+		ng_client_free(ng);
+		return NULL;
+	}
+	return ng;
+}
+
+void ngc_error(const ng_client *ng, backend_err *e)
+{
+	err_set(e, ng->err == NG_ERR_TIMEOUT || ng->err == NG_ERR_IO,
+			"rtpengine: %s: %s", ng_strerror(ng->err), ng->errstr);
+}
+
+const conf_kamailio *conf_find_kamailio(const admind_conf *c, const char *n)
+{
+	int i;
+
+	for (i = 0; i < c->n_kamailio; i++)
+		if (!strcmp(c->kamailio[i].name, n))
+			return &c->kamailio[i];
+	return NULL;
+}
+
+const conf_rtpengine *conf_find_rtpengine(const admind_conf *c, const char *n)
+{
+	int i;
+
+	for (i = 0; i < c->n_rtpengine; i++)
+		if (!strcmp(c->rtpengine[i].name, n))
+			return &c->rtpengine[i];
+	return NULL;
+}

@@ -1,0 +1,63 @@
+/*
+ * backend.h - clients for the monitored services: Kamailio JSON-RPC over
+ * HTTP (libcurl), Redis (hiredis) and rtpengine NG (lib/ng).
+ *
+ * Connections are per worker thread (thread-local), opened on first use and
+ * dropped after an error, so a service that comes back is used again
+ * without a restart. Every call is bounded by the configured timeout.
+ */
+#ifndef ADMIND_BACKEND_H
+#define ADMIND_BACKEND_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+#include "conf.h"
+#include "ng/ng_client.h"
+
+struct json_object;
+
+typedef struct backend_err {
+	int down; /* 1: service unreachable/timeout; 0: it answered an error */
+	char msg[200];
+} backend_err;
+
+/* Once per process before threads start / at exit. */
+int backend_global_init(void);
+void backend_global_cleanup(void);
+
+/*
+ * Call JSON-RPC method on a Kamailio node with params (a JSON array as
+ * text, or NULL for none). Returns 0 with the "result" member in *result
+ * (caller releases it with json_object_put()), or -1 with e set. *secs
+ * (may be NULL) receives the round-trip time.
+ */
+int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
+				const char *method, const char *params,
+				struct json_object **result, backend_err *e, double *secs);
+
+/*
+ * Run one Redis command (argv form, binary safe; argvlen may be NULL for
+ * NUL-terminated arguments). Returns the reply (free with
+ * freeReplyObject()) or NULL with e set: e->down when Redis is
+ * unreachable, else an error reply's text.
+ */
+redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
+						const size_t *argvlen, backend_err *e);
+
+/*
+ * A new NG client for node with the configured timeout (1 retry), or NULL
+ * with e set. Free with ng_client_free().
+ */
+ng_client *ngc_open(const admind_conf *c, const conf_rtpengine *node,
+					backend_err *e);
+
+/* Set e from an NG client's last error (down for timeouts and I/O). */
+void ngc_error(const ng_client *ng, backend_err *e);
+
+/* Kamailio / rtpengine node by name, or NULL. */
+const conf_kamailio *conf_find_kamailio(const admind_conf *c, const char *n);
+const conf_rtpengine *conf_find_rtpengine(const admind_conf *c, const char *n);
+
+#endif

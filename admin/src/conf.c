@@ -1,0 +1,515 @@
+/*
+ * conf.c - iwg-admind configuration parser.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ng/ng_client.h"
+
+#include "conf.h"
+
+void conf_defaults(admind_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->listen_addr, "127.0.0.1");
+	c->listen_port = 8088;
+	c->threads = 4;
+	c->max_body = 65536;
+	c->connection_limit = 256;
+	c->connection_timeout_s = 30;
+	strcpy(c->redis_host, "127.0.0.1");
+	c->redis_port = 6390;
+	c->redis_timeout_ms = 500;
+	c->kamailio_timeout_ms = 1000;
+	c->rtpengine_timeout_ms = 500;
+	c->rate_key = 50;
+	c->burst_key = 100;
+	c->rate_addr = 100;
+	c->burst_addr = 200;
+	strcpy(c->audit_stream, "iwg:audit");
+	c->audit_maxlen = 100000;
+	c->page_size_default = 50;
+	c->page_size_max = 500;
+	c->calls_max = 200;
+}
+
+static int conf_fail(conf_error *e, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+
+static int conf_fail(conf_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int conf_role_by_name(const char *name)
+{
+	if (!strcmp(name, "noc"))
+		return ROLE_NOC;
+	if (!strcmp(name, "idadmin"))
+		return ROLE_IDADMIN;
+	if (!strcmp(name, "admin"))
+		return ROLE_ADMIN;
+	return 0;
+}
+
+const char *conf_role_name(int role)
+{
+	switch (role) {
+	case ROLE_NOC:
+		return "noc";
+	case ROLE_IDADMIN:
+		return "idadmin";
+	case ROLE_ADMIN:
+		return "admin";
+	}
+	return "?";
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int conf_parse_hash(const char *s, unsigned char out[ADMIND_HASH_LEN])
+{
+	int i, hi, lo;
+
+	if (strlen(s) != 2 * ADMIND_HASH_LEN)
+		return -1;
+	for (i = 0; i < ADMIND_HASH_LEN; i++) {
+		hi = hexval((unsigned char)s[2 * i]);
+		lo = hexval((unsigned char)s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* a name: 1..31 of [A-Za-z0-9_.-] */
+static int conf_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= CONF_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return 0;
+	return 1;
+}
+
+/* split v at the first run of blanks: *rest points after it ("" if none) */
+static char *conf_word(char *v, char **rest)
+{
+	char *p = v;
+
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p) {
+		*p++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	*rest = p;
+	return v;
+}
+
+static int conf_long(const char *v, long min, long max, long *out)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)v[0]) && v[0] != '-')
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int conf_double(const char *v, double min, double max, double *out)
+{
+	char *end;
+	double d;
+
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || *end || !isfinite(d) || d < min || d > max)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+static int conf_hostport(const char *key, const char *v, char *host,
+						 size_t hostsz, unsigned short *port, conf_error *e)
+{
+	if (ng_parse_hostport(v, host, hostsz, port) < 0 || *port == 0)
+		return conf_fail(e, "%s: '%s' is not HOST:PORT", key, v);
+	return 0;
+}
+
+static int conf_set_listen(admind_conf *c, char *v, conf_error *e)
+{
+	unsigned char tmp[16];
+
+	if (conf_hostport("listen", v, c->listen_addr, sizeof(c->listen_addr),
+					  &c->listen_port, e) < 0)
+		return -1;
+	if (inet_pton(AF_INET, c->listen_addr, tmp) != 1 &&
+		inet_pton(AF_INET6, c->listen_addr, tmp) != 1)
+		return conf_fail(e, "listen: '%s' is not a numeric IP address",
+						 c->listen_addr);
+	return 0;
+}
+
+static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
+{
+	return conf_hostport("redis", v, c->redis_host, sizeof(c->redis_host),
+						 &c->redis_port, e);
+}
+
+/*
+ * A new node's name: valid, not used by the n nodes already configured
+ * (their names at first, first + stride, ...) and within CONF_MAX_NODES.
+ */
+static int conf_node_check(const char *key, const char *name, const char *first,
+						   size_t stride, int n, conf_error *e)
+{
+	int i;
+
+	if (!conf_name_ok(name))
+		return conf_fail(e,
+						 "%s: node name '%s' must be 1-31 of A-Z a-z 0-9 _ . -",
+						 key, name);
+	for (i = 0; i < n; i++)
+		if (!strcmp(first + (size_t)i * stride, name))
+			return conf_fail(e, "%s: node name '%s' used twice", key, name);
+	if (n >= CONF_MAX_NODES)
+		return conf_fail(e, "%s: more than %d nodes", key, CONF_MAX_NODES);
+	return 0;
+}
+
+static int conf_add_kamailio(admind_conf *c, char *v, conf_error *e)
+{
+	char *url, *name = conf_word(v, &url);
+	conf_kamailio *k;
+
+	if (!*url || strpbrk(url, " \t"))
+		return conf_fail(e, "kamailio: expected 'NAME URL'");
+	if (conf_node_check("kamailio", name, c->kamailio[0].name,
+						sizeof(c->kamailio[0]), c->n_kamailio, e) < 0)
+		return -1;
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return conf_fail(e,
+						 "kamailio: URL '%s' must start with http:// "
+						 "or https://",
+						 url);
+	if (strlen(url) >= CONF_PATH_MAX)
+		return conf_fail(e, "kamailio: URL longer than %d bytes",
+						 CONF_PATH_MAX - 1);
+	k = &c->kamailio[c->n_kamailio++];
+	strcpy(k->name, name);
+	strcpy(k->url, url);
+	return 0;
+}
+
+static int conf_add_rtpengine(admind_conf *c, char *v, conf_error *e)
+{
+	char *addr, *name = conf_word(v, &addr);
+	conf_rtpengine *r;
+
+	if (!*addr || strpbrk(addr, " \t"))
+		return conf_fail(e, "rtpengine: expected 'NAME HOST:PORT'");
+	if (conf_node_check("rtpengine", name, c->rtpengine[0].name,
+						sizeof(c->rtpengine[0]), c->n_rtpengine, e) < 0)
+		return -1;
+	r = &c->rtpengine[c->n_rtpengine];
+	if (conf_hostport("rtpengine", addr, r->host, sizeof(r->host), &r->port,
+					  e) < 0)
+		return -1;
+	strcpy(r->name, name);
+	c->n_rtpengine++;
+	return 0;
+}
+
+static int conf_add_key(admind_conf *c, char *v, conf_error *e)
+{
+	char *rest, *hash, *id = conf_word(v, &rest);
+	char *role = conf_word(rest, &hash);
+	conf_key *k;
+	int i;
+
+	if (!*hash || strpbrk(hash, " \t"))
+		return conf_fail(e, "api_key: expected 'ID ROLE SHA256-HEX'");
+	if (!conf_name_ok(id))
+		return conf_fail(
+				e, "api_key: id '%s' must be 1-31 of A-Z a-z 0-9 _ . -", id);
+	for (i = 0; i < c->n_keys; i++)
+		if (!strcmp(c->keys[i].id, id))
+			return conf_fail(e, "api_key: id '%s' used twice", id);
+	if (c->n_keys >= CONF_MAX_KEYS)
+		return conf_fail(e, "api_key: more than %d keys", CONF_MAX_KEYS);
+	k = &c->keys[c->n_keys];
+	k->role = conf_role_by_name(role);
+	if (!k->role)
+		return conf_fail(e, "api_key: role '%s' is not noc, idadmin or admin",
+						 role);
+	if (conf_parse_hash(hash, k->hash) < 0)
+		return conf_fail(e, "api_key: hash must be 64 hex digits "
+							"(iwg-admind --hash-key prints it)");
+	strcpy(k->id, id);
+	c->n_keys++;
+	return 0;
+}
+
+typedef enum conf_type {
+	CT_INT,	   /* int, range min..max */
+	CT_LONG,   /* long */
+	CT_SIZE,   /* size_t */
+	CT_DOUBLE, /* double, range */
+	CT_STR,	   /* char[size], may be empty */
+	CT_FUNC,   /* custom setter */
+} conf_type;
+
+typedef struct conf_key_def {
+	const char *name;
+	conf_type type;
+	size_t off;
+	size_t size; /* CT_STR: buffer size */
+	double min, max;
+	int (*set)(admind_conf *c, char *v, conf_error *e);
+	int repeat; /* may appear on several lines */
+} conf_key_def;
+
+#define OFF(f) offsetof(admind_conf, f)
+#define SZ(f)  sizeof(((admind_conf *)0)->f)
+
+static const conf_key_def conf_keys[] = {
+		{"listen", CT_FUNC, 0, 0, 0, 0, conf_set_listen, 0},
+		{"tls_cert", CT_STR, OFF(tls_cert), SZ(tls_cert), 0, 0, NULL, 0},
+		{"tls_key", CT_STR, OFF(tls_key), SZ(tls_key), 0, 0, NULL, 0},
+		{"threads", CT_INT, OFF(threads), 0, 1, 64, NULL, 0},
+		{"max_body", CT_SIZE, OFF(max_body), 0, 16, 16777216, NULL, 0},
+		{"connection_limit", CT_INT, OFF(connection_limit), 0, 1, 100000, NULL,
+		 0},
+		{"connection_timeout", CT_INT, OFF(connection_timeout_s), 0, 1, 3600,
+		 NULL, 0},
+		{"redis", CT_FUNC, 0, 0, 0, 0, conf_set_redis, 0},
+		{"redis_timeout_ms", CT_INT, OFF(redis_timeout_ms), 0, 1, 60000, NULL,
+		 0},
+		{"redis_password", CT_STR, OFF(redis_password), SZ(redis_password), 0,
+		 0, NULL, 0},
+		{"kamailio", CT_FUNC, 0, 0, 0, 0, conf_add_kamailio, 1},
+		{"kamailio_timeout_ms", CT_INT, OFF(kamailio_timeout_ms), 0, 1, 60000,
+		 NULL, 0},
+		{"rtpengine", CT_FUNC, 0, 0, 0, 0, conf_add_rtpengine, 1},
+		{"rtpengine_timeout_ms", CT_INT, OFF(rtpengine_timeout_ms), 0, 1, 60000,
+		 NULL, 0},
+		{"api_key", CT_FUNC, 0, 0, 0, 0, conf_add_key, 1},
+		{"rate_limit_key", CT_DOUBLE, OFF(rate_key), 0, 0, 1e6, NULL, 0},
+		{"rate_burst_key", CT_DOUBLE, OFF(burst_key), 0, 1, 1e6, NULL, 0},
+		{"rate_limit_addr", CT_DOUBLE, OFF(rate_addr), 0, 0, 1e6, NULL, 0},
+		{"rate_burst_addr", CT_DOUBLE, OFF(burst_addr), 0, 1, 1e6, NULL, 0},
+		{"audit_stream", CT_STR, OFF(audit_stream), SZ(audit_stream), 0, 0,
+		 NULL, 0},
+		{"audit_maxlen", CT_LONG, OFF(audit_maxlen), 0, 1, 1e9, NULL, 0},
+		{"page_size_default", CT_INT, OFF(page_size_default), 0, 1, 10000, NULL,
+		 0},
+		{"page_size_max", CT_INT, OFF(page_size_max), 0, 1, 10000, NULL, 0},
+		{"calls_max", CT_INT, OFF(calls_max), 0, 1, 100000, NULL, 0},
+};
+#define N_CONF_KEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+const char *conf_key_name(size_t i)
+{
+	return i < N_CONF_KEYS ? conf_keys[i].name : NULL;
+}
+
+static int conf_set(admind_conf *c, const conf_key_def *d, char *v,
+					conf_error *e)
+{
+	char *base = (char *)c;
+	long n;
+	double x;
+
+	switch (d->type) {
+	case CT_FUNC:
+		return d->set(c, v, e);
+	case CT_STR:
+		if (strlen(v) >= d->size)
+			return conf_fail(e, "%s: longer than %zu bytes", d->name,
+							 d->size - 1);
+		strcpy(base + d->off, v);
+		return 0;
+	case CT_DOUBLE:
+		if (conf_double(v, d->min, d->max, &x) < 0)
+			return conf_fail(e, "%s: '%s' is not a number in %g..%g", d->name,
+							 v, d->min, d->max);
+		*(double *)(base + d->off) = x;
+		return 0;
+	case CT_INT:
+	case CT_LONG:
+	case CT_SIZE:
+		if (conf_long(v, (long)d->min, (long)d->max, &n) < 0)
+			return conf_fail(e, "%s: '%s' is not an integer in %.0f..%.0f",
+							 d->name, v, d->min, d->max);
+		if (d->type == CT_INT)
+			*(int *)(base + d->off) = (int)n;
+		else if (d->type == CT_LONG)
+			*(long *)(base + d->off) = n;
+		else
+			*(size_t *)(base + d->off) = (size_t)n;
+		return 0;
+	}
+	return conf_fail(e, "%s: internal error", d->name);
+}
+
+/* the value-independent checks after the last line */
+static int conf_finish(admind_conf *c, conf_error *e)
+{
+	e->line = 0;
+	if (!c->tls_cert[0] != !c->tls_key[0])
+		return conf_fail(e, "tls_cert and tls_key must be set together");
+	if (c->page_size_default > c->page_size_max)
+		return conf_fail(e,
+						 "page_size_default (%d) exceeds page_size_max "
+						 "(%d)",
+						 c->page_size_default, c->page_size_max);
+	if (!c->audit_stream[0])
+		return conf_fail(e, "audit_stream must not be empty");
+	if (c->n_kamailio == 0) {
+		strcpy(c->kamailio[0].name, "kamailio");
+		strcpy(c->kamailio[0].url, "http://127.0.0.1:5065/RPC");
+		c->n_kamailio = 1;
+	}
+	if (c->n_rtpengine == 0) {
+		strcpy(c->rtpengine[0].name, "rtpengine");
+		strcpy(c->rtpengine[0].host, "127.0.0.1");
+		c->rtpengine[0].port = 2223;
+		c->n_rtpengine = 1;
+	}
+	return 0;
+}
+
+static int conf_line(admind_conf *c, char *line, unsigned char *seen,
+					 conf_error *e)
+{
+	char *p = line, *key, *v, *end;
+	size_t i;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '#')
+		return 0;
+	key = p;
+	while (*p && *p != '=' && *p != ' ' && *p != '\t')
+		p++;
+	end = p;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '=')
+		return conf_fail(e, "expected 'key = value'");
+	*end = '\0';
+	v = p + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	end = v + strlen(v);
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	for (i = 0; i < N_CONF_KEYS; i++)
+		if (!strcmp(conf_keys[i].name, key))
+			break;
+	if (i == N_CONF_KEYS)
+		return conf_fail(e, "unknown key '%.40s'", key);
+	if (seen[i] && !conf_keys[i].repeat)
+		return conf_fail(e, "'%s' given twice", key);
+	seen[i] = 1;
+	return conf_set(c, &conf_keys[i], v, e);
+}
+
+int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
+{
+	unsigned char seen[N_CONF_KEYS] = {0};
+	char line[1024];
+	size_t pos = 0, n;
+	const char *nl;
+
+	memset(e, 0, sizeof(*e));
+	while (pos < len) {
+		e->line++;
+		nl = memchr(text + pos, '\n', len - pos);
+		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		if (n >= sizeof(line))
+			return conf_fail(e, "line longer than %zu bytes", sizeof(line) - 1);
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		if (strlen(line) != n)
+			return conf_fail(e, "NUL byte in line");
+		if (conf_line(c, line, seen, e) < 0)
+			return -1;
+		pos += n + (nl ? 1 : 0);
+	}
+	return conf_finish(c, e);
+}
+
+int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
+{
+	conf_error e;
+	char *text;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	text = malloc(CONF_MAX_FILE + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(errbuf, errsz, "%s: out of memory", path);
+		return -1;
+	}
+	len = fread(text, 1, CONF_MAX_FILE + 1, f);
+	rc = ferror(f);
+	fclose(f);
+	if (rc || len > CONF_MAX_FILE) {
+		free(text);
+		snprintf(errbuf, errsz, "%s: %s", path,
+				 rc ? "read error" : "larger than 1 MiB");
+		return -1;
+	}
+	rc = conf_parse(c, text, len, &e);
+	free(text);
+	if (rc < 0) {
+		if (e.line)
+			snprintf(errbuf, errsz, "%s:%ld: %s", path, e.line, e.msg);
+		else
+			snprintf(errbuf, errsz, "%s: %s", path, e.msg);
+	}
+	return rc;
+}

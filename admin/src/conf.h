@@ -1,0 +1,124 @@
+/*
+ * conf.h - iwg-admind configuration: defaults and the file parser.
+ *
+ * File format: one "key = value" per line; blank lines and lines whose first
+ * non-blank character is '#' are ignored. Keys are the fields documented in
+ * admin/iwg-admind.conf. "kamailio", "rtpengine" and "api_key" may repeat
+ * (one node or key per line); every other key may appear once. Unknown keys,
+ * repeated single keys and bad values are errors reported as
+ * "file:line: message". Pure C (no I/O except conf_load_file()).
+ */
+#ifndef ADMIND_CONF_H
+#define ADMIND_CONF_H
+
+#include <stddef.h>
+
+#define CONF_MAX_NODES	16
+#define CONF_MAX_KEYS	64
+#define CONF_NAME_MAX	32
+#define CONF_HOST_MAX	128
+#define CONF_PATH_MAX	256
+#define CONF_MAX_FILE	(1024 * 1024)
+#define ADMIND_HASH_LEN 32 /* SHA-256 */
+
+/* API key roles (bit values; a route lists the roles it admits) */
+enum {
+	ROLE_NOC = 1,	  /* read-only monitoring */
+	ROLE_IDADMIN = 2, /* identities */
+	ROLE_ADMIN = 4,	  /* everything */
+};
+#define ROLE_ANY (ROLE_NOC | ROLE_IDADMIN | ROLE_ADMIN)
+
+typedef struct conf_kamailio {
+	char name[CONF_NAME_MAX];
+	char url[CONF_PATH_MAX]; /* JSON-RPC endpoint, http(s)://... */
+} conf_kamailio;
+
+typedef struct conf_rtpengine {
+	char name[CONF_NAME_MAX];
+	char host[CONF_HOST_MAX];
+	unsigned short port;
+} conf_rtpengine;
+
+typedef struct conf_key {
+	char id[CONF_NAME_MAX];
+	int role; /* one ROLE_* */
+	unsigned char hash[ADMIND_HASH_LEN];
+} conf_key;
+
+typedef struct admind_conf {
+	char listen_addr[64]; /* numeric IPv4/IPv6 */
+	unsigned short listen_port;
+	char tls_cert[CONF_PATH_MAX]; /* both empty: plain HTTP */
+	char tls_key[CONF_PATH_MAX];
+	int threads;
+	size_t max_body;
+	int connection_limit;
+	int connection_timeout_s;
+
+	char redis_host[CONF_HOST_MAX];
+	unsigned short redis_port;
+	int redis_timeout_ms;
+	char redis_password[CONF_HOST_MAX];
+
+	int kamailio_timeout_ms;
+	conf_kamailio kamailio[CONF_MAX_NODES];
+	int n_kamailio;
+	int rtpengine_timeout_ms;
+	conf_rtpengine rtpengine[CONF_MAX_NODES];
+	int n_rtpengine;
+
+	conf_key keys[CONF_MAX_KEYS];
+	int n_keys;
+
+	double rate_key;   /* requests/s per API key; 0: no limit */
+	double burst_key;  /* bucket size */
+	double rate_addr;  /* requests/s per client address; 0: no limit */
+	double burst_addr; /* bucket size */
+
+	char audit_stream[CONF_NAME_MAX * 2];
+	long audit_maxlen;
+	int page_size_default;
+	int page_size_max;
+	int calls_max;
+} admind_conf;
+
+typedef struct conf_error {
+	long line; /* 0 when not about one line */
+	char msg[200];
+} conf_error;
+
+/* Fill c with the defaults (documented in admin/iwg-admind.conf). */
+void conf_defaults(admind_conf *c);
+
+/*
+ * Parse text[0..len) on top of the values already in c (normally the
+ * defaults). After the last line, nodes that were not configured get their
+ * defaults. Returns 0, or -1 with e->line and e->msg set; c is then
+ * partially updated and must not be used.
+ */
+int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e);
+
+/*
+ * Read and parse the file at path. Returns 0, or -1 with errbuf holding
+ * "path:line: message" (or "path: message" for I/O errors).
+ */
+int conf_load_file(admind_conf *c, const char *path, char *errbuf,
+				   size_t errsz);
+
+/* Name of the i-th configuration key (0-based), NULL past the last. */
+const char *conf_key_name(size_t i);
+
+/* Role by name ("noc", "idadmin", "admin"): ROLE_* or 0. */
+int conf_role_by_name(const char *name);
+
+/* Name of one ROLE_* value, "?" otherwise. */
+const char *conf_role_name(int role);
+
+/*
+ * Parse 64 hex digits into out[32]. Returns 0, or -1 when s is not exactly
+ * 64 hex digits.
+ */
+int conf_parse_hash(const char *s, unsigned char out[ADMIND_HASH_LEN]);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * handlers.h - the request handlers named in the route table (routes.c),
+ * one file per resource (res_*.c), and the audit log writer.
+ */
+#ifndef ADMIND_HANDLERS_H
+#define ADMIND_HANDLERS_H
+
+#include "admind.h"
+#include "backend.h"
+
+int res_healthz(admind_req *r);
+int res_readyz(admind_req *r);
+int res_metrics(admind_req *r);
+int res_nodes(admind_req *r);
+int res_registrations_list(admind_req *r);
+int res_registrations_add(admind_req *r);
+int res_registrations_delete(admind_req *r);
+int res_calls_list(admind_req *r);
+int res_calls_get(admind_req *r);
+int res_audit_list(admind_req *r);
+int res_identities_list(admind_req *r);
+int res_identities_get(admind_req *r);
+int res_identities_create(admind_req *r);
+int res_identities_replace(admind_req *r);
+int res_identities_delete(admind_req *r);
+
+/*
+ * Append a write to the audit stream: time, key id and role of r, action,
+ * target, client address and the HTTP status the write ends with. Returns
+ * 0, or -1 with e set (the caller decides what the client sees).
+ */
+int audit_write(admind_req *r, const char *action, const char *target,
+				unsigned status, backend_err *e);
+
+/* Answer 502/503 for a backend error (503 when the service is down). */
+int reply_backend_error(admind_req *r, const char *what, const backend_err *e);
+
+#endif

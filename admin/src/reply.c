@@ -1,0 +1,109 @@
+/*
+ * reply.c - the one response builder.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <microhttpd.h>
+
+#include "admind.h"
+
+int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
+				 size_t len, const admind_header *hdrs)
+{
+	struct MHD_Response *resp;
+	int ret;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	for (; hdrs && hdrs->name; hdrs++)
+		MHD_add_response_header(resp, hdrs->name, hdrs->value);
+	r->status = status;
+	ret = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
+						const admind_header *hdrs)
+{
+	const char *txt;
+	size_t len;
+	char *body;
+
+	txt = j ? json_object_to_json_string_length(
+					  j,
+					  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+					  &len)
+			: "{}";
+	if (!j)
+		len = 2;
+	body = malloc(len + 1);
+	if (!body) {
+		json_object_put(j);
+		return MHD_NO;
+	}
+	memcpy(body, txt, len);
+	body[len] = '\n';
+	json_object_put(j);
+	return admind_reply(r, status, "application/json", body, len + 1, hdrs);
+}
+
+int admind_reply_json(admind_req *r, unsigned status, struct json_object *j)
+{
+	return admind_reply_json_h(r, status, j, NULL);
+}
+
+/* extra headers some error statuses need */
+static const admind_header *error_headers(unsigned status)
+{
+	static const admind_header unauth[] = {
+			{"WWW-Authenticate", "Bearer realm=\"iwg-admind\""}, {NULL, NULL}};
+
+	return status == MHD_HTTP_UNAUTHORIZED ? unauth : NULL;
+}
+
+int admind_reply_error(admind_req *r, unsigned status, const char *code,
+					   const char *field, const char *fmt, ...)
+{
+	struct json_object *j = json_object_new_object();
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_object_object_add(j, "error", json_object_new_string(code));
+	json_object_object_add(j, "message", json_object_new_string(msg));
+	if (field && *field)
+		json_object_object_add(j, "field", json_object_new_string(field));
+	return admind_reply_json_h(r, status, j, error_headers(status));
+}
+
+struct json_object *admind_page_json(struct json_object *items, int page,
+									 int per_page, size_t total)
+{
+	struct json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "items", items);
+	json_object_object_add(j, "page", json_object_new_int(page));
+	json_object_object_add(j, "per_page", json_object_new_int(per_page));
+	json_object_object_add(j, "total", json_object_new_int64((int64_t)total));
+	return j;
+}
+
+int admind_reply_page(admind_req *r, struct json_object *items, int page,
+					  int per_page, size_t total)
+{
+	return admind_reply_json(r, MHD_HTTP_OK,
+							 admind_page_json(items, page, per_page, total));
+}

@@ -1,0 +1,58 @@
+/*
+ * route.h - the route table: {method, path pattern, handler, roles}.
+ *
+ * A pattern is a path whose segments are literal or "{name}"; a "{name}"
+ * segment matches one non-empty path segment. The same patterns appear in
+ * docs/api/openapi.yaml. Pure C.
+ */
+#ifndef ADMIND_ROUTE_H
+#define ADMIND_ROUTE_H
+
+#include <stddef.h>
+
+#define ROUTE_MAX_PARAMS 4
+#define ROUTE_PARAM_MAX	 256
+
+typedef struct admind_req admind_req;
+
+/* A handler answers through the reply functions and returns their result. */
+typedef int (*admind_handler)(admind_req *r);
+
+typedef struct admind_route {
+	const char *method;
+	const char *pattern;
+	admind_handler handler;
+	int roles; /* ROLE_* bits admitted; 0: public, no API key needed */
+	int write; /* 1: changes state, audit-logged, needs Redis */
+} admind_route;
+
+typedef struct route_params {
+	int n;
+	char name[ROUTE_MAX_PARAMS][32];
+	char value[ROUTE_MAX_PARAMS][ROUTE_PARAM_MAX];
+} route_params;
+
+/*
+ * Match path against pattern. Returns 1 and fills p (may be NULL) on a
+ * match, 0 otherwise (also when a parameter value is longer than
+ * ROUTE_PARAM_MAX - 1 bytes or there are too many parameters).
+ */
+int route_match(const char *pattern, const char *path, route_params *p);
+
+/*
+ * Find the route for method and path in tab[0..n). Returns it and fills p,
+ * or NULL; then *path_known (may be NULL) is 1 when some route has the path
+ * with another method (answer 405), 0 when the path is unknown (404).
+ */
+const admind_route *route_find(const admind_route *tab, size_t n,
+							   const char *method, const char *path,
+							   route_params *p, int *path_known);
+
+/* Value of parameter name in p, or NULL. */
+const char *route_param(const route_params *p, const char *name);
+
+/* The daemon's route table (routes.c) and its length. */
+extern const admind_route admind_routes[];
+extern const size_t admind_n_routes;
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * schemas.h - the field tables of every JSON request body (jsonv.h), kept
+ * apart from the handlers so the body fuzzer checks exactly these.
+ */
+#ifndef ADMIND_SCHEMAS_H
+#define ADMIND_SCHEMAS_H
+
+#include <stddef.h>
+
+#include "jsonv.h"
+
+/* POST /api/v1/registrations */
+extern const jsonv_field schema_registration[];
+extern const size_t schema_registration_n;
+
+#endif
+
+/*
+ * POST /api/v1/identities (ns and key required) and
+ * PUT /api/v1/identities/{ns}/{key} (ns and key come from the path).
+ * Member names are the lib/idstore field names; enabled is a boolean and
+ * not_after an integer (unix seconds, 0 = no end); the rest are strings.
+ */
+extern const jsonv_field schema_identity_create[];
+extern const size_t schema_identity_create_n;
+extern const jsonv_field schema_identity_replace[];
+extern const size_t schema_identity_replace_n;
