@@ -1,0 +1,105 @@
+/*
+ * probe_call.h - one synthetic WebRTC call: SIP over WebSocket (or
+ * rtpengine NG directly) for the offer/answer, then a media leg
+ * (probe_media.h) for a fixed duration, then hang-up, with the figures
+ * the NOC check and the load summary need.
+ */
+#ifndef IWG_PROBE_CALL_H
+#define IWG_PROBE_CALL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <openssl/ssl.h>
+
+#include "probe_media.h"
+#include "probe_sip.h"
+#include "probe_wsconn.h"
+
+struct ng_client;
+
+/* settings shared by every call of a run */
+typedef struct probe_cfg {
+	const char *ws_url;	 /* signaling over WebSocket, or NULL */
+	const char *ng_addr; /* NG mode (no SIP): "host:port", or NULL */
+	const char *domain;
+	const char *from_user;
+	const char *to_user;
+	const char *local_ip;
+	int do_register; /* REGISTER before calling */
+	int answer;		 /* UAS: register, wait for an INVITE */
+	double duration_s;
+	double setup_timeout_s;
+	const char *transcode; /* NG mode: codec the SIP side gets, or NULL */
+	SSL_CTX *tls;
+	probe_dtls_ctx *dtls;
+	struct ng_client *ng;
+} probe_cfg;
+
+typedef enum probe_call_state {
+	PROBE_CALL_NEW = 0,
+	PROBE_CALL_CONNECTING, /* WebSocket */
+	PROBE_CALL_REGISTERING,
+	PROBE_CALL_WAITING, /* registered, waiting for an INVITE */
+	PROBE_CALL_INVITING,
+	PROBE_CALL_MEDIA_SETUP, /* answered, ICE/DTLS */
+	PROBE_CALL_TALKING,
+	PROBE_CALL_DRAINING, /* stopped sending, collecting the tail */
+	PROBE_CALL_BYE,
+	PROBE_CALL_DONE,
+	PROBE_CALL_FAILED,
+} probe_call_state;
+
+typedef struct probe_call {
+	int id;
+	const probe_cfg *cfg;
+	probe_call_state state;
+	probe_wsconn ws;
+	probe_media media;
+	probe_media echo; /* NG mode: SIP-side reflector */
+	/* SIP dialog */
+	char call_id[48], local_tag[16], remote_tag[128], branch[24];
+	char inst[16]; /* random .invalid host */
+	char target[512];
+	char routes[PROBE_SIP_MAX_RR][512];
+	size_t nroutes;
+	unsigned long cseq;
+	char *invite_req; /* the INVITE sent (for non-2xx ACK) */
+	int sip_status;
+	int remote_bye;
+	/* timing (us, monotonic) */
+	int64_t t_start, t_invite, t_answer, t_talk, t_drain, t_bye, t_end;
+	int64_t deadline;
+	char reason[200];
+	int ok;
+} probe_call;
+
+/*
+ * Start call id with cfg at now: opens the media leg and the WebSocket or
+ * does the NG offer/answer. Returns 0, or -1 (the call is FAILED and
+ * probe_call_result() tells why); either way free with probe_call_free().
+ */
+int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now);
+
+/* Handle readiness of the call's WebSocket. */
+void probe_call_on_ws(probe_call *c, int64_t now);
+
+/* Timers: timeouts, media duration, draining, media ticks. */
+void probe_call_tick(probe_call *c, int64_t now);
+
+/* 1 when the call is over (DONE or FAILED) */
+int probe_call_finished(const probe_call *c);
+
+/* Ask a talking call to end now (load mode at the end of the run). */
+void probe_call_hangup(probe_call *c, int64_t now);
+
+/* Print the call's JSON result line (no newline) to f. */
+void probe_call_print_json(const probe_call *c, FILE *f);
+
+/* Loss in percent of the frames sent that did not come back (echo). */
+double probe_call_loss_pct(const probe_call *c);
+
+/* Release sockets and memory. */
+void probe_call_free(probe_call *c);
+
+#endif

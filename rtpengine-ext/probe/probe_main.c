@@ -1,0 +1,490 @@
+/*
+ * iwg-probe - a WebRTC endpoint emulator: synthetic calls through the
+ * gateway with SIP over WebSocket, ICE, DTLS-SRTP and a 20 ms A-law
+ * stream, measuring setup, DTLS, loss, jitter and echo integrity.
+ *
+ * One event loop (epoll) drives every call. Output: one JSON line per call
+ * (always for a single call, with --per-call in load mode) and a summary
+ * line in load mode. Exit status: 0 every call passed, 1 a call failed or
+ * a threshold was missed, 2 setup error, 64 usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+
+#include <openssl/ssl.h>
+
+#include "ng/ng_client.h"
+
+#include "probe_call.h"
+
+#define EXIT_PASS  0
+#define EXIT_FAIL  1
+#define EXIT_SETUP 2
+#define EXIT_USAGE 64
+
+enum { EV_WS = 0, EV_MEDIA, EV_ECHO };
+
+typedef struct ev_ref {
+	int kind;
+	probe_call *call;
+} ev_ref;
+
+typedef struct run_opts {
+	probe_cfg cfg;
+	int calls;
+	double cps;
+	double max_loss;
+	int echo;
+	int per_call;
+} run_opts;
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+			"usage: iwg-probe [options]\n"
+			"\n"
+			"Make synthetic WebRTC calls through the gateway (SIP over "
+			"WebSocket,\n"
+			"ICE, DTLS-SRTP, 20 ms PCMA) or straight through rtpengine "
+			"(--ng).\n"
+			"\n"
+			"signaling (one of):\n"
+			"  -w, --ws URL          ws://HOST:PORT[/path] or wss://... "
+			"(default\n"
+			"                        ws://127.0.0.1:8080)\n"
+			"  -g, --ng HOST:PORT    no SIP: offer/answer with rtpengine's NG\n"
+			"                        port, the SIP side is an RTP echo in "
+			"the probe\n"
+			"options:\n"
+			"  -t, --to USER         callee user (default echo)\n"
+			"  -f, --from USER       caller user (default probe)\n"
+			"  -D, --domain DOMAIN   SIP domain (default iwg.test)\n"
+			"  -R, --register        REGISTER before calling\n"
+			"  -a, --answer          REGISTER, then wait for one INVITE per "
+			"call\n"
+			"  -l, --local-ip IP     media address (default 127.0.0.1)\n"
+			"  -d, --duration SEC    media time per call (default 3)\n"
+			"  -T, --timeout SEC     setup time limit (default 10)\n"
+			"  -n, --calls N         calls (default 1: a single NOC check)\n"
+			"  -r, --rate CPS        calls started per second (default 10)\n"
+			"  -e, --echo            the far end echoes: check the payloads\n"
+			"  -L, --max-loss PCT    loss above this fails (default 0.5)\n"
+			"  -x, --transcode CODEC NG mode: codec the SIP side is offered\n"
+			"  -p, --per-call        load mode: one JSON line per call too\n"
+			"  -h, --help            this text\n"
+			"\n"
+			"exit status: 0 pass, 1 a call failed or missed a threshold, 2 "
+			"setup\n"
+			"error, 64 usage\n");
+}
+
+static int parse_opts(int argc, char **argv, run_opts *o)
+{
+	static const struct option lo[] = {
+			{"ws", 1, NULL, 'w'},		 {"ng", 1, NULL, 'g'},
+			{"to", 1, NULL, 't'},		 {"from", 1, NULL, 'f'},
+			{"domain", 1, NULL, 'D'},	 {"register", 0, NULL, 'R'},
+			{"answer", 0, NULL, 'a'},	 {"local-ip", 1, NULL, 'l'},
+			{"duration", 1, NULL, 'd'},	 {"timeout", 1, NULL, 'T'},
+			{"calls", 1, NULL, 'n'},	 {"rate", 1, NULL, 'r'},
+			{"echo", 0, NULL, 'e'},		 {"max-loss", 1, NULL, 'L'},
+			{"transcode", 1, NULL, 'x'}, {"per-call", 0, NULL, 'p'},
+			{"help", 0, NULL, 'h'},		 {NULL, 0, NULL, 0}};
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->cfg.ws_url = "ws://127.0.0.1:8080";
+	o->cfg.domain = "iwg.test";
+	o->cfg.from_user = "probe";
+	o->cfg.to_user = "echo";
+	o->cfg.local_ip = "127.0.0.1";
+	o->cfg.duration_s = 3;
+	o->cfg.setup_timeout_s = 10;
+	o->calls = 1;
+	o->cps = 10;
+	o->max_loss = 0.5;
+	while ((ch = getopt_long(argc, argv, "w:g:t:f:D:Ral:d:T:n:r:eL:x:ph", lo,
+							 NULL)) != -1) {
+		double v = 0;
+		if (optarg && strchr("dTnrL", ch)) {
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (errno || *end || v < 0 || !isfinite(v)) {
+				fprintf(stderr, "iwg-probe: -%c: '%s' is not a number\n", ch,
+						optarg);
+				return -1;
+			}
+		}
+		switch (ch) {
+		case 'w':
+			o->cfg.ws_url = optarg;
+			break;
+		case 'g':
+			o->cfg.ng_addr = optarg;
+			break;
+		case 't':
+			o->cfg.to_user = optarg;
+			break;
+		case 'f':
+			o->cfg.from_user = optarg;
+			break;
+		case 'D':
+			o->cfg.domain = optarg;
+			break;
+		case 'R':
+			o->cfg.do_register = 1;
+			break;
+		case 'a':
+			o->cfg.answer = 1;
+			break;
+		case 'l':
+			o->cfg.local_ip = optarg;
+			break;
+		case 'd':
+			o->cfg.duration_s = v;
+			break;
+		case 'T':
+			o->cfg.setup_timeout_s = v;
+			break;
+		case 'n':
+			if (v < 1 || v > 100000 || v != floor(v)) {
+				fprintf(stderr, "iwg-probe: -n: 1..100000 calls\n");
+				return -1;
+			}
+			o->calls = (int)v;
+			break;
+		case 'r':
+			if (v <= 0) {
+				fprintf(stderr, "iwg-probe: -r: rate must be above 0\n");
+				return -1;
+			}
+			o->cps = v;
+			break;
+		case 'e':
+			o->echo = 1;
+			break;
+		case 'L':
+			o->max_loss = v;
+			break;
+		case 'x':
+			o->cfg.transcode = optarg;
+			break;
+		case 'p':
+			o->per_call = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_PASS);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "iwg-probe: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->cfg.ng_addr && (o->cfg.answer || o->cfg.do_register)) {
+		fprintf(stderr, "iwg-probe: --ng has no SIP: no --register/--answer\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int ev_add(int ep, int fd, uint32_t events, ev_ref *ref)
+{
+	struct epoll_event e = {.events = events, .data.ptr = ref};
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+}
+
+/* a call passed: finished its talk without error within the limits */
+static int call_passed(const run_opts *o, const probe_call *c)
+{
+	if (c->state != PROBE_CALL_DONE || !c->media.sent)
+		return 0;
+	if (probe_call_loss_pct(c) > o->max_loss)
+		return 0;
+	if (o->echo && (c->media.echo_mismatch || !c->media.echo_match))
+		return 0;
+	return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void print_dist(const char *name, double *v, size_t n)
+{
+	double sum = 0;
+	size_t i;
+
+	if (!n) {
+		printf(",\"%s\":null", name);
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	printf(",\"%s\":{\"avg\":%.2f,\"p50\":%.2f,\"p95\":%.2f,\"max\":%.2f}",
+		   name, sum / (double)n, v[n / 2], v[(size_t)((double)(n - 1) * 0.95)],
+		   v[n - 1]);
+}
+
+static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
+						  double wall_s)
+{
+	double *setup = calloc((size_t)n + 1, sizeof(double));
+	double *dtls = calloc((size_t)n + 1, sizeof(double));
+	unsigned long long sent = 0, recv = 0, mism = 0, exp_rx = 0, got_rx = 0;
+	double jit = 0, max_loss = 0;
+	size_t ns = 0, nd = 0;
+	int ok = 0, passed = 0, failed = 0, talked = 0, i;
+	int64_t first = 0, last = 0;
+	struct rusage ru;
+
+	for (i = 0; i < n; i++) {
+		probe_call *c = &calls[i];
+		if (c->state == PROBE_CALL_DONE) {
+			ok++;
+			sent += c->media.sent;
+			recv += c->media.received;
+			mism += c->media.echo_mismatch;
+			exp_rx += probe_rtp_stats_expected(&c->media.stats);
+			got_rx += c->media.stats.received;
+			jit += c->media.stats.jitter / 8.0;
+			if (probe_call_loss_pct(c) > max_loss)
+				max_loss = probe_call_loss_pct(c);
+		} else {
+			failed++;
+		}
+		passed += call_passed(o, c);
+		if (c->t_talk) {
+			/* calls brought to media per second of the run */
+			talked++;
+			if (!first || c->t_start < first)
+				first = c->t_start;
+			if (c->t_talk > last)
+				last = c->t_talk;
+		}
+		if (setup && c->t_answer)
+			setup[ns++] = (double)(c->t_answer - c->t_invite) / 1000.0;
+		if (dtls && c->media.t_dtls_done)
+			dtls[nd++] =
+					(double)(c->media.t_dtls_done - c->media.t_dtls_start) /
+					1000.0;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("{\"mode\":\"load\",\"calls\":%d,\"completed\":%d,\"failed\":%d,"
+		   "\"passed\":%d,\"peak_concurrent\":%d,\"rate_cps\":%.2f,"
+		   "\"duration_s\":%.2f,\"wall_s\":%.2f",
+		   n, ok, failed, passed, peak, o->cps, o->cfg.duration_s, wall_s);
+	print_dist("setup_ms", setup, ns);
+	print_dist("dtls_ms", dtls, nd);
+	printf(",\"setups_per_s\":%.1f",
+		   talked > 1 && last > first
+				   ? (double)talked * 1e6 / (double)(last - first)
+				   : 0.0);
+	printf(",\"sent\":%llu,\"received\":%llu,\"loss_pct\":%.3f,"
+		   "\"max_call_loss_pct\":%.3f,\"jitter_ms_avg\":%.3f,"
+		   "\"rx_gap_pct\":%.3f,\"echo_mismatch\":%llu,"
+		   "\"probe_cpu_s\":%.3f}\n",
+		   sent, recv,
+		   sent ? 100.0 * (double)(sent > recv ? sent - recv : 0) / (double)sent
+				: 100.0,
+		   max_loss, ok ? jit / ok : 0.0,
+		   exp_rx > got_rx ? 100.0 * (double)(exp_rx - got_rx) / (double)exp_rx
+						   : 0.0,
+		   mism,
+		   (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+				   ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) /
+						   1e6);
+	free(setup);
+	free(dtls);
+}
+
+static int setup_globals(run_opts *o)
+{
+	char err[160];
+	uint32_t seed;
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint32_t)getpid() ^ (uint32_t)probe_now_us();
+	srandom(seed);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (probe_srtp_global_init() < 0) {
+		fprintf(stderr, "iwg-probe: libsrtp2 initialisation failed\n");
+		return -1;
+	}
+	o->cfg.dtls = probe_dtls_ctx_new(err, sizeof(err));
+	if (!o->cfg.dtls) {
+		fprintf(stderr, "iwg-probe: DTLS: %s\n", err);
+		return -1;
+	}
+	o->cfg.tls = SSL_CTX_new(TLS_client_method());
+	if (!o->cfg.tls) {
+		fprintf(stderr, "iwg-probe: cannot create the TLS context\n");
+		return -1;
+	}
+	/* the gateway's certificate is self-signed in tests and local runs */
+	SSL_CTX_set_verify(o->cfg.tls, SSL_VERIFY_NONE, NULL);
+	if (o->cfg.ng_addr) {
+		char host[128];
+		unsigned short port;
+		if (ng_parse_hostport(o->cfg.ng_addr, host, sizeof(host), &port) < 0) {
+			fprintf(stderr, "iwg-probe: --ng: bad address '%s'\n",
+					o->cfg.ng_addr);
+			return -1;
+		}
+		o->cfg.ng = ng_client_new(host, port, 1000, 2);
+		if (!o->cfg.ng || o->cfg.ng->err) {
+			fprintf(stderr, "iwg-probe: --ng: %s\n",
+					o->cfg.ng ? o->cfg.ng->errstr : "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void start_call(run_opts *o, probe_call *c, ev_ref *refs, int id, int ep,
+					   int64_t now)
+{
+	probe_call_start(c, id, &o->cfg, now);
+	refs[0] = (ev_ref){EV_WS, c};
+	refs[1] = (ev_ref){EV_MEDIA, c};
+	refs[2] = (ev_ref){EV_ECHO, c};
+	if (c->ws.fd >= 0)
+		ev_add(ep, c->ws.fd, EPOLLIN | EPOLLOUT, &refs[0]);
+	if (c->media.fd > 0)
+		ev_add(ep, c->media.fd, EPOLLIN, &refs[1]);
+	if (c->echo.fd > 0)
+		ev_add(ep, c->echo.fd, EPOLLIN, &refs[2]);
+}
+
+static void on_event(int ep, ev_ref *r, int64_t now)
+{
+	probe_call *c = r->call;
+
+	if (probe_call_finished(c))
+		return;
+	switch (r->kind) {
+	case EV_WS:
+		if (c->ws.fd < 0)
+			return;
+		probe_call_on_ws(c, now);
+		if (c->ws.fd >= 0 && !probe_wsconn_wants_write(&c->ws)) {
+			struct epoll_event e = {.events = EPOLLIN, .data.ptr = r};
+			epoll_ctl(ep, EPOLL_CTL_MOD, c->ws.fd, &e);
+		}
+		break;
+	case EV_MEDIA:
+		probe_media_on_readable(&c->media, now);
+		break;
+	default:
+		probe_media_on_readable(&c->echo, now);
+		break;
+	}
+}
+
+static int run(run_opts *o)
+{
+	probe_call *calls = calloc((size_t)o->calls, sizeof(*calls));
+	ev_ref *refs = calloc((size_t)o->calls * 3, sizeof(*refs));
+	char *closed = calloc((size_t)o->calls, 1);
+	struct epoll_event evs[256];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	int started = 0, done = 0, peak = 0, passed = 0, i;
+	int64_t t0 = probe_now_us(), now;
+
+	if (!calls || !refs || !closed || ep < 0) {
+		fprintf(stderr, "iwg-probe: out of memory or no epoll\n");
+		return EXIT_SETUP;
+	}
+	while (done < o->calls) {
+		int n, talking = 0;
+		now = probe_now_us();
+		while (started < o->calls && !stop_requested &&
+			   now >= t0 + (int64_t)(1e6 * started / o->cps)) {
+			start_call(o, &calls[started], &refs[3 * started], started, ep,
+					   now);
+			started++;
+		}
+		n = epoll_wait(ep, evs, 256, 2);
+		now = probe_now_us();
+		for (i = 0; i < n; i++)
+			on_event(ep, evs[i].data.ptr, now);
+		for (i = 0; i < started; i++) {
+			probe_call *c = &calls[i];
+			if (closed[i])
+				continue;
+			if (stop_requested)
+				probe_call_hangup(c, now);
+			probe_call_tick(c, now);
+			talking += c->state == PROBE_CALL_TALKING;
+			if (probe_call_finished(c)) {
+				probe_call_free(c);
+				closed[i] = 1;
+				done++;
+				if (o->calls == 1 || o->per_call) {
+					probe_call_print_json(c, stdout);
+					putchar('\n');
+					fflush(stdout);
+				}
+			}
+		}
+		if (talking > peak)
+			peak = talking;
+		if (stop_requested && started < o->calls) {
+			/* never started: count them as done */
+			done += o->calls - started;
+			o->calls = started;
+		}
+	}
+	for (i = 0; i < o->calls; i++)
+		passed += call_passed(o, &calls[i]);
+	if (o->calls > 1 || o->per_call)
+		print_summary(o, calls, o->calls, peak,
+					  (double)(probe_now_us() - t0) / 1e6);
+	close(ep);
+	free(calls);
+	free(refs);
+	free(closed);
+	return passed == o->calls && o->calls > 0 ? EXIT_PASS : EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	run_opts o;
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (setup_globals(&o) < 0)
+		return EXIT_SETUP;
+	rc = run(&o);
+	ng_client_free(o.cfg.ng);
+	SSL_CTX_free(o.cfg.tls);
+	probe_dtls_ctx_free(o.cfg.dtls);
+	return rc;
+}

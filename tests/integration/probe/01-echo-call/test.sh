@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# iwg-probe through the whole gateway: the probe calls a user that is not
+# registered, so Kamailio routes the call to the SIP peer on 127.0.0.1:5090,
+# a SIPp UAS that echoes RTP. Checked from three sides:
+#   - the probe: exit status and its JSON line (ICE, DTLS-SRTP, every echoed
+#     payload equal to the one sent, loss within 0.5 %);
+#   - rtpengine: an NG query during the call shows DTLS-SRTP with a verified
+#     fingerprint on the browser leg and packets on both legs;
+#   - SIPp: both calls completed, with the probe's Call-IDs in its trace.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/scripts/stack.sh"
+
+probe=$IWG_BUILD/bin/iwg-probe
+scenario=$here/../sipp/echo-uas.xml
+stack_init integration-probe-01-echo-call
+logs=$IWG_LOGDIR
+
+sipp_pid=
+probe_pid=
+cleanup() {
+	local p
+	for p in $probe_pid $sipp_pid; do
+		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	stack_stop
+}
+trap cleanup EXIT
+
+if ! stack_start; then
+	tap_fail "gateway stack starts" "see $logs/kamailio.log, $logs/rtpengine.log"
+	tap_done
+	exit 1
+fi
+tap_ok "gateway stack starts"
+
+(cd "$logs" && exec sipp -sf "$scenario" -i 127.0.0.1 -p 5090 -mp 40000 \
+	-rtp_echo -cp 8892 -m 2 -nostdin -timeout 60 -trace_msg -trace_err \
+	-trace_stat -fd 1 -message_file sipp-messages.log \
+	-error_file sipp-errors.log -stf sipp-stats.csv) >"$logs/sipp.log" 2>&1 &
+sipp_pid=$!
+if wait_until 10 udp_bound 5090; then
+	tap_ok "SIPp echo peer listens on 5090"
+else
+	tap_fail "SIPp echo peer listens on 5090" "see $logs/sipp.log"
+fi
+
+# jq_ok DESC FILTER FILE: the jq filter is true for the JSON in FILE
+jq_ok() {
+	if jq -e "$2" "$3" >/dev/null 2>&1; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "jq '$2' is not true for: $(head -c 1500 "$3") (logs: $logs)"
+	fi
+}
+
+# stream_packets CALLID PROTO: packets rtpengine counted on the RTP stream
+# of the leg using PROTO
+stream_packets() {
+	"$IWG_NG_BIN" query "$1" 2>/dev/null | jq -r --arg p "$2" \
+		'[.tags[].medias[] | select(.protocol == $p) | .streams[0].stats.packets] | max // 0'
+}
+
+# --- call 1: ws://, no registration, rtpengine queried mid-call ---------
+"$probe" --ws "$IWG_WS_URL" --to echo --echo --duration 3 --timeout 10 \
+	>"$logs/probe-ws.json" 2>"$logs/probe-ws.err" &
+probe_pid=$!
+cid=
+wait_until 10 eval '[ -n "$("$IWG_NG_BIN" list 2>/dev/null | jq -r ".calls[0] // empty")" ]'
+cid=$("$IWG_NG_BIN" list 2>/dev/null | jq -r '.calls[0] // empty')
+if [ -n "$cid" ] && wait_until 10 eval \
+	'[ "$(stream_packets "$cid" UDP/TLS/RTP/SAVPF)" -gt 0 ] && [ "$(stream_packets "$cid" RTP/AVP)" -gt 0 ]'; then
+	tap_ok "rtpengine counts packets on the DTLS-SRTP leg and the RTP leg"
+else
+	tap_fail "rtpengine counts packets on the DTLS-SRTP leg and the RTP leg" \
+		"call '$cid': $("$IWG_NG_BIN" query "$cid" 2>&1 | head -c 800) (log $logs/rtpengine.log)"
+fi
+"$IWG_NG_BIN" query "$cid" >"$logs/ng-query.json" 2>&1
+jq_ok "browser leg: DTLS-SRTP AES_CM_128_HMAC_SHA1_80, fingerprint verified, ICE" \
+	'[.tags[].medias[] | select(.protocol == "UDP/TLS/RTP/SAVPF") | .streams[0]
+	  | select(."crypto suite" == "AES_CM_128_HMAC_SHA1_80")
+	  | select(.flags | index("DTLS fingerprint verified"))
+	  | select(.flags | index("ICE"))] | length == 1' "$logs/ng-query.json"
+wait "$probe_pid"
+rc=$?
+probe_pid=
+tap_eq "probe over ws exits 0 (see $logs/probe-ws.json, probe-ws.err)" 0 "$rc"
+jq_ok "probe over ws: call ok, ICE and DTLS done, every echoed payload matches" \
+	'.result == "ok" and .sip_status == 200 and .dtls_ms >= 0 and .sent > 0
+	 and .echo_match > 0 and .echo_mismatch == 0 and .srtp_errors == 0
+	 and .loss_pct <= 0.5' "$logs/probe-ws.json"
+tap_eq "the call rtpengine saw is the probe's call" \
+	"$(jq -r .call_id "$logs/probe-ws.json" 2>/dev/null)" "$cid"
+
+# --- call 2: wss:// with REGISTER first ---------------------------------
+"$probe" --ws "$IWG_WSS_URL" --register --to echo --echo --duration 2 \
+	--timeout 10 >"$logs/probe-wss.json" 2>"$logs/probe-wss.err"
+tap_eq "probe over wss with REGISTER exits 0 (see $logs/probe-wss.json)" 0 "$?"
+jq_ok "probe over wss: every echoed payload matches" \
+	'.result == "ok" and .echo_match > 0 and .echo_mismatch == 0' \
+	"$logs/probe-wss.json"
+
+# --- the SIP peer's side -------------------------------------------------
+wait_until 15 eval '! kill -0 '"$sipp_pid"
+wait "$sipp_pid"
+rc=$?
+sipp_pid=
+tap_eq "SIPp completed both calls (exit 0; $logs/sipp.log, sipp-errors.log)" 0 "$rc"
+for f in probe-ws probe-wss; do
+	id=$(jq -r .call_id "$logs/$f.json" 2>/dev/null)
+	if [ -n "$id" ] && grep -q "Call-ID: $id" "$logs/sipp-messages.log" 2>/dev/null; then
+		tap_ok "SIPp received the $f call ($id)"
+	else
+		tap_fail "SIPp received the $f call" "Call-ID '$id' not in $logs/sipp-messages.log"
+	fi
+done
+
+# --- a failure is reported, not hidden ------------------------------------
+"$probe" --ws ws://127.0.0.1:1 --timeout 2 >"$logs/probe-refused.json" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && jq -e '.result == "failed" and (.reason | test("connect"))' \
+	"$logs/probe-refused.json" >/dev/null 2>&1; then
+	tap_ok "an unreachable gateway gives exit 1 and a reason"
+else
+	tap_fail "an unreachable gateway gives exit 1 and a reason" \
+		"exit $rc, output: $(head -c 500 "$logs/probe-refused.json")"
+fi
+
+tap_done
