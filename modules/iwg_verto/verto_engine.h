@@ -1,0 +1,184 @@
+/*
+ * verto_engine.h - the Verto side of iwg_verto: WebSocket connections,
+ * sessions (login, sessid, resume), calls (verto_call.h state machine) and
+ * the JSON-RPC dispatch; side effects go through a table of operations
+ * (verto_ops) that the Kamailio glue implements with tm and rtpengine, and
+ * that the unit tests and fuzzers implement with recorders.
+ *
+ * Pure C (json-c). Single-threaded: one engine lives in the WebSocket
+ * process; SIP workers reach it through the glue's event queue.
+ *
+ * Protocol facts followed here: docs/verto-protocol.md (sections 2-9).
+ */
+#ifndef IWG_VERTO_ENGINE_H
+#define IWG_VERTO_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verto_call.h"
+#include "verto_jsonrpc.h"
+
+struct json_object;
+
+typedef uint64_t verto_conn_id; /* 0 is never a connection */
+
+#define VERTO_SESSID_LEN 36	 /* UUID text */
+#define VERTO_ID_MAX	 128 /* callID, login */
+#define VERTO_DEST_MAX	 128 /* destination_number */
+#define VERTO_SDP_MAX	 (64 * 1024)
+#define VERTO_SIPID_MAX	 128 /* SIP Call-ID and tags we keep */
+#define VERTO_MAX_RING	 8	 /* sessions one incoming call rings */
+
+/* what a login resolved to */
+typedef struct verto_identity {
+	char login[VERTO_ID_MAX + 1]; /* PaaS login as the client gave it */
+	char sip_uri[256];			  /* mapped SIP identity (From, PAI) */
+	char display[64];			  /* display name, may be empty */
+	char context[256];			  /* PaaS context for SIP headers */
+} verto_identity;
+
+typedef struct verto_session verto_session;
+typedef struct verto_call verto_call;
+
+struct verto_session {
+	verto_session *next;
+	char sessid[VERTO_SESSID_LEN + 1];
+	verto_identity ident;
+	verto_conn_id conn;	  /* 0: detached */
+	uint64_t detached_at; /* engine time (ms) of the detach */
+	unsigned ncalls;
+};
+
+/* media operations (ops->media kind) */
+enum verto_media_kind {
+	VERTO_MEDIA_OFFER_TO_SIP = 1,	/* browser offer -> SIP offer */
+	VERTO_MEDIA_ANSWER_TO_BROWSER,	/* SIP answer -> browser answer */
+	VERTO_MEDIA_OFFER_TO_BROWSER,	/* SIP offer -> browser offer */
+	VERTO_MEDIA_ANSWER_TO_SIP,		/* browser answer -> SIP answer */
+	VERTO_MEDIA_REOFFER_TO_BROWSER, /* fresh offer (ICE/DTLS restart) */
+};
+
+/* SIP operations (ops->sip what) */
+enum verto_sip_op {
+	VERTO_SIP_INVITE = 1, /* sdp: the offer; fills call->sip_callid */
+	VERTO_SIP_CANCEL,
+	VERTO_SIP_BYE,
+	VERTO_SIP_REPLY,	/* code; sdp with 200 */
+	VERTO_SIP_REINVITE, /* call->fsm.held tells sendonly/sendrecv */
+	VERTO_SIP_DTMF,		/* text: the digits */
+	VERTO_SIP_REFER,	/* text: the destination */
+};
+
+struct verto_call {
+	verto_call *next;
+	char call_id[VERTO_ID_MAX + 1];		  /* Verto callID, the key */
+	char sip_callid[VERTO_SIPID_MAX + 1]; /* SIP Call-ID */
+	verto_session *sess;				  /* owner; NULL while ringing */
+	verto_session *ring[VERTO_MAX_RING];  /* incoming: sessions offered */
+	unsigned nring;
+	verto_call_fsm fsm;
+	struct json_object *pending_id; /* deferred request (hold) */
+	char *dest;						/* destination / callee number */
+	char *caller_name;
+	char *caller_number;
+	char *browser_sdp;	/* last SDP we gave the browser */
+	uint64_t grace_end; /* engine time (ms) the detach grace ends */
+	void *glue;			/* the glue's per-call state */
+};
+
+typedef struct verto_ops {
+	void *ctx;
+	/* queue a text frame to a connection; 0 or -1 */
+	int (*send)(void *ctx, verto_conn_id conn, const char *buf, size_t len);
+	/* close a connection once what was queued is sent */
+	void (*close)(void *ctx, verto_conn_id conn);
+	/* check a login: 0 with *id filled, or VERTO_ERR_AUTH_FAILED */
+	int (*auth)(void *ctx, const char *login, const char *passwd,
+				struct json_object *user_vars, verto_identity *id);
+	/* run in_sdp through the media relay; 0 with *out (malloc'd) or -1 */
+	int (*media)(void *ctx, verto_call *call, int kind, const char *in_sdp,
+				 char **out);
+	void (*media_delete)(void *ctx, verto_call *call);
+	/* SIP side; 0 or -1 (the engine then ends the call) */
+	int (*sip)(void *ctx, verto_call *call, int what, int code, const char *sdp,
+			   const char *text);
+	/* the call is being freed: release call->glue */
+	void (*call_freed)(void *ctx, verto_call *call);
+	/* n random bytes; NULL: getrandom() */
+	int (*random)(void *ctx, void *buf, size_t n);
+} verto_ops;
+
+typedef struct verto_engine_cfg {
+	verto_rpc_limits limits;
+	unsigned max_sessions;	  /* 0: 10000 */
+	unsigned max_calls;		  /* per session; 0: 8 */
+	uint64_t grace_ms;		  /* detached answered calls kept; 0: 30000 */
+	uint64_t session_keep_ms; /* detached session without calls; 0: grace */
+} verto_engine_cfg;
+
+typedef struct verto_stats {
+	uint64_t frames_in, frames_bad, logins_ok, logins_failed;
+	uint64_t calls_out, calls_in, calls_answered, calls_failed;
+	uint64_t resumes, reattached;
+} verto_stats;
+
+typedef struct verto_engine verto_engine;
+
+/* New engine; ops is copied. NULL when out of memory. */
+verto_engine *verto_engine_new(const verto_ops *ops,
+							   const verto_engine_cfg *cfg);
+
+/* Free everything without running any operation. NULL is fine. */
+void verto_engine_free(verto_engine *e);
+
+/* A WebSocket connection opened / closed (no frame will follow). */
+int verto_engine_conn_open(verto_engine *e, verto_conn_id conn);
+void verto_engine_conn_close(verto_engine *e, verto_conn_id conn);
+
+/*
+ * One text frame from a connection. Every request gets exactly one result
+ * or error (now, or later for a deferred hold). Returns 0, or -1 when the
+ * connection should be closed (the frame was not JSON-RPC at all and an
+ * error was already sent).
+ */
+int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
+					   size_t len);
+
+/*
+ * A SIP event for a call (VCE_S_PROGRESS ... VCE_S_REINVITE_FAIL);
+ * sdp may be NULL, code is the status for replies.
+ * Returns 0, or -1 when the event did not fit the call's state.
+ */
+int verto_engine_sip_event(verto_engine *e, verto_call *call,
+						   verto_call_event ev, int code, const char *sdp);
+
+/*
+ * An incoming SIP INVITE for the PaaS user `login`. Creates the call
+ * (call->glue = glue, sip_callid copied) and offers it to every live
+ * session of the user. Returns the call, or NULL with *status set to the
+ * SIP status to reply (480 when no session, 488 for a bad SDP, 503
+ * when out of resources); glue is then not kept. NULL with *status 0: the
+ * call failed while being offered; the reply went out through ops.sip and
+ * ops.call_freed has released glue.
+ */
+verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
+									const char *login, const char *caller_name,
+									const char *caller_number, const char *sdp,
+									void *glue, int *status);
+
+/* The call with this SIP Call-ID, or NULL. */
+verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);
+
+/* Advance the clock (ms, monotonic): grace periods end here. */
+void verto_engine_tick(verto_engine *e, uint64_t now_ms);
+
+/* Kick a session (verto.punt, close). 0, or -1 if unknown. */
+int verto_engine_kick(verto_engine *e, const char *sessid);
+
+/* Iteration for RPC output; the lists must not be changed meanwhile. */
+verto_session *verto_engine_sessions(verto_engine *e);
+verto_call *verto_engine_calls(verto_engine *e);
+const verto_stats *verto_engine_stats(verto_engine *e);
+
+#endif

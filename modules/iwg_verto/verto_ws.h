@@ -1,0 +1,78 @@
+/*
+ * verto_ws.h - the WebSocket endpoint of iwg_verto, on libwebsockets.
+ *
+ * Pure C (libwebsockets, no Kamailio headers); single-threaded: create,
+ * service and free it in one process. Accepts the upgrade without a
+ * subprotocol (the Verto client sends none, and Chromium fails the
+ * handshake if one is echoed); text frames only; a message (all its
+ * fragments) is bounded by max_msg, a connection's unsent output by
+ * max_queue: beyond either, that connection alone is closed (1009 / 1008).
+ * Liveness: a WebSocket ping after ping_secs of silence, hang-up when no
+ * pong (or anything) came within 2 * ping_secs.
+ */
+#ifndef IWG_VERTO_WS_H
+#define IWG_VERTO_WS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct verto_ws verto_ws;
+
+typedef struct verto_ws_cb {
+	void *ctx;
+	/* a connection was upgraded; id is never 0 and never reused */
+	void (*open)(void *ctx, uint64_t id);
+	/* one complete text message (NUL-terminated copy, len authoritative) */
+	void (*text)(void *ctx, uint64_t id, const char *buf, size_t len);
+	/* the connection is gone; no callback for id follows */
+	void (*close)(void *ctx, uint64_t id);
+	/* data is readable on an adopted fd (verto_ws_watch_fd) */
+	void (*fd_ready)(void *ctx, int fd);
+	/* every tick_ms (timers of the caller) */
+	void (*tick)(void *ctx);
+} verto_ws_cb;
+
+typedef struct verto_ws_cfg {
+	const char *ws_addr;  /* "ip:port" for ws, NULL: none */
+	const char *wss_addr; /* "ip:port" for wss, NULL: none */
+	const char *tls_cert; /* PEM files, needed with wss_addr */
+	const char *tls_key;
+	size_t max_msg;		/* bytes per message; 0: 65536 */
+	size_t max_queue;	/* unsent bytes per connection; 0: 1 MiB */
+	unsigned ping_secs; /* 0: 20 */
+	unsigned tick_ms;	/* cb.tick period; 0: 200 */
+	int log_level;		/* libwebsockets log mask; 0: errors only */
+} verto_ws_cfg;
+
+/*
+ * Start listening. Returns the endpoint, or NULL with a reason in
+ * err[errsz] (bad address, port in use, unreadable certificate).
+ */
+verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
+					   char *err, size_t errsz);
+
+/* Close every connection (no close callbacks) and free. NULL is fine. */
+void verto_ws_free(verto_ws *ws);
+
+/* Serve until the next event or tick; callbacks run inside. 0, or -1 when
+ * the loop is broken. */
+int verto_ws_service(verto_ws *ws);
+
+/*
+ * Queue a text message (copied) to a connection. 0, or -1 when the
+ * connection is unknown or its queue would exceed max_queue (then it is
+ * closed).
+ */
+int verto_ws_send(verto_ws *ws, uint64_t id, const char *buf, size_t len);
+
+/* Close a connection after its queued messages went out (code 1000). */
+void verto_ws_close(verto_ws *ws, uint64_t id);
+
+/* Watch a readable descriptor (a pipe, a socket) in the same loop;
+ * cb.fd_ready runs when it has data. 0 or -1. */
+int verto_ws_watch_fd(verto_ws *ws, int fd);
+
+/* connections open now */
+unsigned verto_ws_count(const verto_ws *ws);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * fuzz_verto_engine.c - libFuzzer target for the iwg_verto session and call
+ * state machines (verto_engine.c, verto_call.c) fed with event sequences.
+ *
+ * The input is a program: each step starts with an opcode byte.
+ *   0 open conn (next byte % 4 + 1)        1 close conn
+ *   2 frame: conn byte, template byte, arg byte (a JSON-RPC request built
+ *     from a template: login, bad login, sessid login, invite, answer, bye,
+ *     hold, unhold, toggleHold, dtmf, transfer, attach, unknown method)
+ *   3 raw frame: conn byte, length byte, that many bytes
+ *   4 SIP event on a call: call byte, event byte, code byte, sdp flag
+ *   5 incoming SIP INVITE for the test user   6 tick (+ byte * 100 ms)
+ *   7 kick the first session                8 toggle media/SIP failures
+ * Checks: no crash or leak; every request frame with an id gets at most one
+ * response immediately; sessions and calls stay consistent.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../../modules/iwg_verto/verto_engine.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct fz {
+	int fail_media, fail_sip;
+	unsigned sip_seq;
+	unsigned responses; /* results/errors sent */
+} fz;
+
+static int f_send(void *ctx, verto_conn_id conn, const char *buf, size_t len)
+{
+	fz *f = ctx;
+	(void)conn;
+	if (len > 10 && (strstr(buf, "\"result\"") || strstr(buf, "\"error\"")) &&
+		!strstr(buf, "\"method\""))
+		f->responses++;
+	return 0;
+}
+
+static void f_close(void *ctx, verto_conn_id conn)
+{
+	(void)ctx;
+	(void)conn;
+}
+
+static int f_auth(void *ctx, const char *login, const char *passwd,
+				  json_object *uv, verto_identity *id)
+{
+	(void)ctx;
+	(void)uv;
+	if (strcmp(passwd, "pw"))
+		return VERTO_ERR_AUTH_FAILED;
+	snprintf(id->login, sizeof(id->login), "%s", login);
+	return 0;
+}
+
+static int f_media(void *ctx, verto_call *c, int kind, const char *in,
+				   char **out)
+{
+	fz *f = ctx;
+	(void)c;
+	(void)kind;
+	(void)in;
+	if (f->fail_media)
+		return -1;
+	*out = strdup("v=0\r\n");
+	return *out ? 0 : -1;
+}
+
+static void f_delete(void *ctx, verto_call *c)
+{
+	(void)ctx;
+	(void)c;
+}
+
+static int f_sip(void *ctx, verto_call *c, int what, int code, const char *sdp,
+				 const char *text)
+{
+	fz *f = ctx;
+	(void)code;
+	(void)sdp;
+	(void)text;
+	if (what == VERTO_SIP_INVITE) {
+		if (f->fail_sip)
+			return -1;
+		snprintf(c->sip_callid, sizeof(c->sip_callid), "o%u", ++f->sip_seq);
+	}
+	return 0;
+}
+
+static int f_random(void *ctx, void *buf, size_t n)
+{
+	fz *f = ctx;
+	memset(buf, (int)(++f->sip_seq), n);
+	return 0;
+}
+
+static const char *const templates[] = {
+		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u%d\","
+		"\"passwd\":\"pw\"}}",
+		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u%d\","
+		"\"passwd\":\"no\"}}",
+		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u0\","
+		"\"passwd\":\"pw\",\"sessid\":\"%s\"}}",
+		"{\"id\":%d,\"method\":\"verto.invite\",\"params\":{\"sdp\":\"v=0\","
+		"\"dialogParams\":{\"callID\":\"c%d\",\"destination_number\":\"5\"}}}",
+		"{\"id\":%d,\"method\":\"verto.answer\",\"params\":{\"sdp\":\"v=0\","
+		"\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.bye\",\"params\":{\"dialogParams\":{"
+		"\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"\"hold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"\"unhold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"\"toggleHold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.info\",\"params\":{\"dtmf\":\"1#\","
+		"\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"\"transfer\",\"destination\":\"6000\",\"dialogParams\":{\"callID\":"
+		"\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.attach\",\"params\":{\"sdp\":\"v=0\","
+		"\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":%d,\"method\":\"verto.what\",\"params\":{}}",
+};
+#define NTEMPL (sizeof(templates) / sizeof(templates[0]))
+
+/* the i-th call, or NULL */
+static verto_call *nth_call(verto_engine *e, unsigned i)
+{
+	verto_call *c = verto_engine_calls(e);
+	unsigned n = 0;
+
+	for (; c; c = c->next)
+		n++;
+	if (!n)
+		return NULL;
+	for (c = verto_engine_calls(e), i %= n; i--; c = c->next)
+		;
+	return c;
+}
+
+static void check(verto_engine *e)
+{
+	verto_session *s;
+	verto_call *c;
+
+	for (c = verto_engine_calls(e); c; c = c->next) {
+		if (c->fsm.state >= VCS_DONE || c->nring > VERTO_MAX_RING)
+			abort();
+		if (c->sess) {
+			for (s = verto_engine_sessions(e); s && s != c->sess; s = s->next)
+				;
+			if (!s)
+				abort(); /* dangling owner */
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fz f = {0};
+	verto_ops ops = {.ctx = &f,
+					 .send = f_send,
+					 .close = f_close,
+					 .auth = f_auth,
+					 .media = f_media,
+					 .media_delete = f_delete,
+					 .sip = f_sip,
+					 .random = f_random};
+	verto_engine_cfg cfg = {.max_sessions = 4, .max_calls = 3, .grace_ms = 500};
+	verto_engine *e = verto_engine_new(&ops, &cfg);
+	size_t i = 0;
+	uint64_t now = 0;
+	int reqid = 0;
+
+	if (!e)
+		return 0;
+#define NEXT() (i < size ? data[i++] : 0)
+	while (i < size) {
+		uint8_t op = NEXT() % 9;
+		char buf[1024];
+		verto_call *c;
+		unsigned before;
+		int st;
+
+		switch (op) {
+		case 0:
+			verto_engine_conn_open(e, NEXT() % 4 + 1);
+			break;
+		case 1:
+			verto_engine_conn_close(e, NEXT() % 4 + 1);
+			break;
+		case 2: {
+			verto_conn_id conn = NEXT() % 4 + 1;
+			unsigned t = NEXT() % NTEMPL;
+			unsigned arg = NEXT();
+			const char *name;
+			c = nth_call(e, arg);
+			name = t == 2 ? (verto_engine_sessions(e)
+									 ? verto_engine_sessions(e)->sessid
+									 : "x")
+						  : (c ? c->call_id : "none");
+			if (t == 0 || t == 1 || t == 3)
+				snprintf(buf, sizeof(buf), templates[t], ++reqid, arg % 3);
+			else
+				snprintf(buf, sizeof(buf), templates[t], ++reqid, name);
+			before = f.responses;
+			verto_engine_frame(e, conn, buf, strlen(buf));
+			if (f.responses > before + 1)
+				abort(); /* two answers to one request */
+			break;
+		}
+		case 3: {
+			verto_conn_id conn = NEXT() % 4 + 1;
+			size_t n = NEXT();
+			if (n > size - i)
+				n = size - i;
+			verto_engine_frame(e, conn, (const char *)data + i, n);
+			i += n;
+			break;
+		}
+		case 4: {
+			c = nth_call(e, NEXT());
+			verto_call_event ev =
+					(verto_call_event)(VCE_S_PROGRESS +
+									   NEXT() % (VCE_COUNT - VCE_S_PROGRESS));
+			int code = 100 + NEXT() * 2;
+			int sdp = NEXT() & 1;
+			if (c)
+				verto_engine_sip_event(e, c, ev, code, sdp ? "v=0\r\n" : NULL);
+			break;
+		}
+		case 5:
+			snprintf(buf, sizeof(buf), "in%u", ++f.sip_seq);
+			verto_engine_sip_invite(e, buf, "u0", "A", "1", "v=0\r\n", NULL,
+									&st);
+			break;
+		case 6:
+			now += (uint64_t)NEXT() * 100;
+			verto_engine_tick(e, now);
+			break;
+		case 7:
+			if (verto_engine_sessions(e))
+				verto_engine_kick(e, verto_engine_sessions(e)->sessid);
+			break;
+		case 8:
+			st = NEXT();
+			f.fail_media = st & 1;
+			f.fail_sip = (st >> 1) & 1;
+			break;
+		}
+		check(e);
+	}
+	verto_engine_free(e);
+	return 0;
+}

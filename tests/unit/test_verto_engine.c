@@ -1,0 +1,497 @@
+/*
+ * test_verto_engine.c - sessions, login, resume and call dispatch of
+ * iwg_verto (modules/iwg_verto/verto_engine.c) with recording operations.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "../../modules/iwg_verto/verto_engine.h"
+
+/* ---------------------------------------------------------------- recorder */
+
+#define MAXREC 64
+typedef struct rec {
+	char *frames[MAXREC]; /* "<conn> <json>" */
+	int nframes;
+	char sip[MAXREC][64]; /* "INVITE", "REPLY 200", ... */
+	int nsip;
+	int closed[8];
+	int nclosed;
+	int media_fail;
+	int sip_fail;
+	int deletes;
+	int freed;
+} rec;
+
+static int r_send(void *ctx, verto_conn_id conn, const char *buf, size_t len)
+{
+	rec *r = ctx;
+	char *s;
+	if (r->nframes == MAXREC)
+		return -1;
+	s = malloc(len + 24);
+	snprintf(s, len + 24, "%llu %.*s", (unsigned long long)conn, (int)len, buf);
+	r->frames[r->nframes++] = s;
+	return 0;
+}
+
+static void r_close(void *ctx, verto_conn_id conn)
+{
+	rec *r = ctx;
+	r->closed[r->nclosed++ & 7] = (int)conn;
+}
+
+static int r_auth(void *ctx, const char *login, const char *passwd,
+				  json_object *uv, verto_identity *id)
+{
+	(void)ctx;
+	(void)uv;
+	if (strcmp(passwd, "1234") != 0)
+		return VERTO_ERR_AUTH_FAILED;
+	snprintf(id->login, sizeof(id->login), "%s", login);
+	snprintf(id->sip_uri, sizeof(id->sip_uri), "sip:%s", login);
+	return 0;
+}
+
+static int r_media(void *ctx, verto_call *c, int kind, const char *in,
+				   char **out)
+{
+	rec *r = ctx;
+	char buf[64];
+	(void)c;
+	(void)in;
+	if (r->media_fail)
+		return -1;
+	snprintf(buf, sizeof(buf), "v=0\r\ns=media-%d\r\n", kind);
+	*out = strdup(buf);
+	return 0;
+}
+
+static void r_delete(void *ctx, verto_call *c)
+{
+	(void)c;
+	((rec *)ctx)->deletes++;
+}
+
+static int r_sip(void *ctx, verto_call *c, int what, int code, const char *sdp,
+				 const char *text)
+{
+	static const char *names[] = {"",	   "INVITE",   "CANCEL", "BYE",
+								  "REPLY", "REINVITE", "DTMF",	 "REFER"};
+	rec *r = ctx;
+	(void)sdp;
+	if (what == VERTO_SIP_INVITE)
+		snprintf(c->sip_callid, sizeof(c->sip_callid), "sip-%.100s",
+				 c->call_id);
+	if (r->nsip < MAXREC) {
+		if (code)
+			snprintf(r->sip[r->nsip++], 64, "%s %d", names[what], code);
+		else
+			snprintf(r->sip[r->nsip++], 64, "%s%s%s", names[what],
+					 text ? " " : "", text ? text : "");
+	}
+	return r->sip_fail && what == VERTO_SIP_INVITE ? -1 : 0;
+}
+
+static void r_freed(void *ctx, verto_call *c)
+{
+	(void)c;
+	((rec *)ctx)->freed++;
+}
+
+static int r_random(void *ctx, void *buf, size_t n)
+{
+	static unsigned char k;
+	(void)ctx;
+	memset(buf, ++k, n);
+	return 0;
+}
+
+static rec R;
+static verto_engine *E;
+
+static int setup(void **state)
+{
+	verto_ops ops = {.ctx = &R,
+					 .send = r_send,
+					 .close = r_close,
+					 .auth = r_auth,
+					 .media = r_media,
+					 .media_delete = r_delete,
+					 .sip = r_sip,
+					 .call_freed = r_freed,
+					 .random = r_random};
+	verto_engine_cfg cfg = {.grace_ms = 1000};
+	(void)state;
+	memset(&R, 0, sizeof(R));
+	E = verto_engine_new(&ops, &cfg);
+	return E ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	int i;
+	(void)state;
+	verto_engine_free(E);
+	for (i = 0; i < R.nframes; i++)
+		free(R.frames[i]);
+	return 0;
+}
+
+static void reset_frames(void)
+{
+	int i;
+	for (i = 0; i < R.nframes; i++)
+		free(R.frames[i]);
+	R.nframes = 0;
+	R.nsip = 0;
+}
+
+static void frame(verto_conn_id conn, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	assert_int_equal(verto_engine_frame(E, conn, buf, strlen(buf)), 0);
+}
+
+/* frame i must contain every fragment (NULL-terminated) */
+static void want(int i, ...)
+{
+	va_list ap;
+	const char *f;
+	if (i >= R.nframes)
+		fail_msg("frame %d missing (%d sent)", i, R.nframes);
+	va_start(ap, i);
+	while ((f = va_arg(ap, const char *)))
+		if (!strstr(R.frames[i], f))
+			fail_msg("frame %d '%s' lacks '%s'", i, R.frames[i], f);
+	va_end(ap);
+}
+
+static const char *sessid_of(int i)
+{
+	static char s[64];
+	const char *p = strstr(R.frames[i], "\"sessid\":\"");
+	assert_non_null(p);
+	snprintf(s, 37, "%s", p + 10);
+	return s;
+}
+
+#define SDP "v=0\\r\\no=- 1 1 IN IP4 127.0.0.1\\r\\n"
+
+static void login(verto_conn_id conn)
+{
+	verto_engine_conn_open(E, conn);
+	frame(conn,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"L%d\",\"method\":\"login\","
+		  "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\","
+		  "\"userVariables\":{},\"loginParams\":{}}}",
+		  (int)conn);
+}
+
+static void invite(verto_conn_id conn, const char *cid, const char *dest)
+{
+	frame(conn,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"I-%s\",\"method\":\"verto.invite\","
+		  "\"params\":{\"sdp\":\"" SDP "\",\"dialogParams\":{\"callID\":\"%s\","
+		  "\"destination_number\":\"%s\",\"caller_id_name\":\"Web\"}}}",
+		  cid, cid, dest);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void login_generates_sessid_and_client_ready(void **state)
+{
+	(void)state;
+	login(1);
+	want(0, "\"id\":\"L1\"", "\"message\":\"logged in\"", "\"sessid\":\"",
+		 NULL);
+	want(1, "verto.clientReady", "\"reattached_sessions\":[]", NULL);
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 1);
+}
+
+static void requests_before_login_and_bad_password(void **state)
+{
+	(void)state;
+	verto_engine_conn_open(E, 2);
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"verto.invite\","
+			 "\"params\":{}}");
+	want(0, "\"id\":\"x\"", "-32000", NULL);
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"y\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"bad\"}}");
+	want(1, "\"id\":\"y\"", "-32001", "Authentication Failure", NULL);
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"method\":\"verto.nope\"}");
+	want(2, "-32000", NULL); /* still not logged in */
+	frame(2, "{bad json");
+	want(3, "-32700", "\"id\":null", NULL);
+	assert_int_equal(R.nsip, 0);
+}
+
+static void reconnect_double_login_resumes_session(void **state)
+{
+	char sessid[40];
+	(void)state;
+	login(1);
+	snprintf(sessid, sizeof(sessid), "%s", sessid_of(0));
+	verto_engine_conn_close(E, 1);
+	reset_frames();
+	verto_engine_conn_open(E, 3);
+	frame(3,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"login\",\"params\":"
+		  "{\"userVariables\":{},\"loginParams\":{},\"sessid\":\"%s\"}}",
+		  sessid);
+	want(0, "\"id\":\"a\"", "-32000", NULL);
+	frame(3,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1008@cc\",\"passwd\":\"1234\",\"sessid\":\"%s\"}}",
+		  sessid);
+	want(1, "\"id\":\"b\"", sessid, NULL);
+	assert_int_equal(verto_engine_stats(E)->resumes, 1);
+	/* an unknown sessid ("undefined") gets a fresh one */
+	verto_engine_conn_open(E, 4);
+	frame(4,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1008@cc\",\"passwd\":\"1234\",\"sessid\":"
+		  "\"undefined\"}}");
+	want(3, "\"id\":\"c\"", "\"sessid\":\"", NULL);
+	assert_null(strstr(R.frames[3], "undefined"));
+}
+
+static void second_connection_with_same_sessid_punts_the_first(void **state)
+{
+	char sessid[40];
+	(void)state;
+	login(1);
+	snprintf(sessid, sizeof(sessid), "%s", sessid_of(0));
+	reset_frames();
+	verto_engine_conn_open(E, 5);
+	frame(5,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1008@cc\",\"passwd\":\"1234\",\"sessid\":\"%s\"}}",
+		  sessid);
+	want(0, "1 {", "verto.punt", NULL);
+	assert_int_equal(R.nclosed, 1);
+	want(1, "5 {", sessid, NULL);
+}
+
+static void outbound_call_flow_result_before_media(void **state)
+{
+	(void)state;
+	login(1);
+	reset_frames();
+	invite(1, "71aa", "5000");
+	want(0, "\"id\":\"I-71aa\"", "CALL CREATED", "\"callID\":\"71aa\"", NULL);
+	assert_string_equal(R.sip[0], "INVITE");
+	verto_call *c = verto_engine_find_sip(E, "sip-71aa");
+	assert_non_null(c);
+	assert_int_equal(verto_engine_sip_event(E, c, VCE_S_PROGRESS, 180, NULL),
+					 0);
+	assert_int_equal(R.nframes, 1);
+	verto_engine_sip_event(E, c, VCE_S_EARLY, 183, "v=0\r\n");
+	want(1, "verto.media", "\"sdp\":\"v=0\\r\\ns=media-2\\r\\n\"", NULL);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	want(2, "verto.answer", NULL);
+	assert_null(strstr(R.frames[2], "sdp"));
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"verto.info\","
+			 "\"params\":{\"dtmf\":\"123\",\"dialogParams\":{\"callID\":"
+			 "\"71aa\"}}}");
+	want(3, "\"id\":\"d\"", "SENT", NULL);
+	assert_string_equal(R.sip[1], "DTMF 123");
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"h\",\"method\":\"verto.modify\","
+			 "\"params\":{\"action\":\"hold\",\"dialogParams\":{\"callID\":"
+			 "\"71aa\"}}}");
+	assert_int_equal(R.nframes, 4); /* deferred until the re-INVITE ends */
+	assert_string_equal(R.sip[2], "REINVITE");
+	verto_engine_sip_event(E, c, VCE_S_REINVITE_OK, 200, NULL);
+	want(4, "\"id\":\"h\"", "\"holdState\":\"held\"", "\"action\":\"hold\"",
+		 NULL);
+	verto_engine_sip_event(E, c, VCE_S_BYE, 0, NULL);
+	want(5, "verto.bye", "\"cause\":\"NORMAL_CLEARING\"", "\"causeCode\":16",
+		 NULL);
+	assert_int_equal(R.freed, 1);
+	assert_int_equal(R.deletes, 1);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"e\",\"method\":\"verto.bye\","
+			 "\"params\":{\"dialogParams\":{\"callID\":\"71aa\"}}}");
+	want(6, "\"id\":\"e\"", "-32002", "CALL DOES NOT EXIST", NULL);
+}
+
+static void outbound_failure_becomes_bye_with_cause(void **state)
+{
+	(void)state;
+	login(1);
+	reset_frames();
+	invite(1, "c2", "5000");
+	verto_call *c = verto_engine_find_sip(E, "sip-c2");
+	verto_engine_sip_event(E, c, VCE_S_FAILURE, 486, NULL);
+	want(1, "verto.bye", "\"cause\":\"USER_BUSY\"", "\"causeCode\":17", NULL);
+	assert_null(verto_engine_find_sip(E, "sip-c2"));
+}
+
+static void bad_invites_get_errors_and_no_sip(void **state)
+{
+	char longdest[10001];
+	(void)state;
+	login(1);
+	reset_frames();
+	memset(longdest, '5', sizeof(longdest) - 1);
+	longdest[sizeof(longdest) - 1] = '\0';
+	invite(1, "c3", "50 00");
+	want(0, "-32002", "INVALID_NUMBER_FORMAT", NULL);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":\"verto.invite\","
+			 "\"params\":{\"sdp\":\"garbage\",\"dialogParams\":{\"callID\":"
+			 "\"c4\",\"destination_number\":\"5000\"}}}");
+	want(1, "-32002", "INCOMPATIBLE_DESTINATION", NULL);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":\"verto.invite\","
+			 "\"params\":{\"sdp\":\"v=0\"}}");
+	want(2, "-32602", NULL);
+	assert_int_equal(R.nsip, 0);
+	R.media_fail = 1;
+	invite(1, "c5", "5000");
+	want(3, "\"id\":\"I-c5\"", "-32002", NULL);
+	assert_int_equal(R.nsip, 0);
+	R.media_fail = 0;
+	R.sip_fail = 1;
+	invite(1, "c6", "5000");
+	want(4, "\"id\":\"I-c6\"", "-32002", NULL);
+	assert_int_equal(R.freed, 2);
+	/* 10,000-character destination */
+	{
+		char *big = malloc(11000);
+		snprintf(
+				big, 11000,
+				"{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"verto.invite\","
+				"\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":"
+				"\"c7\",\"destination_number\":\"%s\"}}}",
+				longdest);
+		assert_int_equal(verto_engine_frame(E, 1, big, strlen(big)), 0);
+		free(big);
+		want(5, "INVALID_NUMBER_FORMAT", NULL);
+	}
+}
+
+static void ws_drop_keeps_answered_call_and_reattaches(void **state)
+{
+	char sessid[40];
+	(void)state;
+	login(1);
+	snprintf(sessid, sizeof(sessid), "%s", sessid_of(0));
+	invite(1, "k1", "5000");
+	invite(1, "k2", "5001");
+	verto_call *c1 = verto_engine_find_sip(E, "sip-k1");
+	verto_engine_sip_event(E, c1, VCE_S_ANSWER, 200, "v=0\r\n");
+	verto_engine_tick(E, 100);
+	reset_frames();
+	verto_engine_conn_close(E, 1);
+	/* the unanswered call is cancelled at once */
+	assert_string_equal(R.sip[0], "CANCEL");
+	assert_int_equal(R.nsip, 1);
+	verto_engine_sip_event(E, verto_engine_find_sip(E, "sip-k2"), VCE_S_FAILURE,
+						   487, NULL);
+	assert_int_equal(R.nframes, 0); /* nobody to tell */
+	verto_engine_tick(E, 500);
+	verto_engine_conn_open(E, 2);
+	frame(2,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1008@cc\",\"passwd\":\"1234\",\"sessid\":\"%s\"}}",
+		  sessid);
+	want(0, "\"id\":\"b\"", NULL);
+	want(1, "verto.attach", "\"callID\":\"k1\"", "s=media-5",
+		 "\"display_direction\":\"inbound\"", NULL);
+	want(2, "verto.clientReady", "[\"k1\"]", NULL);
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"at\",\"method\":\"verto.attach\","
+			 "\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":\"k1\","
+			 "\"attach\":true}}}");
+	want(3, "\"id\":\"at\"", "\"result\"", NULL);
+	/* drop again and let the grace period pass: BYE toward SIP */
+	verto_engine_conn_close(E, 2);
+	verto_engine_tick(E, 1400);
+	assert_non_null(verto_engine_find_sip(E, "sip-k1"));
+	verto_engine_tick(E, 1600);
+	assert_null(verto_engine_find_sip(E, "sip-k1"));
+	assert_string_equal(R.sip[R.nsip - 1], "BYE");
+	verto_engine_tick(E, 5000);
+	assert_null(verto_engine_sessions(E)); /* detached, no calls: gone */
+}
+
+static void inbound_first_answer_wins(void **state)
+{
+	int st;
+	(void)state;
+	login(1);
+	login(2);
+	reset_frames();
+	verto_call *c = verto_engine_sip_invite(E, "in-1", "1008@cc", "Agent",
+											"2001", "v=0\r\n", NULL, &st);
+	assert_non_null(c);
+	want(0, "verto.invite", "\"caller_id_name\":\"Agent\"",
+		 "\"display_direction\":\"outbound\"", "s=media-3", NULL);
+	want(1, "verto.invite", NULL);
+	frame(2,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"ans\",\"method\":\"verto.answer\","
+		  "\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		  c->call_id);
+	want(2, "1 {", "verto.bye", "LOSE_RACE", NULL);
+	want(3, "2 {", "\"id\":\"ans\"", "\"result\"", NULL);
+	assert_string_equal(R.sip[0], "REPLY 200");
+	assert_null(verto_engine_sip_invite(E, "in-2", "nobody", "A", "1",
+										"v=0\r\n", NULL, &st));
+	assert_int_equal(st, 480);
+	/* CANCEL while ringing */
+	c = verto_engine_sip_invite(E, "in-3", "1008@cc", "A", "1", "v=0\r\n", NULL,
+								&st);
+	verto_engine_sip_event(E, c, VCE_S_CANCEL, 0, NULL);
+	assert_string_equal(R.sip[R.nsip - 1], "REPLY 487");
+	want(R.nframes - 1, "verto.bye", "ORIGINATOR_CANCEL", NULL);
+}
+
+static void kick_punts_session(void **state)
+{
+	(void)state;
+	login(1);
+	char sessid[40];
+	snprintf(sessid, sizeof(sessid), "%s", sessid_of(0));
+	reset_frames();
+	assert_int_equal(verto_engine_kick(E, sessid), 0);
+	want(0, "verto.punt", NULL);
+	assert_int_equal(verto_engine_kick(E, "nope"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+			cmocka_unit_test_setup_teardown(
+					login_generates_sessid_and_client_ready, setup, teardown),
+			cmocka_unit_test_setup_teardown(
+					requests_before_login_and_bad_password, setup, teardown),
+			cmocka_unit_test_setup_teardown(
+					reconnect_double_login_resumes_session, setup, teardown),
+			cmocka_unit_test_setup_teardown(
+					second_connection_with_same_sessid_punts_the_first, setup,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					outbound_call_flow_result_before_media, setup, teardown),
+			cmocka_unit_test_setup_teardown(
+					outbound_failure_becomes_bye_with_cause, setup, teardown),
+			cmocka_unit_test_setup_teardown(bad_invites_get_errors_and_no_sip,
+											setup, teardown),
+			cmocka_unit_test_setup_teardown(
+					ws_drop_keeps_answered_call_and_reattaches, setup,
+					teardown),
+			cmocka_unit_test_setup_teardown(inbound_first_answer_wins, setup,
+											teardown),
+			cmocka_unit_test_setup_teardown(kick_punts_session, setup,
+											teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
