@@ -1,0 +1,351 @@
+/*
+ * iwg_webrtc: SDP fixes, see webrtc_sdp.h. Pure C.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "webrtc_sdp.h"
+
+#define TE_MAX	8  /* telephone-event entries kept from one map */
+#define FMT_MAX 64 /* formats looked at in one m= line */
+
+typedef struct line {
+	const char *s; /* start of the line */
+	size_t len;	   /* without the line end */
+	size_t full;   /* with the line end */
+} line_t;
+
+/* next line at in[*pos]; 0 at the end */
+static int next_line(const char *in, size_t len, size_t *pos, line_t *l)
+{
+	size_t p = *pos, e;
+
+	if (p >= len)
+		return 0;
+	for (e = p; e < len && in[e] != '\n' && in[e] != '\r'; e++)
+		;
+	l->s = in + p;
+	l->len = e - p;
+	if (e < len && in[e] == '\r')
+		e++;
+	if (e < len && in[e] == '\n')
+		e++;
+	l->full = e - p;
+	*pos = e;
+	return 1;
+}
+
+static int starts(const line_t *l, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return l->len >= n && memcmp(l->s, prefix, n) == 0;
+}
+
+/* "a=NAME" followed by ':' or the end of the line */
+static int is_attr(const line_t *l, const char *name)
+{
+	size_t n = strlen(name);
+	return l->len >= n + 2 && memcmp(l->s, "a=", 2) == 0 &&
+		   memcmp(l->s + 2, name, n) == 0 &&
+		   (l->len == n + 2 || l->s[n + 2] == ':');
+}
+
+static int drop_line(const line_t *l, int mask)
+{
+	if (mask & WEBRTC_SDP_TO_IMS) {
+		if (is_attr(l, "msid") || is_attr(l, "ssrc") ||
+			is_attr(l, "ssrc-group") || is_attr(l, "msid-semantic") ||
+			is_attr(l, "extmap-allow-mixed"))
+			return 1;
+	}
+	if (mask & WEBRTC_SDP_TO_BROWSER) {
+		if (is_attr(l, "curr") || is_attr(l, "des") || is_attr(l, "conf") ||
+			starts(l, "b=RS:") || starts(l, "b=RR:"))
+			return 1;
+	}
+	return 0;
+}
+
+static int put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
+{
+	if (*o + n + 1 > outsz)
+		return -1;
+	memcpy(out + *o, s, n);
+	*o += n;
+	out[*o] = '\0';
+	return 0;
+}
+
+int webrtc_sdp_clean(const char *in, size_t len, int mask, char *out,
+					 size_t outsz, int *removed)
+{
+	size_t pos = 0, o = 0;
+	line_t l;
+	int n = 0;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	while (next_line(in, len, &pos, &l)) {
+		if (drop_line(&l, mask)) {
+			n++;
+			continue;
+		}
+		if (put(out, outsz, &o, l.s, l.full) < 0)
+			return -1;
+	}
+	if (removed)
+		*removed = n;
+	return (int)o;
+}
+
+/* parses a decimal number of at most 9 digits at s[0..len); returns the
+ * number of digits used (0: none) */
+static size_t num(const char *s, size_t len, unsigned *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < len && i < 9 && s[i] >= '0' && s[i] <= '9'; i++)
+		*v = *v * 10 + (unsigned)(s[i] - '0');
+	return i;
+}
+
+/* "a=rtpmap:PT telephone-event/RATE..." -> 1 with pt and rate */
+static int te_rtpmap(const line_t *l, unsigned *pt, unsigned *rate)
+{
+	static const char te[] = "telephone-event/";
+	size_t p = sizeof("a=rtpmap:") - 1, n;
+
+	if (!starts(l, "a=rtpmap:"))
+		return 0;
+	n = num(l->s + p, l->len - p, pt);
+	if (n == 0 || *pt > 127)
+		return 0;
+	p += n;
+	while (p < l->len && l->s[p] == ' ')
+		p++;
+	if (l->len - p < sizeof(te) - 1 ||
+		strncasecmp(l->s + p, te, sizeof(te) - 1) != 0)
+		return 0;
+	p += sizeof(te) - 1;
+	return num(l->s + p, l->len - p, rate) > 0;
+}
+
+/* the payload type an a=rtpmap/a=fmtp/a=rtcp-fb line is about, or -1 */
+static int attr_pt(const line_t *l, size_t *numpos, size_t *numlen)
+{
+	static const char *names[] = {"a=rtpmap:", "a=fmtp:", "a=rtcp-fb:"};
+	unsigned v;
+	size_t i, p, n;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!starts(l, names[i]))
+			continue;
+		p = strlen(names[i]);
+		n = num(l->s + p, l->len - p, &v);
+		if (n == 0 || v > 127 || (p + n < l->len && l->s[p + n] != ' '))
+			return -1;
+		*numpos = p;
+		*numlen = n;
+		return (int)v;
+	}
+	return -1;
+}
+
+static int is_audio_m(const line_t *l)
+{
+	return starts(l, "m=audio ");
+}
+
+int webrtc_sdp_te_map(const char *sdp, size_t len, char *out, size_t outsz)
+{
+	size_t pos = 0, o = 0;
+	line_t l;
+	int in_audio = 0, seen_audio = 0, w;
+	unsigned pt, rate;
+	char item[32];
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	while (next_line(sdp, len, &pos, &l)) {
+		if (starts(&l, "m=")) {
+			if (seen_audio)
+				break;
+			in_audio = is_audio_m(&l);
+			seen_audio = in_audio;
+			continue;
+		}
+		if (!in_audio || !te_rtpmap(&l, &pt, &rate))
+			continue;
+		w = snprintf(item, sizeof(item), "%s%u:%u", o ? "," : "", rate, pt);
+		if (w < 0 || put(out, outsz, &o, item, (size_t)w) < 0)
+			return -1;
+	}
+	return (int)o;
+}
+
+typedef struct te_ent {
+	unsigned rate, pt;
+} te_ent_t;
+
+static int map_parse(const char *map, size_t len, te_ent_t *e, int *n)
+{
+	size_t p = 0, k;
+
+	*n = 0;
+	while (p < len) {
+		if (*n >= TE_MAX)
+			return -1;
+		k = num(map + p, len - p, &e[*n].rate);
+		if (k == 0 || p + k >= len || map[p + k] != ':')
+			return -1;
+		p += k + 1;
+		k = num(map + p, len - p, &e[*n].pt);
+		if (k == 0 || e[*n].pt > 127)
+			return -1;
+		p += k;
+		(*n)++;
+		if (p < len) {
+			if (map[p] != ',')
+				return -1;
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* the formats of an m= line: offsets and values */
+typedef struct mfmt {
+	size_t off[FMT_MAX], len[FMT_MAX];
+	unsigned pt[FMT_MAX];
+	int n;
+} mfmt_t;
+
+static void m_formats(const line_t *l, mfmt_t *f)
+{
+	size_t p = 0, k;
+	int field = 0;
+
+	f->n = 0;
+	/* m=<media> <port> <proto> <fmt> ... */
+	while (p < l->len && f->n < FMT_MAX) {
+		while (p < l->len && l->s[p] == ' ')
+			p++;
+		if (p >= l->len)
+			break;
+		for (k = p; k < l->len && l->s[k] != ' '; k++)
+			;
+		if (field >= 3) {
+			unsigned v;
+			if (num(l->s + p, k - p, &v) == k - p && v <= 127) {
+				f->off[f->n] = p;
+				f->len[f->n] = k - p;
+				f->pt[f->n] = v;
+				f->n++;
+			}
+		}
+		field++;
+		p = k;
+	}
+}
+
+int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
+						  size_t maplen, char *out, size_t outsz, int *changed)
+{
+	te_ent_t ent[TE_MAX];
+	int nent, i, j, nren = 0, in_audio = 0, seen_audio = 0;
+	unsigned from[TE_MAX], to[TE_MAX];
+	size_t pos, o = 0, np, nl;
+	line_t l, ml;
+	mfmt_t mf;
+	unsigned pt, rate;
+	int used, a;
+	char numbuf[8];
+
+	if (outsz == 0 || map_parse(map, maplen, ent, &nent) < 0)
+		return -1;
+	out[0] = '\0';
+	/* pass 1: the first audio section's formats and telephone-events */
+	mf.n = 0;
+	ml.s = NULL;
+	for (pos = 0; next_line(sdp, len, &pos, &l);) {
+		if (starts(&l, "m=")) {
+			if (seen_audio)
+				break;
+			in_audio = is_audio_m(&l);
+			seen_audio = in_audio;
+			if (in_audio) {
+				ml = l;
+				m_formats(&l, &mf);
+			}
+			continue;
+		}
+		if (!in_audio || !te_rtpmap(&l, &pt, &rate))
+			continue;
+		for (i = 0; i < nent && nren < TE_MAX; i++) {
+			if (ent[i].rate != rate || ent[i].pt == pt)
+				continue;
+			used = 0;
+			for (j = 0; j < mf.n; j++)
+				if (mf.pt[j] == ent[i].pt)
+					used = 1;
+			if (!used) {
+				from[nren] = pt;
+				to[nren] = ent[i].pt;
+				nren++;
+			}
+			break;
+		}
+	}
+	/* pass 2: copy, renumbering */
+	in_audio = 0;
+	seen_audio = 0;
+	for (pos = 0; next_line(sdp, len, &pos, &l);) {
+		if (starts(&l, "m=")) {
+			in_audio = !seen_audio && is_audio_m(&l);
+			if (in_audio)
+				seen_audio = 1;
+		}
+		if (nren == 0 || !in_audio) {
+			if (put(out, outsz, &o, l.s, l.full) < 0)
+				return -1;
+			continue;
+		}
+		if (l.s == ml.s) {
+			size_t last = 0;
+			for (j = 0; j < mf.n; j++) {
+				for (i = 0; i < nren && from[i] != mf.pt[j]; i++)
+					;
+				if (i == nren)
+					continue;
+				snprintf(numbuf, sizeof(numbuf), "%u", to[i]);
+				if (put(out, outsz, &o, l.s + last, mf.off[j] - last) < 0 ||
+					put(out, outsz, &o, numbuf, strlen(numbuf)) < 0)
+					return -1;
+				last = mf.off[j] + mf.len[j];
+			}
+			if (put(out, outsz, &o, l.s + last, l.full - last) < 0)
+				return -1;
+			continue;
+		}
+		a = attr_pt(&l, &np, &nl);
+		for (i = 0; a >= 0 && i < nren && from[i] != (unsigned)a; i++)
+			;
+		if (a < 0 || i == nren) {
+			if (put(out, outsz, &o, l.s, l.full) < 0)
+				return -1;
+			continue;
+		}
+		snprintf(numbuf, sizeof(numbuf), "%u", to[i]);
+		if (put(out, outsz, &o, l.s, np) < 0 ||
+			put(out, outsz, &o, numbuf, strlen(numbuf)) < 0 ||
+			put(out, outsz, &o, l.s + np + nl, l.full - np - nl) < 0)
+			return -1;
+	}
+	if (changed)
+		*changed = nren;
+	return (int)o;
+}

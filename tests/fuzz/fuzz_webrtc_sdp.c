@@ -1,0 +1,41 @@
+/*
+ * fuzz_webrtc_sdp.c - SDP hygiene and telephone-event renumbering on any
+ * input: no crash, output never longer than the buffer, the cleaned SDP
+ * never longer than the input.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../modules/iwg_webrtc/webrtc_sdp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	char map[WEBRTC_TE_MAP_MAX];
+	char *out;
+	size_t outsz = size * 2 + 64;
+	int n, m;
+
+	out = malloc(outsz);
+	if (out == NULL)
+		return 0;
+	n = webrtc_sdp_clean(s, size, WEBRTC_SDP_TO_IMS | WEBRTC_SDP_TO_BROWSER,
+						 out, outsz, NULL);
+	if (n < 0 || (size_t)n > size)
+		abort();
+	m = webrtc_sdp_te_map(s, size, map, sizeof(map));
+	if (m > 0) {
+		n = webrtc_sdp_te_restore(s, size, map, (size_t)m, out, outsz, NULL);
+		if (n >= 0 && (size_t)n >= outsz)
+			abort();
+	}
+	n = webrtc_sdp_te_restore(s, size, "16000:98,8000:101", 17, out, outsz,
+							  NULL);
+	if (n >= 0 && (size_t)n >= outsz)
+		abort();
+	free(out);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * test_webrtc_sdp.c - iwg_webrtc SDP hygiene and telephone-event payload
+ * type restore (modules/iwg_webrtc/webrtc_sdp.c)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../modules/iwg_webrtc/webrtc_sdp.h"
+
+#define S(x) x, strlen(x)
+
+static const char browser[] = "v=0\r\n"
+							  "o=- 1 2 IN IP4 127.0.0.1\r\n"
+							  "s=-\r\n"
+							  "t=0 0\r\n"
+							  "a=extmap-allow-mixed\r\n"
+							  "a=msid-semantic: WMS abc\r\n"
+							  "m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\n"
+							  "a=msid:abc def\r\n"
+							  "a=rtpmap:111 opus/48000/2\r\n"
+							  "a=ssrc-group:FID 1 2\r\n"
+							  "a=ssrc:1 cname:x\r\n"
+							  "a=msidx:keep\r\n"
+							  "a=curr:qos local none\r\n";
+
+static void test_clean_to_ims(void **state)
+{
+	char out[1024];
+	int removed = -1, n;
+
+	(void)state;
+	n = webrtc_sdp_clean(S(browser), WEBRTC_SDP_TO_IMS, out, sizeof(out),
+						 &removed);
+	assert_true(n > 0);
+	assert_int_equal(removed, 5);
+	assert_null(strstr(out, "a=msid:"));
+	assert_null(strstr(out, "a=ssrc"));
+	assert_null(strstr(out, "msid-semantic"));
+	assert_null(strstr(out, "extmap-allow-mixed"));
+	assert_non_null(strstr(out, "a=msidx:keep\r\n"));
+	assert_non_null(strstr(out, "a=curr:qos")); /* not toward the IMS */
+	assert_non_null(strstr(out, "a=rtpmap:111 opus/48000/2\r\n"));
+	/* too small */
+	assert_int_equal(
+			webrtc_sdp_clean(S(browser), WEBRTC_SDP_TO_IMS, out, 20, NULL), -1);
+}
+
+static void test_clean_to_browser(void **state)
+{
+	const char ims[] = "v=0\nc=IN IP4 1.2.3.4\nb=AS:41\nb=RS:0\nb=RR:0\n"
+					   "m=audio 4000 RTP/AVP 96\na=curr:qos local none\n"
+					   "a=des:qos mandatory local sendrecv\n"
+					   "a=conf:qos remote sendrecv\na=sendrecv";
+	char out[512];
+	int removed, n;
+
+	(void)state;
+	n = webrtc_sdp_clean(S(ims), WEBRTC_SDP_TO_BROWSER, out, sizeof(out),
+						 &removed);
+	assert_int_equal(removed, 5);
+	assert_string_equal(out, "v=0\nc=IN IP4 1.2.3.4\nb=AS:41\n"
+							 "m=audio 4000 RTP/AVP 96\na=sendrecv");
+	assert_int_equal(n, (int)strlen(out));
+}
+
+/* rtpengine's offer toward the IMS and an IMS answer renumbering 98 -> 101 */
+static const char offer[] = "v=0\r\n"
+							"m=audio 30000 RTP/AVP 96 97 8 98 126\r\n"
+							"a=rtpmap:96 AMR-WB/16000\r\n"
+							"a=rtpmap:98 telephone-event/16000\r\n"
+							"a=fmtp:98 0-15\r\n"
+							"a=rtpmap:126 telephone-event/8000\r\n"
+							"m=video 30002 RTP/AVP 100\r\n"
+							"a=rtpmap:100 telephone-event/90000\r\n";
+static const char answer[] = "v=0\r\n"
+							 "m=audio 40000 RTP/AVP 96 101\r\n"
+							 "a=rtpmap:96 AMR-WB/16000\r\n"
+							 "a=rtpmap:101 telephone-event/16000\r\n"
+							 "a=fmtp:101 0-15\r\n"
+							 "a=rtcp-fb:101 x\r\n"
+							 "m=video 40002 RTP/AVP 101\r\n"
+							 "a=rtpmap:101 H264/90000\r\n";
+
+static void test_te_map(void **state)
+{
+	char map[WEBRTC_TE_MAP_MAX];
+	(void)state;
+	assert_int_equal(webrtc_sdp_te_map(S(offer), map, sizeof(map)),
+					 (int)strlen("16000:98,8000:126"));
+	assert_string_equal(map, "16000:98,8000:126");
+	assert_int_equal(webrtc_sdp_te_map(S("v=0\r\nm=audio 1 RTP/AVP 8\r\n"), map,
+									   sizeof(map)),
+					 0);
+	assert_int_equal(webrtc_sdp_te_map(S(offer), map, 5), -1);
+}
+
+static void test_te_restore(void **state)
+{
+	char out[1024];
+	int changed = -1, n;
+
+	(void)state;
+	n = webrtc_sdp_te_restore(S(answer), S("16000:98,8000:126"), out,
+							  sizeof(out), &changed);
+	assert_true(n > 0);
+	assert_int_equal(changed, 1);
+	assert_string_equal(out, "v=0\r\n"
+							 "m=audio 40000 RTP/AVP 96 98\r\n"
+							 "a=rtpmap:96 AMR-WB/16000\r\n"
+							 "a=rtpmap:98 telephone-event/16000\r\n"
+							 "a=fmtp:98 0-15\r\n"
+							 "a=rtcp-fb:98 x\r\n"
+							 "m=video 40002 RTP/AVP 101\r\n"
+							 "a=rtpmap:101 H264/90000\r\n");
+	/* same numbers: unchanged copy */
+	n = webrtc_sdp_te_restore(S(answer), S("16000:101"), out, sizeof(out),
+							  &changed);
+	assert_int_equal(changed, 0);
+	assert_string_equal(out, answer);
+	/* target taken by another format: left alone */
+	n = webrtc_sdp_te_restore(S(answer), S("16000:96"), out, sizeof(out),
+							  &changed);
+	assert_int_equal(changed, 0);
+	assert_string_equal(out, answer);
+	/* bad maps */
+	assert_int_equal(webrtc_sdp_te_restore(S(answer), S("16000"), out,
+										   sizeof(out), NULL),
+					 -1);
+	assert_int_equal(webrtc_sdp_te_restore(S(answer), S("16000:98;"), out,
+										   sizeof(out), NULL),
+					 -1);
+	assert_int_equal(webrtc_sdp_te_restore(S(answer), S("1:300"), out,
+										   sizeof(out), NULL),
+					 -1);
+	(void)n;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+			cmocka_unit_test(test_clean_to_ims),
+			cmocka_unit_test(test_clean_to_browser),
+			cmocka_unit_test(test_te_map),
+			cmocka_unit_test(test_te_restore),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
