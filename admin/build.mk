@@ -5,6 +5,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/backend.c admin/src/probe.c admin/src/audit.c \
 	admin/src/res_health.c admin/src/res_metrics.c admin/src/res_nodes.c \
 	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
+	admin/src/res_hdrmed.c admin/src/dialogs.c \
 	admin/src/routes.c \
 	admin/src/schemas.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm

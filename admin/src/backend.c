@@ -54,6 +54,8 @@ static void err_set(backend_err *e, int down, const char *fmt, ...)
 	va_list ap;
 
 	e->down = down;
+	e->rpc_code = 0;
+	e->rpc_msg[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -90,8 +92,11 @@ static int kamrpc_parse(const sbuf *b, struct json_object **result,
 	if (json_object_object_get_ex(j, "error", &v)) {
 		json_object_object_get_ex(v, "code", &code);
 		json_object_object_get_ex(v, "message", &msg);
-		err_set(e, 0, "JSON-RPC error %d: %s", json_object_get_int(code),
+		err_set(e, 0, "JSON-RPC error %d: %.160s", json_object_get_int(code),
 				msg ? json_object_get_string(msg) : "?");
+		e->rpc_code = code ? json_object_get_int(code) : -32000;
+		snprintf(e->rpc_msg, sizeof(e->rpc_msg), "%s",
+				 msg ? json_object_get_string(msg) : "?");
 		json_object_put(j);
 		return -1;
 	}
@@ -118,6 +123,7 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 	int ret = -1;
 
 	*result = NULL;
+	e->rpc_code = 0;
 	if (!tl_curl) {
 		tl_curl = curl_easy_init();
 		pthread_setspecific(key_curl, tl_curl);
@@ -156,16 +162,26 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 		goto out;
 	}
 	curl_easy_getinfo(tl_curl, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200) {
-		err_set(e, 0, "%s: HTTP status %ld", node->url, status);
-		goto out;
-	}
 	ret = kamrpc_parse(&resp, result, e);
+	/* jsonrpcs sends a fault with its code as HTTP status */
+	if (status != 200 && !e->rpc_code) {
+		if (ret == 0)
+			json_object_put(*result);
+		*result = NULL;
+		err_set(e, 0, "%s: HTTP status %ld", node->url, status);
+		ret = -1;
+	}
 out:
 	curl_slist_free_all(hdrs);
 	sbuf_free(&req);
 	sbuf_free(&resp);
 	return ret;
+}
+
+int kamrpc_no_method(const backend_err *e)
+{
+	return e->rpc_code == -32601 ||
+		   (e->rpc_code == 500 && !strcmp(e->rpc_msg, "Method Not Found"));
 }
 
 static void rdb_drop(void)

@@ -19,7 +19,9 @@
 struct json_object;
 
 typedef struct backend_err {
-	int down; /* 1: service unreachable/timeout; 0: it answered an error */
+	int down;	  /* 1: service unreachable/timeout; 0: it answered an error */
+	int rpc_code; /* JSON-RPC fault code, 0 when not a fault */
+	char rpc_msg[400]; /* JSON-RPC fault message as sent */
 	char msg[200];
 } backend_err;
 
@@ -30,12 +32,20 @@ void backend_global_cleanup(void);
 /*
  * Call JSON-RPC method on a Kamailio node with params (a JSON array as
  * text, or NULL for none). Returns 0 with the "result" member in *result
- * (caller releases it with json_object_put()), or -1 with e set. *secs
+ * (caller releases it with json_object_put()), or -1 with e set; a
+ * JSON-RPC fault (whatever the HTTP status it came with) sets e->rpc_code
+ * and e->rpc_msg. *secs
  * (may be NULL) receives the round-trip time.
  */
 int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 				const char *method, const char *params,
 				struct json_object **result, backend_err *e, double *secs);
+
+/*
+ * 1 when e is Kamailio's answer to a method no loaded module exports
+ * (jsonrpcs: fault 500 "Method Not Found", or the standard -32601).
+ */
+int kamrpc_no_method(const backend_err *e);
 
 /*
  * Run one Redis command (argv form, binary safe; argvlen may be NULL for

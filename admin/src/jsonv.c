@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -82,6 +83,83 @@ static int jv_check(const jsonv_field *f, struct json_object *v, jsonv_error *e)
 	return jv_fail(e, f->name, "must be %s", jv_type_name(f->type));
 }
 
+/* 1 when the string token ending at body[i] ('"') is followed by ':' */
+static int jv_is_name(const char *body, size_t len, size_t i)
+{
+	for (i++; i < len && strchr(" \t\r\n", body[i]); i++)
+		;
+	return i < len && body[i] == ':';
+}
+
+/*
+ * json-c keeps the last of repeated member names silently: find the first
+ * repeated name of the top-level object in body[0..len) (valid JSON, parsed
+ * into o). Returns 0, or -1 with e naming the field.
+ */
+static int jv_no_duplicates(const char *body, size_t len, struct json_object *o,
+							jsonv_error *e)
+{
+	struct json_object *seen, *k;
+	size_t i, start = 0, names = 0;
+	int depth = 0, in_str = 0, ret = 0;
+	char *q;
+
+	/* fast path: as many names in the text as members in the object */
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (body[i] == '\\')
+				i++;
+			else if (body[i] == '"')
+				in_str = 0;
+		} else if (body[i] == '"') {
+			in_str = 1;
+		} else if (body[i] == '{' || body[i] == '[') {
+			depth++;
+		} else if (body[i] == '}' || body[i] == ']') {
+			depth--;
+		} else if (body[i] == ':' && depth == 1) {
+			names++;
+		}
+	}
+	if (names == (size_t)json_object_object_length(o))
+		return 0;
+	seen = json_object_new_object();
+	for (i = 0, depth = 0; i < len && !ret; i++) {
+		if (in_str) {
+			if (body[i] == '\\') {
+				i++;
+			} else if (body[i] == '"') {
+				in_str = 0;
+				if (depth != 1 || !jv_is_name(body, len, i))
+					continue;
+				/* decode the name with json-c (escapes) */
+				q = strndup(body + start, i + 1 - start);
+				k = q ? json_tokener_parse(q) : NULL;
+				free(q);
+				if (k && json_object_object_get_ex(
+								 seen, json_object_get_string(k), NULL))
+					ret = jv_fail(e, json_object_get_string(k),
+								  "member given more than once");
+				else if (k)
+					json_object_object_add(seen, json_object_get_string(k),
+										   NULL);
+				json_object_put(k);
+			}
+		} else if (body[i] == '"') {
+			in_str = 1;
+			start = i;
+		} else if (body[i] == '{' || body[i] == '[') {
+			depth++;
+		} else if (body[i] == '}' || body[i] == ']') {
+			depth--;
+		}
+	}
+	json_object_put(seen);
+	if (!ret) /* not found by name (should not happen): still refuse */
+		ret = jv_fail(e, "", "a member name is given more than once");
+	return ret;
+}
+
 int jsonv_parse(const char *body, size_t len, const jsonv_field *fields,
 				size_t n, struct json_object **out, jsonv_error *e)
 {
@@ -124,6 +202,8 @@ int jsonv_parse(const char *body, size_t len, const jsonv_field *fields,
 		json_object_put(o);
 		return jv_fail(e, "", "the body must be a JSON object");
 	}
+	if (jv_no_duplicates(body, len, o, e) < 0)
+		goto err;
 	json_object_object_foreach(o, key, val)
 	{
 		for (i = 0; i < n; i++)

@@ -3,15 +3,19 @@
  * data a NOC needs to diagnose one-way audio (codec, packets, loss, jitter,
  * MOS, DTLS and ICE state per leg).
  *
- * The gateway configuration keeps no dialog state, so calls come from
- * rtpengine alone: NG "list" for the call-ids, NG "query" for each one.
+ * Calls come from rtpengine (NG "list" for the call-ids, NG "query" for
+ * each one on the page), joined by Call-ID with the dialogs of the Kamailio
+ * nodes that run the dialog module (dialogs.c); without one (the gateway
+ * configuration keeps no dialog state) the view is rtpengine's alone.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 #include <microhttpd.h>
 
+#include "dialogs.h"
 #include "handlers.h"
 
 static const char *bstr(const bencode_node *d, const char *key)
@@ -276,68 +280,157 @@ static int query_call(ng_client *ng, const char *node, const char *call_id,
 	return 1;
 }
 
+/* a call with no media on any rtpengine: its dialog alone */
+static struct json_object *dialog_only_json(const char *call_id,
+											struct json_object *dlg)
+{
+	struct json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "call_id", json_object_new_string(call_id));
+	json_object_object_add(j, "node", NULL);
+	json_object_object_add(j, "legs", json_object_new_array());
+	json_object_object_add(j, "dialog", json_object_get(dlg));
+	return j;
+}
+
+/* one listed call: call-id and the rtpengine holding it (-1: dialog only) */
+typedef struct call_ref {
+	const char *id;
+	int rtp;
+} call_ref;
+
+/* the node filter admits a call on rtpengine rtp with dialog dlg */
+static int node_admits(const admind_conf *c, const char *node, int rtp,
+					   struct json_object *dlg)
+{
+	struct json_object *dn;
+
+	if (!node)
+		return 1;
+	if (rtp >= 0 && !strcmp(c->rtpengine[rtp].name, node))
+		return 1;
+	return dlg && json_object_object_get_ex(dlg, "node", &dn) &&
+		   !strcmp(json_object_get_string(dn), node);
+}
+
+/* the JSON of refs[k]: NG query when it has media, joined with its dialog;
+ * NULL when it ended meanwhile */
+static struct json_object *ref_json(const admind_conf *c, ng_client **ng,
+									const call_ref *ref, const dialog_set *ds)
+{
+	struct json_object *call = NULL, *dlg = dialogs_get(ds, ref->id);
+	backend_err e;
+
+	if (ref->rtp >= 0) {
+		if (!ng[ref->rtp])
+			ng[ref->rtp] = ngc_open(c, &c->rtpengine[ref->rtp], &e);
+		if (ng[ref->rtp] &&
+			query_call(ng[ref->rtp], c->rtpengine[ref->rtp].name, ref->id,
+					   &call) == 1) {
+			json_object_object_add(call, "dialog", json_object_get(dlg));
+			return call;
+		}
+	}
+	return dlg ? dialog_only_json(ref->id, dlg) : NULL;
+}
+
+/*
+ * Calls are the union of rtpengine's (NG list, every node) and the
+ * dialogs of the Kamailio nodes with the dialog module: media calls in
+ * list order, each joined with its dialog, then dialogs without media.
+ * Only the page's calls are queried.
+ */
 int res_calls_list(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *node = admind_query(r, "node");
-	struct json_object *items, *call;
+	struct json_object *items, *call, *j, *media_ids;
+	bencode_doc *lists[CONF_MAX_NODES] = {NULL};
+	ng_client *ng[CONF_MAX_NODES] = {NULL};
 	const bencode_node *calls, *id;
+	call_ref *refs = NULL, *nr;
+	size_t n_refs = 0, total = 0, from, k;
 	int page, per_page, ret = 0, i;
-	size_t total = 0, from;
-	bencode_doc *reply;
+	dialog_set ds;
 	backend_err e;
-	ng_client *ng;
 
 	if (admind_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
-	if (node && !conf_find_rtpengine(c, node))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "no rtpengine node named '%.40s'",
-								  node);
-	from = (size_t)(page - 1) * (size_t)per_page;
-	items = json_object_new_array();
+	if (node && !conf_find_rtpengine(c, node) && !conf_find_kamailio(c, node))
+		return admind_reply_error(
+				r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+				"no rtpengine or Kamailio node named '%.40s'", node);
 	for (i = 0; i < c->n_rtpengine; i++) {
-		if (node && strcmp(node, c->rtpengine[i].name))
+		ng[i] = ngc_open(c, &c->rtpengine[i], &e);
+		if (ng[i] && ng_list(ng[i], c->calls_max, &lists[i]) != NG_OK)
+			ngc_error(ng[i], &e);
+		else if (ng[i])
 			continue;
-		ng = ngc_open(c, &c->rtpengine[i], &e);
-		if (!ng) {
-			json_object_put(items);
-			return reply_backend_error(r, c->rtpengine[i].name, &e);
-		}
-		reply = NULL;
-		if (ng_list(ng, c->calls_max, &reply) != NG_OK) {
-			ngc_error(ng, &e);
-			bencode_doc_free(reply);
-			ng_client_free(ng);
-			json_object_put(items);
-			return reply_backend_error(r, c->rtpengine[i].name, &e);
-		}
-		calls = bencode_dict_get(reply->root, "calls");
+		ret = reply_backend_error(r, c->rtpengine[i].name, &e);
+		goto out_early;
+	}
+	dialogs_collect(c, &ds);
+	media_ids = json_object_new_object();
+	for (i = 0; i < c->n_rtpengine; i++) {
+		calls = bencode_dict_get(lists[i]->root, "calls");
 		for (id = calls && calls->type == BENCODE_LIST ? calls->child : NULL;
 			 id; id = id->next) {
 			if (id->type != BENCODE_STR)
 				continue;
-			if (total >= from && total < from + (size_t)per_page &&
-				query_call(ng, c->rtpengine[i].name, id->str, &call) == 1)
-				json_object_array_add(items, call);
-			total++;
+			nr = realloc(refs, (n_refs + 1) * sizeof(*refs));
+			if (!nr)
+				break;
+			refs = nr;
+			refs[n_refs++] = (call_ref){id->str, i};
+			json_object_object_add(media_ids, id->str, NULL);
 		}
-		bencode_doc_free(reply);
-		ng_client_free(ng);
 	}
-	return admind_reply_page(r, items, page, per_page, total);
+	for (k = 0; k < json_object_array_length(ds.order); k++) {
+		const char *cid =
+				json_object_get_string(json_object_array_get_idx(ds.order, k));
+		if (json_object_object_get_ex(media_ids, cid, NULL))
+			continue;
+		nr = realloc(refs, (n_refs + 1) * sizeof(*refs));
+		if (!nr)
+			break;
+		refs = nr;
+		refs[n_refs++] = (call_ref){cid, -1};
+	}
+	from = (size_t)(page - 1) * (size_t)per_page;
+	items = json_object_new_array();
+	for (k = 0; k < n_refs; k++) {
+		if (!node_admits(c, node, refs[k].rtp, dialogs_get(&ds, refs[k].id)))
+			continue;
+		if (total >= from && total < from + (size_t)per_page &&
+			(call = ref_json(c, ng, &refs[k], &ds)))
+			json_object_array_add(items, call);
+		total++;
+	}
+	j = admind_page_json(items, page, per_page, total);
+	json_object_object_add(j, "dialog_sources", json_object_get(ds.sources));
+	ret = admind_reply_json(r, MHD_HTTP_OK, j);
+	free(refs);
+	json_object_put(media_ids);
+	dialogs_free(&ds);
+out_early:
+	for (i = 0; i < c->n_rtpengine; i++) {
+		bencode_doc_free(lists[i]);
+		if (ng[i])
+			ng_client_free(ng[i]);
+	}
+	return ret;
 }
 
 int res_calls_get(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *call_id = route_param(&r->params, "call_id");
-	struct json_object *call = NULL;
+	struct json_object *call = NULL, *dlg;
 	backend_err e;
 	ng_client *ng;
-	int i, rc;
+	int i, rc = 0;
 
-	for (i = 0; i < c->n_rtpengine; i++) {
+	for (i = 0; i < c->n_rtpengine && rc != 1; i++) {
 		ng = ngc_open(c, &c->rtpengine[i], &e);
 		if (!ng)
 			return reply_backend_error(r, c->rtpengine[i].name, &e);
@@ -347,9 +440,18 @@ int res_calls_get(admind_req *r)
 		ng_client_free(ng);
 		if (rc < 0)
 			return reply_backend_error(r, c->rtpengine[i].name, &e);
-		if (rc == 1)
-			return admind_reply_json(r, MHD_HTTP_OK, call);
+	}
+	dlg = dialogs_find(c, call_id);
+	if (call) {
+		json_object_object_add(call, "dialog", dlg);
+		return admind_reply_json(r, MHD_HTTP_OK, call);
+	}
+	if (dlg) {
+		call = dialog_only_json(call_id, dlg);
+		json_object_put(dlg);
+		return admind_reply_json(r, MHD_HTTP_OK, call);
 	}
 	return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "call_id",
-							  "no call '%.128s' on any rtpengine", call_id);
+							  "no call '%.128s' on any rtpengine or dialog",
+							  call_id);
 }

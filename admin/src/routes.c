@@ -29,6 +29,11 @@ const admind_route admind_routes[] = {
 		{"DELETE", "/api/v1/identities/{ns}/{key}", res_identities_delete,
 		 ID_WRITE, 1},
 		{"GET", "/api/v1/audit", res_audit_list, ROLE_ADMIN | ROLE_IDADMIN, 0},
+		{"GET", "/api/v1/hdrmed/discovered", res_hdrmed_discovered, READ, 0},
+		{"POST", "/api/v1/hdrmed/discovered/reset", res_hdrmed_reset,
+		 ROLE_ADMIN, 1},
+		{"POST", "/api/v1/hdrmed/reload", res_hdrmed_reload, ROLE_ADMIN, 1},
+		{"GET", "/api/v1/hdrmed/stats", res_hdrmed_stats, READ, 0},
 };
 
 const size_t admind_n_routes = sizeof(admind_routes) / sizeof(admind_routes[0]);

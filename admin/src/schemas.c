@@ -17,6 +17,16 @@ const jsonv_field schema_registration[] = {
 const size_t schema_registration_n =
 		sizeof(schema_registration) / sizeof(schema_registration[0]);
 
+#define NAME_CHARS                                                   \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" \
+	"-_."
+
+const jsonv_field schema_hdrmed[] = {
+		{"profile", JV_STRING, 0, 1, 63, NAME_CHARS, 0, 0},
+		{"node", JV_STRING, 0, 1, 31, NULL, 0, 0},
+};
+const size_t schema_hdrmed_n = sizeof(schema_hdrmed) / sizeof(schema_hdrmed[0]);
+
 #include "idstore/idstore_record.h"
 
 #define ID_FIELDS                                                           \

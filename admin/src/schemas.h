@@ -13,8 +13,6 @@
 extern const jsonv_field schema_registration[];
 extern const size_t schema_registration_n;
 
-#endif
-
 /*
  * POST /api/v1/identities (ns and key required) and
  * PUT /api/v1/identities/{ns}/{key} (ns and key come from the path).
@@ -25,3 +23,13 @@ extern const jsonv_field schema_identity_create[];
 extern const size_t schema_identity_create_n;
 extern const jsonv_field schema_identity_replace[];
 extern const size_t schema_identity_replace_n;
+
+/*
+ * POST /api/v1/hdrmed/reload and /api/v1/hdrmed/discovered/reset:
+ * optional "profile" (one iwg_hdrmed profile, default all) and "node" (one
+ * Kamailio node, default all); an empty body means {}.
+ */
+extern const jsonv_field schema_hdrmed[];
+extern const size_t schema_hdrmed_n;
+
+#endif

@@ -54,6 +54,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (o || !e.msg[0]) {
 		abort();
 	}
+	if (jsonv_parse((const char *)data, size, schema_hdrmed, schema_hdrmed_n,
+					&o, &e) == 0) {
+		if (json_object_object_length(o) > 2)
+			abort();
+		json_object_put(o);
+	} else if (o || !e.msg[0]) {
+		abort();
+	}
 	s = malloc(size + 1);
 	if (!s)
 		return 0;

@@ -192,6 +192,16 @@ static void json_bodies_are_strictly_checked(void **state)
 			   "", "invalid JSON");
 	assert_int_equal(jsonv_parse("{\"name\":\"a\"}\0", 14, fields, 4, &o, &e),
 					 -1);
+
+	/* json-c keeps the last of repeated names: refused by name */
+	expect_bad("{\"name\":\"a\",\"name\":\"b\"}", "name", "more than once");
+	expect_bad("{\"name\":\"a\",\"n\":1,\"na\\u006de\":\"b\"}", "name",
+			   "more than once");
+	expect_bad("{\"name\":\"a\",\"x\":{\"a\":1,\"a\":2}}", "x", "unknown");
+	ok = "{\"name\":\"a\",\"text\":\"k:\\\"v\\\",\\\"name\\\":{[\"}";
+	assert_int_equal(jsonv_parse(ok, strlen(ok), fields, 4, &o, &e), 0);
+	assert_string_equal(jsonv_str(o, "text"), "k:\"v\",\"name\":{[");
+	json_object_put(o);
 }
 
 static void prometheus_text(void **state)

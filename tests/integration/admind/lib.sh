@@ -80,3 +80,50 @@ api_err() {
 		tap_fail "$1" "expected '$2 $3 ${4:-}', got '$got': $(head -c 400 "$ADMIND_OUT") (admind log: ${ADMIND_LOG:-?})"
 	fi
 }
+
+# admind_kamailio [-A DEFINE...]: start kamailio with admind-test.cfg on
+# private ports (SIP udp 127.0.0.1:$AT_SIP_PORT, JSON-RPC over HTTP on
+# 127.0.0.1:$AT_RPC_PORT/RPC), after stack_init; the arguments select its
+# parts (-A WITH_HDRMED, -A WITH_DIALOG). Sets AT_KAMCMD; stopped by
+# stack_stop. AT_RULES (WITH_HDRMED) is the profile's rule file.
+AT_SIP_PORT=15260 AT_RPC_PORT=15265 AT_UAS_PORT=15290 AT_UAC_PORT=15270
+admind_kamailio() {
+	local log=$IWG_LOGDIR/kamailio.log
+	local args=(-f "$IWG_TOP/tests/integration/admind/admind-test.cfg"
+		-m 64 -M 8 -w "$IWG_RUN"
+		-A "AT_SIP_PORT=$AT_SIP_PORT" -A "AT_RPC_PORT=$AT_RPC_PORT"
+		-A "AT_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		-A "AT_CTL=\"unix:$IWG_RUN/kamailio.ctl\""
+		-A "AT_PROFILE=\"ims-volte=${AT_RULES:-}\""
+		-A "AT_NG_SOCK=\"udp:$IWG_NG_ADDR\""
+		-A "AT_UAS=\"sip:127.0.0.1:$AT_UAS_PORT\"" "$@")
+	/usr/sbin/kamailio -c "${args[@]}" >"$IWG_LOGDIR/kamailio-check.log" 2>&1 ||
+		stack_fail "kamailio rejected admind-test.cfg" "$IWG_LOGDIR/kamailio-check.log" ||
+		return 1
+	_stack_spawn kamailio "$log" /usr/sbin/kamailio -DD -E "${args[@]}"
+	AT_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio.ctl"
+	wait_until 20 $AT_KAMCMD core.uptime && wait_until 5 udp_bound "$AT_SIP_PORT" &&
+		wait_until 5 tcp_open 127.0.0.1 "$AT_RPC_PORT" ||
+		stack_fail "kamailio (admind-test.cfg) did not come up" "$log"
+}
+
+# kamrpc METHOD [JSON-PARAMS]: JSON-RPC to the test kamailio, answer on stdout
+kamrpc() {
+	curl -s --data-binary "{\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":${2:-[]},\"id\":1}" \
+		"http://127.0.0.1:$AT_RPC_PORT/RPC"
+}
+
+# admind_up [LINE...]: keys, a private config (port 8088, rate limits off,
+# plus LINEs) and the daemon, after stack_init; sets U ADMIND_LOG
+# ADMIND_OUT. Returns 1 after a TAP failure when it does not answer.
+admind_up() {
+	U=http://127.0.0.1:8088
+	ADMIND_LOG=$IWG_LOGDIR/admind.log
+	ADMIND_OUT=$IWG_RUN/admind.out
+	admind_keys
+	admind_conf "$IWG_RUN/admind.conf" 8088 "rate_limit_key = 0" \
+		"rate_limit_addr = 0" "$@"
+	admind_start "$IWG_RUN/admind.conf" "$ADMIND_LOG" "$U" && return 0
+	tap_fail "iwg-admind starts" "no answer on $U/healthz; log: $ADMIND_LOG"
+	return 1
+}

@@ -14,16 +14,7 @@ if ! stack_start; then
 	exit 1
 fi
 
-U=http://127.0.0.1:8088
-ADMIND_LOG=$IWG_LOGDIR/admind.log
-ADMIND_OUT=$IWG_RUN/admind.out
-admind_keys
-admind_conf "$IWG_RUN/admind.conf" 8088 "max_body = 4096" \
-	"rate_limit_key = 0" "rate_limit_addr = 0"
-if ! admind_start "$IWG_RUN/admind.conf" "$ADMIND_LOG" "$U"; then
-	tap_fail "iwg-admind starts" "no answer on $U/healthz; log: $ADMIND_LOG"
-	exit 1
-fi
+admind_up "max_body = 4096" || exit 1
 
 # ---------------------------------------------------------------- health
 api GET $U/healthz

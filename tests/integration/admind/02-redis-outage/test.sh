@@ -13,17 +13,8 @@ if ! stack_start; then
 	exit 1
 fi
 
-U=http://127.0.0.1:8088
+admind_up "redis_timeout_ms = 300" || exit 1
 I=$U/api/v1/identities
-ADMIND_LOG=$IWG_LOGDIR/admind.log
-ADMIND_OUT=$IWG_RUN/admind.out
-admind_keys
-admind_conf "$IWG_RUN/admind.conf" 8088 "rate_limit_key = 0" \
-	"rate_limit_addr = 0" "redis_timeout_ms = 300"
-if ! admind_start "$IWG_RUN/admind.conf" "$ADMIND_LOG" "$U"; then
-	tap_fail "iwg-admind starts" "no answer on $U/healthz; log: $ADMIND_LOG"
-	exit 1
-fi
 
 api POST $I "$KEY_ID" '{"ns":"web","key":"before","sip_uri":"sip:before@iwg.test"}'
 api_is "identity written while Redis is up" 201
