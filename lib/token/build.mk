@@ -1,10 +1,14 @@
 # lib/token: JWT verification core (HS256, ES256, kid rotation, claims) on
-# Debian's libjwt
-LIB_SRCS += lib/token/token.c
-LIB_LIBS += -ljwt -ljson-c -lcrypto
+# Debian's libjwt; RFC 7662 introspection over HTTPS (libcurl) and a cache
+# of its answers
+LIB_SRCS += lib/token/token.c lib/token/token_claims.c \
+	lib/token/token_introspect.c lib/token/token_cache.c
+LIB_LIBS += -ljwt -ljson-c -lcrypto -lcurl -lm
 
-UNITS += token
+UNITS += token token_introspect
 UNIT_token = tests/unit/test_token.c
+UNIT_token_introspect = tests/unit/test_token_introspect.c
 
-FUZZERS += token
+FUZZERS += token token_introspect
 FUZZ_token = tests/fuzz/fuzz_token.c
+FUZZ_token_introspect = tests/fuzz/fuzz_token_introspect.c

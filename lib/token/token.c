@@ -3,6 +3,7 @@
  * signature and claim access through libjwt, claim rules here.
  */
 #include "token/token.h"
+#include "token/token_claims.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@ static const char *const tok_names[] = {
 		[TOK_NOT_YET_VALID] = "not yet valid",
 		[TOK_BAD_AUDIENCE] = "wrong audience",
 		[TOK_BAD_ISSUER] = "wrong issuer",
+		[TOK_INACTIVE] = "inactive",
+		[TOK_UNAVAILABLE] = "introspection unavailable",
 		[TOK_INTERNAL] = "internal error",
 };
 _Static_assert(sizeof(tok_names) / sizeof(tok_names[0]) == TOK_STATUS_COUNT,
@@ -205,14 +208,6 @@ static long tok_b64url(const char *s, size_t len, unsigned char *out,
 	return len % 4 == 1 ? -1 : (long)n;
 }
 
-static tok_status_t tok_fail(tok_claims_t *out, tok_status_t st,
-							 const char *why)
-{
-	snprintf(out->detail, sizeof(out->detail), "%s: %s", tok_status_str(st),
-			 why);
-	return st;
-}
-
 /* header: alg and kid, with "crit" refused; TOK_OK or a failure */
 static tok_status_t tok_header(const char *h, size_t hl, tok_alg_t *alg,
 							   tok_claims_t *out)
@@ -260,69 +255,26 @@ static tok_status_t tok_header(const char *h, size_t hl, tok_alg_t *alg,
 	return st;
 }
 
-/* a NumericDate claim through libjwt: 0 absent, 1 present, -1 not a number */
-static int tok_time(jwt_t *j, const char *name, int64_t *v)
-{
-	long x;
-	errno = 0;
-	x = jwt_get_grant_int(j, name);
-	if (errno == ENOENT)
-		return 0;
-	if (errno)
-		return -1;
-	*v = x;
-	return 1;
-}
-
-/* audience: a string or an array of strings containing want */
-static int tok_aud_ok(jwt_t *j, const char *want)
-{
-	const char *s;
-	char *js;
-	struct json_object *a;
-	size_t i;
-	int ok = 0;
-	errno = 0;
-	if ((s = jwt_get_grant(j, "aud")))
-		return strcmp(s, want) == 0;
-	if (!(js = jwt_get_grants_json(j, "aud")))
-		return 0;
-	a = json_tokener_parse(js);
-	free(js);
-	if (a && json_object_is_type(a, json_type_array))
-		for (i = 0; !ok && i < json_object_array_length(a); i++) {
-			struct json_object *e = json_object_array_get_idx(a, i);
-			ok = json_object_is_type(e, json_type_string) &&
-				 strcmp(json_object_get_string(e), want) == 0;
-		}
-	json_object_put(a);
-	return ok;
-}
-
+/* the claims of a decoded token, checked by the shared rules */
 static tok_status_t tok_claims(jwt_t *j, const tok_opts_t *o, tok_claims_t *out)
 {
-	const char *s;
-	int has;
-	if ((has = tok_time(j, "exp", &out->exp)) <= 0)
-		return tok_fail(out, TOK_MALFORMED,
-						has ? "exp is not a number" : "exp is required");
-	if (tok_time(j, "nbf", &out->nbf) < 0 || tok_time(j, "iat", &out->iat) < 0)
-		return tok_fail(out, TOK_MALFORMED, "nbf or iat is not a number");
-	if (o->now > out->exp + o->skew_s)
-		return tok_fail(out, TOK_EXPIRED, "exp is in the past");
-	if (out->nbf && o->now + o->skew_s < out->nbf)
-		return tok_fail(out, TOK_NOT_YET_VALID, "nbf is in the future");
-	if (out->iat && o->now + o->skew_s < out->iat)
-		return tok_fail(out, TOK_NOT_YET_VALID, "iat is in the future");
-	if (o->issuer && o->issuer[0] &&
-		(!(s = jwt_get_grant(j, "iss")) || strcmp(s, o->issuer)))
-		return tok_fail(out, TOK_BAD_ISSUER, "iss is not the expected one");
-	if (o->audience && o->audience[0] && !tok_aud_ok(j, o->audience))
-		return tok_fail(out, TOK_BAD_AUDIENCE, "aud is not the expected one");
-	if (!(s = jwt_get_grant(j, "sub")) || !*s || strlen(s) > TOK_SUB_MAX)
-		return tok_fail(out, TOK_MALFORMED, "sub missing, empty or too long");
-	snprintf(out->sub, sizeof(out->sub), "%s", s);
-	return TOK_OK;
+	char *js = jwt_get_grants_json(j, NULL);
+	struct json_object *c = NULL;
+	struct json_tokener *tk;
+	tok_status_t st;
+	if (!js)
+		return tok_fail(out, TOK_MALFORMED, "no claims");
+	if (!(tk = json_tokener_new_ex(16))) {
+		free(js);
+		return tok_fail(out, TOK_INTERNAL, "out of memory");
+	}
+	c = json_tokener_parse_ex(tk, js, (int)strlen(js));
+	json_tokener_free(tk);
+	free(js);
+	st = c ? tok_claims_check(c, o, 1, out)
+		   : tok_fail(out, TOK_MALFORMED, "claims are not JSON");
+	json_object_put(c);
+	return st;
 }
 
 tok_status_t tok_verify(const tok_keyset_t *ks, const tok_opts_t *opts,

@@ -47,6 +47,8 @@ typedef enum tok_status {
 	TOK_NOT_YET_VALID, /* nbf or iat in the future (beyond the skew) */
 	TOK_BAD_AUDIENCE,  /* aud missing or not the expected one */
 	TOK_BAD_ISSUER,	   /* iss missing or not the expected one */
+	TOK_INACTIVE,	   /* introspection: "active": false (revoked, unknown) */
+	TOK_UNAVAILABLE,   /* introspection endpoint unreachable or broken */
 	TOK_INTERNAL,	   /* out of memory */
 	TOK_STATUS_COUNT
 } tok_status_t;

@@ -29,6 +29,8 @@
 #include "idmap_cache.h"
 #include "idmap_inval.h"
 #include "token/token.h"
+#include "token/token_cache.h"
+#include "token/token_introspect.h"
 
 MODULE_VERSION
 
@@ -42,16 +44,20 @@ MODULE_VERSION
 #define IDM_TOKEN_BASE	-10 /* idmap_auth_token: -10 - tok_status_t */
 
 /* ---------------------------------------------------------- parameters */
-#define DEFAULT_REDIS_ADDR "127.0.0.1:6379"
-#define DEFAULT_TIMEOUT_MS 200
-#define DEFAULT_CACHE_SIZE 10000
-#define DEFAULT_CACHE_TTL  60
-#define DEFAULT_NEG_TTL	   10
-#define DEFAULT_STALE_TTL  300
-#define DEFAULT_RETRY_MAX  2000
-#define DEFAULT_TOKEN_NS   "web"
-#define DEFAULT_TOKEN_SKEW 30
-#define DEFAULT_TOKEN_MAX  TOK_DEFAULT_MAXLEN
+#define DEFAULT_REDIS_ADDR		 "127.0.0.1:6379"
+#define DEFAULT_TIMEOUT_MS		 200
+#define DEFAULT_CACHE_SIZE		 10000
+#define DEFAULT_CACHE_TTL		 60
+#define DEFAULT_NEG_TTL			 10
+#define DEFAULT_STALE_TTL		 300
+#define DEFAULT_RETRY_MAX		 2000
+#define DEFAULT_TOKEN_NS		 "web"
+#define DEFAULT_TOKEN_SKEW		 30
+#define DEFAULT_TOKEN_MAX		 TOK_DEFAULT_MAXLEN
+#define DEFAULT_INTRO_TIMEOUT_MS 200
+#define MAX_INTRO_TIMEOUT_MS	 200 /* a SIP worker waits at most this */
+#define DEFAULT_INTRO_CACHE_TTL	 60
+#define DEFAULT_INTRO_CACHE_SIZE 4096
 
 static str idmap_redis_addr = str_init(DEFAULT_REDIS_ADDR);
 static str idmap_sentinels = str_init("");
@@ -71,6 +77,13 @@ static str idmap_token_audience = str_init("");
 static str idmap_token_issuer = str_init("");
 static int idmap_token_skew = DEFAULT_TOKEN_SKEW;
 static int idmap_token_max_len = DEFAULT_TOKEN_MAX;
+static str idmap_intro_url = str_init("");
+static str idmap_intro_id = str_init("");
+static str idmap_intro_secret = str_init("");
+static str idmap_intro_ca = str_init("");
+static int idmap_intro_timeout = DEFAULT_INTRO_TIMEOUT_MS;
+static int idmap_intro_cache_ttl = DEFAULT_INTRO_CACHE_TTL;
+static int idmap_intro_cache_size = DEFAULT_INTRO_CACHE_SIZE;
 
 static tok_keyset_t idmap_keys; /* filled while parsing modparams */
 
@@ -97,6 +110,13 @@ static param_export_t params[] = {
 		{"token_issuer", PARAM_STR, &idmap_token_issuer},
 		{"token_skew", PARAM_INT, &idmap_token_skew},
 		{"token_max_len", PARAM_INT, &idmap_token_max_len},
+		{"introspection_url", PARAM_STR, &idmap_intro_url},
+		{"introspection_client_id", PARAM_STR, &idmap_intro_id},
+		{"introspection_client_secret", PARAM_STR, &idmap_intro_secret},
+		{"introspection_ca_file", PARAM_STR, &idmap_intro_ca},
+		{"introspection_timeout", PARAM_INT, &idmap_intro_timeout},
+		{"introspection_cache_ttl", PARAM_INT, &idmap_intro_cache_ttl},
+		{"introspection_cache_size", PARAM_INT, &idmap_intro_cache_size},
 		{0, 0, 0}};
 
 /* ---------------------------------------------------------- state */
@@ -104,6 +124,15 @@ static gen_lock_t *idmap_lock;
 static idc_t *idmap_cache;
 static ids_conf_t idmap_conf;
 static idb_t idmap_backend; /* per process */
+
+/* RFC 7662 introspection: settings, the shm verdict cache, and this
+ * process's client (made on first use) */
+static struct {
+	char url[1025], id[257], secret[257], ca[1025];
+	gen_lock_t *lock;
+	tok_cache_t *cache;
+	tok_introspect_t *client;
+} idmap_intro;
 
 /* the mapping loaded for the current message (per process) */
 static struct {
@@ -174,6 +203,9 @@ static int idmap_check_params(void)
 			{"token_skew", idmap_token_skew, 0},
 			{"token_max_len", idmap_token_max_len, 16},
 			{"redis_db", idmap_redis_db, 0},
+			{"introspection_timeout", idmap_intro_timeout, 1},
+			{"introspection_cache_ttl", idmap_intro_cache_ttl, 0},
+			{"introspection_cache_size", idmap_intro_cache_size, 1},
 	};
 	size_t i;
 	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
@@ -183,10 +215,73 @@ static int idmap_check_params(void)
 			return -1;
 		}
 	}
+	if (idmap_intro_timeout > MAX_INTRO_TIMEOUT_MS) {
+		LM_ERR("modparam introspection_timeout: %d ms is above the maximum "
+			   "%d ms (a SIP worker waits that long)\n",
+			   idmap_intro_timeout, MAX_INTRO_TIMEOUT_MS);
+		return -1;
+	}
 	if (idmap_token_ns.len == 0 || idmap_token_ns.len > IDS_NS_MAX) {
 		LM_ERR("modparam token_namespace: 1 to %d characters\n", IDS_NS_MAX);
 		return -1;
 	}
+	return 0;
+}
+
+/* introspection settings and the shm verdict cache; 0 when not
+ * configured or ready, -1 with an error naming the parameter */
+static int idmap_intro_init(void)
+{
+	tok_cache_ops_t ops;
+	char err[160];
+
+	if (idmap_intro_url.len == 0)
+		return 0;
+	if (idmap_copy_param("introspection_url", &idmap_intro_url, idmap_intro.url,
+						 sizeof(idmap_intro.url)) < 0 ||
+		idmap_copy_param("introspection_client_id", &idmap_intro_id,
+						 idmap_intro.id, sizeof(idmap_intro.id)) < 0 ||
+		idmap_copy_param("introspection_client_secret", &idmap_intro_secret,
+						 idmap_intro.secret, sizeof(idmap_intro.secret)) < 0 ||
+		idmap_copy_param("introspection_ca_file", &idmap_intro_ca,
+						 idmap_intro.ca, sizeof(idmap_intro.ca)) < 0)
+		return -1;
+	if (tok_introspect_check_url(idmap_intro.url, err, sizeof(err)) < 0) {
+		LM_ERR("modparam introspection_url: %s\n", err);
+		return -1;
+	}
+	if (idmap_intro.ca[0] && access(idmap_intro.ca, R_OK) != 0) {
+		LM_ERR("modparam introspection_ca_file: cannot read %s\n",
+			   idmap_intro.ca);
+		return -1;
+	}
+	if (idmap_intro.id[0] == '\0' && idmap_intro.secret[0]) {
+		LM_ERR("modparam introspection_client_secret: set without "
+			   "introspection_client_id\n");
+		return -1;
+	}
+	if (tok_introspect_global_init() < 0) {
+		LM_ERR("cannot initialise libcurl\n");
+		return -1;
+	}
+	if (!(idmap_intro.lock = lock_alloc()) || !lock_init(idmap_intro.lock)) {
+		LM_ERR("cannot create the introspection cache lock\n");
+		return -1;
+	}
+	ops.alloc = idmap_shm_alloc;
+	ops.free = idmap_shm_free;
+	ops.lock = idmap_lock_get;
+	ops.unlock = idmap_lock_release;
+	ops.lock_arg = idmap_intro.lock;
+	if (!(idmap_intro.cache =
+				  tok_cache_new((size_t)idmap_intro_cache_size, &ops))) {
+		LM_ERR("modparam introspection_cache_size: cannot allocate %d "
+			   "entries in shared memory\n",
+			   idmap_intro_cache_size);
+		return -1;
+	}
+	LM_INFO("opaque tokens introspected at %s (timeout %d ms)\n",
+			idmap_intro.url, idmap_intro_timeout);
 	return 0;
 }
 
@@ -226,6 +321,8 @@ static int mod_init(void)
 			   idmap_cache_size);
 		return -1;
 	}
+	if (idmap_intro_init() < 0)
+		return -1;
 	bo.ttl_ms = (int64_t)idmap_cache_ttl * 1000;
 	bo.neg_ttl_ms = (int64_t)idmap_negative_ttl * 1000;
 	bo.max_stale_ms = (int64_t)idmap_stale_ttl * 1000;
@@ -283,6 +380,8 @@ static int child_init(int rank)
 static void mod_destroy(void)
 {
 	idb_close(&idmap_backend);
+	tok_introspect_free(idmap_intro.client);
+	idmap_intro.client = NULL;
 	tok_keyset_free(&idmap_keys);
 	/* the shm cache and lock go with the shared memory pool */
 }
@@ -379,6 +478,45 @@ static int w_idmap_reverse(sip_msg_t *msg, char *p1, char *p2)
 	return w_idmap_two(msg, p1, p2, 1);
 }
 
+/* an opaque token through the verdict cache, else the endpoint */
+static tok_status_t idmap_introspect(const tok_opts_t *o, const char *t,
+									 size_t len, tok_claims_t *c)
+{
+	tok_introspect_conf_t conf;
+	int64_t now = idb_now_ms(), ttl;
+	char err[160];
+	tok_status_t st;
+
+	if (len <= (size_t)idmap_token_max_len &&
+		tok_cache_get(idmap_intro.cache, t, len, now, &st, c))
+		return st;
+	if (!idmap_intro.client) {
+		conf.url = idmap_intro.url;
+		conf.client_id = idmap_intro.id;
+		conf.client_secret = idmap_intro.secret;
+		conf.ca_file = idmap_intro.ca;
+		conf.timeout_ms = idmap_intro_timeout;
+		conf.retry_min_ms = 100;
+		conf.retry_max_ms = idmap_retry_max;
+		if (!(idmap_intro.client =
+					  tok_introspect_new(&conf, err, sizeof(err)))) {
+			LM_ERR("introspection client: %s\n", err);
+			memset(c, 0, sizeof(*c));
+			return TOK_INTERNAL;
+		}
+	}
+	st = tok_introspect(idmap_intro.client, o, t, len, now, c);
+	if (st == TOK_UNAVAILABLE)
+		LM_WARN("token introspection: %s\n", c->detail);
+	if ((st == TOK_OK || st == TOK_INACTIVE) && idmap_intro_cache_ttl > 0) {
+		ttl = (int64_t)idmap_intro_cache_ttl * 1000;
+		if (st == TOK_OK && c->exp && (c->exp - o->now) * 1000 < ttl)
+			ttl = (c->exp - o->now) * 1000;
+		tok_cache_put(idmap_intro.cache, t, len, now, now + ttl, st, c);
+	}
+	return st;
+}
+
 static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
 {
 	tok_opts_t o;
@@ -404,7 +542,10 @@ static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
 	o.skew_s = idmap_token_skew;
 	o.now = (int64_t)time(NULL);
 	o.max_len = (size_t)idmap_token_max_len;
-	st = tok_verify(&idmap_keys, &o, t.s, (size_t)t.len, &c);
+	if (idmap_intro.cache && !tok_is_jwt(t.s, (size_t)t.len))
+		st = idmap_introspect(&o, t.s, (size_t)t.len, &c);
+	else
+		st = tok_verify(&idmap_keys, &o, t.s, (size_t)t.len, &c);
 	if (st != TOK_OK) {
 		idmap_cur.loaded = 0;
 		LM_INFO("token refused: %s\n", c.detail);
@@ -539,8 +680,12 @@ static const char *idmap_rpc_stats_doc[2] = {
 static void idmap_rpc_stats(rpc_t *rpc, void *ctx)
 {
 	idc_stats_t st;
+	tok_cache_stats_t ts;
 	void *th;
 	idc_get_stats(idmap_cache, &st);
+	memset(&ts, 0, sizeof(ts));
+	if (idmap_intro.cache)
+		tok_cache_get_stats(idmap_intro.cache, &ts);
 	if (rpc->add(ctx, "{", &th) < 0)
 		return;
 	rpc->struct_add(th, "dddddddddd", "entries", (int)st.entries, "max_entries",
@@ -549,6 +694,9 @@ static void idmap_rpc_stats(rpc_t *rpc, void *ctx)
 					"misses", (int)st.misses, "inserts", (int)st.inserts,
 					"evictions", (int)st.evictions, "invalidations",
 					(int)st.invalidations, "flushes", (int)st.flushes);
+	rpc->struct_add(th, "ddd", "introspection_hits", (int)ts.hits,
+					"introspection_misses", (int)ts.misses,
+					"introspection_inserts", (int)ts.inserts);
 }
 
 static const char *idmap_rpc_flush_doc[2] = {
