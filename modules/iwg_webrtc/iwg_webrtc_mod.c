@@ -24,6 +24,7 @@
 #include "core/rpc.h"
 #include "core/rpc_lookup.h"
 #include "core/pvar.h"
+#include "core/lvalue.h"
 #include "core/timer.h"
 #include "core/tcp_conn.h"
 #include "core/ut.h"
@@ -83,6 +84,10 @@ static int w_webrtc_originate(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_flow_route(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map);
 static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2);
+static int w_webrtc_te_reoffer(sip_msg_t *msg, char *offer, char *map,
+							   char *dst);
+static int fixup_te_reoffer(void **param, int param_no);
+static int fixup_free_te_reoffer(void **param, int param_no);
 
 static int pv_parse_webrtc_name(pv_spec_t *sp, str *in);
 static int pv_get_webrtc(sip_msg_t *msg, pv_param_t *param, pv_value_t *res);
@@ -108,6 +113,9 @@ static cmd_export_t cmds[] = {
 		fixup_free_spve_spve, REQUEST_ROUTE | ONREPLY_ROUTE},
 	{"webrtc_flow_closed", (cmd_function)w_webrtc_flow_closed, 1,
 		fixup_igp_null, fixup_free_igp_null, ANY_ROUTE},
+	{"webrtc_te_reoffer",
+		(cmd_function)(void (*)(void))w_webrtc_te_reoffer, 3,
+		fixup_te_reoffer, fixup_free_te_reoffer, REQUEST_ROUTE | ONREPLY_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -832,6 +840,98 @@ static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map)
 	return ki_webrtc_sdp_fix_map(msg, &d, &m);
 }
 
+/* ---------------------------------------------------------------- DTMF */
+
+/* webrtc_te_reoffer(offer, offered_map, dst): in the reply carrying the
+ * IMS answer. When the answer numbers telephone-event differently from
+ * offered_map (what rtpengine offered toward the IMS), writes to the
+ * variable dst the browser's SDP offer with telephone-event added at the
+ * IMS's numbers, for a second rtpengine offer before the answer (see
+ * webrtc_sdp.h). Returns 1 (dst set), 2 (nothing renumbered) or < 0. */
+static int ki_webrtc_te_reoffer(sip_msg_t *msg, str *offer, str *omap,
+								pv_spec_t *dst)
+{
+	char amap[WEBRTC_TE_MAP_MAX], chg[WEBRTC_TE_MAP_MAX];
+	pv_value_t val;
+	str b;
+	char *out;
+	int an, cn, n, added = 0, sz, ret = WRC_ERR;
+
+	if (body_of(msg, &b) < 0)
+		return WRC_NOOP;
+	an = webrtc_sdp_te_map(b.s, (size_t)b.len, amap, sizeof(amap));
+	if (an <= 0 || omap->len <= 0)
+		return WRC_NOOP;
+	cn = webrtc_te_changed(omap->s, (size_t)omap->len, amap, (size_t)an, chg,
+						   sizeof(chg));
+	if (cn < 0) {
+		LM_ERR("bad telephone-event map \"%.*s\"\n", omap->len, omap->s);
+		return WRC_ERR;
+	}
+	if (cn == 0)
+		return WRC_NOOP;
+	sz = offer->len + 64 * 8;
+	out = pkg_malloc(sz);
+	if (out == NULL) {
+		PKG_MEM_ERROR;
+		return WRC_ERR;
+	}
+	n = webrtc_te_inject(offer->s, (size_t)offer->len, chg, (size_t)cn, out,
+						 (size_t)sz, &added);
+	if (n < 0 || added == 0) {
+		LM_WARN("cannot add telephone-event %s to the browser's offer\n", chg);
+		ret = WRC_BAD_INPUT;
+		goto done;
+	}
+	memset(&val, 0, sizeof(val));
+	val.flags = PV_VAL_STR;
+	val.rs.s = out;
+	val.rs.len = n;
+	if (dst->setf(msg, &dst->pvp, (int)EQ_T, &val) < 0) {
+		LM_ERR("cannot set the destination variable\n");
+		goto done;
+	}
+	LM_DBG("IMS answer renumbered telephone-event to %s\n", chg);
+	ret = WRC_OK;
+done:
+	pkg_free(out);
+	return ret;
+}
+
+static int w_webrtc_te_reoffer(sip_msg_t *msg, char *offer, char *map,
+							   char *dst)
+{
+	str o, m;
+
+	if (fixup_get_svalue(msg, (gparam_t *)offer, &o) < 0 ||
+		fixup_get_svalue(msg, (gparam_t *)map, &m) < 0) {
+		LM_ERR("cannot get the offer or the telephone-event map\n");
+		return WRC_ERR;
+	}
+	return ki_webrtc_te_reoffer(msg, &o, &m, (pv_spec_t *)dst);
+}
+
+static int fixup_te_reoffer(void **param, int param_no)
+{
+	if (param_no <= 2)
+		return fixup_spve_null(param, 1);
+	if (fixup_pvar_null(param, 1) < 0)
+		return -1;
+	if (((pv_spec_t *)*param)->setf == NULL) {
+		LM_ERR("webrtc_te_reoffer(): the third parameter must be a writable "
+			   "variable\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int fixup_free_te_reoffer(void **param, int param_no)
+{
+	if (param_no <= 2)
+		return fixup_free_spve_null(param, 1);
+	return fixup_free_pvar_null(param, 1);
+}
+
 /* ---------------------------------------------------------------- close */
 
 /* sends a de-REGISTER for r toward the IMS core; 0 or -1 */
@@ -993,6 +1093,19 @@ static void webrtc_rpc_list(rpc_t *rpc, void *c)
 
 /* ---------------------------------------------------------------- KEMI */
 
+/* KEMI form of webrtc_te_reoffer(): dst is the name of a variable */
+static int ki_webrtc_te_reoffer_kemi(sip_msg_t *msg, str *offer, str *omap,
+									 str *dst)
+{
+	pv_spec_t *sp = pv_cache_get(dst);
+
+	if (sp == NULL || sp->setf == NULL) {
+		LM_ERR("\"%.*s\" is not a writable variable\n", dst->len, dst->s);
+		return WRC_ERR;
+	}
+	return ki_webrtc_te_reoffer(msg, offer, omap, sp);
+}
+
 /* clang-format off */
 static sr_kemi_t sr_kemi_iwg_webrtc_exports[] = {
 	{ str_init("iwg_webrtc"), str_init("webrtc_register"),
@@ -1023,6 +1136,11 @@ static sr_kemi_t sr_kemi_iwg_webrtc_exports[] = {
 	{ str_init("iwg_webrtc"), str_init("webrtc_sdp_fix_map"),
 		SR_KEMIP_INT, ki_webrtc_sdp_fix_map,
 		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_te_reoffer"),
+		SR_KEMIP_INT, ki_webrtc_te_reoffer_kemi,
+		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_STR,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
 	{ str_init("iwg_webrtc"), str_init("webrtc_flow_closed"),

@@ -349,3 +349,151 @@ int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
 		*changed = nren;
 	return (int)o;
 }
+
+int webrtc_te_changed(const char *offer, size_t olen, const char *answer,
+					  size_t alen, char *out, size_t outsz)
+{
+	te_ent_t oe[TE_MAX], ae[TE_MAX];
+	int on, an, i, j, same_rate, pt_taken, w;
+	size_t o = 0;
+	char item[32];
+
+	if (outsz == 0 || map_parse(offer, olen, oe, &on) < 0 ||
+		map_parse(answer, alen, ae, &an) < 0)
+		return -1;
+	out[0] = '\0';
+	for (i = 0; i < an; i++) {
+		same_rate = 0;
+		pt_taken = 0;
+		for (j = 0; j < on; j++) {
+			if (oe[j].rate == ae[i].rate && oe[j].pt != ae[i].pt)
+				same_rate = 1;
+			if (oe[j].pt == ae[i].pt)
+				pt_taken = 1;
+		}
+		if (!same_rate || pt_taken)
+			continue;
+		w = snprintf(item, sizeof(item), "%s%u:%u", o ? "," : "", ae[i].rate,
+					 ae[i].pt);
+		if (w < 0 || put(out, outsz, &o, item, (size_t)w) < 0)
+			return -1;
+	}
+	return (int)o;
+}
+
+/* the payload types of an m= line (fields from the 4th on) */
+static int m_pts(const line_t *l, unsigned *pts)
+{
+	size_t p = 0, k;
+	int field = 0, n = 0;
+	unsigned v;
+
+	while (p < l->len && n < FMT_MAX) {
+		while (p < l->len && l->s[p] == ' ')
+			p++;
+		if (p >= l->len)
+			break;
+		for (k = p; k < l->len && l->s[k] != ' '; k++)
+			;
+		if (field >= 3 && num(l->s + p, k - p, &v) == k - p && v <= 127)
+			pts[n++] = v;
+		field++;
+		p = k;
+	}
+	return n;
+}
+
+/* the a=rtpmap and a=fmtp lines of the entries of e marked in use */
+static int te_attrs(char *out, size_t outsz, size_t *o, const te_ent_t *e,
+					const int *use, int ne, const char *eol)
+{
+	char buf[96];
+	int i, n;
+
+	for (i = 0; i < ne; i++) {
+		if (!use[i])
+			continue;
+		n = snprintf(buf, sizeof(buf),
+					 "a=rtpmap:%u telephone-event/%u%sa=fmtp:%u 0-15%s",
+					 e[i].pt, e[i].rate, eol, e[i].pt, eol);
+		if (n < 0 || put(out, outsz, o, buf, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int webrtc_te_inject(const char *sdp, size_t len, const char *map,
+					 size_t maplen, char *out, size_t outsz, int *added)
+{
+	te_ent_t e[TE_MAX];
+	int ne, i, j, npts = 0, nadd = 0, in_audio = 0, done = 0;
+	int use[TE_MAX] = {0};
+	unsigned pts[FMT_MAX];
+	const char *eol = "\r\n";
+	size_t pos = 0, o = 0, n;
+	line_t l;
+	char buf[96];
+
+	if (outsz == 0 || map_parse(map, maplen, e, &ne) < 0)
+		return -1;
+	out[0] = '\0';
+	if (next_line(sdp, len, &pos, &l) && l.full == l.len + 1)
+		eol = "\n";
+	pos = 0;
+	while (next_line(sdp, len, &pos, &l)) {
+		if (starts(&l, "m=")) {
+			if (in_audio) {
+				/* end of the audio section: its new attribute lines */
+				if (te_attrs(out, outsz, &o, e, use, ne, eol) < 0)
+					return -1;
+				in_audio = 0;
+				done = 1;
+			}
+			if (!done && starts(&l, "m=audio ")) {
+				in_audio = 1;
+				npts = m_pts(&l, pts);
+				if (put(out, outsz, &o, l.s, l.len) < 0)
+					return -1;
+				for (i = 0; i < ne; i++) {
+					use[i] = 1;
+					for (j = 0; j < npts; j++)
+						if (pts[j] == e[i].pt)
+							use[i] = 0;
+					for (j = 0; j < i; j++)
+						if (use[j] && e[j].pt == e[i].pt)
+							use[i] = 0;
+					if (!use[i])
+						continue;
+					nadd++;
+					n = (size_t)snprintf(buf, sizeof(buf), " %u", e[i].pt);
+					if (put(out, outsz, &o, buf, n) < 0)
+						return -1;
+				}
+				/* the line end as it was (or the SDP's if it had none) */
+				if (l.full > l.len) {
+					if (put(out, outsz, &o, l.s + l.len, l.full - l.len) < 0)
+						return -1;
+				} else if (put(out, outsz, &o, eol, strlen(eol)) < 0) {
+					return -1;
+				}
+				continue;
+			}
+		}
+		if (put(out, outsz, &o, l.s, l.full) < 0)
+			return -1;
+		/* a last line without line end in the audio section */
+		if (in_audio && l.full == l.len && pos >= len &&
+			put(out, outsz, &o, eol, strlen(eol)) < 0)
+			return -1;
+	}
+	if (in_audio) {
+		if (te_attrs(out, outsz, &o, e, use, ne, eol) < 0)
+			return -1;
+		done = 1;
+	}
+	if (!done)
+		return -1;
+	if (added)
+		*added = nadd;
+	return (int)o;
+}

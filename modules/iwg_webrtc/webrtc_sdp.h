@@ -48,4 +48,37 @@ int webrtc_sdp_te_map(const char *sdp, size_t len, char *out, size_t outsz);
 int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
 						  size_t maplen, char *out, size_t outsz, int *changed);
 
+/* Telephone-event payload types renumbered by the IMS answer:
+ * rtpengine 10.5 keeps only the answer codecs whose payload type it offered
+ * ("Not adding stray answer codec"), so an IMS answer with telephone-event
+ * at 101 where 98 was offered loses DTMF. Restoring 98 in the answer keeps
+ * DTMF alive in rtpengine but makes it send events with 98, a number the
+ * IMS did not ask for. The fix used by kamcfg/ims: before the answer, offer
+ * rtpengine the browser's SDP again with telephone-event also at the IMS's
+ * numbers (webrtc_te_inject); rtpengine keeps an offered telephone-event's
+ * payload type toward the far side ("codec-transcode-telephone-event"), so
+ * the answer's 101 is then an offered one, and events toward the IMS carry
+ * 101.
+ *
+ * Maps are "rate:pt[,rate:pt...]" as written by webrtc_sdp_te_map().
+ */
+
+/* webrtc_te_changed: writes to out (outsz bytes, NUL-terminated) the
+ * entries of the answer map whose clock rate is in the offer map with
+ * another payload type, and whose payload type is not offered for anything
+ * else. Returns the length (0: nothing renumbered), or -1 when a map is
+ * malformed or out is too small. */
+int webrtc_te_changed(const char *offer, size_t olen, const char *answer,
+					  size_t alen, char *out, size_t outsz);
+
+/* webrtc_te_inject: copies sdp to out adding, in the first audio m=
+ * section, telephone-event at each "rate:pt" of map: pt appended to the m=
+ * line, "a=rtpmap:pt telephone-event/rate" and "a=fmtp:pt 0-15" appended at
+ * the end of the section. An entry whose payload type the section already
+ * has is skipped. Line ends follow the SDP's first line. Returns the output
+ * length, or -1 when map is malformed, there is no audio section or out is
+ * too small; *added (may be NULL) gets the number of entries added. */
+int webrtc_te_inject(const char *sdp, size_t len, const char *map,
+					 size_t maplen, char *out, size_t outsz, int *added);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * fuzz_webrtc_sdp.c - SDP hygiene and telephone-event renumbering on any
  * input: no crash, output never longer than the buffer, the cleaned SDP
- * never longer than the input.
+ * never longer than the input; telephone-event renumbering and injection
+ * stay within their buffers.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	n = webrtc_sdp_te_restore(s, size, "16000:98,8000:101", 17, out, outsz,
 							  NULL);
+	if (n >= 0 && (size_t)n >= outsz)
+		abort();
+	/* the input as a map, then as an SDP to inject into */
+	n = webrtc_te_changed("16000:98,8000:126", 17, s, size, map, sizeof(map));
+	if (n >= (int)sizeof(map))
+		abort();
+	n = webrtc_te_inject(s, size, "16000:101,8000:100", 18, out, outsz, NULL);
 	if (n >= 0 && (size_t)n >= outsz)
 		abort();
 	free(out);

@@ -141,6 +141,76 @@ static void test_te_restore(void **state)
 	(void)n;
 }
 
+static void test_te_changed(void **state)
+{
+	char out[WEBRTC_TE_MAP_MAX];
+
+	(void)state;
+	/* 16000 renumbered 98 -> 101; 8000 unchanged */
+	assert_int_equal(webrtc_te_changed(S("16000:98,8000:126"),
+									   S("16000:101,8000:126"), out,
+									   sizeof(out)),
+					 9);
+	assert_string_equal(out, "16000:101");
+	/* nothing renumbered, a rate not offered, a number offered elsewhere */
+	assert_int_equal(
+			webrtc_te_changed(S("16000:98"), S("16000:98"), out, sizeof(out)),
+			0);
+	assert_int_equal(
+			webrtc_te_changed(S("16000:98"), S("48000:110"), out, sizeof(out)),
+			0);
+	assert_int_equal(webrtc_te_changed(S("16000:98,8000:101"), S("16000:101"),
+									   out, sizeof(out)),
+					 0);
+	/* malformed maps, small buffer */
+	assert_int_equal(
+			webrtc_te_changed(S("16000"), S("16000:1"), out, sizeof(out)), -1);
+	assert_int_equal(webrtc_te_changed(S("1:2"), S("1:x"), out, sizeof(out)),
+					 -1);
+	assert_int_equal(webrtc_te_changed(S("16000:98"), S("16000:101"), out, 4),
+					 -1);
+}
+
+static void test_te_inject(void **state)
+{
+	const char boffer[] = "v=0\r\n"
+						  "m=audio 9 UDP/TLS/RTP/SAVPF 111 110\r\n"
+						  "a=rtpmap:111 opus/48000/2\r\n"
+						  "a=rtpmap:110 telephone-event/48000\r\n"
+						  "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+						  "a=rtpmap:96 VP8/90000\r\n";
+	char out[1024];
+	int added = -1, n;
+
+	(void)state;
+	n = webrtc_te_inject(S(boffer), S("16000:101,8000:110"), out, sizeof(out),
+						 &added);
+	assert_true(n > 0);
+	assert_int_equal(added, 1); /* 110 is taken */
+	assert_non_null(strstr(out, "m=audio 9 UDP/TLS/RTP/SAVPF 111 110 101\r\n"));
+	assert_non_null(strstr(out, "a=rtpmap:110 telephone-event/48000\r\n"
+								"a=rtpmap:101 telephone-event/16000\r\n"
+								"a=fmtp:101 0-15\r\n"
+								"m=video"));
+	assert_null(strstr(out, "telephone-event/8000"));
+	/* last section, LF line ends, no final line end */
+	n = webrtc_te_inject(S("v=0\nm=audio 4 RTP/AVP 0\na=x"), S("8000:101"), out,
+						 sizeof(out), &added);
+	assert_true(n > 0);
+	assert_string_equal(out, "v=0\nm=audio 4 RTP/AVP 0 101\na=x\n"
+							 "a=rtpmap:101 telephone-event/8000\n"
+							 "a=fmtp:101 0-15\n");
+	/* no audio section, bad map, small buffer */
+	assert_int_equal(webrtc_te_inject(S("v=0\r\nm=video 9 RTP/AVP 96\r\n"),
+									  S("8000:101"), out, sizeof(out), NULL),
+					 -1);
+	assert_int_equal(
+			webrtc_te_inject(S(boffer), S("8000:"), out, sizeof(out), NULL),
+			-1);
+	assert_int_equal(webrtc_te_inject(S(boffer), S("16000:101"), out, 40, NULL),
+					 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +218,8 @@ int main(void)
 			cmocka_unit_test(test_clean_to_browser),
 			cmocka_unit_test(test_te_map),
 			cmocka_unit_test(test_te_restore),
+			cmocka_unit_test(test_te_changed),
+			cmocka_unit_test(test_te_inject),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

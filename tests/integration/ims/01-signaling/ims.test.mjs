@@ -5,56 +5,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WsClient, UdpPeer, parse } from '../lib/sip.mjs';
+import { WsClient, UdpPeer } from '../lib/sip.mjs';
+import { LOGDIR, see, startSipp, poll, udpBound, sippReceived, rpc } from '../lib/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const sippDir = path.resolve(here, '../sipp');
-const LOGDIR = process.env.IWG_LOGDIR;
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
-const KAMCMD = (process.env.IWG_KAMCMD || '').split(' ');
-const see = (...f) => `see ${f.map((x) => path.join(LOGDIR, x)).join(', ')}`;
 const GW = ['kamailio.log'];
-
-function startSipp(name, scenario, args) {
-  const base = path.join(LOGDIR, `sipp-${name}`);
-  const argv = ['-sf', path.join(sippDir, scenario), ...args, '-nostdin', '-timeout', '300',
-    '-trace_msg', '-message_file', `${base}.msg`, '-trace_err', '-error_file', `${base}.err`];
-  const out = fs.openSync(`${base}.out`, 'w');
-  const proc = spawn('sipp', argv, { stdio: ['ignore', out, out], cwd: LOGDIR });
-  fs.closeSync(out);
-  return { proc, msg: `${base}.msg`, name };
-}
-
-async function poll(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function udpBound(port) {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return fs.readFileSync('/proc/net/udp', 'utf8').split('\n').some((l) => (l.trim().split(/\s+/)[1] || '').endsWith(hex));
-}
-
-// SIP messages SIPp received (its -trace_msg file), parsed
-function sippReceived(file) {
-  let t = '';
-  try { t = fs.readFileSync(file, 'utf8'); } catch { return []; }
-  return t.split(/-{10,} [^\n]*\n/).filter((b) => /^UDP message received/m.test(b))
-    .map((b) => parse(b.replace(/^[\s\S]*?UDP message received[^\n]*\n+/, '').replace(/\r/g, '').replace(/\n/g, '\r\n')));
-}
-
-function rpc(cmd) {
-  return execFileSync(KAMCMD[0], [...KAMCMD.slice(1), cmd], { encoding: 'utf8' });
-}
 
 const sipps = [];
 let alice;

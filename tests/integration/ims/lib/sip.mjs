@@ -45,6 +45,27 @@ export function responseTo(msg, code, reason, extra = []) {
   return [`SIP/2.0 ${code} ${reason}`, ...h, ...extra, 'Content-Length: 0', '', ''].join('\r\n');
 }
 
+// SIP-over-WebSocket connection of a client object c (url, onMessage):
+// wsOpen resolves with c once open; wsClose resolves once closed
+export function wsOpen(c) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(c.url, 'sip');
+    c.ws = ws;
+    ws.onopen = () => resolve(c);
+    ws.onerror = (e) => reject(new Error(`WebSocket ${c.url}: ${e.message || 'error'}`));
+    ws.onclose = () => { c.closed = true; };
+    ws.onmessage = (ev) => c.onMessage(String(ev.data));
+  });
+}
+
+export function wsClose(c) {
+  if (!c.ws || c.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    c.ws.onclose = () => { c.closed = true; resolve(); };
+    c.ws.close();
+  });
+}
+
 // a SIP-over-WebSocket client; log lines go to logFile
 export class WsClient {
   constructor(url, { user, domain, logFile }) {
@@ -67,24 +88,9 @@ export class WsClient {
     if (this.logFile) fs.appendFileSync(this.logFile, `--- ${new Date().toISOString()} ${this.user} ${dir}\n${text}\n`);
   }
 
-  open() {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url, 'sip');
-      this.ws = ws;
-      ws.onopen = () => resolve(this);
-      ws.onerror = (e) => reject(new Error(`WebSocket ${this.url}: ${e.message || 'error'}`));
-      ws.onclose = () => { this.closed = true; };
-      ws.onmessage = (ev) => this.onMessage(String(ev.data));
-    });
-  }
+  open() { return wsOpen(this); }
 
-  close() {
-    if (!this.ws || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.onclose = () => { this.closed = true; resolve(); };
-      this.ws.close();
-    });
-  }
+  close() { return wsClose(this); }
 
   onMessage(text) {
     this.log('<<', text);

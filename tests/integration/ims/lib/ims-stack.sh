@@ -1,0 +1,44 @@
+# The IMS gateway stack for the suites of tests/integration/ims and
+# tests/e2e/ims (source it): scripts/stack.sh with kamcfg/ims, the IMS media
+# profiles, a fresh SQLite usrloc database, the S-CSCF at 127.0.0.1:6060.
+#
+#   ims_stack_start NAME   start redis, rtpengine and kamailio for suite NAME;
+#                          on failure prints "not ok 1" with the log place
+#                          and exits 1
+#   ims_run_node FILE      runs a node:test file with the TAP reporter (Node
+#                          20 built-in WebSocket); exits with its status
+# Env after start: everything stack.sh exports (IWG_LOGDIR, IWG_KAMCMD, ...).
+
+ims_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+
+ims_bail() {
+	echo "not ok 1 - $1"
+	echo "# $2"
+	exit 1
+}
+
+ims_stack_start() {
+	local name=$1
+	[ -f "${IWG_BUILD:-$ims_top/build}/modules/iwg_webrtc.so" ] \
+		|| ims_bail "$name could not run" "iwg_webrtc.so not built: run make"
+	IWG_CFG=$ims_top/kamcfg/ims/kamailio.cfg
+	IWG_PROFILES=$ims_top/rtpengine-ext/profiles/ims-profiles.conf
+	. "$ims_top/scripts/stack.sh"
+	stack_init "$name"
+	"$ims_top/sql/create-sqlite.sh" "$IWG_RUN/iwg.sqlite" \
+		|| ims_bail "$name could not run" "cannot create $IWG_RUN/iwg.sqlite"
+	IWG_KAM_EXTRA=(-A "IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
+		-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
+		-A 'IWG_FLOW_KEY="iwg-test-flow-key-0123456789"')
+	stack_start || ims_bail "$name could not run" \
+		"the IMS gateway stack did not start: see $IWG_LOGDIR (kamailio.log, kamailio-check.log, rtpengine.log)"
+}
+
+ims_run_node() {
+	local rc
+	cd "$ims_top" || exit 1
+	node --experimental-websocket --no-warnings --test --test-reporter=tap "$1"
+	rc=$?
+	echo "# logs: $IWG_LOGDIR"
+	exit $rc
+}
