@@ -3,18 +3,22 @@ MODULES += iwg_verto
 VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c
 
-UNITS += verto_jsonrpc verto_call verto_engine verto_creds
-UNIT_verto_creds = tests/unit/test_verto_creds.c modules/iwg_verto/verto_creds.c
+UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
 UNIT_verto_call = tests/unit/test_verto_call.c $(VERTO_CORE)
 UNIT_verto_call_LIBS = -ljson-c
 UNIT_verto_engine = tests/unit/test_verto_engine.c $(VERTO_CORE)
 UNIT_verto_engine_LIBS = -ljson-c
+# SDP edits and the media profile -> NG translation
+UNIT_verto_media = tests/unit/test_verto_media.c \
+	modules/iwg_verto/verto_sdp.c modules/iwg_verto/verto_ngflags.c
+UNIT_verto_ident = tests/unit/test_verto_ident.c modules/iwg_verto/verto_ident.c
 
-FUZZERS += verto_jsonrpc verto_engine verto_creds
-FUZZ_verto_creds = tests/fuzz/fuzz_verto_creds.c modules/iwg_verto/verto_creds.c
+FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags
 FUZZ_verto_jsonrpc = tests/fuzz/fuzz_verto_jsonrpc.c $(VERTO_CORE)
 FUZZ_verto_jsonrpc_LIBS = -ljson-c
 FUZZ_verto_engine = tests/fuzz/fuzz_verto_engine.c $(VERTO_CORE)
 FUZZ_verto_engine_LIBS = -ljson-c
+FUZZ_verto_sdp = tests/fuzz/fuzz_verto_sdp.c modules/iwg_verto/verto_sdp.c
+FUZZ_verto_ngflags = tests/fuzz/fuzz_verto_ngflags.c modules/iwg_verto/verto_ngflags.c

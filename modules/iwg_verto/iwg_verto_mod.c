@@ -1,14 +1,19 @@
 /*
  * iwg_verto: Verto JSON-RPC over WebSocket <-> SIP gateway (Kamailio glue).
  *
- * mod_init checks the parameters and loads the (temporary) credentials
- * file; child_init of the main process forks one "iwg_verto WebSocket"
- * process that runs the libwebsockets loop (verto_ws.c) and the protocol
- * engine (verto_engine.c). The SIP side (tm, rtpengine through lib/ng) is
- * not wired yet: verto.invite is answered with -32002 until it is.
+ * mod_init checks the parameters, loads the media profiles, binds tm and
+ * sl and creates the SIP event queue (verto_ipc.h); child_init of the main
+ * process forks one "iwg_verto WebSocket" process (rank PROC_RPC, so every
+ * module's per-process init runs there: tm is used from it). That process
+ * runs the libwebsockets loop (verto_ws.c), the protocol engine
+ * (verto_engine.c), logins through the identity store (verto_ident.c), the
+ * rtpengine client (verto_rtp.c) and every SIP request of its calls
+ * (verto_sip.c). SIP workers answer in-dialog requests (verto_handle()) and
+ * ship replies and requests to it through the queue.
  *
- * Memory: the credentials table is malloc'd in mod_init, inherited by the
- * fork, read-only. Engine and endpoint live in the WebSocket process only.
+ * Memory: parameters and the token keyset are pkg/malloc'd before the
+ * fork, read-only afterwards. Engine and endpoint live in the WebSocket
+ * process only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +22,19 @@
 #include "core/sr_module.h"
 #include "core/dprint.h"
 #include "core/pt.h"
+#include "core/pvar.h"
+#include "core/kemi.h"
 #include "core/cfg/cfg_struct.h"
 
-#include "verto_creds.h"
+#include <json-c/json.h>
+
+#include "../iwg_media/media_profile.h"
 #include "verto_engine.h"
+#include "verto_ident.h"
+#include "verto_ngflags.h"
+#include "verto_ipc.h"
+#include "verto_rtp.h"
+#include "verto_sip.h"
 #include "verto_ws.h"
 
 MODULE_VERSION
@@ -30,54 +44,252 @@ MODULE_VERSION
 #define DEFAULT_VERTO_PING		   20
 #define DEFAULT_VERTO_GRACE		   30
 #define DEFAULT_VERTO_MAX_SESSIONS 10000
+#define DEFAULT_VERTO_CC_URI	   "sip:127.0.0.1:5090"
+#define DEFAULT_VERTO_CONTACT	   "sip:verto@127.0.0.1:5060"
+#define DEFAULT_VERTO_RTPENGINE	   "127.0.0.1:2223"
+#define DEFAULT_VERTO_NG_TIMEOUT   1000
+#define DEFAULT_VERTO_DTMF_MODE	   "rtpengine"
+#define DEFAULT_VERTO_DTMF_MS	   100
+#define DEFAULT_VERTO_REDIS		   "127.0.0.1:6379"
+#define DEFAULT_VERTO_NAMESPACE	   "paas"
+#define DEFAULT_VERTO_SKEW		   30
 
 static char *verto_listen = DEFAULT_VERTO_LISTEN;
 static char *verto_wss_listen = NULL;
 static char *verto_tls_cert = NULL;
 static char *verto_tls_key = NULL;
-static char *verto_credentials = NULL;
 static int verto_max_frame = DEFAULT_VERTO_MAX_FRAME;
 static int verto_ping_interval = DEFAULT_VERTO_PING;
 static int verto_grace = DEFAULT_VERTO_GRACE;
 static int verto_max_sessions = DEFAULT_VERTO_MAX_SESSIONS;
+static char *verto_cc_uri = DEFAULT_VERTO_CC_URI;
+static char *verto_contact = DEFAULT_VERTO_CONTACT;
+static char *verto_rtpengine = DEFAULT_VERTO_RTPENGINE;
+static int verto_ng_timeout = DEFAULT_VERTO_NG_TIMEOUT;
+static char *verto_media_profiles = NULL;
+static char *verto_prof_names[VERTO_RTP_STEPS] = {
+		[VERTO_RTP_BROWSER_OFFER] = "browser-offer-to-sip",
+		[VERTO_RTP_SIP_ANSWER] = "sip-answer-to-browser",
+		[VERTO_RTP_SIP_OFFER] = "sip-offer-to-browser",
+		[VERTO_RTP_BROWSER_ANSWER] = "browser-answer-to-sip",
+		[VERTO_RTP_SIP_REOFFER] = "browser-offer-to-sip",
+};
+static char *verto_dtmf_mode = DEFAULT_VERTO_DTMF_MODE;
+static int verto_dtmf_duration = DEFAULT_VERTO_DTMF_MS;
+static char *verto_redis_addr = DEFAULT_VERTO_REDIS;
+static char *verto_sentinels = "";
+static char *verto_sentinel_master = "mymaster";
+static char *verto_redis_password = "";
+static int verto_redis_db = 0;
+static char *verto_namespace = DEFAULT_VERTO_NAMESPACE;
+static char *verto_auth_realm = "";
+static char *verto_token_audience = "";
+static char *verto_token_issuer = "";
+static int verto_token_skew = DEFAULT_VERTO_SKEW;
+static tok_keyset_t verto_keys;
+static int verto_keys_ready = 0;
 
-static verto_creds *verto_users = NULL;
+/* flag strings of the profiles, malloc'd in mod_init */
+static char *verto_prof_flags[VERTO_RTP_STEPS];
 
 /* WebSocket process state */
 static verto_engine *verto_eng = NULL;
 static verto_ws *verto_endpoint = NULL;
+static verto_ident *verto_idn = NULL;
 
 static int mod_init(void);
 static int child_init(int rank);
 static void mod_destroy(void);
+static int verto_param_token_key(modparam_t type, void *val);
+static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2);
+static int ki_verto_handle(sip_msg_t *msg);
+static int pv_parse_verto_name(pv_spec_t *sp, str *in);
+static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res);
 
 /* clang-format off */
+static cmd_export_t cmds[] = {
+	{"verto_handle", (cmd_function)w_verto_handle, 0, 0, 0, REQUEST_ROUTE},
+	{0, 0, 0, 0, 0, 0}
+};
+
 static param_export_t params[] = {
 	{"listen", PARAM_STRING, &verto_listen},
 	{"wss_listen", PARAM_STRING, &verto_wss_listen},
 	{"tls_cert", PARAM_STRING, &verto_tls_cert},
 	{"tls_key", PARAM_STRING, &verto_tls_key},
-	{"credentials", PARAM_STRING, &verto_credentials},
 	{"max_frame", PARAM_INT, &verto_max_frame},
 	{"ping_interval", PARAM_INT, &verto_ping_interval},
 	{"grace", PARAM_INT, &verto_grace},
 	{"max_sessions", PARAM_INT, &verto_max_sessions},
+	{"cc_uri", PARAM_STRING, &verto_cc_uri},
+	{"contact", PARAM_STRING, &verto_contact},
+	{"rtpengine", PARAM_STRING, &verto_rtpengine},
+	{"rtpengine_timeout", PARAM_INT, &verto_ng_timeout},
+	{"media_profiles", PARAM_STRING, &verto_media_profiles},
+	{"profile_browser_offer", PARAM_STRING,
+		&verto_prof_names[VERTO_RTP_BROWSER_OFFER]},
+	{"profile_sip_answer", PARAM_STRING,
+		&verto_prof_names[VERTO_RTP_SIP_ANSWER]},
+	{"profile_sip_offer", PARAM_STRING,
+		&verto_prof_names[VERTO_RTP_SIP_OFFER]},
+	{"profile_browser_answer", PARAM_STRING,
+		&verto_prof_names[VERTO_RTP_BROWSER_ANSWER]},
+	{"dtmf_mode", PARAM_STRING, &verto_dtmf_mode},
+	{"dtmf_duration", PARAM_INT, &verto_dtmf_duration},
+	{"redis_addr", PARAM_STRING, &verto_redis_addr},
+	{"sentinels", PARAM_STRING, &verto_sentinels},
+	{"sentinel_master", PARAM_STRING, &verto_sentinel_master},
+	{"redis_password", PARAM_STRING, &verto_redis_password},
+	{"redis_db", PARAM_INT, &verto_redis_db},
+	{"namespace", PARAM_STRING, &verto_namespace},
+	{"auth_realm", PARAM_STRING, &verto_auth_realm},
+	{"token_key", PARAM_STRING | USE_FUNC_PARAM,
+		(void *)verto_param_token_key},
+	{"token_audience", PARAM_STRING, &verto_token_audience},
+	{"token_issuer", PARAM_STRING, &verto_token_issuer},
+	{"token_skew", PARAM_INT, &verto_token_skew},
 	{0, 0, 0}
+};
+
+static pv_export_t mod_pvs[] = {
+	{{"verto", sizeof("verto") - 1}, PVT_OTHER, pv_get_verto, 0,
+		pv_parse_verto_name, 0, 0, 0},
+	{{0, 0}, 0, 0, 0, 0, 0, 0, 0}
 };
 
 struct module_exports exports = {
 	"iwg_verto",	 /* module name */
 	DEFAULT_DLFLAGS, /* dlopen flags */
-	0,				 /* exported functions */
+	cmds,			 /* exported functions */
 	params,			 /* exported parameters */
 	0,				 /* RPC method exports */
-	0,				 /* exported pseudo-variables */
+	mod_pvs,		 /* exported pseudo-variables */
 	0,				 /* response handling function */
 	mod_init,		 /* module initialization function */
 	child_init,		 /* per-child init function */
 	mod_destroy		 /* destroy function */
 };
+
+static sr_kemi_t sr_kemi_iwg_verto_exports[] = {
+	{ str_init("iwg_verto"), str_init("verto_handle"),
+		SR_KEMIP_INT, ki_verto_handle,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }
+};
 /* clang-format on */
+
+int mod_register(char *path, int *dlflags, void *p1, void *p2)
+{
+	(void)path;
+	(void)dlflags;
+	(void)p1;
+	(void)p2;
+	sr_kemi_modules_add(sr_kemi_iwg_verto_exports);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- script */
+
+static int ki_verto_handle(sip_msg_t *msg)
+{
+	return verto_sip_request(msg);
+}
+
+static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2)
+{
+	(void)p1;
+	(void)p2;
+	return ki_verto_handle(msg);
+}
+
+/* $verto(name): the call whose request is being built (tm:local-request) */
+enum {
+	VPV_LOGIN = 1,
+	VPV_SIP_URI,
+	VPV_DISPLAY,
+	VPV_TENANT,
+	VPV_QUEUE,
+	VPV_AGENT_ID,
+	VPV_CUSTOMER,
+	VPV_DEST,
+	VPV_CALLID,
+	VPV_SESSID,
+};
+
+static const char *const vpv_names[] = {
+		[VPV_LOGIN] = "login",		 [VPV_SIP_URI] = "sip_uri",
+		[VPV_DISPLAY] = "display",	 [VPV_TENANT] = "tenant",
+		[VPV_QUEUE] = "queue",		 [VPV_AGENT_ID] = "agent_id",
+		[VPV_CUSTOMER] = "customer", [VPV_DEST] = "dest",
+		[VPV_CALLID] = "callid",	 [VPV_SESSID] = "sessid",
+};
+
+static int pv_parse_verto_name(pv_spec_t *sp, str *in)
+{
+	size_t i;
+
+	for (i = 1; i < sizeof(vpv_names) / sizeof(vpv_names[0]); i++) {
+		if (in->len == (int)strlen(vpv_names[i]) &&
+			strncmp(in->s, vpv_names[i], in->len) == 0) {
+			sp->pvp.pvn.type = PV_NAME_INTSTR;
+			sp->pvp.pvn.u.isname.type = 0;
+			sp->pvp.pvn.u.isname.name.n = (int)i;
+			return 0;
+		}
+	}
+	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
+		   "tenant, queue, agent_id, customer, dest, callid, sessid\n",
+		   in->len, in->s);
+	return -1;
+}
+
+static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
+{
+	verto_call *c = verto_sip_current();
+	const verto_identity *id;
+	const char *v = NULL;
+
+	if (!c || !c->sess)
+		return pv_get_null(msg, param, res);
+	id = &c->sess->ident;
+	switch (param->pvn.u.isname.name.n) {
+	case VPV_LOGIN:
+		v = id->login;
+		break;
+	case VPV_SIP_URI:
+		v = id->sip_uri;
+		break;
+	case VPV_DISPLAY:
+		v = id->display;
+		break;
+	case VPV_TENANT:
+		v = id->tenant;
+		break;
+	case VPV_QUEUE:
+		v = id->queue;
+		break;
+	case VPV_AGENT_ID:
+		v = id->agent_id;
+		break;
+	case VPV_CUSTOMER:
+		v = id->customer;
+		break;
+	case VPV_DEST:
+		v = c->dest;
+		break;
+	case VPV_CALLID:
+		v = c->call_id;
+		break;
+	case VPV_SESSID:
+		v = c->sess->sessid;
+		break;
+	}
+	if (!v || !*v)
+		return pv_get_null(msg, param, res);
+	return pv_get_strzval(msg, param, res, (char *)v);
+}
 
 /* ---------------------------------------------------------------- ops */
 
@@ -101,53 +313,35 @@ static void op_close(void *ctx, verto_conn_id conn)
 	verto_ws_close(verto_endpoint, conn);
 }
 
-/* TEMPORARY: static credentials until iwg_idmap (issue 5) */
+/* a string member of userVariables, or NULL */
+static const char *uvar(struct json_object *uvars, const char *key)
+{
+	struct json_object *v;
+
+	if (!uvars || !json_object_object_get_ex(uvars, key, &v) ||
+		!json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
 static int op_auth(void *ctx, const char *login, const char *passwd,
 				   struct json_object *uvars, verto_identity *id)
 {
-	const verto_cred *c = verto_creds_check(verto_users, login, passwd);
+	const char *customer = uvar(uvars, "customer_id");
+	char why[160];
+	int rc;
 
 	(void)ctx;
-	(void)uvars;
-	if (!c) {
-		LM_INFO("verto login refused for '%.3s...'\n", login);
+	rc = verto_ident_login(verto_idn, login, passwd, uvar(uvars, "token"),
+						   (int64_t)time(NULL), id, why, sizeof(why));
+	if (rc != VERTO_IDENT_OK) {
+		LM_INFO("verto login '%.3s...' refused: %s\n", login, why);
 		return VERTO_ERR_AUTH_FAILED;
 	}
-	snprintf(id->login, sizeof(id->login), "%s", c->login);
-	snprintf(id->sip_uri, sizeof(id->sip_uri), "%s", c->sip_uri);
-	snprintf(id->display, sizeof(id->display), "%s", c->display);
+	if (customer && strlen(customer) < sizeof(id->customer) &&
+		strcspn(customer, "\r\n") == strlen(customer))
+		snprintf(id->customer, sizeof(id->customer), "%s", customer);
 	return 0;
-}
-
-/* the SIP and media sides are not wired yet: calls are refused cleanly */
-static int op_media(void *ctx, verto_call *call, int kind, const char *in,
-					char **out)
-{
-	(void)ctx;
-	(void)call;
-	(void)kind;
-	(void)in;
-	*out = NULL;
-	LM_WARN("verto call refused: SIP side not available yet\n");
-	return -1;
-}
-
-static void op_media_delete(void *ctx, verto_call *call)
-{
-	(void)ctx;
-	(void)call;
-}
-
-static int op_sip(void *ctx, verto_call *call, int what, int code,
-				  const char *sdp, const char *text)
-{
-	(void)ctx;
-	(void)call;
-	(void)what;
-	(void)code;
-	(void)sdp;
-	(void)text;
-	return -1;
 }
 
 /* ---------------------------------------------------------------- loop */
@@ -171,10 +365,18 @@ static void ws_close(void *ctx, uint64_t id)
 	verto_engine_conn_close(verto_eng, id);
 }
 
+static void ws_fd_ready(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	verto_sip_events();
+}
+
 static void ws_tick(void *ctx)
 {
 	(void)ctx;
 	cfg_update();
+	verto_sip_events();
 	verto_engine_tick(verto_eng, now_ms());
 }
 
@@ -183,9 +385,10 @@ static void verto_process(void)
 	verto_ops ops = {.send = op_send,
 					 .close = op_close,
 					 .auth = op_auth,
-					 .media = op_media,
-					 .media_delete = op_media_delete,
-					 .sip = op_sip};
+					 .media = verto_sip_media,
+					 .media_delete = verto_sip_media_delete,
+					 .sip = verto_sip_op,
+					 .call_freed = verto_sip_call_freed};
 	verto_engine_cfg ecfg = {
 			.limits = {.max_len = (size_t)verto_max_frame},
 			.max_sessions = (unsigned)verto_max_sessions,
@@ -202,18 +405,45 @@ static void verto_process(void)
 	verto_ws_cb cb = {.open = ws_open,
 					  .text = ws_text,
 					  .close = ws_close,
+					  .fd_ready = ws_fd_ready,
 					  .tick = ws_tick};
+	verto_ident_cfg icfg;
+	verto_rtp *rtp;
 	char err[256];
 
+	memset(&icfg, 0, sizeof(icfg));
+	ids_conf_init(&icfg.store);
+	snprintf(icfg.store.addr, sizeof(icfg.store.addr), "%s", verto_redis_addr);
+	snprintf(icfg.store.sentinels, sizeof(icfg.store.sentinels), "%s",
+			 verto_sentinels);
+	snprintf(icfg.store.sentinel_master, sizeof(icfg.store.sentinel_master),
+			 "%s", verto_sentinel_master);
+	snprintf(icfg.store.password, sizeof(icfg.store.password), "%s",
+			 verto_redis_password);
+	icfg.store.db = verto_redis_db;
+	snprintf(icfg.ns, sizeof(icfg.ns), "%s", verto_namespace);
+	snprintf(icfg.realm, sizeof(icfg.realm), "%s", verto_auth_realm);
+	icfg.keys = verto_keys_ready ? &verto_keys : NULL;
+	icfg.audience = *verto_token_audience ? verto_token_audience : NULL;
+	icfg.issuer = *verto_token_issuer ? verto_token_issuer : NULL;
+	icfg.skew_s = verto_token_skew;
+	verto_idn = verto_ident_new(&icfg);
+	rtp = verto_rtp_new(verto_rtpengine, (const char *const *)verto_prof_flags,
+						verto_ng_timeout, err, sizeof(err));
 	verto_eng = verto_engine_new(&ops, &ecfg);
-	if (!verto_eng) {
-		LM_CRIT("out of memory\n");
+	if (!verto_idn || !rtp || !verto_eng) {
+		LM_CRIT("verto process: %s\n", rtp ? "out of memory" : err);
 		exit(-1);
 	}
+	verto_sip_attach(verto_eng, rtp);
 	verto_engine_tick(verto_eng, now_ms());
 	verto_endpoint = verto_ws_new(&wcfg, &cb, err, sizeof(err));
 	if (!verto_endpoint) {
 		LM_CRIT("verto WebSocket endpoint: %s\n", err);
+		exit(-1);
+	}
+	if (verto_ws_watch_fd(verto_endpoint, verto_ipc_fd())) {
+		LM_CRIT("verto WebSocket endpoint: cannot watch the event pipe\n");
 		exit(-1);
 	}
 	LM_INFO("verto WebSocket endpoint on ws %s%s%s\n",
@@ -229,10 +459,78 @@ static void verto_process(void)
 
 /* ---------------------------------------------------------------- init */
 
-static int mod_init(void)
+static int verto_param_token_key(modparam_t type, void *val)
 {
 	char err[256];
+
+	(void)type;
+	if (!verto_keys_ready) {
+		tok_keyset_init(&verto_keys);
+		verto_keys_ready = 1;
+	}
+	if (tok_keyset_add_spec(&verto_keys, (const char *)val, err, sizeof(err))) {
+		LM_ERR("parameter 'token_key': %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* the flag strings of the profiles named by the profile_* parameters */
+static int load_profiles(void)
+{
+	mprof_set_t *set = NULL;
+	mprof_err_t perr;
+	char err[256];
+	int i, k;
+
+	if (!verto_media_profiles || !*verto_media_profiles) {
+		LM_ERR("parameter 'media_profiles' is required (the iwg_media "
+			   "profile file)\n");
+		return -1;
+	}
+	if (mprof_load_file(verto_media_profiles, &set, &perr)) {
+		LM_ERR("parameter 'media_profiles': %s\n", perr.errstr);
+		return -1;
+	}
+	for (i = 0; i < VERTO_RTP_STEPS; i++) {
+		const char *name = verto_prof_names[i];
+		k = mprof_find(set, name, strlen(name));
+		if (k < 0) {
+			LM_ERR("%s: no profile [%s]\n", verto_media_profiles, name);
+			goto fail;
+		}
+		if (verto_ngflags_check(mprof_flags(set, (unsigned)k), err,
+								sizeof(err))) {
+			LM_ERR("%s: profile [%s] (line %u): %s\n", verto_media_profiles,
+				   name, set->prof[k].line, err);
+			goto fail;
+		}
+		verto_prof_flags[i] = strdup(mprof_flags(set, (unsigned)k));
+		if (!verto_prof_flags[i])
+			goto fail;
+	}
+	mprof_set_free(set);
+	return 0;
+fail:
+	mprof_set_free(set);
+	return -1;
+}
+
+static int check_sip_uri_param(const char *name, const char *v)
+{
+	if (!v || (strncmp(v, "sip:", 4) != 0 && strncmp(v, "sips:", 5) != 0) ||
+		strpbrk(v, " <>\"\r\n")) {
+		LM_ERR("parameter '%s' must be a sip: or sips: URI, not '%s'\n", name,
+			   v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int mod_init(void)
+{
 	int has_wss = verto_wss_listen && *verto_wss_listen;
+	verto_sip_cfg scfg;
 
 	if (verto_listen && !*verto_listen)
 		verto_listen = NULL;
@@ -262,16 +560,52 @@ static int mod_init(void)
 		LM_ERR("parameter 'max_sessions' must be positive\n");
 		return -1;
 	}
-	if (!verto_credentials || !*verto_credentials) {
-		LM_ERR("parameter 'credentials' is required (temporary, until "
-			   "iwg_idmap)\n");
+	if (check_sip_uri_param("cc_uri", verto_cc_uri) ||
+		check_sip_uri_param("contact", verto_contact))
+		return -1;
+	if (strchr(verto_cc_uri, '@')) {
+		LM_ERR("parameter 'cc_uri' names a host, not a user: '%s'\n",
+			   verto_cc_uri);
 		return -1;
 	}
-	verto_users = verto_creds_load(verto_credentials, err, sizeof(err));
-	if (!verto_users) {
-		LM_ERR("parameter 'credentials': %s\n", err);
+	if (verto_ng_timeout < 10 || verto_ng_timeout > 10000) {
+		LM_ERR("parameter 'rtpengine_timeout' must be 10..10000 ms\n");
 		return -1;
 	}
+	memset(&scfg, 0, sizeof(scfg));
+	if (strcmp(verto_dtmf_mode, "rtpengine") == 0)
+		scfg.dtmf_mode = VERTO_DTMF_RTPENGINE;
+	else if (strcmp(verto_dtmf_mode, "info") == 0)
+		scfg.dtmf_mode = VERTO_DTMF_INFO;
+	else {
+		LM_ERR("parameter 'dtmf_mode' must be rtpengine or info, not '%s'\n",
+			   verto_dtmf_mode);
+		return -1;
+	}
+	if (verto_dtmf_duration < 40 || verto_dtmf_duration > 2000) {
+		LM_ERR("parameter 'dtmf_duration' must be 40..2000 ms\n");
+		return -1;
+	}
+	if (!*verto_namespace || strlen(verto_namespace) > IDS_NS_MAX) {
+		LM_ERR("parameter 'namespace' must be 1..%d characters\n", IDS_NS_MAX);
+		return -1;
+	}
+	if (strlen(verto_redis_addr) >= IDS_ADDR_MAX ||
+		strlen(verto_sentinels) >= IDS_ADDR_MAX ||
+		strlen(verto_redis_password) >= 128) {
+		LM_ERR("parameter 'redis_addr', 'sentinels' or 'redis_password' is "
+			   "too long\n");
+		return -1;
+	}
+	if (load_profiles())
+		return -1;
+	scfg.cc_uri.s = verto_cc_uri;
+	scfg.cc_uri.len = (int)strlen(verto_cc_uri);
+	scfg.contact.s = verto_contact;
+	scfg.contact.len = (int)strlen(verto_contact);
+	scfg.dtmf_duration = verto_dtmf_duration;
+	if (verto_sip_init(&scfg) || verto_ipc_init())
+		return -1;
 	register_procs(1);
 	cfg_register_child(1);
 	return 0;
@@ -283,7 +617,8 @@ static int child_init(int rank)
 
 	if (rank != PROC_MAIN)
 		return 0;
-	pid = fork_process(PROC_NOCHLDINIT, "iwg_verto WebSocket", 1);
+	/* PROC_RPC: every module's child_init runs (tm is used there) */
+	pid = fork_process(PROC_RPC, "iwg_verto WebSocket", 1);
 	if (pid < 0) {
 		LM_ERR("cannot fork the verto WebSocket process\n");
 		return -1;
@@ -299,6 +634,14 @@ static int child_init(int rank)
 
 static void mod_destroy(void)
 {
-	free(verto_users);
-	verto_users = NULL;
+	int i;
+
+	for (i = 0; i < VERTO_RTP_STEPS; i++) {
+		free(verto_prof_flags[i]);
+		verto_prof_flags[i] = NULL;
+	}
+	if (verto_keys_ready)
+		tok_keyset_free(&verto_keys);
+	verto_keys_ready = 0;
+	verto_ipc_destroy();
 }

@@ -33,9 +33,12 @@ typedef uint64_t verto_conn_id; /* 0 is never a connection */
 /* what a login resolved to */
 typedef struct verto_identity {
 	char login[VERTO_ID_MAX + 1]; /* PaaS login as the client gave it */
-	char sip_uri[256];			  /* mapped SIP identity (From, PAI) */
-	char display[64];			  /* display name, may be empty */
-	char context[256];			  /* PaaS context for SIP headers */
+	char sip_uri[257];			  /* mapped SIP identity (From, PAI) */
+	char display[129];			  /* display name, may be empty */
+	char tenant[65];			  /* PaaS context for SIP headers: */
+	char queue[65];				  /*   from the identity mapping */
+	char agent_id[65];
+	char customer[129]; /*   userVariables.customer_id */
 } verto_identity;
 
 typedef struct verto_session verto_session;

@@ -8,7 +8,9 @@ import { chromium } from 'playwright-core';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'];
+  '--disable-component-update', '--disable-sync', '--ignore-certificate-errors',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection'];
 
 // page-side helpers: a registry of sockets with their received messages
 const PAGE_LIB = () => {

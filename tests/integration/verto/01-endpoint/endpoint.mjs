@@ -1,10 +1,10 @@
 // iwg_verto WebSocket endpoint against raw Verto JSON-RPC frames from
 // Chromium's native WebSocket: login, sessid resume, JSON-RPC errors, bounds,
-// (wss is experimental, not tested yet). Usage: node endpoint.mjs WS_URL TAP_START LOGDIR
+// (wss is experimental, not tested yet). Usage: node endpoint.mjs TAP_START LOGDIR WS_URL
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { launch, tap } from '../lib.mjs';
 
-const [wsUrl, start, logDir] = process.argv.slice(2);
+const [start, logDir, wsUrl] = process.argv.slice(2);
 const t = tap(Number(start));
 const { browser, page } = await launch();
 const ev = (fn, ...a) => page.evaluate(fn, ...a);

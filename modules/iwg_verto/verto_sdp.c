@@ -1,0 +1,279 @@
+/*
+ * verto_sdp.c - SDP edits around rtpengine for the Verto client.
+ * Contracts in verto_sdp.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verto_sdp.h"
+
+#define MAX_LINES 4096
+
+typedef struct line {
+	const char *s;
+	size_t n; /* without the line end */
+} line;
+
+typedef struct sdp {
+	line l[MAX_LINES];
+	size_t n;
+	size_t sec[VERTO_SDP_MAX_SECTIONS + 1]; /* first line of each m= */
+	size_t nsec;
+} sdp;
+
+typedef struct out {
+	char *s;
+	size_t n, cap;
+	int err;
+} out;
+
+static void put(out *o, const char *s, size_t n)
+{
+	char *ns;
+
+	if (o->err)
+		return;
+	if (o->n + n + 1 > o->cap) {
+		size_t cap = (o->cap ? o->cap * 2 : 1024) + n;
+		if (!(ns = realloc(o->s, cap))) {
+			o->err = 1;
+			return;
+		}
+		o->s = ns;
+		o->cap = cap;
+	}
+	memcpy(o->s + o->n, s, n);
+	o->n += n;
+	o->s[o->n] = '\0';
+}
+
+static void put_line(out *o, const char *s, size_t n)
+{
+	put(o, s, n);
+	put(o, "\r\n", 2);
+}
+
+static char *finish(out *o)
+{
+	if (o->err || !o->s) {
+		free(o->s);
+		return NULL;
+	}
+	return o->s;
+}
+
+/* split into lines (CRLF, LF or CR ends); 0 or -1 when malformed */
+static int split(const char *text, sdp *d)
+{
+	const char *c = text;
+
+	if (!text || strncmp(text, "v=", 2) != 0)
+		return -1;
+	d->n = d->nsec = 0;
+	while (*c) {
+		const char *e = c + strcspn(c, "\r\n");
+		if (e > c) {
+			if (d->n >= MAX_LINES)
+				return -1;
+			d->l[d->n].s = c;
+			d->l[d->n].n = (size_t)(e - c);
+			if (e - c >= 2 && c[0] == 'm' && c[1] == '=') {
+				if (d->nsec >= VERTO_SDP_MAX_SECTIONS)
+					return -1;
+				d->sec[d->nsec++] = d->n;
+			}
+			d->n++;
+		}
+		if (*e == '\r' && e[1] == '\n')
+			e++;
+		c = *e ? e + 1 : e;
+	}
+	d->sec[d->nsec] = d->n;
+	return 0;
+}
+
+static sdp *parse(const char *text)
+{
+	sdp *d = malloc(sizeof(*d));
+
+	if (d && split(text, d)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int starts(const line *l, const char *p)
+{
+	size_t n = strlen(p);
+
+	return l->n >= n && memcmp(l->s, p, n) == 0;
+}
+
+/* section i is audio */
+static int is_audio(const sdp *d, size_t i)
+{
+	return starts(&d->l[d->sec[i]], "m=audio ");
+}
+
+static size_t session_end(const sdp *d)
+{
+	return d->nsec ? d->sec[0] : d->n;
+}
+
+char *verto_sdp_crlf(const char *text)
+{
+	sdp *d = parse(text);
+	out o = {0};
+	size_t i;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < d->n; i++)
+		put_line(&o, d->l[i].s, d->l[i].n);
+	free(d);
+	return finish(&o);
+}
+
+char *verto_sdp_audio_only(const char *offer)
+{
+	sdp *d = parse(offer);
+	out o = {0};
+	size_t i, j, kept = 0;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < session_end(d); i++)
+		if (!starts(&d->l[i], "a=group:"))
+			put_line(&o, d->l[i].s, d->l[i].n);
+	for (i = 0; i < d->nsec; i++) {
+		if (!is_audio(d, i))
+			continue;
+		kept++;
+		for (j = d->sec[i]; j < d->sec[i + 1]; j++)
+			put_line(&o, d->l[j].s, d->l[j].n);
+	}
+	free(d);
+	if (!kept) {
+		free(o.s);
+		return NULL;
+	}
+	return finish(&o);
+}
+
+/* "m=<media> 0 <proto> <fmt>" and a=mid of offer section i */
+static void put_rejected(out *o, const sdp *d, size_t i)
+{
+	const line *m = &d->l[d->sec[i]];
+	const char *p = m->s, *end = m->s + m->n, *w[4];
+	size_t wl[4], k = 0, j;
+
+	/* the first four words: media, port, proto, first format */
+	while (p < end && k < 4) {
+		while (p < end && *p == ' ')
+			p++;
+		w[k] = p;
+		while (p < end && *p != ' ')
+			p++;
+		wl[k] = (size_t)(p - w[k]);
+		if (wl[k])
+			k++;
+	}
+	if (k < 3)
+		return; /* not an m-line we can mirror */
+	put(o, w[0], wl[0]);
+	put(o, " 0 ", 3);
+	put(o, w[2], wl[2]);
+	put(o, " ", 1);
+	if (k == 4)
+		put(o, w[3], wl[3]);
+	else
+		put(o, "0", 1);
+	put(o, "\r\n", 2);
+	for (j = d->sec[i] + 1; j < d->sec[i + 1]; j++)
+		if (starts(&d->l[j], "a=mid:"))
+			put_line(o, d->l[j].s, d->l[j].n);
+}
+
+char *verto_sdp_align(const char *offer, const char *answer)
+{
+	sdp *o_ = parse(offer), *a = parse(answer);
+	out o = {0};
+	size_t i, j, next = 0;
+
+	if (!o_ || !a) {
+		free(o_);
+		free(a);
+		return NULL;
+	}
+	for (i = 0; i < session_end(a); i++)
+		put_line(&o, a->l[i].s, a->l[i].n);
+	for (i = 0; i < o_->nsec; i++) {
+		if (is_audio(o_, i) && next < a->nsec) {
+			for (j = a->sec[next]; j < a->sec[next + 1]; j++)
+				put_line(&o, a->l[j].s, a->l[j].n);
+			next++;
+		} else {
+			put_rejected(&o, o_, i);
+		}
+	}
+	free(o_);
+	free(a);
+	return finish(&o);
+}
+
+static int is_dir(const line *l)
+{
+	return starts(l, "a=sendrecv") || starts(l, "a=sendonly") ||
+		   starts(l, "a=recvonly") || starts(l, "a=inactive");
+}
+
+/* the o= line with its version (third field) plus one */
+static void put_origin(out *o, const line *l)
+{
+	const char *p = l->s, *end = l->s + l->n, *v = NULL, *ve;
+	unsigned long long ver = 0;
+	char num[24];
+	int field = 0;
+
+	for (; p < end && field < 2; p++)
+		if (*p == ' ')
+			field++;
+	v = p;
+	for (ve = v; ve < end && *ve >= '0' && *ve <= '9' && ve - v < 18; ve++)
+		ver = ver * 10 + (unsigned long long)(*ve - '0');
+	if (field < 2 || ve == v || ve >= end || *ve != ' ') {
+		put_line(o, l->s, l->n); /* not the usual shape: keep it */
+		return;
+	}
+	put(o, l->s, (size_t)(v - l->s));
+	snprintf(num, sizeof(num), "%llu", ver + 1);
+	put(o, num, strlen(num));
+	put_line(o, ve, (size_t)(end - ve));
+}
+
+char *verto_sdp_reoffer(const char *text, const char *dir)
+{
+	sdp *d = parse(text);
+	out o = {0};
+	size_t i, j;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < session_end(d); i++) {
+		if (starts(&d->l[i], "o="))
+			put_origin(&o, &d->l[i]);
+		else if (!is_dir(&d->l[i]))
+			put_line(&o, d->l[i].s, d->l[i].n);
+	}
+	for (i = 0; i < d->nsec; i++) {
+		for (j = d->sec[i]; j < d->sec[i + 1]; j++)
+			if (!is_dir(&d->l[j]))
+				put_line(&o, d->l[j].s, d->l[j].n);
+		put(&o, "a=", 2);
+		put_line(&o, dir, strlen(dir));
+	}
+	free(d);
+	return finish(&o);
+}

@@ -1,0 +1,50 @@
+/*
+ * verto_sdp.h - the SDP edits iwg_verto makes around rtpengine for the
+ * Verto client (docs/verto-protocol.md section 4):
+ *
+ * - the browser always offers m=audio plus m=video (recvonly, even for an
+ *   audio call); the contact center gets the audio sections only
+ *   (verto_sdp_audio_only), and the answer going back to the browser gets
+ *   every other section of the offer back, rejected with port 0, in the
+ *   offer's order and with its a=mid (verto_sdp_align), because Chrome
+ *   refuses an answer whose m-lines do not match the offer's;
+ * - every line ends with CRLF, the last one too (the client refuses an SDP
+ *   without the final CRLF).
+ *
+ * Pure C: no Kamailio header. Results are malloc'd NUL-terminated strings
+ * the caller frees; NULL means malformed input (no "v=" first line, a line
+ * with NUL, more than VERTO_SDP_MAX_SECTIONS m-lines) or out of memory.
+ */
+#ifndef IWG_VERTO_SDP_H
+#define IWG_VERTO_SDP_H
+
+#include <stddef.h>
+
+#define VERTO_SDP_MAX_SECTIONS 16
+
+/* sdp with every line ended by CRLF */
+char *verto_sdp_crlf(const char *sdp);
+
+/*
+ * The offer without its non-audio m-sections and without a=group lines
+ * (the groups would name removed sections). NULL also when no audio
+ * section is left.
+ */
+char *verto_sdp_audio_only(const char *offer);
+
+/*
+ * The answer (to audio_only(offer)) with the offer's non-audio sections
+ * put back, rejected: "m=<media> 0 <proto> <first format>" plus the
+ * offer's a=mid line. Sections the answer lacks are rejected as well.
+ */
+char *verto_sdp_align(const char *offer, const char *answer);
+
+/*
+ * A new offer from sdp (our previous one) for a re-INVITE: the o= version
+ * one higher, and the direction attribute of every m-section set to dir
+ * ("sendonly", "sendrecv", ...): a=sendrecv/sendonly/recvonly/inactive
+ * lines replaced, session-level ones dropped.
+ */
+char *verto_sdp_reoffer(const char *sdp, const char *dir);
+
+#endif

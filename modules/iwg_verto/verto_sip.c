@@ -1,0 +1,609 @@
+/*
+ * verto_sip.c - SIP (tm) and media (rtpengine) side of iwg_verto.
+ * Contracts in verto_sip.h; the cross-process design in verto_ipc.h.
+ *
+ * Memory: a call's glue state (vsip) is malloc'd in the WebSocket process
+ * and freed in ops.call_freed; its tm dialog (dlg_t) is tm's shm, freed
+ * with free_dlg there too. Callback tokens are plain numbers (call key and
+ * request kind), so a reply that arrives after its call is gone finds
+ * nothing and is dropped; nothing has to be freed by tm.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/mem/mem.h"
+#include "core/mem/shm_mem.h"
+#include "core/parser/parse_from.h"
+#include "core/parser/parse_to.h"
+#include "core/parser/parse_methods.h"
+#include "core/ut.h"
+#include "modules/sl/sl.h"
+#include "modules/tm/tm_load.h"
+
+#include "verto_ipc.h"
+#include "verto_sdp.h"
+#include "verto_sip.h"
+
+typedef struct vsip {
+	struct vsip *next;
+	uint32_t key;
+	verto_call *call;
+	dlg_t *dlg;
+	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL */
+	unsigned got_1xx : 1, cancel_pending : 1, confirmed : 1, in_set : 1;
+	char callid[VERTO_SIPID_MAX + 1];
+	char ltag[64];	/* our tag: the browser's leg at rtpengine */
+	char rtag[128]; /* the contact center's tag */
+	char *offer;	/* the browser's offer (to align the answer) */
+	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
+} vsip;
+
+static verto_sip_cfg vs_cfg;
+static struct tm_binds tmb;
+static sl_api_t slb;
+
+/* WebSocket process */
+static verto_engine *vs_eng = NULL;
+static verto_rtp *vs_rtp = NULL;
+static vsip *vs_calls = NULL;
+static uint32_t vs_next_key = 0;
+static verto_call *vs_current = NULL;
+
+#define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
+#define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
+#define TOKEN_WHAT(t)  ((int)((t)&0xff))
+
+int verto_sip_init(const verto_sip_cfg *cfg)
+{
+	vs_cfg = *cfg;
+	if (load_tm_api(&tmb) < 0) {
+		LM_ERR("cannot bind tm (load tm.so before iwg_verto.so)\n");
+		return -1;
+	}
+	if (sl_load_api(&slb) < 0) {
+		LM_ERR("cannot bind sl (load sl.so before iwg_verto.so)\n");
+		return -1;
+	}
+	return 0;
+}
+
+void verto_sip_attach(verto_engine *e, verto_rtp *r)
+{
+	vs_eng = e;
+	vs_rtp = r;
+}
+
+verto_call *verto_sip_current(void)
+{
+	return vs_current;
+}
+
+/* ---------------------------------------------------------------- state */
+
+static vsip *glue_of(verto_call *c)
+{
+	vsip *g = c->glue;
+
+	if (g)
+		return g;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->key = ++vs_next_key;
+	g->call = c;
+	g->next = vs_calls;
+	vs_calls = g;
+	c->glue = g;
+	return g;
+}
+
+static vsip *find_key(uint32_t key)
+{
+	vsip *g;
+
+	for (g = vs_calls; g; g = g->next)
+		if (g->key == key)
+			return g;
+	return NULL;
+}
+
+void verto_sip_call_freed(void *ctx, verto_call *c)
+{
+	vsip *g = c->glue, **pp;
+	str cid;
+
+	(void)ctx;
+	if (!g)
+		return;
+	for (pp = &vs_calls; *pp; pp = &(*pp)->next) {
+		if (*pp == g) {
+			*pp = g->next;
+			break;
+		}
+	}
+	if (g->in_set) {
+		cid.s = g->callid;
+		cid.len = (int)strlen(g->callid);
+		verto_ipc_callid_del(&cid);
+	}
+	if (g->dlg)
+		tmb.free_dlg(g->dlg);
+	free(g->offer);
+	free(g->sip_sdp);
+	free(g);
+	c->glue = NULL;
+}
+
+/* ---------------------------------------------------------------- media */
+
+int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
+					char **out)
+{
+	vsip *g = glue_of(c);
+	char *tmp = NULL, *sdp = NULL;
+	int rc = -1;
+	str cid, tag;
+
+	(void)ctx;
+	*out = NULL;
+	if (!g || !in)
+		return -1;
+	switch (kind) {
+	case VERTO_MEDIA_OFFER_TO_SIP:
+		tmb.generate_callid(&cid);
+		snprintf(g->callid, sizeof(g->callid), "%.*s", cid.len, cid.s);
+		cid.s = g->callid;
+		cid.len = (int)strlen(g->callid);
+		tmb.generate_fromtag(&tag, &cid, NULL);
+		snprintf(g->ltag, sizeof(g->ltag), "%.*s", tag.len, tag.s);
+		snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", g->callid);
+		free(g->offer);
+		g->offer = strdup(in);
+		if (!g->offer || !(tmp = verto_sdp_audio_only(in))) {
+			LM_INFO("call %s: browser offer has no audio\n", c->call_id);
+			break;
+		}
+		if (verto_rtp_offer(vs_rtp, VERTO_RTP_BROWSER_OFFER, g->callid, g->ltag,
+							tmp, &sdp)) {
+			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
+				   vs_rtp->errstr);
+			break;
+		}
+		free(g->sip_sdp);
+		g->sip_sdp = strdup(sdp);
+		*out = sdp;
+		sdp = NULL;
+		rc = g->sip_sdp ? 0 : -1;
+		break;
+	case VERTO_MEDIA_ANSWER_TO_BROWSER:
+		if (verto_rtp_answer(vs_rtp, VERTO_RTP_SIP_ANSWER, g->callid, g->ltag,
+							 g->rtag, in, &tmp)) {
+			LM_ERR("rtpengine answer for call %s: %s\n", c->call_id,
+				   vs_rtp->errstr);
+			break;
+		}
+		*out = verto_sdp_align(g->offer, tmp);
+		rc = *out ? 0 : -1;
+		break;
+	default:
+		/* inbound calls and re-attach are not wired yet */
+		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
+		break;
+	}
+	free(tmp);
+	free(sdp);
+	return rc;
+}
+
+void verto_sip_media_delete(void *ctx, verto_call *c)
+{
+	vsip *g = c->glue;
+
+	(void)ctx;
+	if (g && g->callid[0] && verto_rtp_delete(vs_rtp, g->callid))
+		LM_DBG("rtpengine delete for %s: %s\n", c->call_id, vs_rtp->errstr);
+}
+
+/* ---------------------------------------------------------------- send */
+
+/* worker or WebSocket process: a reply to one of our requests */
+static void uac_cb(struct cell *t, int type, struct tmcb_params *ps)
+{
+	uint64_t token = (uint64_t)(uintptr_t)*ps->param;
+	struct sip_msg *rpl = ps->rpl;
+	verto_ev *ev;
+
+	(void)t;
+	/* finals come once, with local timeouts too, as LOCAL_COMPLETED */
+	if ((type & TMCB_LOCAL_RESPONSE_IN) && ps->code >= 200)
+		return;
+	if (rpl && rpl != FAKED_REPLY)
+		ev = verto_ev_new(VERTO_EV_REPLY, rpl->buf, rpl->len);
+	else
+		ev = verto_ev_new(VERTO_EV_REPLY, NULL, 0);
+	if (!ev)
+		return;
+	ev->token = token;
+	ev->code = ps->code;
+	verto_ipc_push(ev);
+}
+
+/* "sip:user@host..." from the cc_uri "sip:host..." */
+static int cc_uri_for(const char *user, char *buf, size_t sz)
+{
+	const str *u = &vs_cfg.cc_uri;
+	int colon;
+
+	for (colon = 0; colon < u->len && u->s[colon] != ':'; colon++)
+		;
+	if (colon >= u->len)
+		return -1;
+	return snprintf(buf, sz, "%.*s:%s@%.*s", colon, u->s, user,
+					u->len - colon - 1, u->s + colon + 1) >= (int)sz
+				   ? -1
+				   : 0;
+}
+
+/* send a request in (or, for INVITE, starting) the dialog */
+static int send_req(vsip *g, const char *method, const char *hdrs,
+					const char *body, int what, int with_ids)
+{
+	uac_req_t r;
+	str m = {(char *)method, (int)strlen(method)};
+	str h = {(char *)hdrs, hdrs ? (int)strlen(hdrs) : 0};
+	str b = {(char *)body, body ? (int)strlen(body) : 0};
+	int rc;
+
+	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, g->dlg,
+				what ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
+				what ? uac_cb : NULL, (void *)(uintptr_t)TOKEN(g, what));
+	vs_current = g->call;
+	if (with_ids)
+		rc = tmb.t_uac_with_ids(&r, &g->inv_idx, &g->inv_label);
+	else
+		rc = tmb.t_request_within(&r);
+	vs_current = NULL;
+	if (rc <= 0)
+		LM_ERR("call %s: cannot send %s\n", g->call->call_id, method);
+	return rc > 0 ? 0 : -1;
+}
+
+static int send_invite(vsip *g, const char *sdp)
+{
+	verto_call *c = g->call;
+	const verto_identity *id = &c->sess->ident;
+	char to[512], hdrs[1024];
+	str cid = {g->callid, (int)strlen(g->callid)};
+	str ltag = {g->ltag, (int)strlen(g->ltag)};
+	str from = {(char *)id->sip_uri, (int)strlen(id->sip_uri)};
+	str tou, dn = {(char *)id->display, (int)strlen(id->display)};
+
+	if (cc_uri_for(c->dest, to, sizeof(to))) {
+		LM_ERR("call %s: destination too long\n", c->call_id);
+		return -1;
+	}
+	tou.s = to;
+	tou.len = (int)strlen(to);
+	if (tmb.new_dlg_uac(&cid, &ltag, 1, &from, &tou, &g->dlg) < 0) {
+		LM_ERR("call %s: cannot create the SIP dialog\n", c->call_id);
+		return -1;
+	}
+	if (dn.len && shm_str_dup(&g->dlg->loc_dname, &dn) < 0)
+		return -1;
+	if (snprintf(hdrs, sizeof(hdrs),
+				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
+				 "P-Asserted-Identity: %s%s%s<%s>\r\n",
+				 vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
+				 id->display, dn.len ? "\" " : "",
+				 id->sip_uri) >= (int)sizeof(hdrs))
+		return -1;
+	if (verto_ipc_callid_add(&cid) < 0)
+		return -1;
+	g->in_set = 1;
+	return send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_INVITE, 1);
+}
+
+static int send_cancel(vsip *g)
+{
+	if (!g->got_1xx) {
+		/* RFC 3261 9.1: no CANCEL before a provisional reply */
+		g->cancel_pending = 1;
+		return 0;
+	}
+	g->cancel_pending = 0;
+	if (!tmb.t_cancel_uac(NULL, NULL, g->inv_idx, g->inv_label, NULL, NULL)) {
+		LM_WARN("call %s: CANCEL not sent (INVITE already completed?)\n",
+				g->call->call_id);
+		return -1;
+	}
+	return 0;
+}
+
+static int send_reinvite(vsip *g, int held)
+{
+	char hdrs[512], *sdp;
+	int rc;
+
+	if (!g->sip_sdp)
+		return -1;
+	sdp = verto_sdp_reoffer(g->sip_sdp, held ? "sendonly" : "sendrecv");
+	if (!sdp)
+		return -1;
+	snprintf(hdrs, sizeof(hdrs),
+			 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
+			 vs_cfg.contact.len, vs_cfg.contact.s);
+	rc = send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_REINVITE, 0);
+	/* hold is real: nothing from the browser reaches the agent meanwhile */
+	if (rc == 0 && verto_rtp_block(vs_rtp, g->callid, g->ltag, held))
+		LM_WARN("call %s: rtpengine %s media: %s\n", g->call->call_id,
+				held ? "block" : "unblock", vs_rtp->errstr);
+	if (rc == 0) {
+		free(g->sip_sdp);
+		g->sip_sdp = sdp;
+	} else {
+		free(sdp);
+	}
+	return rc;
+}
+
+static int send_dtmf(vsip *g, const char *digits)
+{
+	char body[64];
+	const char *d;
+
+	for (d = digits; *d; d++) {
+		if (vs_cfg.dtmf_mode == VERTO_DTMF_INFO) {
+			snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%d\r\n", *d,
+					 vs_cfg.dtmf_duration);
+			if (send_req(g, "INFO", "Content-Type: application/dtmf-relay\r\n",
+						 body, 0, 0))
+				return -1;
+		} else if (verto_rtp_dtmf(vs_rtp, g->callid, g->ltag, *d,
+								  vs_cfg.dtmf_duration)) {
+			LM_ERR("call %s: rtpengine play DTMF: %s\n", g->call->call_id,
+				   vs_rtp->errstr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int send_refer(vsip *g, const char *dest)
+{
+	char to[512], hdrs[1024];
+
+	if (cc_uri_for(dest, to, sizeof(to)))
+		return -1;
+	if (snprintf(hdrs, sizeof(hdrs),
+				 "Refer-To: <%s>\r\nReferred-By: <%s>\r\nContact: <%.*s>\r\n",
+				 to, g->call->sess ? g->call->sess->ident.sip_uri : "",
+				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
+		return -1;
+	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
+}
+
+int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
+				 const char *text)
+{
+	vsip *g = glue_of(c);
+
+	(void)ctx;
+	(void)code;
+	if (!g)
+		return -1;
+	if (!g->dlg && what != VERTO_SIP_INVITE) {
+		LM_WARN("call %s: no SIP dialog for operation %d\n", c->call_id, what);
+		return -1;
+	}
+	switch (what) {
+	case VERTO_SIP_INVITE:
+		return sdp ? send_invite(g, sdp) : -1;
+	case VERTO_SIP_CANCEL:
+		return send_cancel(g);
+	case VERTO_SIP_BYE:
+		if (g->dlg->state != DLG_CONFIRMED)
+			return send_cancel(g);
+		return send_req(g, "BYE", NULL, NULL, 0, 0);
+	case VERTO_SIP_REINVITE:
+		return send_reinvite(g, c->fsm.held);
+	case VERTO_SIP_DTMF:
+		return text ? send_dtmf(g, text) : -1;
+	case VERTO_SIP_REFER:
+		return text ? send_refer(g, text) : -1;
+	default:
+		LM_WARN("call %s: SIP operation %d not supported yet\n", c->call_id,
+				what);
+		return -1;
+	}
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* NUL-terminated copy of the body, or NULL when there is none */
+static char *body_of(sip_msg_t *m)
+{
+	char *b = get_body(m);
+	int len;
+
+	if (!b)
+		return NULL;
+	len = (int)(m->buf + m->len - b);
+	return len > 0 ? strndup(b, (size_t)len) : NULL;
+}
+
+static void invite_reply(vsip *g, int code, sip_msg_t *m)
+{
+	verto_call *c = g->call;
+	struct to_body *to;
+	char *sdp = NULL;
+
+	if (m && parse_headers(m, HDR_TO_F, 0) == 0 && m->to && (to = get_to(m)) &&
+		to->tag_value.len && (code >= 200 || !g->rtag[0]))
+		snprintf(g->rtag, sizeof(g->rtag), "%.*s", to->tag_value.len,
+				 to->tag_value.s);
+	if (code < 200) {
+		g->got_1xx = 1;
+		if (g->cancel_pending) {
+			send_cancel(g);
+			return;
+		}
+		if (code == 100 || !m)
+			return;
+		if (g->dlg->state == DLG_NEW && g->rtag[0])
+			tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
+		sdp = body_of(m);
+		verto_engine_sip_event(vs_eng, c, sdp ? VCE_S_EARLY : VCE_S_PROGRESS,
+							   code, sdp);
+	} else if (code < 300) {
+		if (m && tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
+			LM_WARN("call %s: cannot update the dialog from the 2xx\n",
+					c->call_id);
+		g->confirmed = 1;
+		sdp = m ? body_of(m) : NULL;
+		verto_engine_sip_event(vs_eng, c, VCE_S_ANSWER, code, sdp);
+	} else {
+		verto_engine_sip_event(vs_eng, c, VCE_S_FAILURE, code, NULL);
+	}
+	free(sdp); /* c and g may be gone now */
+}
+
+static void on_reply(verto_ev *ev)
+{
+	vsip *g = find_key(TOKEN_KEY(ev->token));
+	sip_msg_t msg, *m = NULL;
+
+	if (!g) {
+		LM_DBG("reply %d for a call that is gone\n", ev->code);
+		return;
+	}
+	memset(&msg, 0, sizeof(msg));
+	if (ev->len) {
+		msg.buf = ev->buf;
+		msg.len = ev->len;
+		if (parse_msg(ev->buf, ev->len, &msg) != 0) {
+			LM_WARN("call %s: reply %d not parsable\n", g->call->call_id,
+					ev->code);
+			free_sip_msg(&msg);
+			return;
+		}
+		m = &msg;
+	}
+	switch (TOKEN_WHAT(ev->token)) {
+	case VERTO_SIP_INVITE:
+		invite_reply(g, ev->code, m);
+		break;
+	case VERTO_SIP_REINVITE:
+		if (ev->code < 200)
+			break;
+		if (ev->code < 300 && m)
+			tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH);
+		verto_engine_sip_event(vs_eng, g->call,
+							   ev->code < 300 ? VCE_S_REINVITE_OK
+											  : VCE_S_REINVITE_FAIL,
+							   ev->code, NULL);
+		break;
+	default:
+		LM_INFO("call %s: %d to request kind %d\n", g->call->call_id, ev->code,
+				TOKEN_WHAT(ev->token));
+		break;
+	}
+	if (m)
+		free_sip_msg(m);
+}
+
+static void on_request(verto_ev *ev)
+{
+	sip_msg_t msg;
+	verto_call *c;
+	char cid[VERTO_SIPID_MAX + 1];
+
+	memset(&msg, 0, sizeof(msg));
+	msg.buf = ev->buf;
+	msg.len = ev->len;
+	if (parse_msg(ev->buf, ev->len, &msg) != 0 ||
+		parse_headers(&msg, HDR_CALLID_F, 0) < 0 || !msg.callid) {
+		free_sip_msg(&msg);
+		return;
+	}
+	snprintf(cid, sizeof(cid), "%.*s", msg.callid->body.len,
+			 msg.callid->body.s);
+	c = verto_engine_find_sip(vs_eng, cid);
+	if (!c) {
+		LM_DBG("request for a call that is gone\n");
+	} else if (ev->method == METHOD_BYE) {
+		verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
+	} else if (ev->method == METHOD_CANCEL) {
+		verto_engine_sip_event(vs_eng, c, VCE_S_CANCEL, 0, NULL);
+	} else if (ev->method == METHOD_NOTIFY) {
+		char *b = body_of(&msg);
+		LM_INFO("call %s: transfer progress %.40s\n", c->call_id,
+				b ? b : "(no body)");
+		free(b);
+	}
+	free_sip_msg(&msg);
+}
+
+void verto_sip_events(void)
+{
+	verto_ev *ev = verto_ipc_take(), *next;
+
+	for (; ev; ev = next) {
+		next = ev->next;
+		if (ev->type == VERTO_EV_REPLY)
+			on_reply(ev);
+		else if (ev->type == VERTO_EV_REQUEST)
+			on_request(ev);
+		verto_ev_free(ev);
+	}
+}
+
+/* ---------------------------------------------------------------- workers */
+
+static void reply(sip_msg_t *msg, int code, const char *reason)
+{
+	str r = {(char *)reason, (int)strlen(reason)};
+
+	if (slb.freply(msg, code, &r) < 0)
+		LM_ERR("cannot send %d\n", code);
+}
+
+int verto_sip_request(sip_msg_t *msg)
+{
+	int method;
+	verto_ev *ev;
+
+	if (msg->first_line.type != SIP_REQUEST ||
+		parse_headers(msg, HDR_CALLID_F | HDR_TO_F, 0) < 0 || !msg->callid ||
+		!verto_ipc_callid_has(&msg->callid->body))
+		return -1;
+	method = msg->first_line.u.request.method_value;
+	switch (method) {
+	case METHOD_ACK:
+		return 1;
+	case METHOD_INVITE:
+		/* re-INVITE from the contact center: not supported yet */
+		reply(msg, 488, "Not Acceptable Here");
+		return 1;
+	case METHOD_BYE:
+	case METHOD_CANCEL:
+	case METHOD_NOTIFY:
+	case METHOD_INFO:
+	case METHOD_UPDATE:
+		break;
+	default:
+		reply(msg, 405, "Method Not Allowed");
+		return 1;
+	}
+	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
+	if (!ev) {
+		reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	ev->method = method;
+	verto_ipc_push(ev);
+	reply(msg, 200, "OK");
+	return 1;
+}

@@ -1,0 +1,204 @@
+// iwg_verto outbound calls: raw Verto JSON-RPC from Chromium with a real
+// RTCPeerConnection offer (m=audio sendrecv + m=video recvonly, as the
+// @signalwire/js client makes it), SIPp playing the contact center.
+// Usage: node outbound.mjs TAP_START LOGDIR WS_URL SIPP_DIR
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { launch, tap } from '../lib.mjs';
+
+const [start, logDir, wsUrl, sippDir] = process.argv.slice(2);
+const t = tap(Number(start));
+const { browser, page } = await launch();
+const ev = (fn, ...a) => page.evaluate(fn, ...a);
+const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
+
+// the contact center: one SIPp run per call; resolves with its exit code
+function sipp(name, scenario, extra = []) {
+  const args = ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', '5090',
+    '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1', '-cp', '8893', '-nostdin',
+    '-timeout', '30', '-timeout_error', '-trace_msg', '-trace_err',
+    '-message_file', `${logDir}/sipp-${name}-messages.log`,
+    '-error_file', `${logDir}/sipp-${name}-errors.log`, ...extra];
+  const p = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+}
+
+// page side: an offer like the SDK's, with ICE gathered (no trickle)
+const PAGE_CALL = () => {
+  window.newOffer = async (name) => {
+    const pc = new RTCPeerConnection();
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+    pc.addTrack(mic.getAudioTracks()[0], mic);
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((r) => {
+      if (pc.iceGatheringState === 'complete') return r();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+      setTimeout(r, 3000);
+    });
+    window.pcs = window.pcs || {};
+    window.pcs[name] = pc;
+    return pc.localDescription.sdp;
+  };
+  window.applyAnswer = async (name, sdp) => {
+    try {
+      await window.pcs[name].setRemoteDescription({ type: 'answer', sdp });
+      return 'ok';
+    } catch (e) { return String(e); }
+  };
+  // RTP packets the browser has sent on the call (outbound-rtp audio)
+  window.sentPackets = (name, atLeast, ms) => new Promise((resolve) => {
+    const t0 = Date.now();
+    const tick = async () => {
+      let n = 0;
+      (await window.pcs[name].getStats()).forEach((r) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') n = r.packetsSent;
+      });
+      if (n >= atLeast || Date.now() - t0 > ms) return resolve(n);
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+  window.iceState = (name, ms) => new Promise((resolve) => {
+    const pc = window.pcs[name];
+    const t0 = Date.now();
+    const tick = () => {
+      const s = pc.iceConnectionState;
+      if (s === 'connected' || s === 'completed' || Date.now() - t0 > ms) return resolve(s);
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+};
+
+const dialog = (callID, dest) => ({ audio: true, video: false, useStereo: false, attach: false,
+  screenShare: false, userVariables: { tenant: 'acme' }, iceServers: [], localElement: null,
+  remoteElement: {}, callID, destination_number: dest, remote_caller_id_name: 'Outbound Call',
+  remote_caller_id_number: dest, caller_id_name: 'Web User', caller_id_number: '1008' });
+const send = (obj) => ev((o) => vsend('a', o), obj);
+const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
+const index = (pred) => ev((p) => socks.a.msgs.findIndex(new Function('m', `return ${p}`)), pred);
+
+// one call up to verto.answer; returns the answer SDP and callID
+async function callUp(name, callID) {
+  const sdp = await ev((n) => newOffer(n), name);
+  await send({ jsonrpc: '2.0', id: `inv-${name}`, method: 'verto.invite',
+    params: { sessid, sdp, dialogParams: dialog(callID, '5000') } });
+  const res = await wait(`m.id === 'inv-${name}'`);
+  t.check(res?.result?.message === 'CALL CREATED' && res.result.callID === callID,
+    `${name}: verto.invite result is CALL CREATED with the callID`, why(res));
+  const media = await wait(`m.method === 'verto.media' && m.params?.callID === '${callID}'`);
+  const ans = await wait(`m.method === 'verto.answer' && m.params?.callID === '${callID}'`);
+  const [iRes, iMed, iAns] = [await index(`m.id === 'inv-${name}'`),
+    await index(`m.method === 'verto.media' && m.params?.callID === '${callID}'`),
+    await index(`m.method === 'verto.answer' && m.params?.callID === '${callID}'`)];
+  t.check(media && ans && iRes < iMed && iMed < iAns,
+    `${name}: invite result, then verto.media (183), then verto.answer (200)`, why({ iRes, iMed, iAns }));
+  const asdp = media?.params?.sdp || '';
+  const mlines = asdp.split('\r\n').filter((l) => l.startsWith('m='));
+  t.check(mlines.length === 2 && /^m=audio [1-9]/.test(mlines[0]) && /^m=video 0 /.test(mlines[1]),
+    `${name}: answer SDP keeps both m-lines, video rejected with port 0`, why(mlines));
+  t.check(asdp.endsWith('\r\n') && !/[^\r]\n/.test(asdp) && /a=fingerprint:/.test(asdp) && /a=candidate:/.test(asdp),
+    `${name}: answer SDP is CRLF throughout and carries ICE and DTLS`, why(asdp));
+  const applied = await ev(([n, s]) => applyAnswer(n, s), [name, asdp]);
+  t.check(applied === 'ok', `${name}: Chromium accepts the answer SDP`, why(applied));
+  const ice = await ev((n) => iceState(n, 8000), name);
+  t.check(ice === 'connected' || ice === 'completed', `${name}: ICE connects with rtpengine`, why(ice));
+  return callID;
+}
+
+// the agent's media: RTP that reaches 127.0.0.1:41100 (the SDP of the
+// SIPp answers points there); RFC 4733 events are recorded by their code
+const rtp = { packets: 0, events: [] };
+const agentMedia = dgram.createSocket('udp4');
+agentMedia.on('message', (b) => {
+  if (b.length < 12 || (b[0] >> 6) !== 2) return;
+  rtp.packets += 1;
+  const off = 12 + 4 * (b[0] & 0x0f);
+  const pt = b[1] & 0x7f;
+  // an RFC 4733 event is one RTP timestamp: 4-byte payloads, not PCMA
+  if (pt !== 8 && b.length === off + 4 && b.readUInt32BE(4) !== rtp.lastTs) {
+    rtp.lastTs = b.readUInt32BE(4);
+    rtp.events.push(b[off]);
+  }
+});
+await new Promise((r) => agentMedia.bind(41100, '127.0.0.1', r));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const untilRtp = async (pred, ms) => {
+  const t0 = Date.now();
+  while (!pred() && Date.now() - t0 < ms) await sleep(50);
+  return pred();
+};
+
+let sessid;
+try {
+  await ev(PAGE_CALL);
+  await ev(([u]) => vopen('a', u), [wsUrl]);
+  await send({ jsonrpc: '2.0', id: 'L1', method: 'login', params: { login: '1008@cc.example',
+    passwd: '1234', userVariables: { tenant: 'acme', customer_id: 'C-42' }, loginParams: {} } });
+  const r = await wait("m.id === 'L1'");
+  sessid = r?.result?.sessid;
+  t.check(!!sessid, 'login through the identity store', why(r));
+
+  // 1: agent answers (183 then 200); the browser hangs up
+  let cc = sipp('browser-bye', 'cc-agent.xml', ['-set', 'hangup', 'browser']);
+  const c1 = await callUp('call1', '8a0b1c2d-0000-4000-8000-000000000001');
+  // in-call: DTMF (RFC 4733 through rtpengine), hold and unhold (re-INVITEs)
+  const modify = async (id, params) => {
+    await send({ jsonrpc: '2.0', id, method: id.startsWith('dtmf') ? 'verto.info' : 'verto.modify',
+      params: { sessid, dialogParams: dialog(c1, '5000'), ...params } });
+    return wait(`m.id === '${id}'`);
+  };
+  const sent = await ev((n) => sentPackets(n, 25, 8000), 'call1');
+  t.check(sent >= 25, 'call1: the browser sends audio through rtpengine (DTLS-SRTP up)', why(sent));
+  let m = await modify('dtmf1', { dtmf: '123' });
+  t.check(m?.result?.message === 'SENT', 'call1: verto.info dtmf 123 is injected by rtpengine (SENT)', why(m));
+  await untilRtp(() => rtp.events.length >= 3, 5000);
+  t.check(rtp.events.slice(0, 3).join(',') === '1,2,3',
+    'call1: the agent receives the digits 1, 2, 3 as RFC 4733 events', why(rtp.events));
+  m = await modify('hold1', { action: 'hold' });
+  t.check(m?.result?.holdState === 'held', 'call1: hold is answered holdState held after the re-INVITE', why(m));
+  await sleep(300);
+  let before = rtp.packets;
+  await sleep(1000);
+  t.check(rtp.packets - before === 0, 'call1: no media reaches the agent while held',
+    why(rtp.packets - before));
+  m = await modify('unhold1', { action: 'unhold' });
+  t.check(m?.result?.holdState === 'active', 'call1: unhold is answered holdState active', why(m));
+  before = rtp.packets;
+  t.check(await untilRtp(() => rtp.packets - before >= 10, 5000),
+    'call1: media reaches the agent again after unhold', why(rtp.packets - before));
+  await send({ jsonrpc: '2.0', id: 'bye1', method: 'verto.bye', params: { sessid, dialogParams: dialog(c1, '5000') } });
+  let b = await wait("m.id === 'bye1'");
+  t.check(b?.result?.callID === c1, 'call1: verto.bye is answered', why(b));
+  let code = await cc;
+  t.check(code === 0, 'call1: the contact center got the INVITE it expects (identity, tenant, PCMA), sendonly and sendrecv re-INVITEs, the BYE',
+    `sipp exited ${code}; see ${logDir}/sipp-browser-bye-*.log`);
+
+  // 2: the agent hangs up
+  cc = sipp('agent-bye', 'cc-agent.xml', ['-set', 'hangup', 'agent']);
+  const c2 = await callUp('call2', '8a0b1c2d-0000-4000-8000-000000000002');
+  b = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c2}'`);
+  t.check(b?.params?.cause === 'NORMAL_CLEARING' && b.params.causeCode === 16,
+    'call2: the agent\'s BYE becomes verto.bye NORMAL_CLEARING (16)', why(b));
+  code = await cc;
+  t.check(code === 0, 'call2: the agent\'s BYE got its 200', `sipp exited ${code}; see ${logDir}/sipp-agent-bye-*.log`);
+
+  // 3: busy
+  cc = sipp('busy', 'cc-busy.xml');
+  const sdp3 = await ev((n) => newOffer(n), 'call3');
+  const c3 = '8a0b1c2d-0000-4000-8000-000000000003';
+  await send({ jsonrpc: '2.0', id: 'inv-call3', method: 'verto.invite',
+    params: { sessid, sdp: sdp3, dialogParams: dialog(c3, '5001') } });
+  b = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c3}'`);
+  t.check(b?.params?.cause === 'USER_BUSY' && b.params.causeCode === 17,
+    'call3: 486 Busy Here becomes verto.bye USER_BUSY (17)', why(b));
+  code = await cc;
+  t.check(code === 0, 'call3: the contact center saw INVITE, 486, ACK', `sipp exited ${code}; see ${logDir}/sipp-busy-*.log`);
+} catch (e) {
+  t.check(false, 'outbound test ran to the end', e.stack);
+}
+agentMedia.close();
+await browser.close();
+process.exit(t.failed ? 1 : 0);

@@ -1,0 +1,58 @@
+# iwg_verto integration tests: the contact-center stack with a provisioned
+# PaaS user (source it after tests/lib/tap.sh and scripts/stack.sh).
+#
+#   verto_stack_start NAME   stack_init NAME, start redis, rtpengine and
+#                            kamailio with kamcfg/contact-center, then map
+#                            paas:1008@cc.example (password 1234) to
+#                            sip:1008@cc.example "Web User", tenant acme
+#   verto_node SCRIPT ARGS.. run a node test script that prints TAP lines
+#                            numbered after ours; counts them in
+# Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
+# 127.0.0.1:5090.
+
+VERTO_URL=ws://127.0.0.1:8082/verto-ws
+
+# the ha1 of login 1008@cc.example (user 1008, realm cc.example), password 1234
+verto_ha1() {
+	printf '%s:%s:%s' "$1" "$2" "$3" | md5sum | cut -d' ' -f1
+}
+
+verto_stack_start() {
+	stack_init "$1"
+	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
+	if ! stack_start; then
+		tap_fail "contact-center stack starts" "see $IWG_LOGDIR (kamailio.log)"
+		return 1
+	fi
+	if ! wait_until 10 tcp_open 127.0.0.1 8082; then
+		tap_fail "verto endpoint listens on ws 127.0.0.1:8082" \
+			"no listener; see $IWG_LOGDIR/kamailio.log"
+		return 1
+	fi
+	if ! "$IWG_BUILD/bin/iwg-idctl" -r "$IWG_REDIS_ADDR" set paas 1008@cc.example \
+		sip:1008@cc.example "display_name=Web User" tenant=acme queue=sales \
+		"ha1=$(verto_ha1 1008 cc.example 1234)" >"$IWG_LOGDIR/idctl.log" 2>&1; then
+		tap_fail "PaaS user provisioned" "iwg-idctl failed: $(cat "$IWG_LOGDIR/idctl.log")"
+		return 1
+	fi
+	if [ ! -d "$IWG_TOP/node_modules/playwright-core" ]; then
+		tap_fail "browser checks" "node_modules/playwright-core missing: run scripts/deps.sh"
+		return 1
+	fi
+}
+
+verto_node() {
+	local script=$1 name out rc
+	shift
+	name=$(basename "$script" .mjs)
+	out=$IWG_LOGDIR/$name-tap.txt
+	node "$script" "$_tap_n" "$IWG_LOGDIR" "$@" >"$out" 2>"$IWG_LOGDIR/$name-node.log"
+	rc=$?
+	cat "$out"
+	_tap_n=$((_tap_n + $(grep -cE '^(ok|not ok) ' "$out")))
+	_tap_failed=$((_tap_failed + $(grep -c '^not ok ' "$out")))
+	if [ "$rc" -ne 0 ] && [ "$(grep -c '^not ok ' "$out")" -eq 0 ]; then
+		tap_fail "$name ran" "node exited $rc; see $IWG_LOGDIR/$name-node.log"
+	fi
+	return 0
+}
