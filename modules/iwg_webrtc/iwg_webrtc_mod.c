@@ -498,23 +498,27 @@ static int ki_webrtc_save(sip_msg_t *msg)
 	r.pau = pau;
 	for (i = 0; i < nrc; i++) {
 		exp = 0;
+		cu.s = (char *)rc[i].s;
+		cu.len = (int)rc[i].len;
+		r.contact = cu;
 		for (hf = msg->contact; hf && exp == 0; hf = next_sibling_hdr(hf)) {
 			contact_body_t *cb = (contact_body_t *)hf->parsed;
 			for (c = cb ? cb->contacts : NULL; c; c = c->next) {
 				if (webrtc_uri_equal(c->uri.s, (size_t)c->uri.len, rc[i].s,
 									 rc[i].len)) {
 					exp = contact_expires(msg, c);
+					/* the binding as the IMS holds it (header mediation
+					 * may have changed its parameters): the de-REGISTER
+					 * must name exactly this URI */
+					r.contact = c->uri;
 					break;
 				}
 			}
 		}
-		cu.s = (char *)rc[i].s;
-		cu.len = (int)rc[i].len;
 		if (exp <= 0) {
 			webrtc_reg_del(&cu);
 			continue;
 		}
-		r.contact = cu;
 		r.expires = time(NULL) + exp;
 		if (webrtc_reg_put(&r) < 0)
 			goto err;

@@ -2,11 +2,18 @@
 # tests/e2e/ims (source it): scripts/stack.sh with kamcfg/ims, the IMS media
 # profiles, a fresh SQLite usrloc database, the S-CSCF at 127.0.0.1:6060.
 #
-#   ims_stack_start NAME   start redis, rtpengine and kamailio for suite NAME;
+#   ims_stack_start NAME [ARG...]
+#                          start redis, rtpengine and kamailio for suite NAME
+#                          (ARGs: more kamailio arguments, e.g. -A WITH_IDMAP);
 #                          on failure prints "not ok 1" with the log place
 #                          and exits 1
+#   ims_hdrmed_rules       copies the shipped header mediation profiles
+#                          (kamcfg/hdrmed/ims-*.rules) to $IWG_RUN/hdrmed with
+#                          the trusted network set to the test IMS core,
+#                          127.0.0.2/32 (browsers at 127.0.0.1 stay untrusted)
 #   ims_run_node FILE      runs a node:test file with the TAP reporter (Node
 #                          20 built-in WebSocket); exits with its status
+#   ims_node FILE          the same, returning its status
 # Env after start: everything stack.sh exports (IWG_LOGDIR, IWG_KAMCMD, ...).
 
 ims_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
@@ -17,8 +24,18 @@ ims_bail() {
 	exit 1
 }
 
+ims_hdrmed_rules() {
+	local f
+	mkdir -p "$IWG_RUN/hdrmed"
+	for f in ims-volte ims-rcs; do
+		sed 's|^trusted .*|trusted 127.0.0.2/32|' "$ims_top/kamcfg/hdrmed/$f.rules" \
+			>"$IWG_RUN/hdrmed/$f.rules" || return 1
+	done
+}
+
 ims_stack_start() {
 	local name=$1
+	shift
 	[ -f "${IWG_BUILD:-$ims_top/build}/modules/iwg_webrtc.so" ] \
 		|| ims_bail "$name could not run" "iwg_webrtc.so not built: run make"
 	IWG_CFG=$ims_top/kamcfg/ims/kamailio.cfg
@@ -29,15 +46,24 @@ ims_stack_start() {
 		|| ims_bail "$name could not run" "cannot create $IWG_RUN/iwg.sqlite"
 	IWG_KAM_EXTRA=(-A "IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
 		-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
-		-A 'IWG_FLOW_KEY="iwg-test-flow-key-0123456789"')
+		-A 'IWG_FLOW_KEY="iwg-test-flow-key-0123456789"'
+		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_RUN/hdrmed/ims-volte.rules\""
+		-A "IWG_HDRMED_RCS=\"ims-rcs=$IWG_RUN/hdrmed/ims-rcs.rules\""
+		-A 'IWG_HDRMED_DISCOVERY=1' "$@")
+	ims_hdrmed_rules || ims_bail "$name could not run" "cannot copy the hdrmed rules to $IWG_RUN/hdrmed"
 	stack_start || ims_bail "$name could not run" \
 		"the IMS gateway stack did not start: see $IWG_LOGDIR (kamailio.log, kamailio-check.log, rtpengine.log)"
 }
 
+# ims_node FILE: runs a node:test file with the TAP reporter, returns its status
+ims_node() {
+	(cd "$ims_top" && exec node --experimental-websocket --no-warnings --test \
+		--test-reporter=tap "$1")
+}
+
 ims_run_node() {
 	local rc
-	cd "$ims_top" || exit 1
-	node --experimental-websocket --no-warnings --test --test-reporter=tap "$1"
+	ims_node "$1"
 	rc=$?
 	echo "# logs: $IWG_LOGDIR"
 	exit $rc

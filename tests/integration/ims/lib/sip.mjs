@@ -51,6 +51,7 @@ export function wsOpen(c) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(c.url, 'sip');
     c.ws = ws;
+    c.closed = false;
     ws.onopen = () => resolve(c);
     ws.onerror = (e) => reject(new Error(`WebSocket ${c.url}: ${e.message || 'error'}`));
     ws.onclose = () => { c.closed = true; };

@@ -215,10 +215,11 @@ export class WsUa extends Ua {
     this.ws.send(text);
   }
 
-  // REGISTER with a 401 round; resolves with the final response
-  async register(expires = 600) {
+  // REGISTER with a 401 round (extra: more header lines); resolves with the
+  // final response
+  async register(expires = 600, extra = []) {
     const headers = [`Contact: <${this.contact}>;+sip.instance="<urn:uuid:${crypto.randomUUID()}>";reg-id=1;expires=${expires}`,
-      'Supported: path, outbound, gruu'];
+      'Supported: path, outbound, gruu', ...extra];
     const reg = (extra = []) => this.send({ method: 'REGISTER', ruri: `sip:${this.domain}`, callId: this.regCallId,
       from: `<${this.aor}>;tag=${rnd(4)}`, to: `<${this.aor}>`, cseq: ++this.regCseq, headers: [...headers, ...extra] });
     let r = await reg();
@@ -230,22 +231,23 @@ export class WsUa extends Ua {
   }
 }
 
-// IMS side: SIP over UDP on 127.0.0.1:port
+// IMS side: SIP over UDP on addr:port (addr 127.0.0.1 unless given)
 export class UdpUa extends Ua {
-  constructor(port, { name = `ims${port}`, logFile, target = '127.0.0.1:5060', aor = 'sip:bob@ims.test' } = {}) {
+  constructor(port, { name = `ims${port}`, logFile, target = '127.0.0.1:5060', aor = 'sip:bob@ims.test', addr = '127.0.0.1' } = {}) {
     super({ name, logFile });
     this.port = port;
+    this.addr = addr;
     this.target = target;
     this.aor = aor;
-    this.contact = `sip:${name}@127.0.0.1:${port}`;
+    this.contact = `sip:${name}@${addr}:${port}`;
   }
 
-  via(branch) { return `SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`; }
+  via(branch) { return `SIP/2.0/UDP ${this.addr}:${this.port};branch=${branch};rport`; }
 
   open() {
     this.sock = dgram.createSocket('udp4');
     this.sock.on('message', (buf) => this.onMessage(buf.toString()));
-    return new Promise((resolve) => this.sock.bind(this.port, '127.0.0.1', () => resolve(this)));
+    return new Promise((resolve) => this.sock.bind(this.port, this.addr, () => resolve(this)));
   }
 
   close() { this.sock.close(); }
