@@ -125,6 +125,9 @@ stack_kamailio_args() {
 		-A "IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
 		-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
 		-A "IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
+		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
+		-A "IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
+		-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
 		-A "IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\""
 		"${IWG_KAM_EXTRA[@]}")
 }

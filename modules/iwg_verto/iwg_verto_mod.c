@@ -25,6 +25,8 @@
 #include "core/pvar.h"
 #include "core/kemi.h"
 #include "core/cfg/cfg_struct.h"
+#include "core/mod_fix.h"
+#include "core/rpc_lookup.h"
 
 #include <json-c/json.h>
 
@@ -33,6 +35,7 @@
 #include "verto_ident.h"
 #include "verto_ngflags.h"
 #include "verto_ipc.h"
+#include "verto_rpc.h"
 #include "verto_rtp.h"
 #include "verto_sip.h"
 #include "verto_ws.h"
@@ -43,6 +46,7 @@ MODULE_VERSION
 #define DEFAULT_VERTO_MAX_FRAME	   65536
 #define DEFAULT_VERTO_PING		   20
 #define DEFAULT_VERTO_GRACE		   30
+#define DEFAULT_VERTO_RING		   60
 #define DEFAULT_VERTO_MAX_SESSIONS 10000
 #define DEFAULT_VERTO_CC_URI	   "sip:127.0.0.1:5090"
 #define DEFAULT_VERTO_CONTACT	   "sip:verto@127.0.0.1:5060"
@@ -61,6 +65,8 @@ static char *verto_tls_key = NULL;
 static int verto_max_frame = DEFAULT_VERTO_MAX_FRAME;
 static int verto_ping_interval = DEFAULT_VERTO_PING;
 static int verto_grace = DEFAULT_VERTO_GRACE;
+static int verto_ring_timeout = DEFAULT_VERTO_RING;
+static int verto_add_pai = 1;
 static int verto_max_sessions = DEFAULT_VERTO_MAX_SESSIONS;
 static char *verto_cc_uri = DEFAULT_VERTO_CC_URI;
 static char *verto_contact = DEFAULT_VERTO_CONTACT;
@@ -103,12 +109,18 @@ static void mod_destroy(void);
 static int verto_param_token_key(modparam_t type, void *val);
 static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2);
 static int ki_verto_handle(sip_msg_t *msg);
+static int w_verto_invite(sip_msg_t *msg, char *p1, char *p2);
+static int ki_verto_invite(sip_msg_t *msg);
+static int ki_verto_invite_uri(sip_msg_t *msg, str *uri);
 static int pv_parse_verto_name(pv_spec_t *sp, str *in);
 static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res);
 
 /* clang-format off */
 static cmd_export_t cmds[] = {
 	{"verto_handle", (cmd_function)w_verto_handle, 0, 0, 0, REQUEST_ROUTE},
+	{"verto_invite", (cmd_function)w_verto_invite, 0, 0, 0, REQUEST_ROUTE},
+	{"verto_invite", (cmd_function)w_verto_invite, 1, fixup_spve_null,
+		fixup_free_spve_null, REQUEST_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -120,6 +132,8 @@ static param_export_t params[] = {
 	{"max_frame", PARAM_INT, &verto_max_frame},
 	{"ping_interval", PARAM_INT, &verto_ping_interval},
 	{"grace", PARAM_INT, &verto_grace},
+	{"ring_timeout", PARAM_INT, &verto_ring_timeout},
+	{"add_pai", PARAM_INT, &verto_add_pai},
 	{"max_sessions", PARAM_INT, &verto_max_sessions},
 	{"cc_uri", PARAM_STRING, &verto_cc_uri},
 	{"contact", PARAM_STRING, &verto_contact},
@@ -176,6 +190,16 @@ static sr_kemi_t sr_kemi_iwg_verto_exports[] = {
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
+	{ str_init("iwg_verto"), str_init("verto_invite"),
+		SR_KEMIP_INT, ki_verto_invite,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_verto"), str_init("verto_invite_uri"),
+		SR_KEMIP_INT, ki_verto_invite_uri,
+		{ SR_KEMIP_STR, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
 	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }
 };
 /* clang-format on */
@@ -202,6 +226,28 @@ static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2)
 	(void)p1;
 	(void)p2;
 	return ki_verto_handle(msg);
+}
+
+static int ki_verto_invite(sip_msg_t *msg)
+{
+	return verto_sip_invite(msg, NULL);
+}
+
+static int ki_verto_invite_uri(sip_msg_t *msg, str *uri)
+{
+	return verto_sip_invite(msg, uri);
+}
+
+static int w_verto_invite(sip_msg_t *msg, char *p1, char *p2)
+{
+	str uri = STR_NULL;
+
+	(void)p2;
+	if (p1 && fixup_get_svalue(msg, (gparam_t *)p1, &uri) < 0) {
+		LM_ERR("verto_invite(): cannot evaluate the URI\n");
+		return -1;
+	}
+	return verto_sip_invite(msg, p1 ? &uri : NULL);
 }
 
 /* $verto(name): the call whose request is being built (tm:local-request) */
@@ -374,10 +420,25 @@ static void ws_fd_ready(void *ctx, int fd)
 
 static void ws_tick(void *ctx)
 {
+	uint64_t now = now_ms();
+
 	(void)ctx;
 	cfg_update();
 	verto_sip_events();
-	verto_engine_tick(verto_eng, now_ms());
+	verto_engine_tick(verto_eng, now);
+	verto_rpc_publish(verto_eng, now, 0);
+}
+
+/* the PaaS user of a SIP identity (verto_sip_lookup_f) */
+static int user_of(const char *uri, char *key, size_t keysz)
+{
+	char why[160];
+	int rc = verto_ident_reverse(verto_idn, uri, (int64_t)time(NULL), key,
+								 keysz, why, sizeof(why));
+
+	if (rc != VERTO_IDENT_OK)
+		LM_INFO("no PaaS user for %s: %s\n", uri, why);
+	return rc == VERTO_IDENT_OK ? 0 : rc == VERTO_IDENT_REFUSED ? 1 : -1;
 }
 
 static void verto_process(void)
@@ -393,6 +454,7 @@ static void verto_process(void)
 			.limits = {.max_len = (size_t)verto_max_frame},
 			.max_sessions = (unsigned)verto_max_sessions,
 			.grace_ms = (uint64_t)verto_grace * 1000,
+			.ring_ms = (uint64_t)verto_ring_timeout * 1000,
 	};
 	verto_ws_cfg wcfg = {
 			.ws_addr = verto_listen,
@@ -435,7 +497,7 @@ static void verto_process(void)
 		LM_CRIT("verto process: %s\n", rtp ? "out of memory" : err);
 		exit(-1);
 	}
-	verto_sip_attach(verto_eng, rtp);
+	verto_sip_attach(verto_eng, rtp, user_of);
 	verto_engine_tick(verto_eng, now_ms());
 	verto_endpoint = verto_ws_new(&wcfg, &cb, err, sizeof(err));
 	if (!verto_endpoint) {
@@ -556,6 +618,11 @@ static int mod_init(void)
 		LM_ERR("parameter 'grace' must be 0..3600 s, not %d\n", verto_grace);
 		return -1;
 	}
+	if (verto_ring_timeout < 1 || verto_ring_timeout > 3600) {
+		LM_ERR("parameter 'ring_timeout' must be 1..3600 s, not %d\n",
+			   verto_ring_timeout);
+		return -1;
+	}
 	if (verto_max_sessions < 1) {
 		LM_ERR("parameter 'max_sessions' must be positive\n");
 		return -1;
@@ -604,8 +671,13 @@ static int mod_init(void)
 	scfg.contact.s = verto_contact;
 	scfg.contact.len = (int)strlen(verto_contact);
 	scfg.dtmf_duration = verto_dtmf_duration;
-	if (verto_sip_init(&scfg) || verto_ipc_init())
+	scfg.add_pai = verto_add_pai ? 1 : 0;
+	if (verto_sip_init(&scfg) || verto_ipc_init() || verto_rpc_init())
 		return -1;
+	if (rpc_register_array(verto_rpc_cmds) != 0) {
+		LM_ERR("cannot register the RPC commands\n");
+		return -1;
+	}
 	register_procs(1);
 	cfg_register_child(1);
 	return 0;
@@ -643,5 +715,6 @@ static void mod_destroy(void)
 	if (verto_keys_ready)
 		tok_keyset_free(&verto_keys);
 	verto_keys_ready = 0;
+	verto_rpc_destroy();
 	verto_ipc_destroy();
 }

@@ -27,6 +27,7 @@ static const char *const event_names[] = {
 		[VCE_WS_LOST] = "ws-lost",
 		[VCE_WS_BACK] = "ws-back",
 		[VCE_GRACE_OVER] = "grace-over",
+		[VCE_RING_TIMEOUT] = "ring-timeout",
 		[VCE_S_INVITE] = "sip-invite",
 		[VCE_S_PROGRESS] = "sip-1xx",
 		[VCE_S_EARLY] = "sip-1xx-sdp",
@@ -159,6 +160,11 @@ static int step_ringing(verto_call_fsm *c, verto_call_event ev,
 		c->detached = 1;
 		out->sip_code = 480;
 		return done(c, VCA_S_REPLY | VCA_M_DELETE, out);
+	case VCE_RING_TIMEOUT:
+		/* nobody answered: 480, the browsers stop ringing */
+		out->sip_code = 480;
+		out->cause = VERTO_CAUSE_NO_ANSWER;
+		return done(c, VCA_S_REPLY | VCA_M_DELETE | VCA_V_BYE, out);
 	default:
 		return refuse(ev, out);
 	}

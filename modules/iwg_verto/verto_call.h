@@ -37,6 +37,7 @@ typedef enum verto_call_event {
 	VCE_WS_LOST,	  /* the call's session lost its WebSocket */
 	VCE_WS_BACK,	  /* the session logged in again (resume) */
 	VCE_GRACE_OVER,	  /* detached longer than the grace period */
+	VCE_RING_TIMEOUT, /* offered to the browser(s) too long, unanswered */
 	/* from SIP */
 	VCE_S_INVITE,		 /* initial INVITE toward a browser user */
 	VCE_S_PROGRESS,		 /* 1xx without SDP */

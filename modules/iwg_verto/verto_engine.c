@@ -1010,6 +1010,7 @@ verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
 	set_str(&c->caller_number, caller_number);
 	set_str(&c->dest, login);
 	c->glue = glue;
+	c->ring_end = e->now + e->cfg.ring_ms;
 	e->st.calls_in++;
 	feed(e, c, &ax, 0);
 	if (!find_call(e, cid)) {
@@ -1039,6 +1040,8 @@ verto_engine *verto_engine_new(const verto_ops *ops,
 		e->cfg.grace_ms = 30000;
 	if (!e->cfg.session_keep_ms)
 		e->cfg.session_keep_ms = e->cfg.grace_ms;
+	if (!e->cfg.ring_ms)
+		e->cfg.ring_ms = 60000;
 	return e;
 }
 
@@ -1113,6 +1116,10 @@ void verto_engine_tick(verto_engine *e, uint64_t now_ms)
 		if (c->fsm.detached && c->fsm.state == VCS_ACTIVE &&
 			c->grace_end <= now_ms)
 			feed(e, c, &ax, 0);
+		else if (c->fsm.state == VCS_IN_RINGING && c->ring_end <= now_ms) {
+			ax.ev = VCE_RING_TIMEOUT;
+			feed(e, c, &ax, 0);
+		}
 	}
 	for (s = e->sessions; s; s = sn) {
 		sn = s->next;

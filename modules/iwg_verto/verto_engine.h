@@ -87,6 +87,7 @@ struct verto_call {
 	char *caller_number;
 	char *browser_sdp;	/* last SDP we gave the browser */
 	uint64_t grace_end; /* engine time (ms) the detach grace ends */
+	uint64_t ring_end;	/* incoming: engine time (ms) ringing stops */
 	void *glue;			/* the glue's per-call state */
 };
 
@@ -118,6 +119,7 @@ typedef struct verto_engine_cfg {
 	unsigned max_calls;		  /* per session; 0: 8 */
 	uint64_t grace_ms;		  /* detached answered calls kept; 0: 30000 */
 	uint64_t session_keep_ms; /* detached session without calls; 0: grace */
+	uint64_t ring_ms;		  /* incoming call unanswered: 480; 0: 60000 */
 } verto_engine_cfg;
 
 typedef struct verto_stats {

@@ -87,9 +87,9 @@ int verto_ident_is_jwt(const char *s)
 	return dots == 2;
 }
 
-/* load ns:key into *rec; VERTO_IDENT_* */
-static int load(verto_ident *v, const char *key, ids_record_t *rec, char *why,
-				size_t whysz)
+/* load ns:key (uri NULL) or the mapping of uri into *rec; VERTO_IDENT_* */
+static int load(verto_ident *v, const char *key, const char *uri,
+				ids_record_t *rec, char *why, size_t whysz)
 {
 	int rc, attempt;
 
@@ -104,7 +104,8 @@ static int load(verto_ident *v, const char *key, ids_record_t *rec, char *why,
 				return VERTO_IDENT_STORE;
 			}
 		}
-		rc = ids_get(v->ids, v->cfg.ns, key, rec);
+		rc = uri ? ids_reverse(v->ids, v->cfg.ns, uri, rec)
+				 : ids_get(v->ids, v->cfg.ns, key, rec);
 		if (rc == IDS_OK)
 			return VERTO_IDENT_OK;
 		if (rc == IDS_ERR_NOTFOUND) {
@@ -192,7 +193,7 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
 		snprintf(why, whysz, "bad login");
 		return VERTO_IDENT_REFUSED;
 	}
-	rc = load(v, key, &rec, why, whysz);
+	rc = load(v, key, NULL, &rec, why, whysz);
 	if (rc)
 		return rc;
 	usable = ids_record_usable(&rec, now);
@@ -216,4 +217,25 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
 	fill(out, key, &rec);
 	OPENSSL_cleanse(&rec, sizeof(rec));
 	return VERTO_IDENT_OK;
+}
+
+int verto_ident_reverse(verto_ident *v, const char *uri, int64_t now, char *key,
+						size_t keysz, char *why, size_t whysz)
+{
+	ids_record_t rec;
+	int rc = load(v, NULL, uri, &rec, why, whysz);
+
+	if (rc)
+		return rc;
+	rc = VERTO_IDENT_REFUSED;
+	if (ids_record_usable(&rec, now) != 1)
+		snprintf(why, whysz, "mapping %s disabled or expired", rec.key);
+	else if (strlen(rec.key) >= keysz)
+		snprintf(why, whysz, "mapping key too long");
+	else {
+		memcpy(key, rec.key, strlen(rec.key) + 1);
+		rc = VERTO_IDENT_OK;
+	}
+	OPENSSL_cleanse(&rec, sizeof(rec));
+	return rc;
 }

@@ -62,6 +62,15 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
 					  const char *token, int64_t now, verto_identity *out,
 					  char *why, size_t whysz);
 
+/*
+ * The PaaS user whose mapping's sip_uri is uri (the identity store's
+ * reverse index, namespace of the logins): VERTO_IDENT_OK with key[keysz]
+ * the mapping key (= the session login), VERTO_IDENT_REFUSED when no
+ * usable mapping has that URI, VERTO_IDENT_STORE; why[whysz] says why.
+ */
+int verto_ident_reverse(verto_ident *v, const char *uri, int64_t now, char *key,
+						size_t keysz, char *why, size_t whysz);
+
 /* 1 when passwd matches ha1 for user and realm (MD5 or SHA-256 by the
  * length of ha1, hex in either case), else 0. */
 int verto_ident_ha1_ok(const char *ha1, const char *user, const char *realm,

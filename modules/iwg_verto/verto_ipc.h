@@ -34,6 +34,7 @@
 enum verto_ev_type {
 	VERTO_EV_REPLY = 1, /* a reply to one of our requests */
 	VERTO_EV_REQUEST,	/* a request in (or for) one of our calls */
+	VERTO_EV_KICK,		/* RPC verto.kick: key is the sessid */
 };
 
 typedef struct verto_ev {

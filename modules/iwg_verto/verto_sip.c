@@ -19,6 +19,7 @@
 #include "core/parser/parse_from.h"
 #include "core/parser/parse_to.h"
 #include "core/parser/parse_methods.h"
+#include "core/parser/parse_uri.h"
 #include "core/ut.h"
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
@@ -34,6 +35,7 @@ typedef struct vsip {
 	dlg_t *dlg;
 	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL */
 	unsigned got_1xx : 1, cancel_pending : 1, confirmed : 1, in_set : 1;
+	unsigned inbound : 1; /* the contact center called: we are the UAS */
 	char callid[VERTO_SIPID_MAX + 1];
 	char ltag[64];	/* our tag: the browser's leg at rtpengine */
 	char rtag[128]; /* the contact center's tag */
@@ -51,6 +53,7 @@ static verto_rtp *vs_rtp = NULL;
 static vsip *vs_calls = NULL;
 static uint32_t vs_next_key = 0;
 static verto_call *vs_current = NULL;
+static verto_sip_lookup_f vs_lookup = NULL;
 
 #define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
@@ -70,10 +73,11 @@ int verto_sip_init(const verto_sip_cfg *cfg)
 	return 0;
 }
 
-void verto_sip_attach(verto_engine *e, verto_rtp *r)
+void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look)
 {
 	vs_eng = e;
 	vs_rtp = r;
+	vs_lookup = look;
 }
 
 verto_call *verto_sip_current(void)
@@ -83,41 +87,26 @@ verto_call *verto_sip_current(void)
 
 /* ---------------------------------------------------------------- state */
 
-static vsip *glue_of(verto_call *c)
+/* a new glue state, in the list; NULL when out of memory */
+static vsip *vsip_new(verto_call *c)
 {
-	vsip *g = c->glue;
+	vsip *g = calloc(1, sizeof(*g));
 
-	if (g)
-		return g;
-	g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
 	g->key = ++vs_next_key;
 	g->call = c;
 	g->next = vs_calls;
 	vs_calls = g;
-	c->glue = g;
 	return g;
 }
 
-static vsip *find_key(uint32_t key)
+/* unlink and free a glue state (its Call-ID leaves the shared set) */
+static void vsip_free(vsip *g)
 {
-	vsip *g;
-
-	for (g = vs_calls; g; g = g->next)
-		if (g->key == key)
-			return g;
-	return NULL;
-}
-
-void verto_sip_call_freed(void *ctx, verto_call *c)
-{
-	vsip *g = c->glue, **pp;
+	vsip **pp;
 	str cid;
 
-	(void)ctx;
-	if (!g)
-		return;
 	for (pp = &vs_calls; *pp; pp = &(*pp)->next) {
 		if (*pp == g) {
 			*pp = g->next;
@@ -134,10 +123,51 @@ void verto_sip_call_freed(void *ctx, verto_call *c)
 	free(g->offer);
 	free(g->sip_sdp);
 	free(g);
+}
+
+static vsip *glue_of(verto_call *c)
+{
+	vsip *g = c->glue;
+
+	if (g) {
+		g->call = c;
+		return g;
+	}
+	g = vsip_new(c);
+	c->glue = g;
+	return g;
+}
+
+static vsip *find_key(uint32_t key)
+{
+	vsip *g;
+
+	for (g = vs_calls; g; g = g->next)
+		if (g->key == key)
+			return g;
+	return NULL;
+}
+
+void verto_sip_call_freed(void *ctx, verto_call *c)
+{
+	(void)ctx;
+	if (!c->glue)
+		return;
+	vsip_free(c->glue);
 	c->glue = NULL;
 }
 
 /* ---------------------------------------------------------------- media */
+
+/* *sdp goes toward SIP: kept for re-INVITEs and handed out as *out */
+static int toward_sip(vsip *g, char **sdp, char **out)
+{
+	free(g->sip_sdp);
+	g->sip_sdp = strdup(*sdp);
+	*out = *sdp;
+	*sdp = NULL;
+	return g->sip_sdp ? 0 : -1;
+}
 
 int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 					char **out)
@@ -172,11 +202,7 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 				   vs_rtp->errstr);
 			break;
 		}
-		free(g->sip_sdp);
-		g->sip_sdp = strdup(sdp);
-		*out = sdp;
-		sdp = NULL;
-		rc = g->sip_sdp ? 0 : -1;
+		rc = toward_sip(g, &sdp, out);
 		break;
 	case VERTO_MEDIA_ANSWER_TO_BROWSER:
 		if (verto_rtp_answer(vs_rtp, VERTO_RTP_SIP_ANSWER, g->callid, g->ltag,
@@ -188,8 +214,29 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		*out = verto_sdp_align(g->offer, tmp);
 		rc = *out ? 0 : -1;
 		break;
+	case VERTO_MEDIA_OFFER_TO_BROWSER:
+		/* the contact center's offer (its tag) toward the browser */
+		if (verto_rtp_offer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag, in,
+							out)) {
+			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
+				   vs_rtp->errstr);
+			break;
+		}
+		rc = 0;
+		break;
+	case VERTO_MEDIA_ANSWER_TO_SIP:
+		if (!g->inbound) /* an attach answer: re-attach is not wired */
+			break;
+		if (verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid,
+							 g->rtag, g->ltag, in, &sdp)) {
+			LM_ERR("rtpengine answer for call %s: %s\n", c->call_id,
+				   vs_rtp->errstr);
+			break;
+		}
+		rc = toward_sip(g, &sdp, out);
+		break;
 	default:
-		/* inbound calls and re-attach are not wired yet */
+		/* re-attach (fresh offer toward the browser) is not wired yet */
 		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
 		break;
 	}
@@ -293,12 +340,16 @@ static int send_invite(vsip *g, const char *sdp)
 	}
 	if (dn.len && shm_str_dup(&g->dlg->loc_dname, &dn) < 0)
 		return -1;
-	if (snprintf(hdrs, sizeof(hdrs),
-				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
-				 "P-Asserted-Identity: %s%s%s<%s>\r\n",
-				 vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
-				 id->display, dn.len ? "\" " : "",
-				 id->sip_uri) >= (int)sizeof(hdrs))
+	if (!vs_cfg.add_pai)
+		snprintf(hdrs, sizeof(hdrs),
+				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
+				 vs_cfg.contact.len, vs_cfg.contact.s);
+	else if (snprintf(hdrs, sizeof(hdrs),
+					  "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
+					  "P-Asserted-Identity: %s%s%s<%s>\r\n",
+					  vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
+					  id->display, dn.len ? "\" " : "",
+					  id->sip_uri) >= (int)sizeof(hdrs))
 		return -1;
 	if (verto_ipc_callid_add(&cid) < 0)
 		return -1;
@@ -385,13 +436,72 @@ static int send_refer(vsip *g, const char *dest)
 	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
 }
 
+static const char *reason_of(int code)
+{
+	switch (code) {
+	case 180:
+		return "Ringing";
+	case 200:
+		return "OK";
+	case 404:
+		return "Not Found";
+	case 408:
+		return "Request Timeout";
+	case 480:
+		return "Temporarily Unavailable";
+	case 486:
+		return "Busy Here";
+	case 487:
+		return "Request Terminated";
+	case 488:
+		return "Not Acceptable Here";
+	case 503:
+		return "Service Unavailable";
+	case 603:
+		return "Decline";
+	default:
+		return code < 300 ? "OK" : "Server Internal Error";
+	}
+}
+
+/* a reply to the contact center's INVITE (an inbound call's server
+ * transaction, created by the worker); body: the SDP of a 200 */
+static int send_reply(vsip *g, int code, const char *body)
+{
+	struct cell *t = NULL;
+	char hdrs[512];
+	str reason = {(char *)reason_of(code), (int)strlen(reason_of(code))};
+	str h, b = {(char *)body, body ? (int)strlen(body) : 0}, tag = {0, 0};
+	int rc;
+
+	if (tmb.t_lookup_ident(&t, g->inv_idx, g->inv_label) < 0 || !t) {
+		LM_WARN("SIP call %s: the INVITE transaction is gone, %d not sent\n",
+				g->callid, code);
+		return -1;
+	}
+	h.s = hdrs;
+	h.len = snprintf(hdrs, sizeof(hdrs), "Contact: <%.*s>\r\n%s",
+					 vs_cfg.contact.len, vs_cfg.contact.s,
+					 body ? "Content-Type: application/sdp\r\n" : "");
+	if (g->dlg)
+		tag = g->dlg->id.loc_tag;
+	rc = tmb.t_reply_with_body(t, code, &reason, body ? &b : NULL, &h, &tag);
+	tmb.t_sett(T_UNDEFINED, T_BR_UNDEFINED);
+	if (rc < 0) {
+		LM_ERR("SIP call %s: cannot send %d\n", g->callid, code);
+		return -1;
+	}
+	if (code >= 200 && code < 300)
+		g->confirmed = 1;
+	return 0;
+}
+
 int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 				 const char *text)
 {
 	vsip *g = glue_of(c);
 
 	(void)ctx;
-	(void)code;
 	if (!g)
 		return -1;
 	if (!g->dlg && what != VERTO_SIP_INVITE) {
@@ -407,6 +517,8 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 		if (g->dlg->state != DLG_CONFIRMED)
 			return send_cancel(g);
 		return send_req(g, "BYE", NULL, NULL, 0, 0);
+	case VERTO_SIP_REPLY:
+		return g->inbound ? send_reply(g, code, sdp) : -1;
 	case VERTO_SIP_REINVITE:
 		return send_reinvite(g, c->fsm.held);
 	case VERTO_SIP_DTMF:
@@ -514,6 +626,80 @@ static void on_reply(verto_ev *ev)
 		free_sip_msg(m);
 }
 
+/* "name" and number (URI user) of the caller from the From header */
+static void caller_of(sip_msg_t *m, char *name, size_t namesz, char *number,
+					  size_t numsz)
+{
+	struct to_body *f;
+	struct sip_uri pu;
+	str d;
+
+	if (parse_from_header(m) < 0 || !(f = get_from(m)))
+		return;
+	d = f->display;
+	if (d.len >= 2 && d.s[0] == '"' && d.s[d.len - 1] == '"') {
+		d.s++;
+		d.len -= 2;
+	}
+	if (d.len > 0 && (size_t)d.len < namesz)
+		snprintf(name, namesz, "%.*s", d.len, d.s);
+	if (parse_uri(f->uri.s, f->uri.len, &pu) == 0 && pu.user.len > 0 &&
+		(size_t)pu.user.len < numsz)
+		snprintf(number, numsz, "%.*s", pu.user.len, pu.user.s);
+}
+
+/* an initial INVITE toward a PaaS user (verto_sip_invite in a worker) */
+static void on_invite(verto_ev *ev, sip_msg_t *m)
+{
+	char key[VERTO_ID_MAX + 1], name[129] = "", number[129] = "", *sdp;
+	verto_call *c;
+	int status = 500, found;
+	vsip *g = vsip_new(NULL);
+
+	if (!g) {
+		LM_ERR("out of memory: INVITE for %s left unanswered\n", ev->key);
+		return;
+	}
+	g->inbound = 1;
+	g->in_set = 1;
+	g->inv_idx = ev->tindex;
+	g->inv_label = ev->tlabel;
+	snprintf(g->callid, sizeof(g->callid), "%.*s", m->callid->body.len,
+			 m->callid->body.s);
+	if (tmb.new_dlg_uas(m, 200, &g->dlg) < 0) {
+		LM_ERR("SIP call %s: cannot create the dialog\n", g->callid);
+		g->dlg = NULL;
+		goto fail;
+	}
+	snprintf(g->ltag, sizeof(g->ltag), "%.*s", g->dlg->id.loc_tag.len,
+			 g->dlg->id.loc_tag.s);
+	snprintf(g->rtag, sizeof(g->rtag), "%.*s", g->dlg->id.rem_tag.len,
+			 g->dlg->id.rem_tag.s);
+	found = vs_lookup ? vs_lookup(ev->key, key, sizeof(key)) : -1;
+	if (found) {
+		LM_INFO("SIP call %s: %s is %s\n", g->callid, ev->key,
+				found > 0 ? "no PaaS user" : "unknown (identity store down)");
+		status = found > 0 ? 404 : 503;
+		goto fail;
+	}
+	caller_of(m, name, sizeof(name), number, sizeof(number));
+	sdp = body_of(m);
+	c = verto_engine_sip_invite(vs_eng, g->callid, key, name, number,
+								sdp ? sdp : "", g, &status);
+	free(sdp);
+	if (c) {
+		g->call = c;
+		send_reply(g, 180, NULL);
+		return;
+	}
+	if (!status)
+		return; /* answered and released while being offered */
+	LM_INFO("SIP call %s for %s: %d\n", g->callid, key, status);
+fail:
+	send_reply(g, status, NULL);
+	vsip_free(g);
+}
+
 static void on_request(verto_ev *ev)
 {
 	sip_msg_t msg;
@@ -530,6 +716,11 @@ static void on_request(verto_ev *ev)
 	}
 	snprintf(cid, sizeof(cid), "%.*s", msg.callid->body.len,
 			 msg.callid->body.s);
+	if (ev->method == METHOD_INVITE && ev->key[0]) {
+		on_invite(ev, &msg);
+		free_sip_msg(&msg);
+		return;
+	}
 	c = verto_engine_find_sip(vs_eng, cid);
 	if (!c) {
 		LM_DBG("request for a call that is gone\n");
@@ -556,6 +747,9 @@ void verto_sip_events(void)
 			on_reply(ev);
 		else if (ev->type == VERTO_EV_REQUEST)
 			on_request(ev);
+		else if (ev->type == VERTO_EV_KICK &&
+				 verto_engine_kick(vs_eng, ev->key) == 0)
+			LM_INFO("verto session %s kicked (RPC)\n", ev->key);
 		verto_ev_free(ev);
 	}
 }
@@ -584,6 +778,12 @@ int verto_sip_request(sip_msg_t *msg)
 	case METHOD_ACK:
 		return 1;
 	case METHOD_INVITE:
+		if (msg->to && !get_to(msg)->tag_value.len) {
+			/* our inbound call's INVITE again: tm absorbs it */
+			if (tmb.t_newtran(msg) < 0)
+				LM_WARN("INVITE retransmission not absorbed\n");
+			return 1;
+		}
 		/* re-INVITE from the contact center: not supported yet */
 		reply(msg, 488, "Not Acceptable Here");
 		return 1;
@@ -603,7 +803,70 @@ int verto_sip_request(sip_msg_t *msg)
 		return 1;
 	}
 	ev->method = method;
-	verto_ipc_push(ev);
+	/* the 200 first: a CANCEL's 200 must precede the 487 that the
+	 * WebSocket process sends for the INVITE */
 	reply(msg, 200, "OK");
+	verto_ipc_push(ev);
+	return 1;
+}
+
+int verto_sip_invite(sip_msg_t *msg, const str *uri)
+{
+	unsigned idx = 0, label = 0;
+	struct to_body *to;
+	verto_ev *ev;
+	str u;
+	int rc;
+
+	if (msg->first_line.type != SIP_REQUEST ||
+		msg->first_line.u.request.method_value != METHOD_INVITE ||
+		parse_headers(msg, HDR_CALLID_F | HDR_TO_F | HDR_FROM_F | HDR_CSEQ_F,
+					  0) < 0 ||
+		!msg->callid || !msg->to || !msg->from) {
+		LM_ERR("verto_invite(): not an INVITE with Call-ID, From and To\n");
+		return -1;
+	}
+	to = get_to(msg);
+	if (to->tag_value.len) {
+		LM_ERR("verto_invite(): the INVITE is in a dialog (To tag)\n");
+		return -1;
+	}
+	u = uri && uri->len > 0 ? *uri : to->uri;
+	if (u.len <= 0 || u.len > VERTO_IPC_KEY_MAX ||
+		msg->callid->body.len > VERTO_SIPID_MAX) {
+		reply(msg, 400, "Bad Request (URI or Call-ID too long)");
+		return -1;
+	}
+	rc = tmb.t_newtran(msg);
+	if (rc == 0)
+		return 1; /* a retransmission, absorbed */
+	if (rc < 0) {
+		LM_ERR("verto_invite(): cannot create the transaction\n");
+		reply(msg, 500, "Server Internal Error");
+		return -1;
+	}
+	tmb.t_reply(msg, 100, "Trying");
+	/* a blind branch keeps the transaction open for the final reply that
+	 * the WebSocket process sends (its timer is tm's fr_inv_timer) */
+	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
+		tmb.t_reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
+	if (!ev || verto_ipc_callid_add(&msg->callid->body) < 0) {
+		if (ev)
+			verto_ev_free(ev);
+		tmb.t_reply(msg, 503, "Service Unavailable");
+		return 1;
+	}
+	ev->method = METHOD_INVITE;
+	ev->tindex = idx;
+	ev->tlabel = label;
+	memcpy(ev->key, u.s, u.len);
+	ev->key[u.len] = '\0';
+	if (verto_ipc_push(ev) < 0) {
+		verto_ipc_callid_del(&msg->callid->body);
+		tmb.t_reply(msg, 503, "Service Unavailable");
+	}
 	return 1;
 }

@@ -161,6 +161,20 @@ static void inbound_answer_cancel_and_reject(void **state)
 	step(&c, VCE_S_INVITE, 1, 0, 0);
 	o = step(&c, VCE_WS_LOST, 0, 0, 0);
 	assert_int_equal(o.sip_code, 480);
+
+	/* nobody answers: 480 toward SIP, verto.bye NO_ANSWER to the browsers */
+	memset(&c, 0, sizeof(c));
+	step(&c, VCE_S_INVITE, 1, 0, 0);
+	o = step(&c, VCE_RING_TIMEOUT, 0, 0, 0);
+	assert_int_equal(o.acts, VCA_S_REPLY | VCA_M_DELETE | VCA_V_BYE);
+	assert_int_equal(o.sip_code, 480);
+	assert_string_equal(verto_cause_name(o.cause), "NO_ANSWER");
+	assert_int_equal(c.state, VCS_DONE);
+	/* a ring timeout after the answer is no event for the call */
+	memset(&c, 0, sizeof(c));
+	step(&c, VCE_S_INVITE, 1, 0, 0);
+	step(&c, VCE_V_ANSWER, 1, 0, 0);
+	assert_int_equal(step(&c, VCE_RING_TIMEOUT, 0, 0, -1).acts, 0);
 }
 
 static void hold_unhold_toggle(void **state)

@@ -8,7 +8,8 @@
 #   verto_node SCRIPT ARGS.. run a node test script that prints TAP lines
 #                            numbered after ours; counts them in
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
-# 127.0.0.1:5090.
+# 127.0.0.1:5090; header mediation with kamcfg/hdrmed/contact-center.rules;
+# calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds.
 
 VERTO_URL=ws://127.0.0.1:8082/verto-ws
 
@@ -20,6 +21,9 @@ verto_ha1() {
 verto_stack_start() {
 	stack_init "$1"
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
+	# the shipped mediation rules; calls from the contact center ring 4 s
+	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
+		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}")
 	if ! stack_start; then
 		tap_fail "contact-center stack starts" "see $IWG_LOGDIR (kamailio.log)"
 		return 1
