@@ -117,19 +117,24 @@ stack_tls_cert() {
 }
 
 # stack_kamailio_args: sets IWG_KAM_ARGS, the command line that points the
-# gateway cfg at this run (paths as cfg defines, see kamcfg/gateway/site.cfg)
+# gateway cfg at this run (paths as cfg defines, see kamcfg/*/site.cfg). A
+# define given in IWG_KAM_EXTRA replaces the default of the same name.
 stack_kamailio_args() {
-	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16 -DD -E
-		-A "IWG_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
-		-A "IWG_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
-		-A "IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
-		-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
-		-A "IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
-		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
-		-A "IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
-		-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
-		-A "IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\""
-		"${IWG_KAM_EXTRA[@]}")
+	local d defs=(
+		"IWG_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		"IWG_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
+		"IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
+		"IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
+		"IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
+		"IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\""
+		"IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
+		"IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
+		"IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\"")
+	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16 -DD -E)
+	for d in "${defs[@]}"; do
+		[[ " ${IWG_KAM_EXTRA[*]} " == *" ${d%%=*}="* ]] || IWG_KAM_ARGS+=(-A "$d")
+	done
+	IWG_KAM_ARGS+=("${IWG_KAM_EXTRA[@]}")
 }
 
 stack_start_kamailio() {
