@@ -4,14 +4,15 @@ PROBE_DIR := rtpengine-ext/probe
 PROBE_CORE := $(PROBE_DIR)/probe_stun.c $(PROBE_DIR)/probe_sdp.c $(PROBE_DIR)/probe_buf.c \
 	$(PROBE_DIR)/probe_rtp.c $(PROBE_DIR)/probe_ws.c $(PROBE_DIR)/probe_sip.c
 PROBE_CRYPTO := $(PROBE_DIR)/probe_srtp.c $(PROBE_DIR)/probe_dtls.c
+PROBE_AUDIO := $(PROBE_DIR)/probe_audio.c
 
 BINS += iwg-probe
-BIN_iwg-probe = $(PROBE_CORE) $(PROBE_CRYPTO) $(PROBE_DIR)/probe_media.c \
+BIN_iwg-probe = $(PROBE_CORE) $(PROBE_CRYPTO) $(PROBE_AUDIO) $(PROBE_DIR)/probe_media.c \
 	$(PROBE_DIR)/probe_wsconn.c $(PROBE_DIR)/probe_call.c \
 	$(PROBE_DIR)/probe_main.c
-BIN_iwg-probe_LIBS = -lsrtp2 -lssl -lcrypto -lm
+BIN_iwg-probe_LIBS = -lsrtp2 -lssl -lcrypto -lopus -lm
 
-UNITS += probe_stun probe_sdp probe_srtp probe_rtp probe_ws probe_sip
+UNITS += probe_stun probe_sdp probe_srtp probe_rtp probe_ws probe_sip probe_audio
 UNIT_probe_stun = tests/unit/test_probe_stun.c $(PROBE_DIR)/probe_stun.c
 UNIT_probe_stun_LIBS = -lcrypto
 UNIT_probe_sdp = tests/unit/test_probe_sdp.c $(PROBE_DIR)/probe_sdp.c $(PROBE_DIR)/probe_buf.c
@@ -22,9 +23,11 @@ UNIT_probe_rtp = tests/unit/test_probe_rtp.c $(PROBE_DIR)/probe_rtp.c
 UNIT_probe_rtp_LIBS = -lm
 UNIT_probe_ws = tests/unit/test_probe_ws.c $(PROBE_DIR)/probe_ws.c
 UNIT_probe_ws_LIBS = -lcrypto
+UNIT_probe_audio = tests/unit/test_probe_audio.c $(PROBE_AUDIO)
+UNIT_probe_audio_LIBS = -lopus -lm
 UNIT_probe_sip = tests/unit/test_probe_sip.c $(PROBE_DIR)/probe_sip.c $(PROBE_DIR)/probe_buf.c
 
-FUZZERS += probe_stun probe_sdp probe_sip probe_ws probe_rtp
+FUZZERS += probe_stun probe_sdp probe_sip probe_ws probe_rtp probe_audio
 FUZZ_probe_stun = tests/fuzz/fuzz_probe_stun.c $(PROBE_DIR)/probe_stun.c
 FUZZ_probe_stun_LIBS = -lcrypto
 FUZZ_probe_sdp = tests/fuzz/fuzz_probe_sdp.c $(PROBE_DIR)/probe_sdp.c $(PROBE_DIR)/probe_buf.c
@@ -33,3 +36,5 @@ FUZZ_probe_ws = tests/fuzz/fuzz_probe_ws.c $(PROBE_DIR)/probe_ws.c
 FUZZ_probe_ws_LIBS = -lcrypto
 FUZZ_probe_rtp = tests/fuzz/fuzz_probe_rtp.c $(PROBE_DIR)/probe_rtp.c
 FUZZ_probe_rtp_LIBS = -lm
+FUZZ_probe_audio = tests/fuzz/fuzz_probe_audio.c $(PROBE_AUDIO)
+FUZZ_probe_audio_LIBS = -lopus -lm

@@ -16,9 +16,8 @@
 #define SIP_BUF		8192
 #define SDP_BUF		4096
 
-static const probe_sdp_codec codecs_pcma[] = {
-		{8, "PCMA", 8000, 1, ""},
-};
+#define PT_OPUS 111 /* what browsers offer */
+#define PT_PCMA 8
 
 static const char *state_name(probe_call_state s)
 {
@@ -84,11 +83,61 @@ static void contact_of(const probe_call *c, char *out, size_t sz)
 			 c->inst, c->ws.ssl ? "wss" : "ws");
 }
 
+/* the SDP description of codec with payload type pt */
+static probe_sdp_codec codec_desc(probe_codec codec, int pt)
+{
+	probe_sdp_codec d;
+
+	memset(&d, 0, sizeof(d));
+	d.pt = pt;
+	snprintf(d.name, sizeof(d.name), "%s", probe_codec_name(codec));
+	d.rate = probe_codec_rate(codec);
+	d.chans = 1;
+	if (codec == PROBE_CODEC_OPUS) {
+		d.chans = 2; /* RFC 7587: always opus/48000/2 */
+		snprintf(d.fmtp, sizeof(d.fmtp), "minptime=10;useinbandfec=1");
+	}
+	return d;
+}
+
+/*
+ * Take the codec of the peer's SDP: ours (cfg->codec) if it is there,
+ * else the first one the probe can send, with the peer's payload type.
+ * Returns 0, or -1 with the call failed.
+ */
+static int pick_codec(probe_call *c, const probe_sdp_remote *r, int64_t now)
+{
+	const probe_sdp_codec *rc =
+			probe_sdp_find_codec(r, probe_codec_name(c->cfg->codec));
+	probe_codec k = c->cfg->codec, x;
+	size_t i;
+
+	for (i = 0; !rc && i < r->ncodecs; i++) {
+		if (probe_codec_by_name(r->codecs[i].name, &x) < 0 ||
+			(x == PROBE_CODEC_OPUS && !c->cfg->opus))
+			continue;
+		rc = &r->codecs[i];
+		k = x;
+	}
+	if (!rc) {
+		call_fail(c, now, "no common codec in the peer SDP (probe: %s%s)",
+				  c->cfg->opus ? "opus, " : "", "PCMA");
+		return -1;
+	}
+	if (probe_media_set_codec(&c->media, k, rc->pt, c->cfg->opus,
+							  c->cfg->check_echo) < 0) {
+		call_fail(c, now, "media: %s", c->media.err);
+		return -1;
+	}
+	return 0;
+}
+
 static long local_sdp(probe_call *c, char *out, size_t sz)
 {
 	probe_sdp_local l;
+	probe_sdp_codec d = codec_desc(c->media.codec, c->media.pt);
 
-	probe_media_local_sdp(&c->media, &l, c->cfg->local_ip, codecs_pcma, 1);
+	probe_media_local_sdp(&c->media, &l, c->cfg->local_ip, &d, 1);
 	if (c->cfg->answer)
 		l.setup = PROBE_SETUP_ACTIVE; /* answerer picks a role */
 	return probe_sdp_build(&l, out, sz);
@@ -254,6 +303,8 @@ static int take_sdp(probe_call *c, const probe_sip_msg *m, int controlling,
 		call_fail(c, now, "peer SDP: %s", err);
 		return -1;
 	}
+	if (pick_codec(c, &r, now) < 0)
+		return -1;
 	if (probe_media_set_remote(&c->media, &r, controlling, now) < 0) {
 		call_fail(c, now, "media: %s", c->media.err);
 		return -1;
@@ -494,6 +545,12 @@ static int ng_setup(probe_call *c, int64_t now)
 	}
 	bencode_doc_free(doc);
 	c->t_answer = probe_now_us();
+	if (pick_codec(c, &browser_side, now) < 0) {
+		memcpy(err, c->reason, sizeof(err) - 1);
+		err[sizeof(err) - 1] = 0;
+		snprintf(c->reason, sizeof(c->reason), "NG answer: %s", err);
+		return -1;
+	}
 	if (probe_media_set_remote(&c->media, &browser_side, 1, now) < 0) {
 		snprintf(c->reason, sizeof(c->reason), "media: %s", c->media.err);
 		return -1;
@@ -519,7 +576,11 @@ int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now)
 	rand_token(c->call_id, 20);
 	rand_token(c->local_tag, 10);
 	rand_token(c->inst, 10);
-	if (probe_media_open(&c->media, cfg->local_ip, 1, 0, cfg->dtls) < 0) {
+	if (probe_media_open(&c->media, cfg->local_ip, 1, 0, cfg->dtls) < 0 ||
+		probe_media_set_codec(&c->media, cfg->codec,
+							  cfg->codec == PROBE_CODEC_OPUS ? PT_OPUS
+															 : PT_PCMA,
+							  cfg->opus, cfg->check_echo) < 0) {
 		call_fail(c, now, "media: %s", c->media.err);
 		return -1;
 	}
@@ -662,6 +723,8 @@ void probe_call_print_json(const probe_call *c, FILE *f)
 	json_str(f, c->reason);
 	fprintf(f, ",\"call_id\":");
 	json_str(f, c->call_id);
+	fprintf(f, ",\"codec\":");
+	json_str(f, probe_codec_name(m->codec));
 	fprintf(f,
 			",\"sip_status\":%d,\"setup_ms\":%.1f,\"ice_ms\":%.1f,"
 			"\"dtls_ms\":%.1f,\"media_ms\":%.1f",
@@ -671,18 +734,25 @@ void probe_call_print_json(const probe_call *c, FILE *f)
 	fprintf(f,
 			",\"sent\":%llu,\"received\":%llu,\"lost\":%llu,"
 			"\"loss_pct\":%.3f,\"jitter_ms\":%.3f,\"echo_match\":%llu,"
-			"\"echo_mismatch\":%llu,\"srtp_errors\":%llu,\"rtcp_received\":%"
+			"\"echo_mismatch\":%llu,\"echo_silent\":%llu,\"srtp_errors\":%llu,"
+			"\"rtcp_received\":%"
 			"llu,"
 			"\"remote_bye\":%s}",
 			(unsigned long long)m->sent, (unsigned long long)m->received,
 			(unsigned long long)(m->sent > m->received ? m->sent - m->received
 													   : 0),
-			probe_call_loss_pct(c), m->stats.jitter / 8.0,
+			probe_call_loss_pct(c), probe_call_jitter_ms(c),
 			(unsigned long long)m->echo_match,
 			(unsigned long long)m->echo_mismatch,
+			(unsigned long long)m->echo_silent,
 			(unsigned long long)m->srtp_errors,
 			(unsigned long long)m->rtcp_received,
 			c->remote_bye ? "true" : "false");
+}
+
+double probe_call_jitter_ms(const probe_call *c)
+{
+	return c->media.rate ? c->media.stats.jitter * 1000.0 / c->media.rate : 0;
 }
 
 void probe_call_free(probe_call *c)

@@ -31,6 +31,9 @@ typedef struct probe_cfg {
 	double duration_s;
 	double setup_timeout_s;
 	const char *transcode; /* NG mode: codec the SIP side gets, or NULL */
+	probe_codec codec;	   /* what the probe offers and prefers */
+	const probe_opus_frames *opus; /* Opus frames; NULL: no Opus */
+	int check_echo;				   /* decode returned Opus (tone check) */
 	SSL_CTX *tls;
 	probe_dtls_ctx *dtls;
 	struct ng_client *ng;
@@ -95,6 +98,9 @@ void probe_call_hangup(probe_call *c, int64_t now);
 
 /* Print the call's JSON result line (no newline) to f. */
 void probe_call_print_json(const probe_call *c, FILE *f);
+
+/* RFC 3550 interarrival jitter of the received stream in ms */
+double probe_call_jitter_ms(const probe_call *c);
 
 /* Loss in percent of the frames sent that did not come back (echo). */
 double probe_call_loss_pct(const probe_call *c);

@@ -21,7 +21,7 @@
 #define MAX_CATCHUP_FRAMES	5
 #define PROBE_PT_PCMA		8
 #define PCMA_FRAME			160
-#define PCMA_RATE			8000
+#define FRAME_MAX			(PROBE_OPUS_MAX > PCMA_FRAME ? PROBE_OPUS_MAX : PCMA_FRAME)
 
 int64_t probe_now_us(void)
 {
@@ -89,6 +89,31 @@ int probe_media_open(probe_media *m, const char *local_ip, int webrtc,
 	m->seq = (uint16_t)rand32();
 	m->ts = rand32();
 	m->pt = PROBE_PT_PCMA;
+	m->codec = PROBE_CODEC_PCMA;
+	m->rate = probe_codec_rate(m->codec);
+	return 0;
+}
+
+int probe_media_set_codec(probe_media *m, probe_codec codec, int pt,
+						  const probe_opus_frames *opus, int check_tone)
+{
+	if (codec == PROBE_CODEC_OPUS && !opus) {
+		set_err(m, "%s", "Opus without its frame table");
+		return -1;
+	}
+	m->codec = codec;
+	m->pt = pt;
+	m->rate = probe_codec_rate(codec);
+	m->opus = opus;
+	probe_tone_check_free(m->tone);
+	m->tone = NULL;
+	if (codec == PROBE_CODEC_OPUS && check_tone) {
+		m->tone = probe_tone_check_new();
+		if (!m->tone) {
+			set_err(m, "%s", "cannot create the Opus decoder");
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -100,6 +125,8 @@ void probe_media_close(probe_media *m)
 	probe_dtls_free(m->dtls);
 	m->dtls = NULL;
 	probe_srtp_free(&m->srtp);
+	probe_tone_check_free(m->tone);
+	m->tone = NULL;
 }
 
 void probe_media_local_sdp(probe_media *m, probe_sdp_local *l,
@@ -318,6 +345,31 @@ static void on_stun(probe_media *m, const uint8_t *buf, size_t len,
 		start_dtls(m, now);
 }
 
+/* count a returned payload as the echo of ours, or not */
+static void check_echo(probe_media *m, const uint8_t *p, size_t len)
+{
+	if (m->codec == PROBE_CODEC_PCMA) {
+		if (probe_rtp_payload_match(p, len, m->key, NULL))
+			m->echo_match++;
+		else
+			m->echo_mismatch++;
+		return;
+	}
+	if (!m->tone)
+		return;
+	switch (probe_tone_check_frame(m->tone, p, len, probe_tone_hz(m->key))) {
+	case PROBE_TONE_MATCH:
+		m->echo_match++;
+		break;
+	case PROBE_TONE_OTHER:
+		m->echo_mismatch++;
+		break;
+	default:
+		m->echo_silent++;
+		break;
+	}
+}
+
 static void on_rtp(probe_media *m, uint8_t *buf, size_t len,
 				   const struct sockaddr_in *from, int64_t now)
 {
@@ -349,11 +401,8 @@ static void on_rtp(probe_media *m, uint8_t *buf, size_t len,
 		m->t_first_rx = now;
 	m->received++;
 	probe_rtp_stats_add(&m->stats, h.seq, h.ts,
-						(int64_t)((uint64_t)now * PCMA_RATE / 1000000u));
-	if (probe_rtp_payload_match(buf + h.hdr_len, h.payload_len, m->key, NULL))
-		m->echo_match++;
-	else
-		m->echo_mismatch++;
+						(int64_t)((uint64_t)now * m->rate / 1000000u));
+	check_echo(m, buf + h.hdr_len, h.payload_len);
 }
 
 void probe_media_on_readable(probe_media *m, int64_t now)
@@ -387,11 +436,18 @@ void probe_media_on_readable(probe_media *m, int64_t now)
 
 static void send_frame(probe_media *m)
 {
-	uint8_t pkt[PROBE_RTP_HDR + PCMA_FRAME + PROBE_SRTP_OVERHEAD];
-	size_t len = PROBE_RTP_HDR + PCMA_FRAME;
+	uint8_t pkt[PROBE_RTP_HDR + FRAME_MAX + PROBE_SRTP_OVERHEAD];
+	size_t len = PROBE_RTP_HDR + PCMA_FRAME, flen;
+	const uint8_t *f;
 
 	probe_rtp_write_hdr(pkt, m->sent == 0, m->pt, m->seq, m->ts, m->ssrc);
-	probe_rtp_payload(pkt + PROBE_RTP_HDR, PCMA_FRAME, m->key, m->idx);
+	if (m->codec == PROBE_CODEC_OPUS) {
+		f = probe_opus_frame(m->opus, m->key, m->idx, &flen);
+		memcpy(pkt + PROBE_RTP_HDR, f, flen);
+		len = PROBE_RTP_HDR + flen;
+	} else {
+		probe_rtp_payload(pkt + PROBE_RTP_HDR, PCMA_FRAME, m->key, m->idx);
+	}
 	if (m->webrtc && probe_srtp_protect(&m->srtp, pkt, &len) < 0) {
 		m->srtp_errors++;
 	} else {
@@ -399,7 +455,7 @@ static void send_frame(probe_media *m)
 		m->sent++;
 	}
 	m->seq++;
-	m->ts += PCMA_FRAME;
+	m->ts += m->rate / (1000000 / PROBE_FRAME_US);
 	m->idx++;
 }
 

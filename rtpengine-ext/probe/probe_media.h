@@ -1,10 +1,11 @@
 /*
  * probe_media.h - one media leg of the probe on one UDP socket: ICE
  * connectivity checks on the host candidate, DTLS-SRTP (active role),
- * SRTP/SRTCP, a 20 ms A-law stream with tagged payloads, and receive
- * statistics. A plain leg (webrtc = 0) sends and receives RTP without
- * ICE or crypto; a reflector leg sends every RTP packet back to where it
- * came from (the SIP-side echo peer of NG mode).
+ * SRTP/SRTCP, a 20 ms stream (A-law with tagged payloads, or Opus frames
+ * of the call's tone, probe_audio.h), and receive statistics. A plain leg
+ * (webrtc = 0) sends and receives RTP without ICE or crypto; a reflector leg
+ * sends every RTP packet back to where it came from (the SIP-side echo peer of
+ * NG mode).
  *
  * Times are CLOCK_MONOTONIC microseconds (probe_now_us()).
  */
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "probe_audio.h"
 #include "probe_dtls.h"
 #include "probe_rtp.h"
 #include "probe_sdp.h"
@@ -56,12 +58,16 @@ typedef struct probe_media {
 	/* sending */
 	int sending;
 	int pt;
+	probe_codec codec;
+	unsigned rate; /* RTP clock of codec */
+	const probe_opus_frames *opus;
+	probe_tone_check *tone; /* Opus echo check, NULL: off */
 	uint32_t ssrc, ts, key, idx;
 	uint16_t seq;
 	int64_t next_send_us;
 	/* counters */
-	uint64_t sent, received, echo_match, echo_mismatch, srtp_errors,
-			rtcp_received, stun_bad, reflected;
+	uint64_t sent, received, echo_match, echo_mismatch, echo_silent,
+			srtp_errors, rtcp_received, stun_bad, reflected;
 	int64_t t_first_rx;
 	probe_rtp_stats stats;
 	char err[160];
@@ -80,6 +86,16 @@ void probe_random_chars(char *out, size_t n);
  */
 int probe_media_open(probe_media *m, const char *local_ip, int webrtc,
 					 int reflector, probe_dtls_ctx *dctx);
+
+/*
+ * Send codec with payload type pt (default after open: PCMA, 8). Opus
+ * needs the frame table opus (not owned; outlives m); check_tone: decode
+ * every returned Opus frame and count it in echo_match (the call's tone),
+ * echo_mismatch (another sound) or echo_silent. PCMA is always checked
+ * byte for byte. Returns 0, or -1 with m->err set.
+ */
+int probe_media_set_codec(probe_media *m, probe_codec codec, int pt,
+						  const probe_opus_frames *opus, int check_tone);
 
 /* Close the socket and free DTLS/SRTP state. */
 void probe_media_close(probe_media *m);

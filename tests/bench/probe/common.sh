@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared start of the iwg-probe benchmarks (source it first, with "$0" "$@"):
 # re-runs the calling script in a private network namespace (only lo, as
 # root), sources the stack helpers, raises the open-file limit and makes

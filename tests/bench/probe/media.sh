@@ -4,11 +4,15 @@
 # many DTLS-SRTP call setups per second it completes.
 #
 # iwg-probe drives rtpengine over NG directly (--ng): each call is a
-# browser-like leg (ICE, DTLS-SRTP, 20 ms PCMA) and a plain RTP leg that the
-# probe echoes back, so the measure is rtpengine's, with Kamailio and SIPp
-# out of the way. Levels double from BENCH_MEDIA_START until a level loses
-# more than 0.5 % of its frames or fails a call; the largest level that
-# passed is reported.
+# browser-like leg (ICE, DTLS-SRTP, 20 ms Opus frames of a tone, as a
+# browser sends) and a plain RTP leg that the probe echoes back, so the
+# measure is rtpengine's, with Kamailio and SIPp out of the way. Paths:
+# Opus pass-through, Opus <-> PCMA, Opus <-> AMR-WB (BENCH_MEDIA_PATHS;
+# the PCMA-only paths of earlier runs are there too, see the list below).
+# Levels double from BENCH_MEDIA_START until a level loses more than 0.5 %
+# of its frames or fails a call (or halve from there until one passes),
+# then up to two levels halfway between the best pass and the lowest
+# failure are tried; the largest level that passed is reported.
 #
 # Output: one line per figure on stdout and $IWG_BUILD/bench/probe-media.json.
 # Runs itself in a private network namespace (root).
@@ -17,7 +21,7 @@ set -uo pipefail
 
 start=${BENCH_MEDIA_START:-100}
 max_all=${BENCH_MEDIA_MAX:-3200}
-secs=${BENCH_MEDIA_SECONDS:-20}
+secs=${BENCH_MEDIA_SECONDS:-15}
 rate=${BENCH_MEDIA_RATE:-200}
 # rtpengine needs about 4 ports a call; keep its range clear of the
 # kernel's ephemeral ports (32768-60999) that the probe's sockets use
@@ -33,11 +37,11 @@ logs=$IWG_LOGDIR
 # cpu_ticks PID: user+system clock ticks of a process
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# level NAME N [transcode]: run N calls, print the summary line
+# level NAME CODEC N [transcode]: run N calls, print the summary line
 level() {
-	local name=$1 n=$2 x=${3:-} t0 t1
+	local name=$1 codec=$2 n=$3 x=${4:-} t0 t1
 	t0=$(cpu_ticks "$rtpe_pid")
-	"$probe" --ng "$IWG_NG_ADDR" --calls "$n" --rate "$rate" \
+	"$probe" --ng "$IWG_NG_ADDR" --codec "$codec" --calls "$n" --rate "$rate" \
 		--duration "$secs" --timeout 20 ${x:+--transcode "$x"} \
 		2>>"$logs/probe-$name.err" | tail -1 >"$logs/level-$name-$n.json"
 	t1=$(cpu_ticks "$rtpe_pid")
@@ -45,44 +49,73 @@ level() {
 		'. + {rtpengine_cpu_s: ($t / $hz)}' "$logs/level-$name-$n.json"
 }
 
+# excess LINE L0: loss of a level beyond what its codec pipeline always
+# swallows (L0 frames a call, at start and hang-up, measured at light
+# load), in percent of the frames sent; the summary line gets it as
+# excess_loss_pct. A drop anywhere (on the way in to a transcoder too)
+# counts, the fixed start-up cost of transcoding does not.
+excess() {
+	jq -c --argjson l0 "$2" '. + {swallowed_per_call: $l0,
+		excess_loss_pct: (if .sent > 0 then
+			([(.sent - .received) - .completed * $l0, 0] | max) * 100 / .sent
+			else 100 end)}' <<<"$1" 2>/dev/null || echo null
+}
+
+# passes LINE: no call failed and the excess loss is under 0.5 %
+passes() {
+	jq -e '.failed == 0 and .excess_loss_pct < 0.5' <<<"$1" >/dev/null 2>&1
+}
+
+# path NAME:CODEC:TRANSCODE, e.g. opus-to-pcma:opus:PCMA
+paths=${BENCH_MEDIA_PATHS:-passthrough-opus:opus: opus-to-pcma:opus:PCMA opus-to-amrwb:opus:AMR-WB}
+# also known: passthrough-pcma:PCMA: pcma-to-pcmu:PCMA:PCMU pcma-to-amrwb:PCMA:AMR-WB
 results=()
-for spec in passthrough-pcma: pcma-to-pcmu:PCMU pcma-to-amrwb:AMR-WB; do
-	name=${spec%%:*} x=${spec#*:}
-	best=0 best_line=null fail_line=null n=$start max=$max_all
+for spec in $paths; do
+	IFS=: read -r name codec x <<<"$spec"
+	# calibration: frames a call loses at light load (10 calls, 3 s)
+	cal=$(secs=3 level "$name-calibration" "$codec" 10 "$x")
+	l0=$(jq -r 'if .completed > 0 then ((.sent - .received) / .completed
+		| . * 10 | ceil / 10) else 0 end' <<<"$cal" 2>/dev/null) || l0=0
+	echo "bench media $name: a call loses $l0 frames at light load" >&2
+	best=0 best_line=null fail_line=null fail_n=0 steps=0 n=$start max=$max_all
 	while [ "$n" -le "$max" ]; do
-		line=$(level "$name" "$n" "$x")
-		# pass-through: frames lost end to end; transcoding: gaps in the
-		# returned stream (the codec pipeline swallows a few frames per call
-		# at start and hang-up, which is not loss)
-		if jq -e --arg x "$x" '.failed == 0 and
-			(if $x == "" then .loss_pct else .rx_gap_pct end) < 0.5' \
-			<<<"$line" >/dev/null 2>&1; then
+		line=$(excess "$(level "$name" "$codec" "$n" "$x")" "$l0")
+		if passes "$line"; then
 			best=$n best_line=$line
-			printf 'bench media %-16s %5d calls: pass (loss %s %%, gaps %s %%, rtpengine cpu %s s)\n' \
-				"$name" "$n" "$(jq -r .loss_pct <<<"$line")" \
-				"$(jq -r .rx_gap_pct <<<"$line")" \
+			printf 'bench media %-16s %5d calls: pass (excess loss %s %%, rtpengine cpu %s s)\n' \
+				"$name" "$n" "$(jq -r .excess_loss_pct <<<"$line")" \
 				"$(jq -r .rtpengine_cpu_s <<<"$line")" >&2
-			n=$((n * 2))
 		else
-			fail_line=${line:-null}
+			fail_line=${line:-null} fail_n=$n
 			printf 'bench media %-16s %5d calls: FAIL (%s)\n' "$name" "$n" \
-				"$(jq -c '{failed, loss_pct, rx_gap_pct}' <<<"$line" 2>/dev/null)" >&2
+				"$(jq -c '{failed, excess_loss_pct, loss_pct}' <<<"$line" 2>/dev/null)" >&2
+		fi
+		if [ "$fail_n" -eq 0 ]; then
+			n=$((n * 2))	# doubling until a failure
+		elif [ "$best" -eq 0 ]; then
 			# nothing passed yet: halve until a level passes
-			[ "$best" -eq 0 ] && [ "$n" -gt 10 ] || break
-			n=$((n / 2))
-			max=$n
+			[ "$n" -gt 10 ] || break
+			n=$((n / 2)) max=$n
+		else
+			# up to two steps halfway between the best pass and the
+			# lowest failure, while they are more than 25 % apart
+			steps=$((steps + 1))
+			[ "$steps" -le 2 ] && [ $((fail_n - best)) -gt $((best / 4)) ] || break
+			n=$(((best + fail_n) / 2)) max=$n
 		fi
 	done
-	results+=("$(jq -nc --arg name "$name" --arg codec "${x:-PCMA}" \
-		--argjson best "$best" --argjson pass "$best_line" \
-		--argjson fail "${fail_line:-null}" \
-		'{path: $name, sip_codec: $codec, max_calls_under_0_5pct_loss: $best,
+	results+=("$(jq -nc --arg name "$name" --arg codec "$codec" \
+		--arg sip "${x:-$codec}" --argjson best "$best" \
+		--argjson pass "$best_line" --argjson fail "${fail_line:-null}" \
+		--argjson l0 "$l0" \
+		'{path: $name, browser_codec: $codec, sip_codec: $sip,
+		  max_calls_under_0_5pct_loss: $best, swallowed_per_call: $l0,
 		  last_pass: $pass, first_fail: $fail}')")
 	echo "media.max_dtls_srtp_calls.$name $best"
 done
 
 # DTLS-SRTP setups per second: as fast as the probe can start them
-setup=$("$probe" --ng "$IWG_NG_ADDR" --calls 400 --rate 2000 --duration 1 \
+setup=$("$probe" --ng "$IWG_NG_ADDR" --codec opus --calls 400 --rate 2000 --duration 1 \
 	--timeout 20 2>>"$logs/probe-setup.err" | tail -1)
 echo "media.dtls_setups_per_s $(jq -r .setups_per_s <<<"$setup")"
 

@@ -1,73 +1,214 @@
 #!/usr/bin/env bash
-# make bench, signaling part: Kamailio CPU time per call of the iwg
-# gateway cfg for calls from WebSocket clients, ws:// versus wss://, under
-# the same probe load (BENCH_SIG_CALLS calls at BENCH_SIG_RATE calls/s,
-# short media), each toward the SIPp echo peer over UDP. CPU is read from
-# /proc for every Kamailio process (main and children) before and after;
-# the probe's own CPU is reported beside it to normalise hypervisor noise
-# (docs/benchmarks.md).
+# make bench, signaling part: Kamailio CPU time per call.
 #
-# Output: lines on stdout and $IWG_BUILD/bench/probe-signaling.json.
+# Four configurations under the same load (BENCH_SIG_CALLS calls at
+# BENCH_SIG_RATE calls/s), alternated for BENCH_SIG_ROUNDS rounds:
+#
+#   stock-udp  SIPp UAC -> stock Kamailio (stock.cfg: tm, rr, dialog,
+#              usrloc lookup) -> SIPp UAS, all UDP
+#   iwg-udp    SIPp UAC -> gateway cfg (kamcfg/gateway) -> SIPp UAS whose
+#              contact is in usrloc, as a registered browser's would be
+#              (rtpengine offer/answer/delete with the SIP->browser profiles)
+#   iwg-ws     iwg-probe over ws://  -> gateway cfg -> SIPp peer (UDP)
+#   iwg-wss    iwg-probe over wss:// -> gateway cfg -> SIPp peer (UDP)
+#
+# A warm-up of BENCH_SIG_WARMUP calls (200) per configuration comes first,
+# not counted. Both Kamailio instances run side by side (stock on udp
+# 5070); the callee contacts are added with the usrloc RPC ul.add. CPU is
+# user+system clock ticks from /proc/PID/stat, summed over every process of
+# the Kamailio instance (main and children), before and after each run.
+# Each figure is also divided by SIPp's CPU in the same run, which cancels
+# most hypervisor noise: iwg-udp / stock-udp by all of SIPp (UAC + UAS,
+# kam_over_sipp), the transports by the SIPp UAS alone (kam_over_uas), the
+# one process that does the same work per call in all four;
+# docs/benchmarks.md says how to read them.
+#
+# Output: progress on stderr, figures on stdout and in
+# $IWG_BUILD/bench/probe-signaling.json.
 set -uo pipefail
 . "$(dirname "$0")/common.sh" "$0" "$@"
 
-calls=${BENCH_SIG_CALLS:-300}
-rate=${BENCH_SIG_RATE:-50}
+calls=${BENCH_SIG_CALLS:-1500}
+rate=${BENCH_SIG_RATE:-150}
 rounds=${BENCH_SIG_ROUNDS:-3}
 out=$IWG_BUILD/bench/probe-signaling.json
 probe=$IWG_BUILD/bin/iwg-probe
 here=$(cd "$(dirname "$0")" && pwd)
-scenario=$top/tests/integration/probe/sipp/echo-uas.xml
+hz=$(getconf CLK_TCK)
 
 stack_init bench-probe-signaling
-stack_start || { echo "bench signaling: the stack did not start" >&2; exit 1; }
-kam=$(cat "$IWG_RUN/kamailio.pid")
 logs=$IWG_LOGDIR
+fail() { echo "bench signaling: $1 (logs: $logs)" >&2; exit 1; }
 
-# kam_ticks: user+system ticks of Kamailio and all its children
+stack_start || fail "the gateway stack did not start"
+iwg_kam=$(cat "$IWG_RUN/kamailio.pid")
+rtpe=$(cat "$IWG_RUN/rtpengine.pid")
+
+stock_ctl=unix:$IWG_RUN/stock_ctl
+_stack_spawn kamailio-stock "$logs/kamailio-stock.log" /usr/sbin/kamailio \
+	-f "$here/stock.cfg" -m 256 -M 16 -DD -E \
+	-A "BENCH_CTL_SOCK=\"$stock_ctl\""
+stock_kam=$(cat "$IWG_RUN/kamailio-stock.pid")
+wait_until 20 kamcmd -s "$stock_ctl" core.uptime \
+	|| fail "stock Kamailio did not come up ($logs/kamailio-stock.log)"
+
+# the callees: a browser-like SIP UAS for the UDP runs (a usrloc contact in
+# both Kamailio instances), the SIP peer of the gateway cfg for the probe
+_stack_spawn sipp-uas-udp "$logs/sipp-uas-udp.log" sipp \
+	-sf "$here/sipp/browser-uas.xml" -i 127.0.0.1 -p 5092 -cp 8895 -nostdin \
+	-trace_err -error_file "$logs/sipp-uas-udp-errors.log"
+_stack_spawn sipp-uas-ws "$logs/sipp-uas-ws.log" sipp \
+	-sf "$top/tests/integration/probe/sipp/echo-uas.xml" -i 127.0.0.1 \
+	-p 5090 -mp 40000 -cp 8894 -nostdin \
+	-trace_err -error_file "$logs/sipp-uas-ws-errors.log"
+uas_udp=$(cat "$IWG_RUN/sipp-uas-udp.pid")
+uas_ws=$(cat "$IWG_RUN/sipp-uas-ws.pid")
+wait_until 10 udp_bound 5092 && wait_until 10 udp_bound 5090 \
+	|| fail "the SIPp callees did not start"
+
+contact=sip:bench@127.0.0.1:5092
+for ctl in "unix:$IWG_RUN/kamailio_ctl" "$stock_ctl"; do
+	kamcmd -s "$ctl" ul.add location bench "$contact" 0 1.0 . 0 0 0 \
+		>>"$logs/ul-add.log" 2>&1 || fail "ul.add on $ctl failed ($logs/ul-add.log)"
+done
+
+# sched_ns PID: CPU time of a process in ns (scheduler run time of all its
+# threads, /proc/PID/task/*/schedstat): the SIPp callees are few ticks a
+# run, too coarse for a normaliser
+sched_ns() {
+	local s=0 f ns
+	for f in /proc/"$1"/task/*/schedstat; do
+		{ read -r ns _ <"$f"; } 2>/dev/null && s=$((s + ns))
+	done
+	echo "$s"
+}
+
+# ticks PID: user+system clock ticks of one process
+ticks() {
+	local st
+	{ read -r -a st <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return; }
+	echo $((st[13] + st[14]))
+}
+
+# kam_ticks PID: ticks of a Kamailio instance, main process and children
 kam_ticks() {
-	local s=0 f
+	local s=0 f st
 	for f in /proc/[0-9]*/stat; do
-		read -r -a st <"$f" 2>/dev/null || continue
+		{ read -r -a st <"$f"; } 2>/dev/null || continue
 		# field 4 is the parent pid (no spaces in kamailio's comm)
-		if [ "${st[0]}" = "$kam" ] || [ "${st[3]}" = "$kam" ]; then
+		if [ "${st[0]}" = "$1" ] || [ "${st[3]}" = "$1" ]; then
 			s=$((s + st[13] + st[14]))
 		fi
 	done
 	echo "$s"
 }
 
-hz=$(getconf CLK_TCK)
+# run_uac NAME PORT: SIPp UAC load toward udp PORT; prints "STATUS CPU_S
+# OK": exit status, CPU seconds (user+system, from the shell's `times` for
+# its finished child) and calls that succeeded
+run_uac() {
+	local name=$1 port=$2 stf=$logs/uac-$1.csv
+	rm -f "$stf"
+	# `times` in the shell itself: in a pipe it would report a fresh fork
+	T=$logs/uac-$name.times bash -c 'sipp "$@" >/dev/null 2>&1; rc=$?
+		times >"$T"
+		awk -v rc=$rc "NR == 2 { split(\$1, u, /[ms]/); split(\$2, s, /[ms]/)
+			printf \"%d %.3f \", rc, u[1] * 60 + u[2] + s[1] * 60 + s[2] }" "$T"' _ \
+		-sf "$here/sipp/uac.xml" "127.0.0.1:$port" -s bench -i 127.0.0.1 \
+		-p 5061 -r "$rate" -m "$calls" -cp 8896 -nostdin -timeout 300 \
+		-trace_err -error_file "$logs/uac-$name-errors.log" \
+		-trace_stat -stf "$stf"
+	# successful calls: the SuccessfulCall(C) column of the last stats line
+	awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "SuccessfulCall(C)") c = i }
+		END { print (c ? $c : 0) + 0 }' "$stf" 2>/dev/null || echo 0
+}
+
+# measure CONFIG ROUND: one run; prints its JSON object. caller_cpu_s is
+# the SIPp UAC (UDP) or iwg-probe (ws, wss); sipp_cpu_s all SIPp processes
+# of the run (UAC and UAS for UDP, the UAS for ws and wss)
+measure() {
+	local cfg=$1 r=$2 kam uas k0 u0 e0 k1 u1 e1 caller=null uac=0 ok=0
+	local port url sum
+	case $cfg in
+	stock-udp) kam=$stock_kam uas=$uas_udp ;;
+	iwg-udp) kam=$iwg_kam uas=$uas_udp ;;
+	*) kam=$iwg_kam uas=$uas_ws ;;
+	esac
+	k0=$(kam_ticks "$kam") u0=$(sched_ns "$uas") e0=$(ticks "$rtpe")
+	case $cfg in
+	stock-udp | iwg-udp)
+		port=5060
+		[ "$cfg" = stock-udp ] && port=5070
+		read -r _ caller ok < <(run_uac "$cfg-$r" "$port")
+		uac=$caller
+		;;
+	iwg-ws | iwg-wss)
+		url=$IWG_WS_URL
+		[ "$cfg" = iwg-wss ] && url=$IWG_WSS_URL
+		sum=$("$probe" --ws "$url" --calls "$calls" --rate "$rate" \
+			--duration 0.2 --timeout 20 --max-loss 100 \
+			2>>"$logs/probe-$cfg.err" | tail -1)
+		ok=$(jq -r '.passed // 0' <<<"$sum" 2>/dev/null) || ok=0
+		caller=$(jq -r '.probe_cpu_s // "null"' <<<"$sum" 2>/dev/null) || caller=null
+		;;
+	esac
+	k1=$(kam_ticks "$kam") u1=$(sched_ns "$uas") e1=$(ticks "$rtpe")
+	jq -nc --arg cfg "$cfg" --argjson r "$r" --argjson n "$calls" \
+		--argjson ok "${ok:-0}" --argjson hz "$hz" \
+		--argjson k $((k1 - k0)) --argjson u $(((u1 - u0) / 1000)) \
+		--argjson e $((e1 - e0)) --argjson c "${caller:-null}" \
+		--argjson uac "${uac:-0}" \
+		'($k / $hz) as $kam | ($u / 1e6) as $uas | ($uas + $uac) as $sipp
+		| {config: $cfg, round: $r, calls: $n, ok_calls: $ok,
+		  kamailio_cpu_s: $kam,
+		  kamailio_cpu_ms_per_call: ($kam * 1000 / $n),
+		  uas_cpu_s: $uas, caller_cpu_s: $c, sipp_cpu_s: $sipp,
+		  rtpengine_cpu_s: ($e / $hz),
+		  kam_over_uas: (if $uas > 0 then $kam / $uas else null end),
+		  kam_over_sipp: (if $sipp > 0 then $kam / $sipp else null end)}'
+}
+
+configs=(stock-udp iwg-udp iwg-ws iwg-wss)
+# warm-up, not counted: the first calls of an instance allocate its tables
+for cfg in "${configs[@]}"; do
+	calls=${BENCH_SIG_WARMUP:-200} measure "$cfg" 0 >/dev/null
+done
 runs=()
 for r in $(seq "$rounds"); do
-	for url in "$IWG_WS_URL" "$IWG_WSS_URL"; do
-		tr=${url%%:*}
-		(cd "$logs" && exec sipp -sf "$scenario" -i 127.0.0.1 -p 5090 \
-			-mp 40000 -rtp_echo -cp 8894 -m "$calls" -nostdin -timeout 120 \
-			) >"$logs/sipp-$tr-$r.log" 2>&1 &
-		sp=$!
-		wait_until 10 udp_bound 5090
-		t0=$(kam_ticks)
-		"$probe" --ws "$url" --calls "$calls" --rate "$rate" --duration 0.2 \
-			--timeout 20 2>>"$logs/probe-$tr.err" | tail -1 >"$logs/sum-$tr-$r.json"
-		t1=$(kam_ticks)
-		wait "$sp"
-		runs+=("$(jq -c --arg tr "$tr" --argjson r "$r" --argjson t $((t1 - t0)) \
-			--argjson hz "$hz" --argjson n "$calls" \
-			'{transport: $tr, round: $r, calls: $n, completed, failed,
-			  kamailio_cpu_s: ($t / $hz),
-			  kamailio_cpu_ms_per_call: (($t / $hz) * 1000 / $n),
-			  probe_cpu_s, kam_over_probe: (if .probe_cpu_s > 0
-			    then ($t / $hz) / .probe_cpu_s else null end)}' \
-			"$logs/sum-$tr-$r.json")")
-		echo "${runs[-1]}" >&2
+	for cfg in "${configs[@]}"; do
+		runs+=("$(measure "$cfg" "$r")")
+		echo "bench signaling: ${runs[-1]}" >&2
 	done
 done
-printf '%s\n' "${runs[@]}" | jq -s '{bench: "probe-signaling", runs: .,
-	ws_ms_per_call: ([.[] | select(.transport == "ws") | .kamailio_cpu_ms_per_call] | add / length),
-	wss_ms_per_call: ([.[] | select(.transport == "wss") | .kamailio_cpu_ms_per_call] | add / length)}
-	| . + {wss_over_ws: (.wss_ms_per_call / .ws_ms_per_call)}' >"$out"
-jq -r '"signaling.kamailio_cpu_ms_per_call.ws \(.ws_ms_per_call)",
-	"signaling.kamailio_cpu_ms_per_call.wss \(.wss_ms_per_call)",
-	"signaling.wss_over_ws \(.wss_over_ws)"' "$out"
+
+# per configuration: mean over rounds and the spread (max-min)/mean, raw
+# and normalised; then the comparisons. UDP stock versus iwg have the same
+# SIPp processes, so they are normalised by all of SIPp (kam_over_sipp);
+# the transports differ in their caller, so by the UAS alone (kam_over_uas)
+printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" \
+	--argjson rate "$rate" --argjson rounds "$rounds" '
+	def mean: if length > 0 then add / length else null end;
+	def spread: if length > 1 and mean > 0 then (max - min) / mean else 0 end;
+	def ratio(a; b): if a == null or b == null or b == 0 then null else a / b end;
+	(group_by(.config) | map({key: .[0].config, value: {
+		ms_per_call: (map(.kamailio_cpu_ms_per_call) | mean),
+		ms_per_call_spread: (map(.kamailio_cpu_ms_per_call) | spread),
+		kam_over_sipp: (map(.kam_over_sipp // 0) | mean),
+		kam_over_sipp_spread: (map(.kam_over_sipp // 0) | spread),
+		kam_over_uas: (map(.kam_over_uas // 0) | mean),
+		kam_over_uas_spread: (map(.kam_over_uas // 0) | spread),
+		rtpengine_ms_per_call: (map(.rtpengine_cpu_s * 1000 / .calls) | mean),
+		failed_calls: (map(.calls - .ok_calls) | add)}}) | from_entries) as $c
+	| def cmp(a; b; norm): {raw: ratio($c[a].ms_per_call; $c[b].ms_per_call),
+		normalised: ratio($c[a][norm]; $c[b][norm]), by: norm};
+	{bench: "probe-signaling", calls: $calls, rate_cps: $rate,
+	 rounds: $rounds, configs: $c,
+	 ratios: {
+	   iwg_over_stock_udp: cmp("iwg-udp"; "stock-udp"; "kam_over_sipp"),
+	   wss_over_udp: cmp("iwg-wss"; "iwg-udp"; "kam_over_uas"),
+	   ws_over_udp: cmp("iwg-ws"; "iwg-udp"; "kam_over_uas"),
+	   wss_over_ws: cmp("iwg-wss"; "iwg-ws"; "kam_over_uas")},
+	 runs: .}' >"$out" || fail "cannot summarise the runs"
+jq -r '.configs | to_entries[] | "signaling.kamailio_cpu_ms_per_call.\(.key) \(.value.ms_per_call)"' "$out"
+jq -r '.ratios | to_entries[] | "signaling.\(.key) \(.value.raw) normalised \(.value.normalised)"' "$out"
 echo "bench signaling: wrote $out" >&2

@@ -5,31 +5,10 @@
 # SIPp must have completed as many calls. Correctness only: the figures of
 # capacity belong to make bench (tests/bench/probe/).
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../../.." && pwd)
-. "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$(dirname "$0")/../lib.sh"
+probe_test_start integration-probe-02-load
 
 calls=10
-probe=$IWG_BUILD/bin/iwg-probe
-stack_init integration-probe-02-load
-logs=$IWG_LOGDIR
-sipp_pid=
-cleanup() {
-	if [ -n "$sipp_pid" ] && kill -0 "$sipp_pid" 2>/dev/null; then
-		kill -TERM "$sipp_pid" 2>/dev/null
-		wait "$sipp_pid" 2>/dev/null
-	fi
-	stack_stop
-}
-trap cleanup EXIT
-
-if ! stack_start; then
-	tap_fail "gateway stack starts" "see $logs/kamailio.log, $logs/rtpengine.log"
-	tap_done
-	exit 1
-fi
-tap_ok "gateway stack starts"
 
 (cd "$logs" && exec sipp -sf "$here/../sipp/echo-uas.xml" -i 127.0.0.1 \
 	-p 5090 -mp 40000 -rtp_echo -cp 8893 -m "$calls" -nostdin -timeout 60 \
@@ -55,9 +34,5 @@ tap_eq "one JSON line per call" "$calls" "$per_call"
 ids=$(jq -r 'select(.call_id) | .call_id' "$logs/probe.jsonl" | sort -u | wc -l)
 tap_eq "every call had its own Call-ID" "$calls" "$ids"
 
-wait_until 15 eval '! kill -0 '"$sipp_pid"
-wait "$sipp_pid"
-rc=$?
-sipp_pid=
-tap_eq "SIPp completed all $calls calls (exit 0; $logs/sipp.log)" 0 "$rc"
+sipp_finished "SIPp completed all $calls calls (exit 0; $logs/sipp.log)"
 tap_done

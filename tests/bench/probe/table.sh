@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# make bench, iwg-probe part: print one table of every probe figure from
+# the JSON that media.sh and signaling.sh wrote under $IWG_BUILD/bench/
+# (a part that did not run shows as "not measured"). docs/benchmarks.md
+# says how to read it.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+dir=${IWG_BUILD:-$top/build}/bench
+media=$dir/probe-media.json
+sig=$dir/probe-signaling.json
+
+# row FIGURE VALUE NOTE
+row() { printf '%-56s %8s  %s\n' "$1" "$2" "$3"; }
+
+echo "iwg-probe benchmarks ($(nproc) CPUs; JSON in $dir)"
+row "figure" "value" "note"
+row "--------------------------------------------------------" "--------" "----"
+if [ -s "$media" ]; then
+	jq -r '.paths[] | [
+		"media: DTLS-SRTP calls under 0.5 % loss, \(.path)",
+		(.max_calls_under_0_5pct_loss | tostring),
+		"\(.browser_codec) <-> \(.sip_codec); lowest failure: \(if .first_fail
+			then "\(.first_fail.calls) calls, \(.first_fail.excess_loss_pct * 100 | round / 100) % lost"
+			else "none" end); rtpengine CPU \(if .last_pass
+			then "\(.last_pass.rtpengine_cpu_s) s" else "-" end) at the pass"] | @tsv' "$media"
+	jq -r '["media: DTLS-SRTP setups per second",
+		(.dtls_setup.setups_per_s | tostring),
+		"\(.dtls_setup.completed)/\(.dtls_setup.calls) calls, DTLS p50 \(.dtls_setup.dtls_ms.p50) ms"] | @tsv' "$media"
+else
+	printf '%s\t%s\t%s\n' "media" "-" "not measured ($media missing)"
+fi | while IFS=$'\t' read -r f v n; do row "$f" "$v" "$n"; done
+
+if [ -s "$sig" ]; then
+	jq -r '. as $d | ["stock-udp", "iwg-udp", "iwg-ws", "iwg-wss"][]
+	| . as $k | $d.configs[$k] // empty | [
+		"signaling: Kamailio CPU ms per call, \($k)",
+		(.ms_per_call * 1000 | round / 1000 | tostring),
+		"spread \(.ms_per_call_spread * 100 | round) %; kam/SIPp \(.kam_over_sipp * 100 | round / 100) (\(.kam_over_sipp_spread * 100 | round) %), kam/UAS \(.kam_over_uas * 100 | round / 100) (\(.kam_over_uas_spread * 100 | round) %); failed \(.failed_calls)"]
+	| @tsv' "$sig"
+	jq -r '(.ratios | to_entries[] | [
+		"signaling: \(.key | sub("_over_"; " / ") | gsub("_"; " ")), normalised",
+		(.value.normalised * 100 | round / 100 | tostring),
+		"raw \(.value.raw * 100 | round / 100); normalised by \(.value.by | sub("kam_over_"; "kam/"))"]),
+	  ["signaling: calls per configuration and round", (.calls | tostring),
+	   "at \(.rate_cps)/s, \(.rounds) rounds alternating"] | @tsv' "$sig"
+else
+	printf '%s\t%s\t%s\n' "signaling" "-" "not measured ($sig missing)"
+fi | while IFS=$'\t' read -r f v n; do row "$f" "$v" "$n"; done

@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# Shared start of the iwg-probe integration tests (source it from a
+# test.sh): TAP and stack helpers, a run directory named after the test,
+# the gateway stack started (a TAP line either way; the test ends when it
+# does not start), and an EXIT trap that stops, by PID, the background
+# SIPp and probe of the test ($sipp_pid, $probe_pid: set them when started,
+# empty them once waited for) and then the stack.
+#
+#   probe_test_start NAME   sets here top logs probe; starts the stack
+#   jq_ok DESC FILTER FILE  a TAP line: the jq filter is true for FILE
+here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/scripts/stack.sh"
+probe=$IWG_BUILD/bin/iwg-probe
+sipp_pid=
+probe_pid=
+
+_probe_cleanup() {
+	local p
+	for p in $probe_pid $sipp_pid; do
+		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	stack_stop
+}
+
+probe_test_start() {
+	stack_init "$1"
+	logs=$IWG_LOGDIR
+	trap _probe_cleanup EXIT
+	if ! stack_start; then
+		tap_fail "gateway stack starts" "see $logs/kamailio.log, $logs/rtpengine.log"
+		tap_done
+		exit 1
+	fi
+	tap_ok "gateway stack starts"
+}
+
+jq_ok() {
+	if jq -e "$2" "$3" >/dev/null 2>&1; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "jq '$2' is not true for: $(head -c 1500 "$3") (logs: $logs)"
+	fi
+}
+
+# probe_fails DESC REASON_RE OUT ARGS...: a TAP line: iwg-probe with ARGS
+# exits 1 with a JSON result "failed" whose reason matches REASON_RE (its
+# output kept in $logs/OUT)
+probe_fails() {
+	local desc=$1 re=$2 out=$logs/$3 rc
+	shift 3
+	"$probe" "$@" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && jq -e --arg re "$re" \
+		'.result == "failed" and (.reason | test($re))' "$out" >/dev/null 2>&1; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "exit $rc, output: $(head -c 500 "$out")"
+	fi
+}
+
+# tone_echo_ok DESC FILE: a TAP line: the Opus call of FILE got its tone
+# back (at least half the frames sent, mismatches within the probe's own
+# allowance of 2 + 1 %)
+tone_echo_ok() {
+	jq_ok "$1" '.result == "ok" and .codec == "opus" and .sent > 0
+		and .echo_match >= (.sent / 2)
+		and .echo_mismatch <= 2 + (.received / 100)' "$2"
+}
+
+# sipp_finished DESC: wait up to 15 s for the background SIPp ($sipp_pid)
+# to end; a TAP line: it exited 0 (all its calls completed)
+sipp_finished() {
+	local rc
+	wait_until 15 eval "! kill -0 $sipp_pid"
+	wait "$sipp_pid"
+	rc=$?
+	sipp_pid=
+	tap_eq "$1" 0 "$rc"
+}
