@@ -83,6 +83,7 @@ static int w_webrtc_save(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_originate(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_flow_route(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map);
+static int w_webrtc_h264_only(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2);
 static int w_webrtc_te_reoffer(sip_msg_t *msg, char *offer, char *map,
 							   char *dst);
@@ -111,6 +112,8 @@ static cmd_export_t cmds[] = {
 		fixup_free_spve_null, REQUEST_ROUTE | ONREPLY_ROUTE},
 	{"webrtc_sdp_fix", (cmd_function)w_webrtc_sdp_fix, 2, fixup_spve_spve,
 		fixup_free_spve_spve, REQUEST_ROUTE | ONREPLY_ROUTE},
+	{"webrtc_h264_only", (cmd_function)w_webrtc_h264_only, 0, 0, 0,
+		REQUEST_ROUTE | ONREPLY_ROUTE},
 	{"webrtc_flow_closed", (cmd_function)w_webrtc_flow_closed, 1,
 		fixup_igp_null, fixup_free_igp_null, ANY_ROUTE},
 	{"webrtc_te_reoffer",
@@ -761,6 +764,18 @@ static int body_of(sip_msg_t *msg, str *b)
 	return b->len > 0 ? 0 : -1;
 }
 
+/* replaces the body b of msg with the pkg buffer nb (n bytes) through
+ * lumps; nb belongs to the lump on success */
+static int body_replace(sip_msg_t *msg, str *b, char *nb, int n)
+{
+	struct lump *l;
+
+	l = del_lump(msg, b->s - msg->buf, b->len, 0);
+	if (l == NULL || insert_new_lump_after(l, nb, n, 0) == NULL)
+		return -1;
+	return 0;
+}
+
 /* webrtc_sdp_fix(dir [, te_map]): cleans the SDP body for dir ("ims" or
  * "browser") and, with a te_map, renumbers telephone-event back to the
  * offered payload types. The body is replaced through lumps: call
@@ -770,7 +785,6 @@ static int ki_webrtc_sdp_fix_map(sip_msg_t *msg, str *dir, str *map)
 	str b;
 	char *t1 = NULL, *t2 = NULL;
 	int mask, removed = 0, changed = 0, n, sz;
-	struct lump *l;
 
 	if (dir->len == 3 && strncasecmp(dir->s, "ims", 3) == 0)
 		mask = WEBRTC_SDP_TO_IMS;
@@ -808,8 +822,7 @@ static int ki_webrtc_sdp_fix_map(sip_msg_t *msg, str *dir, str *map)
 		pkg_free(t1);
 		return WRC_NOOP;
 	}
-	l = del_lump(msg, b.s - msg->buf, b.len, 0);
-	if (l == NULL || insert_new_lump_after(l, t1, n, 0) == NULL)
+	if (body_replace(msg, &b, t1, n) < 0)
 		goto err;
 	LM_DBG("sdp toward %.*s: %d lines removed, %d telephone-event renumbered\n",
 		   dir->len, dir->s, removed, changed);
@@ -842,6 +855,44 @@ static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map)
 		return WRC_ERR;
 	}
 	return ki_webrtc_sdp_fix_map(msg, &d, &m);
+}
+
+/* webrtc_h264_only(): in every video section of the SDP body keeps only
+ * H.264 with packetization-mode=1 (see webrtc_sdp_h264_only()). Returns 1
+ * (formats removed: call msg_apply_changes() before rtpengine reads the
+ * body), 2 (nothing to remove, or no body), -1 on error. */
+static int ki_webrtc_h264_only(sip_msg_t *msg)
+{
+	str b;
+	char *nb;
+	int n, removed = 0;
+
+	if (body_of(msg, &b) < 0)
+		return WRC_NOOP;
+	nb = pkg_malloc(b.len + 1);
+	if (nb == NULL) {
+		PKG_MEM_ERROR;
+		return WRC_ERR;
+	}
+	n = webrtc_sdp_h264_only(b.s, (size_t)b.len, nb, (size_t)b.len + 1,
+							 &removed);
+	if (n < 0 || removed == 0) {
+		pkg_free(nb);
+		return n < 0 ? WRC_ERR : WRC_NOOP;
+	}
+	if (body_replace(msg, &b, nb, n) < 0) {
+		pkg_free(nb);
+		return WRC_ERR;
+	}
+	LM_DBG("video toward the IMS: %d formats removed\n", removed);
+	return WRC_OK;
+}
+
+static int w_webrtc_h264_only(sip_msg_t *msg, char *p1, char *p2)
+{
+	(void)p1;
+	(void)p2;
+	return ki_webrtc_h264_only(msg);
 }
 
 /* ---------------------------------------------------------------- DTMF */
@@ -1140,6 +1191,11 @@ static sr_kemi_t sr_kemi_iwg_webrtc_exports[] = {
 	{ str_init("iwg_webrtc"), str_init("webrtc_sdp_fix_map"),
 		SR_KEMIP_INT, ki_webrtc_sdp_fix_map,
 		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_h264_only"),
+		SR_KEMIP_INT, ki_webrtc_h264_only,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
 	{ str_init("iwg_webrtc"), str_init("webrtc_te_reoffer"),

@@ -497,3 +497,191 @@ int webrtc_te_inject(const char *sdp, size_t len, const char *map,
 		*added = nadd;
 	return (int)o;
 }
+
+/* ------------------------------------------------------ video toward IMS */
+
+/* one parameter "name=value" of an a=fmtp line, case-insensitive name */
+static int fmtp_has(const line_t *l, size_t from, const char *name,
+					const char *value)
+{
+	size_t p = from, e, k, nl = strlen(name), vl = strlen(value);
+
+	while (p < l->len) {
+		while (p < l->len && (l->s[p] == ' ' || l->s[p] == ';'))
+			p++;
+		for (e = p; e < l->len && l->s[e] != ';'; e++)
+			;
+		k = e;
+		while (k > p && l->s[k - 1] == ' ')
+			k--;
+		if (k - p == nl + 1 + vl && strncasecmp(l->s + p, name, nl) == 0 &&
+			l->s[p + nl] == '=' && memcmp(l->s + p + nl + 1, value, vl) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+/* the end of the section starting at pos (the next m= line or len) */
+static size_t section_end(const char *sdp, size_t len, size_t pos)
+{
+	line_t l;
+	size_t p = pos, at;
+
+	if (!next_line(sdp, len, &p, &l))
+		return len;
+	for (at = p; next_line(sdp, len, &p, &l); at = p)
+		if (starts(&l, "m="))
+			return at;
+	return len;
+}
+
+/* the m= line fields: [0] "m=video", [1] port, [2] proto, then formats */
+typedef struct mline {
+	size_t off[FMT_MAX + 3], len[FMT_MAX + 3];
+	int n;
+} mline_t;
+
+static void m_fields(const line_t *l, mline_t *f)
+{
+	size_t p = 0, k;
+
+	f->n = 0;
+	while (p < l->len && f->n < FMT_MAX + 3) {
+		while (p < l->len && l->s[p] == ' ')
+			p++;
+		if (p >= l->len)
+			break;
+		for (k = p; k < l->len && l->s[k] != ' '; k++)
+			;
+		f->off[f->n] = p;
+		f->len[f->n] = k - p;
+		f->n++;
+		p = k;
+	}
+}
+
+/* keep[pt] for the video section sdp[from..to): H.264 with
+ * packetization-mode=1; returns how many of the m= line's formats stay */
+static int h264_keep(const char *sdp, size_t from, size_t to, const line_t *ml,
+					 const mline_t *mf, unsigned char *keep)
+{
+	unsigned char h264[128] = {0}, pm1[128] = {0};
+	size_t pos = from, np, nl;
+	line_t l;
+	unsigned v;
+	int a, i, kept = 0;
+
+	while (next_line(sdp, to, &pos, &l)) {
+		a = attr_pt(&l, &np, &nl);
+		if (a < 0)
+			continue;
+		np += nl;
+		if (starts(&l, "a=rtpmap:")) {
+			while (np < l.len && l.s[np] == ' ')
+				np++;
+			h264[a] = l.len - np >= 5 && strncasecmp(l.s + np, "H264/", 5) == 0;
+		} else if (starts(&l, "a=fmtp:")) {
+			pm1[a] = (unsigned char)(pm1[a] ||
+									 fmtp_has(&l, np, "packetization-mode",
+											  "1"));
+		}
+	}
+	memset(keep, 0, 128);
+	for (i = 3; i < mf->n; i++) {
+		if (num(ml->s + mf->off[i], mf->len[i], &v) != mf->len[i] || v > 127)
+			continue;
+		if (h264[v] && pm1[v] && !keep[v]) {
+			keep[v] = 1;
+			kept++;
+		}
+	}
+	return kept;
+}
+
+/* "RTP/" within the proto field */
+static int is_rtp_proto(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i++)
+		if (memcmp(s + i, "RTP/", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/* writes the m= line with the kept formats (port 0 and only the first
+ * format when none is kept, RFC 3264 8.2); counts the formats dropped */
+static int h264_mline(char *out, size_t outsz, size_t *o, const line_t *ml,
+					  const mline_t *mf, unsigned char *keep, int kept,
+					  int *dropped)
+{
+	unsigned v;
+	int i, ok;
+
+	if (kept == 0 && num(ml->s + mf->off[3], mf->len[3], &v) == mf->len[3] &&
+		v <= 127)
+		keep[v] = 1;
+	if (put(out, outsz, o, ml->s, mf->off[0] + mf->len[0]) < 0 ||
+		put(out, outsz, o, " ", 1) < 0 ||
+		(kept == 0 ? put(out, outsz, o, "0", 1)
+				   : put(out, outsz, o, ml->s + mf->off[1], mf->len[1])) < 0 ||
+		put(out, outsz, o, " ", 1) < 0 ||
+		put(out, outsz, o, ml->s + mf->off[2], mf->len[2]) < 0)
+		return -1;
+	for (i = 3; i < mf->n; i++) {
+		if (kept == 0)
+			ok = i == 3;
+		else
+			ok = num(ml->s + mf->off[i], mf->len[i], &v) == mf->len[i] &&
+				 v <= 127 && keep[v];
+		if (!ok) {
+			(*dropped)++;
+			continue;
+		}
+		if (put(out, outsz, o, " ", 1) < 0 ||
+			put(out, outsz, o, ml->s + mf->off[i], mf->len[i]) < 0)
+			return -1;
+	}
+	return put(out, outsz, o, ml->s + ml->len, ml->full - ml->len);
+}
+
+int webrtc_sdp_h264_only(const char *sdp, size_t len, char *out, size_t outsz,
+						 int *removed)
+{
+	size_t pos = 0, o = 0, end, np, nl;
+	unsigned char keep[128];
+	line_t l, ml;
+	mline_t mf;
+	int kept, a, dropped = 0;
+
+	if (outsz == 0)
+		return -1;
+	out[0] = '\0';
+	while (next_line(sdp, len, &pos, &l)) {
+		mf.n = 0;
+		if (starts(&l, "m=video "))
+			m_fields(&l, &mf);
+		if (mf.n < 4 || !is_rtp_proto(l.s + mf.off[2], mf.len[2])) {
+			if (put(out, outsz, &o, l.s, l.full) < 0)
+				return -1;
+			continue;
+		}
+		/* a video RTP section: keep only H.264 packetization-mode=1 */
+		ml = l;
+		end = section_end(sdp, len, (size_t)(l.s - sdp));
+		kept = h264_keep(sdp, pos, end, &ml, &mf, keep);
+		if (h264_mline(out, outsz, &o, &ml, &mf, keep, kept, &dropped) < 0)
+			return -1;
+		while (next_line(sdp, end, &pos, &l)) {
+			a = attr_pt(&l, &np, &nl);
+			if (a >= 0 && !keep[a])
+				continue;
+			if (put(out, outsz, &o, l.s, l.full) < 0)
+				return -1;
+		}
+	}
+	if (removed)
+		*removed = dropped;
+	return (int)o;
+}

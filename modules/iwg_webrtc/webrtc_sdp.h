@@ -12,6 +12,9 @@
  *   one ("Not adding stray answer codec"). te_map() records the offered
  *   telephone-event payload type per clock rate, te_restore() renumbers the
  *   answer back to it before rtpengine reads the answer.
+ * - webrtc_sdp_h264_only(): video toward the IMS is H.264 with
+ *   packetization-mode=1 only (TS 26.114, GSMA IR.94); rtpengine 10.5 has
+ *   no flag that drops a payload type by its fmtp.
  */
 #ifndef WEBRTC_SDP_H
 #define WEBRTC_SDP_H
@@ -80,5 +83,18 @@ int webrtc_te_changed(const char *offer, size_t olen, const char *answer,
  * too small; *added (may be NULL) gets the number of entries added. */
 int webrtc_te_inject(const char *sdp, size_t len, const char *map,
 					 size_t maplen, char *out, size_t outsz, int *added);
+
+/* webrtc_sdp_h264_only: copies sdp to out keeping, in every RTP m=video
+ * section, only the H.264 formats with packetization-mode=1 in their
+ * a=fmtp (RFC 6184: without it the mode is 0). Every other format (VP8,
+ * VP9, AV1, H.264 mode 0, rtx, red, ulpfec, flexfec) leaves the m= line
+ * together with its a=rtpmap, a=fmtp and a=rtcp-fb lines; a=rtcp-fb:* and
+ * the other lines stay. When no format is left the stream is disabled:
+ * port 0 and the first format only (RFC 3264 section 8.2). Other sections
+ * are copied as they are. The output is never longer than the input.
+ * Returns the output length (NUL-terminated), or -1 when out is too small;
+ * *removed (may be NULL) gets the number of formats dropped. */
+int webrtc_sdp_h264_only(const char *sdp, size_t len, char *out, size_t outsz,
+						 int *removed);
 
 #endif

@@ -2,7 +2,8 @@
  * fuzz_webrtc_sdp.c - SDP hygiene and telephone-event renumbering on any
  * input: no crash, output never longer than the buffer, the cleaned SDP
  * never longer than the input; telephone-event renumbering and injection
- * stay within their buffers.
+ * stay within their buffers; the H.264-only video filter never grows the
+ * SDP and is idempotent.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,20 @@
 #include "../../modules/iwg_webrtc/webrtc_sdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* filtering the filtered SDP again changes nothing */
+static void h264_twice(const char *once, size_t len)
+{
+	char *again = malloc(len + 1);
+	int n, removed = -1;
+
+	if (again == NULL)
+		return;
+	n = webrtc_sdp_h264_only(once, len, again, len + 1, &removed);
+	if (n != (int)len || removed != 0 || memcmp(once, again, len) != 0)
+		abort();
+	free(again);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,6 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = webrtc_te_inject(s, size, "16000:101,8000:100", 18, out, outsz, NULL);
 	if (n >= 0 && (size_t)n >= outsz)
 		abort();
+	n = webrtc_sdp_h264_only(s, size, out, outsz, NULL);
+	if (n < 0 || (size_t)n > size)
+		abort();
+	h264_twice(out, (size_t)n);
 	free(out);
 	return 0;
 }

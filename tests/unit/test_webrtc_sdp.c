@@ -211,6 +211,106 @@ static void test_te_inject(void **state)
 					 -1);
 }
 
+/* a Chromium audio+video offer (formats shortened) */
+static const char av_offer[] =
+		"v=0\r\n"
+		"m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\n"
+		"a=rtpmap:111 opus/48000/2\r\n"
+		"a=rtpmap:126 telephone-event/8000\r\n"
+		"m=video 9 UDP/TLS/RTP/SAVPF 96 97 102 103 104 105 98 45 108 109 "
+		"116\r\n"
+		"a=mid:1\r\n"
+		"a=rtpmap:96 VP8/90000\r\n"
+		"a=rtcp-fb:96 nack\r\n"
+		"a=rtpmap:97 rtx/90000\r\n"
+		"a=fmtp:97 apt=96\r\n"
+		"a=rtpmap:102 H264/90000\r\n"
+		"a=rtcp-fb:102 nack pli\r\n"
+		"a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;"
+		"profile-level-id=42001f\r\n"
+		"a=rtpmap:103 rtx/90000\r\n"
+		"a=fmtp:103 apt=102\r\n"
+		"a=rtpmap:104 h264/90000\r\n"
+		"a=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;"
+		"profile-level-id=42001f\r\n"
+		"a=rtpmap:105 H264/90000\r\n"
+		"a=fmtp:105 profile-level-id=42e01f; Packetization-Mode=1\r\n"
+		"a=rtpmap:98 VP9/90000\r\n"
+		"a=fmtp:98 profile-id=0\r\n"
+		"a=rtpmap:45 AV1/90000\r\n"
+		"a=rtpmap:108 red/90000\r\n"
+		"a=rtpmap:109 ulpfec/90000\r\n"
+		"a=rtpmap:116 H264/90000\r\n"
+		"a=rtcp-fb:* transport-cc\r\n"
+		"a=sendrecv\r\n";
+
+static void test_h264_only(void **state)
+{
+	char out[2048];
+	int removed = -1, n;
+
+	(void)state;
+	n = webrtc_sdp_h264_only(S(av_offer), out, sizeof(out), &removed);
+	assert_true(n > 0 && (size_t)n < sizeof(av_offer));
+	assert_int_equal(removed, 9);
+	/* audio untouched, video: the two mode 1 H.264 formats */
+	assert_non_null(strstr(out, "m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\n"
+								"a=rtpmap:111 opus/48000/2\r\n"
+								"a=rtpmap:126 telephone-event/8000\r\n"));
+	assert_non_null(strstr(out, "m=video 9 UDP/TLS/RTP/SAVPF 102 105\r\n"
+								"a=mid:1\r\n"
+								"a=rtpmap:102 H264/90000\r\n"
+								"a=rtcp-fb:102 nack pli\r\n"));
+	assert_non_null(strstr(out, "a=fmtp:105 profile-level-id=42e01f; "
+								"Packetization-Mode=1\r\n"
+								"a=rtcp-fb:* transport-cc\r\n"
+								"a=sendrecv\r\n"));
+	assert_null(strstr(out, "VP8"));
+	assert_null(strstr(out, "VP9"));
+	assert_null(strstr(out, "AV1"));
+	assert_null(strstr(out, "rtx"));
+	assert_null(strstr(out, "red/"));
+	assert_null(strstr(out, "ulpfec"));
+	assert_null(strstr(out, ":104"));
+	assert_null(strstr(out, ":116")); /* no fmtp: mode 0 */
+	/* already clean: the same text */
+	assert_int_equal(
+			webrtc_sdp_h264_only(out, (size_t)n, out + 1024, 1024, &removed),
+			n);
+	assert_int_equal(removed, 0);
+	assert_string_equal(out + 1024, out);
+	/* too small */
+	assert_int_equal(webrtc_sdp_h264_only(S(av_offer), out, 100, NULL), -1);
+}
+
+static void test_h264_only_none_left(void **state)
+{
+	const char vp8[] = "v=0\nm=video 5000 RTP/AVPF 96 97\n"
+					   "a=rtpmap:96 VP8/90000\na=rtpmap:97 rtx/90000\n"
+					   "a=fmtp:97 apt=96\nm=audio 4000 RTP/AVP 0\n"
+					   "m=video 6000 RTP/AVP 99\n"
+					   "a=rtpmap:99 H264/90000\n"
+					   "a=fmtp:99 packetization-mode=1";
+	char out[512];
+	int removed = -1;
+
+	(void)state;
+	assert_true(webrtc_sdp_h264_only(S(vp8), out, sizeof(out), &removed) > 0);
+	assert_int_equal(removed, 1);
+	/* disabled: port 0, the first format; the last section is kept whole */
+	assert_string_equal(out, "v=0\nm=video 0 RTP/AVPF 96\n"
+							 "a=rtpmap:96 VP8/90000\n"
+							 "m=audio 4000 RTP/AVP 0\n"
+							 "m=video 6000 RTP/AVP 99\n"
+							 "a=rtpmap:99 H264/90000\n"
+							 "a=fmtp:99 packetization-mode=1");
+	/* not RTP, malformed m= lines: copied */
+	assert_true(webrtc_sdp_h264_only(S("m=video 9 TCP/BFCP *\nm=video 9\n"),
+									 out, sizeof(out), &removed) > 0);
+	assert_string_equal(out, "m=video 9 TCP/BFCP *\nm=video 9\n");
+	assert_int_equal(removed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +320,8 @@ int main(void)
 			cmocka_unit_test(test_te_restore),
 			cmocka_unit_test(test_te_changed),
 			cmocka_unit_test(test_te_inject),
+			cmocka_unit_test(test_h264_only),
+			cmocka_unit_test(test_h264_only_none_left),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,11 +4,15 @@
 // rtpengine offered another number; the UE's media endpoint is a Node UDP
 // receiver. Checks: the INVITE at the S-CSCF, rtpengine's NG query (AMR-WB
 // toward the IMS, Opus and verified DTLS toward the browser), the AMR-WB
-// payload format on the wire, RFC 4733 DTMF from the browser arriving with
-// the IMS's payload type, BYE releasing the rtpengine call.
+// payload format on the wire, RFC 4733 DTMF from the browser (JsSIP's
+// sendDTMF) arriving with the IMS's payload type, BYE releasing the
+// rtpengine call. Then an audio + H.264 video call (only H.264
+// packetization-mode=1 offered toward the IMS, video passed through), and
+// hold and resume (re-INVITEs with sendonly, sendrecv; media toward the IMS
+// stops and comes back).
 // Run by test.sh inside the stack.
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchClient } from '../lib/browser.mjs';
 import { query, medias, mediaPackets, mediaFlags } from '../lib/ng.mjs';
@@ -33,56 +37,71 @@ const imsLeg = (r) => medias(r).find(({ media }) => media.protocol === 'RTP/AVP'
 const browserLeg = (r) => medias(r).find(({ media }) => media.protocol === 'UDP/TLS/RTP/SAVPF');
 const brief = (r) => medias(r).map(({ tag, media }) => `[${tag} ${media.protocol} ${media.codec} packets=${mediaPackets(media)}]`).join(' ');
 
-// keeps every RTCPeerConnection the page makes in window.__iwgPcs (for DTMF)
-async function trackPeerConnections(page) {
-  await page.evaluate(() => {
-    const Orig = window.RTCPeerConnection;
-    window.__iwgPcs = [];
-    function Tracked(...a) {
-      const pc = new Orig(...a);
-      window.__iwgPcs.push(pc);
-      return pc;
-    }
-    Tracked.prototype = Orig.prototype;
-    Object.setPrototypeOf(Tracked, Orig);
-    window.RTCPeerConnection = Tracked;
+const ue = (n) => path.join(here, 'sipp', n);
+
+// the S-CSCF for every test of the file (one SIPp call per registration);
+// its Service-Route sends every INVITE to the UE at UE_PORT
+let registrar;
+before(async () => {
+  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8896', '-key', 'orig_port', String(UE_PORT)]);
+  await poll(() => udpBound(6060), 10000, 'SIPp S-CSCF on 6060');
+});
+after(() => registrar.proc.kill('SIGTERM'));
+
+// starts the UE (SIPp scenario file, keys), the RTP echo sinks and a
+// registered browser; after test t the browser is closed first (its BYE
+// must not reach the next test's UE), then the sinks and the UE, awaited
+// (the next test's UE takes its port)
+async function callSetup(t, { name, scenario, keys, sinks, video = false }) {
+  const kv = Object.entries(keys).flatMap(([k, v]) => ['-key', k, String(v)]);
+  const uas = startSipp(name, ue(scenario), ['-i', '127.0.0.1', '-p', String(UE_PORT), '-cp', '8897', '-m', '1', ...kv]);
+  const exited = new Promise((r) => uas.proc.once('exit', r));
+  let client = null;
+  let rtp = [];
+  t.after(async () => {
+    if (client) await client.close();
+    rtp.forEach((x) => x.close());
+    uas.proc.kill('SIGTERM');
+    await exited;
   });
-}
-
-// RFC 4733 DTMF from the browser: what JsSIP's sendDTMF does with
-// transportType RFC2833 (RTCDTMFSender on the audio sender)
-function sendDtmf(page, tones) {
-  return page.evaluate((t) => {
-    const pc = window.__iwgPcs[window.__iwgPcs.length - 1];
-    const s = pc.getSenders().find((x) => x.track && x.track.kind === 'audio');
-    s.dtmf.insertDTMF(t, 120, 80);
-    return s.dtmf.canInsertDTMF;
-  }, tones);
-}
-
-test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP, RFC 4733 DTMF with the IMS payload type', { timeout: 120000 }, async (t) => {
-  const registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8896', '-key', 'orig_port', String(UE_PORT)]);
-  const ue = startSipp('ue', path.join(here, 'sipp/ims-uas-amrwb.xml'), ['-i', '127.0.0.1', '-p', String(UE_PORT), '-cp', '8897', '-m', '1', '-key', 'media_sink', String(SINK_PORT)]);
-  t.after(() => { registrar.proc.kill('SIGTERM'); ue.proc.kill('SIGTERM'); });
-  const sink = await new RtpSink(SINK_PORT).open();
-  t.after(() => sink.close());
-  await poll(() => udpBound(6060) && udpBound(UE_PORT), 10000, 'SIPp on 6060 and 6062');
-
-  const client = await launchClient({ logDir: LOGDIR, name: 'ims' });
-  t.after(() => client.close());
+  rtp = await Promise.all(sinks.map((p) => new RtpSink(p).open()));
+  await poll(() => udpBound(UE_PORT), 10000, `SIPp UE on ${UE_PORT}`);
+  client = await launchClient({ logDir: LOGDIR, name: 'ims' });
   const reg = await client.register(WSS_URL, 'sip:caller@ims.test', 'secret');
   assert.ok(reg.ok && reg.status === 200, why(`REGISTER through the IMS gateway: ${reg.status} ${reg.cause || ''}`));
-  await trackPeerConnections(client.page);
-
+  await client.page.evaluate((v) => window.iwg.media({ video: v }), video);
   const callId = await client.call('sip:ue@ims.test');
   assert.ok(callId, why('no Call-ID for the INVITE'));
   await client.waitState((s) => s.callState === 'confirmed', STEP, 'call confirmed').catch(async (e) => {
     const s = await client.state();
     throw new Error(why(`${e.message}: call state ${s.callState}, cause ${s.endCause}`));
   });
+  return { uas, rtp, client, callId };
+}
+
+// polls NG query until pick(reply) is truthy; returns pick's value
+async function ngUntil(callId, pick, what) {
+  let last = null;
+  return poll(async () => {
+    last = await query(callId);
+    return last.code === 0 ? pick(last.reply) : false;
+  }, STEP, what).catch((e) => { throw new Error(why(`${e.message}; last query: ${brief(last && last.reply)}`)); });
+}
+
+async function hangupAndCheck(client, callId) {
+  await client.hangup();
+  await client.waitState((s) => s.callState === 'ended', STEP, 'call ended').catch((e) => { throw new Error(why(e.message)); });
+  await poll(async () => (await query(callId)).code === 1, STEP, 'rtpengine to delete the call after BYE')
+    .catch((e) => { throw new Error(why(e.message)); });
+}
+
+test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP, RFC 4733 DTMF with the IMS payload type', { timeout: 120000 }, async (t) => {
+  const { uas, rtp: [sink], client, callId } = await callSetup(t, {
+    name: 'ue', scenario: 'ims-uas-amrwb.xml', keys: { media_sink: SINK_PORT }, sinks: [SINK_PORT],
+  });
 
   // the INVITE as the S-CSCF got it
-  const inv = sippReceived(ue.msg).find((m) => m.method === 'INVITE');
+  const inv = sippReceived(uas.msg).find((m) => m.method === 'INVITE');
   assert.ok(inv, why('no INVITE at the SIPp UE'));
   assert.match(inv.get('Route') || '', new RegExp(`^<sip:orig@127\\.0\\.0\\.1:${UE_PORT};lr>$`), `Route: ${inv.get('Route')}`);
   assert.deepEqual(inv.all('P-Asserted-Identity'), ['<sip:caller@ims.test>'], 'P-Asserted-Identity');
@@ -93,15 +112,9 @@ test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP
   // media flowing: browser DTLS connected, rtpengine AMR-WB toward the IMS
   const stats = await client.waitStats((s) => s.dtlsState === 'connected' && s.outboundPackets > 0 && s.inboundPackets > 0,
     STEP, 'browser DTLS connected, RTP both ways').catch((e) => { throw new Error(why(e.message)); });
-  let last = null;
-  const reply = await poll(async () => {
-    last = await query(callId);
-    const r = last.reply;
-    if (last.code !== 0 || !imsLeg(r) || !browserLeg(r)) return false;
-    return mediaPackets(imsLeg(r).media) > 0 && mediaPackets(browserLeg(r).media) > 0
-      && mediaFlags(browserLeg(r).media).has('DTLS fingerprint verified') ? r : false;
-  }, STEP, 'rtpengine: both legs receiving, DTLS verified')
-    .catch((e) => { throw new Error(why(`${e.message}; last query: ${brief(last && last.reply)}`)); });
+  const reply = await ngUntil(callId, (r) => imsLeg(r) && browserLeg(r)
+    && mediaPackets(imsLeg(r).media) > 0 && mediaPackets(browserLeg(r).media) > 0
+    && mediaFlags(browserLeg(r).media).has('DTLS fingerprint verified') && r, 'rtpengine: both legs receiving, DTLS verified');
   t.diagnostic(`rtpengine: ${brief(reply)}`);
   assert.match(String(imsLeg(reply).media.codec), /^AMR-WB/, why(`IMS leg codec: ${brief(reply)}`));
   assert.match(String(browserLeg(reply).media.codec), /^opus/i, why(`browser leg codec: ${brief(reply)}`));
@@ -117,11 +130,13 @@ test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP
   t.diagnostic(`AMR-WB frame types at the UE: ${modes.join(',')} (${amr.length} packets)`);
   assert.ok(modes.length > 0 && modes.every((m) => m <= 2), `AMR-WB modes outside mode-set 0,1,2: ${modes}`);
 
-  // DTMF: the browser sends RFC 4733 events; the UE must get them at 101
-  const before = sink.packets.length;
-  assert.ok(await sendDtmf(client.page, '159'), 'browser cannot insert DTMF');
+  // DTMF: JsSIP's sendDTMF (RFC 2833 transport: RFC 4733 events in the
+  // audio RTP); the UE must get them at 101
+  const sent = sink.packets.length;
+  const d = await client.page.evaluate(() => window.iwg.dtmf('159', { duration: 120, interToneGap: 80 }));
+  assert.ok(d.ok, `browser cannot send DTMF: ${d.why}`);
   const te = await poll(() => {
-    const ev = sink.packets.slice(before).filter((p) => p.pt === TE_IMS);
+    const ev = sink.packets.slice(sent).filter((p) => p.pt === TE_IMS);
     return new Set(ev.map((p) => p.payload[0])).size >= 3 ? ev : false;
   }, STEP, `telephone-event at payload type ${TE_IMS} for 1, 5, 9`).catch((e) => {
     throw new Error(why(`${e.message}: payload types at the UE after the DTMF ${JSON.stringify(sink.summary())}`));
@@ -131,8 +146,124 @@ test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP
     assert.equal(sink.ofPt(Number(offeredTe)).length, 0, `events also sent with the offered payload type ${offeredTe}`);
   }
 
-  await client.hangup();
-  await client.waitState((s) => s.callState === 'ended', STEP, 'call ended').catch((e) => { throw new Error(why(e.message)); });
-  await poll(async () => (await query(callId)).code === 1, STEP, 'rtpengine to delete the call after BYE')
-    .catch((e) => { throw new Error(why(e.message)); });
+  await hangupAndCheck(client, callId);
+});
+
+// the m= sections of an SDP: [{ type, line, rtpmap: { pt: name }, fmtp: { pt: params }, dir }]
+function sections(sdp) {
+  return sdp.replace(/\r/g, '').split(/\n(?=m=)/).slice(1).map((sec) => {
+    const lines = sec.split('\n');
+    const out = { type: lines[0].slice(2).split(' ')[0], line: lines[0], rtpmap: {}, fmtp: {}, dir: 'sendrecv' };
+    for (const l of lines) {
+      if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(l)) out.dir = l.slice(2);
+      let m = /^a=rtpmap:(\d+) (\S+)/.exec(l);
+      if (m) out.rtpmap[m[1]] = m[2];
+      m = /^a=fmtp:(\d+) (.*)$/.exec(l);
+      if (m) out.fmtp[m[1]] = m[2];
+    }
+    return out;
+  });
+}
+
+const h264Mode1 = (v, pt) => /^H264\//i.test(v.rtpmap[pt] || '') && /(^|;)\s*packetization-mode=1\s*(;|$)/i.test(v.fmtp[pt] || '');
+const videoOf = (r, pred) => medias(r).find(({ media }) => media.type === 'video' && pred(media));
+
+test('browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-mode=1 offered toward the IMS, video passed through', { timeout: 120000 }, async (t) => {
+  const VSINK = SINK_PORT + 12;
+  const { uas, rtp: [asink, vsink], client, callId } = await callSetup(t, {
+    name: 'ue-video', scenario: 'ims-uas-video.xml', video: true,
+    keys: { media_sink: SINK_PORT + 10, video_sink: VSINK }, sinks: [SINK_PORT + 10, VSINK],
+  });
+  const whyv = (s) => `${s}; see ${path.join(LOGDIR, 'sipp-ue-video.msg')} and the other logs in ${LOGDIR}`;
+
+  // what the browser offered: VP8, VP9, H.264 of both modes, ...
+  const local = (await client.events()).find((e) => e.type === 'sdp' && e.detail.originator === 'local' && e.detail.type === 'offer');
+  const bv = sections(local.detail.sdp).find((s) => s.type === 'video');
+  assert.ok(bv, 'the browser offered no video');
+  const bnames = new Set(Object.values(bv.rtpmap).map((x) => x.split('/')[0].toUpperCase()));
+  t.diagnostic(`browser video offer: ${[...bnames].join(' ')} (${Object.keys(bv.rtpmap).length} formats)`);
+  assert.ok(bnames.has('VP8') && bnames.has('H264'), `browser video formats: ${[...bnames]}`);
+
+  // at the IMS: audio AMR-WB first, video H.264 packetization-mode=1 only
+  const inv = sippReceived(uas.msg).find((m) => m.method === 'INVITE');
+  assert.ok(inv, whyv('no INVITE at the SIPp UE'));
+  const [ia, iv] = sections(inv.body);
+  assert.equal(ia && ia.type, 'audio', whyv('first section at the IMS'));
+  assert.match(ia.rtpmap[ia.line.split(' ')[3]] || '', /^AMR-WB\//, whyv(`first audio codec at the IMS: ${ia.line}`));
+  assert.equal(iv && iv.type, 'video', whyv('second section at the IMS'));
+  const ipts = iv.line.split(' ').slice(3);
+  t.diagnostic(`video at the IMS: ${iv.line} (${ipts.map((p) => `${p} ${iv.rtpmap[p]} ${iv.fmtp[p]}`).join(' | ')})`);
+  assert.ok(ipts.length > 0 && ipts.every((p) => h264Mode1(iv, p)), whyv(`video formats at the IMS: ${iv.line}`));
+  assert.ok(Object.keys(iv.rtpmap).every((p) => ipts.includes(p)), whyv('a=rtpmap of a format not on the m= line'));
+  assert.doesNotMatch(inv.body, /VP8|VP9|AV1|rtx\/|red\/|ulpfec|flexfec/i, whyv('removed formats still in the INVITE'));
+
+  // rtpengine: video H.264 on both legs, packets received on both
+  const reply = await ngUntil(callId, (r) => {
+    const b = videoOf(r, (m) => m.protocol === 'UDP/TLS/RTP/SAVPF');
+    const i = videoOf(r, (m) => m.protocol === 'RTP/AVP' && m.codec);
+    return b && i && mediaPackets(b.media) > 0 && mediaPackets(i.media) > 0 && { r, b, i };
+  }, 'rtpengine: video received on both legs');
+  t.diagnostic(`rtpengine: ${brief(reply.r)}`);
+  assert.match(String(reply.b.media.codec), /^H264/i, whyv(`browser leg video codec: ${brief(reply.r)}`));
+  assert.match(String(reply.i.media.codec), /^H264/i, whyv(`IMS leg video codec: ${brief(reply.r)}`));
+  // audio is still transcoded
+  assert.match(String(imsLeg(reply.r).media.codec), /^AMR-WB/, whyv(`IMS leg audio: ${brief(reply.r)}`));
+
+  // H.264 on the wire toward the UE, at the payload type it answered
+  const vpt = Number(ipts[0]);
+  await poll(() => vsink.ofPt(vpt).length >= 10 && asink.ofPt(96).length >= 10, STEP, `H.264 (${vpt}) and AMR-WB at the UE`)
+    .catch((e) => { throw new Error(whyv(`${e.message}: video ${JSON.stringify(vsink.summary())}, audio ${JSON.stringify(asink.summary())}`)); });
+  const st = await client.stats();
+  t.diagnostic(`browser: sends ${st.videoCodec} (${st.videoOutboundPackets} packets), receives ${st.videoInboundCodec} (${st.videoInboundPackets} packets)`);
+  assert.match(String(st.videoCodec), /H264/i, `browser sends video as ${st.videoCodec}`);
+
+  await hangupAndCheck(client, callId);
+});
+
+// the direction of each m= section of a SIP message's SDP
+const directions = (msg) => sections(msg.body).map((x) => x.dir);
+
+// resolves once the sink's packet count has not moved for quietMs; returns it
+function stalled(sink, quietMs, what) {
+  let n = -1;
+  let since = Date.now();
+  return poll(() => {
+    if (sink.packets.length !== n) { n = sink.packets.length; since = Date.now(); return false; }
+    return Date.now() - since >= quietMs ? { n } : false;
+  }, STEP, what);
+}
+
+test('browser holds and resumes a VoLTE call: re-INVITEs sendonly then sendrecv at the IMS, media toward the IMS stops and comes back', { timeout: 120000 }, async (t) => {
+  const SINK = SINK_PORT + 20;
+  const { uas, rtp: [sink], client, callId } = await callSetup(t, {
+    name: 'ue-hold', scenario: 'ims-uas-amrwb.xml', keys: { media_sink: SINK }, sinks: [SINK],
+  });
+  const whyh = (s) => `${s}; see ${path.join(LOGDIR, 'sipp-ue-hold.msg')} and the other logs in ${LOGDIR}`;
+  const flowing = (from, what) => poll(() => sink.packets.length >= from + 10, STEP, what)
+    .catch((e) => { throw new Error(whyh(`${e.message}: ${sink.packets.length} packets at the UE, ${JSON.stringify(sink.summary())}`)); });
+  const reinvites = () => sippReceived(uas.msg).filter((m) => m.method === 'INVITE').slice(1);
+  await flowing(0, 'RTP at the UE before the hold');
+
+  const h = await client.page.evaluate(() => window.iwg.hold({ stopMedia: true }));
+  assert.ok(h.ok, whyh(`hold: ${h.why}`));
+  assert.deepEqual((await client.state()).held, { local: true, remote: false }, 'JsSIP hold state');
+  const [r1] = reinvites();
+  assert.ok(r1, whyh('no re-INVITE at the UE for the hold'));
+  assert.deepEqual(directions(r1), ['sendonly'], whyh('direction in the hold re-INVITE at the IMS'));
+  const quiet = await stalled(sink, 1000, 'RTP toward the UE to stop while held').catch((e) => {
+    throw new Error(whyh(`${e.message}: ${sink.packets.length} packets at the UE`));
+  });
+  t.diagnostic(`held: ${quiet.n} packets at the UE, then none for 1 s`);
+
+  const u = await client.page.evaluate(() => window.iwg.unhold());
+  assert.ok(u.ok, whyh(`unhold: ${u.why}`));
+  const [, r2] = reinvites();
+  assert.ok(r2, whyh('no re-INVITE at the UE for the resume'));
+  assert.deepEqual(directions(r2), ['sendrecv'], whyh('direction in the resume re-INVITE at the IMS'));
+  await flowing(quiet.n, 'RTP at the UE again after the resume');
+  const reply = await ngUntil(callId, (r) => imsLeg(r) && r, 'rtpengine IMS leg');
+  assert.match(String(imsLeg(reply).media.codec), /^AMR-WB/, whyh(`IMS leg codec after the resume: ${brief(reply)}`));
+  t.diagnostic(`resumed: ${sink.packets.length - quiet.n} packets at the UE since`);
+
+  await hangupAndCheck(client, callId);
 });

@@ -2,8 +2,9 @@
 # IMS gateway with a real browser: headless Chromium (JsSIP) registers
 # through kamcfg/ims at a SIPp S-CSCF and calls a SIPp VoLTE UE answering
 # AMR-WB; a Node UDP receiver is the UE's media endpoint (AMR-WB payload
-# format, RFC 4733 DTMF payload type). Run inside a private network
-# namespace (make test does).
+# format, RFC 4733 DTMF payload type); then an audio + H.264 video call and
+# hold/resume (ims.test.mjs). Run inside a private network namespace (make
+# test does).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../../.." && pwd)

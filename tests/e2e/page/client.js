@@ -122,6 +122,66 @@ function answerNext() {
   else autoAnswer = true;
 }
 
+// media of the next call or answer: { video: true } adds Chromium's fake
+// camera (--use-fake-device-for-media-stream) to the microphone
+function media(opts) {
+  mediaConstraints.video = !!(opts && opts.video);
+  note('media', { ...mediaConstraints });
+  return { ...mediaConstraints };
+}
+
+// local hold / resume through JsSIP (re-INVITE with a=sendonly, then
+// a=sendrecv); resolves { ok } once the re-INVITE succeeded, or { ok: false,
+// why } when JsSIP refused it or the call ended first
+function holdOrResume(hold) {
+  if (!session || session.isEnded()) return Promise.resolve({ ok: false, why: 'no call' });
+  return new Promise((resolve) => {
+    const off = () => { session.removeListener('ended', gone); session.removeListener('failed', gone); };
+    const gone = () => { off(); resolve({ ok: false, why: 'call ended' }); };
+    session.on('ended', gone);
+    session.on('failed', gone);
+    const done = () => { off(); note(hold ? 'held' : 'resumed'); resolve({ ok: true }); };
+    const started = hold ? session.hold({}, done) : session.unhold({}, done);
+    if (!started) { off(); resolve({ ok: false, why: `JsSIP refused ${hold ? 'hold' : 'unhold'}` }); }
+  });
+}
+
+// outgoing tracks taken off their senders while held (sender -> track)
+const detached = new Map();
+
+// hold(opts): JsSIP only mutes the outgoing tracks (Chromium then keeps
+// sending silence and black frames, which sendonly allows); with
+// opts.stopMedia the tracks are also taken off their senders
+// (replaceTrack(null)) so that no RTP leaves the browser until unhold()
+async function hold(opts) {
+  const r = await holdOrResume(true);
+  if (r.ok && opts && opts.stopMedia && session.connection) {
+    for (const s of session.connection.getSenders()) {
+      if (!s.track) continue;
+      detached.set(s, s.track);
+      await s.replaceTrack(null);
+    }
+    note('media-stopped', { senders: detached.size });
+  }
+  return r;
+}
+
+// unhold(): puts back tracks hold() took off, then resumes through JsSIP
+async function unhold() {
+  for (const [s, track] of detached) await s.replaceTrack(track);
+  detached.clear();
+  return holdOrResume(false);
+}
+
+// DTMF through JsSIP's sendDTMF: RFC 4733 events in the audio RTP stream
+// (transportType RFC2833) unless opts.transportType says INFO
+function dtmf(tones, opts) {
+  if (!session || session.isEnded()) return { ok: false, why: 'no call' };
+  session.sendDTMF(tones, { transportType: 'RFC2833', ...(opts || {}) });
+  note('dtmf', { tones });
+  return { ok: true };
+}
+
 function hangup() {
   if (session && !session.isEnded()) session.terminate();
 }
@@ -130,6 +190,7 @@ async function stats() {
   const out = {
     dtlsState: null, iceState: null, outboundPackets: 0, inboundPackets: 0,
     audioCodec: null, signalingState: null,
+    videoOutboundPackets: 0, videoInboundPackets: 0, videoCodec: null, videoInboundCodec: null,
   };
   const pc = session ? session.connection : null;
   if (!pc) return out;
@@ -144,6 +205,16 @@ async function stats() {
       out.outboundPackets += r.packetsSent || 0;
       const c = byId.get(r.codecId);
       if (c && !out.audioCodec) out.audioCodec = c.mimeType;
+    }
+    if (r.type === 'outbound-rtp' && r.kind === 'video') {
+      out.videoOutboundPackets += r.packetsSent || 0;
+      const c = byId.get(r.codecId);
+      if (c && !out.videoCodec) out.videoCodec = c.mimeType;
+    }
+    if (r.type === 'inbound-rtp' && r.kind === 'video') {
+      out.videoInboundPackets += r.packetsReceived || 0;
+      const c = byId.get(r.codecId);
+      if (c) out.videoInboundCodec = c.mimeType;
     }
     if (r.type === 'inbound-rtp' && r.kind === 'audio') {
       out.inboundPackets += r.packetsReceived || 0;
@@ -166,9 +237,13 @@ function stop() {
 }
 
 function snapshot() {
-  return { ...state };
+  const held = session && !session.isEnded() ? session.isOnHold() : { local: false, remote: false };
+  return { ...state, held };
 }
 
-window.iwg = { register, call, answerNext, hangup, stats, stop, state: snapshot, events };
+window.iwg = {
+  register, call, answerNext, hangup, stats, stop, state: snapshot, events,
+  media, hold, unhold, dtmf,
+};
 if (new URLSearchParams(location.search).has('debug')) JsSIP.debug.enable('JsSIP:*');
 note('ready', { jssip: JsSIP.version });
