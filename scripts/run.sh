@@ -1,11 +1,35 @@
 #!/usr/bin/env bash
 # make run: start the local iwg stack on loopback in the foreground.
-# Redis, rtpengine (userspace) and Kamailio with kamcfg/gateway; data, logs
-# and the self-signed certificate under run/. Ctrl-C or `make stop` ends it.
+# Redis, rtpengine (userspace), Kamailio (kamcfg/gateway, or DEPLOY=ims or
+# DEPLOY=contact-center) and iwg-admind; data, logs and the self-signed
+# certificate under run/. Ctrl-C or `make stop` ends it.
 set -uo pipefail
 export IWG_TOP=$(cd "$(dirname "$0")/.." && pwd)
 export IWG_RUN=${IWG_RUN:-$IWG_TOP/run}
 . "$IWG_TOP/scripts/stack.sh"
+
+# DEPLOY picks the Kamailio configuration (README "Deployments")
+deploy=${DEPLOY:-gateway}
+case $deploy in
+gateway) extra="" ;;
+ims)
+	IWG_CFG=$IWG_TOP/kamcfg/ims/kamailio.cfg
+	IWG_PROFILES=$IWG_TOP/rtpengine-ext/profiles/ims-profiles.conf
+	# registrations persist in SQLite under the run directory
+	mkdir -p "$IWG_RUN"
+	[ -f "$IWG_RUN/iwg.sqlite" ] || "$IWG_TOP/sql/create-sqlite.sh" "$IWG_RUN/iwg.sqlite" || exit 1
+	IWG_KAM_EXTRA=(-A "IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\"")
+	extra="  IMS core             as set in kamcfg/ims/site.cfg (IWG_IMS_CORE); usrloc in $IWG_RUN/iwg.sqlite"
+	;;
+contact-center)
+	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
+	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
+	;;
+*)
+	echo "run: unknown DEPLOY '$deploy' (gateway, ims or contact-center)" >&2
+	exit 64
+	;;
+esac
 
 if ls "$IWG_RUN"/*.pid >/dev/null 2>&1; then
 	for f in "$IWG_RUN"/*.pid; do
@@ -24,7 +48,7 @@ stack_start && stack_start_admind || exit 1
 
 cat <<MSG
 
-iwg is running (logs in $IWG_LOGDIR):
+iwg is running, deployment $deploy (logs in $IWG_LOGDIR):
   SIP over WebSocket   ws://127.0.0.1:8080   wss://127.0.0.1:8443 (self-signed: $IWG_RUN/tls/cert.pem)
   SIP (network side)   udp and tcp 127.0.0.1:5060; calls for unknown users go to $IWG_PEER_ADDR
   SIP domain           $IWG_DOMAIN
@@ -32,7 +56,8 @@ iwg is running (logs in $IWG_LOGDIR):
   Redis                $IWG_REDIS_ADDR (data in $IWG_RUN/redis)
   Kamailio RPC         $IWG_KAMCMD <command>   or   http://127.0.0.1:5065/RPC
   REST (iwg-admind)    http://127.0.0.1:8088 (/healthz, /readyz, /metrics, /api/v1; API keys in $IWG_RUN/admind/keys)
-Stop with Ctrl-C here, or 'make stop' from another shell.
+${extra:+$extra
+}Stop with Ctrl-C here, or 'make stop' from another shell.
 MSG
 
 # stay until a component dies or we are told to stop
