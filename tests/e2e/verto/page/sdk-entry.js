@@ -1,0 +1,58 @@
+// iwg e2e Verto page: the unmodified @signalwire/js 1.5.0 `Verto` class,
+// imported from the npm package and bundled by esbuild (sdk.test.mjs), driven
+// by the test through window.vt. Only the SDK's public API is used, plus
+// call.peer.instance (the call's RTCPeerConnection) for getStats.
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { Verto, VERSION } from '@signalwire/js';
+
+const events = [];
+let client = null;
+let call = null;
+
+function note(type, detail) {
+  events.push({ t: Date.now(), type, detail: detail === undefined ? null : detail });
+  console.log(`vt: ${type}${detail === undefined ? '' : ' ' + JSON.stringify(detail)}`);
+}
+
+window.vt = {
+  version: VERSION,
+  events,
+  // creates the client and connects; the test polls events for ready/error
+  connect(host, login, passwd, userVariables) {
+    client = new Verto({ host, login, passwd, userVariables });
+    client.on('signalwire.socket.open', () => note('socket.open'));
+    client.on('signalwire.socket.close', () => note('socket.close'));
+    client.on('signalwire.ready', (s) => note('ready', { sessid: s.sessionid }));
+    client.on('signalwire.error', (e) => note('error', e && (e.message || e)));
+    client.on('signalwire.notification', (n) => {
+      if (n.type === 'callUpdate') note('callUpdate', { id: n.call.id, state: n.call.state, prev: n.call.prevState });
+      else note('notification', { type: n.type });
+    });
+    client.connect();
+  },
+  // places a call; returns its callID
+  call(destinationNumber) {
+    call = client.newCall({ destinationNumber, audio: true, video: false,
+      callerName: 'Web User', callerNumber: '1008' });
+    return call.id;
+  },
+  state: () => (call ? call.state : null),
+  // audio RTP counters of the call's peer connection
+  async stats() {
+    const pc = call && call.peer && call.peer.instance;
+    if (!pc) return null;
+    const s = { ice: pc.iceConnectionState, sent: 0, received: 0 };
+    (await pc.getStats()).forEach((r) => {
+      if (r.kind !== 'audio') return;
+      if (r.type === 'outbound-rtp') s.sent += r.packetsSent;
+      if (r.type === 'inbound-rtp') s.received += r.packetsReceived;
+    });
+    return s;
+  },
+  dtmf: (digits) => call.dtmf(digits),
+  hold: () => call.hold(),
+  unhold: () => call.unhold(),
+  hangup: () => call.hangup(),
+  disconnect: () => client && client.disconnect(),
+};
+note('loaded', { version: VERSION });

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The real @signalwire/js 1.5.0 Verto client end to end: the contact-center
+# stack (kamcfg/contact-center: iwg_verto, rtpengine, Redis with a PaaS user
+# provisioned by iwg-idctl), the SDK bundled from node_modules by esbuild and
+# run unmodified in headless Chromium, SIPp as the agent (sdk.mjs). Run
+# inside a private network namespace (make test does), e.g.
+#   unshare --net bash -c 'ip link set lo up; tests/e2e/verto/test.sh'
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+here=$top/tests/e2e/verto
+. "$top/tests/lib/tap.sh"
+. "$top/scripts/stack.sh"
+. "$top/tests/integration/verto/lib.sh"
+
+for m in @signalwire/js esbuild playwright-core; do
+	if [ ! -d "$top/node_modules/$m" ]; then
+		tap_fail "node_modules/$m installed" "missing: run scripts/deps.sh (npm ci)"
+		exit 1
+	fi
+done
+verto_stack_start e2e-verto || exit 1
+verto_node "$here/sdk.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
+tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
+	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
+echo "# logs: $IWG_LOGDIR"
+tap_done
