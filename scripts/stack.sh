@@ -19,7 +19,7 @@ IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
 . "$IWG_TOP/tests/lib/wait.sh"
 
-# defaults of the local stack (DESIGN.md section 5); the gateway cfg's own
+# defaults of the local stack (README port table); the gateway cfg's own
 # listeners are set in kamcfg/gateway/site.cfg
 : "${IWG_CFG:=$IWG_TOP/kamcfg/gateway/kamailio.cfg}"
 : "${IWG_PROFILES:=$IWG_TOP/rtpengine-ext/profiles/media-profiles.conf}"

@@ -1,5 +1,5 @@
 /*
- * iwg_webrtc: SDP fixes around rtpengine 10.5 (DESIGN.md section 6).
+ * iwg_webrtc: SDP fixes around rtpengine 10.5 (see docs/architecture.md).
  * Pure C: no Kamailio header.
  *
  * - webrtc_sdp_clean() drops lines that must not cross to the other side:

@@ -12,7 +12,7 @@
 # reply (mediated "in"): two messages. Kamailio's CPU time (utime+stime of
 # all its processes, /proc) is read around each run; the SIPp UAC's own CPU
 # in the same run gives the kam/sipp ratio that cancels most hypervisor
-# noise (docs: DESIGN.md section 7). The pure engine's cost on the same
+# noise (docs/architecture.md, "Platform facts"). The pure engine's cost on the same
 # message (iwg-hdrmed-lint -b) is printed beside it. Output: a summary on
 # stdout and build/bench/hdrmed.json.
 set -uo pipefail

@@ -1,5 +1,5 @@
 // Headless Chromium (Debian's /usr/bin/chromium through playwright-core) with
-// the page client loaded, wrapped for tests. Flags: DESIGN.md section 6.
+// the page client loaded, wrapped for tests. Flags: docs/architecture.md, "Platform facts".
 // SPDX-License-Identifier: GPL-2.0-or-later
 import fs from 'node:fs';
 import http from 'node:http';

@@ -19,7 +19,7 @@ let session = null;
 let autoAnswer = false;
 
 // The test adds its own SDP and PeerConnection options here; default
-// bundlePolicy on purpose: rtpengine 10.5 has no BUNDLE (DESIGN.md 6).
+// bundlePolicy on purpose: rtpengine 10.5 has no BUNDLE (docs/architecture.md).
 const pcConfig = { iceServers: [] };
 const mediaConstraints = { audio: true, video: false };
 

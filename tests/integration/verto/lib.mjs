@@ -1,7 +1,7 @@
 // Minimal raw-Verto WebSocket client for the iwg_verto integration tests:
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core, no
 // extra npm package) opens native WebSockets from a blank page; the test
-// drives them with vc(...) calls. Flags: DESIGN.md section 6.
+// drives them with vc(...) calls. Flags: docs/architecture.md, "Platform facts".
 // SPDX-License-Identifier: GPL-2.0-or-later
 import http from 'node:http';
 import { chromium } from 'playwright-core';
