@@ -127,6 +127,13 @@ int verto_rtp_offer(verto_rtp *r, int step, const char *call_id,
 	return offer_answer(r, "offer", step, call_id, from_tag, NULL, sdp, out);
 }
 
+int verto_rtp_reoffer(verto_rtp *r, int step, const char *call_id,
+					  const char *from_tag, const char *to_tag, const char *sdp,
+					  char **out)
+{
+	return offer_answer(r, "offer", step, call_id, from_tag, to_tag, sdp, out);
+}
+
 int verto_rtp_answer(verto_rtp *r, int step, const char *call_id,
 					 const char *from_tag, const char *to_tag, const char *sdp,
 					 char **out)

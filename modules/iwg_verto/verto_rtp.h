@@ -47,6 +47,14 @@ void verto_rtp_free(verto_rtp *r);
  */
 int verto_rtp_offer(verto_rtp *r, int step, const char *call_id,
 					const char *from_tag, const char *sdp, char **out);
+/*
+ * offer inside an established call: from_tag re-offers sdp toward to_tag
+ * (the other leg of the existing call-id/tags, e.g. a fresh offer toward
+ * the browser from the contact center's last SDP). As verto_rtp_offer.
+ */
+int verto_rtp_reoffer(verto_rtp *r, int step, const char *call_id,
+					  const char *from_tag, const char *to_tag, const char *sdp,
+					  char **out);
 int verto_rtp_answer(verto_rtp *r, int step, const char *call_id,
 					 const char *from_tag, const char *to_tag, const char *sdp,
 					 char **out);

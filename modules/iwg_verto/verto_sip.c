@@ -35,12 +35,14 @@ typedef struct vsip {
 	dlg_t *dlg;
 	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL */
 	unsigned got_1xx : 1, cancel_pending : 1, confirmed : 1, in_set : 1;
-	unsigned inbound : 1; /* the contact center called: we are the UAS */
+	unsigned inbound : 1;  /* the contact center called: we are the UAS */
+	unsigned reattach : 1; /* a verto.attach offer awaits the answer */
 	char callid[VERTO_SIPID_MAX + 1];
 	char ltag[64];	/* our tag: the browser's leg at rtpengine */
 	char rtag[128]; /* the contact center's tag */
 	char *offer;	/* the browser's offer (to align the answer) */
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
+	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
 } vsip;
 
 static verto_sip_cfg vs_cfg;
@@ -122,6 +124,7 @@ static void vsip_free(vsip *g)
 		tmb.free_dlg(g->dlg);
 	free(g->offer);
 	free(g->sip_sdp);
+	free(g->peer_sdp);
 	free(g);
 }
 
@@ -158,6 +161,57 @@ void verto_sip_call_freed(void *ctx, verto_call *c)
 }
 
 /* ---------------------------------------------------------------- media */
+
+/* the contact center's SDP: kept for the fresh offers of re-attaches */
+static void keep_peer_sdp(vsip *g, const char *sdp)
+{
+	free(g->peer_sdp);
+	g->peer_sdp = strdup(sdp);
+}
+
+/*
+ * verto.attach: a fresh offer toward the browser on the existing rtpengine
+ * call (the contact center's leg re-offers its last SDP with the browser
+ * profile), so rtpengine restarts ICE/DTLS toward the new peer connection
+ * while the SIP leg keeps its ports: the contact center sees nothing.
+ */
+static int reoffer_to_browser(vsip *g, verto_call *c, char **out)
+{
+	if (!g->peer_sdp || !g->rtag[0]) {
+		LM_INFO("call %s: no SDP of the contact center to re-attach\n",
+				c->call_id);
+		return -1;
+	}
+	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag,
+						  g->ltag, g->peer_sdp, out)) {
+		LM_ERR("rtpengine re-attach offer for call %s: %s\n", c->call_id,
+			   vs_rtp->errstr);
+		return -1;
+	}
+	g->reattach = 1;
+	return 0;
+}
+
+/*
+ * the browser's answer to verto.attach: rtpengine learns its new ICE/DTLS;
+ * the SDP toward SIP is not sent (no re-INVITE), *out is a copy of the
+ * last one for the engine.
+ */
+static int reattach_answer(vsip *g, verto_call *c, const char *in, char **out)
+{
+	char *sdp = NULL;
+
+	g->reattach = 0;
+	if (verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->rtag,
+						 g->ltag, in, &sdp)) {
+		LM_ERR("rtpengine re-attach answer for call %s: %s\n", c->call_id,
+			   vs_rtp->errstr);
+		return -1;
+	}
+	free(sdp);
+	*out = strdup(g->sip_sdp ? g->sip_sdp : "");
+	return *out ? 0 : -1;
+}
 
 /* *sdp goes toward SIP: kept for re-INVITEs and handed out as *out */
 static int toward_sip(vsip *g, char **sdp, char **out)
@@ -205,6 +259,7 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		rc = toward_sip(g, &sdp, out);
 		break;
 	case VERTO_MEDIA_ANSWER_TO_BROWSER:
+		keep_peer_sdp(g, in);
 		if (verto_rtp_answer(vs_rtp, VERTO_RTP_SIP_ANSWER, g->callid, g->ltag,
 							 g->rtag, in, &tmp)) {
 			LM_ERR("rtpengine answer for call %s: %s\n", c->call_id,
@@ -216,6 +271,7 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		break;
 	case VERTO_MEDIA_OFFER_TO_BROWSER:
 		/* the contact center's offer (its tag) toward the browser */
+		keep_peer_sdp(g, in);
 		if (verto_rtp_offer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag, in,
 							out)) {
 			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
@@ -225,7 +281,11 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		rc = 0;
 		break;
 	case VERTO_MEDIA_ANSWER_TO_SIP:
-		if (!g->inbound) /* an attach answer: re-attach is not wired */
+		if (g->reattach) {
+			rc = reattach_answer(g, c, in, out);
+			break;
+		}
+		if (!g->inbound)
 			break;
 		if (verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid,
 							 g->rtag, g->ltag, in, &sdp)) {
@@ -235,8 +295,10 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		}
 		rc = toward_sip(g, &sdp, out);
 		break;
+	case VERTO_MEDIA_REOFFER_TO_BROWSER:
+		rc = reoffer_to_browser(g, c, out);
+		break;
 	default:
-		/* re-attach (fresh offer toward the browser) is not wired yet */
 		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
 		break;
 	}

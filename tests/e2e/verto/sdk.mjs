@@ -1,7 +1,9 @@
 // The real @signalwire/js 1.5.0 Verto client (bundled from node_modules by
 // esbuild, unmodified) in headless Chromium against iwg_verto: login through
 // the identity store, a call to a SIPp agent (183 then 200), audio both ways
-// (getStats), DTMF, hold/unhold, hang-up seen by the agent as BYE.
+// (getStats), DTMF, hold/unhold, the WebSocket dropped and the call
+// re-attached (audio again, nothing seen by the agent), hang-up seen by the
+// agent as BYE.
 // Usage: node sdk.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn } from 'node:child_process';
@@ -48,7 +50,7 @@ function serve(bundlePath) {
 function sipp(name, extra) {
   const args = ['-sf', `${sippDir}/cc-agent.xml`, '-i', '127.0.0.1', '-p', '5090',
     '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1', '-cp', '8893',
-    '-nostdin', '-timeout', '40', '-timeout_error', '-trace_msg', '-trace_err',
+    '-nostdin', '-timeout', '60', '-timeout_error', '-trace_msg', '-trace_err',
     '-message_file', `${logDir}/sipp-${name}-messages.log`,
     '-error_file', `${logDir}/sipp-${name}-errors.log`, ...extra];
   const p = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'ignore'] });
@@ -147,13 +149,36 @@ try {
   const resumed = await poll(async () => (await vt('state')) === 'active', { timeoutMs: 8000, what: 'active' }).catch(async () => vt('state'));
   t.check(resumed === true, 'call.unhold() makes the call active again', why(resumed));
 
+  // WebSocket lost mid-call: the SDK reconnects with its sessid, iwg sends
+  // verto.attach with a fresh offer, the SDK answers with a new peer
+  // connection; the agent sees no re-INVITE and no BYE (SIPp would fail)
+  const before = await vt('stats');
+  const nOpen = (await events()).filter((e) => e.type === 'socket.open').length;
+  t.check(await vt('drop'), 'the page closes the SDK\'s WebSocket mid-call', 'no WebSocket');
+  const reopened = await poll(async () => (await events()).filter((e) => e.type === 'socket.open').length > nOpen,
+    { timeoutMs: 10000, what: 'reconnect' }).catch(() => false);
+  t.check(reopened === true, 'the SDK reconnects after the loss', why(await events()));
+  const back = await poll(async () => {
+    const s = await vt('stats');
+    return s && s.pc !== before.pc && s.sent >= 25 && s.received >= 25 && (await vt('state')) === 'active' ? s : false;
+  }, { timeoutMs: 15000, what: 'audio after re-attach' }).catch(async () => ({ stats: await vt('stats'), state: await vt('state') }));
+  t.check(back && back.pc && back.pc !== before.pc, 'iwg re-attaches the call (verto.attach): the SDK answers with a new peer connection, call active',
+    why({ before, back }));
+  t.check(back && back.sent >= 25 && back.received >= 25,
+    'audio flows again both ways on the re-attached call (getStats packets of the new peer connection rise)', why(back));
+  const agentBefore = rtp.packets;
+  const agentRises = await poll(() => rtp.packets >= agentBefore + 25, { timeoutMs: 5000, what: 'agent RTP' }).catch(() => false);
+  t.check(agentRises === true, 'the agent keeps receiving the browser\'s audio after the re-attach', why(rtp.packets - agentBefore));
+  t.check(cc.proc.exitCode === null, 'the agent saw no BYE across the loss (SIPp still in the call)',
+    `sipp exited ${cc.proc.exitCode}; see ${logDir}/sipp-sdk-messages.log`);
+
   // hang-up: the SDK sends verto.bye, the agent gets BYE
   await vt('hangup');
   const gone = await poll(async () => (await vt('state')) === 'destroy', { timeoutMs: 8000, what: 'destroy' })
     .catch(async () => vt('state'));
   t.check(gone === true, 'call.hangup() ends the call in the SDK (destroy)', why(gone));
   const code = await Promise.race([cc.done, sleep(15000).then(() => 'still running')]);
-  t.check(code === 0, 'the agent saw INVITE with the mapped identity, hold and unhold re-INVITEs, then BYE (SIPp ok)',
+  t.check(code === 0, 'the agent saw INVITE with the mapped identity, hold and unhold re-INVITEs, then BYE and nothing else (SIPp ok)',
     `sipp exited ${code}; see ${logDir}/sipp-sdk-messages.log, ${logDir}/sipp-sdk-errors.log`);
   const errors = (await events()).filter((e) => e.type === 'error');
   t.check(errors.length === 0, 'no signalwire.error during the session', why(errors));

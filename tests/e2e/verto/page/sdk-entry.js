@@ -1,13 +1,15 @@
 // iwg e2e Verto page: the unmodified @signalwire/js 1.5.0 `Verto` class,
 // imported from the npm package and bundled by esbuild (sdk.test.mjs), driven
 // by the test through window.vt. Only the SDK's public API is used, plus
-// call.peer.instance (the call's RTCPeerConnection) for getStats.
+// call.peer.instance (the call's RTCPeerConnection) for getStats and
+// client.connection._wsClient (the WebSocket) to drop the connection.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Verto, VERSION } from '@signalwire/js';
 
 const events = [];
 let client = null;
 let call = null;
+const pcs = new Map();
 
 function note(type, detail) {
   events.push({ t: Date.now(), type, detail: detail === undefined ? null : detail });
@@ -36,12 +38,26 @@ window.vt = {
       callerName: 'Web User', callerNumber: '1008' });
     return call.id;
   },
-  state: () => (call ? call.state : null),
+  // the call object now: a verto.attach replaces it under the same callID
+  current() {
+    if (call && client && client.calls[call.id]) call = client.calls[call.id];
+    return call;
+  },
+  state: () => (window.vt.current() ? call.state : null),
+  // the WebSocket dies under the SDK (as a network loss): it reconnects
+  drop() {
+    const ws = client.connection && client.connection._wsClient;
+    if (ws) ws.close();
+    return !!ws;
+  },
   // audio RTP counters of the call's peer connection
   async stats() {
-    const pc = call && call.peer && call.peer.instance;
+    const c = window.vt.current();
+    const pc = c && c.peer && c.peer.instance;
     if (!pc) return null;
-    const s = { ice: pc.iceConnectionState, sent: 0, received: 0 };
+    if (!pcs.has(pc)) pcs.set(pc, pcs.size + 1);
+    // pc: which peer connection of the page (1 the first, 2 after attach)
+    const s = { ice: pc.iceConnectionState, sent: 0, received: 0, pc: pcs.get(pc) };
     (await pc.getStats()).forEach((r) => {
       if (r.kind !== 'audio') return;
       if (r.type === 'outbound-rtp') s.sent += r.packetsSent;
