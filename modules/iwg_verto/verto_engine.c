@@ -321,6 +321,24 @@ static void send_bye(verto_engine *e, verto_call *c, verto_session *s,
 	send_request(e, s->conn, "verto.bye", p);
 }
 
+int verto_engine_transfer_status(verto_engine *e, verto_call *c, int code,
+								 const char *reason)
+{
+	json_object *p, *m;
+
+	if (!c || !c->sess || !c->sess->conn || code < 100 || code > 699)
+		return -1;
+	p = call_params(c);
+	m = json_object_new_object();
+	jadd(m, "type", "transfer");
+	json_object_object_add(m, "status", json_object_new_int(code));
+	jadd(m, "reason", reason ? reason : "");
+	json_object_object_add(m, "final", json_object_new_boolean(code >= 200));
+	json_object_object_add(p, "msg", m);
+	send_request(e, c->sess->conn, "verto.info", p);
+	return 0;
+}
+
 static json_object *result_for(verto_engine *e, const verto_call *c,
 							   const act_ctx *ax)
 {

@@ -172,6 +172,15 @@ verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
 									const char *caller_number, const char *sdp,
 									void *glue, int *status);
 
+/*
+ * Progress of the call's blind transfer (the status line of a NOTIFY's
+ * message/sipfrag, 100..699): sends verto.info {callID, msg: {type
+ * "transfer", status, reason, final}} to the call's session, if it has a
+ * WebSocket. Returns 0 when sent, -1 otherwise.
+ */
+int verto_engine_transfer_status(verto_engine *e, verto_call *call, int code,
+								 const char *reason);
+
 /* The call with this SIP Call-ID, or NULL. */
 verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);
 

@@ -644,6 +644,16 @@ static void invite_reply(vsip *g, int code, sip_msg_t *m)
 	free(sdp); /* c and g may be gone now */
 }
 
+/* the reason phrase of a reply, NUL-terminated (static buffer) */
+static const char *reply_reason(sip_msg_t *m)
+{
+	static char r[64];
+
+	snprintf(r, sizeof(r), "%.*s", m->first_line.u.reply.reason.len,
+			 m->first_line.u.reply.reason.s);
+	return r;
+}
+
 static void on_reply(verto_ev *ev)
 {
 	vsip *g = find_key(TOKEN_KEY(ev->token));
@@ -678,6 +688,13 @@ static void on_reply(verto_ev *ev)
 							   ev->code < 300 ? VCE_S_REINVITE_OK
 											  : VCE_S_REINVITE_FAIL,
 							   ev->code, NULL);
+		break;
+	case VERTO_SIP_REFER:
+		/* a refused REFER is the transfer's final outcome */
+		if (ev->code >= 300 && m)
+			verto_engine_transfer_status(vs_eng, g->call, ev->code,
+										 reply_reason(m));
+		LM_INFO("call %s: %d to REFER\n", g->call->call_id, ev->code);
 		break;
 	default:
 		LM_INFO("call %s: %d to request kind %d\n", g->call->call_id, ev->code,
@@ -762,6 +779,19 @@ fail:
 	vsip_free(g);
 }
 
+/* a NOTIFY's sipfrag "SIP/2.0 200 OK\r\n..." -> verto.info to the browser */
+static void transfer_progress(verto_call *c, const char *frag)
+{
+	char reason[64] = "";
+	int code = 0;
+
+	if (!frag || sscanf(frag, "SIP/2.0 %3d %63[^\r\n]", &code, reason) < 1)
+		return;
+	if (verto_engine_transfer_status(vs_eng, c, code, reason) == 0)
+		LM_INFO("call %s: transfer status %d sent to the browser\n", c->call_id,
+				code);
+}
+
 static void on_request(verto_ev *ev)
 {
 	sip_msg_t msg;
@@ -794,6 +824,7 @@ static void on_request(verto_ev *ev)
 		char *b = body_of(&msg);
 		LM_INFO("call %s: transfer progress %.40s\n", c->call_id,
 				b ? b : "(no body)");
+		transfer_progress(c, b);
 		free(b);
 	}
 	free_sip_msg(&msg);

@@ -3,7 +3,7 @@
 # one run and writing its figures under build/bench/ (see docs/benchmarks.md),
 # then one summary table of the headline figures of every area.
 # Benchmarks are not part of make test: figures are reported, never asserted.
-#   tests/bench/run.sh [AREA...]   only these areas (probe, hdrmed, idmap, admind)
+#   tests/bench/run.sh [AREA...]   only these areas (probe, hdrmed, idmap, admind, verto)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export IWG_TOP=$top IWG_BUILD=${IWG_BUILD:-$top/build}
@@ -44,6 +44,9 @@ if [ -s "$out/admind.txt" ]; then
 	sed -n 's/^healthz\/bare ratio, median of 3 pairs: *\([0-9.]*\).*/\1/p' "$out/admind.txt" |
 		while read -r v; do row "admind /healthz / bare libmicrohttpd req/s" "$v" ">= 0.5"; done
 fi
+[ -s "$out/verto.json" ] &&
+	row "verto / sip-ws Kamailio CPU per call" \
+		"$(jq -r '.ratio.raw * 1000 | round / 1000' "$out/verto.json")" "<= 1.3"
 [ -s "$out/probe-signaling.json" ] || [ -s "$out/probe-media.json" ] &&
 	row "signaling and media (iwg-probe)" "-" "table printed above; tests/bench/probe/table.sh"
 exit $rc

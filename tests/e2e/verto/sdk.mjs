@@ -1,7 +1,7 @@
 // The real @signalwire/js 1.5.0 Verto client (bundled from node_modules by
 // esbuild, unmodified) in headless Chromium against iwg_verto: login through
 // the identity store, a call to a SIPp agent (183 then 200), audio both ways
-// (getStats), DTMF, hold/unhold, the WebSocket dropped and the call
+// (getStats), DTMF, hold/unhold, blind transfer, the WebSocket dropped and the call
 // re-attached (audio again, nothing seen by the agent), hang-up seen by the
 // agent as BYE.
 // Usage: node sdk.mjs TAP_START LOGDIR WS_URL SIPP_DIR
@@ -180,6 +180,29 @@ try {
   const code = await Promise.race([cc.done, sleep(15000).then(() => 'still running')]);
   t.check(code === 0, 'the agent saw INVITE with the mapped identity, hold and unhold re-INVITEs, then BYE and nothing else (SIPp ok)',
     `sipp exited ${code}; see ${logDir}/sipp-sdk-messages.log, ${logDir}/sipp-sdk-errors.log`);
+
+  // blind transfer: call.transfer('6000') -> REFER toward the agent (the
+  // scenario checks Refer-To and Referred-By), 202, NOTIFY with the sipfrag
+  // SIP/2.0 200 OK -> verto.info to the SDK (a notification of type event
+  // with msg {type transfer, status 200, final}), then the agent's BYE
+  cc = sipp('sdk-transfer', ['-set', 'hangup', 'transfer']);
+  const xferID = await vt('call', '5000');
+  const up = await poll(async () => (await vt('state')) === 'active', { timeoutMs: 15000, what: 'second call active' })
+    .catch(async () => vt('state'));
+  t.check(up === true, 'a second call becomes active', why(up));
+  await vt('transfer', '6000');
+  const outcome = await poll(async () => (await events()).find((e) => e.type === 'notification' &&
+    e.detail.callID === xferID && e.detail.msg && e.detail.msg.type === 'transfer' && e.detail.msg.final),
+  { timeoutMs: 10000, what: 'transfer outcome' }).catch(async () => (await events()).filter((e) => e.type === 'notification'));
+  t.check(outcome && outcome.detail && outcome.detail.msg.status === 200,
+    'call.transfer("6000"): the NOTIFY sipfrag 200 OK reaches the SDK as a notification (verto.info msg {type transfer, status 200})', why(outcome));
+  const ended = await poll(async () => (await vt('state')) === 'destroy', { timeoutMs: 10000, what: 'destroy after transfer' })
+    .catch(async () => vt('state'));
+  t.check(ended === true, 'the agent\'s BYE after the transfer ends the call in the SDK (destroy)', why(ended));
+  const xcode = await Promise.race([cc.done, sleep(15000).then(() => 'still running')]);
+  t.check(xcode === 0, 'the agent got REFER with Refer-To <sip:6000@127.0.0.1:5090> and the mapped Referred-By; 202 and NOTIFY 200 sipfrag accepted (SIPp ok)',
+    `sipp exited ${xcode}; see ${logDir}/sipp-sdk-transfer-messages.log, ${logDir}/sipp-sdk-transfer-errors.log`);
+
   const errors = (await events()).filter((e) => e.type === 'error');
   t.check(errors.length === 0, 'no signalwire.error during the session', why(errors));
   await vt('disconnect');

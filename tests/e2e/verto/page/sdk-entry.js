@@ -28,7 +28,7 @@ window.vt = {
     client.on('signalwire.error', (e) => note('error', e && (e.message || e)));
     client.on('signalwire.notification', (n) => {
       if (n.type === 'callUpdate') note('callUpdate', { id: n.call.id, state: n.call.state, prev: n.call.prevState });
-      else note('notification', { type: n.type });
+      else note('notification', { type: n.type, callID: n.callID, msg: n.msg });
     });
     client.connect();
   },
@@ -68,6 +68,7 @@ window.vt = {
   dtmf: (digits) => call.dtmf(digits),
   hold: () => call.hold(),
   unhold: () => call.unhold(),
+  transfer: (destination) => call.transfer(destination),
   hangup: () => call.hangup(),
   disconnect: () => client && client.disconnect(),
 };

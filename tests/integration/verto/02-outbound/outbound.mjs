@@ -1,6 +1,7 @@
 // iwg_verto outbound calls: raw Verto JSON-RPC from Chromium with a real
 // RTCPeerConnection offer (m=audio sendrecv + m=video recvonly, as the
-// @signalwire/js client makes it), SIPp playing the contact center.
+// @signalwire/js client makes it), SIPp playing the contact center (183/200, DTMF, hold, BYE both ways,
+// busy, blind transfer).
 // Usage: node outbound.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn } from 'node:child_process';
@@ -196,6 +197,22 @@ try {
     'call3: 486 Busy Here becomes verto.bye USER_BUSY (17)', why(b));
   code = await cc;
   t.check(code === 0, 'call3: the contact center saw INVITE, 486, ACK', `sipp exited ${code}; see ${logDir}/sipp-busy-*.log`);
+
+  // 4: blind transfer: REFER to the agent, NOTIFY 200 sipfrag, agent leaves
+  cc = sipp('transfer', 'cc-agent.xml', ['-set', 'hangup', 'transfer']);
+  const c4 = await callUp('call4', '8a0b1c2d-0000-4000-8000-000000000004');
+  await send({ jsonrpc: '2.0', id: 'xfer4', method: 'verto.modify',
+    params: { sessid, action: 'transfer', destination: '6000', dialogParams: dialog(c4, '5000') } });
+  m = await wait("m.id === 'xfer4'");
+  t.check(m?.result?.message === 'CALL TRANSFERRED', 'call4: verto.modify transfer is answered CALL TRANSFERRED', why(m));
+  const info = await wait(`m.method === 'verto.info' && m.params?.callID === '${c4}'`);
+  t.check(info?.params?.msg?.type === 'transfer' && info.params.msg.status === 200 && info.params.msg.final === true,
+    'call4: the NOTIFY sipfrag SIP/2.0 200 OK reaches the browser as verto.info msg {type transfer, status 200, final}', why(info));
+  b = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c4}'`);
+  t.check(b?.params?.cause === 'NORMAL_CLEARING', 'call4: the agent leaves after the transfer: verto.bye NORMAL_CLEARING', why(b));
+  code = await cc;
+  t.check(code === 0, 'call4: the agent got REFER with Refer-To <sip:6000@127.0.0.1:5090> and the mapped Referred-By, its 202 and NOTIFY 200 sipfrag were accepted',
+    `sipp exited ${code}; see ${logDir}/sipp-transfer-*.log`);
 } catch (e) {
   t.check(false, 'outbound test ran to the end', e.stack);
 }
