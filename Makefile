@@ -139,6 +139,6 @@ check-format:
 
 clean:
 	rm -rf $(BUILD)/modules $(BUILD)/obj $(BUILD)/lib $(BUILD)/bin \
-		$(BUILD)/tests
+		$(BUILD)/tests $(BUILD)/test-runs $(BUILD)/test-logs $(BUILD)/fuzz-work
 	for m in $(MODULES); do rm -f modules/$$m/*.o modules/$$m/*.d \
 		modules/$$m/*.so modules/$$m/*.lst; done
