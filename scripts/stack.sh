@@ -69,16 +69,20 @@ _stack_spawn() {
 	echo $! >"$IWG_RUN/$name.pid"
 }
 
-_stack_alive() { kill -0 "$1" 2>/dev/null; }
+# stack_kill PID: stop one process this shell started: TERM, KILL if it is
+# still there after 10 s, then reap it
+stack_kill() {
+	kill -0 "$1" 2>/dev/null || return 0
+	kill -TERM "$1" 2>/dev/null
+	wait_until 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
 
 stack_stop() {
-	local i pid
+	local i
 	for ((i = ${#_stack_pids[@]} - 1; i >= 0; i--)); do
-		pid=${_stack_pids[$i]}
-		_stack_alive "$pid" || continue
-		kill -TERM "$pid" 2>/dev/null
-		wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		stack_kill "${_stack_pids[$i]}"
 		rm -f "$IWG_RUN/${_stack_names[$i]}.pid"
 	done
 	_stack_pids=()
@@ -130,25 +134,41 @@ stack_kamailio_args() {
 		"IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
 		"IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
 		"IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\"")
-	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16 -DD -E)
+	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16)
 	for d in "${defs[@]}"; do
 		[[ " ${IWG_KAM_EXTRA[*]} " == *" ${d%%=*}="* ]] || IWG_KAM_ARGS+=(-A "$d")
 	done
 	IWG_KAM_ARGS+=("${IWG_KAM_EXTRA[@]}")
 }
 
+# stack_spawn_kamailio NAME CTL ARGS...: check the cfg with `kamailio -c ARGS`
+# (log NAME-check.log), start `kamailio -DD -E ARGS` (log NAME.log, from the
+# repository top so relative paths in ARGS work) and wait until it answers
+# core.uptime on the ctl socket CTL ("unix:/path"). Callers wait for their
+# own listeners after it.
+stack_spawn_kamailio() {
+	local name=$1 ctl=$2
+	shift 2
+	(cd "$IWG_TOP" && /usr/sbin/kamailio -c "$@") >"$IWG_LOGDIR/$name-check.log" 2>&1 \
+		|| stack_fail "kamailio rejected its cfg ($*)" "$IWG_LOGDIR/$name-check.log" \
+		|| return 1
+	local here=$PWD
+	cd "$IWG_TOP" || return 1
+	_stack_spawn "$name" "$IWG_LOGDIR/$name.log" /usr/sbin/kamailio -DD -E "$@"
+	cd "$here" || return 1
+	wait_until 20 kamcmd -s "$ctl" core.uptime \
+		|| stack_fail "kamailio $name did not answer RPC on $ctl" "$IWG_LOGDIR/$name.log"
+}
+
 stack_start_kamailio() {
-	local log=$IWG_LOGDIR/kamailio.log
 	stack_tls_cert || return 1
 	stack_kamailio_args
-	/usr/sbin/kamailio -c "${IWG_KAM_ARGS[@]}" >"$IWG_LOGDIR/kamailio-check.log" 2>&1 \
-		|| stack_fail "kamailio rejected $IWG_CFG" "$IWG_LOGDIR/kamailio-check.log" \
-		|| return 1
-	_stack_spawn kamailio "$log" /usr/sbin/kamailio "${IWG_KAM_ARGS[@]}"
 	export IWG_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio_ctl"
+	stack_spawn_kamailio kamailio "unix:$IWG_RUN/kamailio_ctl" "${IWG_KAM_ARGS[@]}" \
+		|| return 1
 	wait_until 20 tcp_open 127.0.0.1 8443 && wait_until 5 tcp_open 127.0.0.1 8080 \
-		&& wait_until 5 udp_bound 5060 && wait_until 10 $IWG_KAMCMD core.uptime \
-		|| stack_fail "kamailio did not come up" "$log"
+		&& wait_until 5 udp_bound 5060 \
+		|| stack_fail "kamailio listeners did not come up" "$IWG_LOGDIR/kamailio.log"
 }
 
 # stack_start_admind: iwg-admind on 127.0.0.1:8088 watching this stack. API

@@ -1,5 +1,5 @@
-# Helpers for the iwg-admind integration tests (source after tap.sh and
-# wait.sh, or after scripts/stack.sh). The daemon is started by PID and
+# Helpers for the iwg-admind integration tests (source after tap.sh; brings
+# in scripts/stack.sh if it is not loaded yet). The daemon is started by PID and
 # stopped by admind_stop (call it from the EXIT trap).
 #
 #   admind_keys                 sets KEY_NOC KEY_ID KEY_ADMIN (raw keys)
@@ -9,6 +9,8 @@
 #                               HDRS (response headers file)
 #   jqb FILTER                  jq -r FILTER on the last body
 
+declare -F stack_kill >/dev/null ||
+	. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/scripts/stack.sh"
 ADMIND_BIN=${ADMIND_BIN:-${IWG_BUILD:-/work/main/build}/bin/iwg-admind}
 _admind_pids=()
 
@@ -40,9 +42,7 @@ admind_start() {
 admind_stop() {
 	local pid
 	for pid in "${_admind_pids[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || continue
-		wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		stack_kill "$pid"
 	done
 	_admind_pids=()
 }
@@ -97,12 +97,10 @@ admind_kamailio() {
 		-A "AT_PROFILE=\"ims-volte=${AT_RULES:-}\""
 		-A "AT_NG_SOCK=\"udp:$IWG_NG_ADDR\""
 		-A "AT_UAS=\"sip:127.0.0.1:$AT_UAS_PORT\"" "$@")
-	/usr/sbin/kamailio -c "${args[@]}" >"$IWG_LOGDIR/kamailio-check.log" 2>&1 ||
-		stack_fail "kamailio rejected admind-test.cfg" "$IWG_LOGDIR/kamailio-check.log" ||
-		return 1
-	_stack_spawn kamailio "$log" /usr/sbin/kamailio -DD -E "${args[@]}"
 	AT_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio.ctl"
-	wait_until 20 $AT_KAMCMD core.uptime && wait_until 5 udp_bound "$AT_SIP_PORT" &&
+	stack_spawn_kamailio kamailio "unix:$IWG_RUN/kamailio.ctl" "${args[@]}" ||
+		return 1
+	wait_until 5 udp_bound "$AT_SIP_PORT" &&
 		wait_until 5 tcp_open 127.0.0.1 "$AT_RPC_PORT" ||
 		stack_fail "kamailio (admind-test.cfg) did not come up" "$log"
 }

@@ -28,12 +28,10 @@ hd_kamailio() {
 		-A "HD_CTL=\"unix:$run/kamailio.ctl\""
 		-A "HD_UAS=\"sip:127.0.0.1:$HD_UAS_PORT\""
 		-A "HD_P1=\"$1\"" -A "HD_P2=\"$2\"" -A "HD_P3=\"$3\"")
-	(cd "$top" && /usr/sbin/kamailio -c "${args[@]}") >"$logs/kamailio-check.log" 2>&1 ||
-		{ echo "# kamailio rejected the test cfg, log $logs/kamailio-check.log"; return 1; }
-	_stack_spawn kamailio "$log" /usr/sbin/kamailio -DD -E "${args[@]}"
-	KAM_PID=$(cat "$run/kamailio.pid")
 	KAMCMD="kamcmd -s unix:$run/kamailio.ctl"
-	wait_until 20 $KAMCMD core.uptime && wait_until 5 udp_bound $HD_KPORT ||
+	stack_spawn_kamailio kamailio "unix:$run/kamailio.ctl" "${args[@]}" || return 1
+	KAM_PID=$(cat "$run/kamailio.pid")
+	wait_until 5 udp_bound $HD_KPORT ||
 		{ echo "# kamailio did not come up, log $log"; return 1; }
 }
 
@@ -63,7 +61,5 @@ hd_uac() {
 
 # hd_stop PID: stop one process started here and wait for it
 hd_stop() {
-	kill -TERM "$1" 2>/dev/null
-	wait_until 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	stack_kill "$1"
 }

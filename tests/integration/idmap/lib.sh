@@ -5,7 +5,7 @@ top=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 idm_dir=$top/tests/integration/idmap
 . "$top/tests/lib/tap.sh"
-. "$top/tests/lib/wait.sh"
+. "$top/scripts/stack.sh"
 IDCTL=$build/bin/iwg-idctl
 
 _idm_pids=()
@@ -21,21 +21,15 @@ idm_init() {
 }
 
 idm_cleanup() {
-	local i pid
+	local i
 	for ((i = ${#_idm_pids[@]} - 1; i >= 0; i--)); do
-		pid=${_idm_pids[$i]}
-		kill -0 "$pid" 2>/dev/null || continue
-		kill -TERM "$pid" 2>/dev/null
-		wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		stack_kill "${_idm_pids[$i]}"
 	done
 }
 
 # idm_kill PID: stop one process started here
 idm_kill() {
-	kill -TERM "$1" 2>/dev/null
-	wait_until 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	stack_kill "$1"
 }
 
 # idm_redis NAME PORT [ARGS...]: start redis-server, sets REDIS_PID
