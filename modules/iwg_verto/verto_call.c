@@ -100,8 +100,10 @@ static int step_out(verto_call_fsm *c, verto_call_event ev, int ev_sdp,
 
 	switch (ev) {
 	case VCE_S_PROGRESS:
+		c->alerted = 1;
 		return 0;
 	case VCE_S_EARLY:
+		c->alerted = 1;
 		if (early)
 			return 0; /* the browser took the first early answer */
 		c->state = VCS_OUT_EARLY;
@@ -118,7 +120,12 @@ static int step_out(verto_call_fsm *c, verto_call_event ev, int ev_sdp,
 		out->acts = (ev_sdp ? VCA_M_ANSWER : 0) | VCA_V_ANSWER;
 		return 0;
 	case VCE_S_FAILURE:
-		out->cause = verto_cause_from_sip(sip_code);
+		/* 480/408 after ringing: Q.850 19, the user was alerted but did
+		 * not answer (18 and 102 otherwise, RFC 3398) */
+		if (c->alerted && (sip_code == 480 || sip_code == 408))
+			out->cause = VERTO_CAUSE_NO_ANSWER;
+		else
+			out->cause = verto_cause_from_sip(sip_code);
 		return done(c, VCA_M_DELETE | VCA_V_BYE, out);
 	case VCE_V_BYE:
 		c->state = VCS_CANCELLING;
