@@ -2,8 +2,9 @@
 # The real @signalwire/js 1.5.0 Verto client end to end: the contact-center
 # stack (kamcfg/contact-center: iwg_verto, rtpengine, Redis with a PaaS user
 # provisioned by iwg-idctl), the SDK bundled from node_modules by esbuild and
-# run unmodified in headless Chromium, SIPp as the agent (sdk.mjs). Run
-# inside a private network namespace (make test does), e.g.
+# run unmodified in headless Chromium, SIPp as the agent the browser calls
+# (an IVR among them) and as the contact center calling the browser
+# (sdk.mjs). Run inside a private network namespace (make test does), e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/e2e/verto/test.sh'
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)

@@ -9,7 +9,9 @@
 #                            numbered after ours; counts them in
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
 # 127.0.0.1:5090; header mediation with kamcfg/hdrmed/contact-center.rules;
-# calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds.
+# calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds; VERTO_GRACE,
+# when set, is iwg_verto's grace (seconds a call outlives its WebSocket),
+# else the cfg's default.
 
 VERTO_URL=ws://127.0.0.1:8082/verto-ws
 
@@ -24,6 +26,7 @@ verto_stack_start() {
 	# the shipped mediation rules; calls from the contact center ring 4 s
 	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
 		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}")
+	[ -z "${VERTO_GRACE:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_GRACE=$VERTO_GRACE")
 	if ! stack_start; then
 		tap_fail "contact-center stack starts" "see $IWG_LOGDIR (kamailio.log)"
 		return 1

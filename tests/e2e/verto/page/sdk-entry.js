@@ -1,14 +1,16 @@
 // iwg e2e Verto page: the unmodified @signalwire/js 1.5.0 `Verto` class,
-// imported from the npm package and bundled by esbuild (sdk.test.mjs), driven
-// by the test through window.vt. Only the SDK's public API is used, plus
-// call.peer.instance (the call's RTCPeerConnection) for getStats and
-// client.connection._wsClient (the WebSocket) to drop the connection.
+// imported from the npm package and bundled by esbuild (sdklib.mjs), driven
+// by the test through window.vt (calls made and calls received). Only the
+// SDK's public API is used, plus call.peer.instance (the call's
+// RTCPeerConnection) for getStats and client.connection._wsClient (the
+// WebSocket) to drop the connection.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Verto, VERSION } from '@signalwire/js';
 
 const events = [];
 let client = null;
 let call = null;
+let incoming = null; // the last call from SIP that rang (callUpdate ringing)
 const pcs = new Map();
 
 function note(type, detail) {
@@ -27,7 +29,12 @@ window.vt = {
     client.on('signalwire.ready', (s) => note('ready', { sessid: s.sessionid }));
     client.on('signalwire.error', (e) => note('error', e && (e.message || e)));
     client.on('signalwire.notification', (n) => {
-      if (n.type === 'callUpdate') note('callUpdate', { id: n.call.id, state: n.call.state, prev: n.call.prevState });
+      if (n.type === 'callUpdate') {
+        const c = n.call;
+        if (c.state === 'ringing') incoming = c;
+        note('callUpdate', { id: c.id, state: c.state, prev: c.prevState, direction: c.direction,
+          cause: c.cause, causeCode: c.causeCode, from: c.options.remoteCallerNumber });
+      } else if (n.type === 'vertoClientReady') note('clientReady', { reattached: n.reattached_sessions });
       else note('notification', { type: n.type, callID: n.callID, msg: n.msg });
     });
     client.connect();
@@ -37,6 +44,21 @@ window.vt = {
     call = client.newCall({ destinationNumber, audio: true, video: false,
       callerName: 'Web User', callerNumber: '1008' });
     return call.id;
+  },
+  // the last call from SIP that rang: its callID, or null
+  ringing: () => (incoming ? incoming.id : null),
+  // answers it with call.answer(); it becomes the current call
+  answer() {
+    incoming.answer();
+    call = incoming;
+    return call.id;
+  },
+  // declines it while it rings (call.hangup() sends verto.bye)
+  reject: () => incoming.hangup(),
+  // the current call's state and the cause of its end as the SDK holds them
+  info() {
+    const c = window.vt.current();
+    return c ? { id: c.id, state: c.state, cause: c.cause, causeCode: c.causeCode, direction: c.direction } : null;
   },
   // the call object now: a verto.attach replaces it under the same callID
   current() {
