@@ -1,9 +1,10 @@
 # iwg_verto: Verto JSON-RPC <-> SIP gateway (Kamailio module + pure core)
 MODULES += iwg_verto
 VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
-	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c
+	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c \
+	modules/iwg_verto/verto_sipid.c
 
-UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident
+UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
 UNIT_verto_call = tests/unit/test_verto_call.c $(VERTO_CORE)
@@ -14,11 +15,14 @@ UNIT_verto_engine_LIBS = -ljson-c
 UNIT_verto_media = tests/unit/test_verto_media.c \
 	modules/iwg_verto/verto_sdp.c modules/iwg_verto/verto_ngflags.c
 UNIT_verto_ident = tests/unit/test_verto_ident.c modules/iwg_verto/verto_ident.c
+# P-Asserted-Identity -> verto.display, Refer-To with Replaces
+UNIT_verto_sipid = tests/unit/test_verto_sipid.c modules/iwg_verto/verto_sipid.c
 
-FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags
+FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags verto_sipid
 FUZZ_verto_jsonrpc = tests/fuzz/fuzz_verto_jsonrpc.c $(VERTO_CORE)
 FUZZ_verto_jsonrpc_LIBS = -ljson-c
 FUZZ_verto_engine = tests/fuzz/fuzz_verto_engine.c $(VERTO_CORE)
 FUZZ_verto_engine_LIBS = -ljson-c
 FUZZ_verto_sdp = tests/fuzz/fuzz_verto_sdp.c modules/iwg_verto/verto_sdp.c
 FUZZ_verto_ngflags = tests/fuzz/fuzz_verto_ngflags.c modules/iwg_verto/verto_ngflags.c
+FUZZ_verto_sipid = tests/fuzz/fuzz_verto_sipid.c modules/iwg_verto/verto_sipid.c

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "verto_engine.h"
+#include "verto_sipid.h"
 
 typedef struct conn_rec {
 	struct conn_rec *next;
@@ -40,6 +41,7 @@ typedef struct act_ctx {
 	const char *in_sdp;		/* SDP carried by the event */
 	const char *text;		/* digits or transfer destination */
 	const char *action;		/* verto.modify action for the result */
+	int replaces;			/* transfer: text is the other call's Call-ID */
 } act_ctx;
 
 static void call_free(verto_engine *e, verto_call *c);
@@ -273,6 +275,8 @@ static void call_free(verto_engine *e, verto_call *c)
 	free(c->caller_name);
 	free(c->caller_number);
 	free(c->browser_sdp);
+	free(c->disp_name);
+	free(c->disp_number);
 	free(c);
 }
 
@@ -336,6 +340,31 @@ int verto_engine_transfer_status(verto_engine *e, verto_call *c, int code,
 	json_object_object_add(m, "final", json_object_new_boolean(code >= 200));
 	json_object_object_add(p, "msg", m);
 	send_request(e, c->sess->conn, "verto.info", p);
+	return 0;
+}
+
+int verto_engine_display(verto_engine *e, verto_call *c, const char *name,
+						 const char *number)
+{
+	const char *ln = c->disp_number, *la = c->disp_name;
+	json_object *p;
+
+	if (!ln) {
+		/* what verto.invite told: the callee (outbound), the caller */
+		ln = c->fsm.outbound ? c->dest : c->caller_number;
+		la = c->fsm.outbound ? c->dest : c->caller_name;
+	}
+	if (!verto_cline_changed(la, ln, name, number))
+		return 1;
+	if (!c->sess || !c->sess->conn || c->fsm.state != VCS_ACTIVE)
+		return -1;
+	p = call_params(c);
+	jadd(p, "display_name", name && *name ? name : number);
+	jadd(p, "display_number", number);
+	jadd(p, "display_direction", c->fsm.outbound ? "inbound" : "outbound");
+	send_request(e, c->sess->conn, "verto.display", p);
+	set_str(&c->disp_name, name && *name ? name : number);
+	set_str(&c->disp_number, number);
 	return 0;
 }
 
@@ -471,7 +500,9 @@ static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 	if (((a & VCA_S_DTMF) &&
 		 e->ops.sip(e->ops.ctx, c, VERTO_SIP_DTMF, 0, NULL, ax->text)) ||
 		((a & VCA_S_REFER) &&
-		 e->ops.sip(e->ops.ctx, c, VERTO_SIP_REFER, 0, NULL, ax->text)))
+		 e->ops.sip(e->ops.ctx, c,
+					ax->replaces ? VERTO_SIP_REFER_REPLACES : VERTO_SIP_REFER,
+					0, NULL, ax->text)))
 		a = (a & ~VCA_V_RESULT) | VCA_V_ERROR;
 
 	if (a & VCA_DEFER) {
@@ -843,6 +874,34 @@ static void do_bye(verto_engine *e, conn_rec *k, json_object *id,
 	feed(e, c, &ax, 0);
 }
 
+/*
+ * attended transfer: the SIP Call-ID of the call replaceCallID names (an
+ * answered call of the same session, not c itself); else answers -32002
+ * and NULL
+ */
+static const char *replace_target(verto_engine *e, conn_rec *k, json_object *id,
+								  json_object *params, const verto_call *c)
+{
+	const char *other = jstr(params, "replaceCallID", VERTO_ID_MAX);
+	verto_call *o = token_ok(other, "-_.@:") ? find_call(e, other) : NULL;
+	const char *why = NULL;
+
+	if (!other)
+		why = "Missing replaceCallID";
+	else if (strcmp(other, c->call_id) == 0)
+		why = "replaceCallID is the call itself";
+	else if (!o || o->sess != k->sess)
+		why = "replaceCallID: no such call in this session";
+	else if (o->fsm.state != VCS_ACTIVE || !o->sip_callid[0])
+		why = "replaceCallID: that call is not answered";
+	if (why) {
+		reply_call_error(e, k->id, id, why,
+						 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return NULL;
+	}
+	return o->sip_callid;
+}
+
 static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
 					  json_object *params)
 {
@@ -862,14 +921,20 @@ static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
 		ax.ev = VCE_V_TOGGLEHOLD;
 	else if (strcmp(action, "transfer") == 0)
 		ax.ev = VCE_V_TRANSFER;
-	else {
+	else if (strcmp(action, "replace") == 0) {
+		ax.ev = VCE_V_TRANSFER;
+		ax.replaces = 1;
+	} else {
 		reply_call_error(e, k->id, id, "Unsupported action",
 						 VERTO_CAUSE_SERVICE_NOT_IMPLEMENTED);
 		return;
 	}
 	if (!(c = req_call(e, k, id, params)))
 		return;
-	if (ax.ev == VCE_V_TRANSFER) {
+	if (ax.replaces) {
+		if (!(ax.text = replace_target(e, k, id, params, c)))
+			return;
+	} else if (ax.ev == VCE_V_TRANSFER) {
 		ax.text = jstr(params, "destination", VERTO_DEST_MAX);
 		if (!token_ok(ax.text, "+*#._-@")) {
 			reply_call_error(e, k->id, id, "Invalid destination",
@@ -1077,6 +1142,8 @@ void verto_engine_free(verto_engine *e)
 		free(c->caller_name);
 		free(c->caller_number);
 		free(c->browser_sdp);
+		free(c->disp_name);
+		free(c->disp_number);
 		free(c);
 	}
 	while (e->sessions) {

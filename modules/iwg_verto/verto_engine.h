@@ -67,10 +67,11 @@ enum verto_sip_op {
 	VERTO_SIP_INVITE = 1, /* sdp: the offer; fills call->sip_callid */
 	VERTO_SIP_CANCEL,
 	VERTO_SIP_BYE,
-	VERTO_SIP_REPLY,	/* code; sdp with 200 */
-	VERTO_SIP_REINVITE, /* call->fsm.held tells sendonly/sendrecv */
-	VERTO_SIP_DTMF,		/* text: the digits */
-	VERTO_SIP_REFER,	/* text: the destination */
+	VERTO_SIP_REPLY,		  /* code; sdp with 200 */
+	VERTO_SIP_REINVITE,		  /* call->fsm.held tells sendonly/sendrecv */
+	VERTO_SIP_DTMF,			  /* text: the digits */
+	VERTO_SIP_REFER,		  /* text: the destination */
+	VERTO_SIP_REFER_REPLACES, /* text: SIP Call-ID of the call replaced */
 };
 
 struct verto_call {
@@ -86,6 +87,8 @@ struct verto_call {
 	char *caller_name;
 	char *caller_number;
 	char *browser_sdp;	/* last SDP we gave the browser */
+	char *disp_name;	/* connected line last sent (verto.display), */
+	char *disp_number;	/*   NULL: as in verto.invite */
 	uint64_t grace_end; /* engine time (ms) the detach grace ends */
 	uint64_t ring_end;	/* incoming: engine time (ms) ringing stops */
 	void *glue;			/* the glue's per-call state */
@@ -180,6 +183,19 @@ verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
  */
 int verto_engine_transfer_status(verto_engine *e, verto_call *call, int code,
 								 const char *reason);
+
+/*
+ * The contact center's side of the call now shows as (name, number), from
+ * a P-Asserted-Identity of a re-INVITE or UPDATE: when that differs from
+ * what the browser was last told (verto.invite, or an earlier
+ * verto.display), sends verto.display {callID, display_name,
+ * display_number, display_direction} to the call's session. Returns 0 when
+ * sent, 1 when nothing changed, -1 when it could not be sent (the call is
+ * not answered, or its session has no WebSocket; it is tried again with
+ * the next identity).
+ */
+int verto_engine_display(verto_engine *e, verto_call *call, const char *name,
+						 const char *number);
 
 /* The call with this SIP Call-ID, or NULL. */
 verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);

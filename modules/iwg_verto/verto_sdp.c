@@ -277,3 +277,116 @@ char *verto_sdp_reoffer(const char *text, const char *dir)
 	free(d);
 	return finish(&o);
 }
+
+/* "sendrecv", ... of a direction line, else NULL */
+static const char *dir_of(const line *l)
+{
+	static const char *const dirs[] = {"sendrecv", "sendonly", "recvonly",
+									   "inactive"};
+	size_t k;
+
+	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
+		if (l->n == 2 + strlen(dirs[k]) && starts(l, "a=") &&
+			memcmp(l->s + 2, dirs[k], l->n - 2) == 0)
+			return dirs[k];
+	return NULL;
+}
+
+const char *verto_sdp_direction(const char *text)
+{
+	sdp *d = parse(text);
+	const char *dir = NULL, *sess = NULL;
+	size_t i, j;
+	int audio = 0;
+
+	if (!d)
+		return NULL;
+	for (i = 0; i < session_end(d) && !sess; i++)
+		sess = dir_of(&d->l[i]);
+	for (i = 0; i < d->nsec && !audio; i++) {
+		if (!is_audio(d, i))
+			continue;
+		audio = 1;
+		for (j = d->sec[i] + 1; j < d->sec[i + 1] && !dir; j++)
+			dir = dir_of(&d->l[j]);
+	}
+	free(d);
+	if (!audio)
+		return NULL;
+	return dir ? dir : sess ? sess : "sendrecv";
+}
+
+const char *verto_sdp_answer_dir(const char *offer_dir, int held)
+{
+	if (offer_dir && strcmp(offer_dir, "inactive") == 0)
+		return "inactive";
+	if (offer_dir && strcmp(offer_dir, "sendonly") == 0)
+		return held ? "inactive" : "recvonly";
+	if (offer_dir && strcmp(offer_dir, "recvonly") == 0)
+		return "sendonly";
+	return held ? "sendonly" : "sendrecv";
+}
+
+/* the lines of a and b are the same, o= lines aside */
+static int same_but_origin(const sdp *a, const sdp *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (starts(&a->l[i], "o=") && starts(&b->l[i], "o="))
+			continue;
+		if (a->l[i].n != b->l[i].n ||
+			memcmp(a->l[i].s, b->l[i].s, a->l[i].n) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* the o= line of d, or NULL */
+static const line *origin_of(const sdp *d)
+{
+	size_t i;
+
+	for (i = 0; i < session_end(d); i++)
+		if (starts(&d->l[i], "o="))
+			return &d->l[i];
+	return NULL;
+}
+
+char *verto_sdp_next(const char *prev, const char *next, const char *dir)
+{
+	char *body = verto_sdp_reoffer(next ? next : prev, dir), *res;
+	sdp *p = NULL, *b = NULL;
+	const line *po;
+	out o = {0};
+	size_t i;
+	int changed;
+
+	/* verto_sdp_reoffer bumped the version of next's o=: replaced below */
+	if (!body || !prev)
+		return body;
+	p = parse(prev);
+	b = parse(body);
+	if (!p || !b || !(po = origin_of(p))) {
+		free(p);
+		free(b);
+		free(body);
+		return NULL;
+	}
+	changed = !same_but_origin(p, b);
+	for (i = 0; i < b->n; i++) {
+		if (!starts(&b->l[i], "o="))
+			put_line(&o, b->l[i].s, b->l[i].n);
+		else if (changed)
+			put_origin(&o, po);
+		else
+			put_line(&o, po->s, po->n);
+	}
+	free(p);
+	free(b);
+	res = finish(&o);
+	free(body);
+	return res;
+}

@@ -47,4 +47,30 @@ char *verto_sdp_align(const char *offer, const char *answer);
  */
 char *verto_sdp_reoffer(const char *sdp, const char *dir);
 
+/*
+ * The direction of sdp's first audio section: its a=sendrecv/sendonly/
+ * recvonly/inactive line, else the session-level one, else "sendrecv".
+ * A static string; NULL when sdp is malformed or has no audio section.
+ */
+const char *verto_sdp_direction(const char *sdp);
+
+/*
+ * The direction an answer takes to an offer with offer_dir (RFC 3264
+ * 6.1: sendonly -> recvonly, recvonly -> sendonly, inactive -> inactive,
+ * sendrecv -> sendrecv), restricted to sending only when held (we hold
+ * the call ourselves: sendrecv -> sendonly, sendonly -> inactive). An
+ * unknown offer_dir counts as sendrecv. A static string.
+ */
+const char *verto_sdp_answer_dir(const char *offer_dir, int held);
+
+/*
+ * The next SDP of our side of a dialog whose previous SDP was prev: next
+ * (or prev itself when next is NULL) with the direction of every
+ * m-section set to dir (as verto_sdp_reoffer) and prev's o= line, whose
+ * version is one higher only when the result differs from prev in any
+ * other line (RFC 3264 8: same session, version bumped on change).
+ * prev NULL: verto_sdp_reoffer(next, dir). NULL also when prev has no o=.
+ */
+char *verto_sdp_next(const char *prev, const char *next, const char *dir);
+
 #endif

@@ -27,6 +27,7 @@
 #include "verto_ipc.h"
 #include "verto_sdp.h"
 #include "verto_sip.h"
+#include "verto_sipid.h"
 
 typedef struct vsip {
 	struct vsip *next;
@@ -37,12 +38,14 @@ typedef struct vsip {
 	unsigned got_1xx : 1, cancel_pending : 1, confirmed : 1, in_set : 1;
 	unsigned inbound : 1;  /* the contact center called: we are the UAS */
 	unsigned reattach : 1; /* a verto.attach offer awaits the answer */
+	unsigned ack_sdp : 1;  /* our offer went in a 2xx: the ACK answers */
 	char callid[VERTO_SIPID_MAX + 1];
 	char ltag[64];	/* our tag: the browser's leg at rtpengine */
 	char rtag[128]; /* the contact center's tag */
 	char *offer;	/* the browser's offer (to align the answer) */
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
 	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
+	char *brow_sdp; /* the browser's last SDP, audio only (re-INVITEs) */
 } vsip;
 
 static verto_sip_cfg vs_cfg;
@@ -125,6 +128,7 @@ static void vsip_free(vsip *g)
 	free(g->offer);
 	free(g->sip_sdp);
 	free(g->peer_sdp);
+	free(g->brow_sdp);
 	free(g);
 }
 
@@ -169,6 +173,14 @@ static void keep_peer_sdp(vsip *g, const char *sdp)
 	g->peer_sdp = strdup(sdp);
 }
 
+/* the browser's SDP: kept for the answers to the contact center's
+ * re-INVITEs (the browser itself is never asked again) */
+static void keep_brow_sdp(vsip *g, const char *sdp)
+{
+	free(g->brow_sdp);
+	g->brow_sdp = sdp ? strdup(sdp) : NULL;
+}
+
 /*
  * verto.attach: a fresh offer toward the browser on the existing rtpengine
  * call (the contact center's leg re-offers its last SDP with the browser
@@ -209,6 +221,7 @@ static int reattach_answer(vsip *g, verto_call *c, const char *in, char **out)
 		return -1;
 	}
 	free(sdp);
+	keep_brow_sdp(g, in);
 	*out = strdup(g->sip_sdp ? g->sip_sdp : "");
 	return *out ? 0 : -1;
 }
@@ -250,6 +263,7 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 			LM_INFO("call %s: browser offer has no audio\n", c->call_id);
 			break;
 		}
+		keep_brow_sdp(g, tmp);
 		if (verto_rtp_offer(vs_rtp, VERTO_RTP_BROWSER_OFFER, g->callid, g->ltag,
 							tmp, &sdp)) {
 			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
@@ -293,6 +307,7 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 				   vs_rtp->errstr);
 			break;
 		}
+		keep_brow_sdp(g, in);
 		rc = toward_sip(g, &sdp, out);
 		break;
 	case VERTO_MEDIA_REOFFER_TO_BROWSER:
@@ -498,6 +513,51 @@ static int send_refer(vsip *g, const char *dest)
 	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
 }
 
+static vsip *find_callid(const char *callid)
+{
+	vsip *g;
+
+	for (g = vs_calls; g; g = g->next)
+		if (strcmp(g->callid, callid) == 0)
+			return g;
+	return NULL;
+}
+
+/*
+ * attended transfer: REFER in g's dialog whose Refer-To is the remote
+ * target of the other call's dialog with Replaces of that dialog's ids as
+ * its remote party sees them (RFC 3891: to-tag its own, from-tag ours)
+ */
+static int send_refer_replaces(vsip *g, const char *other_callid)
+{
+	vsip *o = find_callid(other_callid);
+	char target[512], referto[1024], hdrs[1536];
+	dlg_t *d;
+
+	if (!o || o == g || !o->dlg || o->dlg->state != DLG_CONFIRMED) {
+		LM_INFO("call %s: the call to replace has no confirmed dialog\n",
+				g->call->call_id);
+		return -1;
+	}
+	d = o->dlg;
+	if (d->rem_target.len <= 0 || d->rem_target.len >= (int)sizeof(target))
+		return -1;
+	snprintf(target, sizeof(target), "%.*s", d->rem_target.len,
+			 d->rem_target.s);
+	if (verto_refer_replaces(target, o->callid, o->rtag, o->ltag, referto,
+							 sizeof(referto))) {
+		LM_ERR("call %s: cannot build Refer-To for %s\n", g->call->call_id,
+			   target);
+		return -1;
+	}
+	if (snprintf(hdrs, sizeof(hdrs),
+				 "Refer-To: %s\r\nReferred-By: <%s>\r\nContact: <%.*s>\r\n",
+				 referto, g->call->sess ? g->call->sess->ident.sip_uri : "",
+				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
+		return -1;
+	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
+}
+
 static const char *reason_of(int code)
 {
 	switch (code) {
@@ -511,12 +571,16 @@ static const char *reason_of(int code)
 		return "Request Timeout";
 	case 480:
 		return "Temporarily Unavailable";
+	case 481:
+		return "Call/Transaction Does Not Exist";
 	case 486:
 		return "Busy Here";
 	case 487:
 		return "Request Terminated";
 	case 488:
 		return "Not Acceptable Here";
+	case 491:
+		return "Request Pending";
 	case 503:
 		return "Service Unavailable";
 	case 603:
@@ -526,9 +590,10 @@ static const char *reason_of(int code)
 	}
 }
 
-/* a reply to the contact center's INVITE (an inbound call's server
- * transaction, created by the worker); body: the SDP of a 200 */
-static int send_reply(vsip *g, int code, const char *body)
+/* a reply on a server transaction a worker created (idx, label): the
+ * contact center's INVITE, re-INVITE or UPDATE; body: SDP or NULL */
+static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
+					   const char *body)
 {
 	struct cell *t = NULL;
 	char hdrs[512];
@@ -536,23 +601,32 @@ static int send_reply(vsip *g, int code, const char *body)
 	str h, b = {(char *)body, body ? (int)strlen(body) : 0}, tag = {0, 0};
 	int rc;
 
-	if (tmb.t_lookup_ident(&t, g->inv_idx, g->inv_label) < 0 || !t) {
-		LM_WARN("SIP call %s: the INVITE transaction is gone, %d not sent\n",
-				g->callid, code);
+	if (tmb.t_lookup_ident(&t, idx, label) < 0 || !t) {
+		LM_WARN("SIP call %s: the transaction is gone, %d not sent\n",
+				g ? g->callid : "?", code);
 		return -1;
 	}
 	h.s = hdrs;
 	h.len = snprintf(hdrs, sizeof(hdrs), "Contact: <%.*s>\r\n%s",
 					 vs_cfg.contact.len, vs_cfg.contact.s,
 					 body ? "Content-Type: application/sdp\r\n" : "");
-	if (g->dlg)
+	if (g && g->dlg)
 		tag = g->dlg->id.loc_tag;
 	rc = tmb.t_reply_with_body(t, code, &reason, body ? &b : NULL, &h, &tag);
 	tmb.t_sett(T_UNDEFINED, T_BR_UNDEFINED);
 	if (rc < 0) {
-		LM_ERR("SIP call %s: cannot send %d\n", g->callid, code);
+		LM_ERR("SIP call %s: cannot send %d\n", g ? g->callid : "?", code);
 		return -1;
 	}
+	return 0;
+}
+
+/* a reply to the contact center's INVITE (an inbound call's server
+ * transaction, created by the worker); body: the SDP of a 200 */
+static int send_reply(vsip *g, int code, const char *body)
+{
+	if (reply_trans(g, g->inv_idx, g->inv_label, code, body))
+		return -1;
 	if (code >= 200 && code < 300)
 		g->confirmed = 1;
 	return 0;
@@ -587,6 +661,8 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 		return text ? send_dtmf(g, text) : -1;
 	case VERTO_SIP_REFER:
 		return text ? send_refer(g, text) : -1;
+	case VERTO_SIP_REFER_REPLACES:
+		return text ? send_refer_replaces(g, text) : -1;
 	default:
 		LM_WARN("call %s: SIP operation %d not supported yet\n", c->call_id,
 				what);
@@ -792,10 +868,140 @@ static void transfer_progress(verto_call *c, const char *frag)
 				code);
 }
 
+/* the P-Asserted-Identity headers of a request in the dialog (joined) ->
+ * verto.display when the browser was told something else */
+static void connected_line(verto_call *c, sip_msg_t *m)
+{
+	struct hdr_field *h;
+	char val[1024], name[129], number[129];
+	int n = 0;
+
+	if (parse_headers(m, HDR_EOH_F, 0) < 0)
+		return;
+	for (h = m->headers; h; h = h->next) {
+		if (h->type != HDR_PAI_T)
+			continue;
+		if (n + h->body.len + 2 >= (int)sizeof(val))
+			break;
+		n += snprintf(val + n, sizeof(val) - n, "%s%.*s", n ? "," : "",
+					  h->body.len, h->body.s);
+	}
+	if (!n)
+		return;
+	if (verto_pai_parse(val, (size_t)n, name, sizeof(name), number,
+						sizeof(number))) {
+		LM_INFO("call %s: P-Asserted-Identity not understood\n", c->call_id);
+		return;
+	}
+	if (verto_engine_display(vs_eng, c, name, number) == 0)
+		LM_INFO("call %s: connected line sent to the browser\n", c->call_id);
+}
+
+/*
+ * the contact center's new SDP (re-INVITE, UPDATE, ACK): rtpengine learns
+ * it as an offer from its leg toward the browser's, answered with the
+ * browser's last SDP (the browser itself is not asked again); *out (when
+ * out is not NULL) is our answer toward SIP: rtpengine's, with the
+ * direction that matches the offer's and our o= session. 0 or -1.
+ */
+static int peer_update(vsip *g, const char *sdp, char **out)
+{
+	verto_call *c = g->call;
+	char *brow = NULL, *ans = NULL;
+	const char *dir = verto_sdp_direction(sdp);
+	int rc = -1;
+
+	if (!dir || !g->brow_sdp || !g->rtag[0]) {
+		LM_INFO("call %s: no SDP to answer the contact center with\n",
+				c->call_id);
+		return -1;
+	}
+	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag,
+						  g->ltag, sdp, &brow) ||
+		verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->rtag,
+						 g->ltag, g->brow_sdp, &ans)) {
+		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
+			   c->call_id, vs_rtp->errstr);
+		goto out;
+	}
+	keep_peer_sdp(g, sdp);
+	if (out) {
+		*out = verto_sdp_next(g->sip_sdp, ans,
+							  verto_sdp_answer_dir(dir, c->fsm.held));
+		if (!*out)
+			goto out;
+		free(g->sip_sdp);
+		g->sip_sdp = strdup(*out);
+	}
+	rc = 0;
+out:
+	free(brow);
+	free(ans);
+	return rc;
+}
+
+/*
+ * re-INVITE or UPDATE from the contact center (its server transaction
+ * made by the worker): with SDP, answered from rtpengine (peer_update);
+ * a re-INVITE without SDP gets our last SDP as the offer (the ACK brings
+ * the answer); an UPDATE without SDP just 200. Then the connected line.
+ */
+static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
+{
+	verto_call *c = g->call;
+	char *sdp = body_of(m), *mine = NULL;
+	int code = 200;
+
+	if (c->fsm.state != VCS_ACTIVE) {
+		code = sdp ? 488 : 200;
+	} else if ((sdp || ev->method == METHOD_INVITE) && c->fsm.hold_pending) {
+		code = 491; /* our own re-INVITE is running: glare */
+	} else if (sdp) {
+		g->ack_sdp = 0; /* a new offer replaces one left unanswered */
+		if (peer_update(g, sdp, &mine))
+			code = 488;
+	} else if (ev->method == METHOD_INVITE) {
+		mine = g->sip_sdp
+					   ? verto_sdp_next(g->sip_sdp, NULL,
+										c->fsm.held ? "sendonly" : "sendrecv")
+					   : NULL;
+		if (mine) {
+			free(g->sip_sdp);
+			g->sip_sdp = strdup(mine);
+			g->ack_sdp = 1;
+		} else {
+			code = 500;
+		}
+	}
+	LM_INFO("call %s: %s from the contact center%s: %d\n", c->call_id,
+			ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE",
+			sdp ? " with SDP" : "", code);
+	reply_trans(g, ev->tindex, ev->tlabel, code, code == 200 ? mine : NULL);
+	if (code < 300)
+		connected_line(c, m);
+	free(sdp);
+	free(mine);
+}
+
+/* ACK of our 2xx to a re-INVITE without SDP: its SDP answers our offer */
+static void on_ack(vsip *g, sip_msg_t *m)
+{
+	char *sdp;
+
+	if (!g->ack_sdp)
+		return;
+	g->ack_sdp = 0;
+	sdp = body_of(m);
+	if (sdp && peer_update(g, sdp, NULL) == 0)
+		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", g->call->call_id);
+	free(sdp);
+}
+
 static void on_request(verto_ev *ev)
 {
 	sip_msg_t msg;
 	verto_call *c;
+	vsip *g = NULL;
 	char cid[VERTO_SIPID_MAX + 1];
 
 	memset(&msg, 0, sizeof(msg));
@@ -814,8 +1020,26 @@ static void on_request(verto_ev *ev)
 		return;
 	}
 	c = verto_engine_find_sip(vs_eng, cid);
+	if (c && (g = glue_of(c)) && g->dlg && ev->method != METHOD_ACK &&
+		ev->method != METHOD_CANCEL)
+		/* CSeq, and the remote target a re-INVITE or UPDATE may change */
+		tmb.dlg_request_uas(g->dlg, &msg,
+							ev->method == METHOD_INVITE ||
+											ev->method == METHOD_UPDATE
+									? IS_TARGET_REFRESH
+									: IS_NOT_TARGET_REFRESH);
 	if (!c) {
 		LM_DBG("request for a call that is gone\n");
+		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
+			reply_trans(NULL, ev->tindex, ev->tlabel, 481, NULL);
+	} else if (!g) {
+		LM_ERR("call %s: out of memory\n", c->call_id);
+		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
+			reply_trans(NULL, ev->tindex, ev->tlabel, 500, NULL);
+	} else if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE) {
+		on_modify(g, ev, &msg);
+	} else if (ev->method == METHOD_ACK) {
+		on_ack(g, &msg);
 	} else if (ev->method == METHOD_BYE) {
 		verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
 	} else if (ev->method == METHOD_CANCEL) {
@@ -857,6 +1081,59 @@ static void reply(sip_msg_t *msg, int code, const char *reason)
 		LM_ERR("cannot send %d\n", code);
 }
 
+/*
+ * re-INVITE or UPDATE in a call: a server transaction here (a
+ * retransmission is absorbed), kept open with a blind branch; the
+ * WebSocket process answers it once rtpengine has seen the SDP
+ */
+static int dialog_request(sip_msg_t *msg, int method)
+{
+	unsigned idx = 0, label = 0;
+	verto_ev *ev;
+	int rc = tmb.t_newtran(msg);
+
+	if (rc == 0)
+		return 1;
+	if (rc < 0) {
+		LM_ERR("cannot create the transaction of an in-dialog request\n");
+		reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	if (method == METHOD_INVITE)
+		tmb.t_reply(msg, 100, "Trying");
+	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
+		tmb.t_reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
+	if (!ev) {
+		tmb.t_reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	ev->method = method;
+	ev->tindex = idx;
+	ev->tlabel = label;
+	if (verto_ipc_push(ev) < 0)
+		tmb.t_reply(msg, 503, "Service Unavailable");
+	return 1;
+}
+
+/* an ACK with a body (the answer to the offer in our 2xx) goes on */
+static int dialog_ack(sip_msg_t *msg)
+{
+	char *b = get_body(msg);
+	verto_ev *ev;
+
+	if (!b || b >= msg->buf + msg->len)
+		return 1;
+	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
+	if (ev) {
+		ev->method = METHOD_ACK;
+		verto_ipc_push(ev);
+	}
+	return 1;
+}
+
 int verto_sip_request(sip_msg_t *msg)
 {
 	int method;
@@ -869,7 +1146,7 @@ int verto_sip_request(sip_msg_t *msg)
 	method = msg->first_line.u.request.method_value;
 	switch (method) {
 	case METHOD_ACK:
-		return 1;
+		return dialog_ack(msg);
 	case METHOD_INVITE:
 		if (msg->to && !get_to(msg)->tag_value.len) {
 			/* our inbound call's INVITE again: tm absorbs it */
@@ -877,14 +1154,13 @@ int verto_sip_request(sip_msg_t *msg)
 				LM_WARN("INVITE retransmission not absorbed\n");
 			return 1;
 		}
-		/* re-INVITE from the contact center: not supported yet */
-		reply(msg, 488, "Not Acceptable Here");
-		return 1;
+		return dialog_request(msg, method);
+	case METHOD_UPDATE:
+		return dialog_request(msg, method);
 	case METHOD_BYE:
 	case METHOD_CANCEL:
 	case METHOD_NOTIFY:
 	case METHOD_INFO:
-	case METHOD_UPDATE:
 		break;
 	default:
 		reply(msg, 405, "Method Not Allowed");

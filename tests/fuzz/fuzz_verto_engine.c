@@ -6,11 +6,13 @@
  *   0 open conn (next byte % 4 + 1)        1 close conn
  *   2 frame: conn byte, template byte, arg byte (a JSON-RPC request built
  *     from a template: login, bad login, sessid login, invite, answer, bye,
- *     hold, unhold, toggleHold, dtmf, transfer, attach, unknown method)
+ *     hold, unhold, toggleHold, dtmf, transfer, attach, unknown method,
+ *     replace: then one more byte picks the replaceCallID call)
  *   3 raw frame: conn byte, length byte, that many bytes
  *   4 SIP event on a call: call byte, event byte, code byte, sdp flag
  *   5 incoming SIP INVITE for the test user   6 tick (+ byte * 100 ms)
  *   7 kick the first session                8 toggle media/SIP failures
+ *   9 connected line on a call: call byte, name/number byte
  * Checks: no crash or leak; every request frame with an id gets at most one
  * response immediately; sessions and calls stay consistent.
  */
@@ -127,6 +129,10 @@ static const char *const templates[] = {
 		"{\"id\":%d,\"method\":\"verto.attach\",\"params\":{\"sdp\":\"v=0\","
 		"\"dialogParams\":{\"callID\":\"%s\"}}}",
 		"{\"id\":%d,\"method\":\"verto.what\",\"params\":{}}",
+		/* last: attended transfer, two call names */
+		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"\"replace\",\"replaceCallID\":\"%s\",\"dialogParams\":{"
+		"\"callID\":\"%s\"}}}",
 };
 #define NTEMPL (sizeof(templates) / sizeof(templates[0]))
 
@@ -183,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 #define NEXT() (i < size ? data[i++] : 0)
 	while (i < size) {
-		uint8_t op = NEXT() % 9;
+		uint8_t op = NEXT() % 10;
 		char buf[1024];
 		verto_call *c;
 		unsigned before;
@@ -208,7 +214,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						  : (c ? c->call_id : "none");
 			if (t == 0 || t == 1 || t == 3)
 				snprintf(buf, sizeof(buf), templates[t], ++reqid, arg % 3);
-			else
+			else if (t == NTEMPL - 1) {
+				verto_call *o = nth_call(e, NEXT());
+				snprintf(buf, sizeof(buf), templates[t], ++reqid,
+						 o ? o->call_id : "none", name);
+			} else
 				snprintf(buf, sizeof(buf), templates[t], ++reqid, name);
 			before = f.responses;
 			verto_engine_frame(e, conn, buf, strlen(buf));
@@ -254,6 +264,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.fail_media = st & 1;
 			f.fail_sip = (st >> 1) & 1;
 			break;
+		case 9: {
+			/* a connected line from the contact center */
+			static const char *const nums[] = {"", "5", "2001", "3001"};
+			c = nth_call(e, NEXT());
+			st = NEXT();
+			if (c)
+				verto_engine_display(e, c, st & 4 ? "Agent" : NULL,
+									 nums[st & 3]);
+			break;
+		}
 		}
 		check(e);
 	}

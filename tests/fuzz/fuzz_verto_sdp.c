@@ -2,7 +2,8 @@
  * fuzz_verto_sdp.c - libFuzzer target for iwg_verto's SDP edits
  * (modules/iwg_verto/verto_sdp.c): the input is split at the first NUL
  * into an offer and an answer; no crash, no leak, and every result is
- * CRLF-terminated throughout.
+ * CRLF-terminated throughout (including the next SDP of a dialog built
+ * from both, as for the contact center's re-INVITEs).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(verto_sdp_audio_only(buf));
 	check(verto_sdp_align(buf, answer));
 	check(verto_sdp_reoffer(buf, "sendonly"));
+	check(verto_sdp_next(buf, answer,
+						 verto_sdp_answer_dir(verto_sdp_direction(answer), 0)));
+	check(verto_sdp_next(buf, NULL, "inactive"));
 	free(buf);
 	return 0;
 }

@@ -84,8 +84,9 @@ static void r_delete(void *ctx, verto_call *c)
 static int r_sip(void *ctx, verto_call *c, int what, int code, const char *sdp,
 				 const char *text)
 {
-	static const char *names[] = {"",	   "INVITE",   "CANCEL", "BYE",
-								  "REPLY", "REINVITE", "DTMF",	 "REFER"};
+	static const char *names[] = {"",	  "INVITE", "CANCEL",
+								  "BYE",  "REPLY",	"REINVITE",
+								  "DTMF", "REFER",	"REFER-REPLACES"};
 	rec *r = ctx;
 	(void)sdp;
 	if (what == VERTO_SIP_INVITE)
@@ -467,6 +468,112 @@ static void kick_punts_session(void **state)
 	assert_int_equal(verto_engine_kick(E, "nope"), -1);
 }
 
+/* an answered outbound call cid (SIP Call-ID sip-<cid>) */
+static verto_call *answered(const char *cid, const char *dest)
+{
+	char sip[80];
+	verto_call *c;
+
+	invite(1, cid, dest);
+	snprintf(sip, sizeof(sip), "sip-%s", cid);
+	c = verto_engine_find_sip(E, sip);
+	assert_non_null(c);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	return c;
+}
+
+static void replace(const char *id, const char *cid, const char *other)
+{
+	frame(1,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"%s\",\"method\":\"verto.modify\","
+		  "\"params\":{\"action\":\"replace\",\"replaceCallID\":\"%s\","
+		  "\"dialogParams\":{\"callID\":\"%s\"}}}",
+		  id, other, cid);
+}
+
+static void attended_transfer_refers_with_the_other_dialog(void **state)
+{
+	verto_call *b;
+
+	(void)state;
+	login(1);
+	answered("ca", "5000");
+	b = answered("cb", "5001");
+	invite(1, "cc", "5002"); /* not answered */
+	reset_frames();
+	replace("r1", "ca", "nope");
+	want(0, "\"id\":\"r1\"", "-32002", "no such call", NULL);
+	replace("r2", "ca", "ca");
+	want(1, "\"id\":\"r2\"", "-32002", "itself", NULL);
+	replace("r3", "ca", "cc");
+	want(2, "\"id\":\"r3\"", "-32002", "not answered", NULL);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"r4\",\"method\":"
+			 "\"verto.modify\",\"params\":{\"action\":\"replace\","
+			 "\"dialogParams\":{\"callID\":\"ca\"}}}");
+	want(3, "\"id\":\"r4\"", "-32002", "Missing replaceCallID", NULL);
+	assert_int_equal(R.nsip, 0); /* no SIP for any refused replace */
+	replace("r5", "ca", "cb");
+	want(4, "\"id\":\"r5\"", "CALL TRANSFERRED", NULL);
+	assert_int_equal(R.nsip, 1);
+	assert_string_equal(R.sip[0], "REFER-REPLACES sip-cb");
+	/* both calls stay up until a side hangs up */
+	assert_int_equal(b->fsm.state, VCS_ACTIVE);
+	assert_non_null(verto_engine_find_sip(E, "sip-ca"));
+	/* another session cannot name this session's calls */
+	login(2);
+	reset_frames();
+	invite(2, "cd", "5003");
+	verto_engine_sip_event(E, verto_engine_find_sip(E, "sip-cd"), VCE_S_ANSWER,
+						   200, "v=0\r\n");
+	reset_frames();
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"r6\",\"method\":\"verto.modify\","
+			 "\"params\":{\"action\":\"replace\",\"replaceCallID\":\"cb\","
+			 "\"dialogParams\":{\"callID\":\"cd\"}}}");
+	want(0, "\"id\":\"r6\"", "-32002", "no such call", NULL);
+	assert_int_equal(R.nsip, 0);
+}
+
+static void display_sent_only_on_change(void **state)
+{
+	verto_call *c, *in;
+	int st;
+
+	(void)state;
+	login(1);
+	c = answered("d1", "5000");
+	reset_frames();
+	/* the browser was told 5000 (the callee) */
+	assert_int_equal(verto_engine_display(E, c, "", "5000"), 1);
+	assert_int_equal(R.nframes, 0);
+	assert_int_equal(verto_engine_display(E, c, "Agent Smith", "2001"), 0);
+	want(0, "verto.display", "\"callID\":\"d1\"",
+		 "\"display_name\":\"Agent Smith\"", "\"display_number\":\"2001\"",
+		 "\"display_direction\":\"inbound\"", NULL);
+	assert_int_equal(verto_engine_display(E, c, "Agent Smith", "2001"), 1);
+	assert_int_equal(verto_engine_display(E, c, "Agent Smith", ""), 1);
+	assert_int_equal(R.nframes, 1);
+	/* no name: the number is shown as the name */
+	assert_int_equal(verto_engine_display(E, c, NULL, "3001"), 0);
+	want(1, "\"display_name\":\"3001\"", "\"display_number\":\"3001\"", NULL);
+	/* a call from SIP: told the caller; direction outbound */
+	in = verto_engine_sip_invite(E, "in-1", "1008@cc", "Agent", "2001",
+								 "v=0\r\n", NULL, &st);
+	assert_non_null(in);
+	assert_int_equal(verto_engine_display(E, in, "Agent", "2001"), 1);
+	frame(1,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"verto.answer\","
+		  "\"params\":{\"sdp\":\"" SDP "\",\"dialogParams\":{"
+		  "\"callID\":\"%s\"}}}",
+		  in->call_id);
+	reset_frames();
+	assert_int_equal(verto_engine_display(E, in, "Bob", "2002"), 0);
+	want(0, "verto.display", "\"display_direction\":\"outbound\"", NULL);
+	/* no WebSocket: not sent, and tried again next time */
+	verto_engine_conn_close(E, 1);
+	assert_int_equal(verto_engine_display(E, in, "Carol", "2003"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +598,11 @@ int main(void)
 			cmocka_unit_test_setup_teardown(inbound_first_answer_wins, setup,
 											teardown),
 			cmocka_unit_test_setup_teardown(kick_punts_session, setup,
+											teardown),
+			cmocka_unit_test_setup_teardown(
+					attended_transfer_refers_with_the_other_dialog, setup,
+					teardown),
+			cmocka_unit_test_setup_teardown(display_sent_only_on_change, setup,
 											teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,12 +132,71 @@ static void ngflags_refuse_what_verto_sets(void **state)
 	}
 }
 
+static void direction_and_answer_direction(void **state)
+{
+	(void)state;
+	assert_string_equal(verto_sdp_direction(offer), "sendrecv");
+	assert_string_equal(
+			verto_sdp_direction("v=0\r\na=sendonly\r\nm=audio 1 RTP/AVP 8\r\n"),
+			"sendonly");
+	assert_string_equal(verto_sdp_direction("v=0\r\na=sendonly\r\n"
+											"m=audio 1 RTP/AVP 8\r\n"
+											"a=inactive\r\n"),
+						"inactive");
+	assert_string_equal(verto_sdp_direction("v=0\nm=audio 1 RTP/AVP 8\n"),
+						"sendrecv");
+	assert_null(verto_sdp_direction("v=0\nm=video 1 RTP/AVP 96\n"));
+	assert_null(verto_sdp_direction("x"));
+	assert_string_equal(verto_sdp_answer_dir("sendonly", 0), "recvonly");
+	assert_string_equal(verto_sdp_answer_dir("recvonly", 0), "sendonly");
+	assert_string_equal(verto_sdp_answer_dir("inactive", 0), "inactive");
+	assert_string_equal(verto_sdp_answer_dir("sendrecv", 0), "sendrecv");
+	assert_string_equal(verto_sdp_answer_dir(NULL, 0), "sendrecv");
+	assert_string_equal(verto_sdp_answer_dir("sendrecv", 1), "sendonly");
+	assert_string_equal(verto_sdp_answer_dir("sendonly", 1), "inactive");
+}
+
+static void next_keeps_the_session_and_bumps_on_change(void **state)
+{
+	const char *prev = "v=0\r\no=- 77 3 IN IP4 1.2.3.4\r\ns=-\r\n"
+					   "m=audio 4000 RTP/AVP 8\r\na=sendrecv\r\n";
+	const char *ng = "v=0\r\no=rtpengine 5 9 IN IP4 1.2.3.4\r\ns=-\r\n"
+					 "m=audio 4000 RTP/AVP 8\r\na=sendrecv\r\n";
+	char *s;
+
+	(void)state;
+	/* the same body: the same o= version */
+	s = verto_sdp_next(prev, ng, "sendrecv");
+	assert_non_null(s);
+	assert_string_equal(s, prev);
+	free(s);
+	/* a hold answer: recvonly, version 4, our session id */
+	s = verto_sdp_next(prev, ng, "recvonly");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "o=- 77 4 IN IP4 1.2.3.4\r\n"));
+	assert_non_null(strstr(s, "a=recvonly\r\n"));
+	assert_null(strstr(s, "a=sendrecv"));
+	assert_null(strstr(s, "rtpengine"));
+	free(s);
+	/* no new SDP: our last one, direction set */
+	s = verto_sdp_next(prev, NULL, "sendrecv");
+	assert_string_equal(s, prev);
+	free(s);
+	assert_null(verto_sdp_next("v=0\r\ns=-\r\n", ng, "sendrecv"));
+	assert_null(verto_sdp_next(prev, "junk", "sendrecv"));
+	s = verto_sdp_next(NULL, ng, "sendonly");
+	assert_non_null(strstr(s, "a=sendonly\r\n"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(audio_only_drops_video_and_groups),
 			cmocka_unit_test(align_puts_rejected_sections_back_in_order),
 			cmocka_unit_test(crlf_and_reoffer),
+			cmocka_unit_test(direction_and_answer_direction),
+			cmocka_unit_test(next_keeps_the_session_and_bumps_on_change),
 			cmocka_unit_test(ngflags_follow_kamailio),
 			cmocka_unit_test(ngflags_refuse_what_verto_sets),
 	};

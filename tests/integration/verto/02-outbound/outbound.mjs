@@ -1,7 +1,9 @@
 // iwg_verto outbound calls: raw Verto JSON-RPC from Chromium with a real
 // RTCPeerConnection offer (m=audio sendrecv + m=video recvonly, as the
 // @signalwire/js client makes it), SIPp playing the contact center (183/200, DTMF, hold, BYE both ways,
-// busy, blind transfer).
+// busy, blind transfer; the contact center's re-INVITEs and UPDATE with a new
+// P-Asserted-Identity -> verto.display; a refused REFER; attended transfer
+// with Replaces between two agents).
 // Usage: node outbound.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn } from 'node:child_process';
@@ -15,9 +17,9 @@ const ev = (fn, ...a) => page.evaluate(fn, ...a);
 const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
 
 // the contact center: one SIPp run per call; resolves with its exit code
-function sipp(name, scenario, extra = []) {
+function sipp(name, scenario, extra = [], calls = 1) {
   const args = ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', '5090',
-    '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1', '-cp', '8893', '-nostdin',
+    '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', String(calls), '-cp', '8893', '-nostdin',
     '-timeout', '30', '-timeout_error', '-trace_msg', '-trace_err',
     '-message_file', `${logDir}/sipp-${name}-messages.log`,
     '-error_file', `${logDir}/sipp-${name}-errors.log`, ...extra];
@@ -82,10 +84,10 @@ const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `r
 const index = (pred) => ev((p) => socks.a.msgs.findIndex(new Function('m', `return ${p}`)), pred);
 
 // one call up to verto.answer; returns the answer SDP and callID
-async function callUp(name, callID) {
+async function callUp(name, callID, dest = '5000') {
   const sdp = await ev((n) => newOffer(n), name);
   await send({ jsonrpc: '2.0', id: `inv-${name}`, method: 'verto.invite',
-    params: { sessid, sdp, dialogParams: dialog(callID, '5000') } });
+    params: { sessid, sdp, dialogParams: dialog(callID, dest) } });
   const res = await wait(`m.id === 'inv-${name}'`);
   t.check(res?.result?.message === 'CALL CREATED' && res.result.callID === callID,
     `${name}: verto.invite result is CALL CREATED with the callID`, why(res));
@@ -125,6 +127,11 @@ agentMedia.on('message', (b) => {
   }
 });
 await new Promise((r) => agentMedia.bind(41100, '127.0.0.1', r));
+// the agent's media after it moved (the ACK's SDP in cc-reinvite.xml)
+const moved = { packets: 0 };
+const movedMedia = dgram.createSocket('udp4');
+movedMedia.on('message', (b) => { if (b.length >= 12 && (b[0] >> 6) === 2) moved.packets += 1; });
+await new Promise((r) => movedMedia.bind(41102, '127.0.0.1', r));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const untilRtp = async (pred, ms) => {
   const t0 = Date.now();
@@ -213,9 +220,84 @@ try {
   code = await cc;
   t.check(code === 0, 'call4: the agent got REFER with Refer-To <sip:6000@127.0.0.1:5090> and the mapped Referred-By, its 202 and NOTIFY 200 sipfrag were accepted',
     `sipp exited ${code}; see ${logDir}/sipp-transfer-*.log`);
+  // 5: the contact center re-INVITEs (hold with a new connected line,
+  // resume, no SDP) and UPDATEs (a supervisor): verto.display, media goes on
+  cc = sipp('reinvite', 'cc-reinvite.xml', ['-key', 'rtp_port2', '41102']);
+  const c5 = await callUp('call5', '8a0b1c2d-0000-4000-8000-000000000005');
+  let d = await wait(`m.method === 'verto.display' && m.params?.callID === '${c5}'`, 10000);
+  t.check(d?.params?.display_name === 'Agent Smith' && d.params.display_number === '2001' &&
+    d.params.display_direction === 'inbound',
+    'call5: the agent\'s re-INVITE with P-Asserted-Identity "Agent Smith" <sip:2001@...> gives verto.display Agent Smith / 2001', why(d));
+  d = await wait(`m.method === 'verto.display' && m.params?.callID === '${c5}' && m.params.display_number === '3001'`, 10000);
+  t.check(d?.params?.display_name === 'Supervisor Jones',
+    'call5: the UPDATE with P-Asserted-Identity "Supervisor Jones" <sip:3001@...> gives verto.display Supervisor Jones / 3001', why(d));
+  const shown = await ev((c) => socks.a.msgs.filter((x) => x.method === 'verto.display' && x.params?.callID === c).length, c5);
+  t.check(shown === 2, 'call5: the second re-INVITE with the same identity sends no verto.display', why(shown));
+  t.check(await untilRtp(() => moved.packets >= 10, 5000),
+    'call5: media reaches the agent at the address of the SDP in its ACK (re-INVITE without SDP), after the re-INVITEs and the UPDATE',
+    why(moved.packets));
+  const ice5 = await ev((n) => window.pcs[n].iceConnectionState, 'call5');
+  t.check(ice5 === 'connected' || ice5 === 'completed', 'call5: the browser\'s ICE is still connected (it was not re-negotiated)', why(ice5));
+  await send({ jsonrpc: '2.0', id: 'bye5', method: 'verto.bye', params: { sessid, dialogParams: dialog(c5, '5000') } });
+  b = await wait("m.id === 'bye5'");
+  code = await cc;
+  t.check(code === 0, 'call5: the contact center got 200s with a=recvonly to its a=sendonly, a=sendrecv to a=sendrecv (same o= session, version bumped), an SDP offer to the re-INVITE without SDP, 200 to the UPDATE, then the BYE sent to the Contact the UPDATE gave',
+    `sipp exited ${code}; see ${logDir}/sipp-reinvite-*.log`);
+
+  // 6: the contact center refuses the transfer: the browser hears 403,
+  // the call stays up
+  cc = sipp('refer-refused', 'cc-refer-refused.xml');
+  const c6 = await callUp('call6', '8a0b1c2d-0000-4000-8000-000000000006');
+  await send({ jsonrpc: '2.0', id: 'xfer6', method: 'verto.modify',
+    params: { sessid, action: 'transfer', destination: '6000', dialogParams: dialog(c6, '5000') } });
+  m = await wait("m.id === 'xfer6'");
+  t.check(m?.result?.message === 'CALL TRANSFERRED', 'call6: verto.modify transfer is answered at once', why(m));
+  const info6 = await wait(`m.method === 'verto.info' && m.params?.callID === '${c6}'`);
+  t.check(info6?.params?.msg?.type === 'transfer' && info6.params.msg.status === 403 && info6.params.msg.final === true,
+    'call6: REFER refused 403 reaches the browser as verto.info msg {type transfer, status 403, final}', why(info6));
+  before = rtp.packets;
+  t.check(await untilRtp(() => rtp.packets - before >= 10, 5000),
+    'call6: media still reaches the agent after the refused transfer', why(rtp.packets - before));
+  await send({ jsonrpc: '2.0', id: 'bye6', method: 'verto.bye', params: { sessid, dialogParams: dialog(c6, '5000') } });
+  b = await wait("m.id === 'bye6'");
+  t.check(b?.result?.callID === c6, 'call6: the call was still up: verto.bye is answered', why(b));
+  code = await cc;
+  t.check(code === 0, 'call6: the contact center got the REFER, refused it, then got the BYE',
+    `sipp exited ${code}; see ${logDir}/sipp-refer-refused-*.log`);
+
+  // 7: attended transfer: calls to agent A (5000) and agent B (5001), then
+  // verto.modify replace: REFER to A with Replaces of B's dialog
+  cc = sipp('attended', 'cc-attended.xml', [], 2);
+  const c7a = await callUp('call7a', '8a0b1c2d-0000-4000-8000-00000000007a');
+  const c7b = await callUp('call7b', '8a0b1c2d-0000-4000-8000-00000000007b', '5001');
+  const replace = async (id, callID, other) => {
+    await send({ jsonrpc: '2.0', id, method: 'verto.modify',
+      params: { sessid, action: 'replace', replaceCallID: other, dialogParams: dialog(callID, '5000') } });
+    return wait(`m.id === '${id}'`);
+  };
+  m = await replace('rep7x', c7a, '8a0b1c2d-0000-4000-8000-0000000000ff');
+  t.check(m?.error?.code === -32002 && /replaceCallID/.test(m.error.message),
+    'call7: replace with an unknown replaceCallID is refused -32002 (no REFER)', why(m));
+  m = await replace('rep7s', c7a, c7a);
+  t.check(m?.error?.code === -32002 && /itself/.test(m.error.message),
+    'call7: replace of a call by itself is refused -32002 (no REFER)', why(m));
+  m = await replace('rep7', c7a, c7b);
+  t.check(m?.result?.message === 'CALL TRANSFERRED', 'call7: verto.modify replace is answered CALL TRANSFERRED', why(m));
+  const info7 = await wait(`m.method === 'verto.info' && m.params?.callID === '${c7a}'`);
+  t.check(info7?.params?.msg?.type === 'transfer' && info7.params.msg.status === 200 && info7.params.msg.final === true,
+    'call7: agent A\'s NOTIFY 200 sipfrag reaches the browser as verto.info {type transfer, status 200, final}', why(info7));
+  b = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c7a}'`);
+  t.check(b?.params?.cause === 'NORMAL_CLEARING', 'call7: agent A leaves after the transfer: verto.bye NORMAL_CLEARING', why(b));
+  await send({ jsonrpc: '2.0', id: 'bye7b', method: 'verto.bye', params: { sessid, dialogParams: dialog(c7b, '5001') } });
+  b = await wait("m.id === 'bye7b'");
+  t.check(b?.result?.callID === c7b, 'call7: the call to agent B was up until the browser hung it up', why(b));
+  code = await cc;
+  t.check(code === 0, 'call7: agent A got REFER with Refer-To <B\'s Contact?Replaces=B\'s Call-ID (@ as %40)%3Bto-tag%3D<B\'s tag>%3Bfrom-tag%3D<our tag>> and the mapped Referred-By; agent B got the BYE',
+    `sipp exited ${code}; see ${logDir}/sipp-attended-*.log`);
 } catch (e) {
   t.check(false, 'outbound test ran to the end', e.stack);
 }
 agentMedia.close();
+movedMedia.close();
 await browser.close();
 process.exit(t.failed ? 1 : 0);

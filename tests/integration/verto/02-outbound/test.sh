@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # iwg_verto outbound calls end to end: Verto JSON-RPC from Chromium with a
 # real RTCPeerConnection, rtpengine, SIPp as the contact center (183 then
-# 200, BYE either way, 486). Run inside a private network namespace, e.g.
+# 200, BYE either way, 486, transfers blind, refused and attended, the
+# contact center's re-INVITEs and UPDATE). Run inside a private network
+# namespace, e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/integration/verto/02-outbound/test.sh'
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
@@ -12,6 +14,8 @@ here=$top/tests/integration/verto/02-outbound
 
 verto_stack_start verto-02-outbound || exit 1
 verto_node "$here/outbound.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
+# a call from the contact center that it then re-INVITEs (connected line)
+verto_node "$here/inbound-reinvite.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
 # what went toward the contact center: audio only, plain RTP, no WebRTC
 inv=$(awk '/INVITE sip:5000@/{p=1} p{print} /^m=audio/{if(p) n++} p&&/^$/{if(n)exit}' \
 	"$IWG_LOGDIR/sipp-browser-bye-messages.log" 2>/dev/null | head -80)
