@@ -13,12 +13,7 @@ here=$top/tests/e2e/verto
 . "$top/scripts/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
-for m in @signalwire/js esbuild playwright-core; do
-	if [ ! -d "$top/node_modules/$m" ]; then
-		tap_fail "node_modules/$m installed" "missing: run scripts/deps.sh (npm ci)"
-		exit 1
-	fi
-done
+verto_need_sdk || exit 1
 verto_stack_start e2e-verto || exit 1
 verto_node "$here/sdk.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
 tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \

@@ -46,6 +46,25 @@ const PAGE_LIB = () => {
     };
     tick();
   });
+  // answer a verto.invite with a real PeerConnection (audio from the fake
+  // microphone, ICE gathered); the connection is kept in pcs[callID]
+  window.pcs = {};
+  window.answerInvite = async (inv) => {
+    const pc = new RTCPeerConnection();
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+    await pc.setRemoteDescription({ type: 'offer', sdp: inv.params.sdp });
+    pc.getTransceivers().forEach((tr) => {
+      if (tr.receiver.track.kind === 'audio') { tr.sender.replaceTrack(mic.getAudioTracks()[0]); tr.direction = 'sendrecv'; }
+    });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise((r) => {
+      if (pc.iceGatheringState === 'complete') return r();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+      setTimeout(r, 3000);
+    });
+    window.pcs[inv.params.callID] = pc;
+    return pc.localDescription.sdp;
+  };
 };
 
 // the page must come from http://127.0.0.1: Chromium's local network access

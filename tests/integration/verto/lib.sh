@@ -5,6 +5,7 @@
 #                            kamailio with kamcfg/contact-center, then map
 #                            paas:1008@cc.example (password 1234) to
 #                            sip:1008@cc.example "Web User", tenant acme
+#   verto_need_sdk           fail unless the SDK tests' npm packages are there
 #   verto_node SCRIPT ARGS.. run a node test script that prints TAP lines
 #                            numbered after ours; counts them in
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
@@ -46,6 +47,17 @@ verto_stack_start() {
 		tap_fail "browser checks" "node_modules/playwright-core missing: run scripts/deps.sh"
 		return 1
 	fi
+}
+
+# the SDK tests' npm packages are installed (scripts/deps.sh runs npm ci)
+verto_need_sdk() {
+	local m
+	for m in @signalwire/js esbuild playwright-core; do
+		if [ ! -d "$IWG_TOP/node_modules/$m" ]; then
+			tap_fail "node_modules/$m installed" "missing: run scripts/deps.sh (npm ci)"
+			return 1
+		fi
+	done
 }
 
 verto_node() {

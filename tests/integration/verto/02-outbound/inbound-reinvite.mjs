@@ -25,27 +25,6 @@ function sipp(name, scenario) {
   return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
 }
 
-// page side: answer an incoming verto.invite with a real PeerConnection
-const PAGE_ANSWER = () => {
-  window.pcs = {};
-  window.answerInvite = async (inv) => {
-    const pc = new RTCPeerConnection();
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-    await pc.setRemoteDescription({ type: 'offer', sdp: inv.params.sdp });
-    pc.getTransceivers().forEach((tr) => {
-      if (tr.receiver.track.kind === 'audio') { tr.sender.replaceTrack(mic.getAudioTracks()[0]); tr.direction = 'sendrecv'; }
-    });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await new Promise((r) => {
-      if (pc.iceGatheringState === 'complete') return r();
-      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-      setTimeout(r, 3000);
-    });
-    window.pcs[inv.params.callID] = pc;
-    return pc.localDescription.sdp;
-  };
-};
-
 const send = (obj) => ev((o) => vsend('a', o), obj);
 const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
 
@@ -61,7 +40,6 @@ const untilRtp = async (pred, ms) => {
 };
 
 try {
-  await ev(PAGE_ANSWER);
   await ev(([u]) => vopen('a', u), [wsUrl]);
   await send({ jsonrpc: '2.0', id: 'L1', method: 'login', params: { login: '1008@cc.example',
     passwd: '1234', userVariables: {}, loginParams: {} } });

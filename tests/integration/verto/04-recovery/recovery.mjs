@@ -166,24 +166,6 @@ try {
   const ev = (fn, ...a) => raw.page.evaluate(fn, ...a);
   const send = (obj) => ev((o) => vsend('r', o), obj);
   const wait = (sock, pred, ms = 8000) => ev(([n, p, m]) => vwait(n, new Function('m', `return ${p}`), m), [sock, pred, ms]);
-  await ev(() => {
-    window.answerInvite = async (inv) => {
-      const pc = new RTCPeerConnection();
-      const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-      await pc.setRemoteDescription({ type: 'offer', sdp: inv.params.sdp });
-      pc.getTransceivers().forEach((tr) => {
-        if (tr.receiver.track.kind === 'audio') { tr.sender.replaceTrack(mic.getAudioTracks()[0]); tr.direction = 'sendrecv'; }
-      });
-      await pc.setLocalDescription(await pc.createAnswer());
-      await new Promise((res) => {
-        if (pc.iceGatheringState === 'complete') return res();
-        pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && res();
-        setTimeout(res, 3000);
-      });
-      window.rawPc = pc;
-      return pc.localDescription.sdp;
-    };
-  });
   await ev(([u]) => vopen('r', u), [wsUrl]);
   await send({ jsonrpc: '2.0', id: 'L1', method: 'login', params: { login: '1008@cc.example', passwd: '1234', userVariables: {}, loginParams: {} } });
   const sessid = (await wait('r', "m.id === 'L1'"))?.result?.sessid;
