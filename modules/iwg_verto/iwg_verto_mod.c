@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/sr_module.h"
 #include "core/dprint.h"
@@ -443,6 +444,7 @@ static int user_of(const char *uri, char *key, size_t keysz)
 
 static void verto_process(void)
 {
+	int has_wss = verto_wss_listen && *verto_wss_listen;
 	verto_ops ops = {.send = op_send,
 					 .close = op_close,
 					 .auth = op_auth,
@@ -495,26 +497,26 @@ static void verto_process(void)
 	verto_eng = verto_engine_new(&ops, &ecfg);
 	if (!verto_idn || !rtp || !verto_eng) {
 		LM_CRIT("verto process: %s\n", rtp ? "out of memory" : err);
-		exit(-1);
+		_exit(-1);
 	}
 	verto_sip_attach(verto_eng, rtp, user_of);
 	verto_engine_tick(verto_eng, now_ms());
 	verto_endpoint = verto_ws_new(&wcfg, &cb, err, sizeof(err));
 	if (!verto_endpoint) {
 		LM_CRIT("verto WebSocket endpoint: %s\n", err);
-		exit(-1);
+		_exit(-1);
 	}
 	if (verto_ws_watch_fd(verto_endpoint, verto_ipc_fd())) {
 		LM_CRIT("verto WebSocket endpoint: cannot watch the event pipe\n");
-		exit(-1);
+		_exit(-1);
 	}
 	LM_INFO("verto WebSocket endpoint on ws %s%s%s\n",
-			verto_listen ? verto_listen : "-", verto_wss_listen ? ", wss " : "",
-			verto_wss_listen ? verto_wss_listen : "");
+			verto_listen ? verto_listen : "-", has_wss ? ", wss " : "",
+			has_wss ? verto_wss_listen : "");
 	for (;;) {
 		if (verto_ws_service(verto_endpoint) < 0) {
 			LM_CRIT("verto WebSocket loop failed\n");
-			exit(-1);
+			_exit(-1);
 		}
 	}
 }
@@ -603,6 +605,16 @@ static int mod_init(void)
 	if (has_wss && (!verto_tls_cert || !verto_tls_key)) {
 		LM_ERR("parameter 'wss_listen' needs 'tls_cert' and 'tls_key'\n");
 		return -1;
+	}
+	if (has_wss) {
+		char terr[512];
+
+		/* a certificate problem stops Kamailio here, before any fork */
+		if (verto_ws_tls_check(verto_tls_cert, verto_tls_key, terr,
+							   sizeof(terr))) {
+			LM_ERR("parameter 'tls_cert'/'tls_key': %s\n", terr);
+			return -1;
+		}
 	}
 	if (verto_max_frame < 1024 || verto_max_frame > 16 * 1024 * 1024) {
 		LM_ERR("parameter 'max_frame' must be 1024..16777216, not %d\n",
@@ -697,7 +709,7 @@ static int child_init(int rank)
 	}
 	if (pid == 0) {
 		if (cfg_child_init())
-			exit(-1);
+			_exit(-1);
 		verto_process();
 		exit(0);
 	}

@@ -2,14 +2,24 @@
  * verto_ws.c - WebSocket endpoint on libwebsockets. Contracts in verto_ws.h.
  * Memory: per-connection state is libwebsockets' per-session block; queued
  * messages are malloc'd with LWS_PRE bytes of headroom.
+ * Threads: libwebsockets runs on ws->thr (see verto_ws.h for why); the
+ * caller's thread hands it one job at a time and waits (run_job).
  */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libwebsockets.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "verto_ws.h"
+
+typedef int (*ws_job_fn)(verto_ws *ws, void *arg);
 
 typedef struct outmsg {
 	struct outmsg *next;
@@ -39,6 +49,17 @@ struct verto_ws {
 	unsigned nconns;
 	uint64_t next_id;
 	int in_teardown;
+	/* the OpenSSL thread and its job hand-over, under mu */
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	ws_job_fn job;
+	void *job_arg;
+	int job_rc;
+	int job_done;
+	int thr_stop;
+	/* why loading the wss certificate or key failed, for verto_ws_new */
+	char tls_err[512];
 };
 
 static verto_ws *ws_of(struct lws *wsi)
@@ -151,6 +172,122 @@ static int on_writable(pss *p, struct lws *wsi)
 	return 0;
 }
 
+/* append ": reason (data); ..." for each error queued on this thread,
+ * oldest first, a repeat of the one before left out, emptying the queue;
+ * ": (no reason given)" when there is none */
+static void ssl_reasons(char *buf, size_t sz)
+{
+	size_t n = strlen(buf);
+	const char *data;
+	unsigned long e, last = 0;
+	int flags, any = 0;
+	char one[256];
+
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags))) {
+		if (!(flags & ERR_TXT_STRING))
+			data = "";
+		if (e == last && !*data)
+			continue;
+		last = e;
+		ERR_error_string_n(e, one, sizeof(one));
+		if (n < sz)
+			n += (size_t)snprintf(buf + n, sz - n, "%s%s%s%s%s",
+								  any ? "; " : ": ", one, *data ? " (" : "",
+								  data, *data ? ")" : "");
+		any = 1;
+	}
+	if (!any && n < sz)
+		snprintf(buf + n, sz - n, ": (no reason given)");
+}
+
+/* the file must open for reading: errno's text beats OpenSSL's */
+static int file_readable(const char *what, const char *path, char *err,
+						 size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		snprintf(err, errsz, "wss %s '%s': %s", what, path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* never ask for a pass phrase (the default would read the terminal) */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+/* the key read fine but belongs to another certificate (OpenSSL checks it
+ * against the certificate already loaded) */
+static int key_mismatch(void)
+{
+	unsigned long e = ERR_peek_last_error();
+
+	return ERR_GET_LIB(e) == ERR_LIB_X509 &&
+		   ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH;
+}
+
+/* load the chain and key into ctx and check they match; 0, or -1 with the
+ * file and OpenSSL's reasons in err */
+static int tls_load(SSL_CTX *ctx, const char *cert, const char *key, char *err,
+					size_t errsz)
+{
+	int loaded;
+
+	ERR_clear_error();
+	*err = '\0';
+	if (file_readable("certificate", cert, err, errsz))
+		return -1;
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		snprintf(err, errsz,
+				 "wss certificate '%s' is not a usable PEM certificate chain",
+				 cert);
+		goto ssl_err;
+	}
+	if (file_readable("private key", key, err, errsz))
+		goto clear;
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	loaded = SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1;
+	if (!loaded && !key_mismatch()) {
+		snprintf(err, errsz,
+				 "wss private key '%s' is not a usable unencrypted PEM key",
+				 key);
+		goto ssl_err;
+	}
+	if (!loaded || SSL_CTX_check_private_key(ctx) != 1) {
+		snprintf(err, errsz,
+				 "wss private key '%s' does not match certificate '%s'", key,
+				 cert);
+		goto ssl_err;
+	}
+	return 0;
+ssl_err:
+	ssl_reasons(err, errsz);
+clear:
+	ERR_clear_error();
+	return -1;
+}
+
+/* libwebsockets made the wss vhost's SSL_CTX (no certificate in it) */
+static int on_ssl_ctx(verto_ws *ws, SSL_CTX *ctx)
+{
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+		snprintf(ws->tls_err, sizeof(ws->tls_err),
+				 "wss: cannot require TLS 1.2");
+		ssl_reasons(ws->tls_err, sizeof(ws->tls_err));
+		return -1;
+	}
+	return tls_load(ctx, ws->cfg.tls_cert, ws->cfg.tls_key, ws->tls_err,
+					sizeof(ws->tls_err));
+}
+
 static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 					void *user, void *in, size_t len)
 {
@@ -158,6 +295,10 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 	pss *p = user;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+		/* user is the SSL_CTX of a vhost made with
+		 * LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX: only wss */
+		return on_ssl_ctx(ws, user) ? -1 : 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(p, 0, sizeof(*p));
 		p->id = ++ws->next_id;
@@ -257,25 +398,206 @@ static struct lws_vhost *add_vhost(verto_ws *ws, const char *name,
 	vi.options =
 			LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (tls) {
-		vi.ssl_cert_filepath = ws->cfg.tls_cert;
-		vi.ssl_private_key_filepath = ws->cfg.tls_key;
-		vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		/* no file paths: libwebsockets makes the SSL_CTX, on_ssl_ctx loads
+		 * the certificate and key into it with our error reporting */
+		vi.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT |
+					  LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX;
 	}
+	ws->tls_err[0] = '\0';
 	vh = lws_create_vhost(ws->ctx, &vi);
-	if (!vh)
+	if (!vh && ws->tls_err[0])
+		snprintf(err, errsz, "%s", ws->tls_err);
+	else if (!vh)
 		snprintf(err, errsz,
-				 "cannot listen for %s on %s (address in use, or bad "
-				 "certificate/key)",
+				 "cannot listen for %s on %s (address in use or not local?)",
 				 name, addr);
 	return vh;
 }
 
+/* ------------------------------------------------------------ fork hook */
+
+/*
+ * Kamailio 5.6 with its tls module and OpenSSL 3 (see verto_ws.h): a
+ * process forked by a thread that has per-thread OpenSSL state shares that
+ * state, which lives in shared memory, with its parent and its siblings.
+ * Before every fork, in any process of this program, the forking thread
+ * drops its own; the child makes its own on first use. What is dropped was
+ * made after that thread's previous fork, so no other process refers to it.
+ */
+static void drop_thread_ssl_state(void)
+{
+	OPENSSL_thread_stop();
+}
+
+/* once, when the module is loaded (before Kamailio forks anything) */
+__attribute__((constructor)) static void install_fork_hook(void)
+{
+	pthread_atfork(drop_thread_ssl_state, NULL, NULL);
+}
+
+/* ---------------------------------------------------------- OpenSSL thread */
+
+static void *ssl_thread(void *arg)
+{
+	verto_ws *ws = arg;
+	ws_job_fn fn;
+
+	pthread_mutex_lock(&ws->mu);
+	for (;;) {
+		while (!ws->job && !ws->thr_stop)
+			pthread_cond_wait(&ws->cv, &ws->mu);
+		if (!ws->job)
+			break;
+		fn = ws->job;
+		pthread_mutex_unlock(&ws->mu);
+		ws->job_rc = fn(ws, ws->job_arg);
+		pthread_mutex_lock(&ws->mu);
+		ws->job = NULL;
+		ws->job_done = 1;
+		pthread_cond_broadcast(&ws->cv);
+	}
+	pthread_mutex_unlock(&ws->mu);
+	return NULL;
+}
+
+/* run fn(ws, arg) on the OpenSSL thread and wait for its return value */
+static int run_job(verto_ws *ws, ws_job_fn fn, void *arg)
+{
+	int rc;
+
+	pthread_mutex_lock(&ws->mu);
+	ws->job = fn;
+	ws->job_arg = arg;
+	ws->job_done = 0;
+	pthread_cond_broadcast(&ws->cv);
+	while (!ws->job_done)
+		pthread_cond_wait(&ws->cv, &ws->mu);
+	rc = ws->job_rc;
+	pthread_mutex_unlock(&ws->mu);
+	return rc;
+}
+
+/* start the thread with every signal blocked: signals stay with the
+ * caller's thread, as before */
+static int thread_start(verto_ws *ws)
+{
+	sigset_t all, old;
+	int rc;
+
+	if (pthread_mutex_init(&ws->mu, NULL))
+		return -1;
+	if (pthread_cond_init(&ws->cv, NULL)) {
+		pthread_mutex_destroy(&ws->mu);
+		return -1;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ws->thr, NULL, ssl_thread, ws);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		pthread_cond_destroy(&ws->cv);
+		pthread_mutex_destroy(&ws->mu);
+		return -1;
+	}
+	return 0;
+}
+
+/* OpenSSL frees the thread's own state when it ends */
+static void thread_stop(verto_ws *ws)
+{
+	pthread_mutex_lock(&ws->mu);
+	ws->thr_stop = 1;
+	pthread_cond_broadcast(&ws->cv);
+	pthread_mutex_unlock(&ws->mu);
+	pthread_join(ws->thr, NULL);
+	pthread_cond_destroy(&ws->cv);
+	pthread_mutex_destroy(&ws->mu);
+}
+
+/* ----------------------------------------------------------------- jobs */
+
+typedef struct new_args {
+	char *err;
+	size_t errsz;
+} new_args;
+
+static int job_new(verto_ws *ws, void *arg)
+{
+	new_args *a = arg;
+	struct lws_context_creation_info ci;
+	int tls = ws->cfg.wss_addr && *ws->cfg.wss_addr;
+
+	lws_set_log_level(ws->cfg.log_level ? ws->cfg.log_level : LLL_ERR, NULL);
+	memset(&ci, 0, sizeof(ci));
+	ci.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+				 (tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
+	ci.user = ws;
+	ci.protocols = protocols;
+	ws->ctx = lws_create_context(&ci);
+	if (!ws->ctx) {
+		snprintf(a->err, a->errsz, "libwebsockets context creation failed");
+		return -1;
+	}
+	if (ws->cfg.ws_addr && *ws->cfg.ws_addr) {
+		ws->vh = add_vhost(ws, "ws", ws->cfg.ws_addr, 0, a->err, a->errsz);
+		if (!ws->vh)
+			goto fail;
+	}
+	if (tls) {
+		struct lws_vhost *v =
+				add_vhost(ws, "wss", ws->cfg.wss_addr, 1, a->err, a->errsz);
+		if (!v)
+			goto fail;
+		if (!ws->vh)
+			ws->vh = v;
+	}
+	if (!ws->vh) {
+		snprintf(a->err, a->errsz, "no listener configured");
+		goto fail;
+	}
+	lws_sul_schedule(ws->ctx, 0, &ws->sul, on_tick,
+					 (lws_usec_t)ws->cfg.tick_ms * LWS_US_PER_MS);
+	return 0;
+fail:
+	lws_context_destroy(ws->ctx);
+	ws->ctx = NULL;
+	return -1;
+}
+
+static int job_service(verto_ws *ws, void *arg)
+{
+	(void)arg;
+	return lws_service(ws->ctx, 0) < 0 ? -1 : 0;
+}
+
+static int job_free(verto_ws *ws, void *arg)
+{
+	(void)arg;
+	ws->in_teardown = 1;
+	lws_context_destroy(ws->ctx);
+	ws->ctx = NULL;
+	return 0;
+}
+
+static int job_watch_fd(verto_ws *ws, void *arg)
+{
+	lws_sock_file_fd_type u;
+
+	u.filefd = (lws_filefd_type) * (int *)arg;
+	return lws_adopt_descriptor_vhost(ws->vh, LWS_ADOPT_RAW_FILE_DESC, u,
+									  "iwg-verto-fd", NULL)
+				   ? 0
+				   : -1;
+}
+
+/* --------------------------------------------------------------- public */
+
 verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 					   char *err, size_t errsz)
 {
-	struct lws_context_creation_info ci;
 	verto_ws *ws = calloc(1, sizeof(*ws));
 	int tls = cfg->wss_addr && *cfg->wss_addr;
+	new_args a = {err, errsz};
 
 	if (!ws) {
 		snprintf(err, errsz, "out of memory");
@@ -291,63 +613,39 @@ verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 		ws->cfg.ping_secs = 20;
 	if (!ws->cfg.tick_ms)
 		ws->cfg.tick_ms = 200;
-	if (tls && (!cfg->tls_cert || !cfg->tls_key)) {
+	if (tls && (!cfg->tls_cert || !*cfg->tls_cert || !cfg->tls_key ||
+				!*cfg->tls_key)) {
 		snprintf(err, errsz, "wss needs a certificate and a key");
 		free(ws);
 		return NULL;
 	}
 	ws->retry.secs_since_valid_ping = (uint16_t)ws->cfg.ping_secs;
 	ws->retry.secs_since_valid_hangup = (uint16_t)(2 * ws->cfg.ping_secs);
-	lws_set_log_level(cfg->log_level ? cfg->log_level : LLL_ERR, NULL);
-	memset(&ci, 0, sizeof(ci));
-	ci.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
-				 (tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
-	ci.user = ws;
-	ci.protocols = protocols;
-	ws->ctx = lws_create_context(&ci);
-	if (!ws->ctx) {
-		snprintf(err, errsz, "libwebsockets context creation failed");
+	if (thread_start(ws)) {
+		snprintf(err, errsz, "cannot start the endpoint's thread");
 		free(ws);
 		return NULL;
 	}
-	if (cfg->ws_addr && *cfg->ws_addr) {
-		ws->vh = add_vhost(ws, "ws", cfg->ws_addr, 0, err, errsz);
-		if (!ws->vh)
-			goto fail;
+	if (run_job(ws, job_new, &a)) {
+		thread_stop(ws);
+		free(ws);
+		return NULL;
 	}
-	if (tls) {
-		struct lws_vhost *v =
-				add_vhost(ws, "wss", cfg->wss_addr, 1, err, errsz);
-		if (!v)
-			goto fail;
-		if (!ws->vh)
-			ws->vh = v;
-	}
-	if (!ws->vh) {
-		snprintf(err, errsz, "no listener configured");
-		goto fail;
-	}
-	lws_sul_schedule(ws->ctx, 0, &ws->sul, on_tick,
-					 (lws_usec_t)ws->cfg.tick_ms * LWS_US_PER_MS);
 	return ws;
-fail:
-	lws_context_destroy(ws->ctx);
-	free(ws);
-	return NULL;
 }
 
 void verto_ws_free(verto_ws *ws)
 {
 	if (!ws)
 		return;
-	ws->in_teardown = 1;
-	lws_context_destroy(ws->ctx);
+	run_job(ws, job_free, NULL);
+	thread_stop(ws);
 	free(ws);
 }
 
 int verto_ws_service(verto_ws *ws)
 {
-	return lws_service(ws->ctx, 0) < 0 ? -1 : 0;
+	return run_job(ws, job_service, NULL);
 }
 
 int verto_ws_send(verto_ws *ws, uint64_t id, const char *buf, size_t len)
@@ -388,16 +686,33 @@ void verto_ws_close(verto_ws *ws, uint64_t id)
 
 int verto_ws_watch_fd(verto_ws *ws, int fd)
 {
-	lws_sock_file_fd_type u;
-
-	u.filefd = (lws_filefd_type)fd;
-	return lws_adopt_descriptor_vhost(ws->vh, LWS_ADOPT_RAW_FILE_DESC, u,
-									  "iwg-verto-fd", NULL)
-				   ? 0
-				   : -1;
+	return run_job(ws, job_watch_fd, &fd);
 }
 
 unsigned verto_ws_count(const verto_ws *ws)
 {
 	return ws->nconns;
+}
+
+int verto_ws_tls_check(const char *cert, const char *key, char *err,
+					   size_t errsz)
+{
+	SSL_CTX *ctx;
+	int rc;
+
+	if (!cert || !*cert || !key || !*key) {
+		snprintf(err, errsz, "wss needs a certificate and a key");
+		return -1;
+	}
+	ctx = SSL_CTX_new(TLS_server_method());
+	if (!ctx) {
+		snprintf(err, errsz, "wss: cannot create an OpenSSL context");
+		ssl_reasons(err, errsz);
+		ERR_clear_error();
+		return -1;
+	}
+	rc = tls_load(ctx, cert, key, err, errsz);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
 }

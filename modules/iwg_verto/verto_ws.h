@@ -1,12 +1,32 @@
 /*
  * verto_ws.h - the WebSocket endpoint of iwg_verto, on libwebsockets.
  *
- * Pure C (libwebsockets, no Kamailio headers); single-threaded: create,
- * service and free it in one process. Accepts the upgrade without a
- * subprotocol (the Verto client sends none, and Chromium fails the
- * handshake if one is echoed); text frames only; a message (all its
- * fragments) is bounded by max_msg, a connection's unsent output by
- * max_queue: beyond either, that connection alone is closed (1009 / 1008).
+ * Pure C (libwebsockets, OpenSSL, no Kamailio headers). Create, service
+ * and free it from one thread of one process; callbacks run one at a time.
+ *
+ * OpenSSL thread: libwebsockets and every callback run on a thread of the
+ * endpoint's own, started by verto_ws_new; the caller's thread waits while
+ * it runs (verto_ws_new, _service, _watch_fd and _free hand their work over
+ * and wait), so the code stays single-threaded in effect. Why: under
+ * Kamailio 5.6's tls module with OpenSSL 3 (or 1.1), OpenSSL allocates in
+ * shared memory, and the main thread of every forked process inherits the
+ * Kamailio main process's per-thread OpenSSL state, its error queue among
+ * it: every process pushes and pops the same queue. Loading a certificate
+ * reads that queue (the end of a PEM chain is an error popped again), so it
+ * failed now and then with an empty reason while TLS workers handled
+ * handshakes, and concurrent use corrupted shared memory. A new thread gets
+ * fresh per-thread state, private to this process.
+ *
+ * Fork hook: loading this code also registers a pthread_atfork handler that
+ * drops the forking thread's per-thread OpenSSL state before every fork
+ * (OPENSSL_thread_stop), so no process forked afterwards (Kamailio's
+ * workers included) shares one with its parent or siblings.
+ *
+ * Accepts the upgrade without a subprotocol (the Verto client sends none,
+ * and Chromium fails the handshake if one is echoed); text frames only; a
+ * message (all its fragments) is bounded by max_msg, a connection's unsent
+ * output by max_queue: beyond either, that connection alone is closed
+ * (1009 / 1008).
  * Liveness: a WebSocket ping after ping_secs of silence, hang-up when no
  * pong (or anything) came within 2 * ping_secs.
  */
@@ -35,18 +55,19 @@ typedef struct verto_ws_cb {
 typedef struct verto_ws_cfg {
 	const char *ws_addr;  /* "ip:port" for ws, NULL: none */
 	const char *wss_addr; /* "ip:port" for wss, NULL: none */
-	const char *tls_cert; /* PEM files, needed with wss_addr */
-	const char *tls_key;
-	size_t max_msg;		/* bytes per message; 0: 65536 */
-	size_t max_queue;	/* unsent bytes per connection; 0: 1 MiB */
-	unsigned ping_secs; /* 0: 20 */
-	unsigned tick_ms;	/* cb.tick period; 0: 200 */
-	int log_level;		/* libwebsockets log mask; 0: errors only */
+	const char *tls_cert; /* PEM files, needed with wss_addr: the chain, */
+	const char *tls_key;  /* then the key (unencrypted); TLS 1.2 or later */
+	size_t max_msg;		  /* bytes per message; 0: 65536 */
+	size_t max_queue;	  /* unsent bytes per connection; 0: 1 MiB */
+	unsigned ping_secs;	  /* 0: 20 */
+	unsigned tick_ms;	  /* cb.tick period; 0: 200 */
+	int log_level;		  /* libwebsockets log mask; 0: errors only */
 } verto_ws_cfg;
 
 /*
  * Start listening. Returns the endpoint, or NULL with a reason in
- * err[errsz] (bad address, port in use, unreadable certificate).
+ * err[errsz] (bad address, port in use; for wss a certificate or key that
+ * cannot be used, naming the file and giving OpenSSL's reasons).
  */
 verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 					   char *err, size_t errsz);
@@ -74,5 +95,14 @@ int verto_ws_watch_fd(verto_ws *ws, int fd);
 
 /* connections open now */
 unsigned verto_ws_count(const verto_ws *ws);
+
+/*
+ * Check that cert (PEM chain) and key (PEM, unencrypted) load and match, as
+ * verto_ws_new will load them. 0, or -1 with the file and OpenSSL's
+ * reasons in err[errsz]. Meant for start-up before any process is forked
+ * (it uses the calling thread's OpenSSL error queue and leaves it empty).
+ */
+int verto_ws_tls_check(const char *cert, const char *key, char *err,
+					   size_t errsz);
 
 #endif

@@ -1,6 +1,6 @@
 // iwg_verto WebSocket endpoint against raw Verto JSON-RPC frames from
-// Chromium's native WebSocket: login, sessid resume, JSON-RPC errors, bounds,
-// (wss is experimental, not tested yet). Usage: node endpoint.mjs TAP_START LOGDIR WS_URL
+// Chromium's native WebSocket: login, sessid resume, JSON-RPC errors, bounds
+// (wss: wss.mjs). Usage: node endpoint.mjs TAP_START LOGDIR WS_URL
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { launch, tap } from '../lib.mjs';
 
