@@ -23,7 +23,7 @@ ims)
 	;;
 contact-center)
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
-	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
+	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
 	;;
 *)
 	echo "run: unknown DEPLOY '$deploy' (gateway, ims or contact-center)" >&2

@@ -15,7 +15,12 @@ here=$top/tests/e2e/verto
 
 verto_need_sdk || exit 1
 verto_stack_start e2e-verto || exit 1
-verto_node "$here/sdk.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
+# the SDK over wss (the other verto suites use ws)
+if ! wait_until 10 tcp_open 127.0.0.1 8445; then
+	tap_fail "verto endpoint listens on wss 127.0.0.1:8445" "see $IWG_LOGDIR/kamailio.log"
+	exit 1
+fi
+verto_node "$here/sdk.mjs" "$VERTO_WSS_URL" "$top/tests/integration/verto/sipp"
 tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
 	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
 echo "# logs: $IWG_LOGDIR"

@@ -15,6 +15,7 @@
 # else the cfg's default.
 
 VERTO_URL=ws://127.0.0.1:8082/verto-ws
+VERTO_WSS_URL=wss://127.0.0.1:8445/verto-ws
 
 # the ha1 of login 1008@cc.example (user 1008, realm cc.example), password 1234
 verto_ha1() {
