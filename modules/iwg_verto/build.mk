@@ -4,7 +4,8 @@ VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c \
 	modules/iwg_verto/verto_sipid.c
 
-UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid
+UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid \
+	verto_jobs
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
 UNIT_verto_call = tests/unit/test_verto_call.c $(VERTO_CORE)
@@ -17,6 +18,9 @@ UNIT_verto_media = tests/unit/test_verto_media.c \
 UNIT_verto_ident = tests/unit/test_verto_ident.c modules/iwg_verto/verto_ident.c
 # P-Asserted-Identity -> verto.display, Refer-To with Replaces
 UNIT_verto_sipid = tests/unit/test_verto_sipid.c modules/iwg_verto/verto_sipid.c
+# the WebSocket process's job pool (threads)
+UNIT_verto_jobs = tests/unit/test_verto_jobs.c modules/iwg_verto/verto_jobs.c
+UNIT_verto_jobs_LIBS = -lpthread
 
 FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags verto_sipid
 FUZZ_verto_jsonrpc = tests/fuzz/fuzz_verto_jsonrpc.c $(VERTO_CORE)

@@ -6,10 +6,12 @@
  * process forks one "iwg_verto WebSocket" process (rank PROC_RPC, so every
  * module's per-process init runs there: tm is used from it). That process
  * runs the libwebsockets loop (verto_ws.c), the protocol engine
- * (verto_engine.c), logins through the identity store (verto_ident.c), the
- * rtpengine client (verto_rtp.c) and every SIP request of its calls
- * (verto_sip.c). SIP workers answer in-dialog requests (verto_handle()) and
- * ship replies and requests to it through the queue.
+ * (verto_engine.c) and every SIP request of its calls (verto_sip.c); its
+ * job pool (verto_jobs.c, `workers` threads plus one ordered lane) does
+ * the blocking work: identity store lookups (verto_ident.c) and rtpengine
+ * requests (verto_rtp.c), each thread with its own connections, results
+ * handled back in the loop. SIP workers answer in-dialog requests
+ * (verto_handle()) and ship replies and requests to it through the queue.
  *
  * Memory: parameters and the token keyset are pkg/malloc'd before the
  * fork, read-only afterwards. Engine and endpoint live in the WebSocket
@@ -36,6 +38,7 @@
 #include "verto_ident.h"
 #include "verto_ngflags.h"
 #include "verto_ipc.h"
+#include "verto_jobs.h"
 #include "verto_rpc.h"
 #include "verto_rtp.h"
 #include "verto_sip.h"
@@ -58,6 +61,7 @@ MODULE_VERSION
 #define DEFAULT_VERTO_REDIS		   "127.0.0.1:6379"
 #define DEFAULT_VERTO_NAMESPACE	   "paas"
 #define DEFAULT_VERTO_SKEW		   30
+#define DEFAULT_VERTO_WORKERS	   2
 
 static char *verto_listen = DEFAULT_VERTO_LISTEN;
 static char *verto_wss_listen = NULL;
@@ -93,6 +97,7 @@ static char *verto_auth_realm = "";
 static char *verto_token_audience = "";
 static char *verto_token_issuer = "";
 static int verto_token_skew = DEFAULT_VERTO_SKEW;
+static int verto_workers = DEFAULT_VERTO_WORKERS;
 static tok_keyset_t verto_keys;
 static int verto_keys_ready = 0;
 
@@ -102,7 +107,9 @@ static char *verto_prof_flags[VERTO_RTP_STEPS];
 /* WebSocket process state */
 static verto_engine *verto_eng = NULL;
 static verto_ws *verto_endpoint = NULL;
-static verto_ident *verto_idn = NULL;
+static verto_ident_cfg verto_icfg;
+static verto_jobs *verto_pool = NULL; /* logins, lookups, media steps */
+static verto_jobs *verto_lane = NULL; /* fire-and-forget NG, in order */
 
 static int mod_init(void);
 static int child_init(int rank);
@@ -163,6 +170,7 @@ static param_export_t params[] = {
 	{"token_audience", PARAM_STRING, &verto_token_audience},
 	{"token_issuer", PARAM_STRING, &verto_token_issuer},
 	{"token_skew", PARAM_INT, &verto_token_skew},
+	{"workers", PARAM_INT, &verto_workers},
 	{0, 0, 0}
 };
 
@@ -371,23 +379,116 @@ static const char *uvar(struct json_object *uvars, const char *key)
 	return json_object_get_string(v);
 }
 
-static int op_auth(void *ctx, const char *login, const char *passwd,
-				   struct json_object *uvars, verto_identity *id)
+/* a worker thread's own connections (verto_sip.h) */
+static void *worker_new(void *arg, unsigned index)
+{
+	verto_worker *w = calloc(1, sizeof(*w));
+	char err[256];
+
+	(void)arg;
+	(void)index;
+	if (!w)
+		return NULL;
+	w->idn = verto_ident_new(&verto_icfg);
+	w->rtp = verto_rtp_new(verto_rtpengine,
+						   (const char *const *)verto_prof_flags,
+						   verto_ng_timeout, err, sizeof(err));
+	return w;
+}
+
+static void worker_free(void *p)
+{
+	verto_worker *w = p;
+
+	verto_ident_free(w->idn);
+	verto_rtp_free(w->rtp);
+	free(w);
+}
+
+/* a login checked by a worker (malloc'd; passwd wiped before free) */
+typedef struct auth_job {
+	verto_job job;
+	verto_conn_id conn;
+	char login[VERTO_ID_MAX + 1];
+	char *passwd, *token;
+	char customer[129];
+	int rc; /* VERTO_IDENT_* */
+	verto_identity ident;
+	char why[160];
+} auth_job;
+
+static void auth_run(verto_job *j, void *worker)
+{
+	auth_job *a = (auth_job *)j;
+	verto_worker *w = worker;
+
+	if (!w || !w->idn) {
+		a->rc = VERTO_IDENT_STORE;
+		snprintf(a->why, sizeof(a->why), "no identity store client");
+		return;
+	}
+	a->rc = verto_ident_login(w->idn, a->login, a->passwd, a->token,
+							  (int64_t)time(NULL), &a->ident, a->why,
+							  sizeof(a->why));
+}
+
+static void auth_job_free(auth_job *a)
+{
+	if (a->passwd) {
+		explicit_bzero(a->passwd, strlen(a->passwd));
+		free(a->passwd);
+	}
+	if (a->token) {
+		explicit_bzero(a->token, strlen(a->token));
+		free(a->token);
+	}
+	free(a);
+}
+
+static void auth_done(verto_job *j, int cancelled)
+{
+	auth_job *a = (auth_job *)j;
+	int rc = VERTO_ERR_AUTH_FAILED;
+
+	if (!cancelled) {
+		if (a->rc != VERTO_IDENT_OK) {
+			LM_INFO("verto login '%.3s...' refused: %s\n", a->login, a->why);
+		} else {
+			memcpy(a->ident.customer, a->customer, sizeof(a->customer));
+			rc = 0;
+		}
+		if (verto_engine_auth_done(verto_eng, a->conn, rc, &a->ident))
+			LM_DBG("verto login '%.3s...' decided after its connection "
+				   "closed\n",
+				   a->login);
+	}
+	auth_job_free(a);
+}
+
+static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
+						 const char *passwd, struct json_object *uvars)
 {
 	const char *customer = uvar(uvars, "customer_id");
-	char why[160];
-	int rc;
+	const char *token = uvar(uvars, "token");
+	auth_job *a = calloc(1, sizeof(*a));
 
 	(void)ctx;
-	rc = verto_ident_login(verto_idn, login, passwd, uvar(uvars, "token"),
-						   (int64_t)time(NULL), id, why, sizeof(why));
-	if (rc != VERTO_IDENT_OK) {
-		LM_INFO("verto login '%.3s...' refused: %s\n", login, why);
-		return VERTO_ERR_AUTH_FAILED;
-	}
-	if (customer && strlen(customer) < sizeof(id->customer) &&
+	if (!a)
+		return -1;
+	a->job.run = auth_run;
+	a->job.done = auth_done;
+	a->conn = conn;
+	snprintf(a->login, sizeof(a->login), "%s", login);
+	a->passwd = strdup(passwd);
+	a->token = token ? strdup(token) : NULL;
+	if (customer && strlen(customer) < sizeof(a->customer) &&
 		strcspn(customer, "\r\n") == strlen(customer))
-		snprintf(id->customer, sizeof(id->customer), "%s", customer);
+		snprintf(a->customer, sizeof(a->customer), "%s", customer);
+	if (!a->passwd || (token && !a->token) ||
+		verto_jobs_submit(verto_pool, &a->job)) {
+		auth_job_free(a);
+		return -1;
+	}
 	return 0;
 }
 
@@ -417,6 +518,8 @@ static void ws_fd_ready(void *ctx, int fd)
 	(void)ctx;
 	(void)fd;
 	verto_sip_events();
+	verto_jobs_drain(verto_pool);
+	verto_jobs_drain(verto_lane);
 }
 
 static void ws_tick(void *ctx)
@@ -426,20 +529,67 @@ static void ws_tick(void *ctx)
 	(void)ctx;
 	cfg_update();
 	verto_sip_events();
+	verto_jobs_drain(verto_pool);
+	verto_jobs_drain(verto_lane);
 	verto_engine_tick(verto_eng, now);
 	verto_rpc_publish(verto_eng, now, 0);
 }
 
-/* the PaaS user of a SIP identity (verto_sip_lookup_f) */
-static int user_of(const char *uri, char *key, size_t keysz)
-{
+/* the PaaS user of a SIP identity, found by a worker (verto_sip_lookup_f) */
+typedef struct user_job {
+	verto_job job;
+	uint32_t key; /* the INVITE's glue key */
+	char uri[VERTO_IPC_KEY_MAX + 1];
+	int rc; /* VERTO_IDENT_* */
+	char user[VERTO_ID_MAX + 1];
 	char why[160];
-	int rc = verto_ident_reverse(verto_idn, uri, (int64_t)time(NULL), key,
-								 keysz, why, sizeof(why));
+} user_job;
 
-	if (rc != VERTO_IDENT_OK)
-		LM_INFO("no PaaS user for %s: %s\n", uri, why);
-	return rc == VERTO_IDENT_OK ? 0 : rc == VERTO_IDENT_REFUSED ? 1 : -1;
+static void user_run(verto_job *j, void *worker)
+{
+	user_job *u = (user_job *)j;
+	verto_worker *w = worker;
+
+	if (!w || !w->idn) {
+		u->rc = VERTO_IDENT_STORE;
+		snprintf(u->why, sizeof(u->why), "no identity store client");
+		return;
+	}
+	u->rc = verto_ident_reverse(w->idn, u->uri, (int64_t)time(NULL), u->user,
+								sizeof(u->user), u->why, sizeof(u->why));
+}
+
+static void user_done(verto_job *j, int cancelled)
+{
+	user_job *u = (user_job *)j;
+
+	if (!cancelled) {
+		if (u->rc != VERTO_IDENT_OK)
+			LM_INFO("no PaaS user for %s: %s\n", u->uri, u->why);
+		verto_sip_lookup_done(u->key,
+							  u->rc == VERTO_IDENT_OK		 ? 0
+							  : u->rc == VERTO_IDENT_REFUSED ? 1
+															 : -1,
+							  u->user);
+	}
+	free(u);
+}
+
+static int user_of(const char *uri, uint32_t key)
+{
+	user_job *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return -1;
+	u->job.run = user_run;
+	u->job.done = user_done;
+	u->key = key;
+	snprintf(u->uri, sizeof(u->uri), "%s", uri);
+	if (verto_jobs_submit(verto_pool, &u->job)) {
+		free(u);
+		return -1;
+	}
+	return 0;
 }
 
 static void verto_process(void)
@@ -447,8 +597,9 @@ static void verto_process(void)
 	int has_wss = verto_wss_listen && *verto_wss_listen;
 	verto_ops ops = {.send = op_send,
 					 .close = op_close,
-					 .auth = op_auth,
+					 .auth_start = op_auth_start,
 					 .media = verto_sip_media,
+					 .media_start = verto_sip_media_start,
 					 .media_delete = verto_sip_media_delete,
 					 .sip = verto_sip_op,
 					 .call_freed = verto_sip_call_freed};
@@ -472,6 +623,10 @@ static void verto_process(void)
 					  .fd_ready = ws_fd_ready,
 					  .tick = ws_tick};
 	verto_ident_cfg icfg;
+	verto_jobs_cfg jcfg = {.workers = (unsigned)verto_workers,
+						   .worker_new = worker_new,
+						   .worker_free = worker_free,
+						   .wake = verto_ipc_wake};
 	verto_rtp *rtp;
 	char err[256];
 
@@ -491,15 +646,23 @@ static void verto_process(void)
 	icfg.audience = *verto_token_audience ? verto_token_audience : NULL;
 	icfg.issuer = *verto_token_issuer ? verto_token_issuer : NULL;
 	icfg.skew_s = verto_token_skew;
-	verto_idn = verto_ident_new(&icfg);
+	verto_icfg = icfg;
+	verto_pool = verto_jobs_new(&jcfg, err, sizeof(err));
+	jcfg.workers = 1;
+	if (verto_pool)
+		verto_lane = verto_jobs_new(&jcfg, err, sizeof(err));
+	if (!verto_pool || !verto_lane) {
+		LM_CRIT("verto process: job pool: %s\n", err);
+		_exit(-1);
+	}
 	rtp = verto_rtp_new(verto_rtpengine, (const char *const *)verto_prof_flags,
 						verto_ng_timeout, err, sizeof(err));
 	verto_eng = verto_engine_new(&ops, &ecfg);
-	if (!verto_idn || !rtp || !verto_eng) {
+	if (!rtp || !verto_eng) {
 		LM_CRIT("verto process: %s\n", rtp ? "out of memory" : err);
 		_exit(-1);
 	}
-	verto_sip_attach(verto_eng, rtp, user_of);
+	verto_sip_attach(verto_eng, rtp, user_of, verto_pool, verto_lane);
 	verto_engine_tick(verto_eng, now_ms());
 	verto_endpoint = verto_ws_new(&wcfg, &cb, err, sizeof(err));
 	if (!verto_endpoint) {
@@ -633,6 +796,10 @@ static int mod_init(void)
 	if (verto_ring_timeout < 1 || verto_ring_timeout > 3600) {
 		LM_ERR("parameter 'ring_timeout' must be 1..3600 s, not %d\n",
 			   verto_ring_timeout);
+		return -1;
+	}
+	if (verto_workers < 1 || verto_workers > 64) {
+		LM_ERR("parameter 'workers' must be 1..64, not %d\n", verto_workers);
 		return -1;
 	}
 	if (verto_max_sessions < 1) {

@@ -14,10 +14,25 @@
 #include "verto_engine.h"
 #include "verto_sipid.h"
 
+/* a frame that arrived while the connection's login was pending */
+typedef struct held_frame {
+	struct held_frame *next;
+	size_t len;
+	char buf[];
+} held_frame;
+
 typedef struct conn_rec {
 	struct conn_rec *next;
 	verto_conn_id id;
 	verto_session *sess;
+	/* a login waiting for ops.auth_start's completion */
+	unsigned pending : 1;
+	struct json_object *pend_id, *pend_params; /* references held */
+	held_frame *held, **held_tail;			   /* in arrival order */
+	unsigned nheld;
+	/* verto.clientReady waits for the re-attach offers still running */
+	unsigned ready_wait;
+	struct json_object *ready_list; /* callIDs re-attached */
 } conn_rec;
 
 struct verto_engine {
@@ -44,7 +59,101 @@ typedef struct act_ctx {
 	int replaces;			/* transfer: text is the other call's Call-ID */
 } act_ctx;
 
+/* an act_ctx kept while the call's media step runs (all copies) */
+typedef struct verto_held_step {
+	struct verto_held_step *next;
+	verto_call_out out; /* the running step: its decided actions */
+	int kind;			/* the running step: its media kind */
+	verto_call_event ev;
+	verto_call_state prev;
+	int code; /* a queued event: its SIP status */
+	verto_conn_id conn;
+	struct json_object *id; /* reference held */
+	char *in_sdp, *text, *action;
+	int replaces;
+} verto_held_step;
+
 static void call_free(verto_engine *e, verto_call *c);
+static void reply_call_error(verto_engine *e, verto_conn_id conn,
+							 json_object *id, const char *msg,
+							 verto_cause cause);
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*bad = 1;
+	return d;
+}
+
+static void held_free(verto_held_step *h)
+{
+	if (!h)
+		return;
+	json_object_put(h->id);
+	free(h->in_sdp);
+	free(h->text);
+	free(h->action);
+	free(h);
+}
+
+/* a copy of ax (and code); NULL when out of memory */
+static verto_held_step *held_new(const act_ctx *ax, int code)
+{
+	verto_held_step *h = calloc(1, sizeof(*h));
+	int bad = 0;
+
+	if (!h)
+		return NULL;
+	h->ev = ax->ev;
+	h->prev = ax->prev;
+	h->code = code;
+	h->conn = ax->conn;
+	h->id = json_object_get(ax->id);
+	h->in_sdp = dup_or_null(ax->in_sdp, &bad);
+	h->text = dup_or_null(ax->text, &bad);
+	h->action = dup_or_null(ax->action, &bad);
+	h->replaces = ax->replaces;
+	if (bad) {
+		held_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* the act_ctx a held copy stands for (pointers into h) */
+static void held_ax(const verto_held_step *h, act_ctx *ax)
+{
+	memset(ax, 0, sizeof(*ax));
+	ax->ev = h->ev;
+	ax->prev = h->prev;
+	ax->conn = h->conn;
+	ax->id = h->id;
+	ax->in_sdp = h->in_sdp;
+	ax->text = h->text;
+	ax->action = h->action;
+	ax->replaces = h->replaces;
+}
+
+/* drop the call's running step and queued events; with e, requests that
+ * waited get an error (the call is gone) */
+static void call_drop_held(verto_engine *e, verto_call *c)
+{
+	verto_held_step *h;
+
+	held_free(c->step);
+	c->step = NULL;
+	c->busy = 0;
+	while ((h = c->queued)) {
+		c->queued = h->next;
+		if (e && h->conn && verto_call_event_is_request(h->ev))
+			reply_call_error(e, h->conn, h->id, "CALL DOES NOT EXIST",
+							 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		held_free(h);
+	}
+	c->q_tail = NULL;
+}
 
 /* ---------------------------------------------------------------- output */
 
@@ -270,6 +379,7 @@ static void call_free(verto_engine *e, verto_call *c)
 		e->ops.call_freed(e->ops.ctx, c);
 	if (c->sess && c->sess->ncalls)
 		c->sess->ncalls--;
+	call_drop_held(e, c);
 	json_object_put(c->pending_id);
 	free(c->dest);
 	free(c->caller_name);
@@ -456,25 +566,64 @@ static void call_abort(verto_engine *e, verto_call *c, const act_ctx *ax,
 	e->st.calls_failed++;
 }
 
+static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
+						const act_ctx *ax, char *sdp, int kind);
+
+/* the media step of a step, without waiting: 1 when started (the call is
+ * busy until verto_engine_media_done), 0 when it must run here */
+static int media_async(verto_engine *e, verto_call *c, const verto_call_out *o,
+					   const act_ctx *ax, int kind, const char *in)
+{
+	verto_held_step *h;
+
+	if (!e->ops.media_start || !(h = held_new(ax, 0)))
+		return 0;
+	h->out = *o;
+	h->kind = kind;
+	c->step = h;
+	c->busy = 1;
+	if (e->ops.media_start(e->ops.ctx, c, kind, in) == 0)
+		return 1;
+	c->step = NULL;
+	c->busy = 0;
+	held_free(h);
+	return 0;
+}
+
 /* run the actions of one step in their fixed order; may free c */
 static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 				const act_ctx *ax)
 {
-	unsigned a = o->acts, i;
 	char *sdp = NULL;
-	int sdp_to_browser = 0;
+	int kind = 0;
 
-	if (a & (VCA_M_OFFER | VCA_M_ANSWER)) {
-		int kind = media_kind(ax, a & VCA_M_OFFER);
+	if (o->acts & (VCA_M_OFFER | VCA_M_ANSWER)) {
+		kind = media_kind(ax, o->acts & VCA_M_OFFER);
+		if (media_async(e, c, o, ax, kind, ax->in_sdp))
+			return; /* verto_engine_media_done goes on */
 		if (e->ops.media(e->ops.ctx, c, kind, ax->in_sdp, &sdp) || !sdp) {
+			free(sdp);
 			call_abort(e, c, ax, VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
-			goto out;
+			call_free(e, c);
+			return;
 		}
-		sdp_to_browser = kind == VERTO_MEDIA_OFFER_TO_BROWSER ||
-						 kind == VERTO_MEDIA_ANSWER_TO_BROWSER;
-		if (sdp_to_browser)
-			set_str(&c->browser_sdp, sdp);
+	} else if ((o->acts & VCA_V_ATTACH) && c->browser_sdp &&
+			   media_async(e, c, o, ax, VERTO_MEDIA_REOFFER_TO_BROWSER,
+						   c->browser_sdp)) {
+		return; /* the fresh offer: verto_engine_media_done goes on */
 	}
+	after_media(e, c, o, ax, sdp, kind);
+}
+
+/* the actions after the media step (sdp: its result, taken over) */
+static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
+						const act_ctx *ax, char *sdp, int kind)
+{
+	unsigned a = o->acts, i;
+
+	if (sdp && (kind == VERTO_MEDIA_OFFER_TO_BROWSER ||
+				kind == VERTO_MEDIA_ANSWER_TO_BROWSER))
+		set_str(&c->browser_sdp, sdp);
 	if ((a & VCA_S_INVITE) &&
 		e->ops.sip(e->ops.ctx, c, VERTO_SIP_INVITE, 0, sdp, NULL)) {
 		call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
@@ -556,9 +705,12 @@ static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 	}
 	if (a & VCA_V_ATTACH) {
 		char *fresh = NULL;
-		if (e->ops.media(e->ops.ctx, c, VERTO_MEDIA_REOFFER_TO_BROWSER,
-						 c->browser_sdp, &fresh) ||
-			!fresh) {
+		if (kind == VERTO_MEDIA_REOFFER_TO_BROWSER) {
+			fresh = sdp; /* from the media step that ran */
+			sdp = NULL;
+		} else if (e->ops.media(e->ops.ctx, c, VERTO_MEDIA_REOFFER_TO_BROWSER,
+								c->browser_sdp, &fresh) ||
+				   !fresh) {
 			free(fresh);
 			call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			goto out;
@@ -585,8 +737,23 @@ out:
 static int feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 {
 	verto_call_out o;
+	verto_held_step *h;
 	int rc;
 
+	if (c->busy) {
+		/* after the running media step, in order */
+		if (!(h = held_new(ax, code))) {
+			if (ax->conn && verto_call_event_is_request(ax->ev))
+				reply_call_error(e, ax->conn, ax->id, "Out of memory",
+								 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			return -1;
+		}
+		if (!c->queued)
+			c->q_tail = &c->queued;
+		*c->q_tail = h;
+		c->q_tail = &h->next;
+		return 0;
+	}
 	ax->prev = c->fsm.state;
 	rc = verto_call_step(&c->fsm, ax->ev, ax->in_sdp != NULL, code, &o);
 	if (rc && !o.acts)
@@ -598,6 +765,74 @@ static int feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 		return rc;
 	}
 	run(e, c, &o, ax);
+	return 0;
+}
+
+static void ready_step_done(verto_engine *e, verto_conn_id conn);
+
+/* the events that waited for the call, in order, until one waits again */
+static void drain_call(verto_engine *e, const char *cid)
+{
+	verto_held_step *h;
+	verto_call *c;
+	act_ctx ax;
+
+	while ((c = find_call(e, cid)) && !c->busy && (h = c->queued)) {
+		c->queued = h->next;
+		held_ax(h, &ax);
+		feed(e, c, &ax, h->code);
+		held_free(h);
+	}
+}
+
+int verto_engine_call_wait(verto_engine *e, verto_call *c)
+{
+	(void)e;
+	if (c->busy)
+		return -1;
+	c->busy = 1;
+	return 0;
+}
+
+void verto_engine_call_resume(verto_engine *e, verto_call *c)
+{
+	char cid[VERTO_ID_MAX + 1];
+
+	if (!c->busy || c->step)
+		return; /* not waiting for the glue */
+	c->busy = 0;
+	memcpy(cid, c->call_id, sizeof(cid));
+	drain_call(e, cid);
+}
+
+int verto_engine_media_done(verto_engine *e, verto_call *c, int rc, char *sdp)
+{
+	char cid[VERTO_ID_MAX + 1];
+	verto_held_step *h = c ? c->step : NULL;
+	act_ctx ax;
+
+	if (!c || !c->busy || !h) {
+		free(sdp);
+		return -1;
+	}
+	c->step = NULL;
+	c->busy = 0;
+	memcpy(cid, c->call_id, sizeof(cid));
+	held_ax(h, &ax);
+	if (rc || !sdp) {
+		free(sdp);
+		call_abort(e, c, &ax,
+				   h->kind == VERTO_MEDIA_REOFFER_TO_BROWSER
+						   ? VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE
+						   : VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+		call_free(e, c);
+	} else {
+		after_media(e, c, &h->out, &ax, sdp, h->kind);
+	}
+	if (h->ev == VCE_WS_BACK && h->conn)
+		ready_step_done(e, h->conn);
+	held_free(h);
+	drain_call(e, cid);
 	return 0;
 }
 
@@ -659,44 +894,72 @@ static void bind(conn_rec *k, verto_session *s)
 }
 
 /* after a login on an existing session: re-attach its calls */
-static json_object *resume_calls(verto_engine *e, verto_session *s)
+static json_object *resume_calls(verto_engine *e, verto_session *s, conn_rec *k)
 {
 	json_object *list = json_object_new_array();
 	verto_call *c, *next;
 
 	for (c = e->calls; c; c = next) {
-		act_ctx ax = {.ev = VCE_WS_BACK};
+		act_ctx ax = {.ev = VCE_WS_BACK, .conn = k->id};
 		char cid[VERTO_ID_MAX + 1];
+		int was_busy = c->busy; /* then WS_BACK waits in its queue */
 		next = c->next;
 		if (c->sess != s || !c->fsm.detached || c->fsm.state != VCS_ACTIVE)
 			continue;
 		memcpy(cid, c->call_id, sizeof(cid));
 		/* feed may end the call (no fresh offer): list survivors only */
-		if (feed(e, c, &ax, 0) == 0 && find_call(e, cid) && list)
+		if (feed(e, c, &ax, 0) == 0 && (c = find_call(e, cid)) && list) {
 			json_object_array_add(list, json_object_new_string(cid));
+			if (!was_busy && c->busy && c->step && c->step->ev == VCE_WS_BACK)
+				k->ready_wait++; /* its fresh offer is running */
+		}
 	}
 	return list;
 }
 
-static void do_login(verto_engine *e, conn_rec *k, json_object *id,
-					 json_object *params)
+/* verto.clientReady with the calls of list still there */
+static void send_ready(verto_engine *e, verto_conn_id conn, json_object *list)
 {
-	const char *login = jstr(params, "login", VERTO_ID_MAX);
-	const char *passwd = jstr(params, "passwd", 1024);
+	json_object *ready = json_object_new_object(), *live;
+	size_t i, n = list ? json_object_array_length(list) : 0;
+
+	live = json_object_new_array();
+	for (i = 0; i < n && live; i++) {
+		const char *cid =
+				json_object_get_string(json_object_array_get_idx(list, i));
+		if (cid && find_call(e, cid))
+			json_object_array_add(live, json_object_new_string(cid));
+	}
+	json_object_object_add(ready, "reattached_sessions", live);
+	send_request(e, conn, "verto.clientReady", ready);
+}
+
+/* one re-attach offer of conn's login is done: clientReady after the last */
+static void ready_step_done(verto_engine *e, verto_conn_id conn)
+{
+	conn_rec *k = find_conn(e, conn);
+	json_object *list;
+
+	if (!k || !k->ready_wait || --k->ready_wait)
+		return;
+	list = k->ready_list;
+	k->ready_list = NULL;
+	send_ready(e, conn, list);
+	json_object_put(list);
+}
+
+/* the login of k with id and params is decided (rc 0: ident is valid) */
+static void login_finish(verto_engine *e, conn_rec *k, json_object *id,
+						 json_object *params, int rc,
+						 const verto_identity *identp)
+{
 	const char *sessid = jstr(params, "sessid", VERTO_SESSID_LEN);
-	verto_identity ident;
+	verto_identity ident = *identp;
 	verto_session *s = NULL;
-	json_object *r, *ready;
+	json_object *r, *list;
 	int resumed = 0;
 
-	if (!login || !*login) {
-		/* the sessid-only first login of a reconnect (section 3) */
-		reply_error(e, k->id, id, VERTO_ERR_AUTH_REQUIRED, NULL, NULL);
-		return;
-	}
-	memset(&ident, 0, sizeof(ident));
-	if (e->ops.auth(e->ops.ctx, login, passwd ? passwd : "",
-					jobj(params, "userVariables"), &ident)) {
+	if (rc) {
 		e->st.logins_failed++;
 		reply_error(e, k->id, id, VERTO_ERR_AUTH_FAILED, NULL, NULL);
 		return;
@@ -740,12 +1003,49 @@ static void do_login(verto_engine *e, conn_rec *k, json_object *id,
 	jadd(r, "message", "logged in");
 	jadd(r, "sessid", s->sessid);
 	reply_result(e, k->id, id, r);
-	/* after the result: verto.attach per live call, then clientReady */
-	ready = json_object_new_object();
-	json_object_object_add(ready, "reattached_sessions",
-						   resumed ? resume_calls(e, s)
-								   : json_object_new_array());
-	send_request(e, k->id, "verto.clientReady", ready);
+	/* after the result: verto.attach per live call, then clientReady
+	 * (once the fresh offers still running are done) */
+	list = resumed ? resume_calls(e, s, k) : json_object_new_array();
+	if (k->ready_wait) {
+		json_object_put(k->ready_list);
+		k->ready_list = list;
+		return;
+	}
+	send_ready(e, k->id, list);
+	json_object_put(list);
+}
+
+static void do_login(verto_engine *e, conn_rec *k, json_object *id,
+					 json_object *params)
+{
+	const char *login = jstr(params, "login", VERTO_ID_MAX);
+	const char *passwd = jstr(params, "passwd", 1024);
+	json_object *uv = jobj(params, "userVariables");
+	verto_identity ident;
+	int rc;
+
+	if (!login || !*login) {
+		/* the sessid-only first login of a reconnect (section 3) */
+		reply_error(e, k->id, id, VERTO_ERR_AUTH_REQUIRED, NULL, NULL);
+		return;
+	}
+	if (e->ops.auth_start) {
+		k->pending = 1;
+		k->pend_id = json_object_get(id);
+		k->pend_params = json_object_get(params);
+		if (e->ops.auth_start(e->ops.ctx, k->id, login, passwd ? passwd : "",
+							  uv) == 0)
+			return; /* verto_engine_auth_done() goes on */
+		k->pending = 0;
+		json_object_put(k->pend_id);
+		json_object_put(k->pend_params);
+		k->pend_id = k->pend_params = NULL;
+	}
+	memset(&ident, 0, sizeof(ident));
+	rc = e->ops.auth ? e->ops.auth(e->ops.ctx, login, passwd ? passwd : "", uv,
+								   &ident)
+					 : VERTO_ERR_AUTH_FAILED;
+	login_finish(e, k, id, params, rc, &ident);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -989,17 +1289,110 @@ static void do_subscribe(verto_engine *e, conn_rec *k, json_object *id,
 	reply_result(e, k->id, id, r);
 }
 
+/* a login is pending on k: keep a copy of the frame; 0 or -1 (too many) */
+static int hold_frame(conn_rec *k, const char *buf, size_t len)
+{
+	held_frame *h;
+
+	if (k->nheld >= VERTO_CONN_QUEUE_MAX || !(h = malloc(sizeof(*h) + len)))
+		return -1;
+	h->next = NULL;
+	h->len = len;
+	memcpy(h->buf, buf, len);
+	if (!k->held)
+		k->held_tail = &k->held;
+	*k->held_tail = h;
+	k->held_tail = &h->next;
+	k->nheld++;
+	return 0;
+}
+
+static held_frame *unhold_frame(conn_rec *k)
+{
+	held_frame *h = k->held;
+
+	if (h) {
+		k->held = h->next;
+		k->nheld--;
+	}
+	return h;
+}
+
+/* what a connection record holds besides itself */
+static void conn_clear(conn_rec *k)
+{
+	held_frame *h;
+
+	while ((h = unhold_frame(k)))
+		free(h);
+	json_object_put(k->pend_id);
+	json_object_put(k->pend_params);
+	k->pend_id = k->pend_params = NULL;
+	k->pending = 0;
+	json_object_put(k->ready_list);
+	k->ready_list = NULL;
+	k->ready_wait = 0;
+}
+
+static int frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len);
+
 int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 					   size_t len)
 {
 	conn_rec *k = find_conn(e, conn);
+
+	if (!k)
+		return -1;
+	if (k->pending) {
+		if (hold_frame(k, buf, len) == 0)
+			return 0;
+		e->st.frames_in++;
+		e->st.frames_bad++;
+		reply_error(e, conn, NULL, VERTO_ERR_INVALID,
+					"too many frames while the login is checked", NULL);
+		return -1;
+	}
+	return frame_now(e, k, buf, len);
+}
+
+int verto_engine_auth_done(verto_engine *e, verto_conn_id conn, int rc,
+						   const verto_identity *id)
+{
+	conn_rec *k = find_conn(e, conn);
+	json_object *rid, *params;
+	verto_identity none;
+	held_frame *h;
+
+	if (!k || !k->pending)
+		return -1;
+	rid = k->pend_id;
+	params = k->pend_params;
+	k->pend_id = k->pend_params = NULL;
+	k->pending = 0;
+	if (!id) {
+		memset(&none, 0, sizeof(none));
+		id = &none;
+		rc = rc ? rc : VERTO_ERR_AUTH_FAILED;
+	}
+	login_finish(e, k, rid, params, rc, id);
+	json_object_put(rid);
+	json_object_put(params);
+	/* the frames that waited, in order, until another login waits */
+	while ((k = find_conn(e, conn)) && !k->pending && (h = unhold_frame(k))) {
+		frame_now(e, k, h->buf, h->len);
+		free(h);
+	}
+	return 0;
+}
+
+static int frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
+{
+	verto_conn_id conn = k->id;
 	verto_rpc_msg m;
 	char why[96];
 	const char *meth;
 	int rc;
 
-	if (!k)
-		return -1;
 	e->st.frames_in++;
 	rc = verto_rpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
 	if (rc) {
@@ -1137,6 +1530,7 @@ void verto_engine_free(verto_engine *e)
 		e->calls = c->next;
 		if (e->ops.call_freed)
 			e->ops.call_freed(e->ops.ctx, c);
+		call_drop_held(NULL, c);
 		json_object_put(c->pending_id);
 		free(c->dest);
 		free(c->caller_name);
@@ -1154,6 +1548,7 @@ void verto_engine_free(verto_engine *e)
 	while (e->conns) {
 		conn_rec *k = e->conns;
 		e->conns = k->next;
+		conn_clear(k);
 		free(k);
 	}
 	free(e);
@@ -1183,6 +1578,7 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn)
 			*pp = k->next;
 			if (k->sess && k->sess->conn == conn)
 				session_detach(e, k->sess);
+			conn_clear(k);
 			free(k);
 			return;
 		}
@@ -1198,6 +1594,8 @@ void verto_engine_tick(verto_engine *e, uint64_t now_ms)
 	for (c = e->calls; c; c = cn) {
 		act_ctx ax = {.ev = VCE_GRACE_OVER};
 		cn = c->next;
+		if (c->busy)
+			continue; /* looked at again after its media step */
 		if (c->fsm.detached && c->fsm.state == VCS_ACTIVE &&
 			c->grace_end <= now_ms)
 			feed(e, c, &ax, 0);

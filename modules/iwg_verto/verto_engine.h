@@ -23,12 +23,13 @@ struct json_object;
 
 typedef uint64_t verto_conn_id; /* 0 is never a connection */
 
-#define VERTO_SESSID_LEN 36	 /* UUID text */
-#define VERTO_ID_MAX	 128 /* callID, login */
-#define VERTO_DEST_MAX	 128 /* destination_number */
-#define VERTO_SDP_MAX	 (64 * 1024)
-#define VERTO_SIPID_MAX	 128 /* SIP Call-ID and tags we keep */
-#define VERTO_MAX_RING	 8	 /* sessions one incoming call rings */
+#define VERTO_SESSID_LEN	 36	 /* UUID text */
+#define VERTO_ID_MAX		 128 /* callID, login */
+#define VERTO_DEST_MAX		 128 /* destination_number */
+#define VERTO_SDP_MAX		 (64 * 1024)
+#define VERTO_SIPID_MAX		 128 /* SIP Call-ID and tags we keep */
+#define VERTO_MAX_RING		 8	 /* sessions one incoming call rings */
+#define VERTO_CONN_QUEUE_MAX 64	 /* frames held while a login is pending */
 
 /* what a login resolved to */
 typedef struct verto_identity {
@@ -92,6 +93,13 @@ struct verto_call {
 	uint64_t grace_end; /* engine time (ms) the detach grace ends */
 	uint64_t ring_end;	/* incoming: engine time (ms) ringing stops */
 	void *glue;			/* the glue's per-call state */
+	/* a media step (ops.media_start, then step is set) or the glue's own
+	 * work (verto_engine_call_wait) is running: the step's remaining
+	 * actions and every later event of the call wait for it */
+	unsigned busy : 1;
+	struct verto_held_step *step;	 /* the step that waits (engine's) */
+	struct verto_held_step *queued;	 /* events that came meanwhile */
+	struct verto_held_step **q_tail; /*   in arrival order */
 };
 
 typedef struct verto_ops {
@@ -103,9 +111,25 @@ typedef struct verto_ops {
 	/* check a login: 0 with *id filled, or VERTO_ERR_AUTH_FAILED */
 	int (*auth)(void *ctx, const char *login, const char *passwd,
 				struct json_object *user_vars, verto_identity *id);
+	/*
+	 * optional: start checking a login without waiting; 0 when started
+	 * (the glue then calls verto_engine_auth_done(conn, ...) exactly
+	 * once, later, from the engine's thread), -1 when it cannot start
+	 * (the engine then uses auth). NULL: auth only.
+	 */
+	int (*auth_start)(void *ctx, verto_conn_id conn, const char *login,
+					  const char *passwd, struct json_object *user_vars);
 	/* run in_sdp through the media relay; 0 with *out (malloc'd) or -1 */
 	int (*media)(void *ctx, verto_call *call, int kind, const char *in_sdp,
 				 char **out);
+	/*
+	 * optional: start the same media step without waiting; 0 when started
+	 * (the glue then calls verto_engine_media_done(call, ...) exactly once,
+	 * later, from the engine's thread, unless the engine is freed), -1 when
+	 * it cannot start (the engine then uses media). NULL: media only.
+	 */
+	int (*media_start)(void *ctx, verto_call *call, int kind,
+					   const char *in_sdp);
 	void (*media_delete)(void *ctx, verto_call *call);
 	/* SIP side; 0 or -1 (the engine then ends the call) */
 	int (*sip)(void *ctx, verto_call *call, int what, int code, const char *sdp,
@@ -146,7 +170,10 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn);
 
 /*
  * One text frame from a connection. Every request gets exactly one result
- * or error (now, or later for a deferred hold). Returns 0, or -1 when the
+ * or error (now, or later for a deferred hold). While a login of the
+ * connection is pending (ops.auth_start), the frame is copied and queued
+ * (at most VERTO_CONN_QUEUE_MAX; more closes the connection) and handled
+ * after the login's completion. Returns 0, or -1 when the
  * connection should be closed (the frame was not JSON-RPC at all and an
  * error was already sent).
  */
@@ -155,7 +182,9 @@ int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 
 /*
  * A SIP event for a call (VCE_S_PROGRESS ... VCE_S_REINVITE_FAIL);
- * sdp may be NULL, code is the status for replies.
+ * sdp may be NULL, code is the status for replies. While the call waits
+ * for a media step, the event (like the browser's requests for the call)
+ * is queued and fed after it, in order.
  * Returns 0, or -1 when the event did not fit the call's state.
  */
 int verto_engine_sip_event(verto_engine *e, verto_call *call,
@@ -202,6 +231,37 @@ verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);
 
 /* Advance the clock (ms, monotonic): grace periods end here. */
 void verto_engine_tick(verto_engine *e, uint64_t now_ms);
+
+/*
+ * The login started with ops.auth_start on conn is decided: rc 0 with *id
+ * filled (ok), else refused (VERTO_ERR_AUTH_FAILED). The login goes on
+ * (result, clientReady, re-attach), then the frames of conn that arrived
+ * meanwhile are handled in their order. Returns 0, or -1 when conn is gone
+ * or has no login pending (nothing is done).
+ */
+int verto_engine_auth_done(verto_engine *e, verto_conn_id conn, int rc,
+						   const verto_identity *id);
+
+/*
+ * The media step started with ops.media_start on call is done: rc 0 with
+ * sdp (malloc'd, taken over), else failed (sdp NULL; the call ends as when
+ * ops.media fails). The step's other actions run, then the events that
+ * came for the call meanwhile, in order (until one starts another media
+ * step). The call may be freed. Returns 0, or -1 when the call had no
+ * step running (sdp is freed).
+ */
+int verto_engine_media_done(verto_engine *e, verto_call *call, int rc,
+							char *sdp);
+
+/*
+ * The glue runs work of its own for the call without waiting (rtpengine
+ * for the contact center's new SDP): until verto_engine_call_resume(),
+ * the call's events queue as during a media step. call_wait: 0, or -1
+ * when the call is already waiting (nothing changes). call_resume: the
+ * queued events are fed in order; the call may be freed.
+ */
+int verto_engine_call_wait(verto_engine *e, verto_call *call);
+void verto_engine_call_resume(verto_engine *e, verto_call *call);
 
 /* Kick a session (verto.punt, close). 0, or -1 if unknown. */
 int verto_engine_kick(verto_engine *e, const char *sessid);

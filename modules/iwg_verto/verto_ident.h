@@ -17,7 +17,8 @@
  *
  * Pure C (hiredis through lib/idstore, libjwt through lib/token, OpenSSL
  * for the digests); one blocking Redis connection, opened on first use and
- * again after an I/O error. Single-threaded.
+ * again after an I/O error. One object per thread (each job-pool worker
+ * of the WebSocket process has its own, verto_jobs.h).
  */
 #ifndef IWG_VERTO_IDENT_H
 #define IWG_VERTO_IDENT_H

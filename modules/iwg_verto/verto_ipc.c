@@ -134,6 +134,17 @@ int verto_ipc_push(verto_ev *ev)
 	return 0;
 }
 
+void verto_ipc_wake(void *unused)
+{
+	char one = 1;
+	ssize_t rc;
+
+	(void)unused;
+	/* EAGAIN: a wake-up is pending anyway; no logging (any thread) */
+	rc = write(ipc_pipe[1], &one, 1);
+	(void)rc;
+}
+
 int verto_ipc_fd(void)
 {
 	return ipc_pipe[0];

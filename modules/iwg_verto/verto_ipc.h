@@ -68,6 +68,10 @@ void verto_ev_free(verto_ev *ev);
  */
 int verto_ipc_push(verto_ev *ev);
 
+/* Any thread of the WebSocket process: wake its loop (one byte into the
+ * pipe) without queueing an event (the job pool's completions). */
+void verto_ipc_wake(void *unused);
+
 /* WebSocket process: the pipe's read end, to watch. */
 int verto_ipc_fd(void);
 

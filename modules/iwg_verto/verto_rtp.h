@@ -5,8 +5,9 @@
  * Tags: the browser's leg of a call is tagged with the SIP From-tag of our
  * side of the dialog (local tag), the contact center's leg with its tag.
  *
- * Pure C: no Kamailio header. One client per process; blocking requests
- * (timeout and retries of lib/ng).
+ * Pure C: no Kamailio header. One client per thread (the WebSocket loop's
+ * and each job-pool worker's, verto_jobs.h); blocking requests (timeout
+ * and retries of lib/ng).
  */
 #ifndef IWG_VERTO_RTP_H
 #define IWG_VERTO_RTP_H

@@ -39,6 +39,7 @@ typedef struct vsip {
 	unsigned inbound : 1;  /* the contact center called: we are the UAS */
 	unsigned reattach : 1; /* a verto.attach offer awaits the answer */
 	unsigned ack_sdp : 1;  /* our offer went in a 2xx: the ACK answers */
+	unsigned lookup : 1;   /* call from SIP: its user is being looked up */
 	char callid[VERTO_SIPID_MAX + 1];
 	char ltag[64];	/* our tag: the browser's leg at rtpengine */
 	char rtag[128]; /* the contact center's tag */
@@ -46,6 +47,9 @@ typedef struct vsip {
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
 	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
 	char *brow_sdp; /* the browser's last SDP, audio only (re-INVITEs) */
+	/* call from SIP while its user is looked up: what the offer needs */
+	char *inv_sdp;
+	char inv_name[129], inv_number[129];
 } vsip;
 
 static verto_sip_cfg vs_cfg;
@@ -59,6 +63,8 @@ static vsip *vs_calls = NULL;
 static uint32_t vs_next_key = 0;
 static verto_call *vs_current = NULL;
 static verto_sip_lookup_f vs_lookup = NULL;
+static verto_jobs *vs_pool = NULL; /* media steps */
+static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
 
 #define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
@@ -78,11 +84,14 @@ int verto_sip_init(const verto_sip_cfg *cfg)
 	return 0;
 }
 
-void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look)
+void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look,
+					  verto_jobs *pool, verto_jobs *lane)
 {
 	vs_eng = e;
 	vs_rtp = r;
 	vs_lookup = look;
+	vs_pool = pool;
+	vs_lane = lane;
 }
 
 verto_call *verto_sip_current(void)
@@ -129,6 +138,7 @@ static void vsip_free(vsip *g)
 	free(g->sip_sdp);
 	free(g->peer_sdp);
 	free(g->brow_sdp);
+	free(g->inv_sdp);
 	free(g);
 }
 
@@ -181,73 +191,65 @@ static void keep_brow_sdp(vsip *g, const char *sdp)
 	g->brow_sdp = sdp ? strdup(sdp) : NULL;
 }
 
-/*
- * verto.attach: a fresh offer toward the browser on the existing rtpengine
- * call (the contact center's leg re-offers its last SDP with the browser
- * profile), so rtpengine restarts ICE/DTLS toward the new peer connection
- * while the SIP leg keeps its ports: the contact center sees nothing.
- */
-static int reoffer_to_browser(vsip *g, verto_call *c, char **out)
+/* one NG request of a media step: what is sent, whoever sends it */
+typedef struct ng_req {
+	int op; /* NGR_* */
+	int step;
+	int reattach; /* ANSWER_TO_SIP: answers a verto.attach offer */
+	char callid[VERTO_SIPID_MAX + 1];
+	char from[128], to[128];
+	char *sdp; /* malloc'd */
+} ng_req;
+
+enum { NGR_OFFER = 1, NGR_ANSWER, NGR_REOFFER };
+
+static const char *const ngr_names[] = {"", "offer", "answer", "re-offer"};
+
+static int ng_send(verto_rtp *r, const ng_req *q, char **out)
 {
-	if (!g->peer_sdp || !g->rtag[0]) {
-		LM_INFO("call %s: no SDP of the contact center to re-attach\n",
-				c->call_id);
-		return -1;
+	switch (q->op) {
+	case NGR_OFFER:
+		return verto_rtp_offer(r, q->step, q->callid, q->from, q->sdp, out);
+	case NGR_ANSWER:
+		return verto_rtp_answer(r, q->step, q->callid, q->from, q->to, q->sdp,
+								out);
+	default:
+		return verto_rtp_reoffer(r, q->step, q->callid, q->from, q->to, q->sdp,
+								 out);
 	}
-	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag,
-						  g->ltag, g->peer_sdp, out)) {
-		LM_ERR("rtpengine re-attach offer for call %s: %s\n", c->call_id,
-			   vs_rtp->errstr);
-		return -1;
-	}
-	g->reattach = 1;
-	return 0;
+}
+
+static int ng_fill(ng_req *q, int op, int step, const vsip *g, const char *from,
+				   const char *to, const char *sdp)
+{
+	q->op = op;
+	q->step = step;
+	snprintf(q->callid, sizeof(q->callid), "%s", g->callid);
+	snprintf(q->from, sizeof(q->from), "%s", from);
+	snprintf(q->to, sizeof(q->to), "%s", to ? to : "");
+	q->sdp = strdup(sdp);
+	return q->sdp ? 0 : -1;
 }
 
 /*
- * the browser's answer to verto.attach: rtpengine learns its new ICE/DTLS;
- * the SDP toward SIP is not sent (no re-INVITE), *out is a copy of the
- * last one for the engine.
+ * The media step kind for c, before rtpengine: glue state set up, *q the
+ * NG request (free q->sdp). 0, or -1 (nothing to send: the step fails).
+ *
+ * verto.attach (REOFFER_TO_BROWSER): a fresh offer toward the browser on
+ * the existing rtpengine call (the contact center's leg re-offers its last
+ * SDP with the browser profile), so rtpengine restarts ICE/DTLS toward the
+ * new peer connection while the SIP leg keeps its ports: the contact
+ * center sees nothing. The browser's answer to it (ANSWER_TO_SIP with
+ * g->reattach) goes to rtpengine, and no SDP is sent toward SIP.
  */
-static int reattach_answer(vsip *g, verto_call *c, const char *in, char **out)
+static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
+						 ng_req *q)
 {
-	char *sdp = NULL;
-
-	g->reattach = 0;
-	if (verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->rtag,
-						 g->ltag, in, &sdp)) {
-		LM_ERR("rtpengine re-attach answer for call %s: %s\n", c->call_id,
-			   vs_rtp->errstr);
-		return -1;
-	}
-	free(sdp);
-	keep_brow_sdp(g, in);
-	*out = strdup(g->sip_sdp ? g->sip_sdp : "");
-	return *out ? 0 : -1;
-}
-
-/* *sdp goes toward SIP: kept for re-INVITEs and handed out as *out */
-static int toward_sip(vsip *g, char **sdp, char **out)
-{
-	free(g->sip_sdp);
-	g->sip_sdp = strdup(*sdp);
-	*out = *sdp;
-	*sdp = NULL;
-	return g->sip_sdp ? 0 : -1;
-}
-
-int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
-					char **out)
-{
-	vsip *g = glue_of(c);
-	char *tmp = NULL, *sdp = NULL;
-	int rc = -1;
+	char *tmp;
 	str cid, tag;
+	int rc;
 
-	(void)ctx;
-	*out = NULL;
-	if (!g || !in)
-		return -1;
+	memset(q, 0, sizeof(*q));
 	switch (kind) {
 	case VERTO_MEDIA_OFFER_TO_SIP:
 		tmb.generate_callid(&cid);
@@ -261,65 +263,256 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 		g->offer = strdup(in);
 		if (!g->offer || !(tmp = verto_sdp_audio_only(in))) {
 			LM_INFO("call %s: browser offer has no audio\n", c->call_id);
-			break;
+			return -1;
 		}
 		keep_brow_sdp(g, tmp);
-		if (verto_rtp_offer(vs_rtp, VERTO_RTP_BROWSER_OFFER, g->callid, g->ltag,
-							tmp, &sdp)) {
-			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
-				   vs_rtp->errstr);
-			break;
-		}
-		rc = toward_sip(g, &sdp, out);
-		break;
+		rc = ng_fill(q, NGR_OFFER, VERTO_RTP_BROWSER_OFFER, g, g->ltag, NULL,
+					 tmp);
+		free(tmp);
+		return rc;
 	case VERTO_MEDIA_ANSWER_TO_BROWSER:
 		keep_peer_sdp(g, in);
-		if (verto_rtp_answer(vs_rtp, VERTO_RTP_SIP_ANSWER, g->callid, g->ltag,
-							 g->rtag, in, &tmp)) {
-			LM_ERR("rtpengine answer for call %s: %s\n", c->call_id,
-				   vs_rtp->errstr);
-			break;
-		}
-		*out = verto_sdp_align(g->offer, tmp);
-		rc = *out ? 0 : -1;
-		break;
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_SIP_ANSWER, g, g->ltag, g->rtag,
+					   in);
 	case VERTO_MEDIA_OFFER_TO_BROWSER:
 		/* the contact center's offer (its tag) toward the browser */
 		keep_peer_sdp(g, in);
-		if (verto_rtp_offer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag, in,
-							out)) {
-			LM_ERR("rtpengine offer for call %s: %s\n", c->call_id,
-				   vs_rtp->errstr);
-			break;
-		}
-		rc = 0;
-		break;
+		return ng_fill(q, NGR_OFFER, VERTO_RTP_SIP_OFFER, g, g->rtag, NULL, in);
 	case VERTO_MEDIA_ANSWER_TO_SIP:
-		if (g->reattach) {
-			rc = reattach_answer(g, c, in, out);
-			break;
-		}
-		if (!g->inbound)
-			break;
-		if (verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid,
-							 g->rtag, g->ltag, in, &sdp)) {
-			LM_ERR("rtpengine answer for call %s: %s\n", c->call_id,
-				   vs_rtp->errstr);
-			break;
-		}
-		keep_brow_sdp(g, in);
-		rc = toward_sip(g, &sdp, out);
-		break;
+		if (!g->reattach && !g->inbound)
+			return -1;
+		q->reattach = g->reattach;
+		g->reattach = 0;
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g, g->rtag,
+					   g->ltag, in);
 	case VERTO_MEDIA_REOFFER_TO_BROWSER:
-		rc = reoffer_to_browser(g, c, out);
-		break;
+		if (!g->peer_sdp || !g->rtag[0]) {
+			LM_INFO("call %s: no SDP of the contact center to re-attach\n",
+					c->call_id);
+			return -1;
+		}
+		return ng_fill(q, NGR_REOFFER, VERTO_RTP_SIP_OFFER, g, g->rtag, g->ltag,
+					   g->peer_sdp);
 	default:
 		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
+		return -1;
+	}
+}
+
+/* *sdp goes toward SIP: kept for re-INVITEs and handed out as *out */
+static int toward_sip(vsip *g, char **sdp, char **out)
+{
+	free(g->sip_sdp);
+	g->sip_sdp = strdup(*sdp);
+	*out = *sdp;
+	*sdp = NULL;
+	return g->sip_sdp ? 0 : -1;
+}
+
+/*
+ * After rtpengine answered q (rc 0 with ng, taken over) or failed (why):
+ * the step's SDP in *out (malloc'd). 0 or -1.
+ */
+static int media_finish(vsip *g, verto_call *c, int kind, const ng_req *q,
+						int rc, char *ng, const char *why, char **out)
+{
+	*out = NULL;
+	if (rc || !ng) {
+		LM_ERR("rtpengine %s%s for call %s: %s\n",
+			   q->reattach || kind == VERTO_MEDIA_REOFFER_TO_BROWSER
+					   ? "re-attach "
+					   : "",
+			   ngr_names[q->op], c->call_id, why ? why : "no SDP");
+		free(ng);
+		return -1;
+	}
+	switch (kind) {
+	case VERTO_MEDIA_OFFER_TO_SIP:
+		rc = toward_sip(g, &ng, out);
+		break;
+	case VERTO_MEDIA_ANSWER_TO_BROWSER:
+		*out = verto_sdp_align(g->offer, ng);
+		rc = *out ? 0 : -1;
+		break;
+	case VERTO_MEDIA_ANSWER_TO_SIP:
+		keep_brow_sdp(g, q->sdp);
+		if (q->reattach) {
+			/* no SDP toward SIP: a copy of the last one for the engine */
+			*out = strdup(g->sip_sdp ? g->sip_sdp : "");
+			rc = *out ? 0 : -1;
+		} else {
+			rc = toward_sip(g, &ng, out);
+		}
+		break;
+	case VERTO_MEDIA_REOFFER_TO_BROWSER:
+		g->reattach = 1;
+		/* fall through */
+	default:
+		*out = ng;
+		ng = NULL;
+		rc = 0;
 		break;
 	}
-	free(tmp);
-	free(sdp);
+	free(ng);
 	return rc;
+}
+
+int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
+					char **out)
+{
+	vsip *g = glue_of(c);
+	char *ng = NULL;
+	ng_req q;
+	int rc;
+
+	(void)ctx;
+	*out = NULL;
+	if (!g || !in || media_prepare(g, c, kind, in, &q))
+		return -1;
+	rc = ng_send(vs_rtp, &q, &ng);
+	rc = media_finish(g, c, kind, &q, rc, ng, vs_rtp->errstr, out);
+	free(q.sdp);
+	return rc;
+}
+
+/* a media step run by the job pool (verto_sip_media_start) */
+typedef struct media_job {
+	verto_job job;
+	uint32_t key; /* the call's glue */
+	int kind;
+	ng_req q;
+	int rc;
+	char *ng;
+	char why[160];
+} media_job;
+
+static void media_job_run(verto_job *j, void *worker)
+{
+	media_job *m = (media_job *)j;
+	verto_worker *w = worker;
+
+	if (!w || !w->rtp) {
+		m->rc = -1;
+		snprintf(m->why, sizeof(m->why), "no rtpengine client");
+		return;
+	}
+	m->rc = ng_send(w->rtp, &m->q, &m->ng);
+	if (m->rc)
+		snprintf(m->why, sizeof(m->why), "%s", w->rtp->errstr);
+}
+
+static void media_job_done(verto_job *j, int cancelled)
+{
+	media_job *m = (media_job *)j;
+	vsip *g = cancelled ? NULL : find_key(m->key);
+	char *out = NULL;
+	int rc;
+
+	if (g && g->call) {
+		rc = media_finish(g, g->call, m->kind, &m->q, m->rc, m->ng, m->why,
+						  &out);
+		m->ng = NULL;
+		verto_engine_media_done(vs_eng, g->call, rc, rc ? NULL : out);
+		if (rc)
+			free(out);
+	} else if (!cancelled) {
+		LM_DBG("rtpengine %s for a call that is gone\n", ngr_names[m->q.op]);
+	}
+	free(m->ng);
+	free(m->q.sdp);
+	free(m);
+}
+
+int verto_sip_media_start(void *ctx, verto_call *c, int kind, const char *in)
+{
+	vsip *g = glue_of(c);
+	media_job *m;
+
+	(void)ctx;
+	if (!vs_pool || !g || !in || !(m = calloc(1, sizeof(*m))))
+		return -1;
+	m->job.run = media_job_run;
+	m->job.done = media_job_done;
+	m->key = g->key;
+	m->kind = kind;
+	if (media_prepare(g, c, kind, in, &m->q) ||
+		verto_jobs_submit(vs_pool, &m->job)) {
+		free(m->q.sdp);
+		free(m);
+		return -1;
+	}
+	return 0;
+}
+
+/* fire-and-forget NG requests, in order (the pool's one-thread lane) */
+typedef struct ng_later {
+	verto_job job;
+	int what; /* NGL_* */
+	char callid[VERTO_SIPID_MAX + 1];
+	char tag[64];
+	char digits[65];
+	int arg;						/* DTMF: duration; BLOCK: block */
+	char call_id[VERTO_ID_MAX + 1]; /* Verto callID, for the log */
+	char why[160];
+} ng_later;
+
+enum { NGL_DELETE = 1, NGL_DTMF, NGL_BLOCK };
+
+static void ng_later_run(verto_job *j, void *worker)
+{
+	ng_later *l = (ng_later *)j;
+	verto_worker *w = worker;
+	const char *d;
+	int rc = 0;
+
+	if (!w || !w->rtp) {
+		snprintf(l->why, sizeof(l->why), "no rtpengine client");
+		return;
+	}
+	if (l->what == NGL_DELETE)
+		rc = verto_rtp_delete(w->rtp, l->callid);
+	else if (l->what == NGL_BLOCK)
+		rc = verto_rtp_block(w->rtp, l->callid, l->tag, l->arg);
+	else
+		for (d = l->digits; *d && !rc; d++)
+			rc = verto_rtp_dtmf(w->rtp, l->callid, l->tag, *d, l->arg);
+	if (rc)
+		snprintf(l->why, sizeof(l->why), "%s", w->rtp->errstr);
+}
+
+static void ng_later_done(verto_job *j, int cancelled)
+{
+	static const char *const names[] = {"", "delete", "play DTMF",
+										"block media"};
+	ng_later *l = (ng_later *)j;
+
+	if (!cancelled && l->why[0])
+		LM_WARN("call %s: rtpengine %s: %s\n", l->call_id, names[l->what],
+				l->why);
+	free(l);
+}
+
+/* queue one; 0, or -1 (then run it here) */
+static int ng_later_start(vsip *g, int what, const char *digits, int arg)
+{
+	ng_later *l;
+
+	if (!vs_lane || !(l = calloc(1, sizeof(*l))))
+		return -1;
+	l->job.run = ng_later_run;
+	l->job.done = ng_later_done;
+	l->what = what;
+	snprintf(l->callid, sizeof(l->callid), "%s", g->callid);
+	snprintf(l->tag, sizeof(l->tag), "%s", g->ltag);
+	snprintf(l->digits, sizeof(l->digits), "%s", digits ? digits : "");
+	l->arg = arg;
+	snprintf(l->call_id, sizeof(l->call_id), "%s",
+			 g->call ? g->call->call_id : g->callid);
+	if (verto_jobs_submit(vs_lane, &l->job)) {
+		free(l);
+		return -1;
+	}
+	return 0;
 }
 
 void verto_sip_media_delete(void *ctx, verto_call *c)
@@ -327,7 +520,9 @@ void verto_sip_media_delete(void *ctx, verto_call *c)
 	vsip *g = c->glue;
 
 	(void)ctx;
-	if (g && g->callid[0] && verto_rtp_delete(vs_rtp, g->callid))
+	if (!g || !g->callid[0] || ng_later_start(g, NGL_DELETE, NULL, 0) == 0)
+		return;
+	if (verto_rtp_delete(vs_rtp, g->callid))
 		LM_DBG("rtpengine delete for %s: %s\n", c->call_id, vs_rtp->errstr);
 }
 
@@ -465,7 +660,8 @@ static int send_reinvite(vsip *g, int held)
 			 vs_cfg.contact.len, vs_cfg.contact.s);
 	rc = send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_REINVITE, 0);
 	/* hold is real: nothing from the browser reaches the agent meanwhile */
-	if (rc == 0 && verto_rtp_block(vs_rtp, g->callid, g->ltag, held))
+	if (rc == 0 && ng_later_start(g, NGL_BLOCK, NULL, held) &&
+		verto_rtp_block(vs_rtp, g->callid, g->ltag, held))
 		LM_WARN("call %s: rtpengine %s media: %s\n", g->call->call_id,
 				held ? "block" : "unblock", vs_rtp->errstr);
 	if (rc == 0) {
@@ -482,6 +678,10 @@ static int send_dtmf(vsip *g, const char *digits)
 	char body[64];
 	const char *d;
 
+	/* rtpengine: the digits in order, the result only logged */
+	if (vs_cfg.dtmf_mode != VERTO_DTMF_INFO &&
+		ng_later_start(g, NGL_DTMF, digits, vs_cfg.dtmf_duration) == 0)
+		return 0;
 	for (d = digits; *d; d++) {
 		if (vs_cfg.dtmf_mode == VERTO_DTMF_INFO) {
 			snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%d\r\n", *d,
@@ -803,13 +1003,12 @@ static void caller_of(sip_msg_t *m, char *name, size_t namesz, char *number,
 		snprintf(number, numsz, "%.*s", pu.user.len, pu.user.s);
 }
 
-/* an initial INVITE toward a PaaS user (verto_sip_invite in a worker) */
+/* an initial INVITE toward a PaaS user (verto_sip_invite in a worker):
+ * the user is looked up by the job pool, verto_sip_lookup_done goes on */
 static void on_invite(verto_ev *ev, sip_msg_t *m)
 {
-	char key[VERTO_ID_MAX + 1], name[129] = "", number[129] = "", *sdp;
-	verto_call *c;
-	int status = 500, found;
 	vsip *g = vsip_new(NULL);
+	int status = 500;
 
 	if (!g) {
 		LM_ERR("out of memory: INVITE for %s left unanswered\n", ev->key);
@@ -830,18 +1029,44 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 			 g->dlg->id.loc_tag.s);
 	snprintf(g->rtag, sizeof(g->rtag), "%.*s", g->dlg->id.rem_tag.len,
 			 g->dlg->id.rem_tag.s);
-	found = vs_lookup ? vs_lookup(ev->key, key, sizeof(key)) : -1;
+	caller_of(m, g->inv_name, sizeof(g->inv_name), g->inv_number,
+			  sizeof(g->inv_number));
+	g->inv_sdp = body_of(m);
+	g->lookup = 1;
+	if (vs_lookup && vs_lookup(ev->key, g->key) == 0)
+		return;
+	g->lookup = 0;
+	LM_ERR("SIP call %s: cannot look %s up\n", g->callid, ev->key);
+	status = 503;
+fail:
+	send_reply(g, status, NULL);
+	vsip_free(g);
+}
+
+void verto_sip_lookup_done(uint32_t key, int found, const char *user)
+{
+	vsip *g = find_key(key);
+	verto_call *c;
+	int status;
+
+	if (!g || !g->lookup) {
+		LM_DBG("user lookup for a SIP call that is gone\n");
+		return;
+	}
+	g->lookup = 0;
 	if (found) {
-		LM_INFO("SIP call %s: %s is %s\n", g->callid, ev->key,
-				found > 0 ? "no PaaS user" : "unknown (identity store down)");
+		LM_INFO("SIP call %s: %s\n", g->callid,
+				found > 0 ? "no such PaaS user"
+						  : "user unknown (identity store down)");
 		status = found > 0 ? 404 : 503;
 		goto fail;
 	}
-	caller_of(m, name, sizeof(name), number, sizeof(number));
-	sdp = body_of(m);
-	c = verto_engine_sip_invite(vs_eng, g->callid, key, name, number,
-								sdp ? sdp : "", g, &status);
-	free(sdp);
+	status = 500;
+	c = verto_engine_sip_invite(vs_eng, g->callid, user, g->inv_name,
+								g->inv_number, g->inv_sdp ? g->inv_sdp : "", g,
+								&status);
+	free(g->inv_sdp);
+	g->inv_sdp = NULL;
 	if (c) {
 		g->call = c;
 		send_reply(g, 180, NULL);
@@ -849,10 +1074,21 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 	}
 	if (!status)
 		return; /* answered and released while being offered */
-	LM_INFO("SIP call %s for %s: %d\n", g->callid, key, status);
+	LM_INFO("SIP call %s for %s: %d\n", g->callid, user, status);
 fail:
 	send_reply(g, status, NULL);
 	vsip_free(g);
+}
+
+/* a call from SIP whose user is still being looked up, by Call-ID */
+static vsip *find_lookup(const char *callid)
+{
+	vsip *g;
+
+	for (g = vs_calls; g; g = g->next)
+		if (g->lookup && strcmp(g->callid, callid) == 0)
+			return g;
+	return NULL;
 }
 
 /* a NOTIFY's sipfrag "SIP/2.0 200 OK\r\n..." -> verto.info to the browser */
@@ -870,14 +1106,16 @@ static void transfer_progress(verto_call *c, const char *frag)
 
 /* the P-Asserted-Identity headers of a request in the dialog (joined) ->
  * verto.display when the browser was told something else */
-static void connected_line(verto_call *c, sip_msg_t *m)
+/* the (name, number) of m's P-Asserted-Identity; 0, or -1 when none */
+static int pai_of(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
+				  char *number, size_t numsz)
 {
 	struct hdr_field *h;
-	char val[1024], name[129], number[129];
+	char val[1024];
 	int n = 0;
 
 	if (parse_headers(m, HDR_EOH_F, 0) < 0)
-		return;
+		return -1;
 	for (h = m->headers; h; h = h->next) {
 		if (h->type != HDR_PAI_T)
 			continue;
@@ -887,14 +1125,26 @@ static void connected_line(verto_call *c, sip_msg_t *m)
 					  h->body.len, h->body.s);
 	}
 	if (!n)
-		return;
-	if (verto_pai_parse(val, (size_t)n, name, sizeof(name), number,
-						sizeof(number))) {
-		LM_INFO("call %s: P-Asserted-Identity not understood\n", c->call_id);
-		return;
+		return -1;
+	if (verto_pai_parse(val, (size_t)n, name, namesz, number, numsz)) {
+		LM_INFO("call %s: P-Asserted-Identity not understood\n", call_id);
+		return -1;
 	}
+	return 0;
+}
+
+static void display_to(verto_call *c, const char *name, const char *number)
+{
 	if (verto_engine_display(vs_eng, c, name, number) == 0)
 		LM_INFO("call %s: connected line sent to the browser\n", c->call_id);
+}
+
+static void connected_line(verto_call *c, sip_msg_t *m)
+{
+	char name[129], number[129];
+
+	if (pai_of(m, c->call_id, name, sizeof(name), number, sizeof(number)) == 0)
+		display_to(c, name, number);
 }
 
 /*
@@ -941,6 +1191,141 @@ out:
 }
 
 /*
+ * The contact center's new SDP through the job pool: the call waits (its
+ * other events queue in the engine) until rtpengine has answered; then
+ * the re-INVITE or UPDATE is answered as peer_update() would (an ACK's
+ * SDP gets no reply) and the connected line goes to the browser.
+ */
+typedef struct peer_job {
+	verto_job job;
+	uint32_t key;
+	int reply; /* a re-INVITE or UPDATE waits for its final reply */
+	int is_invite;
+	unsigned tindex, tlabel;
+	char callid[VERTO_SIPID_MAX + 1];
+	char rtag[128], ltag[64];
+	char *sdp, *brow; /* the contact center's new SDP; the browser's */
+	int has_pai;
+	char name[129], number[129];
+	int rc;
+	char *ans;
+	char why[160];
+} peer_job;
+
+static void peer_job_run(verto_job *j, void *worker)
+{
+	peer_job *p = (peer_job *)j;
+	verto_worker *w = worker;
+	char *brow = NULL;
+
+	p->rc = -1;
+	if (!w || !w->rtp) {
+		snprintf(p->why, sizeof(p->why), "no rtpengine client");
+		return;
+	}
+	p->rc = verto_rtp_reoffer(w->rtp, VERTO_RTP_SIP_OFFER, p->callid, p->rtag,
+							  p->ltag, p->sdp, &brow) ||
+			verto_rtp_answer(w->rtp, VERTO_RTP_BROWSER_ANSWER, p->callid,
+							 p->rtag, p->ltag, p->brow, &p->ans);
+	if (p->rc)
+		snprintf(p->why, sizeof(p->why), "%s", w->rtp->errstr);
+	free(brow);
+}
+
+static void peer_job_free(peer_job *p)
+{
+	free(p->sdp);
+	free(p->brow);
+	free(p->ans);
+	free(p);
+}
+
+static void peer_job_done(verto_job *j, int cancelled)
+{
+	peer_job *p = (peer_job *)j;
+	vsip *g = cancelled ? NULL : find_key(p->key);
+	verto_call *c = g ? g->call : NULL;
+	char *mine = NULL;
+	int code = 488;
+
+	if (!c) {
+		if (!cancelled && p->reply)
+			reply_trans(NULL, p->tindex, p->tlabel, 481, NULL);
+		peer_job_free(p);
+		return;
+	}
+	if (p->rc) {
+		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
+			   c->call_id, p->why);
+	} else {
+		keep_peer_sdp(g, p->sdp);
+		mine = verto_sdp_next(
+				g->sip_sdp, p->ans,
+				verto_sdp_answer_dir(verto_sdp_direction(p->sdp), c->fsm.held));
+		if (mine) {
+			free(g->sip_sdp);
+			g->sip_sdp = strdup(mine);
+			code = 200;
+		}
+	}
+	if (p->reply) {
+		LM_INFO("call %s: %s from the contact center with SDP: %d\n",
+				c->call_id, p->is_invite ? "re-INVITE" : "UPDATE", code);
+		reply_trans(g, p->tindex, p->tlabel, code, code == 200 ? mine : NULL);
+		if (code < 300 && p->has_pai)
+			display_to(c, p->name, p->number);
+	} else if (code == 200) {
+		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", c->call_id);
+	}
+	free(mine);
+	peer_job_free(p);
+	verto_engine_call_resume(vs_eng, c); /* may free c */
+}
+
+/*
+ * peer_update through the pool: 0 when started (the reply, if any, is
+ * sent on completion), -1 when it cannot start (nothing was done).
+ */
+static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
+							 const char *sdp, int reply)
+{
+	verto_call *c = g->call;
+	peer_job *p;
+
+	if (!vs_pool || !verto_sdp_direction(sdp) || !g->brow_sdp || !g->rtag[0])
+		return -1;
+	if (!(p = calloc(1, sizeof(*p))))
+		return -1;
+	p->job.run = peer_job_run;
+	p->job.done = peer_job_done;
+	p->key = g->key;
+	p->reply = reply;
+	if (ev) {
+		p->is_invite = ev->method == METHOD_INVITE;
+		p->tindex = ev->tindex;
+		p->tlabel = ev->tlabel;
+	}
+	snprintf(p->callid, sizeof(p->callid), "%s", g->callid);
+	snprintf(p->rtag, sizeof(p->rtag), "%s", g->rtag);
+	snprintf(p->ltag, sizeof(p->ltag), "%s", g->ltag);
+	p->sdp = strdup(sdp);
+	p->brow = strdup(g->brow_sdp);
+	if (reply)
+		p->has_pai = pai_of(m, c->call_id, p->name, sizeof(p->name), p->number,
+							sizeof(p->number)) == 0;
+	if (!p->sdp || !p->brow || verto_engine_call_wait(vs_eng, c)) {
+		peer_job_free(p);
+		return -1;
+	}
+	if (verto_jobs_submit(vs_pool, &p->job)) {
+		peer_job_free(p);
+		verto_engine_call_resume(vs_eng, c);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * re-INVITE or UPDATE from the contact center (its server transaction
  * made by the worker): with SDP, answered from rtpengine (peer_update);
  * a re-INVITE without SDP gets our last SDP as the offer (the ACK brings
@@ -956,8 +1341,14 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 		code = sdp ? 488 : 200;
 	} else if ((sdp || ev->method == METHOD_INVITE) && c->fsm.hold_pending) {
 		code = 491; /* our own re-INVITE is running: glare */
+	} else if (sdp && c->busy) {
+		code = 491; /* the call waits for rtpengine: try again */
 	} else if (sdp) {
 		g->ack_sdp = 0; /* a new offer replaces one left unanswered */
+		if (peer_update_start(g, ev, m, sdp, 1) == 0) {
+			free(sdp);
+			return; /* answered by peer_job_done */
+		}
 		if (peer_update(g, sdp, &mine))
 			code = 488;
 	} else if (ev->method == METHOD_INVITE) {
@@ -992,6 +1383,10 @@ static void on_ack(vsip *g, sip_msg_t *m)
 		return;
 	g->ack_sdp = 0;
 	sdp = body_of(m);
+	if (sdp && !g->call->busy && peer_update_start(g, NULL, m, sdp, 0) == 0) {
+		free(sdp);
+		return;
+	}
 	if (sdp && peer_update(g, sdp, NULL) == 0)
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", g->call->call_id);
 	free(sdp);
@@ -1028,7 +1423,11 @@ static void on_request(verto_ev *ev)
 											ev->method == METHOD_UPDATE
 									? IS_TARGET_REFRESH
 									: IS_NOT_TARGET_REFRESH);
-	if (!c) {
+	if (!c && ev->method == METHOD_CANCEL && (g = find_lookup(cid))) {
+		LM_INFO("SIP call %s cancelled before it was offered\n", cid);
+		send_reply(g, 487, NULL);
+		vsip_free(g);
+	} else if (!c) {
 		LM_DBG("request for a call that is gone\n");
 		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
 			reply_trans(NULL, ev->tindex, ev->tlabel, 481, NULL);

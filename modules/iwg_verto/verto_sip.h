@@ -12,9 +12,12 @@
 #ifndef IWG_VERTO_SIP_H
 #define IWG_VERTO_SIP_H
 
+#include <stdint.h>
+
 #include "core/parser/msg_parser.h"
 
 #include "verto_engine.h"
+#include "verto_jobs.h"
 #include "verto_rtp.h"
 
 /* DTMF modes (modparam dtmf_mode) */
@@ -32,20 +35,46 @@ typedef struct verto_sip_cfg {
 int verto_sip_init(const verto_sip_cfg *cfg);
 
 /*
- * WebSocket process: the PaaS user (mapping key, = session login) whose
- * SIP identity is uri: 0 with key[keysz] filled, 1 when there is none,
- * -1 when the identity store cannot tell.
+ * WebSocket process: start finding the PaaS user (mapping key, = session
+ * login) whose SIP identity is uri, for the INVITE whose glue key is key,
+ * without waiting: 0 when started (verto_sip_lookup_done(key, ...) then
+ * follows exactly once, later, in this process's loop thread), -1 when it
+ * cannot start.
  */
-typedef int (*verto_sip_lookup_f)(const char *uri, char *key, size_t keysz);
+typedef int (*verto_sip_lookup_f)(const char *uri, uint32_t key);
 
-/* WebSocket process: the engine, rtpengine client and user lookup to use */
-void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look);
+/*
+ * WebSocket process: the lookup started for key is decided: found 0 with
+ * user, 1 when no user has that identity, -1 when the identity store
+ * cannot tell. The INVITE is offered (or answered 404/503); nothing
+ * happens when it was cancelled meanwhile.
+ */
+void verto_sip_lookup_done(uint32_t key, int found, const char *user);
+
+/* what a job-pool worker thread owns (made in that thread) */
+struct verto_ident;
+typedef struct verto_worker {
+	struct verto_ident *idn; /* its own Redis connection */
+	verto_rtp *rtp;			 /* its own NG client (socket) */
+} verto_worker;
+
+/*
+ * WebSocket process: the engine, the loop's rtpengine client (used when a
+ * pool cannot take a request), the user lookup, the job pool for media
+ * steps and the one-thread lane for fire-and-forget NG requests (delete,
+ * play DTMF, block media: in order, results only logged); pool and lane
+ * may be NULL (everything then runs in the loop).
+ */
+void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look,
+					  verto_jobs *pool, verto_jobs *lane);
 
 /* verto_ops operations (WebSocket process); contracts in verto_engine.h */
 int verto_sip_op(void *ctx, verto_call *call, int what, int code,
 				 const char *sdp, const char *text);
 int verto_sip_media(void *ctx, verto_call *call, int kind, const char *in,
 					char **out);
+int verto_sip_media_start(void *ctx, verto_call *call, int kind,
+						  const char *in);
 void verto_sip_media_delete(void *ctx, verto_call *call);
 void verto_sip_call_freed(void *ctx, verto_call *call);
 

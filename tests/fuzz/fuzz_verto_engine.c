@@ -11,8 +11,16 @@
  *   3 raw frame: conn byte, length byte, that many bytes
  *   4 SIP event on a call: call byte, event byte, code byte, sdp flag
  *   5 incoming SIP INVITE for the test user   6 tick (+ byte * 100 ms)
- *   7 kick the first session                8 toggle media/SIP failures
+ *   7 kick the first session
+ *   8 toggle media/SIP failures, asynchronous logins (bit 2) and
+ *     asynchronous media steps (bit 3)
  *   9 connected line on a call: call byte, name/number byte
+ *  10 complete the oldest asynchronous login (also after its connection
+ *     closed; ok or refused by the password as usual)
+ *  11 complete the oldest asynchronous media step: ok/failed byte (also
+ *     for a call that is gone or has no step running: nothing happens)
+ *  12 the glue's own work on a call starts (call byte) or ends (bit 7):
+ *     verto_engine_call_wait / verto_engine_call_resume
  * Checks: no crash or leak; every request frame with an id gets at most one
  * response immediately; sessions and calls stay consistent.
  */
@@ -28,8 +36,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define FZ_PENDING 8
+
 typedef struct fz {
-	int fail_media, fail_sip;
+	int fail_media, fail_sip, async;
+	struct {
+		verto_conn_id conn;
+		int ok;
+		char login[32];
+	} pend[FZ_PENDING]; /* logins started, oldest first */
+	unsigned npend;
+	int async_media;
+	char mpend[FZ_PENDING][VERTO_ID_MAX + 1]; /* media steps started */
+	unsigned nmpend;
 	unsigned sip_seq;
 	unsigned responses; /* results/errors sent */
 } fz;
@@ -59,6 +78,73 @@ static int f_auth(void *ctx, const char *login, const char *passwd,
 		return VERTO_ERR_AUTH_FAILED;
 	snprintf(id->login, sizeof(id->login), "%s", login);
 	return 0;
+}
+
+static int f_auth_start(void *ctx, verto_conn_id conn, const char *login,
+						const char *passwd, json_object *uv)
+{
+	fz *f = ctx;
+	(void)uv;
+	if (!f->async || f->npend == FZ_PENDING)
+		return -1; /* the engine then checks it with f_auth */
+	f->pend[f->npend].conn = conn;
+	f->pend[f->npend].ok = strcmp(passwd, "pw") == 0;
+	snprintf(f->pend[f->npend].login, sizeof(f->pend[0].login), "%s", login);
+	f->npend++;
+	return 0;
+}
+
+/* the oldest login started is decided */
+static void complete_login(verto_engine *e, fz *f)
+{
+	verto_identity id;
+	verto_conn_id conn;
+	int ok;
+
+	if (!f->npend)
+		return;
+	conn = f->pend[0].conn;
+	ok = f->pend[0].ok;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "%s", f->pend[0].login);
+	memmove(&f->pend[0], &f->pend[1], (f->npend - 1) * sizeof(f->pend[0]));
+	f->npend--;
+	verto_engine_auth_done(e, conn, ok ? 0 : VERTO_ERR_AUTH_FAILED,
+						   ok ? &id : NULL);
+}
+
+static int f_media_start(void *ctx, verto_call *c, int kind, const char *in)
+{
+	fz *f = ctx;
+	(void)kind;
+	(void)in;
+	if (!f->async_media || f->nmpend == FZ_PENDING)
+		return -1; /* the engine then runs f_media */
+	snprintf(f->mpend[f->nmpend++], VERTO_ID_MAX + 1, "%s", c->call_id);
+	return 0;
+}
+
+/* the oldest media step started is done (ok: with an SDP) */
+static void complete_media(verto_engine *e, fz *f, int ok)
+{
+	char cid[VERTO_ID_MAX + 1];
+	verto_call *c;
+
+	if (!f->nmpend)
+		return;
+	memcpy(cid, f->mpend[0], sizeof(cid));
+	memmove(f->mpend[0], f->mpend[1], (f->nmpend - 1) * sizeof(f->mpend[0]));
+	f->nmpend--;
+	for (c = verto_engine_calls(e); c; c = c->next)
+		if (strcmp(c->call_id, cid) == 0)
+			break;
+	if (!c)
+		return; /* the call is gone: the glue drops the completion */
+	if (c->busy && c->step
+				? verto_engine_media_done(e, c, ok ? 0 : -1,
+										  ok ? strdup("v=0\r\n") : NULL) != 0
+				: verto_engine_media_done(e, c, 0, strdup("v=0\r\n")) != -1)
+		abort(); /* accepted for a running step, refused otherwise */
 }
 
 static int f_media(void *ctx, verto_call *c, int kind, const char *in,
@@ -159,6 +245,8 @@ static void check(verto_engine *e)
 	for (c = verto_engine_calls(e); c; c = c->next) {
 		if (c->fsm.state >= VCS_DONE || c->nring > VERTO_MAX_RING)
 			abort();
+		if (!c->busy && (c->step || c->queued))
+			abort(); /* a step without its flag, or events left waiting */
 		if (c->sess) {
 			for (s = verto_engine_sessions(e); s && s != c->sess; s = s->next)
 				;
@@ -175,7 +263,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 .send = f_send,
 					 .close = f_close,
 					 .auth = f_auth,
+					 .auth_start = f_auth_start,
 					 .media = f_media,
+					 .media_start = f_media_start,
 					 .media_delete = f_delete,
 					 .sip = f_sip,
 					 .random = f_random};
@@ -189,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 #define NEXT() (i < size ? data[i++] : 0)
 	while (i < size) {
-		uint8_t op = NEXT() % 10;
+		uint8_t op = NEXT() % 13;
 		char buf[1024];
 		verto_call *c;
 		unsigned before;
@@ -263,6 +353,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			st = NEXT();
 			f.fail_media = st & 1;
 			f.fail_sip = (st >> 1) & 1;
+			f.async = (st >> 2) & 1;
+			f.async_media = (st >> 3) & 1;
 			break;
 		case 9: {
 			/* a connected line from the contact center */
@@ -274,6 +366,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 									 nums[st & 3]);
 			break;
 		}
+		case 10:
+			complete_login(e, &f);
+			break;
+		case 11:
+			complete_media(e, &f, NEXT() & 1);
+			break;
+		case 12:
+			st = NEXT();
+			c = nth_call(e, (unsigned)st & 0x7f);
+			if (c && (st & 0x80))
+				verto_engine_call_resume(e, c);
+			else if (c)
+				verto_engine_call_wait(e, c);
+			break;
 		}
 		check(e);
 	}

@@ -574,6 +574,325 @@ static void display_sent_only_on_change(void **state)
 	assert_int_equal(verto_engine_display(E, in, "Carol", "2003"), -1);
 }
 
+/* ---------------------------------------------------------------- async */
+
+/* logins started with auth_start: the test decides them later */
+static verto_conn_id started[8];
+static int nstarted;
+
+static int r_auth_start(void *ctx, verto_conn_id conn, const char *login,
+						const char *passwd, json_object *uv)
+{
+	(void)ctx;
+	(void)login;
+	(void)passwd;
+	(void)uv;
+	if (nstarted == 8)
+		return -1;
+	started[nstarted++] = conn;
+	return 0;
+}
+
+static int setup_async(void **state)
+{
+	verto_ops ops = {.ctx = &R,
+					 .send = r_send,
+					 .close = r_close,
+					 .auth_start = r_auth_start,
+					 .media = r_media,
+					 .media_delete = r_delete,
+					 .sip = r_sip,
+					 .call_freed = r_freed,
+					 .random = r_random};
+	(void)state;
+	memset(&R, 0, sizeof(R));
+	nstarted = 0;
+	E = verto_engine_new(&ops, NULL);
+	return E ? 0 : -1;
+}
+
+static const verto_identity *ident_1008(void)
+{
+	static verto_identity id;
+	memset(&id, 0, sizeof(id));
+	snprintf(id.login, sizeof(id.login), "1008@cc");
+	snprintf(id.sip_uri, sizeof(id.sip_uri), "sip:1008@cc");
+	return &id;
+}
+
+static void pending_login_holds_its_frames_not_others(void **state)
+{
+	(void)state;
+	login(1);
+	verto_engine_conn_open(E, 2);
+	assert_int_equal(nstarted, 1);
+	assert_int_equal(R.nframes, 0); /* nothing until it is decided */
+	/* the same connection's frames wait, in order */
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}");
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":"
+			 "\"verto.broadcast\",\"params\":{}}");
+	assert_int_equal(R.nframes, 0);
+	/* another connection is answered meanwhile */
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"nope\"}");
+	assert_int_equal(R.nframes, 1);
+	want(0, "2 ", "\"id\":\"c\"", "-32000", NULL);
+	assert_int_equal(verto_engine_auth_done(E, 1, 0, ident_1008()), 0);
+	want(1, "1 ", "\"id\":\"L1\"", "logged in", NULL);
+	want(2, "1 ", "verto.clientReady", NULL);
+	want(3, "1 ", "\"id\":\"a\"", "-32601", NULL);
+	want(4, "1 ", "\"id\":\"b\"", "\"result\"", NULL);
+	assert_int_equal(R.nframes, 5);
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 1);
+	/* decided once only */
+	assert_int_equal(verto_engine_auth_done(E, 1, 0, ident_1008()), -1);
+}
+
+static void refused_pending_login_then_held_frames_need_login(void **state)
+{
+	(void)state;
+	login(3);
+	frame(3, "{\"jsonrpc\":\"2.0\",\"id\":\"i\",\"method\":\"verto.invite\","
+			 "\"params\":{}}");
+	assert_int_equal(verto_engine_auth_done(E, 3, VERTO_ERR_AUTH_FAILED, NULL),
+					 0);
+	want(0, "\"id\":\"L3\"", "-32001", NULL);
+	want(1, "\"id\":\"i\"", "-32000", NULL);
+	assert_int_equal(R.nframes, 2);
+	assert_int_equal(verto_engine_stats(E)->logins_failed, 1);
+}
+
+static void login_decided_after_close_is_dropped(void **state)
+{
+	(void)state;
+	login(4);
+	frame(4, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}");
+	verto_engine_conn_close(E, 4);
+	assert_int_equal(verto_engine_auth_done(E, 4, 0, ident_1008()), -1);
+	assert_int_equal(R.nframes, 0);
+	assert_null(verto_engine_sessions(E));
+}
+
+static void second_login_in_held_frames_waits_again(void **state)
+{
+	(void)state;
+	login(5);
+	frame(5, "{\"jsonrpc\":\"2.0\",\"id\":\"L2\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"x\"}}");
+	frame(5, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}");
+	assert_int_equal(verto_engine_auth_done(E, 5, 0, ident_1008()), 0);
+	/* result + clientReady of the first; the second login is pending */
+	assert_int_equal(R.nframes, 2);
+	assert_int_equal(nstarted, 2);
+	assert_int_equal(verto_engine_auth_done(E, 5, VERTO_ERR_AUTH_FAILED, NULL),
+					 0);
+	want(2, "\"id\":\"L2\"", "-32001", NULL);
+	/* the connection keeps its first session */
+	want(3, "\"id\":\"a\"", "-32601", NULL);
+}
+
+static void too_many_held_frames_close_the_connection(void **state)
+{
+	int i;
+	(void)state;
+	login(6);
+	for (i = 0; i < VERTO_CONN_QUEUE_MAX; i++)
+		frame(6, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"x\"}", i);
+	assert_int_equal(R.nframes, 0);
+	assert_int_equal(verto_engine_frame(E, 6, "{}", 2), -1);
+	want(0, "-32600", NULL);
+}
+
+/* media steps started with media_start: the test completes them */
+static verto_call *m_call;
+static int m_kind, m_started;
+
+static int r_media_start(void *ctx, verto_call *c, int kind, const char *in)
+{
+	(void)ctx;
+	(void)in;
+	m_call = c;
+	m_kind = kind;
+	m_started++;
+	return 0;
+}
+
+static int setup_async_media(void **state)
+{
+	verto_ops ops = {.ctx = &R,
+					 .send = r_send,
+					 .close = r_close,
+					 .auth = r_auth,
+					 .media = r_media,
+					 .media_start = r_media_start,
+					 .media_delete = r_delete,
+					 .sip = r_sip,
+					 .call_freed = r_freed,
+					 .random = r_random};
+	verto_engine_cfg cfg = {.grace_ms = 1000};
+	(void)state;
+	memset(&R, 0, sizeof(R));
+	m_call = NULL;
+	m_kind = m_started = 0;
+	E = verto_engine_new(&ops, &cfg);
+	return E ? 0 : -1;
+}
+
+static char *sdp_of(int kind)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "v=0\r\ns=async-%d\r\n", kind);
+	return strdup(buf);
+}
+
+static void busy_call_queues_requests_and_sip_events_in_order(void **state)
+{
+	verto_call *c;
+	(void)state;
+	login(1);
+	reset_frames();
+	invite(1, "a1", "5000");
+	/* the offer runs: no INVITE, no result yet */
+	assert_int_equal(m_started, 1);
+	assert_int_equal(m_kind, VERTO_MEDIA_OFFER_TO_SIP);
+	assert_int_equal(R.nsip, 0);
+	assert_int_equal(R.nframes, 0);
+	c = m_call;
+	assert_true(c->busy);
+	/* a DTMF request for the busy call waits */
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"verto.info\","
+			 "\"params\":{\"dtmf\":\"1\",\"dialogParams\":{\"callID\":"
+			 "\"a1\"}}}");
+	assert_int_equal(R.nframes, 0);
+	/* other frames of the session are answered meanwhile */
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"u\",\"method\":\"nope\"}");
+	want(0, "\"id\":\"u\"", "-32601", NULL);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	assert_string_equal(R.sip[0], "INVITE");
+	want(1, "\"id\":\"I-a1\"", "CALL CREATED", NULL);
+	/* the queued DTMF: refused in OUT_CALLING, after the result */
+	want(2, "\"id\":\"d\"", NULL);
+	assert_int_equal(R.nframes, 3);
+	/* 183 with SDP: the answer runs; the 200 that follows waits */
+	verto_engine_sip_event(E, c, VCE_S_EARLY, 183, "v=0\r\n");
+	assert_int_equal(m_kind, VERTO_MEDIA_ANSWER_TO_BROWSER);
+	assert_int_equal(verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, NULL), 0);
+	assert_int_equal(R.nframes, 3);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	want(3, "verto.media", "s=async-2", NULL);
+	want(4, "verto.answer", NULL);
+	assert_false(c->busy);
+	/* a completion for a call that has no step running */
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), -1);
+}
+
+static void failed_media_step_ends_call_and_answers_queued(void **state)
+{
+	verto_call *c;
+	(void)state;
+	login(1);
+	reset_frames();
+	invite(1, "a2", "5000");
+	c = m_call;
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"verto.bye\","
+			 "\"params\":{\"dialogParams\":{\"callID\":\"a2\"}}}");
+	assert_int_equal(R.nframes, 0);
+	assert_int_equal(verto_engine_media_done(E, c, -1, NULL), 0);
+	want(0, "\"id\":\"I-a2\"", "-32002", "INCOMPATIBLE_DESTINATION", NULL);
+	want(1, "\"id\":\"b\"", "-32002", "CALL DOES NOT EXIST", NULL);
+	assert_int_equal(R.freed, 1);
+	assert_int_equal(R.nsip, 0); /* no INVITE went out */
+}
+
+static void ws_loss_while_offer_to_browser_runs(void **state)
+{
+	verto_call *c;
+	int st;
+	(void)state;
+	login(1);
+	reset_frames();
+	c = verto_engine_sip_invite(E, "in-9", "1008@cc", "A", "1", "v=0\r\n", NULL,
+								&st);
+	assert_non_null(c);
+	assert_int_equal(m_kind, VERTO_MEDIA_OFFER_TO_BROWSER);
+	/* the only ringing session goes: the loss waits for the step */
+	verto_engine_conn_close(E, 1);
+	assert_non_null(verto_engine_find_sip(E, "in-9"));
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(3)), 0);
+	/* then the call ends toward SIP: nobody to ring */
+	assert_null(verto_engine_find_sip(E, "in-9"));
+	assert_true(R.nsip >= 1);
+	assert_int_equal(strncmp(R.sip[R.nsip - 1], "REPLY 4", 7), 0);
+	assert_int_equal(R.freed, 1);
+}
+
+static void glue_work_holds_call_events_until_resume(void **state)
+{
+	verto_call *c;
+	(void)state;
+	login(1);
+	invite(1, "a4", "5000");
+	c = m_call;
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	reset_frames();
+	assert_int_equal(verto_engine_call_wait(E, c), 0);
+	assert_int_equal(verto_engine_call_wait(E, c), -1);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"h\",\"method\":\"verto.modify\","
+			 "\"params\":{\"action\":\"hold\",\"dialogParams\":{\"callID\":"
+			 "\"a4\"}}}");
+	verto_engine_sip_event(E, c, VCE_S_BYE, 0, NULL);
+	assert_int_equal(R.nsip, 0);
+	assert_int_equal(R.nframes, 0);
+	/* a media completion is not what the call waits for */
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), -1);
+	verto_engine_call_resume(E, c);
+	/* the hold first (re-INVITE, result deferred), then the BYE */
+	assert_string_equal(R.sip[0], "REINVITE");
+	want(R.nframes - 1, "verto.bye", "NORMAL_CLEARING", NULL);
+	assert_null(verto_engine_find_sip(E, "sip-a4"));
+}
+
+static void reattach_offer_runs_then_attach_then_client_ready(void **state)
+{
+	verto_call *c;
+	char sid[64];
+	(void)state;
+	login(1);
+	snprintf(sid, sizeof(sid), "%s", sessid_of(0));
+	invite(1, "a5", "5000");
+	c = m_call;
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	verto_engine_conn_close(E, 1);
+	reset_frames();
+	verto_engine_conn_open(E, 2);
+	frame(2,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"R\",\"method\":\"login\","
+		  "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\","
+		  "\"sessid\":\"%s\"}}",
+		  sid);
+	want(0, "\"id\":\"R\"", "logged in", NULL);
+	/* the fresh offer runs: no attach, no clientReady yet */
+	assert_int_equal(m_kind, VERTO_MEDIA_REOFFER_TO_BROWSER);
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(5)), 0);
+	want(1, "verto.attach", "s=async-5", NULL);
+	want(2, "verto.clientReady", "\"reattached_sessions\":[\"a5\"]", NULL);
+}
+
+static void engine_freed_with_a_step_running(void **state)
+{
+	(void)state;
+	login(1);
+	invite(1, "a3", "5000");
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"verto.bye\","
+			 "\"params\":{\"dialogParams\":{\"callID\":\"a3\"}}}");
+	/* teardown frees the engine: held copies go too (ASan checks) */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +923,37 @@ int main(void)
 					teardown),
 			cmocka_unit_test_setup_teardown(display_sent_only_on_change, setup,
 											teardown),
+			cmocka_unit_test_setup_teardown(
+					pending_login_holds_its_frames_not_others, setup_async,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					refused_pending_login_then_held_frames_need_login,
+					setup_async, teardown),
+			cmocka_unit_test_setup_teardown(
+					login_decided_after_close_is_dropped, setup_async,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					second_login_in_held_frames_waits_again, setup_async,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					too_many_held_frames_close_the_connection, setup_async,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					busy_call_queues_requests_and_sip_events_in_order,
+					setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(
+					failed_media_step_ends_call_and_answers_queued,
+					setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(ws_loss_while_offer_to_browser_runs,
+											setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(engine_freed_with_a_step_running,
+											setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(
+					glue_work_holds_call_events_until_resume, setup_async_media,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					reattach_offer_runs_then_attach_then_client_ready,
+					setup_async_media, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# iwg_verto's blocking work (identity store lookups, rtpengine requests)
+# runs in its job pool, not in the WebSocket loop: while one connection's
+# login waits on a paused Redis, or a call's rtpengine offer on a stopped
+# rtpengine, other connections are answered (raw Verto frames,
+# nonblocking.mjs; SIPp as the contact center).
+# Only ordering is asserted, never durations.
+# Run inside a private network namespace, e.g.
+#   unshare --net bash -c 'ip link set lo up; tests/integration/verto/05-nonblocking/test.sh'
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+here=$top/tests/integration/verto/05-nonblocking
+. "$top/tests/lib/tap.sh"
+. "$top/scripts/stack.sh"
+. "$top/tests/integration/verto/lib.sh"
+
+verto_stack_start verto-05-nonblocking || exit 1
+verto_node "$here/nonblocking.mjs" "$VERTO_URL" "$IWG_REDIS_PORT" \
+	"$(cat "$IWG_RUN/rtpengine.pid")" "$top/tests/integration/verto/sipp"
+tap_check "rtpengine running again after SIGSTOP/SIGCONT" \
+	kill -0 "$(cat "$IWG_RUN/rtpengine.pid")"
+tap_check "redis answers after the pause" redis-cli -p "$IWG_REDIS_PORT" ping
+tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
+	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
+echo "# logs: $IWG_LOGDIR"
+tap_done
