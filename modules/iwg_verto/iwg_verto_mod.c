@@ -46,22 +46,23 @@
 
 MODULE_VERSION
 
-#define DEFAULT_VERTO_LISTEN	   "127.0.0.1:8082"
-#define DEFAULT_VERTO_MAX_FRAME	   65536
-#define DEFAULT_VERTO_PING		   20
-#define DEFAULT_VERTO_GRACE		   30
-#define DEFAULT_VERTO_RING		   60
-#define DEFAULT_VERTO_MAX_SESSIONS 10000
-#define DEFAULT_VERTO_CC_URI	   "sip:127.0.0.1:5090"
-#define DEFAULT_VERTO_CONTACT	   "sip:verto@127.0.0.1:5060"
-#define DEFAULT_VERTO_RTPENGINE	   "127.0.0.1:2223"
-#define DEFAULT_VERTO_NG_TIMEOUT   1000
-#define DEFAULT_VERTO_DTMF_MODE	   "rtpengine"
-#define DEFAULT_VERTO_DTMF_MS	   100
-#define DEFAULT_VERTO_REDIS		   "127.0.0.1:6379"
-#define DEFAULT_VERTO_NAMESPACE	   "paas"
-#define DEFAULT_VERTO_SKEW		   30
-#define DEFAULT_VERTO_WORKERS	   2
+#define DEFAULT_VERTO_LISTEN		"127.0.0.1:8082"
+#define DEFAULT_VERTO_MAX_FRAME		65536
+#define DEFAULT_VERTO_PING			20
+#define DEFAULT_VERTO_GRACE			30
+#define DEFAULT_VERTO_RING			60
+#define DEFAULT_VERTO_MAX_SESSIONS	10000
+#define DEFAULT_VERTO_CC_URI		"sip:127.0.0.1:5090"
+#define DEFAULT_VERTO_CONTACT		"sip:verto@127.0.0.1:5060"
+#define DEFAULT_VERTO_RTPENGINE		"127.0.0.1:2223"
+#define DEFAULT_VERTO_NG_TIMEOUT	1000
+#define DEFAULT_VERTO_DTMF_MODE		"rtpengine"
+#define DEFAULT_VERTO_DTMF_MS		100
+#define DEFAULT_VERTO_REDIS			"127.0.0.1:6379"
+#define DEFAULT_VERTO_NAMESPACE		"paas"
+#define DEFAULT_VERTO_SKEW			30
+#define DEFAULT_VERTO_WORKERS		2
+#define DEFAULT_VERTO_REDIS_TIMEOUT 200 /* ms, as lib/idstore */
 
 static char *verto_listen = DEFAULT_VERTO_LISTEN;
 static char *verto_wss_listen = NULL;
@@ -92,6 +93,8 @@ static char *verto_sentinels = "";
 static char *verto_sentinel_master = "mymaster";
 static char *verto_redis_password = "";
 static int verto_redis_db = 0;
+static int verto_connect_timeout = DEFAULT_VERTO_REDIS_TIMEOUT;
+static int verto_cmd_timeout = DEFAULT_VERTO_REDIS_TIMEOUT;
 static char *verto_namespace = DEFAULT_VERTO_NAMESPACE;
 static char *verto_auth_realm = "";
 static char *verto_token_audience = "";
@@ -163,6 +166,8 @@ static param_export_t params[] = {
 	{"sentinel_master", PARAM_STRING, &verto_sentinel_master},
 	{"redis_password", PARAM_STRING, &verto_redis_password},
 	{"redis_db", PARAM_INT, &verto_redis_db},
+	{"connect_timeout", PARAM_INT, &verto_connect_timeout},
+	{"cmd_timeout", PARAM_INT, &verto_cmd_timeout},
 	{"namespace", PARAM_STRING, &verto_namespace},
 	{"auth_realm", PARAM_STRING, &verto_auth_realm},
 	{"token_key", PARAM_STRING | USE_FUNC_PARAM,
@@ -640,6 +645,8 @@ static void verto_process(void)
 	snprintf(icfg.store.password, sizeof(icfg.store.password), "%s",
 			 verto_redis_password);
 	icfg.store.db = verto_redis_db;
+	icfg.store.connect_timeout_ms = verto_connect_timeout;
+	icfg.store.cmd_timeout_ms = verto_cmd_timeout;
 	snprintf(icfg.ns, sizeof(icfg.ns), "%s", verto_namespace);
 	snprintf(icfg.realm, sizeof(icfg.realm), "%s", verto_auth_realm);
 	icfg.keys = verto_keys_ready ? &verto_keys : NULL;
@@ -754,6 +761,37 @@ static int check_sip_uri_param(const char *name, const char *v)
 	return 0;
 }
 
+/* the integer parameters within their ranges */
+static int check_int_params(void)
+{
+	static const struct {
+		const char *name;
+		const int *v;
+		int min, max;
+	} ints[] = {
+			{"max_frame", &verto_max_frame, 1024, 16 * 1024 * 1024},
+			{"ping_interval", &verto_ping_interval, 1, 3600},
+			{"grace", &verto_grace, 0, 3600},
+			{"ring_timeout", &verto_ring_timeout, 1, 3600},
+			{"workers", &verto_workers, 1, 64},
+			{"max_sessions", &verto_max_sessions, 1, 10000000},
+			{"rtpengine_timeout", &verto_ng_timeout, 10, 10000},
+			{"dtmf_duration", &verto_dtmf_duration, 40, 2000},
+			{"connect_timeout", &verto_connect_timeout, 1, 10000},
+			{"cmd_timeout", &verto_cmd_timeout, 1, 10000},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		if (*ints[i].v < ints[i].min || *ints[i].v > ints[i].max) {
+			LM_ERR("parameter '%s' must be %d..%d, not %d\n", ints[i].name,
+				   ints[i].min, ints[i].max, *ints[i].v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int mod_init(void)
 {
 	int has_wss = verto_wss_listen && *verto_wss_listen;
@@ -779,43 +817,14 @@ static int mod_init(void)
 			return -1;
 		}
 	}
-	if (verto_max_frame < 1024 || verto_max_frame > 16 * 1024 * 1024) {
-		LM_ERR("parameter 'max_frame' must be 1024..16777216, not %d\n",
-			   verto_max_frame);
+	if (check_int_params())
 		return -1;
-	}
-	if (verto_ping_interval < 1 || verto_ping_interval > 3600) {
-		LM_ERR("parameter 'ping_interval' must be 1..3600 s, not %d\n",
-			   verto_ping_interval);
-		return -1;
-	}
-	if (verto_grace < 0 || verto_grace > 3600) {
-		LM_ERR("parameter 'grace' must be 0..3600 s, not %d\n", verto_grace);
-		return -1;
-	}
-	if (verto_ring_timeout < 1 || verto_ring_timeout > 3600) {
-		LM_ERR("parameter 'ring_timeout' must be 1..3600 s, not %d\n",
-			   verto_ring_timeout);
-		return -1;
-	}
-	if (verto_workers < 1 || verto_workers > 64) {
-		LM_ERR("parameter 'workers' must be 1..64, not %d\n", verto_workers);
-		return -1;
-	}
-	if (verto_max_sessions < 1) {
-		LM_ERR("parameter 'max_sessions' must be positive\n");
-		return -1;
-	}
 	if (check_sip_uri_param("cc_uri", verto_cc_uri) ||
 		check_sip_uri_param("contact", verto_contact))
 		return -1;
 	if (strchr(verto_cc_uri, '@')) {
 		LM_ERR("parameter 'cc_uri' names a host, not a user: '%s'\n",
 			   verto_cc_uri);
-		return -1;
-	}
-	if (verto_ng_timeout < 10 || verto_ng_timeout > 10000) {
-		LM_ERR("parameter 'rtpengine_timeout' must be 10..10000 ms\n");
 		return -1;
 	}
 	memset(&scfg, 0, sizeof(scfg));
@@ -826,10 +835,6 @@ static int mod_init(void)
 	else {
 		LM_ERR("parameter 'dtmf_mode' must be rtpengine or info, not '%s'\n",
 			   verto_dtmf_mode);
-		return -1;
-	}
-	if (verto_dtmf_duration < 40 || verto_dtmf_duration > 2000) {
-		LM_ERR("parameter 'dtmf_duration' must be 40..2000 ms\n");
 		return -1;
 	}
 	if (!*verto_namespace || strlen(verto_namespace) > IDS_NS_MAX) {

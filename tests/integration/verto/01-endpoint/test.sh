@@ -113,4 +113,11 @@ tap_check "a key with a pass phrase stops Kamailio at start-up, no prompt (log: 
 	kam_refuses "$log" "IWG_VERTO_TLS_KEY=\"$locked\""
 tap_check "the start-up error names the encrypted key file" \
 	grep -q "wss private key '$locked' is not a usable unencrypted PEM key: " "$log"
+
+# a parameter out of its range: Kamailio stops at start-up naming it
+log=$IWG_LOGDIR/kamailio-bad-grace.log
+tap_check "a grace period out of range stops Kamailio at start-up (log: $log)" \
+	kam_refuses "$log" "IWG_VERTO_GRACE=99999"
+tap_check "the start-up error names the parameter and its range" \
+	grep -q "parameter 'grace' must be 0..3600, not 99999" "$log"
 tap_done
