@@ -119,7 +119,8 @@ static int r_random(void *ctx, void *buf, size_t n)
 static rec R;
 static verto_engine *E;
 
-static int setup(void **state)
+/* the recording operations, synchronous login and media steps */
+static verto_ops rec_ops(void)
 {
 	verto_ops ops = {.ctx = &R,
 					 .send = r_send,
@@ -130,11 +131,25 @@ static int setup(void **state)
 					 .sip = r_sip,
 					 .call_freed = r_freed,
 					 .random = r_random};
+	return ops;
+}
+
+/* a fresh engine with ops and a grace of 1 s */
+static int new_engine(const verto_ops *ops)
+{
 	verto_engine_cfg cfg = {.grace_ms = 1000};
-	(void)state;
+
 	memset(&R, 0, sizeof(R));
-	E = verto_engine_new(&ops, &cfg);
+	E = verto_engine_new(ops, &cfg);
 	return E ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	verto_ops ops = rec_ops();
+
+	(void)state;
+	return new_engine(&ops);
 }
 
 static int teardown(void **state)
@@ -595,20 +610,13 @@ static int r_auth_start(void *ctx, verto_conn_id conn, const char *login,
 
 static int setup_async(void **state)
 {
-	verto_ops ops = {.ctx = &R,
-					 .send = r_send,
-					 .close = r_close,
-					 .auth_start = r_auth_start,
-					 .media = r_media,
-					 .media_delete = r_delete,
-					 .sip = r_sip,
-					 .call_freed = r_freed,
-					 .random = r_random};
+	verto_ops ops = rec_ops();
+
 	(void)state;
-	memset(&R, 0, sizeof(R));
+	ops.auth = NULL;
+	ops.auth_start = r_auth_start;
 	nstarted = 0;
-	E = verto_engine_new(&ops, NULL);
-	return E ? 0 : -1;
+	return new_engine(&ops);
 }
 
 static const verto_identity *ident_1008(void)
@@ -718,23 +726,13 @@ static int r_media_start(void *ctx, verto_call *c, int kind, const char *in)
 
 static int setup_async_media(void **state)
 {
-	verto_ops ops = {.ctx = &R,
-					 .send = r_send,
-					 .close = r_close,
-					 .auth = r_auth,
-					 .media = r_media,
-					 .media_start = r_media_start,
-					 .media_delete = r_delete,
-					 .sip = r_sip,
-					 .call_freed = r_freed,
-					 .random = r_random};
-	verto_engine_cfg cfg = {.grace_ms = 1000};
+	verto_ops ops = rec_ops();
+
 	(void)state;
-	memset(&R, 0, sizeof(R));
+	ops.media_start = r_media_start;
 	m_call = NULL;
 	m_kind = m_started = 0;
-	E = verto_engine_new(&ops, &cfg);
-	return E ? 0 : -1;
+	return new_engine(&ops);
 }
 
 static char *sdp_of(int kind)
