@@ -460,11 +460,14 @@ static void *ssl_thread(void *arg)
 	return NULL;
 }
 
-/* run fn(ws, arg) on the OpenSSL thread and wait for its return value */
+/* run fn(ws, arg) on the OpenSSL thread and wait for its return value
+ * (directly when called on that thread, from a libwebsockets callback) */
 static int run_job(verto_ws *ws, ws_job_fn fn, void *arg)
 {
 	int rc;
 
+	if (pthread_equal(pthread_self(), ws->thr))
+		return fn(ws, arg);
 	pthread_mutex_lock(&ws->mu);
 	ws->job = fn;
 	ws->job_arg = arg;
@@ -477,12 +480,16 @@ static int run_job(verto_ws *ws, ws_job_fn fn, void *arg)
 	return rc;
 }
 
-/* start the thread with every signal blocked: signals stay with the
- * caller's thread, as before */
+/*
+ * Start the thread with the caller's signal mask, then block every signal
+ * in the caller: the thread that runs Kamailio code (tm, cfg, pkg memory)
+ * is the one Kamailio's signal handlers interrupt, as in a single-threaded
+ * process, never a thread waiting beside it (the handlers touch cfg and
+ * pkg memory). The job pool's threads block every signal themselves.
+ */
 static int thread_start(verto_ws *ws)
 {
-	sigset_t all, old;
-	int rc;
+	sigset_t all;
 
 	if (pthread_mutex_init(&ws->mu, NULL))
 		return -1;
@@ -490,15 +497,13 @@ static int thread_start(verto_ws *ws)
 		pthread_mutex_destroy(&ws->mu);
 		return -1;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&ws->thr, NULL, ssl_thread, ws);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
+	if (pthread_create(&ws->thr, NULL, ssl_thread, ws)) {
 		pthread_cond_destroy(&ws->cv);
 		pthread_mutex_destroy(&ws->mu);
 		return -1;
 	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	return 0;
 }
 
