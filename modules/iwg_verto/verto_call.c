@@ -92,6 +92,15 @@ static int step_idle(verto_call_fsm *c, verto_call_event ev,
 	}
 }
 
+/*
+ * 180 Ringing and 183 Session Progress say the user is being alerted; 181
+ * (forwarded), 182 (queued) and others do not (RFC 3398 cause mapping)
+ */
+static int alerting(int sip_code)
+{
+	return sip_code == 180 || sip_code == 183;
+}
+
 /* outbound call before the answer (calling or early) */
 static int step_out(verto_call_fsm *c, verto_call_event ev, int ev_sdp,
 					int sip_code, verto_call_out *out)
@@ -100,10 +109,10 @@ static int step_out(verto_call_fsm *c, verto_call_event ev, int ev_sdp,
 
 	switch (ev) {
 	case VCE_S_PROGRESS:
-		c->alerted = 1;
+		c->alerted |= alerting(sip_code);
 		return 0;
 	case VCE_S_EARLY:
-		c->alerted = 1;
+		c->alerted |= alerting(sip_code);
 		if (early)
 			return 0; /* the browser took the first early answer */
 		c->state = VCS_OUT_EARLY;

@@ -81,7 +81,7 @@ typedef struct verto_call_fsm {
 	unsigned held : 1;		   /* hold state toward SIP (wanted) */
 	unsigned hold_pending : 1; /* a re-INVITE for hold/unhold is running */
 	unsigned detached : 1;	   /* no WebSocket for the session */
-	unsigned alerted : 1;	   /* a 1xx (not 100) came: the user was alerted */
+	unsigned alerted : 1;	   /* a 180 or 183 came: the user was alerted */
 } verto_call_fsm;
 
 typedef struct verto_call_out {

@@ -16,6 +16,7 @@
 #include "core/dprint.h"
 #include "core/mem/mem.h"
 #include "core/mem/shm_mem.h"
+#include "core/parser/parse_cseq.h"
 #include "core/parser/parse_from.h"
 #include "core/parser/parse_to.h"
 #include "core/parser/parse_methods.h"
@@ -39,7 +40,12 @@ typedef struct vsip {
 	unsigned inbound : 1;  /* the contact center called: we are the UAS */
 	unsigned reattach : 1; /* a verto.attach offer awaits the answer */
 	unsigned ack_sdp : 1;  /* our offer went in a 2xx: the ACK answers */
+	unsigned ack_cseq;	   /*   the CSeq of that re-INVITE (0: unknown) */
 	unsigned lookup : 1;   /* call from SIP: its user is being looked up */
+	/* a peer job answers the contact center's re-INVITE/UPDATE (peer_job):
+	 * peer_invite: it is a re-INVITE; peer_cancel: BYE or CANCEL came
+	 * meanwhile, the reply is 487 */
+	unsigned peer_reply : 1, peer_invite : 1, peer_cancel : 1;
 	char callid[VERTO_SIPID_MAX + 1];
 	char ltag[64];	/* our tag: the browser's leg at rtpengine */
 	char rtag[128]; /* the contact center's tag */
@@ -47,6 +53,7 @@ typedef struct vsip {
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
 	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
 	char *brow_sdp; /* the browser's last SDP, audio only (re-INVITEs) */
+	char *ack_next; /* an ACK's SDP that came while the call was busy */
 	/* call from SIP while its user is looked up: what the offer needs */
 	char *inv_sdp;
 	char inv_name[129], inv_number[129];
@@ -65,6 +72,8 @@ static verto_call *vs_current = NULL;
 static verto_sip_lookup_f vs_lookup = NULL;
 static verto_jobs *vs_pool = NULL; /* media steps */
 static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
+
+static void ack_later(uint32_t key);
 
 #define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
@@ -138,6 +147,7 @@ static void vsip_free(vsip *g)
 	free(g->sip_sdp);
 	free(g->peer_sdp);
 	free(g->brow_sdp);
+	free(g->ack_next);
 	free(g->inv_sdp);
 	free(g);
 }
@@ -415,6 +425,7 @@ static void media_job_done(verto_job *j, int cancelled)
 		verto_engine_media_done(vs_eng, g->call, rc, rc ? NULL : out);
 		if (rc)
 			free(out);
+		ack_later(m->key);
 	} else if (!cancelled) {
 		LM_DBG("rtpengine %s for a call that is gone\n", ngr_names[m->q.op]);
 	}
@@ -599,6 +610,7 @@ static int send_invite(vsip *g, const char *sdp)
 	str ltag = {g->ltag, (int)strlen(g->ltag)};
 	str from = {(char *)id->sip_uri, (int)strlen(id->sip_uri)};
 	str tou, dn = {(char *)id->display, (int)strlen(id->display)};
+	int n;
 
 	if (cc_uri_for(c->dest, to, sizeof(to))) {
 		LM_ERR("call %s: destination too long\n", c->call_id);
@@ -612,17 +624,20 @@ static int send_invite(vsip *g, const char *sdp)
 	}
 	if (dn.len && shm_str_dup(&g->dlg->loc_dname, &dn) < 0)
 		return -1;
-	if (!vs_cfg.add_pai)
-		snprintf(hdrs, sizeof(hdrs),
-				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
-				 vs_cfg.contact.len, vs_cfg.contact.s);
-	else if (snprintf(hdrs, sizeof(hdrs),
-					  "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
-					  "P-Asserted-Identity: %s%s%s<%s>\r\n",
-					  vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
-					  id->display, dn.len ? "\" " : "",
-					  id->sip_uri) >= (int)sizeof(hdrs))
+	if (vs_cfg.add_pai)
+		n = snprintf(hdrs, sizeof(hdrs),
+					 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
+					 "P-Asserted-Identity: %s%s%s<%s>\r\n",
+					 vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
+					 id->display, dn.len ? "\" " : "", id->sip_uri);
+	else
+		n = snprintf(hdrs, sizeof(hdrs),
+					 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
+					 vs_cfg.contact.len, vs_cfg.contact.s);
+	if (n < 0 || n >= (int)sizeof(hdrs)) {
+		LM_ERR("call %s: INVITE headers too long\n", c->call_id);
 		return -1;
+	}
 	if (verto_ipc_callid_add(&cid) < 0)
 		return -1;
 	g->in_set = 1;
@@ -652,12 +667,15 @@ static int send_reinvite(vsip *g, int held)
 
 	if (!g->sip_sdp)
 		return -1;
+	if (snprintf(hdrs, sizeof(hdrs),
+				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
+				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs)) {
+		LM_ERR("call %s: re-INVITE headers too long\n", g->call->call_id);
+		return -1;
+	}
 	sdp = verto_sdp_reoffer(g->sip_sdp, held ? "sendonly" : "sendrecv");
 	if (!sdp)
 		return -1;
-	snprintf(hdrs, sizeof(hdrs),
-			 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
-			 vs_cfg.contact.len, vs_cfg.contact.s);
 	rc = send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_REINVITE, 0);
 	/* hold is real: nothing from the browser reaches the agent meanwhile */
 	if (rc == 0 && ng_later_start(g, NGL_BLOCK, NULL, held) &&
@@ -791,9 +809,10 @@ static const char *reason_of(int code)
 }
 
 /* a reply on a server transaction a worker created (idx, label): the
- * contact center's INVITE, re-INVITE or UPDATE; body: SDP or NULL */
-static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
-					   const char *body)
+ * contact center's INVITE, re-INVITE or UPDATE; body: SDP or NULL;
+ * extra: more header lines (CRLF-terminated) or NULL */
+static int reply_trans_hdr(vsip *g, unsigned idx, unsigned label, int code,
+						   const char *body, const char *extra)
 {
 	struct cell *t = NULL;
 	char hdrs[512];
@@ -807,9 +826,15 @@ static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
 		return -1;
 	}
 	h.s = hdrs;
-	h.len = snprintf(hdrs, sizeof(hdrs), "Contact: <%.*s>\r\n%s",
+	h.len = snprintf(hdrs, sizeof(hdrs), "Contact: <%.*s>\r\n%s%s",
 					 vs_cfg.contact.len, vs_cfg.contact.s,
-					 body ? "Content-Type: application/sdp\r\n" : "");
+					 body ? "Content-Type: application/sdp\r\n" : "",
+					 extra ? extra : "");
+	if (h.len < 0 || h.len >= (int)sizeof(hdrs)) {
+		LM_ERR("SIP call %s: reply headers too long, %d not sent\n",
+			   g ? g->callid : "?", code);
+		return -1;
+	}
 	if (g && g->dlg)
 		tag = g->dlg->id.loc_tag;
 	rc = tmb.t_reply_with_body(t, code, &reason, body ? &b : NULL, &h, &tag);
@@ -819,6 +844,25 @@ static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
 		return -1;
 	}
 	return 0;
+}
+
+static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
+					   const char *body)
+{
+	return reply_trans_hdr(g, idx, label, code, body, NULL);
+}
+
+/*
+ * 500 with Retry-After (0 to 10 s, at random): an INVITE or UPDATE that
+ * came before our final reply to the contact center's earlier one (RFC
+ * 3261 14.2, RFC 3311 5.2), or out of order (RFC 3261 12.2.2)
+ */
+static int reply_retry(vsip *g, unsigned idx, unsigned label)
+{
+	char ra[32];
+
+	snprintf(ra, sizeof(ra), "Retry-After: %d\r\n", rand() % 11);
+	return reply_trans_hdr(g, idx, label, 500, NULL, ra);
 }
 
 /* a reply to the contact center's INVITE (an inbound call's server
@@ -1190,6 +1234,15 @@ out:
 	return rc;
 }
 
+/* the CSeq number of a request: 0, or -1 */
+static int cseq_of(sip_msg_t *m, unsigned *n)
+{
+	if (parse_headers(m, HDR_CSEQ_F, 0) < 0 || !m->cseq ||
+		str2int(&get_cseq(m)->number, n) < 0)
+		return -1;
+	return 0;
+}
+
 /*
  * The contact center's new SDP through the job pool: the call waits (its
  * other events queue in the engine) until rtpengine has answered; then
@@ -1245,6 +1298,7 @@ static void peer_job_done(verto_job *j, int cancelled)
 	peer_job *p = (peer_job *)j;
 	vsip *g = cancelled ? NULL : find_key(p->key);
 	verto_call *c = g ? g->call : NULL;
+	uint32_t key = p->key;
 	char *mine = NULL;
 	int code = 488;
 
@@ -1254,7 +1308,10 @@ static void peer_job_done(verto_job *j, int cancelled)
 		peer_job_free(p);
 		return;
 	}
-	if (p->rc) {
+	if (p->reply && g->peer_cancel) {
+		/* a BYE or CANCEL came meanwhile: the request ends unanswered */
+		code = 487;
+	} else if (p->rc) {
 		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
 			   c->call_id, p->why);
 	} else {
@@ -1277,9 +1334,12 @@ static void peer_job_done(verto_job *j, int cancelled)
 	} else if (code == 200) {
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", c->call_id);
 	}
+	if (p->reply)
+		g->peer_reply = g->peer_invite = g->peer_cancel = 0;
 	free(mine);
 	peer_job_free(p);
 	verto_engine_call_resume(vs_eng, c); /* may free c */
+	ack_later(key);
 }
 
 /*
@@ -1322,7 +1382,31 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 		verto_engine_call_resume(vs_eng, c);
 		return -1;
 	}
+	if (reply) {
+		g->peer_reply = 1;
+		g->peer_invite = p->is_invite;
+		g->peer_cancel = 0;
+	}
 	return 0;
+}
+
+/*
+ * An ACK's SDP kept while the call was busy (on_ack): to rtpengine
+ * through the pool once the call is free again; stays kept while busy.
+ */
+static void ack_later(uint32_t key)
+{
+	vsip *g = find_key(key);
+	char *sdp;
+
+	if (!g || !g->call || !g->ack_next || g->call->busy)
+		return;
+	sdp = g->ack_next;
+	g->ack_next = NULL;
+	if (peer_update_start(g, NULL, NULL, sdp, 0))
+		LM_ERR("call %s: the ACK's SDP cannot go to rtpengine\n",
+			   g->call->call_id);
+	free(sdp);
 }
 
 /*
@@ -1338,13 +1422,24 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 	int code = 200;
 
 	if (c->fsm.state != VCS_ACTIVE) {
-		code = sdp ? 488 : 200;
-	} else if ((sdp || ev->method == METHOD_INVITE) && c->fsm.hold_pending) {
-		code = 491; /* our own re-INVITE is running: glare */
-	} else if (sdp && c->busy) {
+		/* a 2xx to a re-INVITE without SDP must carry an offer */
+		code = sdp ? 488 : ev->method == METHOD_INVITE ? 491 : 200;
+	} else if ((sdp || ev->method == METHOD_INVITE) &&
+			   (c->fsm.hold_pending || g->ack_sdp)) {
+		code = 491; /* our own offer is out (re-INVITE, 2xx): glare */
+	} else if ((sdp || ev->method == METHOD_INVITE) && c->busy &&
+			   g->peer_reply) {
+		/* their earlier re-INVITE/UPDATE is still being answered */
+		LM_INFO("call %s: %s from the contact center before our reply to "
+				"the previous one: 500\n",
+				c->call_id,
+				ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE");
+		reply_retry(g, ev->tindex, ev->tlabel);
+		free(sdp);
+		return;
+	} else if ((sdp || ev->method == METHOD_INVITE) && c->busy) {
 		code = 491; /* the call waits for rtpengine: try again */
 	} else if (sdp) {
-		g->ack_sdp = 0; /* a new offer replaces one left unanswered */
 		if (peer_update_start(g, ev, m, sdp, 1) == 0) {
 			free(sdp);
 			return; /* answered by peer_job_done */
@@ -1360,6 +1455,8 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 			free(g->sip_sdp);
 			g->sip_sdp = strdup(mine);
 			g->ack_sdp = 1;
+			if (cseq_of(m, &g->ack_cseq))
+				g->ack_cseq = 0;
 		} else {
 			code = 500;
 		}
@@ -1377,19 +1474,45 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 /* ACK of our 2xx to a re-INVITE without SDP: its SDP answers our offer */
 static void on_ack(vsip *g, sip_msg_t *m)
 {
+	unsigned cseq;
 	char *sdp;
 
 	if (!g->ack_sdp)
 		return;
+	if (g->ack_cseq && cseq_of(m, &cseq) == 0 && cseq != g->ack_cseq)
+		return; /* the ACK of another reply (a 491 or 500) */
 	g->ack_sdp = 0;
 	sdp = body_of(m);
-	if (sdp && !g->call->busy && peer_update_start(g, NULL, m, sdp, 0) == 0) {
+	if (!sdp)
+		LM_WARN("call %s: the ACK brings no answer to our offer\n",
+				g->call->call_id);
+	if (sdp && g->call->busy) {
+		/* after the running job (ack_later): no NG request from here */
+		free(g->ack_next);
+		g->ack_next = sdp;
+		return;
+	}
+	if (sdp && peer_update_start(g, NULL, m, sdp, 0) == 0) {
 		free(sdp);
 		return;
 	}
 	if (sdp && peer_update(g, sdp, NULL) == 0)
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", g->call->call_id);
 	free(sdp);
+}
+
+/*
+ * RFC 3261 12.2.2: an in-dialog request whose CSeq is not above the last
+ * one from the contact center is out of order (or a retransmission that
+ * tm did not absorb). 1 then, 0 otherwise (or no CSeq to compare).
+ */
+static int out_of_order(vsip *g, sip_msg_t *m)
+{
+	unsigned int cseq;
+
+	if (!g->dlg || !g->dlg->rem_seq.is_set || cseq_of(m, &cseq))
+		return 0;
+	return cseq <= g->dlg->rem_seq.value;
 }
 
 static void on_request(verto_ev *ev)
@@ -1415,7 +1538,20 @@ static void on_request(verto_ev *ev)
 		return;
 	}
 	c = verto_engine_find_sip(vs_eng, cid);
-	if (c && (g = glue_of(c)) && g->dlg && ev->method != METHOD_ACK &&
+	if (c && (g = glue_of(c)) && ev->method != METHOD_ACK &&
+		ev->method != METHOD_CANCEL && ev->method != METHOD_BYE &&
+		out_of_order(g, &msg)) {
+		/* a re-INVITE or UPDATE gets 500; a NOTIFY or INFO (answered
+		 * 200 by the worker) is dropped. A BYE, answered 200 as well,
+		 * is not checked: it still ends the call */
+		LM_NOTICE("call %s: in-dialog request out of order (CSeq)\n",
+				  c->call_id);
+		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
+			reply_retry(g, ev->tindex, ev->tlabel);
+		free_sip_msg(&msg);
+		return;
+	}
+	if (c && g && g->dlg && ev->method != METHOD_ACK &&
 		ev->method != METHOD_CANCEL)
 		/* CSeq, and the remote target a re-INVITE or UPDATE may change */
 		tmb.dlg_request_uas(g->dlg, &msg,
@@ -1440,8 +1576,11 @@ static void on_request(verto_ev *ev)
 	} else if (ev->method == METHOD_ACK) {
 		on_ack(g, &msg);
 	} else if (ev->method == METHOD_BYE) {
+		g->peer_cancel = g->peer_reply; /* pending re-INVITE/UPDATE: 487 */
 		verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
 	} else if (ev->method == METHOD_CANCEL) {
+		if (g->peer_reply && g->peer_invite)
+			g->peer_cancel = 1; /* of the re-INVITE being answered */
 		verto_engine_sip_event(vs_eng, c, VCE_S_CANCEL, 0, NULL);
 	} else if (ev->method == METHOD_NOTIFY) {
 		char *b = body_of(&msg);
@@ -1517,14 +1656,12 @@ static int dialog_request(sip_msg_t *msg, int method)
 	return 1;
 }
 
-/* an ACK with a body (the answer to the offer in our 2xx) goes on */
+/* an ACK goes on: with a body, the answer to the offer in our 2xx; one
+ * without ends that offer too (read by on_ack) */
 static int dialog_ack(sip_msg_t *msg)
 {
-	char *b = get_body(msg);
 	verto_ev *ev;
 
-	if (!b || b >= msg->buf + msg->len)
-		return 1;
 	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
 	if (ev) {
 		ev->method = METHOD_ACK;

@@ -101,6 +101,35 @@ static void no_answer_after_ringing(void **state)
 	}
 }
 
+/* 181/182 (forwarded, queued) alert nobody: 480 is NO_USER_RESPONSE */
+static void no_user_response_after_queued(void **state)
+{
+	static const int codes[] = {181, 182};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		verto_call_fsm c = {0};
+		verto_call_out o;
+		step(&c, VCE_V_INVITE, 1, 0, 0);
+		step(&c, VCE_S_PROGRESS, 0, codes[i], 0);
+		step(&c, VCE_S_EARLY, 1, codes[i], 0);
+		assert_int_equal(c.alerted, 0);
+		o = step(&c, VCE_S_FAILURE, 0, 480, 0);
+		assert_int_equal(o.acts, VCA_M_DELETE | VCA_V_BYE);
+		assert_string_equal(verto_cause_name(o.cause), "NO_USER_RESPONSE");
+		assert_int_equal(verto_cause_code(o.cause), 18);
+	}
+	{
+		verto_call_fsm c = {0};
+		verto_call_out o;
+		step(&c, VCE_V_INVITE, 1, 0, 0);
+		step(&c, VCE_S_PROGRESS, 0, 182, 0);
+		step(&c, VCE_S_EARLY, 1, 183, 0); /* then early media: alerted */
+		o = step(&c, VCE_S_FAILURE, 0, 480, 0);
+		assert_int_equal(verto_cause_code(o.cause), 19);
+	}
+}
+
 static void browser_bye_before_answer_cancels(void **state)
 {
 	verto_call_fsm c = {0};
@@ -250,6 +279,7 @@ int main(void)
 			cmocka_unit_test(outbound_answer_without_sdp_is_an_error),
 			cmocka_unit_test(outbound_failures_map_to_causes),
 			cmocka_unit_test(no_answer_after_ringing),
+			cmocka_unit_test(no_user_response_after_queued),
 			cmocka_unit_test(browser_bye_before_answer_cancels),
 			cmocka_unit_test(ws_lost_cancels_unanswered_keeps_answered),
 			cmocka_unit_test(inbound_answer_cancel_and_reject),

@@ -4,13 +4,15 @@
 // busy, blind transfer; the contact center's re-INVITEs and UPDATE with a new
 // P-Asserted-Identity -> verto.display; a refused REFER; attended transfer
 // with Replaces between two agents).
-// Usage: node outbound.mjs TAP_START LOGDIR WS_URL SIPP_DIR
+// The contact center's re-INVITE, UPDATE and BYE overlapping while
+// rtpengine is stopped (SIGSTOP of the suite's own rtpengine, by PID).
+// Usage: node outbound.mjs TAP_START LOGDIR WS_URL SIPP_DIR RTPENGINE_PID
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { launch, tap } from '../lib.mjs';
 
-const [start, logDir, wsUrl, sippDir] = process.argv.slice(2);
+const [start, logDir, wsUrl, sippDir, rtpPid] = process.argv.slice(2);
 const t = tap(Number(start));
 const { browser, page } = await launch();
 const ev = (fn, ...a) => page.evaluate(fn, ...a);
@@ -241,7 +243,7 @@ try {
   await send({ jsonrpc: '2.0', id: 'bye5', method: 'verto.bye', params: { sessid, dialogParams: dialog(c5, '5000') } });
   b = await wait("m.id === 'bye5'");
   code = await cc;
-  t.check(code === 0, 'call5: the contact center got 200s with a=recvonly to its a=sendonly, a=sendrecv to a=sendrecv (same o= session, version bumped), an SDP offer to the re-INVITE without SDP, 200 to the UPDATE, then the BYE sent to the Contact the UPDATE gave',
+  t.check(code === 0, 'call5: the contact center got 200s with a=recvonly to its a=sendonly, a=sendrecv to a=sendrecv (same o= session, version bumped), an SDP offer to the re-INVITE without SDP, 491 to an UPDATE with SDP before that ACK (our offer out), 500 with Retry-After to an UPDATE with a lower CSeq, 200 to the UPDATE, then the BYE sent to the Contact the UPDATE gave',
     `sipp exited ${code}; see ${logDir}/sipp-reinvite-*.log`);
 
   // 6: the contact center refuses the transfer: the browser hears 403,
@@ -294,6 +296,25 @@ try {
   code = await cc;
   t.check(code === 0, 'call7: agent A got REFER with Refer-To <B\'s Contact?Replaces=B\'s Call-ID (@ as %40)%3Bto-tag%3D<B\'s tag>%3Bfrom-tag%3D<our tag>> and the mapped Referred-By; agent B got the BYE',
     `sipp exited ${code}; see ${logDir}/sipp-attended-*.log`);
+
+  // 8: rtpengine stopped; the REFER (refused) tells the contact center so;
+  // its re-INVITE with SDP waits for rtpengine, an UPDATE meanwhile gets
+  // 500 + Retry-After, its BYE makes the re-INVITE end 487
+  cc = sipp('glare-busy', 'cc-glare-busy.xml');
+  const c8 = await callUp('call8', '8a0b1c2d-0000-4000-8000-000000000008');
+  process.kill(Number(rtpPid), 'SIGSTOP');
+  try {
+    await send({ jsonrpc: '2.0', id: 'xfer8', method: 'verto.modify',
+      params: { sessid, action: 'transfer', destination: '6000', dialogParams: dialog(c8, '5000') } });
+    b = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c8}'`, 15000);
+    t.check(b?.params?.cause === 'NORMAL_CLEARING',
+      'call8: the contact center\'s BYE during its pending re-INVITE reaches the browser (verto.bye NORMAL_CLEARING)', why(b));
+  } finally {
+    process.kill(Number(rtpPid), 'SIGCONT');
+  }
+  code = await cc;
+  t.check(code === 0, 'call8: while its re-INVITE waits for rtpengine, the contact center\'s UPDATE gets 500 with Retry-After 0-10, its BYE 200, then the re-INVITE 487',
+    `sipp exited ${code}; see ${logDir}/sipp-glare-busy-*.log`);
 } catch (e) {
   t.check(false, 'outbound test ran to the end', e.stack);
 }

@@ -2,7 +2,8 @@
 # iwg_verto outbound calls end to end: Verto JSON-RPC from Chromium with a
 # real RTCPeerConnection, rtpengine, SIPp as the contact center (183 then
 # 200, BYE either way, 486, transfers blind, refused and attended, the
-# contact center's re-INVITEs and UPDATE). Run inside a private network
+# contact center's re-INVITEs and UPDATE, also overlapping while
+# rtpengine is stopped). Run inside a private network
 # namespace, e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/integration/verto/02-outbound/test.sh'
 set -uo pipefail
@@ -13,7 +14,8 @@ here=$top/tests/integration/verto/02-outbound
 . "$top/tests/integration/verto/lib.sh"
 
 verto_stack_start verto-02-outbound || exit 1
-verto_node "$here/outbound.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
+verto_node "$here/outbound.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp" \
+	"$(cat "$IWG_RUN/rtpengine.pid")"
 # a call from the contact center that it then re-INVITEs (connected line)
 verto_node "$here/inbound-reinvite.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
 # what went toward the contact center: audio only, plain RTP, no WebRTC
