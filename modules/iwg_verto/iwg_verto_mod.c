@@ -509,7 +509,9 @@ static void ws_open(void *ctx, uint64_t id)
 static void ws_text(void *ctx, uint64_t id, const char *buf, size_t len)
 {
 	(void)ctx;
-	verto_engine_frame(verto_eng, id, buf, len);
+	/* -1: the frame could not be kept (already answered): close */
+	if (verto_engine_frame(verto_eng, id, buf, len))
+		verto_ws_close(verto_endpoint, id);
 }
 
 static void ws_close(void *ctx, uint64_t id)

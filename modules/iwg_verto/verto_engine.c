@@ -17,6 +17,7 @@
 /* a frame that arrived while the connection's login was pending */
 typedef struct held_frame {
 	struct held_frame *next;
+	uint64_t at; /* engine time (ms) it arrived */
 	size_t len;
 	char buf[];
 } held_frame;
@@ -27,6 +28,7 @@ typedef struct conn_rec {
 	verto_session *sess;
 	/* a login waiting for ops.auth_start's completion */
 	unsigned pending : 1;
+	unsigned closing : 1; /* closed for frames held too long */
 	struct json_object *pend_id, *pend_params; /* references held */
 	held_frame *held, **held_tail;			   /* in arrival order */
 	unsigned nheld;
@@ -57,6 +59,7 @@ typedef struct act_ctx {
 	const char *text;		/* digits or transfer destination */
 	const char *action;		/* verto.modify action for the result */
 	int replaces;			/* transfer: text is the other call's Call-ID */
+	int counted;			/* WS_BACK: conn's clientReady waits for it */
 } act_ctx;
 
 /* an act_ctx kept while the call's media step runs (all copies) */
@@ -71,9 +74,13 @@ typedef struct verto_held_step {
 	struct json_object *id; /* reference held */
 	char *in_sdp, *text, *action;
 	int replaces;
+	uint64_t at;		  /* engine time (ms) it was queued or started */
+	unsigned counted : 1; /* WS_BACK: a ready_wait of conn stands for it */
+	unsigned late : 1;	  /* its setup request was answered -32002 */
 } verto_held_step;
 
 static void call_free(verto_engine *e, verto_call *c);
+static void ready_step_done(verto_engine *e, verto_conn_id conn);
 static void reply_call_error(verto_engine *e, verto_conn_id conn,
 							 json_object *id, const char *msg,
 							 verto_cause cause);
@@ -115,6 +122,7 @@ static verto_held_step *held_new(const act_ctx *ax, int code)
 	h->text = dup_or_null(ax->text, &bad);
 	h->action = dup_or_null(ax->action, &bad);
 	h->replaces = ax->replaces;
+	h->counted = ax->counted != 0;
 	if (bad) {
 		held_free(h);
 		return NULL;
@@ -134,6 +142,7 @@ static void held_ax(const verto_held_step *h, act_ctx *ax)
 	ax->text = h->text;
 	ax->action = h->action;
 	ax->replaces = h->replaces;
+	ax->counted = h->counted;
 }
 
 /* drop the call's running step and queued events; with e, requests that
@@ -142,6 +151,8 @@ static void call_drop_held(verto_engine *e, verto_call *c)
 {
 	verto_held_step *h;
 
+	if (e && c->step && c->step->counted)
+		ready_step_done(e, c->step->conn);
 	held_free(c->step);
 	c->step = NULL;
 	c->busy = 0;
@@ -150,6 +161,8 @@ static void call_drop_held(verto_engine *e, verto_call *c)
 		if (e && h->conn && verto_call_event_is_request(h->ev))
 			reply_call_error(e, h->conn, h->id, "CALL DOES NOT EXIST",
 							 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		if (e && h->counted)
+			ready_step_done(e, h->conn);
 		held_free(h);
 	}
 	c->q_tail = NULL;
@@ -580,6 +593,7 @@ static int media_async(verto_engine *e, verto_call *c, const verto_call_out *o,
 		return 0;
 	h->out = *o;
 	h->kind = kind;
+	h->at = e->now;
 	c->step = h;
 	c->busy = 1;
 	if (e->ops.media_start(e->ops.ctx, c, kind, in) == 0)
@@ -748,6 +762,7 @@ static int feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 								 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return -1;
 		}
+		h->at = e->now;
 		if (!c->queued)
 			c->q_tail = &c->queued;
 		*c->q_tail = h;
@@ -768,8 +783,6 @@ static int feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 	return 0;
 }
 
-static void ready_step_done(verto_engine *e, verto_conn_id conn);
-
 /* the events that waited for the call, in order, until one waits again */
 static void drain_call(verto_engine *e, const char *cid)
 {
@@ -781,6 +794,10 @@ static void drain_call(verto_engine *e, const char *cid)
 		c->queued = h->next;
 		held_ax(h, &ax);
 		feed(e, c, &ax, h->code);
+		/* a counted WS_BACK is done unless its fresh offer now runs */
+		if (h->counted && !((c = find_call(e, cid)) && c->busy && c->step &&
+							c->step->counted))
+			ready_step_done(e, h->conn);
 		held_free(h);
 	}
 }
@@ -819,17 +836,18 @@ int verto_engine_media_done(verto_engine *e, verto_call *c, int rc, char *sdp)
 	c->busy = 0;
 	memcpy(cid, c->call_id, sizeof(cid));
 	held_ax(h, &ax);
-	if (rc || !sdp) {
+	if (rc || !sdp || h->late) {
+		/* late: the browser was told the call failed, so it does */
 		free(sdp);
 		call_abort(e, c, &ax,
-				   h->kind == VERTO_MEDIA_REOFFER_TO_BROWSER
+				   h->kind == VERTO_MEDIA_REOFFER_TO_BROWSER || h->late
 						   ? VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE
 						   : VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
 		call_free(e, c);
 	} else {
 		after_media(e, c, &h->out, &ax, sdp, h->kind);
 	}
-	if (h->ev == VCE_WS_BACK && h->conn)
+	if (h->counted)
 		ready_step_done(e, h->conn);
 	held_free(h);
 	drain_call(e, cid);
@@ -893,26 +911,49 @@ static void bind(conn_rec *k, verto_session *s)
 	s->conn = k->id;
 }
 
-/* after a login on an existing session: re-attach its calls */
+/*
+ * is the call detached once its queued events have run? A busy call's
+ * WS_LOST may still wait in its queue (fsm.detached is still 0 then)
+ */
+static int detached_after_queue(const verto_call *c)
+{
+	const verto_held_step *h;
+	int last = 0;
+
+	for (h = c->queued; h; h = h->next)
+		if (h->ev == VCE_WS_LOST || h->ev == VCE_WS_BACK)
+			last = h->ev;
+	if (last)
+		return last == VCE_WS_LOST;
+	return c->fsm.detached && c->fsm.state == VCS_ACTIVE;
+}
+
+/*
+ * after a login on an existing session: re-attach its calls. A busy call
+ * gets WS_BACK queued after what waits (its WS_LOST first), so it runs in
+ * order; clientReady waits for every WS_BACK that did not finish here
+ * (queued, or its fresh offer running): each is counted in ready_wait
+ */
 static json_object *resume_calls(verto_engine *e, verto_session *s, conn_rec *k)
 {
 	json_object *list = json_object_new_array();
 	verto_call *c, *next;
 
 	for (c = e->calls; c; c = next) {
-		act_ctx ax = {.ev = VCE_WS_BACK, .conn = k->id};
+		act_ctx ax = {.ev = VCE_WS_BACK, .conn = k->id, .counted = 1};
 		char cid[VERTO_ID_MAX + 1];
 		int was_busy = c->busy; /* then WS_BACK waits in its queue */
 		next = c->next;
-		if (c->sess != s || !c->fsm.detached || c->fsm.state != VCS_ACTIVE)
+		if (c->sess != s || !detached_after_queue(c))
 			continue;
 		memcpy(cid, c->call_id, sizeof(cid));
 		/* feed may end the call (no fresh offer): list survivors only */
-		if (feed(e, c, &ax, 0) == 0 && (c = find_call(e, cid)) && list) {
+		if (feed(e, c, &ax, 0) || !(c = find_call(e, cid)))
+			continue;
+		if (was_busy || (c->busy && c->step && c->step->counted))
+			k->ready_wait++; /* queued, or its fresh offer runs */
+		if (list)
 			json_object_array_add(list, json_object_new_string(cid));
-			if (!was_busy && c->busy && c->step && c->step->ev == VCE_WS_BACK)
-				k->ready_wait++; /* its fresh offer is running */
-		}
 	}
 	return list;
 }
@@ -1290,13 +1331,14 @@ static void do_subscribe(verto_engine *e, conn_rec *k, json_object *id,
 }
 
 /* a login is pending on k: keep a copy of the frame; 0 or -1 (too many) */
-static int hold_frame(conn_rec *k, const char *buf, size_t len)
+static int hold_frame(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 {
 	held_frame *h;
 
 	if (k->nheld >= VERTO_CONN_QUEUE_MAX || !(h = malloc(sizeof(*h) + len)))
 		return -1;
 	h->next = NULL;
+	h->at = e->now;
 	h->len = len;
 	memcpy(h->buf, buf, len);
 	if (!k->held)
@@ -1336,6 +1378,28 @@ static void conn_clear(conn_rec *k)
 
 static int frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len);
 
+/* answer a frame that will not be handled: error code/msg (-32002 with
+ * cause NORMAL_TEMPORARY_FAILURE for VERTO_ERR_CALL) to its id, if it is
+ * a request with an id; other frames get nothing */
+static void refuse_frame(verto_engine *e, verto_conn_id conn, const char *buf,
+						 size_t len, int code, const char *msg)
+{
+	verto_rpc_msg m;
+	char why[96];
+	int rc = verto_rpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
+
+	e->st.frames_in++;
+	e->st.frames_bad++;
+	if (rc || m.kind == VERTO_RPC_REQUEST) {
+		if (code == VERTO_ERR_CALL)
+			reply_call_error(e, conn, m.id, msg,
+							 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		else
+			reply_error(e, conn, m.id, code, msg, NULL);
+	}
+	verto_rpc_msg_clear(&m);
+}
+
 int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 					   size_t len)
 {
@@ -1343,13 +1407,17 @@ int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 
 	if (!k)
 		return -1;
+	if (k->closing) {
+		/* being closed: nothing more is handled */
+		refuse_frame(e, conn, buf, len, VERTO_ERR_CALL,
+					 "LOGIN STILL CHECKED, TRY AGAIN");
+		return 0;
+	}
 	if (k->pending) {
-		if (hold_frame(k, buf, len) == 0)
+		if (hold_frame(e, k, buf, len) == 0)
 			return 0;
-		e->st.frames_in++;
-		e->st.frames_bad++;
-		reply_error(e, conn, NULL, VERTO_ERR_INVALID,
-					"too many frames while the login is checked", NULL);
+		refuse_frame(e, conn, buf, len, VERTO_ERR_INVALID,
+					 "too many frames while the login is checked");
 		return -1;
 	}
 	return frame_now(e, k, buf, len);
@@ -1585,12 +1653,70 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn)
 	}
 }
 
+/*
+ * requests of c waiting since before `old`: answered now (-32002
+ * NORMAL_TEMPORARY_FAILURE). Queued ones stay queued and run later, without
+ * a second answer. The running step's request: one that sets the call up
+ * (verto.invite, verto.answer) makes the call fail when the step ends; in
+ * an answered call (the answer to verto.attach) the step goes on.
+ */
+static void late_requests(verto_engine *e, verto_call *c, uint64_t old)
+{
+	verto_held_step *h = c->step;
+
+	if (h && h->conn && verto_call_event_is_request(h->ev) && h->at <= old) {
+		reply_call_error(e, h->conn, h->id, "CALL ERROR",
+						 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		json_object_put(h->id);
+		h->id = NULL;
+		h->conn = 0;
+		h->late = h->prev != VCS_ACTIVE;
+	}
+	for (h = c->queued; h; h = h->next) {
+		if (!h->conn || !verto_call_event_is_request(h->ev) || h->at > old)
+			continue;
+		reply_call_error(e, h->conn, h->id, "CALL BUSY, TRY AGAIN",
+						 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		json_object_put(h->id);
+		h->id = NULL;
+		h->conn = 0;
+	}
+}
+
+/* a connection whose frames wait behind a login since before `old`: they
+ * are answered -32002 and the connection is closed */
+static void late_frames(verto_engine *e, uint64_t old)
+{
+	held_frame *h;
+	conn_rec *k;
+
+	for (k = e->conns; k; k = k->next) {
+		if (!k->pending || !k->held || k->held->at > old || k->closing)
+			continue;
+		while ((h = unhold_frame(k))) {
+			refuse_frame(e, k->id, h->buf, h->len, VERTO_ERR_CALL,
+						 "LOGIN STILL CHECKED, TRY AGAIN");
+			free(h);
+		}
+		k->closing = 1;
+		e->ops.close(e->ops.ctx, k->id);
+	}
+}
+
 void verto_engine_tick(verto_engine *e, uint64_t now_ms)
 {
+	uint64_t old = now_ms > VERTO_ANSWER_DEADLINE_MS
+						   ? now_ms - VERTO_ANSWER_DEADLINE_MS
+						   : 0;
 	verto_call *c, *cn;
 	verto_session *s, *sn;
 
 	e->now = now_ms;
+	if (now_ms >= VERTO_ANSWER_DEADLINE_MS) {
+		for (c = e->calls; c; c = c->next)
+			late_requests(e, c, old);
+		late_frames(e, old);
+	}
 	for (c = e->calls; c; c = cn) {
 		act_ctx ax = {.ev = VCE_GRACE_OVER};
 		cn = c->next;

@@ -30,6 +30,9 @@ typedef uint64_t verto_conn_id; /* 0 is never a connection */
 #define VERTO_SIPID_MAX		 128 /* SIP Call-ID and tags we keep */
 #define VERTO_MAX_RING		 8	 /* sessions one incoming call rings */
 #define VERTO_CONN_QUEUE_MAX 64	 /* frames held while a login is pending */
+/* a request (or a frame held behind a login) still waiting this long is
+ * answered -32002 by verto_engine_tick (the protocol allows 10 s) */
+#define VERTO_ANSWER_DEADLINE_MS 8000
 
 /* what a login resolved to */
 typedef struct verto_identity {
@@ -172,10 +175,10 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn);
  * One text frame from a connection. Every request gets exactly one result
  * or error (now, or later for a deferred hold). While a login of the
  * connection is pending (ops.auth_start), the frame is copied and queued
- * (at most VERTO_CONN_QUEUE_MAX; more closes the connection) and handled
- * after the login's completion. Returns 0, or -1 when the
- * connection should be closed (the frame was not JSON-RPC at all and an
- * error was already sent).
+ * (at most VERTO_CONN_QUEUE_MAX) and handled after the login's
+ * completion. Returns 0, or -1 when the caller must close the connection:
+ * the queue was full (the frame, if a request, got -32600 with its id) or
+ * the connection is unknown.
  */
 int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 					   size_t len);
@@ -229,7 +232,18 @@ int verto_engine_display(verto_engine *e, verto_call *call, const char *name,
 /* The call with this SIP Call-ID, or NULL. */
 verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);
 
-/* Advance the clock (ms, monotonic): grace periods end here. */
+/*
+ * Advance the clock (ms, monotonic): grace periods end here. Requests
+ * queued behind a busy call for VERTO_ANSWER_DEADLINE_MS are answered
+ * -32002 (cause NORMAL_TEMPORARY_FAILURE) and still run later, without a
+ * second answer (a verto.bye still ends the call); a request whose own
+ * media step runs that long is answered the same way, and when it set the
+ * call up (verto.invite, verto.answer while ringing) the call fails as the
+ * step ends (an answer to verto.attach goes on); when a connection's
+ * frames have waited that long behind its pending login, its requests are
+ * answered -32002 the same way, the frames are dropped and the connection
+ * is closed (ops.close; later frames get -32002 too).
+ */
 void verto_engine_tick(verto_engine *e, uint64_t now_ms);
 
 /*

@@ -136,7 +136,8 @@ int verto_jobs_submit(verto_jobs *p, verto_job *j)
 	return rc;
 }
 
-unsigned verto_jobs_drain(verto_jobs *p)
+/* done(j, cancelled) for every finished job, in finishing order */
+static unsigned drain_as(verto_jobs *p, int cancelled)
 {
 	verto_job *list, *j;
 	unsigned n = 0;
@@ -151,10 +152,15 @@ unsigned verto_jobs_drain(verto_jobs *p)
 		pthread_mutex_lock(&p->mu);
 		p->busy--;
 		pthread_mutex_unlock(&p->mu);
-		j->done(j, 0);
+		j->done(j, cancelled);
 		n++;
 	}
 	return n;
+}
+
+unsigned verto_jobs_drain(verto_jobs *p)
+{
+	return drain_as(p, 0);
 }
 
 unsigned verto_jobs_busy(verto_jobs *p)
@@ -184,7 +190,8 @@ void verto_jobs_free(verto_jobs *p)
 		p->todo = j->next;
 		j->done(j, 1);
 	}
-	verto_jobs_drain(p);
+	/* finished but not drained: cancelled too, their users may be gone */
+	drain_as(p, 1);
 	for (i = 0; i < p->nthreads; i++)
 		if (p->cfg.worker_free && p->worker[i])
 			p->cfg.worker_free(p->worker[i]);

@@ -27,8 +27,9 @@ struct verto_job {
 	/* worker thread: the blocking work, with the worker's resources */
 	void (*run)(verto_job *j, void *worker);
 	/*
-	 * loop thread (verto_jobs_drain), or verto_jobs_free for a job that
-	 * never ran (cancelled 1): use the result and free the job.
+	 * loop thread (verto_jobs_drain): use the result and free the job;
+	 * or verto_jobs_free for a job not drained (cancelled 1): only free
+	 * the job (what the result was for may already be gone).
 	 */
 	void (*done)(verto_job *j, int cancelled);
 };
@@ -60,8 +61,10 @@ unsigned verto_jobs_drain(verto_jobs *p);
 /* Jobs submitted and not yet drained (for tests and logs). */
 unsigned verto_jobs_busy(verto_jobs *p);
 
-/* Stop: running jobs finish, queued ones are cancelled (done(j, 1)),
- * finished ones drained, threads joined, workers freed. NULL is fine. */
+/* Stop: running jobs finish, queued ones and finished ones not yet
+ * drained are cancelled (done(j, 1): no result is used), threads joined,
+ * workers freed. NULL is fine. Free the pool before what its done()
+ * callbacks use (the engine): cancelled jobs must not reach it. */
 void verto_jobs_free(verto_jobs *p);
 
 #endif

@@ -22,7 +22,9 @@
  *  12 the glue's own work on a call starts (call byte) or ends (bit 7):
  *     verto_engine_call_wait / verto_engine_call_resume
  * Checks: no crash or leak; every request frame with an id gets at most one
- * response immediately; sessions and calls stay consistent.
+ * response immediately, and (ids "q<n>" of the templates, while no raw
+ * frame came) at most one over the whole run, the late answers of
+ * verto_engine_tick included; sessions and calls stay consistent.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -51,15 +53,28 @@ typedef struct fz {
 	unsigned nmpend;
 	unsigned sip_seq;
 	unsigned responses; /* results/errors sent */
+	/* templated requests answered (id "q<n>"), unless raw frames came */
+	unsigned char answered[4096];
+	int raw;
 } fz;
 
 static int f_send(void *ctx, verto_conn_id conn, const char *buf, size_t len)
 {
 	fz *f = ctx;
+	const char *q;
+	unsigned n;
 	(void)conn;
 	if (len > 10 && (strstr(buf, "\"result\"") || strstr(buf, "\"error\"")) &&
-		!strstr(buf, "\"method\""))
+		!strstr(buf, "\"method\"")) {
 		f->responses++;
+		/* one answer per request over the whole run (also late ones) */
+		q = strstr(buf, "\"id\":\"q");
+		if (q && sscanf(q + 7, "%u", &n) == 1 && n < sizeof(f->answered)) {
+			if (f->answered[n] && !f->raw)
+				abort();
+			f->answered[n] = 1;
+		}
+	}
 	return 0;
 }
 
@@ -189,34 +204,38 @@ static int f_random(void *ctx, void *buf, size_t n)
 }
 
 static const char *const templates[] = {
-		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u%d\","
+		"{\"id\":\"q%d\",\"method\":\"login\",\"params\":{\"login\":\"u%d\","
 		"\"passwd\":\"pw\"}}",
-		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u%d\","
+		"{\"id\":\"q%d\",\"method\":\"login\",\"params\":{\"login\":\"u%d\","
 		"\"passwd\":\"no\"}}",
-		"{\"id\":%d,\"method\":\"login\",\"params\":{\"login\":\"u0\","
+		"{\"id\":\"q%d\",\"method\":\"login\",\"params\":{\"login\":\"u0\","
 		"\"passwd\":\"pw\",\"sessid\":\"%s\"}}",
-		"{\"id\":%d,\"method\":\"verto.invite\",\"params\":{\"sdp\":\"v=0\","
+		"{\"id\":\"q%d\",\"method\":\"verto.invite\",\"params\":{\"sdp\":\"v="
+		"0\","
 		"\"dialogParams\":{\"callID\":\"c%d\",\"destination_number\":\"5\"}}}",
-		"{\"id\":%d,\"method\":\"verto.answer\",\"params\":{\"sdp\":\"v=0\","
+		"{\"id\":\"q%d\",\"method\":\"verto.answer\",\"params\":{\"sdp\":\"v="
+		"0\","
 		"\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.bye\",\"params\":{\"dialogParams\":{"
+		"{\"id\":\"q%d\",\"method\":\"verto.bye\",\"params\":{\"dialogParams\":"
+		"{"
 		"\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"hold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"unhold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"toggleHold\",\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.info\",\"params\":{\"dtmf\":\"1#\","
+		"{\"id\":\"q%d\",\"method\":\"verto.info\",\"params\":{\"dtmf\":\"1#\","
 		"\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"transfer\",\"destination\":\"6000\",\"dialogParams\":{\"callID\":"
 		"\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.attach\",\"params\":{\"sdp\":\"v=0\","
+		"{\"id\":\"q%d\",\"method\":\"verto.attach\",\"params\":{\"sdp\":\"v="
+		"0\","
 		"\"dialogParams\":{\"callID\":\"%s\"}}}",
-		"{\"id\":%d,\"method\":\"verto.what\",\"params\":{}}",
+		"{\"id\":\"q%d\",\"method\":\"verto.what\",\"params\":{}}",
 		/* last: attended transfer, two call names */
-		"{\"id\":%d,\"method\":\"verto.modify\",\"params\":{\"action\":"
+		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"replace\",\"replaceCallID\":\"%s\",\"dialogParams\":{"
 		"\"callID\":\"%s\"}}}",
 };
@@ -321,6 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t n = NEXT();
 			if (n > size - i)
 				n = size - i;
+			f.raw = 1; /* may reuse a templated id */
 			verto_engine_frame(e, conn, (const char *)data + i, n);
 			i += n;
 			break;

@@ -181,6 +181,11 @@ static void frame(verto_conn_id conn, const char *fmt, ...)
 	assert_int_equal(verto_engine_frame(E, conn, buf, strlen(buf)), 0);
 }
 
+static void frame_rc(verto_conn_id conn, int rc, const char *buf)
+{
+	assert_int_equal(verto_engine_frame(E, conn, buf, strlen(buf)), rc);
+}
+
 /* frame i must contain every fragment (NULL-terminated) */
 static void want(int i, ...)
 {
@@ -706,8 +711,37 @@ static void too_many_held_frames_close_the_connection(void **state)
 	for (i = 0; i < VERTO_CONN_QUEUE_MAX; i++)
 		frame(6, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"x\"}", i);
 	assert_int_equal(R.nframes, 0);
+	/* the one too many is answered with its own id; -1: close */
 	assert_int_equal(verto_engine_frame(E, 6, "{}", 2), -1);
-	want(0, "-32600", NULL);
+	want(0, "-32600", "\"id\":null", NULL);
+	frame_rc(6, -1, "{\"jsonrpc\":\"2.0\",\"id\":\"over\",\"method\":\"x\"}");
+	want(1, "6 ", "-32600", "\"id\":\"over\"", NULL);
+	assert_int_equal(R.nframes, 2);
+}
+
+static void frames_held_too_long_are_answered_and_closed(void **state)
+{
+	(void)state;
+	verto_engine_tick(E, 1000);
+	login(7);
+	frame(7, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"verto.bye\","
+			 "\"params\":{\"dialogParams\":{\"callID\":\"x\"}}}");
+	frame(7, "{\"jsonrpc\":\"2.0\",\"id\":\"n\",\"result\":{}}");
+	verto_engine_tick(E, 1000 + VERTO_ANSWER_DEADLINE_MS - 1);
+	assert_int_equal(R.nframes, 0);
+	assert_int_equal(R.nclosed, 0);
+	verto_engine_tick(E, 1000 + VERTO_ANSWER_DEADLINE_MS);
+	/* the request is answered, the client's ack is not; then closed */
+	want(0, "7 ", "\"id\":\"a\"", "-32002", "NORMAL_TEMPORARY_FAILURE", NULL);
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(R.nclosed, 1);
+	assert_int_equal(R.closed[0], 7);
+	/* what still comes before the close is answered the same way */
+	frame(7, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"x\"}");
+	want(1, "7 ", "\"id\":\"b\"", "-32002", NULL);
+	verto_engine_tick(E, 20000);
+	assert_int_equal(R.nclosed, 1); /* closed once */
+	assert_int_equal(R.nframes, 2);
 }
 
 /* media steps started with media_start: the test completes them */
@@ -881,6 +915,183 @@ static void reattach_offer_runs_then_attach_then_client_ready(void **state)
 	want(2, "verto.clientReady", "\"reattached_sessions\":[\"a5\"]", NULL);
 }
 
+/* an answered outbound call (async media steps); its sessid in sid */
+static verto_call *active_async(const char *cid, char *sid)
+{
+	char buf[64];
+	verto_call *c;
+
+	if (sid) {
+		login(1);
+		snprintf(sid, 64, "%s", sessid_of(0));
+	}
+	snprintf(buf, sizeof(buf), "sip-%s", cid);
+	invite(1, cid, "5000");
+	c = m_call;
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	assert_ptr_equal(verto_engine_find_sip(E, buf), c);
+	return c;
+}
+
+static void relogin(verto_conn_id conn, const char *sid)
+{
+	verto_engine_conn_open(E, conn);
+	frame(conn,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"R\",\"method\":\"login\","
+		  "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\","
+		  "\"sessid\":\"%s\"}}",
+		  sid);
+}
+
+static int sip_has(const char *what)
+{
+	int i;
+	for (i = 0; i < R.nsip; i++)
+		if (strcmp(R.sip[i], what) == 0)
+			return 1;
+	return 0;
+}
+
+static void drop_while_busy_then_relogin_reattaches(void **state)
+{
+	verto_call *c;
+	char sid[64];
+	(void)state;
+	c = active_async("b1", sid);
+	/* the glue's work for the call runs; the WebSocket drops meanwhile */
+	assert_int_equal(verto_engine_call_wait(E, c), 0);
+	verto_engine_conn_close(E, 1);
+	assert_false(c->fsm.detached); /* its WS_LOST waits in the queue */
+	reset_frames();
+	relogin(2, sid);
+	want(0, "2 ", "\"id\":\"R\"", "logged in", NULL);
+	assert_int_equal(R.nframes, 1); /* clientReady waits for the call */
+	m_kind = 0;
+	verto_engine_call_resume(E, c);
+	/* WS_LOST, then WS_BACK: the fresh offer runs */
+	assert_int_equal(m_kind, VERTO_MEDIA_REOFFER_TO_BROWSER);
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(5)), 0);
+	want(1, "2 ", "verto.attach", "\"callID\":\"b1\"", "s=async-5", NULL);
+	want(2, "2 ", "verto.clientReady", "\"reattached_sessions\":[\"b1\"]",
+		 NULL);
+	assert_int_equal(R.nframes, 3);
+	assert_false(c->fsm.detached);
+	/* the grace period passes: the call stays */
+	verto_engine_tick(E, 100000);
+	assert_ptr_equal(verto_engine_find_sip(E, "sip-b1"), c);
+	assert_false(sip_has("BYE"));
+}
+
+static void drop_while_media_step_runs_then_relogin(void **state)
+{
+	verto_call *c;
+	char sid[64];
+	(void)state;
+	login(1);
+	snprintf(sid, sizeof(sid), "%s", sessid_of(0));
+	invite(1, "b2", "5000");
+	c = m_call;
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	/* the 200's SDP goes to rtpengine; the drop and the login meanwhile */
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(m_kind, VERTO_MEDIA_ANSWER_TO_BROWSER);
+	verto_engine_conn_close(E, 1);
+	reset_frames();
+	relogin(2, sid);
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	assert_int_equal(m_kind, VERTO_MEDIA_REOFFER_TO_BROWSER);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(5)), 0);
+	want(R.nframes - 2, "verto.attach", "\"callID\":\"b2\"", NULL);
+	want(R.nframes - 1, "verto.clientReady", "[\"b2\"]", NULL);
+	verto_engine_tick(E, 100000);
+	assert_non_null(verto_engine_find_sip(E, "sip-b2"));
+	assert_false(sip_has("BYE"));
+}
+
+static void client_ready_after_every_attach_busy_or_not(void **state)
+{
+	verto_call *a, *b;
+	char sid[64];
+	(void)state;
+	a = active_async("ca", sid);
+	b = active_async("cb", NULL);
+	verto_engine_conn_close(E, 1);
+	/* A is busy with the glue's work, B is not */
+	assert_int_equal(verto_engine_call_wait(E, a), 0);
+	reset_frames();
+	m_call = NULL;
+	relogin(2, sid);
+	want(0, "\"id\":\"R\"", "logged in", NULL);
+	assert_ptr_equal(m_call, b); /* B's fresh offer runs, A's waits */
+	assert_int_equal(verto_engine_media_done(E, b, 0, sdp_of(5)), 0);
+	want(1, "verto.attach", "\"callID\":\"cb\"", NULL);
+	assert_int_equal(R.nframes, 2); /* no clientReady before A's attach */
+	verto_engine_call_resume(E, a);
+	assert_ptr_equal(m_call, a);
+	assert_int_equal(verto_engine_media_done(E, a, 0, sdp_of(5)), 0);
+	want(2, "verto.attach", "\"callID\":\"ca\"", NULL);
+	want(3, "verto.clientReady", "\"ca\"", "\"cb\"", NULL);
+	assert_int_equal(R.nframes, 4);
+}
+
+static void queued_request_answered_at_the_deadline_still_runs(void **state)
+{
+	verto_call *c;
+	char sid[64];
+	int n, answers = 0;
+	(void)state;
+	c = active_async("q1", sid);
+	verto_engine_tick(E, 500);
+	assert_int_equal(verto_engine_call_wait(E, c), 0);
+	reset_frames();
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"verto.bye\","
+			 "\"params\":{\"dialogParams\":{\"callID\":\"q1\"}}}");
+	verto_engine_tick(E, 500 + VERTO_ANSWER_DEADLINE_MS - 1);
+	assert_int_equal(R.nframes, 0);
+	verto_engine_tick(E, 500 + VERTO_ANSWER_DEADLINE_MS);
+	want(0, "1 ", "\"id\":\"b\"", "-32002", "NORMAL_TEMPORARY_FAILURE", NULL);
+	assert_int_equal(R.nframes, 1);
+	verto_engine_tick(E, 30000); /* answered once */
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(R.nsip, 0);
+	/* the step ends: the BYE still goes out, with no second answer */
+	verto_engine_call_resume(E, c);
+	assert_true(sip_has("BYE"));
+	assert_null(verto_engine_find_sip(E, "sip-q1"));
+	for (n = 0; n < R.nframes; n++)
+		answers += strstr(R.frames[n], "\"id\":\"b\"") != NULL;
+	assert_int_equal(answers, 1);
+}
+
+static void invite_whose_offer_is_too_slow_fails(void **state)
+{
+	int n, answers = 0;
+	(void)state;
+	login(1);
+	verto_engine_tick(E, 100);
+	reset_frames();
+	invite(1, "q2", "5000");
+	assert_int_equal(m_kind, VERTO_MEDIA_OFFER_TO_SIP);
+	verto_engine_tick(E, 100 + VERTO_ANSWER_DEADLINE_MS - 1);
+	assert_int_equal(R.nframes, 0);
+	verto_engine_tick(E, 100 + VERTO_ANSWER_DEADLINE_MS);
+	want(0, "\"id\":\"I-q2\"", "-32002", "NORMAL_TEMPORARY_FAILURE", NULL);
+	/* the offer comes back after all: no INVITE, the call is gone */
+	assert_int_equal(verto_engine_media_done(E, m_call, 0, sdp_of(1)), 0);
+	assert_int_equal(R.nsip, 0);
+	assert_null(verto_engine_calls(E));
+	assert_int_equal(R.freed, 1);
+	assert_true(R.deletes >= 1);
+	for (n = 0; n < R.nframes; n++)
+		answers += strstr(R.frames[n], "\"id\":\"I-q2\"") != NULL;
+	assert_int_equal(answers, 1);
+}
+
 static void engine_freed_with_a_step_running(void **state)
 {
 	(void)state;
@@ -937,6 +1148,9 @@ int main(void)
 					too_many_held_frames_close_the_connection, setup_async,
 					teardown),
 			cmocka_unit_test_setup_teardown(
+					frames_held_too_long_are_answered_and_closed, setup_async,
+					teardown),
+			cmocka_unit_test_setup_teardown(
 					busy_call_queues_requests_and_sip_events_in_order,
 					setup_async_media, teardown),
 			cmocka_unit_test_setup_teardown(
@@ -952,6 +1166,21 @@ int main(void)
 			cmocka_unit_test_setup_teardown(
 					reattach_offer_runs_then_attach_then_client_ready,
 					setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(
+					drop_while_busy_then_relogin_reattaches, setup_async_media,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					drop_while_media_step_runs_then_relogin, setup_async_media,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					client_ready_after_every_attach_busy_or_not,
+					setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(
+					queued_request_answered_at_the_deadline_still_runs,
+					setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(
+					invite_whose_offer_is_too_slow_fails, setup_async_media,
+					teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

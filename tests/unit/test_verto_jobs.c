@@ -169,6 +169,22 @@ static void stopping_cancels_jobs_that_never_ran(void **state)
 	assert_int_equal(norder + cancelled, 2);
 }
 
+static void finished_jobs_not_drained_are_cancelled_at_free(void **state)
+{
+	verto_jobs_cfg cfg = {.workers = 1, .wake = wake};
+	char err[128];
+	verto_jobs *p;
+	(void)state;
+	reset();
+	p = verto_jobs_new(&cfg, err, sizeof(err));
+	assert_non_null(p);
+	assert_int_equal(verto_jobs_submit(p, &job(1, 0)->job), 0);
+	wait_wakes(1); /* finished, never drained */
+	verto_jobs_free(p);
+	assert_int_equal(norder, 0);
+	assert_int_equal(cancelled, 1);
+}
+
 static void bad_worker_count_is_refused(void **state)
 {
 	verto_jobs_cfg cfg = {.workers = 0};
@@ -185,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(stuck_job_does_not_hold_back_the_others),
 			cmocka_unit_test(stopping_cancels_jobs_that_never_ran),
+			cmocka_unit_test(finished_jobs_not_drained_are_cancelled_at_free),
 			cmocka_unit_test(bad_worker_count_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
