@@ -62,6 +62,8 @@ MODULE_VERSION
 #define DEFAULT_VERTO_NAMESPACE		"paas"
 #define DEFAULT_VERTO_SKEW			30
 #define DEFAULT_VERTO_WORKERS		2
+#define DEFAULT_VERTO_MAX_JOBS		1000
+#define VERTO_WORKERS_MAX			64
 #define DEFAULT_VERTO_REDIS_TIMEOUT 200 /* ms, as lib/idstore */
 
 static char *verto_listen = DEFAULT_VERTO_LISTEN;
@@ -101,6 +103,7 @@ static char *verto_token_audience = "";
 static char *verto_token_issuer = "";
 static int verto_token_skew = DEFAULT_VERTO_SKEW;
 static int verto_workers = DEFAULT_VERTO_WORKERS;
+static int verto_max_jobs = DEFAULT_VERTO_MAX_JOBS;
 static tok_keyset_t verto_keys;
 static int verto_keys_ready = 0;
 
@@ -176,6 +179,7 @@ static param_export_t params[] = {
 	{"token_issuer", PARAM_STRING, &verto_token_issuer},
 	{"token_skew", PARAM_INT, &verto_token_skew},
 	{"workers", PARAM_INT, &verto_workers},
+	{"max_jobs", PARAM_INT, &verto_max_jobs},
 	{0, 0, 0}
 };
 
@@ -384,30 +388,44 @@ static const char *uvar(struct json_object *uvars, const char *key)
 	return json_object_get_string(v);
 }
 
-/* a worker thread's own connections (verto_sip.h) */
-static void *worker_new(void *arg, unsigned index)
-{
-	verto_worker *w = calloc(1, sizeof(*w));
-	char err[256];
-
-	(void)arg;
-	(void)index;
-	if (!w)
-		return NULL;
-	w->idn = verto_ident_new(&verto_icfg);
-	w->rtp = verto_rtp_new(verto_rtpengine,
-						   (const char *const *)verto_prof_flags,
-						   verto_ng_timeout, err, sizeof(err));
-	return w;
-}
-
 static void worker_free(void *p)
 {
 	verto_worker *w = p;
 
+	if (!w)
+		return;
 	verto_ident_free(w->idn);
 	verto_rtp_free(w->rtp);
 	free(w);
+}
+
+/* a worker thread's own clients (verto_sip.h), made before the threads
+ * start (the Redis connection opens on first use, in the thread); NULL
+ * with err */
+static verto_worker *worker_make(char *err, size_t errsz)
+{
+	verto_worker *w = calloc(1, sizeof(*w));
+
+	if (!w || !(w->idn = verto_ident_new(&verto_icfg))) {
+		snprintf(err, errsz, "out of memory");
+		worker_free(w);
+		return NULL;
+	}
+	w->rtp = verto_rtp_new(verto_rtpengine,
+						   (const char *const *)verto_prof_flags,
+						   verto_ng_timeout, err, errsz);
+	if (!w->rtp) {
+		worker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* in worker thread index: its clients, made by worker_make (arg: the
+ * array of them) */
+static void *worker_new(void *arg, unsigned index)
+{
+	return ((verto_worker **)arg)[index];
 }
 
 /* a login checked by a worker (malloc'd; passwd wiped before free) */
@@ -489,10 +507,14 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 	if (customer && strlen(customer) < sizeof(a->customer) &&
 		strcspn(customer, "\r\n") == strlen(customer))
 		snprintf(a->customer, sizeof(a->customer), "%s", customer);
-	if (!a->passwd || (token && !a->token) ||
-		verto_jobs_submit(verto_pool, &a->job)) {
+	if (!a->passwd || (token && !a->token)) {
 		auth_job_free(a);
 		return -1;
+	}
+	if (verto_jobs_submit(verto_pool, &a->job)) {
+		/* never checked in the loop: the engine answers at once */
+		auth_job_free(a);
+		return VERTO_START_BUSY;
 	}
 	return 0;
 }
@@ -539,6 +561,8 @@ static void ws_tick(void *ctx)
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
 	verto_engine_tick(verto_eng, now);
+	verto_rpc_jobs(verto_jobs_queued(verto_pool),
+				   verto_jobs_refused(verto_pool));
 	verto_rpc_publish(verto_eng, now, 0);
 }
 
@@ -594,7 +618,7 @@ static int user_of(const char *uri, uint32_t key)
 	snprintf(u->uri, sizeof(u->uri), "%s", uri);
 	if (verto_jobs_submit(verto_pool, &u->job)) {
 		free(u);
-		return -1;
+		return -1; /* 503 with Retry-After, never looked up in the loop */
 	}
 	return 0;
 }
@@ -631,11 +655,15 @@ static void verto_process(void)
 					  .tick = ws_tick};
 	verto_ident_cfg icfg;
 	verto_jobs_cfg jcfg = {.workers = (unsigned)verto_workers,
+						   .max_jobs = (unsigned)verto_max_jobs,
 						   .worker_new = worker_new,
 						   .worker_free = worker_free,
 						   .wake = verto_ipc_wake};
+	/* the pool's workers, then the lane's */
+	static verto_worker *made[VERTO_WORKERS_MAX + 1];
 	verto_rtp *rtp;
 	char err[256];
+	int i;
 
 	memset(&icfg, 0, sizeof(icfg));
 	ids_conf_init(&icfg.store);
@@ -656,8 +684,19 @@ static void verto_process(void)
 	icfg.issuer = *verto_token_issuer ? verto_token_issuer : NULL;
 	icfg.skew_s = verto_token_skew;
 	verto_icfg = icfg;
+	for (i = 0; i <= verto_workers; i++) {
+		if (!(made[i] = worker_make(err, sizeof(err)))) {
+			LM_CRIT("verto process: worker clients: %s\n", err);
+			_exit(-1);
+		}
+	}
+	jcfg.arg = made;
 	verto_pool = verto_jobs_new(&jcfg, err, sizeof(err));
+	/* the lane: one thread, no bound (only calls that exist feed it, and
+	 * what it sends must not be dropped) */
 	jcfg.workers = 1;
+	jcfg.max_jobs = 0;
+	jcfg.arg = made + verto_workers;
 	if (verto_pool)
 		verto_lane = verto_jobs_new(&jcfg, err, sizeof(err));
 	if (!verto_pool || !verto_lane) {
@@ -775,7 +814,8 @@ static int check_int_params(void)
 			{"ping_interval", &verto_ping_interval, 1, 3600},
 			{"grace", &verto_grace, 0, 3600},
 			{"ring_timeout", &verto_ring_timeout, 1, 3600},
-			{"workers", &verto_workers, 1, 64},
+			{"workers", &verto_workers, 1, VERTO_WORKERS_MAX},
+			{"max_jobs", &verto_max_jobs, 16, 100000},
 			{"max_sessions", &verto_max_sessions, 1, 10000000},
 			{"rtpengine_timeout", &verto_ng_timeout, 10, 10000},
 			{"dtmf_duration", &verto_dtmf_duration, 40, 2000},

@@ -583,11 +583,13 @@ static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
 						const act_ctx *ax, char *sdp, int kind);
 
 /* the media step of a step, without waiting: 1 when started (the call is
- * busy until verto_engine_media_done), 0 when it must run here */
+ * busy until verto_engine_media_done), 0 when it must run here, -1 when
+ * the glue refused it (VERTO_START_BUSY: the step fails) */
 static int media_async(verto_engine *e, verto_call *c, const verto_call_out *o,
 					   const act_ctx *ax, int kind, const char *in)
 {
 	verto_held_step *h;
+	int rc;
 
 	if (!e->ops.media_start || !(h = held_new(ax, 0)))
 		return 0;
@@ -596,12 +598,13 @@ static int media_async(verto_engine *e, verto_call *c, const verto_call_out *o,
 	h->at = e->now;
 	c->step = h;
 	c->busy = 1;
-	if (e->ops.media_start(e->ops.ctx, c, kind, in) == 0)
+	rc = e->ops.media_start(e->ops.ctx, c, kind, in);
+	if (rc == 0)
 		return 1;
 	c->step = NULL;
 	c->busy = 0;
 	held_free(h);
-	return 0;
+	return rc == VERTO_START_BUSY ? -1 : 0;
 }
 
 /* run the actions of one step in their fixed order; may free c */
@@ -609,22 +612,31 @@ static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 				const act_ctx *ax)
 {
 	char *sdp = NULL;
-	int kind = 0;
+	int kind = 0, rc = 0;
 
 	if (o->acts & (VCA_M_OFFER | VCA_M_ANSWER)) {
 		kind = media_kind(ax, o->acts & VCA_M_OFFER);
-		if (media_async(e, c, o, ax, kind, ax->in_sdp))
+		rc = media_async(e, c, o, ax, kind, ax->in_sdp);
+		if (rc > 0)
 			return; /* verto_engine_media_done goes on */
-		if (e->ops.media(e->ops.ctx, c, kind, ax->in_sdp, &sdp) || !sdp) {
+		if (rc == 0 &&
+			(e->ops.media(e->ops.ctx, c, kind, ax->in_sdp, &sdp) || !sdp)) {
 			free(sdp);
 			call_abort(e, c, ax, VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
 			call_free(e, c);
 			return;
 		}
-	} else if ((o->acts & VCA_V_ATTACH) && c->browser_sdp &&
-			   media_async(e, c, o, ax, VERTO_MEDIA_REOFFER_TO_BROWSER,
-						   c->browser_sdp)) {
-		return; /* the fresh offer: verto_engine_media_done goes on */
+	} else if ((o->acts & VCA_V_ATTACH) && c->browser_sdp) {
+		rc = media_async(e, c, o, ax, VERTO_MEDIA_REOFFER_TO_BROWSER,
+						 c->browser_sdp);
+		if (rc > 0)
+			return; /* the fresh offer: verto_engine_media_done goes on */
+	}
+	if (rc < 0) {
+		/* refused by a busy glue: no step in the loop, the call fails */
+		call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		call_free(e, c);
+		return;
 	}
 	after_media(e, c, o, ax, sdp, kind);
 }
@@ -1074,13 +1086,21 @@ static void do_login(verto_engine *e, conn_rec *k, json_object *id,
 		k->pending = 1;
 		k->pend_id = json_object_get(id);
 		k->pend_params = json_object_get(params);
-		if (e->ops.auth_start(e->ops.ctx, k->id, login, passwd ? passwd : "",
-							  uv) == 0)
+		rc = e->ops.auth_start(e->ops.ctx, k->id, login, passwd ? passwd : "",
+							   uv);
+		if (rc == 0)
 			return; /* verto_engine_auth_done() goes on */
 		k->pending = 0;
 		json_object_put(k->pend_id);
 		json_object_put(k->pend_params);
 		k->pend_id = k->pend_params = NULL;
+		if (rc == VERTO_START_BUSY) {
+			/* not a wrong password: the client may try again later */
+			e->st.logins_failed++;
+			reply_call_error(e, k->id, id, "SERVER BUSY",
+							 VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			return;
+		}
 	}
 	memset(&ident, 0, sizeof(ident));
 	rc = e->ops.auth ? e->ops.auth(e->ops.ctx, login, passwd ? passwd : "", uv,

@@ -105,6 +105,9 @@ struct verto_call {
 	struct verto_held_step **q_tail; /*   in arrival order */
 };
 
+/* ops.auth_start / ops.media_start: the glue cannot take it now */
+#define VERTO_START_BUSY (-2)
+
 typedef struct verto_ops {
 	void *ctx;
 	/* queue a text frame to a connection; 0 or -1 */
@@ -118,7 +121,9 @@ typedef struct verto_ops {
 	 * optional: start checking a login without waiting; 0 when started
 	 * (the glue then calls verto_engine_auth_done(conn, ...) exactly
 	 * once, later, from the engine's thread), -1 when it cannot start
-	 * (the engine then uses auth). NULL: auth only.
+	 * (the engine then uses auth), VERTO_START_BUSY when the glue is too
+	 * busy to take it (the login is answered -32002 "SERVER BUSY", cause
+	 * NORMAL_TEMPORARY_FAILURE, at once). NULL: auth only.
 	 */
 	int (*auth_start)(void *ctx, verto_conn_id conn, const char *login,
 					  const char *passwd, struct json_object *user_vars);
@@ -129,7 +134,10 @@ typedef struct verto_ops {
 	 * optional: start the same media step without waiting; 0 when started
 	 * (the glue then calls verto_engine_media_done(call, ...) exactly once,
 	 * later, from the engine's thread, unless the engine is freed), -1 when
-	 * it cannot start (the engine then uses media). NULL: media only.
+	 * it cannot start and nothing changed (the engine then uses media),
+	 * VERTO_START_BUSY when it was refused (too busy) or failed: the step
+	 * fails at once (the call ends, NORMAL_TEMPORARY_FAILURE). NULL: media
+	 * only.
 	 */
 	int (*media_start)(void *ctx, verto_call *call, int kind,
 					   const char *in_sdp);

@@ -20,6 +20,8 @@ struct verto_jobs {
 	verto_job *todo, **todo_tail; /* submitted, not started */
 	verto_job *fin, **fin_tail;	  /* finished, not drained */
 	unsigned busy;				  /* submitted, not drained */
+	unsigned queued;			  /* in todo */
+	unsigned long refused;		  /* submits refused as full */
 	int stop;
 	unsigned nthreads;
 	pthread_t th[VERTO_JOBS_MAX];
@@ -59,6 +61,7 @@ static void *worker_main(void *arg)
 		p->todo = j->next;
 		if (!p->todo)
 			p->todo_tail = &p->todo;
+		p->queued--;
 		pthread_mutex_unlock(&p->mu);
 		j->run(j, w);
 		pthread_mutex_lock(&p->mu);
@@ -123,17 +126,33 @@ verto_jobs *verto_jobs_new(const verto_jobs_cfg *cfg, char *err, size_t errsz)
 
 int verto_jobs_submit(verto_jobs *p, verto_job *j)
 {
-	int rc = -1;
+	int rc;
 
 	pthread_mutex_lock(&p->mu);
-	if (!p->stop) {
+	if (p->stop) {
+		rc = -1;
+	} else if (p->cfg.max_jobs && p->queued >= p->cfg.max_jobs) {
+		p->refused++;
+		rc = VERTO_JOBS_FULL;
+	} else {
 		append(&p->todo_tail, j);
 		p->busy++;
+		p->queued++;
 		pthread_cond_signal(&p->cv);
 		rc = 0;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;
+}
+
+int verto_jobs_full(verto_jobs *p)
+{
+	int full;
+
+	pthread_mutex_lock(&p->mu);
+	full = p->cfg.max_jobs && p->queued >= p->cfg.max_jobs;
+	pthread_mutex_unlock(&p->mu);
+	return full;
 }
 
 /* done(j, cancelled) for every finished job, in finishing order */
@@ -169,6 +188,30 @@ unsigned verto_jobs_busy(verto_jobs *p)
 
 	pthread_mutex_lock(&p->mu);
 	n = p->busy;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+unsigned verto_jobs_queued(verto_jobs *p)
+{
+	unsigned n;
+
+	if (!p)
+		return 0;
+	pthread_mutex_lock(&p->mu);
+	n = p->queued;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+unsigned long verto_jobs_refused(verto_jobs *p)
+{
+	unsigned long n;
+
+	if (!p)
+		return 0;
+	pthread_mutex_lock(&p->mu);
+	n = p->refused;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }

@@ -35,7 +35,8 @@ struct verto_job {
 };
 
 typedef struct verto_jobs_cfg {
-	unsigned workers; /* threads, 1..64 */
+	unsigned workers;  /* threads, 1..64 */
+	unsigned max_jobs; /* jobs queued and not started; 0: no bound */
 	/* in each worker thread, before its first job; NULL: no resources */
 	void *(*worker_new)(void *arg, unsigned index);
 	void (*worker_free)(void *worker); /* at verto_jobs_free */
@@ -50,9 +51,17 @@ typedef struct verto_jobs verto_jobs;
 /* Start the threads (signals blocked in them). NULL with err[errsz]. */
 verto_jobs *verto_jobs_new(const verto_jobs_cfg *cfg, char *err, size_t errsz);
 
-/* Queue a job (ownership passes to the pool until its done()). 0, or -1
- * when the pool is stopping (the job is not taken). */
+#define VERTO_JOBS_FULL (-2)
+
+/* Queue a job (ownership passes to the pool until its done()). 0; -1
+ * when the pool is stopping, VERTO_JOBS_FULL when max_jobs jobs wait to
+ * start (counted as refused); in both cases the job is not taken. */
 int verto_jobs_submit(verto_jobs *p, verto_job *j);
+
+/* 1 when a job submitted now would be refused as full (the loop thread,
+ * the only submitter, can check before preparing a job: the queue only
+ * shrinks meanwhile). */
+int verto_jobs_full(verto_jobs *p);
 
 /* Loop thread: done(j, 0) for every finished job, in finishing order.
  * Returns how many. */
@@ -60,6 +69,10 @@ unsigned verto_jobs_drain(verto_jobs *p);
 
 /* Jobs submitted and not yet drained (for tests and logs). */
 unsigned verto_jobs_busy(verto_jobs *p);
+
+/* Jobs queued and not started yet; jobs refused as full so far. NULL: 0. */
+unsigned verto_jobs_queued(verto_jobs *p);
+unsigned long verto_jobs_refused(verto_jobs *p);
 
 /* Stop: running jobs finish, queued ones and finished ones not yet
  * drained are cancelled (done(j, 1): no result is used), threads joined,

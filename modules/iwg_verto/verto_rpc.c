@@ -41,8 +41,10 @@ enum {
 	VC_CALLS_FAILED,
 	VC_RESUMES,
 	VC_REATTACHED,
-	VC_SESSIONS, /* gauge: sessions kept */
-	VC_CALLS,	 /* gauge: calls in progress */
+	VC_SESSIONS,	/* gauge: sessions kept */
+	VC_CALLS,		/* gauge: calls in progress */
+	VC_JOBS_QUEUED, /* gauge: jobs waiting for a worker */
+	VC_JOBS_REFUSED,
 	VC_COUNT
 };
 
@@ -61,11 +63,21 @@ static const struct {
 		[VC_REATTACHED] = {"reattached", "calls re-attached after a loss"},
 		[VC_SESSIONS] = {"sessions", "sessions kept (live or detached)"},
 		[VC_CALLS] = {"calls", "calls in progress"},
+		[VC_JOBS_QUEUED] = {"jobs_queued", "jobs waiting for a worker"},
+		[VC_JOBS_REFUSED] = {"jobs_refused",
+							 "jobs refused by the full queue (max_jobs)"},
 };
 
 static counter_handle_t vc_h[VC_COUNT];
 static uint64_t vc_last[VC_COUNT]; /* WebSocket process: published values */
 static uint64_t snap_last_ms = 0;
+static uint64_t jobs_queued, jobs_refused; /* verto_rpc_jobs */
+
+void verto_rpc_jobs(uint64_t queued, uint64_t refused)
+{
+	jobs_queued = queued;
+	jobs_refused = refused;
+}
 
 int verto_rpc_init(void)
 {
@@ -164,6 +176,8 @@ static void publish_counters(verto_engine *e)
 			[VC_CALLS_FAILED] = st->calls_failed,
 			[VC_RESUMES] = st->resumes,
 			[VC_REATTACHED] = st->reattached,
+			[VC_JOBS_QUEUED] = jobs_queued,
+			[VC_JOBS_REFUSED] = jobs_refused,
 	};
 	verto_session *s;
 	verto_call *c;

@@ -32,6 +32,10 @@ void verto_rpc_destroy(void);
  * second has passed since the last publication (or force != 0). */
 void verto_rpc_publish(verto_engine *e, uint64_t now_ms, int force);
 
+/* WebSocket process: the job queue's depth and refusals so far, for the
+ * next publication (gauge jobs_queued, counter jobs_refused) */
+void verto_rpc_jobs(uint64_t queued, uint64_t refused);
+
 /* the commands, for the module exports */
 extern rpc_export_t verto_rpc_cmds[];
 

@@ -434,23 +434,41 @@ static void media_job_done(verto_job *j, int cancelled)
 	free(m);
 }
 
+/*
+ * Whether the pool can take the step is known before media_prepare
+ * changes the glue: a full pool refuses it (VERTO_START_BUSY, the step
+ * fails, nothing runs in the loop). -1 (the engine runs verto_sip_media)
+ * only when nothing was queued for a reason verto_sip_media meets again.
+ */
 int verto_sip_media_start(void *ctx, verto_call *c, int kind, const char *in)
 {
 	vsip *g = glue_of(c);
 	media_job *m;
 
 	(void)ctx;
-	if (!vs_pool || !g || !in || !(m = calloc(1, sizeof(*m))))
+	if (!vs_pool || !g || !in)
 		return -1;
+	if (verto_jobs_full(vs_pool)) {
+		LM_WARN("call %s: rtpengine step refused, the job queue is full\n",
+				c->call_id);
+		return VERTO_START_BUSY;
+	}
+	if (!(m = calloc(1, sizeof(*m))))
+		return VERTO_START_BUSY;
 	m->job.run = media_job_run;
 	m->job.done = media_job_done;
 	m->key = g->key;
 	m->kind = kind;
-	if (media_prepare(g, c, kind, in, &m->q) ||
-		verto_jobs_submit(vs_pool, &m->job)) {
+	if (media_prepare(g, c, kind, in, &m->q)) {
 		free(m->q.sdp);
 		free(m);
-		return -1;
+		return -1; /* verto_sip_media fails the same way */
+	}
+	/* the loop is the only submitter: the queue did not fill meanwhile */
+	if (verto_jobs_submit(vs_pool, &m->job)) {
+		free(m->q.sdp);
+		free(m);
+		return VERTO_START_BUSY;
 	}
 	return 0;
 }
@@ -1080,8 +1098,13 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 	if (vs_lookup && vs_lookup(ev->key, g->key) == 0)
 		return;
 	g->lookup = 0;
-	LM_ERR("SIP call %s: cannot look %s up\n", g->callid, ev->key);
-	status = 503;
+	/* never looked up in the loop: the caller tries again later */
+	LM_WARN("SIP call %s: cannot look %s up (job queue full?): 503\n",
+			g->callid, ev->key);
+	reply_trans_hdr(g, g->inv_idx, g->inv_label, 503, NULL,
+					"Retry-After: 5\r\n");
+	vsip_free(g);
+	return;
 fail:
 	send_reply(g, status, NULL);
 	vsip_free(g);
@@ -1344,16 +1367,21 @@ static void peer_job_done(verto_job *j, int cancelled)
 
 /*
  * peer_update through the pool: 0 when started (the reply, if any, is
- * sent on completion), -1 when it cannot start (nothing was done).
+ * sent on completion), -1 when it cannot start (nothing was done),
+ * VERTO_JOBS_FULL when the pool refused it (nothing was done: the caller
+ * does not run peer_update in the loop either).
  */
 static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 							 const char *sdp, int reply)
 {
 	verto_call *c = g->call;
 	peer_job *p;
+	int rc;
 
 	if (!vs_pool || !verto_sdp_direction(sdp) || !g->brow_sdp || !g->rtag[0])
 		return -1;
+	if (verto_jobs_full(vs_pool))
+		return VERTO_JOBS_FULL;
 	if (!(p = calloc(1, sizeof(*p))))
 		return -1;
 	p->job.run = peer_job_run;
@@ -1377,10 +1405,10 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 		peer_job_free(p);
 		return -1;
 	}
-	if (verto_jobs_submit(vs_pool, &p->job)) {
+	if ((rc = verto_jobs_submit(vs_pool, &p->job))) {
 		peer_job_free(p);
 		verto_engine_call_resume(vs_eng, c);
-		return -1;
+		return rc;
 	}
 	if (reply) {
 		g->peer_reply = 1;
@@ -1419,7 +1447,7 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 {
 	verto_call *c = g->call;
 	char *sdp = body_of(m), *mine = NULL;
-	int code = 200;
+	int code = 200, rc;
 
 	if (c->fsm.state != VCS_ACTIVE) {
 		/* a 2xx to a re-INVITE without SDP must carry an offer */
@@ -1440,9 +1468,19 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 	} else if ((sdp || ev->method == METHOD_INVITE) && c->busy) {
 		code = 491; /* the call waits for rtpengine: try again */
 	} else if (sdp) {
-		if (peer_update_start(g, ev, m, sdp, 1) == 0) {
+		rc = peer_update_start(g, ev, m, sdp, 1);
+		if (rc == 0) {
 			free(sdp);
 			return; /* answered by peer_job_done */
+		}
+		if (rc == VERTO_JOBS_FULL) {
+			LM_WARN("call %s: %s from the contact center with SDP: the job "
+					"queue is full: 500\n",
+					c->call_id,
+					ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE");
+			reply_retry(g, ev->tindex, ev->tlabel);
+			free(sdp);
+			return;
 		}
 		if (peer_update(g, sdp, &mine))
 			code = 488;
@@ -1476,6 +1514,7 @@ static void on_ack(vsip *g, sip_msg_t *m)
 {
 	unsigned cseq;
 	char *sdp;
+	int rc;
 
 	if (!g->ack_sdp)
 		return;
@@ -1492,7 +1531,12 @@ static void on_ack(vsip *g, sip_msg_t *m)
 		g->ack_next = sdp;
 		return;
 	}
-	if (sdp && peer_update_start(g, NULL, m, sdp, 0) == 0) {
+	rc = sdp ? peer_update_start(g, NULL, m, sdp, 0) : -1;
+	if (rc == 0 || rc == VERTO_JOBS_FULL) {
+		if (rc)
+			LM_ERR("call %s: the ACK's SDP cannot go to rtpengine: the job "
+				   "queue is full\n",
+				   g->call->call_id);
 		free(sdp);
 		return;
 	}

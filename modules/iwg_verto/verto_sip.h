@@ -39,7 +39,8 @@ int verto_sip_init(const verto_sip_cfg *cfg);
  * login) whose SIP identity is uri, for the INVITE whose glue key is key,
  * without waiting: 0 when started (verto_sip_lookup_done(key, ...) then
  * follows exactly once, later, in this process's loop thread), -1 when it
- * cannot start.
+ * cannot start (e.g. the job queue is full: the INVITE gets 503 with
+ * Retry-After; the lookup never runs in the loop).
  */
 typedef int (*verto_sip_lookup_f)(const char *uri, uint32_t key);
 
@@ -51,7 +52,8 @@ typedef int (*verto_sip_lookup_f)(const char *uri, uint32_t key);
  */
 void verto_sip_lookup_done(uint32_t key, int found, const char *user);
 
-/* what a job-pool worker thread owns (made in that thread) */
+/* what a job-pool worker thread owns (made before the threads start;
+ * the Redis connection opens on first use, in the thread) */
 struct verto_ident;
 typedef struct verto_worker {
 	struct verto_ident *idn; /* its own Redis connection */
@@ -59,11 +61,11 @@ typedef struct verto_worker {
 } verto_worker;
 
 /*
- * WebSocket process: the engine, the loop's rtpengine client (used when a
- * pool cannot take a request), the user lookup, the job pool for media
- * steps and the one-thread lane for fire-and-forget NG requests (delete,
- * play DTMF, block media: in order, results only logged); pool and lane
- * may be NULL (everything then runs in the loop).
+ * WebSocket process: the engine, the loop's rtpengine client (used when
+ * there is no pool; a full pool refuses instead), the user lookup, the
+ * job pool for media steps and the one-thread lane for fire-and-forget NG
+ * requests (delete, play DTMF, block media: in order, results only
+ * logged); pool and lane may be NULL (everything then runs in the loop).
  */
 void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look,
 					  verto_jobs *pool, verto_jobs *lane);

@@ -599,6 +599,7 @@ static void display_sent_only_on_change(void **state)
 /* logins started with auth_start: the test decides them later */
 static verto_conn_id started[8];
 static int nstarted;
+static int start_busy; /* auth_start/media_start: refuse as busy */
 
 static int r_auth_start(void *ctx, verto_conn_id conn, const char *login,
 						const char *passwd, json_object *uv)
@@ -607,6 +608,8 @@ static int r_auth_start(void *ctx, verto_conn_id conn, const char *login,
 	(void)login;
 	(void)passwd;
 	(void)uv;
+	if (start_busy)
+		return VERTO_START_BUSY;
 	if (nstarted == 8)
 		return -1;
 	started[nstarted++] = conn;
@@ -620,7 +623,18 @@ static int setup_async(void **state)
 	(void)state;
 	ops.auth = NULL;
 	ops.auth_start = r_auth_start;
-	nstarted = 0;
+	nstarted = start_busy = 0;
+	return new_engine(&ops);
+}
+
+/* auth_start beside a working auth: a busy refusal must not fall back */
+static int setup_async_with_auth(void **state)
+{
+	verto_ops ops = rec_ops();
+
+	(void)state;
+	ops.auth_start = r_auth_start;
+	nstarted = start_busy = 0;
 	return new_engine(&ops);
 }
 
@@ -672,6 +686,26 @@ static void refused_pending_login_then_held_frames_need_login(void **state)
 	want(1, "\"id\":\"i\"", "-32000", NULL);
 	assert_int_equal(R.nframes, 2);
 	assert_int_equal(verto_engine_stats(E)->logins_failed, 1);
+}
+
+static void busy_login_is_answered_server_busy(void **state)
+{
+	(void)state;
+	start_busy = 1;
+	login(5); /* the right password: auth would accept it */
+	want(0, "\"id\":\"L5\"", "-32002", "SERVER BUSY",
+		 "NORMAL_TEMPORARY_FAILURE", NULL);
+	assert_int_equal(R.nframes, 1);
+	assert_null(strstr(R.frames[0], "-32001"));
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 0);
+	assert_int_equal(verto_engine_stats(E)->logins_failed, 1);
+	/* not pending: the next login on the connection starts */
+	start_busy = 0;
+	frame(5, "{\"jsonrpc\":\"2.0\",\"id\":\"L5b\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\"}}");
+	assert_int_equal(nstarted, 1);
+	assert_int_equal(verto_engine_auth_done(E, 5, 0, ident_1008()), 0);
+	want(1, "\"id\":\"L5b\"", "logged in", NULL);
 }
 
 static void login_decided_after_close_is_dropped(void **state)
@@ -752,6 +786,8 @@ static int r_media_start(void *ctx, verto_call *c, int kind, const char *in)
 {
 	(void)ctx;
 	(void)in;
+	if (start_busy)
+		return VERTO_START_BUSY;
 	m_call = c;
 	m_kind = kind;
 	m_started++;
@@ -765,7 +801,7 @@ static int setup_async_media(void **state)
 	(void)state;
 	ops.media_start = r_media_start;
 	m_call = NULL;
-	m_kind = m_started = 0;
+	m_kind = m_started = start_busy = 0;
 	return new_engine(&ops);
 }
 
@@ -833,6 +869,20 @@ static void failed_media_step_ends_call_and_answers_queued(void **state)
 	want(1, "\"id\":\"b\"", "-32002", "CALL DOES NOT EXIST", NULL);
 	assert_int_equal(R.freed, 1);
 	assert_int_equal(R.nsip, 0); /* no INVITE went out */
+}
+
+static void refused_media_step_ends_the_call(void **state)
+{
+	(void)state;
+	login(1);
+	reset_frames();
+	start_busy = 1; /* media would succeed: it must not run here */
+	invite(1, "a9", "5000");
+	want(0, "\"id\":\"I-a9\"", "-32002", "NORMAL_TEMPORARY_FAILURE", NULL);
+	assert_int_equal(m_started, 0);
+	assert_int_equal(R.nsip, 0); /* no INVITE went out */
+	assert_int_equal(R.freed, 1);
+	assert_int_equal(verto_engine_stats(E)->calls_failed, 1);
 }
 
 static void ws_loss_while_offer_to_browser_runs(void **state)
@@ -1158,6 +1208,10 @@ int main(void)
 					setup_async_media, teardown),
 			cmocka_unit_test_setup_teardown(ws_loss_while_offer_to_browser_runs,
 											setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(refused_media_step_ends_the_call,
+											setup_async_media, teardown),
+			cmocka_unit_test_setup_teardown(busy_login_is_answered_server_busy,
+											setup_async_with_auth, teardown),
 			cmocka_unit_test_setup_teardown(engine_freed_with_a_step_running,
 											setup_async_media, teardown),
 			cmocka_unit_test_setup_teardown(

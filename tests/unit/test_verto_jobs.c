@@ -2,7 +2,8 @@
  * test_verto_jobs.c - the WebSocket process's job pool
  * (modules/iwg_verto/verto_jobs.c): a job stuck in one worker does not hold
  * back the others; completions run in the draining thread only, after a
- * wake-up; stopping cancels what never ran.
+ * wake-up; stopping cancels what never ran; a full queue refuses jobs
+ * until it drains.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -29,6 +30,7 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int released;
 static int wakes;
+static int started; /* run() calls begun */
 static int order[16], norder, cancelled;
 static pthread_t main_thread;
 static int workers_made, workers_freed;
@@ -63,6 +65,10 @@ static void run(verto_job *j, void *worker)
 
 	t->worker = worker;
 	t->ran_in = pthread_self();
+	pthread_mutex_lock(&mu);
+	started++;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
 	if (t->stuck) {
 		pthread_mutex_lock(&mu);
 		while (!released)
@@ -106,9 +112,18 @@ static void wait_wakes(int n)
 	pthread_mutex_unlock(&mu);
 }
 
+/* wait until n run() calls have begun */
+static void wait_started(int n)
+{
+	pthread_mutex_lock(&mu);
+	while (started < n)
+		pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+}
+
 static void reset(void)
 {
-	released = wakes = norder = cancelled = 0;
+	released = wakes = norder = cancelled = started = 0;
 	workers_made = workers_freed = 0;
 	main_thread = pthread_self();
 }
@@ -185,6 +200,48 @@ static void finished_jobs_not_drained_are_cancelled_at_free(void **state)
 	assert_int_equal(cancelled, 1);
 }
 
+static void full_queue_refuses_until_drained(void **state)
+{
+	verto_jobs_cfg cfg = {
+			.workers = 1, .max_jobs = 2, .worker_new = w_new, .wake = wake};
+	char err[128];
+	verto_jobs *p;
+	tjob *t;
+	(void)state;
+	reset();
+	p = verto_jobs_new(&cfg, err, sizeof(err));
+	assert_non_null(p);
+	assert_int_equal(verto_jobs_submit(p, &job(1, 1)->job), 0);
+	wait_started(1); /* the only worker is stuck: the rest waits */
+	assert_int_equal(verto_jobs_queued(p), 0);
+	assert_int_equal(verto_jobs_submit(p, &job(2, 0)->job), 0);
+	assert_false(verto_jobs_full(p));
+	assert_int_equal(verto_jobs_submit(p, &job(3, 0)->job), 0);
+	assert_int_equal(verto_jobs_queued(p), 2);
+	assert_true(verto_jobs_full(p));
+	t = job(4, 0);
+	assert_int_equal(verto_jobs_submit(p, &t->job), VERTO_JOBS_FULL);
+	free(t); /* not taken */
+	assert_int_equal(verto_jobs_refused(p), 1);
+	assert_int_equal(verto_jobs_busy(p), 3);
+	pthread_mutex_lock(&mu);
+	released = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	wait_wakes(3);
+	assert_int_equal(verto_jobs_drain(p), 3);
+	assert_int_equal(verto_jobs_queued(p), 0);
+	assert_false(verto_jobs_full(p));
+	assert_int_equal(verto_jobs_submit(p, &job(5, 0)->job), 0);
+	wait_wakes(4);
+	assert_int_equal(verto_jobs_drain(p), 1);
+	assert_int_equal(norder, 4);
+	assert_int_equal(order[3], 5);
+	assert_int_equal(verto_jobs_refused(p), 1);
+	verto_jobs_free(p);
+	assert_int_equal(cancelled, 0);
+}
+
 static void bad_worker_count_is_refused(void **state)
 {
 	verto_jobs_cfg cfg = {.workers = 0};
@@ -202,6 +259,7 @@ int main(void)
 			cmocka_unit_test(stuck_job_does_not_hold_back_the_others),
 			cmocka_unit_test(stopping_cancels_jobs_that_never_ran),
 			cmocka_unit_test(finished_jobs_not_drained_are_cancelled_at_free),
+			cmocka_unit_test(full_queue_refuses_until_drained),
 			cmocka_unit_test(bad_worker_count_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
