@@ -10,7 +10,8 @@
 #                            numbered after ours; counts them in
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
 # 127.0.0.1:5090; header mediation with kamcfg/hdrmed/contact-center.rules;
-# calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds; VERTO_GRACE,
+# calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds; VERTO_MAX_JOBS,
+# when set, is iwg_verto's max_jobs; VERTO_GRACE,
 # when set, is iwg_verto's grace (seconds a call outlives its WebSocket),
 # else the cfg's default.
 
@@ -29,6 +30,7 @@ verto_stack_start() {
 	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
 		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}")
 	[ -z "${VERTO_GRACE:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_GRACE=$VERTO_GRACE")
+	[ -z "${VERTO_MAX_JOBS:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_MAX_JOBS=$VERTO_MAX_JOBS")
 	if ! stack_start; then
 		tap_fail "contact-center stack starts" "see $IWG_LOGDIR (kamailio.log)"
 		return 1

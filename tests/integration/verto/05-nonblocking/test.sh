@@ -4,7 +4,8 @@
 # login waits on a paused Redis, or a call's rtpengine offer on a stopped
 # rtpengine, other connections are answered (raw Verto frames,
 # nonblocking.mjs; SIPp as the contact center).
-# Only ordering is asserted, never durations.
+# A bounded job queue (max_jobs 16 here) refuses the logins beyond it at
+# once (bound.mjs). Only ordering is asserted, never durations.
 # Run inside a private network namespace, e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/integration/verto/05-nonblocking/test.sh'
 set -uo pipefail
@@ -14,9 +15,11 @@ here=$top/tests/integration/verto/05-nonblocking
 . "$top/scripts/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
+VERTO_MAX_JOBS=16
 verto_stack_start verto-05-nonblocking || exit 1
 verto_node "$here/nonblocking.mjs" "$VERTO_URL" "$IWG_REDIS_PORT" \
 	"$(cat "$IWG_RUN/rtpengine.pid")" "$top/tests/integration/verto/sipp"
+verto_node "$here/bound.mjs" "$VERTO_URL" "$IWG_REDIS_PORT"
 tap_check "rtpengine running again after SIGSTOP/SIGCONT" \
 	kill -0 "$(cat "$IWG_RUN/rtpengine.pid")"
 tap_check "redis answers after the pause" redis-cli -p "$IWG_REDIS_PORT" ping
