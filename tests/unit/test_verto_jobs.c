@@ -128,18 +128,36 @@ static void reset(void)
 	main_thread = pthread_self();
 }
 
+/* the counters reset, a pool made with cfg */
+static verto_jobs *new_pool(const verto_jobs_cfg *cfg)
+{
+	char err[128];
+	verto_jobs *p;
+
+	reset();
+	p = verto_jobs_new(cfg, err, sizeof(err));
+	assert_non_null(p);
+	return p;
+}
+
+/* let the stuck jobs finish */
+static void release_stuck(void)
+{
+	pthread_mutex_lock(&mu);
+	released = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+}
+
 static void stuck_job_does_not_hold_back_the_others(void **state)
 {
 	verto_jobs_cfg cfg = {.workers = 2,
 						  .worker_new = w_new,
 						  .worker_free = w_free,
 						  .wake = wake};
-	char err[128];
 	verto_jobs *p;
 	(void)state;
-	reset();
-	p = verto_jobs_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
+	p = new_pool(&cfg);
 	assert_int_equal(verto_jobs_submit(p, &job(1, 1)->job), 0);
 	assert_int_equal(verto_jobs_submit(p, &job(2, 0)->job), 0);
 	assert_int_equal(verto_jobs_submit(p, &job(3, 0)->job), 0);
@@ -149,10 +167,7 @@ static void stuck_job_does_not_hold_back_the_others(void **state)
 	assert_int_equal(order[0], 2);
 	assert_int_equal(order[1], 3);
 	assert_int_equal(verto_jobs_busy(p), 1);
-	pthread_mutex_lock(&mu);
-	released = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
+	release_stuck();
 	wait_wakes(3);
 	assert_int_equal(verto_jobs_drain(p), 1);
 	assert_int_equal(order[2], 1);
@@ -165,21 +180,15 @@ static void stuck_job_does_not_hold_back_the_others(void **state)
 static void stopping_cancels_jobs_that_never_ran(void **state)
 {
 	verto_jobs_cfg cfg = {.workers = 1, .wake = wake};
-	char err[128];
 	verto_jobs *p;
 	tjob *t;
 	(void)state;
-	reset();
-	p = verto_jobs_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
+	p = new_pool(&cfg);
 	t = job(1, 1);
 	assert_int_equal(verto_jobs_submit(p, &t->job), 0);
 	assert_int_equal(verto_jobs_submit(p, &job(2, 0)->job), 0);
 	/* let the stuck one go once the pool is stopping */
-	pthread_mutex_lock(&mu);
-	released = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
+	release_stuck();
 	verto_jobs_free(p);
 	assert_int_equal(norder + cancelled, 2);
 }
@@ -187,12 +196,9 @@ static void stopping_cancels_jobs_that_never_ran(void **state)
 static void finished_jobs_not_drained_are_cancelled_at_free(void **state)
 {
 	verto_jobs_cfg cfg = {.workers = 1, .wake = wake};
-	char err[128];
 	verto_jobs *p;
 	(void)state;
-	reset();
-	p = verto_jobs_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
+	p = new_pool(&cfg);
 	assert_int_equal(verto_jobs_submit(p, &job(1, 0)->job), 0);
 	wait_wakes(1); /* finished, never drained */
 	verto_jobs_free(p);
@@ -204,13 +210,10 @@ static void full_queue_refuses_until_drained(void **state)
 {
 	verto_jobs_cfg cfg = {
 			.workers = 1, .max_jobs = 2, .worker_new = w_new, .wake = wake};
-	char err[128];
 	verto_jobs *p;
 	tjob *t;
 	(void)state;
-	reset();
-	p = verto_jobs_new(&cfg, err, sizeof(err));
-	assert_non_null(p);
+	p = new_pool(&cfg);
 	assert_int_equal(verto_jobs_submit(p, &job(1, 1)->job), 0);
 	wait_started(1); /* the only worker is stuck: the rest waits */
 	assert_int_equal(verto_jobs_queued(p), 0);
@@ -224,10 +227,7 @@ static void full_queue_refuses_until_drained(void **state)
 	free(t); /* not taken */
 	assert_int_equal(verto_jobs_refused(p), 1);
 	assert_int_equal(verto_jobs_busy(p), 3);
-	pthread_mutex_lock(&mu);
-	released = 1;
-	pthread_cond_broadcast(&cv);
-	pthread_mutex_unlock(&mu);
+	release_stuck();
 	wait_wakes(3);
 	assert_int_equal(verto_jobs_drain(p), 3);
 	assert_int_equal(verto_jobs_queued(p), 0);
