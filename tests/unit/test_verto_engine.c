@@ -907,16 +907,26 @@ static void ws_loss_while_offer_to_browser_runs(void **state)
 	assert_int_equal(R.freed, 1);
 }
 
+/* an outbound call with the asynchronous media steps (setup_async_media):
+ * offer done, 200 with SDP, answer done: active */
+static verto_call *answered_async(verto_conn_id conn, const char *cid)
+{
+	verto_call *c;
+
+	invite(conn, cid, "5000");
+	c = m_call;
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	return c;
+}
+
 static void glue_work_holds_call_events_until_resume(void **state)
 {
 	verto_call *c;
 	(void)state;
 	login(1);
-	invite(1, "a4", "5000");
-	c = m_call;
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
-	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	c = answered_async(1, "a4");
 	assert_int_equal(c->fsm.state, VCS_ACTIVE);
 	reset_frames();
 	assert_int_equal(verto_engine_call_wait(E, c), 0);
@@ -943,11 +953,7 @@ static void reattach_offer_runs_then_attach_then_client_ready(void **state)
 	(void)state;
 	login(1);
 	snprintf(sid, sizeof(sid), "%s", sessid_of(0));
-	invite(1, "a5", "5000");
-	c = m_call;
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
-	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	c = answered_async(1, "a5");
 	verto_engine_conn_close(E, 1);
 	reset_frames();
 	verto_engine_conn_open(E, 2);
@@ -976,11 +982,7 @@ static verto_call *active_async(const char *cid, char *sid)
 		snprintf(sid, 64, "%s", sessid_of(0));
 	}
 	snprintf(buf, sizeof(buf), "sip-%s", cid);
-	invite(1, cid, "5000");
-	c = m_call;
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(1)), 0);
-	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
-	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
+	c = answered_async(1, cid);
 	assert_int_equal(c->fsm.state, VCS_ACTIVE);
 	assert_ptr_equal(verto_engine_find_sip(E, buf), c);
 	return c;
