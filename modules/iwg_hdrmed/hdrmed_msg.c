@@ -345,7 +345,11 @@ char *hdrmed_msg_print(const struct hdrmed_msg *m, int *outlen)
 		if (h->state == HDRMED_H_KEEP) {
 			hdrmed_buf_add(&b, m->buf + h->off, h->len);
 		} else if (h->state != HDRMED_H_DEL) {
-			if (b.len > 0 && b.s[b.len - 1] != '\n')
+			/* end a line left unterminated (a message cut after its
+			 * start line or its last header, maybe after the CR) */
+			if (b.len > 0 && b.s[b.len - 1] == '\r')
+				hdrmed_buf_add(&b, "\n", 1);
+			else if (b.len > 0 && b.s[b.len - 1] != '\n')
 				hdrmed_buf_add(&b, "\r\n", 2);
 			hdrmed_buf_add(&b, h->name, h->name_len);
 			hdrmed_buf_add(&b, ": ", 2);

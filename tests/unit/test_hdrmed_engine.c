@@ -137,6 +137,21 @@ static void test_msg_parse(void **state)
 	hdrmed_msg_free(&m);
 }
 
+/* a message cut right after a line's CR: an added header still starts a
+ * line of its own (run() also checks that the result parses) */
+static void test_add_after_unterminated_line(void **state)
+{
+	char *o;
+
+	(void)state;
+	o = run("add X-New 1\n", "SIP/2.0 100\r", HDRMED_DIR_OUT, NULL);
+	assert_string_equal(o, "SIP/2.0 100\r\nX-New: 1\r\n");
+	free(o);
+	o = run("add X-New 1\n", "SIP/2.0 100", HDRMED_DIR_OUT, NULL);
+	assert_string_equal(o, "SIP/2.0 100\r\nX-New: 1\r\n");
+	free(o);
+}
+
 static void test_add_remove_rename_set(void **state)
 {
 	char *o;
@@ -438,7 +453,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_msg_parse),
-			cmocka_unit_test(test_add_remove_rename_set),
+			cmocka_unit_test(test_add_after_unterminated_line),
+		cmocka_unit_test(test_add_remove_rename_set),
 			cmocka_unit_test(test_rewrite),
 			cmocka_unit_test(test_params),
 			cmocka_unit_test(test_conditions),
