@@ -454,7 +454,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_msg_parse),
 			cmocka_unit_test(test_add_after_unterminated_line),
-		cmocka_unit_test(test_add_remove_rename_set),
+			cmocka_unit_test(test_add_remove_rename_set),
 			cmocka_unit_test(test_rewrite),
 			cmocka_unit_test(test_params),
 			cmocka_unit_test(test_conditions),
