@@ -9,11 +9,13 @@
 #include "ng/bencode.h"
 #include "ng/ng_client.h"
 
+#include "probe_auth.h"
 #include "probe_call.h"
 
 #define DRAIN_US	300000
 #define BYE_WAIT_US 3000000
-#define SIP_BUF		8192
+#define SIP_BUF		16384
+#define EXTRA_BUF	8192 /* header lines of REGISTER / initial INVITE */
 #define SDP_BUF		4096
 
 #define PT_OPUS 111 /* what browsers offer */
@@ -202,30 +204,119 @@ static void new_branch(probe_call *c)
 	rand_token(c->branch, 16);
 }
 
-static void send_invite(probe_call *c, int64_t now)
+/*
+ * The (Proxy-)Authorization header line answering the 401/407 challenge
+ * for method to ruri into out. Returns 0, or -1 with the call failed.
+ */
+static int make_authz(probe_call *c, const probe_sip_msg *challenge,
+					  const char *method, const char *ruri, char *out,
+					  size_t sz, int64_t now)
 {
-	char sdp[SDP_BUF], ruri[256];
+	int proxy = challenge->status == 407;
+	probe_auth_challenge ch;
+	probe_auth_req r;
+	char err[160], cnonce[24], val[2048];
+
+	rand_token(cnonce, 16);
+	r.method = method;
+	r.uri = ruri;
+	r.user = c->cfg->auth_user ? c->cfg->auth_user : c->cfg->from_user;
+	r.password = c->cfg->password;
+	r.cnonce = cnonce;
+	if (probe_auth_pick(proxy ? challenge->proxy_auth : challenge->www_auth,
+						proxy ? challenge->nproxy_auth : challenge->nwww_auth,
+						&ch, err, sizeof(err)) < 0 ||
+		probe_auth_build(&ch, &r, val, sizeof(val), err, sizeof(err)) < 0) {
+		call_fail(c, now, "%s answered %d: %s", method, challenge->status, err);
+		return -1;
+	}
+	snprintf(out, sz, "%s: %s\r\n",
+			 proxy ? "Proxy-Authorization" : "Authorization", val);
+	return 0;
+}
+
+/*
+ * The header lines of a REGISTER or initial INVITE into out: first (or
+ * NULL), the --header lines, and the credentials answering challenge (or
+ * NULL). Returns 0, or -1 with the call failed.
+ */
+static int initial_extra(probe_call *c, const char *method, const char *ruri,
+						 const char *first, const probe_sip_msg *challenge,
+						 char *out, size_t sz, int64_t now)
+{
+	char authz[3072] = "";
+	int n;
+
+	if (challenge &&
+		make_authz(c, challenge, method, ruri, authz, sizeof(authz), now) < 0)
+		return -1;
+	n = snprintf(out, sz, "%s%s%s", first ? first : "",
+				 c->cfg->extra_headers ? c->cfg->extra_headers : "", authz);
+	if (n < 0 || (size_t)n >= sz) {
+		call_fail(c, now, "%s: header lines too long", method);
+		return -1;
+	}
+	return 0;
+}
+
+/* a 401/407 the probe answers with credentials (once per request) */
+static int wants_auth(const probe_call *c, const probe_sip_msg *m, int authed)
+{
+	return (m->status == 401 || m->status == 407) && c->cfg->password &&
+		   !authed;
+}
+
+/* what to add to the reason of a failed REGISTER or INVITE */
+static const char *auth_hint(const probe_call *c, const probe_sip_msg *m,
+							 int authed)
+{
+	if (m->status != 401 && m->status != 407)
+		return "";
+	if (!c->cfg->password)
+		return " (no --password given)";
+	return authed ? " again after authenticating (check --user and --password)"
+				  : "";
+}
+
+/* the INVITE, or after a 401/407 (challenge) again with credentials */
+static void send_invite(probe_call *c, int64_t now,
+						const probe_sip_msg *challenge)
+{
+	char sdp[SDP_BUF], ruri[256], extra[EXTRA_BUF];
 	long n = local_sdp(c, sdp, sizeof(sdp));
 
 	remote_uri(c, ruri, sizeof(ruri));
 	new_branch(c);
-	c->cseq = 1;
-	c->t_invite = now;
+	if (challenge) {
+		c->invite_cseq++;
+	} else {
+		c->invite_cseq = 1;
+		c->t_invite = now; /* setup time includes a challenge */
+	}
+	c->cseq = c->invite_cseq;
 	c->state = PROBE_CALL_INVITING;
+	if (initial_extra(c, "INVITE", ruri, NULL, challenge, extra, sizeof(extra),
+					  now) < 0)
+		return;
 	if (n < 0 || send_request(c, "INVITE", ruri, c->branch, c->cseq, sdp,
-							  (size_t)n, NULL) < 0)
+							  (size_t)n, extra) < 0)
 		call_fail(c, now, "cannot send INVITE: %s", c->ws.err);
 }
 
-static void send_register(probe_call *c, int64_t now)
+/* the REGISTER, or after a 401/407 (challenge) again with credentials */
+static void send_register(probe_call *c, int64_t now,
+						  const probe_sip_msg *challenge)
 {
-	char ruri[256];
+	char ruri[256], extra[EXTRA_BUF];
 
 	snprintf(ruri, sizeof(ruri), "sip:%s", c->cfg->domain);
 	new_branch(c);
 	c->state = PROBE_CALL_REGISTERING;
+	if (initial_extra(c, "REGISTER", ruri, "Expires: 600\r\n", challenge, extra,
+					  sizeof(extra), now) < 0)
+		return;
 	if (send_request(c, "REGISTER", ruri, c->branch, ++c->cseq, NULL, 0,
-					 "Expires: 600\r\n") < 0)
+					 extra) < 0)
 		call_fail(c, now, "cannot send REGISTER: %s", c->ws.err);
 }
 
@@ -255,14 +346,14 @@ static void send_ack(probe_call *c, const probe_sip_msg *resp)
 
 	if (resp->status >= 200 && resp->status < 300) {
 		rand_token(br, 16);
-		send_request(c, "ACK", c->target, br, 1, NULL, 0, NULL);
+		send_request(c, "ACK", c->target, br, c->invite_cseq, NULL, 0, NULL);
 	} else {
 		/* non-2xx: same branch and R-URI as the INVITE, no Route */
 		char ruri[256];
 		size_t nr = c->nroutes;
 		remote_uri(c, ruri, sizeof(ruri));
 		c->nroutes = 0;
-		send_request(c, "ACK", ruri, c->branch, 1, NULL, 0, NULL);
+		send_request(c, "ACK", ruri, c->branch, c->invite_cseq, NULL, 0, NULL);
 		c->nroutes = nr;
 	}
 }
@@ -315,18 +406,25 @@ static int take_sdp(probe_call *c, const probe_sip_msg *m, int controlling,
 static void on_response(probe_call *c, const probe_sip_msg *m, int64_t now)
 {
 	if (probe_str_eq(m->cseq_method, "REGISTER")) {
-		if (c->state != PROBE_CALL_REGISTERING || m->status < 200)
+		if (c->state != PROBE_CALL_REGISTERING || m->status < 200 ||
+			m->cseq != c->cseq)
 			return;
+		if (wants_auth(c, m, c->reg_authed)) {
+			c->reg_authed = 1;
+			send_register(c, now, m);
+			return;
+		}
 		if (m->status >= 300) {
-			call_fail(c, now, "REGISTER answered %d %.*s", m->status,
-					  (int)m->reason.len, m->reason.s);
+			call_fail(c, now, "REGISTER answered %d %.*s%s", m->status,
+					  (int)m->reason.len, m->reason.s,
+					  auth_hint(c, m, c->reg_authed));
 			return;
 		}
 		if (c->cfg->answer) {
 			c->state = PROBE_CALL_WAITING;
 			c->deadline = now + (int64_t)(c->cfg->setup_timeout_s * 1e6);
 		} else {
-			send_invite(c, now);
+			send_invite(c, now, NULL);
 		}
 		return;
 	}
@@ -337,13 +435,22 @@ static void on_response(probe_call *c, const probe_sip_msg *m, int64_t now)
 		}
 		return;
 	}
-	if (!probe_str_eq(m->cseq_method, "INVITE") || m->status < 200)
+	/* a response to an earlier INVITE (challenged, ACKed) is stale */
+	if (!probe_str_eq(m->cseq_method, "INVITE") || m->status < 200 ||
+		m->cseq != c->invite_cseq)
 		return;
 	c->sip_status = m->status;
 	if (m->status >= 300) {
 		send_ack(c, m);
-		call_fail(c, now, "INVITE answered %d %.*s", m->status,
-				  (int)m->reason.len, m->reason.s);
+		if (c->state == PROBE_CALL_INVITING &&
+			wants_auth(c, m, c->inv_authed)) {
+			c->inv_authed = 1;
+			send_invite(c, now, m);
+			return;
+		}
+		call_fail(c, now, "INVITE answered %d %.*s%s", m->status,
+				  (int)m->reason.len, m->reason.s,
+				  auth_hint(c, m, c->inv_authed));
 		return;
 	}
 	if (c->state != PROBE_CALL_INVITING) {
@@ -614,9 +721,9 @@ void probe_call_on_ws(probe_call *c, int64_t now)
 	}
 	if (c->state == PROBE_CALL_CONNECTING && c->ws.state == PROBE_WS_OPEN) {
 		if (c->cfg->do_register || c->cfg->answer)
-			send_register(c, now);
+			send_register(c, now, NULL);
 		else
-			send_invite(c, now);
+			send_invite(c, now, NULL);
 	}
 }
 

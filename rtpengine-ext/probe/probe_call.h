@@ -26,6 +26,13 @@ typedef struct probe_cfg {
 	const char *from_user;
 	const char *to_user;
 	const char *local_ip;
+	/* digest credentials: password NULL means none; auth_user NULL means
+	 * from_user */
+	const char *auth_user;
+	const char *password;
+	/* header lines ("Name: value\r\n" each) for REGISTER and the initial
+	 * INVITE, or NULL */
+	const char *extra_headers;
 	int do_register; /* REGISTER before calling */
 	int answer;		 /* UAS: register, wait for an INVITE */
 	double duration_s;
@@ -67,7 +74,9 @@ typedef struct probe_call {
 	char routes[PROBE_SIP_MAX_RR][512];
 	size_t nroutes;
 	unsigned long cseq;
-	char *invite_req; /* the INVITE sent (for non-2xx ACK) */
+	unsigned long invite_cseq;	/* of the last INVITE sent (for its ACK) */
+	int reg_authed, inv_authed; /* credentials sent for REGISTER/INVITE */
+	char *invite_req;			/* the INVITE sent (for non-2xx ACK) */
 	int sip_status;
 	int remote_bye;
 	/* timing (us, monotonic) */

@@ -8,6 +8,7 @@
  * line in load mode. Exit status: 0 every call passed, 1 a call failed or
  * a threshold was missed, 2 setup error, 64 usage.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -31,6 +32,10 @@
 #define EXIT_SETUP 2
 #define EXIT_USAGE 64
 
+#define MAX_HEADERS		 8	  /* --header options */
+#define MAX_HEADER_BYTES 4096 /* all of them, with CRLFs */
+#define MAX_USER		 512  /* --user */
+
 enum { EV_WS = 0, EV_MEDIA, EV_ECHO };
 
 typedef struct ev_ref {
@@ -45,7 +50,9 @@ typedef struct run_opts {
 	double max_loss;
 	int echo;
 	int per_call;
-	probe_opus_frames *opus; /* owned */
+	int nheaders;
+	char headers[MAX_HEADER_BYTES]; /* --header lines, CRLF after each */
+	probe_opus_frames *opus;		/* owned */
 } run_opts;
 
 static volatile sig_atomic_t stop_requested;
@@ -78,6 +85,13 @@ static void usage(FILE *f)
 			"  -f, --from USER       caller user (default probe)\n"
 			"  -D, --domain DOMAIN   SIP domain (default iwg.test)\n"
 			"  -R, --register        REGISTER before calling\n"
+			"  -u, --user NAME       digest username (default: the --from "
+			"user)\n"
+			"  -P, --password PW     answer 401/407 challenges of REGISTER "
+			"and\n"
+			"                        INVITE with digest credentials (MD5)\n"
+			"  -H, --header 'N: V'   header line for REGISTER and INVITE "
+			"(up to %d)\n"
 			"  -a, --answer          REGISTER, then wait for one INVITE per "
 			"call\n"
 			"  -l, --local-ip IP     media address (default 127.0.0.1)\n"
@@ -96,7 +110,46 @@ static void usage(FILE *f)
 			"\n"
 			"exit status: 0 pass, 1 a call failed or missed a threshold, 2 "
 			"setup\n"
-			"error, 64 usage\n");
+			"error, 64 usage\n",
+			MAX_HEADERS);
+}
+
+/* 1 when s holds a control character other than tab (CR, LF, ...) */
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* --header "Name: value": checked and added to o->headers; 0 or -1 */
+static int add_header(run_opts *o, const char *h)
+{
+	size_t name = strcspn(h, ":"), len = strlen(h), used = strlen(o->headers);
+	size_t i;
+
+	if (has_ctl(h)) {
+		fprintf(stderr, "iwg-probe: --header: no CR, LF or other control "
+						"characters\n");
+		return -1;
+	}
+	for (i = 0; i < name; i++)
+		if (!strchr("-.!%*_+`'~", h[i]) && !isalnum((unsigned char)h[i]))
+			break;
+	if (!name || i < name || name == len) {
+		fprintf(stderr, "iwg-probe: --header: '%s' is not 'Name: value'\n", h);
+		return -1;
+	}
+	if (o->nheaders == MAX_HEADERS || used + len + 3 > sizeof(o->headers)) {
+		fprintf(stderr, "iwg-probe: --header: at most %d, %d bytes in all\n",
+				MAX_HEADERS, MAX_HEADER_BYTES - 1);
+		return -1;
+	}
+	snprintf(o->headers + used, sizeof(o->headers) - used, "%s\r\n", h);
+	o->nheaders++;
+	o->cfg.extra_headers = o->headers;
+	return 0;
 }
 
 static int parse_opts(int argc, char **argv, run_opts *o)
@@ -111,7 +164,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 			{"echo", 0, NULL, 'e'},		 {"max-loss", 1, NULL, 'L'},
 			{"transcode", 1, NULL, 'x'}, {"per-call", 0, NULL, 'p'},
 			{"codec", 1, NULL, 'c'},	 {"help", 0, NULL, 'h'},
-			{NULL, 0, NULL, 0}};
+			{"user", 1, NULL, 'u'},		 {"password", 1, NULL, 'P'},
+			{"header", 1, NULL, 'H'},	 {NULL, 0, NULL, 0}};
 	char *end;
 	int ch;
 
@@ -126,7 +180,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 	o->calls = 1;
 	o->cps = 10;
 	o->max_loss = 0.5;
-	while ((ch = getopt_long(argc, argv, "w:g:t:f:D:Ral:d:T:n:r:eL:x:c:ph", lo,
+	while ((ch = getopt_long(argc, argv,
+							 "w:g:t:f:D:Ral:d:T:n:r:eL:x:c:phu:P:H:", lo,
 							 NULL)) != -1) {
 		double v = 0;
 		if (optarg && strchr("dTnrL", ch)) {
@@ -201,6 +256,23 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 		case 'p':
 			o->per_call = 1;
 			break;
+		case 'u':
+			if (!optarg[0] || strlen(optarg) > MAX_USER || has_ctl(optarg)) {
+				fprintf(stderr,
+						"iwg-probe: -u: 1..%d characters, no control "
+						"characters\n",
+						MAX_USER);
+				return -1;
+			}
+			o->cfg.auth_user = optarg;
+			break;
+		case 'P':
+			o->cfg.password = optarg;
+			break;
+		case 'H':
+			if (add_header(o, optarg) < 0)
+				return -1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_PASS);
@@ -215,6 +287,14 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 	}
 	if (o->cfg.ng_addr && (o->cfg.answer || o->cfg.do_register)) {
 		fprintf(stderr, "iwg-probe: --ng has no SIP: no --register/--answer\n");
+		return -1;
+	}
+	if (o->cfg.ng_addr && (o->cfg.password || o->nheaders)) {
+		fprintf(stderr, "iwg-probe: --ng has no SIP: no --password/--header\n");
+		return -1;
+	}
+	if (o->cfg.auth_user && !o->cfg.password) {
+		fprintf(stderr, "iwg-probe: --user goes with --password\n");
 		return -1;
 	}
 	return 0;

@@ -189,6 +189,12 @@ static int parse_header(probe_str name, probe_str v, probe_sip_msg *m)
 			if (!m->contact_uri.s)
 				return -1;
 		}
+	} else if (name_is(name, "WWW-Authenticate", 0)) {
+		if (m->nwww_auth < PROBE_SIP_MAX_AUTH)
+			m->www_auth[m->nwww_auth++] = v;
+	} else if (name_is(name, "Proxy-Authenticate", 0)) {
+		if (m->nproxy_auth < PROBE_SIP_MAX_AUTH)
+			m->proxy_auth[m->nproxy_auth++] = v;
 	} else if (name_is(name, "Content-Type", 'c')) {
 		m->content_type = v;
 	} else if (name_is(name, "Content-Length", 'l')) {

@@ -10,8 +10,9 @@
 
 #include <stddef.h>
 
-#define PROBE_SIP_MAX_VIA 16
-#define PROBE_SIP_MAX_RR  16
+#define PROBE_SIP_MAX_VIA  16
+#define PROBE_SIP_MAX_RR   16
+#define PROBE_SIP_MAX_AUTH 4 /* challenges kept per header name */
 
 typedef struct probe_str {
 	const char *s;
@@ -36,6 +37,10 @@ typedef struct probe_sip_msg {
 	probe_str cseq_method;
 	probe_str contact_uri; /* URI of the first Contact */
 	probe_str content_type;
+	/* WWW-Authenticate and Proxy-Authenticate values; more than
+	 * PROBE_SIP_MAX_AUTH of one name are ignored */
+	probe_str www_auth[PROBE_SIP_MAX_AUTH], proxy_auth[PROBE_SIP_MAX_AUTH];
+	size_t nwww_auth, nproxy_auth;
 	long content_length; /* -1 when absent */
 	probe_str body;
 } probe_sip_msg;
