@@ -15,14 +15,11 @@ gateway) extra="" ;;
 ims)
 	IWG_CFG=$IWG_TOP/kamcfg/ims/kamailio.cfg
 	IWG_PROFILES=$IWG_TOP/rtpengine-ext/profiles/ims-profiles.conf
-	# registrations persist in SQLite under the run directory
-	mkdir -p "$IWG_RUN"
-	[ -f "$IWG_RUN/iwg.sqlite" ] || "$IWG_TOP/sql/create-sqlite.sh" "$IWG_RUN/iwg.sqlite" || exit 1
-	IWG_KAM_EXTRA=(-A "IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\"")
 	extra="  IMS core             as set in kamcfg/ims/site.cfg (IWG_IMS_CORE); usrloc in $IWG_RUN/iwg.sqlite"
 	;;
 contact-center)
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
+	IWG_SIP_WS=0
 	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
 	;;
 *)
@@ -45,10 +42,13 @@ echo $$ >"$IWG_RUN/run.pid"
 trap "exit 0" INT TERM
 trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
 stack_start && stack_start_admind || exit 1
+# how to log in (made by stack_start: scripts/stack.sh, stack_db)
+[ "$deploy" = gateway ] && extra="  browsers log in      digest: sip:alice@$IWG_DOMAIN (also bob, caller, probe, echo), password $IWG_TEST_PASSWORD
+                       more users: sql/subscriber.sh $IWG_DB add USER $IWG_DOMAIN [PASSWORD]"
 
 cat <<MSG
 
-iwg is running, deployment $deploy (logs in $IWG_LOGDIR):
+iwg is running, preset $deploy (logs in $IWG_LOGDIR):
   SIP over WebSocket   ws://127.0.0.1:8080   wss://127.0.0.1:8443 (self-signed: $IWG_RUN/tls/cert.pem)
   SIP (network side)   udp and tcp 127.0.0.1:5060; calls for unknown users go to $IWG_PEER_ADDR
   SIP domain           $IWG_DOMAIN

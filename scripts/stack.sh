@@ -9,11 +9,15 @@
 #
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
 # IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
-# IWG_KAMCMD (command prefix for Kamailio RPC) IWG_NG_BIN.
+# IWG_KAMCMD (command prefix for Kamailio RPC) IWG_NG_BIN, IWG_DB (the
+# run's SQLite database), IWG_AUTH_SECRET (time-limited credentials) and
+# IWG_TEST_PASSWORD (the digest password of the users IWG_TEST_USERS,
+# default "alice bob caller probe echo", made in IWG_DB).
 #
 # Set before stack_start to change what runs: IWG_CFG (the Kamailio cfg,
 # default kamcfg/gateway/kamailio.cfg), IWG_KAM_EXTRA (array of extra kamailio
-# arguments, e.g. (-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"')), IWG_PROFILES.
+# arguments, e.g. (-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"')), IWG_PROFILES,
+# IWG_SIP_WS=0 for a cfg without SIP-over-WebSocket listeners.
 
 IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
@@ -27,6 +31,7 @@ IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
 : "${IWG_NG_PORT:=2223}"
 : "${IWG_MEDIA_PORTS:=30000-30999}"
 : "${IWG_KAM_SHM:=256}"
+: "${IWG_TEST_USERS:=alice bob caller probe echo}"
 [ -n "${IWG_KAM_EXTRA+set}" ] || IWG_KAM_EXTRA=()
 export IWG_WS_URL=ws://127.0.0.1:8080 IWG_WSS_URL=wss://127.0.0.1:8443
 export IWG_SIP_ADDR=127.0.0.1:5060 IWG_PEER_ADDR=127.0.0.1:5090
@@ -120,11 +125,40 @@ stack_tls_cert() {
 		|| stack_fail "cannot create a self-signed certificate" "$IWG_LOGDIR/openssl.log"
 }
 
+# stack_secret NAME: a secret of this run directory (64 hex characters),
+# made on first use in $IWG_RUN/secrets/NAME; printed
+stack_secret() {
+	local f=$IWG_RUN/secrets/$1
+	if [ ! -s "$f" ]; then
+		(umask 077; mkdir -p "$IWG_RUN/secrets" && openssl rand -hex 32 >"$f") || return 1
+	fi
+	cat "$f"
+}
+
+# stack_db: the run's SQLite database (usrloc, subscriber), with the test
+# users of IWG_TEST_USERS (digest password IWG_TEST_PASSWORD)
+stack_db() {
+	export IWG_DB=$IWG_RUN/iwg.sqlite
+	"$IWG_TOP/sql/create-sqlite.sh" "$IWG_DB" || return 1
+	IWG_TEST_PASSWORD=$(stack_secret test_password | cut -c1-16) || return 1
+	export IWG_TEST_PASSWORD
+	local u
+	for u in $IWG_TEST_USERS; do
+		"$IWG_TOP/sql/subscriber.sh" "$IWG_DB" add "$u" "$IWG_DOMAIN" \
+			"$IWG_TEST_PASSWORD" >/dev/null || return 1
+	done
+}
+
 # stack_kamailio_args: sets IWG_KAM_ARGS, the command line that points the
 # gateway cfg at this run (paths as cfg defines, see kamcfg/*/site.cfg). A
 # define given in IWG_KAM_EXTRA replaces the default of the same name.
 stack_kamailio_args() {
+	IWG_AUTH_SECRET=$(stack_secret auth_secret) || return 1
+	export IWG_AUTH_SECRET
 	local d defs=(
+		"IWG_FLOW_KEY=\"$(stack_secret flow_key)\""
+		"IWG_AUTH_SECRET=\"$IWG_AUTH_SECRET\""
+		"IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
 		"IWG_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
 		"IWG_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
 		"IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
@@ -161,13 +195,15 @@ stack_spawn_kamailio() {
 }
 
 stack_start_kamailio() {
-	stack_tls_cert || return 1
-	stack_kamailio_args
+	stack_tls_cert && stack_db || return 1
+	stack_kamailio_args || return 1
 	export IWG_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio_ctl"
 	stack_spawn_kamailio kamailio "unix:$IWG_RUN/kamailio_ctl" "${IWG_KAM_ARGS[@]}" \
 		|| return 1
-	wait_until 20 tcp_open 127.0.0.1 8443 && wait_until 5 tcp_open 127.0.0.1 8080 \
-		&& wait_until 5 udp_bound 5060 \
+	# presets without SIP browsers (contact-center) have no ws/wss listener
+	if [ "${IWG_SIP_WS:-1}" = 1 ]; then
+		wait_until 20 tcp_open 127.0.0.1 8443 && wait_until 5 tcp_open 127.0.0.1 8080
+	fi && wait_until 5 udp_bound 5060 \
 		|| stack_fail "kamailio listeners did not come up" "$IWG_LOGDIR/kamailio.log"
 }
 

@@ -7,3 +7,4 @@ db=${1:?usage: create-sqlite.sh DBFILE}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$db")"
 sqlite3 "$db" <"$here/sqlite/usrloc.sql"
+sqlite3 "$db" <"$here/sqlite/subscriber.sql"

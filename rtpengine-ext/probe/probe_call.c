@@ -340,6 +340,8 @@ static void send_bye(probe_call *c, int64_t now)
 		call_fail(c, now, "cannot send BYE: %s", c->ws.err);
 }
 
+static int copy_str(char *dst, size_t sz, probe_str s);
+
 static void send_ack(probe_call *c, const probe_sip_msg *resp)
 {
 	char br[24];
@@ -348,13 +350,18 @@ static void send_ack(probe_call *c, const probe_sip_msg *resp)
 		rand_token(br, 16);
 		send_request(c, "ACK", c->target, br, c->invite_cseq, NULL, 0, NULL);
 	} else {
-		/* non-2xx: same branch and R-URI as the INVITE, no Route */
-		char ruri[256];
+		/* non-2xx (RFC 3261 17.1.1.3): the INVITE's branch and R-URI, its
+		 * To with the response's tag, no Route */
+		char ruri[256], saved[sizeof(c->remote_tag)];
 		size_t nr = c->nroutes;
 		remote_uri(c, ruri, sizeof(ruri));
+		memcpy(saved, c->remote_tag, sizeof(saved));
+		if (copy_str(c->remote_tag, sizeof(c->remote_tag), resp->to_tag) < 0)
+			c->remote_tag[0] = 0;
 		c->nroutes = 0;
 		send_request(c, "ACK", ruri, c->branch, c->invite_cseq, NULL, 0, NULL);
 		c->nroutes = nr;
+		memcpy(c->remote_tag, saved, sizeof(saved));
 	}
 }
 

@@ -145,7 +145,8 @@ measure() {
 	iwg-ws | iwg-wss)
 		url=$IWG_WS_URL
 		[ "$cfg" = iwg-wss ] && url=$IWG_WSS_URL
-		sum=$("$probe" --ws "$url" --calls "$calls" --rate "$rate" \
+		sum=$("$probe" --ws "$url" --password "$IWG_TEST_PASSWORD" \
+			--calls "$calls" --rate "$rate" \
 			--duration 0.2 --timeout 20 --max-loss 100 \
 			2>>"$logs/probe-$cfg.err" | tail -1)
 		ok=$(jq -r '.passed // 0' <<<"$sum" 2>/dev/null) || ok=0

@@ -68,8 +68,10 @@ wait_until 10 udp_bound 5090 || fail "the SIPp agent did not start"
 kam_start() {
 	if [ "$1" = verto ]; then
 		IWG_CFG=$top/kamcfg/contact-center/kamailio.cfg
+		IWG_SIP_WS=0
 	else
 		IWG_CFG=$top/kamcfg/gateway/kamailio.cfg
+		IWG_SIP_WS=1
 	fi
 	IWG_KAM_EXTRA=()
 	stack_start_kamailio || fail "kamailio ($IWG_CFG) did not start"
@@ -119,7 +121,8 @@ place() {
 		echo "bench verto: verto $sum" >>"$logs/load-verto.log"
 		jq -r '.ok // 0' <<<"$sum" 2>/dev/null || echo 0
 	else
-		sum=$("$probe" --ws "$IWG_WS_URL" --calls "$2" --rate "$rate" \
+		sum=$("$probe" --ws "$IWG_WS_URL" --password "$IWG_TEST_PASSWORD" \
+			--calls "$2" --rate "$rate" \
 			--duration 0.2 --timeout 20 --max-loss 100 \
 			2>>"$logs/probe.err" | tail -1)
 		echo "bench verto: sip-ws $sum" >>"$logs/probe.log"

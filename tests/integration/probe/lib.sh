@@ -13,6 +13,9 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/scripts/stack.sh"
 probe=$IWG_BUILD/bin/iwg-probe
+# the gateway authenticates browsers: the probe logs in as a test user
+# (digest, scripts/stack.sh); "$probe" runs it with that password
+_probe_authenticated() { "$IWG_BUILD/bin/iwg-probe" --password "$IWG_TEST_PASSWORD" "$@"; }
 sipp_pid=
 probe_pid=
 
@@ -35,6 +38,7 @@ probe_test_start() {
 		exit 1
 	fi
 	tap_ok "gateway stack starts"
+	probe=_probe_authenticated
 }
 
 jq_ok() {

@@ -26,6 +26,7 @@ verto_ha1() {
 verto_stack_start() {
 	stack_init "$1"
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
+	IWG_SIP_WS=0
 	# the shipped mediation rules; calls from the contact center ring 4 s
 	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
 		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}")

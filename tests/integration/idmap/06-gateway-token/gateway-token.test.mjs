@@ -1,5 +1,5 @@
 // Token sign-on through the gateway deployment (kamcfg/gateway with -A
-// WITH_IDMAP, block kamcfg/common/idmap.cfg): a SIP-over-WebSocket client
+// WITH_IDMAP, block kamcfg/edge/idmap.cfg): a SIP-over-WebSocket client
 // sends REGISTER and INVITE with "Authorization: Bearer <JWT>"; SIPp plays
 // the SIP peer (127.0.0.1:5090) and checks the asserted identity. Run by
 // test.sh once the stack is up and the mappings are in Redis.

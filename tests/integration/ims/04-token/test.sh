@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Token sign-on through the IMS gateway (kamcfg/ims with -A WITH_IDMAP,
-# kamcfg/common/idmap.cfg): REGISTER with "Authorization: Bearer <JWT>"
+# kamcfg/edge/idmap.cfg): REGISTER with "Authorization: Bearer <JWT>"
 # besides the IMS's Digest, the token never forwarded, wrong AOR refused.
 # SIPp plays the S-CSCF; Node is the browser (token.test.mjs). Run inside a
 # private network namespace.

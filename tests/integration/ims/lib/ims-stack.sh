@@ -42,11 +42,7 @@ ims_stack_start() {
 	IWG_PROFILES=$ims_top/rtpengine-ext/profiles/ims-profiles.conf
 	. "$ims_top/scripts/stack.sh"
 	stack_init "$name"
-	"$ims_top/sql/create-sqlite.sh" "$IWG_RUN/iwg.sqlite" \
-		|| ims_bail "$name could not run" "cannot create $IWG_RUN/iwg.sqlite"
-	IWG_KAM_EXTRA=(-A "IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
-		-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
-		-A 'IWG_FLOW_KEY="iwg-test-flow-key-0123456789"'
+	IWG_KAM_EXTRA=(-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
 		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_RUN/hdrmed/ims-volte.rules\""
 		-A "IWG_HDRMED_RCS=\"ims-rcs=$IWG_RUN/hdrmed/ims-rcs.rules\""
 		-A 'IWG_HDRMED_DISCOVERY=1' "$@")

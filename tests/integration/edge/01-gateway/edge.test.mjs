@@ -1,0 +1,179 @@
+// The gateway preset's access edge, seen by an attacker and by a user:
+// every request a browser sends out of dialog needs credentials (digest, or
+// time-limited with IWG_AUTH_MODE=ephemeral), identities are asserted by
+// the gateway, in-dialog requests are routed only for dialogs it made, and
+// a browser that vanishes mid-call leaves nothing behind.
+// The SIP peer (IWG_PEER_URI) is a UDP UA on 127.0.0.1:5090; the "other
+// host" an open relay would reach is a UDP UA on 127.0.0.2:5090.
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { WsUa, UdpUa, rnd } from '../../ims/lib/ua.mjs';
+import { sendAuth, ephemeral, kamcmd } from '../lib.mjs';
+
+const env = process.env;
+const DOMAIN = env.IWG_DOMAIN;
+const LOGS = env.IWG_LOGDIR;
+const MODE = env.IWG_AUTH_MODE || 'digest';
+const see = `see ${LOGS} (kamailio.log, edge-ua.log)`;
+const uaLog = path.join(LOGS, 'edge-ua.log');
+
+// credentials of user in this mode
+function creds(user) {
+  if (MODE === 'ephemeral') return ephemeral(env.IWG_AUTH_SECRET, user);
+  return { username: user, password: env.IWG_TEST_PASSWORD };
+}
+const login = (user) => { const c = creds(user); return { user: c.username, password: c.password }; };
+
+const pcmaSdp = ['v=0', 'o=peer 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
+  'm=audio 40000 RTP/AVP 8 101', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', 'a=sendrecv', ''].join('\r\n');
+
+const peer = await new UdpUa(5090, { name: 'peer', logFile: uaLog }).open();
+peer.onRequest = (m) => (m.method === 'INVITE' ? { status: 200, body: pcmaSdp } : { status: 200 });
+const other = await new UdpUa(5090, { name: 'other', addr: '127.0.0.2', logFile: uaLog }).open();
+const attacker = await new UdpUa(5099, { name: 'attacker', logFile: uaLog }).open();
+const browsers = [];
+async function browser(user) {
+  const b = await new WsUa(env.IWG_WS_URL, { user, domain: DOMAIN, logFile: uaLog }).open();
+  browsers.push(b);
+  return b;
+}
+after(async () => {
+  for (const b of browsers) await b.close();
+  peer.close(); other.close(); attacker.close();
+});
+
+const aor = (u) => `sip:${u}@${DOMAIN}`;
+const peerGot = (method, callId) => peer.received.filter((m) => m.method === method && (!callId || m.get('Call-ID') === callId));
+
+function register(b, user, extra = {}) {
+  return sendAuth(b, {
+    method: 'REGISTER', ruri: `sip:${DOMAIN}`, callId: `${rnd()}@reg`, from: `<${aor(user)}>;tag=${rnd(4)}`,
+    to: `<${aor(user)}>`, headers: [`Contact: <${b.contact}>;expires=600`], ...extra,
+  }, login(user));
+}
+
+const strayAck = `${rnd()}@stray-ack`;
+
+test(`unauthenticated requests from a WebSocket client are refused and reach nobody (${MODE})`, async () => {
+  const b = await browser('alice');
+  const before = peer.received.length + other.received.length;
+  for (const method of ['REGISTER', 'INVITE', 'MESSAGE', 'SUBSCRIBE', 'REFER', 'OPTIONS', 'PUBLISH']) {
+    const target = method === 'REGISTER' ? `sip:${DOMAIN}` : 'sip:bob@remote.test';
+    const r = await b.send({
+      method, ruri: target, callId: `${rnd()}@x`, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+      to: `<${method === 'REGISTER' ? aor('alice') : target}>`, cseq: 1,
+      headers: method === 'SUBSCRIBE' ? ['Event: presence'] : method === 'REFER' ? [`Refer-To: <${aor('carol')}>`] : [],
+      body: method === 'INVITE' ? (await import('../../ims/lib/ua.mjs')).webrtcSdp() : '',
+    });
+    const want = method === 'REGISTER' ? 401 : 407;
+    assert.equal(r && r.status, want, `${method} without credentials: want ${want}, got ${r ? r.status : 'no answer'}; ${see}`);
+  }
+  assert.equal(peer.received.length + other.received.length, before, `a request without credentials reached a peer; ${see}`);
+  // an ACK outside any dialog (auth_check lets ACKs through): checked in
+  // the next test, after a request that does reach the peer
+  await b.send({ method: 'ACK', ruri: 'sip:bob@remote.test', callId: strayAck, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+    to: '<sip:bob@remote.test>', cseq: 1 });
+});
+
+test(`wrong credentials and another user's identity are refused (${MODE})`, async () => {
+  const b = await browser('alice');
+  const bad = await sendAuth(b, {
+    method: 'MESSAGE', ruri: 'sip:bob@remote.test', callId: `${rnd()}@x`, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+    to: '<sip:bob@remote.test>', body: 'hi', contentType: 'text/plain',
+  }, { user: creds('alice').username, password: 'wrong-password' });
+  assert.equal(bad && bad.status, 407, `MESSAGE with a wrong password: want a new challenge 407, got ${bad && bad.status}; ${see}`);
+  const mallory = await sendAuth(b, {
+    method: 'MESSAGE', ruri: 'sip:bob@remote.test', callId: `${rnd()}@x`, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+    to: '<sip:bob@remote.test>', body: 'hi', contentType: 'text/plain',
+  }, login('bob'));
+  assert.equal(mallory && mallory.status, 403, `MESSAGE From alice with bob's credentials: want 403, got ${mallory && mallory.status}; ${see}`);
+  const reg = await register(b, 'alice', { from: `<${aor('alice')}>;tag=${rnd(4)}`, to: `<${aor('alice')}>` });
+  assert.equal(reg && reg.status, 200, `REGISTER of alice with alice's credentials: ${reg && reg.status}; ${see}`);
+  const hijack = await sendAuth(b, {
+    method: 'REGISTER', ruri: `sip:${DOMAIN}`, callId: `${rnd()}@reg`, from: `<${aor('bob')}>;tag=${rnd(4)}`,
+    to: `<${aor('bob')}>`, headers: [`Contact: <${b.contact}>;expires=600`],
+  }, login('alice'));
+  assert.equal(hijack && hijack.status, 403, `REGISTER of bob with alice's credentials: want 403, got ${hijack && hijack.status}; ${see}`);
+});
+
+test(`the peer sees the authenticated identity, never a browser's own (${MODE})`, async () => {
+  const b = await browser('alice');
+  const callId = `${rnd()}@spoof`;
+  const r = await sendAuth(b, {
+    method: 'MESSAGE', ruri: 'sip:bob@remote.test', callId, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+    to: '<sip:bob@remote.test>', body: 'hello', contentType: 'text/plain',
+    headers: ['P-Asserted-Identity: <sip:ceo@bank.test>', 'P-Preferred-Identity: <sip:ceo@bank.test>'],
+  }, login('alice'));
+  assert.equal(r && r.status, 200, `authenticated MESSAGE to the peer: ${r && r.status}; ${see}`);
+  const [m] = peerGot('MESSAGE', callId);
+  assert.ok(m, `the peer did not get the MESSAGE; ${see}`);
+  assert.deepEqual(m.all('P-Asserted-Identity'), [`<${aor('alice')}>`], `P-Asserted-Identity at the peer; ${see}`);
+  assert.deepEqual(m.all('P-Preferred-Identity'), [], `P-Preferred-Identity reached the peer; ${see}`);
+  assert.deepEqual([...m.all('Authorization'), ...m.all('Proxy-Authorization')], [], `credentials reached the peer; ${see}`);
+  assert.equal(peerGot('ACK', strayAck).length, 0, `an ACK outside any dialog reached the peer; ${see}`);
+});
+
+test('in-dialog requests with a foreign Route, a forged dialog or a forged alias go nowhere', async () => {
+  const b = await browser('bob');
+  const reg = await register(b, 'bob');
+  assert.equal(reg && reg.status, 200, `REGISTER of bob: ${reg && reg.status}; ${see}`);
+  const before = other.received.length;
+  const beforeB = b.received.length;
+  const msg = (o) => attacker.send({
+    method: 'MESSAGE', callId: `${rnd()}@relay`, from: `<sip:x@evil.test>;tag=${rnd(4)}`,
+    to: `<sip:y@evil.test>;tag=${rnd(4)}`, cseq: 5, body: 'relay me', contentType: 'text/plain', ...o,
+  });
+  const foreign = await msg({ ruri: 'sip:victim@127.0.0.2:5090', routes: ['<sip:127.0.0.2:5090;lr>'] });
+  assert.equal(foreign && foreign.status, 403, `MESSAGE with a foreign first Route: want 403, got ${foreign && foreign.status}; ${see}`);
+  const forged = await msg({ ruri: 'sip:victim@127.0.0.2:5090', routes: ['<sip:127.0.0.1:5060;lr;r2=on>', '<sip:127.0.0.2:5090;lr>'] });
+  assert.equal(forged && forged.status, 404, `MESSAGE for a dialog that does not exist, our Route then a foreign one: want 404, got ${forged && forged.status}; ${see}`);
+  // the alias of bob's WebSocket connection, as the registrar recorded it
+  const dump = kamcmd('ul.dump');
+  const rcv = /Received: sip:127\.0\.0\.1:(\d+);transport=ws/i.exec(dump);
+  assert.ok(rcv, `bob's binding has no received address in ul.dump: ${dump.slice(0, 400)}`);
+  const alias = await msg({ ruri: `sip:bob@127.0.0.1:5060;alias=127.0.0.1~${rcv[1]}~5`, routes: ['<sip:127.0.0.1:5060;lr>'] });
+  assert.equal(alias && alias.status, 404, `MESSAGE with a forged alias toward bob's connection: want 404, got ${alias && alias.status}; ${see}`);
+  assert.equal(other.received.length, before, `a relayed request reached 127.0.0.2:5090; ${see}`);
+  assert.equal(b.received.length, beforeB, `a forged request reached bob's browser; ${see}`);
+});
+
+test(`a browser that vanishes mid-call: BYE to the peer, no media call, no contact (${MODE})`, async () => {
+  const user = 'caller';
+  const c = creds(user);
+  // the calling browser: a process of its own, killed mid-call
+  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings',
+    path.join(import.meta.dirname || path.dirname(new URL(import.meta.url).pathname), '..', 'browser-call.mjs'),
+    env.IWG_WS_URL, DOMAIN, user, c.username, c.password, 'sip:helpdesk@remote.test'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const callId = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /answered (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+      if (/failed/.test(out)) reject(new Error(`the browser's call failed: ${out.trim()}; ${see}`));
+    });
+    child.on('exit', () => reject(new Error(`the browser exited before the call was answered: ${out.trim()}; ${see}`)));
+  });
+  const ng = () => execFileSync(env.IWG_NG_BIN, ['-s', env.IWG_NG_ADDR, 'list'], { encoding: 'utf8' });
+  assert.ok(ng().includes(callId), `rtpengine has no call ${callId} while it is up: ${ng()}`);
+  child.kill('SIGKILL');
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline && (peerGot('BYE', callId).length === 0 || ng().includes(callId))) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(peerGot('BYE', callId).length >= 1, true, `the peer got no BYE for ${callId} after the browser vanished; ${see}`);
+  assert.ok(!ng().includes(callId), `rtpengine still has call ${callId}: ${ng()}`);
+  // usrloc drops the contact of a lost connection at its next timer run
+  const registered = () => {
+    const out = kamcmd('ul.lookup', 'location', aor(user));
+    if (/AOR not found/.test(out)) return false;
+    assert.match(out, /Contact/, `ul.lookup ${aor(user)} answered neither a contact nor "not found": ${out}`);
+    return true;
+  };
+  const until = Date.now() + 20000;
+  while (Date.now() < until && registered()) await new Promise((r) => setTimeout(r, 500));
+  assert.ok(!registered(), `${aor(user)} is still registered after its connection died: ${kamcmd('ul.dump').slice(0, 600)}`);
+});

@@ -1,0 +1,52 @@
+// Access-edge tests: digest and time-limited credentials for the
+// hand-written SIP user agents of tests/integration/ims/lib/ua.mjs, and
+// Kamailio RPC. Node 20 with --experimental-websocket.
+// SPDX-License-Identifier: GPL-2.0-or-later
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { rnd } from '../ims/lib/ua.mjs';
+
+const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
+
+// the value of an Authorization/Proxy-Authorization header answering the
+// Digest challenge of response r (401 or 407), qop=auth
+export function digest(r, { user, password, method, uri }) {
+  const ch = r.get(r.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate') || '';
+  const p = (k) => (new RegExp(`${k}="([^"]*)"`).exec(ch) || [])[1];
+  const realm = p('realm');
+  const nonce = p('nonce');
+  const cnonce = rnd(4);
+  const nc = '00000001';
+  const ha1 = md5(`${user}:${realm}:${password}`);
+  const ha2 = md5(`${method}:${uri}`);
+  const response = md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
+  const opaque = p('opaque');
+  const name = r.status === 401 ? 'Authorization' : 'Proxy-Authorization';
+  return `${name}: Digest username="${user}", realm="${realm}", nonce="${nonce}", uri="${uri}", ` +
+    `response="${response}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="${cnonce}"` +
+    (opaque ? `, opaque="${opaque}"` : '');
+}
+
+// time-limited credentials for user (Kamailio auth_ephemeral, SHA-1):
+// username "<expiry>:<user>", password base64(HMAC-SHA1(secret, username))
+export function ephemeral(secret, user, ttlSeconds = 3600) {
+  const username = `${Math.floor(Date.now() / 1000) + ttlSeconds}:${user}`;
+  const password = crypto.createHmac('sha1', secret).update(username).digest('base64');
+  return { username, password };
+}
+
+// sends a request through ua (WsUa) and answers one 401/407 with
+// credentials; o as for ua.send(); resolves with the final response
+export async function sendAuth(ua, o, { user, password }) {
+  const first = await ua.send({ ...o, cseq: o.cseq || 1 });
+  if (!first || (first.status !== 401 && first.status !== 407)) return first;
+  const auth = digest(first, { user, password, method: o.method, uri: o.ruri });
+  return ua.send({ ...o, cseq: (o.cseq || 1) + 1, headers: [...(o.headers || []), auth] });
+}
+
+// a Kamailio RPC command through kamcmd ($IWG_KAMCMD); its output, faults
+// included (kamcmd prints "error: CODE - TEXT" and exits 0)
+export function kamcmd(...args) {
+  const [bin, ...pre] = process.env.IWG_KAMCMD.split(' ');
+  return execFileSync(bin, [...pre, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
