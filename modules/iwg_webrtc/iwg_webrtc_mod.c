@@ -38,6 +38,7 @@
 #include "core/parser/parse_supported.h"
 #include "core/parser/contact/parse_contact.h"
 #include "modules/tm/tm_load.h"
+#include "secret/secret.h"
 
 #include "webrtc_flow.h"
 #include "webrtc_ident.h"
@@ -45,6 +46,9 @@
 #include "webrtc_sdp.h"
 
 MODULE_VERSION
+
+_Static_assert(WEBRTC_FLOW_KEY_MIN == SECRET_MIN_LEN,
+			   "webrtc_flow_key_ok() and secret_check() disagree");
 
 /* script return codes (README.md, section 4) */
 #define WRC_OK			1
@@ -161,11 +165,11 @@ struct module_exports exports = {
 
 static int mod_init(void)
 {
-	if (webrtc_flow_key.s == NULL ||
-		!webrtc_flow_key_ok((size_t)webrtc_flow_key.len)) {
-		LM_ERR("modparam 'flow_key' is required and needs at least %d "
-			   "characters\n",
-			   WEBRTC_FLOW_KEY_MIN);
+	char why[128];
+
+	if (secret_check(webrtc_flow_key.s, (size_t)webrtc_flow_key.len, why,
+					 sizeof(why)) < 0) {
+		LM_ERR("modparam 'flow_key' (IWG_FLOW_KEY in site.cfg) %s\n", why);
 		return -1;
 	}
 	if (webrtc_path_host.s == NULL || webrtc_path_host.len == 0) {

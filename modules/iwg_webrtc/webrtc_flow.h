@@ -23,8 +23,10 @@
 /* binary length with an IPv6 address, and its base64url length */
 #define WEBRTC_FLOW_BIN_MAX	  (9 + 16 + WEBRTC_FLOW_MAC_LEN)
 #define WEBRTC_FLOW_TOKEN_MAX ((WEBRTC_FLOW_BIN_MAX * 4 + 2) / 3)
-/* minimum key length accepted by webrtc_flow_key_ok() */
-#define WEBRTC_FLOW_KEY_MIN 16
+/* minimum key length accepted by webrtc_flow_key_ok(); the module refuses a
+ * shorter flow_key with secret_check() (lib/secret), whose SECRET_MIN_LEN is
+ * the same */
+#define WEBRTC_FLOW_KEY_MIN 32
 
 typedef struct webrtc_flow {
 	uint8_t proto;	  /* transport id of the connection (Kamailio's PROTO_*) */

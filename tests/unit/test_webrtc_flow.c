@@ -13,7 +13,7 @@
 
 #include "../../modules/iwg_webrtc/webrtc_flow.h"
 
-static const uint8_t key[] = "0123456789abcdef-test-key";
+static const uint8_t key[] = "0123456789abcdef-test-key-0123456789";
 #define KEYLEN (sizeof(key) - 1)
 
 static webrtc_flow_t v4(void)
@@ -124,6 +124,8 @@ static void test_malformed(void **state)
 	assert_int_equal(webrtc_flow_encode(&f, key, KEYLEN, tok, 10), -1);
 	assert_int_equal(webrtc_flow_encode(&f, key, 0, tok, sizeof(tok)), -1);
 	assert_false(webrtc_flow_key_ok(8));
+	assert_false(webrtc_flow_key_ok(WEBRTC_FLOW_KEY_MIN - 1));
+	assert_true(webrtc_flow_key_ok(WEBRTC_FLOW_KEY_MIN));
 	assert_true(webrtc_flow_key_ok(KEYLEN));
 }
 

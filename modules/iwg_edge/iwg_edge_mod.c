@@ -1,0 +1,142 @@
+/*
+ * iwg_edge_mod.c - iwg_edge Kamailio module: the access edge's start-up
+ * policy and the facts it runs by. mod_init refuses an unknown
+ * authentication method and a weak auth_secret (lib/secret), and warns at
+ * every start when browsers are not authenticated; edge.info reports the
+ * preset and the method. Kamailio glue only: no script function.
+ */
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/rpc.h"
+#include "core/rpc_lookup.h"
+#include "core/sr_module.h"
+#include "core/str.h"
+
+#include "secret/secret.h"
+
+MODULE_VERSION
+
+/* how the edge authenticates browsers (kamcfg/edge/auth.cfg) */
+typedef enum edge_auth {
+	EDGE_AUTH_TOKEN = 0, /* WITH_AUTH_TOKEN: web tokens (iwg_idmap) */
+	EDGE_AUTH_DIGEST,	 /* WITH_AUTH_DIGEST: SIP digest, subscriber table */
+	EDGE_AUTH_EPHEMERAL, /* WITH_AUTH_EPHEMERAL: from auth_secret */
+	EDGE_AUTH_IMS,		 /* the IMS core authenticates (ims preset) */
+	EDGE_AUTH_OPEN,		 /* WITH_OPEN_ACCESS: nobody */
+	EDGE_AUTH_COUNT
+} edge_auth_t;
+
+/* clang-format off */
+static const char *const edge_auth_names[] = {
+	[EDGE_AUTH_TOKEN] = "token",
+	[EDGE_AUTH_DIGEST] = "digest",
+	[EDGE_AUTH_EPHEMERAL] = "ephemeral",
+	[EDGE_AUTH_IMS] = "ims",
+	[EDGE_AUTH_OPEN] = "open",
+};
+/* clang-format on */
+_Static_assert(sizeof(edge_auth_names) / sizeof(*edge_auth_names) ==
+					   EDGE_AUTH_COUNT,
+			   "edge_auth_names does not name every edge_auth_t");
+
+#define EDGE_AUTH_ALLOWED "token, digest, ephemeral, ims or open"
+
+#define DEFAULT_EDGE_PRESET ""
+
+static str edge_preset = str_init(DEFAULT_EDGE_PRESET);
+static str edge_auth_param = STR_NULL;	/* required */
+static str edge_auth_secret = STR_NULL; /* required with auth ephemeral */
+static edge_auth_t edge_auth = EDGE_AUTH_COUNT; /* set by mod_init */
+
+static int mod_init(void);
+static void edge_rpc_info(rpc_t *rpc, void *c);
+
+static const char *edge_rpc_info_doc[2] = {
+		"Start-up policy of this access edge: preset, auth (method) and "
+		"open (1 when browsers are not authenticated).",
+		0};
+
+/* clang-format off */
+static param_export_t params[] = {
+	{"preset", PARAM_STR, &edge_preset},
+	{"auth", PARAM_STR, &edge_auth_param},
+	{"auth_secret", PARAM_STR, &edge_auth_secret},
+	{0, 0, 0}
+};
+
+static rpc_export_t edge_rpc_cmds[] = {
+	{"edge.info", edge_rpc_info, edge_rpc_info_doc, 0},
+	{0, 0, 0, 0}
+};
+
+struct module_exports exports = {
+	"iwg_edge",      /* module name */
+	DEFAULT_DLFLAGS, /* dlopen flags */
+	0,               /* cfg functions */
+	params,          /* parameters */
+	edge_rpc_cmds,   /* RPC commands */
+	0,               /* pseudo-variables */
+	0,               /* response handling */
+	mod_init,        /* module init */
+	0,               /* per-child init */
+	0                /* module destroy */
+};
+/* clang-format on */
+
+/* the method named s, or EDGE_AUTH_COUNT when there is none */
+static edge_auth_t edge_auth_lookup(const str *s)
+{
+	int i;
+
+	for (i = 0; i < EDGE_AUTH_COUNT; i++)
+		if (s->len == (int)strlen(edge_auth_names[i]) &&
+			memcmp(s->s, edge_auth_names[i], s->len) == 0)
+			return (edge_auth_t)i;
+	return EDGE_AUTH_COUNT;
+}
+
+static int mod_init(void)
+{
+	char why[128];
+
+	if (edge_auth_param.s == NULL || edge_auth_param.len == 0) {
+		LM_ERR("modparam 'auth' is required: " EDGE_AUTH_ALLOWED "\n");
+		return -1;
+	}
+	edge_auth = edge_auth_lookup(&edge_auth_param);
+	if (edge_auth == EDGE_AUTH_COUNT) {
+		LM_ERR("modparam 'auth': " EDGE_AUTH_ALLOWED ", not '%.*s'\n",
+			   edge_auth_param.len, edge_auth_param.s);
+		return -1;
+	}
+	if (edge_auth_secret.s != NULL &&
+		secret_check(edge_auth_secret.s, (size_t)edge_auth_secret.len, why,
+					 sizeof(why)) < 0) {
+		LM_ERR("modparam 'auth_secret' (IWG_AUTH_SECRET in site.cfg) %s\n",
+			   why);
+		return -1;
+	}
+	if (edge_auth == EDGE_AUTH_EPHEMERAL && edge_auth_secret.s == NULL) {
+		LM_ERR("modparam 'auth_secret' (IWG_AUTH_SECRET in site.cfg) is "
+			   "required with auth 'ephemeral'\n");
+		return -1;
+	}
+	if (edge_auth == EDGE_AUTH_OPEN)
+		LM_WARN("OPEN ACCESS: browsers are not authenticated "
+				"(WITH_OPEN_ACCESS): anyone may register any address and "
+				"call as anybody; never on a network you do not control\n");
+	return 0;
+}
+
+static void edge_rpc_info(rpc_t *rpc, void *c)
+{
+	void *th;
+
+	/* edge_auth is set: mod_init succeeded before any RPC */
+	if (rpc->add(c, "{", &th) < 0)
+		return;
+	rpc->struct_add(th, "Ssd", "preset", &edge_preset, "auth",
+					edge_auth_names[edge_auth], "open",
+					edge_auth == EDGE_AUTH_OPEN);
+}
