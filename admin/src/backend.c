@@ -18,6 +18,9 @@
 /* largest JSON-RPC answer accepted (ul.dump of a big node) */
 #define KAMRPC_MAX_REPLY (64 * 1024 * 1024)
 
+/* the header that authenticates us to Kamailio's JSON-RPC listener */
+#define KAMRPC_KEY_HDR "X-IWG-RPC-Key: "
+
 /* per worker thread, freed by the key destructors when the thread ends */
 static __thread CURL *tl_curl;
 static __thread redisContext *tl_redis;
@@ -110,6 +113,30 @@ static int kamrpc_parse(const sbuf *b, struct json_object **result,
 	return 0;
 }
 
+/*
+ * The request headers: Content-Type, and X-IWG-RPC-Key when a key is
+ * configured. Returns 0 with *hdrs (curl_slist_free_all()), or -1 with
+ * nothing allocated. The key goes into the list only, never into a log.
+ */
+static int kamrpc_headers(const admind_conf *c, struct curl_slist **hdrs)
+{
+	char line[sizeof(KAMRPC_KEY_HDR) + CONF_RPC_KEY_MAX];
+	struct curl_slist *l, *next;
+
+	l = curl_slist_append(NULL, "Content-Type: application/json");
+	if (l && c->kamailio_rpc_key[0]) {
+		snprintf(line, sizeof(line), KAMRPC_KEY_HDR "%s", c->kamailio_rpc_key);
+		next = curl_slist_append(l, line);
+		explicit_bzero(line, sizeof(line));
+		if (!next) {
+			curl_slist_free_all(l);
+			l = NULL;
+		}
+	}
+	*hdrs = l;
+	return l ? 0 : -1;
+}
+
 int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 				const char *method, const char *params,
 				struct json_object **result, backend_err *e, double *secs)
@@ -124,11 +151,16 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 
 	*result = NULL;
 	e->rpc_code = 0;
+	if (kamrpc_headers(c, &hdrs) < 0) {
+		err_set(e, 0, "out of memory");
+		return -1;
+	}
 	if (!tl_curl) {
 		tl_curl = curl_easy_init();
 		pthread_setspecific(key_curl, tl_curl);
 	}
 	if (!tl_curl) {
+		curl_slist_free_all(hdrs);
 		err_set(e, 0, "out of memory");
 		return -1;
 	}
@@ -139,7 +171,6 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 				"{\"jsonrpc\":\"2.0\",\"method\":\"%s\",\"params\":%s,"
 				"\"id\":1}",
 				method, params ? params : "[]");
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	curl_easy_reset(tl_curl);
 	curl_easy_setopt(tl_curl, CURLOPT_URL, node->url);
 	curl_easy_setopt(tl_curl, CURLOPT_POSTFIELDS, req.s);
@@ -162,6 +193,18 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 		goto out;
 	}
 	curl_easy_getinfo(tl_curl, CURLINFO_RESPONSE_CODE, &status);
+	/* no Kamailio RPC command faults with 403: it is the key check */
+	if (status == 403) {
+		if (c->kamailio_rpc_key[0])
+			err_set(e, 0, "%s: kamailio rejected the RPC key (HTTP 403)",
+					node->url);
+		else
+			err_set(e, 0,
+					"%s: kamailio requires an RPC key (HTTP 403); "
+					"set kamailio_rpc_key_file",
+					node->url);
+		goto out;
+	}
 	ret = kamrpc_parse(&resp, result, e);
 	/* jsonrpcs sends a fault with its code as HTTP status */
 	if (status != 200 && !e->rpc_code) {

@@ -34,7 +34,9 @@ void backend_global_cleanup(void);
  * text, or NULL for none). Returns 0 with the "result" member in *result
  * (caller releases it with json_object_put()), or -1 with e set; a
  * JSON-RPC fault (whatever the HTTP status it came with) sets e->rpc_code
- * and e->rpc_msg. *secs
+ * and e->rpc_msg. The request carries X-IWG-RPC-Key when c has a
+ * kamailio_rpc_key; an HTTP 403 is Kamailio refusing that key (or its
+ * absence), reported as such in e->msg whatever the body. *secs
  * (may be NULL) receives the round-trip time.
  */
 int kamrpc_call(const admind_conf *c, const conf_kamailio *node,

@@ -325,6 +325,8 @@ static const conf_key_def conf_keys[] = {
 		{"kamailio", CT_FUNC, 0, 0, 0, 0, conf_add_kamailio, 1},
 		{"kamailio_timeout_ms", CT_INT, OFF(kamailio_timeout_ms), 0, 1, 60000,
 		 NULL, 0},
+		{"kamailio_rpc_key_file", CT_STR, OFF(kamailio_rpc_key_file),
+		 SZ(kamailio_rpc_key_file), 0, 0, NULL, 0},
 		{"rtpengine", CT_FUNC, 0, 0, 0, 0, conf_add_rtpengine, 1},
 		{"rtpengine_timeout_ms", CT_INT, OFF(rtpengine_timeout_ms), 0, 1, 60000,
 		 NULL, 0},
@@ -475,6 +477,76 @@ int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
 	return conf_finish(c, e);
 }
 
+/*
+ * The key from c->kamailio_rpc_key_file into c->kamailio_rpc_key: the first
+ * line without its LF and one CR before it. Returns 0, or -1 with e set
+ * (line 0: the message names the key and the file, never the key itself).
+ */
+static int conf_read_rpc_key(admind_conf *c, conf_error *e)
+{
+	const char *path = c->kamailio_rpc_key_file;
+	char buf[CONF_RPC_KEY_MAX + 2]; /* the longest key, CR, LF */
+	const char *nl;
+	size_t n, i;
+	FILE *f;
+	int rc = -1;
+
+	e->line = 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return conf_fail(e, "kamailio_rpc_key_file: '%.120s': %s", path,
+						 strerror(errno));
+	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f)) {
+		conf_fail(e, "kamailio_rpc_key_file: '%.120s': %s", path,
+				  strerror(errno));
+		goto out;
+	}
+	nl = memchr(buf, '\n', n);
+	if (nl)
+		n = (size_t)(nl - buf);
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if (n == 0) {
+		conf_fail(e,
+				  "kamailio_rpc_key_file: '%.120s': the first line (the key) "
+				  "is empty",
+				  path);
+		goto out;
+	}
+	if (n > CONF_RPC_KEY_MAX) {
+		conf_fail(e,
+				  "kamailio_rpc_key_file: '%.120s': the key is longer than "
+				  "%d bytes",
+				  path, CONF_RPC_KEY_MAX);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			break;
+	if (i < n) {
+		conf_fail(e,
+				  "kamailio_rpc_key_file: '%.120s': the key contains a "
+				  "control character",
+				  path);
+		goto out;
+	}
+	if (buf[0] == ' ' || buf[n - 1] == ' ') {
+		conf_fail(e,
+				  "kamailio_rpc_key_file: '%.120s': the key begins or ends "
+				  "with a space",
+				  path);
+		goto out;
+	}
+	memcpy(c->kamailio_rpc_key, buf, n);
+	c->kamailio_rpc_key[n] = '\0';
+	rc = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	fclose(f);
+	return rc;
+}
+
 int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
 {
 	conf_error e;
@@ -505,6 +577,8 @@ int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
 	}
 	rc = conf_parse(c, text, len, &e);
 	free(text);
+	if (rc == 0 && c->kamailio_rpc_key_file[0])
+		rc = conf_read_rpc_key(c, &e);
 	if (rc < 0) {
 		if (e.line)
 			snprintf(errbuf, errsz, "%s:%ld: %s", path, e.line, e.msg);

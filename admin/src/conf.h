@@ -6,20 +6,22 @@
  * admin/iwg-admind.conf. "kamailio", "rtpengine" and "api_key" may repeat
  * (one node or key per line); every other key may appear once. Unknown keys,
  * repeated single keys and bad values are errors reported as
- * "file:line: message". Pure C (no I/O except conf_load_file()).
+ * "file:line: message". Pure C (no I/O except conf_load_file(), which also
+ * reads the file named by kamailio_rpc_key_file).
  */
 #ifndef ADMIND_CONF_H
 #define ADMIND_CONF_H
 
 #include <stddef.h>
 
-#define CONF_MAX_NODES	16
-#define CONF_MAX_KEYS	64
-#define CONF_NAME_MAX	32
-#define CONF_HOST_MAX	128
-#define CONF_PATH_MAX	256
-#define CONF_MAX_FILE	(1024 * 1024)
-#define ADMIND_HASH_LEN 32 /* SHA-256 */
+#define CONF_MAX_NODES	 16
+#define CONF_MAX_KEYS	 64
+#define CONF_NAME_MAX	 32
+#define CONF_HOST_MAX	 128
+#define CONF_PATH_MAX	 256
+#define CONF_MAX_FILE	 (1024 * 1024)
+#define CONF_RPC_KEY_MAX 256 /* bytes of the Kamailio JSON-RPC key */
+#define ADMIND_HASH_LEN	 32	 /* SHA-256 */
 
 /* API key roles (bit values; a route lists the roles it admits) */
 enum {
@@ -62,6 +64,11 @@ typedef struct admind_conf {
 	char redis_password[CONF_HOST_MAX];
 
 	int kamailio_timeout_ms;
+	/* file whose first line is the key sent as X-IWG-RPC-Key on every
+	 * JSON-RPC request; an empty path: no header. conf_parse() only records
+	 * the path, conf_load_file() fills kamailio_rpc_key from it. */
+	char kamailio_rpc_key_file[CONF_PATH_MAX];
+	char kamailio_rpc_key[CONF_RPC_KEY_MAX + 1];
 	conf_kamailio kamailio[CONF_MAX_NODES];
 	int n_kamailio;
 	int rtpengine_timeout_ms;
@@ -100,8 +107,12 @@ void conf_defaults(admind_conf *c);
 int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e);
 
 /*
- * Read and parse the file at path. Returns 0, or -1 with errbuf holding
- * "path:line: message" (or "path: message" for I/O errors).
+ * Read and parse the file at path, then read the key from
+ * kamailio_rpc_key_file when one is given (its first line without the
+ * trailing LF/CR: 1..CONF_RPC_KEY_MAX bytes, no control character, no space
+ * at either end). Returns 0, or -1 with errbuf holding "path:line: message"
+ * (or "path: message" for I/O errors and for the key file); c must then not
+ * be used. The key never appears in errbuf.
  */
 int conf_load_file(admind_conf *c, const char *path, char *errbuf,
 				   size_t errsz);

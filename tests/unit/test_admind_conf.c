@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -96,6 +97,8 @@ static void errors_name_the_line(void **state)
 			{"rate_limit_key = -1\n", 1, "number"},
 			{"tls_cert = /x\n", 0, "together"},
 			{"page_size_default = 900\n", 0, "exceeds"},
+			{"kamailio_rpc_key_file = /a\nkamailio_rpc_key_file = /b\n", 2,
+			 "given twice"},
 	};
 	admind_conf c;
 	conf_error e;
@@ -135,6 +138,134 @@ static void missing_file_is_named(void **state)
 	assert_int_equal(
 			conf_load_file(&c, "/nonexistent/x.conf", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/x.conf"));
+}
+
+/*
+ * Write key[0..keylen) as the RPC key file (none when key is NULL) and a
+ * configuration naming it, both in a fresh temp dir, and load that
+ * configuration. Returns conf_load_file()'s result; err holds its message.
+ */
+static int load_with_key_file(const char *key, size_t keylen, admind_conf *c,
+							  char *err, size_t errsz)
+{
+	char dir[] = "/tmp/test_admind_conf.XXXXXX";
+	char keypath[64], confpath[64];
+	FILE *f;
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(keypath, sizeof(keypath), "%s/rpc.key", dir);
+	snprintf(confpath, sizeof(confpath), "%s/admind.conf", dir);
+	if (key) {
+		f = fopen(keypath, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(key, 1, keylen, f), keylen);
+		assert_int_equal(fclose(f), 0);
+	}
+	f = fopen(confpath, "w");
+	assert_non_null(f);
+	fprintf(f, "threads = 2\nkamailio_rpc_key_file = %s\n", keypath);
+	assert_int_equal(fclose(f), 0);
+	conf_defaults(c);
+	rc = conf_load_file(c, confpath, err, errsz);
+	unlink(keypath);
+	unlink(confpath);
+	rmdir(dir);
+	return rc;
+}
+
+/* the key is the file's first line without its LF or CRLF */
+static void rpc_key_is_first_line(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *key;
+	} cases[] = {
+			{"s3cret-Key_1\n", "s3cret-Key_1"},
+			{"s3cret\r\n", "s3cret"},
+			{"no-newline", "no-newline"},
+			{"first line\nsecond line\n", "first line"},
+	};
+	char key256[CONF_RPC_KEY_MAX + 2], err[512];
+	admind_conf c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (load_with_key_file(cases[i].file, strlen(cases[i].file), &c, err,
+							   sizeof(err)) < 0)
+			fail_msg("case %zu: %s", i, err);
+		assert_string_equal(c.kamailio_rpc_key, cases[i].key);
+		assert_int_equal(c.threads, 2);
+	}
+	memset(key256, 'k', CONF_RPC_KEY_MAX);
+	key256[CONF_RPC_KEY_MAX] = '\n';
+	if (load_with_key_file(key256, CONF_RPC_KEY_MAX + 1, &c, err, sizeof(err)) <
+		0)
+		fail_msg("a key of %d bytes: %s", CONF_RPC_KEY_MAX, err);
+	assert_int_equal(strlen(c.kamailio_rpc_key), CONF_RPC_KEY_MAX);
+}
+
+/* a missing file or a bad key stops the load, names the key and the file,
+ * and never shows the key */
+static void rpc_key_file_errors(void **state)
+{
+	static const struct {
+		const char *file; /* NULL: no file */
+		size_t len;
+		const char *needle;
+	} cases[] = {
+			{NULL, 0, "No such file"},
+			{"", 0, "is empty"},
+			{"\n", 1, "is empty"},
+			{"\r\nsecret\n", 8, "is empty"},
+			{"secret\tkey\n", 11, "control character"},
+			{"secret\001key\n", 11, "control character"},
+			{"secret\0key\n", 11, "control character"},
+			{"secret\r\r\n", 9, "control character"},
+			{"secret\177\n", 8, "control character"},
+			{" secret\n", 8, "a space"},
+			{"secret \n", 8, "a space"},
+	};
+	char big[CONF_RPC_KEY_MAX + 8], err[512];
+	admind_conf c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(load_with_key_file(cases[i].file, cases[i].len, &c,
+											err, sizeof(err)),
+						 -1);
+		if (!strstr(err, cases[i].needle) ||
+			!strstr(err, "kamailio_rpc_key_file: '/tmp/") ||
+			!strstr(err, "/rpc.key'") || strstr(err, "secret"))
+			fail_msg("case %zu: got '%s'", i, err);
+	}
+	memset(big, 'k', sizeof(big));
+	assert_int_equal(
+			load_with_key_file(big, CONF_RPC_KEY_MAX + 1, &c, err, sizeof(err)),
+			-1);
+	assert_non_null(strstr(err, "longer than 256 bytes"));
+	assert_int_equal(load_with_key_file(big, sizeof(big), &c, err, sizeof(err)),
+					 -1);
+	assert_non_null(strstr(err, "longer than 256 bytes"));
+}
+
+/* conf_parse() only records the path (no I/O: the fuzz target relies on
+ * it); without the key no header is configured */
+static void rpc_key_file_read_by_load_only(void **state)
+{
+	admind_conf c;
+	conf_error e;
+
+	(void)state;
+	assert_int_equal(parse(&c, "kamailio_rpc_key_file = /nonexistent/k\n", &e),
+					 0);
+	assert_string_equal(c.kamailio_rpc_key_file, "/nonexistent/k");
+	assert_string_equal(c.kamailio_rpc_key, "");
+	assert_int_equal(parse(&c, "", &e), 0);
+	assert_string_equal(c.kamailio_rpc_key_file, "");
+	assert_string_equal(c.kamailio_rpc_key, "");
 }
 
 /* admin/iwg-admind.conf documents every key, and its values are the
@@ -179,6 +310,9 @@ int main(void)
 			cmocka_unit_test(errors_name_the_line),
 			cmocka_unit_test(nul_and_long_lines_rejected),
 			cmocka_unit_test(missing_file_is_named),
+			cmocka_unit_test(rpc_key_is_first_line),
+			cmocka_unit_test(rpc_key_file_errors),
+			cmocka_unit_test(rpc_key_file_read_by_load_only),
 			cmocka_unit_test(example_file_documents_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
