@@ -54,7 +54,7 @@ iwg is running, preset $deploy (logs in $IWG_LOGDIR):
   SIP domain           $IWG_DOMAIN
   rtpengine NG         udp $IWG_NG_ADDR, media ports $IWG_MEDIA_PORTS
   Redis                $IWG_REDIS_ADDR (data in $IWG_RUN/redis)
-  Kamailio RPC         $IWG_KAMCMD <command>   or   http://127.0.0.1:5065/RPC
+  Kamailio RPC         $IWG_KAMCMD <command>   or   http://127.0.0.1:5065/RPC with header X-IWG-RPC-Key: \$(cat $IWG_RUN/secrets/rpc_key)
   REST (iwg-admind)    http://127.0.0.1:8088 (/healthz, /readyz, /metrics, /api/v1; API keys in $IWG_RUN/admind/keys)
 ${extra:+$extra
 }Stop with Ctrl-C here, or 'make stop' from another shell.

@@ -10,7 +10,8 @@
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
 # IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
 # IWG_KAMCMD (command prefix for Kamailio RPC) IWG_NG_BIN, IWG_DB (the
-# run's SQLite database), IWG_AUTH_SECRET (time-limited credentials) and
+# run's SQLite database), IWG_AUTH_SECRET (time-limited credentials),
+# IWG_RPC_KEY (JSON-RPC: header X-IWG-RPC-Key) and
 # IWG_TEST_PASSWORD (the digest password of the users IWG_TEST_USERS,
 # default "alice bob caller probe echo", made in IWG_DB).
 #
@@ -154,8 +155,10 @@ stack_db() {
 # define given in IWG_KAM_EXTRA replaces the default of the same name.
 stack_kamailio_args() {
 	IWG_AUTH_SECRET=$(stack_secret auth_secret) || return 1
-	export IWG_AUTH_SECRET
+	IWG_RPC_KEY=$(stack_secret rpc_key) || return 1
+	export IWG_AUTH_SECRET IWG_RPC_KEY
 	local d defs=(
+		"IWG_RPC_KEY=\"$IWG_RPC_KEY\""
 		"IWG_FLOW_KEY=\"$(stack_secret flow_key)\""
 		"IWG_AUTH_SECRET=\"$IWG_AUTH_SECRET\""
 		"IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
@@ -221,6 +224,7 @@ stack_start_admind() {
 		echo "listen = 127.0.0.1:8088"
 		echo "redis = $IWG_REDIS_ADDR"
 		echo "kamailio = kamailio http://127.0.0.1:5065/RPC"
+		echo "kamailio_rpc_key_file = $IWG_RUN/secrets/rpc_key"
 		echo "rtpengine = rtpengine $IWG_NG_ADDR"
 		while read -r role key; do
 			echo "api_key = $role $role $(printf '%s\n' "$key" | "$IWG_BUILD/bin/iwg-admind" --hash-key)"

@@ -1,9 +1,10 @@
 /*
  * iwg_edge_mod.c - iwg_edge Kamailio module: the access edge's start-up
  * policy and the facts it runs by. mod_init refuses an unknown
- * authentication method and a weak auth_secret (lib/secret), and warns at
- * every start when browsers are not authenticated; edge.info reports the
- * preset and the method. Kamailio glue only: no script function.
+ * authentication method and a weak auth_secret or rpc_key (lib/secret),
+ * and warns at every start when browsers are not authenticated; edge.info
+ * reports the preset and the method. Kamailio glue only: no script
+ * function.
  */
 #include <string.h>
 
@@ -24,6 +25,7 @@ typedef enum edge_auth {
 	EDGE_AUTH_EPHEMERAL, /* WITH_AUTH_EPHEMERAL: from auth_secret */
 	EDGE_AUTH_IMS,		 /* the IMS core authenticates (ims preset) */
 	EDGE_AUTH_OPEN,		 /* WITH_OPEN_ACCESS: nobody */
+	EDGE_AUTH_VERTO,	 /* no SIP browsers: iwg_verto checks its logins */
 	EDGE_AUTH_COUNT
 } edge_auth_t;
 
@@ -34,19 +36,21 @@ static const char *const edge_auth_names[] = {
 	[EDGE_AUTH_EPHEMERAL] = "ephemeral",
 	[EDGE_AUTH_IMS] = "ims",
 	[EDGE_AUTH_OPEN] = "open",
+	[EDGE_AUTH_VERTO] = "verto",
 };
 /* clang-format on */
 _Static_assert(sizeof(edge_auth_names) / sizeof(*edge_auth_names) ==
 					   EDGE_AUTH_COUNT,
 			   "edge_auth_names does not name every edge_auth_t");
 
-#define EDGE_AUTH_ALLOWED "token, digest, ephemeral, ims or open"
+#define EDGE_AUTH_ALLOWED "token, digest, ephemeral, ims, open or verto"
 
 #define DEFAULT_EDGE_PRESET ""
 
 static str edge_preset = str_init(DEFAULT_EDGE_PRESET);
 static str edge_auth_param = STR_NULL;	/* required */
 static str edge_auth_secret = STR_NULL; /* required with auth ephemeral */
+static str edge_rpc_key = STR_NULL; /* JSON-RPC key (kamcfg/edge/http.cfg) */
 static edge_auth_t edge_auth = EDGE_AUTH_COUNT; /* set by mod_init */
 
 static int mod_init(void);
@@ -62,6 +66,7 @@ static param_export_t params[] = {
 	{"preset", PARAM_STR, &edge_preset},
 	{"auth", PARAM_STR, &edge_auth_param},
 	{"auth_secret", PARAM_STR, &edge_auth_secret},
+	{"rpc_key", PARAM_STR, &edge_rpc_key},
 	{0, 0, 0}
 };
 
@@ -96,10 +101,21 @@ static edge_auth_t edge_auth_lookup(const str *s)
 	return EDGE_AUTH_COUNT;
 }
 
-static int mod_init(void)
+/* 0 when the secret of modparam name (setting in site.cfg) is unset or
+ * usable, else -1 with an error naming both */
+static int edge_secret_ok(const str *val, const char *name, const char *setting)
 {
 	char why[128];
 
+	if (val->s == NULL ||
+		secret_check(val->s, (size_t)val->len, why, sizeof(why)) == 0)
+		return 0;
+	LM_ERR("modparam '%s' (%s in site.cfg) %s\n", name, setting, why);
+	return -1;
+}
+
+static int mod_init(void)
+{
 	if (edge_auth_param.s == NULL || edge_auth_param.len == 0) {
 		LM_ERR("modparam 'auth' is required: " EDGE_AUTH_ALLOWED "\n");
 		return -1;
@@ -110,13 +126,10 @@ static int mod_init(void)
 			   edge_auth_param.len, edge_auth_param.s);
 		return -1;
 	}
-	if (edge_auth_secret.s != NULL &&
-		secret_check(edge_auth_secret.s, (size_t)edge_auth_secret.len, why,
-					 sizeof(why)) < 0) {
-		LM_ERR("modparam 'auth_secret' (IWG_AUTH_SECRET in site.cfg) %s\n",
-			   why);
+	if (edge_secret_ok(&edge_auth_secret, "auth_secret", "IWG_AUTH_SECRET") <
+				0 ||
+		edge_secret_ok(&edge_rpc_key, "rpc_key", "IWG_RPC_KEY") < 0)
 		return -1;
-	}
 	if (edge_auth == EDGE_AUTH_EPHEMERAL && edge_auth_secret.s == NULL) {
 		LM_ERR("modparam 'auth_secret' (IWG_AUTH_SECRET in site.cfg) is "
 			   "required with auth 'ephemeral'\n");

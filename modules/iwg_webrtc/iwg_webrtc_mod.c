@@ -89,6 +89,7 @@ static int w_webrtc_flow_route(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map);
 static int w_webrtc_h264_only(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2);
+static int w_webrtc_flow_lost(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_te_reoffer(sip_msg_t *msg, char *offer, char *map,
 							   char *dst);
 static int fixup_te_reoffer(void **param, int param_no);
@@ -120,6 +121,8 @@ static cmd_export_t cmds[] = {
 		REQUEST_ROUTE | ONREPLY_ROUTE},
 	{"webrtc_flow_closed", (cmd_function)w_webrtc_flow_closed, 1,
 		fixup_igp_null, fixup_free_igp_null, ANY_ROUTE},
+	{"webrtc_flow_lost", (cmd_function)w_webrtc_flow_lost, 0, 0, 0,
+		EVENT_ROUTE},
 	{"webrtc_te_reoffer",
 		(cmd_function)(void (*)(void))w_webrtc_te_reoffer, 3,
 		fixup_te_reoffer, fixup_free_te_reoffer, REQUEST_ROUTE | ONREPLY_ROUTE},
@@ -1072,6 +1075,25 @@ static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2)
 	return ki_webrtc_flow_closed(msg, id);
 }
 
+/* webrtc_flow_lost(): in event_route[tcp:closed|reset|timeout] (tcpops):
+ * the connection of the event ended, also without a WebSocket close (a
+ * browser that vanished). Its id is no longer known to $conid (the
+ * connection is gone from Kamailio's table) but is still in the event
+ * message's receive info. Same as webrtc_flow_closed(that id). */
+static int ki_webrtc_flow_lost(sip_msg_t *msg)
+{
+	if (msg == NULL || msg->rcv.proto_reserved1 <= 0)
+		return 2;
+	return ki_webrtc_flow_closed(msg, msg->rcv.proto_reserved1);
+}
+
+static int w_webrtc_flow_lost(sip_msg_t *msg, char *p1, char *p2)
+{
+	(void)p1;
+	(void)p2;
+	return ki_webrtc_flow_lost(msg);
+}
+
 /* ---------------------------------------------------------------- PV */
 
 #define WEBRTC_PV_TE_MAP	 1
@@ -1210,6 +1232,11 @@ static sr_kemi_t sr_kemi_iwg_webrtc_exports[] = {
 	{ str_init("iwg_webrtc"), str_init("webrtc_flow_closed"),
 		SR_KEMIP_INT, ki_webrtc_flow_closed,
 		{ SR_KEMIP_INT, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_flow_lost"),
+		SR_KEMIP_INT, ki_webrtc_flow_lost,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
 	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }

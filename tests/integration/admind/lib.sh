@@ -112,15 +112,19 @@ kamrpc() {
 }
 
 # admind_up [LINE...]: keys, a private config (port 8088, rate limits off,
-# plus LINEs) and the daemon, after stack_init; sets U ADMIND_LOG
+# the edge's JSON-RPC key if the stack made one, plus LINEs) and the
+# daemon, after stack_init; sets U ADMIND_LOG
 # ADMIND_OUT. Returns 1 after a TAP failure when it does not answer.
 admind_up() {
 	U=http://127.0.0.1:8088
 	ADMIND_LOG=$IWG_LOGDIR/admind.log
 	ADMIND_OUT=$IWG_RUN/admind.out
 	admind_keys
+	# the edge's JSON-RPC key, when the stack is the edge (scripts/stack.sh)
+	local key=()
+	[ -s "$IWG_RUN/secrets/rpc_key" ] && key=("kamailio_rpc_key_file = $IWG_RUN/secrets/rpc_key")
 	admind_conf "$IWG_RUN/admind.conf" 8088 "rate_limit_key = 0" \
-		"rate_limit_addr = 0" "$@"
+		"rate_limit_addr = 0" "${key[@]}" "$@"
 	admind_start "$IWG_RUN/admind.conf" "$ADMIND_LOG" "$U" && return 0
 	tap_fail "iwg-admind starts" "no answer on $U/healthz; log: $ADMIND_LOG"
 	return 1

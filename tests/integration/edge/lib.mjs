@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { rnd } from '../ims/lib/ua.mjs';
 
 const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
@@ -49,4 +50,24 @@ export async function sendAuth(ua, o, { user, password }) {
 export function kamcmd(...args) {
   const [bin, ...pre] = process.env.IWG_KAMCMD.split(' ');
   return execFileSync(bin, [...pre, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// opens a TCP connection from localAddress to the WebSocket listener
+// host:port and sends the upgrade request of subprotocol sip; resolves with
+// { status, socket } once the status line has come (the socket stays open)
+export function wsHandshake({ host = '127.0.0.1', port, localAddress }) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, localAddress }, () => {
+      socket.write(`GET / HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        'Sec-WebSocket-Protocol: sip\r\n\r\n');
+    });
+    let head = '';
+    socket.on('data', (d) => {
+      head += d;
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (m) { socket.removeAllListeners('data'); resolve({ status: Number(m[1]), socket }); }
+    });
+    socket.on('error', reject);
+  });
 }

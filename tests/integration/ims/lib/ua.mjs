@@ -5,6 +5,8 @@
 // Node 20: run with --experimental-websocket (global WebSocket).
 // SPDX-License-Identifier: GPL-2.0-or-later
 import dgram from 'node:dgram';
+import net from 'node:net';
+import tls from 'node:tls';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parse, wsOpen, wsClose } from './sip.mjs';
@@ -257,6 +259,66 @@ export class UdpUa extends Ua {
     this.log('>>', text);
     const [host, port] = this.target.split(':');
     this.sock.send(text, Number(port), host);
+  }
+}
+
+// the network side over TCP or TLS (tls: { key, cert } PEM): listens on
+// addr:port for the gateway's connections and sends its own requests on the
+// last connection used, or on one it opens to target. Messages are framed
+// by Content-Length (RFC 3261 18.3).
+export class StreamUa extends Ua {
+  constructor(port, { name = `tcp${port}`, logFile, target = '127.0.0.1:5060', addr = '127.0.0.1', tls: creds = null } = {}) {
+    super({ name, logFile });
+    Object.assign(this, { port, addr, target, creds });
+    this.proto = creds ? 'TLS' : 'TCP';
+    this.contact = `sip:${name}@${addr}:${port};transport=${this.proto.toLowerCase()}`;
+    this.sock = null;
+    this.conns = new Set();
+  }
+
+  via(branch) { return `SIP/2.0/${this.proto} ${this.addr}:${this.port};branch=${branch};rport`; }
+
+  attach(sock) {
+    let buf = Buffer.alloc(0);
+    this.conns.add(sock);
+    this.sock = sock;
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString();
+        const len = Number((/^content-length:\s*(\d+)/im.exec(head) || [])[1] || 0);
+        if (buf.length < end + 4 + len) return;
+        const text = buf.subarray(0, end + 4 + len).toString();
+        buf = buf.subarray(end + 4 + len);
+        this.sock = sock;
+        this.onMessage(text);
+      }
+    });
+    sock.on('close', () => { this.conns.delete(sock); if (this.sock === sock) this.sock = null; });
+    sock.on('error', () => {});
+  }
+
+  open() {
+    const onConn = (sock) => this.attach(sock);
+    this.server = this.creds ? tls.createServer({ ...this.creds }, onConn) : net.createServer(onConn);
+    return new Promise((resolve) => this.server.listen(this.port, this.addr, () => resolve(this)));
+  }
+
+  close() {
+    for (const c of this.conns) c.destroy();
+    this.server.close();
+  }
+
+  sendRaw(text) {
+    this.log('>>', text);
+    if (!this.sock) {
+      const [host, port] = this.target.split(':');
+      const o = { host, port: Number(port), localAddress: this.addr };
+      this.attach(this.creds ? tls.connect({ ...o, rejectUnauthorized: false }) : net.connect(o));
+    }
+    this.sock.write(text);
   }
 }
 

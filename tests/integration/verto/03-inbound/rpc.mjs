@@ -15,7 +15,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let rid = 0;
 async function rpc(method, params = []) {
-  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json' },
+  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json', 'x-iwg-rpc-key': process.env.IWG_RPC_KEY },
     body: JSON.stringify({ jsonrpc: '2.0', id: ++rid, method, params }) });
   return r.json();
 }

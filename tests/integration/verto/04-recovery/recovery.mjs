@@ -38,7 +38,7 @@ const agent = await agentMedia(41200);
 
 let rid = 0;
 async function rpc(method, params = []) {
-  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json' },
+  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json', 'x-iwg-rpc-key': process.env.IWG_RPC_KEY },
     body: JSON.stringify({ jsonrpc: '2.0', id: ++rid, method, params }) });
   const j = await r.json();
   return Array.isArray(j.result) ? j.result : j;

@@ -20,7 +20,7 @@ const loginFrame = (id) => ({ jsonrpc: '2.0', id, method: 'login',
   params: { login: '1008@cc.example', passwd: '1234', userVariables: {}, loginParams: {} } });
 
 async function refusedJobs() {
-  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json' },
+  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json', 'x-iwg-rpc-key': process.env.IWG_RPC_KEY },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'stats.get_statistics', params: ['verto:'] }) });
   const m = /verto:jobs_refused = ([0-9]+)/.exec(JSON.stringify((await r.json())?.result || ''));
   return m ? Number(m[1]) : -1;
