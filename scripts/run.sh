@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make run: start the local iwg stack on loopback in the foreground.
-# Redis, rtpengine (userspace), Kamailio (kamcfg/gateway, or DEPLOY=ims or
-# DEPLOY=contact-center) and iwg-admind; data, logs and the self-signed
+# Redis, rtpengine (userspace), Kamailio (kamcfg/gateway, or DEPLOY=ims,
+# DEPLOY=contact-center or DEPLOY=combined) and iwg-admind; data, logs and the self-signed
 # certificate under run/. Ctrl-C or `make stop` ends it.
 set -uo pipefail
 export IWG_TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,13 +17,17 @@ ims)
 	IWG_PROFILES=$IWG_TOP/rtpengine-ext/profiles/ims-profiles.conf
 	extra="  IMS core             as set in kamcfg/ims/site.cfg (IWG_IMS_CORE); usrloc in $IWG_RUN/iwg.sqlite"
 	;;
+combined)
+	IWG_CFG=$IWG_TOP/kamcfg/combined/kamailio.cfg
+	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center IWG_CC_URI, SIP peer IWG_PEER_URI (kamcfg/combined/site.cfg)"
+	;;
 contact-center)
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
 	IWG_SIP_WS=0
 	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
 	;;
 *)
-	echo "run: unknown DEPLOY '$deploy' (gateway, ims or contact-center)" >&2
+	echo "run: unknown DEPLOY '$deploy' (gateway, ims, contact-center or combined)" >&2
 	exit 64
 	;;
 esac
@@ -43,7 +47,8 @@ trap "exit 0" INT TERM
 trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
 stack_start && stack_start_admind || exit 1
 # how to log in (made by stack_start: scripts/stack.sh, stack_db)
-[ "$deploy" = gateway ] && extra="  browsers log in      digest: sip:alice@$IWG_DOMAIN (also bob, caller, probe, echo), password $IWG_TEST_PASSWORD
+[ "$deploy" = gateway ] || [ "$deploy" = combined ] && extra="${extra:+$extra
+}  browsers log in      digest: sip:alice@$IWG_DOMAIN (also bob, caller, probe, echo), password $IWG_TEST_PASSWORD
                        more users: sql/subscriber.sh $IWG_DB add USER $IWG_DOMAIN [PASSWORD]"
 
 cat <<MSG

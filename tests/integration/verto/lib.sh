@@ -2,7 +2,9 @@
 # PaaS user (source it after tests/lib/tap.sh and scripts/stack.sh).
 #
 #   verto_stack_start NAME   stack_init NAME, start redis, rtpengine and
-#                            kamailio with kamcfg/contact-center, then map
+#                            kamailio with kamcfg/contact-center (or
+#                            kamcfg/$VERTO_PRESET, with the extra -A
+#                            arguments of the array VERTO_KAM_EXTRA), then map
 #                            paas:1008@cc.example (password 1234) to
 #                            sip:1008@cc.example "Web User", tenant acme
 #   verto_need_sdk           fail unless the SDK tests' npm packages are there
@@ -16,6 +18,7 @@
 # else the cfg's default.
 
 VERTO_URL=ws://127.0.0.1:8082/verto-ws
+[ -n "${VERTO_KAM_EXTRA+set}" ] || VERTO_KAM_EXTRA=()
 VERTO_WSS_URL=wss://127.0.0.1:8445/verto-ws
 
 # the ha1 of login 1008@cc.example (user 1008, realm cc.example), password 1234
@@ -25,11 +28,11 @@ verto_ha1() {
 
 verto_stack_start() {
 	stack_init "$1"
-	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
-	IWG_SIP_WS=0
+	IWG_CFG=$IWG_TOP/kamcfg/${VERTO_PRESET:-contact-center}/kamailio.cfg
+	[ "${VERTO_PRESET:-contact-center}" = contact-center ] && IWG_SIP_WS=0
 	# the shipped mediation rules; calls from the contact center ring 4 s
 	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
-		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}")
+		-A "IWG_VERTO_RING_TIMEOUT=${VERTO_RING_TIMEOUT:-4}" "${VERTO_KAM_EXTRA[@]}")
 	[ -z "${VERTO_GRACE:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_GRACE=$VERTO_GRACE")
 	[ -z "${VERTO_MAX_JOBS:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_MAX_JOBS=$VERTO_MAX_JOBS")
 	if ! stack_start; then
