@@ -10,7 +10,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { WsUa, UdpUa, rnd } from '../../ims/lib/ua.mjs';
+import { WsUa, UdpUa, Dialog, rnd, uriOf, webrtcSdp } from '../../ims/lib/ua.mjs';
 import { sendAuth, ephemeral, kamcmd } from '../lib.mjs';
 
 const env = process.env;
@@ -66,7 +66,7 @@ test(`unauthenticated requests from a WebSocket client are refused and reach nob
       method, ruri: target, callId: `${rnd()}@x`, from: `<${aor('alice')}>;tag=${rnd(4)}`,
       to: `<${method === 'REGISTER' ? aor('alice') : target}>`, cseq: 1,
       headers: method === 'SUBSCRIBE' ? ['Event: presence'] : method === 'REFER' ? [`Refer-To: <${aor('carol')}>`] : [],
-      body: method === 'INVITE' ? (await import('../../ims/lib/ua.mjs')).webrtcSdp() : '',
+      body: method === 'INVITE' ? webrtcSdp() : '',
     });
     const want = method === 'REGISTER' ? 401 : 407;
     assert.equal(r && r.status, want, `${method} without credentials: want ${want}, got ${r ? r.status : 'no answer'}; ${see}`);
@@ -176,4 +176,54 @@ test(`a browser that vanishes mid-call: BYE to the peer, no media call, no conta
   const until = Date.now() + 20000;
   while (Date.now() < until && registered()) await new Promise((r) => setTimeout(r, 500));
   assert.ok(!registered(), `${aor(user)} is still registered after its connection died: ${kamcmd('ul.dump').slice(0, 600)}`);
+});
+
+test(`late offer both ways: the offer in a 2xx and the answer in the ACK cross rtpengine (${MODE})`, async () => {
+  const user = 'echo';
+  const b = await browser(user);
+  const reg = await register(b, user);
+  assert.equal(reg && reg.status, 200, `REGISTER of ${user}: ${reg && reg.status}; ${see}`);
+  // the browser makes offers in its 2xx and answers offers as a browser does
+  b.onRequest = (m) => (m.method === 'INVITE' ? { status: 200, body: webrtcSdp({ setup: m.body ? 'active' : 'actpass' }) } : { status: 200 });
+
+  // 1. the peer calls the browser without SDP: the browser's offer reaches
+  // it as plain RTP, its answer in the ACK reaches the browser as DTLS-SRTP
+  const callId = `${rnd()}@late`;
+  const fromTag = rnd(4);
+  const r = await peer.send({
+    method: 'INVITE', ruri: aor(user), callId, from: `<sip:bob@remote.test>;tag=${fromTag}`, to: `<${aor(user)}>`, cseq: 1,
+  });
+  assert.equal(r && r.status, 200, `INVITE without SDP to ${user}: ${r && r.status}; ${see}`);
+  assert.match(r.body || '', /^m=audio \d+ RTP\/AVP /m, `the 200 at the peer carries no plain-RTP offer: ${r.body}`);
+  assert.doesNotMatch(r.body, /a=fingerprint|a=ice-ufrag/, `browser-only lines in the offer toward the peer: ${r.body}`);
+  const d = new Dialog(peer, {
+    callId, localTag: fromTag, remoteTag: /tag=([^;>\s]+)/.exec(r.get('To'))[1], localUri: 'sip:bob@remote.test',
+    remoteUri: aor(user), remoteTarget: uriOf(r.get('Contact')), cseq: 1,
+    routeSet: r.all('Record-Route').flatMap((v) => v.split(/,(?=\s*<)/)).map((x) => x.trim()).reverse(),
+  });
+  await d.request('ACK', { cseq: 1, body: pcmaSdp });
+  const ackAt = () => b.received.find((m) => m.method === 'ACK' && m.get('Call-ID') === callId);
+  const until = Date.now() + 5000;
+  while (!ackAt() && Date.now() < until) await new Promise((res) => setTimeout(res, 50));
+  assert.ok(ackAt(), `the ACK with the answer did not reach the browser; ${see}`);
+  assert.match(ackAt().body || '', /UDP\/TLS\/RTP\/SAVPF[\s\S]*a=fingerprint/, `answer in the ACK at the browser: ${ackAt().body}`);
+  const q = JSON.parse(execFileSync(env.IWG_NG_BIN, ['-s', env.IWG_NG_ADDR, 'query', callId], { encoding: 'utf8' }));
+  const protos = Object.values(q.tags || {}).flatMap((tg) => (tg.medias || []).map((m) => m.protocol)).sort();
+  assert.deepEqual(protos, ['RTP/AVP', 'UDP/TLS/RTP/SAVPF'], `rtpengine's legs of the late-offer call: ${JSON.stringify(protos)}`);
+
+  // 2. the browser re-INVITEs without SDP: the peer's offer reaches it as
+  // DTLS-SRTP, its answer in the ACK reaches the peer as plain RTP
+  const bd = b.dialogs.get(callId);
+  assert.ok(bd, 'the browser has no dialog for the call');
+  const re = await bd.request('INVITE', { body: '' });
+  assert.equal(re && re.status, 200, `re-INVITE without SDP from the browser: ${re && re.status}; ${see}`);
+  assert.match(re.body || '', /UDP\/TLS\/RTP\/SAVPF[\s\S]*a=fingerprint/, `the peer's offer at the browser: ${re.body}`);
+  const cseq = Number(re.get('CSeq').split(/\s+/)[0]);
+  await bd.request('ACK', { cseq, body: webrtcSdp({ setup: 'active' }) });
+  const ack2 = () => peer.received.find((m) => m.method === 'ACK' && m.get('Call-ID') === callId && m.get('CSeq').startsWith(`${cseq} `));
+  const until2 = Date.now() + 5000;
+  while (!ack2() && Date.now() < until2) await new Promise((res) => setTimeout(res, 50));
+  assert.ok(ack2(), `the ACK with the browser's answer did not reach the peer; ${see}`);
+  assert.match(ack2().body || '', /^m=audio \d+ RTP\/AVP /m, `answer in the ACK at the peer: ${ack2().body}`);
+  await d.request('BYE');
 });
