@@ -81,6 +81,8 @@ static int webrtc_last_conid = -1;
 static int mod_init(void);
 static void mod_destroy(void);
 static void webrtc_timer(unsigned int ticks, void *param);
+static void webrtc_lost_timer(unsigned int ticks, void *param);
+static int release_flows(webrtc_reg_t *l);
 
 static int w_webrtc_register(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_save(sip_msg_t *msg, char *p1, char *p2);
@@ -200,8 +202,9 @@ static int mod_init(void)
 	}
 	if (webrtc_reg_init() < 0)
 		return -1;
-	if (register_timer(webrtc_timer, 0, (unsigned)webrtc_timer_interval) < 0) {
-		LM_ERR("cannot register the expiry timer\n");
+	if (register_timer(webrtc_timer, 0, (unsigned)webrtc_timer_interval) < 0 ||
+		register_timer(webrtc_lost_timer, 0, 1) < 0) {
+		LM_ERR("cannot register the timers\n");
 		return -1;
 	}
 	return 0;
@@ -210,6 +213,19 @@ static int mod_init(void)
 static void mod_destroy(void)
 {
 	webrtc_reg_destroy();
+}
+
+/* every second, in the timer process: de-registers the flows
+ * webrtc_flow_lost() moved aside */
+static void webrtc_lost_timer(unsigned int ticks, void *param)
+{
+	int n;
+
+	(void)ticks;
+	(void)param;
+	n = release_flows(webrtc_reg_take_lost());
+	if (n > 0)
+		LM_INFO("%d registrations of lost connections dropped\n", n);
 }
 
 static void webrtc_timer(unsigned int ticks, void *param)
@@ -1041,25 +1057,32 @@ done:
 	return ret;
 }
 
-/* webrtc_flow_closed(conid): the WebSocket connection conid closed: drops
- * its registrations and (dereg_on_close) de-registers them at the IMS.
- * Returns the number dropped + 1 (1: none). */
-static int ki_webrtc_flow_closed(sip_msg_t *msg, int conid)
+/* drops the taken entries l, de-registering the live ones at the IMS
+ * (dereg_on_close); returns how many */
+static int release_flows(webrtc_reg_t *l)
 {
-	webrtc_reg_t *l, *next;
+	webrtc_reg_t *next;
 	int n = 0;
 
-	(void)msg;
-	if (conid < 0)
-		return WRC_ERR;
-	for (l = webrtc_reg_take_conid((unsigned)conid); l; l = next) {
+	for (; l; l = next) {
 		next = l->next;
 		if (webrtc_dereg_on_close && l->expires > time(NULL))
 			send_dereg(l);
 		webrtc_reg_shm_free(l);
 		n++;
 	}
-	return n + 1;
+	return n;
+}
+
+/* webrtc_flow_closed(conid): the WebSocket connection conid closed: drops
+ * its registrations and (dereg_on_close) de-registers them at the IMS.
+ * Returns the number dropped + 1 (1: none). */
+static int ki_webrtc_flow_closed(sip_msg_t *msg, int conid)
+{
+	(void)msg;
+	if (conid < 0)
+		return WRC_ERR;
+	return release_flows(webrtc_reg_take_conid((unsigned)conid)) + 1;
 }
 
 static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2)
@@ -1079,12 +1102,17 @@ static int w_webrtc_flow_closed(sip_msg_t *msg, char *conid, char *p2)
  * the connection of the event ended, also without a WebSocket close (a
  * browser that vanished). Its id is no longer known to $conid (the
  * connection is gone from Kamailio's table) but is still in the event
- * message's receive info. Same as webrtc_flow_closed(that id). */
+ * message's receive info: tcp_read.c copies con->id into
+ * con->rcv.proto_reserved1 for every message read, and tcpops hands con->rcv
+ * to the event. These events run in TCP main, which cannot send over TCP
+ * and must not block: the registrations are only moved to the lost list
+ * here; webrtc_lost_timer de-registers them within a second. Returns the
+ * number moved + 1, WRC_NOOP when the event carries no connection id. */
 static int ki_webrtc_flow_lost(sip_msg_t *msg)
 {
 	if (msg == NULL || msg->rcv.proto_reserved1 <= 0)
-		return 2;
-	return ki_webrtc_flow_closed(msg, msg->rcv.proto_reserved1);
+		return WRC_NOOP;
+	return webrtc_reg_lose_conid((unsigned)msg->rcv.proto_reserved1) + 1;
 }
 
 static int w_webrtc_flow_lost(sip_msg_t *msg, char *p1, char *p2)

@@ -13,8 +13,9 @@
 
 #define WEBRTC_REG_BUCKETS 256
 
-static webrtc_reg_t **reg_tab = NULL; /* shm array of buckets */
-static gen_lock_t *reg_lock = NULL;
+static webrtc_reg_t **reg_tab = NULL;  /* shm array of buckets */
+static webrtc_reg_t **reg_lost = NULL; /* shm list head: lost flows */
+static gen_lock_t *reg_lock = NULL;	   /* guards reg_tab and reg_lost */
 
 static unsigned int bucket(unsigned int conid)
 {
@@ -24,12 +25,15 @@ static unsigned int bucket(unsigned int conid)
 int webrtc_reg_init(void)
 {
 	reg_tab = shm_malloc(WEBRTC_REG_BUCKETS * sizeof(*reg_tab));
+	reg_lost = shm_malloc(sizeof(*reg_lost));
 	reg_lock = lock_alloc();
-	if (reg_tab == NULL || reg_lock == NULL || lock_init(reg_lock) == NULL) {
+	if (reg_tab == NULL || reg_lost == NULL || reg_lock == NULL ||
+		lock_init(reg_lock) == NULL) {
 		LM_ERR("no shared memory for the registration table\n");
 		return -1;
 	}
 	memset(reg_tab, 0, WEBRTC_REG_BUCKETS * sizeof(*reg_tab));
+	*reg_lost = NULL;
 	return 0;
 }
 
@@ -46,6 +50,14 @@ void webrtc_reg_destroy(void)
 			}
 		shm_free(reg_tab);
 		reg_tab = NULL;
+	}
+	if (reg_lost) {
+		for (r = *reg_lost; r; r = n) {
+			n = r->next;
+			shm_free(r);
+		}
+		shm_free(reg_lost);
+		reg_lost = NULL;
 	}
 	if (reg_lock) {
 		lock_destroy(reg_lock);
@@ -175,20 +187,52 @@ webrtc_reg_t *webrtc_reg_find_flow(const webrtc_flow_t *f, str *aor)
 	return c;
 }
 
-webrtc_reg_t *webrtc_reg_take_conid(unsigned int conid)
+/* unlinks the entries of conid onto *out; reg_lock held */
+static int take_conid_locked(unsigned int conid, webrtc_reg_t **out)
 {
-	webrtc_reg_t **pp, *r, *out = NULL;
+	webrtc_reg_t **pp, *r;
+	int n = 0;
 
-	lock_get(reg_lock);
 	for (pp = &reg_tab[bucket(conid)]; (r = *pp) != NULL;) {
 		if (r->flow.conid == conid) {
 			*pp = r->next;
-			r->next = out;
-			out = r;
+			r->next = *out;
+			*out = r;
+			n++;
 		} else {
 			pp = &r->next;
 		}
 	}
+	return n;
+}
+
+webrtc_reg_t *webrtc_reg_take_conid(unsigned int conid)
+{
+	webrtc_reg_t *out = NULL;
+
+	lock_get(reg_lock);
+	take_conid_locked(conid, &out);
+	lock_release(reg_lock);
+	return out;
+}
+
+int webrtc_reg_lose_conid(unsigned int conid)
+{
+	int n;
+
+	lock_get(reg_lock);
+	n = take_conid_locked(conid, reg_lost);
+	lock_release(reg_lock);
+	return n;
+}
+
+webrtc_reg_t *webrtc_reg_take_lost(void)
+{
+	webrtc_reg_t *out;
+
+	lock_get(reg_lock);
+	out = *reg_lost;
+	*reg_lost = NULL;
 	lock_release(reg_lock);
 	return out;
 }

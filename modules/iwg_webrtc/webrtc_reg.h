@@ -53,6 +53,15 @@ webrtc_reg_t *webrtc_reg_find_flow(const webrtc_flow_t *f, str *aor);
  * returns them as a list in shm; free each with webrtc_reg_shm_free() */
 webrtc_reg_t *webrtc_reg_take_conid(unsigned int conid);
 
+/* webrtc_reg_lose_conid: moves every entry of connection conid to the list
+ * of lost flows (for a process that must not send, e.g. TCP main in
+ * tcpops' closed events); returns how many moved */
+int webrtc_reg_lose_conid(unsigned int conid);
+
+/* webrtc_reg_take_lost: unlinks the list of lost flows and returns it in
+ * shm (NULL when empty); free each with webrtc_reg_shm_free() */
+webrtc_reg_t *webrtc_reg_take_lost(void);
+
 /* webrtc_reg_expire: drops entries expired at now; returns how many */
 int webrtc_reg_expire(time_t now);
 

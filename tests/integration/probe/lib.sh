@@ -13,9 +13,6 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 . "$top/tests/lib/tap.sh"
 . "$top/scripts/stack.sh"
 probe=$IWG_BUILD/bin/iwg-probe
-# the gateway authenticates browsers: the probe logs in as a test user
-# (digest, scripts/stack.sh); "$probe" runs it with that password
-_probe_authenticated() { "$IWG_BUILD/bin/iwg-probe" --password "$IWG_TEST_PASSWORD" "$@"; }
 sipp_pid=
 probe_pid=
 
@@ -38,7 +35,9 @@ probe_test_start() {
 		exit 1
 	fi
 	tap_ok "gateway stack starts"
-	probe=_probe_authenticated
+	# the gateway authenticates browsers: the probe logs in as a test user
+	# (digest, scripts/stack.sh); "${probe[@]}" runs it with that password
+	probe=("$IWG_BUILD/bin/iwg-probe" --password "$IWG_TEST_PASSWORD")
 }
 
 jq_ok() {
@@ -55,7 +54,7 @@ jq_ok() {
 probe_fails() {
 	local desc=$1 re=$2 out=$logs/$3 rc
 	shift 3
-	"$probe" "$@" >"$out" 2>&1
+	"${probe[@]}" "$@" >"$out" 2>&1
 	rc=$?
 	if [ "$rc" -eq 1 ] && jq -e --arg re "$re" \
 		'.result == "failed" and (.reason | test($re))' "$out" >/dev/null 2>&1; then

@@ -18,9 +18,15 @@ run_mode() {
 		tap_fail "gateway stack starts ($mode)" "see $IWG_LOGDIR (kamailio.log, kamailio-check.log)"
 		return 1
 	fi
+	local out=$IWG_LOGDIR/edge-tap.txt
 	(cd "$top" && IWG_AUTH_MODE=$mode node --experimental-websocket --no-warnings --test \
-		--test-reporter=tap "$top/tests/integration/edge/01-gateway/edge.test.mjs") \
-		| grep -E '^(not )?ok |^#|^ {2,}' | grep -v '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms)'
+		--test-reporter=tap "$top/tests/integration/edge/01-gateway/edge.test.mjs") >"$out" 2>&1
+	local rc=$?
+	grep -E '^(not )?ok |^#|^ {2,}' "$out" | grep -Ev '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms)'
+	# node failing without a "not ok" (e.g. it could not start) is a failure
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' "$out"; then
+		tap_fail "edge.test.mjs ran ($mode)" "node exited $rc; see $out"
+	fi
 	stack_stop
 }
 

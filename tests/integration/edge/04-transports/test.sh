@@ -24,7 +24,7 @@ sipp_tcp() {
 probe_call() {
 	local name=$1 rc
 	shift
-	"$probe" --ws "$IWG_WS_URL" --to echo --echo --duration 1 --timeout 10 "$@" \
+	"${probe[@]}" --ws "$IWG_WS_URL" --to echo --echo --duration 1 --timeout 10 "$@" \
 		>"$logs/probe-$name.json" 2>"$logs/probe-$name.err"
 	rc=$?
 	tap_eq "$name: the probe's echo call passes (see $logs/probe-$name.json)" 0 "$rc"

@@ -33,7 +33,7 @@ stream_packets() {
 }
 
 # --- call 1: ws://, no registration, rtpengine queried mid-call ---------
-"$probe" --ws "$IWG_WS_URL" --to echo --echo --duration 3 --timeout 10 \
+"${probe[@]}" --ws "$IWG_WS_URL" --to echo --echo --duration 3 --timeout 10 \
 	>"$logs/probe-ws.json" 2>"$logs/probe-ws.err" &
 probe_pid=$!
 cid=
@@ -64,7 +64,7 @@ tap_eq "the call rtpengine saw is the probe's call" \
 	"$(jq -r .call_id "$logs/probe-ws.json" 2>/dev/null)" "$cid"
 
 # --- call 2: wss:// with REGISTER first ---------------------------------
-"$probe" --ws "$IWG_WSS_URL" --register --to echo --echo --duration 2 \
+"${probe[@]}" --ws "$IWG_WSS_URL" --register --to echo --echo --duration 2 \
 	--timeout 10 >"$logs/probe-wss.json" 2>"$logs/probe-wss.err"
 tap_eq "probe over wss with REGISTER exits 0 (see $logs/probe-wss.json)" 0 "$?"
 jq_ok "probe over wss: every echoed payload matches" \
@@ -75,7 +75,7 @@ jq_ok "probe over wss: every echoed payload matches" \
 # (browser-offer-to-sip), so the bytes that return are rtpengine's own
 # encoding; the probe decodes them and checks its tone. The transcoders
 # swallow about 2 frames of a call, hence the loss limit.
-"$probe" --ws "$IWG_WS_URL" --codec opus --to echo --echo --duration 2 \
+"${probe[@]}" --ws "$IWG_WS_URL" --codec opus --to echo --echo --duration 2 \
 	--max-loss 5 --timeout 10 >"$logs/probe-opus.json" 2>"$logs/probe-opus.err"
 tap_eq "probe with Opus exits 0 (see $logs/probe-opus.json)" 0 "$?"
 tone_echo_ok "probe with Opus: its tone comes back through Opus->PCMA->Opus" \

@@ -16,7 +16,7 @@ calls=10
 sipp_pid=$!
 wait_until 10 udp_bound 5090 || tap_fail "SIPp echo peer listens" "see $logs/sipp.log"
 
-"$probe" --ws "$IWG_WS_URL" --calls "$calls" --rate 20 --duration 2 --echo \
+"${probe[@]}" --ws "$IWG_WS_URL" --calls "$calls" --rate 20 --duration 2 --echo \
 	--per-call >"$logs/probe.jsonl" 2>"$logs/probe.err"
 tap_eq "probe load run exits 0 (see $logs/probe.jsonl, probe.err)" 0 "$?"
 tail -1 "$logs/probe.jsonl" >"$logs/summary.json"

@@ -12,7 +12,7 @@ probe_test_start integration-probe-03-answer
 
 # transcoders swallow about 2 frames of a call (start and hang-up), 1.3 %
 # of a 3 s call: loss up to 5 % passes here, correctness is the echo
-"$probe" --ws "$IWG_WS_URL" --answer --from alice --echo --duration 3 \
+"${probe[@]}" --ws "$IWG_WS_URL" --answer --from alice --echo --duration 3 \
 	--max-loss 5 --timeout 20 >"$logs/probe.json" 2>"$logs/probe.err" &
 probe_pid=$!
 if wait_until 10 eval "$IWG_KAMCMD ul.lookup location alice | grep -q 'alice.*invalid'"; then
