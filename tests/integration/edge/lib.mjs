@@ -3,8 +3,10 @@
 // Kamailio RPC. Node 20 with --experimental-websocket.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rnd } from '../ims/lib/ua.mjs';
 
 const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
@@ -70,4 +72,34 @@ export function wsHandshake({ host = '127.0.0.1', port, localAddress }) {
     });
     socket.on('error', reject);
   });
+}
+
+// a browser in a process of its own (browser-call.mjs) that registers and
+// calls target; resolves { child, callId } once the call is answered (see:
+// the log hint of failure messages). Kill the child to make it vanish.
+export async function browserCall({ domain, user, username, password, target, see }) {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'browser-call.mjs');
+  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', script,
+    process.env.IWG_WS_URL, domain, user, username, password, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const callId = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /answered (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+        if (/failed/.test(out)) reject(new Error(`the browser's call failed: ${out.trim()}; ${see}`));
+      });
+      child.on('exit', () => reject(new Error(`the browser exited before the call was answered: ${out.trim()}; ${see}`)));
+    });
+    return { child, callId };
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+}
+
+// the Call-IDs rtpengine has now (NG list)
+export function rtpCalls() {
+  return execFileSync(process.env.IWG_NG_BIN, ['-s', process.env.IWG_NG_ADDR, 'list'], { encoding: 'utf8' });
 }

@@ -8,10 +8,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { WsUa, UdpUa, Dialog, rnd, uriOf, webrtcSdp } from '../../ims/lib/ua.mjs';
-import { sendAuth, ephemeral, kamcmd } from '../lib.mjs';
+import { sendAuth, ephemeral, kamcmd, browserCall, rtpCalls } from '../lib.mjs';
 
 const env = process.env;
 const DOMAIN = env.IWG_DOMAIN;
@@ -144,21 +144,11 @@ test(`a browser that vanishes mid-call: BYE to the peer, no media call, no conta
   const user = 'caller';
   const c = creds(user);
   // the calling browser: a process of its own, killed mid-call
-  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings',
-    path.join(import.meta.dirname || path.dirname(new URL(import.meta.url).pathname), '..', 'browser-call.mjs'),
-    env.IWG_WS_URL, DOMAIN, user, c.username, c.password, 'sip:helpdesk@remote.test'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => child.kill('SIGKILL'));
-  const callId = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /answered (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-      if (/failed/.test(out)) reject(new Error(`the browser's call failed: ${out.trim()}; ${see}`));
-    });
-    child.on('exit', () => reject(new Error(`the browser exited before the call was answered: ${out.trim()}; ${see}`)));
+  const { child, callId } = await browserCall({
+    domain: DOMAIN, user, username: c.username, password: c.password, target: 'sip:helpdesk@remote.test', see,
   });
-  const ng = () => execFileSync(env.IWG_NG_BIN, ['-s', env.IWG_NG_ADDR, 'list'], { encoding: 'utf8' });
+  t.after(() => child.kill('SIGKILL'));
+  const ng = rtpCalls;
   assert.ok(ng().includes(callId), `rtpengine has no call ${callId} while it is up: ${ng()}`);
   child.kill('SIGKILL');
   const deadline = Date.now() + 15000;

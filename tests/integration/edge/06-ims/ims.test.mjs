@@ -6,14 +6,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WsUa, UdpUa, rnd, uriOf, imsSdp, webrtcSdp } from '../../ims/lib/ua.mjs';
-import { kamcmd } from '../lib.mjs';
+import { kamcmd, browserCall, rtpCalls } from '../lib.mjs';
 
 const env = process.env;
-const here = path.dirname(fileURLToPath(import.meta.url));
 const see = `see ${env.IWG_LOGDIR} (kamailio.log, ims-edge-ua.log)`;
 const uaLog = path.join(env.IWG_LOGDIR, 'ims-edge-ua.log');
 
@@ -75,20 +72,11 @@ test('in-dialog requests with a foreign Route or for no dialog go nowhere', asyn
 });
 
 test('a browser that vanishes mid-call: BYE to the IMS, no media call, de-REGISTER at the IMS core', async (t) => {
-  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', path.join(here, '..', 'browser-call.mjs'),
-    env.IWG_WS_URL, 'ims.test', 'dave', 'dave@ims.test', 'secret', 'sip:bob@ims.test'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => child.kill('SIGKILL'));
-  const callId = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /answered (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-      if (/failed/.test(out)) reject(new Error(`the browser's call failed: ${out.trim()}; ${see}`));
-    });
-    child.on('exit', () => reject(new Error(`the browser exited before the call was answered: ${out.trim()}; ${see}`)));
+  const { child, callId } = await browserCall({
+    domain: 'ims.test', user: 'dave', username: 'dave@ims.test', password: 'secret', target: 'sip:bob@ims.test', see,
   });
-  const ng = () => execFileSync(env.IWG_NG_BIN, ['-s', env.IWG_NG_ADDR, 'list'], { encoding: 'utf8' });
+  t.after(() => child.kill('SIGKILL'));
+  const ng = rtpCalls;
   assert.ok(ng().includes(callId), `rtpengine has no call ${callId} while it is up: ${ng()}`);
   assert.match(kamcmd('webrtc.list'), /dave@ims\.test/, 'dave has no registration at the gateway while the call is up');
   child.kill('SIGKILL');
