@@ -116,28 +116,59 @@ test(`the peer sees the authenticated identity, never a browser's own (${MODE})`
   assert.equal(peerGot('ACK', strayAck).length, 0, `an ACK outside any dialog reached the peer; ${see}`);
 });
 
-test('in-dialog requests with a foreign Route, a forged dialog or a forged alias go nowhere', async () => {
+test('in-dialog requests with a foreign Route, a forged dialog, a forged alias or a forged subscription go nowhere', async () => {
   const b = await browser('bob');
   const reg = await register(b, 'bob');
   assert.equal(reg && reg.status, 200, `REGISTER of bob: ${reg && reg.status}; ${see}`);
   const before = other.received.length;
   const beforeB = b.received.length;
-  const msg = (o) => attacker.send({
-    method: 'MESSAGE', callId: `${rnd()}@relay`, from: `<sip:x@evil.test>;tag=${rnd(4)}`,
-    to: `<sip:y@evil.test>;tag=${rnd(4)}`, cseq: 5, body: 'relay me', contentType: 'text/plain', ...o,
+  const req = (method, o) => attacker.send({
+    method, callId: `${rnd()}@relay`, from: `<sip:x@evil.test>;tag=${rnd(4)}`,
+    to: `<sip:y@evil.test>;tag=${rnd(4)}`, cseq: 5, body: 'relay me', contentType: 'text/plain',
+    headers: method === 'NOTIFY' ? ['Event: presence', 'Subscription-State: active'] : [], ...o,
   });
-  const foreign = await msg({ ruri: 'sip:victim@127.0.0.2:5090', routes: ['<sip:127.0.0.2:5090;lr>'] });
-  assert.equal(foreign && foreign.status, 403, `MESSAGE with a foreign first Route: want 403, got ${foreign && foreign.status}; ${see}`);
-  const forged = await msg({ ruri: 'sip:victim@127.0.0.2:5090', routes: ['<sip:127.0.0.1:5060;lr;r2=on>', '<sip:127.0.0.2:5090;lr>'] });
-  assert.equal(forged && forged.status, 404, `MESSAGE for a dialog that does not exist, our Route then a foreign one: want 404, got ${forged && forged.status}; ${see}`);
+  const ours = '<sip:127.0.0.1:5060;lr>';
   // the alias of bob's WebSocket connection, as the registrar recorded it
   const dump = kamcmd('ul.lookup', 'location', 'bob'); // usrloc use_domain 0: the AOR is the user
   const rcv = /Received: sip:127\.0\.0\.1:(\d+);transport=ws/i.exec(dump);
   assert.ok(rcv, `bob's binding has no received address in ul.lookup: ${dump.slice(0, 400)}`);
-  const alias = await msg({ ruri: `sip:bob@127.0.0.1:5060;alias=127.0.0.1~${rcv[1]}~5`, routes: ['<sip:127.0.0.1:5060;lr>'] });
-  assert.equal(alias && alias.status, 404, `MESSAGE with a forged alias toward bob's connection: want 404, got ${alias && alias.status}; ${see}`);
+  const toBob = `sip:bob@127.0.0.1:5060;alias=127.0.0.1~${rcv[1]}~5`;
+  const cases = [
+    ['MESSAGE with a foreign first Route', 'MESSAGE', 'sip:victim@127.0.0.2:5090', ['<sip:127.0.0.2:5090;lr>'], 403],
+    ['MESSAGE with our Route, then a foreign one', 'MESSAGE', 'sip:victim@127.0.0.2:5090', [ours, '<sip:127.0.0.2:5090;lr>'], 403],
+    ['MESSAGE for a dialog that does not exist', 'MESSAGE', 'sip:victim@127.0.0.2:5090', [ours], 481],
+    ['MESSAGE with a forged alias toward bob\'s connection', 'MESSAGE', toBob, [ours], 481],
+    ['NOTIFY for a subscription that does not exist', 'NOTIFY', 'sip:victim@127.0.0.2:5090', [ours], 481],
+    ['NOTIFY with a forged alias toward bob\'s connection', 'NOTIFY', toBob, [ours], 481],
+  ];
+  for (const [what, method, ruri, routes, want] of cases) {
+    const r = await req(method, { ruri, routes });
+    assert.equal(r && r.status, want, `${what}: want ${want}, got ${r && r.status}; ${see}`);
+  }
   assert.equal(other.received.length, before, `a relayed request reached 127.0.0.2:5090; ${see}`);
   assert.equal(b.received.length, beforeB, `a forged request reached bob's browser; ${see}`);
+});
+
+test('a Contact with its own ;alias= is refused; a stranger cannot call browsers', async () => {
+  const b = await browser('alice');
+  const r = await sendAuth(b, {
+    method: 'REGISTER', ruri: `sip:${DOMAIN}`, callId: `${rnd()}@reg`, from: `<${aor('alice')}>;tag=${rnd(4)}`,
+    to: `<${aor('alice')}>`, headers: ['Contact: <sip:a@x.invalid;alias=127.0.0.2~5090~1;transport=ws>;expires=600'],
+  }, login('alice'));
+  assert.equal(r && r.status, 400, `REGISTER with ;alias= in its Contact: want 400, got ${r && r.status}; ${see}`);
+  const reg = await register(b, 'alice');
+  assert.equal(reg && reg.status, 200, `REGISTER of alice: ${reg && reg.status}; ${see}`);
+  const stranger = await new UdpUa(5096, { name: 'stranger', addr: '127.0.0.3', logFile: uaLog }).open();
+  try {
+    const inv = await stranger.send({
+      method: 'INVITE', ruri: aor('alice'), callId: `${rnd()}@stranger`, from: `<sip:boss@bank.test>;tag=${rnd(4)}`,
+      to: `<${aor('alice')}>`, cseq: 1, body: pcmaSdp, headers: ['P-Asserted-Identity: <sip:boss@bank.test>'],
+    });
+    assert.equal(inv && inv.status, 403, `INVITE to alice from an address outside IWG_TRUSTED_NETS: want 403, got ${inv && inv.status}; ${see}`);
+    assert.ok(!b.received.some((m) => m.method === 'INVITE'), `the stranger's INVITE reached alice; ${see}`);
+  } finally {
+    stranger.close();
+  }
 });
 
 test(`a browser that vanishes mid-call: BYE to the peer, no media call, no contact (${MODE})`, async (t) => {
