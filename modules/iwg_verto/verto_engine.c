@@ -301,6 +301,11 @@ static verto_call *find_call(verto_engine *e, const char *call_id)
 	return NULL;
 }
 
+int verto_engine_call_busy(const verto_call *call)
+{
+	return call->busy;
+}
+
 verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid)
 {
 	verto_call *c;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verto_budget.h"
 #include "verto_call.h"
 #include "verto_jsonrpc.h"
 
@@ -107,6 +108,10 @@ struct verto_call {
 
 /* ops.auth_start / ops.media_start: the glue cannot take it now */
 #define VERTO_START_BUSY (-2)
+/* ops.auth_start: failed logins of this source address or login name are
+ * being throttled; the login is answered -32001 "LOGIN THROTTLED" at once,
+ * the password is not checked */
+#define VERTO_START_THROTTLED (-3)
 
 typedef struct verto_ops {
 	void *ctx;
@@ -158,12 +163,29 @@ typedef struct verto_engine_cfg {
 	uint64_t grace_ms;		  /* detached answered calls kept; 0: 30000 */
 	uint64_t session_keep_ms; /* detached session without calls; 0: grace */
 	uint64_t ring_ms;		  /* incoming call unanswered: 480; 0: 60000 */
+	/* sessions of one login: 0: 8 (verto_engine.c says which one goes) */
+	unsigned max_sessions_per_login;
+	/* a connection without a successful login this long after it opened
+	 * is closed; 0: 10000 */
+	uint64_t login_timeout_ms;
+	/* logins waiting for ops.auth_start's completion, all connections;
+	 * more are answered -32002 SERVER BUSY; 0: 256 */
+	unsigned max_logins_pending;
+	/* frames held behind pending logins count against it; NULL: no bound
+	 * (beyond it the connection is closed like a full queue) */
+	verto_budget *budget;
 } verto_engine_cfg;
 
 typedef struct verto_stats {
 	uint64_t frames_in, frames_bad, logins_ok, logins_failed;
 	uint64_t calls_out, calls_in, calls_answered, calls_failed;
 	uint64_t resumes, reattached;
+	uint64_t login_timeouts;	/* connections closed without a login */
+	uint64_t logins_busy;		/* refused: max_logins_pending or BUSY */
+	uint64_t logins_throttled;	/* refused: VERTO_START_THROTTLED */
+	uint64_t sessions_evicted;	/* max_sessions_per_login: oldest gone */
+	uint64_t sessions_refused;	/* max_sessions_per_login: new refused */
+	uint64_t frames_over_budget; /* held frames refused by cfg.budget */
 } verto_stats;
 
 typedef struct verto_engine verto_engine;
@@ -236,6 +258,10 @@ int verto_engine_transfer_status(verto_engine *e, verto_call *call, int code,
  */
 int verto_engine_display(verto_engine *e, verto_call *call, const char *name,
 						 const char *number);
+
+/* 1 while the call waits for a media step or the glue's own work
+ * (verto_engine_call_wait): its events are queued, not handled. */
+int verto_engine_call_busy(const verto_call *call);
 
 /* The call with this SIP Call-ID, or NULL. */
 verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);

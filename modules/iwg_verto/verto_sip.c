@@ -1427,7 +1427,7 @@ static void ack_later(uint32_t key)
 	vsip *g = find_key(key);
 	char *sdp;
 
-	if (!g || !g->call || !g->ack_next || g->call->busy)
+	if (!g || !g->call || !g->ack_next || verto_engine_call_busy(g->call))
 		return;
 	sdp = g->ack_next;
 	g->ack_next = NULL;
@@ -1455,7 +1455,7 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 	} else if ((sdp || ev->method == METHOD_INVITE) &&
 			   (c->fsm.hold_pending || g->ack_sdp)) {
 		code = 491; /* our own offer is out (re-INVITE, 2xx): glare */
-	} else if ((sdp || ev->method == METHOD_INVITE) && c->busy &&
+	} else if ((sdp || ev->method == METHOD_INVITE) && verto_engine_call_busy(c) &&
 			   g->peer_reply) {
 		/* their earlier re-INVITE/UPDATE is still being answered */
 		LM_INFO("call %s: %s from the contact center before our reply to "
@@ -1465,7 +1465,7 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 		reply_retry(g, ev->tindex, ev->tlabel);
 		free(sdp);
 		return;
-	} else if ((sdp || ev->method == METHOD_INVITE) && c->busy) {
+	} else if ((sdp || ev->method == METHOD_INVITE) && verto_engine_call_busy(c)) {
 		code = 491; /* the call waits for rtpengine: try again */
 	} else if (sdp) {
 		rc = peer_update_start(g, ev, m, sdp, 1);
@@ -1525,7 +1525,7 @@ static void on_ack(vsip *g, sip_msg_t *m)
 	if (!sdp)
 		LM_WARN("call %s: the ACK brings no answer to our offer\n",
 				g->call->call_id);
-	if (sdp && g->call->busy) {
+	if (sdp && verto_engine_call_busy(g->call)) {
 		/* after the running job (ack_later): no NG request from here */
 		free(g->ack_next);
 		g->ack_next = sdp;
