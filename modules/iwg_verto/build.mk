@@ -6,6 +6,7 @@ VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 
 UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid \
 	verto_jobs
+UNITS += verto_throttle
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
 UNIT_verto_call = tests/unit/test_verto_call.c $(VERTO_CORE)
@@ -21,6 +22,9 @@ UNIT_verto_sipid = tests/unit/test_verto_sipid.c modules/iwg_verto/verto_sipid.c
 # the WebSocket process's job pool (threads)
 UNIT_verto_jobs = tests/unit/test_verto_jobs.c modules/iwg_verto/verto_jobs.c
 UNIT_verto_jobs_LIBS = -lpthread
+# back-off for failed logins (per address, per login name)
+UNIT_verto_throttle = tests/unit/test_verto_throttle.c \
+	modules/iwg_verto/verto_throttle.c
 
 FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags verto_sipid
 FUZZ_verto_jsonrpc = tests/fuzz/fuzz_verto_jsonrpc.c $(VERTO_CORE)

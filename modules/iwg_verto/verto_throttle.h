@@ -1,0 +1,90 @@
+/*
+ * verto_throttle.h - back-off for failed Verto logins, keyed separately by
+ * source address and by login name.
+ *
+ * Rules (each key on its own; a login attempt is checked against both):
+ *   - a key's consecutive failures are counted; once they reach its limit
+ *     (ip_fails for an address, login_fails for a login), the next attempt
+ *     is allowed only backoff_ms * 2^(fails - limit) after the last
+ *     failure, at most lockout_ms;
+ *   - an attempt refused while throttled is not a failure and does not
+ *     extend the wait (the glue does not report it);
+ *   - a success forgets the login and the address of that attempt;
+ *   - a key without a failure for forget_ms is forgotten.
+ * Memory is fixed at creation: each of the two tables holds at most
+ * max_entries keys; a new key in a full table takes the place of the key
+ * whose last failure is the oldest. Lookups are O(1) (a keyed hash, so
+ * chosen names cannot pile up in one bucket).
+ *
+ * Pure C, no locking (one thread: the WebSocket loop). Time is passed in
+ * (ms, any monotonic origin), so tests do not sleep.
+ */
+#ifndef IWG_VERTO_THROTTLE_H
+#define IWG_VERTO_THROTTLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VERTO_THROTTLE_KEY_MAX 128 /* longer keys are cut */
+
+/* the two kinds of key */
+enum { VERTO_THR_ADDR = 0, VERTO_THR_LOGIN = 1 };
+
+typedef struct verto_throttle_cfg {
+	unsigned login_fails; /* failures of one login before back-off; >= 1 */
+	unsigned ip_fails;	  /* failures from one address before back-off */
+	uint64_t backoff_ms;  /* the first wait; doubles with each failure */
+	uint64_t lockout_ms;  /* the longest wait */
+	uint64_t forget_ms;	  /* 0: 10 * lockout_ms (at least one hour) */
+	unsigned max_entries; /* per table; 0: 8192 */
+	uint64_t seed[2];	  /* hash key (random in production) */
+} verto_throttle_cfg;
+
+typedef struct verto_throttle verto_throttle;
+
+/* New throttle (all memory allocated here). NULL when out of memory or
+ * cfg is unusable (a limit of 0, backoff_ms 0, lockout_ms < backoff_ms). */
+verto_throttle *verto_throttle_new(const verto_throttle_cfg *cfg);
+
+/* NULL is fine. */
+void verto_throttle_free(verto_throttle *t);
+
+/*
+ * May an attempt of login from addr start now? Returns 0 when yes, else
+ * the ms until it may (> 0). Either key may be NULL or "" (not checked).
+ * Nothing is counted.
+ */
+uint64_t verto_throttle_check(verto_throttle *t, const char *addr,
+							  const char *login, uint64_t now_ms);
+
+/*
+ * An attempt of login from addr failed (a wrong password, an unknown
+ * login). Returns a bit mask of the keys that this failure throttled for
+ * the first time since they were last clear: 1 << VERTO_THR_ADDR,
+ * 1 << VERTO_THR_LOGIN (for a log line); 0 otherwise.
+ */
+int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
+						uint64_t now_ms);
+
+/* An attempt of login from addr succeeded: both keys are forgotten. */
+void verto_throttle_success(verto_throttle *t, const char *addr,
+							const char *login);
+
+/* Failures counted for a key now (0 when unknown). */
+unsigned verto_throttle_fails(verto_throttle *t, int kind, const char *key,
+							  uint64_t now_ms);
+
+/*
+ * Call visit for every key throttled now (kind, key, failures, ms left):
+ * addresses, then logins, each the oldest failure first. visit may be
+ * NULL (only counted). Returns how many.
+ */
+typedef void (*verto_throttle_visit_f)(void *arg, int kind, const char *key,
+									   unsigned fails, uint64_t ms_left);
+unsigned verto_throttle_list(verto_throttle *t, uint64_t now_ms,
+							 verto_throttle_visit_f visit, void *arg);
+
+/* Keys held now in a table (for tests and statistics). */
+unsigned verto_throttle_count(const verto_throttle *t, int kind);
+
+#endif
