@@ -8,8 +8,16 @@
 #                            paas:1008@cc.example (password 1234) to
 #                            sip:1008@cc.example "Web User", tenant acme
 #   verto_need_sdk           fail unless the SDK tests' npm packages are there
+#   verto_provision LOGIN SIP_URI PASSWORD [FIELD=VALUE...]
+#                            one more PaaS user (ha1 from LOGIN's user and
+#                            realm parts and PASSWORD)
+#   verto_ws_pid             prints the PID of the "iwg_verto WebSocket"
+#                            process (kamcmd core.psx)
+#   verto_rss_kb PID         prints that process's resident set (kB)
 #   verto_node SCRIPT ARGS.. run a node test script that prints TAP lines
 #                            numbered after ours; counts them in
+# VERTO_NOFILE, when set, is the open-file limit (ulimit -n) of this shell
+# and so of Kamailio and the test's clients (flood suites and benches).
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
 # 127.0.0.1:5090; header mediation with kamcfg/hdrmed/contact-center.rules;
 # calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds; VERTO_MAX_JOBS,
@@ -28,6 +36,10 @@ verto_ha1() {
 
 verto_stack_start() {
 	stack_init "$1"
+	if [ -n "${VERTO_NOFILE:-}" ] && ! ulimit -n "$VERTO_NOFILE"; then
+		tap_fail "open-file limit raised to $VERTO_NOFILE" "ulimit -n $VERTO_NOFILE failed (hard limit $(ulimit -Hn))"
+		return 1
+	fi
 	IWG_CFG=$IWG_TOP/kamcfg/${VERTO_PRESET:-contact-center}/kamailio.cfg
 	[ "${VERTO_PRESET:-contact-center}" = contact-center ] && IWG_SIP_WS=0
 	# the shipped mediation rules; calls from the contact center ring 4 s
@@ -81,4 +93,25 @@ verto_node() {
 		tap_fail "$name ran" "node exited $rc; see $IWG_LOGDIR/$name-node.log"
 	fi
 	return 0
+}
+
+verto_provision() {
+	local login=$1 uri=$2 pw=$3 user realm
+	shift 3
+	user=${login%%@*} realm=${login#*@}
+	if ! "$IWG_BUILD/bin/iwg-idctl" -r "$IWG_REDIS_ADDR" set paas "$login" "$uri" \
+		"$@" "ha1=$(verto_ha1 "$user" "$realm" "$pw")" >>"$IWG_LOGDIR/idctl.log" 2>&1; then
+		tap_fail "PaaS user $login provisioned" "iwg-idctl failed: $(tail -3 "$IWG_LOGDIR/idctl.log")"
+		return 1
+	fi
+}
+
+verto_ws_pid() {
+	$IWG_KAMCMD core.psx 2>/dev/null | awk '
+		/PID:/ { pid = $2 }
+		/DSC:/ && /iwg_verto WebSocket/ { print pid; exit }'
+}
+
+verto_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
