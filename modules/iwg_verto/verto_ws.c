@@ -1,16 +1,24 @@
 /*
  * verto_ws.c - WebSocket endpoint on libwebsockets. Contracts in verto_ws.h.
  * Memory: per-connection state is libwebsockets' per-session block; queued
- * messages are malloc'd with LWS_PRE bytes of headroom.
+ * messages are malloc'd with LWS_PRE bytes of headroom. Upgraded
+ * connections are found by id in a hash (conns); source addresses with an
+ * open connection in another (addrs, one malloc'd entry per address, freed
+ * with its last connection), each connection's wsi pointing to its entry
+ * (lws opaque user data) from accept to destruction.
  * Threads: libwebsockets runs on ws->thr (see verto_ws.h for why); the
  * caller's thread hands it one job at a time and waits (run_job).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include <libwebsockets.h>
 #include <openssl/crypto.h>
@@ -27,16 +35,36 @@ typedef struct outmsg {
 	unsigned char buf[]; /* LWS_PRE + len */
 } outmsg;
 
+/* a source address with open connections */
+typedef struct ip_ent {
+	struct ip_ent *next; /* hash chain */
+	uint64_t hash;
+	unsigned char addr[16]; /* IPv4 in the first 4 bytes */
+	int fam;				/* AF_INET, AF_INET6 */
+	unsigned n;				/* open connections */
+	char text[INET6_ADDRSTRLEN];
+} ip_ent;
+
 typedef struct pss {
-	struct pss *next;
+	struct pss *next; /* hash chain */
 	uint64_t id;
 	struct lws *wsi;
+	ip_ent *ip; /* the peer's address; NULL when unknown */
 	outmsg *head, *tail;
 	size_t queued;
 	char *rx;
 	size_t rxlen;
-	int close_code; /* != 0: close once the queue is flushed */
+	size_t rx_taken; /* bytes of rx taken from cfg.budget */
+	int close_code;	 /* != 0: close once the queue is flushed */
 } pss;
+
+/* a chained hash table that doubles when it holds as many entries as it
+ * has buckets */
+typedef struct htab {
+	void **b;
+	size_t mask; /* buckets - 1 */
+	size_t n;
+} htab;
 
 struct verto_ws {
 	struct lws_context *ctx;
@@ -45,8 +73,15 @@ struct verto_ws {
 	verto_ws_cfg cfg;
 	lws_retry_bo_t retry;
 	lws_sorted_usec_list_t sul;
-	pss *conns;
-	unsigned nconns;
+	htab conns; /* pss by id */
+	htab addrs; /* ip_ent by address */
+	uint64_t seed[2];
+	/* the connection accepted last, until its wsi exists: fd and entry */
+	ip_ent *filt_ip;
+	int filt_fd;
+	struct lws *filt_wsi;
+	unsigned nsockets; /* TCP connections counted in addrs */
+	uint64_t conns_refused_ip, memory_refused;
 	uint64_t next_id;
 	int in_teardown;
 	/* the OpenSSL thread and its job hand-over, under mu */
@@ -78,14 +113,117 @@ static void queue_free(pss *p)
 	p->queued = 0;
 }
 
+/* ------------------------------------------------------------ hashes */
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t id_hash(uint64_t id)
+{
+	return mix64(id);
+}
+
+/* keyed (the seed is random): addresses cannot be chosen to collide */
+static uint64_t addr_hash(const verto_ws *ws, const unsigned char *a, int fam)
+{
+	uint64_t lo, hi;
+
+	memcpy(&lo, a, 8);
+	memcpy(&hi, a + 8, 8);
+	return mix64(mix64(lo ^ ws->seed[0]) ^ hi ^ ws->seed[1] ^ (uint64_t)fam);
+}
+
+static int htab_init(htab *t, size_t buckets)
+{
+	t->b = calloc(buckets, sizeof(*t->b));
+	t->mask = buckets - 1;
+	t->n = 0;
+	return t->b ? 0 : -1;
+}
+
+/* the bucket of a pss by id */
+static pss **conn_bucket(verto_ws *ws, uint64_t id)
+{
+	return (pss **)&ws->conns.b[id_hash(id) & ws->conns.mask];
+}
+
+static ip_ent **addr_bucket(verto_ws *ws, uint64_t h)
+{
+	return (ip_ent **)&ws->addrs.b[h & ws->addrs.mask];
+}
+
+/* double a table when it is full; a failed allocation keeps it as is
+ * (longer chains, still correct) */
+static void conns_grow(verto_ws *ws)
+{
+	htab old = ws->conns;
+	size_t i;
+	pss *p, *nx, **b;
+
+	if (old.n < old.mask + 1 || htab_init(&ws->conns, 2 * (old.mask + 1))) {
+		ws->conns = old;
+		return;
+	}
+	ws->conns.n = old.n;
+	for (i = 0; i <= old.mask; i++) {
+		for (p = old.b[i]; p; p = nx) {
+			nx = p->next;
+			b = conn_bucket(ws, p->id);
+			p->next = *b;
+			*b = p;
+		}
+	}
+	free(old.b);
+}
+
+static void addrs_grow(verto_ws *ws)
+{
+	htab old = ws->addrs;
+	size_t i;
+	ip_ent *e, *nx, **b;
+
+	if (old.n < old.mask + 1 || htab_init(&ws->addrs, 2 * (old.mask + 1))) {
+		ws->addrs = old;
+		return;
+	}
+	ws->addrs.n = old.n;
+	for (i = 0; i <= old.mask; i++) {
+		for (e = old.b[i]; e; e = nx) {
+			nx = e->next;
+			b = addr_bucket(ws, e->hash);
+			e->next = *b;
+			*b = e;
+		}
+	}
+	free(old.b);
+}
+
+static void conn_link(verto_ws *ws, pss *p)
+{
+	pss **b;
+
+	conns_grow(ws);
+	b = conn_bucket(ws, p->id);
+	p->next = *b;
+	*b = p;
+	ws->conns.n++;
+}
+
 static void conn_unlink(verto_ws *ws, pss *p)
 {
 	pss **pp;
 
-	for (pp = &ws->conns; *pp; pp = &(*pp)->next) {
+	for (pp = conn_bucket(ws, p->id); *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
-			ws->nconns--;
+			ws->conns.n--;
 			return;
 		}
 	}
@@ -95,10 +233,142 @@ static pss *conn_find(verto_ws *ws, uint64_t id)
 {
 	pss *p;
 
-	for (p = ws->conns; p; p = p->next)
+	for (p = *conn_bucket(ws, id); p; p = p->next)
 		if (p->id == id)
 			return p;
 	return NULL;
+}
+
+/* ------------------------------------------------- connections per address */
+
+/* the address of a peer as a key: 0, or -1 for another family */
+static int addr_key(const struct sockaddr_storage *sa, unsigned char a[16],
+					int *fam)
+{
+	memset(a, 0, 16);
+	if (sa->ss_family == AF_INET) {
+		memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		*fam = AF_INET;
+		return 0;
+	}
+	if (sa->ss_family == AF_INET6) {
+		memcpy(a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		*fam = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+/* the entry of an address, made with n 0 when new; NULL when out of
+ * memory */
+static ip_ent *addr_get(verto_ws *ws, const unsigned char a[16], int fam)
+{
+	uint64_t h = addr_hash(ws, a, fam);
+	ip_ent *e, **b;
+
+	for (e = *addr_bucket(ws, h); e; e = e->next)
+		if (e->hash == h && e->fam == fam && !memcmp(e->addr, a, 16))
+			return e;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->hash = h;
+	e->fam = fam;
+	memcpy(e->addr, a, 16);
+	if (!inet_ntop(fam, a, e->text, sizeof(e->text)))
+		e->text[0] = '\0';
+	addrs_grow(ws);
+	b = addr_bucket(ws, h);
+	e->next = *b;
+	*b = e;
+	ws->addrs.n++;
+	return e;
+}
+
+/* one connection of the address is gone; the entry goes with the last */
+static void addr_release(verto_ws *ws, ip_ent *e)
+{
+	ip_ent **pp;
+
+	ws->nsockets--;
+	if (--e->n)
+		return;
+	for (pp = addr_bucket(ws, e->hash); *pp; pp = &(*pp)->next) {
+		if (*pp == e) {
+			*pp = e->next;
+			ws->addrs.n--;
+			break;
+		}
+	}
+	free(e);
+}
+
+/*
+ * A TCP connection was accepted (before any byte is read): 0 to keep it
+ * (counted for its address until its wsi is destroyed), -1 to close it.
+ * The entry waits in filt_* until the connection's wsi exists.
+ */
+static int on_filter(verto_ws *ws, const struct lws_filter_network_conn_args *a)
+{
+	unsigned char key[16];
+	ip_ent *e;
+	int fam;
+
+	if (ws->filt_ip) {
+		/* the previous accept never reached its wsi (it failed) */
+		addr_release(ws, ws->filt_ip);
+		ws->filt_ip = NULL;
+		ws->filt_wsi = NULL;
+	}
+	if (addr_key(&a->cli_addr, key, &fam))
+		return 0; /* not IP: not counted */
+	e = addr_get(ws, key, fam);
+	if (!e)
+		return -1;
+	if (ws->cfg.max_conns_per_ip && e->n >= ws->cfg.max_conns_per_ip) {
+		/* e->n > 0: the entry stays for the connections it has */
+		ws->conns_refused_ip++;
+		return -1;
+	}
+	e->n++;
+	ws->nsockets++;
+	ws->filt_ip = e;
+	ws->filt_fd = (int)a->accept_fd;
+	return 0;
+}
+
+/* the accepted connection's wsi exists (WSI_CREATE: no fd yet) */
+static void on_wsi_create(verto_ws *ws, struct lws *wsi)
+{
+	if (ws->filt_ip && !ws->filt_wsi)
+		ws->filt_wsi = wsi;
+}
+
+/* the accepted connection's wsi has its fd: it carries the entry now */
+static void on_new_client(verto_ws *ws, struct lws *wsi)
+{
+	if (!ws->filt_ip || lws_get_opaque_user_data(wsi) ||
+		(ws->filt_wsi && ws->filt_wsi != wsi) ||
+		lws_get_socket_fd(wsi) != ws->filt_fd)
+		return;
+	lws_set_opaque_user_data(wsi, ws->filt_ip);
+	ws->filt_ip = NULL;
+	ws->filt_wsi = NULL;
+}
+
+/* a wsi is destroyed (its socket already closed) */
+static void on_wsi_destroy(verto_ws *ws, struct lws *wsi)
+{
+	ip_ent *e = lws_get_opaque_user_data(wsi);
+
+	if (e) {
+		lws_set_opaque_user_data(wsi, NULL);
+		addr_release(ws, e);
+	} else if (ws->filt_ip && ws->filt_wsi == wsi) {
+		addr_release(ws, ws->filt_ip);
+		ws->filt_ip = NULL;
+		ws->filt_wsi = NULL;
+	}
 }
 
 /* close with a status once writable: drop what is queued first when the
@@ -112,9 +382,20 @@ static void conn_fail(pss *p, int code)
 	lws_callback_on_writable(p->wsi);
 }
 
+/* give back what the connection's partial message took */
+static void rx_drop(verto_ws *ws, pss *p)
+{
+	verto_budget_give(ws->cfg.budget, p->rx_taken);
+	p->rx_taken = 0;
+	free(p->rx);
+	p->rx = NULL;
+	p->rxlen = 0;
+}
+
 static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 					  size_t len)
 {
+	int last;
 	char *nrx;
 
 	if (p->close_code)
@@ -129,6 +410,17 @@ static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 						 (unsigned char *)"message too large", 17);
 		return -1;
 	}
+	last = lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi);
+	/* bytes kept past this callback come from the shared budget (a
+	 * message complete in one piece is handed over at once) */
+	if ((!last || p->rxlen) && verto_budget_take(ws->cfg.budget, len)) {
+		ws->memory_refused++;
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+						 (unsigned char *)"server busy", 11);
+		return -1;
+	}
+	if (!last || p->rxlen)
+		p->rx_taken += len;
 	nrx = realloc(p->rx, p->rxlen + len + 1);
 	if (!nrx)
 		return -1;
@@ -136,13 +428,11 @@ static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 	memcpy(p->rx + p->rxlen, in, len);
 	p->rxlen += len;
 	p->rx[p->rxlen] = '\0';
-	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+	if (!last)
 		return 0;
 	if (ws->cb.text)
 		ws->cb.text(ws->cb.ctx, p->id, p->rx, p->rxlen);
-	free(p->rx);
-	p->rx = NULL;
-	p->rxlen = 0;
+	rx_drop(ws, p);
 	return 0;
 }
 
@@ -295,6 +585,18 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 	pss *p = user;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* user: the accepted socket's arguments, not a pss */
+		return on_filter(ws, user) ? -1 : 0;
+	case LWS_CALLBACK_WSI_CREATE:
+		on_wsi_create(ws, wsi);
+		return 0;
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		on_new_client(ws, wsi);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		on_wsi_destroy(ws, wsi);
+		return 0;
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
 		/* user is the SSL_CTX of a vhost made with
 		 * LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX: only wss */
@@ -303,9 +605,9 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 		memset(p, 0, sizeof(*p));
 		p->id = ++ws->next_id;
 		p->wsi = wsi;
-		p->next = ws->conns;
-		ws->conns = p;
-		ws->nconns++;
+		on_new_client(ws, wsi); /* when the instantiation was missed */
+		p->ip = lws_get_opaque_user_data(wsi);
+		conn_link(ws, p);
 		if (ws->cb.open)
 			ws->cb.open(ws->cb.ctx, p->id);
 		return 0;
@@ -318,8 +620,8 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 			return 0;
 		conn_unlink(ws, p);
 		queue_free(p);
-		free(p->rx);
-		p->rx = NULL;
+		rx_drop(ws, p);
+		p->ip = NULL;
 		if (ws->cb.close && !ws->in_teardown)
 			ws->cb.close(ws->cb.ctx, p->id);
 		p->id = 0;
@@ -597,6 +899,33 @@ static int job_watch_fd(verto_ws *ws, void *arg)
 
 /* --------------------------------------------------------------- public */
 
+/* the hash key of the address table; 0 or -1 */
+static int getrandom_seed(uint64_t seed[2])
+{
+	return getrandom(seed, 2 * sizeof(uint64_t), GRND_NONBLOCK) ==
+						   (ssize_t)(2 * sizeof(uint64_t))
+				   ? 0
+				   : -1;
+}
+
+/* the endpoint's memory once the context is gone (every wsi destroyed:
+ * an address entry left is one whose connection never got a wsi) */
+static void ws_release(verto_ws *ws)
+{
+	ip_ent *e, *nx;
+	size_t i;
+
+	for (i = 0; ws->addrs.b && i <= ws->addrs.mask; i++) {
+		for (e = ws->addrs.b[i]; e; e = nx) {
+			nx = e->next;
+			free(e);
+		}
+	}
+	free(ws->conns.b);
+	free(ws->addrs.b);
+	free(ws);
+}
+
 verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 					   char *err, size_t errsz)
 {
@@ -610,6 +939,13 @@ verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 	}
 	ws->cb = *cb;
 	ws->cfg = *cfg;
+	if (htab_init(&ws->conns, 1024) || htab_init(&ws->addrs, 1024)) {
+		snprintf(err, errsz, "out of memory");
+		ws_release(ws);
+		return NULL;
+	}
+	if (getrandom_seed(ws->seed))
+		ws->seed[0] = (uint64_t)(uintptr_t)ws ^ (uint64_t)time(NULL);
 	if (!ws->cfg.max_msg)
 		ws->cfg.max_msg = 65536;
 	if (!ws->cfg.max_queue)
@@ -621,19 +957,19 @@ verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 	if (tls && (!cfg->tls_cert || !*cfg->tls_cert || !cfg->tls_key ||
 				!*cfg->tls_key)) {
 		snprintf(err, errsz, "wss needs a certificate and a key");
-		free(ws);
+		ws_release(ws);
 		return NULL;
 	}
 	ws->retry.secs_since_valid_ping = (uint16_t)ws->cfg.ping_secs;
 	ws->retry.secs_since_valid_hangup = (uint16_t)(2 * ws->cfg.ping_secs);
 	if (thread_start(ws)) {
 		snprintf(err, errsz, "cannot start the endpoint's thread");
-		free(ws);
+		ws_release(ws);
 		return NULL;
 	}
 	if (run_job(ws, job_new, &a)) {
 		thread_stop(ws);
-		free(ws);
+		ws_release(ws);
 		return NULL;
 	}
 	return ws;
@@ -645,7 +981,7 @@ void verto_ws_free(verto_ws *ws)
 		return;
 	run_job(ws, job_free, NULL);
 	thread_stop(ws);
-	free(ws);
+	ws_release(ws);
 }
 
 int verto_ws_service(verto_ws *ws)
@@ -696,7 +1032,28 @@ int verto_ws_watch_fd(verto_ws *ws, int fd)
 
 unsigned verto_ws_count(const verto_ws *ws)
 {
-	return ws->nconns;
+	return (unsigned)ws->conns.n;
+}
+
+int verto_ws_peer(verto_ws *ws, uint64_t id, char *buf, size_t sz)
+{
+	pss *p = conn_find(ws, id);
+
+	if (sz)
+		buf[0] = '\0';
+	if (!p || !p->ip)
+		return -1;
+	snprintf(buf, sz, "%s", p->ip->text);
+	return 0;
+}
+
+void verto_ws_stats_get(const verto_ws *ws, verto_ws_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->conns_refused_ip = ws->conns_refused_ip;
+	st->memory_refused = ws->memory_refused;
+	st->conns = ws->nsockets;
+	st->addrs = (unsigned)ws->addrs.n;
 }
 
 int verto_ws_tls_check(const char *cert, const char *key, char *err,

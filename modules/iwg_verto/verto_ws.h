@@ -29,12 +29,23 @@
  * (1009 / 1008).
  * Liveness: a WebSocket ping after ping_secs of silence, hang-up when no
  * pong (or anything) came within 2 * ping_secs.
+ *
+ * Before the upgrade: every open TCP connection of a source address counts
+ * (upgraded or not); beyond max_conns_per_ip the new one is closed at
+ * accept, before any byte is read (counted in conns_refused_ip). Bytes of
+ * messages being reassembled across callbacks (fragments, a large frame
+ * read in pieces) are taken from the shared budget (verto_budget.h); when
+ * a take is refused, that connection is closed (1008, counted in
+ * memory_refused). They are given back when the message completes or the
+ * connection closes.
  */
 #ifndef IWG_VERTO_WS_H
 #define IWG_VERTO_WS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "verto_budget.h"
 
 typedef struct verto_ws verto_ws;
 
@@ -62,7 +73,17 @@ typedef struct verto_ws_cfg {
 	unsigned ping_secs;	  /* 0: 20 */
 	unsigned tick_ms;	  /* cb.tick period; 0: 200 */
 	int log_level;		  /* libwebsockets log mask; 0: errors only */
+	unsigned max_conns_per_ip; /* open connections per address; 0: no cap */
+	verto_budget *budget; /* partial messages; NULL: no bound (not owned) */
 } verto_ws_cfg;
+
+/* counters of the endpoint (verto_ws_stats) */
+typedef struct verto_ws_stats {
+	uint64_t conns_refused_ip; /* closed at accept: max_conns_per_ip */
+	uint64_t memory_refused;   /* closed: the budget refused a message */
+	unsigned conns;			   /* TCP connections open (upgraded or not) */
+	unsigned addrs;			   /* source addresses with one open */
+} verto_ws_stats;
 
 /*
  * Start listening. Returns the endpoint, or NULL with a reason in
@@ -95,6 +116,13 @@ int verto_ws_watch_fd(verto_ws *ws, int fd);
 
 /* connections open now */
 unsigned verto_ws_count(const verto_ws *ws);
+
+/* The peer address of connection id as text ("192.0.2.1") in buf[sz]:
+ * 0, or -1 when the connection is unknown (buf is then ""). */
+int verto_ws_peer(verto_ws *ws, uint64_t id, char *buf, size_t sz);
+
+/* The endpoint's counters now, into *st. */
+void verto_ws_stats_get(const verto_ws *ws, verto_ws_stats *st);
 
 /*
  * Check that cert (PEM chain) and key (PEM, unencrypted) load and match, as
