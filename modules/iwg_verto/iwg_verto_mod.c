@@ -6,12 +6,16 @@
  * process forks one "iwg_verto WebSocket" process (rank PROC_RPC, so every
  * module's per-process init runs there: tm is used from it). That process
  * runs the libwebsockets loop (verto_ws.c), the protocol engine
- * (verto_engine.c) and every SIP request of its calls (verto_sip.c); its
- * job pool (verto_jobs.c, `workers` threads plus one ordered lane) does
- * the blocking work: identity store lookups (verto_ident.c) and rtpengine
- * requests (verto_rtp.c), each thread with its own connections, results
- * handled back in the loop. SIP workers answer in-dialog requests
- * (verto_handle()) and ship replies and requests to it through the queue.
+ * (verto_engine.c) and every SIP request of its calls (verto_sip.c); job
+ * pools (verto_jobs.c) do the blocking work, each thread with its own
+ * connections, results handled back in the loop: logins have their own
+ * (`auth_workers` threads, verto_ident.c), so a login flood cannot take
+ * what calls need; reverse lookups of calls from SIP and rtpengine
+ * requests (verto_rtp.c) share the other (`workers` threads plus one
+ * ordered lane). Failed logins are throttled per source address and per
+ * login (verto_throttle.c) before a job is made. SIP workers answer in-dialog
+ * requests (verto_handle()) and ship replies and requests to it through the
+ * queue.
  *
  * Memory: parameters and the token keyset are pkg/malloc'd before the
  * fork, read-only afterwards. Engine and endpoint live in the WebSocket
@@ -19,6 +23,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,29 +47,40 @@
 #include "verto_rpc.h"
 #include "verto_rtp.h"
 #include "verto_sip.h"
+#include "verto_throttle.h"
 #include "verto_ws.h"
 
 MODULE_VERSION
 
-#define DEFAULT_VERTO_LISTEN		"127.0.0.1:8082"
-#define DEFAULT_VERTO_MAX_FRAME		65536
-#define DEFAULT_VERTO_PING			20
-#define DEFAULT_VERTO_GRACE			30
-#define DEFAULT_VERTO_RING			60
-#define DEFAULT_VERTO_MAX_SESSIONS	10000
-#define DEFAULT_VERTO_CC_URI		"sip:127.0.0.1:5090"
-#define DEFAULT_VERTO_CONTACT		"sip:verto@127.0.0.1:5060"
-#define DEFAULT_VERTO_RTPENGINE		"127.0.0.1:2223"
-#define DEFAULT_VERTO_NG_TIMEOUT	1000
-#define DEFAULT_VERTO_DTMF_MODE		"rtpengine"
-#define DEFAULT_VERTO_DTMF_MS		100
-#define DEFAULT_VERTO_REDIS			"127.0.0.1:6379"
-#define DEFAULT_VERTO_NAMESPACE		"paas"
-#define DEFAULT_VERTO_SKEW			30
-#define DEFAULT_VERTO_WORKERS		2
-#define DEFAULT_VERTO_MAX_JOBS		1000
-#define VERTO_WORKERS_MAX			64
-#define DEFAULT_VERTO_REDIS_TIMEOUT 200 /* ms, as lib/idstore */
+#define DEFAULT_VERTO_LISTEN		 "127.0.0.1:8082"
+#define DEFAULT_VERTO_MAX_FRAME		 65536
+#define DEFAULT_VERTO_PING			 20
+#define DEFAULT_VERTO_GRACE			 30
+#define DEFAULT_VERTO_RING			 60
+#define DEFAULT_VERTO_MAX_SESSIONS	 10000
+#define DEFAULT_VERTO_CC_URI		 "sip:127.0.0.1:5090"
+#define DEFAULT_VERTO_CONTACT		 "sip:verto@127.0.0.1:5060"
+#define DEFAULT_VERTO_RTPENGINE		 "127.0.0.1:2223"
+#define DEFAULT_VERTO_NG_TIMEOUT	 1000
+#define DEFAULT_VERTO_DTMF_MODE		 "rtpengine"
+#define DEFAULT_VERTO_DTMF_MS		 100
+#define DEFAULT_VERTO_REDIS			 "127.0.0.1:6379"
+#define DEFAULT_VERTO_NAMESPACE		 "paas"
+#define DEFAULT_VERTO_SKEW			 30
+#define DEFAULT_VERTO_WORKERS		 2
+#define DEFAULT_VERTO_MAX_JOBS		 1000
+#define VERTO_WORKERS_MAX			 64
+#define DEFAULT_VERTO_REDIS_TIMEOUT	 200 /* ms, as lib/idstore */
+#define DEFAULT_VERTO_CONNS_PER_IP	 256
+#define DEFAULT_VERTO_LOGIN_TIMEOUT	 10 /* s */
+#define DEFAULT_VERTO_PENDING_BYTES	 (16 * 1024 * 1024)
+#define DEFAULT_VERTO_LOGINS_PENDING 256
+#define DEFAULT_VERTO_AUTH_WORKERS	 2
+#define DEFAULT_VERTO_LOGIN_FAILS	 5
+#define DEFAULT_VERTO_IP_FAILS		 30
+#define DEFAULT_VERTO_BACKOFF		 1000 /* ms */
+#define DEFAULT_VERTO_LOCKOUT		 300  /* s */
+#define DEFAULT_VERTO_SESS_PER_LOGIN 8
 
 static char *verto_listen = DEFAULT_VERTO_LISTEN;
 static char *verto_wss_listen = NULL;
@@ -104,6 +120,16 @@ static char *verto_token_issuer = "";
 static int verto_token_skew = DEFAULT_VERTO_SKEW;
 static int verto_workers = DEFAULT_VERTO_WORKERS;
 static int verto_max_jobs = DEFAULT_VERTO_MAX_JOBS;
+static int verto_max_conns_per_ip = DEFAULT_VERTO_CONNS_PER_IP;
+static int verto_login_timeout = DEFAULT_VERTO_LOGIN_TIMEOUT;
+static int verto_max_pending_bytes = DEFAULT_VERTO_PENDING_BYTES;
+static int verto_max_logins_pending = DEFAULT_VERTO_LOGINS_PENDING;
+static int verto_auth_workers = DEFAULT_VERTO_AUTH_WORKERS;
+static int verto_login_fails = DEFAULT_VERTO_LOGIN_FAILS;
+static int verto_ip_fails = DEFAULT_VERTO_IP_FAILS;
+static int verto_backoff = DEFAULT_VERTO_BACKOFF;
+static int verto_lockout = DEFAULT_VERTO_LOCKOUT;
+static int verto_sessions_per_login = DEFAULT_VERTO_SESS_PER_LOGIN;
 static tok_keyset_t verto_keys;
 static int verto_keys_ready = 0;
 
@@ -114,8 +140,11 @@ static char *verto_prof_flags[VERTO_RTP_STEPS];
 static verto_engine *verto_eng = NULL;
 static verto_ws *verto_endpoint = NULL;
 static verto_ident_cfg verto_icfg;
-static verto_jobs *verto_pool = NULL; /* logins, lookups, media steps */
-static verto_jobs *verto_lane = NULL; /* fire-and-forget NG, in order */
+static verto_jobs *verto_pool = NULL;	 /* reverse lookups, media steps */
+static verto_jobs *verto_lane = NULL;	 /* fire-and-forget NG, in order */
+static verto_jobs *verto_auth = NULL;	 /* logins only */
+static verto_budget verto_mem;			 /* partial and held frames */
+static verto_throttle *verto_thr = NULL; /* failed logins */
 
 static int mod_init(void);
 static int child_init(int rank);
@@ -180,6 +209,16 @@ static param_export_t params[] = {
 	{"token_skew", PARAM_INT, &verto_token_skew},
 	{"workers", PARAM_INT, &verto_workers},
 	{"max_jobs", PARAM_INT, &verto_max_jobs},
+	{"max_conns_per_ip", PARAM_INT, &verto_max_conns_per_ip},
+	{"login_timeout", PARAM_INT, &verto_login_timeout},
+	{"max_pending_bytes", PARAM_INT, &verto_max_pending_bytes},
+	{"max_logins_pending", PARAM_INT, &verto_max_logins_pending},
+	{"auth_workers", PARAM_INT, &verto_auth_workers},
+	{"throttle_login_fails", PARAM_INT, &verto_login_fails},
+	{"throttle_ip_fails", PARAM_INT, &verto_ip_fails},
+	{"throttle_backoff", PARAM_INT, &verto_backoff},
+	{"throttle_lockout", PARAM_INT, &verto_lockout},
+	{"max_sessions_per_login", PARAM_INT, &verto_sessions_per_login},
 	{0, 0, 0}
 };
 
@@ -400,9 +439,10 @@ static void worker_free(void *p)
 }
 
 /* a worker thread's own clients (verto_sip.h), made before the threads
- * start (the Redis connection opens on first use, in the thread); NULL
- * with err */
-static verto_worker *worker_make(char *err, size_t errsz)
+ * start (the Redis connection opens on first use, in the thread): its
+ * identity store client, and an rtpengine client unless it only checks
+ * logins (with_rtp 0); NULL with err */
+static verto_worker *worker_make(int with_rtp, char *err, size_t errsz)
 {
 	verto_worker *w = calloc(1, sizeof(*w));
 
@@ -411,6 +451,8 @@ static verto_worker *worker_make(char *err, size_t errsz)
 		worker_free(w);
 		return NULL;
 	}
+	if (!with_rtp)
+		return w;
 	w->rtp = verto_rtp_new(verto_rtpengine,
 						   (const char *const *)verto_prof_flags,
 						   verto_ng_timeout, err, errsz);
@@ -433,6 +475,7 @@ typedef struct auth_job {
 	verto_job job;
 	verto_conn_id conn;
 	char login[VERTO_ID_MAX + 1];
+	char addr[64]; /* the connection's source address, "" if unknown */
 	char *passwd, *token;
 	char customer[129];
 	int rc; /* VERTO_IDENT_* */
@@ -468,12 +511,37 @@ static void auth_job_free(auth_job *a)
 	free(a);
 }
 
+/* a decided login counts for the throttle: a refusal (not an identity
+ * store failure) is a failure, a success clears its login and address */
+static void auth_throttle(const auth_job *a)
+{
+	int locked;
+
+	if (!verto_thr)
+		return;
+	if (a->rc == VERTO_IDENT_OK) {
+		verto_throttle_success(verto_thr, a->addr, a->login);
+		return;
+	}
+	if (a->rc != VERTO_IDENT_REFUSED)
+		return;
+	locked = verto_throttle_fail(verto_thr, a->addr, a->login, now_ms());
+	if (locked & (1 << VERTO_THR_LOGIN))
+		LM_NOTICE("verto logins of '%.3s...' throttled after %d failures "
+				  "(last from %s)\n",
+				  a->login, verto_login_fails, a->addr[0] ? a->addr : "?");
+	if (locked & (1 << VERTO_THR_ADDR))
+		LM_NOTICE("verto logins from %s throttled after %d failures\n", a->addr,
+				  verto_ip_fails);
+}
+
 static void auth_done(verto_job *j, int cancelled)
 {
 	auth_job *a = (auth_job *)j;
 	int rc = VERTO_ERR_AUTH_FAILED;
 
 	if (!cancelled) {
+		auth_throttle(a);
 		if (a->rc != VERTO_IDENT_OK) {
 			LM_INFO("verto login '%.3s...' refused: %s\n", a->login, a->why);
 		} else {
@@ -493,15 +561,25 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 {
 	const char *customer = uvar(uvars, "customer_id");
 	const char *token = uvar(uvars, "token");
-	auth_job *a = calloc(1, sizeof(*a));
+	char addr[sizeof(((auth_job *)0)->addr)];
+	auth_job *a;
 
 	(void)ctx;
+	verto_ws_peer(verto_endpoint, conn, addr, sizeof(addr));
+	/* refused while throttled: not checked, not a failure */
+	if (verto_thr && verto_throttle_check(verto_thr, addr, login, now_ms()))
+		return VERTO_START_THROTTLED;
+	/* nothing is prepared for a login the full lane would refuse */
+	if (verto_jobs_full(verto_auth))
+		return VERTO_START_BUSY;
+	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -1;
 	a->job.run = auth_run;
 	a->job.done = auth_done;
 	a->conn = conn;
 	snprintf(a->login, sizeof(a->login), "%s", login);
+	snprintf(a->addr, sizeof(a->addr), "%s", addr);
 	a->passwd = strdup(passwd);
 	a->token = token ? strdup(token) : NULL;
 	if (customer && strlen(customer) < sizeof(a->customer) &&
@@ -511,7 +589,7 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 		auth_job_free(a);
 		return -1;
 	}
-	if (verto_jobs_submit(verto_pool, &a->job)) {
+	if (verto_jobs_submit(verto_auth, &a->job)) {
 		/* never checked in the loop: the engine answers at once */
 		auth_job_free(a);
 		return VERTO_START_BUSY;
@@ -547,6 +625,7 @@ static void ws_fd_ready(void *ctx, int fd)
 	(void)ctx;
 	(void)fd;
 	verto_sip_events();
+	verto_jobs_drain(verto_auth);
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
 }
@@ -558,6 +637,7 @@ static void ws_tick(void *ctx)
 	(void)ctx;
 	cfg_update();
 	verto_sip_events();
+	verto_jobs_drain(verto_auth);
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
 	verto_engine_tick(verto_eng, now);
@@ -639,6 +719,10 @@ static void verto_process(void)
 			.max_sessions = (unsigned)verto_max_sessions,
 			.grace_ms = (uint64_t)verto_grace * 1000,
 			.ring_ms = (uint64_t)verto_ring_timeout * 1000,
+			.max_sessions_per_login = (unsigned)verto_sessions_per_login,
+			.login_timeout_ms = (uint64_t)verto_login_timeout * 1000,
+			.max_logins_pending = (unsigned)verto_max_logins_pending,
+			.budget = &verto_mem,
 	};
 	verto_ws_cfg wcfg = {
 			.ws_addr = verto_listen,
@@ -647,6 +731,14 @@ static void verto_process(void)
 			.tls_key = verto_tls_key,
 			.max_msg = (size_t)verto_max_frame,
 			.ping_secs = (unsigned)verto_ping_interval,
+			.max_conns_per_ip = (unsigned)verto_max_conns_per_ip,
+			.budget = &verto_mem,
+	};
+	verto_throttle_cfg tcfg = {
+			.login_fails = (unsigned)verto_login_fails,
+			.ip_fails = (unsigned)verto_ip_fails,
+			.backoff_ms = (uint64_t)verto_backoff,
+			.lockout_ms = (uint64_t)verto_lockout * 1000,
 	};
 	verto_ws_cb cb = {.open = ws_open,
 					  .text = ws_text,
@@ -659,8 +751,8 @@ static void verto_process(void)
 						   .worker_new = worker_new,
 						   .worker_free = worker_free,
 						   .wake = verto_ipc_wake};
-	/* the pool's workers, then the lane's */
-	static verto_worker *made[VERTO_WORKERS_MAX + 1];
+	/* the pool's workers, the lane's, then the login lane's */
+	static verto_worker *made[2 * VERTO_WORKERS_MAX + 1];
 	verto_rtp *rtp;
 	char err[256];
 	int i;
@@ -684,8 +776,8 @@ static void verto_process(void)
 	icfg.issuer = *verto_token_issuer ? verto_token_issuer : NULL;
 	icfg.skew_s = verto_token_skew;
 	verto_icfg = icfg;
-	for (i = 0; i <= verto_workers; i++) {
-		if (!(made[i] = worker_make(err, sizeof(err)))) {
+	for (i = 0; i <= verto_workers + verto_auth_workers; i++) {
+		if (!(made[i] = worker_make(i <= verto_workers, err, sizeof(err)))) {
 			LM_CRIT("verto process: worker clients: %s\n", err);
 			_exit(-1);
 		}
@@ -699,8 +791,25 @@ static void verto_process(void)
 	jcfg.arg = made + verto_workers;
 	if (verto_pool)
 		verto_lane = verto_jobs_new(&jcfg, err, sizeof(err));
-	if (!verto_pool || !verto_lane) {
+	/* the login lane: its own threads and Redis connections, its queue
+	 * bounded like the logins in flight */
+	jcfg.workers = (unsigned)verto_auth_workers;
+	jcfg.max_jobs = (unsigned)verto_max_logins_pending;
+	jcfg.arg = made + verto_workers + 1;
+	if (verto_lane)
+		verto_auth = verto_jobs_new(&jcfg, err, sizeof(err));
+	if (!verto_pool || !verto_lane || !verto_auth) {
 		LM_CRIT("verto process: job pool: %s\n", err);
+		_exit(-1);
+	}
+	verto_mem.limit = (size_t)verto_max_pending_bytes;
+	if (getrandom(tcfg.seed, sizeof(tcfg.seed), 0) != sizeof(tcfg.seed)) {
+		LM_CRIT("verto process: no random bytes for the login throttle\n");
+		_exit(-1);
+	}
+	verto_thr = verto_throttle_new(&tcfg);
+	if (!verto_thr) {
+		LM_CRIT("verto process: login throttle: out of memory\n");
 		_exit(-1);
 	}
 	rtp = verto_rtp_new(verto_rtpengine, (const char *const *)verto_prof_flags,
@@ -717,6 +826,7 @@ static void verto_process(void)
 		LM_CRIT("verto WebSocket endpoint: %s\n", err);
 		_exit(-1);
 	}
+	verto_rpc_sources(verto_endpoint, &verto_mem, verto_thr, verto_auth);
 	if (verto_ws_watch_fd(verto_endpoint, verto_ipc_fd())) {
 		LM_CRIT("verto WebSocket endpoint: cannot watch the event pipe\n");
 		_exit(-1);
@@ -821,6 +931,17 @@ static int check_int_params(void)
 			{"dtmf_duration", &verto_dtmf_duration, 40, 2000},
 			{"connect_timeout", &verto_connect_timeout, 1, 10000},
 			{"cmd_timeout", &verto_cmd_timeout, 1, 10000},
+			{"max_conns_per_ip", &verto_max_conns_per_ip, 1, 1000000},
+			{"login_timeout", &verto_login_timeout, 1, 30},
+			{"max_pending_bytes", &verto_max_pending_bytes, 65536,
+			 1024 * 1024 * 1024},
+			{"max_logins_pending", &verto_max_logins_pending, 1, 100000},
+			{"auth_workers", &verto_auth_workers, 1, VERTO_WORKERS_MAX},
+			{"throttle_login_fails", &verto_login_fails, 1, 1000},
+			{"throttle_ip_fails", &verto_ip_fails, 1, 100000},
+			{"throttle_backoff", &verto_backoff, 1, 3600 * 1000},
+			{"throttle_lockout", &verto_lockout, 1, 86400},
+			{"max_sessions_per_login", &verto_sessions_per_login, 1, 10000},
 	};
 	size_t i;
 
@@ -830,6 +951,18 @@ static int check_int_params(void)
 				   ints[i].min, ints[i].max, *ints[i].v);
 			return -1;
 		}
+	}
+	if (verto_max_pending_bytes < verto_max_frame) {
+		LM_ERR("parameter 'max_pending_bytes' (%d) must be at least "
+			   "'max_frame' (%d): a largest message could never be read\n",
+			   verto_max_pending_bytes, verto_max_frame);
+		return -1;
+	}
+	if ((int64_t)verto_lockout * 1000 < verto_backoff) {
+		LM_ERR("parameter 'throttle_lockout' (%d s) must not be shorter "
+			   "than 'throttle_backoff' (%d ms)\n",
+			   verto_lockout, verto_backoff);
+		return -1;
 	}
 	return 0;
 }

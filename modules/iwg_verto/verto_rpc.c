@@ -20,7 +20,8 @@
 #include "verto_ipc.h"
 #include "verto_rpc.h"
 
-#define SNAP_MAX (4 * 1024 * 1024) /* larger listings are cut */
+#define SNAP_MAX	  (4 * 1024 * 1024) /* larger listings are cut */
+#define THROTTLED_MAX 1000				/* throttled keys published */
 
 typedef struct snap_slot {
 	gen_lock_t lock;
@@ -45,6 +46,15 @@ enum {
 	VC_CALLS,		/* gauge: calls in progress */
 	VC_JOBS_QUEUED, /* gauge: jobs waiting for a worker */
 	VC_JOBS_REFUSED,
+	VC_CONNS_REFUSED_IP,
+	VC_LOGIN_TIMEOUTS,
+	VC_MEMORY_REFUSED,
+	VC_LOGINS_BUSY,
+	VC_LOGINS_THROTTLED,
+	VC_SESSIONS_EVICTED,
+	VC_SESSIONS_REFUSED,
+	VC_DIALOG_REFUSED,
+	VC_PENDING_BYTES, /* gauge: bytes held in partial and held frames */
 	VC_COUNT
 };
 
@@ -66,12 +76,53 @@ static const struct {
 		[VC_JOBS_QUEUED] = {"jobs_queued", "jobs waiting for a worker"},
 		[VC_JOBS_REFUSED] = {"jobs_refused",
 							 "jobs refused by the full queue (max_jobs)"},
+		[VC_CONNS_REFUSED_IP] = {"conns_refused_ip",
+								 "connections closed at accept "
+								 "(max_conns_per_ip)"},
+		[VC_LOGIN_TIMEOUTS] = {"login_timeouts",
+							   "connections closed without a login in "
+							   "login_timeout"},
+		[VC_MEMORY_REFUSED] = {"memory_refused",
+							   "connections closed: max_pending_bytes "
+							   "reached"},
+		[VC_LOGINS_BUSY] = {"logins_busy", "logins answered SERVER BUSY "
+										   "(max_logins_pending)"},
+		[VC_LOGINS_THROTTLED] = {"logins_throttled",
+								 "logins answered LOGIN THROTTLED"},
+		[VC_SESSIONS_EVICTED] = {"sessions_evicted",
+								 "sessions ended by a newer one of the "
+								 "same login (max_sessions_per_login)"},
+		[VC_SESSIONS_REFUSED] = {"sessions_refused",
+								 "logins refused: max_sessions_per_login"},
+		[VC_DIALOG_REFUSED] = {"dialog_refused",
+							   "in-dialog SIP requests refused (tags, "
+							   "source)"},
+		[VC_PENDING_BYTES] = {"pending_bytes",
+							  "bytes held in partial messages and frames "
+							  "behind logins"},
 };
+/* every counter has a name (a new one cannot be left out) */
+_Static_assert(sizeof(vc_def) / sizeof(vc_def[0]) == VC_COUNT,
+			   "vc_def covers the counters");
 
 static counter_handle_t vc_h[VC_COUNT];
 static uint64_t vc_last[VC_COUNT]; /* WebSocket process: published values */
 static uint64_t snap_last_ms = 0;
 static uint64_t jobs_queued, jobs_refused; /* verto_rpc_jobs */
+/* verto_rpc_sources (WebSocket process) */
+static verto_ws *src_ws;
+static const verto_budget *src_budget;
+static verto_throttle *src_thr;
+static verto_jobs *src_auth;
+
+void verto_rpc_sources(verto_ws *ws, const verto_budget *budget,
+					   verto_throttle *thr, verto_jobs *auth)
+{
+	src_ws = ws;
+	src_budget = budget;
+	src_thr = thr;
+	src_auth = auth;
+}
 
 void verto_rpc_jobs(uint64_t queued, uint64_t refused)
 {
@@ -165,6 +216,7 @@ static json_object *call_obj(const verto_call *c)
 static void publish_counters(verto_engine *e)
 {
 	const verto_stats *st = verto_engine_stats(e);
+	verto_ws_stats ws;
 	uint64_t v[VC_COUNT] = {
 			[VC_FRAMES_IN] = st->frames_in,
 			[VC_FRAMES_BAD] = st->frames_bad,
@@ -178,11 +230,25 @@ static void publish_counters(verto_engine *e)
 			[VC_REATTACHED] = st->reattached,
 			[VC_JOBS_QUEUED] = jobs_queued,
 			[VC_JOBS_REFUSED] = jobs_refused,
+			[VC_LOGIN_TIMEOUTS] = st->login_timeouts,
+			[VC_MEMORY_REFUSED] = st->frames_over_budget,
+			[VC_LOGINS_BUSY] = st->logins_busy,
+			[VC_LOGINS_THROTTLED] = st->logins_throttled,
+			[VC_SESSIONS_EVICTED] = st->sessions_evicted,
+			[VC_SESSIONS_REFUSED] = st->sessions_refused,
+			/* TODO(integrator): [VC_DIALOG_REFUSED] = verto_sip_refused()
+			 * (in-dialog requests refused by verto_sip.c) */
+			[VC_PENDING_BYTES] = src_budget ? src_budget->used : 0,
 	};
 	verto_session *s;
 	verto_call *c;
 	int i;
 
+	if (src_ws) {
+		verto_ws_stats_get(src_ws, &ws);
+		v[VC_CONNS_REFUSED_IP] = ws.conns_refused_ip;
+		v[VC_MEMORY_REFUSED] += ws.memory_refused;
+	}
 	for (s = verto_engine_sessions(e); s; s = s->next)
 		v[VC_SESSIONS]++;
 	for (c = verto_engine_calls(e); c; c = c->next)
@@ -192,6 +258,57 @@ static void publish_counters(verto_engine *e)
 			counter_add(vc_h[i], (int)((int64_t)v[i] - (int64_t)vc_last[i]));
 		vc_last[i] = v[i];
 	}
+}
+
+/* a login as shown outside the process: its first 3 characters */
+static void mask_login(const char *login, char *out, size_t sz)
+{
+	snprintf(out, sz, "%.3s...", login);
+}
+
+static void throttled_visit(void *arg, int kind, const char *key,
+							unsigned fails, uint64_t ms_left)
+{
+	json_object *arr = arg, *o;
+	char masked[16];
+
+	if (json_object_array_length(arr) >= THROTTLED_MAX)
+		return;
+	o = json_object_new_object();
+	if (kind == VERTO_THR_LOGIN) {
+		mask_login(key, masked, sizeof(masked));
+		jadd(o, "kind", "login");
+		jadd(o, "key", masked);
+	} else {
+		jadd(o, "kind", "address");
+		jadd(o, "key", key);
+	}
+	jint(o, "failures", fails);
+	jint(o, "seconds_left", (int64_t)((ms_left + 999) / 1000));
+	json_object_array_add(arr, o);
+}
+
+/* the pre-login limits as they stand: memory budget, connections, login
+ * lane */
+static json_object *limits_obj(unsigned throttled)
+{
+	json_object *o = json_object_new_object();
+	verto_ws_stats ws;
+
+	memset(&ws, 0, sizeof(ws));
+	if (src_ws)
+		verto_ws_stats_get(src_ws, &ws);
+	jint(o, "pending_bytes", src_budget ? (int64_t)src_budget->used : 0);
+	jint(o, "pending_bytes_peak", src_budget ? (int64_t)src_budget->peak : 0);
+	jint(o, "max_pending_bytes", src_budget ? (int64_t)src_budget->limit : 0);
+	jint(o, "connections", ws.conns);
+	jint(o, "addresses", ws.addrs);
+	jint(o, "conns_refused_ip", (int64_t)ws.conns_refused_ip);
+	jint(o, "logins_queued", src_auth ? verto_jobs_queued(src_auth) : 0);
+	jint(o, "logins_refused_full",
+		 src_auth ? (int64_t)verto_jobs_refused(src_auth) : 0);
+	jint(o, "throttled_keys", throttled);
+	return o;
 }
 
 void verto_rpc_publish(verto_engine *e, uint64_t now_ms, int force)
@@ -225,6 +342,15 @@ void verto_rpc_publish(verto_engine *e, uint64_t now_ms, int force)
 		cut = len > SNAP_MAX;
 	}
 	jint(root, "truncated", cut);
+	{
+		json_object *th = json_object_new_array();
+		unsigned nth = 0;
+
+		if (src_thr)
+			nth = verto_throttle_list(src_thr, now_ms, throttled_visit, th);
+		json_object_object_add(root, "throttled", th);
+		json_object_object_add(root, "limits", limits_obj(nth));
+	}
 	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
 	len = strlen(txt);
 	copy = shm_malloc(len + 1);
@@ -388,9 +514,41 @@ static void rpc_kick(rpc_t *rpc, void *ctx)
 	rpc->rpl_printf(ctx, "kicked %.*s", sessid.len, sessid.s);
 }
 
+static const char *rpc_throttled_doc[] = {
+		"Keys whose failed Verto logins are throttled now: kind (login, "
+		"address), key (a login masked), failures, seconds_left (snapshot, "
+		"up to 1 s old; at most 1000).",
+		0};
+
+static void rpc_throttled(rpc_t *rpc, void *ctx)
+{
+	list(rpc, ctx, "throttled", NULL, NULL);
+}
+
+static const char *rpc_limits_doc[] = {
+		"Pre-login limits now: pending_bytes, pending_bytes_peak, "
+		"max_pending_bytes, connections, addresses, conns_refused_ip, "
+		"logins_queued, logins_refused_full, throttled_keys (snapshot).",
+		0};
+
+static void rpc_limits(rpc_t *rpc, void *ctx)
+{
+	json_object *root = snapshot(rpc, ctx), *o;
+
+	if (!root)
+		return;
+	if (json_object_object_get_ex(root, "limits", &o))
+		add_obj(rpc, ctx, o);
+	else
+		rpc->fault(ctx, 503, "No limits in the snapshot yet");
+	json_object_put(root);
+}
+
 rpc_export_t verto_rpc_cmds[] = {
 		{"verto.sessions", rpc_sessions, rpc_sessions_doc, RET_ARRAY},
 		{"verto.calls", rpc_calls, rpc_calls_doc, RET_ARRAY},
 		{"verto.kick", rpc_kick, rpc_kick_doc, 0},
+		{"verto.throttled", rpc_throttled, rpc_throttled_doc, RET_ARRAY},
+		{"verto.limits", rpc_limits, rpc_limits_doc, 0},
 		{0, 0, 0, 0},
 };

@@ -1,7 +1,7 @@
 /*
- * verto_rpc.h - RPC commands (verto.sessions, verto.calls, verto.kick)
- * and statistics (Kamailio counters, group "verto") of
- * iwg_verto.
+ * verto_rpc.h - RPC commands (verto.sessions, verto.calls, verto.kick,
+ * verto.throttled, verto.limits) and statistics (Kamailio counters, group
+ * "verto") of iwg_verto.
  *
  * The engine lives in the "iwg_verto WebSocket" process while RPC
  * commands run in whichever process serves the RPC transport (ctl,
@@ -20,7 +20,11 @@
 
 #include "core/rpc.h"
 
+#include "verto_budget.h"
 #include "verto_engine.h"
+#include "verto_jobs.h"
+#include "verto_throttle.h"
+#include "verto_ws.h"
 
 /* mod_init: the snapshot slot and the counters. 0 or -1. */
 int verto_rpc_init(void);
@@ -35,6 +39,12 @@ void verto_rpc_publish(verto_engine *e, uint64_t now_ms, int force);
 /* WebSocket process: the job queue's depth and refusals so far, for the
  * next publication (gauge jobs_queued, counter jobs_refused) */
 void verto_rpc_jobs(uint64_t queued, uint64_t refused);
+
+/* WebSocket process, once: where the next publications read the
+ * endpoint's counters, the memory budget, the login throttle and the
+ * login lane (any may be NULL; all must outlive the publications) */
+void verto_rpc_sources(verto_ws *ws, const verto_budget *budget,
+					   verto_throttle *thr, verto_jobs *auth);
 
 /* the commands, for the module exports */
 extern rpc_export_t verto_rpc_cmds[];
