@@ -511,8 +511,9 @@ static void auth_job_free(auth_job *a)
 	free(a);
 }
 
-/* a decided login counts for the throttle: a refusal (not an identity
- * store failure) is a failure, a success clears its login and address */
+/* a decided login ends its attempt in the throttle: a refusal is a
+ * failure, a success clears its login and address, an identity store
+ * failure counts for nothing */
 static void auth_throttle(const auth_job *a)
 {
 	int locked;
@@ -523,8 +524,10 @@ static void auth_throttle(const auth_job *a)
 		verto_throttle_success(verto_thr, a->addr, a->login);
 		return;
 	}
-	if (a->rc != VERTO_IDENT_REFUSED)
+	if (a->rc != VERTO_IDENT_REFUSED) {
+		verto_throttle_abandon(verto_thr, a->addr, a->login);
 		return;
+	}
 	locked = verto_throttle_fail(verto_thr, a->addr, a->login, now_ms());
 	if (locked & (1 << VERTO_THR_LOGIN))
 		LM_NOTICE("verto logins of '%.3s...' throttled after %d failures "
@@ -566,15 +569,18 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 
 	(void)ctx;
 	verto_ws_peer(verto_endpoint, conn, addr, sizeof(addr));
-	/* refused while throttled: not checked, not a failure */
-	if (verto_thr && verto_throttle_check(verto_thr, addr, login, now_ms()))
-		return VERTO_START_THROTTLED;
 	/* nothing is prepared for a login the full lane would refuse */
 	if (verto_jobs_full(verto_auth))
 		return VERTO_START_BUSY;
+	/* refused while throttled: not checked, not a failure; else counted
+	 * in flight until auth_done */
+	if (verto_thr && verto_throttle_begin(verto_thr, addr, login, now_ms()))
+		return VERTO_START_THROTTLED;
 	a = calloc(1, sizeof(*a));
-	if (!a)
+	if (!a) {
+		verto_throttle_abandon(verto_thr, addr, login);
 		return -1;
+	}
 	a->job.run = auth_run;
 	a->job.done = auth_done;
 	a->conn = conn;
@@ -586,11 +592,13 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 		strcspn(customer, "\r\n") == strlen(customer))
 		snprintf(a->customer, sizeof(a->customer), "%s", customer);
 	if (!a->passwd || (token && !a->token)) {
+		verto_throttle_abandon(verto_thr, a->addr, a->login);
 		auth_job_free(a);
 		return -1;
 	}
 	if (verto_jobs_submit(verto_auth, &a->job)) {
 		/* never checked in the loop: the engine answers at once */
+		verto_throttle_abandon(verto_thr, a->addr, a->login);
 		auth_job_free(a);
 		return VERTO_START_BUSY;
 	}

@@ -3,9 +3,9 @@
  * in verto_throttle.h.
  *
  * Each table is a fixed array of entries, a chained hash over them (keyed
- * SipHash-2-4) and a list in the order of the last failure: the oldest is
- * at the head, which is both the one evicted when the table is full and
- * the first to be forgotten.
+ * SipHash-2-4) and a list in the order of last use (a failure or an
+ * attempt begun): the oldest is at the head, which is both the one evicted
+ * when the table is full and the first to be forgotten.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +17,12 @@
 
 typedef struct thr_entry {
 	struct thr_entry *hnext;	   /* bucket chain */
-	struct thr_entry *prev, *next; /* by last failure, oldest first */
+	struct thr_entry *prev, *next; /* by last use, oldest first */
 	uint64_t hash;
 	uint64_t last_fail; /* ms */
+	uint64_t used;		/* ms of the last failure or attempt begun */
 	unsigned fails;
+	unsigned inflight; /* attempts begun and not ended */
 	char key[VERTO_THROTTLE_KEY_MAX + 1];
 } thr_entry;
 
@@ -162,12 +164,20 @@ static void entry_remove(thr_table *t, thr_entry *e)
 	t->n--;
 }
 
-/* forget the keys whose last failure is forget_ms old (oldest first) */
+/* forget the keys last used forget_ms ago (oldest first) */
 static void table_expire(verto_throttle *th, thr_table *t, uint64_t now)
 {
-	while (t->head && now >= t->head->last_fail &&
-		   now - t->head->last_fail >= th->cfg.forget_ms)
+	while (t->head && now >= t->head->used &&
+		   now - t->head->used >= th->cfg.forget_ms)
 		entry_remove(t, t->head);
+}
+
+/* the entry was used now: last in the list */
+static void touch(thr_table *t, thr_entry *e, uint64_t now)
+{
+	e->used = now;
+	lru_unlink(t, e);
+	lru_append(t, e);
 }
 
 /* the key as stored: cut to VERTO_THROTTLE_KEY_MAX */
@@ -212,7 +222,9 @@ static thr_entry *table_get(verto_throttle *th, thr_table *t, const char *key)
 	e->key[len] = '\0';
 	e->hash = h;
 	e->fails = 0;
+	e->inflight = 0;
 	e->last_fail = 0;
+	e->used = 0;
 	e->hnext = t->bucket[h & t->mask];
 	t->bucket[h & t->mask] = e;
 	lru_append(t, e);
@@ -245,6 +257,18 @@ static uint64_t left_ms(const verto_throttle *th, const thr_table *t,
 	uint64_t until = e->last_fail + wait_ms(th, t, e);
 
 	return now < until ? until - now : 0;
+}
+
+/* ms before an attempt may begin: the wait, or while attempts in flight
+ * could reach the limit, a back-off's worth (they end first) */
+static uint64_t refuse_ms(const verto_throttle *th, const thr_table *t,
+						  const thr_entry *e, uint64_t now)
+{
+	uint64_t l = left_ms(th, t, e, now);
+
+	if (!l && e->inflight && e->fails + e->inflight >= t->limit)
+		l = th->cfg.backoff_ms;
+	return l;
 }
 
 static int usable(const char *key)
@@ -302,10 +326,59 @@ uint64_t verto_throttle_check(verto_throttle *t, const char *addr,
 			continue;
 		table_expire(t, &t->tab[k], now_ms);
 		e = table_find(t, &t->tab[k], keys[k], NULL);
-		if (e && (l = left_ms(t, &t->tab[k], e, now_ms)) > worst)
+		if (e && (l = refuse_ms(t, &t->tab[k], e, now_ms)) > worst)
 			worst = l;
 	}
 	return worst;
+}
+
+uint64_t verto_throttle_begin(verto_throttle *t, const char *addr,
+							  const char *login, uint64_t now_ms)
+{
+	const char *keys[2] = {addr, login};
+	uint64_t wait = verto_throttle_check(t, addr, login, now_ms);
+	thr_entry *e;
+	int k;
+
+	if (wait)
+		return wait;
+	for (k = 0; k < 2; k++) {
+		if (!usable(keys[k]))
+			continue;
+		e = table_get(t, &t->tab[k], keys[k]);
+		e->inflight++;
+		touch(&t->tab[k], e, now_ms);
+	}
+	return 0;
+}
+
+/* an attempt of the key ended (begun or not) */
+static void end_one(thr_entry *e)
+{
+	if (e->inflight)
+		e->inflight--;
+}
+
+void verto_throttle_abandon(verto_throttle *t, const char *addr,
+							const char *login)
+{
+	const char *keys[2] = {addr, login};
+	thr_entry *e;
+	int k;
+
+	if (!t)
+		return;
+	for (k = 0; k < 2; k++) {
+		if (!usable(keys[k]))
+			continue;
+		e = table_find(t, &t->tab[k], keys[k], NULL);
+		if (!e)
+			continue;
+		end_one(e);
+		/* nothing to remember: a clear key goes */
+		if (!e->fails && !e->inflight)
+			entry_remove(&t->tab[k], e);
+	}
 }
 
 int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
@@ -322,11 +395,11 @@ int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
 		tab = &t->tab[k];
 		table_expire(t, tab, now_ms);
 		e = table_get(t, tab, keys[k]);
+		end_one(e);
 		if (e->fails < UINT32_MAX)
 			e->fails++;
 		e->last_fail = now_ms;
-		lru_unlink(tab, e);
-		lru_append(tab, e);
+		touch(tab, e, now_ms);
 		if (e->fails == tab->limit)
 			locked |= 1 << k;
 	}
@@ -344,7 +417,12 @@ void verto_throttle_success(verto_throttle *t, const char *addr,
 		if (!usable(keys[k]))
 			continue;
 		e = table_find(t, &t->tab[k], keys[k], NULL);
-		if (e)
+		if (!e)
+			continue;
+		/* the count starts over; other attempts in flight stay counted */
+		end_one(e);
+		e->fails = 0;
+		if (!e->inflight)
 			entry_remove(&t->tab[k], e);
 	}
 }

@@ -9,12 +9,15 @@
  *     failure, at most lockout_ms;
  *   - an attempt refused while throttled is not a failure and does not
  *     extend the wait (the glue does not report it);
- *   - a success forgets the login and the address of that attempt;
- *   - a key without a failure for forget_ms is forgotten.
+ *   - attempts in flight count: when a key's failures plus its attempts
+ *     begun and not ended reach its limit, no further attempt begins
+ *     until one ends (parallel guesses cannot pass the limit together);
+ *   - a success resets the login and the address of that attempt;
+ *   - a key without a failure or an attempt for forget_ms is forgotten.
  * Memory is fixed at creation: each of the two tables holds at most
  * max_entries keys; a new key in a full table takes the place of the key
- * whose last failure is the oldest. Lookups are O(1) (a keyed hash, so
- * chosen names cannot pile up in one bucket).
+ * used (failed or attempted) the longest ago. Lookups are O(1) (a keyed hash,
+ * so chosen names cannot pile up in one bucket).
  *
  * Pure C, no locking (one thread: the WebSocket loop). Time is passed in
  * (ms, any monotonic origin), so tests do not sleep.
@@ -51,23 +54,39 @@ void verto_throttle_free(verto_throttle *t);
 
 /*
  * May an attempt of login from addr start now? Returns 0 when yes, else
- * the ms until it may (> 0). Either key may be NULL or "" (not checked).
- * Nothing is counted.
+ * the ms until it may (> 0; while attempts in flight hold it, an estimate:
+ * backoff_ms). Either key may be NULL or "" (not checked). Nothing is
+ * counted.
  */
 uint64_t verto_throttle_check(verto_throttle *t, const char *addr,
 							  const char *login, uint64_t now_ms);
 
 /*
+ * As verto_throttle_check, and when allowed (0) the attempt is counted in
+ * flight for both keys until verto_throttle_fail, _success or _abandon
+ * ends it (with the same keys).
+ */
+uint64_t verto_throttle_begin(verto_throttle *t, const char *addr,
+							  const char *login, uint64_t now_ms);
+
+/*
  * An attempt of login from addr failed (a wrong password, an unknown
- * login). Returns a bit mask of the keys that this failure throttled for
- * the first time since they were last clear: 1 << VERTO_THR_ADDR,
- * 1 << VERTO_THR_LOGIN (for a log line); 0 otherwise.
+ * login); ends an attempt begun, if any. Returns a bit mask of the keys
+ * that this failure throttled for the first time since they were last
+ * clear: 1 << VERTO_THR_ADDR, 1 << VERTO_THR_LOGIN (for a log line); 0
+ * otherwise.
  */
 int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
 						uint64_t now_ms);
 
-/* An attempt of login from addr succeeded: both keys are forgotten. */
+/* An attempt of login from addr succeeded: both keys' failures are reset;
+ * ends an attempt begun, if any. */
 void verto_throttle_success(verto_throttle *t, const char *addr,
+							const char *login);
+
+/* An attempt begun ends undecided (the identity store could not tell, the
+ * connection went): nothing is counted. t NULL: nothing. */
+void verto_throttle_abandon(verto_throttle *t, const char *addr,
 							const char *login);
 
 /* Failures counted for a key now (0 when unknown). */
@@ -76,7 +95,7 @@ unsigned verto_throttle_fails(verto_throttle *t, int kind, const char *key,
 
 /*
  * Call visit for every key throttled now (kind, key, failures, ms left):
- * addresses, then logins, each the oldest failure first. visit may be
+ * addresses, then logins, each the least recently used first. visit may be
  * NULL (only counted). Returns how many.
  */
 typedef void (*verto_throttle_visit_f)(void *arg, int kind, const char *key,

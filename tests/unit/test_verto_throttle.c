@@ -227,6 +227,51 @@ static void table_size_is_fixed_oldest_failure_evicted(void **state)
 	verto_throttle_free(t);
 }
 
+static void parallel_attempts_cannot_pass_the_limit(void **state)
+{
+	verto_throttle *t = mk(3, 30, 0);
+	unsigned i;
+
+	(void)state;
+	verto_throttle_fail(t, "10.0.0.1", "alice", 0);
+	/* two failures left before back-off: two attempts may run at once */
+	assert_int_equal(verto_throttle_begin(t, "10.0.0.1", "alice", 1), 0);
+	assert_int_equal(verto_throttle_begin(t, "10.0.0.2", "alice", 1), 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(verto_throttle_begin(t, "10.0.0.3", "alice", 1),
+						 BACKOFF);
+	/* refused attempts were not counted */
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "alice", 1), 1);
+	/* one ends undecided (the store failed): one more may begin */
+	verto_throttle_abandon(t, "10.0.0.1", "alice");
+	assert_int_equal(verto_throttle_begin(t, "10.0.0.1", "alice", 2), 0);
+	/* both fail: the limit is reached, the back-off runs */
+	verto_throttle_fail(t, "10.0.0.2", "alice", 3);
+	verto_throttle_fail(t, "10.0.0.1", "alice", 3);
+	assert_int_equal(verto_throttle_check(t, "10.0.0.9", "alice", 3), BACKOFF);
+	verto_throttle_free(t);
+}
+
+static void success_keeps_other_attempts_in_flight(void **state)
+{
+	verto_throttle *t = mk(2, 30, 0);
+
+	(void)state;
+	assert_int_equal(verto_throttle_begin(t, "a", "alice", 0), 0);
+	assert_int_equal(verto_throttle_begin(t, "b", "alice", 0), 0);
+	assert_true(verto_throttle_check(t, "c", "alice", 0) > 0);
+	verto_throttle_success(t, "a", "alice");
+	/* one still in flight, no failure: one more may begin */
+	assert_int_equal(verto_throttle_begin(t, "c", "alice", 0), 0);
+	assert_true(verto_throttle_check(t, "d", "alice", 0) > 0);
+	verto_throttle_abandon(t, "b", "alice");
+	verto_throttle_abandon(t, "c", "alice");
+	/* all ended, nothing failed: nothing is kept */
+	assert_int_equal(verto_throttle_count(t, VERTO_THR_LOGIN), 0);
+	assert_int_equal(verto_throttle_count(t, VERTO_THR_ADDR), 0);
+	verto_throttle_free(t);
+}
+
 typedef struct seen {
 	int kind[8];
 	char key[8][40];
@@ -324,6 +369,8 @@ int main(void)
 			cmocka_unit_test(keys_forgotten_after_forget_ms),
 			cmocka_unit_test(table_size_is_fixed_oldest_failure_evicted),
 			cmocka_unit_test(list_shows_only_throttled_keys),
+			cmocka_unit_test(parallel_attempts_cannot_pass_the_limit),
+			cmocka_unit_test(success_keeps_other_attempts_in_flight),
 			cmocka_unit_test(empty_and_long_keys),
 			cmocka_unit_test(unusable_settings_refused),
 	};
