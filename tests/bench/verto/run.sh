@@ -182,3 +182,11 @@ jq -r 'def r3: if . == null then "n/a" else (. * 1000 | round / 1000) end;
 echo "bench verto: wrote $out" >&2
 failed=$(jq '[.sides[].failed_calls] | add' "$out")
 [ "$failed" -eq 0 ] || fail "$failed calls failed (see $logs/load-verto.log, $logs/probe.log)"
+
+# the scale figures (10,000 sessions, hostile connections): scale.sh, in
+# this namespace too; BENCH_VERTO_SCALE=0 skips them
+if [ "${BENCH_VERTO_SCALE:-1}" != 0 ]; then
+	trap - EXIT
+	stack_stop
+	bash "$here/scale.sh" || exit 1
+fi
