@@ -34,6 +34,8 @@ typedef struct thr_table {
 	thr_entry *head, *tail;
 	unsigned n;
 	unsigned limit; /* failures before back-off */
+	/* attempts in flight count even before the key's first failure */
+	int strict;
 } thr_table;
 
 struct verto_throttle {
@@ -266,7 +268,8 @@ static uint64_t refuse_ms(const verto_throttle *th, const thr_table *t,
 {
 	uint64_t l = left_ms(th, t, e, now);
 
-	if (!l && e->inflight && e->fails + e->inflight >= t->limit)
+	if (!l && e->inflight && (t->strict || e->fails) &&
+		e->fails + e->inflight >= t->limit)
 		l = th->cfg.backoff_ms;
 	return l;
 }
@@ -301,6 +304,7 @@ verto_throttle *verto_throttle_new(const verto_throttle_cfg *cfg)
 		verto_throttle_free(th);
 		return NULL;
 	}
+	th->tab[VERTO_THR_LOGIN].strict = 1;
 	return th;
 }
 

@@ -12,6 +12,8 @@
  *   - attempts in flight count: when a key's failures plus its attempts
  *     begun and not ended reach its limit, no further attempt begins
  *     until one ends (parallel guesses cannot pass the limit together);
+ *     for an address only once it has failed (many users behind one NAT
+ *     address may log in at once);
  *   - a success resets the login and the address of that attempt;
  *   - a key without a failure or an attempt for forget_ms is forgotten.
  * Memory is fixed at creation: each of the two tables holds at most

@@ -272,6 +272,30 @@ static void success_keeps_other_attempts_in_flight(void **state)
 	verto_throttle_free(t);
 }
 
+static void address_in_flight_counts_only_after_a_failure(void **state)
+{
+	verto_throttle *t = mk(5, 3, 0);
+	char login[16];
+	unsigned i;
+
+	(void)state;
+	/* an office behind one address: many logins at once */
+	for (i = 0; i < 10; i++) {
+		snprintf(login, sizeof(login), "agent%u", i);
+		assert_int_equal(verto_throttle_begin(t, "192.0.2.1", login, 0), 0);
+	}
+	/* once the address has failed, its attempts in flight count */
+	verto_throttle_fail(t, "192.0.2.1", "agent0", 1);
+	assert_int_equal(verto_throttle_check(t, "192.0.2.1", "other", 1), BACKOFF);
+	for (i = 1; i < 10; i++) {
+		snprintf(login, sizeof(login), "agent%u", i);
+		verto_throttle_success(t, "192.0.2.1", login);
+	}
+	/* the successes reset it */
+	assert_int_equal(verto_throttle_check(t, "192.0.2.1", "other", 2), 0);
+	verto_throttle_free(t);
+}
+
 typedef struct seen {
 	int kind[8];
 	char key[8][40];
@@ -371,6 +395,7 @@ int main(void)
 			cmocka_unit_test(list_shows_only_throttled_keys),
 			cmocka_unit_test(parallel_attempts_cannot_pass_the_limit),
 			cmocka_unit_test(success_keeps_other_attempts_in_flight),
+			cmocka_unit_test(address_in_flight_counts_only_after_a_failure),
 			cmocka_unit_test(empty_and_long_keys),
 			cmocka_unit_test(unusable_settings_refused),
 	};
