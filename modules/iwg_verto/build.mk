@@ -6,6 +6,9 @@ VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 
 UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid \
 	verto_jobs
+# the SIP dialog of a call: tags, CSeq order, glare, 481/487/488/491/500
+UNITS += verto_dialog
+UNIT_verto_dialog = tests/unit/test_verto_dialog.c modules/iwg_verto/verto_dialog.c
 UNITS += verto_throttle
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
@@ -34,3 +37,5 @@ FUZZ_verto_engine_LIBS = -ljson-c
 FUZZ_verto_sdp = tests/fuzz/fuzz_verto_sdp.c modules/iwg_verto/verto_sdp.c
 FUZZ_verto_ngflags = tests/fuzz/fuzz_verto_ngflags.c modules/iwg_verto/verto_ngflags.c
 FUZZ_verto_sipid = tests/fuzz/fuzz_verto_sipid.c modules/iwg_verto/verto_sipid.c
+FUZZERS += verto_dialog
+FUZZ_verto_dialog = tests/fuzz/fuzz_verto_dialog.c modules/iwg_verto/verto_dialog.c

@@ -8,23 +8,28 @@
  * request kind), so a reply that arrives after its call is gone finds
  * nothing and is dropped; nothing has to be freed by tm.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "core/dprint.h"
 #include "core/mem/mem.h"
 #include "core/mem/shm_mem.h"
+#include "core/parser/contact/parse_contact.h"
 #include "core/parser/parse_cseq.h"
 #include "core/parser/parse_from.h"
 #include "core/parser/parse_to.h"
 #include "core/parser/parse_methods.h"
+#include "core/parser/parse_rr.h"
 #include "core/parser/parse_uri.h"
 #include "core/ut.h"
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
 
+#include "verto_dialog.h"
 #include "verto_ipc.h"
 #include "verto_sdp.h"
 #include "verto_sip.h"
@@ -36,19 +41,9 @@ typedef struct vsip {
 	verto_call *call;
 	dlg_t *dlg;
 	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL */
-	unsigned got_1xx : 1, cancel_pending : 1, confirmed : 1, in_set : 1;
-	unsigned inbound : 1;  /* the contact center called: we are the UAS */
-	unsigned reattach : 1; /* a verto.attach offer awaits the answer */
-	unsigned ack_sdp : 1;  /* our offer went in a 2xx: the ACK answers */
-	unsigned ack_cseq;	   /*   the CSeq of that re-INVITE (0: unknown) */
-	unsigned lookup : 1;   /* call from SIP: its user is being looked up */
-	/* a peer job answers the contact center's re-INVITE/UPDATE (peer_job):
-	 * peer_invite: it is a re-INVITE; peer_cancel: BYE or CANCEL came
-	 * meanwhile, the reply is 487 */
-	unsigned peer_reply : 1, peer_invite : 1, peer_cancel : 1;
+	unsigned in_set : 1;		 /* the Call-ID is in the shared set */
+	verto_dialog d;				 /* tags, CSeq, target, flags: decisions */
 	char callid[VERTO_SIPID_MAX + 1];
-	char ltag[64];	/* our tag: the browser's leg at rtpengine */
-	char rtag[128]; /* the contact center's tag */
 	char *offer;	/* the browser's offer (to align the answer) */
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
 	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
@@ -74,6 +69,8 @@ static verto_jobs *vs_pool = NULL; /* media steps */
 static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
 
 static void ack_later(uint32_t key);
+static int cseq_of(sip_msg_t *m, unsigned *n);
+static char *body_of(sip_msg_t *m);
 
 #define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
@@ -186,6 +183,62 @@ void verto_sip_call_freed(void *ctx, verto_call *c)
 
 /* ---------------------------------------------------------------- media */
 
+/*
+ * 32 lower-case hex digits (128 bits from getrandom) into buf (at least 33
+ * bytes): Call-IDs and tags of our dialogs. 0, or -1 (buf empty).
+ */
+static int random_hex(char *buf, size_t sz)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[16];
+	size_t i, got = 0;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (sz < 2 * sizeof(r) + 1)
+		return -1;
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	for (i = 0; i < sizeof(r); i++) {
+		buf[2 * i] = hex[r[i] >> 4];
+		buf[2 * i + 1] = hex[r[i] & 15];
+	}
+	buf[2 * sizeof(r)] = '\0';
+	return 0;
+}
+
+/*
+ * A Call-ID of a call we place: 128 random bits (hex) "@" the host of our
+ * Contact (a word@word Call-ID, as peers expect). 0, or -1.
+ */
+static int new_callid(char *buf, size_t sz)
+{
+	const char *h = vs_cfg.contact.s, *end = h + vs_cfg.contact.len, *p;
+	char rnd[33];
+	int n;
+
+	if (random_hex(rnd, sizeof(rnd)))
+		return -1;
+	/* sip:[user@]host[:port][;params] */
+	if ((p = memchr(h, ':', end - h)))
+		h = p + 1;
+	if ((p = memchr(h, '@', end - h)))
+		h = p + 1;
+	for (p = h; p < end && *p != ':' && *p != ';' && *p != '>'; p++)
+		;
+	if (p == h)
+		n = snprintf(buf, sz, "%s", rnd);
+	else
+		n = snprintf(buf, sz, "%s@%.*s", rnd, (int)(p - h), h);
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
+}
+
 /* the contact center's SDP: kept for the fresh offers of re-attaches */
 static void keep_peer_sdp(vsip *g, const char *sdp)
 {
@@ -250,24 +303,24 @@ static int ng_fill(ng_req *q, int op, int step, const vsip *g, const char *from,
  * SDP with the browser profile), so rtpengine restarts ICE/DTLS toward the
  * new peer connection while the SIP leg keeps its ports: the contact
  * center sees nothing. The browser's answer to it (ANSWER_TO_SIP with
- * g->reattach) goes to rtpengine, and no SDP is sent toward SIP.
+ * g->d.reattach) goes to rtpengine, and no SDP is sent toward SIP.
  */
 static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 						 ng_req *q)
 {
-	char *tmp;
-	str cid, tag;
+	char *tmp, ltag[33];
 	int rc;
 
 	memset(q, 0, sizeof(*q));
 	switch (kind) {
 	case VERTO_MEDIA_OFFER_TO_SIP:
-		tmb.generate_callid(&cid);
-		snprintf(g->callid, sizeof(g->callid), "%.*s", cid.len, cid.s);
-		cid.s = g->callid;
-		cid.len = (int)strlen(g->callid);
-		tmb.generate_fromtag(&tag, &cid, NULL);
-		snprintf(g->ltag, sizeof(g->ltag), "%.*s", tag.len, tag.s);
+		/* unguessable: a forged in-dialog request needs them */
+		if (!g->callid[0] && (random_hex(ltag, sizeof(ltag)) ||
+							  verto_dialog_set_ltag(&g->d, ltag) ||
+							  new_callid(g->callid, sizeof(g->callid)))) {
+			LM_ERR("call %s: no random Call-ID or tag\n", c->call_id);
+			return -1;
+		}
 		snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", g->callid);
 		free(g->offer);
 		g->offer = strdup(in);
@@ -276,33 +329,34 @@ static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 			return -1;
 		}
 		keep_brow_sdp(g, tmp);
-		rc = ng_fill(q, NGR_OFFER, VERTO_RTP_BROWSER_OFFER, g, g->ltag, NULL,
+		rc = ng_fill(q, NGR_OFFER, VERTO_RTP_BROWSER_OFFER, g, g->d.ltag, NULL,
 					 tmp);
 		free(tmp);
 		return rc;
 	case VERTO_MEDIA_ANSWER_TO_BROWSER:
 		keep_peer_sdp(g, in);
-		return ng_fill(q, NGR_ANSWER, VERTO_RTP_SIP_ANSWER, g, g->ltag, g->rtag,
-					   in);
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_SIP_ANSWER, g, g->d.ltag,
+					   g->d.rtag, in);
 	case VERTO_MEDIA_OFFER_TO_BROWSER:
 		/* the contact center's offer (its tag) toward the browser */
 		keep_peer_sdp(g, in);
-		return ng_fill(q, NGR_OFFER, VERTO_RTP_SIP_OFFER, g, g->rtag, NULL, in);
+		return ng_fill(q, NGR_OFFER, VERTO_RTP_SIP_OFFER, g, g->d.rtag, NULL,
+					   in);
 	case VERTO_MEDIA_ANSWER_TO_SIP:
-		if (!g->reattach && !g->inbound)
+		if (!g->d.reattach && !g->d.inbound)
 			return -1;
-		q->reattach = g->reattach;
-		g->reattach = 0;
-		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g, g->rtag,
-					   g->ltag, in);
+		q->reattach = g->d.reattach;
+		g->d.reattach = 0;
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g, g->d.rtag,
+					   g->d.ltag, in);
 	case VERTO_MEDIA_REOFFER_TO_BROWSER:
-		if (!g->peer_sdp || !g->rtag[0]) {
+		if (!g->peer_sdp || !g->d.rtag[0]) {
 			LM_INFO("call %s: no SDP of the contact center to re-attach\n",
 					c->call_id);
 			return -1;
 		}
-		return ng_fill(q, NGR_REOFFER, VERTO_RTP_SIP_OFFER, g, g->rtag, g->ltag,
-					   g->peer_sdp);
+		return ng_fill(q, NGR_REOFFER, VERTO_RTP_SIP_OFFER, g, g->d.rtag,
+					   g->d.ltag, g->peer_sdp);
 	default:
 		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
 		return -1;
@@ -355,7 +409,7 @@ static int media_finish(vsip *g, verto_call *c, int kind, const ng_req *q,
 		}
 		break;
 	case VERTO_MEDIA_REOFFER_TO_BROWSER:
-		g->reattach = 1;
+		g->d.reattach = 1;
 		/* fall through */
 	default:
 		*out = ng;
@@ -478,7 +532,7 @@ typedef struct ng_later {
 	verto_job job;
 	int what; /* NGL_* */
 	char callid[VERTO_SIPID_MAX + 1];
-	char tag[64];
+	char tag[VERTO_DLG_TAG_MAX + 1];
 	char digits[65];
 	int arg;						/* DTMF: duration; BLOCK: block */
 	char call_id[VERTO_ID_MAX + 1]; /* Verto callID, for the log */
@@ -532,7 +586,7 @@ static int ng_later_start(vsip *g, int what, const char *digits, int arg)
 	l->job.done = ng_later_done;
 	l->what = what;
 	snprintf(l->callid, sizeof(l->callid), "%s", g->callid);
-	snprintf(l->tag, sizeof(l->tag), "%s", g->ltag);
+	snprintf(l->tag, sizeof(l->tag), "%s", g->d.ltag);
 	snprintf(l->digits, sizeof(l->digits), "%s", digits ? digits : "");
 	l->arg = arg;
 	snprintf(l->call_id, sizeof(l->call_id), "%s",
@@ -625,7 +679,7 @@ static int send_invite(vsip *g, const char *sdp)
 	const verto_identity *id = &c->sess->ident;
 	char to[512], hdrs[1024];
 	str cid = {g->callid, (int)strlen(g->callid)};
-	str ltag = {g->ltag, (int)strlen(g->ltag)};
+	str ltag = {g->d.ltag, (int)strlen(g->d.ltag)};
 	str from = {(char *)id->sip_uri, (int)strlen(id->sip_uri)};
 	str tou, dn = {(char *)id->display, (int)strlen(id->display)};
 	int n;
@@ -662,14 +716,11 @@ static int send_invite(vsip *g, const char *sdp)
 	return send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_INVITE, 1);
 }
 
-static int send_cancel(vsip *g)
+/* CANCEL our INVITE (decided: now, or after the first 1xx) */
+static int send_cancel(vsip *g, verto_dlg_hangup h)
 {
-	if (!g->got_1xx) {
-		/* RFC 3261 9.1: no CANCEL before a provisional reply */
-		g->cancel_pending = 1;
+	if (h == VDH_CANCEL_LATER)
 		return 0;
-	}
-	g->cancel_pending = 0;
 	if (!tmb.t_cancel_uac(NULL, NULL, g->inv_idx, g->inv_label, NULL, NULL)) {
 		LM_WARN("call %s: CANCEL not sent (INVITE already completed?)\n",
 				g->call->call_id);
@@ -697,7 +748,7 @@ static int send_reinvite(vsip *g, int held)
 	rc = send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_REINVITE, 0);
 	/* hold is real: nothing from the browser reaches the agent meanwhile */
 	if (rc == 0 && ng_later_start(g, NGL_BLOCK, NULL, held) &&
-		verto_rtp_block(vs_rtp, g->callid, g->ltag, held))
+		verto_rtp_block(vs_rtp, g->callid, g->d.ltag, held))
 		LM_WARN("call %s: rtpengine %s media: %s\n", g->call->call_id,
 				held ? "block" : "unblock", vs_rtp->errstr);
 	if (rc == 0) {
@@ -725,7 +776,7 @@ static int send_dtmf(vsip *g, const char *digits)
 			if (send_req(g, "INFO", "Content-Type: application/dtmf-relay\r\n",
 						 body, 0, 0))
 				return -1;
-		} else if (verto_rtp_dtmf(vs_rtp, g->callid, g->ltag, *d,
+		} else if (verto_rtp_dtmf(vs_rtp, g->callid, g->d.ltag, *d,
 								  vs_cfg.dtmf_duration)) {
 			LM_ERR("call %s: rtpengine play DTMF: %s\n", g->call->call_id,
 				   vs_rtp->errstr);
@@ -780,7 +831,7 @@ static int send_refer_replaces(vsip *g, const char *other_callid)
 		return -1;
 	snprintf(target, sizeof(target), "%.*s", d->rem_target.len,
 			 d->rem_target.s);
-	if (verto_refer_replaces(target, o->callid, o->rtag, o->ltag, referto,
+	if (verto_refer_replaces(target, o->callid, o->d.rtag, o->d.ltag, referto,
 							 sizeof(referto))) {
 		LM_ERR("call %s: cannot build Refer-To for %s\n", g->call->call_id,
 			   target);
@@ -801,8 +852,12 @@ static const char *reason_of(int code)
 		return "Ringing";
 	case 200:
 		return "OK";
+	case 400:
+		return "Bad Request";
 	case 404:
 		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
 	case 408:
 		return "Request Timeout";
 	case 480:
@@ -870,27 +925,13 @@ static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
 	return reply_trans_hdr(g, idx, label, code, body, NULL);
 }
 
-/*
- * 500 with Retry-After (0 to 10 s, at random): an INVITE or UPDATE that
- * came before our final reply to the contact center's earlier one (RFC
- * 3261 14.2, RFC 3311 5.2), or out of order (RFC 3261 12.2.2)
- */
-static int reply_retry(vsip *g, unsigned idx, unsigned label)
-{
-	char ra[32];
-
-	snprintf(ra, sizeof(ra), "Retry-After: %d\r\n", rand() % 11);
-	return reply_trans_hdr(g, idx, label, 500, NULL, ra);
-}
-
 /* a reply to the contact center's INVITE (an inbound call's server
  * transaction, created by the worker); body: the SDP of a 200 */
 static int send_reply(vsip *g, int code, const char *body)
 {
 	if (reply_trans(g, g->inv_idx, g->inv_label, code, body))
 		return -1;
-	if (code >= 200 && code < 300)
-		g->confirmed = 1;
+	verto_dialog_replied(&g->d, code);
 	return 0;
 }
 
@@ -898,6 +939,7 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 				 const char *text)
 {
 	vsip *g = glue_of(c);
+	verto_dlg_hangup h;
 
 	(void)ctx;
 	if (!g)
@@ -910,13 +952,14 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 	case VERTO_SIP_INVITE:
 		return sdp ? send_invite(g, sdp) : -1;
 	case VERTO_SIP_CANCEL:
-		return send_cancel(g);
+		return send_cancel(g, verto_dialog_cancel(&g->d));
 	case VERTO_SIP_BYE:
-		if (g->dlg->state != DLG_CONFIRMED)
-			return send_cancel(g);
+		h = verto_dialog_hangup(&g->d);
+		if (h != VDH_BYE)
+			return send_cancel(g, h);
 		return send_req(g, "BYE", NULL, NULL, 0, 0);
 	case VERTO_SIP_REPLY:
-		return g->inbound ? send_reply(g, code, sdp) : -1;
+		return g->d.inbound ? send_reply(g, code, sdp) : -1;
 	case VERTO_SIP_REINVITE:
 		return send_reinvite(g, c->fsm.held);
 	case VERTO_SIP_DTMF:
@@ -946,40 +989,31 @@ static char *body_of(sip_msg_t *m)
 	return len > 0 ? strndup(b, (size_t)len) : NULL;
 }
 
-static void invite_reply(vsip *g, int code, sip_msg_t *m)
+/* the To tag of a reply, NUL-terminated into buf ("" when none) */
+static void totag_of(sip_msg_t *m, char *buf, size_t sz)
 {
-	verto_call *c = g->call;
 	struct to_body *to;
-	char *sdp = NULL;
 
+	buf[0] = '\0';
 	if (m && parse_headers(m, HDR_TO_F, 0) == 0 && m->to && (to = get_to(m)) &&
-		to->tag_value.len && (code >= 200 || !g->rtag[0]))
-		snprintf(g->rtag, sizeof(g->rtag), "%.*s", to->tag_value.len,
-				 to->tag_value.s);
-	if (code < 200) {
-		g->got_1xx = 1;
-		if (g->cancel_pending) {
-			send_cancel(g);
-			return;
-		}
-		if (code == 100 || !m)
-			return;
-		if (g->dlg->state == DLG_NEW && g->rtag[0])
-			tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
-		sdp = body_of(m);
-		verto_engine_sip_event(vs_eng, c, sdp ? VCE_S_EARLY : VCE_S_PROGRESS,
-							   code, sdp);
-	} else if (code < 300) {
-		if (m && tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
-			LM_WARN("call %s: cannot update the dialog from the 2xx\n",
-					c->call_id);
-		g->confirmed = 1;
-		sdp = m ? body_of(m) : NULL;
-		verto_engine_sip_event(vs_eng, c, VCE_S_ANSWER, code, sdp);
-	} else {
-		verto_engine_sip_event(vs_eng, c, VCE_S_FAILURE, code, NULL);
-	}
-	free(sdp); /* c and g may be gone now */
+		to->tag_value.len > 0 && (size_t)to->tag_value.len < sz)
+		snprintf(buf, sz, "%.*s", to->tag_value.len, to->tag_value.s);
+}
+
+/* the first Contact URI of a message, NUL-terminated into buf ("" when
+ * none or not parsable) */
+static void contact_of(sip_msg_t *m, char *buf, size_t sz)
+{
+	contact_body_t *cb;
+
+	buf[0] = '\0';
+	if (!m || parse_headers(m, HDR_CONTACT_F, 0) < 0 || !m->contact ||
+		parse_contact(m->contact) < 0)
+		return;
+	cb = (contact_body_t *)m->contact->parsed;
+	if (cb && cb->contacts && cb->contacts->uri.len > 0 &&
+		(size_t)cb->contacts->uri.len < sz)
+		snprintf(buf, sz, "%.*s", cb->contacts->uri.len, cb->contacts->uri.s);
 }
 
 /* the reason phrase of a reply, NUL-terminated (static buffer) */
@@ -990,6 +1024,57 @@ static const char *reply_reason(sip_msg_t *m)
 	snprintf(r, sizeof(r), "%.*s", m->first_line.u.reply.reason.len,
 			 m->first_line.u.reply.reason.s);
 	return r;
+}
+
+/* a reply to one of our requests, as verto_dialog_reply() decides */
+static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
+{
+	verto_call *c = g->call;
+	char tag[VERTO_DLG_TAG_MAX + 1], contact[VERTO_DLG_TARGET_MAX + 1];
+	verto_dlg_ours k = VDO_OTHER;
+	char *sdp = NULL;
+	unsigned acts;
+
+	if (kind == VERTO_SIP_INVITE)
+		k = VDO_INVITE;
+	else if (kind == VERTO_SIP_REINVITE)
+		k = VDO_REINVITE;
+	else if (kind == VERTO_SIP_REFER)
+		k = VDO_REFER;
+	totag_of(m, tag, sizeof(tag));
+	contact_of(m, contact, sizeof(contact));
+	sdp = m ? body_of(m) : NULL;
+	acts = verto_dialog_reply(&g->d, k, code, tag, contact, m != NULL,
+							  sdp != NULL);
+	if (acts & VDR_SEND_CANCEL)
+		send_cancel(g, VDH_CANCEL);
+	if ((acts & VDR_EARLY_DLG) && g->dlg->state == DLG_NEW)
+		tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
+	if ((acts & VDR_CONFIRM_DLG) &&
+		tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
+		LM_WARN("call %s: cannot update the dialog from the 2xx\n", c->call_id);
+	if (acts & VDR_TARGET_DLG)
+		tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH);
+	if (acts & VDR_TRANSFER_FAIL)
+		verto_engine_transfer_status(vs_eng, c, code, reply_reason(m));
+	if (acts & VDR_LOG)
+		LM_INFO("call %s: %d to %s\n", c->call_id, code,
+				kind == VERTO_SIP_REFER ? "REFER" : "our request");
+	/* engine events last: c and g may be gone after them */
+	if (acts & (VDR_E_EARLY | VDR_E_PROGRESS))
+		verto_engine_sip_event(
+				vs_eng, c, (acts & VDR_E_EARLY) ? VCE_S_EARLY : VCE_S_PROGRESS,
+				code, sdp);
+	else if (acts & VDR_E_ANSWER)
+		verto_engine_sip_event(vs_eng, c, VCE_S_ANSWER, code, sdp);
+	else if (acts & VDR_E_FAILURE)
+		verto_engine_sip_event(vs_eng, c, VCE_S_FAILURE, code, NULL);
+	else if (acts & (VDR_E_REINVITE_OK | VDR_E_REINVITE_FAIL))
+		verto_engine_sip_event(vs_eng, c,
+							   (acts & VDR_E_REINVITE_OK) ? VCE_S_REINVITE_OK
+														  : VCE_S_REINVITE_FAIL,
+							   code, NULL);
+	free(sdp);
 }
 
 static void on_reply(verto_ev *ev)
@@ -1013,32 +1098,7 @@ static void on_reply(verto_ev *ev)
 		}
 		m = &msg;
 	}
-	switch (TOKEN_WHAT(ev->token)) {
-	case VERTO_SIP_INVITE:
-		invite_reply(g, ev->code, m);
-		break;
-	case VERTO_SIP_REINVITE:
-		if (ev->code < 200)
-			break;
-		if (ev->code < 300 && m)
-			tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH);
-		verto_engine_sip_event(vs_eng, g->call,
-							   ev->code < 300 ? VCE_S_REINVITE_OK
-											  : VCE_S_REINVITE_FAIL,
-							   ev->code, NULL);
-		break;
-	case VERTO_SIP_REFER:
-		/* a refused REFER is the transfer's final outcome */
-		if (ev->code >= 300 && m)
-			verto_engine_transfer_status(vs_eng, g->call, ev->code,
-										 reply_reason(m));
-		LM_INFO("call %s: %d to REFER\n", g->call->call_id, ev->code);
-		break;
-	default:
-		LM_INFO("call %s: %d to request kind %d\n", g->call->call_id, ev->code,
-				TOKEN_WHAT(ev->token));
-		break;
-	}
+	our_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
 	if (m)
 		free_sip_msg(m);
 }
@@ -1070,34 +1130,61 @@ static void caller_of(sip_msg_t *m, char *name, size_t namesz, char *number,
 static void on_invite(verto_ev *ev, sip_msg_t *m)
 {
 	vsip *g = vsip_new(NULL);
-	int status = 500;
+	char tag[33], rtag[VERTO_DLG_TAG_MAX + 1];
+	char contact[VERTO_DLG_TARGET_MAX + 1];
+	str mine = {tag, 32}, ltag;
+	unsigned cseq = 0;
+	int status = 500, rc;
 
 	if (!g) {
 		LM_ERR("out of memory: INVITE for %s left unanswered\n", ev->key);
 		return;
 	}
-	g->inbound = 1;
+	g->d.inbound = 1;
 	g->in_set = 1;
 	g->inv_idx = ev->tindex;
 	g->inv_label = ev->tlabel;
 	snprintf(g->callid, sizeof(g->callid), "%.*s", m->callid->body.len,
 			 m->callid->body.s);
-	if (tmb.new_dlg_uas(m, 200, &g->dlg) < 0) {
-		LM_ERR("SIP call %s: cannot create the dialog\n", g->callid);
+	if ((rc = tmb.new_dlg_uas(m, 200, &g->dlg)) < 0) {
+		/* the worker checked what request2dlg reads (verto_sip_invite):
+		 * what is left is out of memory */
+		LM_ERR("SIP call %s: cannot create the dialog (%d)\n", g->callid, rc);
 		g->dlg = NULL;
+		status = rc == -4 || rc == -6 ? 400 : 500;
 		goto fail;
 	}
-	snprintf(g->ltag, sizeof(g->ltag), "%.*s", g->dlg->id.loc_tag.len,
-			 g->dlg->id.loc_tag.s);
-	snprintf(g->rtag, sizeof(g->rtag), "%.*s", g->dlg->id.rem_tag.len,
-			 g->dlg->id.rem_tag.s);
+	/* our To tag: unguessable (tm's is the instance's fixed prefix and a
+	 * checksum of the INVITE), like the Call-IDs of our calls */
+	if (random_hex(tag, sizeof(tag)) || shm_str_dup(&ltag, &mine) < 0) {
+		LM_ERR("SIP call %s: no random tag\n", g->callid);
+		goto fail;
+	}
+	if (g->dlg->id.loc_tag.s)
+		shm_free(g->dlg->id.loc_tag.s);
+	g->dlg->id.loc_tag = ltag;
+	rtag[0] = '\0';
+	if (g->dlg->id.rem_tag.len > 0 &&
+		g->dlg->id.rem_tag.len < (int)sizeof(rtag))
+		snprintf(rtag, sizeof(rtag), "%.*s", g->dlg->id.rem_tag.len,
+				 g->dlg->id.rem_tag.s);
+	if (verto_dialog_set_ltag(&g->d, tag) ||
+		verto_dialog_set_rtag(&g->d, rtag)) {
+		LM_ERR("SIP call %s: tags not usable\n", g->callid);
+		status = 400;
+		goto fail;
+	}
+	contact_of(m, contact, sizeof(contact));
+	if (cseq_of(m, &cseq))
+		cseq = 0;
+	verto_dialog_uas_start(&g->d, cseq, contact);
 	caller_of(m, g->inv_name, sizeof(g->inv_name), g->inv_number,
 			  sizeof(g->inv_number));
 	g->inv_sdp = body_of(m);
-	g->lookup = 1;
+	g->d.lookup = 1;
 	if (vs_lookup && vs_lookup(ev->key, g->key) == 0)
 		return;
-	g->lookup = 0;
+	g->d.lookup = 0;
 	/* never looked up in the loop: the caller tries again later */
 	LM_WARN("SIP call %s: cannot look %s up (job queue full?): 503\n",
 			g->callid, ev->key);
@@ -1116,11 +1203,11 @@ void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 	verto_call *c;
 	int status;
 
-	if (!g || !g->lookup) {
+	if (!g || !g->d.lookup) {
 		LM_DBG("user lookup for a SIP call that is gone\n");
 		return;
 	}
-	g->lookup = 0;
+	g->d.lookup = 0;
 	if (found) {
 		LM_INFO("SIP call %s: %s\n", g->callid,
 				found > 0 ? "no such PaaS user"
@@ -1153,7 +1240,7 @@ static vsip *find_lookup(const char *callid)
 	vsip *g;
 
 	for (g = vs_calls; g; g = g->next)
-		if (g->lookup && strcmp(g->callid, callid) == 0)
+		if (g->d.lookup && strcmp(g->callid, callid) == 0)
 			return g;
 	return NULL;
 }
@@ -1228,15 +1315,15 @@ static int peer_update(vsip *g, const char *sdp, char **out)
 	const char *dir = verto_sdp_direction(sdp);
 	int rc = -1;
 
-	if (!dir || !g->brow_sdp || !g->rtag[0]) {
+	if (!dir || !g->brow_sdp || !g->d.rtag[0]) {
 		LM_INFO("call %s: no SDP to answer the contact center with\n",
 				c->call_id);
 		return -1;
 	}
-	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->rtag,
-						  g->ltag, sdp, &brow) ||
-		verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->rtag,
-						 g->ltag, g->brow_sdp, &ans)) {
+	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->d.rtag,
+						  g->d.ltag, sdp, &brow) ||
+		verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->d.rtag,
+						 g->d.ltag, g->brow_sdp, &ans)) {
 		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
 			   c->call_id, vs_rtp->errstr);
 		goto out;
@@ -1279,7 +1366,7 @@ typedef struct peer_job {
 	int is_invite;
 	unsigned tindex, tlabel;
 	char callid[VERTO_SIPID_MAX + 1];
-	char rtag[128], ltag[64];
+	char rtag[VERTO_DLG_TAG_MAX + 1], ltag[VERTO_DLG_TAG_MAX + 1];
 	char *sdp, *brow; /* the contact center's new SDP; the browser's */
 	int has_pai;
 	char name[129], number[129];
@@ -1316,6 +1403,37 @@ static void peer_job_free(peer_job *p)
 	free(p);
 }
 
+/* count of in-dialog requests refused for their tags (this process) */
+static unsigned long vs_refused = 0;
+
+unsigned long verto_sip_refused(void)
+{
+	return vs_refused;
+}
+
+static const char *modify_name(int is_invite)
+{
+	return is_invite ? "re-INVITE" : "UPDATE";
+}
+
+/* perform a decision's reply to a request of ev (its server transaction) */
+static void answer(vsip *g, verto_ev *ev, const verto_dlg_out *o,
+				   const char *body)
+{
+	char ra[32];
+
+	if (!(o->acts & VDA_REPLY))
+		return;
+	if (o->acts & VDA_RETRY_AFTER) {
+		/* 0 to 10 s, at random (RFC 3261 14.2) */
+		snprintf(ra, sizeof(ra), "Retry-After: %d\r\n", rand() % 11);
+		reply_trans_hdr(g, ev->tindex, ev->tlabel, o->code, NULL, ra);
+	} else {
+		reply_trans(g, ev->tindex, ev->tlabel, o->code,
+					o->code == 200 ? body : NULL);
+	}
+}
+
 static void peer_job_done(verto_job *j, int cancelled)
 {
 	peer_job *p = (peer_job *)j;
@@ -1323,7 +1441,8 @@ static void peer_job_done(verto_job *j, int cancelled)
 	verto_call *c = g ? g->call : NULL;
 	uint32_t key = p->key;
 	char *mine = NULL;
-	int code = 488;
+	verto_dlg_out o;
+	int ok = 0;
 
 	if (!c) {
 		if (!cancelled && p->reply)
@@ -1331,13 +1450,10 @@ static void peer_job_done(verto_job *j, int cancelled)
 		peer_job_free(p);
 		return;
 	}
-	if (p->reply && g->peer_cancel) {
-		/* a BYE or CANCEL came meanwhile: the request ends unanswered */
-		code = 487;
-	} else if (p->rc) {
+	if (p->rc) {
 		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
 			   c->call_id, p->why);
-	} else {
+	} else if (!p->reply || !g->d.peer_cancel) {
 		keep_peer_sdp(g, p->sdp);
 		mine = verto_sdp_next(
 				g->sip_sdp, p->ans,
@@ -1345,20 +1461,22 @@ static void peer_job_done(verto_job *j, int cancelled)
 		if (mine) {
 			free(g->sip_sdp);
 			g->sip_sdp = strdup(mine);
-			code = 200;
+			ok = 1;
 		}
 	}
 	if (p->reply) {
-		LM_INFO("call %s: %s from the contact center with SDP: %d\n",
-				c->call_id, p->is_invite ? "re-INVITE" : "UPDATE", code);
-		reply_trans(g, p->tindex, p->tlabel, code, code == 200 ? mine : NULL);
-		if (code < 300 && p->has_pai)
+		verto_dialog_media_done(&g->d, ok, &o);
+		if (o.acts & VDA_REPLY) {
+			LM_INFO("call %s: %s from the contact center with SDP: %d\n",
+					c->call_id, modify_name(p->is_invite), o.code);
+			reply_trans(g, p->tindex, p->tlabel, o.code,
+						o.code == 200 ? mine : NULL);
+		}
+		if ((o.acts & VDA_CLINE) && p->has_pai)
 			display_to(c, p->name, p->number);
-	} else if (code == 200) {
+	} else if (ok) {
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", c->call_id);
 	}
-	if (p->reply)
-		g->peer_reply = g->peer_invite = g->peer_cancel = 0;
 	free(mine);
 	peer_job_free(p);
 	verto_engine_call_resume(vs_eng, c); /* may free c */
@@ -1375,10 +1493,11 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 							 const char *sdp, int reply)
 {
 	verto_call *c = g->call;
+	verto_dlg_out o;
 	peer_job *p;
 	int rc;
 
-	if (!vs_pool || !verto_sdp_direction(sdp) || !g->brow_sdp || !g->rtag[0])
+	if (!vs_pool || !verto_sdp_direction(sdp) || !g->brow_sdp || !g->d.rtag[0])
 		return -1;
 	if (verto_jobs_full(vs_pool))
 		return VERTO_JOBS_FULL;
@@ -1394,8 +1513,8 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 		p->tlabel = ev->tlabel;
 	}
 	snprintf(p->callid, sizeof(p->callid), "%s", g->callid);
-	snprintf(p->rtag, sizeof(p->rtag), "%s", g->rtag);
-	snprintf(p->ltag, sizeof(p->ltag), "%s", g->ltag);
+	snprintf(p->rtag, sizeof(p->rtag), "%s", g->d.rtag);
+	snprintf(p->ltag, sizeof(p->ltag), "%s", g->d.ltag);
 	p->sdp = strdup(sdp);
 	p->brow = strdup(g->brow_sdp);
 	if (reply)
@@ -1410,11 +1529,8 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 		verto_engine_call_resume(vs_eng, c);
 		return rc;
 	}
-	if (reply) {
-		g->peer_reply = 1;
-		g->peer_invite = p->is_invite;
-		g->peer_cancel = 0;
-	}
+	if (reply)
+		verto_dialog_media(&g->d, p->is_invite, VDMS_STARTED, &o);
 	return 0;
 }
 
@@ -1427,7 +1543,8 @@ static void ack_later(uint32_t key)
 	vsip *g = find_key(key);
 	char *sdp;
 
-	if (!g || !g->call || !g->ack_next || verto_engine_call_busy(g->call))
+	if (!g || !g->call || !g->ack_next ||
+		!verto_dialog_ack_release(&g->d, verto_engine_call_busy(g->call)))
 		return;
 	sdp = g->ack_next;
 	g->ack_next = NULL;
@@ -1439,52 +1556,35 @@ static void ack_later(uint32_t key)
 
 /*
  * re-INVITE or UPDATE from the contact center (its server transaction
- * made by the worker): with SDP, answered from rtpengine (peer_update);
- * a re-INVITE without SDP gets our last SDP as the offer (the ACK brings
- * the answer); an UPDATE without SDP just 200. Then the connected line.
+ * made by the worker), as verto_dialog_request() decided in o: with SDP
+ * (VDA_MEDIA), answered from rtpengine; a re-INVITE without SDP
+ * (VDA_OFFER) gets our last SDP as the offer (the ACK brings the answer);
+ * else the reply decided. Then the connected line.
  */
-static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
+static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m, verto_dlg_out *o)
 {
 	verto_call *c = g->call;
+	int invite = ev->method == METHOD_INVITE;
 	char *sdp = body_of(m), *mine = NULL;
-	int code = 200, rc;
+	unsigned cseq = 0;
+	int rc;
 
-	if (c->fsm.state != VCS_ACTIVE) {
-		/* a 2xx to a re-INVITE without SDP must carry an offer */
-		code = sdp ? 488 : ev->method == METHOD_INVITE ? 491 : 200;
-	} else if ((sdp || ev->method == METHOD_INVITE) &&
-			   (c->fsm.hold_pending || g->ack_sdp)) {
-		code = 491; /* our own offer is out (re-INVITE, 2xx): glare */
-	} else if ((sdp || ev->method == METHOD_INVITE) && verto_engine_call_busy(c) &&
-			   g->peer_reply) {
-		/* their earlier re-INVITE/UPDATE is still being answered */
-		LM_INFO("call %s: %s from the contact center before our reply to "
-				"the previous one: 500\n",
-				c->call_id,
-				ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE");
-		reply_retry(g, ev->tindex, ev->tlabel);
-		free(sdp);
-		return;
-	} else if ((sdp || ev->method == METHOD_INVITE) && verto_engine_call_busy(c)) {
-		code = 491; /* the call waits for rtpengine: try again */
-	} else if (sdp) {
+	if ((o->acts & VDA_MEDIA) && sdp) {
 		rc = peer_update_start(g, ev, m, sdp, 1);
 		if (rc == 0) {
 			free(sdp);
 			return; /* answered by peer_job_done */
 		}
-		if (rc == VERTO_JOBS_FULL) {
+		if (rc == VERTO_JOBS_FULL)
 			LM_WARN("call %s: %s from the contact center with SDP: the job "
 					"queue is full: 500\n",
-					c->call_id,
-					ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE");
-			reply_retry(g, ev->tindex, ev->tlabel);
-			free(sdp);
-			return;
-		}
-		if (peer_update(g, sdp, &mine))
-			code = 488;
-	} else if (ev->method == METHOD_INVITE) {
+					c->call_id, modify_name(invite));
+		verto_dialog_media(&g->d, invite,
+						   rc == VERTO_JOBS_FULL		? VDMS_FULL
+						   : peer_update(g, sdp, &mine) ? VDMS_FAILED
+														: VDMS_OK,
+						   o);
+	} else if (o->acts & VDA_OFFER) {
 		mine = g->sip_sdp
 					   ? verto_sdp_next(g->sip_sdp, NULL,
 										c->fsm.held ? "sendonly" : "sendrecv")
@@ -1492,46 +1592,42 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m)
 		if (mine) {
 			free(g->sip_sdp);
 			g->sip_sdp = strdup(mine);
-			g->ack_sdp = 1;
-			if (cseq_of(m, &g->ack_cseq))
-				g->ack_cseq = 0;
-		} else {
-			code = 500;
 		}
+		rc = cseq_of(m, &cseq) == 0;
+		verto_dialog_offer(&g->d, mine != NULL, cseq, rc, o);
 	}
-	LM_INFO("call %s: %s from the contact center%s: %d\n", c->call_id,
-			ev->method == METHOD_INVITE ? "re-INVITE" : "UPDATE",
-			sdp ? " with SDP" : "", code);
-	reply_trans(g, ev->tindex, ev->tlabel, code, code == 200 ? mine : NULL);
-	if (code < 300)
+	if (o->acts & VDA_RETRY_AFTER)
+		LM_INFO("call %s: %s from the contact center (out of order or "
+				"before our reply to the previous one): 500\n",
+				c->call_id, modify_name(invite));
+	else
+		LM_INFO("call %s: %s from the contact center%s: %d\n", c->call_id,
+				modify_name(invite), sdp ? " with SDP" : "", o->code);
+	answer(g, ev, o, mine);
+	if (o->acts & VDA_CLINE)
 		connected_line(c, m);
 	free(sdp);
 	free(mine);
 }
 
 /* ACK of our 2xx to a re-INVITE without SDP: its SDP answers our offer */
-static void on_ack(vsip *g, sip_msg_t *m)
+static void on_ack(vsip *g, sip_msg_t *m, const verto_dlg_out *o)
 {
-	unsigned cseq;
 	char *sdp;
 	int rc;
 
-	if (!g->ack_sdp)
-		return;
-	if (g->ack_cseq && cseq_of(m, &cseq) == 0 && cseq != g->ack_cseq)
-		return; /* the ACK of another reply (a 491 or 500) */
-	g->ack_sdp = 0;
-	sdp = body_of(m);
-	if (!sdp)
+	if (o->acts & VDA_ACK_NO_SDP)
 		LM_WARN("call %s: the ACK brings no answer to our offer\n",
 				g->call->call_id);
-	if (sdp && verto_engine_call_busy(g->call)) {
+	if (!(o->acts & (VDA_ACK_KEEP | VDA_ACK_MEDIA)) || !(sdp = body_of(m)))
+		return;
+	if (o->acts & VDA_ACK_KEEP) {
 		/* after the running job (ack_later): no NG request from here */
 		free(g->ack_next);
 		g->ack_next = sdp;
 		return;
 	}
-	rc = sdp ? peer_update_start(g, NULL, m, sdp, 0) : -1;
+	rc = peer_update_start(g, NULL, m, sdp, 0);
 	if (rc == 0 || rc == VERTO_JOBS_FULL) {
 		if (rc)
 			LM_ERR("call %s: the ACK's SDP cannot go to rtpengine: the job "
@@ -1540,37 +1636,64 @@ static void on_ack(vsip *g, sip_msg_t *m)
 		free(sdp);
 		return;
 	}
-	if (sdp && peer_update(g, sdp, NULL) == 0)
+	if (peer_update(g, sdp, NULL) == 0)
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", g->call->call_id);
 	free(sdp);
 }
 
-/*
- * RFC 3261 12.2.2: an in-dialog request whose CSeq is not above the last
- * one from the contact center is out of order (or a retransmission that
- * tm did not absorb). 1 then, 0 otherwise (or no CSeq to compare).
- */
-static int out_of_order(vsip *g, sip_msg_t *m)
+static verto_dlg_method dlg_method(int method)
 {
-	unsigned int cseq;
+	switch (method) {
+	case METHOD_INVITE:
+		return VDM_INVITE;
+	case METHOD_UPDATE:
+		return VDM_UPDATE;
+	case METHOD_BYE:
+		return VDM_BYE;
+	case METHOD_CANCEL:
+		return VDM_CANCEL;
+	case METHOD_NOTIFY:
+		return VDM_NOTIFY;
+	case METHOD_INFO:
+		return VDM_INFO;
+	case METHOD_ACK:
+		return VDM_ACK;
+	default:
+		return VDM_OTHER;
+	}
+}
 
-	if (!g->dlg || !g->dlg->rem_seq.is_set || cseq_of(m, &cseq))
-		return 0;
-	return cseq <= g->dlg->rem_seq.value;
+/* a tag of a From or To header, NUL-terminated into buf ("" when none;
+ * "\x01" when too long, which matches no tag of ours) */
+static void tag_of(struct to_body *b, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	if (!b || b->tag_value.len <= 0)
+		return;
+	if ((size_t)b->tag_value.len >= sz)
+		snprintf(buf, sz, "\x01");
+	else
+		snprintf(buf, sz, "%.*s", b->tag_value.len, b->tag_value.s);
 }
 
 static void on_request(verto_ev *ev)
 {
+	char ftag[VERTO_DLG_TAG_MAX + 2], ttag[VERTO_DLG_TAG_MAX + 2];
+	char contact[VERTO_DLG_TARGET_MAX + 1];
+	char cid[VERTO_SIPID_MAX + 1];
+	verto_dlg_req r;
+	verto_dlg_out o;
 	sip_msg_t msg;
 	verto_call *c;
 	vsip *g = NULL;
-	char cid[VERTO_SIPID_MAX + 1];
+	unsigned cseq = 0;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.buf = ev->buf;
 	msg.len = ev->len;
 	if (parse_msg(ev->buf, ev->len, &msg) != 0 ||
-		parse_headers(&msg, HDR_CALLID_F, 0) < 0 || !msg.callid) {
+		parse_headers(&msg, HDR_CALLID_F | HDR_FROM_F | HDR_TO_F, 0) < 0 ||
+		!msg.callid) {
 		free_sip_msg(&msg);
 		return;
 	}
@@ -1581,57 +1704,84 @@ static void on_request(verto_ev *ev)
 		free_sip_msg(&msg);
 		return;
 	}
+	memset(&r, 0, sizeof(r));
+	r.method = dlg_method(ev->method);
 	c = verto_engine_find_sip(vs_eng, cid);
-	if (c && (g = glue_of(c)) && ev->method != METHOD_ACK &&
-		ev->method != METHOD_CANCEL && ev->method != METHOD_BYE &&
-		out_of_order(g, &msg)) {
-		/* a re-INVITE or UPDATE gets 500; a NOTIFY or INFO (answered
-		 * 200 by the worker) is dropped. A BYE, answered 200 as well,
-		 * is not checked: it still ends the call */
-		LM_NOTICE("call %s: in-dialog request out of order (CSeq)\n",
-				  c->call_id);
-		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
-			reply_retry(g, ev->tindex, ev->tlabel);
-		free_sip_msg(&msg);
-		return;
+	if (c)
+		g = glue_of(c);
+	else
+		g = find_lookup(cid);
+	ftag[0] = ttag[0] = '\0';
+	if (msg.from && parse_from_header(&msg) == 0)
+		tag_of(get_from(&msg), ftag, sizeof(ftag));
+	if (msg.to)
+		tag_of(get_to(&msg), ttag, sizeof(ttag));
+	contact_of(&msg, contact, sizeof(contact));
+	r.ftag = ftag;
+	r.ttag = ttag;
+	r.contact = contact[0] ? contact : NULL;
+	r.has_cseq = cseq_of(&msg, &cseq) == 0;
+	r.cseq = cseq;
+	r.has_sdp = get_body(&msg) && msg.buf + msg.len > get_body(&msg);
+	r.has_call = c != NULL;
+	if (c) {
+		r.state = c->fsm.state;
+		r.busy = verto_engine_call_busy(c);
+		r.hold_pending = c->fsm.hold_pending;
 	}
-	if (c && g && g->dlg && ev->method != METHOD_ACK &&
-		ev->method != METHOD_CANCEL)
-		/* CSeq, and the remote target a re-INVITE or UPDATE may change */
+	if (c && !g) {
+		LM_ERR("call %s: out of memory\n", c->call_id);
+		o.acts = VDA_REPLY;
+		o.code = 500;
+	} else {
+		verto_dialog_request(g ? &g->d : NULL, &r, &o);
+	}
+	if (o.acts & VDA_REFUSED) {
+		/* forged, or a stray request with this Call-ID: nothing moves */
+		vs_refused++;
+		LM_NOTICE("SIP call %s: %s refused, its tags are not the dialog's "
+				  "(From tag '%.16s', To tag '%.16s'): %s\n",
+				  cid, verto_dialog_method_name(r.method), ftag, ttag,
+				  r.method == VDM_ACK || r.method == VDM_CANCEL ? "dropped"
+																: "481");
+	}
+	if (o.acts & VDA_OUT_OF_ORDER)
+		LM_NOTICE("SIP call %s: %s out of order (CSeq %u)\n", cid,
+				  verto_dialog_method_name(r.method), cseq);
+	if (g && g->dlg && (o.acts & VDA_DLG_UPDATE))
+		/* CSeq, and the remote target a re-INVITE or UPDATE changes */
 		tmb.dlg_request_uas(g->dlg, &msg,
-							ev->method == METHOD_INVITE ||
-											ev->method == METHOD_UPDATE
-									? IS_TARGET_REFRESH
-									: IS_NOT_TARGET_REFRESH);
-	if (!c && ev->method == METHOD_CANCEL && (g = find_lookup(cid))) {
+							(o.acts & VDA_TARGET) ? IS_TARGET_REFRESH
+												  : IS_NOT_TARGET_REFRESH);
+	if (o.acts & VDA_LOOKUP_CANCEL) {
 		LM_INFO("SIP call %s cancelled before it was offered\n", cid);
 		send_reply(g, 487, NULL);
 		vsip_free(g);
-	} else if (!c) {
-		LM_DBG("request for a call that is gone\n");
-		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
-			reply_trans(NULL, ev->tindex, ev->tlabel, 481, NULL);
-	} else if (!g) {
-		LM_ERR("call %s: out of memory\n", c->call_id);
-		if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE)
-			reply_trans(NULL, ev->tindex, ev->tlabel, 500, NULL);
-	} else if (ev->method == METHOD_INVITE || ev->method == METHOD_UPDATE) {
-		on_modify(g, ev, &msg);
-	} else if (ev->method == METHOD_ACK) {
-		on_ack(g, &msg);
-	} else if (ev->method == METHOD_BYE) {
-		g->peer_cancel = g->peer_reply; /* pending re-INVITE/UPDATE: 487 */
-		verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
-	} else if (ev->method == METHOD_CANCEL) {
-		if (g->peer_reply && g->peer_invite)
-			g->peer_cancel = 1; /* of the re-INVITE being answered */
-		verto_engine_sip_event(vs_eng, c, VCE_S_CANCEL, 0, NULL);
-	} else if (ev->method == METHOD_NOTIFY) {
-		char *b = body_of(&msg);
-		LM_INFO("call %s: transfer progress %.40s\n", c->call_id,
-				b ? b : "(no body)");
-		transfer_progress(c, b);
-		free(b);
+	} else if (!c || !g || (o.acts & VDA_REFUSED) ||
+			   ((o.acts & VDA_OUT_OF_ORDER) && !(o.acts & VDA_E_BYE))) {
+		if (!c && !(o.acts & VDA_REFUSED))
+			LM_DBG("%s for a call that is gone\n",
+				   verto_dialog_method_name(r.method));
+		answer(g, ev, &o, NULL);
+	} else if (o.acts & (VDA_MEDIA | VDA_OFFER) ||
+			   ((o.acts & VDA_REPLY) &&
+				(r.method == VDM_INVITE || r.method == VDM_UPDATE))) {
+		on_modify(g, ev, &msg, &o);
+	} else if (r.method == VDM_ACK) {
+		on_ack(g, &msg, &o);
+	} else {
+		answer(g, ev, &o, NULL);
+		if (o.acts & VDA_E_BYE) {
+			verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
+		} else if (o.acts & VDA_E_CANCEL) {
+			verto_engine_sip_event(vs_eng, c, VCE_S_CANCEL, 0, NULL);
+		} else if (o.acts & VDA_E_TRANSFER) {
+			char *b = body_of(&msg);
+			LM_INFO("call %s: transfer progress %.40s\n", c->call_id,
+					b ? b : "(no body)");
+			transfer_progress(c, b);
+			free(b);
+		}
 	}
 	free_sip_msg(&msg);
 }
@@ -1681,8 +1831,6 @@ static int dialog_request(sip_msg_t *msg, int method)
 		reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
-	if (method == METHOD_INVITE)
-		tmb.t_reply(msg, 100, "Trying");
 	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
 		tmb.t_reply(msg, 500, "Server Internal Error");
 		return 1;
@@ -1695,8 +1843,15 @@ static int dialog_request(sip_msg_t *msg, int method)
 	ev->method = method;
 	ev->tindex = idx;
 	ev->tlabel = label;
-	if (verto_ipc_push(ev) < 0)
+	if (verto_ipc_push(ev) < 0) {
 		tmb.t_reply(msg, 503, "Service Unavailable");
+		return 1;
+	}
+	/* the 100 only now: a request the contact center sends once it has
+	 * seen it (an UPDATE, a CANCEL) is queued after this one, so their
+	 * CSeq order holds in the WebSocket process */
+	if (method == METHOD_INVITE)
+		tmb.t_reply(msg, 100, "Trying");
 	return 1;
 }
 
@@ -1714,10 +1869,37 @@ static int dialog_ack(sip_msg_t *msg)
 	return 1;
 }
 
+/*
+ * a CANCEL: answered here, per transaction (RFC 3261 9.2): 200 when it
+ * matches a server transaction of ours (the contact center's INVITE or
+ * re-INVITE), else 481; the 200 first, since it must precede the 487
+ * that the WebSocket process sends for the INVITE. Its tags are checked
+ * there (verto_dialog_request).
+ */
+static int dialog_cancel(sip_msg_t *msg)
+{
+	struct cell *t = tmb.t_lookup_original(msg);
+	verto_ev *ev;
+
+	if (!t) {
+		reply(msg, 481, "Call/Transaction Does Not Exist");
+		return 1;
+	}
+	tmb.unref_cell(t);
+	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
+	if (!ev) {
+		reply(msg, 500, "Server Internal Error");
+		return 1;
+	}
+	ev->method = METHOD_CANCEL;
+	reply(msg, 200, "OK");
+	verto_ipc_push(ev);
+	return 1;
+}
+
 int verto_sip_request(sip_msg_t *msg)
 {
-	int method;
-	verto_ev *ev;
+	int method, rc;
 
 	if (msg->first_line.type != SIP_REQUEST ||
 		parse_headers(msg, HDR_CALLID_F | HDR_TO_F, 0) < 0 || !msg->callid ||
@@ -1730,39 +1912,73 @@ int verto_sip_request(sip_msg_t *msg)
 	case METHOD_INVITE:
 		if (msg->to && !get_to(msg)->tag_value.len) {
 			/* our inbound call's INVITE again: tm absorbs it */
-			if (tmb.t_newtran(msg) < 0)
+			rc = tmb.t_newtran(msg);
+			if (rc > 0) {
+				/* not a retransmission: another INVITE with the
+				 * Call-ID of a call (RFC 3261 8.2.2.2) */
+				LM_NOTICE("INVITE without To tag for a Verto call's "
+						  "Call-ID: 482\n");
+				tmb.t_reply(msg, 482, "Loop Detected");
+			} else if (rc < 0) {
 				LM_WARN("INVITE retransmission not absorbed\n");
+			}
 			return 1;
 		}
 		return dialog_request(msg, method);
-	case METHOD_UPDATE:
-		return dialog_request(msg, method);
-	case METHOD_BYE:
 	case METHOD_CANCEL:
+		return dialog_cancel(msg);
+	case METHOD_UPDATE:
+	case METHOD_BYE:
 	case METHOD_NOTIFY:
 	case METHOD_INFO:
-		break;
+		/* answered by the WebSocket process, which has the dialog */
+		return dialog_request(msg, method);
 	default:
 		reply(msg, 405, "Method Not Allowed");
 		return 1;
 	}
-	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
-	if (!ev) {
-		reply(msg, 500, "Server Internal Error");
-		return 1;
+}
+
+/*
+ * What the INVITE's dialog is made of (tm's request2dlg and the hooks it
+ * calculates), checked before its transaction exists: NULL when usable,
+ * else the reason of the 400 that names the problem (malformed input is
+ * the sender's error, never a 500).
+ */
+static const char *invite_unusable(sip_msg_t *msg)
+{
+	struct hdr_field *h;
+	contact_body_t *cb;
+	struct sip_uri pu;
+	unsigned cseq;
+
+	if (parse_headers(msg, HDR_EOH_F, 0) < 0)
+		return "Bad Request (headers)";
+	if (msg->contact) {
+		if (parse_contact(msg->contact) < 0 ||
+			!(cb = (contact_body_t *)msg->contact->parsed) || !cb->contacts ||
+			parse_uri(cb->contacts->uri.s, cb->contacts->uri.len, &pu) < 0)
+			return "Bad Contact";
 	}
-	ev->method = method;
-	/* the 200 first: a CANCEL's 200 must precede the 487 that the
-	 * WebSocket process sends for the INVITE */
-	reply(msg, 200, "OK");
-	verto_ipc_push(ev);
-	return 1;
+	if (parse_from_header(msg) < 0)
+		return "Bad From";
+	if (!get_from(msg)->tag_value.len)
+		return "Missing From tag";
+	if (get_from(msg)->tag_value.len > VERTO_DLG_TAG_MAX)
+		return "From tag too long";
+	if (!msg->cseq || cseq_of(msg, &cseq) < 0)
+		return "Bad CSeq";
+	for (h = msg->record_route; h; h = h->next)
+		if (h->type == HDR_RECORDROUTE_T && parse_rr(h) < 0)
+			return "Bad Record-Route";
+	return NULL;
 }
 
 int verto_sip_invite(sip_msg_t *msg, const str *uri)
 {
 	unsigned idx = 0, label = 0;
 	struct to_body *to;
+	const char *bad;
 	verto_ev *ev;
 	str u;
 	int rc;
@@ -1786,6 +2002,12 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 		reply(msg, 400, "Bad Request (URI or Call-ID too long)");
 		return -1;
 	}
+	if ((bad = invite_unusable(msg))) {
+		LM_NOTICE("INVITE for %.*s (Call-ID %.*s): 400 %s\n", u.len, u.s,
+				  msg->callid->body.len, msg->callid->body.s, bad);
+		reply(msg, 400, bad);
+		return 1;
+	}
 	rc = tmb.t_newtran(msg);
 	if (rc == 0)
 		return 1; /* a retransmission, absorbed */
@@ -1794,7 +2016,6 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 		reply(msg, 500, "Server Internal Error");
 		return -1;
 	}
-	tmb.t_reply(msg, 100, "Trying");
 	/* a blind branch keeps the transaction open for the final reply that
 	 * the WebSocket process sends (its timer is tm's fr_inv_timer) */
 	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
@@ -1816,6 +2037,10 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 	if (verto_ipc_push(ev) < 0) {
 		verto_ipc_callid_del(&msg->callid->body);
 		tmb.t_reply(msg, 503, "Service Unavailable");
+		return 1;
 	}
+	/* the 100 once the Call-ID is known and the INVITE queued: a CANCEL
+	 * sent after it finds both */
+	tmb.t_reply(msg, 100, "Trying");
 	return 1;
 }

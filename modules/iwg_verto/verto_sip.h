@@ -104,6 +104,13 @@ int verto_sip_request(sip_msg_t *msg);
  */
 int verto_sip_invite(sip_msg_t *msg, const str *uri);
 
+/*
+ * WebSocket process: how many requests for Verto calls were refused
+ * because their From/To tags are not the dialog's (481, or an ACK or
+ * CANCEL not acted on) since start; the "dialog_refused" statistic.
+ */
+unsigned long verto_sip_refused(void);
+
 /* The call whose SIP request is being built in this process (for
  * $verto(...) in event_route[tm:local-request]), or NULL. */
 verto_call *verto_sip_current(void);

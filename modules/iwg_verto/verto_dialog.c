@@ -1,0 +1,403 @@
+/*
+ * verto_dialog.c - the SIP dialog of one iwg_verto call: every reply code
+ * and every dialog update is decided here. Contracts in verto_dialog.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "verto_dialog.h"
+
+static const char *const method_names[VDM_COUNT] = {
+		[VDM_INVITE] = "re-INVITE", [VDM_UPDATE] = "UPDATE",
+		[VDM_BYE] = "BYE",			[VDM_CANCEL] = "CANCEL",
+		[VDM_NOTIFY] = "NOTIFY",	[VDM_INFO] = "INFO",
+		[VDM_ACK] = "ACK",			[VDM_OTHER] = "request",
+};
+_Static_assert(sizeof(method_names) / sizeof(method_names[0]) == VDM_COUNT,
+			   "method_names must name every verto_dlg_method");
+
+const char *verto_dialog_method_name(verto_dlg_method m)
+{
+	return (unsigned)m < VDM_COUNT ? method_names[m] : "request";
+}
+
+void verto_dialog_init(verto_dialog *d, int inbound)
+{
+	memset(d, 0, sizeof(*d));
+	d->inbound = inbound ? 1 : 0;
+}
+
+static int set_tag(char *dst, const char *tag)
+{
+	size_t n = tag ? strlen(tag) : 0;
+
+	if (!n || n > VERTO_DLG_TAG_MAX)
+		return -1;
+	if (dst[0])
+		return strcmp(dst, tag) == 0 ? 0 : -1;
+	memcpy(dst, tag, n + 1);
+	return 0;
+}
+
+int verto_dialog_set_ltag(verto_dialog *d, const char *tag)
+{
+	return set_tag(d->ltag, tag);
+}
+
+int verto_dialog_set_rtag(verto_dialog *d, const char *tag)
+{
+	return set_tag(d->rtag, tag);
+}
+
+static void set_target(verto_dialog *d, const char *contact)
+{
+	size_t n = contact ? strlen(contact) : 0;
+
+	/* a target that does not fit is not taken (the old one stays) */
+	if (n && n <= VERTO_DLG_TARGET_MAX)
+		memcpy(d->target, contact, n + 1);
+}
+
+void verto_dialog_uas_start(verto_dialog *d, uint32_t cseq, const char *contact)
+{
+	d->rseq = cseq;
+	d->rseq_set = 1;
+	set_target(d, contact);
+}
+
+static int tag_is(const char *mine, const char *theirs)
+{
+	return mine[0] && theirs && strcmp(mine, theirs) == 0;
+}
+
+int verto_dialog_tags_match(const verto_dialog *d, verto_dlg_method m,
+							const char *ftag, const char *ttag)
+{
+	if (!tag_is(d->rtag, ftag))
+		return 0;
+	/* RFC 3261 9.1: a CANCEL carries the To of the request it cancels;
+	 * that of their initial INVITE had no tag */
+	if (m == VDM_CANCEL && (!ttag || !ttag[0]))
+		return 1;
+	return tag_is(d->ltag, ttag);
+}
+
+static void reply(verto_dlg_out *out, int code)
+{
+	out->acts |= VDA_REPLY;
+	out->code = code;
+}
+
+static void retry(verto_dlg_out *out)
+{
+	reply(out, 500);
+	out->acts |= VDA_RETRY_AFTER;
+}
+
+/* a request that is not answered by the glue here: an ACK, or a CANCEL
+ * (the SIP worker answered it, it matched a transaction there) */
+static int unanswered(verto_dlg_method m)
+{
+	return m == VDM_ACK || m == VDM_CANCEL;
+}
+
+/* the ACK of our 2xx to a re-INVITE without SDP */
+static void on_ack(verto_dialog *d, const verto_dlg_req *r, verto_dlg_out *out)
+{
+	if (!d->ack_sdp || (d->ack_cseq && r->has_cseq && r->cseq != d->ack_cseq)) {
+		/* no offer of ours is out, or the ACK of another reply (a 491
+		 * or a 500) */
+		out->acts |= VDA_DROP;
+		return;
+	}
+	d->ack_sdp = 0;
+	if (!r->has_sdp) {
+		out->acts |= VDA_ACK_NO_SDP | VDA_DROP;
+	} else if (r->busy) {
+		/* after the running step: no media request from here */
+		d->ack_kept = 1;
+		out->acts |= VDA_ACK_KEEP;
+	} else {
+		out->acts |= VDA_ACK_MEDIA;
+	}
+}
+
+/* their re-INVITE or UPDATE, in order and with the right tags */
+static void on_modify(verto_dialog *d, const verto_dlg_req *r,
+					  verto_dlg_out *out)
+{
+	int invite = r->method == VDM_INVITE;
+	int offer = r->has_sdp || invite; /* needs the media side */
+
+	if (r->state != VCS_ACTIVE) {
+		/* a 2xx to a re-INVITE without SDP must carry an offer: not
+		 * before the call is answered (e.g. a 2xx that crossed our
+		 * CANCEL) nor after */
+		reply(out, r->has_sdp ? 488 : invite ? 491 : 200);
+	} else if (offer && (r->hold_pending || d->ack_sdp)) {
+		reply(out, 491); /* our own offer is out: glare */
+	} else if (offer && r->busy && d->peer_reply) {
+		/* their earlier re-INVITE/UPDATE is still being answered */
+		retry(out);
+	} else if (offer && r->busy) {
+		reply(out, 491); /* the call waits for a media step */
+	} else if (r->has_sdp) {
+		out->acts |= VDA_TARGET | VDA_MEDIA;
+	} else if (invite) {
+		out->acts |= VDA_TARGET | VDA_OFFER;
+	} else {
+		out->acts |= VDA_TARGET;
+		reply(out, 200);
+	}
+	if ((out->acts & VDA_REPLY) && out->code < 300)
+		out->acts |= VDA_CLINE;
+	if ((out->acts & VDA_TARGET) && r->contact)
+		set_target(d, r->contact);
+}
+
+int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
+						 verto_dlg_out *out)
+{
+	verto_dlg_method m = r->method;
+
+	memset(out, 0, sizeof(*out));
+	if ((unsigned)m >= VDM_COUNT)
+		m = VDM_OTHER;
+	if (!d) {
+		/* no call has that Call-ID (any more) */
+		if (unanswered(m))
+			out->acts |= VDA_DROP;
+		else
+			reply(out, 481);
+		return 0;
+	}
+	if (!verto_dialog_tags_match(d, m, r->ftag, r->ttag)) {
+		/* not a request of this dialog: nothing changes */
+		d->refused++;
+		out->acts |= VDA_REFUSED;
+		if (m == VDM_ACK || m == VDM_CANCEL)
+			out->acts |= VDA_DROP;
+		else
+			reply(out, 481);
+		return -1;
+	}
+	if (d->lookup) {
+		/* their INVITE has no final reply yet: only its CANCEL counts */
+		if (m == VDM_CANCEL)
+			out->acts |= VDA_LOOKUP_CANCEL;
+		else if (unanswered(m))
+			out->acts |= VDA_DROP;
+		else
+			reply(out, 481);
+		return 0;
+	}
+	if (!r->has_call) {
+		if (unanswered(m))
+			out->acts |= VDA_DROP;
+		else
+			reply(out, 481);
+		return 0;
+	}
+	if (m == VDM_ACK) {
+		on_ack(d, r, out);
+		return 0;
+	}
+	if (m == VDM_CANCEL) {
+		/* of the re-INVITE being answered, or of their initial INVITE */
+		if (d->peer_reply && d->peer_invite)
+			d->peer_cancel = 1;
+		out->acts |= VDA_E_CANCEL;
+		return 0;
+	}
+	if (r->has_cseq && d->rseq_set && r->cseq <= d->rseq) {
+		/* RFC 3261 12.2.2: out of order (or a retransmission that tm
+		 * did not absorb) */
+		out->acts |= VDA_OUT_OF_ORDER;
+		if (m == VDM_INVITE || m == VDM_UPDATE) {
+			retry(out);
+			return 0;
+		}
+		if (m != VDM_BYE) {
+			/* NOTIFY, INFO: answered, not acted on */
+			reply(out, m == VDM_OTHER ? 405 : 200);
+			return 0;
+		}
+		/* a BYE still ends the call */
+	} else if (r->has_cseq) {
+		d->rseq = r->cseq;
+		d->rseq_set = 1;
+		out->acts |= VDA_DLG_UPDATE;
+	}
+	switch (m) {
+	case VDM_INVITE:
+	case VDM_UPDATE:
+		on_modify(d, r, out);
+		break;
+	case VDM_BYE:
+		/* a re-INVITE/UPDATE being answered gets 487 */
+		if (d->peer_reply)
+			d->peer_cancel = 1;
+		out->acts |= VDA_E_BYE;
+		reply(out, 200);
+		break;
+	case VDM_NOTIFY:
+		out->acts |= VDA_E_TRANSFER;
+		reply(out, 200);
+		break;
+	case VDM_INFO:
+		reply(out, 200);
+		break;
+	default:
+		reply(out, 405);
+		break;
+	}
+	return 0;
+}
+
+int verto_dialog_media(verto_dialog *d, int is_invite, verto_dlg_media how,
+					   verto_dlg_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (how) {
+	case VDMS_STARTED:
+		d->peer_reply = 1;
+		d->peer_invite = is_invite ? 1 : 0;
+		d->peer_cancel = 0;
+		break;
+	case VDMS_FULL:
+		retry(out);
+		break;
+	case VDMS_OK:
+		reply(out, 200);
+		out->acts |= VDA_CLINE;
+		break;
+	default:
+		reply(out, 488); /* rtpengine failed: the call stays */
+		break;
+	}
+	return 0;
+}
+
+int verto_dialog_media_done(verto_dialog *d, int ok, verto_dlg_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!d->peer_reply) {
+		out->acts |= VDA_DROP;
+		return -1;
+	}
+	if (d->peer_cancel)
+		reply(out, 487); /* a BYE or CANCEL came meanwhile */
+	else if (ok)
+		reply(out, 200);
+	else
+		reply(out, 488);
+	if (out->code < 300)
+		out->acts |= VDA_CLINE;
+	d->peer_reply = d->peer_invite = d->peer_cancel = 0;
+	return 0;
+}
+
+int verto_dialog_offer(verto_dialog *d, int ok, uint32_t cseq, int has_cseq,
+					   verto_dlg_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!ok) {
+		reply(out, 500);
+		return 0;
+	}
+	d->ack_sdp = 1;
+	d->ack_cseq = has_cseq ? cseq : 0;
+	reply(out, 200);
+	out->acts |= VDA_CLINE;
+	return 0;
+}
+
+int verto_dialog_ack_release(verto_dialog *d, int busy)
+{
+	if (!d->ack_kept || busy)
+		return 0;
+	d->ack_kept = 0;
+	return 1;
+}
+
+unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
+							const char *totag, const char *contact, int has_msg,
+							int has_sdp)
+{
+	unsigned acts = 0;
+	int tagged =
+			has_msg && totag && totag[0] && strlen(totag) <= VERTO_DLG_TAG_MAX;
+
+	switch (k) {
+	case VDO_INVITE:
+		/* the remote tag: an early dialog's until the 2xx's; never
+		 * after the dialog is confirmed */
+		if (tagged && !d->confirmed &&
+			((code >= 200 && code < 300) || (code < 200 && !d->rtag[0])))
+			memcpy(d->rtag, totag, strlen(totag) + 1);
+		if (code < 200) {
+			d->got_1xx = 1;
+			if (d->cancel_pending) {
+				d->cancel_pending = 0;
+				return VDR_SEND_CANCEL;
+			}
+			if (code == 100 || !has_msg)
+				return 0;
+			if (d->rtag[0])
+				acts |= VDR_EARLY_DLG;
+			acts |= has_sdp ? VDR_E_EARLY : VDR_E_PROGRESS;
+		} else if (code < 300) {
+			if (d->confirmed)
+				return VDR_LOG; /* another 2xx (a fork): tm ACKs it */
+			d->confirmed = 1;
+			if (has_msg) {
+				acts |= VDR_CONFIRM_DLG;
+				set_target(d, contact);
+			}
+			acts |= VDR_E_ANSWER;
+		} else {
+			acts |= VDR_E_FAILURE;
+		}
+		return acts;
+	case VDO_REINVITE:
+		if (code < 200)
+			return 0;
+		if (code < 300) {
+			if (has_msg) {
+				acts |= VDR_TARGET_DLG;
+				set_target(d, contact);
+			}
+			return acts | VDR_E_REINVITE_OK;
+		}
+		return VDR_E_REINVITE_FAIL;
+	case VDO_REFER:
+		/* a refused REFER is the transfer's final outcome */
+		return code >= 300 && has_msg ? VDR_TRANSFER_FAIL | VDR_LOG : VDR_LOG;
+	default:
+		return VDR_LOG;
+	}
+}
+
+verto_dlg_hangup verto_dialog_cancel(verto_dialog *d)
+{
+	if (!d->got_1xx) {
+		/* RFC 3261 9.1: no CANCEL before a provisional reply */
+		d->cancel_pending = 1;
+		return VDH_CANCEL_LATER;
+	}
+	d->cancel_pending = 0;
+	return VDH_CANCEL;
+}
+
+verto_dlg_hangup verto_dialog_hangup(verto_dialog *d)
+{
+	if (d->inbound || d->confirmed)
+		return VDH_BYE;
+	return verto_dialog_cancel(d);
+}
+
+void verto_dialog_replied(verto_dialog *d, int code)
+{
+	if (code >= 200 && code < 300)
+		d->confirmed = 1;
+}
