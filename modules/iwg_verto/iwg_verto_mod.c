@@ -410,10 +410,14 @@ static int op_send(void *ctx, verto_conn_id conn, const char *buf, size_t len)
 	return verto_ws_send(verto_endpoint, conn, buf, len);
 }
 
+/* a logged-in connection closes normally (punt, kick); one that never
+ * logged in is closed by a limit (login deadline, frames held too long):
+ * 1008 policy violation */
 static void op_close(void *ctx, verto_conn_id conn)
 {
 	(void)ctx;
-	verto_ws_close(verto_endpoint, conn);
+	verto_ws_close_code(verto_endpoint, conn,
+						verto_ws_trusted(verto_endpoint, conn) ? 1000 : 1008);
 }
 
 /* a string member of userVariables, or NULL */
@@ -551,6 +555,8 @@ static void auth_done(verto_job *j, int cancelled)
 			memcpy(a->ident.customer, a->customer, sizeof(a->customer));
 			rc = 0;
 		}
+		/* before the engine goes on: it may close the connection */
+		verto_ws_trust(verto_endpoint, a->conn, rc == 0);
 		if (verto_engine_auth_done(verto_eng, a->conn, rc, &a->ident))
 			LM_DBG("verto login '%.3s...' decided after its connection "
 				   "closed\n",
@@ -617,9 +623,10 @@ static void ws_open(void *ctx, uint64_t id)
 static void ws_text(void *ctx, uint64_t id, const char *buf, size_t len)
 {
 	(void)ctx;
-	/* -1: the frame could not be kept (already answered): close */
+	/* -1: the frame could not be kept (already answered): close, a
+	 * policy violation (too many frames, the memory budget) */
 	if (verto_engine_frame(verto_eng, id, buf, len))
-		verto_ws_close(verto_endpoint, id);
+		verto_ws_close_code(verto_endpoint, id, 1008);
 }
 
 static void ws_close(void *ctx, uint64_t id)

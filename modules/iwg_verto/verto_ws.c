@@ -56,6 +56,7 @@ typedef struct pss {
 	size_t rxlen;
 	size_t rx_taken; /* bytes of rx taken from cfg.budget */
 	int close_code;	 /* != 0: close once the queue is flushed */
+	int trusted;	 /* verto_ws_trust */
 } pss;
 
 /* a chained hash table that doubles when it holds as many entries as it
@@ -1023,6 +1024,29 @@ void verto_ws_close(verto_ws *ws, uint64_t id)
 
 	if (p)
 		conn_fail(p, LWS_CLOSE_STATUS_NORMAL);
+}
+
+void verto_ws_close_code(verto_ws *ws, uint64_t id, int code)
+{
+	pss *p = conn_find(ws, id);
+
+	if (p)
+		conn_fail(p, code);
+}
+
+void verto_ws_trust(verto_ws *ws, uint64_t id, int trusted)
+{
+	pss *p = conn_find(ws, id);
+
+	if (p)
+		p->trusted = trusted ? 1 : 0;
+}
+
+int verto_ws_trusted(verto_ws *ws, uint64_t id)
+{
+	pss *p = conn_find(ws, id);
+
+	return p && p->trusted;
 }
 
 int verto_ws_watch_fd(verto_ws *ws, int fd)

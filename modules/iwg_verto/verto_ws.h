@@ -110,6 +110,17 @@ int verto_ws_send(verto_ws *ws, uint64_t id, const char *buf, size_t len);
 /* Close a connection after its queued messages went out (code 1000). */
 void verto_ws_close(verto_ws *ws, uint64_t id);
 
+/* Close a connection after its queued messages went out with a status
+ * code (1000..4999, e.g. 1008 policy violation); unknown id: nothing. */
+void verto_ws_close_code(verto_ws *ws, uint64_t id, int code);
+
+/* Mark a connection as logged in (verto_ws_trusted then says 1), or not;
+ * unknown id: nothing. The endpoint only keeps the mark. */
+void verto_ws_trust(verto_ws *ws, uint64_t id, int trusted);
+
+/* 1 when the connection is marked as logged in, else 0. */
+int verto_ws_trusted(verto_ws *ws, uint64_t id);
+
 /* Watch a readable descriptor (a pipe, a socket) in the same loop;
  * cb.fd_ready runs when it has data. 0 or -1. */
 int verto_ws_watch_fd(verto_ws *ws, int fd);
