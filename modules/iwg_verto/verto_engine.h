@@ -7,6 +7,10 @@
  *
  * Pure C (json-c). Single-threaded: one engine lives in the WebSocket
  * process; SIP workers reach it through the glue's event queue.
+ * Connections, sessions (by sessid, by login) and calls (by callID, by SIP
+ * Call-ID) are found through hash indexes; the tick walks only what has a
+ * deadline. The glue may set call->sip_callid only from within ops.sip,
+ * ops.media or ops.media_start (the engine re-indexes it after each).
  *
  * Protocol facts followed here: docs/verto-protocol.md (sections 2-9).
  */
@@ -97,13 +101,7 @@ struct verto_call {
 	uint64_t grace_end; /* engine time (ms) the detach grace ends */
 	uint64_t ring_end;	/* incoming: engine time (ms) ringing stops */
 	void *glue;			/* the glue's per-call state */
-	/* a media step (ops.media_start, then step is set) or the glue's own
-	 * work (verto_engine_call_wait) is running: the step's remaining
-	 * actions and every later event of the call wait for it */
-	unsigned busy : 1;
-	struct verto_held_step *step;	 /* the step that waits (engine's) */
-	struct verto_held_step *queued;	 /* events that came meanwhile */
-	struct verto_held_step **q_tail; /*   in arrival order */
+	/* the engine's own (queued events, indexes) follows, private */
 };
 
 /* ops.auth_start / ops.media_start: the glue cannot take it now */
@@ -125,10 +123,13 @@ typedef struct verto_ops {
 	/*
 	 * optional: start checking a login without waiting; 0 when started
 	 * (the glue then calls verto_engine_auth_done(conn, ...) exactly
-	 * once, later, from the engine's thread), -1 when it cannot start
-	 * (the engine then uses auth), VERTO_START_BUSY when the glue is too
-	 * busy to take it (the login is answered -32002 "SERVER BUSY", cause
-	 * NORMAL_TEMPORARY_FAILURE, at once). NULL: auth only.
+	 * once, later, from the engine's thread, also after the connection
+	 * closed: until then the login counts in cfg.max_logins_pending),
+	 * -1 when it cannot start (the engine then uses auth),
+	 * VERTO_START_BUSY when the glue is too busy to take it (the login is
+	 * answered -32002 "SERVER BUSY", cause NORMAL_TEMPORARY_FAILURE, at
+	 * once), VERTO_START_THROTTLED (answered -32001 "LOGIN THROTTLED" at
+	 * once; the connection stays). NULL: auth only.
 	 */
 	int (*auth_start)(void *ctx, verto_conn_id conn, const char *login,
 					  const char *passwd, struct json_object *user_vars);
@@ -163,16 +164,31 @@ typedef struct verto_engine_cfg {
 	uint64_t grace_ms;		  /* detached answered calls kept; 0: 30000 */
 	uint64_t session_keep_ms; /* detached session without calls; 0: grace */
 	uint64_t ring_ms;		  /* incoming call unanswered: 480; 0: 60000 */
-	/* sessions of one login: 0: 8 (verto_engine.c says which one goes) */
+	/*
+	 * sessions of one login; 0: 8. A login that would make one more (no
+	 * sessid that resumes one, and not a login again on the same
+	 * connection): the oldest detached session of the login without calls
+	 * goes; else the oldest session (detached or not) without an answered
+	 * call (nor one whose media step runs) goes: its client gets
+	 * verto.punt and its connection is closed, its unanswered calls end as
+	 * on a WebSocket loss (stats.sessions_evicted); else, when every
+	 * session of the login has an answered call, the new login is refused
+	 * -32002 "TOO MANY SESSIONS" (stats.sessions_refused). An evicted
+	 * session can no longer be resumed.
+	 */
 	unsigned max_sessions_per_login;
 	/* a connection without a successful login this long after it opened
-	 * is closed; 0: 10000 */
+	 * is closed (ops.close; stats.login_timeouts), a login in flight
+	 * included; frames are no help; 0: 10000 */
 	uint64_t login_timeout_ms;
-	/* logins waiting for ops.auth_start's completion, all connections;
-	 * more are answered -32002 SERVER BUSY; 0: 256 */
+	/* logins waiting for ops.auth_start's completion, all connections
+	 * (a closed connection's login counts until it is decided); more are
+	 * answered -32002 SERVER BUSY (stats.logins_busy); 0: 256 */
 	unsigned max_logins_pending;
-	/* frames held behind pending logins count against it; NULL: no bound
-	 * (beyond it the connection is closed like a full queue) */
+	/* the bytes of frames held behind pending logins are taken from it
+	 * (given back when handled or dropped); a frame it refuses is
+	 * answered -32600 with its id and verto_engine_frame returns -1
+	 * (stats.frames_over_budget); NULL: no bound */
 	verto_budget *budget;
 } verto_engine_cfg;
 
@@ -180,11 +196,11 @@ typedef struct verto_stats {
 	uint64_t frames_in, frames_bad, logins_ok, logins_failed;
 	uint64_t calls_out, calls_in, calls_answered, calls_failed;
 	uint64_t resumes, reattached;
-	uint64_t login_timeouts;	/* connections closed without a login */
-	uint64_t logins_busy;		/* refused: max_logins_pending or BUSY */
-	uint64_t logins_throttled;	/* refused: VERTO_START_THROTTLED */
-	uint64_t sessions_evicted;	/* max_sessions_per_login: oldest gone */
-	uint64_t sessions_refused;	/* max_sessions_per_login: new refused */
+	uint64_t login_timeouts;	 /* connections closed without a login */
+	uint64_t logins_busy;		 /* refused: max_logins_pending or BUSY */
+	uint64_t logins_throttled;	 /* refused: VERTO_START_THROTTLED */
+	uint64_t sessions_evicted;	 /* max_sessions_per_login: oldest gone */
+	uint64_t sessions_refused;	 /* max_sessions_per_login: new refused */
 	uint64_t frames_over_budget; /* held frames refused by cfg.budget */
 } verto_stats;
 
@@ -205,10 +221,12 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn);
  * One text frame from a connection. Every request gets exactly one result
  * or error (now, or later for a deferred hold). While a login of the
  * connection is pending (ops.auth_start), the frame is copied and queued
- * (at most VERTO_CONN_QUEUE_MAX) and handled after the login's
- * completion. Returns 0, or -1 when the caller must close the connection:
- * the queue was full (the frame, if a request, got -32600 with its id) or
- * the connection is unknown.
+ * (at most VERTO_CONN_QUEUE_MAX, its bytes taken from cfg.budget) and
+ * handled after the login's completion. Returns 0, or -1 when the caller
+ * must close the connection: the queue was full or the budget refused the
+ * frame (the frame, if a request, got -32600 with its id) or the
+ * connection is unknown. A connection closed by the engine (login
+ * deadline, frames held too long) gets -32002 for each further request.
  */
 int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 					   size_t len);
@@ -276,7 +294,10 @@ verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid);
  * step ends (an answer to verto.attach goes on); when a connection's
  * frames have waited that long behind its pending login, its requests are
  * answered -32002 the same way, the frames are dropped and the connection
- * is closed (ops.close; later frames get -32002 too).
+ * is closed (ops.close; later frames get -32002 too). A connection without
+ * a successful login cfg.login_timeout_ms after its open is closed the
+ * same way (stats.login_timeouts). Detached sessions without calls go
+ * after cfg.session_keep_ms.
  */
 void verto_engine_tick(verto_engine *e, uint64_t now_ms);
 
@@ -284,8 +305,10 @@ void verto_engine_tick(verto_engine *e, uint64_t now_ms);
  * The login started with ops.auth_start on conn is decided: rc 0 with *id
  * filled (ok), else refused (VERTO_ERR_AUTH_FAILED). The login goes on
  * (result, clientReady, re-attach), then the frames of conn that arrived
- * meanwhile are handled in their order. Returns 0, or -1 when conn is gone
- * or has no login pending (nothing is done).
+ * meanwhile are handled in their order; when the engine closed conn
+ * meanwhile, the result is dropped. Returns 0, or -1 when conn is gone
+ * or has no login pending (nothing is done but the count of logins in
+ * flight).
  */
 int verto_engine_auth_done(verto_engine *e, verto_conn_id conn, int rc,
 						   const verto_identity *id);

@@ -34,7 +34,7 @@
 
 #include <json-c/json.h>
 
-#include "../../modules/iwg_verto/verto_engine.h"
+#include "../../modules/iwg_verto/verto_engine_priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -155,7 +155,7 @@ static void complete_media(verto_engine *e, fz *f, int ok)
 			break;
 	if (!c)
 		return; /* the call is gone: the glue drops the completion */
-	if (c->busy && c->step
+	if (CP(c)->busy && CP(c)->step
 				? verto_engine_media_done(e, c, ok ? 0 : -1,
 										  ok ? strdup("v=0\r\n") : NULL) != 0
 				: verto_engine_media_done(e, c, 0, strdup("v=0\r\n")) != -1)
@@ -264,7 +264,7 @@ static void check(verto_engine *e)
 	for (c = verto_engine_calls(e); c; c = c->next) {
 		if (c->fsm.state >= VCS_DONE || c->nring > VERTO_MAX_RING)
 			abort();
-		if (!c->busy && (c->step || c->queued))
+		if (!CP(c)->busy && (CP(c)->step || CP(c)->queued))
 			abort(); /* a step without its flag, or events left waiting */
 		if (c->sess) {
 			for (s = verto_engine_sessions(e); s && s != c->sess; s = s->next)

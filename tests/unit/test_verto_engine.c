@@ -825,7 +825,7 @@ static void busy_call_queues_requests_and_sip_events_in_order(void **state)
 	assert_int_equal(R.nsip, 0);
 	assert_int_equal(R.nframes, 0);
 	c = m_call;
-	assert_true(c->busy);
+	assert_true(verto_engine_call_busy(c));
 	/* a DTMF request for the busy call waits */
 	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"verto.info\","
 			 "\"params\":{\"dtmf\":\"1\",\"dialogParams\":{\"callID\":"
@@ -848,7 +848,7 @@ static void busy_call_queues_requests_and_sip_events_in_order(void **state)
 	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), 0);
 	want(3, "verto.media", "s=async-2", NULL);
 	want(4, "verto.answer", NULL);
-	assert_false(c->busy);
+	assert_false(verto_engine_call_busy(c));
 	/* a completion for a call that has no step running */
 	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(2)), -1);
 }

@@ -1,0 +1,434 @@
+/*
+ * verto_request.c - the Verto engine's entries for what comes in: the
+ * JSON-RPC methods of a logged-in client (verto.invite, answer, attach,
+ * bye, modify, info, subscribe) and the SIP side's events, INVITEs,
+ * transfer progress and connected line. Contracts in verto_engine.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "verto_engine_priv.h"
+#include "verto_sipid.h"
+
+/* dialogParams.callID, else params.callID */
+static const char *param_call_id(json_object *params)
+{
+	const char *id =
+			ve_jstr(ve_jobj(params, "dialogParams"), "callID", VERTO_ID_MAX);
+
+	if (!id)
+		id = ve_jstr(params, "callID", VERTO_ID_MAX);
+	return ve_token_ok(id, "-_.@:") ? id : NULL;
+}
+
+/* may this session act on the call? */
+static int call_owned(const verto_call *c, const verto_session *s)
+{
+	return c->sess == s ||
+		   (c->fsm.state == VCS_IN_RINGING && ve_ring_index(c, s) >= 0);
+}
+
+static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
+					  json_object *params)
+{
+	json_object *dp = ve_jobj(params, "dialogParams");
+	const char *call_id = param_call_id(params);
+	const char *sdp = ve_jstr(params, "sdp", VERTO_SDP_MAX);
+	const char *dest = ve_jstr(dp, "destination_number", VERTO_DEST_MAX);
+	act_ctx ax = {.ev = VCE_V_INVITE, .conn = k->id, .id = id};
+	verto_call *c;
+
+	if (!dp || !call_id) {
+		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, "Missing callID", NULL);
+		return;
+	}
+	if (!ve_token_ok(dest, "+*#._-@")) {
+		ve_reply_call_error(e, k->id, id, "Invalid destination",
+							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+		return;
+	}
+	if (!ve_sdp_ok(sdp)) {
+		ve_reply_call_error(e, k->id, id, "Invalid SDP",
+							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+		return;
+	}
+	if (ve_find_call(e, call_id)) {
+		ve_reply_call_error(e, k->id, id, "Call exists",
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return;
+	}
+	if (k->sess->ncalls >= e->cfg.max_calls) {
+		ve_reply_call_error(e, k->id, id, "Too many calls",
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return;
+	}
+	c = ve_call_new(e, call_id, k->sess);
+	if (!c) {
+		ve_reply_call_error(e, k->id, id, "Out of memory",
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return;
+	}
+	ve_set_str(&c->dest, dest);
+	ve_set_str(&c->caller_name, ve_jstr(dp, "caller_id_name", VERTO_ID_MAX));
+	ve_set_str(&c->caller_number,
+			   ve_jstr(dp, "caller_id_number", VERTO_ID_MAX));
+	e->st.calls_out++;
+	ax.in_sdp = sdp;
+	ve_feed(e, c, &ax, 0);
+}
+
+/* the call a request names, owned by the requester; else answers and NULL */
+static verto_call *req_call(verto_engine *e, conn_rec *k, json_object *id,
+							json_object *params)
+{
+	const char *call_id = param_call_id(params);
+	verto_call *c = call_id ? ve_find_call(e, call_id) : NULL;
+
+	if (!c || !call_owned(c, k->sess)) {
+		ve_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return NULL;
+	}
+	return c;
+}
+
+/* verto.answer to our verto.invite, or verto.attach answering a re-attach */
+static void do_answer(verto_engine *e, conn_rec *k, json_object *id,
+					  json_object *params)
+{
+	const char *sdp = ve_jstr(params, "sdp", VERTO_SDP_MAX);
+	act_ctx ax = {.ev = VCE_V_ANSWER, .conn = k->id, .id = id, .in_sdp = sdp};
+	verto_call *c = req_call(e, k, id, params);
+	unsigned i;
+
+	if (!c)
+		return;
+	if (!ve_sdp_ok(sdp)) {
+		ve_reply_call_error(e, k->id, id, "Invalid SDP",
+							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+		return;
+	}
+	if (c->fsm.state == VCS_IN_RINGING) {
+		/* first answer wins; the other sessions stop ringing */
+		for (i = 0; i < c->nring; i++)
+			if (c->ring[i] != k->sess)
+				ve_send_bye(e, c, c->ring[i], VERTO_CAUSE_LOSE_RACE);
+		ve_ring_clear(c);
+		ve_call_own(e, c, k->sess);
+	} else if (c->sess != k->sess) {
+		ve_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return;
+	}
+	ve_feed(e, c, &ax, 0);
+}
+
+static void do_bye(verto_engine *e, conn_rec *k, json_object *id,
+				   json_object *params)
+{
+	act_ctx ax = {.ev = VCE_V_BYE, .conn = k->id, .id = id};
+	verto_call *c = req_call(e, k, id, params);
+	int i;
+
+	if (!c)
+		return;
+	if (c->fsm.state == VCS_IN_RINGING && c->nring > 1) {
+		/* one of several sessions declines: the others keep ringing */
+		if ((i = ve_ring_index(c, k->sess)) >= 0)
+			ve_ring_remove(c, (unsigned)i);
+		ve_reply_result(e, k->id, id, ve_result_for(c, &ax));
+		return;
+	}
+	ve_feed(e, c, &ax, 0);
+}
+
+/*
+ * attended transfer: the SIP Call-ID of the call replaceCallID names (an
+ * answered call of the same session, not c itself); else answers -32002
+ * and NULL
+ */
+static const char *replace_target(verto_engine *e, conn_rec *k, json_object *id,
+								  json_object *params, const verto_call *c)
+{
+	const char *other = ve_jstr(params, "replaceCallID", VERTO_ID_MAX);
+	verto_call *o = ve_token_ok(other, "-_.@:") ? ve_find_call(e, other) : NULL;
+	const char *why = NULL;
+
+	if (!other)
+		why = "Missing replaceCallID";
+	else if (strcmp(other, c->call_id) == 0)
+		why = "replaceCallID is the call itself";
+	else if (!o || o->sess != k->sess)
+		why = "replaceCallID: no such call in this session";
+	else if (o->fsm.state != VCS_ACTIVE || !o->sip_callid[0])
+		why = "replaceCallID: that call is not answered";
+	if (why) {
+		ve_reply_call_error(e, k->id, id, why,
+							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		return NULL;
+	}
+	return o->sip_callid;
+}
+
+static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
+					  json_object *params)
+{
+	const char *action = ve_jstr(params, "action", 32);
+	act_ctx ax = {.conn = k->id, .id = id, .action = action};
+	verto_call *c;
+
+	if (!action) {
+		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, "Missing action", NULL);
+		return;
+	}
+	if (strcmp(action, "hold") == 0)
+		ax.ev = VCE_V_HOLD;
+	else if (strcmp(action, "unhold") == 0)
+		ax.ev = VCE_V_UNHOLD;
+	else if (strcmp(action, "toggleHold") == 0)
+		ax.ev = VCE_V_TOGGLEHOLD;
+	else if (strcmp(action, "transfer") == 0)
+		ax.ev = VCE_V_TRANSFER;
+	else if (strcmp(action, "replace") == 0) {
+		ax.ev = VCE_V_TRANSFER;
+		ax.replaces = 1;
+	} else {
+		ve_reply_call_error(e, k->id, id, "Unsupported action",
+							VERTO_CAUSE_SERVICE_NOT_IMPLEMENTED);
+		return;
+	}
+	if (!(c = req_call(e, k, id, params)))
+		return;
+	if (ax.replaces) {
+		if (!(ax.text = replace_target(e, k, id, params, c)))
+			return;
+	} else if (ax.ev == VCE_V_TRANSFER) {
+		ax.text = ve_jstr(params, "destination", VERTO_DEST_MAX);
+		if (!ve_token_ok(ax.text, "+*#._-@")) {
+			ve_reply_call_error(e, k->id, id, "Invalid destination",
+								VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+			return;
+		}
+	}
+	ve_feed(e, c, &ax, 0);
+}
+
+static int dtmf_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!strchr("0123456789*#ABCDabcd", *s))
+			return 0;
+	return 1;
+}
+
+static void do_info(verto_engine *e, conn_rec *k, json_object *id,
+					json_object *params)
+{
+	json_object *v;
+	act_ctx ax = {.ev = VCE_V_DTMF, .conn = k->id, .id = id};
+	verto_call *c;
+
+	if (!json_object_object_get_ex(params, "dtmf", &v)) {
+		/* chat messages (msg) are not relayed */
+		ve_reply_result(e, k->id, id, NULL);
+		return;
+	}
+	ax.text = ve_jstr(params, "dtmf", 64);
+	if (!dtmf_ok(ax.text)) {
+		ve_reply_call_error(e, k->id, id, "Invalid DTMF",
+							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+		return;
+	}
+	if ((c = req_call(e, k, id, params)))
+		ve_feed(e, c, &ax, 0);
+}
+
+/* subscriptions are for conferences: every channel is refused */
+static void do_subscribe(verto_engine *e, conn_rec *k, json_object *id,
+						 json_object *params, const char *key)
+{
+	json_object *r = json_object_new_object(), *ch;
+
+	if (json_object_object_get_ex(params, "eventChannel", &ch))
+		json_object_object_add(r, key, json_object_get(ch));
+	ve_jadd(r, "sessid", k->sess->sessid);
+	ve_reply_result(e, k->id, id, r);
+}
+
+int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
+{
+	verto_conn_id conn = k->id;
+	verto_rpc_msg m;
+	char why[96];
+	const char *meth;
+	int rc;
+
+	e->st.frames_in++;
+	rc = verto_rpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
+	if (rc) {
+		e->st.frames_bad++;
+		ve_reply_error(e, conn, m.id, rc, why, NULL);
+		verto_rpc_msg_clear(&m);
+		return 0;
+	}
+	if (m.kind != VERTO_RPC_REQUEST) {
+		verto_rpc_msg_clear(&m); /* the client's acks */
+		return 0;
+	}
+	meth = m.method;
+	if (strcmp(meth, "login") == 0) {
+		ve_do_login(e, k, m.id, m.params);
+	} else if (!k->sess) {
+		ve_reply_error(e, conn, m.id, VERTO_ERR_AUTH_REQUIRED, NULL, NULL);
+	} else if (strcmp(meth, "verto.invite") == 0) {
+		do_invite(e, k, m.id, m.params);
+	} else if (strcmp(meth, "verto.answer") == 0 ||
+			   strcmp(meth, "verto.attach") == 0) {
+		do_answer(e, k, m.id, m.params);
+	} else if (strcmp(meth, "verto.bye") == 0) {
+		do_bye(e, k, m.id, m.params);
+	} else if (strcmp(meth, "verto.modify") == 0) {
+		do_modify(e, k, m.id, m.params);
+	} else if (strcmp(meth, "verto.info") == 0) {
+		do_info(e, k, m.id, m.params);
+	} else if (strcmp(meth, "verto.subscribe") == 0) {
+		do_subscribe(e, k, m.id, m.params, "unauthorizedChannels");
+	} else if (strcmp(meth, "verto.unsubscribe") == 0) {
+		do_subscribe(e, k, m.id, m.params, "notSubscribedChannels");
+	} else if (strcmp(meth, "verto.broadcast") == 0) {
+		ve_reply_result(e, conn, m.id, NULL);
+	} else {
+		e->st.frames_bad++;
+		ve_reply_error(e, conn, m.id, VERTO_ERR_METHOD, NULL, NULL);
+	}
+	verto_rpc_msg_clear(&m);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- SIP side */
+
+int verto_engine_sip_event(verto_engine *e, verto_call *c, verto_call_event ev,
+						   int code, const char *sdp)
+{
+	act_ctx ax = {.ev = ev, .in_sdp = sdp};
+
+	if (ev < VCE_S_PROGRESS || ev >= VCE_COUNT)
+		return -1;
+	ve_call_sync_sip(e, c);
+	if (ev == VCE_S_ANSWER && sdp && !ve_sdp_ok(sdp))
+		ax.in_sdp = NULL;
+	return ve_feed(e, c, &ax, code);
+}
+
+/* the login's sessions with a WebSocket, newest first (at most
+ * VERTO_MAX_RING), rung by c; with c NULL only counted */
+static unsigned ring_sessions(verto_engine *e, verto_call *c, const char *login)
+{
+	login_group *g = ve_find_group(e, login);
+	verto_link *l;
+	unsigned n = 0;
+
+	if (!g)
+		return 0;
+	for (l = g->sessions.prev; l != &g->sessions && n < VERTO_MAX_RING;
+		 l = l->prev) {
+		sess_priv *s = verto_container(l, sess_priv, glink);
+		if (!s->pub.conn)
+			continue;
+		n++;
+		if (c)
+			ve_ring_add(c, &s->pub);
+	}
+	return n;
+}
+
+verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
+									const char *login, const char *caller_name,
+									const char *caller_number, const char *sdp,
+									void *glue, int *status)
+{
+	verto_call *c;
+	char cid[VERTO_SESSID_LEN + 1];
+	act_ctx ax = {.ev = VCE_S_INVITE, .in_sdp = sdp};
+
+	*status = 480;
+	if (!ve_sdp_ok(sdp)) {
+		*status = 488;
+		return NULL;
+	}
+	if (strlen(sip_callid) > VERTO_SIPID_MAX || ve_make_uuid(e, cid)) {
+		*status = 500;
+		return NULL;
+	}
+	if (!ring_sessions(e, NULL, login))
+		return NULL;
+	c = ve_call_new(e, cid, NULL);
+	if (!c) {
+		*status = 503;
+		return NULL;
+	}
+	ring_sessions(e, c, login);
+	snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", sip_callid);
+	ve_call_sync_sip(e, c);
+	ve_set_str(&c->caller_name, caller_name);
+	ve_set_str(&c->caller_number, caller_number);
+	ve_set_str(&c->dest, login);
+	c->glue = glue;
+	c->ring_end = e->now + e->cfg.ring_ms;
+	verto_list_add_tail(&e->timed, &CP(c)->tlink);
+	e->st.calls_in++;
+	ve_feed(e, c, &ax, 0);
+	if (!ve_find_call(e, cid)) {
+		*status = 0; /* already answered by call_abort */
+		return NULL;
+	}
+	return c;
+}
+
+int verto_engine_transfer_status(verto_engine *e, verto_call *c, int code,
+								 const char *reason)
+{
+	json_object *p, *m;
+
+	if (!c || !c->sess || !c->sess->conn || code < 100 || code > 699)
+		return -1;
+	p = ve_call_params(c);
+	m = json_object_new_object();
+	ve_jadd(m, "type", "transfer");
+	json_object_object_add(m, "status", json_object_new_int(code));
+	ve_jadd(m, "reason", reason ? reason : "");
+	json_object_object_add(m, "final", json_object_new_boolean(code >= 200));
+	json_object_object_add(p, "msg", m);
+	ve_send_request(e, c->sess->conn, "verto.info", p);
+	return 0;
+}
+
+int verto_engine_display(verto_engine *e, verto_call *c, const char *name,
+						 const char *number)
+{
+	const char *ln = c->disp_number, *la = c->disp_name;
+	json_object *p;
+
+	if (!ln) {
+		/* what verto.invite told: the callee (outbound), the caller */
+		ln = c->fsm.outbound ? c->dest : c->caller_number;
+		la = c->fsm.outbound ? c->dest : c->caller_name;
+	}
+	if (!verto_cline_changed(la, ln, name, number))
+		return 1;
+	if (!c->sess || !c->sess->conn || c->fsm.state != VCS_ACTIVE)
+		return -1;
+	p = ve_call_params(c);
+	ve_jadd(p, "display_name", name && *name ? name : number);
+	ve_jadd(p, "display_number", number);
+	ve_jadd(p, "display_direction", c->fsm.outbound ? "inbound" : "outbound");
+	ve_send_request(e, c->sess->conn, "verto.display", p);
+	ve_set_str(&c->disp_name, name && *name ? name : number);
+	ve_set_str(&c->disp_number, number);
+	return 0;
+}
