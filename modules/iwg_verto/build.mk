@@ -2,6 +2,8 @@
 MODULES += iwg_verto
 VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c \
+	modules/iwg_verto/verto_session.c modules/iwg_verto/verto_request.c \
+	modules/iwg_verto/verto_step.c modules/iwg_verto/verto_index.c \
 	modules/iwg_verto/verto_sipid.c
 
 UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid \
