@@ -1939,6 +1939,20 @@ int verto_sip_request(sip_msg_t *msg)
 	}
 }
 
+/* 1 when s holds a control character (RFC 3261 allows none in a header
+ * value but HTAB; line folding is gone after parsing) */
+static int has_ctl(const str *s)
+{
+	int i;
+
+	for (i = 0; i < s->len; i++) {
+		unsigned char ch = (unsigned char)s->s[i];
+		if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * What the INVITE's dialog is made of (tm's request2dlg and the hooks it
  * calculates), checked before its transaction exists: NULL when usable,
@@ -1954,6 +1968,9 @@ static const char *invite_unusable(sip_msg_t *msg)
 
 	if (parse_headers(msg, HDR_EOH_F, 0) < 0)
 		return "Bad Request (headers)";
+	for (h = msg->contact; h; h = h->next)
+		if (h->type == HDR_CONTACT_T && has_ctl(&h->body))
+			return "Bad Contact"; /* e.g. in its display name */
 	if (msg->contact) {
 		if (parse_contact(msg->contact) < 0 ||
 			!(cb = (contact_body_t *)msg->contact->parsed) || !cb->contacts ||
