@@ -1154,6 +1154,389 @@ static void engine_freed_with_a_step_running(void **state)
 	/* teardown frees the engine: held copies go too (ASan checks) */
 }
 
+/* ---------------------------------------------------------------- limits */
+
+/* a fresh engine with ops and cfg (grace 1 s unless cfg says) */
+static int new_engine_cfg(const verto_ops *ops, verto_engine_cfg *cfg)
+{
+	if (!cfg->grace_ms)
+		cfg->grace_ms = 1000;
+	memset(&R, 0, sizeof(R));
+	E = verto_engine_new(ops, cfg);
+	return E ? 0 : -1;
+}
+
+/* distinct random bytes for every call (many sessids) */
+static int r_counter(void *ctx, void *buf, size_t n)
+{
+	static uint64_t k;
+	unsigned char *b = buf;
+	size_t i;
+	(void)ctx;
+	k++;
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(k >> (8 * (i % 8)));
+	return 0;
+}
+
+static void login_as(verto_conn_id conn, const char *who, const char *sessid)
+{
+	char sid[80] = "";
+	if (sessid)
+		snprintf(sid, sizeof(sid), ",\"sessid\":\"%s\"", sessid);
+	frame(conn,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"L%llu\",\"method\":\"login\","
+		  "\"params\":{\"login\":\"%s\",\"passwd\":\"1234\"%s}}",
+		  (unsigned long long)conn, who, sid);
+}
+
+static unsigned count_sessions(const char *who)
+{
+	verto_session *s;
+	unsigned n = 0;
+	for (s = verto_engine_sessions(E); s; s = s->next)
+		n += !who || strcmp(s->ident.login, who) == 0;
+	return n;
+}
+
+/* the sessid of the session on conn, or NULL */
+static const char *sessid_on(verto_conn_id conn)
+{
+	verto_session *s;
+	for (s = verto_engine_sessions(E); s; s = s->next)
+		if (s->conn == conn)
+			return s->sessid;
+	return NULL;
+}
+
+#define MANY 20000
+
+static void twenty_thousand_sessions_and_calls_are_found(void **state)
+{
+	verto_ops ops = rec_ops();
+	verto_engine_cfg cfg = {.max_sessions = MANY + 10};
+	static char sids[MANY][VERTO_SESSID_LEN + 1];
+	char who[32], cid[32], sip[40];
+	verto_session *s;
+	verto_call *c;
+	unsigned i, n = 0;
+	(void)state;
+	ops.random = r_counter;
+	assert_int_equal(new_engine_cfg(&ops, &cfg), 0);
+	for (i = 1; i <= MANY; i++) {
+		snprintf(who, sizeof(who), "u%u@cc", i);
+		assert_int_equal(verto_engine_conn_open(E, i), 0);
+		login_as(i, who, NULL);
+		reset_frames();
+	}
+	assert_int_equal(verto_engine_stats(E)->logins_ok, MANY);
+	for (s = verto_engine_sessions(E); s; s = s->next) {
+		assert_int_not_equal(s->conn, 0);
+		snprintf(sids[s->conn - 1], sizeof(sids[0]), "%s", s->sessid);
+		n++;
+	}
+	assert_int_equal(n, MANY);
+	/* a connection found by its id: a second open of it is refused */
+	assert_int_equal(verto_engine_conn_open(E, MANY / 2), -1);
+	assert_int_equal(verto_engine_frame(E, MANY + 1, "{}", 2), -1);
+	/* every session found by its sessid: a login elsewhere resumes it */
+	for (i = 1; i <= MANY; i++) {
+		snprintf(who, sizeof(who), "u%u@cc", i);
+		assert_int_equal(verto_engine_conn_open(E, MANY + i), 0);
+		login_as(MANY + i, who, sids[i - 1]);
+		assert_string_equal(sessid_on(MANY + i) ? sids[i - 1] : "",
+							sids[i - 1]);
+		reset_frames();
+	}
+	assert_int_equal(verto_engine_stats(E)->resumes, MANY);
+	assert_int_equal(count_sessions(NULL), MANY);
+	/* calls found by callID (a second invite is "Call exists") and by
+	 * SIP Call-ID */
+	for (i = 1; i <= MANY; i += 10) {
+		snprintf(cid, sizeof(cid), "c%u", i);
+		invite(MANY + i, cid, "5000");
+		want(0, "CALL CREATED", NULL);
+		invite(MANY + i + 1, cid, "5000");
+		want(1, "Call exists", NULL);
+		reset_frames();
+	}
+	for (i = 1; i <= MANY; i += 10) {
+		snprintf(cid, sizeof(cid), "c%u", i);
+		snprintf(sip, sizeof(sip), "sip-c%u", i);
+		c = verto_engine_find_sip(E, sip);
+		assert_non_null(c);
+		assert_string_equal(c->call_id, cid);
+		assert_string_equal(c->sess->sessid, sids[i - 1]);
+	}
+	assert_null(verto_engine_find_sip(E, "sip-c2"));
+	/* kicked by sessid; each session's calls end with it */
+	assert_int_equal(verto_engine_kick(E, sids[MANY - 1]), 0);
+	assert_ptr_equal(sessid_on(2 * MANY), NULL);
+}
+
+static void login_deadline_closes_a_connection_without_login(void **state)
+{
+	verto_ops ops = rec_ops();
+	verto_engine_cfg cfg = {.login_timeout_ms = 5000};
+	int i;
+	(void)state;
+	assert_int_equal(new_engine_cfg(&ops, &cfg), 0);
+	verto_engine_tick(E, 1000);
+	verto_engine_conn_open(E, 1); /* stays without a login */
+	verto_engine_conn_open(E, 2); /* logs in */
+	verto_engine_tick(E, 2000);
+	login_as(2, "1008@cc", NULL);
+	/* a wrong password and keep-alive requests do not help */
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"y\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"bad\"}}");
+	for (i = 0; i < 3; i++) {
+		verto_engine_tick(E, 3000 + (uint64_t)i * 1000);
+		frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":"
+				 "\"verto.broadcast\",\"params\":{}}");
+	}
+	verto_engine_tick(E, 5999);
+	assert_int_equal(R.nclosed, 0);
+	verto_engine_tick(E, 6000);
+	assert_int_equal(R.nclosed, 1);
+	assert_int_equal(R.closed[0], 1);
+	assert_int_equal(verto_engine_stats(E)->login_timeouts, 1);
+	/* what it still sends before the close is answered -32002 */
+	reset_frames();
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"z\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\"}}");
+	want(0, "1 ", "\"id\":\"z\"", "-32002", "LOGIN TIMEOUT", NULL);
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 1);
+	/* the logged-in connection stays; closed once */
+	verto_engine_tick(E, 60000);
+	assert_int_equal(R.nclosed, 1);
+	assert_int_equal(verto_engine_stats(E)->login_timeouts, 1);
+	assert_non_null(sessid_on(2));
+}
+
+static int setup_async_cfg(verto_engine_cfg *cfg)
+{
+	verto_ops ops = rec_ops();
+
+	ops.auth = NULL;
+	ops.auth_start = r_auth_start;
+	nstarted = start_busy = 0;
+	return new_engine_cfg(&ops, cfg);
+}
+
+static void login_deadline_drops_a_login_still_checked(void **state)
+{
+	verto_engine_cfg cfg = {.login_timeout_ms = 3000};
+	(void)state;
+	assert_int_equal(setup_async_cfg(&cfg), 0);
+	login(1);
+	frame(1, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}");
+	verto_engine_tick(E, 3000);
+	assert_int_equal(R.nclosed, 1);
+	assert_int_equal(verto_engine_stats(E)->login_timeouts, 1);
+	want(0, "\"id\":\"a\"", "-32002", "LOGIN TIMEOUT", NULL);
+	/* decided after the deadline: dropped, no session */
+	reset_frames();
+	assert_int_equal(verto_engine_auth_done(E, 1, 0, ident_1008()), 0);
+	assert_int_equal(R.nframes, 0);
+	assert_null(verto_engine_sessions(E));
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 0);
+}
+
+static void logins_in_flight_are_bounded(void **state)
+{
+	verto_engine_cfg cfg = {.max_logins_pending = 2};
+	(void)state;
+	assert_int_equal(setup_async_cfg(&cfg), 0);
+	login(1);
+	login(2);
+	assert_int_equal(nstarted, 2);
+	login(3);
+	assert_int_equal(nstarted, 2); /* not started */
+	want(0, "3 ", "\"id\":\"L3\"", "-32002", "SERVER BUSY", NULL);
+	assert_int_equal(verto_engine_stats(E)->logins_busy, 1);
+	/* one decided: room for one more */
+	assert_int_equal(verto_engine_auth_done(E, 1, 0, ident_1008()), 0);
+	frame(3, "{\"jsonrpc\":\"2.0\",\"id\":\"L3b\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\"}}");
+	assert_int_equal(nstarted, 3);
+	/* a closed connection's login counts until it is decided */
+	verto_engine_conn_close(E, 2);
+	login(4);
+	assert_int_equal(nstarted, 3);
+	assert_int_equal(verto_engine_stats(E)->logins_busy, 2);
+	assert_int_equal(verto_engine_auth_done(E, 2, 0, ident_1008()), -1);
+	frame(4, "{\"jsonrpc\":\"2.0\",\"id\":\"L4b\",\"method\":\"login\","
+			 "\"params\":{\"login\":\"1008@cc\",\"passwd\":\"1234\"}}");
+	assert_int_equal(nstarted, 4);
+	/* BUSY from the glue is counted the same way */
+	assert_int_equal(verto_engine_auth_done(E, 3, 0, ident_1008()), 0);
+	start_busy = 1;
+	login(5);
+	assert_int_equal(verto_engine_stats(E)->logins_busy, 3);
+}
+
+static void held_frames_are_bounded_by_the_budget(void **state)
+{
+	static verto_budget b;
+	verto_engine_cfg cfg = {.budget = &b};
+	const char *f1 = "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}";
+	const char *f2 = "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"nope\"}";
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	b.limit = strlen(f1) + 10;
+	assert_int_equal(setup_async_cfg(&cfg), 0);
+	login(1);
+	login(2);
+	frame_rc(1, 0, f1);
+	assert_int_equal(b.used, strlen(f1));
+	/* the budget is global: another connection's frame does not fit */
+	frame_rc(2, -1, f2);
+	want(0, "2 ", "-32600", "\"id\":\"b\"", NULL);
+	assert_int_equal(verto_engine_stats(E)->frames_over_budget, 1);
+	assert_int_equal(b.refused, 1);
+	assert_int_equal(b.used, strlen(f1));
+	/* handled after the login: the bytes come back */
+	assert_int_equal(verto_engine_auth_done(E, 1, 0, ident_1008()), 0);
+	want(R.nframes - 1, "1 ", "\"id\":\"a\"", "-32601", NULL);
+	assert_int_equal(b.used, 0);
+	/* dropped with its connection: back too */
+	frame_rc(2, 0, f2);
+	assert_int_equal(b.used, strlen(f2));
+	verto_engine_conn_close(E, 2);
+	assert_int_equal(b.used, 0);
+}
+
+static int r_auth_throttled(void *ctx, verto_conn_id conn, const char *login,
+							const char *passwd, json_object *uv)
+{
+	(void)ctx;
+	(void)conn;
+	(void)login;
+	(void)passwd;
+	(void)uv;
+	return start_busy ? VERTO_START_THROTTLED : -1;
+}
+
+static void throttled_login_is_answered_and_connection_stays(void **state)
+{
+	verto_ops ops = rec_ops();
+	verto_engine_cfg cfg = {0};
+	(void)state;
+	ops.auth_start = r_auth_throttled;
+	assert_int_equal(new_engine_cfg(&ops, &cfg), 0);
+	start_busy = 1;
+	login(1); /* the right password: not checked */
+	want(0, "\"id\":\"L1\"", "-32001", "LOGIN THROTTLED", NULL);
+	assert_int_equal(R.nframes, 1);
+	assert_int_equal(R.nclosed, 0);
+	assert_int_equal(verto_engine_stats(E)->logins_throttled, 1);
+	assert_int_equal(verto_engine_stats(E)->logins_ok, 0);
+	assert_null(verto_engine_sessions(E));
+	/* later, not throttled: the same connection logs in */
+	start_busy = 0;
+	login_as(1, "1008@cc", NULL);
+	want(1, "\"id\":\"L1\"", "logged in", NULL);
+}
+
+/* an answered outbound call of the session on conn */
+static verto_call *answered_on(verto_conn_id conn, const char *cid)
+{
+	char sip[80];
+	verto_call *c;
+
+	invite(conn, cid, "5000");
+	snprintf(sip, sizeof(sip), "sip-%s", cid);
+	c = verto_engine_find_sip(E, sip);
+	assert_non_null(c);
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	return c;
+}
+
+static int frame_has(const char *a, const char *b)
+{
+	int i;
+	for (i = 0; i < R.nframes; i++)
+		if (strstr(R.frames[i], a) && (!b || strstr(R.frames[i], b)))
+			return 1;
+	return 0;
+}
+
+static void sessions_per_login_evict_oldest_then_refuse(void **state)
+{
+	verto_ops ops = rec_ops();
+	verto_engine_cfg cfg = {.max_sessions_per_login = 2};
+	char s1[40];
+	(void)state;
+	assert_int_equal(new_engine_cfg(&ops, &cfg), 0);
+	verto_engine_conn_open(E, 1);
+	login_as(1, "1008@cc", NULL);
+	snprintf(s1, sizeof(s1), "%s", sessid_on(1));
+	verto_engine_conn_close(E, 1); /* s1: detached, no calls */
+	verto_engine_conn_open(E, 2);
+	login_as(2, "1008@cc", NULL); /* s2 */
+	verto_engine_conn_open(E, 9);
+	login_as(9, "2002@cc", NULL); /* another login: not counted */
+	/* a third: the detached one without calls goes */
+	verto_engine_conn_open(E, 3);
+	login_as(3, "1008@cc", NULL); /* s3 */
+	assert_int_equal(verto_engine_stats(E)->sessions_evicted, 1);
+	assert_int_equal(count_sessions("1008@cc"), 2);
+	assert_int_equal(R.nclosed, 0);
+	/* an evicted session cannot be resumed (a new one is made) */
+	answered_on(3, "k3"); /* s3 has an answered call */
+	reset_frames();
+	verto_engine_conn_open(E, 4);
+	login_as(4, "1008@cc", s1); /* s4: s2 (no answered call) goes */
+	assert_string_not_equal(sessid_on(4), s1);
+	assert_int_equal(verto_engine_stats(E)->sessions_evicted, 2);
+	assert_true(frame_has("2 {", "verto.punt"));
+	assert_int_equal(R.nclosed, 1);
+	assert_int_equal(R.closed[0], 2);
+	assert_null(sessid_on(2));
+	assert_non_null(sessid_on(3));
+	assert_int_equal(count_sessions("1008@cc"), 2);
+	/* every session has an answered call: the new login is refused */
+	answered_on(4, "k4");
+	reset_frames();
+	verto_engine_conn_open(E, 5);
+	login_as(5, "1008@cc", NULL);
+	want(0, "5 ", "\"id\":\"L5\"", "-32002", "TOO MANY SESSIONS", NULL);
+	assert_int_equal(verto_engine_stats(E)->sessions_refused, 1);
+	assert_int_equal(count_sessions("1008@cc"), 2);
+	assert_null(sessid_on(5));
+	/* the calls were not touched */
+	assert_non_null(verto_engine_find_sip(E, "sip-k3"));
+	assert_non_null(verto_engine_find_sip(E, "sip-k4"));
+	/* a resume with a sessid is not a new session: not refused */
+	verto_engine_conn_open(E, 6);
+	login_as(6, "1008@cc", sessid_on(4));
+	assert_non_null(sessid_on(6));
+}
+
+static void logins_without_sessid_leave_bounded_detached_sessions(void **state)
+{
+	verto_ops ops = rec_ops();
+	verto_engine_cfg cfg = {.max_sessions_per_login = 3,
+							.session_keep_ms = 600000};
+	verto_conn_id i;
+	(void)state;
+	assert_int_equal(new_engine_cfg(&ops, &cfg), 0);
+	for (i = 1; i <= 50; i++) {
+		verto_engine_conn_open(E, i);
+		login_as(i, "1008@cc", NULL);
+		want(R.nframes - 2, "logged in", NULL);
+		verto_engine_conn_close(E, i);
+		reset_frames();
+		assert_true(count_sessions(NULL) <= 3);
+	}
+	assert_int_equal(verto_engine_stats(E)->sessions_evicted, 47);
+	assert_int_equal(R.nclosed, 0); /* only detached ones went */
+	/* they end after session_keep_ms as before */
+	verto_engine_tick(E, 600000);
+	assert_int_equal(count_sessions(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1236,6 +1619,27 @@ int main(void)
 					setup_async_media, teardown),
 			cmocka_unit_test_setup_teardown(
 					invite_whose_offer_is_too_slow_fails, setup_async_media,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					twenty_thousand_sessions_and_calls_are_found, NULL,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					login_deadline_closes_a_connection_without_login, NULL,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					login_deadline_drops_a_login_still_checked, NULL, teardown),
+			cmocka_unit_test_setup_teardown(logins_in_flight_are_bounded, NULL,
+											teardown),
+			cmocka_unit_test_setup_teardown(
+					held_frames_are_bounded_by_the_budget, NULL, teardown),
+			cmocka_unit_test_setup_teardown(
+					throttled_login_is_answered_and_connection_stays, NULL,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					sessions_per_login_evict_oldest_then_refuse, NULL,
+					teardown),
+			cmocka_unit_test_setup_teardown(
+					logins_without_sessid_leave_bounded_detached_sessions, NULL,
 					teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
