@@ -9,7 +9,8 @@
 //            at once, then 1 KiB every 250 ms (the frame never completes)
 //   fragment 127.0.0.9: a text frame without FIN (16 KiB), then
 //            continuation frames without FIN, 4 KiB every 250 ms
-// Asserted: the SDK's call both ways; per address at most MAX_PER_IP open
+// Asserted: the SDK's call both ways; a logged-in connection whose messages
+// arrive in pieces is answered and stays open; per address at most MAX_PER_IP open
 // at once and the surplus refused before the upgrade (client count and
 // verto:conns_refused_ip); idle connections closed 1008 by the login
 // deadline (verto:login_timeouts); partial frames closed 1008 once the
@@ -24,7 +25,7 @@ import { agentMedia, bundle, openSdkPage, sipp, sippEnd } from '../../../e2e/ver
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vertoStats } from '../../../lib/wsload.mjs';
+import { frameHeader, kamRpc, loginParams, maskBytes, vertoStats, wsConnect } from '../../../lib/wsload.mjs';
 import { tap } from '../lib.mjs';
 
 const [start, logDir, wsUrl, sippDir, wsPidArg, maxPerIpArg, pendingArg] = process.argv.slice(2);
@@ -111,15 +112,46 @@ try {
   await vt('disconnect');
   agent.close();
 
+  // a logged-in connection whose messages arrive in pieces (a fragmented
+  // frame, as a large SDP may) while the flood's partial frames press on
+  // the shared bound: its messages are answered, it is never closed
+  const raw = await wsConnect({ url: wsUrl, localAddress: '127.0.0.1' });
+  const rl = raw.upgraded ? await raw.request('login', loginParams('1008@cc.example', '1234'), 10000) : null;
+  const pieces = [];
+  for (let i = 0; i < 10 && rl?.result?.sessid; i++) {
+    const id = `frag-${i}`;
+    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: 'verto.unknown',
+      params: { sessid: rl.result.sessid, pad: 'x'.repeat(12000) } }));
+    const half = 6000;
+    const f1 = frameHeader(0x1, half, false);
+    const f2 = frameHeader(0x0, body.length - half, true);
+    raw.sendRaw(Buffer.concat([f1.header, maskBytes(body.subarray(0, half), f1.mask)]));
+    await sleep(100);
+    raw.sendRaw(Buffer.concat([f2.header, maskBytes(body.subarray(half), f2.mask)]));
+    const reply = await raw.waitFor((m) => m.id === id, 5000);
+    const limits = await kamRpc('verto.limits');
+    pieces.push({ i, answered: !!reply, closed: raw.closeInfo, pending: limits?.pending_bytes ?? limits?.[0]?.pending_bytes });
+    if (!reply) break;
+    await sleep(200);
+  }
+  t.check(rl?.result?.sessid && pieces.length === 10 && pieces.every((p) => p.answered) && !raw.closeInfo,
+    `during the flood a logged-in connection's fragmented 12 KiB messages are answered, 10 of 10, and it stays open (${live} open)`,
+    why({ login: rl, pieces }));
+  raw.close();
+
   // ---- the flood's fate ----
   swarm.send({ cmd: 'stop' });
   const per = await Promise.race([perDone, swarmExit.then((code) => { throw new Error(`swarm.mjs exited ${code} (${logDir}/swarm.log)`); }),
     sleep(20000).then(() => { throw new Error('swarm.mjs did not stop within 20 s'); })]);
   clearInterval(sampler);
+  // the statistics are a snapshot (up to 1 s old): polled until they hold
+  // what the clients saw, at most 5 s
+  const idle1008Seen = IDLE_ADDRS.reduce((n, a) => n + (per[a].closes[1008] || 0), 0);
   const stats = await poll(async () => {
     const s = await vertoStats();
     const refusedClient = Object.values(per).reduce((n, p) => n + p.refused, 0);
-    return s.conns_refused_ip - s0.conns_refused_ip >= refusedClient ? s : null;
+    return s.conns_refused_ip - s0.conns_refused_ip >= refusedClient
+      && s.login_timeouts - s0.login_timeouts >= idle1008Seen ? s : null;
   }, { timeoutMs: 5000, what: 'statistics' }).catch(async () => vertoStats());
   const d = (k) => (stats[k] || 0) - (s0[k] || 0);
   const idle = IDLE_ADDRS.map((a) => per[a]);
