@@ -2051,13 +2051,13 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 	ev->tlabel = label;
 	memcpy(ev->key, u.s, u.len);
 	ev->key[u.len] = '\0';
+	/* the 100 once the Call-ID is known (a CANCEL sent after it is ours),
+	 * but before the INVITE is queued: the WebSocket process's 180 may
+	 * come very soon after that, and must not be followed by a 100 */
+	tmb.t_reply(msg, 100, "Trying");
 	if (verto_ipc_push(ev) < 0) {
 		verto_ipc_callid_del(&msg->callid->body);
 		tmb.t_reply(msg, 503, "Service Unavailable");
-		return 1;
 	}
-	/* the 100 once the Call-ID is known and the INVITE queued: a CANCEL
-	 * sent after it finds both */
-	tmb.t_reply(msg, 100, "Trying");
 	return 1;
 }
