@@ -540,6 +540,17 @@ static void auth_throttle(const auth_job *a)
 	if (locked & (1 << VERTO_THR_ADDR))
 		LM_NOTICE("verto logins from %s throttled after %d failures\n", a->addr,
 				  verto_ip_fails);
+	/* a lock shows in verto.throttled at once (at most 5 times a second:
+	 * a snapshot lists every session) */
+	if (locked) {
+		static uint64_t forced;
+		uint64_t now = now_ms();
+
+		if (now - forced >= 200) {
+			forced = now;
+			verto_rpc_publish(verto_eng, now, 1);
+		}
+	}
 }
 
 static void auth_done(verto_job *j, int cancelled)
