@@ -271,6 +271,8 @@ verto_call *ve_call_new(verto_engine *e, const char *call_id,
 void ve_call_own(verto_engine *e, verto_call *c, verto_session *s)
 {
 	(void)e;
+	if (c->sess)
+		return; /* owned once, by its first owner */
 	c->sess = s;
 	s->ncalls++;
 	verto_list_add_head(&SP(s)->calls, &CP(c)->slink);
@@ -297,9 +299,11 @@ static void call_release(verto_engine *e, verto_call *c)
 	call_priv *p = CP(c);
 
 	ve_call_drop_held(e, c);
-	verto_list_del(&p->blink);
-	verto_list_del(&p->tlink);
-	verto_list_del(&p->slink);
+	if (e) { /* else the lists go with the engine, neighbours first */
+		verto_list_del(&p->blink);
+		verto_list_del(&p->tlink);
+		verto_list_del(&p->slink);
+	}
 	json_object_put(c->pending_id);
 	free(c->dest);
 	free(c->caller_name);

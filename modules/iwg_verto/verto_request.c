@@ -111,8 +111,9 @@ static void do_answer(verto_engine *e, conn_rec *k, json_object *id,
 							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
 		return;
 	}
-	if (c->fsm.state == VCS_IN_RINGING) {
-		/* first answer wins; the other sessions stop ringing */
+	if (c->fsm.state == VCS_IN_RINGING && !c->sess) {
+		/* first answer wins; the other sessions stop ringing (a second
+		 * answer while the first one's step runs finds c->sess set) */
 		for (i = 0; i < c->nring; i++)
 			if (c->ring[i] != k->sess)
 				ve_send_bye(e, c, c->ring[i], VERTO_CAUSE_LOSE_RACE);

@@ -716,6 +716,13 @@ void ve_sessions_free_all(verto_engine *e)
 {
 	verto_hnode *n, *next;
 
+	/* off the engine's lists first: their members are freed in any order */
+	while (!verto_list_empty(&e->login_due))
+		verto_list_del(e->login_due.next);
+	while (!verto_list_empty(&e->pending))
+		verto_list_del(e->pending.next);
+	while (!verto_list_empty(&e->detached))
+		verto_list_del(e->detached.next);
 	while (e->sessions)
 		session_free(e, e->sessions);
 	for (n = verto_hindex_take_all(&e->conns); n; n = next) {

@@ -117,7 +117,8 @@ void ve_call_drop_held(verto_engine *e, verto_call *c)
 	held_free(p->step);
 	p->step = NULL;
 	p->busy = 0;
-	verto_list_del(&p->blink);
+	if (e)
+		verto_list_del(&p->blink);
 	while ((h = p->queued)) {
 		p->queued = h->next;
 		if (e && h->conn && verto_call_event_is_request(h->ev))

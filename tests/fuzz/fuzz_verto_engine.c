@@ -12,8 +12,9 @@
  *   4 SIP event on a call: call byte, event byte, code byte, sdp flag
  *   5 incoming SIP INVITE for the test user   6 tick (+ byte * 100 ms)
  *   7 kick the first session
- *   8 toggle media/SIP failures, asynchronous logins (bit 2) and
- *     asynchronous media steps (bit 3)
+ *   8 toggle media/SIP failures, asynchronous logins (bit 2),
+ *     asynchronous media steps (bit 3), logins refused by the glue as
+ *     busy (bit 4) or throttled (bit 5)
  *   9 connected line on a call: call byte, name/number byte
  *  10 complete the oldest asynchronous login (also after its connection
  *     closed; ok or refused by the password as usual)
@@ -24,7 +25,11 @@
  * Checks: no crash or leak; every request frame with an id gets at most one
  * response immediately, and (ids "q<n>" of the templates, while no raw
  * frame came) at most one over the whole run, the late answers of
- * verto_engine_tick included; sessions and calls stay consistent.
+ * verto_engine_tick included; sessions and calls stay consistent; the
+ * logins in flight are those the glue started and not yet decided (never
+ * more than max_logins_pending); the held-frame budget is given back in
+ * full when the engine is freed. Small limits (logins in flight, sessions
+ * per login, login deadline, budget) so that fuzzing reaches them.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct fz {
 	int fail_media, fail_sip, async;
+	int auth_refuse; /* 1: VERTO_START_BUSY, 2: VERTO_START_THROTTLED */
 	struct {
 		verto_conn_id conn;
 		int ok;
@@ -100,6 +106,8 @@ static int f_auth_start(void *ctx, verto_conn_id conn, const char *login,
 {
 	fz *f = ctx;
 	(void)uv;
+	if (f->auth_refuse)
+		return f->auth_refuse == 1 ? VERTO_START_BUSY : VERTO_START_THROTTLED;
 	if (!f->async || f->npend == FZ_PENDING)
 		return -1; /* the engine then checks it with f_auth */
 	f->pend[f->npend].conn = conn;
@@ -256,11 +264,14 @@ static verto_call *nth_call(verto_engine *e, unsigned i)
 	return c;
 }
 
-static void check(verto_engine *e)
+static void check(verto_engine *e, const fz *f)
 {
 	verto_session *s;
 	verto_call *c;
 
+	if (e->logins_pending != f->npend ||
+		e->logins_pending > e->cfg.max_logins_pending)
+		abort(); /* logins in flight miscounted */
 	for (c = verto_engine_calls(e); c; c = c->next) {
 		if (c->fsm.state >= VCS_DONE || c->nring > VERTO_MAX_RING)
 			abort();
@@ -288,7 +299,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 .media_delete = f_delete,
 					 .sip = f_sip,
 					 .random = f_random};
-	verto_engine_cfg cfg = {.max_sessions = 4, .max_calls = 3, .grace_ms = 500};
+	verto_budget budget = {.limit = 600};
+	verto_engine_cfg cfg = {.max_sessions = 4,
+							.max_calls = 3,
+							.grace_ms = 500,
+							.max_sessions_per_login = 2,
+							.login_timeout_ms = 5000,
+							.max_logins_pending = 3,
+							.budget = &budget};
 	verto_engine *e = verto_engine_new(&ops, &cfg);
 	size_t i = 0;
 	uint64_t now = 0;
@@ -375,6 +393,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.fail_sip = (st >> 1) & 1;
 			f.async = (st >> 2) & 1;
 			f.async_media = (st >> 3) & 1;
+			f.auth_refuse = (st >> 4) & 3;
+			if (f.auth_refuse == 3)
+				f.auth_refuse = 0;
 			break;
 		case 9: {
 			/* a connected line from the contact center */
@@ -401,8 +422,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				verto_engine_call_wait(e, c);
 			break;
 		}
-		check(e);
+		check(e, &f);
 	}
 	verto_engine_free(e);
+	if (budget.used)
+		abort(); /* held frames' bytes not given back */
 	return 0;
 }

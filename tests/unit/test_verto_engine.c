@@ -1537,6 +1537,39 @@ static void logins_without_sessid_leave_bounded_detached_sessions(void **state)
 	assert_int_equal(count_sessions(NULL), 0);
 }
 
+static void second_answer_while_the_first_step_runs_is_refused(void **state)
+{
+	verto_call *c;
+	int st;
+	(void)state;
+	login(1);
+	c = verto_engine_sip_invite(E, "in-2a", "1008@cc", "A", "1", "v=0\r\n",
+								NULL, &st);
+	assert_non_null(c);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(3)), 0);
+	reset_frames();
+	frame(1,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"a1\",\"method\":\"verto.answer\","
+		  "\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		  c->call_id);
+	assert_int_equal(m_kind, VERTO_MEDIA_ANSWER_TO_SIP);
+	frame(1,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"a2\",\"method\":\"verto.answer\","
+		  "\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":\"%s\"}}}",
+		  c->call_id);
+	assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(4)), 0);
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	/* the second one is handled as an answer of the answered call (as
+	 * to verto.attach): its own step runs */
+	if (verto_engine_call_busy(c))
+		assert_int_equal(verto_engine_media_done(E, c, 0, sdp_of(4)), 0);
+	assert_true(frame_has("\"id\":\"a2\"", NULL));
+	/* owned once: one call counted, and the session's loss reaches it */
+	assert_int_equal(c->sess->ncalls, 1);
+	verto_engine_conn_close(E, 1);
+	assert_true(c->fsm.detached);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1641,6 +1674,9 @@ int main(void)
 			cmocka_unit_test_setup_teardown(
 					logins_without_sessid_leave_bounded_detached_sessions, NULL,
 					teardown),
+			cmocka_unit_test_setup_teardown(
+					second_answer_while_the_first_step_runs_is_refused,
+					setup_async_media, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
