@@ -16,7 +16,7 @@ here=$top/tests/integration/verto/10-fork-hook
 . "$top/scripts/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
-starts=${FORK_STARTS:-30}
+starts=${FORK_STARTS:-20}
 deadline=30
 wss_url=wss://127.0.0.1:8445/verto-ws
 VERTO_KAM_EXTRA=(-A WITH_NET_TLS)
