@@ -188,5 +188,5 @@ failed=$(jq '[.sides[].failed_calls] | add' "$out")
 if [ "${BENCH_VERTO_SCALE:-1}" != 0 ]; then
 	trap - EXIT
 	stack_stop
-	bash "$here/scale.sh" || exit 1
+	env -u IWG_RUN -u IWG_LOGDIR bash "$here/scale.sh" || exit 1
 fi
