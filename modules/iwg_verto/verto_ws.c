@@ -396,7 +396,7 @@ static void rx_drop(verto_ws *ws, pss *p)
 static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 					  size_t len)
 {
-	int last;
+	int last, keep;
 	char *nrx;
 
 	if (p->close_code)
@@ -413,14 +413,17 @@ static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 	}
 	last = lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi);
 	/* bytes kept past this callback come from the shared budget (a
-	 * message complete in one piece is handed over at once) */
-	if ((!last || p->rxlen) && verto_budget_take(ws->cfg.budget, len)) {
+	 * message complete in one piece is handed over at once); a logged-in
+	 * connection's do not (bounded by max_msg each): a flood of strangers
+	 * must not starve it */
+	keep = (!last || p->rxlen) && !p->trusted;
+	if (keep && verto_budget_take(ws->cfg.budget, len)) {
 		ws->memory_refused++;
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 						 (unsigned char *)"server busy", 11);
 		return -1;
 	}
-	if (!last || p->rxlen)
+	if (keep)
 		p->rx_taken += len;
 	nrx = realloc(p->rx, p->rxlen + len + 1);
 	if (!nrx)

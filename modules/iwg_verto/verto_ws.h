@@ -34,10 +34,10 @@
  * (upgraded or not); beyond max_conns_per_ip the new one is closed at
  * accept, before any byte is read (counted in conns_refused_ip). Bytes of
  * messages being reassembled across callbacks (fragments, a large frame
- * read in pieces) are taken from the shared budget (verto_budget.h); when
- * a take is refused, that connection is closed (1008, counted in
- * memory_refused). They are given back when the message completes or the
- * connection closes.
+ * read in pieces) of connections not marked as logged in (verto_ws_trust)
+ * are taken from the shared budget (verto_budget.h); when a take is
+ * refused, that connection is closed (1008, counted in memory_refused). They
+ * are given back when the message completes or the connection closes.
  */
 #ifndef IWG_VERTO_WS_H
 #define IWG_VERTO_WS_H
