@@ -1,8 +1,8 @@
-// iwg_verto's job queue is bounded (max_jobs, 16 in this suite): with
-// Redis paused, many logins at once fill it; the logins beyond the bound
-// are refused at once with -32002 SERVER BUSY (not the -32001 of a wrong
-// password), every login is answered, the jobs_refused counter rises, and
-// once Redis is back a login succeeds again.
+// iwg_verto bounds the logins in flight (max_logins_pending, 16 in this
+// suite): with Redis paused, many logins at once reach the bound; the
+// logins beyond it are refused at once with -32002 SERVER BUSY (not the
+// -32001 of a wrong password), every login is answered, the logins_busy
+// counter rises, and once Redis is back a login succeeds again.
 // Usage: node bound.mjs TAP_START LOGDIR WS_URL REDIS_PORT
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
@@ -16,13 +16,15 @@ const ev = (fn, ...a) => page.evaluate(fn, ...a);
 const why = (x) => `got ${JSON.stringify(x)}; logs: ${logDir}`;
 const redis = (...args) => execFileSync('redis-cli', ['-p', redisPort, ...args],
   { encoding: 'utf8' }).trim();
+// one login name per connection: logins in flight for one name are bounded
+// by the failed-login throttle (login_fails) long before max_logins_pending
 const loginFrame = (id) => ({ jsonrpc: '2.0', id, method: 'login',
-  params: { login: '1008@cc.example', passwd: '1234', userVariables: {}, loginParams: {} } });
+  params: { login: `bound-${id}@cc.example`, passwd: '1234', userVariables: {}, loginParams: {} } });
 
-async function refusedJobs() {
+async function busyLogins() {
   const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST', headers: { 'content-type': 'application/json', 'x-iwg-rpc-key': process.env.IWG_RPC_KEY },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'stats.get_statistics', params: ['verto:'] }) });
-  const m = /verto:jobs_refused = ([0-9]+)/.exec(JSON.stringify((await r.json())?.result || ''));
+  const m = /verto:logins_busy = ([0-9]+)/.exec(JSON.stringify((await r.json())?.result || ''));
   return m ? Number(m[1]) : -1;
 }
 
@@ -48,10 +50,10 @@ try {
 
   let refused = -1;
   for (let i = 0; i < 25 && refused < busy; i++) {
-    refused = await refusedJobs();
+    refused = await busyLogins();
     if (refused < busy) await new Promise((r) => setTimeout(r, 200));
   }
-  t.check(refused >= busy, 'stats.get_statistics verto:jobs_refused counts them', why({ refused, busy }));
+  t.check(refused >= busy, 'stats.get_statistics verto:logins_busy counts them', why({ refused, busy }));
 
   redis('CLIENT', 'UNPAUSE');
   await ev(() => vsend('c0', { jsonrpc: '2.0', id: 'again', method: 'login',

@@ -4,8 +4,10 @@
 # login waits on a paused Redis, or a call's rtpengine offer on a stopped
 # rtpengine, other connections are answered (raw Verto frames,
 # nonblocking.mjs; SIPp as the contact center).
-# A bounded job queue (max_jobs 16 here) refuses the logins beyond it at
-# once (bound.mjs). Only ordering is asserted, never durations.
+# Logins in flight are bounded (max_logins_pending 16 here): the logins
+# beyond the bound are refused at once (bound.mjs); login_timeout is 30 s
+# so the connections outlive the paused store. Only ordering is asserted,
+# never durations.
 # Run inside a private network namespace, e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/integration/verto/05-nonblocking/test.sh'
 set -uo pipefail
@@ -16,6 +18,8 @@ here=$top/tests/integration/verto/05-nonblocking
 . "$top/tests/integration/verto/lib.sh"
 
 VERTO_MAX_JOBS=16
+VERTO_MAX_LOGINS_PENDING=16
+VERTO_LOGIN_TIMEOUT=30
 verto_stack_start verto-05-nonblocking || exit 1
 verto_node "$here/nonblocking.mjs" "$VERTO_URL" "$IWG_REDIS_PORT" \
 	"$(cat "$IWG_RUN/rtpengine.pid")" "$top/tests/integration/verto/sipp"
