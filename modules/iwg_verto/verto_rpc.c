@@ -19,6 +19,7 @@
 
 #include "verto_ipc.h"
 #include "verto_rpc.h"
+#include "verto_sip.h"
 
 #define SNAP_MAX	  (4 * 1024 * 1024) /* larger listings are cut */
 #define THROTTLED_MAX 1000				/* throttled keys published */
@@ -236,8 +237,8 @@ static void publish_counters(verto_engine *e)
 			[VC_LOGINS_THROTTLED] = st->logins_throttled,
 			[VC_SESSIONS_EVICTED] = st->sessions_evicted,
 			[VC_SESSIONS_REFUSED] = st->sessions_refused,
-			/* TODO(integrator): [VC_DIALOG_REFUSED] = verto_sip_refused()
-			 * (in-dialog requests refused by verto_sip.c) */
+			/* counted where on_request decides: this (WebSocket) process */
+			[VC_DIALOG_REFUSED] = verto_sip_refused(),
 			[VC_PENDING_BYTES] = src_budget ? src_budget->used : 0,
 	};
 	verto_session *s;

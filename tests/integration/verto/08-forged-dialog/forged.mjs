@@ -3,7 +3,8 @@
 // RTCPeerConnection; then requests with the call's Call-ID but a wrong
 // From or To tag (a re-INVITE moving the media, a BYE, a NOTIFY sipfrag)
 // each get 481 and change nothing: no verto.bye or verto.info reaches the
-// browser, verto.calls still lists the call active, the agent's media
+// browser, verto.calls still lists the call active, verto:dialog_refused
+// counts them, the agent's media
 // still arrives where it was and none where the forged SDP pointed. A BYE
 // with the right tags from 127.0.0.5 (not in IWG_CC_PEERS) is not acted on
 // either. Then SIPp's genuine BYE ends the call (verto.bye
@@ -12,6 +13,7 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import { launch, tap } from '../lib.mjs';
+import { vertoStats } from '../../../lib/wsload.mjs';
 import { agentMedia, sipp, sippEnd, sleep, twinServer } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, scenario] = process.argv.slice(2);
@@ -170,6 +172,14 @@ try {
   const refused = (klog.match(/refused, its tags are not the dialog's/g) || []).length;
   t.check(refused === forged.length, `each forged request was logged as refused with its Call-ID (${refused})`,
     why(refused));
+  // the counters are published about once a second: polled
+  let st = await vertoStats();
+  for (let i = 0; i < 30 && st.dialog_refused !== forged.length; i++) {
+    await sleep(100);
+    st = await vertoStats();
+  }
+  t.check(st.dialog_refused === forged.length,
+    `stats.get_statistics verto:dialog_refused counts them (${st.dialog_refused})`, why(st));
 
   // the genuine BYE
   twin.send(ids.callId, { Agent: 'hangup' });
