@@ -29,7 +29,7 @@ UNIT_verto_jobs = tests/unit/test_verto_jobs.c modules/iwg_verto/verto_jobs.c
 UNIT_verto_jobs_LIBS = -lpthread
 # back-off for failed logins (per address, per login name)
 UNIT_verto_throttle = tests/unit/test_verto_throttle.c \
-	modules/iwg_verto/verto_throttle.c
+	modules/iwg_verto/verto_throttle.c modules/iwg_verto/verto_index.c
 
 FUZZERS += verto_jsonrpc verto_engine verto_sdp verto_ngflags verto_sipid
 FUZZ_verto_jsonrpc = tests/fuzz/fuzz_verto_jsonrpc.c $(VERTO_CORE)

@@ -146,9 +146,9 @@ int ve_make_uuid(verto_engine *e, char *out)
 
 /* ---------------------------------------------------------------- lookup */
 
-static uint64_t str_hash(const verto_engine *e, const char *s)
+uint64_t ve_str_hash(const verto_engine *e, const char *s)
 {
-	return verto_hash(s, strlen(s), e->seed);
+	return verto_siphash(s, strlen(s), e->seed);
 }
 
 conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id)
@@ -165,7 +165,7 @@ conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id)
 
 verto_session *ve_find_session(verto_engine *e, const char *sessid)
 {
-	verto_hnode *n = verto_hindex_find(&e->by_sessid, str_hash(e, sessid));
+	verto_hnode *n = verto_hindex_find(&e->by_sessid, ve_str_hash(e, sessid));
 
 	for (; n; n = verto_hindex_next(n)) {
 		sess_priv *s = verto_container(n, sess_priv, hn);
@@ -177,7 +177,7 @@ verto_session *ve_find_session(verto_engine *e, const char *sessid)
 
 verto_call *ve_find_call(verto_engine *e, const char *call_id)
 {
-	verto_hnode *n = verto_hindex_find(&e->by_callid, str_hash(e, call_id));
+	verto_hnode *n = verto_hindex_find(&e->by_callid, ve_str_hash(e, call_id));
 
 	for (; n; n = verto_hindex_next(n)) {
 		call_priv *c = verto_container(n, call_priv, hn_id);
@@ -193,7 +193,7 @@ verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid)
 
 	if (!sip_callid || !*sip_callid)
 		return NULL;
-	n = verto_hindex_find(&e->by_sip, str_hash(e, sip_callid));
+	n = verto_hindex_find(&e->by_sip, ve_str_hash(e, sip_callid));
 	for (; n; n = verto_hindex_next(n)) {
 		call_priv *c = verto_container(n, call_priv, hn_sip);
 		if (strcmp(c->sip_key, sip_callid) == 0)
@@ -254,7 +254,7 @@ verto_call *ve_call_new(verto_engine *e, const char *call_id,
 		return NULL;
 	c = &p->pub;
 	snprintf(c->call_id, sizeof(c->call_id), "%s", call_id);
-	if (verto_hindex_add(&e->by_callid, &p->hn_id, str_hash(e, c->call_id))) {
+	if (verto_hindex_add(&e->by_callid, &p->hn_id, ve_str_hash(e, c->call_id))) {
 		free(p);
 		return NULL;
 	}
@@ -289,7 +289,7 @@ void ve_call_sync_sip(verto_engine *e, verto_call *c)
 	memcpy(p->sip_key, c->sip_callid, sizeof(p->sip_key));
 	p->sip_key[sizeof(p->sip_key) - 1] = '\0';
 	if (p->sip_key[0] &&
-		verto_hindex_add(&e->by_sip, &p->hn_sip, str_hash(e, p->sip_key)))
+		verto_hindex_add(&e->by_sip, &p->hn_sip, ve_str_hash(e, p->sip_key)))
 		p->sip_key[0] = '\0'; /* out of memory: not found by Call-ID */
 }
 
@@ -360,8 +360,10 @@ verto_engine *verto_engine_new(const verto_ops *ops,
 		e->cfg.login_timeout_ms = 10000;
 	if (!e->cfg.max_logins_pending)
 		e->cfg.max_logins_pending = 256;
-	if (rand_bytes(e, &e->seed, sizeof(e->seed)))
-		e->seed = (uint64_t)(uintptr_t)e;
+	if (rand_bytes(e, e->seed, sizeof(e->seed))) {
+		e->seed[0] = (uint64_t)(uintptr_t)e;
+		e->seed[1] = (uint64_t)(uintptr_t)&e->cfg;
+	}
 	verto_hindex_init(&e->conns);
 	verto_hindex_init(&e->zombies);
 	verto_hindex_init(&e->by_sessid);

@@ -127,7 +127,7 @@ typedef struct call_priv {
 struct verto_engine {
 	verto_ops ops;
 	verto_engine_cfg cfg;
-	uint64_t seed;			/* of the hash indexes */
+	uint64_t seed[2];		/* of the hash indexes (verto_siphash) */
 	verto_hindex conns;		/* conn_rec by id */
 	verto_hindex zombies;	/* closed conn_rec whose login is in flight */
 	verto_hindex by_sessid; /* sess_priv */
@@ -172,6 +172,8 @@ int ve_sdp_ok(const char *sdp);
 void ve_set_str(char **dst, const char *src);
 /* a v4 UUID in out[37]; 0 or -1 */
 int ve_make_uuid(verto_engine *e, char *out);
+/* the index hash of a client's string key (verto_siphash, e->seed) */
+uint64_t ve_str_hash(const verto_engine *e, const char *s);
 
 conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id);
 verto_session *ve_find_session(verto_engine *e, const char *sessid);

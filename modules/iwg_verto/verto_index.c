@@ -8,6 +8,60 @@
 
 #define INDEX_FIRST 64 /* buckets of a new index */
 
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND           \
+	do {                   \
+		v0 += v1;          \
+		v1 = ROTL(v1, 13); \
+		v1 ^= v0;          \
+		v0 = ROTL(v0, 32); \
+		v2 += v3;          \
+		v3 = ROTL(v3, 16); \
+		v3 ^= v2;          \
+		v0 += v3;          \
+		v3 = ROTL(v3, 21); \
+		v3 ^= v0;          \
+		v2 += v1;          \
+		v1 = ROTL(v1, 17); \
+		v1 ^= v2;          \
+		v2 = ROTL(v2, 32); \
+	} while (0)
+
+uint64_t verto_siphash(const void *key, size_t len, const uint64_t k[2])
+{
+	const unsigned char *s = key;
+	uint64_t k0 = k[0], k1 = k[1];
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t b = (uint64_t)len << 56, m;
+	size_t i, j, full = len & ~(size_t)7;
+
+	for (i = 0; i < full; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)s[i + j] << (8 * j);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (j = 0; i + j < len; j++)
+		b |= (uint64_t)s[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 static uint64_t mix64(uint64_t h)
 {
 	h ^= h >> 30;
@@ -18,23 +72,9 @@ static uint64_t mix64(uint64_t h)
 	return h;
 }
 
-uint64_t verto_hash(const void *key, size_t len, uint64_t seed)
+uint64_t verto_hash_u64(uint64_t v, const uint64_t seed[2])
 {
-	const unsigned char *p = key;
-	uint64_t h = mix64(seed ^ (0x9e3779b97f4a7c15ULL * (len + 1)));
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-		h ^= h >> 32;
-	}
-	return mix64(h ^ seed);
-}
-
-uint64_t verto_hash_u64(uint64_t v, uint64_t seed)
-{
-	return mix64(v ^ mix64(seed));
+	return mix64(v ^ mix64(seed[0]));
 }
 
 void verto_hindex_init(verto_hindex *x)

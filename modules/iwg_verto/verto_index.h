@@ -1,5 +1,5 @@
 /*
- * verto_index.h - the engine's indexes: an intrusive hash index (records
+ * verto_index.h - the engine's indexes and iwg_verto's hash: an intrusive hash index (records
  * found by a key in O(1), the record embeds a verto_hnode) and intrusive
  * doubly linked lists (O(1) insert and removal, for the per-kind lists of
  * things with a deadline).
@@ -28,12 +28,17 @@ typedef struct verto_hindex {
 	size_t n; /* nodes held */
 } verto_hindex;
 
-/* A seeded 64-bit hash of len bytes (seed: per engine, at random, so that
- * clients cannot choose colliding keys offline). */
-uint64_t verto_hash(const void *key, size_t len, uint64_t seed);
+/*
+ * SipHash-2-4 of len bytes under the 128-bit key k (random per process,
+ * so that clients cannot choose colliding keys, offline or by probing):
+ * the one hash of iwg_verto for keys a client chooses (login names,
+ * sessids, callIDs, Call-IDs, source addresses).
+ */
+uint64_t verto_siphash(const void *key, size_t len, const uint64_t k[2]);
 
-/* The same for a number (a connection id). */
-uint64_t verto_hash_u64(uint64_t v, uint64_t seed);
+/* A mixed 64-bit number (a connection id the endpoint assigned, not
+ * chosen by a client; seed as for verto_siphash). */
+uint64_t verto_hash_u64(uint64_t v, const uint64_t seed[2]);
 
 /* An empty index (no allocation). */
 void verto_hindex_init(verto_hindex *x);

@@ -17,16 +17,11 @@
 #define MSG_LATE	"LOGIN STILL CHECKED, TRY AGAIN"
 #define MSG_TIMEOUT "LOGIN TIMEOUT"
 
-static uint64_t str_hash(const verto_engine *e, const char *s)
-{
-	return verto_hash(s, strlen(s), e->seed);
-}
-
 /* ---------------------------------------------------------------- groups */
 
 login_group *ve_find_group(verto_engine *e, const char *login)
 {
-	verto_hnode *n = verto_hindex_find(&e->logins, str_hash(e, login));
+	verto_hnode *n = verto_hindex_find(&e->logins, ve_str_hash(e, login));
 
 	for (; n; n = verto_hindex_next(n)) {
 		login_group *g = verto_container(n, login_group, hn);
@@ -46,7 +41,7 @@ static int group_join(verto_engine *e, sess_priv *s)
 			return -1;
 		snprintf(g->login, sizeof(g->login), "%s", s->pub.ident.login);
 		verto_list_init(&g->sessions);
-		if (verto_hindex_add(&e->logins, &g->hn, str_hash(e, g->login))) {
+		if (verto_hindex_add(&e->logins, &g->hn, ve_str_hash(e, g->login))) {
 			free(g);
 			return -1;
 		}
@@ -90,7 +85,7 @@ static verto_session *session_new(verto_engine *e, const verto_identity *ident)
 	} while (ve_find_session(e, pub->sessid));
 	pub->ident = *ident;
 	verto_list_init(&s->calls);
-	if (verto_hindex_add(&e->by_sessid, &s->hn, str_hash(e, pub->sessid)))
+	if (verto_hindex_add(&e->by_sessid, &s->hn, ve_str_hash(e, pub->sessid)))
 		goto err;
 	s->indexed = 1;
 	if (group_join(e, s)) {

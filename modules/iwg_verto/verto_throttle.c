@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "verto_index.h"
 #include "verto_throttle.h"
 
 #define DEFAULT_MAX_ENTRIES 8192
@@ -42,62 +43,6 @@ struct verto_throttle {
 	verto_throttle_cfg cfg;
 	thr_table tab[2]; /* VERTO_THR_ADDR, VERTO_THR_LOGIN */
 };
-
-/* ------------------------------------------------------------- SipHash */
-
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define SIPROUND           \
-	do {                   \
-		v0 += v1;          \
-		v1 = ROTL(v1, 13); \
-		v1 ^= v0;          \
-		v0 = ROTL(v0, 32); \
-		v2 += v3;          \
-		v3 = ROTL(v3, 16); \
-		v3 ^= v2;          \
-		v0 += v3;          \
-		v3 = ROTL(v3, 21); \
-		v3 ^= v0;          \
-		v2 += v1;          \
-		v1 = ROTL(v1, 17); \
-		v1 ^= v2;          \
-		v2 = ROTL(v2, 32); \
-	} while (0)
-
-/* SipHash-2-4 of s[len] under the key k0, k1 */
-static uint64_t siphash(const unsigned char *s, size_t len, uint64_t k0,
-						uint64_t k1)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t b = (uint64_t)len << 56, m;
-	size_t i, j, full = len & ~(size_t)7;
-
-	for (i = 0; i < full; i += 8) {
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)s[i + j] << (8 * j);
-		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
-		v0 ^= m;
-	}
-	for (j = 0; i + j < len; j++)
-		b |= (uint64_t)s[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
 
 /* ------------------------------------------------------------- tables */
 
@@ -194,8 +139,7 @@ static thr_entry *table_find(verto_throttle *th, thr_table *t, const char *key,
 							 uint64_t *hash_out)
 {
 	size_t len = key_len(key);
-	uint64_t h = siphash((const unsigned char *)key, len, th->cfg.seed[0],
-						 th->cfg.seed[1]);
+	uint64_t h = verto_siphash(key, len, th->cfg.seed);
 	thr_entry *e;
 
 	if (hash_out)

@@ -25,6 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "verto_index.h"
 #include "verto_ws.h"
 
 typedef int (*ws_job_fn)(verto_ws *ws, void *arg);
@@ -57,7 +58,12 @@ typedef struct pss {
 	size_t rx_taken; /* bytes of rx taken from cfg.budget */
 	int close_code;	 /* != 0: close once the queue is flushed */
 	int trusted;	 /* verto_ws_trust */
+	uint64_t seen_ms; /* when the peer last sent anything (monotonic) */
+	int ping;		  /* PING_* */
 } pss;
+
+/* keep-alive of one connection (ping_sweep) */
+enum { PING_NONE = 0, PING_DUE, PING_SENT };
 
 /* a chained hash table that doubles when it holds as many entries as it
  * has buckets */
@@ -74,7 +80,8 @@ struct verto_ws {
 	verto_ws_cfg cfg;
 	lws_retry_bo_t retry;
 	lws_sorted_usec_list_t sul;
-	htab conns; /* pss by id */
+	uint64_t swept_ms; /* the last ping_sweep */
+	htab conns;		   /* pss by id */
 	htab addrs; /* ip_ent by address */
 	uint64_t seed[2];
 	/* the connection accepted last, until its wsi exists: fd and entry */
@@ -103,6 +110,14 @@ static verto_ws *ws_of(struct lws *wsi)
 	return lws_context_user(lws_get_context(wsi));
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void queue_free(pss *p)
 {
 	while (p->head) {
@@ -116,29 +131,19 @@ static void queue_free(pss *p)
 
 /* ------------------------------------------------------------ hashes */
 
-static uint64_t mix64(uint64_t x)
+static uint64_t id_hash(const verto_ws *ws, uint64_t id)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t id_hash(uint64_t id)
-{
-	return mix64(id);
+	return verto_hash_u64(id, ws->seed);
 }
 
 /* keyed (the seed is random): addresses cannot be chosen to collide */
 static uint64_t addr_hash(const verto_ws *ws, const unsigned char *a, int fam)
 {
-	uint64_t lo, hi;
+	unsigned char k[17];
 
-	memcpy(&lo, a, 8);
-	memcpy(&hi, a + 8, 8);
-	return mix64(mix64(lo ^ ws->seed[0]) ^ hi ^ ws->seed[1] ^ (uint64_t)fam);
+	memcpy(k, a, 16);
+	k[16] = (unsigned char)fam;
+	return verto_siphash(k, sizeof(k), ws->seed);
 }
 
 static int htab_init(htab *t, size_t buckets)
@@ -152,7 +157,7 @@ static int htab_init(htab *t, size_t buckets)
 /* the bucket of a pss by id */
 static pss **conn_bucket(verto_ws *ws, uint64_t id)
 {
-	return (pss **)&ws->conns.b[id_hash(id) & ws->conns.mask];
+	return (pss **)&ws->conns.b[id_hash(ws, id) & ws->conns.mask];
 }
 
 static ip_ent **addr_bucket(verto_ws *ws, uint64_t h)
@@ -442,8 +447,18 @@ static int on_receive(verto_ws *ws, pss *p, struct lws *wsi, void *in,
 
 static int on_writable(pss *p, struct lws *wsi)
 {
+	/* a payload, since libwebsockets does not report an empty pong */
+	unsigned char ping[LWS_PRE + 4] = {[LWS_PRE] = 'i', 'w', 'g', '!'};
 	outmsg *m = p->head;
 
+	if (p->ping == PING_DUE) {
+		p->ping = PING_SENT;
+		if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 4)
+			return -1;
+		if (m || p->close_code)
+			lws_callback_on_writable(wsi);
+		return 0;
+	}
 	if (m) {
 		p->head = m->next;
 		if (!p->head)
@@ -609,6 +624,7 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 		memset(p, 0, sizeof(*p));
 		p->id = ++ws->next_id;
 		p->wsi = wsi;
+		p->seen_ms = mono_ms();
 		on_new_client(ws, wsi); /* when the instantiation was missed */
 		p->ip = lws_get_opaque_user_data(wsi);
 		conn_link(ws, p);
@@ -616,7 +632,13 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 			ws->cb.open(ws->cb.ctx, p->id);
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
+		p->seen_ms = mono_ms();
+		p->ping = PING_NONE;
 		return on_receive(ws, p, wsi, in, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		p->seen_ms = mono_ms();
+		p->ping = PING_NONE;
+		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writable(p, wsi);
 	case LWS_CALLBACK_CLOSED:
@@ -654,10 +676,42 @@ static const struct lws_protocols protocols[] = {
 		{"iwg-verto-fd", cb_fd, 0, 0, 0, NULL, 0},
 		{NULL, NULL, 0, 0, 0, NULL, 0}};
 
+/*
+ * Keep-alive, once a second over every connection (O(connections) a
+ * second, whatever the traffic): a ping to each one silent for ping_secs,
+ * hang-up of each one silent for twice that. libwebsockets' own validity
+ * timers are off (retry.secs_since_valid_hangup 0): they sit in one
+ * sorted list that every received frame and pong re-sorts, O(connections)
+ * each (docs/benchmarks.md).
+ */
+static void ping_sweep(verto_ws *ws)
+{
+	uint64_t now = mono_ms(), ping = (uint64_t)ws->cfg.ping_secs * 1000;
+	size_t i;
+	pss *p;
+
+	if (now - ws->swept_ms < 1000)
+		return;
+	ws->swept_ms = now;
+	for (i = 0; i <= ws->conns.mask; i++) {
+		for (p = ws->conns.b[i]; p; p = p->next) {
+			if (now - p->seen_ms >= 2 * ping) {
+				/* closed from the loop, not here (p stays linked) */
+				lws_set_timeout(p->wsi, PENDING_TIMEOUT_USER_OK,
+								LWS_TO_KILL_ASYNC);
+			} else if (now - p->seen_ms >= ping && p->ping == PING_NONE) {
+				p->ping = PING_DUE;
+				lws_callback_on_writable(p->wsi);
+			}
+		}
+	}
+}
+
 static void on_tick(lws_sorted_usec_list_t *sul)
 {
 	verto_ws *ws = lws_container_of(sul, verto_ws, sul);
 
+	ping_sweep(ws);
 	if (ws->cb.tick)
 		ws->cb.tick(ws->cb.ctx);
 	lws_sul_schedule(ws->ctx, 0, &ws->sul, on_tick,
@@ -964,8 +1018,9 @@ verto_ws *verto_ws_new(const verto_ws_cfg *cfg, const verto_ws_cb *cb,
 		ws_release(ws);
 		return NULL;
 	}
-	ws->retry.secs_since_valid_ping = (uint16_t)ws->cfg.ping_secs;
-	ws->retry.secs_since_valid_hangup = (uint16_t)(2 * ws->cfg.ping_secs);
+	/* libwebsockets' validity timers off: ping_sweep keeps connections */
+	ws->retry.secs_since_valid_ping = 0;
+	ws->retry.secs_since_valid_hangup = 0;
 	if (thread_start(ws)) {
 		snprintf(err, errsz, "cannot start the endpoint's thread");
 		ws_release(ws);

@@ -22,7 +22,8 @@
 //   c.close(code)             a close frame, then the socket ends
 //   c.onCloseFrame = fn       called with { code, reason } when the server's
 //                             close frame arrives (before c.closed settles)
-// Pings are answered with pongs (as a browser does); server requests that
+// Pings are counted (c.pings) and answered with pongs, as a browser does
+// (answerPings: false leaves them unanswered); server requests that
 // carry an id and a callID are answered with a result (as the SDK does).
 // SPDX-License-Identifier: GPL-2.0-or-later
 import crypto from 'node:crypto';
@@ -61,7 +62,7 @@ function encode(opcode, payload, fin = true) {
   return Buffer.concat([header, maskBytes(payload, mask)]);
 }
 
-export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage = null }) {
+export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage = null, answerPings = true }) {
   const u = new URL(url);
   const secure = u.protocol === 'wss:';
   const port = Number(u.port || (secure ? 443 : 80));
@@ -110,8 +111,8 @@ export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage 
       const payload = buf.subarray(off, off + len);
       buf = buf.subarray(off + len);
       if (op === 0x9) {
-        c.pongs = (c.pongs || 0) + 1;
-        if (!c.sock.destroyed) c.sock.write(encode(0xa, payload));
+        c.pings = (c.pings || 0) + 1;
+        if (answerPings && !c.sock.destroyed) c.sock.write(encode(0xa, payload));
       } else if (op === 0x8) {
         closeFrame = { code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005,
           reason: payload.subarray(2).toString('utf8') };
@@ -256,6 +257,19 @@ export async function kamRpc(method, params = []) {
   } catch (e) {
     return { failed: e.message };
   }
+}
+
+// kamRpc(method) polled every 200 ms until pred(result) holds, at most ms
+// (the RPC listings are snapshots up to a second old): the last result
+export async function rpcUntil(method, pred, ms = 5000) {
+  const t0 = Date.now();
+  let r;
+  do {
+    r = await kamRpc(method);
+    if (pred(r)) return r;
+    await new Promise((res) => setTimeout(res, 200));
+  } while (Date.now() - t0 < ms);
+  return r;
 }
 
 // the verto statistics as { name: number } (stats.get_statistics verto:)

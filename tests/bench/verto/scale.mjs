@@ -177,7 +177,7 @@ async function runSessions() {
   const atMany = [];
   for (let r = 0; r < ROUNDS; r++) atMany.push(await measuredCalls(callers, CALLS));
   out.idle_cpu_ms_per_s_many = r3((await idleCpu(IDLE_MS)) / (IDLE_MS / 1000));
-  out.pongs = okS.reduce((n, s) => n + (s.c.pongs || 0), 0);
+  out.pings = okS.reduce((n, s) => n + (s.c.pings || 0), 0);
   out.still_open = okS.filter((s) => !s.c.closeInfo).length;
   log(`${okS.length + 10} sessions: ${JSON.stringify(atMany)}`);
 

@@ -13,7 +13,7 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import { launch, tap } from '../lib.mjs';
-import { vertoStats } from '../../../lib/wsload.mjs';
+import { rpcUntil, vertoStats } from '../../../lib/wsload.mjs';
 import { agentMedia, sipp, sippEnd, sleep, twinServer } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, scenario] = process.argv.slice(2);
@@ -27,25 +27,7 @@ const msgs = () => ev(() => socks.a.msgs);
 const TWIN = 8898;
 const siplog = fs.createWriteStream(`${logDir}/forged-sip.log`);
 
-let rid = 0;
-async function rpc(method, params = []) {
-  const r = await fetch('http://127.0.0.1:5065/RPC', { method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-iwg-rpc-key': process.env.IWG_RPC_KEY },
-    body: JSON.stringify({ jsonrpc: '2.0', id: ++rid, method, params }) });
-  return r.json();
-}
-const list = (r) => (Array.isArray(r?.result) ? r.result : []);
-// the RPC listing is a snapshot up to a second old: poll
-async function until(method, pred, ms = 5000) {
-  const t0 = Date.now();
-  let r;
-  do {
-    r = await rpc(method);
-    if (pred(r)) return r;
-    await sleep(200);
-  } while (Date.now() - t0 < ms);
-  return r;
-}
+const list = (r) => (Array.isArray(r) ? r : []);
 
 // a UDP endpoint that sends requests to Kamailio and collects the replies
 async function sipSocket(addr) {
@@ -162,7 +144,7 @@ try {
   t.check(await untilTrue(() => agent.packets - before >= 25, 8000),
     'the agent still receives the browser\'s media where it was', why(agent.packets - before));
   t.check(moved.packets === 0, 'no media went where the forged SDP pointed', why(moved.packets));
-  const r = await until('verto.calls', (x) => list(x).some((c) => c.callID === callID && c.state === 'active'));
+  const r = await rpcUntil('verto.calls', (x) => list(x).some((c) => c.callID === callID && c.state === 'active'));
   t.check(list(r).some((c) => c.callID === callID && c.state === 'active'),
     'verto.calls still lists the call active', why(r));
   const bad = (await msgs()).filter((m) => ['verto.bye', 'verto.info', 'verto.display', 'verto.media']
