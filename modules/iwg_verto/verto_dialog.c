@@ -76,9 +76,10 @@ int verto_dialog_tags_match(const verto_dialog *d, verto_dlg_method m,
 	if (!tag_is(d->rtag, ftag))
 		return 0;
 	/* RFC 3261 9.1: a CANCEL carries the To of the request it cancels;
-	 * that of their initial INVITE had no tag */
+	 * that of their initial INVITE had no tag (and only that one, while
+	 * it is not answered) */
 	if (m == VDM_CANCEL && (!ttag || !ttag[0]))
-		return 1;
+		return d->inbound && !d->confirmed;
 	return tag_is(d->ltag, ttag);
 }
 
@@ -183,7 +184,7 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 	}
 	if (d->lookup) {
 		/* their INVITE has no final reply yet: only its CANCEL counts */
-		if (m == VDM_CANCEL)
+		if (m == VDM_CANCEL && r->cancels == VDC_INITIAL)
 			out->acts |= VDA_LOOKUP_CANCEL;
 		else if (unanswered(m))
 			out->acts |= VDA_DROP;
@@ -204,9 +205,12 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 	}
 	if (m == VDM_CANCEL) {
 		/* of the re-INVITE being answered, or of their initial INVITE */
-		if (d->peer_reply && d->peer_invite)
+		if (r->cancels == VDC_PEER && d->peer_reply && d->peer_invite)
 			d->peer_cancel = 1;
-		out->acts |= VDA_E_CANCEL;
+		else if (r->cancels == VDC_INITIAL && d->inbound && !d->confirmed)
+			out->acts |= VDA_E_CANCEL;
+		else
+			out->acts |= VDA_DROP;
 		return 0;
 	}
 	if (r->has_cseq && d->rseq_set && r->cseq <= d->rseq) {
@@ -241,7 +245,8 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		reply(out, 200);
 		break;
 	case VDM_NOTIFY:
-		out->acts |= VDA_E_TRANSFER;
+		if (d->refer_sent && r->event_refer)
+			out->acts |= VDA_E_TRANSFER;
 		reply(out, 200);
 		break;
 	case VDM_INFO:
@@ -394,6 +399,11 @@ verto_dlg_hangup verto_dialog_hangup(verto_dialog *d)
 	if (d->inbound || d->confirmed)
 		return VDH_BYE;
 	return verto_dialog_cancel(d);
+}
+
+void verto_dialog_refer_sent(verto_dialog *d)
+{
+	d->refer_sent = 1;
 }
 
 void verto_dialog_replied(verto_dialog *d, int code)

@@ -23,6 +23,12 @@
  *   answered;
  * - the ACK's SDP answers the offer we sent in a 2xx to a re-INVITE
  *   without SDP (used now, or kept until the call is free);
+ * - a CANCEL acts only on the transaction it matched in tm: their initial
+ *   INVITE before it is answered (the only CANCEL without a To tag), or
+ *   their re-INVITE being answered; any other is dropped (a CANCEL matched
+ *   to a transaction the sender made itself must not end a call);
+ * - a NOTIFY is transfer progress only with Event: refer after a REFER of
+ *   ours (else answered 200 and not passed on);
  * - a BYE or a CANCEL that comes while a re-INVITE of theirs is being
  *   answered turns that answer into 487;
  * - the remote target (Contact) is refreshed by the 2xx to our INVITE or
@@ -76,6 +82,7 @@ typedef struct verto_dialog {
 	 * peer_invite: it is a re-INVITE; peer_cancel: a BYE or CANCEL came
 	 * meanwhile (the answer becomes 487) */
 	unsigned peer_reply : 1, peer_invite : 1, peer_cancel : 1;
+	unsigned refer_sent : 1; /* we sent a REFER: its NOTIFYs are expected */
 	unsigned long refused; /* requests refused for their tags */
 } verto_dialog;
 
@@ -104,6 +111,14 @@ enum verto_dlg_action {
 	VDA_DROP = 1 << 16,			 /* nothing (more) to do */
 };
 
+/* which transaction a CANCEL matched in tm (the glue compares its hash
+ * index and label with those it keeps) */
+typedef enum verto_dlg_cancels {
+	VDC_OTHER = 0, /* another one (e.g. one the sender made for this) */
+	VDC_INITIAL,   /* their initial INVITE (a call from SIP) */
+	VDC_PEER,	   /* their re-INVITE being answered by a media step */
+} verto_dlg_cancels;
+
 /* a request from the contact center in the dialog, as the glue saw it */
 typedef struct verto_dlg_req {
 	verto_dlg_method method;
@@ -118,6 +133,8 @@ typedef struct verto_dlg_req {
 	verto_call_state state;
 	int busy;		  /* waits for a media step (verto_engine_call_busy) */
 	int hold_pending; /* our hold/unhold re-INVITE is out */
+	verto_dlg_cancels cancels; /* a CANCEL: what it matched */
+	int event_refer;		   /* a NOTIFY: its Event is "refer" */
 } verto_dlg_req;
 
 typedef struct verto_dlg_out {
@@ -239,6 +256,10 @@ verto_dlg_hangup verto_dialog_cancel(verto_dialog *d);
 
 /* the browser's side ends the call: BYE, or CANCEL as above */
 verto_dlg_hangup verto_dialog_hangup(verto_dialog *d);
+
+/* we sent a REFER in the dialog: NOTIFYs of its implicit subscription
+ * (Event: refer) are passed on as transfer progress, and only then */
+void verto_dialog_refer_sent(verto_dialog *d);
 
 /* we sent a final reply to their initial INVITE */
 void verto_dialog_replied(verto_dialog *d, int code);

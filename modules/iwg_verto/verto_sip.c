@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "core/dprint.h"
@@ -25,6 +26,7 @@
 #include "core/parser/parse_methods.h"
 #include "core/parser/parse_rr.h"
 #include "core/parser/parse_uri.h"
+#include "core/trim.h"
 #include "core/ut.h"
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
@@ -40,7 +42,10 @@ typedef struct vsip {
 	uint32_t key;
 	verto_call *call;
 	dlg_t *dlg;
-	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL */
+	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL; or theirs */
+	/* their re-INVITE being answered by a media step (peer_tx): the
+	 * transaction a CANCEL of it must match */
+	unsigned peer_idx, peer_label, peer_tx : 1;
 	unsigned in_set : 1;		 /* the Call-ID is in the shared set */
 	verto_dialog d;				 /* tags, CSeq, target, flags: decisions */
 	char callid[VERTO_SIPID_MAX + 1];
@@ -786,6 +791,15 @@ static int send_dtmf(vsip *g, const char *digits)
 	return 0;
 }
 
+/* a REFER in g's dialog; its NOTIFYs are expected from now on */
+static int send_refer_req(vsip *g, const char *hdrs)
+{
+	if (send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0) < 0)
+		return -1;
+	verto_dialog_refer_sent(&g->d);
+	return 0;
+}
+
 static int send_refer(vsip *g, const char *dest)
 {
 	char to[512], hdrs[1024];
@@ -797,7 +811,7 @@ static int send_refer(vsip *g, const char *dest)
 				 to, g->call->sess ? g->call->sess->ident.sip_uri : "",
 				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
 		return -1;
-	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
+	return send_refer_req(g, hdrs);
 }
 
 static vsip *find_callid(const char *callid)
@@ -842,7 +856,7 @@ static int send_refer_replaces(vsip *g, const char *other_callid)
 				 referto, g->call->sess ? g->call->sess->ident.sip_uri : "",
 				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
 		return -1;
-	return send_req(g, "REFER", hdrs, NULL, VERTO_SIP_REFER, 0);
+	return send_refer_req(g, hdrs);
 }
 
 static const char *reason_of(int code)
@@ -1347,8 +1361,9 @@ out:
 /* the CSeq number of a request: 0, or -1 */
 static int cseq_of(sip_msg_t *m, unsigned *n)
 {
+	/* RFC 3261 8.1.1.5: less than 2**31 */
 	if (parse_headers(m, HDR_CSEQ_F, 0) < 0 || !m->cseq ||
-		str2int(&get_cseq(m)->number, n) < 0)
+		str2int(&get_cseq(m)->number, n) < 0 || *n >= 0x80000000u)
 		return -1;
 	return 0;
 }
@@ -1465,6 +1480,7 @@ static void peer_job_done(verto_job *j, int cancelled)
 		}
 	}
 	if (p->reply) {
+		g->peer_tx = 0;
 		verto_dialog_media_done(&g->d, ok, &o);
 		if (o.acts & VDA_REPLY) {
 			LM_INFO("call %s: %s from the contact center with SDP: %d\n",
@@ -1511,6 +1527,11 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 		p->is_invite = ev->method == METHOD_INVITE;
 		p->tindex = ev->tindex;
 		p->tlabel = ev->tlabel;
+		if (reply && p->is_invite) {
+			g->peer_idx = ev->tindex;
+			g->peer_label = ev->tlabel;
+			g->peer_tx = 1;
+		}
 	}
 	snprintf(p->callid, sizeof(p->callid), "%s", g->callid);
 	snprintf(p->rtag, sizeof(p->rtag), "%s", g->d.rtag);
@@ -1663,6 +1684,20 @@ static verto_dlg_method dlg_method(int method)
 	}
 }
 
+/* 1 when the request's Event header names the refer package (RFC 3515;
+ * parameters such as ;id= may follow) */
+static int event_is_refer(sip_msg_t *m)
+{
+	str e;
+
+	if (parse_headers(m, HDR_EVENT_F, 0) < 0 || !m->event)
+		return 0;
+	e = m->event->body;
+	trim(&e);
+	return e.len >= 5 && strncasecmp(e.s, "refer", 5) == 0 &&
+		   (e.len == 5 || e.s[5] == ';' || e.s[5] == ' ' || e.s[5] == '\t');
+}
+
 /* a tag of a From or To header, NUL-terminated into buf ("" when none;
  * "\x01" when too long, which matches no tag of ours) */
 static void tag_of(struct to_body *b, char *buf, size_t sz)
@@ -1724,6 +1759,17 @@ static void on_request(verto_ev *ev)
 	r.cseq = cseq;
 	r.has_sdp = get_body(&msg) && msg.buf + msg.len > get_body(&msg);
 	r.has_call = c != NULL;
+	if (r.method == VDM_NOTIFY)
+		r.event_refer = event_is_refer(&msg);
+	if (g && r.method == VDM_CANCEL) {
+		/* the transaction the worker matched it to (dialog_cancel) */
+		if (g->d.inbound && ev->tindex == g->inv_idx &&
+			ev->tlabel == g->inv_label)
+			r.cancels = VDC_INITIAL;
+		else if (g->peer_tx && ev->tindex == g->peer_idx &&
+				 ev->tlabel == g->peer_label)
+			r.cancels = VDC_PEER;
+	}
 	if (c) {
 		r.state = c->fsm.state;
 		r.busy = verto_engine_call_busy(c);
@@ -1762,7 +1808,9 @@ static void on_request(verto_ev *ev)
 		if (!c && !(o.acts & VDA_REFUSED))
 			LM_DBG("%s for a call that is gone\n",
 				   verto_dialog_method_name(r.method));
-		answer(g, ev, &o, NULL);
+		/* without our tag: the request's To is copied as it came (a
+		 * forged request must not learn the dialog's tag from the 481) */
+		answer(NULL, ev, &o, NULL);
 	} else if (o.acts & (VDA_MEDIA | VDA_OFFER) ||
 			   ((o.acts & VDA_REPLY) &&
 				(r.method == VDM_INVITE || r.method == VDM_UPDATE))) {
@@ -1885,20 +1933,27 @@ static int dialog_cancel(sip_msg_t *msg)
 		reply(msg, 481, "Call/Transaction Does Not Exist");
 		return 1;
 	}
-	tmb.unref_cell(t);
 	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
 	if (!ev) {
+		tmb.unref_cell(t);
 		reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
 	ev->method = METHOD_CANCEL;
+	/* which transaction: only that of their INVITE or re-INVITE acts */
+	ev->tindex = t->hash_index;
+	ev->tlabel = t->label;
+	tmb.unref_cell(t);
 	reply(msg, 200, "OK");
 	verto_ipc_push(ev);
 	return 1;
 }
 
+static const char *request_unusable(sip_msg_t *msg);
+
 int verto_sip_request(sip_msg_t *msg)
 {
+	const char *bad;
 	int method, rc;
 
 	if (msg->first_line.type != SIP_REQUEST ||
@@ -1906,6 +1961,16 @@ int verto_sip_request(sip_msg_t *msg)
 		!verto_ipc_callid_has(&msg->callid->body))
 		return -1;
 	method = msg->first_line.u.request.method_value;
+	if (method != METHOD_CANCEL && (bad = request_unusable(msg))) {
+		/* before any transaction or queueing: the sender's error */
+		LM_NOTICE("%.*s for a Verto call (Call-ID %.*s): %s\n",
+				  msg->first_line.u.request.method.len,
+				  msg->first_line.u.request.method.s, msg->callid->body.len,
+				  msg->callid->body.s, bad);
+		if (method != METHOD_ACK)
+			reply(msg, 400, bad);
+		return 1;
+	}
 	switch (method) {
 	case METHOD_ACK:
 		return dialog_ack(msg);
@@ -1954,12 +2019,13 @@ static int has_ctl(const str *s)
 }
 
 /*
- * What the INVITE's dialog is made of (tm's request2dlg and the hooks it
- * calculates), checked before its transaction exists: NULL when usable,
- * else the reason of the 400 that names the problem (malformed input is
- * the sender's error, never a 500).
+ * What a dialog is made of or refreshed with (tm's request2dlg and the
+ * hooks it calculates; the CSeq our order check reads), checked in an
+ * initial INVITE and in every request of a call before its transaction
+ * exists: NULL when usable, else the reason of the 400 that names the
+ * problem (malformed input is the sender's error, never a 500).
  */
-static const char *invite_unusable(sip_msg_t *msg)
+static const char *request_unusable(sip_msg_t *msg)
 {
 	struct hdr_field *h;
 	contact_body_t *cb;
@@ -2019,7 +2085,7 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 		reply(msg, 400, "Bad Request (URI or Call-ID too long)");
 		return -1;
 	}
-	if ((bad = invite_unusable(msg))) {
+	if ((bad = request_unusable(msg))) {
 		LM_NOTICE("INVITE for %.*s (Call-ID %.*s): 400 %s\n", u.len, u.s,
 				  msg->callid->body.len, msg->callid->body.s, bad);
 		reply(msg, 400, bad);

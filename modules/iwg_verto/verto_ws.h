@@ -28,7 +28,8 @@
  * output by max_queue: beyond either, that connection alone is closed
  * (1009 / 1008).
  * Liveness: a WebSocket ping after ping_secs of silence, hang-up when no
- * pong (or anything) came within 2 * ping_secs.
+ * pong (or anything) came within 2 * ping_secs; both decided by one sweep
+ * a second over all connections (no timer per connection).
  *
  * Before the upgrade: every open TCP connection of a source address counts
  * (upgraded or not); beyond max_conns_per_ip the new one is closed at

@@ -76,7 +76,7 @@ static int tags_ok(const verto_dialog *d, verto_dlg_method m, const char *f,
 	if (!d->rtag[0] || !f || strcmp(f, d->rtag))
 		return 0;
 	if (m == VDM_CANCEL && (!t || !t[0]))
-		return 1;
+		return d->inbound && !d->confirmed;
 	return d->ltag[0] && t && strcmp(t, d->ltag) == 0;
 }
 
@@ -119,9 +119,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.hold_pending = (b >> 3) & 1;
 			r.busy = pending || ((b >> 4) & 1);
 			r.contact = contacts[(b >> 5) % 3];
-			r.state = (verto_call_state)(get(&in) % VCS_COUNT);
-			if (get(&in) & 1)
+			b = get(&in);
+			r.state = (verto_call_state)(b % VCS_COUNT);
+			if ((b >> 4) & 1)
 				r.state = VCS_ACTIVE;
+			r.cancels = (verto_dlg_cancels)((b >> 5) % 3);
+			r.event_refer = (b >> 7) & 1;
+			if (b & 0x40)
+				verto_dialog_refer_sent(&d);
 			d.lookup = before.lookup =
 					d.inbound && !d.confirmed && r.state == VCS_IDLE;
 			rc = verto_dialog_request(&d, &r, &o);
@@ -138,8 +143,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 d.ack_sdp != before.ack_sdp ||
 				 d.refused != before.refused + 1))
 				abort();
+			/* transfer progress only after our REFER, of its package */
+			if ((o.acts & VDA_E_TRANSFER) &&
+				(r.method != VDM_NOTIFY || !d.refer_sent || !r.event_refer))
+				abort();
 			if (r.method == VDM_ACK || r.method == VDM_CANCEL) {
 				if (o.acts & (VDA_REPLY | VDA_MEDIA | VDA_OFFER))
+					abort();
+				/* a CANCEL acts only on the transaction it matched */
+				if (r.method == VDM_CANCEL &&
+					(((o.acts & (VDA_E_CANCEL | VDA_LOOKUP_CANCEL)) &&
+					  r.cancels != VDC_INITIAL) ||
+					 (d.peer_cancel && !before.peer_cancel &&
+					  r.cancels != VDC_PEER)))
 					abort();
 			} else {
 				/* exactly one way to the answer */

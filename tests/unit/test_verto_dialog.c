@@ -86,11 +86,23 @@ static void tags_must_match_the_dialog(void **state)
 	assert_false(verto_dialog_tags_match(&d, VDM_BYE, "cc", NULL));
 	assert_false(verto_dialog_tags_match(&d, VDM_BYE, NULL, "me"));
 	assert_false(verto_dialog_tags_match(&d, VDM_BYE, "me", "cc"));
-	/* a CANCEL of their initial INVITE has no To tag */
+	/* a CANCEL without To tag: only of their initial INVITE, while it is
+	 * not answered */
+	assert_false(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", NULL));
+	assert_true(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", "me"));
+	verto_dialog_init(&d, 1);
+	verto_dialog_set_ltag(&d, "me");
+	verto_dialog_set_rtag(&d, "cc");
+	verto_dialog_uas_start(&d, 10, NULL);
 	assert_true(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", NULL));
 	assert_true(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", ""));
 	assert_false(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", "xx"));
 	assert_false(verto_dialog_tags_match(&d, VDM_CANCEL, "xx", NULL));
+	/* we called: no CANCEL of theirs is without To tag */
+	verto_dialog_init(&d, 0);
+	verto_dialog_set_ltag(&d, "me");
+	verto_dialog_set_rtag(&d, "cc");
+	assert_false(verto_dialog_tags_match(&d, VDM_CANCEL, "cc", NULL));
 	/* an empty dialog tag matches nothing */
 	verto_dialog_init(&d, 0);
 	assert_false(verto_dialog_tags_match(&d, VDM_BYE, "", ""));
@@ -234,24 +246,38 @@ static void other_methods(void **state)
 
 	(void)state;
 	answered_inbound(&d);
+	/* a NOTIFY before any REFER of ours: answered, not passed on */
 	r = req(VDM_NOTIFY, 11);
+	r.event_refer = 1;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY);
+	assert_int_equal(o.code, 200);
+	verto_dialog_refer_sent(&d);
+	/* after it: transfer progress, with Event: refer only */
+	r = req(VDM_NOTIFY, 12);
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY);
+	r = req(VDM_NOTIFY, 13);
+	r.event_refer = 1;
 	o = ask(&d, &r);
 	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_TRANSFER);
 	assert_int_equal(o.code, 200);
-	r = req(VDM_OTHER, 12);
+	r = req(VDM_OTHER, 14);
 	o = ask(&d, &r);
 	assert_int_equal(o.code, 405);
-	r = req(VDM_OTHER, 12);
+	r = req(VDM_OTHER, 14);
 	o = ask(&d, &r);
 	assert_int_equal(o.code, 405); /* out of order too */
-	r = req(VDM_BYE, 13);
+	r = req(VDM_BYE, 15);
 	o = ask(&d, &r);
 	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_BYE);
-	/* CANCEL: no CSeq check, no reply here (the worker answered it) */
+	/* CANCEL: no CSeq check, no reply here (the worker answered it);
+	 * their INVITE is answered: nothing to cancel */
 	r = req(VDM_CANCEL, 1);
+	r.cancels = VDC_INITIAL;
 	o = ask(&d, &r);
-	assert_int_equal(o.acts, VDA_E_CANCEL);
-	assert_int_equal(d.rseq, 13);
+	assert_int_equal(o.acts, VDA_DROP);
+	assert_int_equal(d.rseq, 15);
 }
 
 static void modify_outcomes(void **state)
@@ -363,10 +389,21 @@ static void bye_or_cancel_meanwhile_gives_487(void **state)
 	(void)state;
 	answered_inbound(&d);
 	verto_dialog_media(&d, 1, VDMS_STARTED, &o);
+	/* a CANCEL matched to another transaction (one the sender made
+	 * with our Call-ID) changes nothing */
 	r = req(VDM_CANCEL, 11);
 	r.busy = 1;
 	o = ask(&d, &r);
-	assert_true(o.acts & VDA_E_CANCEL);
+	assert_int_equal(o.acts, VDA_DROP);
+	assert_false(d.peer_cancel);
+	r.cancels = VDC_INITIAL;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DROP);
+	assert_false(d.peer_cancel);
+	/* that of the re-INVITE being answered: its answer becomes 487 */
+	r.cancels = VDC_PEER;
+	o = ask(&d, &r);
+	assert_false(o.acts & VDA_E_CANCEL);
 	assert_true(d.peer_cancel);
 	verto_dialog_media_done(&d, 1, &o);
 	assert_int_equal(o.acts, VDA_REPLY);
@@ -374,6 +411,7 @@ static void bye_or_cancel_meanwhile_gives_487(void **state)
 	/* a CANCEL does not end an UPDATE (not an INVITE); a BYE does */
 	verto_dialog_media(&d, 0, VDMS_STARTED, &o);
 	r = req(VDM_CANCEL, 12);
+	r.cancels = VDC_PEER;
 	ask(&d, &r);
 	assert_false(d.peer_cancel);
 	r = req(VDM_BYE, 12);
@@ -478,6 +516,9 @@ static void call_being_looked_up(void **state)
 	r = req(VDM_CANCEL, 1);
 	r.ttag = NULL;
 	r.has_call = 0;
+	/* matched to a transaction the sender made itself: nothing */
+	assert_int_equal(ask(&d, &r).acts, VDA_DROP);
+	r.cancels = VDC_INITIAL;
 	assert_int_equal(ask(&d, &r).acts, VDA_LOOKUP_CANCEL);
 	r.ftag = "zz"; /* a forged CANCEL cancels nothing */
 	assert_int_equal(ask(&d, &r).acts, VDA_REFUSED | VDA_DROP);
@@ -486,6 +527,16 @@ static void call_being_looked_up(void **state)
 	assert_int_equal(ask(&d, &r).code, 481);
 	r.method = VDM_ACK;
 	assert_int_equal(ask(&d, &r).acts, VDA_DROP);
+	/* offered to the browser, not answered: their CANCEL ends it, one
+	 * matched to another transaction does not */
+	d.lookup = 0;
+	r = req(VDM_CANCEL, 1);
+	r.ttag = NULL;
+	assert_int_equal(ask(&d, &r).acts, VDA_DROP);
+	r.cancels = VDC_PEER;
+	assert_int_equal(ask(&d, &r).acts, VDA_DROP);
+	r.cancels = VDC_INITIAL;
+	assert_int_equal(ask(&d, &r).acts, VDA_E_CANCEL);
 }
 
 static void replies_to_our_invite(void **state)

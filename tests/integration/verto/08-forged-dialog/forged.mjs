@@ -38,7 +38,8 @@ async function sipSocket(addr) {
     siplog.write(`<<< ${addr}\n${text}\n`);
     const m = /^SIP\/2\.0 (\d{3})/.exec(text);
     const br = /branch=([^;\r\n ]+)/.exec(text);
-    if (m) replies.push({ code: Number(m[1]), branch: br ? br[1] : '' });
+    const to = /^(?:To|t):[^\r\n]*?;tag=([^;\r\n ]+)/mi.exec(text);
+    if (m) replies.push({ code: Number(m[1]), branch: br ? br[1] : '', totag: to ? to[1] : '' });
   });
   await new Promise((r) => s.bind(0, addr, r));
   return {
@@ -50,7 +51,7 @@ async function sipSocket(addr) {
       const t0 = Date.now();
       while (Date.now() - t0 < ms) {
         const r = replies.find((x) => x.branch === branch && x.code >= 200);
-        if (r) return r.code;
+        if (r) { this.last = r; return r.code; }
         await sleep(20);
       }
       return null;
@@ -66,7 +67,7 @@ function request(sock, addr, method, { callId, ftag, ttag }, body = '', ctype = 
   const text = `${method} sip:verto@127.0.0.1:5060 SIP/2.0\r\n`
     + `Via: SIP/2.0/UDP ${addr}:${sock.port};branch=${branch}\r\n`
     + `From: "Agent Smith" <sip:2001@cc.example>;tag=${ftag}\r\n`
-    + `To: <sip:1008@cc.example>;tag=${ttag}\r\n`
+    + `To: <sip:1008@cc.example>${ttag ? `;tag=${ttag}` : ''}\r\n`
     + `Call-ID: ${callId}\r\nCSeq: ${seq} ${method}\r\n`
     + `Contact: <sip:2001@${addr}:${sock.port}>\r\nMax-Forwards: 70\r\n`
     + (method === 'NOTIFY' ? 'Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n' : '')
@@ -127,11 +128,17 @@ try {
     ['a NOTIFY sipfrag, wrong To tag', 'NOTIFY', wrongTo, 'SIP/2.0 200 OK\r\n', 'message/sipfrag;version=2.0'],
     ['a BYE, wrong From tag', 'BYE', wrongFrom],
     ['a BYE, wrong To tag', 'BYE', wrongTo],
+    ['a BYE without To tag', 'BYE', { callId: ids.callId, ftag: ids.rtag, ttag: '' }],
   ];
+  const leaked = [];
   for (const [name, method, tags, body, ctype] of forged) {
     const code = await request(sock, '127.0.0.1', method, tags, body, ctype);
     t.check(code === 481, `${name}: 481 Call/Transaction Does Not Exist`, why(code));
+    // the 481 must not give the dialog's tag to a request that lacked it
+    if (tags.ttag !== ids.ltag && sock.last?.totag === ids.ltag)
+      leaked.push({ name, sent: tags.ttag, got: sock.last?.totag });
   }
+  t.check(leaked.length === 0, 'no 481 gives away the dialog\'s own tag', why(leaked));
   // the right tags, from an address outside IWG_CC_PEERS
   const stranger = await sipSocket('127.0.0.5');
   const scode = await request(stranger, '127.0.0.5', 'BYE',
