@@ -20,6 +20,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <ev.h>
 #include <libwebsockets.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -80,7 +81,8 @@ struct verto_ws {
 	verto_ws_cfg cfg;
 	lws_retry_bo_t retry;
 	lws_sorted_usec_list_t sul;
-	uint64_t swept_ms; /* the last ping_sweep */
+	struct ev_loop *loop; /* libev (epoll), handed to libwebsockets */
+	uint64_t swept_ms;	  /* the last ping_sweep */
 	htab conns;		   /* pss by id */
 	htab addrs; /* ip_ent by address */
 	uint64_t seed[2];
@@ -892,15 +894,35 @@ static int job_new(verto_ws *ws, void *arg)
 	struct lws_context_creation_info ci;
 	int tls = ws->cfg.wss_addr && *ws->cfg.wss_addr;
 
+	void *loops[1];
+
 	lws_set_log_level(ws->cfg.log_level ? ws->cfg.log_level : LLL_ERR, NULL);
+	/*
+	 * Our own libev loop on epoll: a wake-up costs what is ready, not
+	 * every open descriptor as with libwebsockets' default poll() loop
+	 * (docs/benchmarks.md). Ours, so libwebsockets installs no signal
+	 * watcher (Kamailio owns this process's signals) and libev leaves
+	 * the signal mask alone.
+	 */
+	ws->loop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_NOSIGMASK);
+	if (!ws->loop) {
+		snprintf(a->err, a->errsz, "cannot create the epoll event loop");
+		return -1;
+	}
+	loops[0] = ws->loop;
 	memset(&ci, 0, sizeof(ci));
-	ci.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+	ci.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBEV |
 				 (tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
+	ci.foreign_loops = loops;
 	ci.user = ws;
 	ci.protocols = protocols;
 	ws->ctx = lws_create_context(&ci);
 	if (!ws->ctx) {
-		snprintf(a->err, a->errsz, "libwebsockets context creation failed");
+		snprintf(a->err, a->errsz,
+				 "libwebsockets context creation failed (its libev "
+				 "plugin comes with the package libwebsockets-evlib-ev)");
+		ev_loop_destroy(ws->loop);
+		ws->loop = NULL;
 		return -1;
 	}
 	if (ws->cfg.ws_addr && *ws->cfg.ws_addr) {
@@ -926,13 +948,17 @@ static int job_new(verto_ws *ws, void *arg)
 fail:
 	lws_context_destroy(ws->ctx);
 	ws->ctx = NULL;
+	ev_loop_destroy(ws->loop);
+	ws->loop = NULL;
 	return -1;
 }
 
+/* runs the loop (returns only when it is broken or has nothing to watch) */
 static int job_service(verto_ws *ws, void *arg)
 {
 	(void)arg;
-	return lws_service(ws->ctx, 0) < 0 ? -1 : 0;
+	ev_run(ws->loop, 0);
+	return 0;
 }
 
 static int job_free(verto_ws *ws, void *arg)
@@ -941,6 +967,9 @@ static int job_free(verto_ws *ws, void *arg)
 	ws->in_teardown = 1;
 	lws_context_destroy(ws->ctx);
 	ws->ctx = NULL;
+	if (ws->loop)
+		ev_loop_destroy(ws->loop);
+	ws->loop = NULL;
 	return 0;
 }
 
