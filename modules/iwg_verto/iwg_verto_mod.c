@@ -516,7 +516,7 @@ static void auth_job_free(auth_job *a)
 }
 
 /* a decided login ends its attempt in the throttle: a refusal is a
- * failure, a success clears its login and address, an identity store
+ * failure, a success clears its login's count, an identity store
  * failure counts for nothing */
 static void auth_throttle(const auth_job *a)
 {
@@ -525,7 +525,12 @@ static void auth_throttle(const auth_job *a)
 	if (!verto_thr)
 		return;
 	if (a->rc == VERTO_IDENT_OK) {
-		verto_throttle_success(verto_thr, a->addr, a->login);
+		/* only for the name it proved: a token of one user sent with
+		 * another's login name must not clear that name's failures */
+		if (strcmp(a->ident.login, a->login) == 0)
+			verto_throttle_success(verto_thr, a->addr, a->login);
+		else
+			verto_throttle_abandon(verto_thr, a->addr, a->login);
 		return;
 	}
 	if (a->rc != VERTO_IDENT_REFUSED) {

@@ -151,16 +151,37 @@ static thr_entry *table_find(verto_throttle *th, thr_table *t, const char *key,
 }
 
 /* the key's entry, made (evicting the oldest when full) if needed */
-static thr_entry *table_get(verto_throttle *th, thr_table *t, const char *key)
+/* how many of the least recently used keys a full table looks at for one
+ * it may drop */
+#define EVICT_LOOK 64
+
+static uint64_t refuse_ms(const verto_throttle *th, const thr_table *t,
+						  const thr_entry *e, uint64_t now);
+
+/*
+ * The key's entry, made when new. A full table drops the least recently
+ * used key that is neither throttled nor in flight (never one that is:
+ * filling the table with new keys must not clear a lock); NULL when none
+ * of the EVICT_LOOK oldest may go.
+ */
+static thr_entry *table_get(verto_throttle *th, thr_table *t, const char *key,
+							uint64_t now)
 {
 	uint64_t h;
 	thr_entry *e = table_find(th, t, key, &h);
 	size_t len;
+	unsigned i;
 
 	if (e)
 		return e;
-	if (!t->spare)
-		entry_remove(t, t->head);
+	if (!t->spare) {
+		for (e = t->head, i = 0; e && i < EVICT_LOOK; e = e->next, i++)
+			if (!e->inflight && !refuse_ms(th, t, e, now))
+				break;
+		if (!e || i == EVICT_LOOK)
+			return NULL;
+		entry_remove(t, e);
+	}
 	e = t->spare;
 	t->spare = e->hnext;
 	len = key_len(key);
@@ -293,7 +314,14 @@ uint64_t verto_throttle_begin(verto_throttle *t, const char *addr,
 	for (k = 0; k < 2; k++) {
 		if (!usable(keys[k]))
 			continue;
-		e = table_get(t, &t->tab[k], keys[k]);
+		e = table_get(t, &t->tab[k], keys[k], now_ms);
+		if (!e) {
+			/* a table full of throttled keys: no new key until one
+			 * may go (the first key's attempt is given back) */
+			if (k == 1 && usable(addr))
+				verto_throttle_abandon(t, addr, NULL);
+			return t->cfg.backoff_ms;
+		}
 		e->inflight++;
 		touch(&t->tab[k], e, now_ms);
 	}
@@ -342,8 +370,15 @@ int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
 			continue;
 		tab = &t->tab[k];
 		table_expire(t, tab, now_ms);
-		e = table_get(t, tab, keys[k]);
+		e = table_get(t, tab, keys[k], now_ms);
+		if (!e)
+			continue; /* not begun (begin refuses when full): not counted */
 		end_one(e);
+		/* an address's count starts over after lockout_ms without a
+		 * failure (a success does not clear it) */
+		if (k == VERTO_THR_ADDR && e->fails &&
+			now_ms - e->last_fail >= t->cfg.lockout_ms)
+			e->fails = 0;
 		if (e->fails < UINT32_MAX)
 			e->fails++;
 		e->last_fail = now_ms;
@@ -367,10 +402,14 @@ void verto_throttle_success(verto_throttle *t, const char *addr,
 		e = table_find(t, &t->tab[k], keys[k], NULL);
 		if (!e)
 			continue;
-		/* the count starts over; other attempts in flight stay counted */
+		/* other attempts in flight stay counted */
 		end_one(e);
-		e->fails = 0;
-		if (!e->inflight)
+		/* the login's count starts over; an address's stays (one valid
+		 * account must not clear the failures of the names an address
+		 * sprays): it starts over after lockout_ms without a failure */
+		if (k == VERTO_THR_LOGIN)
+			e->fails = 0;
+		if (!e->fails && !e->inflight)
 			entry_remove(&t->tab[k], e);
 	}
 }

@@ -14,12 +14,18 @@
  *     until one ends (parallel guesses cannot pass the limit together);
  *     for an address only once it has failed (many users behind one NAT
  *     address may log in at once);
- *   - a success resets the login and the address of that attempt;
+ *   - a success resets the login of that attempt, not its address (one
+ *     valid account must not clear the failures of the names an address
+ *     sprays); an address's count starts over at its first failure after
+ *     lockout_ms without one;
  *   - a key without a failure or an attempt for forget_ms is forgotten.
  * Memory is fixed at creation: each of the two tables holds at most
  * max_entries keys; a new key in a full table takes the place of the key
- * used (failed or attempted) the longest ago. Lookups are O(1) (a keyed hash,
- * so chosen names cannot pile up in one bucket).
+ * used (failed or attempted) the longest ago that is neither throttled
+ * nor in flight (among the 64 oldest); when there is none, the attempt
+ * is refused (filling the table with new names cannot clear a lock).
+ * Lookups are O(1) (a keyed hash, so chosen names cannot pile up in one
+ * bucket).
  *
  * Pure C, no locking (one thread: the WebSocket loop). Time is passed in
  * (ms, any monotonic origin), so tests do not sleep.
@@ -81,8 +87,8 @@ uint64_t verto_throttle_begin(verto_throttle *t, const char *addr,
 int verto_throttle_fail(verto_throttle *t, const char *addr, const char *login,
 						uint64_t now_ms);
 
-/* An attempt of login from addr succeeded: both keys' failures are reset;
- * ends an attempt begun, if any. */
+/* An attempt of login from addr succeeded: the login's failures are reset
+ * (the address's are not); ends an attempt begun, if any. */
 void verto_throttle_success(verto_throttle *t, const char *addr,
 							const char *login);
 

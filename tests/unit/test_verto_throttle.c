@@ -2,7 +2,8 @@
  * test_verto_throttle.c - back-off for failed Verto logins
  * (modules/iwg_verto/verto_throttle.c): the limits per login and per
  * address, the doubling wait and its cap, refused attempts not counted,
- * a success resetting both keys, forgetting, and the fixed table size.
+ * a success resetting the login (not the address), forgetting, and the
+ * fixed table size that never drops a throttled key.
  * Time is passed in: nothing sleeps.
  */
 #include <setjmp.h>
@@ -145,7 +146,7 @@ static void address_throttled_after_its_own_limit(void **state)
 	verto_throttle_free(t);
 }
 
-static void success_resets_login_and_address(void **state)
+static void success_resets_the_login_not_the_address(void **state)
 {
 	verto_throttle *t = mk(5, 6, 0);
 
@@ -154,15 +155,55 @@ static void success_resets_login_and_address(void **state)
 	verto_throttle_fail(t, "10.0.0.1", "bob", 0);
 	assert_true(verto_throttle_check(t, "10.0.0.1", NULL, 0) > 0);
 	assert_true(verto_throttle_check(t, NULL, "alice", 0) > 0);
-	/* the wait passed; alice logs in */
+	/* the wait passed; alice logs in: her count starts over */
 	verto_throttle_success(t, "10.0.0.1", "alice");
 	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "alice", 0), 0);
-	assert_int_equal(verto_throttle_fails(t, VERTO_THR_ADDR, "10.0.0.1", 0), 0);
-	/* the count starts over: four failures do not throttle */
-	fail_n(t, "10.0.0.1", "alice", 4, 10);
-	assert_int_equal(verto_throttle_check(t, "10.0.0.1", "alice", 10), 0);
+	/* the address's stays (one valid account must not clear a spray) */
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_ADDR, "10.0.0.1", 0), 6);
+	assert_true(verto_throttle_check(t, "10.0.0.1", NULL, 0) > 0);
+	/* it starts over at its first failure after a lockout without one */
+	verto_throttle_fail(t, "10.0.0.1", "carol", LOCKOUT + 10);
+	assert_int_equal(
+			verto_throttle_fails(t, VERTO_THR_ADDR, "10.0.0.1", LOCKOUT + 10),
+			1);
+	assert_int_equal(verto_throttle_check(t, "10.0.0.1", "alice", LOCKOUT + 10),
+					 0);
+	/* alice's count started over: four failures do not throttle */
+	fail_n(t, "10.0.0.2", "alice", 4, LOCKOUT + 20);
+	assert_int_equal(verto_throttle_check(t, "10.0.0.2", "alice", LOCKOUT + 20),
+					 0);
 	/* another login's count is its own */
 	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "bob", 10), 1);
+	verto_throttle_free(t);
+}
+
+static void full_table_keeps_throttled_keys(void **state)
+{
+	verto_throttle *t = mk(2, 1000, 4);
+	const char *names[] = {"a", "b", "c"};
+	unsigned i;
+
+	(void)state;
+	fail_n(t, NULL, "victim", 2, 0); /* throttled for BACKOFF */
+	for (i = 0; i < 3; i++)
+		verto_throttle_fail(t, NULL, names[i], 1);
+	/* full: a new name takes the place of the oldest key not throttled */
+	verto_throttle_fail(t, NULL, "new", 2);
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "victim", 2), 2);
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "a", 2), 0);
+	assert_int_equal(verto_throttle_count(t, VERTO_THR_LOGIN), 4);
+	/* every key throttled: a new name may not begin (nor clear a lock) */
+	verto_throttle_fail(t, NULL, "b", 3);
+	verto_throttle_fail(t, NULL, "c", 3);
+	verto_throttle_fail(t, NULL, "new", 3);
+	assert_int_equal(verto_throttle_begin(t, "10.9.9.9", "other", 4), BACKOFF);
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "other", 4), 0);
+	assert_int_equal(verto_throttle_fails(t, VERTO_THR_LOGIN, "victim", 4), 2);
+	/* the address's attempt was given back: nothing in flight there */
+	assert_int_equal(verto_throttle_count(t, VERTO_THR_ADDR), 0);
+	/* once the waits have passed, keys may go again */
+	assert_int_equal(verto_throttle_begin(t, "10.9.9.9", "other", LOCKOUT),
+					 0);
 	verto_throttle_free(t);
 }
 
@@ -291,7 +332,7 @@ static void address_in_flight_counts_only_after_a_failure(void **state)
 		snprintf(login, sizeof(login), "agent%u", i);
 		verto_throttle_success(t, "192.0.2.1", login);
 	}
-	/* the successes reset it */
+	/* they ended: its one failure is below the limit */
 	assert_int_equal(verto_throttle_check(t, "192.0.2.1", "other", 2), 0);
 	verto_throttle_free(t);
 }
@@ -388,7 +429,8 @@ int main(void)
 			cmocka_unit_test(wait_is_capped_at_lockout),
 			cmocka_unit_test(refused_attempts_neither_count_nor_extend),
 			cmocka_unit_test(address_throttled_after_its_own_limit),
-			cmocka_unit_test(success_resets_login_and_address),
+			cmocka_unit_test(success_resets_the_login_not_the_address),
+			cmocka_unit_test(full_table_keeps_throttled_keys),
 			cmocka_unit_test(fail_reports_a_key_locked_once),
 			cmocka_unit_test(keys_forgotten_after_forget_ms),
 			cmocka_unit_test(table_size_is_fixed_oldest_failure_evicted),
