@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -65,6 +66,17 @@ typedef struct pss {
 
 /* keep-alive of one connection (ping_sweep) */
 enum { PING_NONE = 0, PING_DUE, PING_SENT };
+
+static uint64_t mono_ms(void);
+
+/* the peer sent something: alive (not once we are closing it) */
+static void alive(pss *p)
+{
+	if (p->close_code)
+		return;
+	p->seen_ms = mono_ms();
+	p->ping = PING_NONE;
+}
 
 /* a chained hash table that doubles when it holds as many entries as it
  * has buckets */
@@ -381,12 +393,18 @@ static void on_wsi_destroy(verto_ws *ws, struct lws *wsi)
 
 /* close with a status once writable: drop what is queued first when the
  * reason is an error */
+/* seconds a connection closed by us has to take its last replies and the
+ * close frame (a client that does not read is cut then) */
+#define CLOSE_GRACE_S 5
+
+/* close with a status once what is queued (its last replies) is written,
+ * within CLOSE_GRACE_S */
 static void conn_fail(pss *p, int code)
 {
-	if (code != LWS_CLOSE_STATUS_NORMAL)
-		queue_free(p);
-	if (!p->close_code)
+	if (!p->close_code) {
 		p->close_code = code;
+		lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, CLOSE_GRACE_S);
+	}
 	lws_callback_on_writable(p->wsi);
 }
 
@@ -622,6 +640,10 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 		/* user is the SSL_CTX of a vhost made with
 		 * LWS_SERVER_OPTION_CREATE_VHOST_SSL_CTX: only wss */
 		return on_ssl_ctx(ws, user) ? -1 : 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* WebSocket only: an upgrade to h2c would carry many WebSockets
+		 * over one counted TCP connection, without their address */
+		return in && strcasecmp((const char *)in, "websocket") == 0 ? 0 : -1;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(p, 0, sizeof(*p));
 		p->id = ++ws->next_id;
@@ -629,17 +651,20 @@ static int cb_verto(struct lws *wsi, enum lws_callback_reasons reason,
 		p->seen_ms = mono_ms();
 		on_new_client(ws, wsi); /* when the instantiation was missed */
 		p->ip = lws_get_opaque_user_data(wsi);
+		if (!p->ip) {
+			/* not a TCP connection we counted (e.g. a stream) */
+			p->id = 0;
+			return -1;
+		}
 		conn_link(ws, p);
 		if (ws->cb.open)
 			ws->cb.open(ws->cb.ctx, p->id);
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
-		p->seen_ms = mono_ms();
-		p->ping = PING_NONE;
+		alive(p);
 		return on_receive(ws, p, wsi, in, len);
 	case LWS_CALLBACK_RECEIVE_PONG:
-		p->seen_ms = mono_ms();
-		p->ping = PING_NONE;
+		alive(p);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writable(p, wsi);
@@ -697,6 +722,8 @@ static void ping_sweep(verto_ws *ws)
 	ws->swept_ms = now;
 	for (i = 0; i <= ws->conns.mask; i++) {
 		for (p = ws->conns.b[i]; p; p = p->next) {
+			if (p->close_code)
+				continue; /* closing: cut after CLOSE_GRACE_S */
 			if (now - p->seen_ms >= 2 * ping) {
 				/* closed from the loop, not here (p stays linked) */
 				lws_set_timeout(p->wsi, PENDING_TIMEOUT_USER_OK,
@@ -757,6 +784,8 @@ static struct lws_vhost *add_vhost(verto_ws *ws, const char *name,
 	vi.port = port;
 	vi.protocols = protocols;
 	vi.retry_and_idle_policy = &ws->retry;
+	/* HTTP/1.1 only: no WebSockets multiplexed over HTTP/2 (RFC 8441) */
+	vi.alpn = "http/1.1";
 	vi.options =
 			LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (tls) {
@@ -1077,6 +1106,15 @@ int verto_ws_service(verto_ws *ws)
 	return run_job(ws, job_service, NULL);
 }
 
+/* output a connection may have waiting: max_queue once logged in, before
+ * that one largest message and a little (replies echo the request's id) */
+static size_t queue_cap(const verto_ws *ws, const pss *p)
+{
+	size_t pre = ws->cfg.max_msg + 4096;
+
+	return p->trusted || pre > ws->cfg.max_queue ? ws->cfg.max_queue : pre;
+}
+
 int verto_ws_send(verto_ws *ws, uint64_t id, const char *buf, size_t len)
 {
 	pss *p = conn_find(ws, id);
@@ -1084,8 +1122,10 @@ int verto_ws_send(verto_ws *ws, uint64_t id, const char *buf, size_t len)
 
 	if (!p || p->close_code)
 		return -1;
-	if (p->queued + len > ws->cfg.max_queue) {
-		/* a client that does not read must not grow without bound */
+	if (p->queued + len > queue_cap(ws, p)) {
+		/* a client that does not read must not grow without bound: what
+		 * it did not take is dropped */
+		queue_free(p);
 		conn_fail(p, LWS_CLOSE_STATUS_POLICY_VIOLATION);
 		return -1;
 	}
