@@ -241,7 +241,9 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		/* a re-INVITE/UPDATE being answered gets 487 */
 		if (d->peer_reply)
 			d->peer_cancel = 1;
-		out->acts |= VDA_E_BYE;
+		/* on the early dialog of their unanswered INVITE it ends the
+		 * call as a CANCEL does: the INVITE gets 487 (RFC 3261 15.1.2) */
+		out->acts |= d->inbound && !d->confirmed ? VDA_E_CANCEL : VDA_E_BYE;
 		reply(out, 200);
 		break;
 	case VDM_NOTIFY:

@@ -506,6 +506,7 @@ static void call_being_looked_up(void **state)
 {
 	verto_dialog d;
 	verto_dlg_req r;
+	verto_dlg_out o;
 
 	(void)state;
 	verto_dialog_init(&d, 1);
@@ -537,6 +538,12 @@ static void call_being_looked_up(void **state)
 	assert_int_equal(ask(&d, &r).acts, VDA_DROP);
 	r.cancels = VDC_INITIAL;
 	assert_int_equal(ask(&d, &r).acts, VDA_E_CANCEL);
+	/* a BYE on its early dialog ends it the same way (the INVITE 487) */
+	r = req(VDM_BYE, 2);
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_E_CANCEL);
+	assert_false(o.acts & VDA_E_BYE);
+	assert_reply(&o, 200);
 }
 
 static void replies_to_our_invite(void **state)
