@@ -124,6 +124,8 @@ static int verto_max_conns_per_ip = DEFAULT_VERTO_CONNS_PER_IP;
 static int verto_login_timeout = DEFAULT_VERTO_LOGIN_TIMEOUT;
 static int verto_max_pending_bytes = DEFAULT_VERTO_PENDING_BYTES;
 static int verto_max_logins_pending = DEFAULT_VERTO_LOGINS_PENDING;
+/* logins in flight from one source address (verto_throttle) */
+static int verto_max_logins_per_ip = 32;
 static int verto_auth_workers = DEFAULT_VERTO_AUTH_WORKERS;
 static int verto_login_fails = DEFAULT_VERTO_LOGIN_FAILS;
 static int verto_ip_fails = DEFAULT_VERTO_IP_FAILS;
@@ -213,6 +215,7 @@ static param_export_t params[] = {
 	{"login_timeout", PARAM_INT, &verto_login_timeout},
 	{"max_pending_bytes", PARAM_INT, &verto_max_pending_bytes},
 	{"max_logins_pending", PARAM_INT, &verto_max_logins_pending},
+	{"max_logins_per_ip", PARAM_INT, &verto_max_logins_per_ip},
 	{"auth_workers", PARAM_INT, &verto_auth_workers},
 	{"throttle_login_fails", PARAM_INT, &verto_login_fails},
 	{"throttle_ip_fails", PARAM_INT, &verto_ip_fails},
@@ -598,6 +601,14 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 	 * in flight until auth_done */
 	if (verto_thr && verto_throttle_begin(verto_thr, addr, login, now_ms()))
 		return VERTO_START_THROTTLED;
+	/* one address may not take the whole login lane (max_logins_pending):
+	 * beyond its share, SERVER BUSY (the client may retry) */
+	if (verto_thr && addr[0] &&
+		verto_throttle_inflight(verto_thr, VERTO_THR_ADDR, addr) >
+				(unsigned)verto_max_logins_per_ip) {
+		verto_throttle_abandon(verto_thr, addr, login);
+		return VERTO_START_BUSY;
+	}
 	a = calloc(1, sizeof(*a));
 	if (!a) {
 		verto_throttle_abandon(verto_thr, addr, login);
@@ -967,6 +978,7 @@ static int check_int_params(void)
 			{"max_pending_bytes", &verto_max_pending_bytes, 65536,
 			 1024 * 1024 * 1024},
 			{"max_logins_pending", &verto_max_logins_pending, 1, 100000},
+			{"max_logins_per_ip", &verto_max_logins_per_ip, 1, 100000},
 			{"auth_workers", &verto_auth_workers, 1, VERTO_WORKERS_MAX},
 			{"throttle_login_fails", &verto_login_fails, 1, 1000},
 			{"throttle_ip_fails", &verto_ip_fails, 1, 100000},

@@ -86,8 +86,9 @@ static const struct {
 		[VC_MEMORY_REFUSED] = {"memory_refused",
 							   "connections closed: max_pending_bytes "
 							   "reached"},
-		[VC_LOGINS_BUSY] = {"logins_busy", "logins answered SERVER BUSY "
-										   "(max_logins_pending)"},
+		[VC_LOGINS_BUSY] = {"logins_busy",
+							"logins answered SERVER BUSY "
+							"(max_logins_pending, max_logins_per_ip)"},
 		[VC_LOGINS_THROTTLED] = {"logins_throttled",
 								 "logins answered LOGIN THROTTLED"},
 		[VC_SESSIONS_EVICTED] = {"sessions_evicted",

@@ -414,6 +414,17 @@ void verto_throttle_success(verto_throttle *t, const char *addr,
 	}
 }
 
+unsigned verto_throttle_inflight(verto_throttle *t, int kind, const char *key)
+{
+	thr_entry *e;
+
+	if (!t || (kind != VERTO_THR_ADDR && kind != VERTO_THR_LOGIN) ||
+		!usable(key))
+		return 0;
+	e = table_find(t, &t->tab[kind], key, NULL);
+	return e ? e->inflight : 0;
+}
+
 unsigned verto_throttle_fails(verto_throttle *t, int kind, const char *key,
 							  uint64_t now_ms)
 {

@@ -111,6 +111,9 @@ typedef void (*verto_throttle_visit_f)(void *arg, int kind, const char *key,
 unsigned verto_throttle_list(verto_throttle *t, uint64_t now_ms,
 							 verto_throttle_visit_f visit, void *arg);
 
+/* Attempts of a key begun and not ended (0 when unknown). */
+unsigned verto_throttle_inflight(verto_throttle *t, int kind, const char *key);
+
 /* Keys held now in a table (for tests and statistics). */
 unsigned verto_throttle_count(const verto_throttle *t, int kind);
 

@@ -300,6 +300,9 @@ static void success_keeps_other_attempts_in_flight(void **state)
 	(void)state;
 	assert_int_equal(verto_throttle_begin(t, "a", "alice", 0), 0);
 	assert_int_equal(verto_throttle_begin(t, "b", "alice", 0), 0);
+	assert_int_equal(verto_throttle_inflight(t, VERTO_THR_LOGIN, "alice"), 2);
+	assert_int_equal(verto_throttle_inflight(t, VERTO_THR_ADDR, "a"), 1);
+	assert_int_equal(verto_throttle_inflight(t, VERTO_THR_ADDR, "z"), 0);
 	assert_true(verto_throttle_check(t, "c", "alice", 0) > 0);
 	verto_throttle_success(t, "a", "alice");
 	/* one still in flight, no failure: one more may begin */

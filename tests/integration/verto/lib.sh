@@ -21,8 +21,9 @@
 # Defaults: Verto on ws://127.0.0.1:8082/verto-ws, contact center (SIPp) on
 # 127.0.0.1:5090; header mediation with kamcfg/hdrmed/contact-center.rules;
 # calls toward PaaS users ring VERTO_RING_TIMEOUT (4) seconds; VERTO_MAX_JOBS,
-# when set, is iwg_verto's max_jobs; VERTO_MAX_LOGINS_PENDING and
-# VERTO_LOGIN_TIMEOUT, when set, its max_logins_pending and login_timeout;
+# when set, is iwg_verto's max_jobs; VERTO_MAX_LOGINS_PENDING,
+# VERTO_MAX_LOGINS_PER_IP and VERTO_LOGIN_TIMEOUT, when set, its
+# max_logins_pending, max_logins_per_ip and login_timeout;
 # VERTO_GRACE,
 # when set, is iwg_verto's grace (seconds a call outlives its WebSocket),
 # else the cfg's default.
@@ -51,6 +52,8 @@ verto_stack_start() {
 	[ -z "${VERTO_MAX_JOBS:-}" ] || IWG_KAM_EXTRA+=(-A "IWG_VERTO_MAX_JOBS=$VERTO_MAX_JOBS")
 	[ -z "${VERTO_MAX_LOGINS_PENDING:-}" ] ||
 		IWG_KAM_EXTRA+=(-A "IWG_VERTO_MAX_LOGINS_PENDING=$VERTO_MAX_LOGINS_PENDING")
+	[ -z "${VERTO_MAX_LOGINS_PER_IP:-}" ] ||
+		IWG_KAM_EXTRA+=(-A "IWG_VERTO_MAX_LOGINS_PER_IP=$VERTO_MAX_LOGINS_PER_IP")
 	[ -z "${VERTO_LOGIN_TIMEOUT:-}" ] ||
 		IWG_KAM_EXTRA+=(-A "IWG_VERTO_LOGIN_TIMEOUT=$VERTO_LOGIN_TIMEOUT")
 	if ! stack_start; then

@@ -1,12 +1,15 @@
-// iwg_verto bounds the logins in flight (max_logins_pending, 16 in this
-// suite): with Redis paused, many logins at once reach the bound; the
-// logins beyond it are refused at once with -32002 SERVER BUSY (not the
-// -32001 of a wrong password), every login is answered, the logins_busy
-// counter rises, and once Redis is back a login succeeds again.
+// iwg_verto bounds the logins in flight (max_logins_pending 16 in all,
+// max_logins_per_ip 8 per address in this suite): with Redis paused, many
+// logins at once from one address reach its bound; the logins beyond it
+// are refused at once with -32002 SERVER BUSY (not the -32001 of a wrong
+// password), every login is answered, the logins_busy counter rises; a
+// login from another address meanwhile is not refused busy (one address
+// cannot take the lane); once Redis is back a login succeeds again.
 // Usage: node bound.mjs TAP_START LOGDIR WS_URL REDIS_PORT
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { execFileSync } from 'node:child_process';
 import { launch, tap } from '../lib.mjs';
+import { loginParams, wsConnect } from '../../../lib/wsload.mjs';
 
 const N = 40;
 const [start, logDir, wsUrl, redisPort] = process.argv.slice(2);
@@ -35,16 +38,22 @@ try {
   }, [N, wsUrl]);
   t.check(opened === N, `${N} connections open`, why(opened));
 
+  const other = await wsConnect({ url: wsUrl, localAddress: '127.0.0.9' });
   const paused = redis('CLIENT', 'PAUSE', '5000', 'ALL');
   t.check(paused === 'OK', 'redis paused (CLIENT PAUSE 5000 ALL)', why(paused));
   await ev(([n, frames]) => { for (let i = 0; i < n; i++) vsend(`c${i}`, frames[i]); },
     [N, [...Array(N).keys()].map((i) => loginFrame(`L${i}`))]);
+  const otherReply = other.request('login', loginParams('bound-other@cc.example', '1234'), 15000);
   const replies = await ev((n) => Promise.all([...Array(n).keys()].map((i) =>
     vwait(`c${i}`, (m) => m.id === `L${i}` && !m.method, 15000))), N);
+  const fromOther = await otherReply;
   const busy = replies.filter((r) => r?.error?.code === -32002 && r.error.message === 'SERVER BUSY').length;
   const timedOut = replies.filter((r) => r?.error?.code === -32001).length;
   t.check(replies.every(Boolean), `every one of the ${N} logins is answered`, why(replies.filter((r) => !r).length));
   t.check(busy > 0, 'logins beyond the bound get -32002 SERVER BUSY', why({ busy, timedOut }));
+  t.check(fromOther && !(fromOther.error?.code === -32002),
+    'meanwhile a login from 127.0.0.9 is not refused busy (the first address has only its share)', why(fromOther));
+  other.close();
   t.check(busy + timedOut === N, 'the others get -32001 (the paused store timed out); none logged in',
     why({ busy, timedOut, other: replies.filter((r) => !(r?.error?.code === -32002 || r?.error?.code === -32001)) }));
 

@@ -4,8 +4,9 @@
 # login waits on a paused Redis, or a call's rtpengine offer on a stopped
 # rtpengine, other connections are answered (raw Verto frames,
 # nonblocking.mjs; SIPp as the contact center).
-# Logins in flight are bounded (max_logins_pending 16 here): the logins
-# beyond the bound are refused at once (bound.mjs); login_timeout is 30 s
+# Logins in flight are bounded (max_logins_pending 16 here, 8 per address):
+# the logins beyond the bound are refused at once and another address
+# still gets its login checked (bound.mjs); login_timeout is 30 s
 # so the connections outlive the paused store. Only ordering is asserted,
 # never durations.
 # Run inside a private network namespace, e.g.
@@ -19,6 +20,7 @@ here=$top/tests/integration/verto/05-nonblocking
 
 VERTO_MAX_JOBS=16
 VERTO_MAX_LOGINS_PENDING=16
+VERTO_MAX_LOGINS_PER_IP=8
 VERTO_LOGIN_TIMEOUT=30
 verto_stack_start verto-05-nonblocking || exit 1
 verto_node "$here/nonblocking.mjs" "$VERTO_URL" "$IWG_REDIS_PORT" \
