@@ -83,7 +83,7 @@ typedef struct verto_dialog {
 	 * meanwhile (the answer becomes 487) */
 	unsigned peer_reply : 1, peer_invite : 1, peer_cancel : 1;
 	unsigned refer_sent : 1; /* we sent a REFER: its NOTIFYs are expected */
-	unsigned long refused; /* requests refused for their tags */
+	unsigned long refused;	 /* requests refused for their tags */
 } verto_dialog;
 
 /* decisions: what the glue does, in this bit order */

@@ -254,7 +254,8 @@ verto_call *ve_call_new(verto_engine *e, const char *call_id,
 		return NULL;
 	c = &p->pub;
 	snprintf(c->call_id, sizeof(c->call_id), "%s", call_id);
-	if (verto_hindex_add(&e->by_callid, &p->hn_id, ve_str_hash(e, c->call_id))) {
+	if (verto_hindex_add(&e->by_callid, &p->hn_id,
+						 ve_str_hash(e, c->call_id))) {
 		free(p);
 		return NULL;
 	}

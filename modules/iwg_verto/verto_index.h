@@ -1,8 +1,8 @@
 /*
- * verto_index.h - the engine's indexes and iwg_verto's hash: an intrusive hash index (records
- * found by a key in O(1), the record embeds a verto_hnode) and intrusive
- * doubly linked lists (O(1) insert and removal, for the per-kind lists of
- * things with a deadline).
+ * verto_index.h - the engine's indexes and iwg_verto's hash: an intrusive hash
+ * index (records found by a key in O(1), the record embeds a verto_hnode) and
+ * intrusive doubly linked lists (O(1) insert and removal, for the per-kind
+ * lists of things with a deadline).
  *
  * Pure C, no allocation besides the bucket array; the caller owns the
  * records and compares the keys itself (several keys may share a hash).

@@ -46,8 +46,8 @@ typedef struct vsip {
 	/* their re-INVITE being answered by a media step (peer_tx): the
 	 * transaction a CANCEL of it must match */
 	unsigned peer_idx, peer_label, peer_tx : 1;
-	unsigned in_set : 1;		 /* the Call-ID is in the shared set */
-	verto_dialog d;				 /* tags, CSeq, target, flags: decisions */
+	unsigned in_set : 1; /* the Call-ID is in the shared set */
+	verto_dialog d;		 /* tags, CSeq, target, flags: decisions */
 	char callid[VERTO_SIPID_MAX + 1];
 	char *offer;	/* the browser's offer (to align the answer) */
 	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */

@@ -57,9 +57,9 @@ typedef struct pss {
 	size_t queued;
 	char *rx;
 	size_t rxlen;
-	size_t rx_taken; /* bytes of rx taken from cfg.budget */
-	int close_code;	 /* != 0: close once the queue is flushed */
-	int trusted;	 /* verto_ws_trust */
+	size_t rx_taken;  /* bytes of rx taken from cfg.budget */
+	int close_code;	  /* != 0: close once the queue is flushed */
+	int trusted;	  /* verto_ws_trust */
 	uint64_t seen_ms; /* when the peer last sent anything (monotonic) */
 	int ping;		  /* PING_* */
 } pss;
@@ -95,8 +95,8 @@ struct verto_ws {
 	lws_sorted_usec_list_t sul;
 	struct ev_loop *loop; /* libev (epoll), handed to libwebsockets */
 	uint64_t swept_ms;	  /* the last ping_sweep */
-	htab conns;		   /* pss by id */
-	htab addrs; /* ip_ent by address */
+	htab conns;			  /* pss by id */
+	htab addrs;			  /* ip_ent by address */
 	uint64_t seed[2];
 	/* the connection accepted last, until its wsi exists: fd and entry */
 	ip_ent *filt_ip;

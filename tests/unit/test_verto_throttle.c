@@ -202,8 +202,7 @@ static void full_table_keeps_throttled_keys(void **state)
 	/* the address's attempt was given back: nothing in flight there */
 	assert_int_equal(verto_throttle_count(t, VERTO_THR_ADDR), 0);
 	/* once the waits have passed, keys may go again */
-	assert_int_equal(verto_throttle_begin(t, "10.9.9.9", "other", LOCKOUT),
-					 0);
+	assert_int_equal(verto_throttle_begin(t, "10.9.9.9", "other", LOCKOUT), 0);
 	verto_throttle_free(t);
 }
 
