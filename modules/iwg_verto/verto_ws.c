@@ -391,8 +391,6 @@ static void on_wsi_destroy(verto_ws *ws, struct lws *wsi)
 	}
 }
 
-/* close with a status once writable: drop what is queued first when the
- * reason is an error */
 /* seconds a connection closed by us has to take its last replies and the
  * close frame (a client that does not read is cut then) */
 #define CLOSE_GRACE_S 5
@@ -922,7 +920,6 @@ static int job_new(verto_ws *ws, void *arg)
 	new_args *a = arg;
 	struct lws_context_creation_info ci;
 	int tls = ws->cfg.wss_addr && *ws->cfg.wss_addr;
-
 	void *loops[1];
 
 	lws_set_log_level(ws->cfg.log_level ? ws->cfg.log_level : LLL_ERR, NULL);
