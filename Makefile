@@ -7,6 +7,8 @@
 #   make test    deps + build + every suite; last line "N passed, N failed"
 #   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 60)
 #   make bench   benchmarks (not part of make test)
+#   make install install in Debian's layout (DESTDIR, PREFIX=/usr,
+#                SYSCONFDIR=/etc; scripts/install.sh)
 #
 # Components describe themselves in build.mk fragments beside their sources
 # (see docs/building.md); this file only holds the rules.
@@ -34,7 +36,7 @@ include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
 	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk))
 
 .PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \
-	clean format check-format
+	clean format check-format install
 all: modules bins units fuzzers
 
 deps:
@@ -130,6 +132,12 @@ test: deps
 
 bench: deps all
 	@tests/bench/run.sh
+
+PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+install: modules bins
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
+		BUILD="$(BUILD)" scripts/install.sh
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h')
 format:

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `make install` (scripts/install.sh) into a DESTDIR: the layout an operator
+# finds (modules where the shipped cfgs' mpath looks, configurations under
+# /etc/iwg, tools, docs, schemas, tmpfiles entry); every preset passes
+# `kamailio -c` with the installed paths and no -A flag (the DESTDIR's
+# /etc/iwg and module directory bind-mounted at their real places in a
+# private mount namespace); an operator's edit survives a reinstall while
+# an unedited file is updated.
+set -uo pipefail
+top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
+build=${IWG_BUILD:-$top/build}
+. "$top/tests/lib/tap.sh"
+work=$build/test-runs/install
+dest=$work/root
+rm -rf "$work" && mkdir -p "$work"
+arch=$(gcc -print-multiarch)
+moddir=/usr/lib/$arch/iwg/modules
+
+inst() {
+	DESTDIR=$dest PREFIX=/usr SYSCONFDIR=/etc BUILD=$build "$top/scripts/install.sh"
+}
+if inst >"$work/install.log" 2>&1; then
+	tap_ok "scripts/install.sh into a DESTDIR"
+else
+	tap_fail "scripts/install.sh into a DESTDIR" "$(tail -3 "$work/install.log")"
+fi
+
+missing=()
+for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg \
+	/etc/iwg/ims/site.cfg /etc/iwg/edge/edge.cfg /etc/iwg/hdrmed/ims-volte.rules \
+	/etc/iwg/media-profiles.conf /etc/iwg/ims-profiles.conf /etc/iwg/iwg-admind.conf \
+	/usr/bin/iwg-idctl /usr/bin/iwg-probe /usr/sbin/iwg-admind \
+	/usr/share/doc/iwg/operating.md /usr/share/doc/iwg/modules/iwg_verto.md \
+	/usr/share/iwg/sql/sqlite/usrloc.sql /usr/lib/tmpfiles.d/iwg.conf; do
+	[ -f "$dest$f" ] || missing+=("$f")
+done
+tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs, schemas" \
+	"" "${missing[*]}"
+
+# the real places must exist as mount points; made here when missing,
+# removed again (only if empty and ours)
+made=()
+for d in /etc/iwg "/usr/lib/$arch/iwg"; do
+	[ -d "$d" ] || { mkdir -p "$d" && made+=("$d"); }
+done
+cleanup() {
+	local d
+	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+for preset in combined contact-center gateway ims; do
+	out=$(unshare --mount --propagation private -- bash -c \
+		"mount --bind '$dest/etc/iwg' /etc/iwg &&
+		 mount --bind '$dest/usr/lib/$arch/iwg' '/usr/lib/$arch/iwg' &&
+		 cd / && /usr/sbin/kamailio -c -f /etc/iwg/$preset/kamailio.cfg" 2>&1)
+	printf '%s\n' "$out" >"$work/check-$preset.log"
+	if grep -q "config file ok" <<<"$out"; then
+		tap_ok "preset $preset: kamailio -c -f /etc/iwg/$preset/kamailio.cfg passes with the installed paths, no -A"
+	else
+		tap_fail "preset $preset: kamailio -c with the installed paths" \
+			"$(grep -E 'ERROR|CRITICAL' <<<"$out" | head -4); log: $work/check-$preset.log"
+	fi
+done
+
+# an operator's edit is kept, an unedited file is updated
+echo "# site edit" >>"$dest/etc/iwg/gateway/site.cfg"
+old="# an older shipped version"
+echo "$old" >"$dest/etc/iwg/edge/limits.cfg"
+sum=$(md5sum <"$dest/etc/iwg/edge/limits.cfg" | cut -d' ' -f1)
+sed -i "s|^[0-9a-f]*  /etc/iwg/edge/limits.cfg\$|$sum  /etc/iwg/edge/limits.cfg|" \
+	"$dest/usr/share/iwg/conf.md5sums"
+inst >"$work/reinstall.log" 2>&1
+tap_eq "a reinstall keeps the operator's edit of gateway/site.cfg" \
+	"# site edit" "$(tail -1 "$dest/etc/iwg/gateway/site.cfg")"
+tap_check "and writes the shipped one beside it (site.cfg.dist), saying so" \
+	bash -c "cmp -s '$top/kamcfg/gateway/site.cfg' '$dest/etc/iwg/gateway/site.cfg.dist' &&
+		grep -q 'kept .*gateway/site.cfg (edited)' '$work/reinstall.log'"
+tap_check "an unedited file of an older version is updated (edge/limits.cfg)" \
+	cmp -s "$top/kamcfg/edge/limits.cfg" "$dest/etc/iwg/edge/limits.cfg"
+tap_done
