@@ -83,12 +83,38 @@ $(foreach b,$(BINS),$(eval $(call bin_rule,$(b))))
 bins: $(foreach b,$(BINS),$(BUILD)/bin/$(b))
 
 # ---------------------------------------------------------------- unit tests
+# Each source is compiled once per flavour (sanitized for unit tests,
+# libFuzzer-instrumented for fuzz targets) into build/san/ or build/fuzz/,
+# with its header dependencies (-MMD): a test or target links the objects
+# of its sources and the flavour's library, so a one-file change rebuilds
+# what depends on it and nothing more.
+SAN_CFLAGS  := $(CSTD) -O1 -g $(WARN) $(WERROR) $(SAN) -I$(TOP)/lib
+FUZZ_CFLAGS := $(CSTD) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -I$(TOP)/lib
+LIBIWG_SAN  := $(BUILD)/lib/libiwg-san.a
+LIBIWG_FUZZ := $(BUILD)/lib/libiwg-fuzz.a
+san_objs  = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
+fuzz_objs = $(patsubst %.c,$(BUILD)/fuzz/%.o,$(1))
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -MMD -c $< -o $@
+$(LIBIWG_SAN): $(call san_objs,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIBIWG_FUZZ): $(call fuzz_objs,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
 # UNIT_<name> = test source + pure sources; UNIT_<name>_LIBS = extra -l flags
 define unit_rule
-$(BUILD)/tests/unit/test_$(1): $(UNIT_$(1)) $(LIB_SRCS) $(LIB_HDRS) $(wildcard $(dir $(word 2,$(UNIT_$(1))))*.h)
+$(BUILD)/tests/unit/test_$(1): $(call san_objs,$(UNIT_$(1))) $(LIBIWG_SAN)
 	@mkdir -p $(BUILD)/tests/unit
-	$(CC) $(CSTD) -O1 -g $(WARN) $(WERROR) $(SAN) -I$(TOP)/lib \
-		$(UNIT_$(1)) $(LIB_SRCS) $(UNIT_$(1)_LIBS) $(LIB_LIBS) -lcmocka -o $$@
+	$(CC) $(SAN) $(call san_objs,$(UNIT_$(1))) $(LIBIWG_SAN) \
+		$(UNIT_$(1)_LIBS) $(LIB_LIBS) -lcmocka -o $$@
 endef
 $(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
 units: $(foreach u,$(UNITS),$(BUILD)/tests/unit/test_$(u))
@@ -96,14 +122,16 @@ units: $(foreach u,$(UNITS),$(BUILD)/tests/unit/test_$(u))
 # ---------------------------------------------------------------- fuzzers
 # FUZZ_<name> = fuzz target source + pure sources; FUZZ_<name>_LIBS
 define fuzz_rule
-$(BUILD)/tests/fuzz/fuzz_$(1): $(FUZZ_$(1)) $(LIB_SRCS) $(LIB_HDRS) $(wildcard $(dir $(word 2,$(FUZZ_$(1))))*.h)
+$(BUILD)/tests/fuzz/fuzz_$(1): $(call fuzz_objs,$(FUZZ_$(1))) $(LIBIWG_FUZZ)
 	@mkdir -p $(BUILD)/tests/fuzz
-	clang $(CSTD) -O1 -g -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I$(TOP)/lib \
-		$(FUZZ_$(1)) $(LIB_SRCS) $(FUZZ_$(1)_LIBS) $(LIB_LIBS) -o $$@
+	clang -fsanitize=fuzzer,address,undefined \
+		$(call fuzz_objs,$(FUZZ_$(1))) $(LIBIWG_FUZZ) \
+		$(FUZZ_$(1)_LIBS) $(LIB_LIBS) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/tests/fuzz/fuzz_$(f))
+
+-include $(shell find $(BUILD)/san $(BUILD)/fuzz -name '*.d' 2>/dev/null)
 
 FUZZ_SECONDS ?= 60
 fuzz: fuzzers
@@ -120,7 +148,8 @@ FORCE:
 endif
 
 # ---------------------------------------------------------------- run, test
-run: deps all
+# only what the stack runs: modules and tools (tests build in make test)
+run: deps modules bins
 	@scripts/run.sh
 
 stop:
