@@ -8,6 +8,9 @@
 #   $SYSCONFDIR/iwg/hdrmed/                header mediation rules
 #   $SYSCONFDIR/iwg/*-profiles.conf       media profiles (ims-profiles: ims)
 #   $SYSCONFDIR/iwg/iwg-admind.conf        iwg-admind settings
+#   $SYSCONFDIR/iwg/rtpengine.conf         rtpengine with iwg's options
+#   $PREFIX/lib/systemd/system/            iwg-kamailio@.service (one per
+#                                          preset), iwg-rtpengine, iwg-admind
 #   $PREFIX/bin/                           iwg-idctl, iwg-ng, iwg-probe, ...
 #   $PREFIX/sbin/iwg-admind
 #   $PREFIX/share/doc/iwg/                 docs, module READMEs
@@ -80,6 +83,7 @@ for f in "$top"/rtpengine-ext/profiles/*.conf; do
 	conf "$f" "$etc/${f##*/}"
 done
 conf "$top/admin/iwg-admind.conf" "$etc/iwg-admind.conf"
+conf "$top/packaging/rtpengine/rtpengine.conf" "$etc/rtpengine.conf"
 
 for path in "${!now[@]}"; do
 	[ -n "${now[$path]}" ] && echo "${now[$path]}  $path"
@@ -107,6 +111,10 @@ for db in postgres sqlite; do
 	install -d -m 0755 "$root$PREFIX/share/iwg/sql/$db"
 	install -m 0644 "$top"/sql/$db/*.sql "$root$PREFIX/share/iwg/sql/$db/"
 done
+
+units=$root$PREFIX/lib/systemd/system
+install -d -m 0755 "$units"
+install -m 0644 "$top"/packaging/systemd/*.service "$top/admin/iwg-admind.service" "$units/"
 
 install -d -m 0755 "$root$PREFIX/lib/tmpfiles.d"
 printf '%s\n' "# iwg: the runtime directory (Kamailio's control socket)" \

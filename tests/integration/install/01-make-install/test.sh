@@ -4,12 +4,15 @@
 # /etc/iwg, tools, docs, schemas, tmpfiles entry); every preset passes
 # `kamailio -c` with the installed paths and no -A flag (the DESTDIR's
 # /etc/iwg and module directory bind-mounted at their real places in a
-# private mount namespace); an operator's edit survives a reinstall while
-# an unedited file is updated.
+# private mount namespace); the systemd units verify (systemd-analyze) and
+# rtpengine started as iwg-rtpengine.service starts it, with the installed
+# /etc/iwg/rtpengine.conf, answers NG pings; an operator's edit survives a
+# reinstall while an unedited file is updated.
 set -uo pipefail
 top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 . "$top/tests/lib/tap.sh"
+. "$top/tests/lib/wait.sh"
 work=$build/test-runs/install
 dest=$work/root
 rm -rf "$work" && mkdir -p "$work"
@@ -31,7 +34,10 @@ for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg 
 	/etc/iwg/media-profiles.conf /etc/iwg/ims-profiles.conf /etc/iwg/iwg-admind.conf \
 	/usr/bin/iwg-idctl /usr/bin/iwg-probe /usr/sbin/iwg-admind \
 	/usr/share/doc/iwg/operating.md /usr/share/doc/iwg/modules/iwg_verto.md \
-	/usr/share/iwg/sql/sqlite/usrloc.sql /usr/lib/tmpfiles.d/iwg.conf; do
+	/usr/share/iwg/sql/sqlite/usrloc.sql /usr/lib/tmpfiles.d/iwg.conf \
+	/etc/iwg/rtpengine.conf /usr/lib/systemd/system/iwg-kamailio@.service \
+	/usr/lib/systemd/system/iwg-rtpengine.service \
+	/usr/lib/systemd/system/iwg-admind.service; do
 	[ -f "$dest$f" ] || missing+=("$f")
 done
 tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs, schemas" \
@@ -43,8 +49,10 @@ made=()
 for d in /etc/iwg "/usr/lib/$arch/iwg"; do
 	[ -d "$d" ] || { mkdir -p "$d" && made+=("$d"); }
 done
+rtp=
 cleanup() {
 	local d
+	[ -z "$rtp" ] || { kill "$rtp" 2>/dev/null; wait "$rtp" 2>/dev/null; }
 	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
 }
 trap cleanup EXIT
@@ -62,6 +70,35 @@ for preset in combined contact-center gateway ims; do
 			"$(grep -E 'ERROR|CRITICAL' <<<"$out" | head -4); log: $work/check-$preset.log"
 	fi
 done
+
+# the units: every ExecStart exists (iwg-admind's in the installed tree)
+units=$dest/usr/lib/systemd/system
+mkdir -p "$work/units"
+cp "$units"/*.service "$work/units/"
+for preset in gateway ims; do
+	ln -sf iwg-kamailio@.service "$work/units/iwg-kamailio@$preset.service"
+done
+tap_check "systemd-analyze verify iwg-kamailio@gateway, @ims and iwg-rtpengine" \
+	systemd-analyze verify --man=no "$work/units/iwg-kamailio@gateway.service" \
+	"$work/units/iwg-kamailio@ims.service" "$work/units/iwg-rtpengine.service"
+tap_check "systemd-analyze verify iwg-admind (its ExecStart from the installed tree)" \
+	unshare --mount --propagation private -- bash -c \
+	"mount --bind '$dest/usr/sbin' /usr/sbin &&
+	 systemd-analyze verify --man=no '$work/units/iwg-admind.service'"
+
+# rtpengine as its unit starts it, with the installed configuration
+exec_start=$(sed -n 's/^ExecStart=//p' "$units/iwg-rtpengine.service")
+exec_start=${exec_start//\/etc\/iwg\//$dest\/etc\/iwg\/}
+$exec_start >"$work/rtpengine.log" 2>&1 &
+rtp=$!
+stop_rtp() { kill "$rtp" 2>/dev/null; wait "$rtp" 2>/dev/null; rtp=; }
+if wait_until 10 "$build/bin/iwg-ng" -s 127.0.0.1:2223 -t 200 ping; then
+	tap_ok "rtpengine started by the unit's ExecStart with /etc/iwg/rtpengine.conf answers an NG ping"
+else
+	tap_fail "rtpengine with the installed rtpengine.conf answers an NG ping" \
+		"$(tail -3 "$work/rtpengine.log"); command: $exec_start"
+fi
+stop_rtp
 
 # an operator's edit is kept, an unedited file is updated
 echo "# site edit" >>"$dest/etc/iwg/gateway/site.cfg"
