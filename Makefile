@@ -9,6 +9,7 @@
 #   make bench   benchmarks (not part of make test)
 #   make install install in Debian's layout (DESTDIR, PREFIX=/usr,
 #                SYSCONFDIR=/etc; scripts/install.sh)
+#   make deb     Debian packages in build/deb/ (debian/, scripts/deb.sh)
 #
 # Components describe themselves in build.mk fragments beside their sources
 # (see docs/building.md); this file only holds the rules.
@@ -36,7 +37,7 @@ include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
 	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk))
 
 .PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \
-	clean format check-format install
+	clean format check-format install deb
 all: modules bins units fuzzers
 
 deps:
@@ -161,6 +162,11 @@ test: deps
 
 bench: deps all
 	@tests/bench/run.sh
+
+# Debian packages in build/deb/ (dpkg-buildpackage; the Kamailio source the
+# modules build against is fetched first)
+deb: deps $(KSRC)/config.mak
+	@scripts/deb.sh
 
 PREFIX ?= /usr
 SYSCONFDIR ?= /etc

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the Debian packages (make deb): the tracked tree is copied to
+# $BUILD/deb/src (dpkg-buildpackage writes beside the tree it builds), the
+# Kamailio source already fetched is linked in, the packages land in
+# $BUILD/deb/ and lintian checks them (its errors fail the build; its
+# report is $BUILD/deb/lintian.txt).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${BUILD:=$top/build}"
+out=$BUILD/deb
+src=$out/src
+die() { echo "deb: $*" >&2; exit 1; }
+[ -f "$BUILD/kamailio-src/src/config.mak" ] || die "no Kamailio source in $BUILD/kamailio-src (make deb fetches it)"
+
+rm -rf "$out" && mkdir -p "$src/build"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src")
+else
+	tar -C "$top" --exclude=./build --exclude=./node_modules -cf - . | tar -C "$src" -xf -
+fi
+ln -s "$BUILD/kamailio-src" "$src/build/kamailio-src"
+(cd "$src" && dpkg-buildpackage -b -uc -us) >"$out/build.log" 2>&1 ||
+	die "dpkg-buildpackage failed: $(tail -5 "$out/build.log")"
+changes=$(ls "$out"/*.changes)
+# errors fail; warnings and notes are reported
+if ! lintian --fail-on error "$changes" >"$out/lintian.txt" 2>&1; then
+	die "lintian found errors: $(grep '^E:' "$out/lintian.txt" | head -10)"
+fi
+echo "deb: $(cd "$out" && ls ./*.deb | tr '\n' ' ')in $out; lintian: $(grep -c '^W:' "$out/lintian.txt" || true) warnings (lintian.txt)"
