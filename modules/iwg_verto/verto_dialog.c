@@ -65,6 +65,13 @@ void verto_dialog_uas_start(verto_dialog *d, uint32_t cseq, const char *contact)
 	set_target(d, contact);
 }
 
+/* they called and their INVITE has no 2xx yet: its CANCEL (or a BYE on
+ * its early dialog) may still end the call */
+static int ringing_in(const verto_dialog *d)
+{
+	return d->inbound && !d->confirmed;
+}
+
 static int tag_is(const char *mine, const char *theirs)
 {
 	return mine[0] && theirs && strcmp(mine, theirs) == 0;
@@ -79,7 +86,7 @@ int verto_dialog_tags_match(const verto_dialog *d, verto_dlg_method m,
 	 * that of their initial INVITE had no tag (and only that one, while
 	 * it is not answered) */
 	if (m == VDM_CANCEL && (!ttag || !ttag[0]))
-		return d->inbound && !d->confirmed;
+		return ringing_in(d);
 	return tag_is(d->ltag, ttag);
 }
 
@@ -207,7 +214,7 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		/* of the re-INVITE being answered, or of their initial INVITE */
 		if (r->cancels == VDC_PEER && d->peer_reply && d->peer_invite)
 			d->peer_cancel = 1;
-		else if (r->cancels == VDC_INITIAL && d->inbound && !d->confirmed)
+		else if (r->cancels == VDC_INITIAL && ringing_in(d))
 			out->acts |= VDA_E_CANCEL;
 		else
 			out->acts |= VDA_DROP;
@@ -243,7 +250,7 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 			d->peer_cancel = 1;
 		/* on the early dialog of their unanswered INVITE it ends the
 		 * call as a CANCEL does: the INVITE gets 487 (RFC 3261 15.1.2) */
-		out->acts |= d->inbound && !d->confirmed ? VDA_E_CANCEL : VDA_E_BYE;
+		out->acts |= ringing_in(d) ? VDA_E_CANCEL : VDA_E_BYE;
 		reply(out, 200);
 		break;
 	case VDM_NOTIFY:

@@ -318,7 +318,7 @@ uint64_t verto_throttle_begin(verto_throttle *t, const char *addr,
 		if (!e) {
 			/* a table full of throttled keys: no new key until one
 			 * may go (the first key's attempt is given back) */
-			if (k == 1 && usable(addr))
+			if (k == VERTO_THR_LOGIN && usable(addr))
 				verto_throttle_abandon(t, addr, NULL);
 			return t->cfg.backoff_ms;
 		}

@@ -12,7 +12,8 @@ set -uo pipefail
 top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 . "$top/tests/lib/tap.sh"
-. "$top/tests/lib/wait.sh"
+IWG_RUN=$build/test-runs/install
+. "$top/scripts/stack.sh"
 work=$build/test-runs/install
 dest=$work/root
 rm -rf "$work" && mkdir -p "$work"
@@ -49,10 +50,9 @@ made=()
 for d in /etc/iwg "/usr/lib/$arch/iwg"; do
 	[ -d "$d" ] || { mkdir -p "$d" && made+=("$d"); }
 done
-rtp=
 cleanup() {
 	local d
-	[ -z "$rtp" ] || { kill "$rtp" 2>/dev/null; wait "$rtp" 2>/dev/null; }
+	stack_stop
 	for d in "${made[@]}"; do rmdir "$d" 2>/dev/null; done
 }
 trap cleanup EXIT
@@ -89,16 +89,14 @@ tap_check "systemd-analyze verify iwg-admind (its ExecStart from the installed t
 # rtpengine as its unit starts it, with the installed configuration
 exec_start=$(sed -n 's/^ExecStart=//p' "$units/iwg-rtpengine.service")
 exec_start=${exec_start//\/etc\/iwg\//$dest\/etc\/iwg\/}
-$exec_start >"$work/rtpengine.log" 2>&1 &
-rtp=$!
-stop_rtp() { kill "$rtp" 2>/dev/null; wait "$rtp" 2>/dev/null; rtp=; }
-if wait_until 10 "$build/bin/iwg-ng" -s 127.0.0.1:2223 -t 200 ping; then
+_stack_spawn rtpengine "$work/rtpengine.log" $exec_start
+if wait_until 10 "$IWG_NG_BIN" -s "$IWG_NG_ADDR" -t 200 ping; then
 	tap_ok "rtpengine started by the unit's ExecStart with /etc/iwg/rtpengine.conf answers an NG ping"
 else
 	tap_fail "rtpengine with the installed rtpengine.conf answers an NG ping" \
 		"$(tail -3 "$work/rtpengine.log"); command: $exec_start"
 fi
-stop_rtp
+stack_stop
 
 # an operator's edit is kept, an unedited file is updated
 echo "# site edit" >>"$dest/etc/iwg/gateway/site.cfg"
