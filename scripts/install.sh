@@ -12,9 +12,10 @@
 #   $PREFIX/lib/systemd/system/            iwg-kamailio@.service (one per
 #                                          preset), iwg-rtpengine, iwg-admind
 #   $PREFIX/bin/                           iwg-idctl, iwg-ng, iwg-probe, ...
-#   $PREFIX/sbin/iwg-admind
+#   $PREFIX/sbin/iwg-admind, iwg-first-secrets
 #   $PREFIX/share/doc/iwg/                 docs, module READMEs
-#   $PREFIX/share/iwg/sql/                 database schemas
+#   $PREFIX/share/iwg/sql/                 database schemas, create-sqlite.sh,
+#                                          subscriber.sh (digest users)
 #   $PREFIX/lib/tmpfiles.d/iwg.conf        /run/iwg at boot
 #
 # An operator's edit of a file under $SYSCONFDIR is kept: the checksums of
@@ -24,6 +25,10 @@
 # said), so `make install` never loses a site's settings; an unedited one
 # is updated. Environment: DESTDIR, PREFIX (/usr), SYSCONFDIR (/etc),
 # BUILD (build), MULTIARCH (from the compiler).
+#
+# Installed on the system itself (no DESTDIR), it then runs
+# iwg-first-secrets -u: the system user iwg and the first secrets, each
+# only when absent.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${DESTDIR:=}" "${PREFIX:=/usr}" "${SYSCONFDIR:=/etc}" "${BUILD:=$top/build}"
@@ -96,6 +101,7 @@ for b in "$BUILD"/bin/*; do
 	*) install -m 0755 "$b" "$root$PREFIX/bin/" ;;
 	esac
 done
+install -m 0755 "$top/packaging/iwg-first-secrets" "$root$PREFIX/sbin/"
 
 doc=$root$PREFIX/share/doc/iwg
 install -d -m 0755 "$doc/api" "$doc/modules" "$doc/admin"
@@ -111,6 +117,8 @@ for db in postgres sqlite; do
 	install -d -m 0755 "$root$PREFIX/share/iwg/sql/$db"
 	install -m 0644 "$top"/sql/$db/*.sql "$root$PREFIX/share/iwg/sql/$db/"
 done
+install -m 0755 "$top/sql/create-sqlite.sh" "$top/sql/subscriber.sh" \
+	"$root$PREFIX/share/iwg/sql/"
 
 units=$root$PREFIX/lib/systemd/system
 install -d -m 0755 "$units"
@@ -118,8 +126,10 @@ install -m 0644 "$top"/packaging/systemd/*.service "$top/admin/iwg-admind.servic
 
 install -d -m 0755 "$root$PREFIX/lib/tmpfiles.d"
 printf '%s\n' "# iwg: the runtime directory (Kamailio's control socket)" \
-	"d /run/iwg 0750 - - -" >"$root$PREFIX/lib/tmpfiles.d/iwg.conf"
+	"d /run/iwg 0750 kamailio kamailio -" >"$root$PREFIX/lib/tmpfiles.d/iwg.conf"
 chmod 0644 "$root$PREFIX/lib/tmpfiles.d/iwg.conf"
+
+[ -n "$DESTDIR" ] || "$PREFIX/sbin/iwg-first-secrets" -u -d "$SYSCONFDIR/iwg"
 
 note=""
 [ "$kept" -eq 0 ] || note=", $kept edited file(s) kept"

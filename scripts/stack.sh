@@ -168,6 +168,7 @@ stack_kamailio_args() {
 		"IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
 		"IWG_MEDIA_PROFILES=\"$IWG_PROFILES\""
 		"IWG_NG_SOCK=\"udp:$IWG_NG_ADDR\""
+		"IWG_IDMAP_REDIS=\"$IWG_REDIS_ADDR\""
 		"IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
 		"IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
 		"IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\"")

@@ -25,7 +25,7 @@ void conf_defaults(admind_conf *c)
 	c->connection_limit = 256;
 	c->connection_timeout_s = 30;
 	strcpy(c->redis_host, "127.0.0.1");
-	c->redis_port = 6390;
+	c->redis_port = 6379;
 	c->redis_timeout_ms = 500;
 	c->kamailio_timeout_ms = 1000;
 	c->rtpengine_timeout_ms = 500;
@@ -331,6 +331,8 @@ static const conf_key_def conf_keys[] = {
 		{"rtpengine_timeout_ms", CT_INT, OFF(rtpengine_timeout_ms), 0, 1, 60000,
 		 NULL, 0},
 		{"api_key", CT_FUNC, 0, 0, 0, 0, conf_add_key, 1},
+		{"api_key_file", CT_STR, OFF(api_key_file), SZ(api_key_file), 0, 0,
+		 NULL, 0},
 		{"rate_limit_key", CT_DOUBLE, OFF(rate_key), 0, 0, 1e6, NULL, 0},
 		{"rate_burst_key", CT_DOUBLE, OFF(burst_key), 0, 1, 1e6, NULL, 0},
 		{"rate_limit_addr", CT_DOUBLE, OFF(rate_addr), 0, 0, 1e6, NULL, 0},
@@ -416,8 +418,9 @@ static int conf_finish(admind_conf *c, conf_error *e)
 	return 0;
 }
 
+/* keys_only: the line must be an api_key (api_key_file) */
 static int conf_line(admind_conf *c, char *line, unsigned char *seen,
-					 conf_error *e)
+					 int keys_only, conf_error *e)
 {
 	char *p = line, *key, *v, *end;
 	size_t i;
@@ -446,13 +449,16 @@ static int conf_line(admind_conf *c, char *line, unsigned char *seen,
 			break;
 	if (i == N_CONF_KEYS)
 		return conf_fail(e, "unknown key '%.40s'", key);
+	if (keys_only && strcmp(key, "api_key"))
+		return conf_fail(e, "'%.40s': only api_key lines belong here", key);
 	if (seen[i] && !conf_keys[i].repeat)
 		return conf_fail(e, "'%s' given twice", key);
 	seen[i] = 1;
 	return conf_set(c, &conf_keys[i], v, e);
 }
 
-int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
+static int conf_parse_lines(admind_conf *c, const char *text, size_t len,
+							int keys_only, conf_error *e)
 {
 	unsigned char seen[N_CONF_KEYS] = {0};
 	char line[1024];
@@ -470,10 +476,17 @@ int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
 		line[n] = '\0';
 		if (strlen(line) != n)
 			return conf_fail(e, "NUL byte in line");
-		if (conf_line(c, line, seen, e) < 0)
+		if (conf_line(c, line, seen, keys_only, e) < 0)
 			return -1;
 		pos += n + (nl ? 1 : 0);
 	}
+	return 0;
+}
+
+int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
+{
+	if (conf_parse_lines(c, text, len, 0, e) < 0)
+		return -1;
 	return conf_finish(c, e);
 }
 
@@ -547,11 +560,11 @@ out:
 	return rc;
 }
 
-int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
+/* the whole file at path (at most CONF_MAX_FILE bytes) into a malloc'ed
+ * *text; -1 with "path: reason" in errbuf */
+static int conf_read_text(const char *path, char **text, size_t *len,
+						  char *errbuf, size_t errsz)
 {
-	conf_error e;
-	char *text;
-	size_t len;
 	FILE *f;
 	int rc;
 
@@ -560,25 +573,40 @@ int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
 		snprintf(errbuf, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	text = malloc(CONF_MAX_FILE + 1);
-	if (!text) {
+	*text = malloc(CONF_MAX_FILE + 1);
+	if (!*text) {
 		fclose(f);
 		snprintf(errbuf, errsz, "%s: out of memory", path);
 		return -1;
 	}
-	len = fread(text, 1, CONF_MAX_FILE + 1, f);
+	*len = fread(*text, 1, CONF_MAX_FILE + 1, f);
 	rc = ferror(f);
 	fclose(f);
-	if (rc || len > CONF_MAX_FILE) {
-		free(text);
+	if (rc || *len > CONF_MAX_FILE) {
+		free(*text);
 		snprintf(errbuf, errsz, "%s: %s", path,
 				 rc ? "read error" : "larger than 1 MiB");
 		return -1;
 	}
-	rc = conf_parse(c, text, len, &e);
+	return 0;
+}
+
+/* parse the file at path (keys_only: an api_key_file); "path:line: message"
+ * or "path: message" in errbuf */
+static int conf_parse_file(admind_conf *c, const char *path, int keys_only,
+						   char *errbuf, size_t errsz)
+{
+	conf_error e;
+	char *text;
+	size_t len;
+	int rc;
+
+	if (conf_read_text(path, &text, &len, errbuf, errsz) < 0)
+		return -1;
+	rc = conf_parse_lines(c, text, len, keys_only, &e);
+	if (rc == 0 && !keys_only)
+		rc = conf_finish(c, &e);
 	free(text);
-	if (rc == 0 && c->kamailio_rpc_key_file[0])
-		rc = conf_read_rpc_key(c, &e);
 	if (rc < 0) {
 		if (e.line)
 			snprintf(errbuf, errsz, "%s:%ld: %s", path, e.line, e.msg);
@@ -586,4 +614,20 @@ int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
 			snprintf(errbuf, errsz, "%s: %s", path, e.msg);
 	}
 	return rc;
+}
+
+int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
+{
+	conf_error e;
+
+	if (conf_parse_file(c, path, 0, errbuf, errsz) < 0)
+		return -1;
+	if (c->api_key_file[0] &&
+		conf_parse_file(c, c->api_key_file, 1, errbuf, errsz) < 0)
+		return -1;
+	if (c->kamailio_rpc_key_file[0] && conf_read_rpc_key(c, &e) < 0) {
+		snprintf(errbuf, errsz, "%s: %s", path, e.msg);
+		return -1;
+	}
+	return 0;
 }

@@ -7,7 +7,7 @@
  * (one node or key per line); every other key may appear once. Unknown keys,
  * repeated single keys and bad values are errors reported as
  * "file:line: message". Pure C (no I/O except conf_load_file(), which also
- * reads the file named by kamailio_rpc_key_file).
+ * reads the files named by api_key_file and kamailio_rpc_key_file).
  */
 #ifndef ADMIND_CONF_H
 #define ADMIND_CONF_H
@@ -77,6 +77,10 @@ typedef struct admind_conf {
 
 	conf_key keys[CONF_MAX_KEYS];
 	int n_keys;
+	/* file of "api_key = ..." lines (and comments), read by
+	 * conf_load_file() after the configuration; empty: none. Its keys add
+	 * to the api_key lines (ids unique across both). */
+	char api_key_file[CONF_PATH_MAX];
 
 	double rate_key;   /* requests/s per API key; 0: no limit */
 	double burst_key;  /* bucket size */
@@ -107,12 +111,13 @@ void conf_defaults(admind_conf *c);
 int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e);
 
 /*
- * Read and parse the file at path, then read the key from
- * kamailio_rpc_key_file when one is given (its first line without the
+ * Read and parse the file at path, then the api_key lines of api_key_file
+ * (any other key there is an error) and the key from
+ * kamailio_rpc_key_file when they are given (its first line without the
  * trailing LF/CR: 1..CONF_RPC_KEY_MAX bytes, no control character, no space
  * at either end). Returns 0, or -1 with errbuf holding "path:line: message"
- * (or "path: message" for I/O errors and for the key file); c must then not
- * be used. The key never appears in errbuf.
+ * (path being the file at fault; "path: message" for I/O errors and for the
+ * key file); c must then not be used. The key never appears in errbuf.
  */
 int conf_load_file(admind_conf *c, const char *path, char *errbuf,
 				   size_t errsz);

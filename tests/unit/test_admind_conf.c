@@ -31,7 +31,7 @@ static void defaults_fill_nodes(void **state)
 	assert_int_equal(parse(&c, "# nothing\n\n", &e), 0);
 	assert_string_equal(c.listen_addr, "127.0.0.1");
 	assert_int_equal(c.listen_port, 8088);
-	assert_int_equal(c.redis_port, 6390);
+	assert_int_equal(c.redis_port, 6379);
 	assert_int_equal(c.n_kamailio, 1);
 	assert_string_equal(c.kamailio[0].url, "http://127.0.0.1:5065/RPC");
 	assert_int_equal(c.n_rtpengine, 1);
@@ -141,37 +141,49 @@ static void missing_file_is_named(void **state)
 }
 
 /*
- * Write key[0..keylen) as the RPC key file (none when key is NULL) and a
- * configuration naming it, both in a fresh temp dir, and load that
- * configuration. Returns conf_load_file()'s result; err holds its message.
+ * Write data[0..len) as the file NAME (none when data is NULL) and a
+ * configuration of head then "KEY = <that file>", both in a fresh temp dir,
+ * and load that configuration; path gets the file's path. Returns
+ * conf_load_file()'s result; err holds its message.
  */
-static int load_with_key_file(const char *key, size_t keylen, admind_conf *c,
-							  char *err, size_t errsz)
+static int load_with_file(const char *head, const char *key, const char *name,
+						  const char *data, size_t len, admind_conf *c,
+						  char *path, size_t psz, char *err, size_t errsz)
 {
 	char dir[] = "/tmp/test_admind_conf.XXXXXX";
-	char keypath[64], confpath[64];
+	char confpath[64];
 	FILE *f;
 	int rc;
 
 	assert_non_null(mkdtemp(dir));
-	snprintf(keypath, sizeof(keypath), "%s/rpc.key", dir);
+	snprintf(path, psz, "%s/%s", dir, name);
 	snprintf(confpath, sizeof(confpath), "%s/admind.conf", dir);
-	if (key) {
-		f = fopen(keypath, "wb");
+	if (data) {
+		f = fopen(path, "wb");
 		assert_non_null(f);
-		assert_int_equal(fwrite(key, 1, keylen, f), keylen);
+		assert_int_equal(fwrite(data, 1, len, f), len);
 		assert_int_equal(fclose(f), 0);
 	}
 	f = fopen(confpath, "w");
 	assert_non_null(f);
-	fprintf(f, "threads = 2\nkamailio_rpc_key_file = %s\n", keypath);
+	fprintf(f, "%s%s = %s\n", head, key, path);
 	assert_int_equal(fclose(f), 0);
 	conf_defaults(c);
 	rc = conf_load_file(c, confpath, err, errsz);
-	unlink(keypath);
+	unlink(path);
 	unlink(confpath);
 	rmdir(dir);
 	return rc;
+}
+
+/* the RPC key file holding key[0..keylen) (none when key is NULL) */
+static int load_with_key_file(const char *key, size_t keylen, admind_conf *c,
+							  char *err, size_t errsz)
+{
+	char path[64];
+
+	return load_with_file("threads = 2\n", "kamailio_rpc_key_file", "rpc.key",
+						  key, keylen, c, path, sizeof(path), err, errsz);
 }
 
 /* the key is the file's first line without its LF or CRLF */
@@ -268,30 +280,91 @@ static void rpc_key_file_read_by_load_only(void **state)
 	assert_string_equal(c.kamailio_rpc_key, "");
 }
 
+/* an api_key_file holding keys after the configuration conf_text */
+static int load_with_api_key_file(const char *conf_text, const char *keys,
+								  admind_conf *c, char *keypath, size_t kpsz,
+								  char *err, size_t errsz)
+{
+	return load_with_file(conf_text, "api_key_file", "api-keys.conf", keys,
+						  strlen(keys), c, keypath, kpsz, err, errsz);
+}
+
+/* the keys of api_key_file add to the configuration's own; anything but an
+ * api_key there, a bad key or an id used twice names the key file's line */
+static void api_key_file_adds_keys(void **state)
+{
+	static const struct {
+		const char *conf, *keys, *needle;
+		long line;
+	} bad[] = {
+			{"", "# c\nthreads = 2\n", "only api_key lines", 2},
+			{"", "api_key = a noc 12\n", "64 hex digits", 1},
+			{"api_key = a noc " HASH "\n", "\napi_key = a admin " HASH "\n",
+			 "used twice", 2},
+			{"", "api_key = a noc " HASH "\napi_key = a noc " HASH "\n",
+			 "used twice", 2},
+	};
+	char keypath[64], err[512], want[128];
+	admind_conf c;
+	size_t i;
+
+	(void)state;
+	if (load_with_api_key_file("api_key = ops noc " HASH "\n",
+							   "# made at installation\n\n"
+							   "api_key = admin1 admin " HASH "\n"
+							   "api_key = noc1 noc " HASH "\n",
+							   &c, keypath, sizeof(keypath), err,
+							   sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.n_keys, 3);
+	assert_string_equal(c.keys[0].id, "ops");
+	assert_string_equal(c.keys[1].id, "admin1");
+	assert_int_equal(c.keys[1].role, ROLE_ADMIN);
+	assert_string_equal(c.keys[2].id, "noc1");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(load_with_api_key_file(bad[i].conf, bad[i].keys, &c,
+												keypath, sizeof(keypath), err,
+												sizeof(err)),
+						 -1);
+		snprintf(want, sizeof(want), "%s:%ld: ", keypath, bad[i].line);
+		if (!strstr(err, want) || !strstr(err, bad[i].needle))
+			fail_msg("case %zu: got '%s'", i, err);
+	}
+	conf_defaults(&c);
+	assert_int_equal(conf_load_file(&c, "/dev/null", err, sizeof(err)), 0);
+	assert_string_equal(c.api_key_file, "");
+}
+
 /* admin/iwg-admind.conf documents every key, and its values are the
- * defaults: parsing it gives the same configuration as an empty file */
+ * defaults but for the two secret files made at installation
+ * (packaging/iwg-first-secrets): parsed, it gives an empty file's
+ * configuration with those two paths */
 static void example_file_documents_defaults(void **state)
 {
 	const char *top = getenv("IWG_TOP");
 	admind_conf a, b;
 	conf_error e;
-	char path[512], err[256], pat[80], text[16384];
+	char path[512], pat[80], text[16384];
 	const char *k;
 	size_t i, n;
 	FILE *f;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/admin/iwg-admind.conf", top ? top : ".");
-	conf_defaults(&a);
-	if (conf_load_file(&a, path, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	assert_int_equal(parse(&b, "", &e), 0);
-	assert_memory_equal(&a, &b, sizeof(a));
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
 	text[n] = '\0';
+	if (parse(&a, text, &e) < 0)
+		fail_msg("%s:%ld: %s", path, e.line, e.msg);
+	assert_int_equal(
+			parse(&b,
+				  "api_key_file = /etc/iwg/admind-api-keys.conf\n"
+				  "kamailio_rpc_key_file = /etc/iwg/kamailio-rpc.key\n",
+				  &e),
+			0);
+	assert_memory_equal(&a, &b, sizeof(a));
 	for (i = 0; (k = conf_key_name(i)); i++) {
 		snprintf(pat, sizeof(pat), "\n%s =", k);
 		if (!strstr(text, pat)) {
@@ -313,6 +386,7 @@ int main(void)
 			cmocka_unit_test(rpc_key_is_first_line),
 			cmocka_unit_test(rpc_key_file_errors),
 			cmocka_unit_test(rpc_key_file_read_by_load_only),
+			cmocka_unit_test(api_key_file_adds_keys),
 			cmocka_unit_test(example_file_documents_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

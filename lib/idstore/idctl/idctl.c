@@ -33,7 +33,7 @@ static const char usage[] =
 		"options:\n"
 		"  -r, --redis ADDR       host:port or unix:/path (default "
 		"$IWG_REDIS_ADDR\n"
-		"                         or 127.0.0.1:6390)\n"
+		"                         or 127.0.0.1:6379)\n"
 		"  -s, --sentinels LIST   host:port,... of Redis Sentinels\n"
 		"  -m, --master NAME      Sentinel master name (default mymaster)\n"
 		"  -a, --password PASS    Redis AUTH password ($IWG_REDIS_PASSWORD)\n"
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	ids_conf_init(&c.conf);
 	snprintf(c.conf.addr, sizeof(c.conf.addr), "%s",
-			 (env = getenv("IWG_REDIS_ADDR")) && *env ? env : "127.0.0.1:6390");
+			 (env = getenv("IWG_REDIS_ADDR")) && *env ? env : "127.0.0.1:6379");
 	if ((env = getenv("IWG_REDIS_PASSWORD")))
 		snprintf(c.conf.password, sizeof(c.conf.password), "%s", env);
 	c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms = 2000;

@@ -4,6 +4,8 @@
 #
 #   admind_keys                 sets KEY_NOC KEY_ID KEY_ADMIN (raw keys)
 #   admind_conf FILE PORT [LINE...]  private config with the three keys
+#                                    (and the stack's Redis unless a LINE
+#                                    sets redis)
 #   admind_start CONF LOG URL   start, poll /healthz at URL until it answers
 #   api METHOD URL [KEY] [BODY] sets CODE and BODY (file $ADMIND_OUT) and
 #                               HDRS (response headers file)
@@ -25,6 +27,7 @@ admind_conf() {
 	shift 2
 	{
 		echo "listen = 127.0.0.1:$port"
+		[[ " $* " == *" redis = "* ]] || echo "redis = $IWG_REDIS_ADDR"
 		echo "api_key = noc1 noc $(printf '%s\n' "$KEY_NOC" | "$ADMIND_BIN" --hash-key)"
 		echo "api_key = id1 idadmin $(printf '%s\n' "$KEY_ID" | "$ADMIND_BIN" --hash-key)"
 		echo "api_key = adm1 admin $(printf '%s\n' "$KEY_ADMIN" | "$ADMIND_BIN" --hash-key)"

@@ -33,7 +33,8 @@ missing=()
 for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg \
 	/etc/iwg/ims/site.cfg /etc/iwg/edge/edge.cfg /etc/iwg/hdrmed/ims-volte.rules \
 	/etc/iwg/media-profiles.conf /etc/iwg/ims-profiles.conf /etc/iwg/iwg-admind.conf \
-	/usr/bin/iwg-idctl /usr/bin/iwg-probe /usr/sbin/iwg-admind \
+	/usr/bin/iwg-idctl /usr/bin/iwg-probe /usr/sbin/iwg-admind /usr/sbin/iwg-first-secrets \
+	/usr/share/iwg/sql/create-sqlite.sh /usr/share/iwg/sql/subscriber.sh \
 	/usr/share/doc/iwg/operating.md /usr/share/doc/iwg/modules/iwg_verto.md \
 	/usr/share/iwg/sql/sqlite/usrloc.sql /usr/lib/tmpfiles.d/iwg.conf \
 	/etc/iwg/rtpengine.conf /usr/lib/systemd/system/iwg-kamailio@.service \
@@ -43,6 +44,8 @@ for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg 
 done
 tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs, schemas" \
 	"" "${missing[*]}"
+tap_eq "an install into a DESTDIR makes no secret (iwg-first-secrets runs only on the system)" \
+	"" "$(ls "$dest/etc/iwg/secrets.cfg" "$dest/etc/iwg/tls" 2>/dev/null)"
 
 # the real places must exist as mount points; made here when missing,
 # removed again (only if empty and ours)

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # The Debian packages (scripts/deb.sh, as make deb runs it): they build
 # and lintian finds no error; installed on this machine, every preset
-# passes `kamailio -c -f /etc/iwg/<preset>/kamailio.cfg`, the first secrets
-# are made (and kept on a reinstall, with an operator's edit of a
-# conffile), the units verify at their installed place; purged, nothing
-# of ours is left in /etc, /usr or /run. The packages are purged on exit
-# whatever happened.
+# passes `kamailio -c -f /etc/iwg/<preset>/kamailio.cfg`, the system user
+# and the first secrets are made (and kept on a reinstall, with an
+# operator's edit of a conffile), the units verify at their installed
+# place; rtpengine, Kamailio (gateway) and iwg-admind started by hand from
+# their units' ExecStart lines, as their units' users, carry a call of the
+# installed iwg-probe (a digest user added with the shipped subscriber.sh)
+# to a SIPp peer, and iwg-admind answers with the API keys and the
+# JSON-RPC key the package made; purged, nothing of ours is left in /etc,
+# /usr or /run. The packages are purged on exit whatever happened.
 set -uo pipefail
 top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 . "$top/tests/lib/tap.sh"
-work=$build/test-runs/deb
+IWG_RUN=$build/test-runs/deb
+. "$top/scripts/stack.sh"
+work=$IWG_RUN
 rm -rf "$work" && mkdir -p "$work"
 pkgs=(iwg-config iwg-admind iwg-tools iwg-kamailio-modules)
 arch=$(gcc -print-multiarch)
@@ -21,7 +27,11 @@ if dpkg-query -W -f='${Status}' iwg-config 2>/dev/null | grep -q installed; then
 	exit 1
 fi
 purge() { dpkg --purge "${pkgs[@]}" >>"$work/purge.log" 2>&1; }
-trap purge EXIT
+cleanup() {
+	stack_stop
+	purge
+}
+trap cleanup EXIT
 
 if BUILD=$build "$top/scripts/deb.sh" >"$work/deb.log" 2>&1; then
 	tap_ok "the packages build (dpkg-buildpackage) and lintian reports no error"
@@ -42,18 +52,32 @@ for preset in combined contact-center gateway ims; do
 		bash -c "cd / && /usr/sbin/kamailio -c -f /etc/iwg/$preset/kamailio.cfg 2>&1 |
 			grep -q 'config file ok'"
 done
-tap_check "the first secrets were made: TLS certificate and key, secrets.cfg (key not world-readable)" \
+tap_check "the system user iwg was made, and kamailio is in its group" \
+	bash -c "getent passwd iwg >/dev/null && id -nG kamailio | grep -qw iwg"
+tap_check "the first secrets were made: TLS certificate and key, secrets.cfg with three keys" \
 	bash -c "openssl x509 -noout -in /etc/iwg/tls/cert.pem &&
-		[ \"\$(stat -c %a /etc/iwg/tls/key.pem)\" = 640 ] &&
-		grep -q '^#!trydef IWG_RPC_KEY \"[0-9a-f]\{64\}\"' /etc/iwg/secrets.cfg &&
-		[ \"\$(stat -c %a /etc/iwg/secrets.cfg)\" = 640 ]"
+		openssl pkey -noout -in /etc/iwg/tls/key.pem &&
+		[ \$(grep -c '^#!trydef IWG_[A-Z_]* \"[0-9a-f]\{64\}\"' /etc/iwg/secrets.cfg) = 3 ]"
+tap_check "the JSON-RPC key for iwg-admind equals Kamailio's, the web-token key pair matches" \
+	bash -c "grep -q \"IWG_RPC_KEY \\\"\$(cat /etc/iwg/kamailio-rpc.key)\\\"\" /etc/iwg/secrets.cfg &&
+		cmp -s <(openssl pkey -in /etc/iwg/idmap/es256.key -pubout) /etc/iwg/idmap/es256.pub"
+tap_check "iwg-admind API keys: one per role, hashes in admind-api-keys.conf, plaintext root-only" \
+	bash -c "[ \$(grep -c '^api_key = ' /etc/iwg/admind-api-keys.conf) = 3 ] &&
+		[ \"\$(stat -c %a /etc/iwg/api-keys.txt)\" = 600 ]"
+modes=$(stat -c '%n %a %G' /etc/iwg/secrets.cfg /etc/iwg/kamailio-rpc.key \
+	/etc/iwg/tls/key.pem /etc/iwg/idmap/es256.key /etc/iwg/admind-api-keys.conf)
+tap_eq "secret files are mode 0640, group iwg" "$(sed 's/ [0-9]* [a-z]*$/ 640 iwg/' <<<"$modes")" "$modes"
+tap_check "the SQLite database of the shipped cfgs was made, owned by kamailio" \
+	bash -c "[ \"\$(stat -c %U /var/lib/iwg/iwg.sqlite)\" = kamailio ] &&
+		sqlite3 /var/lib/iwg/iwg.sqlite 'select count(*) from subscriber' >/dev/null"
 
 # a reinstall keeps the secrets and an operator's edit
-before=$(md5sum /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem)
+secrets=(/etc/iwg/secrets.cfg /etc/iwg/tls/key.pem /etc/iwg/kamailio-rpc.key
+	/etc/iwg/idmap/es256.key /etc/iwg/api-keys.txt /etc/iwg/admind-api-keys.conf)
+before=$(md5sum "${secrets[@]}")
 echo "# site edit" >>/etc/iwg/gateway/site.cfg
 dpkg -i "${debs[@]}" >"$work/reinstall.log" 2>&1
-tap_eq "a reinstall keeps the secrets it made" "$before" \
-	"$(md5sum /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem)"
+tap_eq "a reinstall keeps the secrets it made" "$before" "$(md5sum "${secrets[@]}")"
 tap_eq "and the operator's edit of /etc/iwg/gateway/site.cfg (a conffile)" \
 	"# site edit" "$(tail -1 /etc/iwg/gateway/site.cfg)"
 
@@ -61,10 +85,80 @@ tap_check "systemd-analyze verify the installed units (iwg-kamailio@gateway, iwg
 	systemd-analyze verify --man=no iwg-kamailio@gateway.service \
 	iwg-rtpengine.service iwg-admind.service
 
+# --- the services as their units start them, carrying a call -------------
+# unit_run NAME UNIT: run the unit's ExecStartPre (when it has one) and
+# then, in the background, its ExecStart, as the unit's User (with its
+# groups), in its RuntimeDirectory/StateDirectory as systemd would make them
+unit_run() {
+	local name=$1 unit=/usr/lib/systemd/system/$2 inst=${2#*@} user group pre cmd d
+	inst=${inst%.service}
+	[ -f "$unit" ] || unit=/usr/lib/systemd/system/${2%%@*}@.service
+	user=$(sed -n 's/^User=//p' "$unit")
+	group=$(sed -n 's/^Group=//p' "$unit")
+	pre=$(sed -n 's/^ExecStartPre=//p' "$unit")
+	cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+	for d in $(sed -n 's/^RuntimeDirectory=//p' "$unit"); do install -d -o "$user" -m 0750 "/run/$d"; done
+	for d in $(sed -n 's/^StateDirectory=//p' "$unit"); do install -d -o "$user" -m 0750 "/var/lib/$d"; done
+	local as=(setpriv "--reuid=$user" "--regid=${group:-$user}" --init-groups --)
+	if [ -n "$pre" ] && ! (cd / && "${as[@]}" ${pre//%i/$inst}) >"$work/$name-pre.log" 2>&1; then
+		echo "# $unit ExecStartPre failed: $(tail -3 "$work/$name-pre.log")"
+		return 1
+	fi
+	cd / || return 1
+	# shellcheck disable=SC2086
+	_stack_spawn "$name" "$work/$name.log" "${as[@]}" ${cmd//%i/$inst}
+	cd - >/dev/null || return 1
+}
+redis_log=$work/redis.log
+_stack_spawn redis "$redis_log" redis-server --bind 127.0.0.1 --port 6379 --save "" \
+	--appendonly no --dir "$work"
+wait_until 10 redis-cli -p 6379 ping >/dev/null || echo "# redis did not start ($redis_log)"
+unit_run rtpengine iwg-rtpengine.service
+tap_check "rtpengine, started as iwg-rtpengine.service starts it (user rtpengine), answers an NG ping" \
+	wait_until 10 /usr/bin/iwg-ng -s 127.0.0.1:2223 -t 200 ping
+unit_run kamailio iwg-kamailio@gateway.service
+tap_check "Kamailio, started as iwg-kamailio@gateway starts it (user kamailio), listens on ws 8080 and wss 8443" \
+	wait_until 20 eval "tcp_open 127.0.0.1 8080 && tcp_open 127.0.0.1 8443"
+unit_run admind iwg-admind.service
+tap_check "iwg-admind, started as its unit starts it (user iwg), is ready (/readyz 200)" \
+	wait_until 15 curl -sf -o /dev/null http://127.0.0.1:8088/readyz
+
+key=$(awk '$2 == "noc" { print $3 }' /etc/iwg/api-keys.txt)
+tap_check "iwg-admind takes the noc key the package made and reaches Kamailio with its JSON-RPC key" \
+	bash -c "curl -sf -H 'Authorization: Bearer $key' http://127.0.0.1:8088/api/v1/nodes |
+		jq -e '[.items[] | select(.kind == \"kamailio\" and .status == \"up\")] | length == 1' >/dev/null"
+tap_check "and refuses a request without a key (401)" \
+	bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8088/api/v1/nodes)\" = 401 ]"
+
+pass=$(/usr/share/iwg/sql/subscriber.sh /var/lib/iwg/iwg.sqlite add probe iwg.test 2>"$work/subscriber.log")
+tap_check "the shipped subscriber.sh adds a digest user to the database" test -n "$pass"
+(cd "$work" && exec sipp -sf "$top/tests/integration/probe/sipp/echo-uas.xml" \
+	-i 127.0.0.1 -p 5090 -mp 40000 -rtp_echo -cp 8892 -m 2 -nostdin -timeout 60 \
+	-trace_err -error_file "$work/sipp-errors.log") >"$work/sipp.log" 2>&1 &
+sipp_pid=$!
+wait_until 10 udp_bound 5090 || echo "# SIPp did not listen on 5090 ($work/sipp.log)"
+/usr/bin/iwg-probe --ws ws://127.0.0.1:8080 --password "$pass" --to echo --echo \
+	--duration 2 --timeout 10 >"$work/probe-ws.json" 2>"$work/probe-ws.err"
+tap_check "iwg-probe over ws calls the SIPp peer through the installed gateway, every echoed payload back (log $work/probe-ws.json)" \
+	jq -e '.result == "ok" and .sip_status == 200 and .echo_match > 0 and .echo_mismatch == 0' \
+	"$work/probe-ws.json"
+/usr/bin/iwg-probe --ws wss://127.0.0.1:8443 --register --password "$pass" --to echo \
+	--echo --duration 2 --timeout 10 >"$work/probe-wss.json" 2>"$work/probe-wss.err"
+tap_check "and over wss with the package's certificate, after REGISTER (log $work/probe-wss.json)" \
+	jq -e '.result == "ok" and .echo_match > 0 and .echo_mismatch == 0' "$work/probe-wss.json"
+tap_check "an unknown digest password gets no call (the probe fails with 403/401)" \
+	bash -c "! /usr/bin/iwg-probe --ws ws://127.0.0.1:8080 --password wrong --to echo \
+		--timeout 5 >'$work/probe-bad.json' 2>&1"
+wait_until 15 eval "! kill -0 $sipp_pid"
+wait "$sipp_pid"
+tap_eq "SIPp completed both calls (exit 0; $work/sipp.log)" 0 "$?"
+stack_stop
+
 purge
 left=()
 for p in /etc/iwg "/usr/lib/$arch/iwg" /usr/share/doc/iwg /usr/share/iwg /run/iwg \
-	/usr/sbin/iwg-admind /usr/bin/iwg-idctl /usr/lib/systemd/system/iwg-rtpengine.service \
+	/usr/sbin/iwg-admind /usr/sbin/iwg-first-secrets /usr/bin/iwg-idctl /var/lib/iwg \
+	/usr/lib/systemd/system/iwg-rtpengine.service \
 	/usr/lib/tmpfiles.d/iwg.conf; do
 	[ -e "$p" ] && left+=("$p")
 done
