@@ -14,6 +14,7 @@
 #   $PREFIX/bin/                           iwg-idctl, iwg-ng, iwg-probe, ...
 #   $PREFIX/sbin/iwg-admind, iwg-first-secrets
 #   $PREFIX/share/doc/iwg/                 docs, module READMEs
+#   $PREFIX/share/man/man1/, man8/         manual pages of the tools
 #   $PREFIX/share/iwg/sql/                 database schemas, create-sqlite.sh,
 #                                          subscriber.sh (digest users)
 #   $PREFIX/lib/tmpfiles.d/iwg.conf        /run/iwg at boot
@@ -102,6 +103,11 @@ for b in "$BUILD"/bin/*; do
 	esac
 done
 install -m 0755 "$top/packaging/iwg-first-secrets" "$root$PREFIX/sbin/"
+
+for m in "$top"/packaging/man/*.[18]; do
+	install -d -m 0755 "$root$PREFIX/share/man/man${m##*.}"
+	install -m 0644 "$m" "$root$PREFIX/share/man/man${m##*.}/"
+done
 
 doc=$root$PREFIX/share/doc/iwg
 install -d -m 0755 "$doc/api" "$doc/modules" "$doc/admin"

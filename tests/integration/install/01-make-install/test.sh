@@ -47,6 +47,24 @@ tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs,
 tap_eq "an install into a DESTDIR makes no secret (iwg-first-secrets runs only on the system)" \
 	"" "$(ls "$dest/etc/iwg/secrets.cfg" "$dest/etc/iwg/tls" 2>/dev/null)"
 
+# every tool has a manual page naming each option its usage text lists
+nopage=()
+for t in "$dest"/usr/bin/iwg-* "$dest"/usr/sbin/iwg-*; do
+	n=${t##*/} sec=1
+	[[ $t == */sbin/* ]] && sec=8
+	page=$dest/usr/share/man/man$sec/$n.$sec
+	if [ ! -f "$page" ]; then
+		nopage+=("$n: no $n.$sec")
+		continue
+	fi
+	text=$(sed 's/\\-/-/g' "$page")
+	for o in $("$t" --help 2>&1 | grep -oE '(^|[ [,])--?[A-Za-z][A-Za-z-]*' | grep -oE -- '--?[A-Za-z][A-Za-z-]*' | sort -u); do
+		grep -qF -- "$o" <<<"$text" || nopage+=("$n: $o")
+	done
+done
+tap_eq "every installed tool has a manual page naming each option of its usage text" \
+	"" "${nopage[*]}"
+
 # the real places must exist as mount points; made here when missing,
 # removed again (only if empty and ours)
 made=()
