@@ -404,6 +404,14 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 c->page_size_default, c->page_size_max);
 	if (!c->audit_stream[0])
 		return conf_fail(e, "audit_stream must not be empty");
+	if (c->api_key_file[0] && c->api_key_file[0] != '/')
+		return conf_fail(e, "api_key_file: '%.120s' is not an absolute path",
+						 c->api_key_file);
+	if (c->kamailio_rpc_key_file[0] && c->kamailio_rpc_key_file[0] != '/')
+		return conf_fail(e,
+						 "kamailio_rpc_key_file: '%.120s' is not an absolute "
+						 "path",
+						 c->kamailio_rpc_key_file);
 	if (c->n_kamailio == 0) {
 		strcpy(c->kamailio[0].name, "kamailio");
 		strcpy(c->kamailio[0].url, "http://127.0.0.1:5065/RPC");

@@ -335,6 +335,34 @@ static void api_key_file_adds_keys(void **state)
 	assert_string_equal(c.api_key_file, "");
 }
 
+/* a missing api_key_file is named; relative paths of both files are
+ * refused (a daemon's working directory is not the operator's) */
+static void key_files_named_and_absolute(void **state)
+{
+	admind_conf c;
+	conf_error e;
+	char err[512];
+	FILE *f;
+	char path[] = "/tmp/test_admind_conf_missing.XXXXXX";
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("api_key_file = /nonexistent/api-keys.conf\n", f);
+	assert_int_equal(fclose(f), 0);
+	conf_defaults(&c);
+	assert_int_equal(conf_load_file(&c, path, err, sizeof(err)), -1);
+	unlink(path);
+	assert_non_null(strstr(err, "/nonexistent/api-keys.conf: No such file"));
+	assert_int_equal(parse(&c, "api_key_file = keys.conf\n", &e), -1);
+	assert_non_null(strstr(e.msg, "not an absolute path"));
+	assert_int_equal(parse(&c, "kamailio_rpc_key_file = rpc.key\n", &e), -1);
+	assert_non_null(strstr(e.msg, "not an absolute path"));
+}
+
 /* admin/iwg-admind.conf documents every key, and its values are the
  * defaults but for the two secret files made at installation
  * (packaging/iwg-first-secrets): parsed, it gives an empty file's
@@ -387,6 +415,7 @@ int main(void)
 			cmocka_unit_test(rpc_key_file_errors),
 			cmocka_unit_test(rpc_key_file_read_by_load_only),
 			cmocka_unit_test(api_key_file_adds_keys),
+			cmocka_unit_test(key_files_named_and_absolute),
 			cmocka_unit_test(example_file_documents_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

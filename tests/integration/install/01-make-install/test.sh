@@ -59,7 +59,7 @@ for t in "$dest"/usr/bin/iwg-* "$dest"/usr/sbin/iwg-*; do
 	fi
 	text=$(sed 's/\\-/-/g' "$page")
 	for o in $("$t" --help 2>&1 | grep -oE '(^|[ [,])--?[A-Za-z][A-Za-z-]*' | grep -oE -- '--?[A-Za-z][A-Za-z-]*' | sort -u); do
-		grep -qF -- "$o" <<<"$text" || nopage+=("$n: $o")
+		grep -qE -- "(^|[^A-Za-z0-9-])$o([^A-Za-z0-9-]|\$)" <<<"$text" || nopage+=("$n: $o")
 	done
 done
 tap_eq "every installed tool has a manual page naming each option of its usage text" \
