@@ -10,6 +10,8 @@
 #   make install install in Debian's layout (DESTDIR, PREFIX=/usr,
 #                SYSCONFDIR=/etc; scripts/install.sh)
 #   make deb     Debian packages in build/deb/ (debian/, scripts/deb.sh)
+#   make images  container images iwg, iwg-redis (docker/Dockerfile,
+#                scripts/images.sh; IWG_CONTAINER=podman or docker)
 #
 # Components describe themselves in build.mk fragments beside their sources
 # (see docs/building.md); this file only holds the rules.
@@ -37,7 +39,7 @@ include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
 	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk))
 
 .PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \
-	clean format check-format install deb
+	clean format check-format install deb images
 all: modules bins units fuzzers
 
 deps:
@@ -156,8 +158,13 @@ run: deps modules bins
 stop:
 	@scripts/stop.sh
 
+# the images are built here, in the host's network namespace (the suites
+# run in one without a route to the Debian mirror); a failed build is
+# reported by the integration/install/03-containers suite
 test: deps
 	@$(MAKE) --no-print-directory all
+	@CONTAINERS_CONF=$(TOP)/tests/containers.conf IWG_CONTAINER=podman \
+		BUILD="$(BUILD)" scripts/images.sh || true
 	@tests/run.sh
 
 bench: deps all
@@ -167,6 +174,11 @@ bench: deps all
 # modules build against is fetched first)
 deb: deps $(KSRC)/config.mak
 	@scripts/deb.sh
+
+# container images (docker/README.md); podman when present, else docker
+IWG_CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+images:
+	@IWG_CONTAINER=$(IWG_CONTAINER) BUILD="$(BUILD)" scripts/images.sh
 
 PREFIX ?= /usr
 SYSCONFDIR ?= /etc
