@@ -8,6 +8,8 @@
 #
 #   probe_test_start NAME   sets here top logs probe; starts the stack
 #   jq_ok DESC FILTER FILE  a TAP line: the jq filter is true for FILE
+# (and the helpers below: probe_fails, sipp_got_call, tone_echo_ok,
+# sipp_finished; install/03-containers uses them without the stack)
 here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 . "$top/tests/lib/tap.sh"
@@ -61,6 +63,18 @@ probe_fails() {
 		tap_ok "$desc"
 	else
 		tap_fail "$desc" "exit $rc, output: $(head -c 500 "$out")"
+	fi
+}
+
+# sipp_got_call NAME: a TAP line: the Call-ID of the probe's result
+# $logs/NAME.json is in SIPp's message trace ($logs/sipp-messages.log)
+sipp_got_call() {
+	local id
+	id=$(jq -r .call_id "$logs/$1.json" 2>/dev/null)
+	if [ -n "$id" ] && grep -q "Call-ID: $id" "$logs/sipp-messages.log" 2>/dev/null; then
+		tap_ok "SIPp received the $1 call ($id)"
+	else
+		tap_fail "SIPp received the $1 call" "Call-ID '$id' not in $logs/sipp-messages.log"
 	fi
 }
 

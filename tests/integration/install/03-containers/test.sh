@@ -16,11 +16,10 @@
 # (its own comment says why); CONTAINERS_CONF is tests/containers.conf
 # (runc, lowered limits: facts of the development machines).
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=${IWG_TOP:-$(cd "$here/../../../.." && pwd)}
-build=${IWG_BUILD:-$top/build}
-. "$top/tests/lib/tap.sh"
-. "$top/tests/lib/wait.sh"
+# the probe tests' helpers (jq_ok, sipp_finished, sipp_got_call, the
+# clean-up of $probe_pid and $sipp_pid); no local stack is started
+. "$(dirname "$0")/../../probe/lib.sh"
+build=$IWG_BUILD
 work=$build/test-runs/containers
 logs=$work/logs
 rm -rf "$work" && mkdir -p "$logs"
@@ -33,8 +32,6 @@ compose=(podman-compose --podman-path "$here/podman-host-net" -p "$proj"
 export IWG_PRESET=gateway IWG_PUBLIC_ADDR=127.0.0.1 \
 	IWG_MEDIA_PORT_MIN=30000 IWG_MEDIA_PORT_MAX=30999
 ctr() { echo "${proj}_$1_1"; }
-sipp_pid=
-probe_pid=
 
 # remove: every container, volume and network of this project (by its
 # label and names), whatever state a run left them in
@@ -59,11 +56,7 @@ save_logs() {
 	return 0
 }
 cleanup() {
-	local p
-	for p in $probe_pid $sipp_pid; do
-		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	_probe_cleanup
 	save_logs
 	(cd "$top/docker" && "${compose[@]}" down -v) >"$logs/down-exit.log" 2>&1
 	remove
@@ -154,31 +147,20 @@ sipp_pid=$!
 wait_until 10 udp_bound 5090 || tap_fail "SIPp echo peer listens on 5090" "see $logs/sipp.log"
 
 probe=("$build/bin/iwg-probe" --password "$pw")
-"${probe[@]}" --ws ws://127.0.0.1:8080 --to echo --echo --duration 2 --timeout 10 \
+"${probe[@]}" --ws "$IWG_WS_URL" --to echo --echo --duration 2 --timeout 10 \
 	>"$logs/probe-ws.json" 2>"$logs/probe-ws.err"
 tap_eq "iwg-probe over ws exits 0 (see $logs/probe-ws.json, probe-ws.err)" 0 "$?"
-"${probe[@]}" --ws wss://127.0.0.1:8443 --register --to echo --echo --duration 2 \
+"${probe[@]}" --ws "$IWG_WSS_URL" --register --to echo --echo --duration 2 \
 	--timeout 10 >"$logs/probe-wss.json" 2>"$logs/probe-wss.err"
 tap_eq "iwg-probe over wss with REGISTER exits 0 (see $logs/probe-wss.json)" 0 "$?"
 for f in probe-ws probe-wss; do
-	if jq -e '.result == "ok" and .sip_status == 200 and .sent > 0 and .echo_match > 0
-		and .echo_mismatch == 0 and .srtp_errors == 0' "$logs/$f.json" >/dev/null 2>&1; then
-		tap_ok "$f: call ok, DTLS-SRTP through rtpengine, every echoed payload matches"
-	else
-		tap_fail "$f: call ok and echoed" "$(head -c 800 "$logs/$f.json") (logs: $logs)"
-	fi
+	jq_ok "$f: call ok, DTLS-SRTP through rtpengine, every echoed payload matches" \
+		'.result == "ok" and .sip_status == 200 and .sent > 0 and .echo_match > 0
+		 and .echo_mismatch == 0 and .srtp_errors == 0' "$logs/$f.json"
 done
-wait_until 15 eval "! kill -0 $sipp_pid"
-wait "$sipp_pid"
-tap_eq "SIPp completed both calls (exit 0; $logs/sipp.log, sipp-errors.log)" 0 "$?"
-sipp_pid=
+sipp_finished "SIPp completed both calls (exit 0; $logs/sipp.log, sipp-errors.log)"
 for f in probe-ws probe-wss; do
-	id=$(jq -r .call_id "$logs/$f.json" 2>/dev/null)
-	if [ -n "$id" ] && grep -q "Call-ID: $id" "$logs/sipp-messages.log" 2>/dev/null; then
-		tap_ok "SIPp received the $f call through the gateway ($id)"
-	else
-		tap_fail "SIPp received the $f call" "Call-ID '$id' not in $logs/sipp-messages.log"
-	fi
+	sipp_got_call "$f"
 done
 
 # --- iwg-admind ---------------------------------------------------------------
