@@ -35,12 +35,16 @@ log "building $image from: ${sources[*]}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # as Debian's slim image: no man pages, docs (copyright files kept), locales
-excludes=(--dpkgopt='path-exclude=/usr/share/man/*'
+opts=(--dpkgopt='path-exclude=/usr/share/man/*'
 	--dpkgopt='path-exclude=/usr/share/doc/*'
 	--dpkgopt='path-include=/usr/share/doc/*/copyright'
 	--dpkgopt='path-exclude=/usr/share/locale/*'
 	--dpkgopt='path-exclude=/usr/share/info/*')
-mmdebstrap --quiet --variant=minbase --format=tar "${excludes[@]}" \
+# merged /usr made by mmdebstrap's hook, not by the usrmerge package (which
+# would pull perl into the image)
+hooks=/usr/share/mmdebstrap/hooks/merged-usr
+[ -d "$hooks" ] && opts+=(--hook-dir="$hooks")
+mmdebstrap --quiet --variant=minbase --format=tar "${opts[@]}" \
 	--aptopt='APT::Install-Recommends "false"' \
 	--customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
 	bookworm "$work/rootfs.tar" "${sources[@]}" >"$work/mmdebstrap.log" 2>&1 ||
