@@ -164,7 +164,7 @@ stop:
 test: deps
 	@$(MAKE) --no-print-directory all
 	@CONTAINERS_CONF=$(TOP)/tests/containers.conf IWG_CONTAINER=podman \
-		BUILD="$(BUILD)" scripts/images.sh || true
+		IWG_BASE_PULL=0 BUILD="$(BUILD)" scripts/images.sh || true
 	@tests/run.sh
 
 bench: deps all

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Makes the Debian 12 base image docker/Dockerfile starts from
-# (debian:bookworm-slim) locally, for machines that reach a Debian mirror
-# but no image registry: mmdebstrap --variant=minbase with the Debian suites
+# Makes a Debian 12 base image for docker/Dockerfile (its DEBIAN_IMAGE)
+# locally, for machines that reach a Debian mirror but no image registry
+# (scripts/images.sh calls it only when debian:bookworm-slim can be
+# neither found nor pulled): mmdebstrap --variant=minbase with the Debian suites
 # apt is configured with here (their lines become the image's apt sources),
 # without documentation and locales like Debian's own slim image, imported
-# with `podman import` (or docker) and tagged with the name the Dockerfile
-# uses. Does nothing when the image is present.
+# with `podman import` (or docker) and tagged with a local name, never
+# Debian's own (default localhost/iwg-debian:bookworm-slim). Does nothing
+# when the image is present.
 #
 #   scripts/base-image.sh [ENGINE]   ENGINE: podman (default) or docker
 #
-# Environment: IWG_BASE_IMAGE (default docker.io/library/debian:bookworm-slim).
+# Environment: IWG_BASE_IMAGE (default localhost/iwg-debian:bookworm-slim).
 set -euo pipefail
 engine=${1:-${IWG_CONTAINER:-podman}}
-image=${IWG_BASE_IMAGE:-docker.io/library/debian:bookworm-slim}
+image=${IWG_BASE_IMAGE:-localhost/iwg-debian:bookworm-slim}
 log() { printf 'base-image: %s\n' "$*"; }
 die() { printf 'base-image: error: %s\n' "$*" >&2; exit 1; }
 

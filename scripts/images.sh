@@ -2,10 +2,12 @@
 # Builds the container images (make images) from docker/Dockerfile with
 # podman or docker (IWG_CONTAINER; podman when present): iwg (Kamailio,
 # rtpengine, iwg-admind and our packages), iwg-redis, and iwg-build (the
-# build stage, kept as the next build's cache). The base image
-# debian:bookworm-slim is made locally by scripts/base-image.sh when absent
-# (machines without an image registry); the build reaches only the Debian
-# mirror apt is configured with (--network host). Records the outcome in
+# build stage, kept as the next build's cache). The base image is
+# debian:bookworm-slim when present or pulled; where no registry answers, a
+# local one made by scripts/base-image.sh (localhost/iwg-debian, given as
+# the build argument DEBIAN_IMAGE; IWG_BASE_PULL=0: no pull is tried, as
+# in make test); the build reaches only the Debian mirror apt is configured
+# with (--network host). Records the outcome in
 # $BUILD/images.status ("ok ..." or "failed ..."), which
 # tests/integration/install/03-containers reads; the build's output is in
 # $BUILD/images.log.
@@ -24,8 +26,16 @@ fail() {
 }
 
 start=$SECONDS
-"$top/scripts/base-image.sh" "$engine" >"$log" 2>&1 || fail "no base image debian:bookworm-slim"
-opts=(--network host -f docker/Dockerfile)
+base=docker.io/library/debian:bookworm-slim
+: >"$log"
+if ! "$engine" image inspect "$base" >/dev/null 2>&1 &&
+	{ [ "${IWG_BASE_PULL:-1}" = 0 ] || ! timeout 120 "$engine" pull "$base" >>"$log" 2>&1; }; then
+	base=localhost/iwg-debian:bookworm-slim
+	echo "images: debian:bookworm-slim not pulled (IWG_BASE_PULL=0 or no registry); the base image is made locally ($base)" >>"$log"
+	IWG_BASE_IMAGE=$base "$top/scripts/base-image.sh" "$engine" >>"$log" 2>&1 ||
+		fail "no base image: debian:bookworm-slim cannot be pulled and $base cannot be made"
+fi
+opts=(--network host -f docker/Dockerfile --build-arg "DEBIAN_IMAGE=$base")
 # podman: Docker's image format keeps the HEALTHCHECK (OCI's has none)
 [ "$engine" = podman ] && opts+=(--format docker)
 # the build stage is tagged too (iwg-build): it holds the build

@@ -19,12 +19,12 @@
 #                                          subscriber.sh (digest users)
 #   $PREFIX/lib/tmpfiles.d/iwg.conf        /run/iwg at boot
 #
-# An operator's edit of a file under $SYSCONFDIR is kept: the checksums of
-# the files shipped last time are in $PREFIX/share/iwg/conf.md5sums; a file
-# that differs from both the new and the last shipped version was edited,
-# is left alone and the new one is written beside it as <file>.dist (and
-# said), so `make install` never loses a site's settings; an unedited one
-# is updated. Environment: DESTDIR, PREFIX (/usr), SYSCONFDIR (/etc),
+# An operator's edit of a file under $SYSCONFDIR is kept
+# (packaging/iwg-etc-sync): the checksums of the files shipped last time
+# are in $PREFIX/share/iwg/conf.md5sums; a file that differs from both the
+# new and the last shipped version was edited, is left alone and the new
+# one is written beside it as <file>.dist (and said), so `make install`
+# never loses a site's settings; an unedited one is updated. Environment: DESTDIR, PREFIX (/usr), SYSCONFDIR (/etc),
 # BUILD (build), MULTIARCH (from the compiler).
 #
 # Installed on the system itself (no DESTDIR), it then runs
@@ -43,57 +43,25 @@ done
 root=$DESTDIR
 etc=$root$SYSCONFDIR/iwg
 moddir=$root$PREFIX/lib/$MULTIARCH/iwg/modules
-kept=0
 sums=$root$PREFIX/share/iwg/conf.md5sums
-install -d -m 0755 "$(dirname "$sums")"
-touch "$sums"
-declare -A shipped=()
-while read -r sum path; do
-	[ -n "$path" ] && shipped[$path]=$sum
-done <"$sums"
-declare -A now=()
-
-# conf SRC DST: a configuration file, an operator's edit kept
-conf() {
-	local src=$1 dst=$2 path=${2#"$root"} cur
-	install -d -m 0755 "$(dirname "$dst")"
-	if [ -e "$dst" ] && ! cmp -s "$src" "$dst"; then
-		cur=$(md5sum <"$dst" | cut -d' ' -f1)
-		if [ "${shipped[$path]:-}" != "$cur" ]; then
-			install -m 0644 "$src" "$dst.dist"
-			echo "install: kept $dst (edited); the shipped one is $dst.dist"
-			kept=$((kept + 1))
-			now[$path]=${shipped[$path]:-}
-			return
-		fi
-	fi
-	install -m 0644 "$src" "$dst"
-	now[$path]=$(md5sum <"$src" | cut -d' ' -f1)
-}
-
 install -d -m 0755 "$moddir"
 install -m 0644 "$BUILD"/modules/iwg_*.so "$moddir/"
 
+# the configuration tree as shipped, then synced into $etc keeping edits
+stage=$BUILD/install-etc
+rm -rf "$stage"
 for preset in combined contact-center gateway ims; do
-	for f in "$top/kamcfg/$preset"/*.cfg; do
-		conf "$f" "$etc/$preset/${f##*/}"
-	done
+	install -d "$stage/$preset"
+	cp "$top/kamcfg/$preset"/*.cfg "$stage/$preset/"
 done
-for f in "$top"/kamcfg/edge/*.cfg; do
-	conf "$f" "$etc/edge/${f##*/}"
-done
-for f in "$top"/kamcfg/hdrmed/*.rules; do
-	conf "$f" "$etc/hdrmed/${f##*/}"
-done
-for f in "$top"/rtpengine-ext/profiles/*.conf; do
-	conf "$f" "$etc/${f##*/}"
-done
-conf "$top/admin/iwg-admind.conf" "$etc/iwg-admind.conf"
-conf "$top/packaging/rtpengine/rtpengine.conf" "$etc/rtpengine.conf"
-
-for path in "${!now[@]}"; do
-	[ -n "${now[$path]}" ] && echo "${now[$path]}  $path"
-done | sort -k2 >"$sums"
+install -d "$stage/edge" "$stage/hdrmed"
+cp "$top"/kamcfg/edge/*.cfg "$stage/edge/"
+cp "$top"/kamcfg/hdrmed/*.rules "$stage/hdrmed/"
+cp "$top"/rtpengine-ext/profiles/*.conf "$top/admin/iwg-admind.conf" \
+	"$top/packaging/rtpengine/rtpengine.conf" "$stage/"
+synced=$("$top/packaging/iwg-etc-sync" "$stage" "$etc" "$sums")
+[ -z "$synced" ] || sed 's/^/install: /' <<<"$synced"
+kept=$(grep -c '^kept ' <<<"$synced" || true)
 
 install -d -m 0755 "$root$PREFIX/bin" "$root$PREFIX/sbin"
 for b in "$BUILD"/bin/*; do
@@ -103,6 +71,8 @@ for b in "$BUILD"/bin/*; do
 	esac
 done
 install -m 0755 "$top/packaging/iwg-first-secrets" "$root$PREFIX/sbin/"
+install -d -m 0755 "$root$PREFIX/share/iwg"
+install -m 0755 "$top/packaging/iwg-etc-sync" "$root$PREFIX/share/iwg/"
 
 for m in "$top"/packaging/man/*.[18]; do
 	install -d -m 0755 "$root$PREFIX/share/man/man${m##*.}"

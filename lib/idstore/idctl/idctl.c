@@ -20,7 +20,7 @@ static const char usage[] =
 		"  reverse NS SIP_URI                    the mapping holding a URI\n"
 		"  del NS KEY                            delete a mapping\n"
 		"  enable NS KEY | disable NS KEY\n"
-		"  list [NS [PATTERN]]                   keys, NS:KEY per line\n"
+		"  list [NS [PATTERN]]                   keys, NS<TAB>KEY per line\n"
 		"  import FILE                           CSV or JSON lines ('-': "
 		"stdin)\n"
 		"  validate FILE                         check a file, write nothing\n"

@@ -124,7 +124,7 @@ echo "# site edit" >>"$dest/etc/iwg/gateway/site.cfg"
 old="# an older shipped version"
 echo "$old" >"$dest/etc/iwg/edge/limits.cfg"
 sum=$(md5sum <"$dest/etc/iwg/edge/limits.cfg" | cut -d' ' -f1)
-sed -i "s|^[0-9a-f]*  /etc/iwg/edge/limits.cfg\$|$sum  /etc/iwg/edge/limits.cfg|" \
+sed -i "s|^[0-9a-f]*  edge/limits.cfg\$|$sum  edge/limits.cfg|" \
 	"$dest/usr/share/iwg/conf.md5sums"
 inst >"$work/reinstall.log" 2>&1
 tap_eq "a reinstall keeps the operator's edit of gateway/site.cfg" \

@@ -45,20 +45,19 @@ remove() {
 	podman network rm -f "${proj}_default" >>"$logs/remove.log" 2>&1
 	return 0
 }
-# save_logs: each service's output in $logs/SERVICE.log, while its
-# container exists
+# save_logs [SUFFIX]: each service's output in $logs/SERVICE[SUFFIX].log,
+# while its container exists
 save_logs() {
 	local s
 	for s in "${services[@]}"; do
 		podman container exists "$(ctr "$s")" &&
-			podman logs "$(ctr "$s")" >"$logs/$s.log" 2>&1
+			podman logs "$(ctr "$s")" >"$logs/$s${1:-}.log" 2>&1
 	done
 	return 0
 }
 cleanup() {
 	_probe_cleanup
 	save_logs
-	(cd "$top/docker" && "${compose[@]}" down -v) >"$logs/down-exit.log" 2>&1
 	remove
 }
 
@@ -85,9 +84,9 @@ leaks=$(podman run --rm --network host --no-healthcheck --entrypoint sh iwg -c \
 	'ls -d /etc/iwg/secrets.cfg /etc/iwg/kamailio-rpc.key /etc/iwg/api-keys.txt \
 		/etc/iwg/admind-api-keys.conf /etc/iwg/tls/*.pem /etc/iwg/idmap/* \
 		/var/lib/iwg/iwg.sqlite 2>/dev/null; grep -rl "PRIVATE KEY" /etc/iwg; \
-		[ -x /usr/sbin/iwg-first-secrets ] || echo "no iwg-first-secrets"' \
+		[ -x /usr/sbin/iwg-first-secrets ] || echo "no iwg-first-secrets"; echo END' \
 	2>"$logs/leaks.err")
-tap_eq "the iwg image holds no secret (made on first start, not at build)" "" "$leaks"
+tap_eq "the iwg image holds no secret (made on first start, not at build)" "END" "$leaks"
 
 # --- the stack ----------------------------------------------------------------
 trap cleanup EXIT
@@ -175,20 +174,34 @@ tap_eq "admind: GET /api/v1/nodes with the noc key of api-keys.txt answers 200" 
 
 # --- recreated, the secrets stay ------------------------------------------------
 before=$(podman exec "$kam" md5sum /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem 2>&1)
-save_logs
+save_logs -1
 (cd "$top/docker" && "${compose[@]}" down) >"$logs/down.log" 2>&1
-tap_eq "podman-compose down leaves no container of ours" "" \
-	"$(podman ps -aq --filter "label=io.podman.compose.project=$proj")"
+tap_eq "podman-compose down leaves no container of ours" "0:" \
+	"$(out=$(podman ps -aq --filter "label=io.podman.compose.project=$proj") && echo "0:$out")"
+
+# the volume as a newer image finds it: an operator's edit of site.cfg, and
+# edge/limits.cfg as an older image shipped it (its checksum recorded)
+podman run --rm --network host --no-healthcheck -v "${proj}_iwg-etc:/etc/iwg" \
+	--entrypoint sh iwg -c 'echo "# site edit" >>/etc/iwg/gateway/site.cfg &&
+		echo "# an older shipped version" >/etc/iwg/edge/limits.cfg &&
+		sum=$(md5sum </etc/iwg/edge/limits.cfg | cut -d" " -f1) &&
+		sed -i "s|^[0-9a-f]*  edge/limits.cfg\$|$sum  edge/limits.cfg|" \
+			/etc/iwg/.shipped.md5sums' >"$logs/volume-edit.log" 2>&1
 up up-again
 if wait_until 90 healthy kamailio admind; then
 	tap_eq "recreated from the same volumes, the containers keep the first secrets" \
 		"$before" "$(podman exec "$kam" md5sum /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem 2>&1)"
+	tap_check "the image's configuration reaches the volume: a file left as shipped is updated" \
+		podman exec "$kam" cmp -s /usr/share/iwg/etc-dist/edge/limits.cfg /etc/iwg/edge/limits.cfg
+	tap_check "an operator's edit is kept, the image's version written beside it (site.cfg.dist)" \
+		podman exec "$kam" sh -c 'tail -n 1 /etc/iwg/gateway/site.cfg | grep -qx "# site edit" &&
+			cmp -s /usr/share/iwg/etc-dist/gateway/site.cfg /etc/iwg/gateway/site.cfg.dist'
 else
 	tap_fail "recreated, kamailio and admind are healthy again" "see $logs/up-again.log"
 fi
 
-save_logs
+save_logs -2
 (cd "$top/docker" && "${compose[@]}" down -v) >"$logs/down-v.log" 2>&1
-tap_eq "podman-compose down -v leaves no container of ours" "" \
-	"$(podman ps -aq --filter "label=io.podman.compose.project=$proj")"
+tap_eq "podman-compose down -v leaves no container of ours" "0:" \
+	"$(out=$(podman ps -aq --filter "label=io.podman.compose.project=$proj") && echo "0:$out")"
 tap_done
