@@ -25,8 +25,7 @@ fi
 command -v mmdebstrap >/dev/null || die "mmdebstrap is not installed (make deps)"
 
 # the Debian suites apt uses on this machine, as one-line sources
-mapfile -t sources < <(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' \
-	"Identifier: Packages" | sort -u | grep -E '://[^ ]*debian' |
+mapfile -t sources < <("$(dirname "$0")/debian-suites.sh" |
 	while read -r uri suite comp; do
 		case $suite in bookworm | bookworm-updates | bookworm-security) ;; *) continue ;; esac
 		echo "deb $uri $suite $comp"

@@ -24,8 +24,7 @@ work=$build/apt-src
 rm -rf "$work" "$dst"
 mkdir -p "$work/lists/partial" "$work/dl"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' \
-	"Identifier: Packages" | sort -u | grep -E '://[^ ]*debian' |
+"$(dirname "$0")/debian-suites.sh" |
 	while read -r uri suite comp; do
 		echo "deb-src [signed-by=$keyring] $uri $suite $comp"
 	done >"$work/sources.list"

@@ -9,15 +9,9 @@
 # /etc/iwg/rtpengine.conf, answers NG pings; an operator's edit survives a
 # reinstall while an unedited file is updated.
 set -uo pipefail
-top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
-build=${IWG_BUILD:-$top/build}
-. "$top/tests/lib/tap.sh"
-IWG_RUN=$build/test-runs/install
-. "$top/scripts/stack.sh"
-work=$build/test-runs/install
+. "$(dirname "$0")/../lib.sh"
+install_test_start install
 dest=$work/root
-rm -rf "$work" && mkdir -p "$work"
-arch=$(gcc -print-multiarch)
 moddir=/usr/lib/$arch/iwg/modules
 
 inst() {

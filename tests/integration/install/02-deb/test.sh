@@ -11,15 +11,9 @@
 # JSON-RPC key the package made; purged, nothing of ours is left in /etc,
 # /usr or /run. The packages are purged on exit whatever happened.
 set -uo pipefail
-top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
-build=${IWG_BUILD:-$top/build}
-. "$top/tests/lib/tap.sh"
-IWG_RUN=$build/test-runs/deb
-. "$top/scripts/stack.sh"
-work=$IWG_RUN
-rm -rf "$work" && mkdir -p "$work"
+. "$(dirname "$0")/../lib.sh"
+install_test_start deb
 pkgs=(iwg-config iwg-admind iwg-tools iwg-kamailio-modules)
-arch=$(gcc -print-multiarch)
 
 if dpkg-query -W -f='${Status}' iwg-config 2>/dev/null | grep -q installed; then
 	tap_fail "no iwg package installed before the test" \
