@@ -12,6 +12,7 @@
 #   make deb     Debian packages in build/deb/ (debian/, scripts/deb.sh)
 #   make images  container images iwg, iwg-redis (docker/Dockerfile,
 #                scripts/images.sh; IWG_CONTAINER=podman or docker)
+#   make web     browser bundles in build/web/ (sdk, console, portal)
 #
 # Components describe themselves in build.mk fragments beside their sources
 # (see docs/building.md); this file only holds the rules.
@@ -35,12 +36,13 @@ LIB_LIBS :=
 UNITS :=
 FUZZERS :=
 BINS :=
+WEBS :=
 include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
-	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk))
+	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk web/*/build.mk))
 
 .PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \
-	clean format check-format install deb images
-all: modules bins units fuzzers
+	clean format check-format install deb images web
+all: modules bins units fuzzers web
 
 deps:
 	@scripts/deps.sh
@@ -84,6 +86,19 @@ $(BUILD)/bin/$(1): $(BIN_$(1)) $(LIBIWG) $(LIB_HDRS)
 endef
 $(foreach b,$(BINS),$(eval $(call bin_rule,$(b))))
 bins: $(foreach b,$(BINS),$(BUILD)/bin/$(b))
+
+# ---------------------------------------------------------------- web
+# WEBS += x; WEB_x_SRC = its folder (holding build.mjs); WEB_x = the files
+# it is built from. `node <folder>/build.mjs OUT` writes build/web/x/ (the
+# URL path iwg-admind serves it under: /x/); needs node_modules (make deps).
+define web_rule
+$(BUILD)/web/$(1)/.built: $(WEB_$(1)) $(TOP)/package-lock.json
+	@rm -rf $(BUILD)/web/$(1) && mkdir -p $(BUILD)/web/$(1)
+	node $(WEB_$(1)_SRC)/build.mjs $(BUILD)/web/$(1)
+	@touch $$@
+endef
+$(foreach w,$(WEBS),$(eval $(call web_rule,$(w))))
+web: $(foreach w,$(WEBS),$(BUILD)/web/$(w)/.built)
 
 # ---------------------------------------------------------------- unit tests
 # Each source is compiled once per flavour (sanitized for unit tests,
@@ -194,6 +209,7 @@ check-format:
 
 clean:
 	rm -rf $(BUILD)/modules $(BUILD)/obj $(BUILD)/lib $(BUILD)/bin \
-		$(BUILD)/tests $(BUILD)/test-runs $(BUILD)/test-logs $(BUILD)/fuzz-work
+		$(BUILD)/tests $(BUILD)/test-runs $(BUILD)/test-logs $(BUILD)/fuzz-work \
+		$(BUILD)/web
 	for m in $(MODULES); do rm -f modules/$$m/*.o modules/$$m/*.d \
 		modules/$$m/*.so modules/$$m/*.lst; done

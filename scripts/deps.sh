@@ -50,7 +50,7 @@ rtpengine --codecs 2>/dev/null | grep -q 'AMR-WB: fully supported' \
 stamp=$top/node_modules/.iwg-lock.sha
 want=$(sha256sum "$top/package-lock.json" | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	log "npm ci (JsSIP, playwright-core, esbuild; no browser download)"
+	log "npm ci (JsSIP, esbuild, web bundles and their tools; no browser download)"
 	(cd "$top" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 	echo "$want" >"$stamp"
 else
