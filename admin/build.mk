@@ -7,7 +7,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
 	admin/src/res_hdrmed.c admin/src/dialogs.c \
 	admin/src/routes.c \
-	admin/src/schemas.c
+	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
 
 BINS += iwg-admind
@@ -17,9 +17,9 @@ BIN_iwg-admind_LIBS = $(ADMIND_LIBS)
 # pure parts, unit-tested and fuzzed without a running daemon
 ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
-	admin/src/metrics.c admin/src/schemas.c
+	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
-UNITS += admind_conf admind_core admind_openapi
+UNITS += admind_conf admind_core admind_openapi admind_static
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
@@ -27,9 +27,11 @@ UNIT_admind_core_LIBS = -ljson-c -lcrypto -lpthread -lm
 # links the whole daemon (but main) to read its real route table
 UNIT_admind_openapi = tests/unit/test_admind_openapi.c $(ADMIND_SRCS)
 UNIT_admind_openapi_LIBS = $(ADMIND_LIBS)
+UNIT_admind_static = tests/unit/test_admind_static.c admin/src/static_path.c
 
-FUZZERS += admind_conf admind_body
+FUZZERS += admind_conf admind_body admind_static
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
 FUZZ_admind_conf_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_body = tests/fuzz/fuzz_admind_body.c $(ADMIND_PURE)
 FUZZ_admind_body_LIBS = -ljson-c -lcrypto -lpthread -lm
+FUZZ_admind_static = tests/fuzz/fuzz_admind_static.c admin/src/static_path.c

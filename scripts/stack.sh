@@ -19,6 +19,25 @@
 # default kamcfg/gateway/kamailio.cfg), IWG_KAM_EXTRA (array of extra kamailio
 # arguments, e.g. (-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"')), IWG_PROFILES,
 # IWG_SIP_WS=0 for a cfg without SIP-over-WebSocket listeners.
+#
+# iwg-admind (stack_start_admind) serves $IWG_BUILD/web (make web) with
+# connect-src for the ws/wss listeners and sip_domain IWG_DOMAIN; its API
+# keys, one per role (noc idadmin admin app), are in run/admind/keys as
+# "ROLE KEY" lines. Set before stack_start_admind:
+#   IWG_ADMIND_CREDENTIAL  what POST /api/v1/credentials issues: off (the
+#                        default), ephemeral (time-limited credentials from
+#                        $IWG_RUN/secrets/auth_secret, the IWG_AUTH_SECRET
+#                        Kamailio checks with WITH_AUTH_EPHEMERAL) or token
+#                        (ES256 web tokens, kid IWG_ADMIND_TOKEN_KID, signed
+#                        with the key pair of stack_web_token_key)
+#   IWG_ADMIND_TOKEN_ISSUER, IWG_ADMIND_TOKEN_AUDIENCE  iss/aud claims (token)
+#   IWG_ADMIND_CONF_EXTRA  further lines for its configuration (e.g.
+#                        "series_interval = 1")
+# stack_web_token_key makes that ES256 pair under $IWG_RUN/secrets/ (once)
+# and exports IWG_ADMIND_TOKEN_KEY (private key), IWG_ADMIND_TOKEN_PUB
+# (public key) and IWG_ADMIND_TOKEN_KID (iwg-1): call it before stack_start
+# to point Kamailio at the public key, e.g. IWG_KAM_EXTRA=(-A WITH_IDMAP -A
+# "IWG_IDMAP_KEY1=\"kid=$IWG_ADMIND_TOKEN_KID;alg=ES256;file=$IWG_ADMIND_TOKEN_PUB\"").
 
 IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
@@ -211,25 +230,71 @@ stack_start_kamailio() {
 		|| stack_fail "kamailio listeners did not come up" "$IWG_LOGDIR/kamailio.log"
 }
 
+# stack_web_token_key: the ES256 key pair iwg-admind signs web tokens with
+# (see the top of this file)
+stack_web_token_key() {
+	local d=$IWG_RUN/secrets
+	export IWG_ADMIND_TOKEN_KEY=$d/web_token.key IWG_ADMIND_TOKEN_PUB=$d/web_token.pub
+	export IWG_ADMIND_TOKEN_KID=iwg-1
+	[ -s "$IWG_ADMIND_TOKEN_KEY" ] && [ -s "$IWG_ADMIND_TOKEN_PUB" ] && return 0
+	(umask 077; mkdir -p "$d" &&
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+			-out "$IWG_ADMIND_TOKEN_KEY" &&
+		openssl pkey -in "$IWG_ADMIND_TOKEN_KEY" -pubout -out "$IWG_ADMIND_TOKEN_PUB" &&
+		chmod 644 "$IWG_ADMIND_TOKEN_PUB") >>"$IWG_LOGDIR/openssl.log" 2>&1 \
+		|| stack_fail "cannot make the web token key pair" "$IWG_LOGDIR/openssl.log"
+}
+
+# _stack_admind_credential: the credential lines of iwg-admind's
+# configuration for IWG_ADMIND_CREDENTIAL
+_stack_admind_credential() {
+	case ${IWG_ADMIND_CREDENTIAL:-off} in
+	off) echo "credential_kind = off" ;;
+	ephemeral)
+		stack_secret auth_secret >/dev/null || return 1
+		echo "credential_kind = ephemeral"
+		echo "credential_secret_file = $IWG_RUN/secrets/auth_secret" ;;
+	token)
+		stack_web_token_key || return 1
+		echo "credential_kind = token"
+		echo "credential_token_alg = ES256"
+		echo "credential_token_kid = $IWG_ADMIND_TOKEN_KID"
+		echo "credential_token_key_file = $IWG_ADMIND_TOKEN_KEY"
+		[ -z "${IWG_ADMIND_TOKEN_ISSUER:-}" ] \
+			|| echo "credential_token_issuer = $IWG_ADMIND_TOKEN_ISSUER"
+		[ -z "${IWG_ADMIND_TOKEN_AUDIENCE:-}" ] \
+			|| echo "credential_token_audience = $IWG_ADMIND_TOKEN_AUDIENCE" ;;
+	*) _stack_log "error: IWG_ADMIND_CREDENTIAL must be off, ephemeral or token"
+		return 1 ;;
+	esac
+}
+
 # stack_start_admind: iwg-admind on 127.0.0.1:8088 watching this stack. API
-# keys (one per role) are made on first start and kept in run/admind/keys;
-# the daemon's config holds only their hashes.
+# keys (one per role) are made on first start and kept in run/admind/keys
+# ("ROLE KEY" lines; a role missing from an older file is added); the
+# daemon's config holds only their hashes.
 stack_start_admind() {
-	local d=$IWG_RUN/admind log=$IWG_LOGDIR/admind.log role key
+	local d=$IWG_RUN/admind log=$IWG_LOGDIR/admind.log role key cred
 	mkdir -p "$d" && chmod 700 "$d"
-	if [ ! -s "$d/keys" ]; then
-		(umask 077; for role in noc idadmin admin; do
-			printf '%s %s\n' "$role" "$(openssl rand -hex 24)"; done >"$d/keys")
-	fi
+	for role in noc idadmin admin app; do
+		grep -q "^$role " "$d/keys" 2>/dev/null \
+			|| (umask 077; printf '%s %s\n' "$role" "$(openssl rand -hex 24)" >>"$d/keys")
+	done
+	cred=$(_stack_admind_credential) || return 1
 	{
 		echo "listen = 127.0.0.1:8088"
 		echo "redis = $IWG_REDIS_ADDR"
 		echo "kamailio = kamailio http://127.0.0.1:5065/RPC"
 		echo "kamailio_rpc_key_file = $IWG_RUN/secrets/rpc_key"
 		echo "rtpengine = rtpengine $IWG_NG_ADDR"
+		echo "web_root = $IWG_BUILD/web"
+		echo "web_connect_src = $IWG_WS_URL $IWG_WSS_URL"
+		echo "sip_domain = $IWG_DOMAIN"
+		[ "${IWG_ADMIND_CREDENTIAL:-off}" = off ] || echo "$cred"
 		while read -r role key; do
 			echo "api_key = $role $role $(printf '%s\n' "$key" | "$IWG_BUILD/bin/iwg-admind" --hash-key)"
 		done <"$d/keys"
+		[ -z "${IWG_ADMIND_CONF_EXTRA:-}" ] || printf '%s\n' "$IWG_ADMIND_CONF_EXTRA"
 	} >"$d/admind.conf"
 	_stack_spawn admind "$log" "$IWG_BUILD/bin/iwg-admind" -c "$d/admind.conf"
 	wait_until 10 curl -sf -o /dev/null http://127.0.0.1:8088/readyz \

@@ -33,6 +33,8 @@ typedef struct admind_app {
 	size_t n_routes;
 	double started;					  /* monotonic seconds */
 	char *tls_cert_pem, *tls_key_pem; /* kept while the daemon runs */
+	char *csp;		/* Content-Security-Policy of every response */
+	char *web_root; /* realpath of conf.web_root, NULL: no static files */
 } admind_app;
 
 struct admind_req {
@@ -65,6 +67,24 @@ typedef struct admind_header {
 	const char *value;
 } admind_header;
 
+struct MHD_Response;
+
+/*
+ * Build app->csp from the configuration (connect-src 'self' plus
+ * web_connect_src). Returns 0, or -1 when out of memory.
+ */
+int admind_csp_init(admind_app *app);
+
+/*
+ * Queue resp (not destroyed here) with status after adding the headers of
+ * every response: Content-Type ctype (NULL: none), Cache-Control cache,
+ * the security headers (CSP, nosniff, Referrer-Policy) and hdrs ({NULL,
+ * NULL}-terminated, may be NULL). Returns the MHD_queue_response() result.
+ */
+int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
+				 const char *ctype, const char *cache,
+				 const admind_header *hdrs);
+
 /*
  * The single place every response is built and queued: status, content
  * type, body (ownership passes to the response; freed with free()) and
@@ -88,6 +108,28 @@ int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
 int admind_reply_error(admind_req *r, unsigned status, const char *code,
 					   const char *field, const char *fmt, ...)
 		__attribute__((format(printf, 5, 6)));
+
+/* Like admind_reply_error() without a field and with extra headers hdrs
+ * (NULL: the status's usual ones, e.g. WWW-Authenticate on 401). */
+int admind_reply_error_h(admind_req *r, unsigned status, const char *code,
+						 const admind_header *hdrs, const char *fmt, ...)
+		__attribute__((format(printf, 5, 6)));
+
+/* ----------------------------------------------------------- res_static.c */
+
+/*
+ * Serve a static file when r->path is a static path (GET/HEAD of /,
+ * /console/..., /portal/..., /sdk/...). Returns 1 with *ret set when it
+ * answered (file, redirect, 304, 404, 405), 0 when the path is not static.
+ */
+int res_static(admind_req *r, int *ret);
+
+/*
+ * Resolve conf.web_root into app->web_root (NULL when empty). A missing
+ * folder is not an error (the static paths then answer 404): a warning
+ * goes to stderr. Returns 0, or -1 when out of memory.
+ */
+int res_static_init(admind_app *app);
 
 /* --------------------------------------------------------------- http.c */
 

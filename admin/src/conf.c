@@ -38,6 +38,7 @@ void conf_defaults(admind_conf *c)
 	c->page_size_default = 50;
 	c->page_size_max = 500;
 	c->calls_max = 200;
+	strcpy(c->web_root, "/usr/share/iwg/web");
 }
 
 static int conf_fail(conf_error *e, const char *fmt, ...)
@@ -61,6 +62,8 @@ int conf_role_by_name(const char *name)
 		return ROLE_IDADMIN;
 	if (!strcmp(name, "admin"))
 		return ROLE_ADMIN;
+	if (!strcmp(name, "app"))
+		return ROLE_APP;
 	return 0;
 }
 
@@ -73,6 +76,8 @@ const char *conf_role_name(int role)
 		return "idadmin";
 	case ROLE_ADMIN:
 		return "admin";
+	case ROLE_APP:
+		return "app";
 	}
 	return "?";
 }
@@ -275,13 +280,50 @@ static int conf_add_key(admind_conf *c, char *v, conf_error *e)
 	k = &c->keys[c->n_keys];
 	k->role = conf_role_by_name(role);
 	if (!k->role)
-		return conf_fail(e, "api_key: role '%s' is not noc, idadmin or admin",
+		return conf_fail(e,
+						 "api_key: role '%s' is not noc, idadmin, admin or "
+						 "app",
 						 role);
 	if (conf_parse_hash(hash, k->hash) < 0)
 		return conf_fail(e, "api_key: hash must be 64 hex digits "
 							"(iwg-admind --hash-key prints it)");
 	strcpy(k->id, id);
 	c->n_keys++;
+	return 0;
+}
+
+/* CSP sources: words of [A-Za-z0-9:/.*_+[]-], nothing that could end the
+ * directive or add a keyword (';' ',' quotes, control bytes) */
+static int conf_set_connect_src(admind_conf *c, char *v, conf_error *e)
+{
+	const char *p;
+
+	if (strlen(v) >= sizeof(c->web_connect_src))
+		return conf_fail(e, "web_connect_src: longer than %zu bytes",
+						 sizeof(c->web_connect_src) - 1);
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(" \t:/.*_+[]-", *p))
+			return conf_fail(e,
+							 "web_connect_src: '%c' is not allowed (sources "
+							 "such as wss://gw.example.net:8443, space-"
+							 "separated)",
+							 *p);
+	strcpy(c->web_connect_src, v);
+	return 0;
+}
+
+/* a SIP domain: host name or IP literal, optionally :port */
+static int conf_set_sip_domain(admind_conf *c, char *v, conf_error *e)
+{
+	const char *p;
+
+	if (strlen(v) >= sizeof(c->sip_domain))
+		return conf_fail(e, "sip_domain: longer than %zu bytes",
+						 sizeof(c->sip_domain) - 1);
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p))
+			return conf_fail(e, "sip_domain: '%s' is not a host name", v);
+	strcpy(c->sip_domain, v);
 	return 0;
 }
 
@@ -344,6 +386,9 @@ static const conf_key_def conf_keys[] = {
 		 0},
 		{"page_size_max", CT_INT, OFF(page_size_max), 0, 1, 10000, NULL, 0},
 		{"calls_max", CT_INT, OFF(calls_max), 0, 1, 100000, NULL, 0},
+		{"web_root", CT_STR, OFF(web_root), SZ(web_root), 0, 0, NULL, 0},
+		{"web_connect_src", CT_FUNC, 0, 0, 0, 0, conf_set_connect_src, 0},
+		{"sip_domain", CT_FUNC, 0, 0, 0, 0, conf_set_sip_domain, 0},
 };
 #define N_CONF_KEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -412,6 +457,9 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 "kamailio_rpc_key_file: '%.120s' is not an absolute "
 						 "path",
 						 c->kamailio_rpc_key_file);
+	if (c->web_root[0] && c->web_root[0] != '/')
+		return conf_fail(e, "web_root: '%.120s' is not an absolute path",
+						 c->web_root);
 	if (c->n_kamailio == 0) {
 		strcpy(c->kamailio[0].name, "kamailio");
 		strcpy(c->kamailio[0].url, "http://127.0.0.1:5065/RPC");

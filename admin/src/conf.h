@@ -22,13 +22,17 @@
 #define CONF_MAX_FILE	 (1024 * 1024)
 #define CONF_RPC_KEY_MAX 256 /* bytes of the Kamailio JSON-RPC key */
 #define ADMIND_HASH_LEN	 32	 /* SHA-256 */
+#define CONF_CSP_MAX	 512 /* web_connect_src */
 
 /* API key roles (bit values; a route lists the roles it admits) */
 enum {
 	ROLE_NOC = 1,	  /* read-only monitoring */
 	ROLE_IDADMIN = 2, /* identities */
 	ROLE_ADMIN = 4,	  /* everything */
+	ROLE_APP = 8,	  /* a web back-end: credentials (and whoami) only */
 };
+/* the people's roles: every route but the credential one and whoami admits
+ * no more than these */
 #define ROLE_ANY (ROLE_NOC | ROLE_IDADMIN | ROLE_ADMIN)
 
 typedef struct conf_kamailio {
@@ -92,6 +96,14 @@ typedef struct admind_conf {
 	int page_size_default;
 	int page_size_max;
 	int calls_max;
+
+	/* static files: web_root/{console,portal,sdk}/ at /console/ ...;
+	 * empty: none */
+	char web_root[CONF_PATH_MAX];
+	/* extra CSP connect-src sources, space-separated (validated: no ';',
+	 * ',' or quote can reach the header) */
+	char web_connect_src[CONF_CSP_MAX];
+	char sip_domain[CONF_HOST_MAX]; /* credential "uri"; empty: null */
 } admind_conf;
 
 typedef struct conf_error {
@@ -125,7 +137,7 @@ int conf_load_file(admind_conf *c, const char *path, char *errbuf,
 /* Name of the i-th configuration key (0-based), NULL past the last. */
 const char *conf_key_name(size_t i);
 
-/* Role by name ("noc", "idadmin", "admin"): ROLE_* or 0. */
+/* Role by name ("noc", "idadmin", "admin", "app"): ROLE_* or 0. */
 int conf_role_by_name(const char *name);
 
 /* Name of one ROLE_* value, "?" otherwise. */

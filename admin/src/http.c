@@ -117,7 +117,6 @@ static int reply_429(admind_req *r, int wait, const char *what)
 
 static int reply_405(admind_req *r)
 {
-	struct json_object *j = json_object_new_object();
 	char allow[64] = "";
 	admind_header h[] = {{"Allow", allow}, {NULL, NULL}};
 	size_t i;
@@ -131,12 +130,9 @@ static int reply_405(admind_req *r)
 			strcat(allow, ", ");
 		strcat(allow, rt->method);
 	}
-	json_object_object_add(j, "error",
-						   json_object_new_string("method_not_allowed"));
-	json_object_object_add(
-			j, "message",
-			json_object_new_string("method not allowed on this path"));
-	return admind_reply_json_h(r, MHD_HTTP_METHOD_NOT_ALLOWED, j, h);
+	return admind_reply_error_h(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+								"method_not_allowed", h,
+								"method not allowed on this path");
 }
 
 /* API key check and role check; returns -1 after having answered */
@@ -207,6 +203,12 @@ static int dispatch(admind_req *r)
 	wait = ratelimit_take(r->app->rl_addr, r->client, admind_now());
 	if (wait)
 		return reply_429(r, wait, "too many requests from this address");
+	if (r->body_over)
+		return admind_reply_error(
+				r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
+				"request body exceeds %zu bytes", r->app->conf.max_body);
+	if (res_static(r, &ret))
+		return ret;
 	r->route = route_find(r->app->routes, r->app->n_routes, r->method, r->path,
 						  &r->params, &known);
 	if (!r->route) {
@@ -215,10 +217,6 @@ static int dispatch(admind_req *r)
 		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL,
 								  "no such resource: %.200s", r->path);
 	}
-	if (r->body_over)
-		return admind_reply_error(
-				r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
-				"request body exceeds %zu bytes", r->app->conf.max_body);
 	if (r->route->roles && authorize(r, &ret) < 0)
 		return ret;
 	if (r->route->write && audit_ready(r, &ret) < 0)

@@ -103,6 +103,7 @@ int main(int argc, char **argv)
 	app.rl_key = ratelimit_new(app.conf.rate_key, app.conf.burst_key, 1024);
 	app.rl_addr = ratelimit_new(app.conf.rate_addr, app.conf.burst_addr, 65536);
 	if (!app.metrics || !app.rl_key || !app.rl_addr ||
+		admind_csp_init(&app) < 0 || res_static_init(&app) < 0 ||
 		backend_global_init() < 0) {
 		fprintf(stderr, "iwg-admind: out of memory at start\n");
 		return 1;
@@ -129,5 +130,7 @@ int main(int argc, char **argv)
 	ratelimit_free(app.rl_key);
 	ratelimit_free(app.rl_addr);
 	metrics_free(app.metrics);
+	free(app.csp);
+	free(app.web_root);
 	return 0;
 }

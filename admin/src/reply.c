@@ -11,6 +11,40 @@
 
 #include "admind.h"
 
+int admind_csp_init(admind_app *app)
+{
+	static const char fmt[] =
+			"default-src 'none'; script-src 'self'; style-src 'self'; "
+			"img-src 'self' data:; font-src 'self'; connect-src 'self'%s%s; "
+			"manifest-src 'self'; base-uri 'none'; form-action 'self'; "
+			"frame-ancestors 'none'";
+	const char *extra = app->conf.web_connect_src;
+	size_t n = sizeof(fmt) + strlen(extra) + 2;
+
+	app->csp = malloc(n);
+	if (!app->csp)
+		return -1;
+	snprintf(app->csp, n, fmt, extra[0] ? " " : "", extra);
+	return 0;
+}
+
+int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
+				 const char *ctype, const char *cache,
+				 const admind_header *hdrs)
+{
+	if (ctype)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+	if (r->app->csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", r->app->csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	for (; hdrs && hdrs->name; hdrs++)
+		MHD_add_response_header(resp, hdrs->name, hdrs->value);
+	r->status = status;
+	return MHD_queue_response(r->conn, status, resp);
+}
+
 int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
 				 size_t len, const admind_header *hdrs)
 {
@@ -22,13 +56,7 @@ int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	for (; hdrs && hdrs->name; hdrs++)
-		MHD_add_response_header(resp, hdrs->name, hdrs->value);
-	r->status = status;
-	ret = MHD_queue_response(r->conn, status, resp);
+	ret = admind_queue(r, status, resp, ctype, "no-store", hdrs);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -72,21 +100,44 @@ static const admind_header *error_headers(unsigned status)
 	return status == MHD_HTTP_UNAUTHORIZED ? unauth : NULL;
 }
 
-int admind_reply_error(admind_req *r, unsigned status, const char *code,
-					   const char *field, const char *fmt, ...)
+static int reply_error_v(admind_req *r, unsigned status, const char *code,
+						 const char *field, const admind_header *hdrs,
+						 const char *fmt, va_list ap)
 {
 	struct json_object *j = json_object_new_object();
 	char msg[512];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	json_object_object_add(j, "error", json_object_new_string(code));
 	json_object_object_add(j, "message", json_object_new_string(msg));
 	if (field && *field)
 		json_object_object_add(j, "field", json_object_new_string(field));
-	return admind_reply_json_h(r, status, j, error_headers(status));
+	return admind_reply_json_h(r, status, j,
+							   hdrs ? hdrs : error_headers(status));
+}
+
+int admind_reply_error(admind_req *r, unsigned status, const char *code,
+					   const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = reply_error_v(r, status, code, field, NULL, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int admind_reply_error_h(admind_req *r, unsigned status, const char *code,
+						 const admind_header *hdrs, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = reply_error_v(r, status, code, NULL, hdrs, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 struct json_object *admind_page_json(struct json_object *items, int page,
