@@ -1,0 +1,79 @@
+// Identities: the list with a namespace filter and a glob on the key (every
+// console role); for idadmin and admin also links to create and import, and
+// per mapping edit and enable/disable.
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { api, seg } from '../api.js';
+import { usePoll } from '../hooks.js';
+import { href } from '../lib/route.js';
+import { text, time } from '../lib/format.js';
+import { fieldsOf } from '../lib/identity.js';
+import { ErrorBox, Field, Notice, PageTitle, Pager, Updated } from '../components/common.js';
+
+const PER_PAGE = 50;
+
+export function IdentitiesList({ writable }) {
+  const [form, setForm] = useState({ ns: '', key: '' });
+  const [filter, setFilter] = useState({ ns: '', key: '' });
+  const [page, setPage] = useState(1);
+  const [done, setDone] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const list = usePoll(() => api.get('/api/v1/identities', { ns: filter.ns, key: filter.key, page, per_page: PER_PAGE }),
+    0, [filter, page]);
+
+  const search = (e) => {
+    e.preventDefault();
+    setPage(1);
+    setFilter({ ns: form.ns.trim(), key: form.key.trim() });
+  };
+
+  const toggle = async (m) => {
+    const enabled = m.enabled === false;
+    if (m.ha1_set && !window.confirm(`${m.ns}/${m.key} has a digest HA1. Saving the mapping without it removes it: enter it again with Edit to keep it. ${enabled ? 'Enable' : 'Disable'} anyway?`)) return;
+    setActionError(null);
+    setDone(null);
+    try {
+      await api.put(`/api/v1/identities/${seg(m.ns)}/${seg(m.key)}`, { ...fieldsOf(m), enabled });
+      setDone(`${m.ns}/${m.key} ${enabled ? 'enabled' : 'disabled'}.`);
+      list.refresh();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
+  const items = (list.data && list.data.items) || [];
+  return html`
+    <${PageTitle}>Identities</${PageTitle}>
+    ${writable && html`<p class="actions">
+      <a class="button" href=${href('identities', 'new')}>New identity</a>
+      <a class="button secondary" href=${href('identities', 'import')}>Import CSV or JSON lines</a>
+    </p>`}
+    <form class="search" role="search" onSubmit=${search}>
+      <${Field} id="id-filter-ns" label="Namespace" value=${form.ns} onInput=${(v) => setForm({ ...form, ns: v })} hint="e.g. web; empty: all" />
+      <${Field} id="id-filter-key" label="Key (glob)" value=${form.key} onInput=${(v) => setForm({ ...form, key: v })} hint="* any text, ? one character, [ab] one of" />
+      <button type="submit">Search</button>
+    </form>
+    <${Updated} at=${list.at} loading=${list.loading} />
+    <${ErrorBox} error=${list.error} title="Identities could not be read" />
+    <${ErrorBox} error=${actionError} title="Change refused" />
+    ${done && html`<${Notice} tone="ok">${done}</${Notice}>`}
+    ${list.data && html`<p class="summary" role="status">${list.data.total} mapping(s)${list.data.truncated ? ' (listing truncated: narrow the search)' : ''}.</p>`}
+    ${list.data && !items.length ? html`<${Notice}>No mapping matches.</${Notice}>` : html`
+    <div class="table-wrap"><table class="identities">
+      <caption class="sr-only">Identity mappings</caption>
+      <thead><tr><th scope="col">Namespace</th><th scope="col">Key</th><th scope="col">SIP URI</th><th scope="col">Display name</th>
+        <th scope="col">Tenant</th><th scope="col">State</th><th scope="col">Not after</th><th scope="col">HA1</th>
+        ${writable && html`<th scope="col">Actions</th>`}</tr></thead>
+      <tbody>${items.map((m) => html`<tr data-identity=${`${m.ns}/${m.key}`}>
+        <td>${m.ns}</td><th scope="row">${m.key}</th><td class="mono">${m.sip_uri}</td><td>${text(m.display_name)}</td><td>${text(m.tenant)}</td>
+        <td>${m.enabled === false ? html`<span class="badge badge-bad">disabled</span>` : html`<span class="badge badge-ok">enabled</span>`}</td>
+        <td>${m.not_after ? time(m.not_after) : '—'}</td><td>${m.ha1_set ? 'set' : '—'}</td>
+        ${writable && html`<td class="row-actions">
+          <a href=${href('identities', m.ns, m.key)} aria-label=${`Edit ${m.ns}/${m.key}`}>Edit</a>
+          <button type="button" class="secondary small" onClick=${() => toggle(m)} aria-label=${`${m.enabled === false ? 'Enable' : 'Disable'} ${m.ns}/${m.key}`}>${m.enabled === false ? 'Enable' : 'Disable'}</button>
+        </td>`}
+      </tr>`)}</tbody>
+    </table></div>`}
+    ${list.data && html`<${Pager} page=${page} perPage=${PER_PAGE} total=${list.data.total} onPage=${setPage} label="Identities" />`}`;
+}
