@@ -45,13 +45,9 @@ function fragment(name) {
 
 function sdkPage(model) {
   const r = renderSdkRef(model);
-  const loading = model.globalName
-    ? `<p>Load it as an ES module (<code>import { Gateway } from '/sdk/iwg.mjs'</code>) or as a classic script
-(<code>&lt;script src="/sdk/iwg.js"&gt;</code>), which defines one global, <code>${esc(model.globalName)}</code>.</p>`
-    : '<p>Load it as an ES module: <code>import { Gateway } from \'/sdk/iwg.mjs\'</code>.</p>';
   const main = `<p class="lead">Every export of iwg.js, generated from its TypeScript declarations
 (<a href="../sdk/iwg.d.ts"><code>iwg.d.ts</code></a>, ${r.count} exports).</p>
-${loading}
+${r.about}
 ${r.body}`;
   return page({ file: 'sdk.html', title: 'SDK reference', main, aside: r.index, asideLabel: 'SDK index' });
 }

@@ -139,7 +139,8 @@ function entry(checker, sf, name, sym) {
   return e;
 }
 
-// readDts(file) -> { exports: [entry], globalName: 'IWG' | null }
+// readDts(file) -> { exports: [entry], globalName: 'IWG' | null, about }
+// (about: the @packageDocumentation comment)
 // entry: { name, kind, doc, tags, signatures[], members[], events[] };
 // throws on a file TypeScript reports syntax errors in
 export function readDts(file) {
@@ -155,6 +156,15 @@ export function readDts(file) {
     throw new Error(`${file}:${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   }
   const checker = program.getTypeChecker();
+  let about = '';
+  for (const st of sf.statements) {
+    // every JSDoc block before the statement (the public helper gives the last only)
+    for (const j of st.jsDoc || []) {
+      if ((j.tags || []).some((t) => t.tagName.text === 'packageDocumentation')) {
+        about = ts.getTextOfJSDocComment(j.comment) || '';
+      }
+    }
+  }
   let globalName = null;
   for (const s of sf.statements) if (ts.isNamespaceExportDeclaration(s)) globalName = s.name.text;
   const modSym = checker.getSymbolAtLocation(sf);
@@ -181,5 +191,5 @@ export function readDts(file) {
     }
   }
   list.sort((a, b) => a.name.localeCompare(b.name));
-  return { exports: list, globalName };
+  return { exports: list, globalName, about };
 }

@@ -15,16 +15,30 @@ export function slug(...parts) {
   return parts.join('-').replace(/[^A-Za-z0-9._]+/g, '-').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
 }
 
-// inline markup of escaped text: `code`, **strong**
-function inline(text) {
-  return esc(text)
+const LINK_RE = /\{@link(?:code|plain)?\s+([^\s|}]+)(?:\s*\|\s*|\s+)?([^}]*)\}/g;
+
+// inline markup of text, escaped: `code`, **strong**, and JSDoc
+// {@link Target text} as a link where link(Target) gives an href
+function inline(text, link) {
+  const plain = (t) => esc(t)
     .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(LINK_RE)) {
+    out += plain(text.slice(at, m.index));
+    const label = `<code>${esc(m[2].trim() || m[1])}</code>`;
+    const href = link ? link(m[1]) : null;
+    out += href ? `<a href="${esc(href)}">${label}</a>` : label;
+    at = m.index + m[0].length;
+  }
+  return out + plain(text.slice(at));
 }
 
 // description text (CommonMark-like: blank-line paragraphs, "- " or "* "
-// lists) as HTML; everything escaped, only the markup above is produced
-export function prose(text) {
+// lists) as HTML; everything escaped, only the markup above is produced;
+// link: see inline()
+export function prose(text, link) {
   if (!text) return '';
   const out = [];
   for (const block of String(text).trim().split(/\n\s*\n/)) {
@@ -35,9 +49,9 @@ export function prose(text) {
         if (/^\s*[-*] /.test(l)) items.push(l.replace(/^\s*[-*] /, ''));
         else items[items.length - 1] += ` ${l.trim()}`;
       }
-      out.push(`<ul>${items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`);
+      out.push(`<ul>${items.map((i) => `<li>${inline(i, link)}</li>`).join('')}</ul>`);
     } else {
-      out.push(`<p>${inline(lines.map((l) => l.trim()).join(' '))}</p>`);
+      out.push(`<p>${inline(lines.map((l) => l.trim()).join(' '), link)}</p>`);
     }
   }
   return out.join('\n');

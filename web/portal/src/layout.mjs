@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { esc } from './html.mjs';
 
+const SITE = 'iwg developer portal';
+
 // the portal's pages, in navigation order: [file, label]
 export const NAV = [
   ['index.html', 'Overview'],
@@ -22,7 +24,7 @@ export function page({ file, title, main, aside, asideLabel = 'On this page', sc
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · iwg developer portal</title>
+<title>${esc(title === SITE ? title : `${title} · ${SITE}`)}</title>
 <link rel="stylesheet" href="portal.css">
 <link rel="icon" href="favicon.svg" type="image/svg+xml">
 ${script ? `<script type="module" src="${esc(script)}"></script>\n` : ''}</head>

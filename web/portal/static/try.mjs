@@ -70,7 +70,7 @@ async function getCredential(key, user) {
 }
 
 function follow(c) {
-  for (const name of ['ringing', 'early-media', 'hold', 'resume', 'dtmf']) {
+  for (const name of ['ringing', 'early-media', 'hold', 'resume', 'remote-hold', 'remote-resume', 'mute', 'dtmf', 'transfer-progress']) {
     c.on(name, (e) => logEvent(name, e && typeof e === 'object' ? JSON.stringify(e) : ''));
   }
   let firstQuality = true;
@@ -118,7 +118,9 @@ async function start() {
     logEvent('credential', credentialSummary(cred));
     status(`Connecting to ${v.url}…`);
     gw = new Gateway({ url: v.url });
-    for (const name of ['registered', 'unregistered', 'reconnecting', 'disconnected']) gw.on(name, () => logEvent(name));
+    for (const name of ['connecting', 'registered', 'unregistered', 'reconnecting', 'reconnected', 'disconnected']) {
+      gw.on(name, () => logEvent(name));
+    }
     gw.on('error', (e) => logEvent('error', e && e.message ? e.message : String(e)));
     await gw.connect(cred);
     status(`Calling ${v.target}…`);
