@@ -1,9 +1,11 @@
 /*
- * metrics.c - request counters and latency histograms.
+ * metrics.c - request counters and latency histograms; Prometheus names
+ * and types of the Kamailio and rtpengine statistics; the sample set.
  */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,13 +89,20 @@ void metrics_observe(admind_metrics *m, int route, unsigned status,
 
 void prom_name(sbuf *out, const char *prefix, const char *name)
 {
+	int gap = 0, any = 0;
 	char ch;
 
 	sbuf_puts(out, prefix);
 	for (; *name; name++) {
 		ch = (char)tolower((unsigned char)*name);
-		if (!isalnum((unsigned char)ch))
-			ch = '_';
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= '0' && ch <= '9')) {
+			gap = any;
+			continue;
+		}
+		if (gap)
+			sbuf_add(out, "_", 1);
+		gap = 0;
+		any = 1;
 		sbuf_add(out, &ch, 1);
 	}
 }
@@ -182,10 +191,355 @@ void metrics_render(admind_metrics *m, const admind_route *routes, sbuf *out)
 	}
 }
 
+const char *prom_type_name(prom_type t)
+{
+	return t == PROM_COUNTER ? "counter" : "gauge";
+}
+
+/* --------------------------------------------------------------- naming */
+
+/* 1 when s ends with suffix */
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * The family name of m: prefix + sanitised parts, a unit suffix, then the
+ * type's rules: a counter ends in _total; a gauge never ends in a suffix
+ * the text format reserves (_total, _count, _sum, _bucket), "_value" is
+ * added. Returns 0, or -1 when the name does not fit or a part is empty.
+ */
+static int map_name(prom_map *m, const char *prefix, const char *a,
+					const char *b, const char *unit)
+{
+	sbuf n;
+	size_t plen;
+	int ret = -1;
+
+	sbuf_init(&n);
+	prom_name(&n, prefix, a);
+	if (!sbuf_ok(&n) || n.len == strlen(prefix))
+		goto out; /* nothing of a is left */
+	if (b) {
+		plen = n.len;
+		sbuf_puts(&n, "_");
+		prom_name(&n, "", b);
+		if (!sbuf_ok(&n) || n.len == plen + 1)
+			goto out;
+	}
+	if (unit && *unit) {
+		if (!strcmp(unit, "_bytes") && ends_with(n.s, "_size"))
+			n.s[n.len -= 5] = '\0';
+		if (!ends_with(n.s, unit))
+			sbuf_puts(&n, unit);
+	}
+	if (m->type == PROM_COUNTER) {
+		if (!ends_with(n.s, "_total"))
+			sbuf_puts(&n, "_total");
+	} else if (ends_with(n.s, "_total") || ends_with(n.s, "_count") ||
+			   ends_with(n.s, "_sum") || ends_with(n.s, "_bucket")) {
+		sbuf_puts(&n, "_value");
+	}
+	if (sbuf_ok(&n) && n.len < sizeof(m->name)) {
+		memcpy(m->name, n.s, n.len + 1);
+		ret = 0;
+	}
+out:
+	sbuf_free(&n);
+	return ret;
+}
+
+/* pattern "*" (any), "*suffix", "prefix*" or an exact name */
+static int pattern_match(const char *pat, const char *name)
+{
+	size_t pl = strlen(pat);
+
+	if (!strcmp(pat, "*"))
+		return 1;
+	if (pat[0] == '*')
+		return ends_with(name, pat + 1);
+	if (pl && pat[pl - 1] == '*')
+		return !strncmp(name, pat, pl - 1);
+	return !strcmp(pat, name);
+}
+
+/* ------------------------------------------------------------ Kamailio */
+
+/*
+ * Kamailio 5.6 statistics by group, first match wins. Read from the
+ * modules' stat_export_t / counter_register calls: STAT_NO_RESET values
+ * and values computed on read that can go down are gauges; values only
+ * incremented are counters (a reset by stats.reset_statistics reads as a
+ * counter reset).
+ */
+typedef struct kam_rule {
+	const char *group;
+	const char *pattern;
+	prom_type type;
+	const char *unit; /* suffix added ("_bytes": a "_size" is replaced) */
+	const char *what;
+} kam_rule;
+
+static const kam_rule kam_rules[] = {
+		{"core", "*", PROM_COUNTER, "",
+		 "SIP messages received, forwarded, dropped or refused by the core"},
+		{"shmem", "fragments", PROM_GAUGE, "", "shared memory fragments"},
+		{"shmem", "*_size", PROM_GAUGE, "_bytes", "shared memory"},
+		{"sl", "*", PROM_COUNTER, "", "stateless replies"},
+		{"tmx", "inuse_transactions", PROM_GAUGE, "",
+		 "transactions in memory now"},
+		{"tmx", "active_transactions", PROM_GAUGE, "",
+		 "transactions not yet answered finally"},
+		{"tmx", "*", PROM_COUNTER, "", "transactions and their replies"},
+		{"dialog", "active_dialogs", PROM_GAUGE, "", "dialogs established now"},
+		{"dialog", "early_dialogs", PROM_GAUGE, "", "dialogs in early state"},
+		{"dialog", "*", PROM_COUNTER, "", "dialogs ended"},
+		{"usrloc", "registered_users", PROM_GAUGE, "",
+		 "registered address-of-records"},
+		{"usrloc", "*users", PROM_GAUGE, "", "users in a location table"},
+		{"usrloc", "*contacts", PROM_GAUGE, "", "contacts in a location table"},
+		{"usrloc", "*expires", PROM_COUNTER, "",
+		 "contacts expired from a location table"},
+		{"registrar", "accepted_regs", PROM_COUNTER, "",
+		 "REGISTER requests accepted"},
+		{"registrar", "rejected_regs", PROM_COUNTER, "",
+		 "REGISTER requests rejected"},
+		{"registrar", "*", PROM_GAUGE, "", "registrar setting"},
+		{"websocket", "*current_connections", PROM_GAUGE, "",
+		 "WebSocket connections open"},
+		{"websocket", "*max_concurrent_connections", PROM_GAUGE, "",
+		 "most WebSocket connections open at once"},
+		{"websocket", "*", PROM_COUNTER, "",
+		 "WebSocket connections and frames"},
+		{"tcp", "current_write_queue_size", PROM_GAUGE, "_bytes",
+		 "TCP data queued for sending"},
+		{"tcp", "current_*", PROM_GAUGE, "", "TCP connections open"},
+		{"tcp", "*", PROM_COUNTER, "", "TCP connection events"},
+		{"dns", "*", PROM_COUNTER, "", "DNS lookups failed or slow"},
+		{"pike", "blocked_ips", PROM_COUNTER, "",
+		 "source addresses blocked by pike"},
+		{"script", "iwg_refused_*", PROM_COUNTER, "",
+		 "requests or connections refused by the iwg limits"},
+		{"verto", "sessions", PROM_GAUGE, "", "Verto sessions"},
+		{"verto", "calls", PROM_GAUGE, "", "Verto calls"},
+		{"verto", "jobs_queued", PROM_GAUGE, "", "Verto jobs waiting"},
+		{"verto", "pending_bytes", PROM_GAUGE, "",
+		 "bytes held before Verto logins"},
+		{"verto", "*", PROM_COUNTER, "", "Verto endpoint events"},
+};
+
+int prom_map_kamailio(const char *stat, prom_map *out)
+{
+	char group[64];
+	const char *colon = strchr(stat, ':'), *name;
+	const kam_rule *r = NULL;
+	size_t i, glen;
+
+	memset(out, 0, sizeof(*out));
+	if (!colon || colon == stat || !colon[1])
+		return -1;
+	glen = (size_t)(colon - stat);
+	if (glen >= sizeof(group))
+		return -1;
+	memcpy(group, stat, glen);
+	group[glen] = '\0';
+	name = colon + 1;
+	for (i = 0; i < sizeof(kam_rules) / sizeof(kam_rules[0]); i++)
+		if (!strcmp(kam_rules[i].group, group) &&
+			pattern_match(kam_rules[i].pattern, name)) {
+			r = &kam_rules[i];
+			break;
+		}
+	out->known = r != NULL;
+	out->type = r ? r->type : PROM_GAUGE;
+	if (map_name(out, "iwg_kamailio_", group, name, r ? r->unit : "") < 0)
+		return -1;
+	if (r)
+		snprintf(out->help, sizeof(out->help), "Kamailio statistic %s: %s.",
+				 stat, r->what);
+	else
+		snprintf(out->help, sizeof(out->help),
+				 "Kamailio statistic %s (not known to iwg-admind: a gauge).",
+				 stat);
+	return 0;
+}
+
+/* ----------------------------------------------------------- rtpengine */
+
+/*
+ * rtpengine 10.5 NG "statistics", named as rtpengine's own Prometheus
+ * output names them (daemon/statistics.c), with the iwg_rtpengine_ prefix
+ * and units in the name. name NULL: left out (a sum or average of the
+ * figures that are kept).
+ */
+typedef struct rtpe_rule {
+	const char *section;
+	const char *key;
+	const char *name;
+	prom_type type;
+	const char *label;
+	const char *help;
+} rtpe_rule;
+
+#define RTPE_SKIP(s, k)                  \
+	{                                    \
+		s, k, NULL, PROM_GAUGE, "", NULL \
+	}
+#define CUR "currentstatistics"
+#define TOT "totalstatistics"
+static const char rtpe_closed_help[] = "Sessions ended, by reason.";
+static const char rtpe_packets_help[] = "Packets relayed.";
+static const char rtpe_errors_help[] = "Packets that could not be relayed.";
+static const char rtpe_bytes_help[] = "Bytes relayed.";
+static const char rtpe_streams_help[] = "Media streams now, by where "
+										"they are forwarded.";
+
+static const rtpe_rule rtpe_rules[] = {
+		{CUR, "sessionsown", "sessions", PROM_GAUGE, "type=\"own\"",
+		 "Sessions now (own, or foreign: replicated from a peer)."},
+		{CUR, "sessionsforeign", "sessions", PROM_GAUGE, "type=\"foreign\"",
+		 "Sessions now (own, or foreign: replicated from a peer)."},
+		RTPE_SKIP(CUR, "sessionstotal"),
+		{CUR, "transcodedmedia", "transcoded_media", PROM_GAUGE, "",
+		 "Media streams being transcoded now."},
+		RTPE_SKIP(CUR, "packetrate*"),
+		RTPE_SKIP(CUR, "byterate*"),
+		RTPE_SKIP(CUR, "errorrate*"),
+		{CUR, "media_userspace", "mediastreams", PROM_GAUGE,
+		 "type=\"userspace\"", rtpe_streams_help},
+		{CUR, "media_kernel", "mediastreams", PROM_GAUGE, "type=\"kernel\"",
+		 rtpe_streams_help},
+		{CUR, "media_mixed", "mediastreams", PROM_GAUGE, "type=\"mixed\"",
+		 rtpe_streams_help},
+		{TOT, "uptime", "uptime_seconds", PROM_GAUGE, "",
+		 "Seconds since rtpengine started."},
+		{TOT, "managedsessions", "sessions_total", PROM_COUNTER, "",
+		 "Sessions ended (rtpengine counts a session when it is gone)."},
+		{TOT, "rejectedsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"rejected\"", rtpe_closed_help},
+		{TOT, "timeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"timeout\"", rtpe_closed_help},
+		{TOT, "silenttimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"silent_timeout\"", rtpe_closed_help},
+		{TOT, "finaltimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"final_timeout\"", rtpe_closed_help},
+		{TOT, "offertimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"offer_timeout\"", rtpe_closed_help},
+		{TOT, "regularterminatedsessions", "closed_sessions_total",
+		 PROM_COUNTER, "reason=\"terminated\"", rtpe_closed_help},
+		{TOT, "forcedterminatedsessions", "closed_sessions_total", PROM_COUNTER,
+		 "reason=\"force_terminated\"", rtpe_closed_help},
+		{TOT, "relayedpackets_user", "packets_total", PROM_COUNTER,
+		 "type=\"userspace\"", rtpe_packets_help},
+		{TOT, "relayedpackets_kernel", "packets_total", PROM_COUNTER,
+		 "type=\"kernel\"", rtpe_packets_help},
+		{TOT, "relayedpacketerrors_user", "packet_errors_total", PROM_COUNTER,
+		 "type=\"userspace\"", rtpe_errors_help},
+		{TOT, "relayedpacketerrors_kernel", "packet_errors_total", PROM_COUNTER,
+		 "type=\"kernel\"", rtpe_errors_help},
+		{TOT, "relayedbytes_user", "bytes_total", PROM_COUNTER,
+		 "type=\"userspace\"", rtpe_bytes_help},
+		{TOT, "relayedbytes_kernel", "bytes_total", PROM_COUNTER,
+		 "type=\"kernel\"", rtpe_bytes_help},
+		RTPE_SKIP(TOT, "relayedpackets"),
+		RTPE_SKIP(TOT, "relayedpacketerrors"),
+		RTPE_SKIP(TOT, "relayedbytes"),
+		{TOT, "zerowaystreams", "zero_packet_streams_total", PROM_COUNTER, "",
+		 "Media streams that ended without relaying a packet."},
+		{TOT, "onewaystreams", "one_way_sessions_total", PROM_COUNTER, "",
+		 "Media streams that ended with packets in one direction only."},
+		{TOT, "totalcallsduration", "call_duration_seconds_total", PROM_COUNTER,
+		 "", "Duration of the sessions ended."},
+		RTPE_SKIP(TOT, "avgcallduration"),
+		RTPE_SKIP(TOT, "totalcallsduration2"),
+		RTPE_SKIP(TOT, "totalcallsduration_stddev"),
+		{"mos", "mos_total", "mos_total", PROM_COUNTER, "",
+		 "Sum of the MOS values sampled (from RTCP)."},
+		{"mos", "mos_samples_total", "mos_samples_total", PROM_COUNTER, "",
+		 "MOS values sampled."},
+		RTPE_SKIP("mos", "*"),
+		{"interfaces", "used", "ports_used", PROM_GAUGE, "",
+		 "Media ports in use, per interface."},
+		{"interfaces", "free", "ports_free", PROM_GAUGE, "",
+		 "Media ports free, per interface."},
+		{"interfaces", "totals", "ports", PROM_GAUGE, "",
+		 "Media ports of the interface."},
+		{"transcoders", "num", "transcoders", PROM_GAUGE, "",
+		 "Transcoders running, per codec chain."},
+		{"transcoders", "packets", "transcode_packets_total", PROM_COUNTER, "",
+		 "Packets transcoded, per codec chain."},
+		{"transcoders", "bytes", "transcode_bytes_total", PROM_COUNTER, "",
+		 "Bytes transcoded, per codec chain."},
+		{"transcoders", "samples", "transcode_samples_total", PROM_COUNTER, "",
+		 "Audio samples transcoded, per codec chain."},
+};
+#undef CUR
+#undef TOT
+
+/* controlstatistics "total<command>count": NG commands served */
+static int rtpe_control(const char *key, prom_map *out)
+{
+	size_t n = strlen(key), i;
+
+	if (n <= 10 || strncmp(key, "total", 5) || !ends_with(key, "count") ||
+		n - 10 >= 32)
+		return 1;
+	for (i = 5; i < n - 5; i++)
+		if (key[i] < 'a' || key[i] > 'z')
+			return 1;
+	out->known = 1;
+	out->type = PROM_COUNTER;
+	snprintf(out->name, sizeof(out->name), "iwg_rtpengine_ng_requests_total");
+	snprintf(out->label, sizeof(out->label), "request=\"%.*s\"", (int)(n - 10),
+			 key + 5);
+	snprintf(out->help, sizeof(out->help),
+			 "NG control requests served, by command.");
+	return 0;
+}
+
+int prom_map_rtpengine(const char *section, const char *key, prom_map *out)
+{
+	const rtpe_rule *r;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(section, "controlstatistics"))
+		return rtpe_control(key, out);
+	for (i = 0; i < sizeof(rtpe_rules) / sizeof(rtpe_rules[0]); i++) {
+		r = &rtpe_rules[i];
+		if (strcmp(r->section, section) || !pattern_match(r->key, key))
+			continue;
+		if (!r->name)
+			return 1;
+		out->known = 1;
+		out->type = r->type;
+		snprintf(out->name, sizeof(out->name), "iwg_rtpengine_%s", r->name);
+		snprintf(out->label, sizeof(out->label), "%s", r->label);
+		snprintf(out->help, sizeof(out->help), "rtpengine: %s", r->help);
+		return 0;
+	}
+	if (strcmp(section, "currentstatistics") &&
+		strcmp(section, "totalstatistics"))
+		return 1;
+	out->type = PROM_GAUGE;
+	if (map_name(out, "iwg_rtpengine_", key, NULL, "") < 0)
+		return -1;
+	snprintf(out->help, sizeof(out->help),
+			 "rtpengine statistic %s.%s (not known to iwg-admind: a gauge).",
+			 section, key);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the set */
+
 typedef struct prom_sample {
 	char *name;
 	char *labels;
-	const char *type;
+	char *help;
+	prom_type type;
 	double v;
 	size_t seq;
 } prom_sample;
@@ -201,11 +555,10 @@ prom_set *promset_new(void)
 	return calloc(1, sizeof(prom_set));
 }
 
-void promset_add(prom_set *s, const char *prefix, const char *raw,
-				 const char *type, const char *labels, double v)
+void promset_add(prom_set *s, const char *name, prom_type type,
+				 const char *help, const char *labels, double v)
 {
 	prom_sample *nv, *p;
-	sbuf name;
 
 	if (s->oom)
 		return;
@@ -218,20 +571,37 @@ void promset_add(prom_set *s, const char *prefix, const char *raw,
 		s->v = nv;
 		s->cap = s->cap ? s->cap * 2 : 64;
 	}
-	sbuf_init(&name);
-	prom_name(&name, prefix, raw);
 	p = &s->v[s->n];
-	p->name = sbuf_steal(&name, NULL);
+	p->name = strdup(name);
 	p->labels = strdup(labels);
-	if (!p->name || !p->labels) {
+	p->help = strdup(help);
+	if (!p->name || !p->labels || !p->help) {
 		free(p->name);
 		free(p->labels);
+		free(p->help);
 		s->oom = 1;
 		return;
 	}
 	p->type = type;
 	p->v = v;
 	p->seq = s->n++;
+}
+
+void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
+					 double v)
+{
+	sbuf l;
+
+	sbuf_init(&l);
+	sbuf_puts(&l, labels);
+	if (labels[0] && m->label[0])
+		sbuf_puts(&l, ",");
+	sbuf_puts(&l, m->label);
+	if (!sbuf_ok(&l))
+		s->oom = 1;
+	else
+		promset_add(s, m->name, m->type, m->help, l.s ? l.s : "", v);
+	sbuf_free(&l);
 }
 
 static int sample_cmp(const void *a, const void *b)
@@ -244,16 +614,48 @@ static int sample_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* HELP text escaping: backslash and newline */
+static void prom_help(sbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			sbuf_puts(out, "\\\\");
+		else if (*s == '\n')
+			sbuf_puts(out, "\\n");
+		else
+			sbuf_add(out, s, 1);
+	}
+}
+
+/* 1 when sample i repeats the labels of an earlier sample of its family */
+static int repeated(const prom_set *s, size_t first, size_t i)
+{
+	size_t j;
+
+	for (j = first; j < i; j++)
+		if (!strcmp(s->v[j].labels, s->v[i].labels))
+			return 1;
+	return 0;
+}
+
 void promset_render_free(prom_set *s, sbuf *out)
 {
-	size_t i;
+	size_t i, first = 0;
 
 	if (!s)
 		return;
-	qsort(s->v, s->n, sizeof(*s->v), sample_cmp);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), sample_cmp);
 	for (i = 0; i < s->n; i++) {
-		if (i == 0 || strcmp(s->v[i].name, s->v[i - 1].name))
-			sbuf_printf(out, "# TYPE %s %s\n", s->v[i].name, s->v[i].type);
+		if (i == 0 || strcmp(s->v[i].name, s->v[i - 1].name)) {
+			first = i;
+			sbuf_printf(out, "# HELP %s ", s->v[i].name);
+			prom_help(out, s->v[i].help);
+			sbuf_printf(out, "\n# TYPE %s %s\n", s->v[i].name,
+						prom_type_name(s->v[i].type));
+		} else if (repeated(s, first, i)) {
+			continue;
+		}
 		sbuf_puts(out, s->v[i].name);
 		if (s->v[i].labels[0])
 			sbuf_printf(out, "{%s}", s->v[i].labels);
@@ -264,6 +666,7 @@ void promset_render_free(prom_set *s, sbuf *out)
 	for (i = 0; i < s->n; i++) {
 		free(s->v[i].name);
 		free(s->v[i].labels);
+		free(s->v[i].help);
 	}
 	free(s->v);
 	free(s);

@@ -1,5 +1,7 @@
 /*
- * metrics.h - admind's own request metrics and Prometheus text helpers.
+ * metrics.h - admind's own request metrics, Prometheus text helpers, and
+ * the tables that turn Kamailio and rtpengine statistics into typed
+ * Prometheus families.
  *
  * Counters per (route, status) and a latency histogram per route, updated
  * with atomic operations from every worker thread. Pure C.
@@ -34,8 +36,9 @@ void metrics_observe(admind_metrics *m, int route, unsigned status,
 void metrics_render(admind_metrics *m, const admind_route *routes, sbuf *out);
 
 /*
- * Append name made a valid Prometheus metric name: prefix, then name with
- * every character outside [a-zA-Z0-9_] turned into '_', lower-cased.
+ * Append name made a valid Prometheus metric name: prefix, then name
+ * lower-cased with every run of characters outside [a-z0-9] turned into
+ * one '_' (none at either end).
  */
 void prom_name(sbuf *out, const char *prefix, const char *name);
 
@@ -45,11 +48,50 @@ void prom_label_value(sbuf *out, const char *s);
 /* Append a sample value: integers without a fraction, NaN/Inf by name. */
 void prom_value(sbuf *out, double v);
 
-#endif
+typedef enum prom_type { PROM_GAUGE = 0, PROM_COUNTER } prom_type;
+
+/* "gauge" or "counter" */
+const char *prom_type_name(prom_type t);
 
 /*
- * A set of samples gathered from several nodes, rendered grouped by metric
- * name (the text format wants each family in one block, with one TYPE line).
+ * What one statistic of Kamailio or rtpengine becomes in /metrics: a family
+ * name (counters end in _total, sizes in _bytes, times in _seconds), its
+ * type, an extra label set (escaped text between braces, may be "") and a
+ * HELP text (plain; escaped when rendered).
+ */
+typedef struct prom_map {
+	prom_type type;
+	int known; /* 0: not in the tables, the default applied (gauge) */
+	char name[128];
+	char label[96];
+	char help[224];
+} prom_map;
+
+/*
+ * Map a Kamailio statistic "group:name" (as stats.get_statistics names it).
+ * Known groups (core, shmem, sl, tmx, dialog, usrloc, registrar, websocket,
+ * tcp, dns, pike, script, verto) are typed by table; any other statistic
+ * is a gauge named iwg_kamailio_<group>_<name>. Returns 0 with *out filled,
+ * -1 when stat is not "group:name" or the name would be too long.
+ */
+int prom_map_kamailio(const char *stat, prom_map *out);
+
+/*
+ * Map member key of one section of rtpengine's NG statistics answer:
+ * "currentstatistics", "totalstatistics", "mos", "controlstatistics", and
+ * the members of one element of the lists "interfaces" (its "ports"
+ * dictionary) and "transcoders". Returns 0 with *out filled; 1 when the
+ * member is left out (a sum or average of other figures, a member of
+ * another section, an unknown member of a list element); -1 on a name too
+ * long. An unknown member of a dictionary section is a gauge
+ * iwg_rtpengine_<key> (known == 0).
+ */
+int prom_map_rtpengine(const char *section, const char *key, prom_map *out);
+
+/*
+ * A set of samples gathered from several nodes, rendered grouped by family
+ * (the text format wants each family in one block, with one HELP and one
+ * TYPE line).
  */
 typedef struct prom_set prom_set;
 
@@ -57,12 +99,19 @@ typedef struct prom_set prom_set;
 prom_set *promset_new(void);
 
 /*
- * Add one sample: name is sanitised with prom_name(prefix, raw); labels
- * is the text between the braces (already escaped, may be ""); type is
- * "gauge", "counter" or "untyped" (the first type seen for a name wins).
+ * Add one sample of family name (a valid metric name, used as is); labels
+ * is the text between the braces (already escaped, may be ""); help is
+ * plain text. The type and help of the first sample added for a name win;
+ * a second sample with the same name and labels is dropped.
  */
-void promset_add(prom_set *s, const char *prefix, const char *raw,
-				 const char *type, const char *labels, double v);
+void promset_add(prom_set *s, const char *name, prom_type type,
+				 const char *help, const char *labels, double v);
+
+/* Add one sample described by a prom_map, with labels then m->label. */
+void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
+					 double v);
 
 /* Append all samples, grouped and sorted by name, then free the set. */
 void promset_render_free(prom_set *s, sbuf *out);
+
+#endif

@@ -32,7 +32,8 @@ static void kamailio_stats(const admind_app *app, const conf_kamailio *n,
 {
 	struct json_object *res, *it;
 	backend_err e;
-	char stat[160], *eq;
+	prom_map m;
+	char stat[160], *eq, *end;
 	const char *line;
 	size_t i, len;
 	double v;
@@ -53,58 +54,115 @@ static void kamailio_stats(const admind_app *app, const conf_kamailio *n,
 		if (!eq)
 			continue;
 		*eq = '\0';
-		if (sscanf(eq + 3, "%lf", &v) != 1)
+		v = strtod(eq + 3, &end);
+		if (end == eq + 3)
 			continue;
-		promset_add(set, "iwg_kamailio_", stat, "untyped", labels, v);
+		if (prom_map_kamailio(stat, &m) == 0)
+			promset_add_map(set, &m, labels, v);
 	}
 	json_object_put(res);
 }
 
-/* numeric members of one section of the NG statistics answer */
-static void rtpengine_section(const bencode_node *stats, const char *section,
-							  const char *prefix, prom_set *set,
-							  const char *labels)
+/* a number, or a string holding one (rtpengine prints some as "2.5") */
+static int ng_number(const bencode_node *m, double *v)
 {
-	const bencode_node *d = bencode_dict_get(stats, section), *m;
 	char *end;
+
+	if (m->type == BENCODE_INT) {
+		*v = (double)m->num;
+		return 0;
+	}
+	if (m->type != BENCODE_STR || !m->len)
+		return -1;
+	*v = strtod(m->str, &end);
+	return *end ? -1 : 0;
+}
+
+/* numeric members of dictionary d, mapped as members of section */
+static void rtpengine_members(const bencode_node *d, const char *section,
+							  prom_set *set, const char *labels)
+{
+	const bencode_node *m;
+	prom_map map;
 	double v;
 
 	if (!d || d->type != BENCODE_DICT)
 		return;
-	for (m = d->child; m; m = m->next) {
-		if (m->type == BENCODE_INT) {
-			v = (double)m->num;
-		} else if (m->type == BENCODE_STR && m->len) {
-			v = strtod(m->str, &end);
-			if (*end)
-				continue;
-		} else {
+	for (m = d->child; m; m = m->next)
+		if (m->key && !ng_number(m, &v) &&
+			prom_map_rtpengine(section, m->key, &map) == 0)
+			promset_add_map(set, &map, labels, v);
+}
+
+/* labels + name="<the string member key of e>" for each (name, key) pair */
+static void element_labels(sbuf *b, const char *labels, const bencode_node *e,
+						   const char *const *keys)
+{
+	const char *s;
+
+	sbuf_puts(b, labels);
+	for (; keys[0]; keys += 2) {
+		s = bencode_dict_get_str(e, keys[1], NULL);
+		sbuf_printf(b, ",%s=\"", keys[0]);
+		prom_label_value(b, s ? s : "");
+		sbuf_puts(b, "\"");
+	}
+}
+
+/* each element of list section (dictionaries), labelled by keys */
+static void rtpengine_list(const bencode_node *st, const char *section,
+						   const char *sub, const char *const *keys,
+						   prom_set *set, const char *labels)
+{
+	const bencode_node *l = bencode_dict_get(st, section), *e;
+	sbuf b;
+
+	if (!l || l->type != BENCODE_LIST)
+		return;
+	for (e = l->child; e; e = e->next) {
+		if (e->type != BENCODE_DICT)
 			continue;
-		}
-		promset_add(set, prefix, m->key, "untyped", labels, v);
+		sbuf_init(&b);
+		element_labels(&b, labels, e, keys);
+		if (sbuf_ok(&b))
+			rtpengine_members(sub ? bencode_dict_get(e, sub) : e, section, set,
+							  b.s);
+		sbuf_free(&b);
 	}
 }
 
 static void rtpengine_stats(const admind_app *app, const conf_rtpengine *n,
 							prom_set *set, const char *labels)
 {
+	static const char *const if_keys[] = {"interface", "name", "address",
+										  "address", NULL};
+	static const char *const tc_keys[] = {"chain", "chain", NULL};
+	static const char *const sections[] = {
+			"currentstatistics", "totalstatistics", "mos", "controlstatistics"};
 	bencode_doc *reply = NULL;
 	const bencode_node *st;
 	backend_err e;
+	size_t i;
 	ng_client *ng = ngc_open(&app->conf, n, &e);
 
 	if (!ng)
 		return;
 	if (ng_statistics(ng, &reply) == NG_OK) {
 		st = bencode_dict_get(reply->root, "statistics");
-		rtpengine_section(st, "currentstatistics", "iwg_rtpengine_", set,
-						  labels);
-		rtpengine_section(st, "totalstatistics", "iwg_rtpengine_total_", set,
-						  labels);
+		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+			rtpengine_members(bencode_dict_get(st, sections[i]), sections[i],
+							  set, labels);
+		rtpengine_list(st, "interfaces", "ports", if_keys, set, labels);
+		rtpengine_list(st, "transcoders", NULL, tc_keys, set, labels);
 	}
 	bencode_doc_free(reply);
 	ng_client_free(ng);
 }
+
+static const char up_help[] =
+		"1 when the dependency answered its probe (Redis PING, Kamailio "
+		"core.uptime, rtpengine NG ping), else 0.";
+static const char latency_help[] = "Round trip of the last probe.";
 
 int res_metrics(admind_req *r)
 {
@@ -127,13 +185,13 @@ int res_metrics(admind_req *r)
 	for (i = 0; i < n; i++) {
 		node_label(labels, sizeof(labels), p[i].name);
 		snprintf(all, sizeof(all), "kind=\"%s\",%s", p[i].kind, labels);
-		promset_add(set, "iwg_", "up", "gauge", all, p[i].up);
-		promset_add(set, "iwg_", "probe_latency_seconds", "gauge", all,
-					p[i].secs);
+		promset_add(set, "iwg_up", PROM_GAUGE, up_help, all, p[i].up);
+		promset_add(set, "iwg_probe_latency_seconds", PROM_GAUGE, latency_help,
+					all, p[i].secs);
 		if (!strcmp(p[i].kind, "redis")) {
-			promset_add(set, "iwg_", "redis_up", "gauge", "", p[i].up);
-			promset_add(set, "iwg_", "redis_latency_seconds", "gauge", "",
-						p[i].secs);
+			promset_add(set, "iwg_redis_up", PROM_GAUGE, up_help, "", p[i].up);
+			promset_add(set, "iwg_redis_latency_seconds", PROM_GAUGE,
+						latency_help, "", p[i].secs);
 		} else if (p[i].up && !strcmp(p[i].kind, "kamailio")) {
 			kamailio_stats(app, conf_find_kamailio(&app->conf, p[i].name), set,
 						   labels);
