@@ -82,7 +82,7 @@ export class Call extends Emitter {
         pcConfig: this._gw._rtcConfig,
         rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: this.video },
         extraHeaders: [...this._gw._authHeaders(), ...(this._opts.extraHeaders || [])],
-        eventHandlers: this._handlers(),
+        eventHandlers: this._sessionHandlers(),
       });
     } catch (e) {
       this._finish({ reason: 'failed', status: null, message: `cannot call ${target}: ${e.message}` }, 'local');
@@ -100,7 +100,7 @@ export class Call extends Emitter {
     this.remoteUri = p.uri;
     this.remoteName = p.name;
     this.remoteVideo = sdpHasVideo(request.body);
-    const h = this._handlers();
+    const h = this._sessionHandlers();
     for (const ev of Object.keys(h)) session.on(ev, h[ev]);
   }
 
@@ -134,7 +134,7 @@ export class Call extends Emitter {
 
   // ---------------------------------------------------------- JsSIP events
 
-  _handlers() {
+  _sessionHandlers() {
     return {
       sending: (e) => { this.id = e.request.call_id; },
       peerconnection: (e) => this._onPeerConnection(e.peerconnection),
