@@ -1,0 +1,130 @@
+// The console's pure modules under Node (no browser, no stack): the import
+// file parser with its line numbers, roles, hash routes, the calls view's
+// reading of rtpengine's legs, the series columns.
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normUri, parseImport, parseTime } from '../../../web/console/src/lib/import-parse.js';
+import { canRead, canWrite, homeFor, pagesFor } from '../../../web/console/src/lib/roles.js';
+import { href, parseHash } from '../../../web/console/src/lib/route.js';
+import { codecSummary, mediaRows, sideOf } from '../../../web/console/src/lib/calls.js';
+import { columns, filled } from '../../../web/console/src/lib/series.js';
+import { bodyOf } from '../../../web/console/src/lib/identity.js';
+
+test('CSV import: records keep their line; quoted fields, comments and blank lines', () => {
+  const csv = [
+    '# people',
+    'ns,key,sip_uri,display_name,enabled,not_after',
+    'web,alice,sip:alice@iwg.test,"Alice, A.",yes,',
+    '',
+    'web,bob,sip:bob@iwg.test,"Bob ""the"" B",0,2026-01-31T23:59:59Z',
+    'web,carol,sip:carol@iwg.test,"two',
+    'lines",1,1767225600',
+  ].join('\r\n');
+  const r = parseImport(csv);
+  assert.equal(r.format, 'csv');
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.records.map((x) => x.line), [3, 5, 6]);
+  assert.deepEqual(r.records[0].record, { ns: 'web', key: 'alice', sip_uri: 'sip:alice@iwg.test', display_name: 'Alice, A.', enabled: true });
+  assert.equal(r.records[1].record.display_name, 'Bob "the" B');
+  assert.equal(r.records[1].record.enabled, false);
+  assert.equal(r.records[1].record.not_after, 1769903999);
+  assert.equal(r.records[2].record.display_name, 'two\r\nlines');
+});
+
+test('CSV import: errors name their line (unknown column, field count, bad values, duplicates, missing ns)', () => {
+  assert.deepEqual(parseImport('ns,key,sip,uri\nweb,a,b,c\n').errors.map((e) => e.line), [1, 1]);
+  const r = parseImport([
+    'key,sip_uri,enabled,not_after',
+    'a,sip:a@x,,',
+    'b,sip:b@x,maybe,',
+    'x,sip:x@x',
+    'c,sip:c@x,1,tomorrow',
+    'a,sip:other@x,1,',
+    'd,sip:A@X;transport=ws,1,',
+    'e,sip:a@X,1,',
+    'f,"sip:f@x,1,',
+  ].join('\n'), { defaultNs: 'web' });
+  assert.deepEqual(r.errors.map((e) => [e.line, e.field]), [
+    [3, 'enabled'], [4, ''], [5, 'not_after'], [6, 'key'], [8, 'sip_uri'], [9, ''],
+  ], JSON.stringify(r.errors));
+  assert.match(r.errors[3].message, /duplicate of line 2/);
+  assert.match(r.errors[4].message, /duplicate of line 2/);
+  assert.deepEqual(r.records.map((x) => x.record.key), ['a', 'd']);
+  const noNs = parseImport('key,sip_uri\na,sip:a@x\n');
+  assert.deepEqual(noNs.errors, [{ line: 2, field: 'ns', message: 'ns: required' }]);
+});
+
+test('JSON lines import: objects per line, booleans and times, errors per line', () => {
+  const r = parseImport([
+    '{"ns":"web","key":"a","sip_uri":"sip:a@x","enabled":false,"not_after":"2026-01-01T00:00:00+01:00"}',
+    '# comment',
+    '{"ns":"web","key":"b","sip_uri":"sip:b@x","color":"red"}',
+    '[1]',
+    '{"ns":"web","key":"c",',
+    '{"ns":"web","key":"d","sip_uri":"sip:d@x","display_name":null,"enabled":1}',
+  ].join('\n'));
+  assert.equal(r.format, 'jsonl');
+  assert.deepEqual(r.errors.map((e) => e.line), [3, 4, 5]);
+  assert.deepEqual(r.records.map((x) => [x.line, x.record.key, x.record.enabled]), [[1, 'a', false], [6, 'd', true]]);
+  assert.equal(r.records[0].record.not_after, 1767222000);
+  assert.equal('display_name' in r.records[1].record, false);
+});
+
+test('URI normalisation and times as the identity store reads them', () => {
+  assert.equal(normUri('<sip:Alice@Example.COM;transport=ws>'), 'sip:Alice@example.com');
+  assert.equal(normUri('tel:+4930123;phone-context=x'), 'tel:+4930123');
+  assert.equal(parseTime('1767225600'), 1767225600);
+  assert.equal(parseTime('2026-01-01T00:00:00Z'), 1767225600);
+  assert.equal(parseTime('2026-01-01'), undefined);
+});
+
+test('identity form: required fields and not_after before anything is sent', () => {
+  assert.deepEqual(bodyOf({ ns: 'web', key: '', sip_uri: 'sip:a@x' }, { create: true }).error.field, 'key');
+  assert.deepEqual(bodyOf({ sip_uri: ' ' }, { create: false }).error.field, 'sip_uri');
+  assert.deepEqual(bodyOf({ sip_uri: 'sip:a@x', not_after: 'soon' }, { create: false }).error.field, 'not_after');
+  assert.deepEqual(bodyOf({ ns: 'web', key: 'k', sip_uri: 'sip:a@x', display_name: 'A', enabled: false }, { create: true }).body,
+    { ns: 'web', key: 'k', sip_uri: 'sip:a@x', display_name: 'A', enabled: false, not_after: 0 });
+});
+
+test('roles: pages and writes per role', () => {
+  assert.deepEqual(pagesFor('noc').map((p) => p.id), ['dashboard', 'calls', 'registrations', 'identities', 'hdrmed']);
+  assert.deepEqual(pagesFor('idadmin').map((p) => p.id), ['identities', 'audit']);
+  assert.equal(pagesFor('admin').length, 6);
+  assert.deepEqual(pagesFor('app'), []);
+  assert.equal(homeFor('app'), null);
+  assert.equal(canWrite('noc', 'identities'), false);
+  assert.equal(canWrite('idadmin', 'identities'), true);
+  assert.equal(canWrite('idadmin', 'hdrmed'), false);
+  assert.equal(canWrite('admin', 'hdrmed'), true);
+  assert.equal(canRead('noc', 'audit'), false);
+});
+
+test('hash routes carry any Call-ID or key', () => {
+  const id = 'a/b%c@d e#f';
+  assert.deepEqual(parseHash(href('calls', id)), { page: 'calls', args: [id] });
+  assert.deepEqual(parseHash('#/identities/web/alice'), { page: 'identities', args: ['web', 'alice'] });
+  assert.deepEqual(parseHash(''), { page: '', args: [] });
+});
+
+test('calls: legs sorted browser first, codecs and sides from the protocol', () => {
+  const call = {
+    legs: [
+      { tag: 's', media: [{ type: 'audio', protocol: 'RTP/AVP', codec: 'PCMA/8000', rtp: { packets: 10 }, quality: null }] },
+      { tag: 'b', media: [{ type: 'audio', protocol: 'UDP/TLS/RTP/SAVPF', codec: 'opus/48000/2', rtp: { packets: 12 }, quality: { mos: 4.3, jitter_ms: 2, packet_loss_pct: 0, rtt_us: 1500 } }] },
+    ],
+  };
+  const rows = mediaRows(call);
+  assert.deepEqual(rows.map((r) => [r.side, r.codec, r.packets]), [['browser', 'opus/48000/2', 12], ['sip_peer', 'PCMA/8000', 10]]);
+  assert.equal(rows[0].rttMs, 1.5);
+  assert.equal(codecSummary(call), 'opus/48000/2 ↔ PCMA/8000');
+  assert.equal(sideOf('UDP/TLS/RTP/SAVP'), 'browser');
+  assert.equal(sideOf('RTP/AVP'), 'sip_peer');
+});
+
+test('series: columns for uPlot keep nulls', () => {
+  const c = columns([{ t: 1, a: 2, b: null }, { t: 2, a: 3 }], ['a', 'b']);
+  assert.deepEqual(c, [[1, 2], [2, 3], [null, null]]);
+  assert.equal(filled(c[1]), 2);
+  assert.equal(filled(c[2]), 0);
+});
