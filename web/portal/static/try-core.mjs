@@ -53,7 +53,8 @@ export function credentialSummary(c) {
 
 // the numeric figures of a quality event as [label, text] pairs, in a
 // stable order: known figures first with units, then any other number
-const KNOWN = [['mos', 'MOS', (v) => v.toFixed(2)], ['lossPercent', 'loss', (v) => `${v.toFixed(1)} %`],
+const KNOWN = [['mos', 'MOS', (v) => v.toFixed(2)], ['rFactor', 'R factor', (v) => v.toFixed(1)],
+  ['lossPercent', 'loss', (v) => `${v.toFixed(1)} %`], ['remoteLossPercent', 'loss at the gateway', (v) => `${v.toFixed(1)} %`],
   ['packetsLost', 'packets lost', String], ['jitterMs', 'jitter', (v) => `${v.toFixed(1)} ms`],
   ['rttMs', 'round-trip time', (v) => `${v.toFixed(0)} ms`], ['bytesReceived', 'bytes received', String],
   ['bytesSent', 'bytes sent', String], ['packetsReceived', 'packets received', String], ['packetsSent', 'packets sent', String]];
@@ -65,6 +66,8 @@ export function qualityFigures(q) {
     if (typeof q[k] === 'number' && Number.isFinite(q[k])) out.push([k, label, fmt(q[k])]);
     else if (k in q && q[k] === null) out.push([k, label, 'n/a']);
   }
+  if (typeof q.codec === 'string' && q.codec) out.push(['codec', 'codec', q.codec]);
+  seen.add('codec');
   for (const [k, v] of Object.entries(q)) {
     if (!seen.has(k) && typeof v === 'number' && Number.isFinite(v)) out.push([k, k, String(v)]);
   }
