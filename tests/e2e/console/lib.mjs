@@ -146,6 +146,14 @@ export async function show(b, hash) {
   await b.page.waitForFunction((h) => location.hash === h && document.activeElement && document.activeElement.id === 'page-title', hash, { timeout: STEP_MS });
 }
 
+// waits until the view has its first answer (no "loading" left in main)
+export async function settled(b) {
+  await b.page.waitForFunction(() => {
+    const m = document.querySelector('main');
+    return m && !/loading…|Loading…/.test(m.innerText);
+  }, null, { timeout: STEP_MS });
+}
+
 // visible texts of a locator, trimmed
 export async function texts(loc) {
   return (await loc.allInnerTexts()).map((s) => s.trim());
