@@ -4,6 +4,7 @@
 import { after } from 'node:test';
 import { closePage, stopKamailio } from './lib.mjs';
 import './register.mjs';
+import './calls.mjs';
 
 after(async () => {
   await closePage();

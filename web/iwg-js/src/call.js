@@ -140,7 +140,7 @@ export class Call extends Emitter {
       peerconnection: (e) => this._onPeerConnection(e.peerconnection),
       progress: (e) => {
         const r = e.response;
-        if (!r || this.direction !== 'outgoing') return;
+        if (!r || this.direction !== 'outgoing' || this.state === 'active' || this.state === 'ended') return;
         if (r.body && /^m=/m.test(r.body)) {
           if (this.state !== 'early') { this.state = 'early'; this._emit('early-media', { status: r.status_code }); }
         } else if (r.status_code === 180 || r.status_code === 183) {
