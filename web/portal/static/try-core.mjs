@@ -57,7 +57,8 @@ const KNOWN = [['mos', 'MOS', (v) => v.toFixed(2)], ['rFactor', 'R factor', (v) 
   ['lossPercent', 'loss', (v) => `${v.toFixed(1)} %`], ['remoteLossPercent', 'loss at the gateway', (v) => `${v.toFixed(1)} %`],
   ['packetsLost', 'packets lost', String], ['jitterMs', 'jitter', (v) => `${v.toFixed(1)} ms`],
   ['rttMs', 'round-trip time', (v) => `${v.toFixed(0)} ms`], ['bytesReceived', 'bytes received', String],
-  ['bytesSent', 'bytes sent', String], ['packetsReceived', 'packets received', String], ['packetsSent', 'packets sent', String]];
+  ['bytesSent', 'bytes sent', String], ['packetsReceived', 'packets received', String], ['packetsSent', 'packets sent', String],
+  ['intervalMs', 'interval', (v) => `${v} ms`]];
 export function qualityFigures(q) {
   const out = [];
   const seen = new Set();
