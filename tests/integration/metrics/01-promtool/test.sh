@@ -7,6 +7,7 @@
 # grow with the traffic and never go down, labels stay bounded (no Call-ID,
 # no user). See README.md.
 set -uo pipefail
+# shellcheck source=tests/integration/metrics/lib.sh
 . "$(dirname "$0")/../lib.sh"
 sipp_pid=
 probe_pid=
@@ -108,8 +109,14 @@ for ft in iwg_up:gauge iwg_probe_latency_seconds:gauge iwg_redis_up:gauge \
 done
 
 # ------------------------------------------------------------ values
-ge1() { awk -v v="$2" 'BEGIN {exit !(v >= 1)}' && tap_ok "$1" ||
-	tap_fail "$1" "value '$2' (file $M1)"; }
+# ge1 DESC VALUE: a TAP line, VALUE >= 1
+ge1() {
+	if awk -v v="$2" 'BEGIN {exit !(v >= 1)}'; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "value '$2' (file $M1)"
+	fi
+}
 ge1 "the REGISTER is counted (registrar accepted_regs >= 1)" \
 	"$(prom_sum "$M1" iwg_kamailio_registrar_accepted_regs_total)"
 ge1 "the call is counted as a dialog (processed_dialogs >= 1)" \

@@ -6,6 +6,7 @@
 # schema is Grafana 10/11's and the panels the README lists are there.
 # See README.md.
 set -uo pipefail
+# shellcheck source=tests/integration/metrics/lib.sh
 . "$(dirname "$0")/../lib.sh"
 metrics_start integration-metrics-02-grafana
 dashboard=$top/docs/grafana/iwg-dashboard.json
