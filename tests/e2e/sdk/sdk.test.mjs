@@ -5,6 +5,7 @@ import { after } from 'node:test';
 import { closePage, stopKamailio } from './lib.mjs';
 import './register.mjs';
 import './calls.mjs';
+import './media.mjs';
 
 after(async () => {
   await closePage();

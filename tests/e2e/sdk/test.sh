@@ -5,6 +5,7 @@
 # Kamailio) with SIPp peers. Kamailio is restarted by the suite for each
 # credential kind (kamailio.sh: token, ephemeral, digest). TAP output.
 # Run it inside a private network namespace: tests/run.sh e2e/sdk
+# (IWG_SDK_ONLY=REGEX runs only the tests whose names match).
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 here=$top/tests/e2e/sdk
@@ -55,7 +56,9 @@ idctl add web ann sip:ann@iwg.test "display_name=Ann Example" \
 	|| bail "iwg-idctl could not add the mappings (log $IWG_LOGDIR/idctl.log)"
 
 cd "$top" || exit 1
-node --test --test-reporter=tap "$here/sdk.test.mjs"
+only=()
+[ -n "${IWG_SDK_ONLY:-}" ] && only=(--test-name-pattern="$IWG_SDK_ONLY")
+node --test --test-reporter=tap "${only[@]}" "$here/sdk.test.mjs"
 rc=$?
 echo "# logs: $IWG_LOGDIR"
 exit $rc
