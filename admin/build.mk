@@ -7,7 +7,9 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
 	admin/src/res_hdrmed.c admin/src/dialogs.c \
 	admin/src/routes.c \
-	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c
+	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
+	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
+	admin/src/res_credentials.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
 
 BINS += iwg-admind
@@ -19,7 +21,7 @@ ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
 	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
-UNITS += admind_conf admind_core admind_openapi admind_static
+UNITS += admind_conf admind_core admind_openapi admind_static admind_cred
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
@@ -28,6 +30,9 @@ UNIT_admind_core_LIBS = -ljson-c -lcrypto -lpthread -lm
 UNIT_admind_openapi = tests/unit/test_admind_openapi.c $(ADMIND_SRCS)
 UNIT_admind_openapi_LIBS = $(ADMIND_LIBS)
 UNIT_admind_static = tests/unit/test_admind_static.c admin/src/static_path.c
+UNIT_admind_cred = tests/unit/test_admind_cred.c admin/src/cred.c \
+	admin/src/cred_load.c admin/src/conf.c
+UNIT_admind_cred_LIBS = -ljson-c -lcrypto
 
 FUZZERS += admind_conf admind_body admind_static
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)

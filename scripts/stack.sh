@@ -290,7 +290,7 @@ stack_start_admind() {
 		echo "web_root = $IWG_BUILD/web"
 		echo "web_connect_src = $IWG_WS_URL $IWG_WSS_URL"
 		echo "sip_domain = $IWG_DOMAIN"
-		[ "${IWG_ADMIND_CREDENTIAL:-off}" = off ] || echo "$cred"
+		echo "$cred"
 		while read -r role key; do
 			echo "api_key = $role $role $(printf '%s\n' "$key" | "$IWG_BUILD/bin/iwg-admind" --hash-key)"
 		done <"$d/keys"

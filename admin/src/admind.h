@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "cred.h"
 #include "metrics.h"
 #include "ratelimit.h"
 #include "route.h"
@@ -33,8 +34,11 @@ typedef struct admind_app {
 	size_t n_routes;
 	double started;					  /* monotonic seconds */
 	char *tls_cert_pem, *tls_key_pem; /* kept while the daemon runs */
-	char *csp;		/* Content-Security-Policy of every response */
-	char *web_root; /* realpath of conf.web_root, NULL: no static files */
+	char *csp;			/* Content-Security-Policy of every response */
+	char *web_root;		/* realpath of conf.web_root, NULL: no static files */
+	cred_signer cred;	/* credential key material (cred_load) */
+	ratelimit *rl_cred; /* per key on POST /api/v1/credentials */
+	struct series *series; /* GET /api/v1/series (sampler.c) */
 } admind_app;
 
 struct admind_req {
@@ -138,6 +142,12 @@ int admind_http_start(admind_app *app, char *errbuf, size_t errsz);
 
 /* Stop it (waits for the workers). */
 void admind_http_stop(admind_app *app);
+
+/*
+ * Answer 429 rate_limited with Retry-After: wait (seconds) and the
+ * message what.
+ */
+int admind_reply_429(admind_req *r, int wait, const char *what);
 
 /* Query argument of the request, or NULL. */
 const char *admind_query(admind_req *r, const char *name);

@@ -39,6 +39,25 @@ void conf_defaults(admind_conf *c)
 	c->page_size_max = 500;
 	c->calls_max = 200;
 	strcpy(c->web_root, "/usr/share/iwg/web");
+	c->credential_kind = CRED_OFF;
+	c->credential_ttl = 300;
+	c->credential_ttl_max = 3600;
+	c->credential_token_alg = CRED_ES256;
+	strcpy(c->credential_token_kid, "iwg-1");
+	c->credential_rate = 5;
+	c->credential_burst = 20;
+	c->series_interval = 10;
+	c->series_points = 360;
+	c->diagnosis_quiet_s = 5;
+}
+
+const char *conf_cred_kind_name(int kind)
+{
+	static const char *const names[] = {[CRED_OFF] = "off",
+										[CRED_TOKEN] = "token",
+										[CRED_EPHEMERAL] = "ephemeral"};
+
+	return kind >= 0 && kind <= CRED_EPHEMERAL ? names[kind] : "?";
 }
 
 static int conf_fail(conf_error *e, const char *fmt, ...)
@@ -296,19 +315,30 @@ static int conf_add_key(admind_conf *c, char *v, conf_error *e)
  * directive or add a keyword (';' ',' quotes, control bytes) */
 static int conf_set_connect_src(admind_conf *c, char *v, conf_error *e)
 {
+	char *o = c->web_connect_src;
 	const char *p;
 
 	if (strlen(v) >= sizeof(c->web_connect_src))
 		return conf_fail(e, "web_connect_src: longer than %zu bytes",
 						 sizeof(c->web_connect_src) - 1);
-	for (p = v; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(" \t:/.*_+[]-", *p))
+	for (p = v; *p; p++) {
+		if (*p == ' ' || *p == '\t') {
+			/* one space between sources */
+			if (o > c->web_connect_src && o[-1] != ' ')
+				*o++ = ' ';
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) && !strchr(":/.*_+[]-", *p))
 			return conf_fail(e,
 							 "web_connect_src: '%c' is not allowed (sources "
 							 "such as wss://gw.example.net:8443, space-"
 							 "separated)",
 							 *p);
-	strcpy(c->web_connect_src, v);
+		*o++ = *p;
+	}
+	if (o > c->web_connect_src && o[-1] == ' ')
+		o--;
+	*o = '\0';
 	return 0;
 }
 
@@ -325,6 +355,80 @@ static int conf_set_sip_domain(admind_conf *c, char *v, conf_error *e)
 			return conf_fail(e, "sip_domain: '%s' is not a host name", v);
 	strcpy(c->sip_domain, v);
 	return 0;
+}
+
+static int conf_set_cred_kind(admind_conf *c, char *v, conf_error *e)
+{
+	int k;
+
+	for (k = CRED_OFF; k <= CRED_EPHEMERAL; k++)
+		if (!strcmp(v, conf_cred_kind_name(k))) {
+			c->credential_kind = k;
+			c->credential_kind_line = k == CRED_OFF ? 0 : e->line;
+			return 0;
+		}
+	return conf_fail(
+			e, "credential_kind: '%.40s' is not off, token or ephemeral", v);
+}
+
+static int conf_set_token_alg(admind_conf *c, char *v, conf_error *e)
+{
+	if (!strcmp(v, "ES256"))
+		c->credential_token_alg = CRED_ES256;
+	else if (!strcmp(v, "HS256"))
+		c->credential_token_alg = CRED_HS256;
+	else
+		return conf_fail(e,
+						 "credential_token_alg: '%.40s' is not ES256 or "
+						 "HS256",
+						 v);
+	return 0;
+}
+
+/* a key id: 1..64 of [A-Za-z0-9_.-] */
+static int conf_set_token_kid(admind_conf *c, char *v, conf_error *e)
+{
+	const char *p;
+
+	if (!*v || strlen(v) > CONF_KID_MAX)
+		return conf_fail(e, "credential_token_kid: 1-%d characters",
+						 CONF_KID_MAX);
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return conf_fail(e,
+							 "credential_token_kid: '%.40s' must be of "
+							 "A-Z a-z 0-9 _ . -",
+							 v);
+	strcpy(c->credential_token_kid, v);
+	return 0;
+}
+
+/* an absolute path into buf, remembering its line */
+static int conf_set_file(const char *key, char *buf, size_t size, long *line,
+						 const char *v, conf_error *e)
+{
+	if (strlen(v) >= size)
+		return conf_fail(e, "%s: longer than %zu bytes", key, size - 1);
+	if (*v && *v != '/')
+		return conf_fail(e, "%s: '%.120s' is not an absolute path", key, v);
+	strcpy(buf, v);
+	*line = *v ? e->line : 0;
+	return 0;
+}
+
+static int conf_set_token_key_file(admind_conf *c, char *v, conf_error *e)
+{
+	return conf_set_file("credential_token_key_file",
+						 c->credential_token_key_file,
+						 sizeof(c->credential_token_key_file),
+						 &c->credential_token_key_line, v, e);
+}
+
+static int conf_set_secret_file(admind_conf *c, char *v, conf_error *e)
+{
+	return conf_set_file("credential_secret_file", c->credential_secret_file,
+						 sizeof(c->credential_secret_file),
+						 &c->credential_secret_line, v, e);
 }
 
 typedef enum conf_type {
@@ -389,6 +493,28 @@ static const conf_key_def conf_keys[] = {
 		{"web_root", CT_STR, OFF(web_root), SZ(web_root), 0, 0, NULL, 0},
 		{"web_connect_src", CT_FUNC, 0, 0, 0, 0, conf_set_connect_src, 0},
 		{"sip_domain", CT_FUNC, 0, 0, 0, 0, conf_set_sip_domain, 0},
+		{"credential_kind", CT_FUNC, 0, 0, 0, 0, conf_set_cred_kind, 0},
+		{"credential_ttl", CT_INT, OFF(credential_ttl), 0, 10, 86400, NULL, 0},
+		{"credential_ttl_max", CT_INT, OFF(credential_ttl_max), 0, 10, 604800,
+		 NULL, 0},
+		{"credential_token_alg", CT_FUNC, 0, 0, 0, 0, conf_set_token_alg, 0},
+		{"credential_token_kid", CT_FUNC, 0, 0, 0, 0, conf_set_token_kid, 0},
+		{"credential_token_key_file", CT_FUNC, 0, 0, 0, 0,
+		 conf_set_token_key_file, 0},
+		{"credential_token_issuer", CT_STR, OFF(credential_token_issuer),
+		 SZ(credential_token_issuer), 0, 0, NULL, 0},
+		{"credential_token_audience", CT_STR, OFF(credential_token_audience),
+		 SZ(credential_token_audience), 0, 0, NULL, 0},
+		{"credential_secret_file", CT_FUNC, 0, 0, 0, 0, conf_set_secret_file,
+		 0},
+		{"credential_rate", CT_DOUBLE, OFF(credential_rate), 0, 0, 1e6, NULL,
+		 0},
+		{"credential_burst", CT_DOUBLE, OFF(credential_burst), 0, 1, 1e6, NULL,
+		 0},
+		{"series_interval", CT_INT, OFF(series_interval), 0, 1, 3600, NULL, 0},
+		{"series_points", CT_INT, OFF(series_points), 0, 2, 100000, NULL, 0},
+		{"diagnosis_quiet_seconds", CT_INT, OFF(diagnosis_quiet_s), 0, 1, 3600,
+		 NULL, 0},
 };
 #define N_CONF_KEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -457,6 +583,18 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 "kamailio_rpc_key_file: '%.120s' is not an absolute "
 						 "path",
 						 c->kamailio_rpc_key_file);
+	if (c->credential_ttl > c->credential_ttl_max)
+		return conf_fail(e,
+						 "credential_ttl (%d) exceeds credential_ttl_max (%d)",
+						 c->credential_ttl, c->credential_ttl_max);
+	e->line = c->credential_kind_line; /* the two below: that line */
+	if (c->credential_kind == CRED_TOKEN && !c->credential_token_key_file[0])
+		return conf_fail(e, "credential_kind token needs "
+							"credential_token_key_file");
+	if (c->credential_kind == CRED_EPHEMERAL && !c->credential_secret_file[0])
+		return conf_fail(e, "credential_kind ephemeral needs "
+							"credential_secret_file");
+	e->line = 0;
 	if (c->web_root[0] && c->web_root[0] != '/')
 		return conf_fail(e, "web_root: '%.120s' is not an absolute path",
 						 c->web_root);

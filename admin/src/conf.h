@@ -35,6 +35,12 @@ enum {
  * no more than these */
 #define ROLE_ANY (ROLE_NOC | ROLE_IDADMIN | ROLE_ADMIN)
 
+/* credential_kind and credential_token_alg */
+enum { CRED_OFF = 0, CRED_TOKEN, CRED_EPHEMERAL };
+enum { CRED_ES256 = 0, CRED_HS256 };
+#define CONF_CLAIM_MAX 256 /* credential_token_issuer / _audience */
+#define CONF_KID_MAX   64
+
 typedef struct conf_kamailio {
 	char name[CONF_NAME_MAX];
 	char url[CONF_PATH_MAX]; /* JSON-RPC endpoint, http(s)://... */
@@ -104,6 +110,26 @@ typedef struct admind_conf {
 	 * ',' or quote can reach the header) */
 	char web_connect_src[CONF_CSP_MAX];
 	char sip_domain[CONF_HOST_MAX]; /* credential "uri"; empty: null */
+
+	/* POST /api/v1/credentials; the files are read by cred_load() */
+	int credential_kind; /* CRED_* */
+	int credential_ttl, credential_ttl_max;
+	int credential_token_alg; /* CRED_ES256, CRED_HS256 */
+	char credential_token_kid[CONF_KID_MAX + 1];
+	char credential_token_key_file[CONF_PATH_MAX];
+	char credential_token_issuer[CONF_CLAIM_MAX];
+	char credential_token_audience[CONF_CLAIM_MAX];
+	char credential_secret_file[CONF_PATH_MAX];
+	/* the lines that set credential_kind (when not off) and the two files,
+	 * for errors found when the files are read; 0 when not set */
+	long credential_kind_line;
+	long credential_token_key_line;
+	long credential_secret_line;
+	double credential_rate, credential_burst; /* per key on that route */
+
+	int series_interval;   /* seconds between samples of /api/v1/series */
+	int series_points;	   /* samples kept */
+	int diagnosis_quiet_s; /* no packet for this long: a direction is silent */
 } admind_conf;
 
 typedef struct conf_error {
@@ -139,6 +165,9 @@ const char *conf_key_name(size_t i);
 
 /* Role by name ("noc", "idadmin", "admin", "app"): ROLE_* or 0. */
 int conf_role_by_name(const char *name);
+
+/* Name of one CRED_* kind ("off", "token", "ephemeral"). */
+const char *conf_cred_kind_name(int kind);
 
 /* Name of one ROLE_* value, "?" otherwise. */
 const char *conf_role_name(int role);

@@ -27,6 +27,10 @@ int res_identities_get(admind_req *r);
 int res_identities_create(admind_req *r);
 int res_identities_replace(admind_req *r);
 int res_identities_delete(admind_req *r);
+int res_whoami(admind_req *r);
+int res_credentials(admind_req *r);
+int res_series(admind_req *r);
+int res_calls_diagnosis(admind_req *r);
 
 /*
  * Append a write to the audit stream: time, key id and role of r, action,
@@ -35,6 +39,24 @@ int res_identities_delete(admind_req *r);
  */
 int audit_write(admind_req *r, const char *action, const char *target,
 				unsigned status, backend_err *e);
+
+struct ids_ctx;
+
+/*
+ * This thread's identity store (lib/idstore) context (res_identities.c).
+ * A kept connection is checked with a PING first (it may predate a Redis
+ * restart) and replaced when broken. NULL with e set when Redis cannot be
+ * reached.
+ */
+struct ids_ctx *admind_ids(const admind_conf *c, backend_err *e);
+
+/*
+ * After a failed idstore call returning rc: drop a broken connection and
+ * answer (503 unavailable, 404 not_found, 409 conflict, else 502), the
+ * message starting with what.
+ */
+int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
+					const char *what);
 
 /* Answer 502/503 for a backend error (503 when the service is down). */
 int reply_backend_error(admind_req *r, const char *what, const backend_err *e);

@@ -18,6 +18,7 @@
 #include "admind.h"
 #include "auth.h"
 #include "backend.h"
+#include "static_path.h"
 
 double admind_now(void)
 {
@@ -102,7 +103,7 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t sz)
 				  (socklen_t)sz);
 }
 
-static int reply_429(admind_req *r, int wait, const char *what)
+int admind_reply_429(admind_req *r, int wait, const char *what)
 {
 	struct json_object *j = json_object_new_object();
 	char secs[16];
@@ -166,7 +167,7 @@ static int authorize(admind_req *r, int *ret)
 	}
 	wait = ratelimit_take(r->app->rl_key, r->key->id, admind_now());
 	if (wait) {
-		*ret = reply_429(r, wait, "too many requests for this API key");
+		*ret = admind_reply_429(r, wait, "too many requests for this API key");
 		return -1;
 	}
 	if (!(r->route->roles & r->key->role)) {
@@ -202,7 +203,7 @@ static int dispatch(admind_req *r)
 
 	wait = ratelimit_take(r->app->rl_addr, r->client, admind_now());
 	if (wait)
-		return reply_429(r, wait, "too many requests from this address");
+		return admind_reply_429(r, wait, "too many requests from this address");
 	if (r->body_over)
 		return admind_reply_error(
 				r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
@@ -301,6 +302,14 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* %XX decoding that keeps %00 (static_path.h) */
+static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return static_unescape(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -376,10 +385,12 @@ int admind_http_start(admind_app *app, char *errbuf, size_t errsz)
 	}
 	app->mhd = MHD_start_daemon(
 			flags, c->listen_port, NULL, NULL, access_cb, app,
-			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-			(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-			(unsigned int)c->threads, MHD_OPTION_CONNECTION_LIMIT,
-			(unsigned int)c->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+			MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->threads,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned int)c->connection_limit,
+			MHD_OPTION_CONNECTION_TIMEOUT,
 			(unsigned int)c->connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
 			completed_cb, app,
 			cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,

@@ -89,6 +89,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "iwg-admind: %s\n", err);
 		return 1;
 	}
+	if (cred_load(&app.cred, &app.conf, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "iwg-admind: %s\n", err);
+		return 1;
+	}
 	if (check) {
 		printf("iwg-admind: %s: configuration OK\n", path);
 		return 0;
@@ -102,7 +106,9 @@ int main(int argc, char **argv)
 	app.metrics = metrics_new(app.n_routes);
 	app.rl_key = ratelimit_new(app.conf.rate_key, app.conf.burst_key, 1024);
 	app.rl_addr = ratelimit_new(app.conf.rate_addr, app.conf.burst_addr, 65536);
-	if (!app.metrics || !app.rl_key || !app.rl_addr ||
+	app.rl_cred = ratelimit_new(app.conf.credential_rate,
+								app.conf.credential_burst, 1024);
+	if (!app.metrics || !app.rl_key || !app.rl_addr || !app.rl_cred ||
 		admind_csp_init(&app) < 0 || res_static_init(&app) < 0 ||
 		backend_global_init() < 0) {
 		fprintf(stderr, "iwg-admind: out of memory at start\n");
@@ -129,6 +135,8 @@ int main(int argc, char **argv)
 	backend_global_cleanup();
 	ratelimit_free(app.rl_key);
 	ratelimit_free(app.rl_addr);
+	ratelimit_free(app.rl_cred);
+	cred_free(&app.cred);
 	metrics_free(app.metrics);
 	free(app.csp);
 	free(app.web_root);

@@ -42,12 +42,8 @@ static void ids_drop(void)
 	pthread_setspecific(key_ids, NULL);
 }
 
-/*
- * This thread's idstore context. A kept connection is checked with a PING
- * first (it may predate a Redis restart) and replaced when broken. NULL
- * with e set when Redis cannot be reached.
- */
-static ids_ctx_t *ids_ctx(const admind_conf *c, backend_err *e)
+/* (handlers.h) */
+ids_ctx_t *admind_ids(const admind_conf *c, backend_err *e)
 {
 	ids_conf_t ic;
 
@@ -71,8 +67,8 @@ static ids_ctx_t *ids_ctx(const admind_conf *c, backend_err *e)
 	return tl_ids;
 }
 
-/* after a failed call: drop a broken connection, answer the error */
-static int ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
+/* (handlers.h) */
+int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 {
 	backend_err e = {0};
 	int status = MHD_HTTP_BAD_GATEWAY;
@@ -204,14 +200,14 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 	if (ids_record_validate(&rec, &ie) < 0)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  ie.field, "%s: %s", ie.field, ie.msg);
-	if (!(ctx = ids_ctx(&r->app->conf, &e)))
+	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_put(ctx, &rec, mode, &ie);
 	if (rc == IDS_ERR_INVALID)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  ie.field, "%s: %s", ie.field, ie.msg);
 	if (rc != IDS_OK)
-		return ids_fail(r, ctx, rc, "identity write");
+		return admind_ids_fail(r, ctx, rc, "identity write");
 	snprintf(target, sizeof(target), "%s/%s", rec.ns, rec.key);
 	if (audit_write(r,
 					mode == IDS_PUT_CREATE ? "identity.create"
@@ -243,11 +239,11 @@ int res_identities_get(admind_req *r)
 	ids_ctx_t *ctx;
 	int rc;
 
-	if (!(ctx = ids_ctx(&r->app->conf, &e)))
+	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_get(ctx, ns, key, &rec);
 	if (rc != IDS_OK)
-		return ids_fail(r, ctx, rc, "identity");
+		return admind_ids_fail(r, ctx, rc, "identity");
 	return admind_reply_json(r, MHD_HTTP_OK, identity_json(&rec));
 }
 
@@ -260,11 +256,11 @@ int res_identities_delete(admind_req *r)
 	ids_ctx_t *ctx;
 	int rc;
 
-	if (!(ctx = ids_ctx(&r->app->conf, &e)))
+	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_del(ctx, ns, key);
 	if (rc != IDS_OK)
-		return ids_fail(r, ctx, rc, "identity");
+		return admind_ids_fail(r, ctx, rc, "identity");
 	snprintf(target, sizeof(target), "%s/%s", ns, key);
 	if (audit_write(r, "identity.delete", target, MHD_HTTP_NO_CONTENT, &e) < 0)
 		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
@@ -335,14 +331,14 @@ int res_identities_list(admind_req *r)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "key",
 								  "key: a glob pattern of 1..%d bytes",
 								  IDS_KEY_MAX);
-	if (!(ctx = ids_ctx(&r->app->conf, &e)))
+	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	do {
 		rc = ids_list(ctx, ns, pat, &cursor, 500, list_cb, &l);
 	} while (rc == IDS_OK && cursor != 0 && !l.full);
 	if (rc != IDS_OK) {
 		list_free(&l);
-		return ids_fail(r, ctx, rc, "identity list");
+		return admind_ids_fail(r, ctx, rc, "identity list");
 	}
 	/* SCAN may report a key twice: sort, then skip repeats */
 	qsort(l.v, l.n, sizeof(*l.v), str_cmp);
@@ -365,7 +361,7 @@ int res_identities_list(admind_req *r)
 		if (rc != IDS_OK) {
 			json_object_put(items);
 			list_free(&l);
-			return ids_fail(r, ctx, rc, "identity");
+			return admind_ids_fail(r, ctx, rc, "identity");
 		}
 		json_object_array_add(items, identity_json(&rec));
 	}

@@ -34,6 +34,9 @@ const admind_route admind_routes[] = {
 		 ROLE_ADMIN, 1},
 		{"POST", "/api/v1/hdrmed/reload", res_hdrmed_reload, ROLE_ADMIN, 1},
 		{"GET", "/api/v1/hdrmed/stats", res_hdrmed_stats, READ, 0},
+		{"GET", "/api/v1/whoami", res_whoami, ROLE_ANY | ROLE_APP, 0},
+		{"POST", "/api/v1/credentials", res_credentials, ROLE_APP | ROLE_ADMIN,
+		 1},
 };
 
 const size_t admind_n_routes = sizeof(admind_routes) / sizeof(admind_routes[0]);

@@ -27,6 +27,15 @@ const jsonv_field schema_hdrmed[] = {
 };
 const size_t schema_hdrmed_n = sizeof(schema_hdrmed) / sizeof(schema_hdrmed[0]);
 
+const jsonv_field schema_credentials[] = {
+		{"user", JV_STRING, 1, 1, 64,
+		 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~+-",
+		 0, 0},
+		{"ttl", JV_INT, 0, 0, 0, NULL, 10, 604800},
+};
+const size_t schema_credentials_n =
+		sizeof(schema_credentials) / sizeof(schema_credentials[0]);
+
 #include "idstore/idstore_record.h"
 
 #define ID_FIELDS                                                           \

@@ -32,4 +32,12 @@ extern const size_t schema_identity_replace_n;
 extern const jsonv_field schema_hdrmed[];
 extern const size_t schema_hdrmed_n;
 
+/*
+ * POST /api/v1/credentials: "user" (1-64 of [A-Za-z0-9._~+-]) and an
+ * optional "ttl" in seconds (10..604800; the configured maximum is checked
+ * by the handler).
+ */
+extern const jsonv_field schema_credentials[];
+extern const size_t schema_credentials_n;
+
 #endif

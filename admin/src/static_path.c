@@ -2,6 +2,8 @@
  * static_path.c - URL path to file name, and content types, for the static
  * files (see static_path.h).
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -82,6 +84,29 @@ static_kind static_path_map(const char *path, char *rel, size_t relsz)
 		if (!p[seg])
 			return static_set(rel, relsz, STATIC_FILE, path + 1, "");
 	}
+}
+
+size_t static_unescape(char *s)
+{
+	char *r = s, *w = s, hx[3] = "";
+	long v;
+
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) &&
+			isxdigit((unsigned char)r[2])) {
+			hx[0] = r[1];
+			hx[1] = r[2];
+			v = strtol(hx, NULL, 16);
+			if (v) {
+				*w++ = (char)v;
+				r += 3;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 typedef struct static_type {

@@ -37,6 +37,14 @@ typedef enum static_kind {
 static_kind static_path_map(const char *path, char *rel, size_t relsz);
 
 /*
+ * Decode %XX escapes of s in place (libmicrohttpd's unescape callback, for
+ * the path and query arguments): "%00" and malformed escapes stay as they
+ * are, so a NUL never cuts a path short (the '%' left is then refused by
+ * static_path_map() and by every route). Returns the new length.
+ */
+size_t static_unescape(char *s);
+
+/*
  * Content type of a file name by its extension (case-insensitive);
  * "application/octet-stream" for an unknown one. Never NULL.
  */

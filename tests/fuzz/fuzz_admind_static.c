@@ -2,7 +2,8 @@
  * fuzz_admind_static.c - static file path mapping on arbitrary paths: no
  * crash, and a file name it gives never climbs out of web_root (no ".."
  * or "." segment, no empty segment, no leading '/', no byte outside the
- * safe set) and starts with one of the served folders.
+ * safe set) and starts with one of the served folders; %XX decoding never
+ * grows the path.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((k == STATIC_NONE || k == STATIC_BAD) && rel[0])
 		abort();
 	static_content_type(path);
+	/* decoding never grows the string nor leaves a NUL inside it */
+	if (static_unescape(path) != strlen(path) || strlen(path) > size)
+		abort();
 	free(path);
 	return 0;
 }

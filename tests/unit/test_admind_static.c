@@ -168,6 +168,36 @@ static void content_types_by_extension(void **state)
 	assert_string_equal(static_content_type(""), "application/octet-stream");
 }
 
+static void unescape_keeps_nul_escaped(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+			{"/console/a%20b", "/console/a b"},
+			{"/console/%2e%2E/x", "/console/../x"},
+			{"/console/a%2Fb", "/console/a/b"},
+			{"/console/app.js%00.png", "/console/app.js%00.png"},
+			{"%", "%"},
+			{"%4", "%4"},
+			{"%zz%4g", "%zz%4g"},
+			{"%25%32%65", "%2e"},
+			{"", ""},
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(buf, cases[i].in);
+		assert_int_equal(static_unescape(buf), strlen(cases[i].out));
+		assert_string_equal(buf, cases[i].out);
+	}
+	/* what is left of a NUL escape is refused as a static path */
+	strcpy(buf, "/console/app.js%00.png");
+	static_unescape(buf);
+	assert_int_equal(static_path_map(buf, buf + 40, 24), STATIC_BAD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +207,7 @@ int main(void)
 			cmocka_unit_test(refuses_traversal_and_odd_names),
 			cmocka_unit_test(refuses_long_and_deep_paths),
 			cmocka_unit_test(content_types_by_extension),
+			cmocka_unit_test(unescape_keeps_nul_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

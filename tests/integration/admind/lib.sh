@@ -2,8 +2,9 @@
 # in scripts/stack.sh if it is not loaded yet). The daemon is started by PID and
 # stopped by admind_stop (call it from the EXIT trap).
 #
-#   admind_keys                 sets KEY_NOC KEY_ID KEY_ADMIN (raw keys)
-#   admind_conf FILE PORT [LINE...]  private config with the three keys
+#   admind_keys                 sets KEY_NOC KEY_ID KEY_ADMIN KEY_APP (raw keys)
+#   admind_conf FILE PORT [LINE...]  private config with the four keys
+#                                    (ids noc1 id1 adm1 app1)
 #                                    (and the stack's Redis unless a LINE
 #                                    sets redis)
 #   admind_start CONF LOG URL   start, poll /healthz at URL until it answers
@@ -20,6 +21,7 @@ admind_keys() {
 	KEY_NOC=noc-$RANDOM$RANDOM-secret
 	KEY_ID=idadmin-$RANDOM$RANDOM-secret
 	KEY_ADMIN=admin-$RANDOM$RANDOM-secret
+	KEY_APP=app-$RANDOM$RANDOM-secret
 }
 
 admind_conf() {
@@ -31,6 +33,7 @@ admind_conf() {
 		echo "api_key = noc1 noc $(printf '%s\n' "$KEY_NOC" | "$ADMIND_BIN" --hash-key)"
 		echo "api_key = id1 idadmin $(printf '%s\n' "$KEY_ID" | "$ADMIND_BIN" --hash-key)"
 		echo "api_key = adm1 admin $(printf '%s\n' "$KEY_ADMIN" | "$ADMIND_BIN" --hash-key)"
+		echo "api_key = app1 app $(printf '%s\n' "$KEY_APP" | "$ADMIND_BIN" --hash-key)"
 		for l in "$@"; do echo "$l"; done
 	} >"$f"
 }
