@@ -547,6 +547,7 @@ typedef struct prom_sample {
 struct prom_set {
 	prom_sample *v;
 	size_t n, cap;
+	size_t unmapped;
 	int oom;
 };
 
@@ -592,6 +593,8 @@ void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
 {
 	sbuf l;
 
+	if (!m->known)
+		s->unmapped++;
 	sbuf_init(&l);
 	sbuf_puts(&l, labels);
 	if (labels[0] && m->label[0])
@@ -602,6 +605,11 @@ void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
 	else
 		promset_add(s, m->name, m->type, m->help, l.s ? l.s : "", v);
 	sbuf_free(&l);
+}
+
+size_t promset_unmapped(const prom_set *s)
+{
+	return s->unmapped;
 }
 
 static int sample_cmp(const void *a, const void *b)

@@ -107,9 +107,15 @@ prom_set *promset_new(void);
 void promset_add(prom_set *s, const char *name, prom_type type,
 				 const char *help, const char *labels, double v);
 
-/* Add one sample described by a prom_map, with labels then m->label. */
+/*
+ * Add one sample described by a prom_map, with labels then m->label; a map
+ * with known == 0 is counted (promset_unmapped).
+ */
 void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
 					 double v);
+
+/* How many samples promset_add_map added with the default type so far. */
+size_t promset_unmapped(const prom_set *s);
 
 /* Append all samples, grouped and sorted by name, then free the set. */
 void promset_render_free(prom_set *s, sbuf *out);

@@ -163,6 +163,9 @@ static const char up_help[] =
 		"1 when the dependency answered its probe (Redis PING, Kamailio "
 		"core.uptime, rtpengine NG ping), else 0.";
 static const char latency_help[] = "Round trip of the last probe.";
+static const char unmapped_help[] =
+		"Statistics of the node that iwg-admind's tables do not name, "
+		"exported as gauges under their own names.";
 
 int res_metrics(admind_req *r)
 {
@@ -170,7 +173,7 @@ int res_metrics(admind_req *r)
 	char labels[128], all[256];
 	probe_result *p;
 	prom_set *set;
-	size_t len;
+	size_t len, before;
 	sbuf out;
 	int i, n;
 
@@ -192,13 +195,20 @@ int res_metrics(admind_req *r)
 			promset_add(set, "iwg_redis_up", PROM_GAUGE, up_help, "", p[i].up);
 			promset_add(set, "iwg_redis_latency_seconds", PROM_GAUGE,
 						latency_help, "", p[i].secs);
-		} else if (p[i].up && !strcmp(p[i].kind, "kamailio")) {
+			continue;
+		}
+		if (!p[i].up)
+			continue;
+		before = promset_unmapped(set);
+		if (!strcmp(p[i].kind, "kamailio"))
 			kamailio_stats(app, conf_find_kamailio(&app->conf, p[i].name), set,
 						   labels);
-		} else if (p[i].up && !strcmp(p[i].kind, "rtpengine")) {
+		else
 			rtpengine_stats(app, conf_find_rtpengine(&app->conf, p[i].name),
 							set, labels);
-		}
+		promset_add(set, "iwg_admind_unmapped_statistics", PROM_GAUGE,
+					unmapped_help, all,
+					(double)(promset_unmapped(set) - before));
 	}
 	probe_free_all(p, n);
 	sbuf_init(&out);

@@ -420,6 +420,10 @@ static void prometheus_text(void **state)
 	promset_add_map(s, &k, "node=\"r\"", 2);
 	assert_int_equal(prom_map_rtpengine("interfaces", "used", &k), 0);
 	promset_add_map(s, &k, "", 3);
+	assert_int_equal(promset_unmapped(s), 0);
+	assert_int_equal(prom_map_kamailio("mod:thing", &k), 0);
+	promset_add_map(s, &k, "", 4);
+	assert_int_equal(promset_unmapped(s), 1);
 	promset_render_free(s, &b);
 	assert_string_equal(
 			b.s,
@@ -429,6 +433,10 @@ static void prometheus_text(void **state)
 			"# TYPE iwg_kamailio_core_rcv_requests_total counter\n"
 			"iwg_kamailio_core_rcv_requests_total{node=\"k2\"} 7\n"
 			"iwg_kamailio_core_rcv_requests_total{node=\"k1\"} 0.25\n"
+			"# HELP iwg_kamailio_mod_thing Kamailio statistic mod:thing (not "
+			"known to iwg-admind: a gauge).\n"
+			"# TYPE iwg_kamailio_mod_thing gauge\n"
+			"iwg_kamailio_mod_thing 4\n"
 			"# HELP iwg_rtpengine_ports_used rtpengine: Media ports in use, "
 			"per interface.\n"
 			"# TYPE iwg_rtpengine_ports_used gauge\n"

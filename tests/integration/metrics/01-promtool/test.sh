@@ -103,7 +103,7 @@ for ft in iwg_up:gauge iwg_probe_latency_seconds:gauge iwg_redis_up:gauge \
 	iwg_rtpengine_bytes_total:counter iwg_rtpengine_uptime_seconds:gauge \
 	iwg_rtpengine_call_duration_seconds_total:counter \
 	iwg_rtpengine_ports_used:gauge iwg_rtpengine_ng_requests_total:counter \
-	iwg_admind_requests_total:counter \
+	iwg_admind_requests_total:counter iwg_admind_unmapped_statistics:gauge \
 	iwg_admind_request_duration_seconds:histogram; do
 	tap_eq "${ft%:*} is a ${ft#*:}" "${ft#*:}" "$(prom_type "$M1" "${ft%:*}")"
 done
@@ -127,6 +127,8 @@ ge1 "rtpengine counts the offer (ng_requests_total{request=offer} >= 1)" \
 	"$(prom_sum "$M1" iwg_rtpengine_ng_requests_total 'request="offer"')"
 ge1 "every dependency is up (iwg_up sums to 3)" \
 	"$(awk -v v="$(prom_sum "$M1" iwg_up)" 'BEGIN {print (v == 3)}')"
+tap_eq "every statistic of Kamailio and rtpengine is in admind's tables" "0 0" \
+	"$(prom_sum "$M1" iwg_admind_unmapped_statistics 'kind="kamailio"') $(prom_sum "$M1" iwg_admind_unmapped_statistics 'kind="rtpengine"')"
 tap_eq "shared memory used is below its total" 1 \
 	"$(awk -v u="$(prom_sum "$M1" iwg_kamailio_shmem_used_bytes)" \
 		-v t="$(prom_sum "$M1" iwg_kamailio_shmem_total_bytes)" \
