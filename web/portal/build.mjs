@@ -39,8 +39,7 @@ function fragment(name) {
   const file = path.join(here, 'pages', name);
   return fs.readFileSync(file, 'utf8').replace(/\{\{example (\S+) (\S+) "([^"]*)"\}\}/g, (_, f, id, label) =>
     `<figure class="example"><figcaption id="${esc(id)}-cap">${esc(label)}</figcaption>`
-    + `${codeBlock(fs.readFileSync(path.join(here, 'examples', f), 'utf8'), { id, lang: path.extname(f).slice(1) })
-      .replace('<pre ', `<pre aria-labelledby="${esc(id)}-cap" `)}</figure>`);
+    + `${codeBlock(fs.readFileSync(path.join(here, 'examples', f), 'utf8'), { id, lang: path.extname(f).slice(1) })}</figure>`);
 }
 
 function sdkPage(model) {

@@ -58,8 +58,12 @@ export function prose(text, link) {
 }
 
 // a code block whose textContent is exactly code
-export function codeBlock(code, { id, label, lang } = {}) {
-  const attrs = [id ? ` id="${esc(id)}"` : '', label ? ` aria-label="${esc(label)}"` : '',
-    lang ? ` data-lang="${esc(lang)}"` : ''].join('');
+export function codeBlock(code, { id, lang } = {}) {
+  const attrs = [id ? ` id="${esc(id)}"` : '', lang ? ` data-lang="${esc(lang)}"` : ''].join('');
   return `<pre class="code"${attrs} tabindex="0"><code>${esc(code)}</code></pre>`;
+}
+
+// a link to the anchor id, shown as "#", named "permalink" for screen readers
+export function selfLink(id) {
+  return `<a class="self" href="#${esc(id)}"><span aria-hidden="true">#</span><span class="vh">permalink</span></a>`;
 }

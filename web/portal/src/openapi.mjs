@@ -4,7 +4,7 @@
 // each. Schemas are shown with their $ref resolved (inline, with a link to
 // the named schema; a schema that refers to itself is shown as a link).
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { esc, prose, slug } from './html.mjs';
+import { esc, prose, selfLink, slug } from './html.mjs';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const MAX_DEPTH = 8;
@@ -194,7 +194,7 @@ function renderOperation(doc, { method, path, op, shared }) {
   const own = new Set((op.parameters || []).map(key));
   const merged = [...shared.filter((p) => !own.has(key(p))), ...(op.parameters || [])];
   return `<section class="operation" id="${esc(id)}" data-method="${esc(method)}" data-path="${esc(path)}" aria-labelledby="${esc(id)}-h">
-<h3 id="${esc(id)}-h"><span class="method m-${esc(method)}">${esc(method.toUpperCase())}</span> <code class="path">${esc(path)}</code> <a class="self" href="#${esc(id)}" aria-label="Link to ${esc(method.toUpperCase())} ${esc(path)}">#</a></h3>
+<h3 id="${esc(id)}-h"><span class="method m-${esc(method)}">${esc(method.toUpperCase())}</span> <code class="path">${esc(path)}</code> ${selfLink(id)}</h3>
 ${op.summary ? `<p class="summary">${esc(op.summary)}</p>` : ''}
 <dl class="meta"><dt>Roles</dt><dd>${rolesHtml(r, auth)}</dd>
 <dt>Authentication</dt><dd>${auth}</dd>${op.deprecated ? '<dt>Status</dt><dd>deprecated</dd>' : ''}</dl>
@@ -218,14 +218,14 @@ export function renderOpenapi(doc) {
     `<li><a href="#${esc(operationAnchor(o.method, o.path, o.op))}"><span class="method m-${esc(o.method)}">${esc(o.method.toUpperCase())}</span> `
     + `<code>${esc(o.path)}</code></a></li>`).join('')}</ul></li>`).join('');
   const schemas = Object.entries(doc.components?.schemas || {}).map(([name, s]) =>
-    `<section class="schema-def" id="${schemaAnchor(name)}" aria-labelledby="${schemaAnchor(name)}-h"><h3 id="${schemaAnchor(name)}-h"><code>${esc(name)}</code></h3>`
+    `<section class="schema-def" id="${schemaAnchor(name)}" aria-labelledby="${schemaAnchor(name)}-h"><h3 id="${schemaAnchor(name)}-h"><span class="kind">schema</span> <code>${esc(name)}</code></h3>`
     + `<p>${typeHtml(s.$ref ? s : { ...s })}</p>${renderSchema(doc, s, [`#/components/schemas/${name}`])}</section>`).join('\n');
   const info = doc.info || {};
   const body = `<section class="intro" aria-labelledby="rest-about"><h2 id="rest-about">${esc(info.title || 'API')} ${esc(info.version || '')}</h2>
 ${prose(info.description)}
 ${(doc.servers || []).length ? `<p>Default server: ${doc.servers.map((s) => `<code>${esc(s.url)}</code>`).join(', ')}</p>` : ''}</section>
 <section aria-labelledby="rest-routes"><h2 id="rest-routes">Routes</h2>
-${[...groups].map(([g, list]) => `<section class="group" aria-labelledby="${esc(slug('group', g))}"><h2 id="${esc(slug('group', g))}" class="group-title">${esc(g)}</h2>
+${[...groups].map(([g, list]) => `<section class="group" aria-labelledby="${esc(slug('group', g))}"><h2 id="${esc(slug('group', g))}" class="group-title"><span class="vh">Routes: </span>${esc(g)}</h2>
 ${list.map((o) => renderOperation(doc, o)).join('\n')}</section>`).join('\n')}</section>
 <section aria-labelledby="rest-schemas"><h2 id="rest-schemas">Schemas</h2>
 ${schemas}</section>`;

@@ -4,7 +4,7 @@
 // in declarations link to them.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import ts from 'typescript';
-import { esc, prose, slug } from './html.mjs';
+import { esc, prose, selfLink, slug } from './html.mjs';
 
 const GROUPS = [['class', 'Classes'], ['function', 'Functions'], ['interface', 'Interfaces'],
   ['type', 'Types'], ['enum', 'Enumerations'], ['const', 'Constants'], ['variable', 'Variables'],
@@ -72,7 +72,7 @@ const MEMBER_LABEL = { constructor: 'constructor', method: 'method', property: '
 function memberHtml(e, m, names, link) {
   const id = memberAnchor(e.name, m.name);
   return `<li class="member" id="${esc(id)}" data-member="${esc(m.name)}" data-kind="${esc(m.kind)}">
-<h4><span class="kind">${esc(MEMBER_LABEL[m.kind] || m.kind)}</span> <code>${esc(m.name)}</code> <a class="self" href="#${esc(id)}" aria-label="Link to ${esc(e.name)}.${esc(m.name)}">#</a></h4>
+<h4><span class="kind">${esc(MEMBER_LABEL[m.kind] || m.kind)}</span> <code>${esc(m.name)}</code> ${selfLink(id)}</h4>
 ${sigBlock(m.signatures, names, e.name)}${prose(m.doc, link)}${tagsHtml(m.tags, link)}</li>`;
 }
 
@@ -85,7 +85,7 @@ function exportHtml(e, names, globalName, link) {
   const classic = globalName && ['class', 'function', 'const', 'variable', 'enum'].includes(e.kind)
     ? `<p class="classic">Classic script: <code>${esc(globalName)}.${esc(e.name)}</code></p>` : '';
   return `<section class="export" id="${esc(id)}" data-export="${esc(e.name)}" data-kind="${esc(e.kind)}" aria-labelledby="${esc(id)}-h">
-<h3 id="${esc(id)}-h"><span class="kind">${esc(e.kind)}</span> <code>${esc(e.name)}</code> <a class="self" href="#${esc(id)}" aria-label="Link to ${esc(e.name)}">#</a></h3>
+<h3 id="${esc(id)}-h"><span class="kind">${esc(e.kind)}</span> <code>${esc(e.name)}</code> ${selfLink(id)}</h3>
 ${sigBlock(e.signatures, names, e.name)}${prose(e.doc, link)}${tagsHtml(e.tags, link)}${classic}${lit}
 ${ev.length ? `<h4 class="sub">Events</h4><ul class="members events">${ev.map((m) => memberHtml(e, m, names, link)).join('\n')}</ul>` : ''}
 ${other.length ? `<h4 class="sub">Members</h4><ul class="members">${other.map((m) => memberHtml(e, m, names, link)).join('\n')}</ul>` : ''}
