@@ -139,10 +139,17 @@ function renderParams(doc, params) {
     + `<th scope="col">type and meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function renderContent(doc, content) {
+// bodies of content; a named schema already expanded in this operation
+// (seen: its $refs) is only linked, e.g. the Error of every 4xx
+function renderContent(doc, content, seen = new Set()) {
+  const expand = (schema) => {
+    if (schema.$ref && seen.has(schema.$ref)) return ' <span class="facts">(as above)</span>';
+    if (schema.$ref) seen.add(schema.$ref);
+    return renderSchema(doc, schema);
+  };
   return Object.entries(content || {}).map(([type, media]) =>
     `<div class="media"><span class="label">${esc(type)}</span> `
-    + `${media.schema ? `${typeHtml(media.schema)}${renderSchema(doc, media.schema)}` : ''}`
+    + `${media.schema ? `${typeHtml(media.schema)}${expand(media.schema)}` : ''}`
     + `${media.example !== undefined ? `<pre class="code example" tabindex="0"><code>${esc(JSON.stringify(media.example, null, 2))}</code></pre>` : ''}</div>`).join('');
 }
 
@@ -154,6 +161,7 @@ function renderBody(doc, body0) {
 }
 
 function renderResponses(doc, responses) {
+  const seen = new Set();
   const items = Object.entries(responses || {}).map(([status, r0]) => {
     const r = resolve(doc, r0);
     const headers = Object.entries(r.headers || {}).map(([h, v0]) => {
@@ -161,7 +169,7 @@ function renderResponses(doc, responses) {
       return `<li><code>${esc(h)}</code>: ${typeHtml(v.schema)} ${esc(v.description || '')}</li>`;
     });
     return `<li class="response"><span class="status s${esc(String(status)[0])}">${esc(status)}</span> `
-      + `${prose(r.description)}${headers.length ? `<p>Headers:</p><ul>${headers.join('')}</ul>` : ''}${renderContent(doc, r.content)}</li>`;
+      + `${prose(r.description)}${headers.length ? `<p>Headers:</p><ul>${headers.join('')}</ul>` : ''}${renderContent(doc, r.content, seen)}</li>`;
   });
   return items.length ? `<h4>Responses</h4><ul class="responses">${items.join('')}</ul>` : '';
 }
