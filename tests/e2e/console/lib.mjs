@@ -132,6 +132,7 @@ export async function login(b, key, expectRole) {
   await b.page.goto(CONSOLE);
   await b.page.evaluate(() => sessionStorage.clear());
   await b.page.reload();
+  await b.takeProblems();
   await b.page.fill('#api-key', key);
   await b.page.click('form button[type="submit"]');
   if (expectRole) {
@@ -142,6 +143,8 @@ export async function login(b, key, expectRole) {
 
 // switches the console to a hash route and waits for its title
 export async function show(b, hash) {
+  // the view starts afresh: leave it first when it is the one shown
+  if (await b.page.evaluate((h) => location.hash === h, hash)) await show(b, '#/reshow');
   await b.page.evaluate((h) => { location.hash = h; }, hash);
   await b.page.waitForFunction((h) => location.hash === h && document.activeElement && document.activeElement.id === 'page-title', hash, { timeout: STEP_MS });
 }

@@ -107,6 +107,8 @@ test('header mediation: reload by admin, a broken rule file refused with its fil
   await login(b, K.admin, 'admin');
   await show(b, '#/hdrmed');
   await settled(b);
+  assert.equal(await b.page.locator('main [role="alert"]').count(), 0,
+    `header mediation page shows an error: ${await b.page.locator('main').innerText()}`);
   const reload = b.page.locator('main button', { hasText: 'Reload rule files' });
   await reload.click();
   const ok = b.page.locator('main .msg-ok');
@@ -117,7 +119,7 @@ test('header mediation: reload by admin, a broken rule file refused with its fil
   fs.writeFileSync(rules, `${good}${good.endsWith('\n') ? '' : '\n'}add X-Broken\n`);
   try {
     await reload.click();
-    const err = b.page.locator('main [role="alert"]');
+    const err = b.page.getByRole('region', { name: 'Rules and discovery' }).getByRole('alert');
     await err.waitFor({ timeout: STEP_MS });
     const t = await err.innerText();
     assert.match(t, /Rule reload refused/);

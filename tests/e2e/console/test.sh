@@ -22,7 +22,7 @@ stack_init e2e-console
 # a copy of the rules the test may break to see a refused reload
 export IWG_HDRMED_RULES=$IWG_RUN/ims-volte.rules
 cp "$top/kamcfg/hdrmed/ims-volte.rules" "$IWG_HDRMED_RULES" || bail "cannot copy the VoLTE rules"
-IWG_KAM_EXTRA=(-A WITH_HDRMED -A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_HDRMED_RULES\"")
+IWG_KAM_EXTRA=(-A WITH_HDRMED -A IWG_HDRMED_DISCOVERY=1 -A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_HDRMED_RULES\"")
 # a sample a second: the dashboard's charts have points within seconds
 IWG_ADMIND_CONF_EXTRA="series_interval = 1"
 stack_start || bail "the gateway stack did not start: see $IWG_LOGDIR"

@@ -55,3 +55,9 @@ export function Field({ id, label, hint, type = 'text', value, onInput, required
     ${hint && html`<p class="hint" id=${hintId}>${hint}</p>`}
   </div>`;
 }
+
+// a table that may scroll sideways on narrow screens: focusable and named
+// so keyboard users can scroll it too
+export function Scroll({ label, children }) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
+}

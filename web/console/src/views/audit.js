@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { usePoll } from '../hooks.js';
 import { text, time } from '../lib/format.js';
-import { ErrorBox, Notice, PageTitle, Updated } from '../components/common.js';
+import { ErrorBox, Notice, PageTitle, Updated, Scroll } from '../components/common.js';
 
 const PER_PAGE = 50;
 
@@ -22,14 +22,14 @@ export function Audit() {
     <${Updated} at=${log.at} loading=${log.loading} />
     <${ErrorBox} error=${log.error} title="The audit log could not be read" />
     ${log.data && !items.length ? html`<${Notice}>No entry.</${Notice}>` : html`
-    <div class="table-wrap"><table class="audit">
+    <${Scroll} label="Audit log entries"><table class="audit">
       <caption class="sr-only">Writes, newest first</caption>
       <thead><tr><th scope="col">Time</th><th scope="col">Key</th><th scope="col">Role</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Client</th><th scope="col">Status</th></tr></thead>
       <tbody>${items.map((a) => html`<tr data-action=${a.action} data-target=${a.target}>
         <th scope="row">${time(Math.floor(a.time))}</th><td>${text(a.key_id)}</td><td>${text(a.role)}</td><td>${text(a.action)}</td>
         <td class="mono">${text(a.target)}</td><td class="mono">${text(a.client)}</td>
         <td class=${a.status >= 400 ? 'text-bad' : ''}>${text(a.status)}</td></tr>`)}</tbody>
-    </table></div>`}
+    </table></${Scroll}>`}
     <nav class="pager" aria-label="Audit log pages">
       <button type="button" disabled=${befores.length <= 1} onClick=${() => setBefores(befores.slice(0, -1))}>Newer</button>
       <button type="button" disabled=${!next} onClick=${() => setBefores([...befores, next])}>Older</button>

@@ -9,7 +9,7 @@ import { usePoll } from '../hooks.js';
 import { href } from '../lib/route.js';
 import { duration, num, text, time } from '../lib/format.js';
 import { codecSummary, dtlsText, iceText, mediaRows, parties, SIDE_NAMES, totalPackets, verdictInfo } from '../lib/calls.js';
-import { ErrorBox, Notice, PageTitle, Pager, Updated } from '../components/common.js';
+import { ErrorBox, Notice, PageTitle, Pager, Updated, Scroll } from '../components/common.js';
 
 const LIST_MS = 3000;
 const CALL_MS = 2000;
@@ -40,7 +40,7 @@ export function CallsList() {
     <${ErrorBox} error=${list.error} title="Calls could not be read" />
     ${d && html`<p class="summary" role="status">${d.total} call(s)${bad ? html`, <strong class="text-bad">${bad} with a media problem</strong>` : ''}.</p>`}
     ${d && !items.length ? html`<${Notice}>No call right now.</${Notice}>` : html`
-    <div class="table-wrap"><table class="calls">
+    <${Scroll} label="Live calls"><table class="calls">
       <caption class="sr-only">Live calls, newest media first</caption>
       <thead><tr><th scope="col">Call-ID</th><th scope="col">From → to</th><th scope="col">Started</th><th scope="col">Codecs</th><th scope="col">Packets</th><th scope="col">Media</th></tr></thead>
       <tbody>${items.map((c, i) => {
@@ -54,7 +54,7 @@ export function CallsList() {
           <td><${VerdictBadge} d=${d.diags[i]} /></td>
         </tr>`;
       })}</tbody>
-    </table></div>`}
+    </table></${Scroll}>`}
     ${d && html`<${Pager} page=${page} perPage=${PER_PAGE} total=${d.total} onPage=${setPage} label="Calls" />`}`;
 }
 
@@ -66,14 +66,14 @@ function Verdict({ diag }) {
   return html`<section class=${`verdict verdict-${v.tone}`} aria-labelledby="verdict-h" data-verdict=${d.verdict}>
     <h2 id="verdict-h">Media verdict: ${v.title}</h2>
     <p class="verdict-message">${d.message}</p>
-    ${d.directions && d.directions.length ? html`<div class="table-wrap"><table>
+    ${d.directions && d.directions.length ? html`<${Scroll} label="Media per direction"><table>
       <caption class="sr-only">Media per direction</caption>
       <thead><tr><th scope="col">Direction</th><th scope="col">Media</th><th scope="col">Packets</th><th scope="col">Last packet</th><th scope="col">Flowing</th></tr></thead>
       <tbody>${d.directions.map((x) => html`<tr data-from=${x.from}>
         <th scope="row">${SIDE_NAMES[x.from] || x.from} → gateway</th><td>${x.media}</td><td>${num(x.packets)}</td>
         <td>${x.last_packet_age_seconds === null || x.last_packet_age_seconds === undefined ? 'never' : `${num(x.last_packet_age_seconds, 1)} s ago`}</td>
         <td>${x.flowing ? html`<span class="badge badge-ok">yes</span>` : html`<span class="badge badge-bad">no</span>`}</td></tr>`)}</tbody>
-    </table></div>` : ''}
+    </table></${Scroll}>` : ''}
   </section>`;
 }
 
@@ -98,12 +98,12 @@ function Legs({ call }) {
   if (!rows.length) return html`<${Notice}>No media legs (a dialog without media).</${Notice}>`;
   return html`<section aria-labelledby="legs-h">
     <h2 id="legs-h">Legs</h2>
-    <div class="table-wrap"><table class="legs">
+    <${Scroll} label="Legs"><table class="legs">
       <caption class="sr-only">Both legs of the call, one column each</caption>
       <thead><tr><th scope="col">Figure</th>${rows.map((r) => html`<th scope="col" data-side=${r.side}>${SIDE_NAMES[r.side]} ${r.type}<br /><span class="tag">tag ${r.tag}</span></th>`)}</tr></thead>
       <tbody>${LEG_ROWS.map(([f, label, show]) => html`<tr data-figure=${f}>
         <th scope="row">${label}</th>${rows.map((r) => html`<td data-side=${r.side} data-field=${f}>${show(r)}</td>`)}</tr>`)}</tbody>
-    </table></div>
+    </table></${Scroll}>
   </section>`;
 }
 

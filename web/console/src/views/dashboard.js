@@ -9,7 +9,7 @@ import { usePoll } from '../hooks.js';
 import { duration, num, text } from '../lib/format.js';
 import { columns, latest } from '../lib/series.js';
 import { Chart } from '../components/chart.js';
-import { ErrorBox, PageTitle, Updated } from '../components/common.js';
+import { ErrorBox, PageTitle, Updated, Scroll } from '../components/common.js';
 
 const STATUS_MS = 5000;
 
@@ -24,13 +24,13 @@ function Health({ ready }) {
   return html`<section aria-labelledby="health-h">
     <h2 id="health-h">Dependencies <span class=${`badge ${ok ? 'badge-ok' : 'badge-bad'}`} data-ready=${ready.data.status}>${ok ? 'all up' : 'not ready'}</span></h2>
     <${ErrorBox} error=${ready.error} title="Last refresh failed" />
-    <div class="table-wrap"><table>
+    <${Scroll} label="Dependencies"><table>
       <caption class="sr-only">Readiness of each dependency (GET /readyz)</caption>
       <thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Target</th><th scope="col">State</th><th scope="col">Latency</th><th scope="col">Error</th></tr></thead>
       <tbody>${deps.map((d) => html`<tr data-dependency=${d.name}>
         <td>${d.kind}</td><th scope="row">${d.name}</th><td>${text(d.target)}</td><td><${State} up=${d.status === 'up'} /></td>
         <td>${d.latency_ms === undefined ? '—' : `${num(d.latency_ms, 1)} ms`}</td><td>${text(d.error)}</td></tr>`)}</tbody>
-    </table></div>
+    </table></${Scroll}>
   </section>`;
 }
 
@@ -39,14 +39,14 @@ function Nodes({ nodes }) {
   return html`<section aria-labelledby="nodes-h">
     <h2 id="nodes-h">Nodes</h2>
     <${ErrorBox} error=${nodes.error} title="Nodes could not be read" />
-    <div class="table-wrap"><table>
+    <${Scroll} label="Nodes"><table>
       <caption class="sr-only">Kamailio and rtpengine nodes (GET /api/v1/nodes)</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Version</th><th scope="col">Uptime</th><th scope="col">Sessions</th><th scope="col">Latency</th></tr></thead>
       <tbody>${items.map((n) => html`<tr data-node=${n.name}>
         <th scope="row">${n.name}</th><td>${n.kind}</td><td><${State} up=${n.status === 'up'} /></td><td>${text(n.version)}</td>
         <td>${n.uptime_s === undefined ? '—' : duration(n.uptime_s)}</td><td>${n.sessions === undefined ? '—' : num(n.sessions)}</td>
         <td>${n.latency_ms === undefined ? '—' : `${num(n.latency_ms, 1)} ms`}</td></tr>`)}</tbody>
-    </table></div>
+    </table></${Scroll}>
   </section>`;
 }
 

@@ -8,21 +8,21 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { usePoll } from '../hooks.js';
 import { num, text, time } from '../lib/format.js';
-import { ErrorBox, Field, Notice, PageTitle, Updated } from '../components/common.js';
+import { ErrorBox, Field, Notice, PageTitle, Updated, Scroll } from '../components/common.js';
 
 function Table({ t, n }) {
   const id = `hd-${n}`;
   return html`<section class="hd-table" aria-labelledby=${id} data-profile=${t.profile} data-direction=${t.direction}>
     <h2 id=${id}>${t.profile}, ${t.direction === 'in' ? 'incoming' : 'outgoing'} <span class="sub">on ${t.node}</span></h2>
     <p class="hint">${num(t.messages)} message(s), ${num(t.names)} name(s) of ${num(t.capacity)}${t.dropped ? `, ${num(t.dropped)} dropped (table full)` : ''}.</p>
-    ${t.entries && t.entries.length ? html`<div class="table-wrap"><table>
+    ${t.entries && t.entries.length ? html`<${Scroll} label=${`Names discovered: ${t.profile} ${t.direction} on ${t.node}`}><table>
       <caption class="sr-only">Names discovered: ${t.profile} ${t.direction} on ${t.node}</caption>
       <thead><tr><th scope="col">Kind</th><th scope="col">Header</th><th scope="col">Parameter</th><th scope="col">Known</th><th scope="col">Count</th><th scope="col">First seen</th><th scope="col">Sample</th></tr></thead>
       <tbody>${t.entries.map((e) => html`<tr class=${e.unknown ? 'row-warn' : ''}>
         <td>${e.kind}</td><th scope="row">${e.header}</th><td>${text(e.name)}</td>
         <td>${e.unknown ? html`<span class="badge badge-warn">unknown</span>` : 'known'}</td>
         <td>${num(e.count)}</td><td>${time(e.first_seen)}</td><td class="mono">${text(e.sample)}</td></tr>`)}</tbody>
-    </table></div>` : html`<p>No name.</p>`}
+    </table></${Scroll}>` : html`<p>No name.</p>`}
   </section>`;
 }
 
@@ -70,6 +70,7 @@ export function Hdrmed({ writable }) {
   };
   const items = (disc.data && disc.data.items) || [];
   const notLoaded = disc.error && disc.error.code === 'module_not_loaded';
+  const off = disc.error && disc.error.code === 'discovery_off';
   return html`
     <${PageTitle}>Header mediation</${PageTitle}>
     ${writable && html`<${Admin} profile=${profile} onDone=${disc.refresh} />`}
@@ -80,7 +81,8 @@ export function Hdrmed({ writable }) {
     </form>
     <${Updated} at=${disc.at} loading=${disc.loading} />
     ${notLoaded ? html`<${Notice}>No Kamailio node runs iwg_hdrmed: nothing is discovered.</${Notice}>`
-      : html`<${ErrorBox} error=${disc.error} title="Discovered names could not be read" />`}
+      : off ? html`<${Notice}>Discovery is off in iwg_hdrmed (modparam discovery 0): no name is recorded.</${Notice}>`
+        : html`<${ErrorBox} error=${disc.error} title="Discovered names could not be read" />`}
     ${disc.data && disc.data.skipped && disc.data.skipped.length ? html`<p class="hint">Nodes without iwg_hdrmed: ${disc.data.skipped.join(', ')}.</p>` : ''}
     ${disc.data && !items.length ? html`<${Notice}>No discovery table.</${Notice}>` : ''}
     ${items.map((t, n) => html`<${Table} t=${t} n=${n} key=${`${t.node}/${t.profile}/${t.direction}`} />`)}`;

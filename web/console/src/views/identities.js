@@ -9,7 +9,7 @@ import { usePoll } from '../hooks.js';
 import { href } from '../lib/route.js';
 import { text, time } from '../lib/format.js';
 import { fieldsOf } from '../lib/identity.js';
-import { ErrorBox, Field, Notice, PageTitle, Pager, Updated } from '../components/common.js';
+import { ErrorBox, Field, Notice, PageTitle, Pager, Updated, Scroll } from '../components/common.js';
 
 const PER_PAGE = 50;
 
@@ -60,7 +60,7 @@ export function IdentitiesList({ writable }) {
     ${done && html`<${Notice} tone="ok">${done}</${Notice}>`}
     ${list.data && html`<p class="summary" role="status">${list.data.total} mapping(s)${list.data.truncated ? ' (listing truncated: narrow the search)' : ''}.</p>`}
     ${list.data && !items.length ? html`<${Notice}>No mapping matches.</${Notice}>` : html`
-    <div class="table-wrap"><table class="identities">
+    <${Scroll} label="Identity mappings"><table class="identities">
       <caption class="sr-only">Identity mappings</caption>
       <thead><tr><th scope="col">Namespace</th><th scope="col">Key</th><th scope="col">SIP URI</th><th scope="col">Display name</th>
         <th scope="col">Tenant</th><th scope="col">State</th><th scope="col">Not after</th><th scope="col">HA1</th>
@@ -74,6 +74,6 @@ export function IdentitiesList({ writable }) {
           <button type="button" class="secondary small" onClick=${() => toggle(m)} aria-label=${`${m.enabled === false ? 'Enable' : 'Disable'} ${m.ns}/${m.key}`}>${m.enabled === false ? 'Enable' : 'Disable'}</button>
         </td>`}
       </tr>`)}</tbody>
-    </table></div>`}
+    </table></${Scroll}>`}
     ${list.data && html`<${Pager} page=${page} perPage=${PER_PAGE} total=${list.data.total} onPage=${setPage} label="Identities" />`}`;
 }

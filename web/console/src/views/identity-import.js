@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
 import { href } from '../lib/route.js';
 import { parseImport } from '../lib/import-parse.js';
-import { Field, Notice, PageTitle } from '../components/common.js';
+import { Field, Notice, PageTitle, Scroll } from '../components/common.js';
 
 // create, or with replace: create, else replace the existing mapping
 async function send(record, replace) {
@@ -38,13 +38,13 @@ function Results({ results, total }) {
   return html`<section aria-labelledby="imp-res-h">
     <h2 id="imp-res-h">Results</h2>
     <p role="status" class="summary" data-done=${done === total ? 'yes' : 'no'}>${done} of ${total} record(s) sent${failed ? `, ${failed} refused` : ''}.</p>
-    <div class="table-wrap"><table>
+    <${Scroll} label="Outcome per line"><table>
       <caption class="sr-only">Outcome per line</caption>
       <thead><tr><th scope="col">Line</th><th scope="col">Mapping</th><th scope="col">Outcome</th></tr></thead>
       <tbody>${results.map((r) => html`<tr data-line=${r.line} class=${r.error ? 'row-bad' : ''}>
         <th scope="row">${r.line}</th><td>${r.ns}/${r.key}</td>
         <td>${r.error ? html`<span class="text-bad">HTTP ${r.error.status}: ${r.error.message}</span>` : r.outcome}</td></tr>`)}</tbody>
-    </table></div>
+    </table></${Scroll}>
   </section>`;
 }
 
@@ -102,7 +102,7 @@ export function IdentityImport() {
       </div>
       <div class="field">
         <label for="import-text">Records</label>
-        <textarea id="import-text" rows="8" spellcheck="false" value=${textIn} onInput=${(e) => { setText(e.currentTarget.value); setParsed(null); }}></textarea>
+        <textarea id="import-text" rows="8" spellcheck="false" value=${textIn} onInput=${(e) => { setText(e.currentTarget.value); setParsed(null); setResults(null); }}></textarea>
       </div>
       <div class="row">
         <div class="field">
@@ -120,5 +120,5 @@ export function IdentityImport() {
     </form>
     ${parsed && parsed.errors.length ? html`<${Errors} errors=${parsed.errors} />` : ''}
     ${parsed && !parsed.errors.length && !parsed.records.length ? html`<${Notice}>The file holds no record.</${Notice}>` : ''}
-    ${results && html`<${Results} results=${results} total=${parsed.records.length} />`}`;
+    ${results && parsed && html`<${Results} results=${results} total=${parsed.records.length} />`}`;
 }

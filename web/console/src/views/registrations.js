@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { usePoll } from '../hooks.js';
 import { text } from '../lib/format.js';
-import { ErrorBox, Field, Notice, PageTitle, Pager, Updated } from '../components/common.js';
+import { ErrorBox, Field, Notice, PageTitle, Pager, Updated, Scroll } from '../components/common.js';
 
 const PER_PAGE = 50;
 
@@ -31,7 +31,7 @@ export function Registrations() {
     <${ErrorBox} error=${regs.error} title="Registrations could not be read" />
     ${regs.data && html`<p class="summary" role="status">${regs.data.total} AoR(s)${user ? ` matching "${user}"` : ''}.</p>`}
     ${regs.data && !items.length ? html`<${Notice}>No registration${user ? ' matches' : ''}.</${Notice}>` : html`
-    <div class="table-wrap"><table>
+    <${Scroll} label="Registrations"><table>
       <caption class="sr-only">Registered AoRs and their contacts</caption>
       <thead><tr><th scope="col">AoR</th><th scope="col">Node</th><th scope="col">Contact</th><th scope="col">Expires</th><th scope="col">User agent</th><th scope="col">Received</th></tr></thead>
       <tbody>${items.flatMap((r) => {
@@ -41,6 +41,6 @@ export function Registrations() {
           <td class="mono">${text(c.address)}</td><td>${text(c.expires)}</td><td>${text(c.user_agent)}</td><td class="mono">${text(c.received)}</td>
         </tr>`);
       })}</tbody>
-    </table></div>`}
+    </table></${Scroll}>`}
     ${regs.data && html`<${Pager} page=${page} perPage=${PER_PAGE} total=${regs.data.total} onPage=${setPage} label="Registrations" />`}`;
 }
