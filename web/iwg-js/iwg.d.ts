@@ -401,7 +401,14 @@ export interface DTMFOptions {
 export interface TransferOptions {
   /** Hang up this call (and, for an attended transfer, the other one) once the transfer succeeded (default true). */
   hangup?: boolean;
-  /** Milliseconds to wait for the far end's report of the new call (default 30000). */
+  /**
+   * Wait for the far end's report of the new call (a NOTIFY whose
+   * message/sipfrag body holds a final status) instead of resolving when
+   * the far end accepted the REFER (202). Default false: many SIP peers
+   * send no NOTIFY, or only after the transferor hung up.
+   */
+  waitForResult?: boolean;
+  /** Milliseconds to wait for the far end's answer (default 30000). */
   timeoutMs?: number;
 }
 
@@ -429,8 +436,12 @@ export interface CallEvents {
   dtmf: { tone: string; duration: number; mode: 'info' };
   /** Call quality, every {@link GatewayOptions.qualityInterval} ms while the call is up. */
   quality: CallQuality;
-  /** Progress of a transfer: the REFER accepted (202) and the new call's provisional states. */
-  'transfer-progress': { status: number | null; phase: 'accepted' | 'trying' | 'progress' };
+  /**
+   * Progress of a transfer: the REFER accepted (`accepted`, status 202),
+   * then what the far end reports of the new call in NOTIFYs: `trying`
+   * (100), `progress` (other 1xx), `completed` (2xx) or `failed`.
+   */
+  'transfer-progress': { status: number | null; phase: 'accepted' | 'trying' | 'progress' | 'completed' | 'failed' };
   /** The call ended (always the last event), with a reason a page can show. */
   ended: CallEnded;
 }
@@ -505,10 +516,12 @@ export declare class Call {
    */
   sendDTMF(tones: string, options?: DTMFOptions): 'rfc4733' | 'info';
   /**
-   * Blind transfer: asks the far end to call `target` (REFER). Resolves when
-   * the far end reports the new call answered (NOTIFY with 2xx); then this
-   * call is hung up with reason "transferred" unless `hangup: false`.
-   * Rejects with `transfer_failed` or `transfer_timeout`.
+   * Blind transfer: asks the far end to call `target` (REFER). Resolves
+   * `{ status: 202 }` when the far end accepted the REFER (with
+   * `waitForResult`: the status of the new call it reports, e.g. 200); then
+   * this call is hung up with reason "transferred" unless `hangup: false`.
+   * Rejects with `transfer_failed` (REFER refused; with `waitForResult`
+   * also the new call failed) or `transfer_timeout`.
    * @param target a SIP URI, user@domain, or a user or number in the gateway's domain
    */
   transfer(target: string, options?: TransferOptions): Promise<{ status: number }>;
@@ -516,8 +529,8 @@ export declare class Call {
    * Attended transfer: connects the far end of this call to the far end of
    * `other` (a call of the same Gateway, answered, typically held
    * meanwhile), by a REFER whose Refer-To carries Replaces with the other
-   * call's dialog. Resolves when the far end reports success; both calls
-   * are then hung up unless `hangup: false`.
+   * call's dialog. Resolves like {@link Call.transfer}; both calls are
+   * then hung up with reason "transferred" unless `hangup: false`.
    */
   attendedTransfer(other: Call, options?: TransferOptions): Promise<{ status: number }>;
   /** The WebRTC statistics of the call (RTCPeerConnection.getStats()). */

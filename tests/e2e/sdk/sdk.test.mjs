@@ -6,6 +6,8 @@ import { closePage, stopKamailio } from './lib.mjs';
 import './register.mjs';
 import './calls.mjs';
 import './media.mjs';
+import './reconnect.mjs';
+import './transfer.mjs';
 
 after(async () => {
   await closePage();

@@ -313,11 +313,12 @@ export class Call extends Emitter {
     return used;
   }
 
-  // transfer(target, { hangup, timeoutMs }): blind transfer (REFER). Resolves
-  // when the far end reports the new call answered (NOTIFY with a 2xx);
-  // then this call is hung up (hangup: false keeps it). Rejects with
-  // IWGError transfer_failed (REFER refused, or the new call failed) or
-  // transfer_timeout.
+  // transfer(target, { hangup, waitForResult, timeoutMs }): blind transfer
+  // (REFER). Resolves { status: 202 } when the far end accepted the REFER,
+  // or, with waitForResult, the status of the new call the far end reports
+  // (NOTIFY with a final sipfrag). Then this call is hung up (hangup: false
+  // keeps it). Rejects with IWGError transfer_failed (REFER refused, or the
+  // new call failed) or transfer_timeout.
   transfer(target, opts = {}) {
     this._established('transfer');
     return this._refer(this._gw._target(target), {}, opts, []);
@@ -333,10 +334,11 @@ export class Call extends Emitter {
     return this._refer(other._session.remote_identity.uri.toString(), { replaces: other._session }, opts, [other]);
   }
 
-  _refer(target, referOpts, { hangup = true, timeoutMs = 30000 } = {}, also) {
+  _refer(target, referOpts, { hangup = true, waitForResult = false, timeoutMs = 30000 } = {}, also) {
     return new Promise((resolve, reject) => {
       let timer = null;
       let settled = false;
+      const progress = (phase, status) => this._emit('transfer-progress', { phase, status });
       const settle = (fn, v) => {
         if (settled) return;
         settled = true;
@@ -344,29 +346,38 @@ export class Call extends Emitter {
         this.off('ended', gone);
         fn(v);
       };
+      const done = (status) => {
+        settle(resolve, { status });
+        if (!hangup) return;
+        const ending = { reason: 'transferred', status: null, message: 'The call was transferred' };
+        for (const c of [this, ...also]) {
+          c._ending = ending;
+          c.hangup();
+        }
+      };
       const gone = () => settle(reject, new IWGError('invalid_state', 'the call ended before the transfer completed'));
       this.on('ended', gone);
       const fail = (why, status = null) => settle(reject, new IWGError('transfer_failed', `transfer to ${target} failed: ${why}`, status));
       timer = setTimeout(() => settle(reject, new IWGError('transfer_timeout', `no transfer result from the far end within ${timeoutMs} ms`)), timeoutMs);
+      const line = (e) => (e && e.status_line ? e.status_line.status_code : null);
       const sub = this._session.refer(target, {
         ...referOpts,
         eventHandlers: {
-          requestSucceeded: (e) => this._emit('transfer-progress', { status: e.response.status_code, phase: 'accepted' }),
-          requestFailed: (e) => fail(`the far end refused it (${e.response ? e.response.status_code : e.cause})`, e.response ? e.response.status_code : null),
-          trying: (e) => this._emit('transfer-progress', { status: e.status_line ? e.status_line.status_code : null, phase: 'trying' }),
-          progress: (e) => this._emit('transfer-progress', { status: e.status_line ? e.status_line.status_code : null, phase: 'progress' }),
-          accepted: (e) => {
-            const status = e.status_line ? e.status_line.status_code : 200;
-            settle(resolve, { status });
-            if (hangup) {
-              this._ending = { reason: 'transferred', status: null, message: 'The call was transferred' };
-              for (const c of [this, ...also]) {
-                if (c !== this) c._ending = this._ending;
-                c.hangup();
-              }
-            }
+          requestSucceeded: (e) => {
+            progress('accepted', e.response.status_code);
+            if (!waitForResult) done(e.response.status_code);
           },
-          failed: (e) => fail(`the new call failed (${e.status_line ? e.status_line.status_code : 'no answer'})`, e.status_line ? e.status_line.status_code : null),
+          requestFailed: (e) => fail(`the far end refused it (${e.response ? e.response.status_code : e.cause})`, e.response ? e.response.status_code : null),
+          trying: (e) => progress('trying', line(e)),
+          progress: (e) => progress('progress', line(e)),
+          accepted: (e) => {
+            progress('completed', line(e) || 200);
+            if (waitForResult) done(line(e) || 200);
+          },
+          failed: (e) => {
+            progress('failed', line(e));
+            if (waitForResult) fail(`the new call failed (${line(e) || 'no answer'})`, line(e));
+          },
         },
       });
       if (!sub) fail('the call cannot send a REFER now');

@@ -165,7 +165,9 @@ export class Gateway extends Emitter {
       return;
     }
     if (this.state !== 'reconnecting') {
+      const was = this.state;
       this._setState('reconnecting');
+      if (was === 'registered') this._emit('unregistered', {});
       this._emit('reconnecting', { url: this.url, code: e && e.code ? e.code : null });
     }
   }
