@@ -38,7 +38,7 @@ else
 	log "apt packages: all present"
 fi
 # packages may start services on install; iwg runs its own instances
-for svc in redis-server rtpengine-daemon kamailio; do
+for svc in redis-server rtpengine-daemon kamailio prometheus; do
 	if command -v systemctl >/dev/null && systemctl is-active -q "$svc" 2>/dev/null; then
 		log "note: system service $svc is running; iwg uses its own instances"
 	fi
