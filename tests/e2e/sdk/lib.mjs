@@ -70,12 +70,15 @@ export async function page() {
   pg.on('pageerror', (e) => { errors.push(e.message); line(`[pageerror] ${e.message}`); });
   pg.on('requestfailed', (r) => line(`[requestfailed] ${r.url()}`));
   const requests = [];
+  const websockets = [];
   pg.on('request', (r) => requests.push(r.url()));
+  pg.on('websocket', (ws) => websockets.push(ws.url()));
   await pg.goto(`http://127.0.0.1:${server.address().port}/`);
   await pg.waitForFunction(() => window.t !== undefined && window.IWG !== undefined, null, { timeout: 10000 });
   pg.t = (fn, ...args) => pg.evaluate(([f, a]) => window.t[f](...a), [fn, args]);
   pg.errors = errors;
   pg.requests = requests;
+  pg.websockets = websockets;
   pg.logFile = logFile;
   browser = { page: pg, context, server, profile, log };
   return pg;

@@ -8,6 +8,9 @@ import './calls.mjs';
 import './media.mjs';
 import './reconnect.mjs';
 import './transfer.mjs';
+import { noThirdParty } from './bundle.mjs';
+
+noThirdParty();
 
 after(async () => {
   await closePage();
