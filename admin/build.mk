@@ -9,7 +9,8 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/routes.c \
 	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
 	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
-	admin/src/res_credentials.c
+	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
+	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
 
 BINS += iwg-admind
@@ -21,7 +22,8 @@ ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
 	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
-UNITS += admind_conf admind_core admind_openapi admind_static admind_cred
+UNITS += admind_conf admind_core admind_openapi admind_static admind_cred \
+	admind_series admind_diag
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
@@ -33,10 +35,20 @@ UNIT_admind_static = tests/unit/test_admind_static.c admin/src/static_path.c
 UNIT_admind_cred = tests/unit/test_admind_cred.c admin/src/cred.c \
 	admin/src/cred_load.c admin/src/conf.c
 UNIT_admind_cred_LIBS = -ljson-c -lcrypto
+UNIT_admind_series = tests/unit/test_admind_series.c admin/src/series.c
+UNIT_admind_series_LIBS = -lpthread -lm
+UNIT_admind_diag = tests/unit/test_admind_diag.c admin/src/diag.c \
+	admin/src/ngq.c
+UNIT_admind_diag_LIBS = -ljson-c
 
-FUZZERS += admind_conf admind_body admind_static
+FUZZERS += admind_conf admind_body admind_static admind_series \
+	admind_diag
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
 FUZZ_admind_conf_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_body = tests/fuzz/fuzz_admind_body.c $(ADMIND_PURE)
 FUZZ_admind_body_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_static = tests/fuzz/fuzz_admind_static.c admin/src/static_path.c
+FUZZ_admind_series = tests/fuzz/fuzz_admind_series.c admin/src/series.c
+FUZZ_admind_series_LIBS = -lpthread -lm
+FUZZ_admind_diag = tests/fuzz/fuzz_admind_diag.c admin/src/diag.c \
+	admin/src/ngq.c

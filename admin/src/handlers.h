@@ -43,6 +43,14 @@ int audit_write(admind_req *r, const char *action, const char *target,
 struct ids_ctx;
 
 /*
+ * NG query of call_id on each rtpengine node in turn (res_calls.c): 1 with
+ * *reply (free with bencode_doc_free()) and *node (its index), 0 when no
+ * node knows the call, -1 with e set and *node the node at fault.
+ */
+int calls_query_any(const admind_conf *c, const char *call_id,
+					bencode_doc **reply, int *node, backend_err *e);
+
+/*
  * This thread's identity store (lib/idstore) context (res_identities.c).
  * A kept connection is checked with a PING first (it may predate a Redis
  * restart) and replaced when broken. NULL with e set when Redis cannot be

@@ -11,6 +11,7 @@
 #include "admind.h"
 #include "auth.h"
 #include "backend.h"
+#include "sampler.h"
 
 #define DEFAULT_CONF "/etc/iwg/iwg-admind.conf"
 
@@ -120,6 +121,10 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (sampler_start(&app) < 0) {
+		fprintf(stderr, "iwg-admind: cannot start the sampler thread\n");
+		return 1;
+	}
 	if (admind_http_start(&app, err, sizeof(err)) < 0) {
 		fprintf(stderr, "iwg-admind: %s\n", err);
 		return 1;
@@ -132,6 +137,7 @@ int main(int argc, char **argv)
 		;
 	fprintf(stderr, "iwg-admind: signal %d, stopping\n", sig);
 	admind_http_stop(&app);
+	sampler_stop(&app);
 	backend_global_cleanup();
 	ratelimit_free(app.rl_key);
 	ratelimit_free(app.rl_addr);

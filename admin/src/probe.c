@@ -86,6 +86,31 @@ void probe_done(probe_result *p)
 	p->info = NULL;
 }
 
+int probe_rtpengine_sessions(const admind_app *app, const conf_rtpengine *node,
+							 int64_t *n)
+{
+	const bencode_node *st;
+	bencode_doc *reply = NULL;
+	backend_err e;
+	ng_client *ng;
+	int rc = -1;
+
+	if (!(ng = ngc_open(&app->conf, node, &e)))
+		return -1;
+	if (ng_statistics(ng, &reply) == NG_OK) {
+		st = bencode_dict_get(reply->root, "statistics");
+		st = bencode_dict_get(st, "currentstatistics");
+		st = bencode_dict_get(st, "sessionstotal");
+		if (st && st->type == BENCODE_INT) {
+			*n = st->num;
+			rc = 0;
+		}
+	}
+	bencode_doc_free(reply);
+	ng_client_free(ng);
+	return rc;
+}
+
 int probe_all(const admind_app *app, probe_result **out)
 {
 	const admind_conf *c = &app->conf;

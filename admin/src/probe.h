@@ -5,6 +5,8 @@
 #ifndef ADMIND_PROBE_H
 #define ADMIND_PROBE_H
 
+#include <stdint.h>
+
 #include "admind.h"
 
 struct json_object;
@@ -34,6 +36,14 @@ void probe_done(probe_result *p);
  */
 int probe_all(const admind_app *app, probe_result **out);
 void probe_free_all(probe_result *p, int n);
+
+/*
+ * The sessions an rtpengine node holds now (NG statistics,
+ * currentstatistics.sessionstotal). Returns 0 with *n, or -1 when the node
+ * does not answer or the figure is missing.
+ */
+int probe_rtpengine_sessions(const admind_app *app, const conf_rtpengine *node,
+							 int64_t *n);
 
 /* {"kind","name","target","status","latency_ms"[,"error"]} of p. */
 struct json_object *probe_json(const probe_result *p);

@@ -17,31 +17,7 @@
 
 #include "dialogs.h"
 #include "handlers.h"
-
-static const char *bstr(const bencode_node *d, const char *key)
-{
-	return bencode_dict_get_str(d, key, NULL);
-}
-
-static int64_t bint(const bencode_node *d, const char *key, int64_t def)
-{
-	const bencode_node *n = bencode_dict_get(d, key);
-
-	return n && n->type == BENCODE_INT ? n->num : def;
-}
-
-/* 1 when the "flags" list of d holds flag */
-static int bflag(const bencode_node *d, const char *flag)
-{
-	const bencode_node *l = bencode_dict_get(d, "flags"), *n;
-
-	if (!l || l->type != BENCODE_LIST)
-		return 0;
-	for (n = l->child; n; n = n->next)
-		if (bencode_str_eq(n, flag))
-			return 1;
-	return 0;
-}
+#include "ngq.h"
 
 static struct json_object *jstr_or_null(const char *s)
 {
@@ -51,11 +27,12 @@ static struct json_object *jstr_or_null(const char *s)
 static struct json_object *endpoint_json(const bencode_node *ep)
 {
 	char buf[96];
-	const char *addr = bstr(ep, "address");
+	const char *addr = ngq_str(ep, "address");
 
 	if (!addr)
 		return NULL;
-	snprintf(buf, sizeof(buf), "%s:%lld", addr, (long long)bint(ep, "port", 0));
+	snprintf(buf, sizeof(buf), "%s:%lld", addr,
+			 (long long)ngq_int(ep, "port", 0));
 	return json_object_new_string(buf);
 }
 
@@ -67,21 +44,21 @@ static struct json_object *stream_json(const bencode_node *s)
 	char local[96];
 
 	snprintf(local, sizeof(local), "%s:%lld",
-			 bstr(s, "local address") ? bstr(s, "local address") : "?",
-			 (long long)bint(s, "local port", 0));
+			 ngq_str(s, "local address") ? ngq_str(s, "local address") : "?",
+			 (long long)ngq_int(s, "local port", 0));
 	json_object_object_add(j, "local", json_object_new_string(local));
 	json_object_object_add(j, "remote",
 						   endpoint_json(bencode_dict_get(s, "endpoint")));
 	json_object_object_add(j, "packets",
-						   json_object_new_int64(bint(st, "packets", 0)));
+						   json_object_new_int64(ngq_int(st, "packets", 0)));
 	json_object_object_add(j, "bytes",
-						   json_object_new_int64(bint(st, "bytes", 0)));
+						   json_object_new_int64(ngq_int(st, "bytes", 0)));
 	json_object_object_add(j, "errors",
-						   json_object_new_int64(bint(st, "errors", 0)));
+						   json_object_new_int64(ngq_int(st, "errors", 0)));
 	json_object_object_add(j, "last_packet",
-						   json_object_new_int64(bint(s, "last packet", 0)));
+						   json_object_new_int64(ngq_int(s, "last packet", 0)));
 	json_object_object_add(j, "confirmed",
-						   json_object_new_boolean(bflag(s, "confirmed")));
+						   json_object_new_boolean(ngq_flag(s, "confirmed")));
 	return j;
 }
 
@@ -92,7 +69,7 @@ static struct json_object *quality_json(const bencode_node *ssrcs,
 	const bencode_node *e, *avg;
 	struct json_object *j;
 	char key[24];
-	int64_t ssrc = bint(rtp, "SSRC", -1);
+	int64_t ssrc = ngq_int(rtp, "SSRC", -1);
 
 	if (ssrc < 0)
 		return NULL;
@@ -108,17 +85,18 @@ static struct json_object *quality_json(const bencode_node *ssrcs,
 	}
 	json_object_object_add(
 			j, "mos",
-			json_object_new_double((double)bint(avg, "MOS", 0) / 10.0));
+			json_object_new_double((double)ngq_int(avg, "MOS", 0) / 10.0));
 	json_object_object_add(j, "jitter_ms",
-						   json_object_new_int64(bint(avg, "jitter", 0)));
-	json_object_object_add(j, "packet_loss_pct",
-						   json_object_new_int64(bint(avg, "packet loss", 0)));
+						   json_object_new_int64(ngq_int(avg, "jitter", 0)));
+	json_object_object_add(
+			j, "packet_loss_pct",
+			json_object_new_int64(ngq_int(avg, "packet loss", 0)));
 	json_object_object_add(
 			j, "rtt_us",
-			json_object_new_int64(bint(avg, "round-trip time", 0)));
+			json_object_new_int64(ngq_int(avg, "round-trip time", 0)));
 	json_object_object_add(
 			j, "cumulative_loss",
-			json_object_new_int64(bint(e, "cumulative loss", 0)));
+			json_object_new_int64(ngq_int(e, "cumulative loss", 0)));
 	return j;
 }
 
@@ -128,63 +106,64 @@ static struct json_object *media_json(const bencode_node *m,
 	struct json_object *j = json_object_new_object(), *dtls, *ice;
 	const bencode_node *streams = bencode_dict_get(m, "streams"), *s;
 	const bencode_node *rtp = NULL, *rtcp = NULL;
-	const char *proto = bstr(m, "protocol");
+	const char *proto = ngq_str(m, "protocol");
 	int verified = 0;
 
 	for (s = streams ? streams->child : NULL; s; s = s->next) {
-		if (bflag(s, "RTP") && !rtp)
+		if (ngq_flag(s, "RTP") && !rtp)
 			rtp = s;
-		else if (bflag(s, "RTCP") && !rtcp)
+		else if (ngq_flag(s, "RTCP") && !rtcp)
 			rtcp = s;
-		verified |= bflag(s, "DTLS fingerprint verified");
+		verified |= ngq_flag(s, "DTLS fingerprint verified");
 	}
 	json_object_object_add(j, "index",
-						   json_object_new_int64(bint(m, "index", 0)));
-	json_object_object_add(j, "type", jstr_or_null(bstr(m, "type")));
+						   json_object_new_int64(ngq_int(m, "index", 0)));
+	json_object_object_add(j, "type", jstr_or_null(ngq_str(m, "type")));
 	json_object_object_add(j, "protocol", jstr_or_null(proto));
 	/* the codec rtpengine has seen in received packets, once media flows */
-	json_object_object_add(j, "codec", jstr_or_null(bstr(m, "codec")));
+	json_object_object_add(j, "codec", jstr_or_null(ngq_str(m, "codec")));
 	json_object_object_add(j, "send",
-						   json_object_new_boolean(bflag(m, "send")));
+						   json_object_new_boolean(ngq_flag(m, "send")));
 	json_object_object_add(j, "recv",
-						   json_object_new_boolean(bflag(m, "recv")));
+						   json_object_new_boolean(ngq_flag(m, "recv")));
 	json_object_object_add(j, "transcoding",
-						   json_object_new_boolean(bflag(m, "transcoding")));
+						   json_object_new_boolean(ngq_flag(m, "transcoding")));
 	json_object_object_add(j, "rtcp_mux",
-						   json_object_new_boolean(bflag(m, "rtcp-mux")));
+						   json_object_new_boolean(ngq_flag(m, "rtcp-mux")));
 
 	dtls = json_object_new_object();
 	json_object_object_add(
 			dtls, "enabled",
-			json_object_new_boolean(bflag(m, "DTLS-SRTP") ||
+			json_object_new_boolean(ngq_flag(m, "DTLS-SRTP") ||
 									(proto && strstr(proto, "TLS"))));
 	json_object_object_add(
 			dtls, "role",
-			bflag(m, "DTLS role active")
+			ngq_flag(m, "DTLS role active")
 					? json_object_new_string("active")
-					: (bflag(m, "DTLS role passive")
+					: (ngq_flag(m, "DTLS role passive")
 							   ? json_object_new_string("passive")
 							   : NULL));
 	json_object_object_add(dtls, "fingerprint_verified",
 						   json_object_new_boolean(verified));
 	json_object_object_add(
 			dtls, "crypto_suite",
-			jstr_or_null(rtp ? bstr(rtp, "crypto suite") : NULL));
+			jstr_or_null(rtp ? ngq_str(rtp, "crypto suite") : NULL));
 	json_object_object_add(j, "dtls", dtls);
 
 	ice = json_object_new_object();
 	json_object_object_add(ice, "enabled",
-						   json_object_new_boolean(bflag(m, "ICE")));
+						   json_object_new_boolean(ngq_flag(m, "ICE")));
 	json_object_object_add(
 			ice, "controlling",
-			json_object_new_boolean(bflag(m, "ICE controlling")));
-	json_object_object_add(ice, "lite_peer",
-						   json_object_new_boolean(bflag(m, "ICE-lite peer")));
+			json_object_new_boolean(ngq_flag(m, "ICE controlling")));
+	json_object_object_add(
+			ice, "lite_peer",
+			json_object_new_boolean(ngq_flag(m, "ICE-lite peer")));
 	json_object_object_add(ice, "trickle",
-						   json_object_new_boolean(bflag(m, "trickle ICE")));
+						   json_object_new_boolean(ngq_flag(m, "trickle ICE")));
 	json_object_object_add(
 			ice, "peer_confirmed",
-			json_object_new_boolean(rtp && bflag(rtp, "confirmed")));
+			json_object_new_boolean(rtp && ngq_flag(rtp, "confirmed")));
 	json_object_object_add(j, "ice", ice);
 
 	json_object_object_add(j, "rtp", rtp ? stream_json(rtp) : NULL);
@@ -200,18 +179,18 @@ static struct json_object *leg_json(const bencode_node *tag,
 	const bencode_node *subs = bencode_dict_get(tag, "subscriptions"), *n;
 	const bencode_node *ml = bencode_dict_get(tag, "medias");
 
-	json_object_object_add(j, "tag", jstr_or_null(bstr(tag, "tag")));
-	if (bstr(tag, "label"))
+	json_object_object_add(j, "tag", jstr_or_null(ngq_str(tag, "tag")));
+	if (ngq_str(tag, "label"))
 		json_object_object_add(j, "label",
-							   json_object_new_string(bstr(tag, "label")));
+							   json_object_new_string(ngq_str(tag, "label")));
 	json_object_object_add(j, "created",
-						   json_object_new_int64(bint(tag, "created", 0)));
+						   json_object_new_int64(ngq_int(tag, "created", 0)));
 	peers = json_object_new_array();
 	for (n = subs && subs->type == BENCODE_LIST ? subs->child : NULL; n;
 		 n = n->next)
-		if (bstr(n, "tag"))
+		if (ngq_str(n, "tag"))
 			json_object_array_add(peers,
-								  json_object_new_string(bstr(n, "tag")));
+								  json_object_new_string(ngq_str(n, "tag")));
 	json_object_object_add(j, "peer_tags", peers);
 	medias = json_object_new_array();
 	for (n = ml && ml->type == BENCODE_LIST ? ml->child : NULL; n; n = n->next)
@@ -225,11 +204,11 @@ static struct json_object *totals_json(const bencode_node *t)
 	struct json_object *j = json_object_new_object();
 
 	json_object_object_add(j, "packets",
-						   json_object_new_int64(bint(t, "packets", 0)));
+						   json_object_new_int64(ngq_int(t, "packets", 0)));
 	json_object_object_add(j, "bytes",
-						   json_object_new_int64(bint(t, "bytes", 0)));
+						   json_object_new_int64(ngq_int(t, "bytes", 0)));
 	json_object_object_add(j, "errors",
-						   json_object_new_int64(bint(t, "errors", 0)));
+						   json_object_new_int64(ngq_int(t, "errors", 0)));
 	return j;
 }
 
@@ -245,9 +224,9 @@ static struct json_object *call_json(const char *call_id, const char *node,
 	json_object_object_add(j, "call_id", json_object_new_string(call_id));
 	json_object_object_add(j, "node", json_object_new_string(node));
 	json_object_object_add(j, "created",
-						   json_object_new_int64(bint(q, "created", 0)));
+						   json_object_new_int64(ngq_int(q, "created", 0)));
 	json_object_object_add(j, "last_signal",
-						   json_object_new_int64(bint(q, "last signal", 0)));
+						   json_object_new_int64(ngq_int(q, "last signal", 0)));
 	legs = json_object_new_array();
 	for (t = tags && tags->type == BENCODE_DICT ? tags->child : NULL; t;
 		 t = t->next)
@@ -262,22 +241,52 @@ static struct json_object *call_json(const char *call_id, const char *node,
 	return j;
 }
 
+/* query one call on one node: 1 found (*reply set), 0 unknown, -1 error */
+static int query_raw(ng_client *ng, const char *call_id, bencode_doc **reply)
+{
+	int rc = ng_query(ng, call_id, NULL, reply);
+
+	if (rc == NG_ERR_REMOTE) {
+		bencode_doc_free(*reply);
+		*reply = NULL;
+		return 0; /* "Unknown call-id" (ended between list and query) */
+	}
+	return rc == NG_OK ? 1 : -1;
+}
+
 /* query one call on one node: 1 found (*out set), 0 unknown, -1 error */
 static int query_call(ng_client *ng, const char *node, const char *call_id,
 					  struct json_object **out)
 {
 	bencode_doc *reply = NULL;
-	int rc = ng_query(ng, call_id, NULL, &reply);
+	int rc = query_raw(ng, call_id, &reply);
 
-	if (rc == NG_ERR_REMOTE) {
-		bencode_doc_free(reply);
-		return 0; /* "Unknown call-id" (ended between list and query) */
-	}
-	if (rc != NG_OK)
-		return -1;
-	*out = call_json(call_id, node, reply->root);
+	if (rc == 1)
+		*out = call_json(call_id, node, reply->root);
 	bencode_doc_free(reply);
-	return 1;
+	return rc;
+}
+
+int calls_query_any(const admind_conf *c, const char *call_id,
+					bencode_doc **reply, int *node, backend_err *e)
+{
+	ng_client *ng;
+	int i, rc;
+
+	*reply = NULL;
+	for (i = 0; i < c->n_rtpengine; i++) {
+		*node = i;
+		ng = ngc_open(c, &c->rtpengine[i], e);
+		if (!ng)
+			return -1;
+		rc = query_raw(ng, call_id, reply);
+		if (rc < 0)
+			ngc_error(ng, e);
+		ng_client_free(ng);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* a call with no media on any rtpengine: its dialog alone */
@@ -425,24 +434,18 @@ int res_calls_get(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *call_id = route_param(&r->params, "call_id");
-	struct json_object *call = NULL, *dlg;
+	struct json_object *call, *dlg;
+	bencode_doc *reply;
 	backend_err e;
-	ng_client *ng;
-	int i, rc = 0;
+	int node = 0, rc;
 
-	for (i = 0; i < c->n_rtpengine && rc != 1; i++) {
-		ng = ngc_open(c, &c->rtpengine[i], &e);
-		if (!ng)
-			return reply_backend_error(r, c->rtpengine[i].name, &e);
-		rc = query_call(ng, c->rtpengine[i].name, call_id, &call);
-		if (rc < 0)
-			ngc_error(ng, &e);
-		ng_client_free(ng);
-		if (rc < 0)
-			return reply_backend_error(r, c->rtpengine[i].name, &e);
-	}
+	rc = calls_query_any(c, call_id, &reply, &node, &e);
+	if (rc < 0)
+		return reply_backend_error(r, c->rtpengine[node].name, &e);
 	dlg = dialogs_find(c, call_id);
-	if (call) {
+	if (rc == 1) {
+		call = call_json(call_id, c->rtpengine[node].name, reply->root);
+		bencode_doc_free(reply);
 		json_object_object_add(call, "dialog", dlg);
 		return admind_reply_json(r, MHD_HTTP_OK, call);
 	}

@@ -28,23 +28,10 @@ static void rtpengine_details(const admind_app *app, const probe_result *p,
 							  struct json_object *j)
 {
 	const conf_rtpengine *n = conf_find_rtpengine(&app->conf, p->name);
-	const bencode_node *st, *cur;
-	bencode_doc *reply = NULL;
-	backend_err e;
-	ng_client *ng;
+	int64_t sessions;
 
-	if (!n || !(ng = ngc_open(&app->conf, n, &e)))
-		return;
-	if (ng_statistics(ng, &reply) == NG_OK) {
-		st = bencode_dict_get(reply->root, "statistics");
-		cur = bencode_dict_get(st, "currentstatistics");
-		st = bencode_dict_get(cur, "sessionstotal");
-		if (st && st->type == BENCODE_INT)
-			json_object_object_add(j, "sessions",
-								   json_object_new_int64(st->num));
-	}
-	bencode_doc_free(reply);
-	ng_client_free(ng);
+	if (n && probe_rtpengine_sessions(app, n, &sessions) == 0)
+		json_object_object_add(j, "sessions", json_object_new_int64(sessions));
 }
 
 int res_nodes(admind_req *r)

@@ -37,6 +37,9 @@ const admind_route admind_routes[] = {
 		{"GET", "/api/v1/whoami", res_whoami, ROLE_ANY | ROLE_APP, 0},
 		{"POST", "/api/v1/credentials", res_credentials, ROLE_APP | ROLE_ADMIN,
 		 1},
+		{"GET", "/api/v1/series", res_series, READ, 0},
+		{"GET", "/api/v1/calls/{call_id}/diagnosis", res_calls_diagnosis, READ,
+		 0},
 };
 
 const size_t admind_n_routes = sizeof(admind_routes) / sizeof(admind_routes[0]);
