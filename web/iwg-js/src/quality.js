@@ -11,9 +11,9 @@
 //                                        for Opus as well (conservative)
 //   R   = 93.2 - Id - Ie                 (clamped to 0..100)
 //   MOS = 1 + 0.035 R + 7e-6 R (R - 60) (100 - R)   (1 for R = 0, 4.5 at 100)
-// With no loss, jitter or delay this gives 4.41, the E-model's best for
-// narrow-band telephony. rtt is the ICE candidate pair's (or the RTCP's);
-// when neither is known it counts as 0.
+// A clean call on a short path (d = 20 ms) scores 4.40; 1 % loss 4.32,
+// 5 % 3.90. rtt is the RTCP's (remote-inbound-rtp) or else the ICE
+// candidate pair's; when neither is known it counts as 0.
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 // estimateMos({ rttMs, jitterMs, lossPercent }): { r, mos } (mos with two
