@@ -34,11 +34,13 @@
 #include "sampler.h"
 #include "series.h"
 
-/* the statistics asked from each Kamailio node */
-#define KSTATS                                                         \
-	"[\"usrloc:registered_users\",\"core:rcv_replies_2xx_invite\","    \
-	"\"core:rcv_replies_3xx_invite\",\"core:rcv_replies_4xx_invite\"," \
-	"\"core:rcv_replies_5xx_invite\",\"core:rcv_replies_6xx_invite\"]"
+/* the statistics asked from each Kamailio node (by name without group:
+ * stats.get_statistics matches "group:" or a bare name, and answers
+ * "group:name = value" lines) */
+#define KSTATS                                               \
+	"[\"registered_users\",\"rcv_replies_2xx_invite\","      \
+	"\"rcv_replies_3xx_invite\",\"rcv_replies_4xx_invite\"," \
+	"\"rcv_replies_5xx_invite\",\"rcv_replies_6xx_invite\"]"
 
 static pthread_t sampler_thread;
 static pthread_mutex_t sampler_lock = PTHREAD_MUTEX_INITIALIZER;
