@@ -23,9 +23,9 @@ export function Notice({ children, tone = 'info' }) {
 }
 
 // "updated 12:00:05" beside auto-refreshing content
-export function Updated({ at, loading }) {
+export function Updated({ at, loading, auto = true }) {
   const t = at ? at.toLocaleTimeString('en-GB') : '…';
-  return html`<p class="updated">${loading && !at ? 'loading…' : `updated ${t}, refreshes automatically`}</p>`;
+  return html`<p class="updated">${loading && !at ? 'loading…' : `updated ${t}${auto ? ', refreshes automatically' : ''}`}</p>`;
 }
 
 export function Pager({ page, perPage, total, onPage, label }) {

@@ -15,23 +15,24 @@ export function mediaRows(call) {
   const rows = [];
   for (const leg of (call && call.legs) || []) {
     for (const m of leg.media || []) {
-      const q = m.quality || null;
+      const q = m.quality || {};
+      const rtp = m.rtp || {};
       rows.push({
         tag: leg.tag,
         label: leg.label || '',
         side: sideOf(m.protocol),
         type: m.type || '',
         protocol: m.protocol || '',
-        codec: m.codec || null,
-        packets: m.rtp ? m.rtp.packets : null,
-        bytes: m.rtp ? m.rtp.bytes : null,
-        errors: m.rtp ? m.rtp.errors : null,
-        rtcpPackets: m.rtcp ? m.rtcp.packets : null,
-        remote: m.rtp ? m.rtp.remote : null,
-        lossPct: q ? q.packet_loss_pct : null,
-        jitterMs: q ? q.jitter_ms : null,
-        mos: q ? q.mos : null,
-        rttMs: q && q.rtt_us !== null && q.rtt_us !== undefined ? q.rtt_us / 1000 : null,
+        codec: m.codec ?? null,
+        packets: rtp.packets ?? null,
+        bytes: rtp.bytes ?? null,
+        errors: rtp.errors ?? null,
+        rtcpPackets: m.rtcp ? m.rtcp.packets ?? null : null,
+        remote: rtp.remote ?? null,
+        lossPct: q.packet_loss_pct ?? null,
+        jitterMs: q.jitter_ms ?? null,
+        mos: q.mos ?? null,
+        rttMs: q.rtt_us === null || q.rtt_us === undefined ? null : q.rtt_us / 1000,
         dtls: m.dtls || null,
         ice: m.ice || null,
       });

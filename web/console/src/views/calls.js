@@ -59,7 +59,7 @@ export function CallsList() {
 }
 
 function Verdict({ diag }) {
-  if (diag.error && diag.error.status === 404) return html`<${Notice}>rtpengine no longer knows this call: no media verdict.</${Notice}>`;
+  if (diag.error && diag.error.status === 404) return html`<${Notice}>No media verdict: rtpengine does not know this call (it has no media or has ended).</${Notice}>`;
   if (!diag.data) return html`<${ErrorBox} error=${diag.error} title="No media verdict" />`;
   const d = diag.data;
   const v = verdictInfo(d.verdict);

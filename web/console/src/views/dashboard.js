@@ -17,35 +17,23 @@ function State({ up }) {
   return html`<span class=${`badge ${up ? 'badge-ok' : 'badge-bad'}`}>${up ? 'up' : 'down'}</span>`;
 }
 
-function Health({ ready }) {
-  if (!ready.data) return html`<${ErrorBox} error=${ready.error} title="Readiness unknown" />`;
-  const deps = ready.data.dependencies || [];
-  const ok = ready.data.status === 'ready';
-  return html`<section aria-labelledby="health-h">
-    <h2 id="health-h">Dependencies <span class=${`badge ${ok ? 'badge-ok' : 'badge-bad'}`} data-ready=${ready.data.status}>${ok ? 'all up' : 'not ready'}</span></h2>
-    <${ErrorBox} error=${ready.error} title="Last refresh failed" />
-    <${Scroll} label="Dependencies"><table>
-      <caption class="sr-only">Readiness of each dependency (GET /readyz)</caption>
-      <thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Target</th><th scope="col">State</th><th scope="col">Latency</th><th scope="col">Error</th></tr></thead>
-      <tbody>${deps.map((d) => html`<tr data-dependency=${d.name}>
-        <td>${d.kind}</td><th scope="row">${d.name}</th><td>${text(d.target)}</td><td><${State} up=${d.status === 'up'} /></td>
-        <td>${d.latency_ms === undefined ? '—' : `${num(d.latency_ms, 1)} ms`}</td><td>${text(d.error)}</td></tr>`)}</tbody>
-    </table></${Scroll}>
-  </section>`;
-}
-
-function Nodes({ nodes }) {
-  const items = (nodes.data && nodes.data.items) || [];
+// one table of every node and dependency: /api/v1/nodes, or /readyz's
+// dependencies while the nodes cannot be read; the heading says readiness
+function Nodes({ ready, nodes }) {
+  const items = (nodes.data && nodes.data.items) || (ready.data && ready.data.dependencies) || [];
+  const status = ready.data ? ready.data.status : null;
   return html`<section aria-labelledby="nodes-h">
-    <h2 id="nodes-h">Nodes</h2>
+    <h2 id="nodes-h">Nodes and dependencies ${status && html`<span class=${`badge ${status === 'ready' ? 'badge-ok' : 'badge-bad'}`} data-ready=${status}>${status === 'ready' ? 'all up' : 'not ready'}</span>`}</h2>
+    <${ErrorBox} error=${ready.error} title="Readiness could not be read" />
     <${ErrorBox} error=${nodes.error} title="Nodes could not be read" />
-    <${Scroll} label="Nodes"><table>
-      <caption class="sr-only">Kamailio and rtpengine nodes (GET /api/v1/nodes)</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Version</th><th scope="col">Uptime</th><th scope="col">Sessions</th><th scope="col">Latency</th></tr></thead>
+    <${Scroll} label="Nodes and dependencies"><table>
+      <caption class="sr-only">Redis, Kamailio and rtpengine nodes (GET /api/v1/nodes, /readyz)</caption>
+      <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Target</th><th scope="col">Latency</th><th scope="col">Version</th><th scope="col">Uptime</th><th scope="col">Sessions</th><th scope="col">Error</th></tr></thead>
       <tbody>${items.map((n) => html`<tr data-node=${n.name}>
-        <th scope="row">${n.name}</th><td>${n.kind}</td><td><${State} up=${n.status === 'up'} /></td><td>${text(n.version)}</td>
+        <th scope="row">${n.name}</th><td>${n.kind}</td><td><${State} up=${n.status === 'up'} /></td><td class="mono">${text(n.target)}</td>
+        <td>${n.latency_ms === undefined ? '—' : `${num(n.latency_ms, 1)} ms`}</td><td>${text(n.version)}</td>
         <td>${n.uptime_s === undefined ? '—' : duration(n.uptime_s)}</td><td>${n.sessions === undefined ? '—' : num(n.sessions)}</td>
-        <td>${n.latency_ms === undefined ? '—' : `${num(n.latency_ms, 1)} ms`}</td></tr>`)}</tbody>
+        <td>${text(n.error)}</td></tr>`)}</tbody>
     </table></${Scroll}>
   </section>`;
 }
@@ -113,8 +101,5 @@ export function Dashboard() {
     <${Updated} at=${nodes.at} loading=${nodes.loading} />
     <${Now} point=${series.data ? latest(series.data.points) : null} />
     <${History} series=${series} />
-    <div class="two-col">
-      <${Health} ready=${ready} />
-      <${Nodes} nodes=${nodes} />
-    </div>`;
+    <${Nodes} ready=${ready} nodes=${nodes} />`;
 }

@@ -54,7 +54,7 @@ export function IdentitiesList({ writable }) {
       <${Field} id="id-filter-key" label="Key (glob)" value=${form.key} onInput=${(v) => setForm({ ...form, key: v })} hint="* any text, ? one character, [ab] one of" />
       <button type="submit">Search</button>
     </form>
-    <${Updated} at=${list.at} loading=${list.loading} />
+    <${Updated} at=${list.at} loading=${list.loading} auto=${false} />
     <${ErrorBox} error=${list.error} title="Identities could not be read" />
     <${ErrorBox} error=${actionError} title="Change refused" />
     ${done && html`<${Notice} tone="ok">${done}</${Notice}>`}
