@@ -96,6 +96,22 @@ test('a call in from a SIP UAC raises "incoming", is answered with answer() and 
   await hangup(pg, 'call-in', uac);
 });
 
+test('a video call out sends and receives H.264 video besides audio (the peer echoes both)', { timeout: 60000 }, async (t) => {
+  const pg = await registered(t, 'video', 'caller');
+  const sinks = await Promise.all([42000, 42002].map((p) => new RtpSink(p).open()));
+  t.after(() => sinks.forEach((s) => s.close()));
+  const peer = await startPeer('peer-video', 'uas-video.xml', ['-key', 'media_sink', '42000', '-key', 'video_sink', '42002', '-m', '1']);
+  t.after(() => peer.stop());
+  assert.deepEqual(await pg.t('call', 'video', 'call-video', 'echo', { video: true }), { ok: true });
+  const ans = await waitEvent(pg, 'call-video', 'answered');
+  assert.deepEqual(ans.detail, { video: true, remoteVideo: true }, 'answered event of a video call');
+  const p = await packetsUntil(pg, 'call-video', (x) => x.audioIn > 10 && x.audioOut > 10 && x.videoIn > 10 && x.videoOut > 10,
+    'audio and video packets both ways');
+  assert.deepEqual([...p.remoteTracks].sort(), ['audio', 'video'], 'remoteStream tracks');
+  assert.ok(sinks[1].packets.length > 10, `video RTP at the peer: ${sinks[1].packets.length} packets`);
+  await hangup(pg, 'call-video', peer);
+});
+
 for (const [status, phrase, reason] of [[486, 'Busy Here', 'busy'], [480, 'Temporarily Unavailable', 'no_answer'], [603, 'Decline', 'declined']]) {
   test(`a call the peer refuses with ${status} ends with reason ${reason}`, { timeout: 30000 }, async (t) => {
     const pg = await registered(t, `rej${status}`, 'caller');

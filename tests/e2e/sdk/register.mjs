@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { jwt } from '../../integration/idmap/jwt.mjs';
-import { page, useKamailio, startPeer, waitEvent, see, digest, RUN, WSS_URL, WS_URL, DOMAIN, STEP } from './lib.mjs';
+import { page, useKamailio, startPeer, waitEvent, poll, see, digest, RUN, WSS_URL, WS_URL, DOMAIN, STEP } from './lib.mjs';
 import { RtpSink } from '../ims/lib-rtp.mjs';
 
 const ES_KEY = () => fs.readFileSync(path.join(RUN, 'keys/es256.key'), 'utf8');
@@ -89,6 +89,25 @@ test('connect() with a web token of a disabled user or expired is refused: auth_
 test('connect() with time-limited (ephemeral) credentials registers, and a call is authenticated', { timeout: 60000 }, async (t) => {
   const { pg, name } = await registers(t, 'ephemeral', ephemeralCredential('bob'));
   await callsOut(t, pg, name);
+});
+
+test('a credential provider is asked again before the credential expires; calls work after the first one expired', { timeout: 60000 }, async (t) => {
+  await useKamailio('ephemeral');
+  const pg = await page();
+  const name = 'provider';
+  const first = ephemeralCredential('bob', 8); // refreshed at 80 % of its life
+  const second = ephemeralCredential('bob', 600);
+  await pg.t('gateway', name, { url: WSS_URL, domain: DOMAIN });
+  const r = await pg.t('connectProvider', name, [first, second]);
+  t.after(() => pg.t('disconnect', name));
+  assert.ok(r.ok, `connect(provider): ${r.code} ${r.message}`);
+  const cred = await waitEvent(pg, name, 'credential', () => true, 'the fresh credential in use');
+  assert.equal(cred.detail.expires, second.expires, 'the credential event names the second credential');
+  await poll(() => Date.now() > first.expires * 1000 + 1000, { timeoutMs: STEP, what: 'the first credential to expire' });
+  assert.equal(await pg.t('state', name), 'registered');
+  await callsOut(t, pg, name);
+  const provided = (await pg.t('events', name)).filter((e) => e.type === 'provider').length;
+  assert.equal(provided, 2, 'provider calls: at connect() and before the expiry');
 });
 
 test('connect() with expired or forged ephemeral credentials is refused: auth_failed', { timeout: 30000 }, async () => {

@@ -72,6 +72,24 @@
       }
     },
 
+    // connect() with a credential provider handing out list in turn (the
+    // last one again when used up); the provider's calls are recorded as
+    // "provider" events of name
+    async connectProvider(name, list) {
+      let i = 0;
+      const provider = async () => {
+        const c = list[Math.min(i, list.length - 1)];
+        record(name, 'provider', { call: i++ });
+        return c;
+      };
+      try {
+        await gateways[name].connect(provider);
+        return { ok: true, state: gateways[name].state, uri: gateways[name].uri };
+      } catch (e) {
+        return fail(e);
+      }
+    },
+
     async disconnect(name) {
       await gateways[name].disconnect();
       return gateways[name].state;
