@@ -93,9 +93,16 @@ test('a browser call in the calls view: both legs\' codecs, packet counts rising
 
   await client.hangup();
   await poll(() => exited(uas), { timeoutMs: STEP_MS, what: 'the SIPp peer to finish after BYE' });
+  // the view says the call is over and stops asking (one 404 each for the
+  // call and its verdict, which Chromium logs as failed loads)
+  await b.page.locator('main .msg-info', { hasText: 'The call has ended' }).waitFor({ timeout: STEP_MS });
+  const p = await b.takeProblems();
+  assert.ok(p.length <= 2 && p.every((x) => /status of 404/.test(x)), `after the call ended: ${JSON.stringify(p)}`);
 });
 
 test('a SIP peer that sends no RTP: the one-way-audio verdict names it', { timeout: 90000 }, async (t) => {
+  await show(b, '#/calls');
+  await b.takeProblems();
   const { client, callId, logs } = await call(t, 'uas-silent', false, 8894);
   await show(b, `#/calls/${encodeURIComponent(callId)}`);
   const verdict = b.page.locator('main section.verdict');

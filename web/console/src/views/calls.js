@@ -107,16 +107,19 @@ function Legs({ call }) {
   </section>`;
 }
 
+// a call nobody knows any more has ended: no point asking again
+const gone = (e) => e.status === 404;
+
 export function CallDetail({ callId }) {
-  const call = usePoll(() => api.get(`/api/v1/calls/${seg(callId)}`), CALL_MS, [callId]);
-  const diag = usePoll(() => diagnosisOf(callId), CALL_MS, [callId]);
+  const call = usePoll(() => api.get(`/api/v1/calls/${seg(callId)}`), CALL_MS, [callId], gone);
+  const diag = usePoll(() => diagnosisOf(callId), CALL_MS, [callId], gone);
   const c = call.data;
   const p = c && parties(c);
   return html`
     <p class="back"><a href=${href('calls')}>← All calls</a></p>
     <${PageTitle}>Call <span class="mono">${callId}</span></${PageTitle}>
     <${Updated} at=${call.at} loading=${call.loading} />
-    ${call.error && call.error.status === 404 ? html`<${Notice}>The call has ended (neither rtpengine nor Kamailio knows it).</${Notice}>`
+    ${call.error && call.error.status === 404 ? html`<${Notice}>The call has ended (neither rtpengine nor Kamailio knows it). <a href=${href('calls')}>Back to the live calls</a>.</${Notice}>`
       : html`<${ErrorBox} error=${call.error} title="The call could not be read" />`}
     <${Verdict} diag=${diag} />
     ${c && html`<dl class="facts">
