@@ -32,10 +32,10 @@ api GET $U/metrics "$KEY_NOC"
 api_is "metrics answer 200 for a noc key" 200
 for m in 'iwg_up{kind="kamailio",node="kamailio"} 1' \
 	'iwg_up{kind="rtpengine",node="rtpengine"} 1' 'iwg_redis_up 1' \
-	'iwg_kamailio_core_rcv_requests{node="kamailio"}' \
+	'iwg_kamailio_core_rcv_requests_total{node="kamailio"}' \
 	'iwg_kamailio_usrloc_registered_users{node="kamailio"}' \
-	'iwg_rtpengine_sessionstotal{node="rtpengine"}' \
-	'iwg_rtpengine_total_managedsessions{node="rtpengine"}' \
+	'iwg_rtpengine_sessions{node="rtpengine",type="own"}' \
+	'iwg_rtpengine_sessions_total{node="rtpengine"}' \
 	'iwg_redis_latency_seconds' \
 	'iwg_admind_requests_total{route="/readyz",method="GET",code="200"} 1' \
 	'iwg_admind_request_duration_seconds_bucket{route="/healthz",method="GET",le="+Inf"}'; do
