@@ -236,6 +236,49 @@ tap_eq "the 6th: 429 with Retry-After" "429 rate_limited true" \
 api POST $E "$KEY_ADMIN" '{"user":"bob6"}'
 tap_eq "the limit is per key: the admin key still gets one" 201 "$CODE"
 
+# ------------------------------------------------------------- start-up errors
+# check_start DESC EXPECTED-STDERR-PREFIX LINE...: iwg-admind -t on a
+# configuration of LINEs refuses it with "FILE:LINE: ..." on stderr
+check_start() {
+	local desc=$1 want=$2 f=$IWG_RUN/bad.conf err
+	shift 2
+	printf '%s\n' "$@" >"$f"
+	err=$("$ADMIND_BIN" -c "$f" -t 2>&1 >/dev/null)
+	if [ $? -ne 0 ] && [[ $err == "iwg-admind: $f:$want"* ]] && [[ $err != *"$SECRET"* ]]; then
+		tap_ok "start refused: $desc"
+	else
+		tap_fail "start refused: $desc" "wanted 'iwg-admind: $f:$want...', got '$err'"
+	fi
+}
+short=$S/short.secret
+echo "0123456789abcdef0123456789abcde" >"$short"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$S/p384.key" 2>/dev/null
+check_start "a bad credential_kind" "2: credential_kind: 'jwt' is not off, token or ephemeral" \
+	"# x" "credential_kind = jwt"
+check_start "token without a key file" "1: credential_kind token needs credential_token_key_file" \
+	"credential_kind = token"
+check_start "a missing key file" "3: credential_token_key_file: '$S/none.key': No such file" \
+	"credential_kind = token" "" "credential_token_key_file = $S/none.key"
+check_start "a P-384 key" "2: credential_token_key_file: '$S/p384.key': not a P-256" \
+	"credential_kind = token" "credential_token_key_file = $S/p384.key"
+check_start "a public key where the private one belongs" \
+	"2: credential_token_key_file: '$S/es256.pub': not a PEM private key" \
+	"credential_kind = token" "credential_token_key_file = $S/es256.pub"
+check_start "an HS256 secret shorter than 32 bytes" \
+	"3: credential_token_key_file: '$short': the secret is shorter than 32 bytes" \
+	"credential_kind = token" "credential_token_alg = HS256" "credential_token_key_file = $short"
+check_start "an ephemeral secret shorter than 32 bytes" \
+	"2: credential_secret_file: '$short': the secret is shorter than 32 bytes" \
+	"credential_kind = ephemeral" "credential_secret_file = $short"
+chmod 000 "$S/auth_secret"
+if [ "$(id -u)" != 0 ]; then
+	check_start "an unreadable secret file" "2: credential_secret_file: '$S/auth_secret': Permission denied" \
+		"credential_kind = ephemeral" "credential_secret_file = $S/auth_secret"
+fi
+chmod 600 "$S/auth_secret"
+check_start "a CSP source that would inject a directive" "1: web_connect_src: ';' is not allowed" \
+	"web_connect_src = wss://a; script-src *"
+
 # ------------------------------------------------------------- off, Redis down
 api POST http://127.0.0.1:8090/api/v1/credentials "$KEY_APP" '{"user":"ann"}'
 api_err "credential_kind off: 409 credentials_off" 409 credentials_off
