@@ -3,13 +3,13 @@
 // codecs, the packet counts rise, the verdict is ok. Then a peer that sends
 // no RTP: the one-way-audio verdict of iwg-admind, naming the SIP peer.
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchClient } from '../lib/browser.mjs';
 import { startSipp, udpBound } from '../../integration/ims/lib/harness.mjs';
-import { axe, keys, login, LOGDIR, openBrowser, poll, see, settled, show, STEP_MS } from './lib.mjs';
+import { axe, LOGDIR, poll, see, settled, show, STEP_MS, fileBrowser } from './lib.mjs';
 
 const sippDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../sipp');
 const DOMAIN = process.env.IWG_DOMAIN || 'iwg.test';
@@ -18,12 +18,7 @@ const [PEER_HOST, PEER_PORT] = (process.env.IWG_PEER_ADDR || '127.0.0.1:5090').s
 
 let K;
 let b;
-before(async () => {
-  K = keys();
-  b = await openBrowser('calls');
-  await login(b, K.noc, 'noc');
-});
-after(() => b && b.close());
+fileBrowser('calls', 'noc', (k, br) => { K = k; b = br; });
 
 const exited = (s) => s.proc.exitCode !== null || s.proc.signalCode !== null;
 

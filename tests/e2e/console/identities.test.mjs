@@ -4,22 +4,17 @@
 // JSON-lines imports report per line, before sending (file errors) and
 // after (the server's answer per record).
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { auditEntries, keys, login, openBrowser, poll, redis, redisHash, see, settled, show, STEP_MS } from './lib.mjs';
+import { auditEntries, redis, redisHash, see, show, STEP_MS, fileBrowser } from './lib.mjs';
 
 const tag = `${process.pid}`;
 const mapKey = (ns, key) => `iwg:idm:map:${ns}:${key}`;
 
 let K;
 let b;
-before(async () => {
-  K = keys();
-  b = await openBrowser('identities');
-  await login(b, K.idadmin, 'idadmin');
-});
-after(() => b && b.close());
+fileBrowser('identities', 'idadmin', (k, br) => { K = k; b = br; });
 
 async function fill(fields) {
   for (const [f, v] of Object.entries(fields)) await b.page.fill(`#identity-${f}`, v);

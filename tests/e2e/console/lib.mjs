@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_FLAGS, poll } from '../lib/browser.mjs';
 
@@ -123,6 +124,19 @@ export async function openBrowser(name) {
     return p;
   };
   return b;
+}
+
+// a test file's Chromium: opened before its tests (signed in as role when
+// given), closed after them; ready(keys, browser) hands both to the file
+export function fileBrowser(name, role, ready) {
+  let b = null;
+  before(async () => {
+    const k = keys();
+    b = await openBrowser(name);
+    if (role) await login(b, k[role], role);
+    ready(k, b);
+  });
+  after(() => b && b.close());
 }
 
 // opens the console and signs in with key; resolves once the shell shows

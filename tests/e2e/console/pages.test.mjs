@@ -3,11 +3,11 @@
 // the dashboard's charts drawn with data; header mediation's reload, the
 // refused one showing file:line.
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { axe, checkCsp, CONSOLE, keys, login, openBrowser, poll, see, settled, show, STEP_MS } from './lib.mjs';
+import { axe, checkCsp, CONSOLE, login, poll, see, settled, show, STEP_MS, fileBrowser } from './lib.mjs';
 
 const PAGES = {
   noc: ['#/dashboard', '#/calls', '#/registrations', '#/identities', '#/hdrmed'],
@@ -17,11 +17,7 @@ const PAGES = {
 
 let K;
 let b;
-before(async () => {
-  K = keys();
-  b = await openBrowser('pages');
-});
-after(() => b && b.close());
+fileBrowser('pages', null, (k, br) => { K = k; b = br; });
 
 // the console's own files were served with the CSP
 function checkServed(what) {

@@ -3,10 +3,10 @@
 // key lives in sessionStorage only; a noc key sees no write control and
 // a write forged from the page with it gets 403.
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { keys, login, openBrowser, redis, rest, see, show, STEP_MS, texts } from './lib.mjs';
+import { login, redis, rest, see, show, STEP_MS, texts, fileBrowser } from './lib.mjs';
 
 const NAV = {
   noc: ['Dashboard', 'Calls', 'Registrations', 'Identities', 'Header mediation'],
@@ -16,11 +16,7 @@ const NAV = {
 
 let K;
 let b;
-before(async () => {
-  K = keys();
-  b = await openBrowser('roles');
-});
-after(() => b && b.close());
+fileBrowser('roles', null, (k, br) => { K = k; b = br; });
 
 for (const role of ['noc', 'idadmin', 'admin']) {
   test(`${role} key: signed in, the navigation lists the ${role} pages`, async () => {
