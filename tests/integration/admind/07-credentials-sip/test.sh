@@ -11,6 +11,8 @@ run_mode() {
 	local mode=$1 out rc
 	IWG_RUN=
 	stack_init "integration-admind-07-$mode"
+	# read by stack_start (scripts/stack.sh)
+	# shellcheck disable=SC2034
 	IWG_KAM_EXTRA=(-A WITH_AUTH_EPHEMERAL)
 	if [ "$mode" = token ]; then
 		stack_web_token_key || { tap_fail "the web token key pair is made" "see $IWG_LOGDIR/openssl.log"; return 1; }

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 
-sipp_pid= probe_pid=
+sipp_pid='' probe_pid=''
 cleanup() {
 	local p
 	for p in $probe_pid $sipp_pid; do
