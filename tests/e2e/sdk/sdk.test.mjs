@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { after } from 'node:test';
 import { closePage, stopKamailio } from './lib.mjs';
+import './units.mjs';
 import './register.mjs';
 import './calls.mjs';
 import './media.mjs';

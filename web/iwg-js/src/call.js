@@ -269,27 +269,24 @@ export class Call extends Emitter {
   // mute(kind): stops sending audio, video or both (undefined); the call
   // stays up (silence / black frames are sent)
   mute(kind) {
-    this._live('mute');
-    const k = this._kinds(kind);
-    this._session.mute(k);
-    if (k.audio) this.muted.audio = true;
-    if (k.video) this.muted.video = true;
-    this._emit('mute', { ...this.muted });
+    this._setMuted(kind, true);
   }
 
   unmute(kind) {
-    this._live('unmute');
-    const k = this._kinds(kind);
-    this._session.unmute(k);
-    if (k.audio) this.muted.audio = false;
-    if (k.video) this.muted.video = false;
-    this._emit('mute', { ...this.muted });
+    this._setMuted(kind, false);
   }
 
-  _kinds(kind) {
-    if (kind === undefined) return { audio: true, video: true };
-    if (kind !== 'audio' && kind !== 'video') throw new TypeError(`mute: kind is "audio", "video" or undefined, not ${kind}`);
-    return { audio: kind === 'audio', video: kind === 'video' };
+  _setMuted(kind, on) {
+    this._live(on ? 'mute' : 'unmute');
+    if (kind !== undefined && kind !== 'audio' && kind !== 'video') {
+      throw new TypeError(`${on ? 'mute' : 'unmute'}: kind is "audio", "video" or undefined, not ${kind}`);
+    }
+    const k = { audio: kind !== 'video', video: kind !== 'audio' };
+    if (on) this._session.mute(k);
+    else this._session.unmute(k);
+    if (k.audio) this.muted.audio = on;
+    if (k.video) this.muted.video = on;
+    this._emit('mute', { ...this.muted });
   }
 
   // sendDTMF(tones, { mode, duration, interToneGap }): mode "rfc4733" (RTP
