@@ -17,6 +17,7 @@ run_mode() {
 	if [ "$mode" = token ]; then
 		stack_web_token_key || { tap_fail "the web token key pair is made" "see $IWG_LOGDIR/openssl.log"; return 1; }
 		export IWG_ADMIND_TOKEN_ISSUER=iwg-admind IWG_ADMIND_TOKEN_AUDIENCE=iwg
+		# shellcheck disable=SC2034
 		IWG_KAM_EXTRA=(-A WITH_IDMAP
 			-A "IWG_IDMAP_KEY1=\"kid=$IWG_ADMIND_TOKEN_KID;alg=ES256;file=$IWG_ADMIND_TOKEN_PUB\""
 			-A "IWG_IDMAP_ISSUER=\"$IWG_ADMIND_TOKEN_ISSUER\"" -A "IWG_IDMAP_AUDIENCE=\"$IWG_ADMIND_TOKEN_AUDIENCE\"")
