@@ -494,7 +494,12 @@ export declare class Call {
   answer(options?: AnswerOptions): Promise<void>;
   /** Refuses an incoming call that is ringing: 486 Busy Here by default, 603 to decline. */
   reject(options?: { status?: number }): void;
-  /** Ends the call in any state: cancels it while it rings, hangs up once answered. "ended" follows. */
+  /**
+   * Ends the call in any state: cancels an outgoing call that has not been
+   * answered (reason "cancelled"), refuses an incoming call that rings here
+   * (480, reason "declined"), hangs up an answered one (BYE, reason
+   * "hangup"). "ended" follows.
+   */
   hangup(): void;
   /**
    * Puts the call on hold: a re-INVITE with a=sendonly (a=inactive when the

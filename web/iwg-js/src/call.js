@@ -215,7 +215,8 @@ export class Call extends Emitter {
     if (this.state !== 'active') throw new IWGError('invalid_state', `cannot ${what} before the call is answered`);
   }
 
-  // hangup(): ends the call in any state (CANCEL, reject or BYE)
+  // hangup(): ends the call in any state: CANCEL (outgoing, not answered:
+  // reason cancelled), 480 (incoming, ringing: reason declined) or BYE
   hangup() {
     if (this.state === 'ended') return;
     if (!this._session) {
@@ -223,7 +224,9 @@ export class Call extends Emitter {
       this._finish({ reason: 'cancelled', status: null, message: 'The call was cancelled' }, 'local');
       return;
     }
-    if (this.state !== 'active') this._cancelled = true;
+    // an outgoing call not answered yet is cancelled; an incoming one
+    // ringing here is declined (JsSIP's "Rejected")
+    if (this.state !== 'active' && this.direction === 'outgoing') this._cancelled = true;
     try {
       this._session.terminate();
     } catch (e) {
