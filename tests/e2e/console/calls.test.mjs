@@ -86,6 +86,17 @@ test('a browser call in the calls view: both legs\' codecs, packet counts rising
   assert.deepEqual(await axe(b), [], 'call detail: axe-core serious/critical violations');
   assert.deepEqual(await b.takeProblems(), [], `errors in the console page; ${see(path.basename(b.logFile))}`);
 
+  // the registered browser is found by the registrations search
+  await show(b, '#/registrations');
+  await b.page.fill('#reg-user', 'caller');
+  await b.page.click('main form.search button[type="submit"]');
+  const reg = b.page.locator(`tr[data-aor*="caller"]`).first();
+  await reg.waitFor({ timeout: STEP_MS });
+  assert.match(await reg.innerText(), /JsSIP/, 'the contact shows its user agent');
+  assert.match(await b.page.locator('main .summary').innerText(), /matching "caller"/);
+  await show(b, `#/calls/${encodeURIComponent(callId)}`);
+  await b.page.locator('main table.legs').waitFor({ timeout: STEP_MS });
+
   await client.hangup();
   await poll(() => exited(uas), { timeoutMs: STEP_MS, what: 'the SIPp peer to finish after BYE' });
   // the view says the call is over and stops asking (one 404 each for the

@@ -65,6 +65,37 @@ for (const role of Object.keys(PAGES)) {
   });
 }
 
+test('keyboard: the skip link comes first and the navigation works with Enter; phone width: no page wider than the screen', async () => {
+  await login(b, K.admin, 'admin');
+  // signing in put the focus on the page's title; a reloaded page starts
+  // at the top, where the skip link is the first stop
+  assert.equal(await b.page.evaluate(() => document.activeElement.id), 'page-title');
+  await b.page.reload();
+  await b.page.waitForSelector('[data-role="admin"]', { timeout: STEP_MS });
+  await b.page.keyboard.press('Tab');
+  assert.equal(await b.page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  await b.page.keyboard.press('Enter');
+  assert.equal(await b.page.evaluate(() => document.activeElement.id), 'main');
+  await b.page.getByRole('link', { name: 'Audit log' }).focus();
+  await b.page.keyboard.press('Enter');
+  await b.page.waitForFunction(() => document.activeElement.id === 'page-title' && document.activeElement.textContent === 'Audit log',
+    null, { timeout: STEP_MS });
+  assert.equal(await b.page.getAttribute('nav.nav a[aria-current="page"]', 'href'), '#/audit');
+
+  await b.page.setViewportSize({ width: 390, height: 800 });
+  try {
+    for (const h of PAGES.admin) {
+      await show(b, h);
+      await settled(b);
+      const w = await b.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 390, `${h} is ${w} px wide on a 390 px screen`);
+    }
+  } finally {
+    await b.page.setViewportSize({ width: 1280, height: 720 });
+  }
+  assert.deepEqual(await b.takeProblems(), []);
+});
+
 test('dashboard: charts drawn from the time series, nodes and dependencies up', async () => {
   await login(b, K.noc, 'noc');
   await show(b, '#/dashboard');

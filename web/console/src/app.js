@@ -58,16 +58,21 @@ function SkipLink() {
   return html`<a class="skip" href="#main" onClick=${skip}>Skip to content</a>`;
 }
 
-function Shell({ session, route, onLogout }) {
+// focusFirst: move the focus to the page title on the first render too
+// (after signing in, when the login form the focus was on goes away), not
+// only when the route changes; a reloaded page keeps the browser's start
+function Shell({ session, route, onLogout, focusFirst }) {
   const pages = pagesFor(session.role);
   const page = route.page;
   const allowed = canRead(session.role, page);
   const routeKey = `${page}/${route.args.join('/')}`;
+  const first = useRef(true);
 
   useEffect(() => {
     document.title = `${pageTitle(page)} · iwg console`;
     const t = document.getElementById('page-title');
-    if (t) t.focus();
+    if (t && (!first.current || focusFirst)) t.focus();
+    first.current = false;
   }, [routeKey]);
 
   const props = { role: session.role, writable: canWrite(session.role, page), args: route.args };
@@ -94,6 +99,7 @@ export function App() {
   const [session, setSession] = useState(null);
   const [checking, setChecking] = useState(() => !!loadKey());
   const [reason, setReason] = useState(null);
+  const [signedIn, setSignedIn] = useState(false);
   const route = useRoute();
   const current = useRef(null);
   current.current = session;
@@ -127,11 +133,12 @@ export function App() {
   const login = (key, who) => {
     saveKey(key);
     setReason(null);
+    setSignedIn(true);
     setSession(who);
     location.hash = href(homeFor(who.role));
   };
 
   if (checking) return html`<main id="main" class="center" tabindex="-1"><p role="status">Checking the API key…</p></main>`;
   if (!session) return html`<${Login} onLogin=${login} reason=${reason} />`;
-  return html`<${Shell} session=${session} route=${route} onLogout=${logout} />`;
+  return html`<${Shell} session=${session} route=${route} onLogout=${logout} focusFirst=${signedIn} />`;
 }
