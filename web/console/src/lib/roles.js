@@ -12,8 +12,6 @@ export const PAGES = [
   { id: 'audit', title: 'Audit log', read: ['idadmin', 'admin'], write: [] },
 ];
 
-export const ROLES = ['noc', 'idadmin', 'admin', 'app'];
-
 const byId = new Map(PAGES.map((p) => [p.id, p]));
 
 export function pagesFor(role) {
