@@ -187,17 +187,17 @@ bench: deps all
 
 # Debian packages in build/deb/ (dpkg-buildpackage; the Kamailio source the
 # modules build against is fetched first)
-deb: deps $(KSRC)/config.mak
+deb: deps $(KSRC)/config.mak web
 	@scripts/deb.sh
 
 # container images (docker/README.md); podman when present, else docker
 IWG_CONTAINER ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
-images:
+images: web
 	@IWG_CONTAINER=$(IWG_CONTAINER) BUILD="$(BUILD)" scripts/images.sh
 
 PREFIX ?= /usr
 SYSCONFDIR ?= /etc
-install: modules bins
+install: modules bins web
 	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
 		BUILD="$(BUILD)" scripts/install.sh
 

@@ -25,6 +25,12 @@ fail() {
 	exit 1
 }
 
+# the image build copies the browser bundles from the context (make web)
+for w in $(sed -n 's/^WEBS += //p' "$top"/web/*/build.mk); do
+	[ -f "$top/build/web/$w/.built" ] ||
+		fail "$top/build/web/$w is not built (make web; the image build copies build/web)"
+done
+
 start=$SECONDS
 base=docker.io/library/debian:bookworm-slim
 : >"$log"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs a built tree (make modules bins) in Debian's layout; run by
+# Installs a built tree (make modules bins web) in Debian's layout; run by
 # `make install`. Every path below is under $DESTDIR (empty: the system).
 #
 #   $PREFIX/lib/<multiarch>/iwg/modules/   iwg_*.so (the shipped cfgs' mpath)
@@ -17,6 +17,9 @@
 #   $PREFIX/share/man/man1/, man8/         manual pages of the tools
 #   $PREFIX/share/iwg/sql/                 database schemas, create-sqlite.sh,
 #                                          subscriber.sh (digest users)
+#   $PREFIX/share/iwg/web/                 sdk/, console/, portal/: what
+#                                          iwg-admind serves (its web_root)
+#   $PREFIX/share/iwg/grafana/             the Grafana dashboard
 #   $PREFIX/lib/tmpfiles.d/iwg.conf        /run/iwg at boot
 #
 # An operator's edit of a file under $SYSCONFDIR is kept
@@ -36,8 +39,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${MULTIARCH:=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)}"
 
 die() { echo "install: $*" >&2; exit 1; }
+# the browser bundles: every WEBS of web/*/build.mk
+webs=$(sed -n 's/^WEBS += //p' "$top"/web/*/build.mk)
+[ -n "$webs" ] || die "no browser bundle in web/*/build.mk"
 for f in "$BUILD"/modules/iwg_edge.so "$BUILD"/bin/iwg-admind; do
 	[ -f "$f" ] || die "$f is not built (make modules bins)"
+done
+for w in $webs; do
+	[ -f "$BUILD/web/$w/.built" ] || die "$BUILD/web/$w is not built (make web)"
 done
 
 root=$DESTDIR
@@ -83,6 +92,8 @@ doc=$root$PREFIX/share/doc/iwg
 install -d -m 0755 "$doc/api" "$doc/modules" "$doc/admin"
 install -m 0644 "$top/README.md" "$top"/docs/*.md "$doc/"
 install -m 0644 "$top"/docs/api/* "$doc/api/"
+install -d -m 0755 "$doc/grafana"
+install -m 0644 "$top/docs/grafana/README.md" "$doc/grafana/"
 install -m 0644 "$top/admin/README.md" "$doc/admin/"
 for r in "$top"/modules/*/README.md; do
 	m=${r%/README.md}
@@ -95,6 +106,17 @@ for db in postgres sqlite; do
 done
 install -m 0755 "$top/sql/create-sqlite.sh" "$top/sql/subscriber.sh" \
 	"$root$PREFIX/share/iwg/sql/"
+
+# the browser bundles (no build stamp), and the Grafana dashboard
+web=$root$PREFIX/share/iwg/web
+rm -rf "$web"
+for w in $webs; do
+	install -d -m 0755 "$web/$w"
+	(cd "$BUILD/web/$w" && find . -type f ! -name .built -print0 |
+		xargs -0 -r -I{} install -D -m 0644 {} "$web/$w/{}")
+done
+install -d -m 0755 "$root$PREFIX/share/iwg/grafana"
+install -m 0644 "$top"/docs/grafana/*.json "$root$PREFIX/share/iwg/grafana/"
 
 units=$root$PREFIX/lib/systemd/system
 install -d -m 0755 "$units"

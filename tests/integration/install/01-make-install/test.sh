@@ -33,10 +33,12 @@ for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg 
 	/usr/share/iwg/sql/sqlite/usrloc.sql /usr/lib/tmpfiles.d/iwg.conf \
 	/etc/iwg/rtpengine.conf /usr/lib/systemd/system/iwg-kamailio@.service \
 	/usr/lib/systemd/system/iwg-rtpengine.service \
-	/usr/lib/systemd/system/iwg-admind.service; do
+	/usr/lib/systemd/system/iwg-admind.service /usr/share/iwg/web/console/index.html \
+	/usr/share/iwg/web/portal/index.html /usr/share/iwg/web/sdk/iwg.js \
+	/usr/share/iwg/web/sdk/iwg.d.ts /usr/share/iwg/grafana/iwg-dashboard.json; do
 	[ -f "$dest$f" ] || missing+=("$f")
 done
-tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs, schemas" \
+tap_eq "the installed tree holds modules, presets, rules, profiles, tools, docs, schemas, web bundles" \
 	"" "${missing[*]}"
 tap_eq "an install into a DESTDIR makes no secret (iwg-first-secrets runs only on the system)" \
 	"" "$(ls "$dest/etc/iwg/secrets.cfg" "$dest/etc/iwg/tls" 2>/dev/null)"

@@ -59,27 +59,30 @@ tap_check "the first secrets were made: TLS certificate and key, secrets.cfg wit
 	bash -c "openssl x509 -noout -in /etc/iwg/tls/cert.pem &&
 		openssl pkey -noout -in /etc/iwg/tls/key.pem &&
 		[ \$(grep -c '^#!trydef IWG_[A-Z_]* \"[0-9a-f]\{64\}\"' /etc/iwg/secrets.cfg) = 3 ]"
-tap_check "the JSON-RPC key for iwg-admind equals Kamailio's, the web-token key pair matches" \
+tap_check "the JSON-RPC key and auth secret for iwg-admind equal Kamailio's, the web-token key pair matches" \
 	bash -c "grep -q \"IWG_RPC_KEY \\\"\$(cat /etc/iwg/kamailio-rpc.key)\\\"\" /etc/iwg/secrets.cfg &&
+		grep -q \"IWG_AUTH_SECRET \\\"\$(cat /etc/iwg/auth-secret)\\\"\" /etc/iwg/secrets.cfg &&
 		cmp -s <(openssl pkey -in /etc/iwg/idmap/es256.key -pubout) /etc/iwg/idmap/es256.pub"
 tap_check "iwg-admind API keys: one per role, hashes in admind-api-keys.conf" \
-	bash -c "[ \$(grep -c '^api_key = [a-z]*1 [a-z]* [0-9a-f]\{64\}$' /etc/iwg/admind-api-keys.conf) = 3 ]"
+	bash -c "[ \$(grep -c '^api_key = [a-z]*1 [a-z]* [0-9a-f]\{64\}$' /etc/iwg/admind-api-keys.conf) = 4 ]"
 tap_eq "each secret is readable only by who needs it: Kamailio, iwg-admind, root" \
 	"/etc/iwg/secrets.cfg 640 kamailio
 /etc/iwg/tls/key.pem 640 kamailio
 /etc/iwg/kamailio-rpc.key 640 iwg
+/etc/iwg/auth-secret 640 iwg
 /etc/iwg/admind-api-keys.conf 640 iwg
-/etc/iwg/idmap/es256.key 600 root
+/etc/iwg/idmap/es256.key 640 iwg
 /etc/iwg/api-keys.txt 600 root" \
 	"$(stat -c '%n %a %G' /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem /etc/iwg/kamailio-rpc.key \
-		/etc/iwg/admind-api-keys.conf /etc/iwg/idmap/es256.key /etc/iwg/api-keys.txt 2>&1)"
+		/etc/iwg/auth-secret /etc/iwg/admind-api-keys.conf /etc/iwg/idmap/es256.key \
+		/etc/iwg/api-keys.txt 2>&1)"
 tap_check "the SQLite database of the shipped cfgs was made, owned by kamailio" \
 	bash -c "[ \"\$(stat -c %U /var/lib/iwg/iwg.sqlite)\" = kamailio ] &&
 		sqlite3 /var/lib/iwg/iwg.sqlite 'select count(*) from subscriber' >/dev/null"
 
 # a reinstall keeps the secrets and an operator's edit
 secrets=(/etc/iwg/secrets.cfg /etc/iwg/tls/key.pem /etc/iwg/kamailio-rpc.key
-	/etc/iwg/idmap/es256.key /etc/iwg/api-keys.txt /etc/iwg/admind-api-keys.conf)
+	/etc/iwg/auth-secret /etc/iwg/idmap/es256.key /etc/iwg/api-keys.txt /etc/iwg/admind-api-keys.conf)
 before=$(md5sum "${secrets[@]}")
 echo "# site edit" >>/etc/iwg/gateway/site.cfg
 tap_check "a reinstall succeeds (log: $work/reinstall.log)" \
@@ -136,6 +139,14 @@ tap_check "iwg-admind takes the noc key the package made and reaches Kamailio wi
 		jq -e '[.items[] | select(.kind == \"kamailio\" and .status == \"up\")] | length == 1' >/dev/null"
 tap_check "and refuses a request without a key (401)" \
 	bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8088/api/v1/nodes)\" = 401 ]"
+tap_check "iwg-admind serves the packaged console from /usr/share/iwg/web with its CSP" \
+	bash -c "curl -sf -D - -o '$work/console.html' http://127.0.0.1:8088/console/ |
+		grep -qi \"^content-security-policy: default-src 'none'; script-src 'self'\" &&
+		grep -q 'app.js' '$work/console.html'"
+app=$(awk '$2 == "app" { print $3 }' /etc/iwg/api-keys.txt)
+tap_check "the app key the package made is known to iwg-admind (whoami: app)" \
+	bash -c "curl -sf -H 'Authorization: Bearer $app' http://127.0.0.1:8088/api/v1/whoami |
+		jq -e '.role == \"app\"' >/dev/null"
 
 pass=$(/usr/share/iwg/sql/subscriber.sh /var/lib/iwg/iwg.sqlite add probe iwg.test 2>"$work/subscriber.log")
 tap_check "the shipped subscriber.sh adds a digest user to the database" test -n "$pass"

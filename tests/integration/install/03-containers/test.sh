@@ -171,6 +171,8 @@ tap_eq "admind: GET /api/v1/nodes without a key answers 401" 401 \
 	"$(code nodes-nokey http://127.0.0.1:8088/api/v1/nodes)"
 tap_eq "admind: GET /api/v1/nodes with the noc key of api-keys.txt answers 200" 200 \
 	"$(code nodes -H "Authorization: Bearer $key" http://127.0.0.1:8088/api/v1/nodes)"
+tap_eq "admind: GET /console/ (the web console the image holds) answers 200" 200 \
+	"$(code console http://127.0.0.1:8088/console/)"
 
 # --- recreated, the secrets stay ------------------------------------------------
 before=$(podman exec "$kam" md5sum /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem 2>&1)
