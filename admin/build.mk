@@ -42,7 +42,9 @@ UNIT_admind_diag = tests/unit/test_admind_diag.c admin/src/diag.c \
 UNIT_admind_diag_LIBS = -ljson-c
 
 FUZZERS += admind_conf admind_body admind_static admind_series \
-	admind_diag
+	admind_diag admind_metrics
+FUZZ_admind_metrics = tests/fuzz/fuzz_admind_metrics.c $(ADMIND_PURE)
+FUZZ_admind_metrics_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
 FUZZ_admind_conf_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_body = tests/fuzz/fuzz_admind_body.c $(ADMIND_PURE)
