@@ -174,12 +174,12 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 {
 	struct json_object *o;
 	backend_err e = {0};
-	ids_record_t rec;
+	ids_record_t rec, old;
 	ids_error_t ie = {0};
 	jsonv_error ve;
 	ids_ctx_t *ctx;
 	char target[IDS_NS_MAX + IDS_KEY_MAX + 2];
-	int rc, ret = 0;
+	int rc, ret = 0, keep_ha1;
 	unsigned status = mode == IDS_PUT_CREATE ? MHD_HTTP_CREATED : MHD_HTTP_OK;
 
 	if (jsonv_parse(r->body, r->body_len, schema, n, &o, &ve) < 0)
@@ -196,12 +196,22 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 		json_object_put(o);
 		return ret;
 	}
+	/* reads never show the HA1: a replace without one keeps the stored one
+	 * ("ha1": "" removes it) */
+	keep_ha1 = mode == IDS_PUT_REPLACE &&
+			   !json_object_object_get_ex(o, "ha1", NULL);
 	json_object_put(o);
 	if (ids_record_validate(&rec, &ie) < 0)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  ie.field, "%s: %s", ie.field, ie.msg);
 	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
+	if (keep_ha1) {
+		rc = ids_get(ctx, rec.ns, rec.key, &old);
+		if (rc != IDS_OK)
+			return admind_ids_fail(r, ctx, rc, "identity read");
+		memcpy(rec.ha1, old.ha1, sizeof(rec.ha1));
+	}
 	rc = ids_put(ctx, &rec, mode, &ie);
 	if (rc == IDS_ERR_INVALID)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",

@@ -1,6 +1,6 @@
 // Identities through the console (idadmin): a mapping created in the form
 // is in Redis (lib/idstore key schema) and in the audit stream; edit and
-// disable reach Redis; the server's refusal names its field; CSV and
+// disable reach Redis and keep the write-only HA1; the server's refusal names its field; CSV and
 // JSON-lines imports report per line, before sending (file errors) and
 // after (the server's answer per record).
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -11,6 +11,7 @@ import { auditEntries, redis, redisHash, see, show, STEP_MS, fileBrowser } from 
 
 const tag = `${process.pid}`;
 const mapKey = (ns, key) => `iwg:idm:map:${ns}:${key}`;
+const HA1 = '0123456789abcdef0123456789abcdef';
 
 let K;
 let b;
@@ -29,7 +30,7 @@ async function notice(tone) {
 test('create in the form: the mapping is in Redis and in the audit stream and log', async () => {
   const key = `ui-${tag}`;
   await show(b, '#/identities/new');
-  await fill({ key, sip_uri: `sip:${key}@iwg.test`, display_name: 'Console Test', tenant: 't1' });
+  await fill({ key, sip_uri: `sip:${key}@iwg.test`, display_name: 'Console Test', tenant: 't1', ha1: HA1 });
   await b.page.click('main form button[type="submit"]');
   assert.match(await notice('ok'), new RegExp(`Created web/${key}`));
   const h = redisHash(mapKey('web', key));
@@ -37,6 +38,7 @@ test('create in the form: the mapping is in Redis and in the audit stream and lo
   assert.equal(h.display_name, 'Console Test');
   assert.equal(h.tenant, 't1');
   assert.equal(h.enabled, '1');
+  assert.equal(h.ha1, HA1, 'the HA1 entered');
   assert.equal(redis('GET', `iwg:idm:rev:web:sip:${key}@iwg.test`).trim(), key, 'the reverse entry');
   const a = auditEntries().find((e) => e.action === 'identity.create' && e.target === `web/${key}`);
   assert.ok(a, `audit stream has identity.create web/${key}`);
@@ -70,6 +72,7 @@ test('search, edit and disable: changes reach Redis, each audited', async () => 
   await row.getByRole('button', { name: `Disable web/${key}` }).click();
   await row.getByText('disabled').waitFor({ timeout: STEP_MS });
   assert.equal(redisHash(mapKey('web', key)).enabled, '0', 'disabled in Redis');
+  assert.equal(redisHash(mapKey('web', key)).ha1, HA1, 'the HA1 kept through the edit and the disable');
   const replaced = auditEntries().filter((e) => e.action === 'identity.replace' && e.target === `web/${key}`);
   assert.equal(replaced.length, 2, 'edit and disable each audited as identity.replace');
 });

@@ -152,7 +152,10 @@ tap_eq "identities filtered by key pattern" "1 u1" "$(jqb '[.total,.items[0].key
 api PUT $I/web/u1 "$KEY_ID" '{"sip_uri":"sip:alice@iwg.test","display_name":"Alice B"}'
 api_is "replace an identity: 200" 200
 api GET $I/web/u1 "$KEY_NOC"
-tap_eq "replaced fields are stored" "Alice B false" "$(jqb '[.display_name,.ha1_set]|join(" ")')"
+tap_eq "replaced fields are stored, the HA1 kept when the body has none" "Alice B true" \
+	"$(jqb '[.display_name,.ha1_set]|join(" ")')"
+api PUT $I/web/u1 "$KEY_ID" '{"sip_uri":"sip:alice@iwg.test","display_name":"Alice B","ha1":""}'
+tap_eq "a replace with an empty ha1 removes it" "200 false" "$CODE $(jqb .ha1_set)"
 api PUT $I/web/nobody "$KEY_ID" '{"sip_uri":"sip:n@iwg.test"}'
 api_err "replace of an unknown identity: 404" 404 not_found
 api PUT $I/web/u1 "$KEY_ID" '{"ns":"web","sip_uri":"sip:a@iwg.test"}'
@@ -166,11 +169,11 @@ api_err "deleted identity is gone: 404" 404 not_found
 api GET "$U/api/v1/audit?per_page=50" "$KEY_ADMIN"
 api_is "admin reads the audit log" 200
 tap_eq "audit holds every write, newest first" \
-	"identity.delete identity.replace identity.create identity.create registration.delete registration.add registration.add" \
+	"identity.delete identity.replace identity.replace identity.create identity.create registration.delete registration.add registration.add" \
 	"$(jqb '[.items[].action]|join(" ")')"
 tap_eq "audit entry: key id, role, target, status, client" "id1 idadmin web/u1 201 127.0.0.1" \
-	"$(jqb '.items[3]|[.key_id,.role,.target,.status,.client]|join(" ")')"
-api GET "$U/api/v1/audit?per_page=2" "$KEY_ID"
+	"$(jqb '.items[4]|[.key_id,.role,.target,.status,.client]|join(" ")')"
+api GET "$U/api/v1/audit?per_page=3" "$KEY_ID"
 nb=$(jqb .next_before)
 api GET "$U/api/v1/audit?per_page=2&before=$nb" "$KEY_ID"
 tap_eq "audit pages with next_before" "identity.create identity.create" \

@@ -14,7 +14,7 @@ export const TEXT_FIELDS = [
 ];
 
 // the mapping as a PUT body: what the server shows of it (ha1 is
-// write-only, so it is not there)
+// write-only, so it is not there: the server keeps the stored one)
 export function fieldsOf(m) {
   const body = {};
   for (const [f] of TEXT_FIELDS) if (m[f]) body[f] = m[f];

@@ -30,7 +30,6 @@ export function IdentitiesList({ writable }) {
 
   const toggle = async (m) => {
     const enabled = m.enabled === false;
-    if (m.ha1_set && !window.confirm(`${m.ns}/${m.key} has a digest HA1. Saving the mapping without it removes it: enter it again with Edit to keep it. ${enabled ? 'Enable' : 'Disable'} anyway?`)) return;
     setActionError(null);
     setDone(null);
     try {

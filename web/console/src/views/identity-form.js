@@ -91,7 +91,7 @@ export function IdentityForm({ ns, idKey, writable }) {
         required=${f === 'sip_uri'} hint=${hint} aria-invalid=${invalid(f)} />`)}
       <${Field} id=${inputId('ha1')} label="HA1 (digest)" value=${form.ha1} onInput=${set('ha1')} autocomplete="off" spellcheck="false"
         aria-invalid=${invalid('ha1')}
-        hint=${orig && orig.ha1_set ? 'An HA1 is set. It is never shown; saving without one here removes it, so enter it again to keep it.' : '32 (MD5) or 64 (SHA-256) hex digits; write-only'} />
+        hint=${orig && orig.ha1_set ? 'An HA1 is set. It is never shown; leave this empty to keep it, or enter a new one.' : '32 (MD5) or 64 (SHA-256) hex digits; write-only'} />
       <${Field} id=${inputId('not_after')} label="Not after" value=${form.not_after} onInput=${set('not_after')} aria-invalid=${invalid('not_after')}
         hint="unix seconds or 2026-01-31T23:59:59Z; empty: no end" />
       <${Field} id=${inputId('enabled')} type="checkbox" label="Enabled" value=${form.enabled} onInput=${set('enabled')} />
