@@ -13,8 +13,8 @@
 #include "../../admin/src/metrics.h"
 
 static const char *const sections[] = {
-	"currentstatistics", "totalstatistics", "mos",
-	"controlstatistics", "interfaces",		"transcoders",
+		"currentstatistics", "totalstatistics", "mos",
+		"controlstatistics", "interfaces",		"transcoders",
 };
 
 static int valid_name(const char *s)
