@@ -30,13 +30,14 @@ export async function registered(t, name, user, url = WSS_URL, options = {}) {
 
 // the SIPp peer answering with media at an RTP sink of the test (echoing
 // back what it gets, or, with echo false, a port where nothing listens)
-export async function answeringPeer(t, name, { port, calls = 1, sink = true } = {}) {
+export async function answeringPeer(t, name, { port, calls = 1, sink = true, referNotify = false } = {}) {
   let rtp = null;
   if (sink) {
     rtp = await new RtpSink(port).open();
     t.after(() => rtp.close());
   }
-  const peer = await startPeer(name, 'uas-peer.xml', ['-key', 'media_sink', String(port), '-m', String(calls)]);
+  const peer = await startPeer(name, 'uas-peer.xml', ['-key', 'media_sink', String(port),
+    '-key', 'refer_notify', referNotify ? '1' : '0', '-m', String(calls)]);
   t.after(() => peer.stop());
   return { peer, rtp };
 }

@@ -62,7 +62,7 @@ async function refused(kind, cred, why, status) {
 async function callsOut(t, pg, name) {
   const sink = await new RtpSink(41000 + (n % 50) * 2).open();
   t.after(() => sink.close());
-  const peer = await startPeer(`peer-${name}`, 'uas-peer.xml', ['-key', 'media_sink', String(sink.port), '-m', '1']);
+  const peer = await startPeer(`peer-${name}`, 'uas-peer.xml', ['-key', 'media_sink', String(sink.port), '-key', 'refer_notify', '0', '-m', '1']);
   t.after(() => peer.stop());
   const call = `${name}-call`;
   assert.deepEqual(await pg.t('call', name, call, 'echo'), { ok: true });

@@ -36,6 +36,21 @@ test('transfer() sends a REFER to the target; accepted (202), the call ends as t
   assert.equal(await peer.waitExit(STEP), 0, `SIPp peer did not get its BYE after the transfer; ${see(...peer.logs)}`);
 });
 
+test('transfer({ waitForResult }) resolves with the status the far end\'s NOTIFY reports, relayed by the gateway in the call\'s dialog', { timeout: 60000 }, async (t) => {
+  const pg = await registered(t, 'bn', 'caller');
+  const { peer } = await answeringPeer(t, 'peer-bn', { port: 41850, referNotify: true });
+  assert.deepEqual(await pg.t('call', 'bn', 'call-bn', 'echo'), { ok: true });
+  await flowing(pg, 'call-bn');
+  const r = await pg.t('invoke', 'call-bn', 'transfer', [`carol@${DOMAIN}`, { waitForResult: true, timeoutMs: STEP }]);
+  assert.ok(r.ok, `transfer(): ${r.code} ${r.message}; ${see('browser.log', 'kamailio.log', ...peer.logs)}`);
+  assert.equal(r.value.status, 200, 'transfer() resolves with the NOTIFY\'s sipfrag status');
+  const phases = (await pg.t('events', 'call-bn')).filter((e) => e.type === 'transfer-progress').map((e) => e.detail.phase);
+  assert.deepEqual(phases, ['accepted', 'completed'], 'transfer-progress: the 202, then the NOTIFY');
+  const ended = await waitEvent(pg, 'call-bn', 'ended');
+  assert.equal(ended.detail.reason, 'transferred', JSON.stringify(ended.detail));
+  assert.equal(await peer.waitExit(STEP), 0, `SIPp peer: NOTIFY answered and BYE; ${see(...peer.logs)}`);
+});
+
 test('attendedTransfer() sends a REFER whose Refer-To carries Replaces with the other call\'s dialog; both calls end as transferred', { timeout: 60000 }, async (t) => {
   const pg = await registered(t, 'at', 'caller');
   const { peer } = await answeringPeer(t, 'peer-at', { port: 41900, calls: 2 });
