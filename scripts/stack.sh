@@ -94,13 +94,17 @@ _stack_spawn() {
 	echo $! >"$IWG_RUN/$name.pid"
 }
 
-# stack_kill PID: stop one process this shell started: TERM, KILL if it is
-# still there after 10 s, then reap it
+# stack_kill PID...: stop processes this shell started (empty and gone
+# ones are skipped): TERM, KILL if one is still there after 10 s, then
+# reap it
 stack_kill() {
-	kill -0 "$1" 2>/dev/null || return 0
-	kill -TERM "$1" 2>/dev/null
-	wait_until 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
+	local p
+	for p in "$@"; do
+		kill -0 "$p" 2>/dev/null || continue
+		kill -TERM "$p" 2>/dev/null
+		wait_until 10 eval "! kill -0 $p" || kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	return 0
 }
 

@@ -10,11 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 sipp_pid='' probe_pid=''
 cleanup() {
-	local p
-	for p in $probe_pid $sipp_pid; do
-		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086 # empty when not started
+	stack_kill $probe_pid $sipp_pid
 	stack_stop
 }
 stack_init integration-admind-08-series-diagnosis

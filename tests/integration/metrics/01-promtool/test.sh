@@ -12,11 +12,8 @@ set -uo pipefail
 sipp_pid=
 probe_pid=
 _cleanup() {
-	local p
-	for p in $probe_pid $sipp_pid; do
-		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	# shellcheck disable=SC2086 # empty when not started
+	stack_kill $probe_pid $sipp_pid
 	stack_stop
 }
 metrics_start integration-metrics-01-promtool
