@@ -512,7 +512,7 @@ static const conf_key_def conf_keys[] = {
 		{"credential_burst", CT_DOUBLE, OFF(credential_burst), 0, 1, 1e6, NULL,
 		 0},
 		{"series_interval", CT_INT, OFF(series_interval), 0, 1, 3600, NULL, 0},
-		{"series_points", CT_INT, OFF(series_points), 0, 2, 100000, NULL, 0},
+		{"series_points", CT_INT, OFF(series_points), 0, 2, 8640, NULL, 0},
 		{"diagnosis_quiet_seconds", CT_INT, OFF(diagnosis_quiet_s), 0, 1, 3600,
 		 NULL, 0},
 };

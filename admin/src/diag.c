@@ -49,7 +49,7 @@ size_t diag_from_query(diag_call *d, const bencode_node *q)
 			type = ngq_str(m, "type");
 			x->video = type && !strcmp(type, "video");
 			x->browser = diag_is_browser(ngq_str(m, "protocol"));
-			x->sending = ngq_flag(m, "send");
+			x->sendrecv = ngq_flag(m, "send") && ngq_flag(m, "recv");
 			s = ngq_stream(m, "RTP");
 			x->packets = ngq_int(bencode_dict_get(s, "stats"), "packets", 0);
 			x->last_packet = (double)ngq_int(s, "last packet", 0);
@@ -61,8 +61,8 @@ size_t diag_from_query(diag_call *d, const bencode_node *q)
 /* one leg's figures over the directions considered */
 typedef struct diag_leg {
 	const char *tag;
-	int browser, flowing, sending;
-	double silent_for; /* seconds without a packet */
+	int browser, flowing, held; /* held: some medium not sendrecv */
+	double silent_for;			/* seconds without a packet */
 } diag_leg;
 
 static const char *role(const diag_leg *l)
@@ -98,7 +98,7 @@ static size_t diag_legs(diag_call *d, diag_leg *legs, double call_age)
 			legs[n++] = (diag_leg){x->tag, x->browser, 0, 0, silent};
 		}
 		legs[k].flowing |= x->flowing;
-		legs[k].sending |= x->sending;
+		legs[k].held |= !x->sendrecv;
 		if (silent < legs[k].silent_for)
 			legs[k].silent_for = silent;
 	}
@@ -108,9 +108,9 @@ static size_t diag_legs(diag_call *d, diag_leg *legs, double call_age)
 void diag_decide(diag_call *d)
 {
 	diag_leg legs[DIAG_MAX_DIRS];
-	const diag_leg *on = NULL, *off = NULL;
+	const diag_leg *on = NULL, *off = NULL, *held = NULL, *untagged = NULL;
 	double call_age = d->now - d->created, quietest = -1;
-	size_t i, n, senders = 0;
+	size_t i, n;
 	diag_dir *x;
 
 	if (call_age < 0)
@@ -125,9 +125,10 @@ void diag_decide(diag_call *d)
 	}
 	n = diag_legs(d, legs, call_age);
 	for (i = 0; i < n; i++) {
-		if (!legs[i].sending)
-			continue;
-		senders++;
+		if (legs[i].held && !held)
+			held = &legs[i];
+		if (!legs[i].tag[0] && !untagged)
+			untagged = &legs[i];
 		if (legs[i].flowing && !on)
 			on = &legs[i];
 		if (!legs[i].flowing && !off)
@@ -139,10 +140,17 @@ void diag_decide(diag_call *d)
 		d->verdict = DIAG_UNKNOWN;
 		snprintf(d->message, sizeof(d->message),
 				 "rtpengine holds no media stream for this call");
-	} else if (senders == 0) {
+	} else if (n < 2 || untagged) {
+		d->verdict = DIAG_STARTING;
+		snprintf(d->message, sizeof(d->message),
+				 "not answered yet: rtpengine has no answer from the called "
+				 "side");
+	} else if (held) {
 		d->verdict = DIAG_OK;
 		snprintf(d->message, sizeof(d->message),
-				 "on hold: no side is meant to send media");
+				 "on hold: the SDP of %s (tag %.40s) is not sendrecv, so a "
+				 "silent side is expected",
+				 role(held), held->tag);
 	} else if (!off) {
 		d->verdict = DIAG_OK;
 		snprintf(d->message, sizeof(d->message),

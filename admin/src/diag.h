@@ -9,13 +9,16 @@
  * last quiet_s seconds. The verdict looks at audio (at every medium when
  * the call has no audio) per leg, a leg counting as flowing when one of
  * its media is:
- *   starting  the call is younger than quiet_s and not yet flowing both ways
- *   ok        every leg flowing
+ *   unknown   no medium at all
+ *   starting  not answered yet (one leg, or a leg without a tag), or
+ *             younger than quiet_s and not yet flowing both ways
+ *   ok        on hold (a leg's SDP is not sendrecv: sendonly, recvonly or
+ *             inactive, so one side may rightly be silent), or every leg
+ *             flowing
  *   one_way   some legs flowing, others silent
  *   no_media  no leg flowing
- *   unknown   no medium at all
- * A leg that does not send (its SDP said recvonly or inactive: on hold)
- * is left out; when every leg is, the call is ok ("on hold"). Pure C.
+ * rtpengine's media flags are its own point of view: "recv" when the leg
+ * sends to it, "send" when it sends to the leg. Pure C.
  */
 #ifndef ADMIND_DIAG_H
 #define ADMIND_DIAG_H
@@ -41,7 +44,7 @@ typedef struct diag_dir {
 	char tag[DIAG_TAG_MAX]; /* the leg's SIP tag */
 	int browser;			/* 1 browser (WebRTC), 0 SIP peer */
 	int video;				/* 1 video, 0 audio (or other) */
-	int sending;			/* 0 when the leg's SDP says it does not send */
+	int sendrecv;			/* 1 when the leg's SDP says sendrecv */
 	int64_t packets;		/* received from the leg */
 	double last_packet;		/* unix seconds, 0 unknown */
 	/* out (diag_decide) */

@@ -31,7 +31,7 @@ static void cred_audit(admind_req *r, const char *user, unsigned status)
 /* the user's mapping under namespace web must exist and be usable; -1
  * after answering (404, 403, 503/502) */
 static int cred_mapping_ok(admind_req *r, const char *user, int64_t now,
-						   int *ret)
+						   char *sip_uri, size_t sip_uri_size, int *ret)
 {
 	backend_err e = {0};
 	ids_record_t rec;
@@ -61,11 +61,14 @@ static int cred_mapping_ok(admind_req *r, const char *user, int64_t now,
 								  rc == 0 ? "disabled" : "past its not_after");
 		return -1;
 	}
+	snprintf(sip_uri, sip_uri_size, "%s", rec.sip_uri);
 	return 0;
 }
 
+/* uri: the SIP URI to register (a token's: its mapping's sip_uri, which
+ * the edge checks the REGISTER against); NULL: sip:<user>@<sip_domain> */
 static struct json_object *cred_answer(admind_req *r, const char *user,
-									   int64_t expires)
+									   int64_t expires, const char *sip_uri)
 {
 	struct json_object *j = json_object_new_object();
 	const char *dom = r->app->conf.sip_domain;
@@ -78,7 +81,9 @@ static struct json_object *cred_answer(admind_req *r, const char *user,
 	json_object_object_add(j, "expires", json_object_new_int64(expires));
 	snprintf(uri, sizeof(uri), "sip:%s@%s", user, dom);
 	json_object_object_add(j, "uri",
-						   dom[0] ? json_object_new_string(uri) : NULL);
+						   sip_uri	? json_object_new_string(sip_uri)
+						   : dom[0] ? json_object_new_string(uri)
+									: NULL);
 	return j;
 }
 
@@ -88,17 +93,18 @@ static int cred_issue(admind_req *r, const char *user, int ttl)
 	const cred_signer *s = &r->app->cred;
 	int64_t now = (int64_t)time(NULL), exp = now + ttl;
 	char username[CRED_USERNAME_MAX], password[CRED_PASSWORD_MAX], jti[23];
+	char sip_uri[IDS_FIELD_MAXLEN + 1];
 	struct json_object *j;
 	char *tok;
 	int ret;
 
 	if (s->kind == CRED_TOKEN) {
-		if (cred_mapping_ok(r, user, now, &ret) < 0)
+		if (cred_mapping_ok(r, user, now, sip_uri, sizeof(sip_uri), &ret) < 0)
 			return ret;
 		if (cred_jti(jti) < 0 || !(tok = cred_jwt(s, user, now, exp, jti)))
 			return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 									  "internal", NULL, "signing failed");
-		j = cred_answer(r, user, exp);
+		j = cred_answer(r, user, exp, sip_uri);
 		json_object_object_add(j, "token", json_object_new_string(tok));
 		free(tok);
 	} else {
@@ -106,7 +112,7 @@ static int cred_issue(admind_req *r, const char *user, int ttl)
 						   sizeof(username), password, sizeof(password)) < 0)
 			return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 									  "internal", NULL, "HMAC failed");
-		j = cred_answer(r, user, exp);
+		j = cred_answer(r, user, exp, NULL);
 		json_object_object_add(j, "username", json_object_new_string(username));
 		json_object_object_add(j, "password", json_object_new_string(password));
 		explicit_bzero(password, sizeof(password));

@@ -71,8 +71,11 @@ static int static_open(const admind_app *app, const char *rel, struct stat *st,
 	fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
-		st->st_size <= STATIC_FILE_MAX)
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(st->st_mode) && st->st_size <= STATIC_FILE_MAX)
 		return fd;
 	*is_dir = S_ISDIR(st->st_mode);
 	close(fd);

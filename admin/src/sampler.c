@@ -6,15 +6,17 @@
  *   registrations  sum over Kamailio nodes of usrloc:registered_users
  *   calls_active   sum over rtpengine nodes of the sessions they hold
  *                  (NG statistics, currentstatistics.sessionstotal)
- *   calls/s        per node, the increase of the final answers to INVITE
- *                  that Kamailio received from the next hop
- *                  (core:rcv_replies_{2,3,4,5,6}xx_invite): one per call
- *                  attempt that left the proxy, whatever its outcome;
- *                  Kamailio's own refusals (401/407 challenges, 403, 404)
- *                  are sent, not received, so they are not attempts
- *   failures/s     the same for 4xx, 5xx and 6xx: attempts that ended
- *                  without an answer (busy, declined, cancelled and
- *                  unreachable included, as in an answer-seizure ratio)
+ *   calls/s        per node, the increase of dialog:processed_dialogs (a
+ *                  dialog made for each initial INVITE the edge relays,
+ *                  after authentication: the figure the Grafana
+ *                  dashboard shows); a node without the dialog module:
+ *                  of the final answers to INVITE it received from the
+ *                  next hop (core:rcv_replies_{2,3,4,5,6}xx_invite, which
+ *                  also counts re-INVITEs and forked branches)
+ *   failures/s     dialog:failed_dialogs (a negative final answer:
+ *                  busy, declined, cancelled and unreachable included, as
+ *                  in an answer-seizure ratio); without the dialog module
+ *                  the 4xx, 5xx and 6xx answers to INVITE
  *   nodes          the dependencies of /readyz that answer, of all
  * A figure no node gave is NAN (null in JSON); a sum covers the nodes
  * that answered (nodes_up says when some did not).
@@ -38,7 +40,8 @@
  * stats.get_statistics matches "group:" or a bare name, and answers
  * "group:name = value" lines) */
 #define KSTATS                                               \
-	"[\"registered_users\",\"rcv_replies_2xx_invite\","      \
+	"[\"registered_users\",\"processed_dialogs\","            \
+	"\"failed_dialogs\",\"rcv_replies_2xx_invite\","          \
 	"\"rcv_replies_3xx_invite\",\"rcv_replies_4xx_invite\"," \
 	"\"rcv_replies_5xx_invite\",\"rcv_replies_6xx_invite\"]"
 
@@ -57,7 +60,7 @@ static void add_known(double *sum, double x)
 static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 {
 	struct json_object *res;
-	double v, calls = 0, fails = 0, regs = NAN;
+	double v, calls = 0, fails = 0, regs = NAN, dlgs = NAN, dlg_fails = NAN;
 	char name[96];
 	const char *line;
 	backend_err e;
@@ -77,6 +80,10 @@ static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 			continue;
 		if (!strcmp(name, "usrloc:registered_users")) {
 			regs = v;
+		} else if (!strcmp(name, "dialog:processed_dialogs")) {
+			dlgs = v;
+		} else if (!strcmp(name, "dialog:failed_dialogs")) {
+			dlg_fails = v;
 		} else if (!strncmp(name, "core:rcv_replies_", 17) && name[17] >= '2' &&
 				   name[17] <= '6' && !strcmp(name + 18, "xx_invite")) {
 			calls += v;
@@ -88,7 +95,10 @@ static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 	json_object_put(res);
 	if (!isnan(regs))
 		add_known(&x->registrations, regs);
-	if (classes == 5) {
+	if (!isnan(dlgs) && !isnan(dlg_fails)) {
+		x->calls_total[i] = dlgs;
+		x->failures_total[i] = dlg_fails;
+	} else if (classes == 5) {
 		x->calls_total[i] = calls;
 		x->failures_total[i] = fails;
 	}

@@ -341,7 +341,7 @@ static void conf_checks(void **state)
 			{"credential_ttl = 5\n", 1, "10..86400"},
 			{"credential_ttl = 4000\n", 0, "exceeds credential_ttl_max"},
 			{"series_interval = 0\n", 1, "1..3600"},
-			{"series_points = 1\n", 1, "2..100000"},
+			{"series_points = 1\n", 1, "2..8640"},
 			{"diagnosis_quiet_seconds = 0\n", 1, "1..3600"},
 			{"web_connect_src = 'unsafe-inline'\n", 1, "not allowed"},
 			{"web_connect_src = a;b\n", 1, "not allowed"},

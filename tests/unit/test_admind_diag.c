@@ -20,7 +20,8 @@
 
 /* an NG query answer: created at NOW - age; one medium per entry "TAG
  * PROTO TYPE PACKETS LAST FLAGS" (LAST: seconds before NOW; FLAGS:
- * "send,recv"), entries of one tag being media of one leg */
+ * rtpengine's "send,recv", "-" for none; TAG "-" for a leg without a tag
+ * yet), entries of one tag being media of one leg */
 static bencode_doc *query(int age, const char *const *legs, size_t n)
 {
 	char tag[64], proto[32], type[16], flags[32], *f;
@@ -37,6 +38,8 @@ static bencode_doc *query(int age, const char *const *legs, size_t n)
 	for (i = 0; i < n; i++) {
 		sscanf(legs[i], "%63s %31s %15s %lld %lld %31s", tag, proto, type,
 			   &packets, &last, flags);
+		if (!strcmp(tag, "-"))
+			tag[0] = '\0';
 		if (!json_object_object_get_ex(tags, tag, &leg)) {
 			leg = json_object_new_object();
 			json_object_object_add(leg, "tag", json_object_new_string(tag));
@@ -165,10 +168,16 @@ static void other_verdicts(void **state)
 								"peer " RTP " audio 10 20 send,recv"};
 	const char *const young[] = {"br " WEBRTC " audio 5 0 send,recv",
 								 "peer " RTP " audio 0 0 send,recv"};
-	const char *const hold[] = {"br " WEBRTC " audio 400 0 send,recv",
-								"peer " RTP " audio 300 60 recv"};
-	const char *const held[] = {"br " WEBRTC " audio 0 0 recv",
-								"peer " RTP " audio 0 60 recv"};
+	/* the browser holds (sendonly: rtpengine only receives from it) and
+	 * sends nothing (iwg.js stops its tracks); the peer answered recvonly */
+	const char *const hold[] = {"br " WEBRTC " audio 400 30 recv",
+								"peer " RTP " audio 300 60 send"};
+	const char *const held[] = {"br " WEBRTC " audio 0 0 -",
+								"peer " RTP " audio 0 60 -"};
+	/* ringing: only the caller's leg, or the callee's without a tag */
+	const char *const ringing[] = {"br " WEBRTC " audio 0 0 send,recv"};
+	const char *const untagged[] = {"br " WEBRTC " audio 0 0 send,recv",
+									"- " RTP " audio 0 0 send,recv"};
 
 	(void)state;
 	assert_int_equal(decide(60, both, 2), DIAG_OK);
@@ -179,10 +188,15 @@ static void other_verdicts(void **state)
 	assert_non_null(strstr(d.message, "2 s old"));
 	/* young but flowing both ways: ok at once */
 	assert_int_equal(decide(2, both, 2), DIAG_OK);
-	/* a peer that does not send (on hold) is not silent */
+	/* on hold, silence is expected whichever side is silent */
 	assert_int_equal(decide(90, hold, 2), DIAG_OK);
+	assert_non_null(strstr(d.message, "on hold"));
 	assert_int_equal(decide(90, held, 2), DIAG_OK);
 	assert_non_null(strstr(d.message, "on hold"));
+	/* a call ringing for a minute is not silent */
+	assert_int_equal(decide(60, ringing, 1), DIAG_STARTING);
+	assert_non_null(strstr(d.message, "not answered"));
+	assert_int_equal(decide(60, untagged, 2), DIAG_STARTING);
 	assert_int_equal(decide(90, NULL, 0), DIAG_UNKNOWN);
 	assert_string_equal(diag_verdict_name(DIAG_VERDICT_COUNT), "unknown");
 }

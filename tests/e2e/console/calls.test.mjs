@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchClient } from '../lib/browser.mjs';
-import { startSipp, udpBound } from '../../integration/ims/lib/harness.mjs';
+import { startSipp, udpBound } from '../../lib/sipp.mjs';
 import { axe, LOGDIR, poll, see, settled, show, STEP_MS, fileBrowser } from './lib.mjs';
 
 const sippDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../sipp');
@@ -20,29 +20,24 @@ let K;
 let b;
 fileBrowser('calls', 'noc', (k, br) => { K = k; b = br; });
 
-const exited = (s) => s.proc.exitCode !== null || s.proc.signalCode !== null;
-
-async function stopSipp(s) {
-  if (exited(s)) return;
-  s.proc.kill('SIGTERM');
-  await poll(() => exited(s), { timeoutMs: 5000, what: `SIPp ${s.name} to stop` }).catch(() => s.proc.kill('SIGKILL'));
-}
+const exited = (s) => s.exitCode !== undefined;
 
 // a SIPp UAS on the peer address (echoing RTP or silent) and a registered
 // browser calling it; resolves { client, uas, callId } once confirmed
 async function call(t, name, echo, cp) {
   const uas = startSipp(name, path.join(sippDir, 'uas-echo.xml'),
-    ['-i', PEER_HOST, '-p', PEER_PORT, '-mp', '40000', ...(echo ? ['-rtp_echo'] : []), '-cp', String(cp), '-m', '1']);
+    ['-i', PEER_HOST, '-p', PEER_PORT, '-mp', '40000', ...(echo ? ['-rtp_echo'] : []), '-cp', String(cp), '-m', '1'],
+    { logdir: LOGDIR, timeoutSec: 300, stopMs: 5000 });
   let client = null;
   // hang up before the peer goes, so no BYE is left for the next peer
   t.after(async () => {
     if (client) await client.hangup().catch(() => {});
-    await poll(() => exited(uas), { timeoutMs: 5000, what: 'SIPp to finish' }).catch(() => {});
-    await stopSipp(uas);
+    await uas.waitExit(5000);
+    await uas.stop();
     if (client) await client.close();
   });
   await poll(() => exited(uas) || udpBound(Number(PEER_PORT)), { timeoutMs: STEP_MS, what: `SIPp ${name} on ${PEER_PORT}` });
-  assert.ok(!exited(uas), `SIPp ${name} exited at start; ${see(`sipp-${name}.out`)}`);
+  assert.ok(!exited(uas), `SIPp ${name} exited ${uas.exitCode} at start ${uas.spawnError || ''}; ${see(`sipp-${name}.out`)}`);
   client = await launchClient({ logDir: LOGDIR, name: `console-${name}` });
   const logs = [`browser-console-${name}.log`, `sipp-${name}.msg`, 'kamailio.log'];
   const r = await client.register(WSS_URL, `sip:caller@${DOMAIN}`, process.env.IWG_TEST_PASSWORD);

@@ -10,6 +10,7 @@ import { href, parseHash } from '../../../web/console/src/lib/route.js';
 import { codecSummary, mediaRows, sideOf } from '../../../web/console/src/lib/calls.js';
 import { columns, filled } from '../../../web/console/src/lib/series.js';
 import { bodyOf } from '../../../web/console/src/lib/identity.js';
+import { retrying } from '../../../web/console/src/lib/retry.js';
 
 test('CSV import: records keep their line; quoted fields, comments and blank lines', () => {
   const csv = [
@@ -127,4 +128,18 @@ test('series: columns for uPlot keep nulls', () => {
   assert.deepEqual(c, [[1, 2], [2, 3], [null, null]]);
   assert.equal(filled(c[1]), 2);
   assert.equal(filled(c[2]), 0);
+});
+
+test('a bulk request refused for rate (429) is sent again after Retry-After; other errors and the last 429 are thrown', async () => {
+  const waits = [];
+  const wait = async (s) => { waits.push(s); };
+  const e429 = (ra) => Object.assign(new Error('rate'), { status: 429, retryAfter: ra });
+  let n = 0;
+  assert.equal(await retrying(async () => { if (n++ < 2) throw e429(n === 1 ? 3 : null); return 'created'; }, { wait }), 'created');
+  assert.deepEqual(waits, [3, 1], 'Retry-After seconds, 1 s without one');
+  waits.length = 0;
+  await assert.rejects(retrying(async () => { throw Object.assign(new Error('conflict'), { status: 409 }); }, { wait }), /conflict/);
+  assert.deepEqual(waits, [], 'a 409 is not retried');
+  await assert.rejects(retrying(async () => { throw e429(120); }, { wait, tries: 3 }), /rate/);
+  assert.deepEqual(waits, [30, 30], 'at most 30 s, tries - 1 waits');
 });

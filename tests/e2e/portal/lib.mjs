@@ -2,13 +2,13 @@
 // pages that record console errors and CSP violations, RTCPeerConnection
 // statistics of a page, and a SIPp UAS peer.
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_FLAGS, poll } from '../lib/browser.mjs';
+import { startSipp, udpBound } from '../../lib/sipp.mjs';
 
 export { poll };
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -108,46 +108,14 @@ export async function waitMediaFlowing(page, logs) {
   }
 }
 
-function udpBound(port) {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return ['/proc/net/udp', '/proc/net/udp6'].some((f) => {
-    try {
-      return fs.readFileSync(f, 'utf8').split('\n').some((l) => (l.trim().split(/\s+/)[1] || '').endsWith(hex));
-    } catch {
-      return false;
-    }
-  });
-}
-
 // a SIPp UAS answering one call on PEER_ADDR and echoing RTP
-// (tests/e2e/sipp/uas-echo.xml); files <LOGDIR>/sipp-<name>.*; resolves
+// (tests/e2e/sipp/uas-echo.xml, tests/lib/sipp.mjs); files <LOGDIR>/sipp-<name>.*; resolves
 // once it listens. uas.waitExit(ms) -> exit status or null; uas.stop()
 export async function startUas(name, mediaPort) {
   const [host, port] = [PEER_ADDR.slice(0, PEER_ADDR.lastIndexOf(':')), Number(PEER_ADDR.split(':').pop())];
-  const base = path.join(LOGDIR, `sipp-${name}`);
-  const argv = ['-sf', path.join(top, 'tests/e2e/sipp/uas-echo.xml'), '-i', host, '-p', String(port),
-    '-mp', String(mediaPort), '-rtp_echo', '-cp', String(mediaPort + 50), '-m', '1', '-nostdin', '-timeout', '120',
-    '-trace_msg', '-message_file', `${base}.msg`, '-trace_err', '-error_file', `${base}.err`];
-  const out = fs.openSync(`${base}.out`, 'w');
-  fs.writeSync(out, `sipp ${argv.join(' ')}\n`);
-  const proc = spawn('sipp', argv, { stdio: ['ignore', out, out], cwd: LOGDIR });
-  fs.closeSync(out);
-  const uas = { logs: [`sipp-${name}.msg`, `sipp-${name}.err`, `sipp-${name}.out`], exitCode: undefined };
-  const done = new Promise((resolve) => {
-    proc.on('error', (e) => { uas.exitCode = `not started: ${e.message}`; resolve(uas.exitCode); });
-    proc.on('exit', (code, sig) => { uas.exitCode = code === null ? `signal ${sig}` : code; resolve(uas.exitCode); });
-  });
-  uas.waitExit = (ms) => {
-    let t;
-    return Promise.race([done, new Promise((r) => { t = setTimeout(() => r(null), ms); })]).finally(() => clearTimeout(t));
-  };
-  uas.stop = async () => {
-    if (uas.exitCode !== undefined) return;
-    proc.kill('SIGTERM');
-    if ((await uas.waitExit(2000)) === null) proc.kill('SIGKILL');
-    await done;
-  };
+  const uas = startSipp(name, path.join(top, 'tests/e2e/sipp/uas-echo.xml'), ['-i', host, '-p', String(port),
+    '-mp', String(mediaPort), '-rtp_echo', '-cp', String(mediaPort + 50), '-m', '1'], { logdir: LOGDIR, timeoutSec: 120 });
   await poll(() => uas.exitCode !== undefined || udpBound(port), { timeoutMs: STEP_MS, what: `SIPp UAS on ${PEER_ADDR}` });
-  if (uas.exitCode !== undefined) throw new Error(`SIPp UAS exited ${uas.exitCode} at start; ${see(...uas.logs)}`);
+  if (uas.exitCode !== undefined) throw new Error(`SIPp UAS exited ${uas.exitCode} at start ${uas.spawnError || ''}; ${see(...uas.logs)}`);
   return uas;
 }

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_FLAGS, poll } from '../lib/browser.mjs';
-import { startSipp as startSippProc, sippReceived, udpBound, rpc } from '../../integration/ims/lib/harness.mjs';
+import { rpc } from '../../integration/ims/lib/harness.mjs';
+import { startSipp as startSippIn, sippReceived, udpBound } from '../../lib/sipp.mjs';
 
 export { poll, sippReceived, udpBound, rpc };
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -157,29 +158,12 @@ export async function stopKamailio() {
 let cport = 8950;
 
 // startSipp(name, scenario, args): SIPp with a scenario of sipp/ (or of
-// tests/e2e/sipp when given as ../sipp/x.xml), its own control port; its
-// messages in <LOGDIR>/sipp-<name>.msg. Returns { msg, exitCode, done,
-// waitExit(ms), stop() }.
+// tests/e2e/sipp when given as ../sipp/x.xml), its own control port,
+// -timeout 300; its messages in <LOGDIR>/sipp-<name>.msg. Returns { msg,
+// exitCode, done, waitExit(ms), stop(), received(method) } (tests/lib/sipp.mjs).
 export function startSipp(name, scenario, args) {
-  const s = startSippProc(name, path.resolve(here, 'sipp', scenario), [...args, '-cp', String(cport++)]);
-  s.exitCode = undefined;
-  s.done = new Promise((resolve) => {
-    s.proc.on('error', () => { s.exitCode = -1; resolve(-1); });
-    s.proc.on('exit', (code, sig) => { s.exitCode = code === null ? `signal ${sig}` : code; resolve(s.exitCode); });
-  });
-  s.waitExit = (ms) => {
-    let timer;
-    return Promise.race([s.done, new Promise((r) => { timer = setTimeout(() => r(null), ms); })]).finally(() => clearTimeout(timer));
-  };
-  s.stop = async () => {
-    if (s.exitCode !== undefined) return;
-    s.proc.kill('SIGTERM');
-    if ((await s.waitExit(3000)) === null) s.proc.kill('SIGKILL');
-    await s.done;
-  };
-  s.logs = [`sipp-${name}.msg`, `sipp-${name}.err`, `sipp-${name}.out`];
-  s.received = (method) => sippReceived(s.msg).filter((m) => !method || m.method === method);
-  return s;
+  return startSippIn(name, path.resolve(here, 'sipp', scenario), [...args, '-cp', String(cport++)],
+    { logdir: LOGDIR, timeoutSec: 300, stopMs: 3000 });
 }
 
 // a SIPp UAS on the gateway's peer address (127.0.0.1:5090), ready

@@ -91,23 +91,25 @@ test('connect() with time-limited (ephemeral) credentials registers, and a call 
   await callsOut(t, pg, name);
 });
 
-test('a credential provider is asked again before the credential expires; calls work after the first one expired', { timeout: 60000 }, async (t) => {
+test('a credential provider is asked again before each credential expires; calls work after the first two expired', { timeout: 60000 }, async (t) => {
   await useKamailio('ephemeral');
   const pg = await page();
   const name = 'provider';
   const first = ephemeralCredential('bob', 8); // refreshed at 80 % of its life
-  const second = ephemeralCredential('bob', 600);
+  const second = ephemeralCredential('bob', 15);
+  const third = ephemeralCredential('bob', 600);
   await pg.t('gateway', name, { url: WSS_URL, domain: DOMAIN });
-  const r = await pg.t('connectProvider', name, [first, second]);
+  const r = await pg.t('connectProvider', name, [first, second, third]);
   t.after(() => pg.t('disconnect', name));
   assert.ok(r.ok, `connect(provider): ${r.code} ${r.message}`);
   const cred = await waitEvent(pg, name, 'credential', () => true, 'the fresh credential in use');
   assert.equal(cred.detail.expires, second.expires, 'the credential event names the second credential');
-  await poll(() => Date.now() > first.expires * 1000 + 1000, { timeoutMs: STEP, what: 'the first credential to expire' });
+  await waitEvent(pg, name, 'credential', (d) => d.expires === third.expires, 'the third credential, before the second expires');
+  await poll(() => Date.now() > second.expires * 1000 + 1000, { timeoutMs: STEP, what: 'the second credential to expire' });
   assert.equal(await pg.t('state', name), 'registered');
   await callsOut(t, pg, name);
   const provided = (await pg.t('events', name)).filter((e) => e.type === 'provider').length;
-  assert.equal(provided, 2, 'provider calls: at connect() and before the expiry');
+  assert.equal(provided, 3, 'provider calls: at connect() and before each expiry');
 });
 
 test('connect() with expired or forged ephemeral credentials is refused: auth_failed', { timeout: 30000 }, async () => {

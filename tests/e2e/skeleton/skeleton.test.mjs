@@ -6,13 +6,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchClient, poll } from '../lib/browser.mjs';
 import { query, medias, mediaPackets, mediaFlags, ngBin } from '../lib/ng.mjs';
+import { startSipp as startSippIn, udpBound } from '../../lib/sipp.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sippDir = path.resolve(here, '../sipp');
@@ -35,52 +35,10 @@ const GW_LOGS = ['kamailio.log', 'rtpengine.log'];
 
 // ---------------------------------------------------------------- SIPp
 
-// something is bound to UDP port on this host (our network namespace)
-function udpBound(port) {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  for (const f of ['/proc/net/udp', '/proc/net/udp6']) {
-    let t = '';
-    try {
-      t = fs.readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    // local_address is the 2nd column: "0100007F:13E2 "
-    if (t.split('\n').some((l) => (l.trim().split(/\s+/)[1] || '').endsWith(hex.trim()))) return true;
-  }
-  return false;
-}
-
-// starts one SIPp instance; its files are <LOGDIR>/sipp-<name>.{out,msg,err,screen}
-function startSipp(name, scenario, args) {
-  const base = path.join(LOGDIR, `sipp-${name}`);
-  const files = { out: `${base}.out`, msg: `${base}.msg`, err: `${base}.err`, screen: `${base}.screen` };
-  const argv = ['-sf', path.join(sippDir, scenario), ...args, '-m', '1', '-nostdin', '-timeout', '120',
-    '-trace_msg', '-message_file', files.msg, '-trace_err', '-error_file', files.err,
-    '-trace_screen', '-screen_file', files.screen];
-  const out = fs.openSync(files.out, 'w');
-  fs.writeSync(out, `sipp ${argv.join(' ')}\n`);
-  const proc = spawn('sipp', argv, { stdio: ['ignore', out, out], cwd: LOGDIR });
-  fs.closeSync(out);
-  const s = { name, proc, files, exitCode: undefined, logs: Object.values(files).map((f) => path.basename(f)) };
-  s.done = new Promise((resolve) => {
-    proc.on('error', (e) => { s.exitCode = -1; s.spawnError = e.message; resolve(-1); });
-    proc.on('exit', (code, sig) => { s.exitCode = code === null ? `signal ${sig}` : code; resolve(s.exitCode); });
-  });
-  // exit status within timeoutMs, or null if still running
-  s.waitExit = (timeoutMs) => {
-    let timer;
-    const late = new Promise((r) => { timer = setTimeout(() => r(null), timeoutMs); });
-    return Promise.race([s.done, late]).finally(() => clearTimeout(timer));
-  };
-  s.stop = async () => {
-    if (s.exitCode !== undefined) return;
-    proc.kill('SIGTERM');
-    if ((await s.waitExit(2000)) === null) proc.kill('SIGKILL');
-    await s.done;
-  };
-  return s;
-}
+// one SIPp instance running one call (-m 1, -timeout 120); its files are
+// <LOGDIR>/sipp-<name>.{out,msg,err,screen} (tests/lib/sipp.mjs)
+const startSipp = (name, scenario, args) =>
+  startSippIn(name, path.join(sippDir, scenario), [...args, '-m', '1'], { logdir: LOGDIR, timeoutSec: 120, screen: true });
 
 function hostPort(addr) {
   const i = addr.lastIndexOf(':');

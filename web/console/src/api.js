@@ -4,7 +4,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 
 export class ApiError extends Error {
-  constructor(status, body, what) {
+  // retryAfter: the seconds of a Retry-After header (429, 503), else null
+  constructor(status, body, what, retryAfter = null) {
     const b = body && typeof body === 'object' ? body : {};
     super(b.message || `${what}: HTTP ${status}`);
     this.status = status;
@@ -12,6 +13,7 @@ export class ApiError extends Error {
     this.field = b.field || null;
     this.body = b;
     this.what = what;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -67,7 +69,8 @@ export async function request(method, path, { query, body, accept = [] } = {}) {
     }
   }
   if (res.ok || accept.includes(res.status)) return data;
-  const err = new ApiError(res.status, data, what);
+  const ra = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+  const err = new ApiError(res.status, data, what, Number.isFinite(ra) && ra >= 0 ? ra : null);
   if (res.status === 401 && apiKey && onUnauthorized) onUnauthorized(err);
   throw err;
 }

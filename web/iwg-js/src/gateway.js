@@ -133,6 +133,7 @@ export class Gateway extends Emitter {
       this._firstRegistration.resolve();
       this._firstRegistration = null;
     }
+    this._renewedAfterRefusal = false;
     this._scheduleRefresh();
   }
 
@@ -144,8 +145,11 @@ export class Gateway extends Emitter {
       f.reject(err);
       return;
     }
-    // later REGISTERs: a refused credential is renewed through the provider
-    if (err.code === 'auth_failed' && this._provider && !this._closing) {
+    // later REGISTERs: a refused credential is renewed through the provider,
+    // once until a REGISTER succeeds again (a provider handing out refused
+    // credentials is not asked in a loop)
+    if (err.code === 'auth_failed' && this._provider && !this._closing && !this._renewedAfterRefusal) {
+      this._renewedAfterRefusal = true;
       try {
         await this._refresh();
         return;
@@ -196,6 +200,9 @@ export class Gateway extends Emitter {
     if (next.authUser) ua.configuration.authorization_user = next.authUser;
     this._emit('credential', { kind: next.kind, expires: next.expires });
     if (ua.isConnected()) ua.register();
+    // JsSIP reports a REGISTER refresh of a registered UA with no event:
+    // the next refresh is planned here
+    this._scheduleRefresh();
   }
 
   _onIncoming(session, request) {

@@ -6,11 +6,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WsClient } from '../../ims/lib/sip.mjs';
+import { poll } from '../../ims/lib/harness.mjs';
+import { startSipp, udpBound } from '../../../lib/sipp.mjs';
 import { jwt } from '../jwt.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,35 +32,16 @@ const es = (sub, extra) => jwt('ES256', 'test-es', claims(sub, extra), ES_KEY);
 let client;
 let peer;
 
-function udpBound(port) {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return fs.readFileSync('/proc/net/udp', 'utf8').split('\n')
-    .some((l) => (l.trim().split(/\s+/)[1] || '').endsWith(hex));
-}
-
-async function poll(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await fn()) return;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 before(async () => {
-  const base = path.join(LOGDIR, 'sipp-peer');
-  const out = fs.openSync(`${base}.out`, 'w');
-  peer = spawn('sipp', ['-sf', path.join(here, '../sipp/uas-invite-pai.xml'), '-i', '127.0.0.1',
-    '-p', '5090', '-cp', '8895', '-nostdin', '-trace_msg', '-message_file', `${base}.msg`,
-    '-trace_err', '-error_file', `${base}.err`], { stdio: ['ignore', out, out], cwd: LOGDIR });
-  fs.closeSync(out);
+  peer = startSipp('peer', path.join(here, '../sipp/uas-invite-pai.xml'),
+    ['-i', '127.0.0.1', '-p', '5090', '-cp', '8895'], { logdir: LOGDIR });
   await poll(() => udpBound(5090), 10000, 'SIPp on 127.0.0.1:5090');
   client = await new WsClient(WS_URL, { user: 'ann', domain: DOMAIN, logFile: path.join(LOGDIR, 'ws-clients.log') }).open();
 });
 
 after(async () => {
   if (client) await client.close();
-  if (peer) peer.kill('SIGTERM');
+  if (peer) peer.proc.kill('SIGTERM');
 });
 
 // REGISTER of user@iwg.test with the given Authorization values

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
 import { href } from '../lib/route.js';
 import { parseImport } from '../lib/import-parse.js';
+import { retrying } from '../lib/retry.js';
 import { Field, Notice, PageTitle, Scroll } from '../components/common.js';
 
 // create, or with replace: create, else replace the existing mapping
@@ -80,7 +81,8 @@ export function IdentityImport() {
     for (const { line, record } of p.records) {
       const r = { line, ns: record.ns, key: record.key };
       try {
-        r.outcome = await send(record, replace);
+        // a large file meets the key's rate limit: wait and send again
+        r.outcome = await retrying(() => send(record, replace));
       } catch (err) {
         r.error = err;
       }
