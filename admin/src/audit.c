@@ -22,12 +22,13 @@ int reply_backend_error(admind_req *r, const char *what, const backend_err *e)
 							  "%s: %s", what, e->msg);
 }
 
-int audit_write(admind_req *r, const char *action, const char *target,
-				unsigned status, backend_err *e)
+static int audit_xadd(admind_req *r, const char *stream, long max,
+					  const char *action, const char *target, unsigned status,
+					  backend_err *e)
 {
 	const admind_conf *c = &r->app->conf;
 	char maxlen[24], when[32], st[8];
-	const char *argv[] = {"XADD",	c->audit_stream,
+	const char *argv[] = {"XADD",	stream,
 						  "MAXLEN", "~",
 						  maxlen,	"*",
 						  "time",	when,
@@ -39,7 +40,7 @@ int audit_write(admind_req *r, const char *action, const char *target,
 						  "status", st};
 	redisReply *rep;
 
-	snprintf(maxlen, sizeof(maxlen), "%ld", c->audit_maxlen);
+	snprintf(maxlen, sizeof(maxlen), "%ld", max);
 	snprintf(when, sizeof(when), "%.3f", admind_wallclock());
 	snprintf(st, sizeof(st), "%u", status);
 	rep = rdb_command(c, (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL, e);
@@ -47,6 +48,25 @@ int audit_write(admind_req *r, const char *action, const char *target,
 		return -1;
 	freeReplyObject(rep);
 	return 0;
+}
+
+int audit_write(admind_req *r, const char *action, const char *target,
+				unsigned status, backend_err *e)
+{
+	const admind_conf *c = &r->app->conf;
+
+	return audit_xadd(r, c->audit_stream, c->audit_maxlen, action, target,
+					  status, e);
+}
+
+int audit_write_credential(admind_req *r, const char *action,
+						   const char *target, unsigned status,
+						   backend_err *e)
+{
+	const admind_conf *c = &r->app->conf;
+
+	return audit_xadd(r, c->cred_audit_stream, c->cred_audit_maxlen, action,
+					  target, status, e);
 }
 
 /* a stream id: digits '-' digits */
@@ -97,7 +117,8 @@ static struct json_object *audit_entry(const redisReply *e)
 int res_audit_list(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
-	const char *before = admind_query(r, "before");
+	const char *before = admind_query(r, "before"),
+			   *log = admind_query(r, "log");
 	char start[48], count[16];
 	const char *argv[] = {"XREVRANGE", c->audit_stream, start,
 						  "-",		   "COUNT",			count};
@@ -113,6 +134,11 @@ int res_audit_list(admind_req *r)
 		return admind_reply_error(
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "page",
 				"the audit log pages with 'before', not 'page'");
+	if (log && strcmp(log, "writes") && strcmp(log, "credentials"))
+		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
+								  "log", "log must be writes or credentials");
+	if (log && !strcmp(log, "credentials"))
+		argv[1] = c->cred_audit_stream;
 	if (before && !stream_id_ok(before))
 		return admind_reply_error(
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "before",

@@ -35,6 +35,8 @@ void conf_defaults(admind_conf *c)
 	c->burst_addr = 200;
 	strcpy(c->audit_stream, "iwg:audit");
 	c->audit_maxlen = 100000;
+	strcpy(c->cred_audit_stream, "iwg:audit:credentials");
+	c->cred_audit_maxlen = 100000;
 	c->page_size_default = 50;
 	c->page_size_max = 500;
 	c->calls_max = 200;
@@ -486,6 +488,10 @@ static const conf_key_def conf_keys[] = {
 		{"audit_stream", CT_STR, OFF(audit_stream), SZ(audit_stream), 0, 0,
 		 NULL, 0},
 		{"audit_maxlen", CT_LONG, OFF(audit_maxlen), 0, 1, 1e9, NULL, 0},
+		{"credential_audit_stream", CT_STR, OFF(cred_audit_stream),
+		 SZ(cred_audit_stream), 0, 0, NULL, 0},
+		{"credential_audit_maxlen", CT_LONG, OFF(cred_audit_maxlen), 0, 1, 1e9,
+		 NULL, 0},
 		{"page_size_default", CT_INT, OFF(page_size_default), 0, 1, 10000, NULL,
 		 0},
 		{"page_size_max", CT_INT, OFF(page_size_max), 0, 1, 10000, NULL, 0},
@@ -575,6 +581,10 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 c->page_size_default, c->page_size_max);
 	if (!c->audit_stream[0])
 		return conf_fail(e, "audit_stream must not be empty");
+	if (!c->cred_audit_stream[0] ||
+		!strcmp(c->cred_audit_stream, c->audit_stream))
+		return conf_fail(e, "credential_audit_stream must be set and differ "
+							"from audit_stream");
 	if (c->api_key_file[0] && c->api_key_file[0] != '/')
 		return conf_fail(e, "api_key_file: '%.120s' is not an absolute path",
 						 c->api_key_file);

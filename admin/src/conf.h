@@ -99,6 +99,10 @@ typedef struct admind_conf {
 
 	char audit_stream[CONF_NAME_MAX * 2];
 	long audit_maxlen;
+	/* credentials issued and refused (POST /api/v1/credentials): a stream
+	 * of their own, so a web back-end's traffic never trims the writes */
+	char cred_audit_stream[CONF_NAME_MAX * 2];
+	long cred_audit_maxlen;
 	int page_size_default;
 	int page_size_max;
 	int calls_max;

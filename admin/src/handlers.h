@@ -40,6 +40,11 @@ int res_calls_diagnosis(admind_req *r);
 int audit_write(admind_req *r, const char *action, const char *target,
 				unsigned status, backend_err *e);
 
+/* The same into credential_audit_stream (credentials issued or refused). */
+int audit_write_credential(admind_req *r, const char *action,
+						   const char *target, unsigned status,
+						   backend_err *e);
+
 struct ids_ctx;
 
 /*

@@ -24,7 +24,7 @@ static void cred_audit(admind_req *r, const char *user, unsigned status)
 {
 	backend_err e = {0};
 
-	if (audit_write(r, "credentials.issue", user, status, &e) < 0)
+	if (audit_write_credential(r, "credentials.issue", user, status, &e) < 0)
 		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
 }
 

@@ -202,11 +202,16 @@ api_err "a body over max_body: 413" 413 payload_too_large
 
 # ------------------------------------------------------------- audit
 api GET "$U/api/v1/audit?per_page=100" "$KEY_ADMIN"
+tap_eq "credentials are not in the log of writes" "0" \
+	"$(jqb '[.items[]|select(.action=="credentials.issue")]|length')"
+api GET "$U/api/v1/audit?log=nope" "$KEY_ADMIN"
+api_err "an unknown audit log names the parameter" 400 bad_request log
+api GET "$U/api/v1/audit?per_page=100&log=credentials" "$KEY_ADMIN"
 tap_eq "audit: the issues and refusals, user as target" \
 	"ann:201:adm1 ann:201:app1 dan:403:app1 ann:404:app1" \
 	"$(jqb '[.items[]|select(.action=="credentials.issue")|.target+":"+(.status|tostring)+":"+.key_id]|join(" ")')"
-if redis-cli -p "${IWG_REDIS_ADDR##*:}" XRANGE iwg:audit - + | grep -qF "${TOKEN:0:40}"; then
-	tap_fail "the audit stream holds no token" "the token is in iwg:audit"
+if redis-cli -p "${IWG_REDIS_ADDR##*:}" XRANGE iwg:audit:credentials - + | grep -qF "${TOKEN:0:40}"; then
+	tap_fail "the audit stream holds no token" "the token is in iwg:audit:credentials"
 else
 	tap_ok "the audit stream holds no token"
 fi

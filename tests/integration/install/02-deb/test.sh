@@ -173,6 +173,23 @@ wait "$sipp_pid"
 tap_eq "SIPp completed both calls (exit 0; $work/sipp.log)" 0 "$?"
 stack_stop
 
+# revoking a key: deleted from both files, it is not made again
+sed -i '/^api_key = app1 /d' /etc/iwg/admind-api-keys.conf
+sed -i '/^app1 /d' /etc/iwg/api-keys.txt
+/usr/sbin/iwg-first-secrets -u >"$work/first-secrets-again.log" 2>&1
+tap_eq "a key the operator deleted (app1) is not made again by iwg-first-secrets" "0 0" \
+	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^app1 ' /etc/iwg/api-keys.txt)"
+# files of the version before the app role: app1 added once
+sed -i '/^# iwg-first-secrets made keys of: /d' /etc/iwg/admind-api-keys.conf
+/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
+tap_eq "older key files (no mark) get app1 in both files" "1 1" \
+	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^app1 ' /etc/iwg/api-keys.txt)"
+sed -i '/^api_key = app1 /d' /etc/iwg/admind-api-keys.conf
+sed -i '/^app1 /d' /etc/iwg/api-keys.txt
+/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
+tap_eq "and once: deleted again, it is not made again (one mark)" "0 1" \
+	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^# iwg-first-secrets made keys of: ' /etc/iwg/admind-api-keys.conf)"
+
 purge
 left=()
 for p in /etc/iwg "/usr/lib/$arch/iwg" /usr/share/doc/iwg /usr/share/iwg /run/iwg \
