@@ -60,8 +60,7 @@ int audit_write(admind_req *r, const char *action, const char *target,
 }
 
 int audit_write_credential(admind_req *r, const char *action,
-						   const char *target, unsigned status,
-						   backend_err *e)
+						   const char *target, unsigned status, backend_err *e)
 {
 	const admind_conf *c = &r->app->conf;
 
@@ -135,8 +134,8 @@ int res_audit_list(admind_req *r)
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "page",
 				"the audit log pages with 'before', not 'page'");
 	if (log && strcmp(log, "writes") && strcmp(log, "credentials"))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "log", "log must be writes or credentials");
+		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "log",
+								  "log must be writes or credentials");
 	if (log && !strcmp(log, "credentials"))
 		argv[1] = c->cred_audit_stream;
 	if (before && !stream_id_ok(before))

@@ -42,8 +42,7 @@ int audit_write(admind_req *r, const char *action, const char *target,
 
 /* The same into credential_audit_stream (credentials issued or refused). */
 int audit_write_credential(admind_req *r, const char *action,
-						   const char *target, unsigned status,
-						   backend_err *e);
+						   const char *target, unsigned status, backend_err *e);
 
 struct ids_ctx;
 

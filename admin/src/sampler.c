@@ -40,8 +40,8 @@
  * stats.get_statistics matches "group:" or a bare name, and answers
  * "group:name = value" lines) */
 #define KSTATS                                               \
-	"[\"registered_users\",\"processed_dialogs\","            \
-	"\"failed_dialogs\",\"rcv_replies_2xx_invite\","          \
+	"[\"registered_users\",\"processed_dialogs\","           \
+	"\"failed_dialogs\",\"rcv_replies_2xx_invite\","         \
 	"\"rcv_replies_3xx_invite\",\"rcv_replies_4xx_invite\"," \
 	"\"rcv_replies_5xx_invite\",\"rcv_replies_6xx_invite\"]"
 
