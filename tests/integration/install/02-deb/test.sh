@@ -65,13 +65,13 @@ tap_check "the JSON-RPC key and auth secret for iwg-admind equal Kamailio's, the
 		cmp -s <(openssl pkey -in /etc/iwg/idmap/es256.key -pubout) /etc/iwg/idmap/es256.pub"
 tap_check "iwg-admind API keys: one per role, hashes in admind-api-keys.conf" \
 	bash -c "[ \$(grep -c '^api_key = [a-z]*1 [a-z]* [0-9a-f]\{64\}$' /etc/iwg/admind-api-keys.conf) = 4 ]"
-tap_eq "each secret is readable only by who needs it: Kamailio, iwg-admind, root" \
+tap_eq "each secret is readable only by who needs it: Kamailio, iwg-admind, root (credentials secrets root's until iwg-admind.conf uses them)" \
 	"/etc/iwg/secrets.cfg 640 kamailio
 /etc/iwg/tls/key.pem 640 kamailio
 /etc/iwg/kamailio-rpc.key 640 iwg
-/etc/iwg/auth-secret 640 iwg
+/etc/iwg/auth-secret 600 root
 /etc/iwg/admind-api-keys.conf 640 iwg
-/etc/iwg/idmap/es256.key 640 iwg
+/etc/iwg/idmap/es256.key 600 root
 /etc/iwg/api-keys.txt 600 root" \
 	"$(stat -c '%n %a %G' /etc/iwg/secrets.cfg /etc/iwg/tls/key.pem /etc/iwg/kamailio-rpc.key \
 		/etc/iwg/auth-secret /etc/iwg/admind-api-keys.conf /etc/iwg/idmap/es256.key \
@@ -173,10 +173,18 @@ wait "$sipp_pid"
 tap_eq "SIPp completed both calls (exit 0; $work/sipp.log)" 0 "$?"
 stack_stop
 
+# iwg-admind set to issue tokens: the token key, and only it, becomes its
+printf '%s\n' 'credential_kind = token' \
+	'credential_token_key_file = /etc/iwg/idmap/es256.key' >>/etc/iwg/iwg-admind.conf
+/usr/sbin/iwg-first-secrets -u >"$work/first-secrets-again.log" 2>&1
+tap_eq "credential_kind = token: es256.key given to group iwg, auth-secret still root's" \
+	"640:iwg 600:root" \
+	"$(stat -c %a:%G /etc/iwg/idmap/es256.key) $(stat -c %a:%G /etc/iwg/auth-secret)"
+
 # revoking a key: deleted from both files, it is not made again
 sed -i '/^api_key = app1 /d' /etc/iwg/admind-api-keys.conf
 sed -i '/^app1 /d' /etc/iwg/api-keys.txt
-/usr/sbin/iwg-first-secrets -u >"$work/first-secrets-again.log" 2>&1
+/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
 tap_eq "a key the operator deleted (app1) is not made again by iwg-first-secrets" "0 0" \
 	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^app1 ' /etc/iwg/api-keys.txt)"
 # files of the version before the app role: app1 added once
