@@ -182,21 +182,27 @@ tap_eq "credential_kind = token: es256.key given to group iwg, auth-secret still
 	"$(stat -c %a:%G /etc/iwg/idmap/es256.key) $(stat -c %a:%G /etc/iwg/auth-secret)"
 
 # revoking a key: deleted from both files, it is not made again
-sed -i '/^api_key = app1 /d' /etc/iwg/admind-api-keys.conf
-sed -i '/^app1 /d' /etc/iwg/api-keys.txt
-/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
-tap_eq "a key the operator deleted (app1) is not made again by iwg-first-secrets" "0 0" \
-	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^app1 ' /etc/iwg/api-keys.txt)"
+keys_conf=/etc/iwg/admind-api-keys.conf keys_txt=/etc/iwg/api-keys.txt
+mark='^# iwg-first-secrets made keys of: '
+# first_secrets_again: run it as the packages do, its output in the log
+first_secrets_again() { /usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1; }
+# drop_app1: the operator deletes app1 from both files, then a run
+drop_app1() {
+	sed -i '/^api_key = app1 /d' "$keys_conf"
+	sed -i '/^app1 /d' "$keys_txt"
+	first_secrets_again
+}
+# app1_lines: how many lines hold app1 in the hashes, then the plaintext
+app1_lines() { echo "$(grep -c '^api_key = app1 ' "$keys_conf") $(grep -c '^app1 ' "$keys_txt")"; }
+drop_app1
+tap_eq "a key the operator deleted (app1) is not made again by iwg-first-secrets" "0 0" "$(app1_lines)"
 # files of the version before the app role: app1 added once
-sed -i '/^# iwg-first-secrets made keys of: /d' /etc/iwg/admind-api-keys.conf
-/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
-tap_eq "older key files (no mark) get app1 in both files" "1 1" \
-	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^app1 ' /etc/iwg/api-keys.txt)"
-sed -i '/^api_key = app1 /d' /etc/iwg/admind-api-keys.conf
-sed -i '/^app1 /d' /etc/iwg/api-keys.txt
-/usr/sbin/iwg-first-secrets -u >>"$work/first-secrets-again.log" 2>&1
+sed -i "/$mark/d" "$keys_conf"
+first_secrets_again
+tap_eq "older key files (no mark) get app1 in both files" "1 1" "$(app1_lines)"
+drop_app1
 tap_eq "and once: deleted again, it is not made again (one mark)" "0 1" \
-	"$(grep -c '^api_key = app1 ' /etc/iwg/admind-api-keys.conf) $(grep -c '^# iwg-first-secrets made keys of: ' /etc/iwg/admind-api-keys.conf)"
+	"$(grep -c '^api_key = app1 ' "$keys_conf") $(grep -c "$mark" "$keys_conf")"
 
 purge
 left=()
