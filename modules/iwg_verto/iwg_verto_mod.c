@@ -35,6 +35,7 @@
 #include "core/cfg/cfg_struct.h"
 #include "core/mod_fix.h"
 #include "core/rpc_lookup.h"
+#include "core/socket_info.h"
 
 #include <json-c/json.h>
 
@@ -93,6 +94,8 @@ static int verto_ring_timeout = DEFAULT_VERTO_RING;
 static int verto_add_pai = 1;
 static int verto_max_sessions = DEFAULT_VERTO_MAX_SESSIONS;
 static char *verto_cc_uri = DEFAULT_VERTO_CC_URI;
+static char *verto_outbound_proxy = "";
+static char *verto_outbound_socket = "";
 static char *verto_contact = DEFAULT_VERTO_CONTACT;
 static char *verto_rtpengine = DEFAULT_VERTO_RTPENGINE;
 static int verto_ng_timeout = DEFAULT_VERTO_NG_TIMEOUT;
@@ -181,6 +184,8 @@ static param_export_t params[] = {
 	{"add_pai", PARAM_INT, &verto_add_pai},
 	{"max_sessions", PARAM_INT, &verto_max_sessions},
 	{"cc_uri", PARAM_STRING, &verto_cc_uri},
+	{"outbound_proxy", PARAM_STRING, &verto_outbound_proxy},
+	{"outbound_socket", PARAM_STRING, &verto_outbound_socket},
 	{"contact", PARAM_STRING, &verto_contact},
 	{"rtpengine", PARAM_STRING, &verto_rtpengine},
 	{"rtpengine_timeout", PARAM_INT, &verto_ng_timeout},
@@ -322,6 +327,8 @@ enum {
 	VPV_DEST,
 	VPV_CALLID,
 	VPV_SESSID,
+	VPV_LANGUAGE,
+	VPV_PAGE,
 };
 
 static const char *const vpv_names[] = {
@@ -330,6 +337,7 @@ static const char *const vpv_names[] = {
 		[VPV_QUEUE] = "queue",		 [VPV_AGENT_ID] = "agent_id",
 		[VPV_CUSTOMER] = "customer", [VPV_DEST] = "dest",
 		[VPV_CALLID] = "callid",	 [VPV_SESSID] = "sessid",
+		[VPV_LANGUAGE] = "language", [VPV_PAGE] = "page",
 };
 
 static int pv_parse_verto_name(pv_spec_t *sp, str *in)
@@ -346,7 +354,8 @@ static int pv_parse_verto_name(pv_spec_t *sp, str *in)
 		}
 	}
 	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
-		   "tenant, queue, agent_id, customer, dest, callid, sessid\n",
+		   "tenant, queue, agent_id, customer, dest, callid, sessid, "
+		   "language, page\n",
 		   in->len, in->s);
 	return -1;
 }
@@ -373,8 +382,14 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 	case VPV_TENANT:
 		v = id->tenant;
 		break;
-	case VPV_QUEUE:
-		v = id->queue;
+	case VPV_QUEUE: /* the call's own, else the mapping's */
+		v = c->ctx_queue ? c->ctx_queue : id->queue;
+		break;
+	case VPV_LANGUAGE:
+		v = c->ctx_language;
+		break;
+	case VPV_PAGE:
+		v = c->ctx_page;
 		break;
 	case VPV_AGENT_ID:
 		v = id->agent_id;
@@ -954,6 +969,31 @@ static int check_sip_uri_param(const char *name, const char *v)
 	return 0;
 }
 
+/* outbound_proxy and outbound_socket into cfg; -1 (logged) if unusable */
+static int outbound_params(verto_sip_cfg *cfg)
+{
+	str sock;
+
+	if (*verto_outbound_proxy) {
+		if (check_sip_uri_param("outbound_proxy", verto_outbound_proxy))
+			return -1;
+		cfg->proxy.s = verto_outbound_proxy;
+		cfg->proxy.len = (int)strlen(verto_outbound_proxy);
+	}
+	if (!*verto_outbound_socket)
+		return 0;
+	sock.s = verto_outbound_socket;
+	sock.len = (int)strlen(verto_outbound_socket);
+	cfg->proxy_sock = lookup_local_socket(&sock);
+	if (!cfg->proxy_sock) {
+		LM_ERR("parameter 'outbound_socket': no listener '%s' (proto:ip:port "
+			   "of a listen= line)\n",
+			   verto_outbound_socket);
+		return -1;
+	}
+	return 0;
+}
+
 /* the integer parameters within their ranges */
 static int check_int_params(void)
 {
@@ -1074,6 +1114,8 @@ static int mod_init(void)
 	scfg.contact.len = (int)strlen(verto_contact);
 	scfg.dtmf_duration = verto_dtmf_duration;
 	scfg.add_pai = verto_add_pai ? 1 : 0;
+	if (outbound_params(&scfg))
+		return -1;
 	if (verto_sip_init(&scfg) || verto_ipc_init() || verto_rpc_init())
 		return -1;
 	if (rpc_register_array(verto_rpc_cmds) != 0) {

@@ -309,6 +309,9 @@ static void call_release(verto_engine *e, verto_call *c)
 	free(c->dest);
 	free(c->caller_name);
 	free(c->caller_number);
+	free(c->ctx_queue);
+	free(c->ctx_language);
+	free(c->ctx_page);
 	free(c->browser_sdp);
 	free(c->disp_name);
 	free(c->disp_number);

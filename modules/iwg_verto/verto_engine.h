@@ -95,6 +95,11 @@ struct verto_call {
 	char *dest;						/* destination / callee number */
 	char *caller_name;
 	char *caller_number;
+	/* routing context the browser gave with the call
+	 * (dialogParams.userVariables queue, language, page); NULL: none */
+	char *ctx_queue;
+	char *ctx_language;
+	char *ctx_page;
 	char *browser_sdp;	/* last SDP we gave the browser */
 	char *disp_name;	/* connected line last sent (verto.display), */
 	char *disp_number;	/*   NULL: as in verto.invite */

@@ -31,6 +31,53 @@ static int call_owned(const verto_call *c, const verto_session *s)
 		   (c->fsm.state == VCS_IN_RINGING && ve_ring_index(c, s) >= 0);
 }
 
+/* one routing-context member of dialogParams.userVariables: 1 absent or
+ * empty (*out NULL), 0 usable (*out set), -1 present and unusable (not a
+ * string, too long, or characters outside the allowed set) */
+static int call_ctx_member(json_object *uv, const char *key, size_t max,
+						   const char *punct, const char **out)
+{
+	json_object *v;
+	const char *s;
+
+	*out = NULL;
+	if (!uv || !json_object_object_get_ex(uv, key, &v) ||
+		json_object_is_type(v, json_type_null))
+		return 1;
+	s = ve_jstr(uv, key, max);
+	if (!s)
+		return -1;
+	if (!*s)
+		return 1;
+	if (!ve_token_ok(s, punct))
+		return -1;
+	*out = s;
+	return 0;
+}
+
+/* the call's routing context from dialogParams.userVariables (the
+ * contact center's rules read it as $verto(queue), $verto(language),
+ * $verto(page)); 0 with v[0..2] set (NULL: none), or -1 with the name of
+ * the unusable member in *bad */
+static int call_ctx(json_object *dp, const char *v[3], const char **bad)
+{
+	json_object *uv = ve_jobj(dp, "userVariables");
+
+	*bad = "queue";
+	if (call_ctx_member(uv, "queue", 64, "._-", &v[0]) < 0)
+		return -1;
+	*bad = "language";
+	if (call_ctx_member(uv, "language", 64, "-_", &v[1]) < 0)
+		return -1;
+	/* a URL without spaces, quotes or CR/LF */
+	*bad = "page";
+	if (call_ctx_member(uv, "page", 256, ":/?#[]@!$&()*+,;=%._~-", &v[2]) <
+		0)
+		return -1;
+	*bad = NULL;
+	return 0;
+}
+
 static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
 					  json_object *params)
 {
@@ -39,6 +86,8 @@ static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
 	const char *sdp = ve_jstr(params, "sdp", VERTO_SDP_MAX);
 	const char *dest = ve_jstr(dp, "destination_number", VERTO_DEST_MAX);
 	act_ctx ax = {.ev = VCE_V_INVITE, .conn = k->id, .id = id};
+	const char *ctx[3], *bad;
+	char why[64];
 	verto_call *c;
 
 	if (!dp || !call_id) {
@@ -53,6 +102,12 @@ static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
 	if (!ve_sdp_ok(sdp)) {
 		ve_reply_call_error(e, k->id, id, "Invalid SDP",
 							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+		return;
+	}
+	if (call_ctx(dp, ctx, &bad)) {
+		snprintf(why, sizeof(why), "Invalid userVariables.%s", bad);
+		ve_reply_call_error(e, k->id, id, why,
+							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
 		return;
 	}
 	if (ve_find_call(e, call_id)) {
@@ -71,6 +126,9 @@ static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
 							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return;
 	}
+	ve_set_str(&c->ctx_queue, ctx[0]);
+	ve_set_str(&c->ctx_language, ctx[1]);
+	ve_set_str(&c->ctx_page, ctx[2]);
 	ve_set_str(&c->dest, dest);
 	ve_set_str(&c->caller_name, ve_jstr(dp, "caller_id_name", VERTO_ID_MAX));
 	ve_set_str(&c->caller_number,

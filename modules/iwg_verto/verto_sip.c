@@ -701,6 +701,12 @@ static int send_invite(vsip *g, const char *sdp)
 	}
 	if (dn.len && shm_str_dup(&g->dlg->loc_dname, &dn) < 0)
 		return -1;
+	/* through the router; the reply that confirms the dialog clears it */
+	if (vs_cfg.proxy.len) {
+		if (shm_str_dup(&g->dlg->dst_uri, &vs_cfg.proxy) < 0)
+			return -1;
+		g->dlg->send_sock = vs_cfg.proxy_sock;
+	}
 	if (vs_cfg.add_pai)
 		n = snprintf(hdrs, sizeof(hdrs),
 					 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"

@@ -29,6 +29,11 @@ typedef struct verto_sip_cfg {
 	int dtmf_mode;
 	int dtmf_duration; /* ms per digit */
 	int add_pai;	   /* INVITE carries P-Asserted-Identity (else the cfg) */
+	/* the next hop of initial INVITEs (and their CANCEL) when not empty:
+	 * the edge's own contact-center router (dispatcher, failover); later
+	 * requests go to the dialog's remote target */
+	str proxy;
+	struct socket_info *proxy_sock; /* sent from this listener; NULL: any */
 } verto_sip_cfg;
 
 /* mod_init: bind tm and sl; cfg is kept (its strings must stay). 0/-1. */
