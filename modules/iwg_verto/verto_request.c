@@ -71,8 +71,7 @@ static int call_ctx(json_object *dp, const char *v[3], const char **bad)
 		return -1;
 	/* a URL without spaces, quotes or CR/LF */
 	*bad = "page";
-	if (call_ctx_member(uv, "page", 256, ":/?#[]@!$&()*+,;=%._~-", &v[2]) <
-		0)
+	if (call_ctx_member(uv, "page", 256, ":/?#[]@!$&()*+,;=%._~-", &v[2]) < 0)
 		return -1;
 	*bad = NULL;
 	return 0;
