@@ -10,7 +10,8 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
 	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
 	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
-	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c
+	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c \
+	admin/src/peers.c admin/src/res_peers.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
 
 BINS += iwg-admind
@@ -23,7 +24,7 @@ ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
 UNITS += admind_conf admind_core admind_openapi admind_static admind_cred \
-	admind_series admind_diag
+	admind_series admind_diag admind_peers
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
@@ -40,9 +41,12 @@ UNIT_admind_series_LIBS = -lpthread -lm
 UNIT_admind_diag = tests/unit/test_admind_diag.c admin/src/diag.c \
 	admin/src/ngq.c
 UNIT_admind_diag_LIBS = -ljson-c
+UNIT_admind_peers = tests/unit/test_admind_peers.c admin/src/peers.c \
+	admin/src/jsonv.c admin/src/metrics.c admin/src/sbuf.c
+UNIT_admind_peers_LIBS = -ljson-c -lm
 
 FUZZERS += admind_conf admind_body admind_static admind_series \
-	admind_diag admind_metrics
+	admind_diag admind_metrics admind_peers
 FUZZ_admind_metrics = tests/fuzz/fuzz_admind_metrics.c $(ADMIND_PURE)
 FUZZ_admind_metrics_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
@@ -54,3 +58,6 @@ FUZZ_admind_series = tests/fuzz/fuzz_admind_series.c admin/src/series.c
 FUZZ_admind_series_LIBS = -lpthread -lm
 FUZZ_admind_diag = tests/fuzz/fuzz_admind_diag.c admin/src/diag.c \
 	admin/src/ngq.c
+FUZZ_admind_peers = tests/fuzz/fuzz_admind_peers.c admin/src/peers.c \
+	admin/src/jsonv.c admin/src/metrics.c admin/src/sbuf.c
+FUZZ_admind_peers_LIBS = -ljson-c -lm

@@ -31,6 +31,9 @@ int res_whoami(admind_req *r);
 int res_credentials(admind_req *r);
 int res_series(admind_req *r);
 int res_calls_diagnosis(admind_req *r);
+int res_peers(admind_req *r);
+int res_routing(admind_req *r);
+int res_routing_test(admind_req *r);
 
 /*
  * Append a write to the audit stream: time, key id and role of r, action,
@@ -69,6 +72,16 @@ struct ids_ctx *admind_ids(const admind_conf *c, backend_err *e);
  */
 int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
 					const char *what);
+
+/*
+ * The contact-center view of Kamailio node n (res_peers.c): a new object
+ * {"peers", "trunks", "routing"} in *view from dispatcher.list,
+ * htable.dump peerfail, uac.reg_dump and ccroute.list (peers.h), a module
+ * not loaded showing as [] / null. Returns 0, or -1 with e set (and *view
+ * NULL) when the node is unreachable or one of them answers another fault.
+ */
+int peers_node_view(const admind_conf *c, const conf_kamailio *n,
+					struct json_object **view, backend_err *e);
 
 /* Answer 502/503 for a backend error (503 when the service is down). */
 int reply_backend_error(admind_req *r, const char *what, const backend_err *e);

@@ -33,6 +33,8 @@ static const char *jv_type_name(jsonv_type t)
 		return "an integer";
 	case JV_BOOL:
 		return "a boolean";
+	case JV_OBJECT:
+		return "an object";
 	}
 	return "?";
 }
@@ -79,6 +81,10 @@ static int jv_check(const jsonv_field *f, struct json_object *v, jsonv_error *e)
 		if (!json_object_is_type(v, json_type_boolean))
 			break;
 		return 0;
+	case JV_OBJECT:
+		if (!json_object_is_type(v, json_type_object))
+			break;
+		return 0;
 	}
 	return jv_fail(e, f->name, "must be %s", jv_type_name(f->type));
 }
@@ -92,19 +98,14 @@ static int jv_is_name(const char *body, size_t len, size_t i)
 }
 
 /*
- * json-c keeps the last of repeated member names silently: find the first
- * repeated name of the top-level object in body[0..len) (valid JSON, parsed
- * into o). Returns 0, or -1 with e naming the field.
+ * Member names in the JSON text body[0..len): those of the top-level
+ * object (nested 0), or those of the objects inside it (nested 1).
  */
-static int jv_no_duplicates(const char *body, size_t len, struct json_object *o,
-							jsonv_error *e)
+static size_t jv_names(const char *body, size_t len, int nested)
 {
-	struct json_object *seen, *k;
-	size_t i, start = 0, names = 0;
-	int depth = 0, in_str = 0, ret = 0;
-	char *q;
+	size_t i, names = 0;
+	int depth = 0, in_str = 0;
 
-	/* fast path: as many names in the text as members in the object */
 	for (i = 0; i < len; i++) {
 		if (in_str) {
 			if (body[i] == '\\')
@@ -117,11 +118,28 @@ static int jv_no_duplicates(const char *body, size_t len, struct json_object *o,
 			depth++;
 		} else if (body[i] == '}' || body[i] == ']') {
 			depth--;
-		} else if (body[i] == ':' && depth == 1) {
+		} else if (body[i] == ':' && (nested ? depth > 1 : depth == 1)) {
 			names++;
 		}
 	}
-	if (names == (size_t)json_object_object_length(o))
+	return names;
+}
+
+/*
+ * json-c keeps the last of repeated member names silently: find the first
+ * repeated name of the top-level object in body[0..len) (valid JSON, parsed
+ * into o). Returns 0, or -1 with e naming the field.
+ */
+static int jv_no_duplicates(const char *body, size_t len, struct json_object *o,
+							jsonv_error *e)
+{
+	struct json_object *seen, *k;
+	size_t i, start = 0;
+	int depth = 0, in_str = 0, ret = 0;
+	char *q;
+
+	/* fast path: as many names in the text as members in the object */
+	if (jv_names(body, len, 0) == (size_t)json_object_object_length(o))
 		return 0;
 	seen = json_object_new_object();
 	for (i = 0, depth = 0; i < len && !ret; i++) {
@@ -158,6 +176,59 @@ static int jv_no_duplicates(const char *body, size_t len, struct json_object *o,
 	if (!ret) /* not found by name (should not happen): still refuse */
 		ret = jv_fail(e, "", "a member name is given more than once");
 	return ret;
+}
+
+/* members of o when it is an object, else 0 */
+static size_t jv_own(struct json_object *o)
+{
+	return json_object_is_type(o, json_type_object)
+				   ? (size_t)json_object_object_length(o)
+				   : 0;
+}
+
+/* members of the objects nested in o at any depth (o's own not counted) */
+static size_t jv_nested_members(struct json_object *o)
+{
+	struct json_object *x;
+	size_t n = 0, i;
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (i = 0; i < json_object_array_length(o); i++) {
+			x = json_object_array_get_idx(o, i);
+			n += jv_own(x) + jv_nested_members(x);
+		}
+	} else if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v)
+		{
+			(void)k;
+			n += jv_own(v) + jv_nested_members(v);
+		}
+	}
+	return n;
+}
+
+/*
+ * After the fields passed (so only JV_OBJECT members nest): a name repeated
+ * in a nested object, which json-c would keep silently, is refused too.
+ * Returns 0, or -1 with e naming the object member when there is one.
+ */
+static int jv_no_nested_duplicates(const char *body, size_t len,
+								   struct json_object *o, jsonv_error *e)
+{
+	const char *field = "";
+	size_t objects = 0;
+
+	if (jv_names(body, len, 1) == jv_nested_members(o))
+		return 0;
+	json_object_object_foreach(o, key, val)
+	{
+		if (json_object_is_type(val, json_type_object)) {
+			field = key;
+			objects++;
+		}
+	}
+	return jv_fail(e, objects == 1 ? field : "",
+				   "a member name is given more than once");
 }
 
 int jsonv_parse(const char *body, size_t len, const jsonv_field *fields,
@@ -222,6 +293,8 @@ int jsonv_parse(const char *body, size_t len, const jsonv_field *fields,
 			jv_fail(e, fields[i].name, "required field missing");
 			goto err;
 		}
+	if (jv_no_nested_duplicates(body, len, o, e) < 0)
+		goto err;
 	*out = o;
 	return 0;
 err:

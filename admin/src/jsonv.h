@@ -5,7 +5,8 @@
  * whitespace after it, nesting at most JSONV_MAX_DEPTH) whose members are
  * all described by a field table: unknown members, missing required members,
  * wrong types, strings out of length or character bounds and integers out
- * of range are rejected, and the error names the offending field. Pure C
+ * of range are rejected, and the error names the offending field. A member
+ * name given twice in any object of the body is refused too. Pure C
  * (json-c).
  */
 #ifndef ADMIND_JSONV_H
@@ -22,6 +23,7 @@ typedef enum jsonv_type {
 	JV_STRING = 1,
 	JV_INT,
 	JV_BOOL,
+	JV_OBJECT, /* any JSON object: its members are the caller's to check */
 } jsonv_type;
 
 typedef struct jsonv_field {

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "handlers.h"
+#include "peers.h"
 #include "probe.h"
 
 /* labels text node="name" (escaped) */
@@ -61,6 +62,19 @@ static void kamailio_stats(const admind_app *app, const conf_kamailio *n,
 			promset_add_map(set, &m, labels, v);
 	}
 	json_object_put(res);
+}
+
+/* dispatcher targets, trunks and routing rules of the node (res_peers.c) */
+static void kamailio_peers(const admind_app *app, const conf_kamailio *n,
+						   prom_set *set, const char *labels)
+{
+	struct json_object *view;
+	backend_err e;
+
+	if (peers_node_view(&app->conf, n, &view, &e) < 0)
+		return;
+	peers_metrics(set, labels, view);
+	json_object_put(view);
 }
 
 /* a number, or a string holding one (rtpengine prints some as "2.5") */
@@ -200,10 +214,12 @@ int res_metrics(admind_req *r)
 		if (!p[i].up)
 			continue;
 		before = promset_unmapped(set);
-		if (!strcmp(p[i].kind, "kamailio"))
+		if (!strcmp(p[i].kind, "kamailio")) {
 			kamailio_stats(app, conf_find_kamailio(&app->conf, p[i].name), set,
 						   labels);
-		else
+			kamailio_peers(app, conf_find_kamailio(&app->conf, p[i].name), set,
+						   labels);
+		} else
 			rtpengine_stats(app, conf_find_rtpengine(&app->conf, p[i].name),
 							set, labels);
 		promset_add(set, "iwg_admind_unmapped_statistics", PROM_GAUGE,

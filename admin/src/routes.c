@@ -40,6 +40,9 @@ const admind_route admind_routes[] = {
 		{"GET", "/api/v1/series", res_series, READ, 0},
 		{"GET", "/api/v1/calls/{call_id}/diagnosis", res_calls_diagnosis, READ,
 		 0},
+		{"GET", "/api/v1/peers", res_peers, READ, 0},
+		{"GET", "/api/v1/routing", res_routing, READ, 0},
+		{"POST", "/api/v1/routing/test", res_routing_test, READ, 0},
 };
 
 const size_t admind_n_routes = sizeof(admind_routes) / sizeof(admind_routes[0]);
