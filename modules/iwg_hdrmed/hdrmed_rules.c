@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfile/textfile.h"
+
 #include "hdrmed_buf.h"
 #include "hdrmed_msg.h"
 #include "hdrmed_rules.h"
@@ -743,29 +745,13 @@ struct hdrmed_ruleset *hdrmed_rules_load(const char *path,
 										 size_t *lenp)
 {
 	struct hdrmed_ruleset *rs;
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t n = 0;
+	char *text;
+	size_t n;
 
 	memset(err, 0, sizeof(*err));
-	if (!f) {
-		snprintf(err->msg, sizeof(err->msg), "%s: cannot open: %s", path,
-				 strerror(errno));
+	text = textfile_read(path, MAX_FILE, &n, err->msg, sizeof(err->msg));
+	if (!text)
 		return NULL;
-	}
-	text = malloc(MAX_FILE + 1);
-	if (text)
-		n = fread(text, 1, MAX_FILE + 1, f);
-	if (!text || ferror(f) || n > MAX_FILE) {
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path,
-				 !text ? "out of memory"
-					   : (n > MAX_FILE ? "larger than 1 MB" : "read error"));
-		fclose(f);
-		free(text);
-		return NULL;
-	}
-	fclose(f);
-	text[n] = '\0';
 	rs = hdrmed_rules_parse(text, n, path, err);
 	if (rs && textp) {
 		*textp = text;
