@@ -5,7 +5,8 @@
 #   tests/run.sh [FILTER...]   run only suites whose id contains a FILTER
 #
 # Suites: unit binaries (cmocka, TAP output), each fuzz target briefly,
-# tests/integration/**/test.sh and tests/e2e/**/test.sh. A suite's output goes
+# tests/unit/**/test.sh (JavaScript units), tests/integration/**/test.sh
+# and tests/e2e/**/test.sh. A suite's output goes
 # to build/test-logs/<suite>.log, named in every failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +34,7 @@ while IFS= read -r t; do
 	id=${t#"$top"/tests/}; id=${id%/test.sh}
 	case $id in e2e/*) limit=900 ;; *) limit=600 ;; esac
 	suites+=("$id|bash $t|$limit")
-done < <(find "$top/tests/integration" "$top/tests/e2e" -name test.sh 2>/dev/null | sort)
+done < <(find "$top/tests/unit" "$top/tests/integration" "$top/tests/e2e" -name test.sh 2>/dev/null | sort)
 
 selected() {
 	[ $# -le 1 ] && return 0

@@ -153,12 +153,12 @@ export class CCCall extends Emitter {
 
   // asks to be called back at number (leaving the queue); when: 'asap'
   // (default), a Date, ms since the epoch or an ISO 8601 time
-  requestCallback(number, { when, timeout } = {}) {
+  async requestCallback(number, { when, timeout } = {}) {
     return this.request('callback', callbackMembers(number, when), { timeout });
   }
 
   // asks the contact center to move the call to another queue
-  changeQueue(queue, { timeout } = {}) {
+  async changeQueue(queue, { timeout } = {}) {
     return this.request('change-queue', { queue: checkToken(queue, 'queue') }, { timeout });
   }
 
@@ -211,8 +211,8 @@ export class CCCall extends Emitter {
     this._state = state;
     if (out) {
       const payload = { ...out, callID: this.id, call: this, sdkCall: sdkCall || null };
-      if (out.type === 'result') this._results.offer(out, { one: true });
-      if (out.type === 'queue' || out.type === 'ivr') this.ivr._menus.offer(out);
+      if (out.type === 'result') this._results.offer(payload, { one: true });
+      if (out.type === 'queue' || out.type === 'ivr') this.ivr._menus.offer(payload);
       this._emit(out.type, payload);
       this._cc._emit(out.type, payload);
     }

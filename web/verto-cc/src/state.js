@@ -119,8 +119,16 @@ export function reduce(state, ev) {
   }
 }
 
-// the members of state a page may read (agentSeen stays inside)
+const shown = new WeakMap();
+
+// the members of state a page may read (agentSeen stays inside); the same
+// object for the same state
 export function publicState(state) {
-  const { agentSeen, ...pub } = state; // eslint-disable-line no-unused-vars
-  return Object.freeze(pub);
+  let pub = shown.get(state);
+  if (!pub) {
+    const { agentSeen, ...rest } = state; // eslint-disable-line no-unused-vars
+    pub = Object.freeze(rest);
+    shown.set(state, pub);
+  }
+  return pub;
 }
