@@ -303,9 +303,9 @@ static void trunks_of_a_real_uac(void **state)
 	assert_string_equal(at(t, "0.flags"), "20");
 	assert_string_equal(at(t, "0.expires"), "60");
 	assert_string_equal(at(t, "0.expires_in"), "56");
-	/* timer_expires 1796589655 - expires 60 (the capture's clock) */
+	/* timer_expires 1796590167 - expires 60 (the capture's clock) */
 	assert_string_equal(at(t, "0.last_register_at"),
-						"\"2026-12-06T20:39:55Z\"");
+						"\"2026-12-06T20:48:27Z\"");
 	assert_string_equal(at(t, "1.id"), "\"trunk-b\"");
 	assert_string_equal(at(t, "1.state"), "\"failed\"");
 	assert_string_equal(at(t, "1.expires_in"), "null");
@@ -343,30 +343,31 @@ static void trunk_states_from_flags(void **state)
 
 /* --------------------------------------------------------------- routing */
 
-/* the shape iwg_ccroute's ccroute.list and ccroute.test answer with */
+/* iwg_ccroute's answers: kamcfg/cc-routing.rules after two calls routed by
+ * billing-fr, and two tests */
 static void routing_rules_and_test(void **state)
 {
-	struct json_object *res = parse(
-			"{\"file\":\"/etc/iwg/cc-routing.rules\",\"loaded\":1767225600,"
-			"\"unmatched\":4,\"rules\":[{\"name\":\"billing-fr\",\"when\":"
-			"\"queue=billing language=fr\",\"set\":2,\"headers\":[\"X-Skill: "
-			"billing-fr\",\"X-Language: {language}\"],\"hits\":12,\"last_hit\":"
-			"1767225660},{\"name\":\"default\",\"when\":\"*\",\"set\":1,"
-			"\"headers\":[],\"hits\":0,\"last_hit\":0},{\"when\":\"x\"}]}");
+	struct json_object *res = captured("ccroute-list", NULL, NULL);
 	struct json_object *r = peers_routing(res), *t;
+	const char *msg = NULL;
+	int code = 0;
 
 	(void)state;
-	assert_string_equal(at(r, "file"), "\"\\/etc\\/iwg\\/cc-routing.rules\"");
-	assert_string_equal(at(r, "loaded"), "\"2026-01-01T00:00:00Z\"");
-	assert_string_equal(at(r, "unmatched"), "4");
+	assert_string_equal(at(r, "file"), at(res, "file"));
+	/* loaded 1796590107, last hit 1796590112 (the capture's clock) */
+	assert_string_equal(at(r, "loaded"), "\"2026-12-06T20:48:27Z\"");
+	assert_string_equal(at(r, "unmatched"), "0");
 	assert_int_equal(
-			json_object_array_length(json_object_object_get(r, "rules")), 2);
+			json_object_array_length(json_object_object_get(r, "rules")), 4);
 	assert_string_equal(at(r, "rules.0"),
 						"{\"name\":\"billing-fr\",\"when\":\"queue=billing "
 						"language=fr\",\"set\":2,\"headers\":[\"X-Skill: "
-						"billing-fr\",\"X-Language: {language}\"],\"hits\":12,"
-						"\"last_hit\":\"2026-01-01T00:01:00Z\"}");
-	assert_string_equal(at(r, "rules.1.last_hit"), "null");
+						"billing-fr\",\"X-Language: {language}\"],\"hits\":2,"
+						"\"last_hit\":\"2026-12-06T20:48:32Z\"}");
+	assert_string_equal(at(r, "rules.3.name"), "\"default\"");
+	assert_string_equal(at(r, "rules.3.when"), "\"*\"");
+	assert_string_equal(at(r, "rules.3.headers"), "[]");
+	assert_string_equal(at(r, "rules.3.last_hit"), "null");
 	json_object_put(r);
 	json_object_put(res);
 	assert_null(peers_routing(NULL));
@@ -374,9 +375,17 @@ static void routing_rules_and_test(void **state)
 	assert_null(peers_routing(res));
 	assert_null(peers_route_test(res));
 	json_object_put(res);
+	/* a rule without a name is left out */
+	res = parse("{\"rules\":[{\"when\":\"x\"},{\"name\":\"a\"}]}");
+	r = peers_routing(res);
+	assert_string_equal(at(r, "rules"),
+						"[{\"name\":\"a\",\"when\":null,\"set\":0,\"headers\":"
+						"[],\"hits\":0,\"last_hit\":null}]");
+	assert_string_equal(at(r, "file"), "null");
+	json_object_put(r);
+	json_object_put(res);
 
-	res = parse("{\"rule\":\"billing-fr\",\"set\":2,\"headers\":[\"X-Skill: "
-				"billing-fr\",\"X-Language: fr\"]}");
+	res = captured("ccroute-test", NULL, NULL);
 	t = peers_route_test(res);
 	assert_string_equal(
 			json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN),
@@ -384,7 +393,14 @@ static void routing_rules_and_test(void **state)
 			"Skill: billing-fr\",\"X-Language: fr\"]}");
 	json_object_put(t);
 	json_object_put(res);
-	/* no rule matched: the module says "" and 0 */
+	res = captured("ccroute-test-default", NULL, NULL);
+	t = peers_route_test(res);
+	assert_string_equal(
+			json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN),
+			"{\"rule\":\"default\",\"set\":1,\"headers\":[]}");
+	json_object_put(t);
+	json_object_put(res);
+	/* no rule matched (rules without a catch-all): "" and 0 */
 	res = parse("{\"rule\":\"\",\"set\":0,\"headers\":[]}");
 	t = peers_route_test(res);
 	assert_string_equal(
@@ -392,6 +408,10 @@ static void routing_rules_and_test(void **state)
 			"{\"rule\":null,\"set\":null,\"headers\":[]}");
 	json_object_put(t);
 	json_object_put(res);
+	/* a context the module refuses is a fault 400, not "nothing here" */
+	assert_null(captured("ccroute-test-bad", &code, &msg));
+	assert_int_equal(code, 400);
+	assert_false(peers_fault_absent(PEERS_CCROUTE, code, msg));
 }
 
 /* body text -> context parameter, or "ERR field: msg" */
@@ -497,6 +517,7 @@ static void metrics_of_a_view(void **state)
 	struct json_object *d = captured("dispatcher-list", NULL, NULL);
 	struct json_object *h = captured("htable-dump", NULL, NULL);
 	struct json_object *u = captured("uac-reg-dump", NULL, NULL);
+	struct json_object *c = captured("ccroute-list", NULL, NULL);
 	struct json_object *view = json_object_new_object(), *p, *f;
 	char *text;
 
@@ -506,10 +527,7 @@ static void metrics_of_a_view(void **state)
 	peers_add_failures(p, f);
 	json_object_object_add(view, "peers", p);
 	json_object_object_add(view, "trunks", peers_trunks(u));
-	json_object_object_add(
-			view, "routing",
-			parse("{\"unmatched\":4,\"rules\":[{\"name\":\"billing-fr\","
-				  "\"hits\":12},{\"name\":\"default\",\"hits\":0}]}"));
+	json_object_object_add(view, "routing", peers_routing(c));
 	text = render(view, "node=\"kam1\"");
 	assert_non_null(strstr(text, "# TYPE iwg_peer_up gauge\n"));
 	assert_non_null(strstr(text, "# TYPE iwg_peer_failures_total counter\n"));
@@ -530,12 +548,13 @@ static void metrics_of_a_view(void **state)
 	assert_non_null(strstr(
 			text, "iwg_trunk_registered{node=\"kam1\",trunk=\"trunk-b\"} 0\n"));
 	assert_non_null(strstr(text, "iwg_ccroute_rule_hits_total{node=\"kam1\","
-								 "rule=\"billing-fr\"} 12\n"));
+								 "rule=\"billing-fr\"} 2\n"));
 	assert_non_null(strstr(text, "iwg_ccroute_unmatched_total{node=\"kam1\"} "
-								 "4\n"));
+								 "0\n"));
 	free(text);
 	json_object_put(view);
 	json_object_put(f);
+	json_object_put(c);
 	json_object_put(u);
 	json_object_put(h);
 	json_object_put(d);

@@ -8,7 +8,11 @@
 #   htable.dump peerfail  two entries seeded as the routing script writes them
 #   uac.reg_dump     a trunk registered to a SIPp registrar and one toward
 #                    the silent port (failed, retried)
-#   and the faults of a missing htable and of an unknown method.
+#   ccroute.list     kamcfg/cc-routing.rules after two calls routed by
+#                    billing-fr (iwg_ccroute, built in build/modules)
+#   ccroute.test     "queue=billing;language=fr" and an empty context
+#   and the faults of a missing htable, of an unknown method and of a bad
+#   ccroute.test context.
 # Writes tests/fuzz/corpus/admind_peers/*.json (the seeds of the fuzzer,
 # read by tests/unit/test_admind_peers.c). Run it as root from anywhere:
 #   tests/integration/admind/09-peers/capture-rpc.sh
@@ -55,7 +59,9 @@ _stack_spawn reg "$IWG_LOGDIR/reg.log" sipp -sf "$sp/uas-register.xml" -i 127.0.
 	-p "$REG_PORT" -m 100000 -nostdin -cp 18994
 wait_until 5 udp_bound "$UP_PORT" && wait_until 5 udp_bound "$REG_PORT" ||
 	{ echo "SIPp did not start" >&2; exit 1; }
-admind_kamailio -A WITH_DISPATCHER -A WITH_UAC \
+cp "$IWG_TOP/kamcfg/cc-routing.rules" "$IWG_RUN/cc-routing.rules"
+admind_kamailio -A WITH_DISPATCHER -A WITH_UAC -A WITH_CCROUTE \
+	-A "AT_CC_RULES=\"$IWG_RUN/cc-routing.rules\"" \
 	-A "AT_DS_LIST=\"$IWG_RUN/dispatcher.list\"" \
 	-A "AT_UAC_DB=\"sqlite:///$IWG_RUN/uac.sqlite\"" \
 	-A "AT_UAC_CONTACT=\"127.0.0.1:$AT_SIP_PORT\"" || exit 1
@@ -84,7 +90,21 @@ save dispatcher-list dispatcher.list
 save htable-dump htable.dump '["peerfail"]'
 cp "$IWG_RUN/reg_dump.json" "$out/uac-reg-dump.json"
 save htable-missing htable.dump '["nope"]'
-save method-not-found ccroute.list
+save method-not-found nope.list
+# two calls routed by billing-fr (as 09-peers/test.sh sends them)
+for i in 1 2; do
+	printf 'OPTIONS sip:cc@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:15299;branch=z9hG4bK-cap%s\r\nFrom: <sip:alice@iwg.test>;tag=c%s\r\nTo: <sip:cc@127.0.0.1>\r\nCall-ID: admind-capture-%s\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nX-Queue: billing\r\nX-Language: fr\r\nContent-Length: 0\r\n\r\n' \
+		"$i" "$i" "$i" >"$IWG_RUN/msg.sip"
+	cat "$IWG_RUN/msg.sip" >/dev/udp/127.0.0.1/"$AT_SIP_PORT"
+done
+hits() {
+	[ "$(kamrpc ccroute.list | jq -r '.result.rules[0].hits')" = 2 ]
+}
+wait_until 10 hits || { echo "no hits: $(kamrpc ccroute.list)" >&2; exit 1; }
+save ccroute-list ccroute.list
+save ccroute-test ccroute.test '["queue=billing;language=fr"]'
+save ccroute-test-default ccroute.test '[""]'
+save ccroute-test-bad ccroute.test '["queue"]'
 kamrpc dispatcher.set_state '["dx",1,"sip:127.0.0.1:'$DEAD_PORT'"]' >/dev/null
 save dispatcher-list-disabled dispatcher.list
 ls -l "$out"
