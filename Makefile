@@ -12,7 +12,7 @@
 #   make deb     Debian packages in build/deb/ (debian/, scripts/deb.sh)
 #   make images  container images iwg, iwg-redis (docker/Dockerfile,
 #                scripts/images.sh; IWG_CONTAINER=podman or docker)
-#   make web     browser bundles in build/web/ (sdk, console, portal)
+#   make web     browser bundles in build/web/ (sdk, console, portal, verto-cc)
 #
 # Components describe themselves in build.mk fragments beside their sources
 # (see docs/building.md); this file only holds the rules.

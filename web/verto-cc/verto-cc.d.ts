@@ -119,7 +119,7 @@ export interface QueueEvent extends CCEventBase {
   source: 'provisional' | 'info';
   /** The queue's name (INFO only, when sent). */
   queue: string | null;
-  /** Callers ahead (0: next). */
+  /** The place in the queue as the contact center counts it (X-Queue-Position, >= 0). */
   position: number | null;
   /** Estimated wait in seconds. */
   wait: number | null;
