@@ -133,7 +133,7 @@ tap_eq "shared memory used is below its total" 1 \
 
 # ------------------------------------------------------------ labels
 bad=$(grep -v '^#' "$M1" | grep -o '[{,][a-z_]*="' | tr -d '{,="' | sort -u |
-	grep -vxE 'node|kind|type|reason|request|interface|address|chain|route|method|code|le')
+	grep -vxE 'node|kind|type|reason|request|interface|address|chain|route|method|code|le|set|uri|trunk|rule')
 tap_eq "label names are from the bounded set (node, kind, type, reason, ...)" "" "$bad"
 if [ -n "$CALL_ID" ] && ! grep -qF "$CALL_ID" "$M1" && ! grep -q '"probe\|probe@' "$M1"; then
 	tap_ok "no Call-ID and no user in /metrics"
