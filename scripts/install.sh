@@ -6,6 +6,8 @@
 #   $SYSCONFDIR/iwg/<preset>/              kamailio.cfg, site.cfg per preset
 #   $SYSCONFDIR/iwg/edge/                  routing shared by the presets
 #   $SYSCONFDIR/iwg/hdrmed/                header mediation rules
+#   $SYSCONFDIR/iwg/cc-dispatcher.list     contact-center entry points
+#   $SYSCONFDIR/iwg/cc-routing.rules       contact-center routing rules
 #   $SYSCONFDIR/iwg/*-profiles.conf       media profiles (ims-profiles: ims)
 #   $SYSCONFDIR/iwg/iwg-admind.conf        iwg-admind settings
 #   $SYSCONFDIR/iwg/rtpengine.conf         rtpengine with iwg's options
@@ -66,6 +68,8 @@ done
 install -d "$stage/edge" "$stage/hdrmed"
 cp "$top"/kamcfg/edge/*.cfg "$stage/edge/"
 cp "$top"/kamcfg/hdrmed/*.rules "$stage/hdrmed/"
+# the contact center's entry points and routing rules (cc.cfg)
+cp "$top"/kamcfg/cc-dispatcher.list "$top"/kamcfg/cc-routing.rules "$stage/"
 cp "$top"/rtpengine-ext/profiles/*.conf "$top/admin/iwg-admind.conf" \
 	"$top/packaging/rtpengine/rtpengine.conf" "$stage/"
 synced=$("$top/packaging/iwg-etc-sync" "$stage" "$etc" "$sums")

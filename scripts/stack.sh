@@ -194,7 +194,13 @@ stack_kamailio_args() {
 		"IWG_IDMAP_REDIS=\"$IWG_REDIS_ADDR\""
 		"IWG_HDRMED_VOLTE=\"ims-volte=$IWG_TOP/kamcfg/hdrmed/ims-volte.rules\""
 		"IWG_HDRMED_RCS=\"ims-rcs=$IWG_TOP/kamcfg/hdrmed/ims-rcs.rules\""
-		"IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\"")
+		"IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
+		"IWG_CC_LIST=\"$IWG_RUN/cc.list\""
+		"IWG_CC_RULES=\"$IWG_TOP/kamcfg/cc-routing.rules\"")
+	# the contact center of the tests: one entry point, SIPp on 127.0.0.1:5090
+	# (not probed: it answers only the calls of its scenario)
+	[ -f "$IWG_RUN/cc.list" ] ||
+		printf '1 sip:127.0.0.1:5090 0 0 weight=100;name=cc-test\n' >"$IWG_RUN/cc.list"
 	IWG_KAM_ARGS=(-f "$IWG_CFG" -m "$IWG_KAM_SHM" -M 16)
 	for d in "${defs[@]}"; do
 		[[ " ${IWG_KAM_EXTRA[*]} " == *" ${d%%=*}="* ]] || IWG_KAM_ARGS+=(-A "$d")

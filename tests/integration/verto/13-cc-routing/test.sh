@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The contact-center router (kamcfg/edge/cc.cfg) with Verto calls: failover,
+# routing rules, probing, the failover timeout, the loop listener's
+# refusal; then what RPC shows of it (dispatcher targets, recorded
+# failures, rule hits). Run inside a private network namespace, e.g.
+#   unshare --net bash -c 'ip link set lo up; tests/integration/verto/13-cc-routing/test.sh'
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+here=$top/tests/integration/verto/13-cc-routing
+. "$top/tests/lib/tap.sh"
+. "$top/scripts/stack.sh"
+. "$top/tests/integration/verto/lib.sh"
+
+VERTO_KAM_EXTRA=(-A "IWG_CC_LIST=\"$here/cc.list\"" -A "IWG_CC_RULES=\"$here/cc-routing.rules\""
+	-A IWG_CC_ALG=8 -A IWG_CC_PING_INTERVAL=1 -A IWG_CC_FAILOVER_TIMEOUT=1 -A IWG_FR_TIMER=2000)
+verto_stack_start verto-13-cc-routing || exit 1
+
+# "FLAGS" of a dispatcher target in set SET (kamcmd dispatcher.list)
+ds_flags() {
+	$IWG_KAMCMD dispatcher.list | awk -v set="$1" -v uri="$2" '
+		/ID:/ { cur = $2 }
+		/URI:/ { hit = (cur == set && $2 == uri) }
+		hit && /FLAGS:/ { print $2; exit }'
+}
+ds_down() { [[ $(ds_flags "$1" "$2") == I* ]]; }
+
+if wait_until 10 ds_down 3 sip:127.0.0.1:5093; then
+	tap_ok "a target that never answers OPTIONS is marked down by probing"
+else
+	tap_fail "a target that never answers OPTIONS is marked down by probing" \
+		"flags '$(ds_flags 3 sip:127.0.0.1:5093)'; $($IWG_KAMCMD dispatcher.list 2>&1 | head -40)"
+fi
+
+verto_node "$here/routing.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp"
+
+flags=$(ds_flags 1 sip:127.0.0.1:5090)
+if [[ $flags == I* ]]; then
+	tap_ok "the target that answered 503 is shown down (dispatcher.list)"
+else
+	tap_fail "the target that answered 503 is shown down (dispatcher.list)" "flags '$flags'"
+fi
+peer() { $IWG_KAMCMD htable.get peerfail "$1" 2>/dev/null | awk '/value:/ { print $2 }'; }
+got="$(peer 'sip:127.0.0.1:5090::count') $(peer 'sip:127.0.0.1:5090::last')"
+if [[ $got == "1 503" ]]; then
+	tap_ok "the 503 is recorded once for the REST API (htable peerfail), the next call skipped it"
+else
+	tap_fail "the 503 is recorded once for the REST API (htable peerfail), the next call skipped it" "got '$got'"
+fi
+got="$(peer 'sip:127.0.0.1:5095::count') $(peer 'sip:127.0.0.1:5095::last')"
+if [[ $got == "1 408" ]]; then
+	tap_ok "the silent target's timeout is recorded as 408"
+else
+	tap_fail "the silent target's timeout is recorded as 408" "got '$got'"
+fi
+if [ -z "$(peer 'sip:127.0.0.1:5093::count')" ]; then
+	tap_ok "the probed-dead target failed no call (skipped, not tried)"
+else
+	tap_fail "the probed-dead target failed no call (skipped, not tried)" "count $(peer 'sip:127.0.0.1:5093::count')"
+fi
+rules=$($IWG_KAMCMD ccroute.list 2>&1)
+if grep -A8 'billing-fr' <<<"$rules" | grep -qE 'hits:[[:space:]]*1$'; then
+	tap_ok "ccroute.list shows the billing rule's hit"
+else
+	tap_fail "ccroute.list shows the billing rule's hit" "$(grep -A9 billing-fr <<<"$rules")"
+fi
+tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
+	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
+tap_done
