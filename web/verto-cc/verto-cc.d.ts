@@ -140,7 +140,7 @@ export interface QueueEvent extends CCEventBase {
 export interface AgentEvent extends CCEventBase {
   type: 'agent';
   source: 'agent' | 'display';
-  /** The agent's display name, e.g. `"Alice Agent"`. */
+  /** The agent's display name, e.g. `"Alice Agent"`; null when none (the gateway then repeats the number as the name). */
   name: string | null;
   /** The agent's number, e.g. `"2001"`. */
   number: string | null;
@@ -283,9 +283,9 @@ export interface CCCallEventMap extends CCEventMap {
 
 /** Options of {@link ContactCenter}'s constructor. */
 export interface ContactCenterOptions {
-  /** The contact center's number or name to call (Verto `destination_number`) when enterQueue is not given one. */
+  /** The contact center's number or name to call (Verto `destination_number`: 1 to 128 letters, digits, `+ * # . _ @ -`) when enterQueue is not given one. */
   destination?: string;
-  /** The default language of enterQueue (a token, e.g. `"fr"`). */
+  /** The default language of enterQueue: 1 to 64 letters, digits, `_`, `-` (e.g. `"fr"`, `"fr-FR"`). */
   language?: string | null;
   /** Default ms to wait for the answer (cc-result) to a request; 0: no limit. Default 35000 (SIP's 32 s transaction timeout, plus a margin). */
   requestTimeout?: number;
@@ -303,10 +303,12 @@ export interface EnterQueueOptions {
   destination?: string;
   /** Same as `destination` (the SDK's name). */
   destinationNumber?: string;
-  /** The caller's language (a token of at most 64 bytes, e.g. `"fr"`); default the ContactCenter's. null: none. */
+  /** The caller's language (1 to 64 letters, digits, `_`, `-`, e.g. `"fr"`); default the ContactCenter's. null: none. */
   language?: string | null;
   /**
-   * The page the caller is on (at most 256 bytes). Default in a browser:
+   * The page the caller is on: a URL of at most 256 bytes once the
+   * characters the gateway does not take (spaces, quotes, `{ } | ^ \`,
+   * non-ASCII, ...) are percent-encoded. Default in a browser:
    * `location.href` (without its query and fragment when too long, none
    * when still too long). null or false: none.
    */
@@ -397,7 +399,7 @@ export declare class ContactCenter extends Events<CCCallEventMap> {
    * Calls the contact center to wait in `queue`: `client.newCall()` with
    * `destinationNumber` and `userVariables` {...the client's, ...options.userVariables,
    * queue, language, page}, which the gateway reads to route the call.
-   * @param queue the queue's name, a token of at most 64 bytes (e.g. `"billing"`)
+   * @param queue the queue's name: 1 to 64 letters, digits, `.`, `_`, `-` (e.g. `"billing"`); the gateway refuses others
    * @returns the call, in phase `calling`
    * @throws {CCError} invalid_argument (bad queue, language, page, no destination), closed
    */
@@ -472,7 +474,7 @@ export declare class CCCall extends Events<CCCallEventMap> {
    * Sends a request to the contact center: `call.message("iwg-cc", JSON.stringify({event, ...members}))`,
    * which the gateway sends as a SIP INFO (`application/vnd.iwg.cc+json`).
    * Resolves with its `cc-result` when the code is below 300.
-   * @param event a token (e.g. `"callback"`); the JSON text must fit in 4096 bytes
+   * @param event a token (e.g. `"callback"`); the JSON text must fit in 4096 bytes and nest at most 8 deep
    * @throws {CCError} invalid_argument, rejected (code >= 300, in `status`), timeout, ended, closed
    */
   request(event: string, members?: { [key: string]: unknown }, options?: RequestOptions): Promise<ResultEvent>;

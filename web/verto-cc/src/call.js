@@ -5,8 +5,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { Emitter } from './emitter.js';
 import { CCError } from './errors.js';
+import { parseNotification } from './events.js';
 import { END_STATES, initialState, publicState, reduce } from './state.js';
-import { Waiters, callbackMembers, checkToken, dtmfDigits, requestBody, timeoutOf } from './requests.js';
+import { Waiters, callbackMembers, checkQueue, checkToken, dtmfDigits, requestBody, timeoutOf } from './requests.js';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -159,7 +160,7 @@ export class CCCall extends Emitter {
 
   // asks the contact center to move the call to another queue
   async changeQueue(queue, { timeout } = {}) {
-    return this.request('change-queue', { queue: checkToken(queue, 'queue') }, { timeout });
+    return this.request('change-queue', { queue: checkQueue(queue) }, { timeout });
   }
 
   // throws ended or closed when the call can no longer be used
@@ -188,9 +189,12 @@ export class CCCall extends Emitter {
       if (END_STATES.includes(ev.state) || !this._adopt(sdkCall)) return;
     } else if (END_STATES.includes(ev.state)) {
       // verto.attach ends the old object and makes the new one in the same
-      // turn: decide after it whether the call really ended
+      // turn: decide after it whether the call really ended, with the cause
+      // the SDK holds by then (a purge sets it after telling the state)
       queueMicrotask(() => {
-        if (this._sdk === sdkCall) this._step(ev, sdkCall);
+        if (this._sdk !== sdkCall) return;
+        const now = parseNotification({ type: 'callUpdate', call: sdkCall });
+        this._step(now && END_STATES.includes(now.event.state) ? now.event : ev, sdkCall);
       });
       return;
     }

@@ -8,20 +8,13 @@ import { Emitter } from './emitter.js';
 import { CCError } from './errors.js';
 import { CCCall } from './call.js';
 import { parseNotification } from './events.js';
-import { checkToken, defaultPage, timeoutOf, userVariables } from './requests.js';
+import { checkDestination, checkLanguage, checkQueue, defaultPage, timeoutOf, userVariables } from './requests.js';
 
 export const NOTIFICATION = 'signalwire.notification';
 
 const DEFAULTS = Object.freeze({ requestTimeout: 35000, menuTimeout: 10000 });
 
 const bad = (message) => new CCError('invalid_argument', message);
-
-function checkDestination(d, what) {
-  if (typeof d !== 'string' || d === '' || d.length > 256 || /[\s\u0000-\u001f]/.test(d)) { // eslint-disable-line no-control-regex
-    throw bad(`${what} must be the contact center's number or name (no spaces), not ${JSON.stringify(d)}`);
-  }
-  return d;
-}
 
 export class ContactCenter extends Emitter {
   // client: an @signalwire/js `Verto` (connected, connecting or not yet);
@@ -35,7 +28,7 @@ export class ContactCenter extends Emitter {
     const { destination, language, requestTimeout, menuTimeout } = options;
     this._client = client;
     this._destination = destination === undefined ? null : checkDestination(destination, 'destination');
-    this._language = language === undefined || language === null ? null : checkToken(language, 'language');
+    this._language = language === undefined || language === null ? null : checkLanguage(language);
     this._timeouts = {
       requestTimeout: timeoutOf(requestTimeout, DEFAULTS.requestTimeout),
       menuTimeout: timeoutOf(menuTimeout, DEFAULTS.menuTimeout),
@@ -115,15 +108,15 @@ export class ContactCenter extends Emitter {
     const had = this._calls.get(sdkCall.id);
     if (had) return had;
     const { queue = null, language = null, requestTimeout, menuTimeout } = options || {};
-    if (queue !== null) checkToken(queue, 'queue');
-    if (language !== null) checkToken(language, 'language');
+    if (queue !== null) checkQueue(queue);
+    if (language !== null) checkLanguage(language);
     const call = new CCCall(this, sdkCall, {
       queue,
       language,
       requestTimeout: timeoutOf(requestTimeout, this._timeouts.requestTimeout),
       menuTimeout: timeoutOf(menuTimeout, this._timeouts.menuTimeout),
     });
-    this._calls.set(sdkCall.id, call);
+    if (!call.ended) this._calls.set(sdkCall.id, call); // an ended one is not followed
     return call;
   }
 

@@ -68,9 +68,13 @@ export function parseMessage(msg) {
     case 'queue':
       ev = queueEvent(msg, 'provisional');
       break;
-    case 'agent':
-      ev = { type: 'agent', source: 'agent', name: str(msg.name), number: str(msg.number, 64) };
+    case 'agent': {
+      // the gateway puts the number as the name when it has no name
+      const number = str(msg.number, 64);
+      const name = str(msg.name);
+      ev = { type: 'agent', source: 'agent', name: name === number ? null : name, number };
       break;
+    }
     case 'dtmf': {
       const digits = str(msg.digits, 64);
       if (!digits) return null;

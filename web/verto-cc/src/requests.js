@@ -6,14 +6,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { CCError } from './errors.js';
 
-// the gateway's limits (docs/verto-cc.md): queue, language, event names are
-// tokens of at most 64 bytes, page an URL of at most 256 bytes, a request
-// body a JSON object of at most 4096 bytes
-export const LIMITS = Object.freeze({ token: 64, page: 256, body: 4096 });
+// what the gateway (iwg_verto) accepts; anything else makes it refuse the
+// call ("Invalid userVariables.queue") or the request: queue, language
+// and the destination in verto.invite, a request body of at most 4096
+// bytes of JSON nested at most 8 deep
+export const LIMITS = Object.freeze({ token: 64, page: 256, destination: 128, body: 4096, depth: 8 });
+const QUEUE = /^[A-Za-z0-9._-]{1,64}$/;
+const LANGUAGE = /^[A-Za-z0-9_-]{1,64}$/;
+const DESTINATION = /^[A-Za-z0-9+*#._@-]{1,128}$/;
+// the characters of a URL the gateway takes in page (others are
+// percent-encoded here)
+const PAGE_CHAR = /^[A-Za-z0-9:/?#[\]@!$&()*+,;=%._~-]$/;
 
-// RFC 3261 token characters
+// RFC 3261 token characters (event names, menus)
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/; // eslint-disable-line no-control-regex
 
 const bad = (message) => new CCError('invalid_argument', message);
 
@@ -30,36 +36,82 @@ export function checkToken(v, what) {
   return v;
 }
 
-// the page sent by default: href when it fits in 256 bytes, else href
-// without its query and fragment when that fits, else null (not sent)
+// a queue name: 1 to 64 letters, digits, . _ - (else invalid_argument)
+export function checkQueue(v, what = 'queue') {
+  if (typeof v !== 'string' || !QUEUE.test(v)) {
+    throw bad(`${what} must be 1 to 64 letters, digits, '.', '_' or '-', not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+// a language: 1 to 64 letters, digits, _ - (e.g. fr, fr-FR)
+export function checkLanguage(v) {
+  if (typeof v !== 'string' || !LANGUAGE.test(v)) {
+    throw bad(`language must be 1 to 64 letters, digits, '_' or '-' (e.g. "fr", "fr-FR"), not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+// the contact center's number or name (verto destination_number): 1 to
+// 128 letters, digits, + * # . _ @ -
+export function checkDestination(v, what = 'destination') {
+  if (typeof v !== 'string' || !DESTINATION.test(v)) {
+    throw bad(`${what} must be the contact center's number or name (1 to 128 letters, digits, + * # . _ @ -), not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+// s with every character the gateway does not take in a page URL
+// percent-encoded (UTF-8); valid URLs come out unchanged
+export function encodePage(s) {
+  let out = '';
+  for (const ch of s) {
+    if (PAGE_CHAR.test(ch)) out += ch;
+    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+// the page sent by default: href (encoded) when it fits in 256 bytes,
+// else href without its query and fragment when that fits, else null
+// (none sent)
 export function defaultPage(href) {
-  if (typeof href !== 'string' || href === '' || CONTROL.test(href)) return null;
-  if (utf8Length(href) <= LIMITS.page) return href;
-  const short = href.replace(/[?#].*$/s, '');
-  return utf8Length(short) <= LIMITS.page ? short : null;
+  if (typeof href !== 'string' || href === '') return null;
+  const whole = encodePage(href);
+  if (whole.length <= LIMITS.page) return whole;
+  const short = encodePage(href.replace(/[?#].*$/s, ''));
+  return short.length <= LIMITS.page ? short : null;
 }
 
 const plain = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // the userVariables of a contact-center call: the session's (login) ones,
 // then the page's own (extra), then queue, language and page.
-// queue is required; language optional (a token); page: a string of at
-// most 256 bytes, or null/false to send none. Throws invalid_argument.
+// queue is required; language optional; page: a URL (encoded as
+// encodePage does) of at most 256 bytes, or null/false to send none.
+// Throws invalid_argument.
 export function userVariables({ base = null, extra = null, queue, language = null, page = null }) {
   if (extra !== null && extra !== undefined && !plain(extra)) throw bad('userVariables must be an object');
   const uv = { ...(plain(base) ? base : {}), ...(extra || {}) };
-  uv.queue = checkToken(queue, 'queue');
-  if (language !== null && language !== undefined) uv.language = checkToken(language, 'language');
+  uv.queue = checkQueue(queue);
+  if (language !== null && language !== undefined) uv.language = checkLanguage(language);
   else delete uv.language;
   if (page !== null && page !== undefined && page !== false) {
-    if (typeof page !== 'string' || page === '' || CONTROL.test(page) || utf8Length(page) > LIMITS.page) {
-      throw bad(`page must be an URL of at most ${LIMITS.page} bytes without control characters`);
-    }
-    uv.page = page;
+    const p = typeof page === 'string' ? encodePage(page) : '';
+    if (p === '' || p.length > LIMITS.page) throw bad(`page must be a URL of at most ${LIMITS.page} bytes (once percent-encoded)`);
+    uv.page = p;
   } else {
     delete uv.page;
   }
   return uv;
+}
+
+// how deep v nests objects and arrays (a plain value 0, {} 1)
+function depthOf(v) {
+  if (v === null || typeof v !== 'object') return 0;
+  let d = 0;
+  for (const x of Object.values(v)) d = Math.max(d, depthOf(x));
+  return d + 1;
 }
 
 // the body of a request to the contact center: the JSON text of
@@ -77,6 +129,7 @@ export function requestBody(event, members = {}) {
   }
   const n = utf8Length(text);
   if (n > LIMITS.body) throw bad(`the request is ${n} bytes of JSON, more than ${LIMITS.body}`);
+  if (depthOf(JSON.parse(text)) > LIMITS.depth) throw bad(`the request nests objects and arrays more than ${LIMITS.depth} deep`);
   return text;
 }
 

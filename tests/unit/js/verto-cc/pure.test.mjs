@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { parseMessage, parseNotification } from '../../../../web/verto-cc/src/events.js';
 import { initialState, publicState, reduce } from '../../../../web/verto-cc/src/state.js';
 import {
-  Waiters, callbackMembers, checkToken, defaultPage, dtmfDigits, requestBody, timeoutOf, userVariables,
+  Waiters, callbackMembers, checkDestination, checkToken, defaultPage, dtmfDigits, encodePage, requestBody, timeoutOf, userVariables,
 } from '../../../../web/verto-cc/src/requests.js';
 
 const CALL_ID = '71aad9cb-6d8f-4c6e-9d4e-0d2f7f1e7a10';
@@ -40,6 +40,7 @@ test('verto.info agent, cc (supervisor, ivr, queue, others), dtmf, cc-result -> 
   const agent = parseNotification(info({ iwg: 'agent', name: 'Alice Agent', number: '2001' })).event;
   assert.deepEqual(agent, { type: 'agent', source: 'agent', name: 'Alice Agent', number: '2001', data: { name: 'Alice Agent', number: '2001' } });
   assert.equal(parseMessage({ iwg: 'agent', number: 2001 }).number, '2001', 'a number sent as a JSON number');
+  assert.equal(parseMessage({ iwg: 'agent', name: '2001', number: '2001' }).name, null, 'the gateway repeats the number as the name when it has none');
   const sup = parseNotification(info({ iwg: 'cc', event: 'supervisor', name: 'Sam', mode: 'listen' })).event;
   assert.deepEqual(sup, { type: 'supervisor', name: 'Sam', mode: 'listen', data: { event: 'supervisor', name: 'Sam', mode: 'listen' } });
   const ivr = parseNotification(info({ iwg: 'cc', event: 'ivr', menu: 'billing', prompt: 'press 1 for invoices' })).event;
@@ -163,27 +164,39 @@ test('dtmf, cc and result events are told; result is kept as lastResult; publicS
   assert.equal(publicState(r.state), pub, 'the same snapshot for the same state');
 });
 
-test('userVariables: the session\'s, the page\'s, then queue, language, page; bad ones refused with invalid_argument', () => {
+test('userVariables: the session\'s, the page\'s, then queue, language, page; what the gateway would refuse is refused with invalid_argument', () => {
   assert.deepEqual(userVariables({ base: { tenant: 'acme', queue: 'x' }, extra: { priority: 5 }, queue: 'billing', language: 'fr', page: 'https://shop.example/help' }),
     { tenant: 'acme', priority: 5, queue: 'billing', language: 'fr', page: 'https://shop.example/help' });
   assert.deepEqual(userVariables({ base: { language: 'de', page: 'old' }, queue: 'sales' }), { queue: 'sales' }, 'no language, no page: none sent');
+  assert.deepEqual(userVariables({ queue: 'fr.billing_2-b', language: 'fr-FR_x' }), { queue: 'fr.billing_2-b', language: 'fr-FR_x' });
   const invalid = { name: 'CCError', code: 'invalid_argument' };
-  for (const q of ['', 'two words', 'a|b', 'x'.repeat(65), 7, null, undefined, 'é']) {
+  // iwg_verto takes queue [A-Za-z0-9._-]{1,64}, language [A-Za-z0-9_-]{1,64}
+  for (const q of ['', 'two words', 'a|b', 'a+b', "o'neil", 'x'.repeat(65), 7, null, undefined, 'é']) {
     assert.throws(() => userVariables({ queue: q }), invalid, `queue ${JSON.stringify(q)}`);
   }
-  assert.throws(() => userVariables({ queue: 'q', language: 'fr FR' }), invalid);
+  for (const l of ['fr FR', 'fr.FR', '', 'x'.repeat(65), 3]) assert.throws(() => userVariables({ queue: 'q', language: l }), invalid, `language ${l}`);
   assert.throws(() => userVariables({ queue: 'q', page: `https://x/${'a'.repeat(250)}` }), invalid, 'page > 256 bytes');
-  assert.throws(() => userVariables({ queue: 'q', page: 'https://x/\r\nX-Bad: 1' }), invalid, 'control characters');
+  assert.throws(() => userVariables({ queue: 'q', page: `https://x/${'é'.repeat(42)}` }), invalid, 'page > 256 bytes once encoded');
+  assert.equal(userVariables({ queue: 'q', page: `https://x/${'é'.repeat(41)}` }).page.length, 256, 'é is 6 bytes encoded: 10 + 246');
+  assert.throws(() => userVariables({ queue: 'q', page: '' }), invalid);
+  assert.throws(() => userVariables({ queue: 'q', page: 42 }), invalid);
+  assert.equal(userVariables({ queue: 'q', page: 'https://x/\r\nX-Bad: 1' }).page, 'https://x/%0D%0AX-Bad:%201', 'CR LF space encoded');
   assert.throws(() => userVariables({ queue: 'q', extra: 'x' }), invalid);
   assert.equal(userVariables({ queue: 'q', page: false }).page, undefined);
-  assert.equal(checkToken("fr-FR_1.x!%*+`'~", 'language'), "fr-FR_1.x!%*+`'~", 'every RFC 3261 token character');
+  assert.equal(checkToken("fr-FR_1.x!%*+`'~", 'event'), "fr-FR_1.x!%*+`'~", 'every RFC 3261 token character (event names, menus)');
+  assert.equal(checkDestination('+33*5000#ext_1.a@b-c'), '+33*5000#ext_1.a@b-c');
+  for (const d of ['', '50 00', 'sip:5000', 'x'.repeat(129), null]) assert.throws(() => checkDestination(d), invalid, `destination ${d}`);
 });
 
-test('the default page: location.href, else without query and fragment when too long, else none', () => {
+test('page URLs: what the gateway does not take is percent-encoded; the default is location.href, shortened or dropped when too long', () => {
+  assert.equal(encodePage("https://shop.example/a b/é?q={x}|'\"<>^`\\#frag"), 'https://shop.example/a%20b/%C3%A9?q=%7Bx%7D%7C%27%22%3C%3E%5E%60%5C#frag');
+  const ok = "https://u:p@shop.example:8443/p;a=1/[x]?a=1&b=(2)*3+4,5!$~_.-#f%20";
+  assert.equal(encodePage(ok), ok, 'a valid URL comes out unchanged');
   assert.equal(defaultPage('https://shop.example/help?x=1#top'), 'https://shop.example/help?x=1#top');
+  assert.equal(defaultPage('https://shop.example/aide?q=été'), 'https://shop.example/aide?q=%C3%A9t%C3%A9');
   assert.equal(defaultPage(`https://shop.example/help?${'q'.repeat(300)}`), 'https://shop.example/help');
   assert.equal(defaultPage(`https://shop.example/${'p'.repeat(300)}`), null);
-  assert.equal(defaultPage(`https://shop.example/${'é'.repeat(120)}`), null, 'bytes, not characters: 240 bytes of é plus the rest');
+  assert.equal(defaultPage(`https://shop.example/${'é'.repeat(40)}`), null, '40 é are 240 bytes encoded: too long with the rest');
   assert.equal(defaultPage(null), null);
   assert.equal(defaultPage(''), null);
 });
@@ -199,6 +212,9 @@ test('request bodies: {event, ...members} as JSON of at most 4096 bytes; callbac
   assert.throws(() => requestBody('x', cyclic), invalid);
   assert.throws(() => requestBody('bad event', {}), invalid);
   assert.throws(() => requestBody('x', ['a']), invalid);
+  const deep = (n) => (n === 0 ? 1 : { d: deep(n - 1) });
+  assert.doesNotThrow(() => requestBody('x', { a: deep(7) }), 'the body and 7 objects in it: 8 deep');
+  assert.throws(() => requestBody('x', { a: [deep(7)] }), invalid, 'an array more: 9 deep');
   assert.deepEqual(callbackMembers('+33 6 12-34.56 (78)'), { number: '+33612345678', when: 'asap' });
   assert.deepEqual(callbackMembers('2001', new Date(Date.UTC(2030, 0, 2, 3, 4, 5))), { number: '2001', when: '2030-01-02T03:04:05.000Z' });
   assert.equal(callbackMembers('2001', Date.UTC(2030, 0, 2)).when, '2030-01-02T00:00:00.000Z');

@@ -315,4 +315,18 @@ test('close(): the client\'s listener removed, pending promises rejected with cl
   await assert.rejects(call.requestCallback('2001'), { name: 'CCError', code: 'closed' });
   call.sdkCall.hangup();
   await until(() => !client.calls[call.id], 3000, 'SDK call gone');
+  const gone = new ContactCenter(client).track(call.sdkCall);
+  assert.deepEqual([gone.ended, gone.state.sdkState], [true, 'destroy'], 'a call tracked after its end is ended');
+});
+
+// last: the session ends
+test('verto.punt: the SDK disconnects and purges its calls; they end with its cause PURGE', async () => {
+  const cc = new ContactCenter(client, { destination: '5000' });
+  const { call } = await placed(cc);
+  const ended = record(call, ['ended']);
+  server.send('verto.punt', {});
+  await until(() => call.ended, 3000, 'purged');
+  assert.deepEqual(ended.of('ended').map((e) => [e.cause, e.causeCode]), [['PURGE', 1]]);
+  assert.equal(call.state.sdkState === 'hangup' || call.state.sdkState === 'destroy', true, call.state.sdkState);
+  assert.deepEqual(cc.calls, []);
 });
