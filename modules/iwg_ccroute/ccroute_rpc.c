@@ -21,9 +21,10 @@ static void add_rule(rpc_t *rpc, void *ah, const struct ccroute_rule *r,
 
 	if (rpc->array_add(ah, "{", &rh) < 0)
 		return;
-	if (rpc->struct_add(rh, "ssd[jj", "name", r->name, "when", r->when, "set",
-						r->set, "headers", &hh, "hits", hits, "last_hit",
-						last_hit) < 0)
+	/* a nested array ends binrpc's struct_add: it goes last */
+	if (rpc->struct_add(rh, "ssdjj[", "name", r->name, "when", r->when, "set",
+						r->set, "hits", hits, "last_hit", last_hit, "headers",
+						&hh) < 0)
 		return;
 	for (i = 0; i < r->nhdrs; i++)
 		rpc->array_add(hh, "s", r->hdrs[i].text);

@@ -4,7 +4,7 @@ VERTO_CORE = modules/iwg_verto/verto_jsonrpc.c modules/iwg_verto/verto_cause.c \
 	modules/iwg_verto/verto_call.c modules/iwg_verto/verto_engine.c \
 	modules/iwg_verto/verto_session.c modules/iwg_verto/verto_request.c \
 	modules/iwg_verto/verto_step.c modules/iwg_verto/verto_index.c \
-	modules/iwg_verto/verto_sipid.c
+	modules/iwg_verto/verto_sipid.c modules/iwg_verto/verto_cc.c
 
 UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sipid \
 	verto_jobs
@@ -12,6 +12,11 @@ UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sip
 UNITS += verto_dialog
 UNIT_verto_dialog = tests/unit/test_verto_dialog.c modules/iwg_verto/verto_dialog.c
 UNITS += verto_throttle
+# contact-center events: queue headers, INFO bodies, the browser's messages
+UNITS += verto_cc
+UNIT_verto_cc = tests/unit/test_verto_cc.c modules/iwg_verto/verto_cc.c \
+	modules/iwg_verto/verto_jsonrpc.c
+UNIT_verto_cc_LIBS = -ljson-c
 UNIT_verto_jsonrpc = tests/unit/test_verto_jsonrpc.c $(VERTO_CORE)
 UNIT_verto_jsonrpc_LIBS = -ljson-c
 UNIT_verto_call = tests/unit/test_verto_call.c $(VERTO_CORE)
@@ -41,3 +46,7 @@ FUZZ_verto_ngflags = tests/fuzz/fuzz_verto_ngflags.c modules/iwg_verto/verto_ngf
 FUZZ_verto_sipid = tests/fuzz/fuzz_verto_sipid.c modules/iwg_verto/verto_sipid.c
 FUZZERS += verto_dialog
 FUZZ_verto_dialog = tests/fuzz/fuzz_verto_dialog.c modules/iwg_verto/verto_dialog.c
+FUZZERS += verto_cc
+FUZZ_verto_cc = tests/fuzz/fuzz_verto_cc.c modules/iwg_verto/verto_cc.c \
+	modules/iwg_verto/verto_jsonrpc.c
+FUZZ_verto_cc_LIBS = -ljson-c

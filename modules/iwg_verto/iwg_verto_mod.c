@@ -40,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "../iwg_media/media_profile.h"
+#include "verto_cc.h"
 #include "verto_engine.h"
 #include "verto_ident.h"
 #include "verto_ngflags.h"
@@ -65,6 +66,9 @@ MODULE_VERSION
 #define DEFAULT_VERTO_NG_TIMEOUT	 1000
 #define DEFAULT_VERTO_DTMF_MODE		 "rtpengine"
 #define DEFAULT_VERTO_DTMF_MS		 100
+#define DEFAULT_VERTO_QPOS_HDR		 "X-Queue-Position"
+#define DEFAULT_VERTO_QWAIT_HDR		 "X-Queue-Wait"
+#define DEFAULT_VERTO_MENU_HDR		 "X-IVR-Menu"
 #define DEFAULT_VERTO_REDIS			 "127.0.0.1:6379"
 #define DEFAULT_VERTO_NAMESPACE		 "paas"
 #define DEFAULT_VERTO_SKEW			 30
@@ -109,6 +113,10 @@ static char *verto_prof_names[VERTO_RTP_STEPS] = {
 };
 static char *verto_dtmf_mode = DEFAULT_VERTO_DTMF_MODE;
 static int verto_dtmf_duration = DEFAULT_VERTO_DTMF_MS;
+/* headers of the contact center's provisional replies (queue events) */
+static char *verto_queue_hdrs[3] = {DEFAULT_VERTO_QPOS_HDR,
+									DEFAULT_VERTO_QWAIT_HDR,
+									DEFAULT_VERTO_MENU_HDR};
 static char *verto_redis_addr = DEFAULT_VERTO_REDIS;
 static char *verto_sentinels = "";
 static char *verto_sentinel_master = "mymaster";
@@ -200,6 +208,9 @@ static param_export_t params[] = {
 		&verto_prof_names[VERTO_RTP_BROWSER_ANSWER]},
 	{"dtmf_mode", PARAM_STRING, &verto_dtmf_mode},
 	{"dtmf_duration", PARAM_INT, &verto_dtmf_duration},
+	{"queue_position_header", PARAM_STRING, &verto_queue_hdrs[0]},
+	{"queue_wait_header", PARAM_STRING, &verto_queue_hdrs[1]},
+	{"ivr_menu_header", PARAM_STRING, &verto_queue_hdrs[2]},
 	{"redis_addr", PARAM_STRING, &verto_redis_addr},
 	{"sentinels", PARAM_STRING, &verto_sentinels},
 	{"sentinel_master", PARAM_STRING, &verto_sentinel_master},
@@ -994,6 +1005,29 @@ static int outbound_params(verto_sip_cfg *cfg)
 	return 0;
 }
 
+/* the header names of the queue events into cfg (empty: not read); -1
+ * (logged) when one is not a header name */
+static int queue_hdr_params(verto_sip_cfg *cfg)
+{
+	static const char *const names[3] = {
+			"queue_position_header", "queue_wait_header", "ivr_menu_header"};
+	const char *v;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		v = verto_queue_hdrs[i] ? verto_queue_hdrs[i] : "";
+		if (*v && !verto_cc_token_ok(v, strlen(v), 64)) {
+			LM_ERR("parameter '%s' must be a SIP header name (a token of at "
+				   "most 64 characters) or empty, not '%s'\n",
+				   names[i], v);
+			return -1;
+		}
+		cfg->queue_hdr[i].s = (char *)v;
+		cfg->queue_hdr[i].len = (int)strlen(v);
+	}
+	return 0;
+}
+
 /* the integer parameters within their ranges */
 static int check_int_params(void)
 {
@@ -1114,7 +1148,7 @@ static int mod_init(void)
 	scfg.contact.len = (int)strlen(verto_contact);
 	scfg.dtmf_duration = verto_dtmf_duration;
 	scfg.add_pai = verto_add_pai ? 1 : 0;
-	if (outbound_params(&scfg))
+	if (outbound_params(&scfg) || queue_hdr_params(&scfg))
 		return -1;
 	if (verto_sip_init(&scfg) || verto_ipc_init() || verto_rpc_init())
 		return -1;

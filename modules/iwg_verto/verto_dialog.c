@@ -259,6 +259,8 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		reply(out, 200);
 		break;
 	case VDM_INFO:
+		/* the glue reads the body: 200, 400 or 415 */
+		out->acts |= VDA_E_INFO;
 		reply(out, 200);
 		break;
 	default:
@@ -413,6 +415,15 @@ verto_dlg_hangup verto_dialog_hangup(verto_dialog *d)
 void verto_dialog_refer_sent(verto_dialog *d)
 {
 	d->refer_sent = 1;
+}
+
+int verto_dialog_info_ok(const verto_dialog *d)
+{
+	if (!d->rtag[0] || !d->ltag[0] || d->lookup)
+		return 0;
+	if (d->inbound)
+		return d->confirmed;
+	return d->confirmed || (d->got_1xx && !d->cancel_pending);
 }
 
 void verto_dialog_replied(verto_dialog *d, int code)

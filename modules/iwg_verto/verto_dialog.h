@@ -29,6 +29,8 @@
  *   to a transaction the sender made itself must not end a call);
  * - a NOTIFY is transfer progress only with Event: refer after a REFER of
  *   ours (else answered 200 and not passed on);
+ * - an INFO in order is passed on (VDA_E_INFO, also in an early dialog:
+ *   queued calls are early); out of order it is answered 200 and dropped;
  * - a BYE or a CANCEL that comes while a re-INVITE of theirs is being
  *   answered turns that answer into 487;
  * - the remote target (Contact) is refreshed by the 2xx to our INVITE or
@@ -109,6 +111,9 @@ enum verto_dlg_action {
 	VDA_LOOKUP_CANCEL = 1 << 15, /* call being looked up: 487 to its
 								  * INVITE, drop the call */
 	VDA_DROP = 1 << 16,			 /* nothing (more) to do */
+	VDA_E_INFO = 1 << 17,		 /* an INFO in order: its body decides the
+								  * reply (verto_cc_info: 200, 400, 415)
+								  * and what the browser is told */
 };
 
 /* which transaction a CANCEL matched in tm (the glue compares its hash
@@ -260,6 +265,16 @@ verto_dlg_hangup verto_dialog_hangup(verto_dialog *d);
 /* we sent a REFER in the dialog: NOTIFYs of its implicit subscription
  * (Event: refer) are passed on as transfer progress, and only then */
 void verto_dialog_refer_sent(verto_dialog *d);
+
+/*
+ * May we send an INFO (contact-center messages) in the dialog now? 1 once
+ * it is early (a 1xx with a To tag to our INVITE) or confirmed, else 0.
+ * RFC 6086 allows INFO in an early dialog; it asks the UAC to wait for a
+ * reliable provisional reply, which the contact centers we serve do not
+ * send: they take INFO after a 18x with a To tag, and queued calls stay
+ * early for minutes.
+ */
+int verto_dialog_info_ok(const verto_dialog *d);
 
 /* we sent a final reply to their initial INVITE */
 void verto_dialog_replied(verto_dialog *d, int code);

@@ -315,6 +315,8 @@ static void call_release(verto_engine *e, verto_call *c)
 	free(c->browser_sdp);
 	free(c->disp_name);
 	free(c->disp_number);
+	free(c->agent_name);
+	free(c->agent_number);
 	free(p);
 }
 

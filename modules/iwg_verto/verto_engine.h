@@ -81,7 +81,19 @@ enum verto_sip_op {
 	VERTO_SIP_DTMF,			  /* text: the digits */
 	VERTO_SIP_REFER,		  /* text: the destination */
 	VERTO_SIP_REFER_REPLACES, /* text: SIP Call-ID of the call replaced */
+	/* a message of the browser for the contact center: SIP INFO
+	 * application/vnd.iwg.cc+json in the call's dialog; sdp: the JSON
+	 * body, text: its event (the browser gets {"iwg":"cc-result"} when the
+	 * final reply comes). Not a step of the call: a failure is answered to
+	 * the request and the call goes on. Returns 0 when sent, else one of: */
+	VERTO_SIP_CC_INFO,
 };
+
+/* ops.sip VERTO_SIP_CC_INFO could not send: no early (1xx with To tag) or
+ * confirmed dialog with the contact center yet; too many INFOs of the call
+ * wait for their final reply; -1: another failure (tm) */
+#define VERTO_SIP_CC_NO_DIALOG (-2)
+#define VERTO_SIP_CC_BUSY	   (-3)
 
 struct verto_call {
 	verto_call *next;
@@ -103,6 +115,8 @@ struct verto_call {
 	char *browser_sdp;	/* last SDP we gave the browser */
 	char *disp_name;	/* connected line last sent (verto.display), */
 	char *disp_number;	/*   NULL: as in verto.invite */
+	char *agent_name;	/* last {"iwg":"agent"} sent, */
+	char *agent_number; /*   NULL: none yet */
 	uint64_t grace_end; /* engine time (ms) the detach grace ends */
 	uint64_t ring_end;	/* incoming: engine time (ms) ringing stops */
 	void *glue;			/* the glue's per-call state */
@@ -281,6 +295,30 @@ int verto_engine_transfer_status(verto_engine *e, verto_call *call, int code,
  */
 int verto_engine_display(verto_engine *e, verto_call *call, const char *name,
 						 const char *number);
+
+/*
+ * The contact center's side of the call shows as (name, number) (same
+ * sources as verto_engine_display, and the 2xx that answers our INVITE):
+ * when that differs from the last agent event sent (none at first), sends
+ * verto.info {callID, msg: {"iwg":"agent","name","number"}} (name: the
+ * display name, else the number) to the call's session. Returns 0 when
+ * sent, 1 when nothing changed or there is nothing to tell (an empty
+ * number, or one that is not printable UTF-8), -1 when it could not be
+ * sent (the call is not answered, or its session has no WebSocket; tried
+ * again with the next identity).
+ */
+int verto_engine_agent(verto_engine *e, verto_call *call, const char *name,
+					   const char *number);
+
+/*
+ * A contact-center event for the browser: sends verto.info {callID, msg}
+ * to the call's session when it has a WebSocket (not queued otherwise: a
+ * detached browser misses it). msg (an object from verto_cc.h) is taken
+ * over, also when not sent; NULL is not sent. Returns 0 when sent, -1
+ * otherwise.
+ */
+int verto_engine_cc_event(verto_engine *e, verto_call *call,
+						  struct json_object *msg);
 
 /* 1 while the call waits for a media step or the glue's own work
  * (verto_engine_call_wait): its events are queued, not handled. */

@@ -88,6 +88,17 @@ static int parse_json(const char *buf, size_t len, const verto_rpc_limits *lim,
 	return 0;
 }
 
+int verto_rpc_parse_value(const char *buf, size_t len, size_t max_len,
+						  unsigned max_depth, json_object **out, char *errstr,
+						  size_t errsz)
+{
+	verto_rpc_limits lim = {.max_len = max_len, .max_depth = max_depth};
+
+	if (errstr && errsz)
+		errstr[0] = '\0';
+	return parse_json(buf, len, &lim, out, errstr, errsz);
+}
+
 /* keep a reference to the id for the error reply, drop the rest */
 static int fail_keep_id(verto_rpc_msg *m, json_object *root, int code,
 						char *errstr, size_t errsz, const char *why)

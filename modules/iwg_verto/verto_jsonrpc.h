@@ -73,6 +73,18 @@ typedef struct verto_rpc_msg {
 int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
 					verto_rpc_msg *m, char *errstr, size_t errsz);
 
+/*
+ * Parse buf[0..len) as one JSON value of any type (not an envelope): the
+ * same checks as verto_rpc_parse (no NUL, UTF-8, strict JSON, nesting at
+ * most max_depth, only white space after the value, at most max_len bytes;
+ * 0 for either limit: the default). Returns 0 with *out (the caller owns
+ * it), or a verto_rpc_code (negative) with *out NULL and errstr (may be
+ * NULL) holding a short reason.
+ */
+int verto_rpc_parse_value(const char *buf, size_t len, size_t max_len,
+						  unsigned max_depth, struct json_object **out,
+						  char *errstr, size_t errsz);
+
 /* Release what a parse left in m (any state) and zero it. NULL is fine. */
 void verto_rpc_msg_clear(verto_rpc_msg *m);
 

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "verto_cc.h"
 #include "verto_engine_priv.h"
 #include "verto_sipid.h"
 
@@ -284,6 +285,64 @@ static int dtmf_ok(const char *s)
 	return 1;
 }
 
+/* may the browser's messages go to the contact center in this state? (an
+ * outbound call queued or ringing has an early dialog once a 1xx with a To
+ * tag came; the glue checks that) */
+static int cc_state_ok(const verto_call *c)
+{
+	switch (c->fsm.state) {
+	case VCS_OUT_CALLING:
+	case VCS_OUT_EARLY:
+	case VCS_ACTIVE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* verto.info msg for the contact center (to "iwg-cc"): SIP INFO in the
+ * call's dialog; 0 when it was (answered either way), 1 when msg is not for
+ * the contact center */
+static int cc_message(verto_engine *e, conn_rec *k, json_object *id,
+					  json_object *params, json_object *msg)
+{
+	const char *call_id = param_call_id(params), *why = NULL;
+	char *body = NULL, *event = NULL;
+	verto_call *c = NULL;
+	json_object *r;
+	int rc = verto_cc_client_msg(msg, &body, &event, &why);
+
+	if (rc > 0)
+		return 1;
+	if (rc == 0) {
+		c = call_id ? ve_find_call(e, call_id) : NULL;
+		if (!c || !call_owned(c, k->sess))
+			why = "Unknown call (dialogParams.callID)";
+		else if (!cc_state_ok(c))
+			why = "Call not answered or early";
+		else if ((rc = e->ops.sip(e->ops.ctx, c, VERTO_SIP_CC_INFO, 0, body,
+								  event)) == VERTO_SIP_CC_NO_DIALOG)
+			why = "Call not answered or early (no dialog with the contact "
+				  "center yet)";
+		else if (rc == VERTO_SIP_CC_BUSY)
+			why = "Too many messages for the contact center awaiting "
+				  "replies";
+		else if (rc)
+			why = "Message not sent to the contact center";
+	}
+	if (why) {
+		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, why, NULL);
+	} else {
+		r = json_object_new_object();
+		ve_jadd(r, "message", "SENT");
+		ve_jadd(r, "callID", c->call_id);
+		ve_reply_result(e, k->id, id, r);
+	}
+	free(body);
+	free(event);
+	return 0;
+}
+
 static void do_info(verto_engine *e, conn_rec *k, json_object *id,
 					json_object *params)
 {
@@ -292,8 +351,11 @@ static void do_info(verto_engine *e, conn_rec *k, json_object *id,
 	verto_call *c;
 
 	if (!json_object_object_get_ex(params, "dtmf", &v)) {
-		/* chat messages (msg) are not relayed */
-		ve_reply_result(e, k->id, id, NULL);
+		/* messages for the contact center; other (chat) messages are not
+		 * relayed */
+		if (!json_object_object_get_ex(params, "msg", &v) ||
+			cc_message(e, k, id, params, v) > 0)
+			ve_reply_result(e, k->id, id, NULL);
 		return;
 	}
 	ax.text = ve_jstr(params, "dtmf", 64);
@@ -488,5 +550,37 @@ int verto_engine_display(verto_engine *e, verto_call *c, const char *name,
 	ve_send_request(e, c->sess->conn, "verto.display", p);
 	ve_set_str(&c->disp_name, name && *name ? name : number);
 	ve_set_str(&c->disp_number, number);
+	return 0;
+}
+
+int verto_engine_agent(verto_engine *e, verto_call *c, const char *name,
+					   const char *number)
+{
+	json_object *m;
+
+	if (!verto_cline_changed(c->agent_name, c->agent_number, name, number))
+		return 1;
+	if (!c->sess || !c->sess->conn || c->fsm.state != VCS_ACTIVE)
+		return -1;
+	if (!(m = verto_cc_agent_msg(name, number)))
+		return 1;
+	ve_set_str(&c->agent_name, name && *name ? name : number);
+	ve_set_str(&c->agent_number, number);
+	return verto_engine_cc_event(e, c, m);
+}
+
+int verto_engine_cc_event(verto_engine *e, verto_call *c, json_object *msg)
+{
+	json_object *p;
+
+	if (!msg)
+		return -1;
+	if (!c || !c->sess || !c->sess->conn) {
+		json_object_put(msg);
+		return -1;
+	}
+	p = ve_call_params(c);
+	json_object_object_add(p, "msg", msg);
+	ve_send_request(e, c->sess->conn, "verto.info", p);
 	return 0;
 }

@@ -31,11 +31,15 @@
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
 
+#include "verto_cc.h"
 #include "verto_dialog.h"
 #include "verto_ipc.h"
 #include "verto_sdp.h"
 #include "verto_sip.h"
 #include "verto_sipid.h"
+
+/* INFOs of one call toward the contact center awaiting their reply */
+#define VS_CC_WAIT 8
 
 typedef struct vsip {
 	struct vsip *next;
@@ -57,6 +61,17 @@ typedef struct vsip {
 	/* call from SIP while its user is looked up: what the offer needs */
 	char *inv_sdp;
 	char inv_name[129], inv_number[129];
+	/* the connected line of the 2xx to our INVITE, told to the browser
+	 * once the call is free (after verto.answer) */
+	unsigned cl_pending : 1;
+	char cl_name[129], cl_number[129];
+	/* the browser's messages to the contact center (INFO) awaiting their
+	 * final reply: the event of each, by the sequence in its token */
+	struct {
+		unsigned seq; /* 0: free */
+		char *event;
+	} cc_wait[VS_CC_WAIT];
+	unsigned cc_seq;
 } vsip;
 
 static verto_sip_cfg vs_cfg;
@@ -74,12 +89,16 @@ static verto_jobs *vs_pool = NULL; /* media steps */
 static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
 
 static void ack_later(uint32_t key);
+static void cline_later(uint32_t key);
 static int cseq_of(sip_msg_t *m, unsigned *n);
 static char *body_of(sip_msg_t *m);
 
+/* a callback token: the call's key, the request kind and, for the
+ * browser's INFOs, their sequence number (24 bits) */
 #define TOKEN(g, what) (((uint64_t)(g)->key << 8) | (uint64_t)(what))
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
 #define TOKEN_WHAT(t)  ((int)((t)&0xff))
+#define TOKEN_SEQ(t)   ((unsigned)((t) >> 40))
 
 int verto_sip_init(const verto_sip_cfg *cfg)
 {
@@ -131,6 +150,7 @@ static void vsip_free(vsip *g)
 {
 	vsip **pp;
 	str cid;
+	int i;
 
 	for (pp = &vs_calls; *pp; pp = &(*pp)->next) {
 		if (*pp == g) {
@@ -151,6 +171,8 @@ static void vsip_free(vsip *g)
 	free(g->brow_sdp);
 	free(g->ack_next);
 	free(g->inv_sdp);
+	for (i = 0; i < VS_CC_WAIT; i++)
+		free(g->cc_wait[i].event);
 	free(g);
 }
 
@@ -485,6 +507,7 @@ static void media_job_done(verto_job *j, int cancelled)
 		if (rc)
 			free(out);
 		ack_later(m->key);
+		cline_later(m->key);
 	} else if (!cancelled) {
 		LM_DBG("rtpengine %s for a call that is gone\n", ngr_names[m->q.op]);
 	}
@@ -654,19 +677,21 @@ static int cc_uri_for(const char *user, char *buf, size_t sz)
 				   : 0;
 }
 
-/* send a request in (or, for INVITE, starting) the dialog */
-static int send_req(vsip *g, const char *method, const char *hdrs,
-					const char *body, int what, int with_ids)
+/* send a request in (or, for INVITE, starting) the dialog; its replies
+ * come back with the token of (g, what, seq) when what is not 0 */
+static int send_req_seq(vsip *g, const char *method, const char *hdrs,
+						const char *body, int what, unsigned seq, int with_ids)
 {
 	uac_req_t r;
 	str m = {(char *)method, (int)strlen(method)};
 	str h = {(char *)hdrs, hdrs ? (int)strlen(hdrs) : 0};
 	str b = {(char *)body, body ? (int)strlen(body) : 0};
+	uint64_t token = TOKEN(g, what) | ((uint64_t)seq << 40);
 	int rc;
 
 	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, g->dlg,
 				what ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
-				what ? uac_cb : NULL, (void *)(uintptr_t)TOKEN(g, what));
+				what ? uac_cb : NULL, (void *)(uintptr_t)token);
 	vs_current = g->call;
 	if (with_ids)
 		rc = tmb.t_uac_with_ids(&r, &g->inv_idx, &g->inv_label);
@@ -676,6 +701,12 @@ static int send_req(vsip *g, const char *method, const char *hdrs,
 	if (rc <= 0)
 		LM_ERR("call %s: cannot send %s\n", g->call->call_id, method);
 	return rc > 0 ? 0 : -1;
+}
+
+static int send_req(vsip *g, const char *method, const char *hdrs,
+					const char *body, int what, int with_ids)
+{
+	return send_req_seq(g, method, hdrs, body, what, 0, with_ids);
 }
 
 static int send_invite(vsip *g, const char *sdp)
@@ -797,6 +828,60 @@ static int send_dtmf(vsip *g, const char *digits)
 	return 0;
 }
 
+/*
+ * The browser's message for the contact center: INFO with the JSON body in
+ * the dialog (early or confirmed); its final reply goes to the browser as
+ * {"iwg":"cc-result"} (cc_info_reply). 0, VERTO_SIP_CC_NO_DIALOG,
+ * VERTO_SIP_CC_BUSY or -1.
+ */
+static int send_cc_info(vsip *g, const char *body, const char *event)
+{
+	unsigned i, seq;
+
+	if (!g->dlg || !verto_dialog_info_ok(&g->d))
+		return VERTO_SIP_CC_NO_DIALOG;
+	for (i = 0; i < VS_CC_WAIT && g->cc_wait[i].seq; i++)
+		;
+	if (i == VS_CC_WAIT)
+		return VERTO_SIP_CC_BUSY;
+	seq = g->cc_seq = (g->cc_seq + 1) & 0xffffff;
+	if (!seq)
+		seq = g->cc_seq = 1;
+	if (!(g->cc_wait[i].event = strdup(event)))
+		return -1;
+	g->cc_wait[i].seq = seq;
+	if (send_req_seq(g, "INFO", "Content-Type: " VERTO_CC_CTYPE_JSON "\r\n",
+					 body, VERTO_SIP_CC_INFO, seq, 0)) {
+		free(g->cc_wait[i].event);
+		g->cc_wait[i].event = NULL;
+		g->cc_wait[i].seq = 0;
+		return -1;
+	}
+	LM_INFO("call %s: message \"%.32s\" sent to the contact center\n",
+			g->call->call_id, event);
+	return 0;
+}
+
+/* the final reply to the browser's INFO number seq: {"iwg":"cc-result"} */
+static void cc_info_reply(vsip *g, unsigned seq, int code)
+{
+	unsigned i;
+
+	if (code < 200)
+		return;
+	for (i = 0; i < VS_CC_WAIT && g->cc_wait[i].seq != seq; i++)
+		;
+	if (i == VS_CC_WAIT || !seq)
+		return;
+	LM_INFO("call %s: %d to the message \"%.32s\"\n", g->call->call_id, code,
+			g->cc_wait[i].event);
+	verto_engine_cc_event(vs_eng, g->call,
+						  verto_cc_result_msg(g->cc_wait[i].event, code));
+	free(g->cc_wait[i].event);
+	g->cc_wait[i].event = NULL;
+	g->cc_wait[i].seq = 0;
+}
+
 /* a REFER in g's dialog; its NOTIFYs are expected from now on */
 static int send_refer_req(vsip *g, const char *hdrs)
 {
@@ -878,6 +963,8 @@ static const char *reason_of(int code)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 415:
+		return "Unsupported Media Type";
 	case 408:
 		return "Request Timeout";
 	case 480:
@@ -964,6 +1051,8 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 	(void)ctx;
 	if (!g)
 		return -1;
+	if (what == VERTO_SIP_CC_INFO)
+		return sdp && text ? send_cc_info(g, sdp, text) : -1;
 	if (!g->dlg && what != VERTO_SIP_INVITE) {
 		LM_WARN("call %s: no SIP dialog for operation %d\n", c->call_id, what);
 		return -1;
@@ -1046,12 +1135,124 @@ static const char *reply_reason(sip_msg_t *m)
 	return r;
 }
 
+/* the (name, number) of m's P-Asserted-Identity headers (joined), else of
+ * its Remote-Party-ID headers; 0, or -1 when none (or not understood) */
+static int pai_of(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
+				  char *number, size_t numsz)
+{
+	static const int types[] = {HDR_PAI_T, HDR_RPID_T};
+	struct hdr_field *h;
+	char val[1024];
+	unsigned t;
+	int n = 0;
+
+	if (parse_headers(m, HDR_EOH_F, 0) < 0)
+		return -1;
+	for (t = 0; t < sizeof(types) / sizeof(types[0]) && !n; t++) {
+		for (h = m->headers; h; h = h->next) {
+			if (h->type != types[t])
+				continue;
+			if (n + h->body.len + 2 >= (int)sizeof(val))
+				break;
+			n += snprintf(val + n, sizeof(val) - n, "%s%.*s", n ? "," : "",
+						  h->body.len, h->body.s);
+		}
+	}
+	if (!n)
+		return -1;
+	if (verto_pai_parse(val, (size_t)n, name, namesz, number, numsz)) {
+		LM_INFO("call %s: P-Asserted-Identity not understood\n", call_id);
+		return -1;
+	}
+	return 0;
+}
+
+/* the connected line to the browser: verto.display and the agent event,
+ * each when it changed */
+static void display_to(verto_call *c, const char *name, const char *number)
+{
+	if (verto_engine_display(vs_eng, c, name, number) == 0)
+		LM_INFO("call %s: connected line sent to the browser\n", c->call_id);
+	if (verto_engine_agent(vs_eng, c, name, number) == 0)
+		LM_INFO("call %s: agent sent to the browser\n", c->call_id);
+}
+
+static void connected_line(verto_call *c, sip_msg_t *m)
+{
+	char name[129], number[129];
+
+	if (pai_of(m, c->call_id, name, sizeof(name), number, sizeof(number)) == 0)
+		display_to(c, name, number);
+}
+
+/* the connected line of the 2xx to our INVITE, once the call is free (its
+ * verto.answer went); the call key, as the call may be gone */
+static void cline_later(uint32_t key)
+{
+	vsip *g = find_key(key);
+
+	if (!g || !g->call || !g->cl_pending || verto_engine_call_busy(g->call))
+		return;
+	g->cl_pending = 0;
+	display_to(g->call, g->cl_name, g->cl_number);
+}
+
+/* the first header named name (case-insensitive) of m, or absent */
+static verto_cc_text hdr_text(sip_msg_t *m, const str *name)
+{
+	verto_cc_text t = {NULL, 0};
+	struct hdr_field *h;
+
+	if (!name->len)
+		return t;
+	for (h = m->headers; h; h = h->next) {
+		if (h->name.len == name->len &&
+			strncasecmp(h->name.s, name->s, name->len) == 0) {
+			t.s = h->body.s;
+			t.len = (size_t)h->body.len;
+			break;
+		}
+	}
+	return t;
+}
+
+/* a provisional reply (180..199) to our INVITE: the queue event (a 182,
+ * or queue/IVR headers) to the browser, if its session is attached */
+static void queue_event(verto_call *c, int code, sip_msg_t *m)
+{
+	verto_cc_prov p;
+	unsigned bad = 0;
+	struct json_object *msg;
+
+	if (!m || parse_headers(m, HDR_EOH_F, 0) < 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.code = code;
+	p.reason.s = m->first_line.u.reply.reason.s;
+	p.reason.len = (size_t)m->first_line.u.reply.reason.len;
+	p.position = hdr_text(m, &vs_cfg.queue_hdr[0]);
+	p.wait = hdr_text(m, &vs_cfg.queue_hdr[1]);
+	p.menu = hdr_text(m, &vs_cfg.queue_hdr[2]);
+	msg = verto_cc_queue_msg(&p, &bad);
+	if (bad)
+		LM_DBG("call %s: %d with unusable queue values (%s%s%s%s), left "
+			   "out\n",
+			   c->call_id, code, bad & VERTO_CC_BAD_POSITION ? "position " : "",
+			   bad & VERTO_CC_BAD_WAIT ? "wait " : "",
+			   bad & VERTO_CC_BAD_MENU ? "menu " : "",
+			   bad & VERTO_CC_BAD_REASON ? "reason" : "");
+	if (msg && verto_engine_cc_event(vs_eng, c, msg) == 0)
+		LM_INFO("call %s: queue event (%d) sent to the browser\n", c->call_id,
+				code);
+}
+
 /* a reply to one of our requests, as verto_dialog_reply() decides */
 static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 {
 	verto_call *c = g->call;
 	char tag[VERTO_DLG_TAG_MAX + 1], contact[VERTO_DLG_TARGET_MAX + 1];
 	verto_dlg_ours k = VDO_OTHER;
+	uint32_t key = g->key;
 	char *sdp = NULL;
 	unsigned acts;
 
@@ -1080,6 +1281,13 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 	if (acts & VDR_LOG)
 		LM_INFO("call %s: %d to %s\n", c->call_id, code,
 				kind == VERTO_SIP_REFER ? "REFER" : "our request");
+	if ((acts & (VDR_E_EARLY | VDR_E_PROGRESS)) && code >= 180)
+		queue_event(c, code, m);
+	/* the agent who answered: told once verto.answer went (cline_later) */
+	if ((acts & VDR_E_ANSWER) && m &&
+		pai_of(m, c->call_id, g->cl_name, sizeof(g->cl_name), g->cl_number,
+			   sizeof(g->cl_number)) == 0)
+		g->cl_pending = 1;
 	/* engine events last: c and g may be gone after them */
 	if (acts & (VDR_E_EARLY | VDR_E_PROGRESS))
 		verto_engine_sip_event(
@@ -1095,6 +1303,7 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 														  : VCE_S_REINVITE_FAIL,
 							   code, NULL);
 	free(sdp);
+	cline_later(key);
 }
 
 static void on_reply(verto_ev *ev)
@@ -1118,7 +1327,10 @@ static void on_reply(verto_ev *ev)
 		}
 		m = &msg;
 	}
-	our_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
+	if (TOKEN_WHAT(ev->token) == VERTO_SIP_CC_INFO)
+		cc_info_reply(g, TOKEN_SEQ(ev->token), ev->code);
+	else
+		our_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
 	if (m)
 		free_sip_msg(m);
 }
@@ -1276,49 +1488,6 @@ static void transfer_progress(verto_call *c, const char *frag)
 	if (verto_engine_transfer_status(vs_eng, c, code, reason) == 0)
 		LM_INFO("call %s: transfer status %d sent to the browser\n", c->call_id,
 				code);
-}
-
-/* the P-Asserted-Identity headers of a request in the dialog (joined) ->
- * verto.display when the browser was told something else */
-/* the (name, number) of m's P-Asserted-Identity; 0, or -1 when none */
-static int pai_of(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
-				  char *number, size_t numsz)
-{
-	struct hdr_field *h;
-	char val[1024];
-	int n = 0;
-
-	if (parse_headers(m, HDR_EOH_F, 0) < 0)
-		return -1;
-	for (h = m->headers; h; h = h->next) {
-		if (h->type != HDR_PAI_T)
-			continue;
-		if (n + h->body.len + 2 >= (int)sizeof(val))
-			break;
-		n += snprintf(val + n, sizeof(val) - n, "%s%.*s", n ? "," : "",
-					  h->body.len, h->body.s);
-	}
-	if (!n)
-		return -1;
-	if (verto_pai_parse(val, (size_t)n, name, namesz, number, numsz)) {
-		LM_INFO("call %s: P-Asserted-Identity not understood\n", call_id);
-		return -1;
-	}
-	return 0;
-}
-
-static void display_to(verto_call *c, const char *name, const char *number)
-{
-	if (verto_engine_display(vs_eng, c, name, number) == 0)
-		LM_INFO("call %s: connected line sent to the browser\n", c->call_id);
-}
-
-static void connected_line(verto_call *c, sip_msg_t *m)
-{
-	char name[129], number[129];
-
-	if (pai_of(m, c->call_id, name, sizeof(name), number, sizeof(number)) == 0)
-		display_to(c, name, number);
 }
 
 /*
@@ -1503,6 +1672,7 @@ static void peer_job_done(verto_job *j, int cancelled)
 	peer_job_free(p);
 	verto_engine_call_resume(vs_eng, c); /* may free c */
 	ack_later(key);
+	cline_later(key);
 }
 
 /*
@@ -1717,6 +1887,44 @@ static void tag_of(struct to_body *b, char *buf, size_t sz)
 		snprintf(buf, sz, "%.*s", b->tag_value.len, b->tag_value.s);
 }
 
+/*
+ * An INFO from the contact center in a call (in order): its Content-Type
+ * and body decide the reply (verto_cc_info: 200, 400, 415 with Accept) and
+ * the event the browser gets (contact-center JSON, DTMF).
+ */
+static void on_info(vsip *g, verto_ev *ev, sip_msg_t *m, verto_dlg_out *o)
+{
+	verto_call *c = g->call;
+	verto_cc_text ct = {NULL, 0}, body = {NULL, 0};
+	verto_cc_info_out r;
+	char *b;
+
+	if (parse_headers(m, HDR_CONTENTTYPE_F, 0) == 0 && m->content_type) {
+		ct.s = m->content_type->body.s;
+		ct.len = (size_t)m->content_type->body.len;
+	}
+	if ((b = get_body(m)) && m->buf + m->len > b) {
+		body.s = b;
+		body.len = (size_t)(m->buf + m->len - b);
+	}
+	verto_cc_info(ct, body, vs_cfg.dtmf_duration, &r);
+	o->code = r.code;
+	if (r.code == 415)
+		reply_trans_hdr(g, ev->tindex, ev->tlabel, 415, NULL,
+						"Accept: " VERTO_CC_ACCEPT "\r\n");
+	else
+		answer(g, ev, o, NULL);
+	if (r.code != 200) {
+		LM_INFO("call %s: INFO from the contact center: %d (%s)\n", c->call_id,
+				r.code, r.why ? r.why : "");
+		return;
+	}
+	if (r.msg && verto_engine_cc_event(vs_eng, c, r.msg) == 0)
+		LM_INFO("call %s: INFO %s from the contact center sent to the "
+				"browser\n",
+				c->call_id, r.kind == VERTO_CC_JSON ? "event" : "DTMF");
+}
+
 static void on_request(verto_ev *ev)
 {
 	char ftag[VERTO_DLG_TAG_MAX + 2], ttag[VERTO_DLG_TAG_MAX + 2];
@@ -1823,6 +2031,8 @@ static void on_request(verto_ev *ev)
 		on_modify(g, ev, &msg, &o);
 	} else if (r.method == VDM_ACK) {
 		on_ack(g, &msg, &o);
+	} else if (o.acts & VDA_E_INFO) {
+		on_info(g, ev, &msg, &o);
 	} else {
 		answer(g, ev, &o, NULL);
 		if (o.acts & VDA_E_BYE) {

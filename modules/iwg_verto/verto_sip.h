@@ -34,6 +34,10 @@ typedef struct verto_sip_cfg {
 	 * requests go to the dialog's remote target */
 	str proxy;
 	struct socket_info *proxy_sock; /* sent from this listener; NULL: any */
+	/* the headers of the contact center's provisional replies read for
+	 * the queue event (verto_cc.h): queue position, queue wait, IVR menu;
+	 * an empty name is not read */
+	str queue_hdr[3];
 } verto_sip_cfg;
 
 /* mod_init: bind tm and sl; cfg is kept (its strings must stay). 0/-1. */

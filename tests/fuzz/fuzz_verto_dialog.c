@@ -16,7 +16,10 @@
  * - the remote CSeq never goes backwards;
  * - our tag never changes once set; the remote tag never changes once set
  *   except by the first 2xx to our INVITE, and never after it;
- * - the remote target only changes with a taken re-INVITE/UPDATE or a 2xx.
+ * - the remote target only changes with a taken re-INVITE/UPDATE or a 2xx;
+ * - an INFO's body is read (VDA_E_INFO) only for an INFO in order, answered
+ *   200 unless the body says otherwise; our INFO may go only in an early
+ *   or confirmed dialog.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -166,6 +169,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (!(o.acts & VDA_TARGET) && !same_str(d.target, before.target))
 				abort();
+			/* an INFO's body is read only for an INFO taken in order */
+			if ((o.acts & VDA_E_INFO) &&
+				(r.method != VDM_INFO ||
+				 (o.acts & (VDA_REFUSED | VDA_OUT_OF_ORDER)) || o.code != 200))
+				abort();
 			if (o.acts & VDA_MEDIA) {
 				if (pending)
 					abort(); /* the call was busy: never a second one */
@@ -248,6 +256,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d.rseq != before.rseq && d.rseq < before.rseq && before.rseq_set)
 			abort();
 		if (pending != (int)d.peer_reply)
+			abort();
+		/* our INFO only in an early (1xx with a To tag) or confirmed
+		 * dialog, never while the user of a call from SIP is looked up */
+		if (verto_dialog_info_ok(&d) &&
+			(!d.rtag[0] || !d.ltag[0] || d.lookup ||
+			 !(d.confirmed || (!d.inbound && d.got_1xx))))
 			abort();
 	}
 	return 0;

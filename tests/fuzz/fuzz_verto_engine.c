@@ -7,6 +7,7 @@
  *   2 frame: conn byte, template byte, arg byte (a JSON-RPC request built
  *     from a template: login, bad login, sessid login, invite, answer, bye,
  *     hold, unhold, toggleHold, dtmf, transfer, attach, unknown method,
+ *     messages for the contact center (good, bad body, another "to"),
  *     replace: then one more byte picks the replaceCallID call)
  *   3 raw frame: conn byte, length byte, that many bytes
  *   4 SIP event on a call: call byte, event byte, code byte, sdp flag
@@ -15,7 +16,9 @@
  *   8 toggle media/SIP failures, asynchronous logins (bit 2),
  *     asynchronous media steps (bit 3), logins refused by the glue as
  *     busy (bit 4) or throttled (bit 5)
- *   9 connected line on a call: call byte, name/number byte
+ *   9 connected line on a call: call byte, name/number byte (bit 3:
+ *     the agent event instead of verto.display; bit 4: a contact-center
+ *     event too)
  *  10 complete the oldest asynchronous login (also after its connection
  *     closed; ok or refused by the password as usual)
  *  11 complete the oldest asynchronous media step: ok/failed byte (also
@@ -201,6 +204,12 @@ static int f_sip(void *ctx, verto_call *c, int what, int code, const char *sdp,
 			return -1;
 		snprintf(c->sip_callid, sizeof(c->sip_callid), "o%u", ++f->sip_seq);
 	}
+	/* a message for the contact center: sometimes refused */
+	if (what == VERTO_SIP_CC_INFO) {
+		if (!sdp || !text)
+			abort();
+		return f->fail_sip ? VERTO_SIP_CC_NO_DIALOG - (int)(f->sip_seq & 1) : 0;
+	}
 	return 0;
 }
 
@@ -242,6 +251,17 @@ static const char *const templates[] = {
 		"0\","
 		"\"dialogParams\":{\"callID\":\"%s\"}}}",
 		"{\"id\":\"q%d\",\"method\":\"verto.what\",\"params\":{}}",
+		/* messages for the contact center (call.message), a good and a bad
+		 * body, and a chat message that is not relayed */
+		"{\"id\":\"q%d\",\"method\":\"verto.info\",\"params\":{\"msg\":{"
+		"\"to\":\"iwg-cc\",\"body\":\"{\\\"event\\\":\\\"callback\\\"}\"},"
+		"\"dialogParams\":{\"callID\":\"%s\"}}}",
+		"{\"id\":\"q%d\",\"method\":\"verto.info\",\"params\":{\"msg\":{"
+		"\"to\":\"iwg-cc\",\"body\":\"[]\"},\"dialogParams\":{\"callID\":"
+		"\"%s\"}}}",
+		"{\"id\":\"q%d\",\"method\":\"verto.info\",\"params\":{\"msg\":{"
+		"\"to\":\"u1\",\"body\":\"hi\"},\"dialogParams\":{\"callID\":"
+		"\"%s\"}}}",
 		/* last: attended transfer, two call names */
 		"{\"id\":\"q%d\",\"method\":\"verto.modify\",\"params\":{\"action\":"
 		"\"replace\",\"replaceCallID\":\"%s\",\"dialogParams\":{"
@@ -402,9 +422,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			static const char *const nums[] = {"", "5", "2001", "3001"};
 			c = nth_call(e, NEXT());
 			st = NEXT();
-			if (c)
+			if (c && (st & 8))
+				verto_engine_agent(e, c, st & 4 ? "Agent" : NULL, nums[st & 3]);
+			else if (c)
 				verto_engine_display(e, c, st & 4 ? "Agent" : NULL,
 									 nums[st & 3]);
+			/* a contact-center event (taken over, sent or not) */
+			if (c && (st & 16))
+				verto_engine_cc_event(e, c,
+									  json_tokener_parse("{\"iwg\":\"cc\"}"));
 			break;
 		}
 		case 10:

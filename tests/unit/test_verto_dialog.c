@@ -219,13 +219,13 @@ static void cseq_order(void **state)
 	/* in order: taken */
 	r = req(VDM_INFO, 11);
 	o = ask(&d, &r);
-	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_INFO);
 	assert_int_equal(d.rseq, 11);
 	/* no CSeq to compare: answered, nothing taken */
 	r = req(VDM_INFO, 0);
 	r.has_cseq = 0;
 	o = ask(&d, &r);
-	assert_int_equal(o.acts, VDA_REPLY);
+	assert_int_equal(o.acts, VDA_REPLY | VDA_E_INFO);
 	assert_int_equal(d.rseq, 11);
 	/* a call we placed: no remote CSeq before their first request */
 	verto_dialog_init(&d, 0);
@@ -633,6 +633,48 @@ static void replies_to_our_other_requests(void **state)
 	assert_string_equal(d.ltag, "me");
 }
 
+/* our INFO (contact-center messages): in an early or confirmed dialog */
+static void info_allowed_once_the_dialog_is_early(void **state)
+{
+	verto_dialog d;
+	verto_dlg_req r;
+	verto_dlg_out o;
+
+	(void)state;
+	/* we called: nothing before a 1xx with a To tag */
+	verto_dialog_init(&d, 0);
+	verto_dialog_set_ltag(&d, "me");
+	assert_false(verto_dialog_info_ok(&d));
+	verto_dialog_reply(&d, VDO_INVITE, 100, NULL, NULL, 1, 0);
+	assert_false(verto_dialog_info_ok(&d)); /* no To tag yet */
+	verto_dialog_reply(&d, VDO_INVITE, 182, "cc", "sip:q@h", 1, 0);
+	assert_true(verto_dialog_info_ok(&d)); /* early: queued */
+	/* their INFO in the early dialog is passed on too */
+	r = req(VDM_INFO, 1);
+	r.state = VCS_OUT_CALLING;
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_E_INFO);
+	assert_reply(&o, 200);
+	verto_dialog_reply(&d, VDO_INVITE, 200, "cc", "sip:a@h", 1, 1);
+	assert_true(verto_dialog_info_ok(&d));
+	/* a 1xx without To tag makes no early dialog */
+	verto_dialog_init(&d, 0);
+	verto_dialog_set_ltag(&d, "me");
+	verto_dialog_reply(&d, VDO_INVITE, 180, NULL, NULL, 1, 0);
+	assert_false(verto_dialog_info_ok(&d));
+	/* they called: only once we answered */
+	verto_dialog_init(&d, 1);
+	verto_dialog_set_ltag(&d, "me");
+	verto_dialog_set_rtag(&d, "cc");
+	verto_dialog_uas_start(&d, 10, NULL);
+	assert_false(verto_dialog_info_ok(&d));
+	verto_dialog_replied(&d, 200);
+	assert_true(verto_dialog_info_ok(&d));
+	/* a call from SIP whose user is looked up: never */
+	d.lookup = 1;
+	assert_false(verto_dialog_info_ok(&d));
+}
+
 static void names(void **state)
 {
 	(void)state;
@@ -659,6 +701,7 @@ int main(void)
 			cmocka_unit_test(call_being_looked_up),
 			cmocka_unit_test(replies_to_our_invite),
 			cmocka_unit_test(replies_to_our_other_requests),
+			cmocka_unit_test(info_allowed_once_the_dialog_is_early),
 			cmocka_unit_test(names),
 	};
 

@@ -27,6 +27,7 @@ typedef struct rec {
 	int nclosed;
 	int media_fail;
 	int sip_fail;
+	int cc_rc; /* what ops.sip answers VERTO_SIP_CC_INFO */
 	int deletes;
 	int freed;
 } rec;
@@ -84,10 +85,16 @@ static void r_delete(void *ctx, verto_call *c)
 static int r_sip(void *ctx, verto_call *c, int what, int code, const char *sdp,
 				 const char *text)
 {
-	static const char *names[] = {"",	  "INVITE", "CANCEL",
-								  "BYE",  "REPLY",	"REINVITE",
-								  "DTMF", "REFER",	"REFER-REPLACES"};
+	static const char *names[] = {
+			"",		"INVITE", "CANCEL",			"BYE",	  "REPLY", "REINVITE",
+			"DTMF", "REFER",  "REFER-REPLACES", "CC-INFO"};
 	rec *r = ctx;
+	if (what == VERTO_SIP_CC_INFO) {
+		/* "CC-INFO <event> <body>" */
+		if (r->nsip < MAXREC)
+			snprintf(r->sip[r->nsip++], 64, "CC-INFO %s %s", text, sdp);
+		return r->cc_rc;
+	}
 	(void)sdp;
 	if (what == VERTO_SIP_INVITE)
 		snprintf(c->sip_callid, sizeof(c->sip_callid), "sip-%.100s",
@@ -592,6 +599,135 @@ static void display_sent_only_on_change(void **state)
 	/* no WebSocket: not sent, and tried again next time */
 	verto_engine_conn_close(E, 1);
 	assert_int_equal(verto_engine_display(E, in, "Carol", "2003"), -1);
+}
+
+/* a verto.info message of the browser (SDK call.message) for call cid */
+static void message(const char *id, const char *cid, const char *msg)
+{
+	frame(1,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"%s\",\"method\":\"verto.info\","
+		  "\"params\":{\"msg\":%s,\"dialogParams\":{\"callID\":\"%s\"}}}",
+		  id, msg, cid);
+}
+
+#define CALLBACK_MSG                                                     \
+	"{\"from\":\"1008@cc\",\"to\":\"iwg-cc\",\"body\":\"{\\\"event\\\":" \
+	"\\\"callback\\\",\\\"when\\\":\\\"asap\\\"}\"}"
+
+static void cc_messages_go_as_sip_info(void **state)
+{
+	verto_call *c, *in;
+	int st;
+
+	(void)state;
+	login(1);
+	invite(1, "q1", "5000");
+	c = verto_engine_find_sip(E, "sip-q1");
+	assert_non_null(c);
+	verto_engine_sip_event(E, c, VCE_S_PROGRESS, 182, NULL);
+	reset_frames();
+	/* queued (early): the INFO goes, the browser gets SENT */
+	message("m1", "q1", CALLBACK_MSG);
+	assert_int_equal(R.nsip, 1);
+	assert_string_equal(R.sip[0], "CC-INFO callback {\"event\":\"callback\","
+								  "\"when\":\"asap\"}");
+	want(0, "\"id\":\"m1\"", "\"message\":\"SENT\"", "\"callID\":\"q1\"", NULL);
+	/* what the glue refuses: -32602 with the reason, the call goes on */
+	R.cc_rc = VERTO_SIP_CC_NO_DIALOG;
+	message("m2", "q1", CALLBACK_MSG);
+	want(1, "\"id\":\"m2\"", "-32602", "no dialog", NULL);
+	R.cc_rc = VERTO_SIP_CC_BUSY;
+	message("m3", "q1", CALLBACK_MSG);
+	want(2, "\"id\":\"m3\"", "-32602", "Too many", NULL);
+	R.cc_rc = -1;
+	message("m4", "q1", CALLBACK_MSG);
+	want(3, "\"id\":\"m4\"", "-32602", "not sent", NULL);
+	R.cc_rc = 0;
+	assert_int_equal(c->fsm.state, VCS_OUT_CALLING);
+	/* a bad body, an unknown call: -32602, no SIP */
+	R.nsip = 0;
+	message("m5", "q1", "{\"to\":\"iwg-cc\",\"body\":\"{\\\"x\\\":1}\"}");
+	want(4, "\"id\":\"m5\"", "-32602", "event", NULL);
+	message("m6", "nope", CALLBACK_MSG);
+	want(5, "\"id\":\"m6\"", "-32602", "Unknown call", NULL);
+	assert_int_equal(R.nsip, 0);
+	/* a chat message to someone else: answered, not relayed */
+	message("m7", "q1", "{\"to\":\"1009@cc\",\"body\":\"hi\"}");
+	want(6, "\"id\":\"m7\"", "\"result\":{}", NULL);
+	assert_int_equal(R.nsip, 0);
+	/* answered: still goes */
+	verto_engine_sip_event(E, c, VCE_S_ANSWER, 200, "v=0\r\n");
+	message("m8", "q1",
+			"{\"to\":\"iwg-cc\",\"body\":{\"event\":\"change-queue\","
+			"\"queue\":\"sales\"}}");
+	assert_int_equal(R.nsip, 1);
+	assert_string_equal(R.sip[0], "CC-INFO change-queue {\"event\":"
+								  "\"change-queue\",\"queue\":\"sales\"}");
+	/* a call from SIP still ringing: not answered */
+	in = verto_engine_sip_invite(E, "in-q", "1008@cc", "Agent", "2001",
+								 "v=0\r\n", NULL, &st);
+	assert_non_null(in);
+	reset_frames();
+	message("m9", in->call_id, CALLBACK_MSG);
+	want(0, "\"id\":\"m9\"", "-32602", "not answered", NULL);
+	assert_int_equal(R.nsip, 0);
+	/* another session cannot name the call */
+	login(2);
+	reset_frames();
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"mA\",\"method\":\"verto.info\","
+			 "\"params\":{\"msg\":" CALLBACK_MSG ",\"dialogParams\":{"
+			 "\"callID\":\"q1\"}}}");
+	want(0, "\"id\":\"mA\"", "-32602", "Unknown call", NULL);
+	assert_int_equal(R.nsip, 0);
+}
+
+static void agent_event_sent_on_change(void **state)
+{
+	verto_call *c;
+
+	(void)state;
+	login(1);
+	c = answered("ag", "5000");
+	reset_frames();
+	/* the first one is always news, even when verto.display is not */
+	assert_int_equal(verto_engine_agent(E, c, "", "5000"), 0);
+	want(0, "verto.info", "\"callID\":\"ag\"",
+		 "\"msg\":{\"iwg\":\"agent\",\"name\":\"5000\",\"number\":\"5000\"}",
+		 NULL);
+	assert_int_equal(verto_engine_agent(E, c, "Alice Agent", "2001"), 0);
+	want(1, "\"name\":\"Alice Agent\",\"number\":\"2001\"", NULL);
+	assert_int_equal(verto_engine_agent(E, c, "Alice Agent", "2001"), 1);
+	assert_int_equal(verto_engine_agent(E, c, "Bob", ""), 1);
+	/* a number that cannot go to the browser: nothing */
+	assert_int_equal(verto_engine_agent(E, c, "Bob", "20\x01"), 1);
+	assert_int_equal(R.nframes, 2);
+	/* no WebSocket: not sent, tried again next time */
+	verto_engine_conn_close(E, 1);
+	assert_int_equal(verto_engine_agent(E, c, "Carol", "2003"), -1);
+	assert_int_equal(R.nframes, 2);
+}
+
+static void cc_events_only_to_an_attached_session(void **state)
+{
+	verto_call *c;
+
+	(void)state;
+	login(1);
+	invite(1, "ev", "5000");
+	c = verto_engine_find_sip(E, "sip-ev");
+	reset_frames();
+	assert_int_equal(
+			verto_engine_cc_event(E, c,
+								  json_tokener_parse("{\"iwg\":\"cc\","
+													 "\"event\":\"ivr\"}")),
+			0);
+	want(0, "verto.info", "\"callID\":\"ev\"",
+		 "\"msg\":{\"iwg\":\"cc\",\"event\":\"ivr\"}", NULL);
+	assert_int_equal(verto_engine_cc_event(E, c, NULL), -1);
+	verto_engine_conn_close(E, 1);
+	/* taken over and freed (ASan: no leak) */
+	assert_int_equal(verto_engine_cc_event(E, c, json_object_new_object()), -1);
+	assert_int_equal(R.nframes, 1);
 }
 
 /* ---------------------------------------------------------------- async */
@@ -1600,6 +1736,12 @@ int main(void)
 					teardown),
 			cmocka_unit_test_setup_teardown(display_sent_only_on_change, setup,
 											teardown),
+			cmocka_unit_test_setup_teardown(cc_messages_go_as_sip_info, setup,
+											teardown),
+			cmocka_unit_test_setup_teardown(agent_event_sent_on_change, setup,
+											teardown),
+			cmocka_unit_test_setup_teardown(
+					cc_events_only_to_an_attached_session, setup, teardown),
 			cmocka_unit_test_setup_teardown(
 					pending_login_holds_its_frames_not_others, setup_async,
 					teardown),
