@@ -41,7 +41,7 @@ static const char *const ids_errnames[] = {
 		[IDS_ERR_PROTO] = "protocol error",
 		[IDS_ERR_NOTFOUND] = "not found",
 		[IDS_ERR_EXISTS] = "already exists",
-		[IDS_ERR_CONFLICT] = "sip_uri conflict",
+		[IDS_ERR_CONFLICT] = "sip_uri or did conflict",
 		[IDS_ERR_INVALID] = "invalid record",
 		[IDS_ERR_OOM] = "out of memory",
 		[IDS_ERR_REMOTE] = "redis error",
@@ -447,18 +447,17 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 	return rc ? rc : ids_ok(ctx);
 }
 
-int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
-				ids_record_t *out)
+/* the reverse script on entry rk, whose value after the map key prefix mp
+ * names the mapping: its key in namespace ns, or "<ns>:<key>" when ns is
+ * NULL; what names the entry in errors */
+static int ids_reverse_run(ids_ctx_t *ctx, const char *rk, const char *mp,
+						   const char *ns, const char *what, ids_record_t *out)
 {
-	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
-	const char *argv[5];
-	size_t lens[5];
-	redisReply *r;
+	char nsb[IDS_NS_MAX + 1];
+	const char *argv[5], *key;
+	size_t lens[5], nl;
+	redisReply *r, *v;
 	int rc;
-	if (ids_uri_norm(uri, strlen(uri), norm, sizeof(norm)) < 0 ||
-		ids_key_rev(rk, sizeof(rk), ns, norm) < 0 ||
-		ids_key_map(mp, sizeof(mp), ns, "") < 0)
-		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace or URI");
 	argv[2] = "1";
 	argv[3] = rk;
 	argv[4] = mp;
@@ -474,34 +473,118 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 		 r->element[1]->type == REDIS_REPLY_ARRAY &&
 		 r->element[1]->elements == 0)) {
 		freeReplyObject(r);
-		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", norm);
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", what);
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 		r->element[0]->type != REDIS_REPLY_STRING ||
-		r->element[1]->type != REDIS_REPLY_ARRAY ||
-		r->element[0]->len > IDS_KEY_MAX) {
-		freeReplyObject(r);
-		return ids_set_err(ctx, IDS_ERR_PROTO, "reverse: unexpected reply");
+		r->element[1]->type != REDIS_REPLY_ARRAY)
+		goto proto;
+	v = r->element[0];
+	key = v->str;
+	if (!ns) { /* "<ns>:<key>" */
+		const char *colon = memchr(v->str, ':', v->len);
+		if (!colon || (nl = (size_t)(colon - v->str)) == 0 || nl > IDS_NS_MAX)
+			goto proto;
+		memcpy(nsb, v->str, nl);
+		nsb[nl] = '\0';
+		ns = nsb;
+		key = colon + 1;
 	}
-	rc = ids_from_pairs(ctx, r->element[1], ns, r->element[0]->str, out);
+	if (strlen(key) > IDS_KEY_MAX)
+		goto proto;
+	rc = ids_from_pairs(ctx, r->element[1], ns, key, out);
 	freeReplyObject(r);
 	return rc ? rc : ids_ok(ctx);
+proto:
+	freeReplyObject(r);
+	return ids_set_err(ctx, IDS_ERR_PROTO, "reverse: unexpected reply");
 }
 
-/* map a script error reply (EXISTS, NOTFOUND, CONFLICT x) to a code */
-static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
-							const ids_record_t *rec)
+int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
+				ids_record_t *out)
 {
-	if (strncmp(r->str, "EXISTS", 6) == 0)
+	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
+	if (ids_uri_norm(uri, strlen(uri), norm, sizeof(norm)) < 0 ||
+		ids_key_rev(rk, sizeof(rk), ns, norm) < 0 ||
+		ids_key_map(mp, sizeof(mp), ns, "") < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace or URI");
+	return ids_reverse_run(ctx, rk, mp, ns, norm, out);
+}
+
+int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out)
+{
+	char dk[IDS_REDIS_KEY_MAX];
+	ids_record_t probe;
+	ids_error_t e;
+	int rc;
+	ids_record_init(&probe);
+	if (!*did || ids_record_set(&probe, IDS_F_DID, did, strlen(did), &e) < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "did: %s",
+						   *did ? e.msg : "is required");
+	if (ids_key_did(dk, sizeof(dk), did) < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "did: too long");
+	rc = ids_reverse_run(ctx, dk, IDS_MAP_PREFIX, NULL, did, out);
+	/* the scripts keep both sides together; refuse a stray entry anyway */
+	if (rc == IDS_OK && strcmp(out->did, did) != 0)
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
+	return rc;
+}
+
+/* an error about field of rec into e (NULL: none) */
+__attribute__((format(printf, 3, 4))) static void
+ids_field_err(ids_error_t *e, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	if (!e)
+		return;
+	snprintf(e->field, sizeof(e->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* split the value of a DID entry, "<ns>:<key>": *nsl bytes of namespace at
+ * o, the key returned */
+static const char *ids_owner_split(const char *o, int *nsl)
+{
+	const char *colon = strchr(o, ':');
+	*nsl = colon ? (int)(colon - o) : 0;
+	return colon ? colon + 1 : o;
+}
+
+/* map a script error reply (EXISTS, NOTFOUND, CONFLICT x, DIDCONFLICT ns:k)
+ * to a code, with the field and reason in e when not NULL */
+static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
+							const ids_record_t *rec, ids_error_t *e)
+{
+	const char *o, *key;
+	int nsl;
+	if (strncmp(r->str, "EXISTS", 6) == 0) {
+		ids_field_err(e, "key", "mapping exists already");
 		return ids_set_err(ctx, IDS_ERR_EXISTS, "mapping %s:%s exists", rec->ns,
 						   rec->key);
-	if (strncmp(r->str, "NOTFOUND", 8) == 0)
+	}
+	if (strncmp(r->str, "NOTFOUND", 8) == 0) {
+		ids_field_err(e, "key", "no such mapping to replace");
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", rec->ns,
 						   rec->key);
-	if (strncmp(r->str, "CONFLICT ", 9) == 0)
+	}
+	if (strncmp(r->str, "CONFLICT ", 9) == 0) {
+		ids_field_err(e, "sip_uri", "already mapped by key %.80s", r->str + 9);
 		return ids_set_err(ctx, IDS_ERR_CONFLICT,
 						   "sip_uri %s is already mapped by key %.60s",
 						   rec->sip_uri, r->str + 9);
+	}
+	if (strncmp(r->str, "DIDCONFLICT ", 12) == 0) {
+		o = r->str + 12;
+		key = ids_owner_split(o, &nsl);
+		ids_field_err(e, "did", "already mapped by key %.80s (namespace %.*s)",
+					  key, nsl, o);
+		return ids_set_err(ctx, IDS_ERR_CONFLICT,
+						   "did %s is already mapped by key %.60s (namespace "
+						   "%.*s)",
+						   rec->did, key, nsl, o);
+	}
 	return ids_set_err(ctx, IDS_ERR_REMOTE, "%s", r->str);
 }
 
@@ -509,8 +592,9 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 typedef struct ids_put_args {
 	char mk[IDS_REDIS_KEY_MAX], rk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX];
 	char norm[IDS_URI_MAX + 1], mode[4], en[2], na[24];
-	const char *argv[9 + 2 * IDS_F_COUNT];
-	size_t lens[9 + 2 * IDS_F_COUNT];
+	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1]; /* "<ns>:<key>" */
+	const char *argv[16 + 2 * IDS_F_COUNT];
+	size_t lens[16 + 2 * IDS_F_COUNT];
 	int argc;
 } ids_put_args_t;
 
@@ -522,7 +606,9 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 				0 ||
 		ids_key_map(b->mk, sizeof(b->mk), r->ns, r->key) < 0 ||
 		ids_key_rev(b->rk, sizeof(b->rk), r->ns, b->norm) < 0 ||
-		ids_key_rev(b->rp, sizeof(b->rp), r->ns, "") < 0)
+		ids_key_rev(b->rp, sizeof(b->rp), r->ns, "") < 0 ||
+		snprintf(b->owner, sizeof(b->owner), "%s:%s", r->ns, r->key) >=
+				(int)sizeof(b->owner))
 		return ids_set_err(ctx, IDS_ERR_ARG, "key name too long");
 	snprintf(b->mode, sizeof(b->mode), "%d", mode);
 	snprintf(b->en, sizeof(b->en), "%d", r->enabled ? 1 : 0);
@@ -537,6 +623,9 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 	b->argv[i++] = r->ns;
 	b->argv[i++] = b->rp;
 	b->argv[i++] = b->norm;
+	b->argv[i++] = IDS_DID_PREFIX;
+	b->argv[i++] = r->did;
+	b->argv[i++] = b->owner;
 	b->argv[i++] = IDS_REV_URI_FIELD;
 	b->argv[i++] = b->norm;
 	for (f = IDS_F_SIP_URI; f < IDS_F_COUNT; f++) {
@@ -568,7 +657,7 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 	if (!(rep = ids_script(ctx, IDS_S_PUT, b.argc, b.argv, b.lens)))
 		return ctx->err;
 	if (rep->type == REDIS_REPLY_ERROR) {
-		ids_script_error(ctx, rep, r);
+		ids_script_error(ctx, rep, r, e);
 		freeReplyObject(rep);
 		return ctx->err;
 	}
@@ -581,7 +670,7 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 static int ids_script_on_map(ids_ctx_t *ctx, int which, int argc,
 							 const char **argv, const char *ns, const char *key)
 {
-	size_t lens[8];
+	size_t lens[10];
 	redisReply *r;
 	int i, found;
 	for (i = 2; i < argc; i++)
@@ -600,9 +689,11 @@ static int ids_script_on_map(ids_ctx_t *ctx, int which, int argc,
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 {
 	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX];
-	const char *argv[8];
+	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
+	const char *argv[10];
 	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
-		ids_key_rev(rp, sizeof(rp), ns, "") < 0)
+		ids_key_rev(rp, sizeof(rp), ns, "") < 0 ||
+		snprintf(owner, sizeof(owner), "%s:%s", ns, key) >= (int)sizeof(owner))
 		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
 	argv[2] = "1";
 	argv[3] = mk;
@@ -610,7 +701,9 @@ int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 	argv[5] = IDS_CHANNEL;
 	argv[6] = ns;
 	argv[7] = rp;
-	return ids_script_on_map(ctx, IDS_S_DEL, 8, argv, ns, key);
+	argv[8] = IDS_DID_PREFIX;
+	argv[9] = owner;
+	return ids_script_on_map(ctx, IDS_S_DEL, 10, argv, ns, key);
 }
 
 int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
@@ -747,14 +840,36 @@ int ids_next_notice(ids_ctx_t *ctx, int timeout_ms, char *buf, size_t bufsz,
 	return ids_ok(ctx);
 }
 
-/* check, before writing, that no reverse entry of recs belongs to a key
- * outside the set and that create/replace find what they expect */
+/* the next free slot of errs for record i, counted; NULL when full */
+static ids_error_t *ids_import_err(ids_error_t *errs, size_t maxerrs,
+								   size_t *nerrs, size_t i)
+{
+	ids_error_t *e;
+	if (*nerrs >= maxerrs)
+		return NULL;
+	e = &errs[(*nerrs)++];
+	e->line = (long)i + 1;
+	return e;
+}
+
+/* the next pipelined reply; NULL with ctx->err set */
+static redisReply *ids_import_reply(ids_ctx_t *ctx)
+{
+	redisReply *r = NULL;
+	if (redisGetReply(RC(ctx), (void **)&r) != REDIS_OK)
+		ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer, RC(ctx)->errstr);
+	return r;
+}
+
+/* check, before writing, that no reverse entry (URI, DID) of recs belongs
+ * to another mapping and that create/replace find what they expect */
 static int ids_import_precheck(ids_ctx_t *ctx, const ids_record_t *recs,
 							   size_t n, int mode, ids_error_t *errs,
 							   size_t maxerrs, size_t *nerrs)
 {
 	redisContext *c = RC(ctx);
 	char norm[IDS_URI_MAX + 1], k[IDS_REDIS_KEY_MAX];
+	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
 	redisReply *r;
 	size_t i, done = 0;
 	int bad = 0;
@@ -762,52 +877,57 @@ static int ids_import_precheck(ids_ctx_t *ctx, const ids_record_t *recs,
 	while (done < n) {
 		size_t chunk = n - done > 1000 ? 1000 : n - done;
 		for (i = done; i < done + chunk; i++) {
-			const char *a[2];
+			const char *a[2] = {"GET", k};
 			ids_uri_norm(recs[i].sip_uri, strlen(recs[i].sip_uri), norm,
 						 sizeof(norm));
 			ids_key_rev(k, sizeof(k), recs[i].ns, norm);
-			a[0] = "GET";
-			a[1] = k;
 			redisAppendCommandArgv(c, 2, a, NULL);
 			ids_key_map(k, sizeof(k), recs[i].ns, recs[i].key);
 			a[0] = "EXISTS";
 			redisAppendCommandArgv(c, 2, a, NULL);
+			if (recs[i].did[0]) {
+				ids_key_did(k, sizeof(k), recs[i].did);
+				a[0] = "GET";
+				redisAppendCommandArgv(c, 2, a, NULL);
+			}
 		}
 		for (i = done; i < done + chunk; i++) {
-			ids_error_t *e = *nerrs < maxerrs ? &errs[*nerrs] : NULL;
+			ids_error_t *e;
 			int exists;
-			if (redisGetReply(c, (void **)&r) != REDIS_OK)
-				return ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
-								   c->errstr);
+			if (!(r = ids_import_reply(ctx)))
+				return ctx->err;
 			if (r->type == REDIS_REPLY_STRING && strcmp(r->str, recs[i].key)) {
 				bad = IDS_ERR_CONFLICT;
-				if (e) {
-					e->line = (long)i + 1;
-					snprintf(e->field, sizeof(e->field), "sip_uri");
-					snprintf(e->msg, sizeof(e->msg),
-							 "already mapped by key %.80s", r->str);
-					(*nerrs)++;
-					e = *nerrs < maxerrs ? &errs[*nerrs] : NULL;
-				}
+				ids_field_err(ids_import_err(errs, maxerrs, nerrs, i),
+							  "sip_uri", "already mapped by key %.80s", r->str);
 			}
 			freeReplyObject(r);
-			if (redisGetReply(c, (void **)&r) != REDIS_OK)
-				return ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
-								   c->errstr);
+			if (!(r = ids_import_reply(ctx)))
+				return ctx->err;
 			exists = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 			freeReplyObject(r);
 			if ((mode == IDS_PUT_CREATE && exists) ||
 				(mode == IDS_PUT_REPLACE && !exists)) {
 				bad = bad ? bad : (exists ? IDS_ERR_EXISTS : IDS_ERR_NOTFOUND);
-				if (e) {
-					e->line = (long)i + 1;
-					snprintf(e->field, sizeof(e->field), "key");
-					snprintf(e->msg, sizeof(e->msg), "%s",
-							 exists ? "mapping exists already"
-									: "no such mapping to replace");
-					(*nerrs)++;
-				}
+				e = ids_import_err(errs, maxerrs, nerrs, i);
+				ids_field_err(e, "key", "%s",
+							  exists ? "mapping exists already"
+									 : "no such mapping to replace");
 			}
+			if (!recs[i].did[0])
+				continue;
+			if (!(r = ids_import_reply(ctx)))
+				return ctx->err;
+			snprintf(owner, sizeof(owner), "%s:%s", recs[i].ns, recs[i].key);
+			if (r->type == REDIS_REPLY_STRING && strcmp(r->str, owner)) {
+				int nsl;
+				const char *key = ids_owner_split(r->str, &nsl);
+				bad = IDS_ERR_CONFLICT;
+				ids_field_err(ids_import_err(errs, maxerrs, nerrs, i), "did",
+							  "already mapped by key %.80s (namespace %.*s)",
+							  key, nsl, r->str);
+			}
+			freeReplyObject(r);
 		}
 		done += chunk;
 	}
@@ -868,13 +988,9 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 				return ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
 								   c->errstr);
 			}
-			if (r->type == REDIS_REPLY_ERROR && *nerrs < maxerrs) {
-				ids_error_t *e = &errs[(*nerrs)++];
-				ids_script_error(ctx, r, &recs[i]);
-				e->line = (long)i + 1;
-				snprintf(e->field, sizeof(e->field), "key");
-				snprintf(e->msg, sizeof(e->msg), "%s", ctx->errstr);
-			}
+			if (r->type == REDIS_REPLY_ERROR && *nerrs < maxerrs)
+				ids_script_error(ctx, r, &recs[i],
+								 ids_import_err(errs, maxerrs, nerrs, i));
 			freeReplyObject(r);
 		}
 		done += chunk;

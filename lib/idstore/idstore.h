@@ -28,7 +28,7 @@ enum {
 	IDS_ERR_PROTO = 3,	  /* unexpected reply from Redis */
 	IDS_ERR_NOTFOUND = 4, /* no such mapping */
 	IDS_ERR_EXISTS = 5,	  /* create of a mapping that exists */
-	IDS_ERR_CONFLICT = 6, /* sip_uri already held by another key */
+	IDS_ERR_CONFLICT = 6, /* sip_uri or did already held by another key */
 	IDS_ERR_INVALID = 7,  /* record failed validation */
 	IDS_ERR_OOM = 8,
 	IDS_ERR_REMOTE = 9, /* Redis answered an error (READONLY, ...) */
@@ -88,8 +88,11 @@ enum {
 /*
  * Write a mapping atomically: validate it (IDS_ERR_INVALID, detail in e if
  * not NULL), refuse a sip_uri whose reverse entry belongs to another key in
- * the namespace (IDS_ERR_CONFLICT, the owner in errstr), replace the whole
- * hash, move the reverse entry, publish the change notice.
+ * the namespace, or a did held by another mapping in any namespace
+ * (IDS_ERR_CONFLICT: the owner in errstr, and e->field "sip_uri" or "did"
+ * with e->msg when e is not NULL), replace the whole hash, move the reverse
+ * entries (the URI's; the DID's, dropped when the record has no did
+ * anymore), publish the change notice.
  */
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
 
@@ -105,10 +108,22 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out);
 int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out);
 
-/* Delete a mapping and its reverse entry. IDS_ERR_NOTFOUND when absent. */
+/*
+ * Load the mapping holding the DID did, in any namespace (a DID belongs to
+ * at most one mapping), in one round trip; out->ns and out->key name it.
+ * did must be as stored: '+' then 6 to 15 digits, nothing removed or added
+ * (IDS_ERR_ARG otherwise, errstr says why). A disabled or expired mapping
+ * is returned as well: the caller checks ids_record_usable(). Returns
+ * IDS_OK, IDS_ERR_NOTFOUND when no mapping holds the DID, or an I/O error.
+ */
+int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out);
+
+/* Delete a mapping and its reverse entries (URI and DID). IDS_ERR_NOTFOUND
+ * when absent. */
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key);
 
-/* Set enabled to 0/1. IDS_ERR_NOTFOUND when absent. */
+/* Set enabled to 0/1; the reverse entries stay. IDS_ERR_NOTFOUND when
+ * absent. */
 int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 					int enabled);
 
@@ -127,9 +142,10 @@ int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
 
 /*
  * Import n validated records, all or nothing as far as checks go: every
- * record is validated, duplicates (ns,key) or (ns,sip_uri) inside the set
- * are refused, and every reverse entry is checked against Redis (a sip_uri
- * held by a key outside the set is a conflict) before the first write.
+ * record is validated, duplicates (ns,key), (ns,sip_uri) or did inside the
+ * set are refused, and every reverse entry is checked against Redis (a
+ * sip_uri or did held by another mapping is a conflict) before the first
+ * write.
  * Errors go to errs[0..maxerrs) with line = the index of the record + 1
  * (callers rewrite it to their file line), *nerrs says how many; nothing is
  * written when there is any. mode is an IDS_PUT_* for every record.

@@ -285,7 +285,7 @@ static int ids_json_member(ids_record_t *r, int f, struct json_object *v,
 		len = 1;
 		break;
 	case json_type_int:
-		if (f != IDS_F_ENABLED && f != IDS_F_NOT_AFTER)
+		if (f != IDS_F_ENABLED && f != IDS_F_NOT_AFTER && f != IDS_F_PRIORITY)
 			goto bad;
 		len = (size_t)snprintf(num, sizeof(num), "%lld",
 							   (long long)json_object_get_int64(v));
@@ -455,7 +455,7 @@ long ids_check_dups(const ids_record_t *recs, const long *lines, size_t n,
 {
 	ids_dupkey_t *k;
 	char *norm;
-	size_t i;
+	size_t i, m;
 	long found;
 
 	if (n < 2)
@@ -483,6 +483,15 @@ long ids_check_dups(const ids_record_t *recs, const long *lines, size_t n,
 		k[i].line = lines ? lines[i] : (long)i + 1;
 	}
 	found += ids_dup_scan(k, n, "sip_uri", errs, maxerrs, nerrs, total);
+	/* a DID belongs to one mapping in any namespace */
+	for (i = m = 0; i < n; i++) {
+		if (!recs[i].did[0])
+			continue;
+		k[m].ns = "";
+		k[m].val = recs[i].did;
+		k[m++].line = lines ? lines[i] : (long)i + 1;
+	}
+	found += ids_dup_scan(k, m, "did", errs, maxerrs, nerrs, total);
 	free(k);
 	free(norm);
 	if (found)

@@ -10,7 +10,8 @@
  * may span lines. Empty lines and lines starting with '#' are skipped.
  * JSON lines: {"ns":"web","key":"alice","sip_uri":"sip:alice@x",...};
  * enabled may be a boolean or 0/1, not_after a number or an RFC 3339
- * string, null means empty. Unknown columns or members are errors.
+ * string, priority a number or a string, null means empty. Unknown columns
+ * or members are errors.
  */
 #ifndef IWG_IDSTORE_IMPORT_H
 #define IWG_IDSTORE_IMPORT_H
@@ -46,15 +47,17 @@ void ids_batch_free(ids_batch_t *b);
 /*
  * Parse data[0..len) (need not be NUL-terminated) in format fmt. Records
  * lacking ns get default_ns (NULL: ns is required). Every record is
- * validated, duplicates of (ns,key) and of (ns,normalised sip_uri) in the
- * input are errors naming both lines. Returns 0 when the input is clean,
- * -1 when b->errs_total > 0 (or out of memory: an error with line 0).
+ * validated, duplicates of (ns,key), of (ns,normalised sip_uri) and of did
+ * (in any namespace) in the input are errors naming both lines. Returns 0 when
+ * the input is clean, -1 when b->errs_total > 0 (or out of memory: an error
+ * with line 0).
  */
 int ids_parse_buffer(const char *data, size_t len, ids_format_t fmt,
 					 const char *default_ns, ids_batch_t *b);
 
 /*
- * Check recs[0..n) for duplicates of (ns,key) and (ns,normalised sip_uri).
+ * Check recs[0..n) for duplicates of (ns,key), (ns,normalised sip_uri) and
+ * did (any namespace; records without one are not compared).
  * lines gives each record's line (NULL: index + 1). Errors are added to
  * errs[*nerrs..maxerrs), counted in *total. Returns the number found, -1
  * when out of memory.

@@ -29,6 +29,9 @@ static const ids_fdesc_t ids_fields[] = {
 		[IDS_F_TENANT] = SF(tenant, IDS_TENANT_MAX),
 		[IDS_F_AGENT_ID] = SF(agent_id, IDS_AGENT_MAX),
 		[IDS_F_QUEUE] = SF(queue, IDS_QUEUE_MAX),
+		[IDS_F_LANGUAGE] = SF(language, IDS_LANGUAGE_MAX),
+		[IDS_F_PRIORITY] = SF(priority, IDS_PRIORITY_MAX),
+		[IDS_F_DID] = SF(did, IDS_DID_MAX),
 		[IDS_F_HA1] = SF(ha1, IDS_HA1_MAX),
 		[IDS_F_ENABLED] = {"enabled", 0, 0},
 		[IDS_F_NOT_AFTER] = {"not_after", 0, 0},
@@ -85,6 +88,17 @@ static int ids_token_char(unsigned char c)
 static int ids_display_char(unsigned char c)
 {
 	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
+/* language tags: letters, digits and '-' */
+static int ids_lang_char(unsigned char c)
+{
+	return isalnum(c) || c == '-';
+}
+
+static int ids_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 static int ids_all(const char *v, size_t len, int (*ok)(unsigned char))
@@ -224,6 +238,21 @@ static const char *ids_string_problem(ids_field_t f, const char *v, size_t len)
 		return ids_all(v, len, ids_display_char)
 					   ? NULL
 					   : "must not contain control characters, '\"' or '\\'";
+	case IDS_F_LANGUAGE:
+		if (len != 0 &&
+			(len > IDS_LANGUAGE_MAX || !ids_all(v, len, ids_lang_char)))
+			return "must be 1 to 16 letters, digits or '-' (a language tag "
+				   "like fr or en-GB)";
+		return NULL;
+	case IDS_F_PRIORITY:
+		if (len != 0 && (len != 1 || !ids_digit((unsigned char)v[0])))
+			return "must be an integer from 0 to 9";
+		return NULL;
+	case IDS_F_DID:
+		if (len != 0 && (len < IDS_DID_MIN || len > IDS_DID_MAX ||
+						 v[0] != '+' || !ids_all(v + 1, len - 1, ids_digit)))
+			return "must be an E.164 number: '+' then 6 to 15 digits";
+		return NULL;
 	case IDS_F_HA1:
 		if (len != 0 && !((len == 32 || len == 64) && ids_hex(v, len)))
 			return "must be 32 (MD5) or 64 (SHA-256) hex digits";
@@ -259,13 +288,14 @@ int ids_record_set(ids_record_t *r, ids_field_t f, const char *v, size_t len,
 							"2026-01-31T23:59:59Z");
 		return 0;
 	}
+	/* the syntax first: its message says more than a length would */
+	if ((why = ids_string_problem(f, v, len)) && len != 0)
+		return ids_fail(e, f, why);
 	if (len > ids_fields[f].max) {
 		snprintf(msg, sizeof(msg), "is longer than %zu bytes",
 				 ids_fields[f].max);
 		return ids_fail(e, f, msg);
 	}
-	if ((why = ids_string_problem(f, v, len)) && len != 0)
-		return ids_fail(e, f, why);
 	memcpy((char *)r + ids_fields[f].off, v, len);
 	((char *)r + ids_fields[f].off)[len] = '\0';
 	return 0;
@@ -313,6 +343,13 @@ const char *ids_record_str(const ids_record_t *r, ids_field_t f)
 	if ((unsigned)f >= IDS_F_COUNT || ids_fields[f].max == 0)
 		return NULL;
 	return (const char *)r + ids_fields[f].off;
+}
+
+int ids_record_priority(const ids_record_t *r)
+{
+	return ids_digit((unsigned char)r->priority[0]) && !r->priority[1]
+				   ? r->priority[0] - '0'
+				   : -1;
 }
 
 int ids_record_usable(const ids_record_t *r, int64_t now)

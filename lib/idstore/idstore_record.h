@@ -21,6 +21,10 @@
 #define IDS_TENANT_MAX	 64
 #define IDS_AGENT_MAX	 64
 #define IDS_QUEUE_MAX	 64
+#define IDS_LANGUAGE_MAX 16 /* a language tag, [A-Za-z0-9-]{1,16} */
+#define IDS_PRIORITY_MAX 1	/* one digit, "0".."9" */
+#define IDS_DID_MAX		 16 /* E.164: '+' then 6..15 digits */
+#define IDS_DID_MIN		 7	/* shortest: '+' and 6 digits */
 #define IDS_HA1_MAX		 64
 #define IDS_FIELD_MAXLEN 256 /* longest of the above */
 
@@ -34,6 +38,9 @@ typedef enum ids_field {
 	IDS_F_TENANT,
 	IDS_F_AGENT_ID,
 	IDS_F_QUEUE,
+	IDS_F_LANGUAGE,
+	IDS_F_PRIORITY,
+	IDS_F_DID,
 	IDS_F_HA1,
 	IDS_F_ENABLED,
 	IDS_F_NOT_AFTER,
@@ -49,6 +56,10 @@ typedef struct ids_record {
 	char tenant[IDS_TENANT_MAX + 1];
 	char agent_id[IDS_AGENT_MAX + 1];
 	char queue[IDS_QUEUE_MAX + 1];
+	/* contact-center and PSTN routing; "" = not set */
+	char language[IDS_LANGUAGE_MAX + 1]; /* "fr", "en-GB" */
+	char priority[IDS_PRIORITY_MAX + 1]; /* "0".."9", see ids_record_priority */
+	char did[IDS_DID_MAX + 1]; /* "+33123456789"; unique (idstore.h) */
 	char ha1[IDS_HA1_MAX + 1];
 	int enabled;	   /* 1 or 0 */
 	int64_t not_after; /* unix seconds; 0 = no end */
@@ -84,7 +95,9 @@ int ids_record_set(ids_record_t *r, ids_field_t f, const char *v, size_t len,
 
 /*
  * Check a complete record: namespace and key syntax, sip_uri present and a
- * sip:, sips: or tel: URI, every optional field within its syntax. Returns
+ * sip:, sips: or tel: URI, every optional field within its syntax (language
+ * [A-Za-z0-9-]{1,16}, priority one digit 0..9, did '+' then 6 to 15
+ * digits, ha1 32 or 64 hex digits). Returns
  * 0, or -1 with the first offending field named in e.
  */
 int ids_record_validate(const ids_record_t *r, ids_error_t *e);
@@ -102,6 +115,11 @@ int ids_record_get(const ids_record_t *r, ids_field_t f, char *buf,
  * the non-string fields enabled and not_after.
  */
 const char *ids_record_str(const ids_record_t *r, ids_field_t f);
+
+/*
+ * The priority of r as a number: 0..9, or -1 when it has none.
+ */
+int ids_record_priority(const ids_record_t *r);
 
 /*
  * Whether a mapping may be used at time now (unix seconds): enabled and

@@ -24,6 +24,12 @@ int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri)
 	return ids_fmt(buf, bufsz, IDS_REV_PREFIX, ns, norm_uri);
 }
 
+int ids_key_did(char *buf, size_t bufsz, const char *did)
+{
+	int n = snprintf(buf, bufsz, "%s%s", IDS_DID_PREFIX, did);
+	return (n < 0 || (size_t)n >= bufsz) ? -1 : n;
+}
+
 int ids_uri_norm(const char *uri, size_t len, char *out, size_t outsz)
 {
 	size_t i, n = 0, colon;
@@ -106,6 +112,13 @@ int ids_inval_parse(const char *msg, size_t len, ids_inval_t *out)
 	out->key = w;
 	out->key_len = wl;
 	while (ids_word(msg, len, &pos, &w, &wl)) {
+		if (w[0] == '+') {
+			if (out->ndids == IDS_INVAL_DIDS || wl > IDS_DID_MAX)
+				return -1;
+			out->did[out->ndids] = w;
+			out->did_len[out->ndids++] = wl;
+			continue;
+		}
 		if (out->nuris == IDS_INVAL_URIS || wl > IDS_URI_MAX)
 			return -1;
 		out->uri[out->nuris] = w;

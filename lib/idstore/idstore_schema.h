@@ -5,16 +5,22 @@
  *
  *   iwg:idm:map:<ns>:<key>        HASH   the mapping fields (sip_uri,
  *                                        display_name, impi, tenant,
- *                                        agent_id, queue, ha1, enabled "1"/"0",
+ *                                        agent_id, queue, language, priority,
+ *                                        did, ha1, enabled "1"/"0",
  *                                        not_after unix seconds) and _rev_uri,
  *                                        the normalised sip_uri its reverse
  *                                        entry is filed under
  *   iwg:idm:rev:<ns>:<norm uri>   STRING <key> of the mapping holding that URI
+ *   iwg:idm:did:<did>             STRING "<ns>:<key>" of the mapping holding
+ *                                        that DID (E.164, unique across
+ *                                        namespaces; the hash's did field is
+ *                                        the entry it is filed under)
  *   iwg:idm:inval                 pub/sub channel of change notices
  *
- * A change notice is "<ns> <key> [<norm uri>...]" (space separated; none of
- * the parts can contain a space), naming the mapping and every reverse entry
- * that changed; "*" asks every node to drop its whole cache.
+ * A change notice is "<ns> <key> [<norm uri>...] [<did>...]" (space
+ * separated; none of the parts can contain a space), naming the mapping and
+ * every reverse entry that changed: URIs (they start with a scheme) and DIDs
+ * (they start with '+'); "*" asks every node to drop its whole cache.
  */
 #ifndef IWG_IDSTORE_SCHEMA_H
 #define IWG_IDSTORE_SCHEMA_H
@@ -26,6 +32,7 @@
 #define IDS_PREFIX		  "iwg:idm:"
 #define IDS_MAP_PREFIX	  "iwg:idm:map:"
 #define IDS_REV_PREFIX	  "iwg:idm:rev:"
+#define IDS_DID_PREFIX	  "iwg:idm:did:"
 #define IDS_CHANNEL		  "iwg:idm:inval"
 #define IDS_REV_URI_FIELD "_rev_uri"
 #define IDS_INVAL_ALL	  "*"
@@ -33,8 +40,9 @@
 /* room for the longest key name */
 #define IDS_REDIS_KEY_MAX \
 	(sizeof(IDS_MAP_PREFIX) + IDS_NS_MAX + 1 + IDS_URI_MAX)
-/* at most this many URIs in one change notice */
+/* at most this many URIs, and DIDs, in one change notice */
 #define IDS_INVAL_URIS 2
+#define IDS_INVAL_DIDS 2
 
 /*
  * Build "iwg:idm:map:<ns>:<key>" into buf. Returns the length, or -1 when it
@@ -47,6 +55,12 @@ int ids_key_map(char *buf, size_t bufsz, const char *ns, const char *key);
  * ids_uri_norm). Returns the length or -1 when it does not fit.
  */
 int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri);
+
+/*
+ * Build "iwg:idm:did:<did>" (did as stored, E.164). Returns the length or
+ * -1 when it does not fit.
+ */
+int ids_key_did(char *buf, size_t bufsz, const char *did);
 
 /*
  * Normalise a SIP/tel URI for the reverse index: scheme and host part in
@@ -68,12 +82,15 @@ typedef struct ids_inval {
 	int nuris;
 	const char *uri[IDS_INVAL_URIS];
 	size_t uri_len[IDS_INVAL_URIS];
+	int ndids; /* DIDs whose reverse entry changed (words starting '+') */
+	const char *did[IDS_INVAL_DIDS];
+	size_t did_len[IDS_INVAL_DIDS];
 } ids_inval_t;
 
 /*
  * Parse a change notice msg[0..len). Returns 0, or -1 when malformed (the
- * caller should then treat it like "*"). Extra URIs beyond IDS_INVAL_URIS
- * make the notice malformed.
+ * caller should then treat it like "*"). Extra URIs beyond IDS_INVAL_URIS,
+ * or DIDs beyond IDS_INVAL_DIDS, make the notice malformed.
  */
 int ids_inval_parse(const char *msg, size_t len, ids_inval_t *out);
 

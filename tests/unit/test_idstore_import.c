@@ -162,11 +162,12 @@ static void roundtrip(int jsonl)
 					  "web,#hash,tel:+49301234,\" padded \",,,,,,1,0\n";
 	assert_int_equal(parse(csv, IDS_FMT_CSV, NULL, &a), -1); /* quote */
 	ids_batch_free(&a);
-	csv = "ns,key,sip_uri,display_name,impi,tenant,agent_id,queue,ha1,"
-		  "enabled,not_after\n"
+	csv = "ns,key,sip_uri,display_name,impi,tenant,agent_id,queue,language,"
+		  "priority,did,ha1,enabled,not_after\n"
 		  "paas,user-123,sip:u@iwg.test,\"Doe, Jane\",u@ims.test,t1,ag7,"
-		  "sales,0123456789abcdef0123456789abcdef,0,1900000000\n"
-		  "web,#hash,tel:+49301234,\" padded \",,,,,,1,0\n";
+		  "sales,en-GB,9,+441234567890,0123456789abcdef0123456789abcdef,0,"
+		  "1900000000\n"
+		  "web,#hash,tel:+49301234,\" padded \",,,,,,,,,1,0\n";
 	assert_int_equal(parse(csv, IDS_FMT_CSV, NULL, &a), 0);
 	f = open_memstream(&text, &len);
 	if (!jsonl)
@@ -193,6 +194,71 @@ static void test_jsonl_export_round_trip(void **state)
 {
 	(void)state;
 	roundtrip(1);
+}
+
+static void test_routing_attributes_in_files(void **state)
+{
+	ids_batch_t b;
+	const char *csv = "key,sip_uri,language,priority,did\n"
+					  "a,sip:a@x,fr,5,+33123456789\n"
+					  "b,sip:b@x,,,\n"
+					  "c,sip:c@x,fr_FR,5,\n"		 /* line 4 */
+					  "d,sip:d@x,de,10,\n"			 /* line 5 */
+					  "e,sip:e@x,de,1,0612345678\n"; /* line 6 */
+	const char *j = "{\"ns\":\"web\",\"key\":\"a\",\"sip_uri\":\"sip:a@x\","
+					"\"language\":\"en-GB\",\"priority\":3,\"did\":"
+					"\"+4930123456\"}\n"
+					"{\"ns\":\"web\",\"key\":\"b\",\"sip_uri\":\"sip:b@x\","
+					"\"priority\":\"4\",\"did\":null}\n"
+					"{\"ns\":\"web\",\"key\":\"c\",\"sip_uri\":\"sip:c@x\","
+					"\"priority\":12}\n"
+					"{\"ns\":\"web\",\"key\":\"d\",\"sip_uri\":\"sip:d@x\","
+					"\"did\":4930123456}\n";
+	(void)state;
+	assert_int_equal(parse(csv, IDS_FMT_CSV, "web", &b), -1);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(b.recs[0].language, "fr");
+	assert_string_equal(b.recs[0].priority, "5");
+	assert_string_equal(b.recs[0].did, "+33123456789");
+	assert_string_equal(b.recs[1].did, "");
+	assert_int_equal(b.errs_total, 3);
+	assert_int_equal(b.errs[0].line, 4);
+	assert_string_equal(b.errs[0].field, "language");
+	assert_int_equal(b.errs[1].line, 5);
+	assert_string_equal(b.errs[1].field, "priority");
+	assert_string_equal(b.errs[1].msg, "must be an integer from 0 to 9");
+	assert_int_equal(b.errs[2].line, 6);
+	assert_string_equal(b.errs[2].field, "did");
+	ids_batch_free(&b);
+	/* JSON lines: priority as a number or a string, no number for a DID */
+	assert_int_equal(parse(j, IDS_FMT_AUTO, NULL, &b), -1);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(b.recs[0].priority, "3");
+	assert_string_equal(b.recs[0].did, "+4930123456");
+	assert_string_equal(b.recs[1].priority, "4");
+	assert_int_equal(b.errs_total, 2);
+	assert_int_equal(b.errs[0].line, 3);
+	assert_string_equal(b.errs[0].field, "priority");
+	assert_int_equal(b.errs[1].line, 4);
+	assert_string_equal(b.errs[1].field, "did");
+	ids_batch_free(&b);
+}
+
+static void test_duplicate_dids_across_namespaces(void **state)
+{
+	ids_batch_t b;
+	const char *csv = "ns,key,sip_uri,did\n"
+					  "web,a,sip:a@x,+33100000001\n"
+					  "web,b,sip:b@x,\n"
+					  "web,c,sip:c@x,\n" /* no DID twice: fine */
+					  "paas,a,sip:a@x,+33100000001\n";
+	(void)state;
+	assert_int_equal(parse(csv, IDS_FMT_CSV, NULL, &b), -1);
+	assert_int_equal(b.errs_total, 1);
+	assert_int_equal(b.errs[0].line, 5);
+	assert_string_equal(b.errs[0].field, "did");
+	assert_non_null(strstr(b.errs[0].msg, "duplicate of line 2"));
+	ids_batch_free(&b);
 }
 
 static void test_error_list_is_bounded(void **state)
@@ -224,6 +290,8 @@ int main(void)
 			cmocka_unit_test(test_duplicates_name_both_lines),
 			cmocka_unit_test(test_csv_export_round_trip),
 			cmocka_unit_test(test_jsonl_export_round_trip),
+			cmocka_unit_test(test_routing_attributes_in_files),
+			cmocka_unit_test(test_duplicate_dids_across_namespaces),
 			cmocka_unit_test(test_error_list_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,6 +73,17 @@ static void test_bad_values_are_refused_with_field_names(void **state)
 			{IDS_F_NOT_AFTER, "tomorrow", "not_after"},
 			{IDS_F_NOT_AFTER, "2026-02-30T00:00:00Z", "not_after"},
 			{IDS_F_TENANT, "a b", "tenant"},
+			{IDS_F_LANGUAGE, "fr_FR", "language"},
+			{IDS_F_LANGUAGE, "en GB", "language"},
+			{IDS_F_LANGUAGE, "abcdefghijklmnopq", "language"},
+			{IDS_F_PRIORITY, "10", "priority"},
+			{IDS_F_PRIORITY, "-1", "priority"},
+			{IDS_F_PRIORITY, "x", "priority"},
+			{IDS_F_DID, "33123456789", "did"},
+			{IDS_F_DID, "+33 1 23 45 67 89", "did"},
+			{IDS_F_DID, "+12345", "did"},
+			{IDS_F_DID, "+1234567890123456", "did"},
+			{IDS_F_DID, "+3312345678a", "did"},
 	};
 	size_t i;
 	ids_record_t r;
@@ -85,6 +96,58 @@ static void test_bad_values_are_refused_with_field_names(void **state)
 		assert_string_equal(e.field, bad[i].field);
 		assert_true(e.msg[0] != '\0');
 	}
+}
+
+/* the routing attributes: their forms, their limits, the messages */
+static void test_routing_attributes(void **state)
+{
+	ids_record_t r;
+	ids_error_t e;
+	(void)state;
+	good_record(&r);
+	assert_int_equal(ids_record_priority(&r), -1);
+	assert_int_equal(set(&r, IDS_F_LANGUAGE, "en-GB", &e), 0);
+	assert_int_equal(set(&r, IDS_F_PRIORITY, "7", &e), 0);
+	assert_int_equal(set(&r, IDS_F_DID, "+33123456789", &e), 0);
+	assert_int_equal(ids_record_validate(&r, &e), 0);
+	assert_string_equal(r.language, "en-GB");
+	assert_int_equal(ids_record_priority(&r), 7);
+	assert_string_equal(r.did, "+33123456789");
+	/* the bounds: 16 tag characters, 0 and 9, 6 and 15 digits */
+	assert_int_equal(set(&r, IDS_F_LANGUAGE, "abcdefghijklmnop", &e), 0);
+	assert_int_equal(set(&r, IDS_F_PRIORITY, "0", &e), 0);
+	assert_int_equal(ids_record_priority(&r), 0);
+	assert_int_equal(set(&r, IDS_F_PRIORITY, "9", &e), 0);
+	assert_int_equal(set(&r, IDS_F_DID, "+123456", &e), 0);
+	assert_int_equal(set(&r, IDS_F_DID, "+123456789012345", &e), 0);
+	assert_int_equal(ids_record_validate(&r, &e), 0);
+	/* each is optional: "" clears it */
+	assert_int_equal(set(&r, IDS_F_DID, "", &e), 0);
+	assert_int_equal(set(&r, IDS_F_PRIORITY, "", &e), 0);
+	assert_int_equal(set(&r, IDS_F_LANGUAGE, "", &e), 0);
+	assert_int_equal(ids_record_validate(&r, &e), 0);
+	assert_int_equal(ids_record_priority(&r), -1);
+	/* the messages say what is expected, also for a value too long */
+	assert_int_equal(set(&r, IDS_F_DID, "+1234567890123456", &e), -1);
+	assert_string_equal(e.msg, "must be an E.164 number: '+' then 6 to 15 "
+							   "digits");
+	assert_int_equal(set(&r, IDS_F_PRIORITY, "12", &e), -1);
+	assert_string_equal(e.msg, "must be an integer from 0 to 9");
+	assert_int_equal(set(&r, IDS_F_LANGUAGE, "fr.FR", &e), -1);
+	assert_non_null(strstr(e.msg, "language tag"));
+	/* a record filled by hand is checked as well */
+	strcpy(r.did, "0612345678");
+	assert_int_equal(ids_record_validate(&r, &e), -1);
+	assert_string_equal(e.field, "did");
+	r.did[0] = '\0';
+	strcpy(r.priority, "x");
+	assert_int_equal(ids_record_validate(&r, &e), -1);
+	assert_string_equal(e.field, "priority");
+	assert_int_equal(ids_record_priority(&r), -1);
+	/* names and order of the fields */
+	assert_int_equal(ids_field_by_name("did", 3), IDS_F_DID);
+	assert_string_equal(ids_field_name(IDS_F_LANGUAGE), "language");
+	assert_string_equal(ids_field_name(IDS_F_PRIORITY), "priority");
 }
 
 static void test_too_long_is_refused(void **state)
@@ -148,6 +211,9 @@ static void test_key_names(void **state)
 	ids_key_rev(k, sizeof(k), "web", "sip:alice@iwg.test");
 	assert_string_equal(k, "iwg:idm:rev:web:sip:alice@iwg.test");
 	assert_int_equal(ids_key_map(k, 10, "paas", "user-123"), -1);
+	assert_int_equal(ids_key_did(k, sizeof(k), "+33123456789"), 24);
+	assert_string_equal(k, "iwg:idm:did:+33123456789");
+	assert_int_equal(ids_key_did(k, 20, "+33123456789"), -1);
 }
 
 static void test_uri_normalisation(void **state)
@@ -186,6 +252,19 @@ static void test_change_notice_parse(void **state)
 	assert_int_equal(ids_inval_parse("web", 3, &iv), -1);
 	assert_int_equal(ids_inval_parse("", 0, &iv), -1);
 	assert_int_equal(ids_inval_parse("a b c d e", 9, &iv), -1);
+	/* DIDs (they start with '+') apart from the URIs, in any order */
+	m = "web alice sip:alice@x +33123456789 sip:old@x +33999999999";
+	assert_int_equal(ids_inval_parse(m, strlen(m), &iv), 0);
+	assert_int_equal(iv.nuris, 2);
+	assert_int_equal(iv.ndids, 2);
+	assert_int_equal(iv.did_len[0], 12);
+	assert_memory_equal(iv.did[0], "+33123456789", 12);
+	assert_memory_equal(iv.did[1], "+33999999999", 12);
+	assert_memory_equal(iv.uri[1], "sip:old@x", 9);
+	m = "web alice +1234567 +2345678 +3456789";
+	assert_int_equal(ids_inval_parse(m, strlen(m), &iv), -1);
+	m = "web alice +12345678901234567890";
+	assert_int_equal(ids_inval_parse(m, strlen(m), &iv), -1);
 }
 
 int main(void)
@@ -194,6 +273,7 @@ int main(void)
 			cmocka_unit_test(test_valid_record_passes),
 			cmocka_unit_test(test_required_fields_are_named),
 			cmocka_unit_test(test_bad_values_are_refused_with_field_names),
+			cmocka_unit_test(test_routing_attributes),
 			cmocka_unit_test(test_too_long_is_refused),
 			cmocka_unit_test(test_not_after_forms),
 			cmocka_unit_test(test_get_renders_every_field),

@@ -137,6 +137,125 @@ static void test_reverse_follows_updates(void **state)
 	ids_free(c);
 }
 
+/* a record with the routing attributes */
+static void rec_cc(ids_record_t *r, const char *ns, const char *key,
+				   const char *uri, const char *lang, const char *prio,
+				   const char *did)
+{
+	ids_error_t e;
+	rec(r, ns, key, uri);
+	assert_int_equal(ids_record_set(r, IDS_F_LANGUAGE, lang, strlen(lang), &e),
+					 0);
+	assert_int_equal(ids_record_set(r, IDS_F_PRIORITY, prio, strlen(prio), &e),
+					 0);
+	assert_int_equal(ids_record_set(r, IDS_F_DID, did, strlen(did), &e), 0);
+}
+
+static void test_routing_attributes_round_trip(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	(void)state;
+	rec_cc(&r, "cc", "ann", "sip:ann@iwg.test", "fr", "5", "+33123456789");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_get(c, "cc", "ann", &g), IDS_OK);
+	assert_memory_equal(&r, &g, sizeof(r));
+	assert_string_equal(g.language, "fr");
+	assert_int_equal(ids_record_priority(&g), 5);
+	/* the DID finds the mapping, in one call, with its namespace */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(ids_reverse_did(c, "+33123456789", &g), IDS_OK);
+	assert_memory_equal(&r, &g, sizeof(r));
+	assert_string_equal(g.ns, "cc");
+	assert_string_equal(g.key, "ann");
+	/* a lookup of a malformed DID is an argument error, not a miss */
+	assert_int_equal(ids_reverse_did(c, "0123456789", &g), IDS_ERR_ARG);
+	assert_non_null(strstr(c->errstr, "E.164"));
+	assert_int_equal(ids_reverse_did(c, "", &g), IDS_ERR_ARG);
+	assert_int_equal(ids_reverse_did(c, "+33999999999", &g), IDS_ERR_NOTFOUND);
+	/* an invalid attribute is refused before anything is written */
+	rec(&r, "cc", "bad", "sip:bad@iwg.test");
+	strcpy(r.priority, "10");
+	{
+		ids_error_t e;
+		assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_INVALID);
+		assert_string_equal(e.field, "priority");
+	}
+	assert_int_equal(ids_get(c, "cc", "bad", &g), IDS_ERR_NOTFOUND);
+	ids_free(c);
+}
+
+static void test_did_is_unique_and_follows_updates(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	(void)state;
+	rec_cc(&r, "cc", "bea", "sip:bea@iwg.test", "", "", "+4930111111");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	/* another mapping, in any namespace, may not take the DID */
+	rec_cc(&r, "paas", "eve", "sip:eve@iwg.test", "", "", "+4930111111");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(c->errstr, "did +4930111111 is already mapped by key "
+								   "bea (namespace cc)");
+	assert_string_equal(e.field, "did");
+	assert_string_equal(e.msg, "already mapped by key bea (namespace cc)");
+	/* ... and nothing of it was written: no hash, no URI entry */
+	assert_int_equal(ids_get(c, "paas", "eve", &g), IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_reverse(c, "paas", "sip:eve@iwg.test", &g),
+					 IDS_ERR_NOTFOUND);
+	/* a refused update leaves the mapping as it was */
+	rec_cc(&r, "paas", "eve", "sip:eve@iwg.test", "", "", "+4930222222");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	rec_cc(&r, "paas", "eve", "sip:eve2@iwg.test", "de", "1", "+4930111111");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_ERR_CONFLICT);
+	assert_int_equal(ids_get(c, "paas", "eve", &g), IDS_OK);
+	assert_string_equal(g.did, "+4930222222");
+	assert_string_equal(g.sip_uri, "sip:eve@iwg.test");
+	assert_int_equal(ids_reverse_did(c, "+4930222222", &g), IDS_OK);
+	assert_string_equal(g.key, "eve");
+	/* the sip_uri conflict is named as such */
+	rec_cc(&r, "cc", "bob2", "sip:bea@iwg.test", "", "", "+4930333333");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.field, "sip_uri");
+	assert_int_equal(ids_reverse_did(c, "+4930333333", &g), IDS_ERR_NOTFOUND);
+	/* a new DID moves the entry; the old one is free again */
+	rec_cc(&r, "cc", "bea", "sip:bea@iwg.test", "", "", "+4930444444");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+4930111111", &g), IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_reverse_did(c, "+4930444444", &g), IDS_OK);
+	assert_string_equal(g.key, "bea");
+	rec_cc(&r, "cc", "cal", "sip:cal@iwg.test", "", "", "+4930111111");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_del(c, "cc", "cal"), IDS_OK);
+	/* a disabled mapping keeps its DID; the caller sees it disabled */
+	assert_int_equal(ids_set_enabled(c, "cc", "bea", 0), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+4930444444", &g), IDS_OK);
+	assert_int_equal(g.enabled, 0);
+	assert_int_equal(ids_record_usable(&g, 1), 0);
+	rec_cc(&r, "paas", "eve", "sip:eve@iwg.test", "", "", "+4930444444");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_ERR_CONFLICT);
+	/* a write without a DID drops the entry */
+	rec(&r, "cc", "bea", "sip:bea@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+4930444444", &g), IDS_ERR_NOTFOUND);
+	rec_cc(&r, "cc", "cal", "sip:cal@iwg.test", "", "", "+4930444444");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_del(c, "cc", "cal"), IDS_OK);
+	/* delete drops it too, and the DID can be given to someone else */
+	assert_int_equal(ids_del(c, "paas", "eve"), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+4930222222", &g), IDS_ERR_NOTFOUND);
+	rec_cc(&r, "cc", "bea", "sip:bea@iwg.test", "", "", "+4930222222");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_del(c, "cc", "bea"), IDS_OK);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+4930222222", &g), IDS_OK);
+	assert_string_equal(g.ns, "cc");
+	assert_int_equal(ids_del(c, "cc", "bea"), IDS_OK);
+	ids_free(c);
+}
+
 static void test_invalid_record_is_not_written(void **state)
 {
 	ids_ctx_t *c = conn();
@@ -237,6 +356,47 @@ static void test_import_is_all_or_nothing(void **state)
 	ids_free(c);
 }
 
+static void test_import_checks_dids(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t recs[3], g;
+	ids_error_t errs[8];
+	size_t nerrs;
+	(void)state;
+	rec_cc(&recs[0], "web", "holder", "sip:holder@x", "", "", "+3222222222");
+	assert_int_equal(ids_put(c, &recs[0], IDS_PUT_UPSERT, NULL), IDS_OK);
+	rec_cc(&recs[0], "imd", "d1", "sip:d1@x", "fr", "3", "+3211111111");
+	rec_cc(&recs[1], "imd", "d2", "sip:d2@x", "", "", "+3222222222");
+	rec_cc(&recs[2], "imd", "d3", "sip:d3@x", "", "", "");
+	/* held in Redis by a mapping of another namespace */
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_UPSERT, errs, 8, &nerrs),
+					 IDS_ERR_CONFLICT);
+	assert_int_equal(nerrs, 1);
+	assert_int_equal(errs[0].line, 2);
+	assert_string_equal(errs[0].field, "did");
+	assert_string_equal(errs[0].msg,
+						"already mapped by key holder (namespace web)");
+	assert_int_equal(ids_get(c, "imd", "d1", &g), IDS_ERR_NOTFOUND);
+	/* twice in the set */
+	rec_cc(&recs[1], "imd", "d2", "sip:d2@x", "", "", "+3211111111");
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_UPSERT, errs, 8, &nerrs),
+					 IDS_ERR_INVALID);
+	assert_string_equal(errs[0].field, "did");
+	assert_int_equal(errs[0].line, 2);
+	/* clean: written with their reverse entries */
+	rec_cc(&recs[1], "imd", "d2", "sip:d2@x", "", "", "+3233333333");
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_UPSERT, errs, 8, &nerrs),
+					 IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+3211111111", &g), IDS_OK);
+	assert_memory_equal(&recs[0], &g, sizeof(g));
+	assert_int_equal(ids_reverse_did(c, "+3233333333", &g), IDS_OK);
+	assert_string_equal(g.key, "d2");
+	/* importing the same set again keeps the DIDs (they are its own) */
+	assert_int_equal(ids_import(c, recs, 3, IDS_PUT_UPSERT, errs, 8, &nerrs),
+					 IDS_OK);
+	ids_free(c);
+}
+
 static void test_changes_are_published(void **state)
 {
 	ids_ctx_t *c = conn(), *s = conn();
@@ -261,6 +421,35 @@ static void test_changes_are_published(void **state)
 	assert_int_equal(ids_del(c, "pub", "dave"), IDS_OK);
 	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
 	assert_string_equal(buf, "pub dave sip:dave2@x");
+	/* DIDs: the new one, the old one when it changes, on every write */
+	rec_cc(&r, "pub", "dora", "sip:dora@x", "", "", "+4412345678");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dora sip:dora@x +4412345678");
+	rec_cc(&r, "pub", "dora", "sip:dora2@x", "", "", "+4487654321");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(
+			buf, "pub dora sip:dora2@x sip:dora@x +4487654321 +4412345678");
+	{
+		ids_inval_t iv;
+		assert_int_equal(ids_inval_parse(buf, len, &iv), 0);
+		assert_int_equal(iv.nuris, 2);
+		assert_int_equal(iv.ndids, 2);
+	}
+	rec(&r, "pub", "dora", "sip:dora2@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dora sip:dora2@x +4487654321");
+	rec_cc(&r, "pub", "dora", "sip:dora2@x", "", "", "+4412345678");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_int_equal(ids_set_enabled(c, "pub", "dora", 0), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dora sip:dora2@x +4412345678");
+	assert_int_equal(ids_del(c, "pub", "dora"), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "pub dora sip:dora2@x +4412345678");
 	assert_int_equal(ids_publish_flush(c), IDS_OK);
 	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
 	assert_string_equal(buf, "*");
@@ -298,10 +487,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_put_get_round_trip),
 			cmocka_unit_test(test_reverse_follows_updates),
+			cmocka_unit_test(test_routing_attributes_round_trip),
+			cmocka_unit_test(test_did_is_unique_and_follows_updates),
 			cmocka_unit_test(test_invalid_record_is_not_written),
 			cmocka_unit_test(test_enable_disable),
 			cmocka_unit_test(test_list_by_pattern),
 			cmocka_unit_test(test_import_is_all_or_nothing),
+			cmocka_unit_test(test_import_checks_dids),
 			cmocka_unit_test(test_changes_are_published),
 			cmocka_unit_test(test_unreachable_server_fails_fast),
 	};

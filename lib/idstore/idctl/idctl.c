@@ -18,6 +18,7 @@ static const char usage[] =
 		"  set NS KEY SIP_URI [FIELD=VALUE...]   create or replace a mapping\n"
 		"  get NS KEY                            print a mapping (JSON)\n"
 		"  reverse NS SIP_URI                    the mapping holding a URI\n"
+		"  reverse-did DID                       the mapping holding a DID\n"
 		"  del NS KEY                            delete a mapping\n"
 		"  enable NS KEY | disable NS KEY\n"
 		"  list [NS [PATTERN]]                   keys, NS<TAB>KEY per line\n"
@@ -27,8 +28,9 @@ static const char usage[] =
 		"  export [NS [PATTERN]]                 all mappings to stdout\n"
 		"  flush-caches                          every node drops its cache\n"
 		"\n"
-		"FIELD is one of display_name impi tenant agent_id queue ha1 enabled\n"
-		"not_after.\n"
+		"FIELD is one of display_name impi tenant agent_id queue language\n"
+		"priority did ha1 enabled not_after (docs/identity.md; e.g.\n"
+		"language=fr priority=5 did=+33123456789).\n"
 		"\n"
 		"options:\n"
 		"  -r, --redis ADDR       host:port or unix:/path (default "
@@ -45,7 +47,7 @@ static const char usage[] =
 		"  -h, --help\n"
 		"\n"
 		"exit status: 0 ok, 1 usage or invalid input, 2 not found, 3 refused\n"
-		"(exists, sip_uri conflict), 4 Redis error.\n";
+		"(exists, sip_uri or did conflict), 4 Redis error.\n";
 
 ids_ctx_t *idctl_conn(idctl_t *c)
 {
@@ -87,12 +89,19 @@ static const struct {
 	const char *name;
 	int (*fn)(idctl_t *, int, char **);
 } cmds[] = {
-		{"add", idctl_cmd_put},		   {"set", idctl_cmd_put},
-		{"get", idctl_cmd_get},		   {"reverse", idctl_cmd_get},
-		{"del", idctl_cmd_del},		   {"enable", idctl_cmd_enable},
-		{"disable", idctl_cmd_enable}, {"list", idctl_cmd_list},
-		{"import", idctl_cmd_import},  {"validate", idctl_cmd_validate},
-		{"export", idctl_cmd_export},  {"flush-caches", idctl_cmd_flush},
+		{"add", idctl_cmd_put},
+		{"set", idctl_cmd_put},
+		{"get", idctl_cmd_get},
+		{"reverse", idctl_cmd_get},
+		{"reverse-did", idctl_cmd_get},
+		{"del", idctl_cmd_del},
+		{"enable", idctl_cmd_enable},
+		{"disable", idctl_cmd_enable},
+		{"list", idctl_cmd_list},
+		{"import", idctl_cmd_import},
+		{"validate", idctl_cmd_validate},
+		{"export", idctl_cmd_export},
+		{"flush-caches", idctl_cmd_flush},
 };
 
 int main(int argc, char **argv)

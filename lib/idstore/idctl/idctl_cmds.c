@@ -46,10 +46,11 @@ int idctl_cmd_put(idctl_t *c, int argc, char **argv)
 		f = eq ? ids_field_by_name(argv[i], (size_t)(eq - argv[i])) : -1;
 		if (f <= IDS_F_SIP_URI) {
 			fprintf(stderr,
-					"iwg-idctl: '%s' is not FIELD=VALUE with a field "
-					"of: display_name impi tenant agent_id queue ha1 "
-					"enabled not_after\n",
+					"iwg-idctl: '%s' is not FIELD=VALUE with a field of:",
 					argv[i]);
+			for (f = IDS_F_SIP_URI + 1; f < IDS_F_COUNT; f++)
+				fprintf(stderr, " %s", ids_field_name(f));
+			fputc('\n', stderr);
 			return IDCTL_EUSAGE;
 		}
 		if (idctl_set(&r, f, eq + 1))
@@ -67,11 +68,27 @@ int idctl_cmd_put(idctl_t *c, int argc, char **argv)
 int idctl_cmd_get(idctl_t *c, int argc, char **argv)
 {
 	ids_record_t r;
+	ids_error_t e;
 	int rev = strcmp(argv[0], "reverse") == 0, rc;
-	if (idctl_args(argc, 2, 2, rev ? "reverse NS SIP_URI" : "get NS KEY"))
-		return IDCTL_EUSAGE;
-	rc = rev ? ids_reverse(idctl_conn(c), argv[1], argv[2], &r)
-			 : ids_get(idctl_conn(c), argv[1], argv[2], &r);
+	int did = strcmp(argv[0], "reverse-did") == 0;
+	if (did) {
+		if (idctl_args(argc, 1, 1, "reverse-did DID"))
+			return IDCTL_EUSAGE;
+		/* the syntax here, so a typo is a usage error, not a lookup */
+		ids_record_init(&r);
+		if (!*argv[1] ||
+			ids_record_set(&r, IDS_F_DID, argv[1], strlen(argv[1]), &e) < 0) {
+			fprintf(stderr, "iwg-idctl: did: %s\n",
+					*argv[1] ? e.msg : "is required");
+			return IDCTL_EUSAGE;
+		}
+		rc = ids_reverse_did(idctl_conn(c), argv[1], &r);
+	} else {
+		if (idctl_args(argc, 2, 2, rev ? "reverse NS SIP_URI" : "get NS KEY"))
+			return IDCTL_EUSAGE;
+		rc = rev ? ids_reverse(idctl_conn(c), argv[1], argv[2], &r)
+				 : ids_get(idctl_conn(c), argv[1], argv[2], &r);
+	}
 	if (rc != IDS_OK)
 		return idctl_fail(c, argv[0]);
 	ids_export_jsonl(stdout, &r);
