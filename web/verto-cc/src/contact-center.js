@@ -27,7 +27,7 @@ export class ContactCenter extends Emitter {
     if (options === null || typeof options !== 'object') throw bad('options must be an object');
     const { destination, language, requestTimeout, menuTimeout } = options;
     this._client = client;
-    this._destination = destination === undefined ? null : checkDestination(destination, 'destination');
+    this._destination = destination === undefined || destination === null ? null : checkDestination(destination, 'destination');
     this._language = language === undefined || language === null ? null : checkLanguage(language);
     this._timeouts = {
       requestTimeout: timeoutOf(requestTimeout, DEFAULTS.requestTimeout),
