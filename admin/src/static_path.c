@@ -10,7 +10,8 @@
 #include "static_path.h"
 
 /* the folders of web_root served, each at /NAME/ */
-static const char *const static_roots[] = {"console", "portal", "sdk"};
+static const char *const static_roots[] = {"console", "portal", "sdk",
+										   "verto-cc"};
 
 static int seg_char_ok(unsigned char ch)
 {

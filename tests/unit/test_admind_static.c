@@ -25,6 +25,7 @@ static void maps_files_and_folders(void **state)
 			{"/portal/docs/api.html", "portal/docs/api.html"},
 			{"/sdk/iwg.min.js", "sdk/iwg.min.js"},
 			{"/sdk/iwg.d.ts", "sdk/iwg.d.ts"},
+			{"/verto-cc/verto-cc.js", "verto-cc/verto-cc.js"},
 			{"/sdk/v1.2.3/iwg-1.2.3+b~1@x,y.js",
 			 "sdk/v1.2.3/iwg-1.2.3+b~1@x,y.js"},
 			{"/console/help", "console/help"},
