@@ -1,8 +1,8 @@
 /*
  * res_identities.c - /api/v1/identities: identity mappings CRUD through
  * lib/idstore (the Redis key schema shared with the Kamailio modules and
- * iwg-idctl). Writes are atomic in idstore (all or nothing) and
- * audit-logged here.
+ * iwg-idctl), and the lookup of the mapping holding a DID (?did=). Writes
+ * are atomic in idstore (all or nothing) and audit-logged here.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -212,10 +212,15 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 			return admind_ids_fail(r, ctx, rc, "identity read");
 		memcpy(rec.ha1, old.ha1, sizeof(rec.ha1));
 	}
+	memset(&ie, 0, sizeof(ie));
 	rc = ids_put(ctx, &rec, mode, &ie);
 	if (rc == IDS_ERR_INVALID)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  ie.field, "%s: %s", ie.field, ie.msg);
+	if (rc == IDS_ERR_CONFLICT) /* the sip_uri or did of another mapping */
+		return admind_reply_error(r, MHD_HTTP_CONFLICT, "conflict",
+								  ie.field[0] ? ie.field : NULL,
+								  "identity write: %s", ctx->errstr);
 	if (rc != IDS_OK)
 		return admind_ids_fail(r, ctx, rc, "identity write");
 	snprintf(target, sizeof(target), "%s/%s", rec.ns, rec.key);
@@ -322,9 +327,48 @@ static void list_free(id_list *l)
 	free(l->v);
 }
 
+/* GET /api/v1/identities?did=...: the mapping holding a DID (its reverse
+ * entry), a page of one item or none; ns, when given, must match too */
+static int identities_by_did(admind_req *r, const char *did, const char *ns,
+							 int page, int per_page)
+{
+	struct json_object *items, *j;
+	backend_err e = {0};
+	ids_record_t rec;
+	ids_error_t ie = {0};
+	ids_ctx_t *ctx;
+	char d[IDS_DID_MAX + 2];
+	int rc, found;
+
+	/* a '+' not written %2B arrives as a space (form encoding) */
+	snprintf(d, sizeof(d), "%s", did);
+	if (d[0] == ' ')
+		d[0] = '+';
+	ids_record_init(&rec);
+	if (!d[0] || strlen(did) > IDS_DID_MAX ||
+		ids_record_set(&rec, IDS_F_DID, d, strlen(d), &ie) < 0)
+		return admind_reply_error(
+				r, MHD_HTTP_BAD_REQUEST, "bad_request", "did",
+				"did: must be an E.164 number: '+' (written %%2B in a URL) "
+				"then 6 to 15 digits");
+	if (!(ctx = admind_ids(&r->app->conf, &e)))
+		return reply_backend_error(r, "identity store", &e);
+	rc = ids_reverse_did(ctx, d, &rec);
+	if (rc != IDS_OK && rc != IDS_ERR_NOTFOUND)
+		return admind_ids_fail(r, ctx, rc, "identity");
+	found = rc == IDS_OK && (!ns || !*ns || !strcmp(ns, rec.ns));
+	items = json_object_new_array();
+	if (found && page == 1)
+		json_object_array_add(items, identity_json(&rec));
+	j = admind_page_json(items, page, per_page, found ? 1 : 0);
+	json_object_object_add(j, "truncated", json_object_new_boolean(0));
+	return admind_reply_json(r, MHD_HTTP_OK, j);
+}
+
 int res_identities_list(admind_req *r)
 {
 	const char *ns = admind_query(r, "ns"), *pat = admind_query(r, "key");
+	const char *did = admind_query(r, "did");
 	struct json_object *items, *j;
 	backend_err e = {0};
 	ids_record_t rec;
@@ -337,6 +381,12 @@ int res_identities_list(admind_req *r)
 
 	if (admind_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
+	if (did && pat)
+		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "did",
+								  "did: a DID names one mapping; give no key "
+								  "pattern with it");
+	if (did)
+		return identities_by_did(r, did, ns, page, per_page);
 	if (pat && (!*pat || strlen(pat) > IDS_KEY_MAX))
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "key",
 								  "key: a glob pattern of 1..%d bytes",

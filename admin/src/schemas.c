@@ -38,6 +38,8 @@ const size_t schema_credentials_n =
 
 #include "idstore/idstore_record.h"
 
+/* language, priority and did get loose bounds here: lib/idstore checks
+ * their syntax and says what it expects */
 #define ID_FIELDS                                                           \
 	{"sip_uri", JV_STRING, 1, 1, IDS_URI_MAX, NULL, 0, 0},                  \
 			{"display_name", JV_STRING, 0, 0, IDS_DISPLAY_MAX, NULL, 0, 0}, \
@@ -45,6 +47,9 @@ const size_t schema_credentials_n =
 			{"tenant", JV_STRING, 0, 0, IDS_TENANT_MAX, NULL, 0, 0},        \
 			{"agent_id", JV_STRING, 0, 0, IDS_AGENT_MAX, NULL, 0, 0},       \
 			{"queue", JV_STRING, 0, 0, IDS_QUEUE_MAX, NULL, 0, 0},          \
+			{"language", JV_STRING, 0, 0, 64, NULL, 0, 0},                  \
+			{"priority", JV_STRING, 0, 0, 64, NULL, 0, 0},                  \
+			{"did", JV_STRING, 0, 0, 64, NULL, 0, 0},                       \
 			{"ha1", JV_STRING, 0, 0, IDS_HA1_MAX, NULL, 0, 0},              \
 			{"enabled", JV_BOOL, 0, 0, 0, NULL, 0, 0},                      \
 	{                                                                       \
