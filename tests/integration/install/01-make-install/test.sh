@@ -24,8 +24,10 @@ else
 fi
 
 missing=()
-for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so /etc/iwg/ims/kamailio.cfg \
-	/etc/iwg/ims/site.cfg /etc/iwg/edge/edge.cfg /etc/iwg/hdrmed/ims-volte.rules \
+for f in "$moddir"/iwg_edge.so "$moddir"/iwg_verto.so "$moddir"/iwg_ccroute.so \
+	/etc/iwg/ims/kamailio.cfg /etc/iwg/ims/site.cfg /etc/iwg/edge/edge.cfg \
+	/etc/iwg/hdrmed/ims-volte.rules /etc/iwg/cc-routing.rules \
+	/usr/share/doc/iwg/modules/iwg_ccroute.md \
 	/etc/iwg/media-profiles.conf /etc/iwg/ims-profiles.conf /etc/iwg/iwg-admind.conf \
 	/usr/bin/iwg-idctl /usr/bin/iwg-probe /usr/sbin/iwg-admind /usr/sbin/iwg-first-secrets \
 	/usr/share/iwg/sql/create-sqlite.sh /usr/share/iwg/sql/subscriber.sh \
