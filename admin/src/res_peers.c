@@ -228,11 +228,18 @@ int res_routing_test(admind_req *r)
 								 ve.field, "%s: %s", ve.field, ve.msg);
 		goto out;
 	}
+	/* ["k=v;k=v"]: the text escaped may be longer than the buffer */
 	params = json_object_new_array();
 	json_object_array_add(params, json_object_new_string(ctx));
-	snprintf(ctx, PEERS_CTX_BUF, "%s",
-			 json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
+	free(ctx);
+	ctx = strdup(
+			json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
 	json_object_put(params);
+	if (!ctx) {
+		ret = admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+								 NULL, "out of memory");
+		goto out;
+	}
 	ret = -1;
 	for (i = 0; i < c->n_kamailio && ret < 0; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
