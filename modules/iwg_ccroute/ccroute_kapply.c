@@ -161,26 +161,30 @@ int ccroute_kapply(sip_msg_t *msg, str *xname)
 {
 	struct ccroute_kv kv[CCROUTE_CTX_MAX];
 	char nums[CCROUTE_CTX_MAX][24];
-	const struct ccroute_table *t;
-	const struct ccroute_rule *r;
-	int n, idx, version;
+	const struct ccroute_table *t = NULL;
+	const struct ccroute_rule *r = NULL;
+	int n, idx = -1, version = 0, rc;
 
-	xavp_rm_by_name(&result_name, 1, NULL);
 	n = ctx_from_xavp(xname, kv, nums);
-	if (n < 0)
-		return -2;
-	t = ccroute_store_current(&version);
-	idx = ccroute_eval(t, kv, n);
-	if (idx < 0) {
+	if (n >= 0) {
+		t = ccroute_store_current(&version);
+		idx = ccroute_eval(t, kv, n);
+		r = idx >= 0 ? &t->rules[idx] : NULL;
+	}
+	rc = n < 0 ? -2 : (r ? 1 : -1);
+	if (rc == 1 && add_headers(msg, r, kv, n) < 0)
+		rc = -2;
+	/* KV may point into the old result xavp: removed only now */
+	xavp_rm_by_name(&result_name, 1, NULL);
+	if (rc == 1 && set_result(r) < 0)
+		rc = -2;
+	if (rc == 1) {
+		ccroute_store_hit(idx, version);
+		counter_inc(cnt_matched);
+		LM_DBG("rule %s matched: set %d\n", r->name, r->set);
+	} else if (rc == -1) {
 		counter_inc(cnt_unmatched);
 		LM_DBG("no routing rule matched\n");
-		return -1;
 	}
-	r = &t->rules[idx];
-	if (add_headers(msg, r, kv, n) < 0 || set_result(r) < 0)
-		return -2;
-	ccroute_store_hit(idx, version);
-	counter_inc(cnt_matched);
-	LM_DBG("rule %s matched: set %d\n", r->name, r->set);
-	return 1;
+	return rc;
 }

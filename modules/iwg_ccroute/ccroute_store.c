@@ -32,11 +32,11 @@ struct shstate {
 	struct shrule rules[CCROUTE_MAX_RULES];
 };
 
-static char *rules_file;					  /* pkg, absolute */
-static struct shstate *sh;					  /* shm */
-static struct ccroute_table *cur;			  /* this process's copy */
-static int cur_version;						  /* version of cur */
-static struct shrule next[CCROUTE_MAX_RULES]; /* reload scratch */
+static char *rules_file;						  /* pkg, absolute */
+static struct shstate *sh;						  /* shm */
+static struct ccroute_table *cur;				  /* this process's copy */
+static int cur_version;							  /* version of cur */
+static struct shrule reloaded[CCROUTE_MAX_RULES]; /* reload scratch */
 
 int ccroute_store_path(const char *path)
 {
@@ -229,10 +229,10 @@ int ccroute_store_reload(struct ccroute_err *err, int *n)
 	t = load_shared(err, &shtext);
 	if (!t)
 		return -1;
-	name_rules(next, t);
+	name_rules(reloaded, t);
 	lock_get(&sh->lock);
-	carry_over(next, t->n);
-	memcpy(sh->rules, next, sizeof(next[0]) * t->n);
+	carry_over(reloaded, t->n);
+	memcpy(sh->rules, reloaded, sizeof(reloaded[0]) * t->n);
 	old = sh->text;
 	sh->text = shtext;
 	sh->len = (int)strlen(shtext);
