@@ -18,6 +18,11 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 	exec unshare --net -- env IWG_IN_NETNS=1 "$0" "$@"
 fi
 ip link set lo up || { echo "tests/run.sh: cannot bring lo up" >&2; exit 1; }
+# ephemeral ports (this namespace's own setting) above every fixed port the
+# suites bind (SIP, SIPp media 40000-41999, rtpengine 30000-30999), so a
+# client's or Chromium's random port never takes one a later step needs
+echo "50000 60999" >/proc/sys/net/ipv4/ip_local_port_range ||
+	echo "tests/run.sh: ephemeral port range unchanged" >&2
 
 logs=$IWG_BUILD/test-logs
 mkdir -p "$logs"
