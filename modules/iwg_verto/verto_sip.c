@@ -46,6 +46,9 @@ typedef struct vsip {
 	uint32_t key;
 	verto_call *call;
 	dlg_t *dlg;
+	/* our INVITE's early dialog (the first 1xx with a To tag), for the
+	 * INFOs sent before the 2xx: tm leaves dlg as it was until then */
+	dlg_t *early;
 	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL; or theirs */
 	/* their re-INVITE being answered by a media step (peer_tx): the
 	 * transaction a CANCEL of it must match */
@@ -165,6 +168,8 @@ static void vsip_free(vsip *g)
 	}
 	if (g->dlg)
 		tmb.free_dlg(g->dlg);
+	if (g->early)
+		tmb.free_dlg(g->early);
 	free(g->offer);
 	free(g->sip_sdp);
 	free(g->peer_sdp);
@@ -679,8 +684,9 @@ static int cc_uri_for(const char *user, char *buf, size_t sz)
 
 /* send a request in (or, for INVITE, starting) the dialog; its replies
  * come back with the token of (g, what, seq) when what is not 0 */
-static int send_req_seq(vsip *g, const char *method, const char *hdrs,
-						const char *body, int what, unsigned seq, int with_ids)
+static int send_req_seq(vsip *g, dlg_t *dlg, const char *method,
+						const char *hdrs, const char *body, int what,
+						unsigned seq, int with_ids)
 {
 	uac_req_t r;
 	str m = {(char *)method, (int)strlen(method)};
@@ -689,7 +695,7 @@ static int send_req_seq(vsip *g, const char *method, const char *hdrs,
 	uint64_t token = TOKEN(g, what) | ((uint64_t)seq << 40);
 	int rc;
 
-	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, g->dlg,
+	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, dlg,
 				what ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
 				what ? uac_cb : NULL, (void *)(uintptr_t)token);
 	vs_current = g->call;
@@ -706,7 +712,7 @@ static int send_req_seq(vsip *g, const char *method, const char *hdrs,
 static int send_req(vsip *g, const char *method, const char *hdrs,
 					const char *body, int what, int with_ids)
 {
-	return send_req_seq(g, method, hdrs, body, what, 0, with_ids);
+	return send_req_seq(g, g->dlg, method, hdrs, body, what, 0, with_ids);
 }
 
 static int send_invite(vsip *g, const char *sdp)
@@ -836,10 +842,18 @@ static int send_dtmf(vsip *g, const char *digits)
  */
 static int send_cc_info(vsip *g, const char *body, const char *event)
 {
+	dlg_t *dlg = g->dlg;
 	unsigned i, seq;
+	int rc;
 
-	if (!g->dlg || !verto_dialog_info_ok(&g->d))
+	if (!dlg || !verto_dialog_info_ok(&g->d))
 		return VERTO_SIP_CC_NO_DIALOG;
+	if (dlg->state != DLG_CONFIRMED) {
+		/* before the 2xx: in the early dialog, CSeq shared with dlg */
+		if (!(dlg = g->early))
+			return VERTO_SIP_CC_NO_DIALOG;
+		dlg->loc_seq.value = g->dlg->loc_seq.value;
+	}
 	for (i = 0; i < VS_CC_WAIT && g->cc_wait[i].seq; i++)
 		;
 	if (i == VS_CC_WAIT)
@@ -850,8 +864,12 @@ static int send_cc_info(vsip *g, const char *body, const char *event)
 	if (!(g->cc_wait[i].event = strdup(event)))
 		return -1;
 	g->cc_wait[i].seq = seq;
-	if (send_req_seq(g, "INFO", "Content-Type: " VERTO_CC_CTYPE_JSON "\r\n",
-					 body, VERTO_SIP_CC_INFO, seq, 0)) {
+	rc = send_req_seq(g, dlg, "INFO",
+					  "Content-Type: " VERTO_CC_CTYPE_JSON "\r\n", body,
+					  VERTO_SIP_CC_INFO, seq, 0);
+	if (dlg != g->dlg)
+		g->dlg->loc_seq.value = dlg->loc_seq.value;
+	if (rc) {
 		free(g->cc_wait[i].event);
 		g->cc_wait[i].event = NULL;
 		g->cc_wait[i].seq = 0;
@@ -1246,6 +1264,46 @@ static void queue_event(verto_call *c, int code, sip_msg_t *m)
 				code);
 }
 
+/*
+ * The early dialog of our INVITE from its first 1xx with a To tag (m), for
+ * the INFOs of the browser while the call is queued or rings: tm updates
+ * the INVITE's dialog only with the 2xx (until then its requests would
+ * carry no To tag and go to the INVITE's next hop), so a copy is made
+ * here: same ids and local side, the 1xx's To tag, Contact (remote target)
+ * and Record-Route (route set). tm fills a dialog from a reply only for a
+ * 2xx, so it is handed the parsed 1xx as a 2xx for this copy alone (m is
+ * our own parsed copy of the reply; its status is put back). Nothing is
+ * done when a copy exists or cannot be made (the INFOs then wait for the
+ * 2xx: "no dialog").
+ */
+static void early_dlg(vsip *g, sip_msg_t *m)
+{
+	dlg_t *e = NULL, *d = g->dlg;
+	int code, rc;
+
+	if (g->early || !d || !m)
+		return;
+	if (tmb.new_dlg_uac(&d->id.call_id, &d->id.loc_tag, d->loc_seq.value,
+						&d->loc_uri, &d->rem_uri, &e) < 0)
+		return;
+	if (d->loc_dname.len && shm_str_dup(&e->loc_dname, &d->loc_dname) < 0) {
+		tmb.free_dlg(e);
+		return;
+	}
+	e->send_sock = d->send_sock;
+	code = m->first_line.u.reply.statuscode;
+	m->first_line.u.reply.statuscode = 200;
+	rc = tmb.dlg_response_uac(e, m, IS_TARGET_REFRESH);
+	m->first_line.u.reply.statuscode = code;
+	if (rc != 0 || e->state != DLG_CONFIRMED || !e->id.rem_tag.len) {
+		LM_INFO("call %s: no early dialog from the %d (Contact?)\n",
+				g->call->call_id, code);
+		tmb.free_dlg(e);
+		return;
+	}
+	g->early = e;
+}
+
 /* a reply to one of our requests, as verto_dialog_reply() decides */
 static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 {
@@ -1269,8 +1327,10 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 							  sdp != NULL);
 	if (acts & VDR_SEND_CANCEL)
 		send_cancel(g, VDH_CANCEL);
-	if ((acts & VDR_EARLY_DLG) && g->dlg->state == DLG_NEW)
+	if ((acts & VDR_EARLY_DLG) && g->dlg->state == DLG_NEW) {
 		tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
+		early_dlg(g, m);
+	}
 	if ((acts & VDR_CONFIRM_DLG) &&
 		tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
 		LM_WARN("call %s: cannot update the dialog from the 2xx\n", c->call_id);
