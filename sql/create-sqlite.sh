@@ -8,3 +8,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$(dirname "$db")"
 sqlite3 "$db" <"$here/sqlite/usrloc.sql"
 sqlite3 "$db" <"$here/sqlite/subscriber.sql"
+sqlite3 "$db" <"$here/sqlite/uacreg.sql"
