@@ -340,6 +340,8 @@ enum {
 	VPV_SESSID,
 	VPV_LANGUAGE,
 	VPV_PAGE,
+	VPV_PRIORITY,
+	VPV_DID,
 };
 
 static const char *const vpv_names[] = {
@@ -349,6 +351,7 @@ static const char *const vpv_names[] = {
 		[VPV_CUSTOMER] = "customer", [VPV_DEST] = "dest",
 		[VPV_CALLID] = "callid",	 [VPV_SESSID] = "sessid",
 		[VPV_LANGUAGE] = "language", [VPV_PAGE] = "page",
+		[VPV_PRIORITY] = "priority", [VPV_DID] = "did",
 };
 
 static int pv_parse_verto_name(pv_spec_t *sp, str *in)
@@ -366,7 +369,7 @@ static int pv_parse_verto_name(pv_spec_t *sp, str *in)
 	}
 	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
 		   "tenant, queue, agent_id, customer, dest, callid, sessid, "
-		   "language, page\n",
+		   "language, page, priority, did\n",
 		   in->len, in->s);
 	return -1;
 }
@@ -396,8 +399,14 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 	case VPV_QUEUE: /* the call's own, else the mapping's */
 		v = c->ctx_queue ? c->ctx_queue : id->queue;
 		break;
-	case VPV_LANGUAGE:
-		v = c->ctx_language;
+	case VPV_LANGUAGE: /* the call's own, else the mapping's */
+		v = c->ctx_language ? c->ctx_language : id->language;
+		break;
+	case VPV_PRIORITY:
+		v = id->priority;
+		break;
+	case VPV_DID:
+		v = id->did;
 		break;
 	case VPV_PAGE:
 		v = c->ctx_page;

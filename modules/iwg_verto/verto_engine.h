@@ -47,6 +47,9 @@ typedef struct verto_identity {
 	char tenant[65];			  /* PaaS context for SIP headers: */
 	char queue[65];				  /*   from the identity mapping */
 	char agent_id[65];
+	char language[17]; /*   (language, priority: routing rules; */
+	char priority[2];  /*   did: the caller's number on trunks) */
+	char did[17];
 	char customer[129]; /*   userVariables.customer_id */
 } verto_identity;
 

@@ -104,8 +104,17 @@ static int load(verto_ident *v, const char *key, const char *uri,
 				return VERTO_IDENT_STORE;
 			}
 		}
-		rc = uri ? ids_reverse(v->ids, v->cfg.ns, uri, rec)
-				 : ids_get(v->ids, v->cfg.ns, key, rec);
+		if (!uri)
+			rc = ids_get(v->ids, v->cfg.ns, key, rec);
+		else if (strncmp(uri, "tel:", 4) == 0)
+			rc = ids_reverse_did(v->ids, uri + 4, rec);
+		else
+			rc = ids_reverse(v->ids, v->cfg.ns, uri, rec);
+		if (rc == IDS_OK && strcmp(rec->ns, v->cfg.ns) != 0) {
+			/* a DID of a user that is not a PaaS login */
+			snprintf(why, whysz, "the DID belongs to namespace %s", rec->ns);
+			return VERTO_IDENT_REFUSED;
+		}
 		if (rc == IDS_OK)
 			return VERTO_IDENT_OK;
 		if (rc == IDS_ERR_NOTFOUND) {
@@ -141,6 +150,9 @@ static void fill(verto_identity *out, const char *login, const ids_record_t *r)
 	copy(out->tenant, sizeof(out->tenant), r->tenant);
 	copy(out->queue, sizeof(out->queue), r->queue);
 	copy(out->agent_id, sizeof(out->agent_id), r->agent_id);
+	copy(out->language, sizeof(out->language), r->language);
+	copy(out->priority, sizeof(out->priority), r->priority);
+	copy(out->did, sizeof(out->did), r->did);
 }
 
 static int check_token(verto_ident *v, const char *token, int64_t now,

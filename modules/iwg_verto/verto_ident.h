@@ -65,7 +65,9 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
 
 /*
  * The PaaS user whose mapping's sip_uri is uri (the identity store's
- * reverse index, namespace of the logins): VERTO_IDENT_OK with key[keysz]
+ * reverse index, namespace of the logins), or, for uri "tel:<E.164>",
+ * whose mapping holds that DID (a DID of a mapping in another namespace
+ * is VERTO_IDENT_REFUSED): VERTO_IDENT_OK with key[keysz]
  * the mapping key (= the session login), VERTO_IDENT_REFUSED when no
  * usable mapping has that URI, VERTO_IDENT_STORE; why[whysz] says why.
  */
