@@ -1,6 +1,7 @@
 // Identities through the console (idadmin): a mapping created in the form
 // is in Redis (lib/idstore key schema) and in the audit stream; edit and
-// disable reach Redis and keep the write-only HA1; the server's refusal names its field; CSV and
+// disable reach Redis and keep the write-only HA1; the server's refusal names its field; the
+// routing attributes (language, priority, DID) and the DID search; CSV and
 // JSON-lines imports report per line, before sending (file errors) and
 // after (the server's answer per record).
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -91,6 +92,54 @@ test('a value the server refuses: its message shown, the field marked and focuse
   assert.equal(await b.page.getAttribute('#identity-sip_uri', 'aria-invalid'), 'true');
   assert.equal(await b.page.evaluate(() => document.activeElement.id), 'identity-sip_uri');
   assert.equal(redis('EXISTS', mapKey('web', key)).trim(), '0');
+});
+
+test('routing attributes: language, priority and DID in the form; a taken DID refused; the DID search; disable keeps them', async () => {
+  const key = `cc-${tag}`;
+  const did = `+3399${String(process.pid).padStart(7, '0').slice(-7)}`;
+  await b.takeProblems(); // the refusals of the tests before
+  await show(b, '#/identities/new');
+  await fill({ key, sip_uri: `sip:${key}@iwg.test`, language: 'fr', priority: '5', did });
+  await b.page.click('main form button[type="submit"]');
+  assert.match(await notice('ok'), new RegExp(`Created web/${key}`));
+  const h = redisHash(mapKey('web', key));
+  assert.deepEqual([h.language, h.priority, h.did], ['fr', '5', did], `Redis ${mapKey('web', key)}: ${JSON.stringify(h)}`);
+  assert.equal(redis('GET', `iwg:idm:did:${did}`).trim(), `web:${key}`, 'the DID reverse entry');
+
+  // a second mapping with the same number: the server's 409 names did
+  await show(b, '#/identities/new');
+  await fill({ ns: 'paas', key: `${key}-2`, sip_uri: `sip:${key}-2@iwg.test`, did });
+  await b.page.click('main form button[type="submit"]');
+  const err = b.page.locator('main [role="alert"]');
+  await err.waitFor({ timeout: STEP_MS });
+  const t = await err.innerText();
+  assert.match(t, /HTTP 409/);
+  assert.match(t, new RegExp(`already mapped by key ${key} \\(namespace web\\)`));
+  assert.equal(await b.page.evaluate(() => document.activeElement.id), 'identity-did');
+  assert.equal(redis('EXISTS', mapKey('paas', `${key}-2`)).trim(), '0');
+
+  // a priority out of range is refused in the page, before sending
+  await fill({ did: '', priority: '12' });
+  await b.page.click('main form button[type="submit"]');
+  await b.page.locator('main [role="alert"]').getByText('priority: must be an integer from 0 to 9').waitFor({ timeout: STEP_MS });
+  assert.equal(await b.page.evaluate(() => document.activeElement.id), 'identity-priority');
+
+  // the list finds it by its DID and shows the number; disable keeps the attributes
+  await show(b, '#/identities');
+  await b.page.fill('#id-filter-did', did);
+  await b.page.click('main form.search button[type="submit"]');
+  const row = b.page.locator(`tr[data-identity="web/${key}"]`);
+  await row.waitFor({ timeout: STEP_MS });
+  assert.equal(await b.page.locator('tr[data-identity]').count(), 1, 'one mapping holds the DID');
+  assert.match(await row.innerText(), new RegExp(did.replace('+', '\\+')));
+  await row.getByRole('button', { name: `Disable web/${key}` }).click();
+  await row.getByText('disabled').waitFor({ timeout: STEP_MS });
+  const d = redisHash(mapKey('web', key));
+  assert.deepEqual([d.enabled, d.language, d.priority, d.did], ['0', 'fr', '5', did], 'disabled, attributes kept');
+  assert.equal(redis('GET', `iwg:idm:did:${did}`).trim(), `web:${key}`, 'the DID stays reserved');
+  // the browser logs the expected 409; nothing else
+  const problems = (await b.takeProblems()).filter((x) => !/status of 409/.test(x));
+  assert.deepEqual(problems, [], `errors in the page; ${see(path.basename(b.logFile))}`);
 });
 
 test('CSV import with file errors: every error on its line, nothing sent', async () => {

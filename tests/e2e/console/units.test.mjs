@@ -88,6 +88,33 @@ test('identity form: required fields and not_after before anything is sent', () 
     { ns: 'web', key: 'k', sip_uri: 'sip:a@x', display_name: 'A', enabled: false, not_after: 0 });
 });
 
+test('identity form and import: language, priority and did checked as lib/idstore does', () => {
+  const base = { ns: 'web', key: 'k', sip_uri: 'sip:a@x' };
+  assert.deepEqual(bodyOf({ ...base, language: 'en-GB', priority: '5', did: '+33123456789' }, { create: true }).body,
+    { ...base, language: 'en-GB', priority: '5', did: '+33123456789', enabled: true, not_after: 0 });
+  const e = (f, v) => bodyOf({ ...base, [f]: v }, { create: true }).error;
+  assert.deepEqual(e('priority', '10'), { field: 'priority', message: 'priority: must be an integer from 0 to 9' });
+  assert.deepEqual(e('did', '0612345678'), { field: 'did', message: "did: must be an E.164 number: '+' then 6 to 15 digits" });
+  assert.equal(e('did', '+12345').field, 'did');
+  assert.equal(e('language', 'fr_FR').field, 'language');
+  assert.equal(e('priority', ' 7 '), undefined, 'spaces around are trimmed');
+  // files: the columns are known, a JSON priority may be a number, a DID is
+  // taken once in any namespace
+  const r = parseImport([
+    'ns,key,sip_uri,language,priority,did',
+    'web,a,sip:a@x,fr,5,+33100000001',
+    'paas,b,sip:b@x,,,+33100000001',
+    'web,c,sip:c@x,,,',
+    'web,d,sip:d@x,,,',
+  ].join('\n'));
+  assert.deepEqual(r.errors.map((x) => [x.line, x.field]), [[3, 'did']], JSON.stringify(r.errors));
+  assert.match(r.errors[0].message, /duplicate of line 2/);
+  assert.deepEqual(r.records[0].record, { ns: 'web', key: 'a', sip_uri: 'sip:a@x', language: 'fr', priority: '5', did: '+33100000001' });
+  const j = parseImport('{"ns":"web","key":"a","sip_uri":"sip:a@x","priority":3,"did":"+33100000002"}');
+  assert.deepEqual(j.errors, []);
+  assert.equal(j.records[0].record.priority, '3');
+});
+
 test('roles: pages and writes per role', () => {
   assert.deepEqual(pagesFor('noc').map((p) => p.id), ['dashboard', 'calls', 'registrations', 'identities', 'hdrmed']);
   assert.deepEqual(pagesFor('idadmin').map((p) => p.id), ['identities', 'audit']);

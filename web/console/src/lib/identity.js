@@ -11,7 +11,17 @@ export const TEXT_FIELDS = [
   ['tenant', 'Tenant', 'contact-center routing'],
   ['agent_id', 'Agent id', 'contact-center routing'],
   ['queue', 'Queue', 'contact-center routing'],
+  ['language', 'Language', 'contact-center routing: a language tag such as fr or en-GB'],
+  ['priority', 'Priority', 'contact-center routing: 0 to 9'],
+  ['did', 'DID (public number)', 'E.164, e.g. +33123456789: inbound calls to it reach this user; one mapping per number'],
 ];
+
+// the rules lib/idstore applies to the routing attributes, with its words
+const RULES = {
+  language: [/^[A-Za-z0-9-]{1,16}$/, "must be 1 to 16 letters, digits or '-' (a language tag like fr or en-GB)"],
+  priority: [/^[0-9]$/, 'must be an integer from 0 to 9'],
+  did: [/^\+[0-9]{6,15}$/, "must be an E.164 number: '+' then 6 to 15 digits"],
+};
 
 // the mapping as a PUT body: what the server shows of it (ha1 is
 // write-only, so it is not there: the server keeps the stored one)
@@ -33,8 +43,10 @@ export function bodyOf(form, { create }) {
     }
   }
   for (const [f] of TEXT_FIELDS) {
-    const v = (form[f] || '').trim();
-    if (v) body[f] = v;
+    const v = String(form[f] ?? '').trim();
+    if (!v) continue;
+    if (RULES[f] && !RULES[f][0].test(v)) return { error: { field: f, message: `${f}: ${RULES[f][1]}` } };
+    body[f] = v;
   }
   if (!body.sip_uri) return { error: { field: 'sip_uri', message: 'sip_uri: required' } };
   const ha1 = (form.ha1 || '').trim();

@@ -6,8 +6,8 @@
 // of POST /api/v1/identities; iwg-admind checks the field contents again.
 // SPDX-License-Identifier: GPL-2.0-or-later
 
-export const FIELDS = ['ns', 'key', 'sip_uri', 'display_name', 'impi', 'tenant', 'agent_id', 'queue', 'ha1',
-  'enabled', 'not_after'];
+export const FIELDS = ['ns', 'key', 'sip_uri', 'display_name', 'impi', 'tenant', 'agent_id', 'queue', 'language',
+  'priority', 'did', 'ha1', 'enabled', 'not_after'];
 
 const BOOLS = { 1: true, true: true, yes: true, 0: false, false: false, no: false };
 
@@ -159,6 +159,8 @@ function setField(rec, name, value, line, errors) {
     rec.not_after = t;
     return true;
   }
+  // a priority may be a JSON number, as iwg-idctl reads it
+  if (name === 'priority' && typeof value === 'number') value = String(value);
   if (typeof value !== 'string') {
     errors.push({ line, field: name, message: `${name}: must be a string` });
     return false;
@@ -171,6 +173,7 @@ function setField(rec, name, value, line, errors) {
 function finish(entries, defaultNs, errors) {
   const keys = new Map();
   const uris = new Map();
+  const dids = new Map(); // a DID belongs to one mapping in any namespace
   const records = [];
   for (const { line, record } of entries) {
     if (!record.ns && defaultNs) record.ns = defaultNs;
@@ -192,8 +195,13 @@ function finish(entries, defaultNs, errors) {
       errors.push({ line, field: 'sip_uri', message: `sip_uri: duplicate of line ${uris.get(u)} (${record.sip_uri})` });
       continue;
     }
+    if (record.did && dids.has(record.did)) {
+      errors.push({ line, field: 'did', message: `did: duplicate of line ${dids.get(record.did)} (${record.did})` });
+      continue;
+    }
     keys.set(k, line);
     uris.set(u, line);
+    if (record.did) dids.set(record.did, line);
     records.push({ line, record });
   }
   return records;

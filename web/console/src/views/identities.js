@@ -1,6 +1,6 @@
-// Identities: the list with a namespace filter and a glob on the key (every
-// console role); for idadmin and admin also links to create and import, and
-// per mapping edit and enable/disable.
+// Identities: the list with a namespace filter and a glob on the key, or the
+// mapping holding a DID (every console role); for idadmin and admin also
+// links to create and import, and per mapping edit and enable/disable.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
@@ -14,18 +14,21 @@ import { ErrorBox, Field, Notice, PageTitle, Pager, Updated, Scroll } from '../c
 const PER_PAGE = 50;
 
 export function IdentitiesList({ writable }) {
-  const [form, setForm] = useState({ ns: '', key: '' });
-  const [filter, setFilter] = useState({ ns: '', key: '' });
+  const [form, setForm] = useState({ ns: '', key: '', did: '' });
+  const [filter, setFilter] = useState({ ns: '', key: '', did: '' });
   const [page, setPage] = useState(1);
   const [done, setDone] = useState(null);
   const [actionError, setActionError] = useState(null);
-  const list = usePoll(() => api.get('/api/v1/identities', { ns: filter.ns, key: filter.key, page, per_page: PER_PAGE }),
-    0, [filter, page]);
+  // a DID names one mapping: the key pattern does not go with it
+  const list = usePoll(() => api.get('/api/v1/identities', filter.did
+    ? { ns: filter.ns, did: filter.did, page, per_page: PER_PAGE }
+    : { ns: filter.ns, key: filter.key, page, per_page: PER_PAGE }),
+  0, [filter, page]);
 
   const search = (e) => {
     e.preventDefault();
     setPage(1);
-    setFilter({ ns: form.ns.trim(), key: form.key.trim() });
+    setFilter({ ns: form.ns.trim(), key: form.key.trim(), did: form.did.trim() });
   };
 
   const toggle = async (m) => {
@@ -51,6 +54,7 @@ export function IdentitiesList({ writable }) {
     <form class="search" role="search" onSubmit=${search}>
       <${Field} id="id-filter-ns" label="Namespace" value=${form.ns} onInput=${(v) => setForm({ ...form, ns: v })} hint="e.g. web; empty: all" />
       <${Field} id="id-filter-key" label="Key (glob)" value=${form.key} onInput=${(v) => setForm({ ...form, key: v })} hint="* any text, ? one character, [ab] one of" />
+      <${Field} id="id-filter-did" label="DID" value=${form.did} onInput=${(v) => setForm({ ...form, did: v })} hint="the mapping holding a number, e.g. +33123456789 (the key is then not used)" />
       <button type="submit">Search</button>
     </form>
     <${Updated} at=${list.at} loading=${list.loading} auto=${false} />
@@ -62,10 +66,10 @@ export function IdentitiesList({ writable }) {
     <${Scroll} label="Identity mappings"><table class="identities">
       <caption class="sr-only">Identity mappings</caption>
       <thead><tr><th scope="col">Namespace</th><th scope="col">Key</th><th scope="col">SIP URI</th><th scope="col">Display name</th>
-        <th scope="col">Tenant</th><th scope="col">State</th><th scope="col">Not after</th><th scope="col">HA1</th>
+        <th scope="col">Tenant</th><th scope="col">DID</th><th scope="col">State</th><th scope="col">Not after</th><th scope="col">HA1</th>
         ${writable && html`<th scope="col">Actions</th>`}</tr></thead>
       <tbody>${items.map((m) => html`<tr data-identity=${`${m.ns}/${m.key}`}>
-        <td>${m.ns}</td><th scope="row">${m.key}</th><td class="mono">${m.sip_uri}</td><td>${text(m.display_name)}</td><td>${text(m.tenant)}</td>
+        <td>${m.ns}</td><th scope="row">${m.key}</th><td class="mono">${m.sip_uri}</td><td>${text(m.display_name)}</td><td>${text(m.tenant)}</td><td class="mono">${text(m.did)}</td>
         <td>${m.enabled === false ? html`<span class="badge badge-bad">disabled</span>` : html`<span class="badge badge-ok">enabled</span>`}</td>
         <td>${m.not_after ? time(m.not_after) : '—'}</td><td>${m.ha1_set ? 'set' : '—'}</td>
         ${writable && html`<td class="row-actions">

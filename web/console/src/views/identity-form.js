@@ -10,7 +10,7 @@ import { text, time, yesNo } from '../lib/format.js';
 import { bodyOf, formOf, TEXT_FIELDS } from '../lib/identity.js';
 import { ErrorBox, Field, Notice, PageTitle } from '../components/common.js';
 
-const EMPTY = { ns: 'web', key: '', sip_uri: '', display_name: '', impi: '', tenant: '', agent_id: '', queue: '', ha1: '', enabled: true, not_after: '' };
+const EMPTY = { ns: 'web', key: '', sip_uri: '', display_name: '', impi: '', tenant: '', agent_id: '', queue: '', language: '', priority: '', did: '', ha1: '', enabled: true, not_after: '' };
 
 const inputId = (f) => `identity-${f}`;
 

@@ -95,7 +95,7 @@ export function IdentityImport() {
   return html`
     <p class="back"><a href=${href('identities')}>← All identities</a></p>
     <${PageTitle}>Import identities</${PageTitle}>
-    <p>CSV with a header row naming the columns (<code>ns</code>, <code>key</code>, <code>sip_uri</code>, optional <code>display_name</code>, <code>impi</code>, <code>tenant</code>, <code>agent_id</code>, <code>queue</code>, <code>ha1</code>, <code>enabled</code>, <code>not_after</code>), or JSON lines (one object per line), as <code>iwg-idctl export</code> writes them. Blank lines and lines starting with # are skipped.</p>
+    <p>CSV with a header row naming the columns (<code>ns</code>, <code>key</code>, <code>sip_uri</code>, optional <code>display_name</code>, <code>impi</code>, <code>tenant</code>, <code>agent_id</code>, <code>queue</code>, <code>language</code>, <code>priority</code>, <code>did</code>, <code>ha1</code>, <code>enabled</code>, <code>not_after</code>), or JSON lines (one object per line), as <code>iwg-idctl export</code> writes them. Blank lines and lines starting with # are skipped.</p>
     <form class="form" onSubmit=${run}>
       <div class="field">
         <label for="import-file">File</label>
