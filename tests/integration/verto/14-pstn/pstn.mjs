@@ -1,0 +1,157 @@
+// PSTN through carrier trunks with Verto calls from Chromium (raw Verto
+// JSON-RPC, real RTCPeerConnection) and SIPp carriers: a call out to a
+// national number (failover from a 503 trunk, digest, E.164, DID, a signed
+// Identity verified here with iwg's public key, BYE through the
+// Record-Routed dialog with CSeq kept right), a caller without a DID
+// refused, a carrier's call to the DID answered in the browser, and one
+// whose Identity was tampered with refused 438.
+// Usage: node pstn.mjs TAP_START LOGDIR WS_URL SIPP_DIR KEYS_DIR
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { launch, tap } from '../lib.mjs';
+
+const [start, logDir, wsUrl, sippDir, keys] = process.argv.slice(2);
+const t = tap(Number(start));
+const { browser, page } = await launch();
+const ev = (fn, ...a) => page.evaluate(fn, ...a);
+const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
+
+let cp = 8910;
+function sipp(name, args) {
+  cp += 1;
+  const all = [...args, '-i', '127.0.0.1', '-mi', '127.0.0.1', '-mp', String(41000 + (cp - 8910) * 10),
+    '-key', 'rtp_port', '41100', '-m', '1', '-cp', String(cp), '-nostdin', '-timeout', '30',
+    '-timeout_error', '-trace_msg', '-trace_err', '-message_file', `${logDir}/sipp-${name}-messages.log`,
+    '-error_file', `${logDir}/sipp-${name}-errors.log`];
+  const p = spawn('sipp', all, { stdio: ['ignore', 'ignore', 'ignore'] });
+  return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+}
+const log = (name) => { try { return fs.readFileSync(`${logDir}/sipp-${name}-messages.log`, 'utf8'); } catch { return ''; } };
+// the received requests of a SIPp message log, first line and headers
+const received = (text) => text.split(/-+ [0-9-]+ [0-9:.]+\n/).filter((b) => /^UDP message received/.test(b))
+  .map((b) => b.replace(/^UDP message received \[\d+\] bytes :\n\n/, ''));
+const header = (msg, name) => (msg.match(new RegExp(`^${name}:\\s*(.*)$`, 'mi')) || [])[1];
+
+const b64u = (b) => Buffer.from(b).toString('base64url');
+// a SHAKEN PASSporT (RFC 8225, 8588) as an Identity header value
+function identity(keyFile, orig, dest) {
+  const hdr = { alg: 'ES256', ppt: 'shaken', typ: 'passport', x5u: 'https://cert.carrier.test/c.pem' };
+  const pl = { attest: 'A', dest: { tn: [dest] }, iat: Math.floor(Date.now() / 1000), orig: { tn: orig },
+    origid: crypto.randomUUID() };
+  const input = `${b64u(JSON.stringify(hdr))}.${b64u(JSON.stringify(pl))}`;
+  const sig = crypto.sign('sha256', Buffer.from(input), { key: fs.readFileSync(keyFile), dsaEncoding: 'ieee-p1363' });
+  return `${input}.${b64u(sig)};info=<https://cert.carrier.test/c.pem>;alg=ES256;ppt=shaken`;
+}
+// checks an Identity header value with a public key; its claims or null
+function verify(value, pubFile) {
+  const jwt = (value || '').split(';')[0];
+  const [h, p, s] = jwt.split('.');
+  if (!s) return null;
+  const ok = crypto.verify('sha256', Buffer.from(`${h}.${p}`),
+    { key: fs.readFileSync(pubFile), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+  return ok ? { header: JSON.parse(Buffer.from(h, 'base64url')), claims: JSON.parse(Buffer.from(p, 'base64url')) } : null;
+}
+
+const dialog = (callID, dest) => ({ audio: true, video: false, useStereo: false, attach: false,
+  screenShare: false, userVariables: {}, iceServers: [], localElement: null, remoteElement: {}, callID,
+  destination_number: dest, remote_caller_id_name: 'Outbound Call', remote_caller_id_number: dest,
+  caller_id_name: 'Caller Two', caller_id_number: '+33000000000' });
+const send = (obj) => ev((o) => vsend('a', o), obj);
+const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
+const offer = () => ev(async () => {
+  const pc = new RTCPeerConnection();
+  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+  pc.addTrack(mic.getAudioTracks()[0], mic);
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((r) => {
+    if (pc.iceGatheringState === 'complete') return r();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+    setTimeout(r, 3000);
+  });
+  return pc.localDescription.sdp;
+});
+
+let sessid;
+async function login(id, user) {
+  await send({ jsonrpc: '2.0', id, method: 'login', params: { login: user, passwd: '1234', userVariables: {}, loginParams: {} } });
+  return (await wait(`m.id === '${id}'`))?.result?.sessid;
+}
+
+try {
+  await ev(([u]) => vopen('a', u), [wsUrl]);
+  sessid = await login('L1', '2009@cc.example');
+  t.check(!!sessid, 'login of a PaaS user whose mapping holds the DID +33123456789', why(sessid));
+
+  // 1: a national number: trunk A refuses, trunk B challenges and answers
+  const a = sipp('trunk-a', ['-sf', `${sippDir}/cc-route-refuse.xml`, '-p', '5097']);
+  const b = sipp('trunk-b', ['-sf', `${sippDir}/pstn-carrier.xml`, '-p', '5098']);
+  const callID = '5e0b1c2d-0000-4000-8000-000000000001';
+  await send({ jsonrpc: '2.0', id: 'inv1', method: 'verto.invite',
+    params: { sessid, sdp: await offer(), dialogParams: dialog(callID, '0612345678') } });
+  const end = await wait(`(m.method === 'verto.answer' || m.method === 'verto.bye') && m.params?.callID === '${callID}'`, 15000);
+  t.check(end?.method === 'verto.answer',
+    'a call to 06 12 34 56 78 is answered by the second trunk (the first one\'s 503 unseen)', why(end));
+  await send({ jsonrpc: '2.0', id: 'bye1', method: 'verto.bye', params: { sessid, dialogParams: dialog(callID, '0612345678') } });
+  await wait("m.id === 'bye1'");
+  t.check(await a === 0, 'the first trunk got the INVITE and the ACK of its 503', `see ${logDir}/sipp-trunk-a-*.log`);
+  t.check(await b === 0,
+    'the second trunk: 401 answered with the digest of its uacreg row; E.164 Request-URI, the DID in P-Asserted-Identity, an Identity header; ACK and BYE',
+    `see ${logDir}/sipp-trunk-b-*.log`);
+  const reqs = received(log('trunk-b'));
+  const invites = reqs.filter((m) => m.startsWith('INVITE '));
+  const auth = invites[1] || '';
+  const v = verify(header(auth, 'Identity'), `${keys}/iwg-pub.pem`);
+  t.check(v && v.claims.orig?.tn === '33123456789' && v.claims.dest?.tn?.[0] === '33612345678'
+      && v.claims.attest === 'A' && v.header.ppt === 'shaken' && v.header.x5u === 'https://cert.iwg.test/iwg.pem',
+  'the Identity header verifies with iwg\'s public key: orig +33123456789, dest +33612345678, attestation A',
+  why({ identity: header(auth, 'Identity'), v }));
+  t.check(!/caller_id|\+33000000000/.test(auth), 'nothing of the number the client claimed reaches the carrier', why(auth.slice(0, 400)));
+  const cseq = (m) => Number((header(m, 'CSeq') || '').split(' ')[0]);
+  const ack = reqs.find((m) => m.startsWith('ACK ') && header(m, 'To')?.includes('pstn'));
+  const bye = reqs.find((m) => m.startsWith('BYE '));
+  t.check(ack && bye && cseq(ack) === cseq(auth) && cseq(bye) > cseq(auth),
+    'after the challenge the dialog keeps CSeq right: the ACK has the answered INVITE\'s, the BYE a higher one',
+    why({ invite: cseq(auth), ack: ack && cseq(ack), bye: bye && cseq(bye) }));
+
+  // 2: a PaaS user without a DID cannot call the telephone network
+  await ev(([u]) => vopen('b', u), [wsUrl]);
+  await ev((o) => vsend('b', o), { jsonrpc: '2.0', id: 'L2', method: 'login',
+    params: { login: '1008@cc.example', passwd: '1234', userVariables: {}, loginParams: {} } });
+  const s2 = (await ev(([p, m]) => vwait('b', new Function('m', `return ${p}`), m), ["m.id === 'L2'", 8000]))?.result?.sessid;
+  const c2 = '5e0b1c2d-0000-4000-8000-000000000002';
+  await ev((o) => vsend('b', o), { jsonrpc: '2.0', id: 'inv2', method: 'verto.invite',
+    params: { sessid: s2, sdp: await offer(), dialogParams: dialog(c2, '0612345678') } });
+  const e2 = await ev(([p, m]) => vwait('b', new Function('m', `return ${p}`), m),
+    [`m.method === 'verto.bye' && m.params?.callID === '${c2}'`, 10000]);
+  t.check(!!e2, 'a caller whose mapping has no DID is refused (verto.bye), no trunk is tried', why(e2));
+
+  // 3: the carrier calls the DID (national form): the browser answers
+  const goodId = identity(`${keys}/carrier-key.pem`, '33698765432', '33123456789');
+  const inbound = sipp('call-in', ['127.0.0.1:5060', '-sf', `${sippDir}/pstn-call-in.xml`, '-s', '0123456789',
+    '-p', '5099', '-set', 'identity', goodId]);
+  const inv = await wait("m.method === 'verto.invite'", 10000);
+  t.check(!!inv && inv.params?.caller_id_number?.includes('33698765432'),
+    'a carrier\'s call to 01 23 45 67 89 with a valid Identity rings the DID\'s user (verto.invite)', why(inv?.params));
+  if (inv) {
+    await send({ jsonrpc: '2.0', id: inv.id, result: { method: 'verto.invite' } });
+    const asdp = await ev(([i]) => answerInvite(i), [inv]);
+    await send({ jsonrpc: '2.0', id: 'ans3', method: 'verto.answer',
+      params: { sessid, sdp: asdp, dialogParams: { callID: inv.params.callID } } });
+  }
+  t.check(await inbound === 0 && /SIP\/2\.0 200/.test(log('call-in')),
+    'the carrier\'s call is answered (200, ACK, BYE)', `see ${logDir}/sipp-call-in-*.log`);
+
+  // 4: a tampered Identity: 438 (IWG_STIR_INBOUND reject), nothing rings
+  const bad = goodId.replace(/\.([A-Za-z0-9_-])/, (m0, c) => `.${c === 'A' ? 'B' : 'A'}`);
+  const refused = await sipp('call-in-bad', ['127.0.0.1:5060', '-sf', `${sippDir}/pstn-call-in.xml`,
+    '-s', '0123456789', '-p', '5099', '-set', 'identity', bad]);
+  t.check(refused === 0 && /SIP\/2\.0 438/.test(log('call-in-bad')),
+    'a carrier\'s call whose Identity does not verify is refused 438', `see ${logDir}/sipp-call-in-bad-*.log`);
+} catch (e) {
+  t.check(false, 'PSTN checks ran', e.stack);
+} finally {
+  await browser.close();
+}
+process.exit(t.failed ? 1 : 0);
