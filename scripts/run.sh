@@ -19,12 +19,12 @@ ims)
 	;;
 combined)
 	IWG_CFG=$IWG_TOP/kamcfg/combined/kamailio.cfg
-	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center IWG_CC_URI, SIP peer IWG_PEER_URI (kamcfg/combined/site.cfg)"
+	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center: the entry points of the run's cc.list (sip:127.0.0.1:5090), SIP peer IWG_PEER_URI (kamcfg/combined/site.cfg)"
 	;;
 contact-center)
 	IWG_CFG=$IWG_TOP/kamcfg/contact-center/kamailio.cfg
 	IWG_SIP_WS=0
-	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center as set in kamcfg/contact-center/site.cfg (IWG_CC_URI)"
+	extra="  Verto (PaaS SDK)     ws://127.0.0.1:8082/verto-ws, wss://127.0.0.1:8445/verto-ws; contact center: the entry points of the run's cc.list (sip:127.0.0.1:5090; kamcfg/edge/cc.cfg)"
 	;;
 *)
 	echo "run: unknown DEPLOY '$deploy' (gateway, ims, contact-center or combined)" >&2
