@@ -31,7 +31,9 @@ export async function bundle() {
 
 function serve(bundlePath) {
   const files = { '/index.html': ['text/html', path.join(here, 'page', 'index.html')],
-    '/verto-sdk.bundle.js': ['text/javascript', bundlePath] };
+    '/verto-sdk.bundle.js': ['text/javascript', bundlePath],
+    // @iwg/verto-cc, the contact-center extension, as make web builds it
+    '/verto-cc.js': ['text/javascript', path.join(process.env.IWG_BUILD || path.join(top, 'build'), 'web', 'verto-cc', 'verto-cc.js')] };
   const server = http.createServer((req, res) => {
     const f = files[new URL(req.url, 'http://x').pathname];
     if (!f) { res.writeHead(404).end(); return; }

@@ -21,6 +21,8 @@ if ! wait_until 10 tcp_open 127.0.0.1 8445; then
 	exit 1
 fi
 verto_node "$here/sdk.mjs" "$VERTO_WSS_URL" "$top/tests/integration/verto/sipp"
+# the contact-center extension @iwg/verto-cc on the SDK
+verto_node "$here/cc.mjs" "$VERTO_WSS_URL" "$top/tests/integration/verto/sipp"
 tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
 	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
 echo "# logs: $IWG_LOGDIR"

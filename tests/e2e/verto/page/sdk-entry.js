@@ -11,6 +11,8 @@ const events = [];
 let client = null;
 let call = null;
 let incoming = null; // the last call from SIP that rang (callUpdate ringing)
+let cc = null; // @iwg/verto-cc's ContactCenter and its call (ccEnter)
+let ccCall = null;
 const pcs = new Map();
 
 function note(type, detail) {
@@ -93,5 +95,26 @@ window.vt = {
   transfer: (destination) => call.transfer(destination),
   hangup: () => call.hangup(),
   disconnect: () => client && client.disconnect(),
+  // @iwg/verto-cc (the global IWGContactCenter) on this client: events
+  // noted as cc.<type>; enters QUEUE with opts, the call becomes current
+  ccEnter(queue, opts) {
+    const { ContactCenter } = window.IWGContactCenter;
+    cc = new ContactCenter(client, { destination: '5000' });
+    for (const type of ['queue', 'agent', 'supervisor', 'ivr', 'dtmf', 'cc', 'result']) {
+      cc.on(type, (e) => note(`cc.${type}`, { callID: e.callID, position: e.position, wait: e.wait,
+        reason: e.reason, code: e.code, menu: e.menu, name: e.name, number: e.number, mode: e.mode,
+        prompt: e.prompt, digits: e.digits, event: e.event }));
+    }
+    ccCall = cc.enterQueue(queue, opts);
+    call = ccCall.sdkCall;
+    return call.id;
+  },
+  ccPhase: () => (ccCall ? ccCall.phase : null),
+  ccAgent: () => (ccCall ? ccCall.agent : null),
+  // the IVR helper: DIGITS sent, resolved when the menu EXPECT is announced
+  ccIvr: (digits, expectMenu) => ccCall.ivr.send(digits, { expectMenu, timeout: 8000 })
+    .then(() => ccCall.ivr.menu, (e) => `error: ${e.code || e.message}`),
+  ccCallback: (number) => ccCall.requestCallback(number, { when: 'asap' })
+    .then((r) => r.code, (e) => `error: ${e.code || e.message}`),
 };
 note('loaded', { version: VERSION });
