@@ -121,6 +121,10 @@ static int load(verto_ident *v, const char *key, const char *uri,
 			snprintf(why, whysz, "no mapping");
 			return VERTO_IDENT_REFUSED;
 		}
+		if (rc == IDS_ERR_ARG) { /* e.g. a tel: that is not E.164 */
+			snprintf(why, whysz, "%s", v->ids->errstr);
+			return VERTO_IDENT_REFUSED;
+		}
 		snprintf(why, whysz, "identity store: %s", v->ids->errstr);
 		if (rc != IDS_ERR_IO && rc != IDS_ERR_PROTO)
 			return VERTO_IDENT_STORE;

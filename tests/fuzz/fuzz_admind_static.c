@@ -17,7 +17,7 @@ static int rel_is_safe(const char *rel)
 	const char *p = rel, *e;
 
 	if (strncmp(rel, "console/", 8) && strncmp(rel, "portal/", 7) &&
-		strncmp(rel, "sdk/", 4))
+		strncmp(rel, "sdk/", 4) && strncmp(rel, "verto-cc/", 9))
 		return 0;
 	for (;;) {
 		e = strchr(p, '/');
