@@ -46,6 +46,22 @@ const PAGE_LIB = () => {
     };
     tick();
   });
+  // an audio offer from the fake microphone with its ICE candidates, as
+  // the SDK sends it (no trickle); the connection is kept in offers[]
+  window.offers = [];
+  window.audioOffer = async () => {
+    const pc = new RTCPeerConnection();
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+    pc.addTrack(mic.getAudioTracks()[0], mic);
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((r) => {
+      if (pc.iceGatheringState === 'complete') return r();
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
+      setTimeout(r, 3000);
+    });
+    window.offers.push(pc);
+    return pc.localDescription.sdp;
+  };
   // answer a verto.invite with a real PeerConnection (audio from the fake
   // microphone, ICE gathered); the connection is kept in pcs[callID]
   window.pcs = {};

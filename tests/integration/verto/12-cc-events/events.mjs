@@ -35,19 +35,7 @@ const send = (obj) => ev((o) => vsend('a', o), obj);
 const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
 const index = (pred) => ev((p) => socks.a.msgs.findIndex(new Function('m', `return ${p}`)), pred);
 const count = (pred) => ev((p) => socks.a.msgs.filter(new Function('m', `return ${p}`)).length, pred);
-// an audio offer with its ICE candidates, as the SDK sends it (no trickle)
-const offer = () => ev(async () => {
-  const pc = new RTCPeerConnection();
-  pc.addTransceiver('audio', { direction: 'sendrecv' });
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => {
-    if (pc.iceGatheringState === 'complete') return r();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-    setTimeout(r, 3000);
-  });
-  window.keep = pc;
-  return pc.localDescription.sdp;
-});
+const offer = () => ev(() => audioOffer());
 
 const callID = '8a0b1c2d-0000-4000-8000-0000000000c1';
 const dialogParams = (id = callID) => ({ audio: true, video: false, attach: false,

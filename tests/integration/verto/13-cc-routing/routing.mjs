@@ -37,18 +37,7 @@ const dialog = (callID, userVariables) => ({ audio: true, video: false, useStere
   remote_caller_id_number: '5000', caller_id_name: 'Web User', caller_id_number: '1008' });
 const send = (obj) => ev((o) => vsend('a', o), obj);
 const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
-const offer = () => ev(async () => {
-  const pc = new RTCPeerConnection();
-  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-  pc.addTrack(mic.getAudioTracks()[0], mic);
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => {
-    if (pc.iceGatheringState === 'complete') return r();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-    setTimeout(r, 3000);
-  });
-  return pc.localDescription.sdp;
-});
+const offer = () => ev(() => audioOffer());
 
 let sessid;
 let n = 0;

@@ -60,18 +60,7 @@ const dialog = (callID, dest) => ({ audio: true, video: false, useStereo: false,
   caller_id_name: 'Caller Two', caller_id_number: '+33000000000' });
 const send = (obj) => ev((o) => vsend('a', o), obj);
 const wait = (pred, ms = 8000) => ev(([p, m]) => vwait('a', new Function('m', `return ${p}`), m), [pred, ms]);
-const offer = () => ev(async () => {
-  const pc = new RTCPeerConnection();
-  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-  pc.addTrack(mic.getAudioTracks()[0], mic);
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((r) => {
-    if (pc.iceGatheringState === 'complete') return r();
-    pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r();
-    setTimeout(r, 3000);
-  });
-  return pc.localDescription.sdp;
-});
+const offer = () => ev(() => audioOffer());
 
 let sessid;
 async function login(id, user) {
