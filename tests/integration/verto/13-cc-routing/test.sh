@@ -12,7 +12,8 @@ here=$top/tests/integration/verto/13-cc-routing
 . "$top/tests/integration/verto/lib.sh"
 
 VERTO_KAM_EXTRA=(-A "IWG_CC_LIST=\"$here/cc.list\"" -A "IWG_CC_RULES=\"$here/cc-routing.rules\""
-	-A IWG_CC_ALG=8 -A IWG_CC_PING_INTERVAL=1 -A IWG_CC_FAILOVER_TIMEOUT=1 -A IWG_FR_TIMER=2000)
+	-A IWG_CC_ALG=8 -A IWG_CC_PING_INTERVAL=1 -A IWG_CC_FAILOVER_TIMEOUT=1 -A IWG_FR_TIMER=2000
+	-A IWG_HDRMED_DISCOVERY=1)
 verto_stack_start verto-13-cc-routing || exit 1
 
 # "FLAGS" of a dispatcher target in set SET (kamcmd dispatcher.list)
@@ -62,6 +63,21 @@ if grep -A8 'billing-fr' <<<"$rules" | grep -qE 'hits:[[:space:]]*1$'; then
 	tap_ok "ccroute.list shows the billing rule's hit"
 else
 	tap_fail "ccroute.list shows the billing rule's hit" "$(grep -A9 billing-fr <<<"$rules")"
+fi
+# header mediation of what the contact center sends ([in] rules) and the
+# discovery of headers no RFC knows
+disc=$($IWG_KAMCMD hdrmed.discovered contact-center 2>&1)
+if grep -A8 'X-Acd-Trace' <<<"$disc" | grep -qE 'unknown: *1'; then
+	tap_ok "discovery: X-Acd-Trace from the contact center is listed as unknown (hdrmed.discovered)"
+else
+	tap_fail "discovery: X-Acd-Trace from the contact center is listed as unknown (hdrmed.discovered)" "$(head -60 <<<"$disc")"
+fi
+stats=$($IWG_KAMCMD hdrmed.stats contact-center 2>&1)
+if grep -B3 -A3 'remove X-Genesys-CallUUID' <<<"$stats" | grep -qE 'hits: *[1-9]'; then
+	tap_ok "the [in] rule removing X-Genesys-CallUUID acted on the contact center's replies (hdrmed.stats)"
+else
+	tap_fail "the [in] rule removing X-Genesys-CallUUID acted on the contact center's replies (hdrmed.stats)" \
+		"$(grep -B3 -A3 'X-Genesys' <<<"$stats")"
 fi
 tap_check "kamailio still running (log: $IWG_LOGDIR/kamailio.log)" \
 	kill -0 "$(cat "$IWG_RUN/kamailio.pid")"
