@@ -12,6 +12,9 @@ UNITS += verto_jsonrpc verto_call verto_engine verto_media verto_ident verto_sip
 UNITS += verto_dialog
 UNIT_verto_dialog = tests/unit/test_verto_dialog.c modules/iwg_verto/verto_dialog.c
 UNITS += verto_throttle
+# the contact center's transfers: Refer-To/Replaces, 202 or refusal, states
+UNITS += verto_refer
+UNIT_verto_refer = tests/unit/test_verto_refer.c modules/iwg_verto/verto_refer.c
 # contact-center events: queue headers, INFO bodies, the browser's messages
 UNITS += verto_cc
 UNIT_verto_cc = tests/unit/test_verto_cc.c modules/iwg_verto/verto_cc.c \
@@ -50,3 +53,5 @@ FUZZERS += verto_cc
 FUZZ_verto_cc = tests/fuzz/fuzz_verto_cc.c modules/iwg_verto/verto_cc.c \
 	modules/iwg_verto/verto_jsonrpc.c
 FUZZ_verto_cc_LIBS = -ljson-c
+FUZZERS += verto_refer
+FUZZ_verto_refer = tests/fuzz/fuzz_verto_refer.c modules/iwg_verto/verto_refer.c
