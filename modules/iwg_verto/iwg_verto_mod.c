@@ -36,6 +36,7 @@
 #include "core/mod_fix.h"
 #include "core/rpc_lookup.h"
 #include "core/socket_info.h"
+#include "core/parser/parse_uri.h"
 
 #include <json-c/json.h>
 
@@ -96,6 +97,8 @@ static int verto_ping_interval = DEFAULT_VERTO_PING;
 static int verto_grace = DEFAULT_VERTO_GRACE;
 static int verto_ring_timeout = DEFAULT_VERTO_RING;
 static int verto_add_pai = 1;
+/* the contact center may transfer calls with REFER (else 403) */
+static int verto_transfer = 1;
 static int verto_max_sessions = DEFAULT_VERTO_MAX_SESSIONS;
 static char *verto_cc_uri = DEFAULT_VERTO_CC_URI;
 static char *verto_outbound_proxy = "";
@@ -190,6 +193,7 @@ static param_export_t params[] = {
 	{"grace", PARAM_INT, &verto_grace},
 	{"ring_timeout", PARAM_INT, &verto_ring_timeout},
 	{"add_pai", PARAM_INT, &verto_add_pai},
+	{"transfer", PARAM_INT, &verto_transfer},
 	{"max_sessions", PARAM_INT, &verto_max_sessions},
 	{"cc_uri", PARAM_STRING, &verto_cc_uri},
 	{"outbound_proxy", PARAM_STRING, &verto_outbound_proxy},
@@ -342,6 +346,7 @@ enum {
 	VPV_PAGE,
 	VPV_PRIORITY,
 	VPV_DID,
+	VPV_XFER,
 };
 
 static const char *const vpv_names[] = {
@@ -352,6 +357,7 @@ static const char *const vpv_names[] = {
 		[VPV_CALLID] = "callid",	 [VPV_SESSID] = "sessid",
 		[VPV_LANGUAGE] = "language", [VPV_PAGE] = "page",
 		[VPV_PRIORITY] = "priority", [VPV_DID] = "did",
+		[VPV_XFER] = "xfer",
 };
 
 static int pv_parse_verto_name(pv_spec_t *sp, str *in)
@@ -369,7 +375,7 @@ static int pv_parse_verto_name(pv_spec_t *sp, str *in)
 	}
 	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
 		   "tenant, queue, agent_id, customer, dest, callid, sessid, "
-		   "language, page, priority, did\n",
+		   "language, page, priority, did, xfer\n",
 		   in->len, in->s);
 	return -1;
 }
@@ -425,6 +431,9 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 		break;
 	case VPV_SESSID:
 		v = c->sess->sessid;
+		break;
+	case VPV_XFER: /* the INVITE of a transfer's new leg */
+		v = verto_sip_current_xfer();
 		break;
 	}
 	if (!v || !*v)
@@ -1014,6 +1023,18 @@ static int outbound_params(verto_sip_cfg *cfg)
 	return 0;
 }
 
+/* the listener the contact parameter names (the transfers' INVITEs leave
+ * from it), or NULL when none matches (tm then chooses) */
+static struct socket_info *contact_socket(void)
+{
+	struct sip_uri u;
+
+	if (parse_uri(verto_contact, (int)strlen(verto_contact), &u) < 0)
+		return NULL;
+	return grep_sock_info(&u.host, u.port_no ? u.port_no : SIP_PORT,
+						  u.proto ? u.proto : PROTO_UDP);
+}
+
 /* the header names of the queue events into cfg (empty: not read); -1
  * (logged) when one is not a header name */
 static int queue_hdr_params(verto_sip_cfg *cfg)
@@ -1068,6 +1089,7 @@ static int check_int_params(void)
 			{"throttle_backoff", &verto_backoff, 1, 3600 * 1000},
 			{"throttle_lockout", &verto_lockout, 1, 86400},
 			{"max_sessions_per_login", &verto_sessions_per_login, 1, 10000},
+			{"transfer", &verto_transfer, 0, 1},
 	};
 	size_t i;
 
@@ -1157,6 +1179,12 @@ static int mod_init(void)
 	scfg.contact.len = (int)strlen(verto_contact);
 	scfg.dtmf_duration = verto_dtmf_duration;
 	scfg.add_pai = verto_add_pai ? 1 : 0;
+	scfg.transfer = verto_transfer;
+	scfg.sip_sock = contact_socket();
+	if (!scfg.sip_sock)
+		LM_INFO("no listener matches parameter 'contact' (%s): transfers' "
+				"INVITEs leave from the socket tm chooses\n",
+				verto_contact);
 	if (outbound_params(&scfg) || queue_hdr_params(&scfg))
 		return -1;
 	if (verto_sip_init(&scfg) || verto_ipc_init() || verto_rpc_init())

@@ -11,7 +11,8 @@ static const char *const method_names[VDM_COUNT] = {
 		[VDM_INVITE] = "re-INVITE", [VDM_UPDATE] = "UPDATE",
 		[VDM_BYE] = "BYE",			[VDM_CANCEL] = "CANCEL",
 		[VDM_NOTIFY] = "NOTIFY",	[VDM_INFO] = "INFO",
-		[VDM_ACK] = "ACK",			[VDM_OTHER] = "request",
+		[VDM_ACK] = "ACK",			[VDM_REFER] = "REFER",
+		[VDM_OTHER] = "request",
 };
 _Static_assert(sizeof(method_names) / sizeof(method_names[0]) == VDM_COUNT,
 			   "method_names must name every verto_dlg_method");
@@ -147,8 +148,10 @@ static void on_modify(verto_dialog *d, const verto_dlg_req *r,
 	} else if (offer && r->busy && d->peer_reply) {
 		/* their earlier re-INVITE/UPDATE is still being answered */
 		retry(out);
-	} else if (offer && r->busy) {
-		reply(out, 491); /* the call waits for a media step */
+	} else if (offer && (r->busy || r->transferring)) {
+		/* the call waits for a media step, or its transfer moves the
+		 * media */
+		reply(out, 491);
 	} else if (r->has_sdp) {
 		out->acts |= VDA_TARGET | VDA_MEDIA;
 	} else if (invite) {
@@ -199,6 +202,16 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 			reply(out, 481);
 		return 0;
 	}
+	if (d->retired) {
+		/* the call went on in another dialog: only this one's end */
+		if (m == VDM_BYE)
+			out->acts |= VDA_RETIRED_END;
+		if (unanswered(m))
+			out->acts |= VDA_DROP;
+		else
+			reply(out, m == VDM_BYE ? 200 : 481);
+		return 0;
+	}
 	if (!r->has_call) {
 		if (unanswered(m))
 			out->acts |= VDA_DROP;
@@ -224,7 +237,7 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		/* RFC 3261 12.2.2: out of order (or a retransmission that tm
 		 * did not absorb) */
 		out->acts |= VDA_OUT_OF_ORDER;
-		if (m == VDM_INVITE || m == VDM_UPDATE) {
+		if (m == VDM_INVITE || m == VDM_UPDATE || m == VDM_REFER) {
 			retry(out);
 			return 0;
 		}
@@ -262,6 +275,12 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 		/* the glue reads the body: 200, 400 or 415 */
 		out->acts |= VDA_E_INFO;
 		reply(out, 200);
+		break;
+	case VDM_REFER:
+		/* the transfer core decides (verto_refer_decide) */
+		d->refers++;
+		out->acts |= VDA_E_REFER;
+		reply(out, 202);
 		break;
 	default:
 		reply(out, 405);

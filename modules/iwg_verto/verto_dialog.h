@@ -29,6 +29,12 @@
  *   to a transaction the sender made itself must not end a call);
  * - a NOTIFY is transfer progress only with Event: refer after a REFER of
  *   ours (else answered 200 and not passed on);
+ * - a REFER in order goes to the transfer core (VDA_E_REFER, which
+ *   decides 202 or the refusal); out of order it gets 500 with
+ *   Retry-After; while the contact center's transfer of the call runs, a
+ *   re-INVITE or UPDATE with SDP gets 491;
+ * - a retired dialog (the call moved to another one by a transfer) takes
+ *   only their BYE (200, VDA_RETIRED_END); anything else gets 481;
  * - an INFO in order is passed on (VDA_E_INFO, also in an early dialog:
  *   queued calls are early); out of order it is answered 200 and dropped;
  * - a BYE or a CANCEL that comes while a re-INVITE of theirs is being
@@ -61,6 +67,7 @@ typedef enum verto_dlg_method {
 	VDM_NOTIFY,
 	VDM_INFO,
 	VDM_ACK,
+	VDM_REFER, /* the contact center transfers the call (verto_refer.h) */
 	VDM_OTHER,
 	VDM_COUNT
 } verto_dlg_method;
@@ -85,7 +92,11 @@ typedef struct verto_dialog {
 	 * meanwhile (the answer becomes 487) */
 	unsigned peer_reply : 1, peer_invite : 1, peer_cancel : 1;
 	unsigned refer_sent : 1; /* we sent a REFER: its NOTIFYs are expected */
-	unsigned long refused;	 /* requests refused for their tags */
+	/* the call left this dialog for another (a transfer): only its end
+	 * counts now (their BYE 200, anything else 481) */
+	unsigned retired : 1;
+	unsigned refers;	   /* REFERs of theirs in order (NOTIFY id) */
+	unsigned long refused; /* requests refused for their tags */
 } verto_dialog;
 
 /* decisions: what the glue does, in this bit order */
@@ -114,6 +125,11 @@ enum verto_dlg_action {
 	VDA_E_INFO = 1 << 17,		 /* an INFO in order: its body decides the
 								  * reply (verto_cc_info: 200, 400, 415)
 								  * and what the browser is told */
+	VDA_E_REFER = 1 << 18,		 /* a REFER in order: the transfer core
+								  * decides 202 or the refusal
+								  * (verto_refer_decide) */
+	VDA_RETIRED_END = 1 << 19,	 /* their BYE of a retired dialog: 200,
+								  * the dialog's record goes */
 };
 
 /* which transaction a CANCEL matched in tm (the glue compares its hash
@@ -140,6 +156,7 @@ typedef struct verto_dlg_req {
 	int hold_pending; /* our hold/unhold re-INVITE is out */
 	verto_dlg_cancels cancels; /* a CANCEL: what it matched */
 	int event_refer;		   /* a NOTIFY: its Event is "refer" */
+	int transferring;		   /* the contact center's transfer runs */
 } verto_dlg_req;
 
 typedef struct verto_dlg_out {

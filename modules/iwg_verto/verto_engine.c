@@ -207,6 +207,11 @@ int verto_engine_call_busy(const verto_call *call)
 	return CP(call)->busy;
 }
 
+void verto_engine_sip_moved(verto_engine *e, verto_call *call)
+{
+	ve_call_sync_sip(e, call);
+}
+
 /* ---------------------------------------------------------------- rings */
 
 int ve_ring_index(const verto_call *c, const verto_session *s)

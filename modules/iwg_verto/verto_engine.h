@@ -10,7 +10,8 @@
  * Connections, sessions (by sessid, by login) and calls (by callID, by SIP
  * Call-ID) are found through hash indexes; the tick walks only what has a
  * deadline. The glue may set call->sip_callid only from within ops.sip,
- * ops.media or ops.media_start (the engine re-indexes it after each).
+ * ops.media or ops.media_start (the engine re-indexes it after each), or
+ * tell the engine at once with verto_engine_sip_moved().
  *
  * Protocol facts followed here: docs/verto-protocol.md (sections 2-9).
  */
@@ -379,6 +380,13 @@ int verto_engine_media_done(verto_engine *e, verto_call *call, int rc,
  */
 int verto_engine_call_wait(verto_engine *e, verto_call *call);
 void verto_engine_call_resume(verto_engine *e, verto_call *call);
+
+/*
+ * The call's SIP side moved to another dialog (the contact center's
+ * transfer): the glue has set call->sip_callid to the new dialog's
+ * Call-ID; the engine finds the call by it from now on.
+ */
+void verto_engine_sip_moved(verto_engine *e, verto_call *call);
 
 /* Kick a session (verto.punt, close). 0, or -1 if unknown. */
 int verto_engine_kick(verto_engine *e, const char *sessid);

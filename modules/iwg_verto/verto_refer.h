@@ -94,15 +94,15 @@ int verto_referred_by_check(const char *v, size_t len, char *out, size_t sz);
 
 /* what the call and its dialog look like when a REFER comes */
 typedef struct verto_refer_req {
-	int allowed;	   /* transfers are enabled (modparam transfer) */
-	int confirmed;	   /* the dialog has its 2xx */
+	int allowed;   /* transfers are enabled (modparam transfer) */
+	int confirmed; /* the dialog has its 2xx */
 	verto_call_state state;
-	int n_referto;	   /* Refer-To headers in the REFER */
+	int n_referto;			 /* Refer-To headers in the REFER */
 	verto_refer_err referto; /* the parse result of the only one */
-	int referby_bad;   /* a Referred-By is there and not usable */
-	int transferring;  /* a transfer of the call is running */
-	int busy;		   /* a media step or our hold re-INVITE is running */
-	int has_media;	   /* the browser's SDP is known (to offer it again) */
+	int referby_bad;		 /* a Referred-By is there and not usable */
+	int transferring;		 /* a transfer of the call is running */
+	int busy;				 /* a media step or our hold re-INVITE is running */
+	int has_media; /* the browser's SDP is known (to offer it again) */
 } verto_refer_req;
 
 typedef struct verto_refer_reply {
@@ -133,18 +133,18 @@ typedef enum verto_xfer_state {
 } verto_xfer_state;
 
 typedef enum verto_xfer_event {
-	VXE_START = 0,	  /* the REFER was accepted (202 sent) */
-	VXE_OFFER_OK,	  /* rtpengine made the new leg's offer */
-	VXE_OFFER_FAIL,	  /* ... or could not */
-	VXE_INVITE_FAIL,  /* the INVITE could not be sent */
-	VXE_PROVISIONAL,  /* a 1xx to the INVITE */
-	VXE_ANSWERED,	  /* a 2xx with SDP */
-	VXE_REJECTED,	  /* a 3xx-6xx, a timeout, or a 2xx without SDP */
-	VXE_ANSWER_OK,	  /* rtpengine took the 2xx's SDP */
-	VXE_ANSWER_FAIL,  /* ... or refused it */
-	VXE_REVERT_DONE,  /* the media is back on the old leg (or tried) */
-	VXE_OLD_BYE,	  /* the transferor ended the old dialog meanwhile */
-	VXE_HANGUP,		  /* the call ends on the browser's side */
+	VXE_START = 0,	 /* the REFER was accepted (202 sent) */
+	VXE_OFFER_OK,	 /* rtpengine made the new leg's offer */
+	VXE_OFFER_FAIL,	 /* ... or could not */
+	VXE_INVITE_FAIL, /* the INVITE could not be sent */
+	VXE_PROVISIONAL, /* a 1xx to the INVITE */
+	VXE_ANSWERED,	 /* a 2xx with SDP */
+	VXE_REJECTED,	 /* a 3xx-6xx, a timeout, or a 2xx without SDP */
+	VXE_ANSWER_OK,	 /* rtpengine took the 2xx's SDP */
+	VXE_ANSWER_FAIL, /* ... or refused it */
+	VXE_REVERT_DONE, /* the media is back on the old leg (or tried) */
+	VXE_OLD_BYE,	 /* the transferor ended the old dialog meanwhile */
+	VXE_HANGUP,		 /* the call ends on the browser's side */
 	VXE_COUNT
 } verto_xfer_event;
 
@@ -170,9 +170,9 @@ enum verto_xfer_action {
 
 typedef struct verto_xfer {
 	verto_xfer_state state;
-	unsigned old_gone : 1;	   /* the old dialog ended (their BYE) */
-	unsigned final_sent : 1;   /* a final NOTIFY went */
-	unsigned switched : 1;	   /* the call moved to the new dialog */
+	unsigned old_gone : 1;	 /* the old dialog ended (their BYE) */
+	unsigned final_sent : 1; /* a final NOTIFY went */
+	unsigned switched : 1;	 /* the call moved to the new dialog */
 } verto_xfer;
 
 typedef struct verto_xfer_out {

@@ -35,66 +35,27 @@
 #include "verto_dialog.h"
 #include "verto_ipc.h"
 #include "verto_sdp.h"
-#include "verto_sip.h"
+#include "verto_sip_priv.h"
 #include "verto_sipid.h"
 
-/* INFOs of one call toward the contact center awaiting their reply */
-#define VS_CC_WAIT 8
-
-typedef struct vsip {
-	struct vsip *next;
-	uint32_t key;
-	verto_call *call;
-	dlg_t *dlg;
-	/* our INVITE's early dialog (the first 1xx with a To tag), for the
-	 * INFOs sent before the 2xx: tm leaves dlg as it was until then */
-	dlg_t *early;
-	unsigned inv_idx, inv_label; /* our INVITE, for CANCEL; or theirs */
-	/* their re-INVITE being answered by a media step (peer_tx): the
-	 * transaction a CANCEL of it must match */
-	unsigned peer_idx, peer_label, peer_tx : 1;
-	unsigned in_set : 1; /* the Call-ID is in the shared set */
-	verto_dialog d;		 /* tags, CSeq, target, flags: decisions */
-	char callid[VERTO_SIPID_MAX + 1];
-	char *offer;	/* the browser's offer (to align the answer) */
-	char *sip_sdp;	/* our last SDP toward SIP (re-INVITEs) */
-	char *peer_sdp; /* the contact center's last SDP (re-attach offers) */
-	char *brow_sdp; /* the browser's last SDP, audio only (re-INVITEs) */
-	char *ack_next; /* an ACK's SDP that came while the call was busy */
-	/* call from SIP while its user is looked up: what the offer needs */
-	char *inv_sdp;
-	char inv_name[129], inv_number[129];
-	/* the connected line of the 2xx to our INVITE, told to the browser
-	 * once the call is free (after verto.answer) */
-	unsigned cl_pending : 1;
-	char cl_name[129], cl_number[129];
-	/* the browser's messages to the contact center (INFO) awaiting their
-	 * final reply: the event of each, by the sequence in its token */
-	struct {
-		unsigned seq; /* 0: free */
-		char *event;
-	} cc_wait[VS_CC_WAIT];
-	unsigned cc_seq;
-} vsip;
-
-static verto_sip_cfg vs_cfg;
-static struct tm_binds tmb;
+verto_sip_cfg verto_vscfg;
+struct tm_binds verto_tmb;
 static sl_api_t slb;
 
 /* WebSocket process */
-static verto_engine *vs_eng = NULL;
-static verto_rtp *vs_rtp = NULL;
+verto_engine *verto_vseng = NULL;
+verto_rtp *verto_vsrtp = NULL;
 static vsip *vs_calls = NULL;
 static uint32_t vs_next_key = 0;
 static verto_call *vs_current = NULL;
+static const char *vs_xfer = NULL; /* $verto(xfer) meanwhile */
 static verto_sip_lookup_f vs_lookup = NULL;
-static verto_jobs *vs_pool = NULL; /* media steps */
+verto_jobs *verto_vspool = NULL;   /* media steps */
 static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
 
 static void ack_later(uint32_t key);
 static void cline_later(uint32_t key);
 static int cseq_of(sip_msg_t *m, unsigned *n);
-static char *body_of(sip_msg_t *m);
 
 /* a callback token: the call's key, the request kind and, for the
  * browser's INFOs, their sequence number (24 bits) */
@@ -105,8 +66,8 @@ static char *body_of(sip_msg_t *m);
 
 int verto_sip_init(const verto_sip_cfg *cfg)
 {
-	vs_cfg = *cfg;
-	if (load_tm_api(&tmb) < 0) {
+	verto_vscfg = *cfg;
+	if (load_tm_api(&verto_tmb) < 0) {
 		LM_ERR("cannot bind tm (load tm.so before iwg_verto.so)\n");
 		return -1;
 	}
@@ -120,10 +81,10 @@ int verto_sip_init(const verto_sip_cfg *cfg)
 void verto_sip_attach(verto_engine *e, verto_rtp *r, verto_sip_lookup_f look,
 					  verto_jobs *pool, verto_jobs *lane)
 {
-	vs_eng = e;
-	vs_rtp = r;
+	verto_vseng = e;
+	verto_vsrtp = r;
 	vs_lookup = look;
-	vs_pool = pool;
+	verto_vspool = pool;
 	vs_lane = lane;
 }
 
@@ -132,10 +93,15 @@ verto_call *verto_sip_current(void)
 	return vs_current;
 }
 
+const char *verto_sip_current_xfer(void)
+{
+	return vs_current ? vs_xfer : NULL;
+}
+
 /* ---------------------------------------------------------------- state */
 
 /* a new glue state, in the list; NULL when out of memory */
-static vsip *vsip_new(verto_call *c)
+vsip *verto_vsip_new(verto_call *c)
 {
 	vsip *g = calloc(1, sizeof(*g));
 
@@ -149,7 +115,7 @@ static vsip *vsip_new(verto_call *c)
 }
 
 /* unlink and free a glue state (its Call-ID leaves the shared set) */
-static void vsip_free(vsip *g)
+void verto_vsip_free(vsip *g)
 {
 	vsip **pp;
 	str cid;
@@ -167,9 +133,9 @@ static void vsip_free(vsip *g)
 		verto_ipc_callid_del(&cid);
 	}
 	if (g->dlg)
-		tmb.free_dlg(g->dlg);
+		verto_tmb.free_dlg(g->dlg);
 	if (g->early)
-		tmb.free_dlg(g->early);
+		verto_tmb.free_dlg(g->early);
 	free(g->offer);
 	free(g->sip_sdp);
 	free(g->peer_sdp);
@@ -178,6 +144,7 @@ static void vsip_free(vsip *g)
 	free(g->inv_sdp);
 	for (i = 0; i < VS_CC_WAIT; i++)
 		free(g->cc_wait[i].event);
+	verto_xfer_free(g);
 	free(g);
 }
 
@@ -189,12 +156,12 @@ static vsip *glue_of(verto_call *c)
 		g->call = c;
 		return g;
 	}
-	g = vsip_new(c);
+	g = verto_vsip_new(c);
 	c->glue = g;
 	return g;
 }
 
-static vsip *find_key(uint32_t key)
+vsip *verto_vsip_find(uint32_t key)
 {
 	vsip *g;
 
@@ -204,12 +171,29 @@ static vsip *find_key(uint32_t key)
 	return NULL;
 }
 
+const char *verto_vsip_mcid(const vsip *g)
+{
+	return g->m_cid[0] ? g->m_cid : g->callid;
+}
+
+const char *verto_vsip_mbtag(const vsip *g)
+{
+	return g->m_btag[0] ? g->m_btag : g->d.ltag;
+}
+
+const char *verto_vsip_mptag(const vsip *g)
+{
+	return g->m_ptag[0] ? g->m_ptag : g->d.rtag;
+}
+
 void verto_sip_call_freed(void *ctx, verto_call *c)
 {
 	(void)ctx;
 	if (!c->glue)
 		return;
-	vsip_free(c->glue);
+	/* a transfer that runs: its new leg ends on its own */
+	verto_xfer_abandon(c->glue);
+	verto_vsip_free(c->glue);
 	c->glue = NULL;
 }
 
@@ -219,7 +203,7 @@ void verto_sip_call_freed(void *ctx, verto_call *c)
  * 32 lower-case hex digits (128 bits from getrandom) into buf (at least 33
  * bytes): Call-IDs and tags of our dialogs. 0, or -1 (buf empty).
  */
-static int random_hex(char *buf, size_t sz)
+int verto_sip_random_hex(char *buf, size_t sz)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
@@ -249,13 +233,14 @@ static int random_hex(char *buf, size_t sz)
  * A Call-ID of a call we place: 128 random bits (hex) "@" the host of our
  * Contact (a word@word Call-ID, as peers expect). 0, or -1.
  */
-static int new_callid(char *buf, size_t sz)
+int verto_sip_new_callid(char *buf, size_t sz)
 {
-	const char *h = vs_cfg.contact.s, *end = h + vs_cfg.contact.len, *p;
+	const char *h = verto_vscfg.contact.s, *end = h + verto_vscfg.contact.len,
+			   *p;
 	char rnd[33];
 	int n;
 
-	if (random_hex(rnd, sizeof(rnd)))
+	if (verto_sip_random_hex(rnd, sizeof(rnd)))
 		return -1;
 	/* sip:[user@]host[:port][;params] */
 	if ((p = memchr(h, ':', end - h)))
@@ -319,7 +304,7 @@ static int ng_fill(ng_req *q, int op, int step, const vsip *g, const char *from,
 {
 	q->op = op;
 	q->step = step;
-	snprintf(q->callid, sizeof(q->callid), "%s", g->callid);
+	snprintf(q->callid, sizeof(q->callid), "%s", verto_vsip_mcid(g));
 	snprintf(q->from, sizeof(q->from), "%s", from);
 	snprintf(q->to, sizeof(q->to), "%s", to ? to : "");
 	q->sdp = strdup(sdp);
@@ -347,9 +332,10 @@ static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 	switch (kind) {
 	case VERTO_MEDIA_OFFER_TO_SIP:
 		/* unguessable: a forged in-dialog request needs them */
-		if (!g->callid[0] && (random_hex(ltag, sizeof(ltag)) ||
-							  verto_dialog_set_ltag(&g->d, ltag) ||
-							  new_callid(g->callid, sizeof(g->callid)))) {
+		if (!g->callid[0] &&
+			(verto_sip_random_hex(ltag, sizeof(ltag)) ||
+			 verto_dialog_set_ltag(&g->d, ltag) ||
+			 verto_sip_new_callid(g->callid, sizeof(g->callid)))) {
 			LM_ERR("call %s: no random Call-ID or tag\n", c->call_id);
 			return -1;
 		}
@@ -361,34 +347,34 @@ static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 			return -1;
 		}
 		keep_brow_sdp(g, tmp);
-		rc = ng_fill(q, NGR_OFFER, VERTO_RTP_BROWSER_OFFER, g, g->d.ltag, NULL,
-					 tmp);
+		rc = ng_fill(q, NGR_OFFER, VERTO_RTP_BROWSER_OFFER, g,
+					 verto_vsip_mbtag(g), NULL, tmp);
 		free(tmp);
 		return rc;
 	case VERTO_MEDIA_ANSWER_TO_BROWSER:
 		keep_peer_sdp(g, in);
-		return ng_fill(q, NGR_ANSWER, VERTO_RTP_SIP_ANSWER, g, g->d.ltag,
-					   g->d.rtag, in);
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_SIP_ANSWER, g,
+					   verto_vsip_mbtag(g), verto_vsip_mptag(g), in);
 	case VERTO_MEDIA_OFFER_TO_BROWSER:
 		/* the contact center's offer (its tag) toward the browser */
 		keep_peer_sdp(g, in);
-		return ng_fill(q, NGR_OFFER, VERTO_RTP_SIP_OFFER, g, g->d.rtag, NULL,
-					   in);
+		return ng_fill(q, NGR_OFFER, VERTO_RTP_SIP_OFFER, g,
+					   verto_vsip_mptag(g), NULL, in);
 	case VERTO_MEDIA_ANSWER_TO_SIP:
 		if (!g->d.reattach && !g->d.inbound)
 			return -1;
 		q->reattach = g->d.reattach;
 		g->d.reattach = 0;
-		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g, g->d.rtag,
-					   g->d.ltag, in);
+		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g,
+					   verto_vsip_mptag(g), verto_vsip_mbtag(g), in);
 	case VERTO_MEDIA_REOFFER_TO_BROWSER:
-		if (!g->peer_sdp || !g->d.rtag[0]) {
+		if (!g->peer_sdp || !verto_vsip_mptag(g)[0]) {
 			LM_INFO("call %s: no SDP of the contact center to re-attach\n",
 					c->call_id);
 			return -1;
 		}
-		return ng_fill(q, NGR_REOFFER, VERTO_RTP_SIP_OFFER, g, g->d.rtag,
-					   g->d.ltag, g->peer_sdp);
+		return ng_fill(q, NGR_REOFFER, VERTO_RTP_SIP_OFFER, g,
+					   verto_vsip_mptag(g), verto_vsip_mbtag(g), g->peer_sdp);
 	default:
 		LM_WARN("call %s: media step %d not supported yet\n", c->call_id, kind);
 		return -1;
@@ -465,8 +451,8 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 	*out = NULL;
 	if (!g || !in || media_prepare(g, c, kind, in, &q))
 		return -1;
-	rc = ng_send(vs_rtp, &q, &ng);
-	rc = media_finish(g, c, kind, &q, rc, ng, vs_rtp->errstr, out);
+	rc = ng_send(verto_vsrtp, &q, &ng);
+	rc = media_finish(g, c, kind, &q, rc, ng, verto_vsrtp->errstr, out);
 	free(q.sdp);
 	return rc;
 }
@@ -500,7 +486,7 @@ static void media_job_run(verto_job *j, void *worker)
 static void media_job_done(verto_job *j, int cancelled)
 {
 	media_job *m = (media_job *)j;
-	vsip *g = cancelled ? NULL : find_key(m->key);
+	vsip *g = cancelled ? NULL : verto_vsip_find(m->key);
 	char *out = NULL;
 	int rc;
 
@@ -508,7 +494,7 @@ static void media_job_done(verto_job *j, int cancelled)
 		rc = media_finish(g, g->call, m->kind, &m->q, m->rc, m->ng, m->why,
 						  &out);
 		m->ng = NULL;
-		verto_engine_media_done(vs_eng, g->call, rc, rc ? NULL : out);
+		verto_engine_media_done(verto_vseng, g->call, rc, rc ? NULL : out);
 		if (rc)
 			free(out);
 		ack_later(m->key);
@@ -533,9 +519,9 @@ int verto_sip_media_start(void *ctx, verto_call *c, int kind, const char *in)
 	media_job *m;
 
 	(void)ctx;
-	if (!vs_pool || !g || !in)
+	if (!verto_vspool || !g || !in)
 		return -1;
-	if (verto_jobs_full(vs_pool)) {
+	if (verto_jobs_full(verto_vspool)) {
 		LM_WARN("call %s: rtpengine step refused, the job queue is full\n",
 				c->call_id);
 		return VERTO_START_BUSY;
@@ -552,7 +538,7 @@ int verto_sip_media_start(void *ctx, verto_call *c, int kind, const char *in)
 		return -1; /* verto_sip_media fails the same way */
 	}
 	/* the loop is the only submitter: the queue did not fill meanwhile */
-	if (verto_jobs_submit(vs_pool, &m->job)) {
+	if (verto_jobs_submit(verto_vspool, &m->job)) {
 		free(m->q.sdp);
 		free(m);
 		return VERTO_START_BUSY;
@@ -608,8 +594,10 @@ static void ng_later_done(verto_job *j, int cancelled)
 	free(l);
 }
 
-/* queue one; 0, or -1 (then run it here) */
-static int ng_later_start(vsip *g, int what, const char *digits, int arg)
+/* queue one for the leg tagged tag (NULL: the browser's); 0, or -1
+ * (then run it here) */
+static int ng_later_start(vsip *g, int what, const char *tag,
+						  const char *digits, int arg)
 {
 	ng_later *l;
 
@@ -618,8 +606,8 @@ static int ng_later_start(vsip *g, int what, const char *digits, int arg)
 	l->job.run = ng_later_run;
 	l->job.done = ng_later_done;
 	l->what = what;
-	snprintf(l->callid, sizeof(l->callid), "%s", g->callid);
-	snprintf(l->tag, sizeof(l->tag), "%s", g->d.ltag);
+	snprintf(l->callid, sizeof(l->callid), "%s", verto_vsip_mcid(g));
+	snprintf(l->tag, sizeof(l->tag), "%s", tag ? tag : verto_vsip_mbtag(g));
 	snprintf(l->digits, sizeof(l->digits), "%s", digits ? digits : "");
 	l->arg = arg;
 	snprintf(l->call_id, sizeof(l->call_id), "%s",
@@ -636,10 +624,26 @@ void verto_sip_media_delete(void *ctx, verto_call *c)
 	vsip *g = c->glue;
 
 	(void)ctx;
-	if (!g || !g->callid[0] || ng_later_start(g, NGL_DELETE, NULL, 0) == 0)
+	if (!g || !verto_vsip_mcid(g)[0] ||
+		ng_later_start(g, NGL_DELETE, NULL, NULL, 0) == 0)
 		return;
-	if (verto_rtp_delete(vs_rtp, g->callid))
-		LM_DBG("rtpengine delete for %s: %s\n", c->call_id, vs_rtp->errstr);
+	if (verto_rtp_delete(verto_vsrtp, verto_vsip_mcid(g)))
+		LM_DBG("rtpengine delete for %s: %s\n", c->call_id,
+			   verto_vsrtp->errstr);
+}
+
+int verto_sip_block(vsip *g, const char *tag, int block)
+{
+	const char *t = tag ? tag : verto_vsip_mbtag(g);
+
+	if (ng_later_start(g, NGL_BLOCK, t, NULL, block) == 0)
+		return 0;
+	if (verto_rtp_block(verto_vsrtp, verto_vsip_mcid(g), t, block) == 0)
+		return 0;
+	LM_WARN("call %s: rtpengine %s media: %s\n",
+			g->call ? g->call->call_id : g->callid, block ? "block" : "unblock",
+			verto_vsrtp->errstr);
+	return -1;
 }
 
 /* ---------------------------------------------------------------- send */
@@ -669,7 +673,7 @@ static void uac_cb(struct cell *t, int type, struct tmcb_params *ps)
 /* "sip:user@host..." from the cc_uri "sip:host..." */
 static int cc_uri_for(const char *user, char *buf, size_t sz)
 {
-	const str *u = &vs_cfg.cc_uri;
+	const str *u = &verto_vscfg.cc_uri;
 	int colon;
 
 	for (colon = 0; colon < u->len && u->s[colon] != ':'; colon++)
@@ -682,31 +686,48 @@ static int cc_uri_for(const char *user, char *buf, size_t sz)
 				   : 0;
 }
 
+uint64_t verto_sip_token(const vsip *g, int what)
+{
+	return TOKEN(g, what);
+}
+
+int verto_sip_send(vsip *g, dlg_t *dlg, verto_call *cur, const char *xfer,
+				   const char *method, const char *hdrs, const char *body,
+				   uint64_t token, unsigned *idx, unsigned *label)
+{
+	uac_req_t r;
+	str m = {(char *)method, (int)strlen(method)};
+	str h = {(char *)hdrs, hdrs ? (int)strlen(hdrs) : 0};
+	str b = {(char *)body, body ? (int)strlen(body) : 0};
+	int rc;
+
+	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, dlg,
+				token ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
+				token ? uac_cb : NULL, (void *)(uintptr_t)token);
+	vs_current = cur;
+	vs_xfer = xfer;
+	if (idx)
+		rc = verto_tmb.t_uac_with_ids(&r, idx, label);
+	else
+		rc = verto_tmb.t_request_within(&r);
+	vs_current = NULL;
+	vs_xfer = NULL;
+	if (rc <= 0)
+		LM_ERR("call %s: cannot send %s\n", cur ? cur->call_id : g->callid,
+			   method);
+	return rc > 0 ? 0 : -1;
+}
+
 /* send a request in (or, for INVITE, starting) the dialog; its replies
  * come back with the token of (g, what, seq) when what is not 0 */
 static int send_req_seq(vsip *g, dlg_t *dlg, const char *method,
 						const char *hdrs, const char *body, int what,
 						unsigned seq, int with_ids)
 {
-	uac_req_t r;
-	str m = {(char *)method, (int)strlen(method)};
-	str h = {(char *)hdrs, hdrs ? (int)strlen(hdrs) : 0};
-	str b = {(char *)body, body ? (int)strlen(body) : 0};
-	uint64_t token = TOKEN(g, what) | ((uint64_t)seq << 40);
-	int rc;
-
-	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, dlg,
-				what ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
-				what ? uac_cb : NULL, (void *)(uintptr_t)token);
-	vs_current = g->call;
-	if (with_ids)
-		rc = tmb.t_uac_with_ids(&r, &g->inv_idx, &g->inv_label);
-	else
-		rc = tmb.t_request_within(&r);
-	vs_current = NULL;
-	if (rc <= 0)
-		LM_ERR("call %s: cannot send %s\n", g->call->call_id, method);
-	return rc > 0 ? 0 : -1;
+	return verto_sip_send(g, dlg, g->call, NULL, method, hdrs, body,
+						  what ? TOKEN(g, what) | ((uint64_t)seq << 40) : 0,
+						  with_ids ? &g->inv_idx : NULL,
+						  with_ids ? &g->inv_label : NULL);
 }
 
 static int send_req(vsip *g, const char *method, const char *hdrs,
@@ -732,28 +753,29 @@ static int send_invite(vsip *g, const char *sdp)
 	}
 	tou.s = to;
 	tou.len = (int)strlen(to);
-	if (tmb.new_dlg_uac(&cid, &ltag, 1, &from, &tou, &g->dlg) < 0) {
+	if (verto_tmb.new_dlg_uac(&cid, &ltag, 1, &from, &tou, &g->dlg) < 0) {
 		LM_ERR("call %s: cannot create the SIP dialog\n", c->call_id);
 		return -1;
 	}
 	if (dn.len && shm_str_dup(&g->dlg->loc_dname, &dn) < 0)
 		return -1;
 	/* through the router; the reply that confirms the dialog clears it */
-	if (vs_cfg.proxy.len) {
-		if (shm_str_dup(&g->dlg->dst_uri, &vs_cfg.proxy) < 0)
+	if (verto_vscfg.proxy.len) {
+		if (shm_str_dup(&g->dlg->dst_uri, &verto_vscfg.proxy) < 0)
 			return -1;
-		g->dlg->send_sock = vs_cfg.proxy_sock;
+		g->dlg->send_sock = verto_vscfg.proxy_sock;
 	}
-	if (vs_cfg.add_pai)
+	if (verto_vscfg.add_pai)
 		n = snprintf(hdrs, sizeof(hdrs),
 					 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n"
 					 "P-Asserted-Identity: %s%s%s<%s>\r\n",
-					 vs_cfg.contact.len, vs_cfg.contact.s, dn.len ? "\"" : "",
-					 id->display, dn.len ? "\" " : "", id->sip_uri);
+					 verto_vscfg.contact.len, verto_vscfg.contact.s,
+					 dn.len ? "\"" : "", id->display, dn.len ? "\" " : "",
+					 id->sip_uri);
 	else
 		n = snprintf(hdrs, sizeof(hdrs),
 					 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
-					 vs_cfg.contact.len, vs_cfg.contact.s);
+					 verto_vscfg.contact.len, verto_vscfg.contact.s);
 	if (n < 0 || n >= (int)sizeof(hdrs)) {
 		LM_ERR("call %s: INVITE headers too long\n", c->call_id);
 		return -1;
@@ -769,7 +791,8 @@ static int send_cancel(vsip *g, verto_dlg_hangup h)
 {
 	if (h == VDH_CANCEL_LATER)
 		return 0;
-	if (!tmb.t_cancel_uac(NULL, NULL, g->inv_idx, g->inv_label, NULL, NULL)) {
+	if (!verto_tmb.t_cancel_uac(NULL, NULL, g->inv_idx, g->inv_label, NULL,
+								NULL)) {
 		LM_WARN("call %s: CANCEL not sent (INVITE already completed?)\n",
 				g->call->call_id);
 		return -1;
@@ -786,7 +809,8 @@ static int send_reinvite(vsip *g, int held)
 		return -1;
 	if (snprintf(hdrs, sizeof(hdrs),
 				 "Contact: <%.*s>\r\nContent-Type: application/sdp\r\n",
-				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs)) {
+				 verto_vscfg.contact.len,
+				 verto_vscfg.contact.s) >= (int)sizeof(hdrs)) {
 		LM_ERR("call %s: re-INVITE headers too long\n", g->call->call_id);
 		return -1;
 	}
@@ -795,10 +819,8 @@ static int send_reinvite(vsip *g, int held)
 		return -1;
 	rc = send_req(g, "INVITE", hdrs, sdp, VERTO_SIP_REINVITE, 0);
 	/* hold is real: nothing from the browser reaches the agent meanwhile */
-	if (rc == 0 && ng_later_start(g, NGL_BLOCK, NULL, held) &&
-		verto_rtp_block(vs_rtp, g->callid, g->d.ltag, held))
-		LM_WARN("call %s: rtpengine %s media: %s\n", g->call->call_id,
-				held ? "block" : "unblock", vs_rtp->errstr);
+	if (rc == 0)
+		verto_sip_block(g, NULL, held);
 	if (rc == 0) {
 		free(g->sip_sdp);
 		g->sip_sdp = sdp;
@@ -814,20 +836,22 @@ static int send_dtmf(vsip *g, const char *digits)
 	const char *d;
 
 	/* rtpengine: the digits in order, the result only logged */
-	if (vs_cfg.dtmf_mode != VERTO_DTMF_INFO &&
-		ng_later_start(g, NGL_DTMF, digits, vs_cfg.dtmf_duration) == 0)
+	if (verto_vscfg.dtmf_mode != VERTO_DTMF_INFO &&
+		ng_later_start(g, NGL_DTMF, NULL, digits, verto_vscfg.dtmf_duration) ==
+				0)
 		return 0;
 	for (d = digits; *d; d++) {
-		if (vs_cfg.dtmf_mode == VERTO_DTMF_INFO) {
+		if (verto_vscfg.dtmf_mode == VERTO_DTMF_INFO) {
 			snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%d\r\n", *d,
-					 vs_cfg.dtmf_duration);
+					 verto_vscfg.dtmf_duration);
 			if (send_req(g, "INFO", "Content-Type: application/dtmf-relay\r\n",
 						 body, 0, 0))
 				return -1;
-		} else if (verto_rtp_dtmf(vs_rtp, g->callid, g->d.ltag, *d,
-								  vs_cfg.dtmf_duration)) {
+		} else if (verto_rtp_dtmf(verto_vsrtp, verto_vsip_mcid(g),
+								  verto_vsip_mbtag(g), *d,
+								  verto_vscfg.dtmf_duration)) {
 			LM_ERR("call %s: rtpengine play DTMF: %s\n", g->call->call_id,
-				   vs_rtp->errstr);
+				   verto_vsrtp->errstr);
 			return -1;
 		}
 	}
@@ -893,7 +917,7 @@ static void cc_info_reply(vsip *g, unsigned seq, int code)
 		return;
 	LM_INFO("call %s: %d to the message \"%.32s\"\n", g->call->call_id, code,
 			g->cc_wait[i].event);
-	verto_engine_cc_event(vs_eng, g->call,
+	verto_engine_cc_event(verto_vseng, g->call,
 						  verto_cc_result_msg(g->cc_wait[i].event, code));
 	free(g->cc_wait[i].event);
 	g->cc_wait[i].event = NULL;
@@ -918,7 +942,8 @@ static int send_refer(vsip *g, const char *dest)
 	if (snprintf(hdrs, sizeof(hdrs),
 				 "Refer-To: <%s>\r\nReferred-By: <%s>\r\nContact: <%.*s>\r\n",
 				 to, g->call->sess ? g->call->sess->ident.sip_uri : "",
-				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
+				 verto_vscfg.contact.len,
+				 verto_vscfg.contact.s) >= (int)sizeof(hdrs))
 		return -1;
 	return send_refer_req(g, hdrs);
 }
@@ -928,7 +953,7 @@ static vsip *find_callid(const char *callid)
 	vsip *g;
 
 	for (g = vs_calls; g; g = g->next)
-		if (strcmp(g->callid, callid) == 0)
+		if (g->call && strcmp(g->callid, callid) == 0)
 			return g;
 	return NULL;
 }
@@ -963,7 +988,8 @@ static int send_refer_replaces(vsip *g, const char *other_callid)
 	if (snprintf(hdrs, sizeof(hdrs),
 				 "Refer-To: %s\r\nReferred-By: <%s>\r\nContact: <%.*s>\r\n",
 				 referto, g->call->sess ? g->call->sess->ident.sip_uri : "",
-				 vs_cfg.contact.len, vs_cfg.contact.s) >= (int)sizeof(hdrs))
+				 verto_vscfg.contact.len,
+				 verto_vscfg.contact.s) >= (int)sizeof(hdrs))
 		return -1;
 	return send_refer_req(g, hdrs);
 }
@@ -975,6 +1001,8 @@ static const char *reason_of(int code)
 		return "Ringing";
 	case 200:
 		return "OK";
+	case 202:
+		return "Accepted";
 	case 400:
 		return "Bad Request";
 	case 404:
@@ -1006,26 +1034,24 @@ static const char *reason_of(int code)
 	}
 }
 
-/* a reply on a server transaction a worker created (idx, label): the
- * contact center's INVITE, re-INVITE or UPDATE; body: SDP or NULL;
- * extra: more header lines (CRLF-terminated) or NULL */
-static int reply_trans_hdr(vsip *g, unsigned idx, unsigned label, int code,
-						   const char *body, const char *extra)
+int verto_sip_reply(vsip *g, unsigned idx, unsigned label, int code,
+					const char *why, const char *body, const char *extra)
 {
 	struct cell *t = NULL;
 	char hdrs[512];
-	str reason = {(char *)reason_of(code), (int)strlen(reason_of(code))};
+	const char *rs = why ? why : reason_of(code);
+	str reason = {(char *)rs, (int)strlen(rs)};
 	str h, b = {(char *)body, body ? (int)strlen(body) : 0}, tag = {0, 0};
 	int rc;
 
-	if (tmb.t_lookup_ident(&t, idx, label) < 0 || !t) {
+	if (verto_tmb.t_lookup_ident(&t, idx, label) < 0 || !t) {
 		LM_WARN("SIP call %s: the transaction is gone, %d not sent\n",
 				g ? g->callid : "?", code);
 		return -1;
 	}
 	h.s = hdrs;
 	h.len = snprintf(hdrs, sizeof(hdrs), "Contact: <%.*s>\r\n%s%s",
-					 vs_cfg.contact.len, vs_cfg.contact.s,
+					 verto_vscfg.contact.len, verto_vscfg.contact.s,
 					 body ? "Content-Type: application/sdp\r\n" : "",
 					 extra ? extra : "");
 	if (h.len < 0 || h.len >= (int)sizeof(hdrs)) {
@@ -1035,13 +1061,23 @@ static int reply_trans_hdr(vsip *g, unsigned idx, unsigned label, int code,
 	}
 	if (g && g->dlg)
 		tag = g->dlg->id.loc_tag;
-	rc = tmb.t_reply_with_body(t, code, &reason, body ? &b : NULL, &h, &tag);
-	tmb.t_sett(T_UNDEFINED, T_BR_UNDEFINED);
+	rc = verto_tmb.t_reply_with_body(t, code, &reason, body ? &b : NULL, &h,
+									 &tag);
+	verto_tmb.t_sett(T_UNDEFINED, T_BR_UNDEFINED);
 	if (rc < 0) {
 		LM_ERR("SIP call %s: cannot send %d\n", g ? g->callid : "?", code);
 		return -1;
 	}
 	return 0;
+}
+
+/* a reply on a server transaction a worker created (idx, label): the
+ * contact center's INVITE, re-INVITE or UPDATE; body: SDP or NULL;
+ * extra: more header lines (CRLF-terminated) or NULL */
+static int reply_trans_hdr(vsip *g, unsigned idx, unsigned label, int code,
+						   const char *body, const char *extra)
+{
+	return verto_sip_reply(g, idx, label, code, NULL, body, extra);
 }
 
 static int reply_trans(vsip *g, unsigned idx, unsigned label, int code,
@@ -1075,6 +1111,14 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 		LM_WARN("call %s: no SIP dialog for operation %d\n", c->call_id, what);
 		return -1;
 	}
+	if (g->xfer && (what == VERTO_SIP_REINVITE || what == VERTO_SIP_REFER ||
+					what == VERTO_SIP_REFER_REPLACES)) {
+		/* the contact center moves the call: its dialog is changing */
+		LM_INFO("call %s: operation %d refused while the call is being "
+				"transferred\n",
+				c->call_id, what);
+		return -1;
+	}
 	switch (what) {
 	case VERTO_SIP_INVITE:
 		return sdp ? send_invite(g, sdp) : -1;
@@ -1105,7 +1149,7 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 /* ---------------------------------------------------------------- events */
 
 /* NUL-terminated copy of the body, or NULL when there is none */
-static char *body_of(sip_msg_t *m)
+char *verto_sip_body(sip_msg_t *m)
 {
 	char *b = get_body(m);
 	int len;
@@ -1117,7 +1161,7 @@ static char *body_of(sip_msg_t *m)
 }
 
 /* the To tag of a reply, NUL-terminated into buf ("" when none) */
-static void totag_of(sip_msg_t *m, char *buf, size_t sz)
+void verto_sip_totag(sip_msg_t *m, char *buf, size_t sz)
 {
 	struct to_body *to;
 
@@ -1129,7 +1173,7 @@ static void totag_of(sip_msg_t *m, char *buf, size_t sz)
 
 /* the first Contact URI of a message, NUL-terminated into buf ("" when
  * none or not parsable) */
-static void contact_of(sip_msg_t *m, char *buf, size_t sz)
+void verto_sip_contact(sip_msg_t *m, char *buf, size_t sz)
 {
 	contact_body_t *cb;
 
@@ -1144,7 +1188,7 @@ static void contact_of(sip_msg_t *m, char *buf, size_t sz)
 }
 
 /* the reason phrase of a reply, NUL-terminated (static buffer) */
-static const char *reply_reason(sip_msg_t *m)
+const char *verto_sip_reason(sip_msg_t *m)
 {
 	static char r[64];
 
@@ -1155,7 +1199,7 @@ static const char *reply_reason(sip_msg_t *m)
 
 /* the (name, number) of m's P-Asserted-Identity headers (joined), else of
  * its Remote-Party-ID headers; 0, or -1 when none (or not understood) */
-static int pai_of(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
+int verto_sip_pai(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
 				  char *number, size_t numsz)
 {
 	static const int types[] = {HDR_PAI_T, HDR_RPID_T};
@@ -1187,11 +1231,11 @@ static int pai_of(sip_msg_t *m, const char *call_id, char *name, size_t namesz,
 
 /* the connected line to the browser: verto.display and the agent event,
  * each when it changed */
-static void display_to(verto_call *c, const char *name, const char *number)
+void verto_sip_display(verto_call *c, const char *name, const char *number)
 {
-	if (verto_engine_display(vs_eng, c, name, number) == 0)
+	if (verto_engine_display(verto_vseng, c, name, number) == 0)
 		LM_INFO("call %s: connected line sent to the browser\n", c->call_id);
-	if (verto_engine_agent(vs_eng, c, name, number) == 0)
+	if (verto_engine_agent(verto_vseng, c, name, number) == 0)
 		LM_INFO("call %s: agent sent to the browser\n", c->call_id);
 }
 
@@ -1199,20 +1243,21 @@ static void connected_line(verto_call *c, sip_msg_t *m)
 {
 	char name[129], number[129];
 
-	if (pai_of(m, c->call_id, name, sizeof(name), number, sizeof(number)) == 0)
-		display_to(c, name, number);
+	if (verto_sip_pai(m, c->call_id, name, sizeof(name), number,
+					  sizeof(number)) == 0)
+		verto_sip_display(c, name, number);
 }
 
 /* the connected line of the 2xx to our INVITE, once the call is free (its
  * verto.answer went); the call key, as the call may be gone */
 static void cline_later(uint32_t key)
 {
-	vsip *g = find_key(key);
+	vsip *g = verto_vsip_find(key);
 
 	if (!g || !g->call || !g->cl_pending || verto_engine_call_busy(g->call))
 		return;
 	g->cl_pending = 0;
-	display_to(g->call, g->cl_name, g->cl_number);
+	verto_sip_display(g->call, g->cl_name, g->cl_number);
 }
 
 /* the first header named name (case-insensitive) of m, or absent */
@@ -1248,9 +1293,9 @@ static void queue_event(verto_call *c, int code, sip_msg_t *m)
 	p.code = code;
 	p.reason.s = m->first_line.u.reply.reason.s;
 	p.reason.len = (size_t)m->first_line.u.reply.reason.len;
-	p.position = hdr_text(m, &vs_cfg.queue_hdr[0]);
-	p.wait = hdr_text(m, &vs_cfg.queue_hdr[1]);
-	p.menu = hdr_text(m, &vs_cfg.queue_hdr[2]);
+	p.position = hdr_text(m, &verto_vscfg.queue_hdr[0]);
+	p.wait = hdr_text(m, &verto_vscfg.queue_hdr[1]);
+	p.menu = hdr_text(m, &verto_vscfg.queue_hdr[2]);
 	msg = verto_cc_queue_msg(&p, &bad);
 	if (bad)
 		LM_DBG("call %s: %d with unusable queue values (%s%s%s%s), left "
@@ -1259,7 +1304,7 @@ static void queue_event(verto_call *c, int code, sip_msg_t *m)
 			   bad & VERTO_CC_BAD_WAIT ? "wait " : "",
 			   bad & VERTO_CC_BAD_MENU ? "menu " : "",
 			   bad & VERTO_CC_BAD_REASON ? "reason" : "");
-	if (msg && verto_engine_cc_event(vs_eng, c, msg) == 0)
+	if (msg && verto_engine_cc_event(verto_vseng, c, msg) == 0)
 		LM_INFO("call %s: queue event (%d) sent to the browser\n", c->call_id,
 				code);
 }
@@ -1283,22 +1328,22 @@ static void early_dlg(vsip *g, sip_msg_t *m)
 
 	if (g->early || !d || !m)
 		return;
-	if (tmb.new_dlg_uac(&d->id.call_id, &d->id.loc_tag, d->loc_seq.value,
-						&d->loc_uri, &d->rem_uri, &e) < 0)
+	if (verto_tmb.new_dlg_uac(&d->id.call_id, &d->id.loc_tag, d->loc_seq.value,
+							  &d->loc_uri, &d->rem_uri, &e) < 0)
 		return;
 	if (d->loc_dname.len && shm_str_dup(&e->loc_dname, &d->loc_dname) < 0) {
-		tmb.free_dlg(e);
+		verto_tmb.free_dlg(e);
 		return;
 	}
 	e->send_sock = d->send_sock;
 	code = m->first_line.u.reply.statuscode;
 	m->first_line.u.reply.statuscode = 200;
-	rc = tmb.dlg_response_uac(e, m, IS_TARGET_REFRESH);
+	rc = verto_tmb.dlg_response_uac(e, m, IS_TARGET_REFRESH);
 	m->first_line.u.reply.statuscode = code;
 	if (rc != 0 || e->state != DLG_CONFIRMED || !e->id.rem_tag.len) {
 		LM_INFO("call %s: no early dialog from the %d (Contact?)\n",
 				g->call->call_id, code);
-		tmb.free_dlg(e);
+		verto_tmb.free_dlg(e);
 		return;
 	}
 	g->early = e;
@@ -1320,24 +1365,24 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 		k = VDO_REINVITE;
 	else if (kind == VERTO_SIP_REFER)
 		k = VDO_REFER;
-	totag_of(m, tag, sizeof(tag));
-	contact_of(m, contact, sizeof(contact));
-	sdp = m ? body_of(m) : NULL;
+	verto_sip_totag(m, tag, sizeof(tag));
+	verto_sip_contact(m, contact, sizeof(contact));
+	sdp = m ? verto_sip_body(m) : NULL;
 	acts = verto_dialog_reply(&g->d, k, code, tag, contact, m != NULL,
 							  sdp != NULL);
 	if (acts & VDR_SEND_CANCEL)
 		send_cancel(g, VDH_CANCEL);
 	if ((acts & VDR_EARLY_DLG) && g->dlg->state == DLG_NEW) {
-		tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
+		verto_tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
 		early_dlg(g, m);
 	}
 	if ((acts & VDR_CONFIRM_DLG) &&
-		tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
+		verto_tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
 		LM_WARN("call %s: cannot update the dialog from the 2xx\n", c->call_id);
 	if (acts & VDR_TARGET_DLG)
-		tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH);
+		verto_tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH);
 	if (acts & VDR_TRANSFER_FAIL)
-		verto_engine_transfer_status(vs_eng, c, code, reply_reason(m));
+		verto_engine_transfer_status(verto_vseng, c, code, verto_sip_reason(m));
 	if (acts & VDR_LOG)
 		LM_INFO("call %s: %d to %s\n", c->call_id, code,
 				kind == VERTO_SIP_REFER ? "REFER" : "our request");
@@ -1345,20 +1390,20 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 		queue_event(c, code, m);
 	/* the agent who answered: told once verto.answer went (cline_later) */
 	if ((acts & VDR_E_ANSWER) && m &&
-		pai_of(m, c->call_id, g->cl_name, sizeof(g->cl_name), g->cl_number,
-			   sizeof(g->cl_number)) == 0)
+		verto_sip_pai(m, c->call_id, g->cl_name, sizeof(g->cl_name),
+					  g->cl_number, sizeof(g->cl_number)) == 0)
 		g->cl_pending = 1;
 	/* engine events last: c and g may be gone after them */
 	if (acts & (VDR_E_EARLY | VDR_E_PROGRESS))
 		verto_engine_sip_event(
-				vs_eng, c, (acts & VDR_E_EARLY) ? VCE_S_EARLY : VCE_S_PROGRESS,
-				code, sdp);
+				verto_vseng, c,
+				(acts & VDR_E_EARLY) ? VCE_S_EARLY : VCE_S_PROGRESS, code, sdp);
 	else if (acts & VDR_E_ANSWER)
-		verto_engine_sip_event(vs_eng, c, VCE_S_ANSWER, code, sdp);
+		verto_engine_sip_event(verto_vseng, c, VCE_S_ANSWER, code, sdp);
 	else if (acts & VDR_E_FAILURE)
-		verto_engine_sip_event(vs_eng, c, VCE_S_FAILURE, code, NULL);
+		verto_engine_sip_event(verto_vseng, c, VCE_S_FAILURE, code, NULL);
 	else if (acts & (VDR_E_REINVITE_OK | VDR_E_REINVITE_FAIL))
-		verto_engine_sip_event(vs_eng, c,
+		verto_engine_sip_event(verto_vseng, c,
 							   (acts & VDR_E_REINVITE_OK) ? VCE_S_REINVITE_OK
 														  : VCE_S_REINVITE_FAIL,
 							   code, NULL);
@@ -1368,7 +1413,7 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 
 static void on_reply(verto_ev *ev)
 {
-	vsip *g = find_key(TOKEN_KEY(ev->token));
+	vsip *g = verto_vsip_find(TOKEN_KEY(ev->token));
 	sip_msg_t msg, *m = NULL;
 
 	if (!g) {
@@ -1380,14 +1425,18 @@ static void on_reply(verto_ev *ev)
 		msg.buf = ev->buf;
 		msg.len = ev->len;
 		if (parse_msg(ev->buf, ev->len, &msg) != 0) {
-			LM_WARN("call %s: reply %d not parsable\n", g->call->call_id,
+			LM_WARN("SIP call %s: reply %d not parsable\n", g->callid,
 					ev->code);
 			free_sip_msg(&msg);
 			return;
 		}
 		m = &msg;
 	}
-	if (TOKEN_WHAT(ev->token) == VERTO_SIP_CC_INFO)
+	if (TOKEN_WHAT(ev->token) >= VS_XFER_INVITE)
+		verto_xfer_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
+	else if (!g->call)
+		LM_DBG("reply %d for a dialog the call left\n", ev->code);
+	else if (TOKEN_WHAT(ev->token) == VERTO_SIP_CC_INFO)
 		cc_info_reply(g, TOKEN_SEQ(ev->token), ev->code);
 	else
 		our_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
@@ -1421,7 +1470,7 @@ static void caller_of(sip_msg_t *m, char *name, size_t namesz, char *number,
  * the user is looked up by the job pool, verto_sip_lookup_done goes on */
 static void on_invite(verto_ev *ev, sip_msg_t *m)
 {
-	vsip *g = vsip_new(NULL);
+	vsip *g = verto_vsip_new(NULL);
 	char tag[33], rtag[VERTO_DLG_TAG_MAX + 1];
 	char contact[VERTO_DLG_TARGET_MAX + 1];
 	str mine = {tag, 32}, ltag;
@@ -1438,7 +1487,7 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 	g->inv_label = ev->tlabel;
 	snprintf(g->callid, sizeof(g->callid), "%.*s", m->callid->body.len,
 			 m->callid->body.s);
-	if ((rc = tmb.new_dlg_uas(m, 200, &g->dlg)) < 0) {
+	if ((rc = verto_tmb.new_dlg_uas(m, 200, &g->dlg)) < 0) {
 		/* the worker checked what request2dlg reads (verto_sip_invite):
 		 * what is left is out of memory */
 		LM_ERR("SIP call %s: cannot create the dialog (%d)\n", g->callid, rc);
@@ -1448,7 +1497,8 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 	}
 	/* our To tag: unguessable (tm's is the instance's fixed prefix and a
 	 * checksum of the INVITE), like the Call-IDs of our calls */
-	if (random_hex(tag, sizeof(tag)) || shm_str_dup(&ltag, &mine) < 0) {
+	if (verto_sip_random_hex(tag, sizeof(tag)) ||
+		shm_str_dup(&ltag, &mine) < 0) {
 		LM_ERR("SIP call %s: no random tag\n", g->callid);
 		goto fail;
 	}
@@ -1466,13 +1516,13 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 		status = 400;
 		goto fail;
 	}
-	contact_of(m, contact, sizeof(contact));
+	verto_sip_contact(m, contact, sizeof(contact));
 	if (cseq_of(m, &cseq))
 		cseq = 0;
 	verto_dialog_uas_start(&g->d, cseq, contact);
 	caller_of(m, g->inv_name, sizeof(g->inv_name), g->inv_number,
 			  sizeof(g->inv_number));
-	g->inv_sdp = body_of(m);
+	g->inv_sdp = verto_sip_body(m);
 	g->d.lookup = 1;
 	if (vs_lookup && vs_lookup(ev->key, g->key) == 0)
 		return;
@@ -1482,16 +1532,16 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 			g->callid, ev->key);
 	reply_trans_hdr(g, g->inv_idx, g->inv_label, 503, NULL,
 					"Retry-After: 5\r\n");
-	vsip_free(g);
+	verto_vsip_free(g);
 	return;
 fail:
 	send_reply(g, status, NULL);
-	vsip_free(g);
+	verto_vsip_free(g);
 }
 
 void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 {
-	vsip *g = find_key(key);
+	vsip *g = verto_vsip_find(key);
 	verto_call *c;
 	int status;
 
@@ -1508,7 +1558,7 @@ void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 		goto fail;
 	}
 	status = 500;
-	c = verto_engine_sip_invite(vs_eng, g->callid, user, g->inv_name,
+	c = verto_engine_sip_invite(verto_vseng, g->callid, user, g->inv_name,
 								g->inv_number, g->inv_sdp ? g->inv_sdp : "", g,
 								&status);
 	free(g->inv_sdp);
@@ -1523,7 +1573,7 @@ void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 	LM_INFO("SIP call %s for %s: %d\n", g->callid, user, status);
 fail:
 	send_reply(g, status, NULL);
-	vsip_free(g);
+	verto_vsip_free(g);
 }
 
 /* a call from SIP whose user is still being looked up, by Call-ID */
@@ -1537,6 +1587,19 @@ static vsip *find_lookup(const char *callid)
 	return NULL;
 }
 
+/* a dialog without a call (a transfer's new leg before the call moves
+ * to it, or a dialog the call left), by Call-ID */
+static vsip *find_left(const char *callid)
+{
+	vsip *g;
+
+	for (g = vs_calls; g; g = g->next)
+		if (!g->call && (g->xleg || g->d.retired) &&
+			strcmp(g->callid, callid) == 0)
+			return g;
+	return NULL;
+}
+
 /* a NOTIFY's sipfrag "SIP/2.0 200 OK\r\n..." -> verto.info to the browser */
 static void transfer_progress(verto_call *c, const char *frag)
 {
@@ -1545,7 +1608,7 @@ static void transfer_progress(verto_call *c, const char *frag)
 
 	if (!frag || sscanf(frag, "SIP/2.0 %3d %63[^\r\n]", &code, reason) < 1)
 		return;
-	if (verto_engine_transfer_status(vs_eng, c, code, reason) == 0)
+	if (verto_engine_transfer_status(verto_vseng, c, code, reason) == 0)
 		LM_INFO("call %s: transfer status %d sent to the browser\n", c->call_id,
 				code);
 }
@@ -1564,17 +1627,19 @@ static int peer_update(vsip *g, const char *sdp, char **out)
 	const char *dir = verto_sdp_direction(sdp);
 	int rc = -1;
 
-	if (!dir || !g->brow_sdp || !g->d.rtag[0]) {
+	if (!dir || !g->brow_sdp || !verto_vsip_mptag(g)[0]) {
 		LM_INFO("call %s: no SDP to answer the contact center with\n",
 				c->call_id);
 		return -1;
 	}
-	if (verto_rtp_reoffer(vs_rtp, VERTO_RTP_SIP_OFFER, g->callid, g->d.rtag,
-						  g->d.ltag, sdp, &brow) ||
-		verto_rtp_answer(vs_rtp, VERTO_RTP_BROWSER_ANSWER, g->callid, g->d.rtag,
-						 g->d.ltag, g->brow_sdp, &ans)) {
+	if (verto_rtp_reoffer(verto_vsrtp, VERTO_RTP_SIP_OFFER, verto_vsip_mcid(g),
+						  verto_vsip_mptag(g), verto_vsip_mbtag(g), sdp,
+						  &brow) ||
+		verto_rtp_answer(verto_vsrtp, VERTO_RTP_BROWSER_ANSWER,
+						 verto_vsip_mcid(g), verto_vsip_mptag(g),
+						 verto_vsip_mbtag(g), g->brow_sdp, &ans)) {
 		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
-			   c->call_id, vs_rtp->errstr);
+			   c->call_id, verto_vsrtp->errstr);
 		goto out;
 	}
 	keep_peer_sdp(g, sdp);
@@ -1687,7 +1752,7 @@ static void answer(vsip *g, verto_ev *ev, const verto_dlg_out *o,
 static void peer_job_done(verto_job *j, int cancelled)
 {
 	peer_job *p = (peer_job *)j;
-	vsip *g = cancelled ? NULL : find_key(p->key);
+	vsip *g = cancelled ? NULL : verto_vsip_find(p->key);
 	verto_call *c = g ? g->call : NULL;
 	uint32_t key = p->key;
 	char *mine = NULL;
@@ -1724,13 +1789,13 @@ static void peer_job_done(verto_job *j, int cancelled)
 						o.code == 200 ? mine : NULL);
 		}
 		if ((o.acts & VDA_CLINE) && p->has_pai)
-			display_to(c, p->name, p->number);
+			verto_sip_display(c, p->name, p->number);
 	} else if (ok) {
 		LM_INFO("call %s: the ACK's SDP went to rtpengine\n", c->call_id);
 	}
 	free(mine);
 	peer_job_free(p);
-	verto_engine_call_resume(vs_eng, c); /* may free c */
+	verto_engine_call_resume(verto_vseng, c); /* may free c */
 	ack_later(key);
 	cline_later(key);
 }
@@ -1749,9 +1814,10 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 	peer_job *p;
 	int rc;
 
-	if (!vs_pool || !verto_sdp_direction(sdp) || !g->brow_sdp || !g->d.rtag[0])
+	if (!verto_vspool || !verto_sdp_direction(sdp) || !g->brow_sdp ||
+		!verto_vsip_mptag(g)[0])
 		return -1;
-	if (verto_jobs_full(vs_pool))
+	if (verto_jobs_full(verto_vspool))
 		return VERTO_JOBS_FULL;
 	if (!(p = calloc(1, sizeof(*p))))
 		return -1;
@@ -1769,21 +1835,21 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 			g->peer_tx = 1;
 		}
 	}
-	snprintf(p->callid, sizeof(p->callid), "%s", g->callid);
-	snprintf(p->rtag, sizeof(p->rtag), "%s", g->d.rtag);
-	snprintf(p->ltag, sizeof(p->ltag), "%s", g->d.ltag);
+	snprintf(p->callid, sizeof(p->callid), "%s", verto_vsip_mcid(g));
+	snprintf(p->rtag, sizeof(p->rtag), "%s", verto_vsip_mptag(g));
+	snprintf(p->ltag, sizeof(p->ltag), "%s", verto_vsip_mbtag(g));
 	p->sdp = strdup(sdp);
 	p->brow = strdup(g->brow_sdp);
 	if (reply)
-		p->has_pai = pai_of(m, c->call_id, p->name, sizeof(p->name), p->number,
-							sizeof(p->number)) == 0;
-	if (!p->sdp || !p->brow || verto_engine_call_wait(vs_eng, c)) {
+		p->has_pai = verto_sip_pai(m, c->call_id, p->name, sizeof(p->name),
+								   p->number, sizeof(p->number)) == 0;
+	if (!p->sdp || !p->brow || verto_engine_call_wait(verto_vseng, c)) {
 		peer_job_free(p);
 		return -1;
 	}
-	if ((rc = verto_jobs_submit(vs_pool, &p->job))) {
+	if ((rc = verto_jobs_submit(verto_vspool, &p->job))) {
 		peer_job_free(p);
-		verto_engine_call_resume(vs_eng, c);
+		verto_engine_call_resume(verto_vseng, c);
 		return rc;
 	}
 	if (reply)
@@ -1797,7 +1863,7 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
  */
 static void ack_later(uint32_t key)
 {
-	vsip *g = find_key(key);
+	vsip *g = verto_vsip_find(key);
 	char *sdp;
 
 	if (!g || !g->call || !g->ack_next ||
@@ -1822,7 +1888,7 @@ static void on_modify(vsip *g, verto_ev *ev, sip_msg_t *m, verto_dlg_out *o)
 {
 	verto_call *c = g->call;
 	int invite = ev->method == METHOD_INVITE;
-	char *sdp = body_of(m), *mine = NULL;
+	char *sdp = verto_sip_body(m), *mine = NULL;
 	unsigned cseq = 0;
 	int rc;
 
@@ -1876,7 +1942,8 @@ static void on_ack(vsip *g, sip_msg_t *m, const verto_dlg_out *o)
 	if (o->acts & VDA_ACK_NO_SDP)
 		LM_WARN("call %s: the ACK brings no answer to our offer\n",
 				g->call->call_id);
-	if (!(o->acts & (VDA_ACK_KEEP | VDA_ACK_MEDIA)) || !(sdp = body_of(m)))
+	if (!(o->acts & (VDA_ACK_KEEP | VDA_ACK_MEDIA)) ||
+		!(sdp = verto_sip_body(m)))
 		return;
 	if (o->acts & VDA_ACK_KEEP) {
 		/* after the running job (ack_later): no NG request from here */
@@ -1915,6 +1982,8 @@ static verto_dlg_method dlg_method(int method)
 		return VDM_INFO;
 	case METHOD_ACK:
 		return VDM_ACK;
+	case METHOD_REFER:
+		return VDM_REFER;
 	default:
 		return VDM_OTHER;
 	}
@@ -1967,7 +2036,7 @@ static void on_info(vsip *g, verto_ev *ev, sip_msg_t *m, verto_dlg_out *o)
 		body.s = b;
 		body.len = (size_t)(m->buf + m->len - b);
 	}
-	verto_cc_info(ct, body, vs_cfg.dtmf_duration, &r);
+	verto_cc_info(ct, body, verto_vscfg.dtmf_duration, &r);
 	o->code = r.code;
 	if (r.code == 415)
 		reply_trans_hdr(g, ev->tindex, ev->tlabel, 415, NULL,
@@ -1979,7 +2048,7 @@ static void on_info(vsip *g, verto_ev *ev, sip_msg_t *m, verto_dlg_out *o)
 				r.code, r.why ? r.why : "");
 		return;
 	}
-	if (r.msg && verto_engine_cc_event(vs_eng, c, r.msg) == 0)
+	if (r.msg && verto_engine_cc_event(verto_vseng, c, r.msg) == 0)
 		LM_INFO("call %s: INFO %s from the contact center sent to the "
 				"browser\n",
 				c->call_id, r.kind == VERTO_CC_JSON ? "event" : "DTMF");
@@ -2015,17 +2084,17 @@ static void on_request(verto_ev *ev)
 	}
 	memset(&r, 0, sizeof(r));
 	r.method = dlg_method(ev->method);
-	c = verto_engine_find_sip(vs_eng, cid);
+	c = verto_engine_find_sip(verto_vseng, cid);
 	if (c)
 		g = glue_of(c);
-	else
-		g = find_lookup(cid);
+	else if (!(g = find_lookup(cid)))
+		g = find_left(cid);
 	ftag[0] = ttag[0] = '\0';
 	if (msg.from && parse_from_header(&msg) == 0)
 		tag_of(get_from(&msg), ftag, sizeof(ftag));
 	if (msg.to)
 		tag_of(get_to(&msg), ttag, sizeof(ttag));
-	contact_of(&msg, contact, sizeof(contact));
+	verto_sip_contact(&msg, contact, sizeof(contact));
 	r.ftag = ftag;
 	r.ttag = ttag;
 	r.contact = contact[0] ? contact : NULL;
@@ -2048,6 +2117,7 @@ static void on_request(verto_ev *ev)
 		r.state = c->fsm.state;
 		r.busy = verto_engine_call_busy(c);
 		r.hold_pending = c->fsm.hold_pending;
+		r.transferring = g && g->xfer;
 	}
 	if (c && !g) {
 		LM_ERR("call %s: out of memory\n", c->call_id);
@@ -2070,13 +2140,17 @@ static void on_request(verto_ev *ev)
 				  verto_dialog_method_name(r.method), cseq);
 	if (g && g->dlg && (o.acts & VDA_DLG_UPDATE))
 		/* CSeq, and the remote target a re-INVITE or UPDATE changes */
-		tmb.dlg_request_uas(g->dlg, &msg,
-							(o.acts & VDA_TARGET) ? IS_TARGET_REFRESH
-												  : IS_NOT_TARGET_REFRESH);
-	if (o.acts & VDA_LOOKUP_CANCEL) {
+		verto_tmb.dlg_request_uas(g->dlg, &msg,
+								  (o.acts & VDA_TARGET)
+										  ? IS_TARGET_REFRESH
+										  : IS_NOT_TARGET_REFRESH);
+	if (g && !c && (o.acts & VDA_RETIRED_END)) {
+		answer(g, ev, &o, NULL);
+		verto_xfer_retired_end(g);
+	} else if (o.acts & VDA_LOOKUP_CANCEL) {
 		LM_INFO("SIP call %s cancelled before it was offered\n", cid);
 		send_reply(g, 487, NULL);
-		vsip_free(g);
+		verto_vsip_free(g);
 	} else if (!c || !g || (o.acts & VDA_REFUSED) ||
 			   ((o.acts & VDA_OUT_OF_ORDER) && !(o.acts & VDA_E_BYE))) {
 		if (!c && !(o.acts & VDA_REFUSED))
@@ -2093,14 +2167,16 @@ static void on_request(verto_ev *ev)
 		on_ack(g, &msg, &o);
 	} else if (o.acts & VDA_E_INFO) {
 		on_info(g, ev, &msg, &o);
+	} else if (o.acts & VDA_E_REFER) {
+		verto_xfer_refer(g, ev->tindex, ev->tlabel, &msg);
 	} else {
 		answer(g, ev, &o, NULL);
-		if (o.acts & VDA_E_BYE) {
-			verto_engine_sip_event(vs_eng, c, VCE_S_BYE, 0, NULL);
+		if ((o.acts & VDA_E_BYE) && !verto_xfer_old_bye(g)) {
+			verto_engine_sip_event(verto_vseng, c, VCE_S_BYE, 0, NULL);
 		} else if (o.acts & VDA_E_CANCEL) {
-			verto_engine_sip_event(vs_eng, c, VCE_S_CANCEL, 0, NULL);
+			verto_engine_sip_event(verto_vseng, c, VCE_S_CANCEL, 0, NULL);
 		} else if (o.acts & VDA_E_TRANSFER) {
-			char *b = body_of(&msg);
+			char *b = verto_sip_body(&msg);
 			LM_INFO("call %s: transfer progress %.40s\n", c->call_id,
 					b ? b : "(no body)");
 			transfer_progress(c, b);
@@ -2121,7 +2197,7 @@ void verto_sip_events(void)
 		else if (ev->type == VERTO_EV_REQUEST)
 			on_request(ev);
 		else if (ev->type == VERTO_EV_KICK &&
-				 verto_engine_kick(vs_eng, ev->key) == 0)
+				 verto_engine_kick(verto_vseng, ev->key) == 0)
 			LM_INFO("verto session %s kicked (RPC)\n", ev->key);
 		verto_ev_free(ev);
 	}
@@ -2146,7 +2222,7 @@ static int dialog_request(sip_msg_t *msg, int method)
 {
 	unsigned idx = 0, label = 0;
 	verto_ev *ev;
-	int rc = tmb.t_newtran(msg);
+	int rc = verto_tmb.t_newtran(msg);
 
 	if (rc == 0)
 		return 1;
@@ -2155,27 +2231,28 @@ static int dialog_request(sip_msg_t *msg, int method)
 		reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
-	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
-		tmb.t_reply(msg, 500, "Server Internal Error");
+	if (verto_tmb.t_addblind() < 0 ||
+		verto_tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
+		verto_tmb.t_reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
 	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
 	if (!ev) {
-		tmb.t_reply(msg, 500, "Server Internal Error");
+		verto_tmb.t_reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
 	ev->method = method;
 	ev->tindex = idx;
 	ev->tlabel = label;
 	if (verto_ipc_push(ev) < 0) {
-		tmb.t_reply(msg, 503, "Service Unavailable");
+		verto_tmb.t_reply(msg, 503, "Service Unavailable");
 		return 1;
 	}
 	/* the 100 only now: a request the contact center sends once it has
 	 * seen it (an UPDATE, a CANCEL) is queued after this one, so their
 	 * CSeq order holds in the WebSocket process */
 	if (method == METHOD_INVITE)
-		tmb.t_reply(msg, 100, "Trying");
+		verto_tmb.t_reply(msg, 100, "Trying");
 	return 1;
 }
 
@@ -2202,7 +2279,7 @@ static int dialog_ack(sip_msg_t *msg)
  */
 static int dialog_cancel(sip_msg_t *msg)
 {
-	struct cell *t = tmb.t_lookup_original(msg);
+	struct cell *t = verto_tmb.t_lookup_original(msg);
 	verto_ev *ev;
 
 	if (!t) {
@@ -2211,7 +2288,7 @@ static int dialog_cancel(sip_msg_t *msg)
 	}
 	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
 	if (!ev) {
-		tmb.unref_cell(t);
+		verto_tmb.unref_cell(t);
 		reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
@@ -2219,7 +2296,7 @@ static int dialog_cancel(sip_msg_t *msg)
 	/* which transaction: only that of their INVITE or re-INVITE acts */
 	ev->tindex = t->hash_index;
 	ev->tlabel = t->label;
-	tmb.unref_cell(t);
+	verto_tmb.unref_cell(t);
 	reply(msg, 200, "OK");
 	verto_ipc_push(ev);
 	return 1;
@@ -2253,13 +2330,13 @@ int verto_sip_request(sip_msg_t *msg)
 	case METHOD_INVITE:
 		if (msg->to && !get_to(msg)->tag_value.len) {
 			/* our inbound call's INVITE again: tm absorbs it */
-			rc = tmb.t_newtran(msg);
+			rc = verto_tmb.t_newtran(msg);
 			if (rc > 0) {
 				/* not a retransmission: another INVITE with the
 				 * Call-ID of a call (RFC 3261 8.2.2.2) */
 				LM_NOTICE("INVITE without To tag for a Verto call's "
 						  "Call-ID: 482\n");
-				tmb.t_reply(msg, 482, "Loop Detected");
+				verto_tmb.t_reply(msg, 482, "Loop Detected");
 			} else if (rc < 0) {
 				LM_WARN("INVITE retransmission not absorbed\n");
 			}
@@ -2272,6 +2349,7 @@ int verto_sip_request(sip_msg_t *msg)
 	case METHOD_BYE:
 	case METHOD_NOTIFY:
 	case METHOD_INFO:
+	case METHOD_REFER:
 		/* answered by the WebSocket process, which has the dialog */
 		return dialog_request(msg, method);
 	default:
@@ -2367,7 +2445,7 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 		reply(msg, 400, bad);
 		return 1;
 	}
-	rc = tmb.t_newtran(msg);
+	rc = verto_tmb.t_newtran(msg);
 	if (rc == 0)
 		return 1; /* a retransmission, absorbed */
 	if (rc < 0) {
@@ -2377,15 +2455,16 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 	}
 	/* a blind branch keeps the transaction open for the final reply that
 	 * the WebSocket process sends (its timer is tm's fr_inv_timer) */
-	if (tmb.t_addblind() < 0 || tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
-		tmb.t_reply(msg, 500, "Server Internal Error");
+	if (verto_tmb.t_addblind() < 0 ||
+		verto_tmb.t_get_trans_ident(msg, &idx, &label) < 0) {
+		verto_tmb.t_reply(msg, 500, "Server Internal Error");
 		return 1;
 	}
 	ev = verto_ev_new(VERTO_EV_REQUEST, msg->buf, msg->len);
 	if (!ev || verto_ipc_callid_add(&msg->callid->body) < 0) {
 		if (ev)
 			verto_ev_free(ev);
-		tmb.t_reply(msg, 503, "Service Unavailable");
+		verto_tmb.t_reply(msg, 503, "Service Unavailable");
 		return 1;
 	}
 	ev->method = METHOD_INVITE;
@@ -2396,10 +2475,10 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 	/* the 100 once the Call-ID is known (a CANCEL sent after it is ours),
 	 * but before the INVITE is queued: the WebSocket process's 180 may
 	 * come very soon after that, and must not be followed by a 100 */
-	tmb.t_reply(msg, 100, "Trying");
+	verto_tmb.t_reply(msg, 100, "Trying");
 	if (verto_ipc_push(ev) < 0) {
 		verto_ipc_callid_del(&msg->callid->body);
-		tmb.t_reply(msg, 503, "Service Unavailable");
+		verto_tmb.t_reply(msg, 503, "Service Unavailable");
 	}
 	return 1;
 }

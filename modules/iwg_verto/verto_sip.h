@@ -38,6 +38,11 @@ typedef struct verto_sip_cfg {
 	 * the queue event (verto_cc.h): queue position, queue wait, IVR menu;
 	 * an empty name is not read */
 	str queue_hdr[3];
+	/* the contact center may transfer calls (REFER): else 403 */
+	int transfer;
+	/* the listener our Contact names: transfers' INVITEs leave from it
+	 * (NULL: tm chooses) */
+	struct socket_info *sip_sock;
 } verto_sip_cfg;
 
 /* mod_init: bind tm and sl; cfg is kept (its strings must stay). 0/-1. */
@@ -123,5 +128,10 @@ unsigned long verto_sip_refused(void);
 /* The call whose SIP request is being built in this process (for
  * $verto(...) in event_route[tm:local-request]), or NULL. */
 verto_call *verto_sip_current(void);
+
+/* While that request is the INVITE of a transfer's new leg: "replaces"
+ * (attended, with Replaces) or "refer" (blind, conference); else NULL
+ * ($verto(xfer)). */
+const char *verto_sip_current_xfer(void);
 
 #endif

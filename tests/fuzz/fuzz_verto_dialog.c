@@ -49,8 +49,8 @@ static const char *const contacts[] = {NULL, "sip:a@10.0.0.1",
 
 static int code_ok(int c)
 {
-	return c == 200 || c == 405 || c == 481 || c == 487 || c == 488 ||
-		   c == 491 || c == 500;
+	return c == 200 || c == 202 || c == 405 || c == 481 || c == 487 ||
+		   c == 488 || c == 491 || c == 500;
 }
 
 static int same_str(const char *a, const char *b)
@@ -130,6 +130,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.event_refer = (b >> 7) & 1;
 			if (b & 0x40)
 				verto_dialog_refer_sent(&d);
+			b = get(&in);
+			r.transferring = b & 1;
+			/* a dialog the call left stays left */
+			if ((b & 0x1e) == 0x1e)
+				d.retired = before.retired = 1;
 			d.lookup = before.lookup =
 					d.inbound && !d.confirmed && r.state == VCS_IDLE;
 			rc = verto_dialog_request(&d, &r, &o);
@@ -168,6 +173,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 			}
 			if (!(o.acts & VDA_TARGET) && !same_str(d.target, before.target))
+				abort();
+			/* a REFER goes to the transfer core only in order */
+			if ((o.acts & VDA_E_REFER) &&
+				(r.method != VDM_REFER ||
+				 (o.acts & (VDA_REFUSED | VDA_OUT_OF_ORDER)) || o.code != 202))
+				abort();
+			/* a retired dialog: only its BYE, nothing for the call */
+			if ((o.acts & VDA_RETIRED_END) &&
+				(!d.retired || r.method != VDM_BYE || o.code != 200))
+				abort();
+			if (d.retired && rc == 0 &&
+				(o.acts & (VDA_MEDIA | VDA_OFFER | VDA_E_BYE | VDA_E_CANCEL |
+						   VDA_E_TRANSFER | VDA_E_INFO | VDA_E_REFER |
+						   VDA_ACK_MEDIA | VDA_ACK_KEEP)))
+				abort();
+			/* an offer while the transfer moves the media: 491 */
+			if (r.transferring && (o.acts & VDA_MEDIA))
 				abort();
 			/* an INFO's body is read only for an INFO taken in order */
 			if ((o.acts & VDA_E_INFO) &&

@@ -675,11 +675,64 @@ static void info_allowed_once_the_dialog_is_early(void **state)
 	assert_false(verto_dialog_info_ok(&d));
 }
 
+/* the contact center's REFER: to the transfer core in order, 500 out of
+ * order; offers meanwhile 491; a retired dialog takes only its BYE */
+static void refer_and_retired_dialog(void **state)
+{
+	verto_dialog d;
+	verto_dlg_req r;
+	verto_dlg_out o;
+
+	(void)state;
+	answered_inbound(&d);
+	r = req(VDM_REFER, 11);
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_REFER);
+	assert_int_equal(o.code, 202);
+	assert_int_equal(d.refers, 1);
+	r = req(VDM_REFER, 11);
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_OUT_OF_ORDER | VDA_REPLY | VDA_RETRY_AFTER);
+	assert_int_equal(o.code, 500);
+	assert_int_equal(d.refers, 1);
+	/* the transfer runs: their new SDP waits, an UPDATE without is fine */
+	r = req(VDM_INVITE, 12);
+	r.has_sdp = 1;
+	r.transferring = 1;
+	o = ask(&d, &r);
+	assert_int_equal(o.code, 491);
+	r = req(VDM_UPDATE, 13);
+	r.transferring = 1;
+	o = ask(&d, &r);
+	assert_int_equal(o.code, 200);
+	/* retired: a forged BYE is still refused, theirs ends it */
+	d.retired = 1;
+	r = req(VDM_BYE, 14);
+	r.ftag = "forged";
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+	assert_int_equal(o.code, 481);
+	r = req(VDM_INFO, 14);
+	r.has_call = 0;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_REPLY);
+	assert_int_equal(o.code, 481);
+	r = req(VDM_ACK, 14);
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DROP);
+	r = req(VDM_BYE, 15);
+	r.has_call = 0;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_RETIRED_END | VDA_REPLY);
+	assert_int_equal(o.code, 200);
+}
+
 static void names(void **state)
 {
 	(void)state;
 	assert_string_equal(verto_dialog_method_name(VDM_INVITE), "re-INVITE");
 	assert_string_equal(verto_dialog_method_name(VDM_ACK), "ACK");
+	assert_string_equal(verto_dialog_method_name(VDM_REFER), "REFER");
 	assert_string_equal(verto_dialog_method_name((verto_dlg_method)99),
 						"request");
 }
@@ -702,6 +755,7 @@ int main(void)
 			cmocka_unit_test(replies_to_our_invite),
 			cmocka_unit_test(replies_to_our_other_requests),
 			cmocka_unit_test(info_allowed_once_the_dialog_is_early),
+			cmocka_unit_test(refer_and_retired_dialog),
 			cmocka_unit_test(names),
 	};
 

@@ -42,7 +42,8 @@ static void refer_to_attended(void **state)
 	 * escapes, the tags the other way round, early-only, a generic
 	 * parameter, another embedded header left out */
 	assert_int_equal(
-			rt(" \"Agent B\" <sips:b@cc.example;transport=tls?replaces=x%3bfrom-"
+			rt(" \"Agent B\" "
+			   "<sips:b@cc.example;transport=tls?replaces=x%3bfrom-"
 			   "tag%3d1%3B%20early-only%3Bto-tag%3D2%3Bfoo%3Dbar&Subject=hi>"
 			   " ;x=1 ",
 			   &r),
@@ -325,8 +326,7 @@ static void xfer_transferor_left(void **state)
 	step(&x, VXE_START, 0, &o);
 	step(&x, VXE_OFFER_FAIL, 0, &o);
 	step(&x, VXE_OLD_BYE, 0, &o);
-	assert_int_equal(step(&x, VXE_REVERT_DONE, 0, &o),
-					 VXA_END_CALL | VXA_FREE);
+	assert_int_equal(step(&x, VXE_REVERT_DONE, 0, &o), VXA_END_CALL | VXA_FREE);
 }
 
 static void xfer_browser_hangs_up(void **state)
