@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/counters.h"
 #include "core/data_lump.h"
@@ -94,7 +95,26 @@ static int ctx_from_xavp(str *xname, struct ccroute_kv *kv, char (*nums)[24])
 	return n;
 }
 
-/* the substituted headers of R as one lump at the end of the headers */
+/* every header of msg named like H goes (a rule's header replaces what a
+ * client sent under the same name); 0 or -1. Headers must be parsed. */
+static int drop_same_name(sip_msg_t *msg, const struct ccroute_hdr *h)
+{
+	struct hdr_field *hf;
+
+	for (hf = msg->headers; hf; hf = hf->next) {
+		if (hf->name.len != h->name_len ||
+			strncasecmp(hf->name.s, h->text, h->name_len) != 0)
+			continue;
+		if (!del_lump(msg, hf->name.s - msg->buf, hf->len, 0)) {
+			LM_ERR("cannot remove a header %.*s\n", h->name_len, h->text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* the substituted headers of R as one lump at the end of the headers; a
+ * header of the same name already in msg is removed */
 static int add_headers(sip_msg_t *msg, const struct ccroute_rule *r,
 					   const struct ccroute_kv *kv, int n)
 {
@@ -125,6 +145,9 @@ static int add_headers(sip_msg_t *msg, const struct ccroute_rule *r,
 		LM_ERR("cannot parse the message headers\n");
 		goto error;
 	}
+	for (i = 0; i < r->nhdrs; i++)
+		if (drop_same_name(msg, &r->hdrs[i]))
+			goto error;
 	anchor = anchor_lump(msg, msg->unparsed - msg->buf, 0, 0);
 	if (!anchor || !insert_new_lump_before(anchor, buf, len, 0)) {
 		LM_ERR("cannot add the headers of rule %s\n", r->name);
