@@ -347,6 +347,7 @@ enum {
 	VPV_PRIORITY,
 	VPV_DID,
 	VPV_XFER,
+	VPV_CALL_QUEUE,
 };
 
 static const char *const vpv_names[] = {
@@ -357,7 +358,7 @@ static const char *const vpv_names[] = {
 		[VPV_CALLID] = "callid",	 [VPV_SESSID] = "sessid",
 		[VPV_LANGUAGE] = "language", [VPV_PAGE] = "page",
 		[VPV_PRIORITY] = "priority", [VPV_DID] = "did",
-		[VPV_XFER] = "xfer",
+		[VPV_XFER] = "xfer",		 [VPV_CALL_QUEUE] = "call_queue",
 };
 
 static int pv_parse_verto_name(pv_spec_t *sp, str *in)
@@ -375,7 +376,7 @@ static int pv_parse_verto_name(pv_spec_t *sp, str *in)
 	}
 	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
 		   "tenant, queue, agent_id, customer, dest, callid, sessid, "
-		   "language, page, priority, did, xfer\n",
+		   "language, page, priority, did, xfer, call_queue\n",
 		   in->len, in->s);
 	return -1;
 }
@@ -402,8 +403,11 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 	case VPV_TENANT:
 		v = id->tenant;
 		break;
-	case VPV_QUEUE: /* the call's own, else the mapping's */
-		v = c->ctx_queue ? c->ctx_queue : id->queue;
+	case VPV_QUEUE: /* the mapping's (an admin's choice) */
+		v = id->queue;
+		break;
+	case VPV_CALL_QUEUE: /* the one the browser asked for (no trust) */
+		v = c->ctx_queue;
 		break;
 	case VPV_LANGUAGE: /* the call's own, else the mapping's */
 		v = c->ctx_language ? c->ctx_language : id->language;
