@@ -138,6 +138,14 @@ try {
     '-s', '0123456789', '-p', '5099', '-set', 'identity', bad]);
   t.check(refused === 0 && /SIP\/2\.0 438/.test(log('call-in-bad')),
     'a carrier\'s call whose Identity does not verify is refused 438', `see ${logDir}/sipp-call-in-bad-*.log`);
+
+  // 5: a well signed PASSporT of another call (another caller): 438
+  const other = identity(`${keys}/carrier-key.pem`, '33611111111', '33123456789');
+  const replay = await sipp('call-in-other', ['127.0.0.1:5060', '-sf', `${sippDir}/pstn-call-in.xml`,
+    '-s', '0123456789', '-p', '5099', '-set', 'identity', other]);
+  t.check(replay === 0 && /SIP\/2\.0 438/.test(log('call-in-other')),
+    'a valid signature over another caller\'s number (orig.tn is not the From) is refused 438',
+    `see ${logDir}/sipp-call-in-other-*.log`);
 } catch (e) {
   t.check(false, 'PSTN checks ran', e.stack);
 } finally {
