@@ -1614,16 +1614,50 @@ static void transfer_progress(verto_call *c, const char *frag)
 }
 
 /*
- * the contact center's new SDP (re-INVITE, UPDATE, ACK): rtpengine learns
- * it as an offer from its leg toward the browser's, answered with the
- * browser's last SDP (the browser itself is not asked again); *out (when
- * out is not NULL) is our answer toward SIP: rtpengine's, with the
- * direction that matches the offer's and our o= session. 0 or -1.
+ * rtpengine takes the contact center's new SDP (peer) on the call's legs
+ * (cid, the peer's tag, the browser's tag) without asking the browser
+ * again; *ans is our SDP toward the contact center (malloc'd). Usually the
+ * peer's SDP is an offer from its leg toward the browser's, answered with
+ * the browser's last SDP (brow). On a leg a transfer made (flip), the
+ * browser's leg was the offerer and stays it: brow is offered again
+ * toward the peer's leg (rtpengine's SDP for it is *ans) and the peer's
+ * SDP answers it; the other way, rtpengine would renumber the browser's
+ * payload types around the new leg's (e.g. opus 96 there, telephone-event
+ * 96 here) and the browser's old SDP would no longer answer its offer.
+ * 0, or -1 with r->errstr.
+ */
+static int peer_ng(verto_rtp *r, int flip, const char *cid, const char *ptag,
+				   const char *btag, const char *peer, const char *brow,
+				   char **ans)
+{
+	char *tmp = NULL;
+	int rc;
+
+	*ans = NULL;
+	if (flip)
+		rc = verto_rtp_reoffer(r, VERTO_RTP_BROWSER_OFFER, cid, btag, ptag,
+							   brow, ans) ||
+			 verto_rtp_answer(r, VERTO_RTP_SIP_ANSWER, cid, btag, ptag, peer,
+							  &tmp);
+	else
+		rc = verto_rtp_reoffer(r, VERTO_RTP_SIP_OFFER, cid, ptag, btag, peer,
+							   &tmp) ||
+			 verto_rtp_answer(r, VERTO_RTP_BROWSER_ANSWER, cid, ptag, btag,
+							  brow, ans);
+	free(tmp);
+	return rc;
+}
+
+/*
+ * the contact center's new SDP (re-INVITE, UPDATE, ACK) to rtpengine
+ * (peer_ng); *out (when out is not NULL) is our answer toward SIP:
+ * rtpengine's, with the direction that matches the offer's and our o=
+ * session. 0 or -1.
  */
 static int peer_update(vsip *g, const char *sdp, char **out)
 {
 	verto_call *c = g->call;
-	char *brow = NULL, *ans = NULL;
+	char *ans = NULL;
 	const char *dir = verto_sdp_direction(sdp);
 	int rc = -1;
 
@@ -1632,12 +1666,9 @@ static int peer_update(vsip *g, const char *sdp, char **out)
 				c->call_id);
 		return -1;
 	}
-	if (verto_rtp_reoffer(verto_vsrtp, VERTO_RTP_SIP_OFFER, verto_vsip_mcid(g),
-						  verto_vsip_mptag(g), verto_vsip_mbtag(g), sdp,
-						  &brow) ||
-		verto_rtp_answer(verto_vsrtp, VERTO_RTP_BROWSER_ANSWER,
-						 verto_vsip_mcid(g), verto_vsip_mptag(g),
-						 verto_vsip_mbtag(g), g->brow_sdp, &ans)) {
+	if (peer_ng(verto_vsrtp, g->m_ptag[0] != '\0', verto_vsip_mcid(g),
+				verto_vsip_mptag(g), verto_vsip_mbtag(g), sdp, g->brow_sdp,
+				&ans)) {
 		LM_ERR("rtpengine for the contact center's new SDP of call %s: %s\n",
 			   c->call_id, verto_vsrtp->errstr);
 		goto out;
@@ -1653,7 +1684,6 @@ static int peer_update(vsip *g, const char *sdp, char **out)
 	}
 	rc = 0;
 out:
-	free(brow);
 	free(ans);
 	return rc;
 }
@@ -1679,6 +1709,7 @@ typedef struct peer_job {
 	uint32_t key;
 	int reply; /* a re-INVITE or UPDATE waits for its final reply */
 	int is_invite;
+	int flip; /* a leg a transfer made: peer_ng() */
 	unsigned tindex, tlabel;
 	char callid[VERTO_SIPID_MAX + 1];
 	char rtag[VERTO_DLG_TAG_MAX + 1], ltag[VERTO_DLG_TAG_MAX + 1];
@@ -1694,20 +1725,16 @@ static void peer_job_run(verto_job *j, void *worker)
 {
 	peer_job *p = (peer_job *)j;
 	verto_worker *w = worker;
-	char *brow = NULL;
 
 	p->rc = -1;
 	if (!w || !w->rtp) {
 		snprintf(p->why, sizeof(p->why), "no rtpengine client");
 		return;
 	}
-	p->rc = verto_rtp_reoffer(w->rtp, VERTO_RTP_SIP_OFFER, p->callid, p->rtag,
-							  p->ltag, p->sdp, &brow) ||
-			verto_rtp_answer(w->rtp, VERTO_RTP_BROWSER_ANSWER, p->callid,
-							 p->rtag, p->ltag, p->brow, &p->ans);
+	p->rc = peer_ng(w->rtp, p->flip, p->callid, p->rtag, p->ltag, p->sdp,
+					p->brow, &p->ans);
 	if (p->rc)
 		snprintf(p->why, sizeof(p->why), "%s", w->rtp->errstr);
-	free(brow);
 }
 
 static void peer_job_free(peer_job *p)
@@ -1838,6 +1865,7 @@ static int peer_update_start(vsip *g, verto_ev *ev, sip_msg_t *m,
 	snprintf(p->callid, sizeof(p->callid), "%s", verto_vsip_mcid(g));
 	snprintf(p->rtag, sizeof(p->rtag), "%s", verto_vsip_mptag(g));
 	snprintf(p->ltag, sizeof(p->ltag), "%s", verto_vsip_mbtag(g));
+	p->flip = g->m_ptag[0] != '\0';
 	p->sdp = strdup(sdp);
 	p->brow = strdup(g->brow_sdp);
 	if (reply)

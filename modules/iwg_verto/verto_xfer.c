@@ -192,6 +192,10 @@ static void xjob_done(verto_job *job, int cancelled)
 			g->xfer->offer = j->out;
 			j->out = NULL;
 		}
+		/* the browser's leg offered to the old agent's again: it stays
+		 * the offerer there (peer updates keep its payload types) */
+		if (j->kind == XJ_REVERT && !j->rc)
+			snprintf(g->m_ptag, sizeof(g->m_ptag), "%s", g->xfer->old_ptag);
 		/* events of the call wait until the transfer's next step, if
 		 * there is one; a failure here cannot free the call (waiting) */
 		xj_inherit = j->waited ? j->key : 0;
