@@ -34,6 +34,8 @@ const received = (text) => text.split(/-+ [0-9-]+ [0-9:.]+\n/).filter((b) => /^U
   .map((b) => b.replace(/^UDP message received \[\d+\] bytes :\n\n/, ''));
 const header = (msg, name) => (msg.match(new RegExp(`^${name}:\\s*(.*)$`, 'mi')) || [])[1];
 
+const cseq = (m) => Number((header(m, 'CSeq') || '').split(' ')[0]);
+
 const b64u = (b) => Buffer.from(b).toString('base64url');
 // a SHAKEN PASSporT (RFC 8225, 8588) as an Identity header value
 function identity(keyFile, orig, dest) {
@@ -97,12 +99,31 @@ try {
   'the Identity header verifies with iwg\'s public key: orig +33123456789, dest +33612345678, attestation A',
   why({ identity: header(auth, 'Identity'), v }));
   t.check(!/caller_id|\+33000000000/.test(auth), 'nothing of the number the client claimed reaches the carrier', why(auth.slice(0, 400)));
-  const cseq = (m) => Number((header(m, 'CSeq') || '').split(' ')[0]);
   const ack = reqs.find((m) => m.startsWith('ACK ') && header(m, 'To')?.includes('pstn'));
   const bye = reqs.find((m) => m.startsWith('BYE '));
   t.check(ack && bye && cseq(ack) === cseq(auth) && cseq(bye) > cseq(auth),
     'after the challenge the dialog keeps CSeq right: the ACK has the answered INVITE\'s, the BYE a higher one',
     why({ invite: cseq(auth), ack: ack && cseq(ack), bye: bye && cseq(bye) }));
+
+  // 1b: a trunk that challenges then fails: the next trunk, which does not
+  // challenge, sees the INVITE's own CSeq in the ACK and the BYE
+  const a2 = sipp('trunk-a2', ['-sf', `${sippDir}/pstn-trunk-auth-503.xml`, '-p', '5097']);
+  const b2 = sipp('trunk-b2', ['-sf', `${sippDir}/pstn-trunk-answer.xml`, '-p', '5098']);
+  const call1b = '5e0b1c2d-0000-4000-8000-00000000001b';
+  await send({ jsonrpc: '2.0', id: 'inv1b', method: 'verto.invite',
+    params: { sessid, sdp: await offer(), dialogParams: dialog(call1b, '0756123456') } });
+  const end1b = await wait(`(m.method === 'verto.answer' || m.method === 'verto.bye') && m.params?.callID === '${call1b}'`, 15000);
+  await send({ jsonrpc: '2.0', id: 'bye1b', method: 'verto.bye', params: { sessid, dialogParams: dialog(call1b, '0756123456') } });
+  await wait("m.id === 'bye1b'");
+  t.check(end1b?.method === 'verto.answer' && await a2 === 0 && await b2 === 0,
+    'a trunk that answers the digest with 503 is failed over to the next trunk', why({ end1b, logs: 'sipp-trunk-a2/b2' }));
+  const r2 = received(log('trunk-b2'));
+  const inv2 = r2.find((m) => m.startsWith('INVITE '));
+  const ack2 = r2.find((m) => m.startsWith('ACK '));
+  const bye2 = r2.find((m) => m.startsWith('BYE '));
+  t.check(inv2 && ack2 && bye2 && cseq(ack2) === cseq(inv2) && cseq(bye2) > cseq(inv2),
+    'the second trunk\'s ACK has its INVITE\'s CSeq, the BYE a higher one (the first trunk\'s challenge forgotten)',
+    why({ invite: inv2 && cseq(inv2), ack: ack2 && cseq(ack2), bye: bye2 && cseq(bye2) }));
 
   // 2: a PaaS user without a DID cannot call the telephone network
   await ev(([u]) => vopen('b', u), [wsUrl]);
