@@ -2439,6 +2439,17 @@ static const char *request_unusable(sip_msg_t *msg)
 	return NULL;
 }
 
+/* 1 when the (parsed) request has a Replaces header (RFC 3891) */
+static int has_replaces(sip_msg_t *msg)
+{
+	struct hdr_field *h;
+
+	for (h = msg->headers; h; h = h->next)
+		if (h->name.len == 8 && strncasecmp(h->name.s, "Replaces", 8) == 0)
+			return 1;
+	return 0;
+}
+
 int verto_sip_invite(sip_msg_t *msg, const str *uri)
 {
 	unsigned idx = 0, label = 0;
@@ -2471,6 +2482,14 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri)
 		LM_NOTICE("INVITE for %.*s (Call-ID %.*s): 400 %s\n", u.len, u.s,
 				  msg->callid->body.len, msg->callid->body.s, bad);
 		reply(msg, 400, bad);
+		return 1;
+	}
+	if (has_replaces(msg)) {
+		/* it would ring the user as a new call: transfers come as REFER
+		 * in the browser's dialog (README 1.3) */
+		LM_NOTICE("INVITE with Replaces for %.*s (Call-ID %.*s): 501\n", u.len,
+				  u.s, msg->callid->body.len, msg->callid->body.s);
+		reply(msg, 501, "Replaces Not Supported (use REFER)");
 		return 1;
 	}
 	rc = verto_tmb.t_newtran(msg);
