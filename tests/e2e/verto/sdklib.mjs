@@ -81,12 +81,13 @@ export async function openSdkPage(bundlePath, logFile) {
 
 // one SIPp run: sipp(logDir, name, args) with -message_file/-error_file
 // named after `name`; returns { proc, done (exit code), messages() }
-export function sipp(logDir, name, args) {
+// (CMD, when given, runs sipp: e.g. nsenter with its own arguments first)
+export function sipp(logDir, name, args, cmd = 'sipp') {
   const all = [...args, '-nostdin', '-timeout', '60', '-timeout_error', '-trace_msg', '-trace_err',
     '-message_file', `${logDir}/sipp-${name}-messages.log`,
     '-error_file', `${logDir}/sipp-${name}-errors.log`];
   const err = fs.openSync(`${logDir}/sipp-${name}-stderr.log`, 'w');
-  const p = spawn('sipp', all, { stdio: ['ignore', 'ignore', err] });
+  const p = spawn(cmd, all, { stdio: ['ignore', 'ignore', err] });
   fs.closeSync(err);
   return {
     proc: p,

@@ -3,7 +3,8 @@
 #
 #   verto_stack_start NAME   stack_init NAME, start redis, rtpengine and
 #                            kamailio with kamcfg/contact-center (or
-#                            kamcfg/$VERTO_PRESET, with the extra -A
+#                            kamcfg/$VERTO_PRESET, or the cfg file $VERTO_CFG,
+#                            with the extra -A
 #                            arguments of the array VERTO_KAM_EXTRA), then map
 #                            paas:1008@cc.example (password 1234) to
 #                            sip:1008@cc.example "Web User", tenant acme
@@ -43,7 +44,7 @@ verto_stack_start() {
 		tap_fail "open-file limit raised to $VERTO_NOFILE" "ulimit -n $VERTO_NOFILE failed (hard limit $(ulimit -Hn))"
 		return 1
 	fi
-	IWG_CFG=$IWG_TOP/kamcfg/${VERTO_PRESET:-contact-center}/kamailio.cfg
+	IWG_CFG=${VERTO_CFG:-$IWG_TOP/kamcfg/${VERTO_PRESET:-contact-center}/kamailio.cfg}
 	[ "${VERTO_PRESET:-contact-center}" = contact-center ] && IWG_SIP_WS=0
 	# the shipped mediation rules; calls from the contact center ring 4 s
 	IWG_KAM_EXTRA=(-A "IWG_HDRMED_CC=\"contact-center=$IWG_TOP/kamcfg/hdrmed/contact-center.rules\""
