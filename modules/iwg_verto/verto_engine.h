@@ -103,8 +103,11 @@ struct verto_call {
 	verto_call *next;
 	char call_id[VERTO_ID_MAX + 1];		  /* Verto callID, the key */
 	char sip_callid[VERTO_SIPID_MAX + 1]; /* SIP Call-ID */
-	verto_session *sess;				  /* owner; NULL while ringing */
-	verto_session *ring[VERTO_MAX_RING];  /* incoming: sessions offered */
+	/* rtpengine's call-id when it is not sip_callid ("": it is): a call
+	 * the contact center transferred keeps its first dialog's (glue) */
+	char media_callid[VERTO_SIPID_MAX + 1];
+	verto_session *sess;				 /* owner; NULL while ringing */
+	verto_session *ring[VERTO_MAX_RING]; /* incoming: sessions offered */
 	unsigned nring;
 	verto_call_fsm fsm;
 	struct json_object *pending_id; /* deferred request (hold) */

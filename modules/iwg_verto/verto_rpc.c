@@ -207,8 +207,10 @@ static json_object *call_obj(const verto_call *c)
 	jadd(o, "login", c->sess ? c->sess->ident.login : (c->dest ? c->dest : ""));
 	jadd(o, "dest", c->dest);
 	jadd(o, "sip_callid", c->sip_callid);
-	/* rtpengine's call-id is the SIP Call-ID (verto_rtp.h) */
-	jadd(o, "rtpengine_callid", c->sip_callid);
+	/* rtpengine's call-id is the SIP Call-ID (verto_rtp.h), the first
+	 * dialog's for a transferred call */
+	jadd(o, "rtpengine_callid",
+		 c->media_callid[0] ? c->media_callid : c->sip_callid);
 	jint(o, "held", c->fsm.held);
 	jint(o, "detached", c->fsm.detached);
 	jint(o, "ringing_sessions", c->nring);

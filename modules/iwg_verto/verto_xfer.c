@@ -483,6 +483,7 @@ static vsip *switch_dialog(vsip *g, struct vxfer *x)
 	r->owner = g->key;
 	x->leg = NULL;
 	snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", g->callid);
+	snprintf(c->media_callid, sizeof(c->media_callid), "%s", g->m_cid);
 	verto_engine_sip_moved(verto_vseng, c);
 	/* what the old agent still sends does not reach the browser */
 	verto_sip_block(g, x->old_ptag, 1);

@@ -228,6 +228,8 @@ try {
   t.check(!!ids2, 'call2: agent A answered', why(said));
   n = await grows(agentA2, 25);
   t.check(n >= 25, 'call2: the browser\'s media reaches agent A', why(n));
+  const before2 = (await rpcUntil('verto.calls', (x) => Array.isArray(x) && x.some((c) => c.callID === c2)))
+    ?.find((c) => c.callID === c2);
   twin.send(ids2['call-id'], { Agent: 'refer' });
   code = await sippEnd(a2);
   t.check(code === 0, 'call2: agent A got 202, NOTIFY 100 Trying, NOTIFY 200 OK (terminated) and iwg_verto\'s BYE',
@@ -250,10 +252,12 @@ try {
   t.check(!!agentEv, 'call2: ... and the agent event', why(agentEv));
   t.check((await byes(c2)).length === 0, 'call2: the browser got no verto.bye (same callID, same peer connection)',
     why(await byes(c2)));
-  const calls = await rpcUntil('verto.calls', (x) => Array.isArray(x)
-    && x.some((c) => c.callID === c2 && c.state === 'active'));
-  t.check(Array.isArray(calls) && calls.some((c) => c.callID === c2 && c.state === 'active'),
-    'call2: verto.calls still lists the call active', why(calls));
+  const moved2 = (c) => c.callID === c2 && c.state === 'active' && before2
+    && c.sip_callid !== before2.sip_callid && c.rtpengine_callid === before2.sip_callid;
+  const calls = await rpcUntil('verto.calls', (x) => Array.isArray(x) && x.some(moved2));
+  t.check(Array.isArray(calls) && calls.some(moved2),
+    'call2: verto.calls lists the call active in the new dialog (new SIP Call-ID, the same rtpengine call)',
+    why({ before2, calls }));
   await send({ jsonrpc: '2.0', id: 'bye2', method: 'verto.bye', params: { sessid, dialogParams: dialog(c2, '5000') } });
   const r2 = await wait("m.id === 'bye2'");
   t.check(r2?.result?.callID === c2, 'call2: the browser hangs up (verto.bye answered)', why(r2));
