@@ -16,6 +16,8 @@
 //   3. a call of the contact center to the browser moved into a conference
 //      (REFER without Replaces); the bridge re-INVITEs with new media,
 //      which follows; the bridge's BYE ends the call (verto.bye)
+//   4. a blind transfer to a queue whose transferor hangs up right after
+//      the NOTIFY 100: the call waits for the queue and moves to it
 //
 // Usage: node transfer.mjs TAP_START LOGDIR WS_URL HERE
 // SPDX-License-Identifier: GPL-2.0-or-later
@@ -314,6 +316,44 @@ try {
   code = await sippEnd(conf);
   t.check(code === 0, 'call3: the conference scenario completed', `sipp exited ${code}; see ${logDir}/sipp-xfer-conf-*.log`);
 
+  // 4: blind transfer, the transferor leaves before the target answers
+  const agentA4 = await agentMedia(41130);
+  const queue = await agentMedia(41210);
+  media.push(agentA4, queue);
+  const c4 = '9c0b1c2d-0000-4000-8000-000000000004';
+  const a4 = sipp(logDir, 'xfer-a4', sippArgs('xfer-agent-quickbye.xml', 5090,
+    ['-key', 'rtp_port', '41130', '-cp', '8897', '-mp', '41070', '-3pcc', `127.0.0.1:${TWIN}`]));
+  const q = sipp(logDir, 'xfer-queue', sippArgs('xfer-target-queue.xml', 5091,
+    ['-key', 'rtp_port', '41210', '-cp', '8898', '-mp', '41080', '-3pcc', `127.0.0.1:${TWIN}`]));
+  runs.push(a4, q);
+  await callUp('call4', c4);
+  const ids4 = await until(() => said.filter((h) => h.agent === 'answered').length >= 5, 15000)
+    && said.filter((h) => h.agent === 'answered')[4];
+  n = await grows(agentA4, 25);
+  t.check(!!ids4 && n >= 25, 'call4: agent A answered, the browser\'s media reaches it', why({ ids4, n }));
+  twin.send(ids4['call-id'], { Agent: 'refer' });
+  const ringing = await heard(null, 'ringing');
+  code = await sippEnd(a4);
+  t.check(!!ringing && code === 0, 'call4: the queue rings while agent A takes 202 and NOTIFY 100 and hangs up',
+    `sipp exited ${code}; ${JSON.stringify(ringing)}; see ${logDir}/sipp-xfer-a4-*.log`);
+  t.check((await byes(c4)).length === 0, 'call4: the transferor\'s BYE does not end the browser\'s call',
+    why(await byes(c4)));
+  agentA4.close();
+  twin.send(ringing?.['call-id'], { Agent: 'answer' });
+  n = await grows(queue, 50);
+  t.check(n >= 50, 'call4: the queue answers and gets the browser\'s media', why(n));
+  n = await browserReceives('call4', 50);
+  t.check(n >= 50, 'call4: the browser receives the queue', why(n));
+  const disp4 = await wait(`m.method === 'verto.display' && m.params?.callID === '${c4}' `
+    + "&& m.params?.display_number === '7000'");
+  t.check(disp4?.params?.display_name === 'Sales Queue' && (await byes(c4)).length === 0,
+    'call4: the browser is told the queue, and got no verto.bye', why({ disp4, byes: await byes(c4) }));
+  await send({ jsonrpc: '2.0', id: 'bye4', method: 'verto.bye', params: { sessid, dialogParams: dialog(c4, '5000') } });
+  await wait("m.id === 'bye4'");
+  code = await sippEnd(q);
+  t.check(code === 0, 'call4: the queue got the INVITE (no Replaces) and, at the end, the browser\'s BYE',
+    `sipp exited ${code}; see ${logDir}/sipp-xfer-queue-*.log`);
+
   // what iwg_verto logged of each REFER
   const klog = fs.readFileSync(`${logDir}/kamailio.log`, 'utf8');
   const seen = {
@@ -322,10 +362,11 @@ try {
     scheme: /REFER from the contact center: 400 Bad Refer-To \(not a sip or sips URI\)/.test(klog),
     accepted: (klog.match(/REFER from the contact center accepted/g) || []).length,
     transferred: (klog.match(/transferred to sip:/g) || []).length,
+    left: /the transferor ended the dialog, the transfer goes on/.test(klog),
   };
-  t.check(seen.early && seen.missing && seen.scheme && seen.accepted === 3 && seen.transferred === 2,
-    'kamailio.log names each refusal, three accepted REFERs and two completed transfers (none from 127.0.0.2)',
-    why(seen));
+  t.check(seen.early && seen.missing && seen.scheme && seen.accepted === 4 && seen.transferred === 3 && seen.left,
+    'kamailio.log names each refusal, four accepted REFERs, three completed transfers (none from 127.0.0.2) '
+    + 'and the transferor that left', why(seen));
 } catch (e) {
   t.check(false, 'transfer test ran', e.stack);
 } finally {
