@@ -10,9 +10,9 @@
 // browser's digits reach the contact center as INFO (SIPp asserts).
 // Usage: node events.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { launch, tap } from '../lib.mjs';
+import { sipp } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, sippDir] = process.argv.slice(2);
 const t = tap(Number(start));
@@ -22,13 +22,8 @@ const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
 
 // the contact center: one SIPp call; resolves with its exit code
 function contactCenter(name, scenario) {
-  const args = ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', '5090',
-    '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1',
-    '-cp', '8893', '-nostdin', '-timeout', '40', '-timeout_error', '-trace_msg', '-trace_err',
-    '-message_file', `${logDir}/sipp-${name}-messages.log`,
-    '-error_file', `${logDir}/sipp-${name}-errors.log`];
-  const p = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+  return sipp(logDir, name, ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', '5090',
+    '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1', '-cp', '8893']).done;
 }
 
 const send = (obj) => ev((o) => vsend('a', o), obj);

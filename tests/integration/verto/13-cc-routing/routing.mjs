@@ -6,9 +6,9 @@
 // a forged request on the router's loop listener refused.
 // Usage: node routing.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { launch, tap } from '../lib.mjs';
+import { sipp as sippRun } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, sippDir] = process.argv.slice(2);
 const t = tap(Number(start));
@@ -20,13 +20,9 @@ const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
 let cp = 8893;
 function sipp(name, port, scenario, extra = []) {
   cp += 1;
-  const args = ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', String(port),
+  return sippRun(logDir, name, ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', String(port),
     '-mi', '127.0.0.1', '-mp', String(41000 + (cp - 8893) * 10), '-key', 'rtp_port', '41100',
-    '-m', '1', '-cp', String(cp), '-nostdin', '-timeout', '30', '-timeout_error',
-    '-trace_msg', '-trace_err', '-message_file', `${logDir}/sipp-${name}-messages.log`,
-    '-error_file', `${logDir}/sipp-${name}-errors.log`, ...extra];
-  const p = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+    '-m', '1', '-cp', String(cp), ...extra]).done;
 }
 const answering = (name, skill = '', lang = '') =>
   sipp(name, 5091, 'cc-route-answer.xml', ['-set', 'skill', skill, '-set', 'lang', lang]);

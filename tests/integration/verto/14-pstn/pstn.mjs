@@ -7,10 +7,10 @@
 // whose Identity was tampered with refused 438.
 // Usage: node pstn.mjs TAP_START LOGDIR WS_URL SIPP_DIR KEYS_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { launch, tap } from '../lib.mjs';
+import { sipp as sippRun } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, sippDir, keys] = process.argv.slice(2);
 const t = tap(Number(start));
@@ -21,12 +21,8 @@ const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
 let cp = 8910;
 function sipp(name, args) {
   cp += 1;
-  const all = [...args, '-i', '127.0.0.1', '-mi', '127.0.0.1', '-mp', String(41000 + (cp - 8910) * 10),
-    '-key', 'rtp_port', '41100', '-m', '1', '-cp', String(cp), '-nostdin', '-timeout', '30',
-    '-timeout_error', '-trace_msg', '-trace_err', '-message_file', `${logDir}/sipp-${name}-messages.log`,
-    '-error_file', `${logDir}/sipp-${name}-errors.log`];
-  const p = spawn('sipp', all, { stdio: ['ignore', 'ignore', 'ignore'] });
-  return new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+  return sippRun(logDir, name, [...args, '-i', '127.0.0.1', '-mi', '127.0.0.1',
+    '-mp', String(41000 + (cp - 8910) * 10), '-key', 'rtp_port', '41100', '-m', '1', '-cp', String(cp)]).done;
 }
 const log = (name) => { try { return fs.readFileSync(`${logDir}/sipp-${name}-messages.log`, 'utf8'); } catch { return ''; } };
 // the received requests of a SIPp message log, first line and headers
