@@ -143,7 +143,7 @@ const DIGITS = '0123456789*#ABCD';
 // scenarios points there): counts RTP, decodes RFC 4733 events (one per
 // event: its end packet, retransmissions ignored) and sends PCMA back to
 // where rtpengine's packets come from (20 ms), so the browser hears the
-// agent. onEvent(digit) is called for each finished event.
+// agent. onEvent(digit) is called for each finished event; close() ends it.
 export async function agentMedia(port, onEvent = () => {}) {
   const rtp = { packets: 0, events: [], sent: 0, peer: null, lastEndTs: null };
   const sock = dgram.createSocket('udp4');
@@ -174,6 +174,11 @@ export async function agentMedia(port, onEvent = () => {}) {
     rtp.sent += 1;
     sock.send(p, rtp.peer.port, rtp.peer.address);
   }, 20);
-  rtp.close = () => { clearInterval(timer); sock.close(); };
+  let open = true;
+  rtp.close = () => { // once or more
+    clearInterval(timer);
+    if (open) sock.close();
+    open = false;
+  };
   return rtp;
 }
