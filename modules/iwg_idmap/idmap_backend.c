@@ -72,6 +72,31 @@ static idb_result_t idb_fallback(idb_t *b, idc_kind_t kind, const char *ns,
 	return IDB_UNAVAILABLE;
 }
 
+/*
+ * The mapping of ns holding the DID did, straight from Redis: no cache (the
+ * change notices name no DIDs, so a cached DID could outlive its move to
+ * another user), so nothing to serve while Redis is down. A DID of another
+ * namespace is absent for ns.
+ */
+static idb_result_t idb_lookup_did(idb_t *b, const char *ns, const char *did,
+								   int64_t now_ms, ids_record_t *out)
+{
+	int rc;
+
+	if (idb_connect(b, now_ms) < 0)
+		return IDB_UNAVAILABLE;
+	b->redis_lookups++;
+	rc = ids_reverse_did(b->ctx, did, out);
+	if (rc == IDS_OK)
+		return strcmp(out->ns, ns) == 0 ? IDB_FOUND : IDB_NOTFOUND;
+	if (rc == IDS_ERR_NOTFOUND)
+		return IDB_NOTFOUND;
+	if (rc == IDS_ERR_ARG)
+		return IDB_BADARG;
+	idb_failed(b, now_ms);
+	return IDB_UNAVAILABLE;
+}
+
 idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
 						int64_t now_ms, ids_record_t *out, int *stale)
 {
@@ -82,6 +107,8 @@ idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
 	*stale = 0;
 	if (!*ns || strlen(ns) > IDS_NS_MAX || !*key)
 		return IDB_BADARG;
+	if (reverse && strncmp(key, "tel:", 4) == 0)
+		return idb_lookup_did(b, ns, key + 4, now_ms, out);
 	if (reverse) {
 		if (ids_uri_norm(key, strlen(key), norm, sizeof(norm)) < 0)
 			return IDB_BADARG;

@@ -52,7 +52,10 @@ void idb_close(idb_t *b);
 
 /*
  * Look up (ns, key) (reverse = 0) or (ns, uri) (reverse = 1) at time now_ms.
- * *stale is set when the answer came from a stale cache entry.
+ * *stale is set when the answer came from a stale cache entry. A reverse
+ * uri "tel:+<E.164>" names a DID: the mapping of ns holding it, read from
+ * Redis every time (never cached; IDB_UNAVAILABLE while Redis is down; a
+ * DID of another namespace is IDB_NOTFOUND).
  */
 idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
 						int64_t now_ms, ids_record_t *out, int *stale);

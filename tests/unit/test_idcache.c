@@ -201,6 +201,12 @@ static void test_backend_down_fails_fast_and_serves_stale(void **state)
 	assert_int_equal(idb_lookup(&b, 1, "web", "sip:zed@x", t0, &out, &stale),
 					 IDB_UNAVAILABLE);
 	assert_int_equal(b.redis_errors, 1);
+	/* a DID is read from Redis only: even a fresh entry under its tel: URI
+	 * is not an answer */
+	idc_put(c, IDC_REV, "web", "tel:+33123456789", &r, t0, 1000);
+	assert_int_equal(
+			idb_lookup(&b, 1, "web", "tel:+33123456789", t0, &out, &stale),
+			IDB_UNAVAILABLE);
 	assert_int_equal(idb_lookup(&b, 0, "", "zed", t0, &out, &stale),
 					 IDB_BADARG);
 	idb_close(&b);

@@ -5,8 +5,8 @@
 // time-limited credentials). Node 20 with --experimental-websocket.
 //   node browser-call.mjs WS_URL DOMAIN USER USERNAME PASSWORD TARGET
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { WsUa, Dialog, rnd, uriOf, webrtcSdp } from '../ims/lib/ua.mjs';
-import { sendAuth } from './lib.mjs';
+import { WsUa, rnd, webrtcSdp } from '../ims/lib/ua.mjs';
+import { inviteAuth, sendAuth } from './lib.mjs';
 
 const [url, domain, user, username, password, target] = process.argv.slice(2);
 const ua = await new WsUa(url, { user, domain }).open();
@@ -19,21 +19,13 @@ if (!reg || reg.status !== 200) {
   process.exit(1);
 }
 const callId = `${rnd()}@${user}`;
-const fromTag = rnd(4);
-const r = await sendAuth(ua, {
-  method: 'INVITE', ruri: target, callId, from: `<sip:${user}@${domain}>;tag=${fromTag}`, to: `<${target}>`,
+const { resp: r } = await inviteAuth(ua, {
+  ruri: target, callId, from: `<sip:${user}@${domain}>;tag=${rnd(4)}`, to: `<${target}>`,
   body: webrtcSdp({ port: 9 }), timeoutMs: 10000,
 }, { user: username, password });
 if (!r || r.status !== 200) {
   console.log(`failed ${r ? r.status : 'timeout'}`);
   process.exit(1);
 }
-const d = new Dialog(ua, {
-  callId, localTag: fromTag, remoteTag: /tag=([^;>\s]+)/.exec(r.get('To'))[1],
-  localUri: `sip:${user}@${domain}`, remoteUri: target,
-  routeSet: r.all('Record-Route').flatMap((v) => v.split(/,(?=\s*<)/)).map((s) => s.trim()).reverse(),
-  remoteTarget: uriOf(r.get('Contact')), cseq: Number(r.get('CSeq').split(/\s+/)[0]),
-});
-await d.ack();
 console.log(`answered ${callId}`);
 setInterval(() => {}, 60000);

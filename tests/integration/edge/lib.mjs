@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rnd } from '../ims/lib/ua.mjs';
+import { Dialog, rnd, uriOf } from '../ims/lib/ua.mjs';
 
 const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
 
@@ -45,6 +45,21 @@ export async function sendAuth(ua, o, { user, password }) {
   if (!first || (first.status !== 401 && first.status !== 407)) return first;
   const auth = digest(first, { user, password, method: o.method, uri: o.ruri });
   return ua.send({ ...o, cseq: (o.cseq || 1) + 1, headers: [...(o.headers || []), auth] });
+}
+
+// an INVITE through ua (WsUa) answering one challenge as sendAuth does; a
+// 2xx is ACKed and its dialog (Dialog of ua.mjs) returned: { resp, dialog }
+export async function inviteAuth(ua, o, cred) {
+  const resp = await sendAuth(ua, { ...o, method: 'INVITE' }, cred);
+  if (!resp || resp.status < 200 || resp.status >= 300) return { resp, dialog: null };
+  const dialog = new Dialog(ua, {
+    callId: o.callId, localTag: /tag=([^;>\s]+)/.exec(o.from)[1], remoteTag: /tag=([^;>\s]+)/.exec(resp.get('To'))[1],
+    localUri: uriOf(o.from), remoteUri: o.ruri,
+    routeSet: resp.all('Record-Route').flatMap((v) => v.split(/,(?=\s*<)/)).map((s) => s.trim()).reverse(),
+    remoteTarget: uriOf(resp.get('Contact')), cseq: Number(resp.get('CSeq').split(/\s+/)[0]),
+  });
+  await dialog.ack();
+  return { resp, dialog };
 }
 
 // a Kamailio RPC command through kamcmd ($IWG_KAMCMD); its output, faults

@@ -12,6 +12,17 @@
 #   verto_provision LOGIN SIP_URI PASSWORD [FIELD=VALUE...]
 #                            one more PaaS user (ha1 from LOGIN's user and
 #                            realm parts and PASSWORD)
+#   verto_stir_keys DIR      P-256 key pairs DIR/iwg-{key,pub}.pem and
+#                            DIR/carrier-{key,pub}.pem (STIR/SHAKEN tests)
+#   verto_pstn_extra DIR     sets VERTO_PSTN_EXTRA, the -A arguments of
+#                            WITH_PSTN and WITH_STIR as 14-pstn runs them
+#                            (its cc.list and rules: trunks 127.0.0.1:5097
+#                            and :5098, country FR; keys of verto_stir_keys
+#                            DIR, inbound identities "reject")
+#   verto_trunk_register     the uacreg row carrier-b (trunk 127.0.0.1:5098,
+#                            iwg-trunk / trunk-secret, realm carrier.test)
+#                            registered against SIPp (pstn-register.xml):
+#                            two checks (the digest, uac.reg_info online)
 #   verto_ws_pid             prints the PID of the "iwg_verto WebSocket"
 #                            process (kamcmd core.psx)
 #   verto_rss_kb PID         prints that process's resident set (kB)
@@ -124,4 +135,57 @@ verto_ws_pid() {
 
 verto_rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+verto_pstn_extra() {
+	local d=$IWG_TOP/tests/integration/verto/14-pstn
+	VERTO_PSTN_EXTRA=(-A WITH_PSTN -A WITH_STIR
+		-A "IWG_CC_LIST=\"$d/cc.list\"" -A "IWG_CC_RULES=\"$d/cc-routing.rules\""
+		-A IWG_CC_ALG=8 -A IWG_CC_FAILOVER_TIMEOUT=2
+		-A 'IWG_PSTN_COUNTRY="FR"' -A IWG_PSTN_REG_TIMER=1 -A IWG_PSTN_REG_RETRY=1
+		-A "IWG_STIR_KEY=\"$1/iwg-key.pem\"" -A 'IWG_STIR_X5U="https://cert.iwg.test/iwg.pem"'
+		-A "IWG_STIR_VERIFY_KEY=\"$1/carrier-pub.pem\"" -A 'IWG_STIR_INBOUND="reject"')
+}
+
+verto_stir_keys() {
+	local k
+	mkdir -p "$1"
+	for k in iwg carrier; do
+		openssl ecparam -name prime256v1 -genkey -noout -out "$1/$k-key.pem" 2>/dev/null &&
+			openssl ec -in "$1/$k-key.pem" -pubout -out "$1/$k-pub.pem" 2>/dev/null ||
+			{ tap_fail "P-256 keys made" "openssl failed"; return 1; }
+	done
+}
+
+# uac's flags: bit 4 (UAC_REG_ONLINE) set once the 200 came
+verto_trunk_online() {
+	local f
+	f=$($IWG_KAMCMD uac.reg_info l_uuid carrier-b 2>/dev/null | awk '/flags:/ { print $2; exit }')
+	[ -n "$f" ] && (( f & 4 ))
+}
+
+verto_trunk_register() {
+	local reg
+	# the carrier's registrar challenges, then accepts
+	sipp -sf "$IWG_TOP/tests/integration/verto/sipp/pstn-register.xml" -i 127.0.0.1 -p 5098 -m 1 \
+		-cp 8901 -nostdin -timeout 20 -timeout_error -trace_msg -trace_err \
+		-message_file "$IWG_LOGDIR/sipp-register-messages.log" \
+		-error_file "$IWG_LOGDIR/sipp-register-errors.log" >/dev/null 2>&1 &
+	reg=$!
+	sqlite3 "$IWG_DB" "INSERT INTO uacreg (l_uuid, l_username, l_domain, r_username, r_domain, realm,
+		auth_username, auth_password, auth_proxy, expires) VALUES ('carrier-b', 'iwg', '127.0.0.1',
+		'iwg-trunk', '127.0.0.1:5098', 'carrier.test', 'iwg-trunk', 'trunk-secret',
+		'sip:127.0.0.1:5098', 3600);"
+	$IWG_KAMCMD uac.reg_reload >/dev/null
+	if wait "$reg"; then
+		tap_ok "the trunk registers: 401 answered with the uacreg row's digest, 200"
+	else
+		tap_fail "the trunk registers: 401 answered with the uacreg row's digest, 200" \
+			"see $IWG_LOGDIR/sipp-register-*.log"
+	fi
+	if wait_until 5 verto_trunk_online; then
+		tap_ok "uac.reg_info shows the trunk registered"
+	else
+		tap_fail "uac.reg_info shows the trunk registered" "$($IWG_KAMCMD uac.reg_info l_uuid carrier-b 2>&1)"
+	fi
 }
