@@ -206,6 +206,14 @@ try {
   t.check(n >= 25, 'call1: after the failed transfer the browser\'s media reaches agent A again', why(n));
   n = await browserReceives('call1', 25);
   t.check(n >= 25, 'call1: ... and the browser still receives agent A', why(n));
+  twin.send(ids1['call-id'], { Agent: 'outside' });
+  const outside = await heard(ids1['call-id'], 'refused');
+  t.check(!!outside && /transfer to sip:victim@127\.0\.0\.9:5091 refused, not in IWG_CC_PEERS/.test(
+    fs.readFileSync(`${logDir}/kamailio.log`, 'utf8')),
+  'call1: a transfer to an address outside IWG_CC_PEERS: 202, NOTIFY 100, NOTIFY 503, the new leg never sent',
+  `see ${logDir}/sipp-xfer-a1-*.log, ${logDir}/kamailio.log`);
+  n = await grows(agentA1, 25);
+  t.check(n >= 25, 'call1: ... and the browser\'s media still reaches agent A', why(n));
   t.check((await byes(c1)).length === 0, 'call1: the browser got no verto.bye meanwhile', why(await byes(c1)));
   twin.send(ids1['call-id'], { Agent: 'hangup' });
   const b1 = await wait(`m.method === 'verto.bye' && m.params?.callID === '${c1}'`, 10000);
@@ -364,8 +372,8 @@ try {
     transferred: (klog.match(/transferred to sip:/g) || []).length,
     left: /the transferor ended the dialog, the transfer goes on/.test(klog),
   };
-  t.check(seen.early && seen.missing && seen.scheme && seen.accepted === 4 && seen.transferred === 3 && seen.left,
-    'kamailio.log names each refusal, four accepted REFERs, three completed transfers (none from 127.0.0.2) '
+  t.check(seen.early && seen.missing && seen.scheme && seen.accepted === 5 && seen.transferred === 3 && seen.left,
+    'kamailio.log names each refusal, five accepted REFERs, three completed transfers (none from 127.0.0.2) '
     + 'and the transferor that left', why(seen));
 } catch (e) {
   t.check(false, 'transfer test ran', e.stack);
