@@ -166,6 +166,39 @@ static void on_modify(verto_dialog *d, const verto_dlg_req *r,
 		set_target(d, r->contact);
 }
 
+/*
+ * An INFO in one of the early dialogs a later 1xx replaced, in a call we
+ * placed that is not answered yet (e.g. from the entry point the router
+ * failed over from): taken as in the current early dialog, in that
+ * dialog's own CSeq order. 1 when it was such an INFO (out filled).
+ */
+static int older_early_info(verto_dialog *d, const verto_dlg_req *r,
+							verto_dlg_out *out)
+{
+	verto_dlg_early *e = NULL;
+	unsigned i;
+
+	if (r->method != VDM_INFO || d->inbound || d->confirmed || d->retired ||
+		!r->has_call || !tag_is(d->ltag, r->ttag))
+		return 0;
+	for (i = 0; i < VERTO_DLG_EARLY_MAX && !e; i++)
+		if (tag_is(d->older[i].tag, r->ftag))
+			e = &d->older[i];
+	if (!e)
+		return 0;
+	if (r->has_cseq && e->rseq_set && r->cseq <= e->rseq) {
+		out->acts |= VDA_OUT_OF_ORDER; /* answered, not acted on */
+	} else {
+		if (r->has_cseq) {
+			e->rseq = r->cseq;
+			e->rseq_set = 1;
+		}
+		out->acts |= VDA_E_INFO;
+	}
+	reply(out, 200);
+	return 1;
+}
+
 int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 						 verto_dlg_out *out)
 {
@@ -182,6 +215,8 @@ int verto_dialog_request(verto_dialog *d, const verto_dlg_req *r,
 			reply(out, 481);
 		return 0;
 	}
+	if (older_early_info(d, r, out))
+		return 0;
 	if (!verto_dialog_tags_match(d, m, r->ftag, r->ttag)) {
 		/* not a request of this dialog: nothing changes */
 		d->refused++;
@@ -355,6 +390,46 @@ int verto_dialog_ack_release(verto_dialog *d, int busy)
 	return 1;
 }
 
+/*
+ * Our INVITE's dialog with them moves to the one tagged tag (a 1xx of
+ * another early dialog, or the 2xx): the remote tag and its CSeq become
+ * that dialog's (where it was if it is an earlier early dialog, else
+ * none yet); the dialog it replaces goes first into older (the oldest
+ * drops out). 1 when the tag changed.
+ */
+static int remote_moves(verto_dialog *d, const char *tag)
+{
+	verto_dlg_early list[VERTO_DLG_EARLY_MAX + 1];
+	unsigned i, n = 0;
+
+	if (strcmp(d->rtag, tag) == 0)
+		return 0;
+	if (d->rtag[0]) {
+		memcpy(list[0].tag, d->rtag, sizeof(list[0].tag));
+		list[0].rseq = d->rseq;
+		list[0].rseq_set = d->rseq_set;
+		n = 1;
+	}
+	d->rseq = 0;
+	d->rseq_set = 0;
+	for (i = 0; i < VERTO_DLG_EARLY_MAX; i++) {
+		if (!d->older[i].tag[0])
+			continue;
+		if (strcmp(d->older[i].tag, tag) == 0) {
+			d->rseq = d->older[i].rseq;
+			d->rseq_set = d->older[i].rseq_set;
+		} else {
+			list[n++] = d->older[i];
+		}
+	}
+	memset(d->older, 0, sizeof(d->older));
+	memcpy(d->older, list,
+		   (n < VERTO_DLG_EARLY_MAX ? n : VERTO_DLG_EARLY_MAX) *
+				   sizeof(list[0]));
+	memcpy(d->rtag, tag, strlen(tag) + 1);
+	return 1;
+}
+
 unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
 							const char *totag, const char *contact, int has_msg,
 							int has_sdp)
@@ -362,14 +437,14 @@ unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
 	unsigned acts = 0;
 	int tagged =
 			has_msg && totag && totag[0] && strlen(totag) <= VERTO_DLG_TAG_MAX;
+	int moved = 0;
 
 	switch (k) {
 	case VDO_INVITE:
-		/* the remote tag: an early dialog's until the 2xx's; never
-		 * after the dialog is confirmed */
-		if (tagged && !d->confirmed &&
-			((code >= 200 && code < 300) || (code < 200 && !d->rtag[0])))
-			memcpy(d->rtag, totag, strlen(totag) + 1);
+		/* the remote tag: the latest early dialog's (the latest 1xx with a
+		 * To tag) until the 2xx's; never after the dialog is confirmed */
+		if (tagged && !d->confirmed && code > 100 && code < 300)
+			moved = remote_moves(d, totag);
 		if (code < 200) {
 			d->got_1xx = 1;
 			if (d->cancel_pending) {
@@ -378,13 +453,19 @@ unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
 			}
 			if (code == 100 || !has_msg)
 				return 0;
-			if (d->rtag[0])
+			if (moved)
 				acts |= VDR_EARLY_DLG;
 			acts |= has_sdp ? VDR_E_EARLY : VDR_E_PROGRESS;
 		} else if (code < 300) {
 			if (d->confirmed)
-				return VDR_LOG; /* another 2xx (a fork): tm ACKs it */
+				/* another branch's answer (RFC 3261 13.2.2.4): ACK and
+				 * BYE; the dialog's own (tm absorbs its retransmissions)
+				 * or one without a usable tag: logged */
+				return tagged && strcmp(totag, d->rtag) != 0 ? VDR_OTHER_2XX
+															 : VDR_LOG;
 			d->confirmed = 1;
+			/* the other early dialogs end with the INVITE transaction */
+			memset(d->older, 0, sizeof(d->older));
 			if (has_msg) {
 				acts |= VDR_CONFIRM_DLG;
 				set_target(d, contact);

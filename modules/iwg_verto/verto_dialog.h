@@ -42,12 +42,24 @@
  * - the remote target (Contact) is refreshed by the 2xx to our INVITE or
  *   re-INVITE, and by their re-INVITE or UPDATE when it is taken.
  *
+ * - early dialogs of a call we placed (RFC 3261 12.1, 13.2.2.4): the remote
+ *   tag is that of the latest 1xx with a To tag (after a failover by the
+ *   router, the new entry point's), and the 2xx's once answered; the early
+ *   dialogs a later 1xx replaced are kept (VERTO_DLG_EARLY_MAX) so that
+ *   their INFOs are still taken, each in its own CSeq order, until the 2xx;
+ * - a 2xx to our INVITE with another To tag than the dialog's, once it is
+ *   confirmed (another branch answered too, e.g. an entry point the router
+ *   failed over from, late), is ACKed and ended with BYE by the glue
+ *   (VDR_OTHER_2XX); the call stays on its dialog.
+ *
  * Invariants (fuzz_verto_dialog checks them): a tag once set never changes
- * (the remote tag of a call we placed may still move from an early
- * dialog's 1xx to the 2xx's, never after the 2xx); the remote CSeq never
- * goes backwards; each request gets exactly one final answer, now or when
- * its media step ends (VDA_MEDIA), except an ACK (never answered) and a
- * CANCEL (answered by the SIP worker: it matched a transaction there).
+ * (the remote tag of a call we placed may still move with a 1xx to another
+ * early dialog and with the 2xx, never after the 2xx); the remote CSeq never
+ * goes backwards within one remote dialog (it starts anew, or where it was,
+ * when the remote tag moves); each request gets exactly one final answer,
+ * now or when its media step ends (VDA_MEDIA), except an ACK (never
+ * answered) and a CANCEL (answered by the SIP worker: it matched a
+ * transaction there).
  */
 #ifndef IWG_VERTO_DIALOG_H
 #define IWG_VERTO_DIALOG_H
@@ -58,6 +70,8 @@
 
 #define VERTO_DLG_TAG_MAX	 127
 #define VERTO_DLG_TARGET_MAX 255
+/* early dialogs kept besides the latest one (their INFOs, until the 2xx) */
+#define VERTO_DLG_EARLY_MAX 3
 
 typedef enum verto_dlg_method {
 	VDM_INVITE = 0, /* re-INVITE (an initial INVITE never comes here) */
@@ -71,6 +85,13 @@ typedef enum verto_dlg_method {
 	VDM_OTHER,
 	VDM_COUNT
 } verto_dlg_method;
+
+/* an early dialog of our INVITE that a later 1xx replaced */
+typedef struct verto_dlg_early {
+	char tag[VERTO_DLG_TAG_MAX + 1]; /* their To tag ("" unused) */
+	uint32_t rseq;					 /* their last CSeq (rseq_set) */
+	unsigned rseq_set : 1;
+} verto_dlg_early;
 
 typedef struct verto_dialog {
 	char ltag[VERTO_DLG_TAG_MAX + 1];	   /* ours ("" not yet) */
@@ -95,6 +116,9 @@ typedef struct verto_dialog {
 	/* the call left this dialog for another (a transfer): only its end
 	 * counts now (their BYE 200, anything else 481) */
 	unsigned retired : 1;
+	/* a call we placed, before the 2xx: the early dialogs the latest one
+	 * (rtag) replaced, the most recent first; cleared by the 2xx */
+	verto_dlg_early older[VERTO_DLG_EARLY_MAX];
 	unsigned refers;	   /* REFERs of theirs in order (NOTIFY id) */
 	unsigned long refused; /* requests refused for their tags */
 } verto_dialog;
@@ -243,7 +267,9 @@ typedef enum verto_dlg_ours {
 /* decisions about a reply to one of our requests */
 enum verto_dlg_reply_action {
 	VDR_SEND_CANCEL = 1 << 0, /* the CANCEL wanted before now goes */
-	VDR_EARLY_DLG = 1 << 1,	  /* tm: early dialog from this 1xx */
+	VDR_EARLY_DLG = 1 << 1,	  /* a new early dialog from this 1xx: the
+							   * copy for our INFOs is made from it
+							   * (replacing the one of an earlier 1xx) */
 	VDR_CONFIRM_DLG = 1 << 2, /* tm: confirm the dialog (2xx, target) */
 	VDR_TARGET_DLG = 1 << 3,  /* tm: refresh the target (re-INVITE 2xx) */
 	VDR_E_PROGRESS = 1 << 4,  /* engine: 1xx without SDP */
@@ -254,6 +280,9 @@ enum verto_dlg_reply_action {
 	VDR_E_REINVITE_FAIL = 1 << 9,
 	VDR_TRANSFER_FAIL = 1 << 10, /* a refused REFER: status to the browser */
 	VDR_LOG = 1 << 11,			 /* only logged */
+	/* a 2xx to our INVITE from another dialog than the confirmed one
+	 * (another branch): ACK it, then BYE (RFC 3261 13.2.2.4) */
+	VDR_OTHER_2XX = 1 << 12,
 };
 
 /*
@@ -261,6 +290,11 @@ enum verto_dlg_reply_action {
  * request of kind k; totag: its To tag or NULL; contact: its Contact URI
  * or NULL; has_msg: a parsed reply (not a local one); has_sdp: it carries
  * SDP. Returns the VDR_* bits; the remote tag and target are updated.
+ * Our INVITE: a 1xx (not 100) with a To tag other than the remote tag
+ * makes it the call's early dialog (VDR_EARLY_DLG; the one it replaces is
+ * kept in older); the first 2xx confirms the dialog with its tag (older
+ * cleared); a later 2xx with another tag is VDR_OTHER_2XX, with the
+ * dialog's own tag (or none) VDR_LOG.
  */
 unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
 							const char *totag, const char *contact, int has_msg,

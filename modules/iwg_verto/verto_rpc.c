@@ -55,6 +55,7 @@ enum {
 	VC_SESSIONS_EVICTED,
 	VC_SESSIONS_REFUSED,
 	VC_DIALOG_REFUSED,
+	VC_OTHER_2XX,
 	VC_PENDING_BYTES, /* gauge: bytes held in partial and held frames */
 	VC_COUNT
 };
@@ -99,6 +100,9 @@ static const struct {
 		[VC_DIALOG_REFUSED] = {"dialog_refused",
 							   "in-dialog SIP requests refused (tags, "
 							   "source)"},
+		[VC_OTHER_2XX] = {"other_2xx",
+						  "2xx of other dialogs to our INVITEs (another "
+						  "branch), ACKed and hung up"},
 		[VC_PENDING_BYTES] = {"pending_bytes",
 							  "bytes held in partial messages and frames "
 							  "behind logins"},
@@ -242,6 +246,7 @@ static void publish_counters(verto_engine *e)
 			[VC_SESSIONS_REFUSED] = st->sessions_refused,
 			/* counted where on_request decides: this (WebSocket) process */
 			[VC_DIALOG_REFUSED] = verto_sip_refused(),
+			[VC_OTHER_2XX] = verto_sip_other_2xx(),
 			[VC_PENDING_BYTES] = src_budget ? src_budget->used : 0,
 	};
 	verto_session *s;

@@ -713,7 +713,10 @@ int verto_sip_send(vsip *g, dlg_t *dlg, verto_call *cur, const char *xfer,
 	vs_current = NULL;
 	vs_xfer = NULL;
 	if (rc <= 0)
-		LM_ERR("call %s: cannot send %s\n", cur ? cur->call_id : g->callid,
+		LM_ERR("call %s: cannot send %s\n",
+			   cur ? cur->call_id
+			   : g ? g->callid
+				   : "(gone)",
 			   method);
 	return rc > 0 ? 0 : -1;
 }
@@ -1310,23 +1313,28 @@ static void queue_event(verto_call *c, int code, sip_msg_t *m)
 }
 
 /*
- * The early dialog of our INVITE from its first 1xx with a To tag (m), for
+ * The early dialog of our INVITE from a 1xx with a new To tag (m), for
  * the INFOs of the browser while the call is queued or rings: tm updates
  * the INVITE's dialog only with the 2xx (until then its requests would
  * carry no To tag and go to the INVITE's next hop), so a copy is made
  * here: same ids and local side, the 1xx's To tag, Contact (remote target)
  * and Record-Route (route set). tm fills a dialog from a reply only for a
  * 2xx, so it is handed the parsed 1xx as a 2xx for this copy alone (m is
- * our own parsed copy of the reply; its status is put back). Nothing is
- * done when a copy exists or cannot be made (the INFOs then wait for the
- * 2xx: "no dialog").
+ * our own parsed copy of the reply; its status is put back). The latest
+ * such 1xx wins (after a failover by the router, the new entry point's):
+ * the copy of an earlier one is dropped, also when none can be made from
+ * this one (the INFOs then wait for the 2xx: "no dialog").
  */
 static void early_dlg(vsip *g, sip_msg_t *m)
 {
 	dlg_t *e = NULL, *d = g->dlg;
 	int code, rc;
 
-	if (g->early || !d || !m)
+	if (g->early) {
+		verto_tmb.free_dlg(g->early);
+		g->early = NULL;
+	}
+	if (!d || !m)
 		return;
 	if (verto_tmb.new_dlg_uac(&d->id.call_id, &d->id.loc_tag, d->loc_seq.value,
 							  &d->loc_uri, &d->rem_uri, &e) < 0)
@@ -1347,6 +1355,63 @@ static void early_dlg(vsip *g, sip_msg_t *m)
 		return;
 	}
 	g->early = e;
+}
+
+/* 2xx of other dialogs to our INVITEs, ACKed and hung up (this process) */
+static unsigned long vs_other_2xx = 0;
+
+unsigned long verto_sip_other_2xx(void)
+{
+	return vs_other_2xx;
+}
+
+/*
+ * A 2xx to our INVITE (m) whose dialog is not the call's: another branch
+ * answered too, e.g. the entry point the router failed over from, late
+ * (tm on the router forwards every 2xx). RFC 3261 13.2.2.4: ACK it, then
+ * BYE. tm's own ACK to it is the one of the first 2xx (one per
+ * transaction), so the dialog is made here from the 2xx alone: ids from
+ * its Call-ID, From (ours), To (theirs) and CSeq (the ACK's; the BYE's is
+ * one more), remote target and route set from its Contact and
+ * Record-Route; sent from where the call's requests leave. c: the call
+ * (for $verto() and the log), NULL when it is gone.
+ */
+static void end_other_2xx(verto_call *c, sip_msg_t *m)
+{
+	struct to_body *from, *to;
+	dlg_t *e = NULL;
+	unsigned cseq;
+	int ok;
+
+	if (parse_headers(m, HDR_CALLID_F | HDR_FROM_F | HDR_TO_F, 0) < 0 ||
+		!m->callid || !m->from || parse_from_header(m) < 0 || !m->to ||
+		!(from = get_from(m)) || !(to = get_to(m)) ||
+		from->tag_value.len <= 0 || to->tag_value.len <= 0 ||
+		cseq_of(m, &cseq) < 0 ||
+		verto_tmb.new_dlg_uac(&m->callid->body, &from->tag_value, cseq,
+							  &from->uri, &to->uri, &e) < 0) {
+		LM_WARN("SIP call %.*s: a 2xx of another dialog left alone (not "
+				"usable)\n",
+				m->callid ? m->callid->body.len : 0,
+				m->callid ? m->callid->body.s : "");
+		return;
+	}
+	if (verto_vscfg.proxy.len)
+		e->send_sock = verto_vscfg.proxy_sock;
+	ok = verto_tmb.dlg_response_uac(e, m, IS_TARGET_REFRESH) == 0 &&
+		 e->state == DLG_CONFIRMED;
+	LM_NOTICE("SIP call %.*s: 2xx of a dialog the call does not use (To tag "
+			  "'%.*s'): %s\n",
+			  m->callid->body.len, m->callid->body.s,
+			  to->tag_value.len > 16 ? 16 : to->tag_value.len, to->tag_value.s,
+			  ok ? "ACK and BYE" : "left alone (no Contact)");
+	if (ok) {
+		vs_other_2xx++;
+		if (verto_sip_send(NULL, e, c, NULL, "ACK", NULL, NULL, 0, NULL,
+						   NULL) == 0)
+			verto_sip_send(NULL, e, c, NULL, "BYE", NULL, NULL, 0, NULL, NULL);
+	}
+	verto_tmb.free_dlg(e);
 }
 
 /* a reply to one of our requests, as verto_dialog_reply() decides */
@@ -1372,10 +1437,10 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 							  sdp != NULL);
 	if (acts & VDR_SEND_CANCEL)
 		send_cancel(g, VDH_CANCEL);
-	if ((acts & VDR_EARLY_DLG) && g->dlg->state == DLG_NEW) {
-		verto_tmb.dlg_response_uac(g->dlg, m, IS_NOT_TARGET_REFRESH);
+	if (acts & VDR_EARLY_DLG)
 		early_dlg(g, m);
-	}
+	if (acts & VDR_OTHER_2XX)
+		end_other_2xx(c, m);
 	if ((acts & VDR_CONFIRM_DLG) &&
 		verto_tmb.dlg_response_uac(g->dlg, m, IS_TARGET_REFRESH) < 0)
 		LM_WARN("call %s: cannot update the dialog from the 2xx\n", c->call_id);
@@ -1416,7 +1481,10 @@ static void on_reply(verto_ev *ev)
 	vsip *g = verto_vsip_find(TOKEN_KEY(ev->token));
 	sip_msg_t msg, *m = NULL;
 
-	if (!g) {
+	/* a 2xx to our INVITE after the call is gone: its dialog is not
+	 * wanted either (another branch's answer, or one after the end) */
+	if (!g && !(ev->len && ev->code >= 200 && ev->code < 300 &&
+				TOKEN_WHAT(ev->token) == VERTO_SIP_INVITE)) {
 		LM_DBG("reply %d for a call that is gone\n", ev->code);
 		return;
 	}
@@ -1425,14 +1493,16 @@ static void on_reply(verto_ev *ev)
 		msg.buf = ev->buf;
 		msg.len = ev->len;
 		if (parse_msg(ev->buf, ev->len, &msg) != 0) {
-			LM_WARN("SIP call %s: reply %d not parsable\n", g->callid,
-					ev->code);
+			LM_WARN("SIP call %s: reply %d not parsable\n",
+					g ? g->callid : "(gone)", ev->code);
 			free_sip_msg(&msg);
 			return;
 		}
 		m = &msg;
 	}
-	if (TOKEN_WHAT(ev->token) >= VS_XFER_INVITE)
+	if (!g)
+		end_other_2xx(NULL, m);
+	else if (TOKEN_WHAT(ev->token) >= VS_XFER_INVITE)
 		verto_xfer_reply(g, TOKEN_WHAT(ev->token), ev->code, m);
 	else if (!g->call)
 		LM_DBG("reply %d for a dialog the call left\n", ev->code);

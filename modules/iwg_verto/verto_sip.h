@@ -125,6 +125,14 @@ int verto_sip_invite(sip_msg_t *msg, const str *uri);
  */
 unsigned long verto_sip_refused(void);
 
+/*
+ * WebSocket process: how many 2xx to our INVITEs came from another dialog
+ * than the call's (another branch answered too, e.g. an entry point the
+ * router failed over from, late) and were ACKed and hung up since start;
+ * the "other_2xx" statistic.
+ */
+unsigned long verto_sip_other_2xx(void);
+
 /* The call whose SIP request is being built in this process (for
  * $verto(...) in event_route[tm:local-request]), or NULL. */
 verto_call *verto_sip_current(void);

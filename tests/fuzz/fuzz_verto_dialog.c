@@ -12,10 +12,15 @@
  * - reply codes are among 200 405 481 487 488 491 500; Retry-After only
  *   with 500;
  * - a request is refused (481, or an ACK/CANCEL dropped) exactly when its
- *   tags are not the dialog's, and a refused request changes nothing;
- * - the remote CSeq never goes backwards;
+ *   tags are not the dialog's (nor, for an INFO before the 2xx to our
+ *   INVITE, those of an early dialog a later 1xx replaced), and a refused
+ *   request changes nothing;
+ * - the remote CSeq never goes backwards within one remote dialog (that of
+ *   an earlier early dialog neither);
  * - our tag never changes once set; the remote tag never changes once set
- *   except by the first 2xx to our INVITE, and never after it;
+ *   except by a 1xx (not 100) or the first 2xx to our INVITE, and never
+ *   after that 2xx; a later 2xx with another tag is VDR_OTHER_2XX, and
+ *   only that;
  * - the remote target only changes with a taken re-INVITE/UPDATE or a 2xx;
  * - an INFO's body is read (VDA_E_INFO) only for an INFO in order, answered
  *   200 unless the body says otherwise; our INFO may go only in an early
@@ -73,9 +78,26 @@ static int check_reply(const verto_dlg_out *o)
 	return 1;
 }
 
-static int tags_ok(const verto_dialog *d, verto_dlg_method m, const char *f,
-				   const char *t)
+/* f is the tag of an early dialog a later 1xx replaced: its INFOs count */
+static int older_ok(const verto_dialog *d, verto_dlg_method m, const char *f,
+					const char *t, int has_call)
 {
+	unsigned i;
+
+	if (m != VDM_INFO || d->inbound || d->confirmed || d->retired ||
+		!has_call || !f || !d->ltag[0] || !t || strcmp(t, d->ltag))
+		return 0;
+	for (i = 0; i < VERTO_DLG_EARLY_MAX; i++)
+		if (d->older[i].tag[0] && strcmp(f, d->older[i].tag) == 0)
+			return 1;
+	return 0;
+}
+
+static int tags_ok(const verto_dialog *d, verto_dlg_method m, const char *f,
+				   const char *t, int has_call)
+{
+	if (older_ok(d, m, f, t, has_call))
+		return 1;
 	if (!d->rtag[0] || !f || strcmp(f, d->rtag))
 		return 0;
 	if (m == VDM_CANCEL && (!t || !t[0]))
@@ -140,7 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = verto_dialog_request(&d, &r, &o);
 			if ((unsigned)r.method >= VDM_COUNT)
 				r.method = VDM_OTHER;
-			if ((rc < 0) != !tags_ok(&before, r.method, r.ftag, r.ttag) ||
+			if ((rc < 0) != !tags_ok(&before, r.method, r.ftag, r.ttag,
+									 r.has_call) ||
 				(rc < 0) != !!(o.acts & VDA_REFUSED))
 				abort();
 			if (rc < 0 &&
@@ -236,14 +259,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			b = get(&in);
 			if (d.inbound && k == VDO_INVITE)
 				k = VDO_REINVITE;
-			verto_dialog_reply(&d, k, code, t, contacts[(b >> 2) % 3], b & 1,
-							   (b >> 1) & 1);
+			unsigned acts =
+					verto_dialog_reply(&d, k, code, t, contacts[(b >> 2) % 3],
+									   b & 1, (b >> 1) & 1);
 			/* the remote tag moves only with our INVITE's replies before
-			 * the dialog is confirmed: a 2xx, or the first tagged 1xx */
+			 * the dialog is confirmed: a 2xx, or a tagged 1xx (not 100) */
 			if (!same_str(d.rtag, before.rtag) &&
-				(before.confirmed || k != VDO_INVITE ||
-				 !((code >= 200 && code < 300) ||
-				   (code < 200 && !before.rtag[0]))))
+				(before.confirmed || k != VDO_INVITE || code <= 100 ||
+				 code >= 300))
+				abort();
+			/* another dialog's 2xx once confirmed, and only then */
+			if (!!(acts & VDR_OTHER_2XX) !=
+				(before.confirmed && k == VDO_INVITE && code >= 200 &&
+				 code < 300 && (b & 1) && t && t[0] &&
+				 !same_str(t, before.rtag)))
+				abort();
+			/* a new early dialog only when the tag moved */
+			if ((acts & VDR_EARLY_DLG) && same_str(d.rtag, before.rtag))
 				abort();
 			if (!same_str(d.target, before.target) &&
 				(code < 200 || code >= 300))
@@ -273,10 +305,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* after every event */
 		if (!same_str(d.ltag, before.ltag) && before.ltag[0])
 			abort();
-		if (before.rseq_set && (!d.rseq_set || d.rseq < before.rseq))
+		if (same_str(d.rtag, before.rtag) && before.rseq_set &&
+			(!d.rseq_set || d.rseq < before.rseq))
 			abort();
-		if (d.rseq != before.rseq && d.rseq < before.rseq && before.rseq_set)
-			abort();
+		for (unsigned i = 0; i < VERTO_DLG_EARLY_MAX; i++)
+			for (unsigned j = 0; j < VERTO_DLG_EARLY_MAX; j++)
+				if (before.older[i].tag[0] && before.older[i].rseq_set &&
+					same_str(before.older[i].tag, d.older[j].tag) &&
+					(!d.older[j].rseq_set ||
+					 d.older[j].rseq < before.older[i].rseq))
+					abort();
 		if (pending != (int)d.peer_reply)
 			abort();
 		/* our INFO only in an early (1xx with a To tag) or confirmed

@@ -572,23 +572,46 @@ static void replies_to_our_invite(void **state)
 	a = verto_dialog_reply(&d, VDO_INVITE, 180, "early1", NULL, 1, 0);
 	assert_int_equal(a, VDR_EARLY_DLG | VDR_E_PROGRESS);
 	assert_string_equal(d.rtag, "early1");
-	/* a second early dialog does not move the tag */
+	/* the same early dialog again: nothing new */
+	a = verto_dialog_reply(&d, VDO_INVITE, 180, "early1", NULL, 1, 0);
+	assert_int_equal(a, VDR_E_PROGRESS);
+	/* a second early dialog (the entry point failed over to): the latest
+	 * 1xx's is the call's, the first is kept */
 	a = verto_dialog_reply(&d, VDO_INVITE, 183, "early2", NULL, 1, 1);
 	assert_int_equal(a, VDR_EARLY_DLG | VDR_E_EARLY);
-	assert_string_equal(d.rtag, "early1");
-	/* the 2xx's tag is the dialog's */
+	assert_string_equal(d.rtag, "early2");
+	assert_string_equal(d.older[0].tag, "early1");
+	/* a 100 with a tag does not count */
+	a = verto_dialog_reply(&d, VDO_INVITE, 100, "trying", NULL, 1, 0);
+	assert_int_equal(a, 0);
+	assert_string_equal(d.rtag, "early2");
+	/* the 2xx's tag is the dialog's; the early dialogs end */
 	a = verto_dialog_reply(&d, VDO_INVITE, 200, "final", "sip:cc@10.0.0.3", 1,
 						   1);
 	assert_int_equal(a, VDR_CONFIRM_DLG | VDR_E_ANSWER);
 	assert_string_equal(d.rtag, "final");
 	assert_string_equal(d.target, "sip:cc@10.0.0.3");
+	assert_string_equal(d.older[0].tag, "");
 	assert_true(d.confirmed);
 	assert_int_equal(verto_dialog_hangup(&d), VDH_BYE);
-	/* never again */
+	/* another branch's 2xx: ACK and BYE it, the call's dialog stays */
 	a = verto_dialog_reply(&d, VDO_INVITE, 200, "fork2", "sip:x@y", 1, 1);
-	assert_int_equal(a, VDR_LOG);
+	assert_int_equal(a, VDR_OTHER_2XX);
 	assert_string_equal(d.rtag, "final");
 	assert_string_equal(d.target, "sip:cc@10.0.0.3");
+	/* so is an early dialog's, once another 2xx confirmed the call */
+	a = verto_dialog_reply(&d, VDO_INVITE, 200, "early1", NULL, 1, 0);
+	assert_int_equal(a, VDR_OTHER_2XX);
+	/* the dialog's own 2xx again, or one without a usable tag: logged */
+	a = verto_dialog_reply(&d, VDO_INVITE, 200, "final", "sip:x@y", 1, 1);
+	assert_int_equal(a, VDR_LOG);
+	a = verto_dialog_reply(&d, VDO_INVITE, 200, NULL, "sip:x@y", 1, 1);
+	assert_int_equal(a, VDR_LOG);
+	assert_string_equal(d.rtag, "final");
+	/* a late 1xx changes nothing */
+	a = verto_dialog_reply(&d, VDO_INVITE, 183, "early3", NULL, 1, 1);
+	assert_false(a & VDR_EARLY_DLG);
+	assert_string_equal(d.rtag, "final");
 	/* failure */
 	verto_dialog_init(&d, 0);
 	a = verto_dialog_reply(&d, VDO_INVITE, 486, "t", NULL, 1, 0);
@@ -675,6 +698,97 @@ static void info_allowed_once_the_dialog_is_early(void **state)
 	assert_false(verto_dialog_info_ok(&d));
 }
 
+/* a call we placed rings at entry point A (early dialog "a"), the router
+ * fails over to B (early dialog "b"): B's is the call's early dialog, each
+ * early dialog's INFOs are taken in its own CSeq order until the 2xx */
+static void early_dialogs_after_failover(void **state)
+{
+	verto_dialog d;
+	verto_dlg_req r;
+	verto_dlg_out o;
+	unsigned a;
+
+	(void)state;
+	verto_dialog_init(&d, 0);
+	verto_dialog_set_ltag(&d, "me");
+	a = verto_dialog_reply(&d, VDO_INVITE, 180, "a", "sip:a@h", 1, 0);
+	assert_true(a & VDR_EARLY_DLG);
+	r = req(VDM_INFO, 7);
+	r.ftag = "a";
+	r.state = VCS_OUT_CALLING;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_INFO);
+	a = verto_dialog_reply(&d, VDO_INVITE, 182, "b", "sip:b@h", 1, 0);
+	assert_int_equal(a, VDR_EARLY_DLG | VDR_E_PROGRESS);
+	assert_string_equal(d.rtag, "b");
+	assert_true(verto_dialog_info_ok(&d));
+	/* B's CSeq space is its own: 1 is in order */
+	r.ftag = "b";
+	r.cseq = 1;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_DLG_UPDATE | VDA_REPLY | VDA_E_INFO);
+	assert_int_equal(d.rseq, 1);
+	/* A's early dialog still takes INFO, in A's order, without touching
+	 * the call's dialog (no tm update) */
+	r.ftag = "a";
+	r.cseq = 8;
+	o = ask(&d, &r);
+	assert_int_equal(o.acts, VDA_REPLY | VDA_E_INFO);
+	assert_reply(&o, 200);
+	assert_int_equal(d.older[0].rseq, 8);
+	assert_int_equal(d.rseq, 1);
+	o = ask(&d, &r); /* out of order there: 200, dropped */
+	assert_int_equal(o.acts, VDA_OUT_OF_ORDER | VDA_REPLY);
+	/* ... but nothing else: a BYE or UPDATE there is not the dialog's */
+	r.method = VDM_UPDATE;
+	r.cseq = 9;
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+	assert_reply(&o, 481);
+	/* nor an INFO with another To tag than ours */
+	r.method = VDM_INFO;
+	r.ttag = "other";
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+	r.ttag = "me";
+	/* A's 1xx again: A's dialog is the call's again, where its CSeq was */
+	a = verto_dialog_reply(&d, VDO_INVITE, 180, "a", "sip:a@h", 1, 0);
+	assert_true(a & VDR_EARLY_DLG);
+	assert_string_equal(d.rtag, "a");
+	assert_int_equal(d.rseq, 8);
+	assert_string_equal(d.older[0].tag, "b");
+	assert_string_equal(d.older[1].tag, "");
+	/* at most VERTO_DLG_EARLY_MAX earlier ones are kept, the oldest go */
+	verto_dialog_reply(&d, VDO_INVITE, 180, "c", NULL, 1, 0);
+	verto_dialog_reply(&d, VDO_INVITE, 180, "d", NULL, 1, 0);
+	verto_dialog_reply(&d, VDO_INVITE, 180, "e", NULL, 1, 0);
+	assert_string_equal(d.rtag, "e");
+	assert_string_equal(d.older[0].tag, "d");
+	assert_string_equal(d.older[1].tag, "c");
+	assert_string_equal(d.older[2].tag, "a");
+	r.ftag = "b";
+	r.cseq = 2;
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+	/* the 2xx of an earlier early dialog confirms that one, its CSeq
+	 * where it was; no early dialog is left */
+	a = verto_dialog_reply(&d, VDO_INVITE, 200, "a", "sip:a@h", 1, 1);
+	assert_int_equal(a, VDR_CONFIRM_DLG | VDR_E_ANSWER);
+	assert_string_equal(d.rtag, "a");
+	assert_int_equal(d.rseq, 8);
+	r.ftag = "d";
+	r.cseq = 1;
+	r.state = VCS_ACTIVE;
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+	/* a call from SIP has no such early dialogs */
+	answered_inbound(&d);
+	memcpy(d.older[0].tag, "x", 2);
+	r.ftag = "x";
+	o = ask(&d, &r);
+	assert_true(o.acts & VDA_REFUSED);
+}
+
 /* the contact center's REFER: to the transfer core in order, 500 out of
  * order; offers meanwhile 491; a retired dialog takes only its BYE */
 static void refer_and_retired_dialog(void **state)
@@ -755,6 +869,7 @@ int main(void)
 			cmocka_unit_test(replies_to_our_invite),
 			cmocka_unit_test(replies_to_our_other_requests),
 			cmocka_unit_test(info_allowed_once_the_dialog_is_early),
+			cmocka_unit_test(early_dialogs_after_failover),
 			cmocka_unit_test(refer_and_retired_dialog),
 			cmocka_unit_test(names),
 	};

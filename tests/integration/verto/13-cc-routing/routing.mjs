@@ -3,12 +3,17 @@
 // and cc-routing.rules beside this file): failover from a 503, the
 // routing rules' set and headers, a probed-dead target skipped, a silent
 // one failed over after the failover timeout; bad routing context refused;
-// a forged request on the router's loop listener refused.
+// a forged request on the router's loop listener refused; an entry point
+// failed over from that answers late (its 2xx ACKed and hung up, the call
+// stays with the next one), and the early dialog of the entry point failed
+// over to taking the browser's INFO.
 // Usage: node routing.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
 import dgram from 'node:dgram';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch, tap } from '../lib.mjs';
-import { sipp as sippRun } from '../../../e2e/verto/sdklib.mjs';
+import { sipp as sippRun, sippEnd, twinServer } from '../../../e2e/verto/sdklib.mjs';
 
 const [start, logDir, wsUrl, sippDir] = process.argv.slice(2);
 const t = tap(Number(start));
@@ -16,13 +21,34 @@ const { browser, page } = await launch();
 const ev = (fn, ...a) => page.evaluate(fn, ...a);
 const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir}`;
 
-// one entry point: a SIPp run of one call on PORT; resolves with its exit code
+// one entry point: a SIPp run of one call on PORT of the scenario file
+// (sippDir's, or this suite's own for twinSipp); sipp() resolves with its
+// exit code, twinSipp() is the run, its scenario talking with the test
+// through the 3PCC twin server on port TWIN
+const here = path.dirname(fileURLToPath(import.meta.url));
 let cp = 8893;
-function sipp(name, port, scenario, extra = []) {
+function sippStart(name, port, file, extra = []) {
   cp += 1;
-  return sippRun(logDir, name, ['-sf', `${sippDir}/${scenario}`, '-i', '127.0.0.1', '-p', String(port),
+  return sippRun(logDir, name, ['-sf', file, '-i', '127.0.0.1', '-p', String(port),
     '-mi', '127.0.0.1', '-mp', String(41000 + (cp - 8893) * 10), '-key', 'rtp_port', '41100',
-    '-m', '1', '-cp', String(cp), ...extra]).done;
+    '-m', '1', '-cp', String(cp), ...extra]);
+}
+const sipp = (name, port, scenario, extra = []) => sippStart(name, port, `${sippDir}/${scenario}`, extra).done;
+const twinSipp = (name, port, scenario, twin) =>
+  sippStart(name, port, `${here}/${scenario}`, ['-3pcc', `127.0.0.1:${twin}`, '127.0.0.1:5060']);
+// a 3PCC twin server: what its SIPp said (header objects), heard(agent)
+// waits (polling, ms at most) for its "Agent: <agent>" command
+async function twin(port) {
+  const said = [];
+  const srv = await twinServer(port, (h) => said.push(h));
+  const heard = async (agent, ms = 15000) => {
+    for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 20))) {
+      const h = said.find((x) => x.agent === agent);
+      if (h) return h;
+    }
+    return null;
+  };
+  return { ...srv, said, heard };
 }
 const answering = (name, skill = '', lang = '') =>
   sipp(name, 5091, 'cc-route-answer.xml', ['-set', 'skill', skill, '-set', 'lang', lang]);
@@ -74,6 +100,105 @@ function forged() {
     s.bind(0, '127.0.0.1', () => s.send(msg, 5069, '127.0.0.1'));
   });
 }
+
+// the verto.info event {"iwg":...} of call callID whose msg satisfies cond
+const ccEvent = (callID, cond, ms) => wait(`m.method === 'verto.info' && m.params?.callID === '${callID}' && m.params.msg && (${cond})`, ms);
+// the SDK's call.message(to, body): verto.info with msg and dialogParams
+const message = (id, callID, userVariables, body) => send({ jsonrpc: '2.0', id, method: 'verto.info',
+  params: { sessid, msg: { from: '1008@cc.example', to: 'iwg-cc', body: JSON.stringify(body) },
+    dialogParams: dialog(callID, userVariables) } });
+// two entry points of a set, A and B ({ name, port, file, twin }: this
+// suite's scenario file, its own 3PCC twin port): fn(runA, runB, twinA,
+// twinB) makes the call; the SIPp runs still going after it (a failed
+// check) are ended
+async function entryPair(A, B, fn) {
+  const tws = [await twin(A.twin), await twin(B.twin)];
+  const runs = [A, B].map((e) => twinSipp(e.name, e.port, e.file, e.twin));
+  try {
+    await fn(...runs, ...tws);
+  } finally {
+    await Promise.all(runs.map(async (r) => {
+      if (await sippEnd(r, 10000) === 'still running') r.proc.kill();
+    }));
+    tws.forEach((x) => x.close());
+  }
+}
+
+// 8: set 5's first entry point stays silent past the failover timeout;
+// the second answers; then the first answers 200 late (tm on the router
+// forwards it): iwg_verto ACKs and hangs up that dialog, the browser's
+// call stays with the second (its INFO and the browser's come and go in
+// its dialog, the browser's BYE reaches it)
+const lateAnswer = () => entryPair({ name: 'late-a', port: 5096, file: 'cc-late-a.xml', twin: 8880 },
+  { name: 'late-b', port: 5097, file: 'cc-late-b.xml', twin: 8881 }, async (a, b, twA, twB) => {
+    const uv = { queue: 'late' };
+    const callID = '7c0b1c2d-0000-4000-8000-0000000000a8';
+    await send({ jsonrpc: '2.0', id: 'inv-late', method: 'verto.invite',
+      params: { sessid, sdp: await offer(), dialogParams: dialog(callID, uv) } });
+    const ans = await wait(`(m.method === 'verto.answer' || m.method === 'verto.bye') && m.params?.callID === '${callID}'`, 15000);
+    t.check(ans?.method === 'verto.answer' && !!(await twB.heard('answered')),
+      'late 200: the entry point failed over to after the silent one answers the call', why(ans));
+    const inv = await twA.heard('invited', 1000);
+    t.check(!!inv, 'late 200: the silent entry point got the INVITE first', why(twA.said));
+    twA.send(inv?.['call-id'], { Agent: 'answer' });
+    const codeA = await sippEnd(a, 15000);
+    t.check(codeA === 0, 'late 200: the first entry point\'s late 200 is ACKed (its To tag, the INVITE\'s CSeq) and its dialog hung up with BYE',
+      `exit ${codeA}; see ${logDir}/sipp-late-a-*.log and kamailio.log`);
+    twB.send(inv?.['call-id'], { Agent: 'info' });
+    const note = await ccEvent(callID, "m.params.msg.event === 'agent-note'");
+    t.check(note?.params?.msg?.agent === 'b',
+      'late 200: the call stays in the second entry point\'s dialog (its INFO reaches the browser)', why(note));
+    await message('msg-late', callID, uv, { event: 'after-late' });
+    const res = await ccEvent(callID, "m.params.msg.iwg === 'cc-result' && m.params.msg.event === 'after-late'");
+    t.check(res?.params?.msg?.code === 200, 'late 200: the browser\'s message goes to the second entry point\'s dialog (200)', why(res));
+    const early = await ev(([id]) => socks.a.msgs.find((m) => m.method === 'verto.bye' && m.params?.callID === id), [callID]);
+    t.check(!early, 'late 200: the browser\'s call was not ended meanwhile (no verto.bye)', why(early));
+    await send({ jsonrpc: '2.0', id: 'bye-late', method: 'verto.bye', params: { sessid, dialogParams: dialog(callID, uv) } });
+    await wait("m.id === 'bye-late'");
+    const codeB = await sippEnd(b, 15000);
+    t.check(codeB === 0, 'late 200: the second entry point took the INFOs and the browser\'s BYE in its dialog',
+      `exit ${codeB}; see ${logDir}/sipp-late-b-*.log`);
+  });
+
+// 9: set 6's first entry point rings (180 with a To tag: an early
+// dialog), then fails 500; the second queues the call (182, another To
+// tag): its early dialog is the call's now, its INFO is taken and the
+// browser's message goes to it, not to the first
+const earlyAfterFailover = () => entryPair({ name: 'early-a', port: 5098, file: 'cc-early-a.xml', twin: 8882 },
+  { name: 'early-b', port: 5099, file: 'cc-early-b.xml', twin: 8883 }, async (a, b, twA, twB) => {
+    const uv = { queue: 'early' };
+    const callID = '7c0b1c2d-0000-4000-8000-0000000000a9';
+    await send({ jsonrpc: '2.0', id: 'inv-early', method: 'verto.invite',
+      params: { sessid, sdp: await offer(), dialogParams: dialog(callID, uv) } });
+    const q5 = await ccEvent(callID, "m.params.msg.iwg === 'queue' && m.params.msg.position === 5", 15000);
+    const ringing = await twA.heard('ringing', 1000);
+    t.check(!!q5 && !!ringing, 'early dialogs: the first entry point rings (queue position 5)', why(q5));
+    twA.send(ringing?.['call-id'], { Agent: 'fail' });
+    const q1 = await ccEvent(callID, "m.params.msg.iwg === 'queue' && m.params.msg.position === 1", 15000);
+    const queued = await twB.heard('queued', 1000);
+    t.check(!!q1 && !!queued, 'early dialogs: after its 500 the next entry point queues the call (position 1)', why(q1));
+    twB.send(queued?.['call-id'], { Agent: 'ivr' });
+    const ivr = await ccEvent(callID, "m.params.msg.event === 'ivr'");
+    t.check(ivr?.params?.msg?.menu === 'queue-b',
+      'early dialogs: the INFO of the entry point failed over to is taken in its early dialog', why(ivr));
+    await message('msg-early', callID, uv, { event: 'callback', number: '+33612345678' });
+    const sent = await wait("m.id === 'msg-early'");
+    const res = await ccEvent(callID, "m.params.msg.iwg === 'cc-result' && m.params.msg.event === 'callback'");
+    t.check(sent?.result?.message === 'SENT' && res?.params?.msg?.code === 200,
+      'early dialogs: the browser\'s message goes as INFO in the latest early dialog (200 from the entry point failed over to)',
+      why([sent, res]));
+    const ans = await wait(`(m.method === 'verto.answer' || m.method === 'verto.bye') && m.params?.callID === '${callID}'`);
+    t.check(ans?.method === 'verto.answer', 'early dialogs: the entry point failed over to answers', why(ans));
+    await send({ jsonrpc: '2.0', id: 'bye-early', method: 'verto.bye', params: { sessid, dialogParams: dialog(callID, uv) } });
+    await wait("m.id === 'bye-early'");
+    const codeB = await sippEnd(b, 15000);
+    t.check(codeB === 0, 'early dialogs: the entry point failed over to got the INFO in its early dialog (To tag early-b), the ACK and the BYE',
+      `exit ${codeB}; see ${logDir}/sipp-early-b-*.log`);
+    twA.send(ringing?.['call-id'], { Agent: 'end' });
+    const codeA = await sippEnd(a, 15000);
+    t.check(codeA === 0, 'early dialogs: the first entry point got no INFO after it failed (the early-dialog copy moved)',
+      `exit ${codeA}; see ${logDir}/sipp-early-a-*.log`);
+  });
 
 try {
   await ev(([u]) => vopen('a', u), [wsUrl]);
@@ -128,6 +253,9 @@ try {
   // 7: the loop listener takes nothing but iwg_verto's own requests
   const line = await forged();
   t.check(line === 'SIP/2.0 403 Forbidden', 'a forged INVITE on the router\'s loop listener gets 403', why(line));
+
+  await lateAnswer();
+  await earlyAfterFailover();
 } catch (e) {
   t.check(false, 'routing checks ran', e.stack);
 } finally {
