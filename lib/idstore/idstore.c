@@ -45,14 +45,16 @@ static const char *const ids_errnames[] = {
 		[IDS_ERR_INVALID] = "invalid record",
 		[IDS_ERR_OOM] = "out of memory",
 		[IDS_ERR_REMOTE] = "redis error",
+		[IDS_ERR_NOT_REPLICATED] = "not replicated",
 };
 _Static_assert(sizeof(ids_errnames) / sizeof(ids_errnames[0]) ==
-					   IDS_ERR_REMOTE + 1,
+					   IDS_ERR_NOT_REPLICATED + 1,
 			   "one name per error code");
 
 const char *ids_strerror(int err)
 {
-	return (err >= 0 && err <= IDS_ERR_REMOTE) ? ids_errnames[err] : "?";
+	return (err >= 0 && err <= IDS_ERR_NOT_REPLICATED) ? ids_errnames[err]
+													   : "?";
 }
 
 __attribute__((format(printf, 3, 4))) static int
@@ -86,6 +88,7 @@ void ids_conf_init(ids_conf_t *conf)
 	snprintf(conf->sentinel_master, sizeof(conf->sentinel_master), "mymaster");
 	conf->connect_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
 	conf->cmd_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
+	conf->wait_timeout_ms = IDS_DEFAULT_WAIT_TIMEOUT_MS;
 }
 
 /* "host:port", "[v6]:port", "host" into host/port; 0 or -1 */
@@ -152,6 +155,31 @@ static void ids_scripts_init(void)
 		ids_sha1_hex(ids_scripts[i].body, ids_scripts[i].sha);
 }
 
+/* close the connection after it turned out to be unusable */
+static void ids_close(ids_ctx_t *ctx)
+{
+	if (RC(ctx))
+		redisFree(RC(ctx));
+	ctx->rc_ = NULL;
+}
+
+/*
+ * 1 when an error reply says the server is no longer a master: the
+ * connection is then closed with IDS_ERR_IO so the caller reconnects (and
+ * asks the Sentinels). r is freed in that case.
+ */
+static int ids_demoted(ids_ctx_t *ctx, redisReply *r)
+{
+	if (r->type != REDIS_REPLY_ERROR || strncmp(r->str, "READONLY", 8) != 0)
+		return 0;
+	freeReplyObject(r);
+	ids_set_err(ctx, IDS_ERR_IO,
+				"%s is no longer the master (READONLY); connect again",
+				ctx->peer);
+	ids_close(ctx);
+	return 1;
+}
+
 /* run a command; NULL with ctx->err set on connection failure */
 static redisReply *ids_cmd(ids_ctx_t *ctx, int argc, const char **argv,
 						   const size_t *lens)
@@ -167,7 +195,7 @@ static redisReply *ids_cmd(ids_ctx_t *ctx, int argc, const char **argv,
 					RC(ctx)->errstr[0] ? RC(ctx)->errstr : "I/O error");
 		return NULL;
 	}
-	return r;
+	return ids_demoted(ctx, r) ? NULL : r;
 }
 
 /* argv with computed lengths */
@@ -336,7 +364,12 @@ ids_ctx_t *ids_connect(const ids_conf_t *conf)
 		ctx->conf_.connect_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
 	if (ctx->conf_.cmd_timeout_ms <= 0)
 		ctx->conf_.cmd_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
-	if (ctx->conf_.sentinels[0])
+	if (ctx->conf_.wait_replicas < 0 ||
+		(ctx->conf_.wait_replicas > 0 && ctx->conf_.wait_timeout_ms <= 0))
+		ids_set_err(ctx, IDS_ERR_ARG,
+					"wait_replicas must be >= 0, and wait_timeout_ms > 0 "
+					"when it is set");
+	else if (ctx->conf_.sentinels[0])
 		ids_connect_sentinels(ctx);
 	else
 		ids_attach(ctx, ctx->conf_.addr, 0);
@@ -347,9 +380,13 @@ void ids_free(ids_ctx_t *ctx)
 {
 	if (!ctx)
 		return;
-	if (RC(ctx))
-		redisFree(RC(ctx));
+	ids_close(ctx);
 	free(ctx);
+}
+
+struct redisContext *ids_redis(ids_ctx_t *ctx)
+{
+	return RC(ctx);
 }
 
 /* reply check: an error reply becomes IDS_ERR_REMOTE; frees r then */
@@ -371,6 +408,55 @@ int ids_ping(ids_ctx_t *ctx)
 	if (ids_reply_error(ctx, r, "PING"))
 		return ctx->err;
 	freeReplyObject(r);
+	return ids_ok(ctx);
+}
+
+/*
+ * After a write on this connection: WAIT for conf.wait_replicas replicas
+ * (nothing when 0). The command timeout is extended by the WAIT timeout
+ * for that one command. IDS_OK, IDS_ERR_NOT_REPLICATED with the count in
+ * errstr, or IDS_ERR_IO (connection broken, the write's fate unknown).
+ */
+static int ids_wait(ids_ctx_t *ctx)
+{
+	const ids_conf_t *cf = &ctx->conf_;
+	char n[16], ms[16];
+	const char *argv[3] = {"WAIT", n, ms};
+	redisReply *r;
+	long long acked;
+
+	if (cf->wait_replicas <= 0)
+		return ids_ok(ctx);
+	if (!RC(ctx))
+		return ids_set_err(ctx, IDS_ERR_IO, "not connected");
+	snprintf(n, sizeof(n), "%d", cf->wait_replicas);
+	snprintf(ms, sizeof(ms), "%d", cf->wait_timeout_ms);
+	if (redisSetTimeout(RC(ctx), ids_tv(cf->cmd_timeout_ms +
+										cf->wait_timeout_ms)) != REDIS_OK)
+		return ids_set_err(ctx, IDS_ERR_IO, "%s: cannot set a timeout",
+						   ctx->peer);
+	r = ids_cmdv(ctx, 3, argv);
+	if (!r) {
+		/* the write was answered, its replication is unknown */
+		snprintf(ctx->errstr + strlen(ctx->errstr),
+				 sizeof(ctx->errstr) - strlen(ctx->errstr),
+				 " (waiting for replicas after a write)");
+		return ctx->err;
+	}
+	if (RC(ctx))
+		redisSetTimeout(RC(ctx), ids_tv(cf->cmd_timeout_ms));
+	if (ids_reply_error(ctx, r, "WAIT"))
+		return ctx->err;
+	acked = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+	freeReplyObject(r);
+	if (acked < 0)
+		return ids_set_err(ctx, IDS_ERR_PROTO, "WAIT: not an integer");
+	if (acked < cf->wait_replicas)
+		return ids_set_err(ctx, IDS_ERR_NOT_REPLICATED,
+						   "written on %s but acknowledged by %lld of %d "
+						   "replica(s) within %d ms: may be lost in a failover",
+						   ctx->peer, acked, cf->wait_replicas,
+						   cf->wait_timeout_ms);
 	return ids_ok(ctx);
 }
 
@@ -662,7 +748,7 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 		return ctx->err;
 	}
 	freeReplyObject(rep);
-	return ids_ok(ctx);
+	return ids_wait(ctx);
 }
 
 /* run a script on one mapping whose reply is 1 (done) or 0 (absent);
@@ -683,7 +769,7 @@ static int ids_script_on_map(ids_ctx_t *ctx, int which, int argc,
 	freeReplyObject(r);
 	if (!found)
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", ns, key);
-	return ids_ok(ctx);
+	return ids_wait(ctx);
 }
 
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
@@ -941,7 +1027,7 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 	redisContext *c = RC(ctx);
 	ids_put_args_t *b;
 	redisReply *r;
-	size_t i, total = 0, done = 0;
+	size_t i, total = 0, done = 0, written = 0;
 
 	*nerrs = 0;
 	if (!c || c->err)
@@ -988,7 +1074,13 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 				return ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
 								   c->errstr);
 			}
-			if (r->type == REDIS_REPLY_ERROR && *nerrs < maxerrs)
+			if (ids_demoted(ctx, r)) { /* the connection is closed */
+				free(b);
+				return ctx->err;
+			}
+			if (r->type != REDIS_REPLY_ERROR)
+				written++;
+			else if (*nerrs < maxerrs)
 				ids_script_error(ctx, r, &recs[i],
 								 ids_import_err(errs, maxerrs, nerrs, i));
 			freeReplyObject(r);
@@ -996,6 +1088,10 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 		done += chunk;
 	}
 	free(b);
+	/* one WAIT covers every write of the batch */
+	if (written && ids_wait(ctx) != IDS_OK &&
+		(!*nerrs || ctx->err == IDS_ERR_IO))
+		return ctx->err;
 	if (*nerrs)
 		return ids_set_err(
 				ctx, IDS_ERR_CONFLICT,

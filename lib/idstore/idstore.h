@@ -10,7 +10,16 @@
  * not thread-safe. Errors hiredis-style: functions return IDS_OK (0) or an
  * IDS_ERR_* code, which is also left in ctx->err with detail in
  * ctx->errstr. After IDS_ERR_IO or IDS_ERR_PROTO the connection is broken:
- * free the context and connect again. The other errors leave it usable.
+ * free the context and connect again (with Sentinels, that asks them for
+ * the master anew). The other errors leave it usable.
+ *
+ * Durability: a write acknowledged by the master alone can be lost when the
+ * master dies before a replica has it (a Sentinel failover promotes the
+ * replica). With conf.wait_replicas > 0 every write (ids_put, ids_del,
+ * ids_set_enabled, ids_import) is followed by Redis WAIT: IDS_OK then means
+ * that many replicas had it; IDS_ERR_NOT_REPLICATED means the write was made
+ * on the master but fewer replicas acknowledged it in time, so it may or may
+ * not survive a failover (docs/identity.md, "Acknowledged writes").
  */
 #ifndef IWG_IDSTORE_H
 #define IWG_IDSTORE_H
@@ -31,11 +40,16 @@ enum {
 	IDS_ERR_CONFLICT = 6, /* sip_uri or did already held by another key */
 	IDS_ERR_INVALID = 7,  /* record failed validation */
 	IDS_ERR_OOM = 8,
-	IDS_ERR_REMOTE = 9, /* Redis answered an error (READONLY, ...) */
+	IDS_ERR_REMOTE = 9, /* Redis answered an error */
+	/* written on the master, fewer than conf.wait_replicas replicas
+	 * acknowledged it within conf.wait_timeout_ms (errstr: how many); the
+	 * connection stays usable */
+	IDS_ERR_NOT_REPLICATED = 10,
 };
 
-#define IDS_DEFAULT_TIMEOUT_MS 200
-#define IDS_ADDR_MAX		   256
+#define IDS_DEFAULT_TIMEOUT_MS		200
+#define IDS_DEFAULT_WAIT_TIMEOUT_MS 500
+#define IDS_ADDR_MAX				256
 
 /* where and how to connect */
 typedef struct ids_conf {
@@ -50,6 +64,11 @@ typedef struct ids_conf {
 	int db;				/* SELECT when > 0 */
 	int connect_timeout_ms;
 	int cmd_timeout_ms;
+	/* after each write, WAIT for this many replicas (0: do not wait) ... */
+	int wait_replicas;
+	/* ... at most this long (> 0; the command timeout is extended by it
+	 * for the WAIT) */
+	int wait_timeout_ms;
 } ids_conf_t;
 
 typedef struct ids_ctx {
@@ -61,19 +80,34 @@ typedef struct ids_ctx {
 	ids_conf_t conf_;
 } ids_ctx_t;
 
-/* Fill conf with the defaults: 127.0.0.1:6379, 200 ms timeouts. */
+/* Fill conf with the defaults: 127.0.0.1:6379, 200 ms timeouts, no WAIT
+ * (wait_replicas 0, wait_timeout_ms 500). */
 void ids_conf_init(ids_conf_t *conf);
 
 /*
  * Connect (asking the Sentinels first when configured, trying each in
  * turn, and checking that the server reached is a master). Returns NULL
  * only when out of memory; otherwise check ctx->err: a context that failed
- * to connect must only be freed. Free with ids_free().
+ * to connect must only be freed (IDS_ERR_ARG also for wait_replicas < 0 or
+ * wait_replicas > 0 with wait_timeout_ms <= 0). Free with ids_free().
+ *
+ * A server that answers READONLY (a master demoted to replica while we
+ * were connected) fails the call with IDS_ERR_IO and the connection is
+ * closed, so the caller connects again and reaches the new master.
  */
 ids_ctx_t *ids_connect(const ids_conf_t *conf);
 
 /* Close and free. NULL is allowed. */
 void ids_free(ids_ctx_t *ctx);
+
+/*
+ * The hiredis connection of ctx (a redisContext *), for callers that run
+ * their own commands beside the identity store's on the same server (the
+ * admin daemon's audit log). Borrowed: valid until ids_free(ctx); NULL
+ * when not connected. Leave it idle (every reply read) before the next
+ * ids_* call; when it fails, free ctx.
+ */
+struct redisContext *ids_redis(ids_ctx_t *ctx);
 
 /* PING the server. IDS_OK or an error. */
 int ids_ping(ids_ctx_t *ctx);
@@ -92,7 +126,8 @@ enum {
  * (IDS_ERR_CONFLICT: the owner in errstr, and e->field "sip_uri" or "did"
  * with e->msg when e is not NULL), replace the whole hash, move the reverse
  * entries (the URI's; the DID's, dropped when the record has no did
- * anymore), publish the change notice.
+ * anymore), publish the change notice. Then WAIT when conf.wait_replicas
+ * is set (IDS_ERR_NOT_REPLICATED: written, not known durable).
  */
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
 
@@ -119,11 +154,12 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out);
 
 /* Delete a mapping and its reverse entries (URI and DID). IDS_ERR_NOTFOUND
- * when absent. */
+ * when absent (nothing written, no WAIT); IDS_ERR_NOT_REPLICATED as for
+ * ids_put. */
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key);
 
 /* Set enabled to 0/1; the reverse entries stay. IDS_ERR_NOTFOUND when
- * absent. */
+ * absent; IDS_ERR_NOT_REPLICATED as for ids_put. */
 int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 					int enabled);
 
@@ -149,8 +185,9 @@ int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
  * Errors go to errs[0..maxerrs) with line = the index of the record + 1
  * (callers rewrite it to their file line), *nerrs says how many; nothing is
  * written when there is any. mode is an IDS_PUT_* for every record.
- * Returns IDS_OK, IDS_ERR_INVALID/CONFLICT/EXISTS (see errs), or an I/O
- * error (some records may then have been written).
+ * Returns IDS_OK, IDS_ERR_INVALID/CONFLICT/EXISTS (see errs), an I/O
+ * error (some records may then have been written), or, once every record
+ * is written, IDS_ERR_NOT_REPLICATED (one WAIT covers the whole batch).
  */
 int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 			   ids_error_t *errs, size_t maxerrs, size_t *nerrs);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hiredis/hiredis.h>
 
 #include "idstore/idstore.h"
 
@@ -482,6 +483,87 @@ static void test_unreachable_server_fails_fast(void **state)
 	ids_free(c);
 }
 
+/* a server without replicas: with wait_replicas set, every write is made
+ * but answered IDS_ERR_NOT_REPLICATED (saying how many acknowledged); a
+ * write refused or finding nothing does not wait */
+static void test_wait_without_replicas(void **state)
+{
+	ids_conf_t cf;
+	ids_ctx_t *c;
+	ids_record_t r, g, recs[2];
+	ids_error_t errs[4];
+	size_t nerrs;
+	(void)state;
+	ids_conf_init(&cf);
+	assert_int_equal(cf.wait_replicas, 0);
+	assert_int_equal(cf.wait_timeout_ms, IDS_DEFAULT_WAIT_TIMEOUT_MS);
+	snprintf(cf.addr, sizeof(cf.addr), "unix:%s", sock);
+	cf.wait_replicas = 1;
+	cf.wait_timeout_ms = 0;
+	c = ids_connect(&cf);
+	assert_int_equal(c->err, IDS_ERR_ARG);
+	ids_free(c);
+	cf.wait_timeout_ms = 20;
+	c = ids_connect(&cf);
+	assert_int_equal(c->err, IDS_OK);
+	rec(&r, "wait", "w1", "sip:w1@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL),
+					 IDS_ERR_NOT_REPLICATED);
+	assert_non_null(strstr(c->errstr, "acknowledged by 0 of 1 replica(s)"));
+	assert_string_equal(ids_strerror(c->err), "not replicated");
+	/* made on the master, and the connection stays usable */
+	assert_int_equal(ids_get(c, "wait", "w1", &g), IDS_OK);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_ERR_EXISTS);
+	assert_int_equal(ids_set_enabled(c, "wait", "w1", 0),
+					 IDS_ERR_NOT_REPLICATED);
+	assert_int_equal(ids_get(c, "wait", "w1", &g), IDS_OK);
+	assert_int_equal(g.enabled, 0);
+	assert_int_equal(ids_del(c, "wait", "w1"), IDS_ERR_NOT_REPLICATED);
+	assert_int_equal(ids_del(c, "wait", "w1"), IDS_ERR_NOTFOUND);
+	rec(&recs[0], "wait", "i1", "sip:i1@x");
+	rec(&recs[1], "wait", "i2", "sip:i2@x");
+	assert_int_equal(ids_import(c, recs, 2, IDS_PUT_CREATE, errs, 4, &nerrs),
+					 IDS_ERR_NOT_REPLICATED);
+	assert_int_equal(nerrs, 0);
+	assert_int_equal(ids_get(c, "wait", "i2", &g), IDS_OK);
+	/* refused before writing: no WAIT, the refusal is reported */
+	assert_int_equal(ids_import(c, recs, 2, IDS_PUT_CREATE, errs, 4, &nerrs),
+					 IDS_ERR_EXISTS);
+	ids_free(c);
+	/* without wait_replicas the same writes succeed */
+	cf.wait_replicas = 0;
+	c = ids_connect(&cf);
+	assert_int_equal(ids_del(c, "wait", "i1"), IDS_OK);
+	ids_free(c);
+}
+
+/* a master turned replica answers writes READONLY: IDS_ERR_IO, and the
+ * connection is closed so the caller connects again (to the new master) */
+static void test_demoted_master_closes(void **state)
+{
+	ids_ctx_t *c = conn(), *admin = conn();
+	ids_record_t r, g;
+	redisReply *rep;
+	(void)state;
+	rec(&r, "ro", "r1", "sip:r1@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	/* a replica of a master that does not exist: reads work, writes not */
+	rep = redisCommand(ids_redis(admin), "REPLICAOF 127.0.0.1 1");
+	assert_non_null(rep);
+	freeReplyObject(rep);
+	assert_int_equal(ids_get(c, "ro", "r1", &g), IDS_OK);
+	assert_int_equal(ids_del(c, "ro", "r1"), IDS_ERR_IO);
+	assert_non_null(strstr(c->errstr, "no longer the master"));
+	assert_null(ids_redis(c));
+	assert_int_equal(ids_ping(c), IDS_ERR_IO);
+	rep = redisCommand(ids_redis(admin), "REPLICAOF NO ONE");
+	assert_non_null(rep);
+	freeReplyObject(rep);
+	assert_int_equal(ids_get(admin, "ro", "r1", &g), IDS_OK);
+	ids_free(admin);
+	ids_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +578,8 @@ int main(void)
 			cmocka_unit_test(test_import_checks_dids),
 			cmocka_unit_test(test_changes_are_published),
 			cmocka_unit_test(test_unreachable_server_fails_fast),
+			cmocka_unit_test(test_wait_without_replicas),
+			cmocka_unit_test(test_demoted_master_closes),
 	};
 	return cmocka_run_group_tests(tests, start_redis, stop_redis);
 }

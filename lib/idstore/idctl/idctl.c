@@ -40,6 +40,11 @@ static const char usage[] =
 		"  -m, --master NAME      Sentinel master name (default mymaster)\n"
 		"  -a, --password PASS    Redis AUTH password ($IWG_REDIS_PASSWORD)\n"
 		"  -t, --timeout MS       connect and command timeout (default 2000)\n"
+		"  -w, --wait-replicas N  after each write, wait until N replicas "
+		"have\n"
+		"                         it (Redis WAIT; default "
+		"$IWG_REDIS_WAIT_REPLICAS or 0)\n"
+		"      --wait-timeout MS  how long to wait for them (default 500)\n"
 		"  -f, --format FMT       csv or jsonl (import: detected; export: "
 		"csv)\n"
 		"  -n, --namespace NS     namespace for file rows without ns\n"
@@ -47,7 +52,9 @@ static const char usage[] =
 		"  -h, --help\n"
 		"\n"
 		"exit status: 0 ok, 1 usage or invalid input, 2 not found, 3 refused\n"
-		"(exists, sip_uri or did conflict), 4 Redis error.\n";
+		"(exists, sip_uri or did conflict), 4 Redis error, 5 written on the\n"
+		"master but fewer than N replicas acknowledged it in time (it may be\n"
+		"lost in a failover: check, then write again).\n";
 
 ids_ctx_t *idctl_conn(idctl_t *c)
 {
@@ -80,9 +87,25 @@ int idctl_fail(idctl_t *c, const char *what)
 	case IDS_ERR_INVALID:
 	case IDS_ERR_ARG:
 		return IDCTL_EUSAGE;
+	case IDS_ERR_NOT_REPLICATED:
+		return IDCTL_ENOTREPL;
 	default:
 		return IDCTL_EREDIS;
 	}
+}
+
+/* a decimal number >= min (and < 1000000) into *out; -1 after saying why */
+static int idctl_count(const char *what, const char *s, int min, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < min || v >= 1000000) {
+		fprintf(stderr, "iwg-idctl: %s: not a number from %d to 999999: %s\n",
+				what, min, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
 }
 
 static const struct {
@@ -112,6 +135,8 @@ int main(int argc, char **argv)
 			{"master", required_argument, NULL, 'm'},
 			{"password", required_argument, NULL, 'a'},
 			{"timeout", required_argument, NULL, 't'},
+			{"wait-replicas", required_argument, NULL, 'w'},
+			{"wait-timeout", required_argument, NULL, 'W'},
 			{"format", required_argument, NULL, 'f'},
 			{"namespace", required_argument, NULL, 'n'},
 			{"mode", required_argument, NULL, 'M'},
@@ -120,7 +145,6 @@ int main(int argc, char **argv)
 	};
 	idctl_t c;
 	const char *env;
-	char *end;
 	size_t i;
 	int o, rc;
 
@@ -131,8 +155,11 @@ int main(int argc, char **argv)
 	if ((env = getenv("IWG_REDIS_PASSWORD")))
 		snprintf(c.conf.password, sizeof(c.conf.password), "%s", env);
 	c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms = 2000;
+	if ((env = getenv("IWG_REDIS_WAIT_REPLICAS")) && *env &&
+		idctl_count("$IWG_REDIS_WAIT_REPLICAS", env, 0, &c.conf.wait_replicas))
+		return IDCTL_EUSAGE;
 	c.mode = IDS_PUT_UPSERT;
-	while ((o = getopt_long(argc, argv, "+r:s:m:a:t:f:n:h", opts, NULL)) !=
+	while ((o = getopt_long(argc, argv, "+r:s:m:a:t:w:f:n:h", opts, NULL)) !=
 		   -1) {
 		switch (o) {
 		case 'r':
@@ -149,15 +176,19 @@ int main(int argc, char **argv)
 			snprintf(c.conf.password, sizeof(c.conf.password), "%s", optarg);
 			break;
 		case 't':
-			c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms =
-					(int)strtol(optarg, &end, 10);
-			if (*end || c.conf.cmd_timeout_ms <= 0) {
-				fprintf(stderr,
-						"iwg-idctl: --timeout: not a positive "
-						"number of milliseconds: %s\n",
-						optarg);
+			if (idctl_count("--timeout", optarg, 1, &c.conf.cmd_timeout_ms))
 				return IDCTL_EUSAGE;
-			}
+			c.conf.connect_timeout_ms = c.conf.cmd_timeout_ms;
+			break;
+		case 'w':
+			if (idctl_count("--wait-replicas", optarg, 0,
+							&c.conf.wait_replicas))
+				return IDCTL_EUSAGE;
+			break;
+		case 'W':
+			if (idctl_count("--wait-timeout", optarg, 1,
+							&c.conf.wait_timeout_ms))
+				return IDCTL_EUSAGE;
 			break;
 		case 'f':
 			if (strcmp(optarg, "csv") == 0)

@@ -15,6 +15,7 @@ enum {
 	IDCTL_ENOTFOUND = 2, /* no such mapping */
 	IDCTL_EREFUSED = 3,	 /* exists, conflict */
 	IDCTL_EREDIS = 4,	 /* Redis unreachable or failing */
+	IDCTL_ENOTREPL = 5,	 /* written, too few replicas acknowledged it */
 };
 
 typedef struct idctl {
