@@ -23,7 +23,7 @@
 
 /* per worker thread, freed by the key destructors when the thread ends */
 static __thread CURL *tl_curl;
-static __thread redisContext *tl_redis;
+static __thread ids_ctx_t *tl_redis;
 static pthread_key_t key_curl, key_redis;
 
 static void free_curl(void *p)
@@ -33,7 +33,7 @@ static void free_curl(void *p)
 
 static void free_redis(void *p)
 {
-	redisFree(p);
+	ids_free(p);
 }
 
 int backend_global_init(void)
@@ -227,61 +227,80 @@ int kamrpc_no_method(const backend_err *e)
 		   (e->rpc_code == 500 && !strcmp(e->rpc_msg, "Method Not Found"));
 }
 
+void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic)
+{
+	ids_conf_init(ic);
+	snprintf(ic->addr, sizeof(ic->addr),
+			 strchr(c->redis_host, ':') ? "[%s]:%u" : "%s:%u", c->redis_host,
+			 c->redis_port);
+	snprintf(ic->sentinels, sizeof(ic->sentinels), "%s", c->redis_sentinels);
+	snprintf(ic->sentinel_master, sizeof(ic->sentinel_master), "%s",
+			 c->redis_sentinel_master);
+	snprintf(ic->password, sizeof(ic->password), "%s", c->redis_password);
+	ic->connect_timeout_ms = ic->cmd_timeout_ms = c->redis_timeout_ms;
+	ic->wait_replicas = c->redis_wait_replicas;
+	ic->wait_timeout_ms = c->redis_wait_timeout_ms;
+}
+
+void rdb_target(const admind_conf *c, char *buf, size_t size)
+{
+	if (c->redis_sentinels[0])
+		snprintf(buf, size, "master %s of sentinels %s",
+				 c->redis_sentinel_master, c->redis_sentinels);
+	else
+		snprintf(buf, size, strchr(c->redis_host, ':') ? "[%s]:%u" : "%s:%u",
+				 c->redis_host, c->redis_port);
+}
+
 static void rdb_drop(void)
 {
-	if (tl_redis)
-		redisFree(tl_redis);
+	ids_free(tl_redis);
 	tl_redis = NULL;
 	pthread_setspecific(key_redis, NULL);
 }
 
+/* this thread's connection, made when missing; NULL with e set */
 static redisContext *rdb_connect(const admind_conf *c, backend_err *e)
 {
-	struct timeval tv;
-	redisReply *rep;
+	ids_conf_t ic;
 
 	if (tl_redis)
-		return tl_redis;
-	tv.tv_sec = c->redis_timeout_ms / 1000;
-	tv.tv_usec = (c->redis_timeout_ms % 1000) * 1000;
-	tl_redis = redisConnectWithTimeout(c->redis_host, c->redis_port, tv);
+		return ids_redis(tl_redis);
+	rdb_ids_conf(c, &ic);
+	tl_redis = ids_connect(&ic);
 	if (!tl_redis || tl_redis->err) {
-		err_set(e, 1, "redis %s:%u: %s", c->redis_host, c->redis_port,
+		err_set(e, 1, "redis %s",
 				tl_redis ? tl_redis->errstr : "out of memory");
 		rdb_drop();
 		return NULL;
 	}
 	pthread_setspecific(key_redis, tl_redis);
-	redisSetTimeout(tl_redis, tv);
-	if (c->redis_password[0]) {
-		rep = redisCommand(tl_redis, "AUTH %s", c->redis_password);
-		if (!rep || rep->type == REDIS_REPLY_ERROR) {
-			err_set(e, 1, "redis AUTH failed");
-			if (rep)
-				freeReplyObject(rep);
-			rdb_drop();
-			return NULL;
-		}
-		freeReplyObject(rep);
-	}
-	return tl_redis;
+	return ids_redis(tl_redis);
 }
 
 redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 						const size_t *argvlen, backend_err *e)
 {
-	redisReply *rep;
+	redisContext *rc;
+	redisReply *rep = NULL;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (!rdb_connect(c, e))
+		if (!(rc = rdb_connect(c, e)))
 			return NULL;
-		rep = redisCommandArgv(tl_redis, argc, argv, argvlen);
-		if (rep)
+		rep = redisCommandArgv(rc, argc, argv, argvlen);
+		if (rep && (rep->type != REDIS_REPLY_ERROR ||
+					strncmp(rep->str, "READONLY", 8) != 0))
 			break;
-		/* connection lost (Redis restarted?): one fresh connection */
-		err_set(e, 1, "redis %s:%u: %s", c->redis_host, c->redis_port,
-				tl_redis->errstr[0] ? tl_redis->errstr : "connection lost");
+		/* connection lost (Redis restarted, or failed over: the master we
+		 * knew is gone or now a replica): one fresh connection */
+		err_set(e, 1, "redis %s: %.120s", tl_redis->peer,
+				rep				? rep->str
+				: rc->errstr[0] ? rc->errstr
+								: "connection lost");
+		if (rep)
+			freeReplyObject(rep);
+		rep = NULL;
 		rdb_drop();
 	}
 	if (!rep)

@@ -14,6 +14,7 @@
 #include <hiredis/hiredis.h>
 
 #include "conf.h"
+#include "idstore/idstore.h"
 #include "ng/ng_client.h"
 
 struct json_object;
@@ -51,12 +52,23 @@ int kamrpc_no_method(const backend_err *e);
 
 /*
  * Run one Redis command (argv form, binary safe; argvlen may be NULL for
- * NUL-terminated arguments). Returns the reply (free with
- * freeReplyObject()) or NULL with e set: e->down when Redis is
- * unreachable, else an error reply's text.
+ * NUL-terminated arguments) on this thread's connection, made through
+ * lib/idstore (so with the Sentinels when configured: a lost connection or
+ * a master turned replica (READONLY) is dropped and made again once, which
+ * asks them anew). Returns the reply (free with freeReplyObject()) or NULL
+ * with e set: e->down when Redis is unreachable, else an error reply's
+ * text.
  */
 redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 						const size_t *argvlen, backend_err *e);
+
+/* The lib/idstore settings of c: address or Sentinels, password,
+ * timeouts (redis_timeout_ms), WAIT after writes. */
+void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic);
+
+/* Where Redis is, for messages: "HOST:PORT", or "master NAME of sentinels
+ * LIST" (truncated to size). */
+void rdb_target(const admind_conf *c, char *buf, size_t size);
 
 /*
  * A new NG client for node with the configured timeout (1 retry), or NULL

@@ -27,6 +27,8 @@ void conf_defaults(admind_conf *c)
 	strcpy(c->redis_host, "127.0.0.1");
 	c->redis_port = 6379;
 	c->redis_timeout_ms = 500;
+	strcpy(c->redis_sentinel_master, "mymaster");
+	c->redis_wait_timeout_ms = 500;
 	c->kamailio_timeout_ms = 1000;
 	c->rtpengine_timeout_ms = 500;
 	c->rate_key = 50;
@@ -215,6 +217,55 @@ static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
 {
 	return conf_hostport("redis", v, c->redis_host, sizeof(c->redis_host),
 						 &c->redis_port, e);
+}
+
+/* "HOST:PORT,..." (blanks allowed around the commas; IPv6 as [ADDR]:PORT);
+ * stored without blanks, IPv6 in brackets. Empty: no Sentinels. */
+static int conf_set_sentinels(admind_conf *c, char *v, conf_error *e)
+{
+	char host[CONF_HOST_MAX], *tok, *save = NULL, *o = c->redis_sentinels;
+	size_t left = sizeof(c->redis_sentinels);
+	unsigned short port;
+	const char *pc;
+	int n, v6;
+
+	*o = '\0';
+	for (tok = strtok_r(v, ", \t", &save); tok;
+		 tok = strtok_r(NULL, ", \t", &save)) {
+		/* a port is required: ng_parse_hostport would default it */
+		pc = tok[0] == '[' ? strstr(tok, "]:") : strchr(tok, ':');
+		if (!pc || (tok[0] != '[' && strchr(pc + 1, ':')) ||
+			ng_parse_hostport(tok, host, sizeof(host), &port) < 0 || !port)
+			return conf_fail(e,
+							 "redis_sentinels: '%.80s' is not HOST:PORT "
+							 "([ADDR]:PORT for IPv6)",
+							 tok);
+		v6 = strchr(host, ':') != NULL;
+		n = snprintf(o, left, "%s%s%s%s:%u", o > c->redis_sentinels ? "," : "",
+					 v6 ? "[" : "", host, v6 ? "]" : "", port);
+		if (n < 0 || (size_t)n >= left)
+			return conf_fail(e, "redis_sentinels: longer than %zu bytes",
+							 sizeof(c->redis_sentinels) - 1);
+		o += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}
+
+/* a Sentinel master name: 1..63 of [A-Za-z0-9_.-] */
+static int conf_set_sentinel_master(admind_conf *c, char *v, conf_error *e)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= sizeof(c->redis_sentinel_master) ||
+		strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789_.-") != n)
+		return conf_fail(e,
+						 "redis_sentinel_master: '%.80s' must be 1-%zu of "
+						 "A-Z a-z 0-9 _ . -",
+						 v, sizeof(c->redis_sentinel_master) - 1);
+	strcpy(c->redis_sentinel_master, v);
+	return 0;
 }
 
 /*
@@ -470,6 +521,13 @@ static const conf_key_def conf_keys[] = {
 		 0},
 		{"redis_password", CT_STR, OFF(redis_password), SZ(redis_password), 0,
 		 0, NULL, 0},
+		{"redis_sentinels", CT_FUNC, 0, 0, 0, 0, conf_set_sentinels, 0},
+		{"redis_sentinel_master", CT_FUNC, 0, 0, 0, 0, conf_set_sentinel_master,
+		 0},
+		{"redis_wait_replicas", CT_INT, OFF(redis_wait_replicas), 0, 0, 16,
+		 NULL, 0},
+		{"redis_wait_timeout_ms", CT_INT, OFF(redis_wait_timeout_ms), 0, 1,
+		 60000, NULL, 0},
 		{"kamailio", CT_FUNC, 0, 0, 0, 0, conf_add_kamailio, 1},
 		{"kamailio_timeout_ms", CT_INT, OFF(kamailio_timeout_ms), 0, 1, 60000,
 		 NULL, 0},

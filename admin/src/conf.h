@@ -72,6 +72,15 @@ typedef struct admind_conf {
 	unsigned short redis_port;
 	int redis_timeout_ms;
 	char redis_password[CONF_HOST_MAX];
+	/* "host:port,..." of Redis Sentinels (normalised: no blanks, IPv6 in
+	 * brackets); when not empty every Redis connection asks them for the
+	 * master named redis_sentinel_master and redis_host/port are unused */
+	char redis_sentinels[CONF_PATH_MAX];
+	char redis_sentinel_master[64];
+	/* identity writes WAIT for this many replicas (0: no WAIT), at most
+	 * redis_wait_timeout_ms; fewer acknowledged: 503 not_replicated */
+	int redis_wait_replicas;
+	int redis_wait_timeout_ms;
 
 	int kamailio_timeout_ms;
 	/* file whose first line is the key sent as X-IWG-RPC-Key on every

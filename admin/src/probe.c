@@ -25,8 +25,7 @@ void probe_redis(const admind_app *app, probe_result *p)
 	double t0 = admind_now();
 
 	probe_init(p, "redis", "redis");
-	snprintf(p->target, sizeof(p->target), "%s:%u", app->conf.redis_host,
-			 app->conf.redis_port);
+	rdb_target(&app->conf, p->target, sizeof(p->target));
 	rep = rdb_command(&app->conf, 1, argv, NULL, &e);
 	p->secs = admind_now() - t0;
 	if (!rep) {

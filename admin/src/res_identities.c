@@ -51,15 +51,14 @@ ids_ctx_t *admind_ids(const admind_conf *c, backend_err *e)
 	if (tl_ids && !tl_ids->err && ids_ping(tl_ids) == IDS_OK)
 		return tl_ids;
 	ids_drop();
-	ids_conf_init(&ic);
-	snprintf(ic.addr, sizeof(ic.addr), "%s:%u", c->redis_host, c->redis_port);
-	snprintf(ic.password, sizeof(ic.password), "%s", c->redis_password);
-	ic.connect_timeout_ms = ic.cmd_timeout_ms = c->redis_timeout_ms;
+	rdb_ids_conf(c, &ic);
 	tl_ids = ids_connect(&ic);
 	if (!tl_ids || tl_ids->err) {
+		char where[160];
+		rdb_target(c, where, sizeof(where));
 		e->down = 1;
-		snprintf(e->msg, sizeof(e->msg), "identity store (Redis %.60s): %.100s",
-				 ic.addr, tl_ids ? tl_ids->errstr : "out of memory");
+		snprintf(e->msg, sizeof(e->msg), "identity store (Redis %.70s): %.100s",
+				 where, tl_ids ? tl_ids->errstr : "out of memory");
 		ids_drop();
 		return NULL;
 	}
@@ -82,6 +81,11 @@ int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 									  "unavailable", NULL,
 									  "identity store unavailable: %s", e.msg);
 	}
+	/* made on the master, not known to survive a failover: not a success */
+	if (rc == IDS_ERR_NOT_REPLICATED)
+		return admind_reply_error(
+				r, MHD_HTTP_SERVICE_UNAVAILABLE, "not_replicated", NULL,
+				"%s not acknowledged by enough replicas: %s", what, e.msg);
 	if (rc == IDS_ERR_NOTFOUND) {
 		status = MHD_HTTP_NOT_FOUND;
 		code = "not_found";
@@ -91,6 +95,23 @@ int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 	}
 	return admind_reply_error(r, status, code, NULL, "%s: %s", what,
 							  e.msg[0] ? e.msg : ids_strerror(rc));
+}
+
+/*
+ * Audit a write that was made: rc IDS_OK, or IDS_ERR_NOT_REPLICATED (made
+ * on the master, logged with status 503, the answer too). 0 when rc is
+ * IDS_OK.
+ */
+static int identity_audit(admind_req *r, int rc, const char *action,
+						  const char *target, unsigned status)
+{
+	backend_err e = {0};
+
+	if (audit_write(r, action, target,
+					rc == IDS_OK ? status : MHD_HTTP_SERVICE_UNAVAILABLE,
+					&e) < 0)
+		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+	return rc == IDS_OK ? 0 : -1;
 }
 
 static struct json_object *identity_json(const ids_record_t *rec)
@@ -221,14 +242,14 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 		return admind_reply_error(r, MHD_HTTP_CONFLICT, "conflict",
 								  ie.field[0] ? ie.field : NULL,
 								  "identity write: %s", ctx->errstr);
-	if (rc != IDS_OK)
+	if (rc != IDS_OK && rc != IDS_ERR_NOT_REPLICATED)
 		return admind_ids_fail(r, ctx, rc, "identity write");
 	snprintf(target, sizeof(target), "%s/%s", rec.ns, rec.key);
-	if (audit_write(r,
-					mode == IDS_PUT_CREATE ? "identity.create"
-										   : "identity.replace",
-					target, status, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+	if (identity_audit(r, rc,
+					   mode == IDS_PUT_CREATE ? "identity.create"
+											  : "identity.replace",
+					   target, status) < 0)
+		return admind_ids_fail(r, ctx, rc, "identity write");
 	return admind_reply_json(r, status, identity_json(&rec));
 }
 
@@ -274,11 +295,12 @@ int res_identities_delete(admind_req *r)
 	if (!(ctx = admind_ids(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_del(ctx, ns, key);
-	if (rc != IDS_OK)
+	if (rc != IDS_OK && rc != IDS_ERR_NOT_REPLICATED)
 		return admind_ids_fail(r, ctx, rc, "identity");
 	snprintf(target, sizeof(target), "%s/%s", ns, key);
-	if (audit_write(r, "identity.delete", target, MHD_HTTP_NO_CONTENT, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+	if (identity_audit(r, rc, "identity.delete", target, MHD_HTTP_NO_CONTENT) <
+		0)
+		return admind_ids_fail(r, ctx, rc, "identity delete");
 	return admind_reply(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""),
 						0, NULL);
 }

@@ -70,6 +70,34 @@ static void full_file_parses(void **state)
 	assert_true(c.rate_key > 0.49 && c.rate_key < 0.51);
 }
 
+/* the Sentinel list is normalised (no blanks, IPv6 in brackets), the
+ * master name and WAIT settings are kept; defaults: none, mymaster, off */
+static void sentinels_and_wait(void **state)
+{
+	admind_conf c;
+	conf_error e;
+
+	(void)state;
+	assert_int_equal(parse(&c, "\n", &e), 0);
+	assert_string_equal(c.redis_sentinels, "");
+	assert_string_equal(c.redis_sentinel_master, "mymaster");
+	assert_int_equal(c.redis_wait_replicas, 0);
+	assert_int_equal(c.redis_wait_timeout_ms, 500);
+	assert_int_equal(parse(&c,
+						   "redis_sentinels = 127.0.0.2:26379 , "
+						   "[::1]:26380,s3.example.net:26381\n"
+						   "redis_sentinel_master = ids-1\n"
+						   "redis_wait_replicas = 2\n"
+						   "redis_wait_timeout_ms = 250\n",
+						   &e),
+					 0);
+	assert_string_equal(c.redis_sentinels, "127.0.0.2:26379,[::1]:26380,"
+										   "s3.example.net:26381");
+	assert_string_equal(c.redis_sentinel_master, "ids-1");
+	assert_int_equal(c.redis_wait_replicas, 2);
+	assert_int_equal(c.redis_wait_timeout_ms, 250);
+}
+
 /* each bad line is reported with its line number and a reason */
 static void errors_name_the_line(void **state)
 {
@@ -99,6 +127,15 @@ static void errors_name_the_line(void **state)
 			{"page_size_default = 900\n", 0, "exceeds"},
 			{"kamailio_rpc_key_file = /a\nkamailio_rpc_key_file = /b\n", 2,
 			 "given twice"},
+			{"redis_sentinels = 127.0.0.1\n", 1, "HOST:PORT"},
+			{"redis_sentinels = 127.0.0.1:1,::1\n", 1,
+			 "'::1' is not HOST:PORT"},
+			{"redis_sentinels = 127.0.0.1:0\n", 1, "HOST:PORT"},
+			{"redis_sentinels = [::1\n", 1, "HOST:PORT"},
+			{"redis_sentinel_master = a b\n", 1, "redis_sentinel_master"},
+			{"redis_sentinel_master =\n", 1, "redis_sentinel_master"},
+			{"redis_wait_replicas = -1\n", 1, "0..16"},
+			{"redis_wait_timeout_ms = 0\n", 1, "1..60000"},
 	};
 	admind_conf c;
 	conf_error e;
@@ -408,6 +445,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(defaults_fill_nodes),
 			cmocka_unit_test(full_file_parses),
+			cmocka_unit_test(sentinels_and_wait),
 			cmocka_unit_test(errors_name_the_line),
 			cmocka_unit_test(nul_and_long_lines_rejected),
 			cmocka_unit_test(missing_file_is_named),
