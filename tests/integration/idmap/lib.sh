@@ -98,3 +98,38 @@ idm_check() {
 idm_token() {
 	python3 "$idm_dir/mktoken.py" "$idm_dir/keys" "$@"
 }
+
+# idm_sentinel NAME PORT MASTER_PORT QUORUM DOWN_MS: start redis-sentinel
+# on 127.0.0.1:PORT watching "mymaster" at 127.0.0.1:MASTER_PORT (its
+# config, which it rewrites, under $run/NAME); failover-timeout 4 s, so a
+# split vote is retried after 8 s
+idm_sentinel() {
+	local name=$1 port=$2 conf=$run/$1/sentinel.conf
+	mkdir -p "$run/$name"
+	printf '%s\n' "port $port" "bind 127.0.0.1" "dir $run/$name" \
+		"sentinel monitor mymaster 127.0.0.1 $3 $4" \
+		"sentinel down-after-milliseconds mymaster $5" \
+		"sentinel failover-timeout mymaster 4000" >"$conf"
+	redis-sentinel "$conf" --daemonize no >"$logs/$name.log" 2>&1 &
+	_idm_pids+=($!)
+	wait_until 10 redis-cli -p "$port" sentinel myid && return 0
+	echo "# sentinel $name did not start, log $logs/$name.log"
+	return 1
+}
+
+# idm_master_replica MASTER_PORT REPLICA_PORT: a master and its replica for
+# a Sentinel test (redis-sentinel must be installed), both serving a new
+# replica at once (repl-diskless-sync-delay 0, not 5 s); sets MASTER_PID.
+# Returns 1 after a TAP failure.
+IDM_NODELAY=(--repl-diskless-sync-delay 0)
+idm_master_replica() {
+	if ! command -v redis-sentinel >/dev/null; then
+		tap_fail "redis-sentinel is installed" "apt-get install redis-sentinel (lib/idstore/packages.txt)"
+		return 1
+	fi
+	idm_redis master "$1" "${IDM_NODELAY[@]}" ||
+		{ tap_fail "master starts" "see $logs/master.log"; return 1; }
+	MASTER_PID=$REDIS_PID
+	idm_redis replica "$2" --replicaof 127.0.0.1 "$1" "${IDM_NODELAY[@]}" ||
+		{ tap_fail "replica starts" "see $logs/replica.log"; return 1; }
+}
