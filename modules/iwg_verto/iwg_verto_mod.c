@@ -168,6 +168,8 @@ static void mod_destroy(void);
 static int verto_param_token_key(modparam_t type, void *val);
 static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2);
 static int ki_verto_handle(sip_msg_t *msg);
+static int w_verto_known(sip_msg_t *msg, char *p1, char *p2);
+static int ki_verto_known(sip_msg_t *msg);
 static int w_verto_invite(sip_msg_t *msg, char *p1, char *p2);
 static int ki_verto_invite(sip_msg_t *msg);
 static int ki_verto_invite_uri(sip_msg_t *msg, str *uri);
@@ -177,6 +179,7 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res);
 /* clang-format off */
 static cmd_export_t cmds[] = {
 	{"verto_handle", (cmd_function)w_verto_handle, 0, 0, 0, REQUEST_ROUTE},
+	{"verto_known", (cmd_function)w_verto_known, 0, 0, 0, REQUEST_ROUTE},
 	{"verto_invite", (cmd_function)w_verto_invite, 0, 0, 0, REQUEST_ROUTE},
 	{"verto_invite", (cmd_function)w_verto_invite, 1, fixup_spve_null,
 		fixup_free_spve_null, REQUEST_ROUTE},
@@ -270,6 +273,11 @@ static sr_kemi_t sr_kemi_iwg_verto_exports[] = {
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
+	{ str_init("iwg_verto"), str_init("verto_known"),
+		SR_KEMIP_INT, ki_verto_known,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
 	{ str_init("iwg_verto"), str_init("verto_invite"),
 		SR_KEMIP_INT, ki_verto_invite,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
@@ -308,6 +316,18 @@ static int w_verto_handle(sip_msg_t *msg, char *p1, char *p2)
 	return ki_verto_handle(msg);
 }
 
+static int ki_verto_known(sip_msg_t *msg)
+{
+	return verto_sip_known(msg);
+}
+
+static int w_verto_known(sip_msg_t *msg, char *p1, char *p2)
+{
+	(void)p1;
+	(void)p2;
+	return ki_verto_known(msg);
+}
+
 static int ki_verto_invite(sip_msg_t *msg)
 {
 	return verto_sip_invite(msg, NULL);
@@ -330,7 +350,8 @@ static int w_verto_invite(sip_msg_t *msg, char *p1, char *p2)
 	return verto_sip_invite(msg, p1 ? &uri : NULL);
 }
 
-/* $verto(name): the call whose request is being built (tm:local-request) */
+/* $verto(name): the call whose request is being built (tm:local-request);
+ * $verto(own): 1 while iwg_verto sends any request of its own, else 0 */
 enum {
 	VPV_LOGIN = 1,
 	VPV_SIP_URI,
@@ -348,6 +369,7 @@ enum {
 	VPV_DID,
 	VPV_XFER,
 	VPV_CALL_QUEUE,
+	VPV_OWN,
 };
 
 static const char *const vpv_names[] = {
@@ -359,6 +381,7 @@ static const char *const vpv_names[] = {
 		[VPV_LANGUAGE] = "language", [VPV_PAGE] = "page",
 		[VPV_PRIORITY] = "priority", [VPV_DID] = "did",
 		[VPV_XFER] = "xfer",		 [VPV_CALL_QUEUE] = "call_queue",
+		[VPV_OWN] = "own",
 };
 
 static int pv_parse_verto_name(pv_spec_t *sp, str *in)
@@ -376,7 +399,7 @@ static int pv_parse_verto_name(pv_spec_t *sp, str *in)
 	}
 	LM_ERR("unknown $verto(%.*s): use one of login, sip_uri, display, "
 		   "tenant, queue, agent_id, customer, dest, callid, sessid, "
-		   "language, page, priority, did, xfer, call_queue\n",
+		   "language, page, priority, did, xfer, call_queue, own\n",
 		   in->len, in->s);
 	return -1;
 }
@@ -387,6 +410,9 @@ static int pv_get_verto(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 	const verto_identity *id;
 	const char *v = NULL;
 
+	/* any request iwg_verto sends, with or without a call */
+	if (param->pvn.u.isname.name.n == VPV_OWN)
+		return pv_get_sintval(msg, param, res, verto_sip_current_own());
 	if (!c || !c->sess)
 		return pv_get_null(msg, param, res);
 	id = &c->sess->ident;

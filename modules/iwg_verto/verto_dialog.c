@@ -526,6 +526,32 @@ int verto_dialog_info_ok(const verto_dialog *d)
 	return d->confirmed || (d->got_1xx && !d->cancel_pending);
 }
 
+/* the 2xx gate's state: 2xx taken (bits 0-3), refusals logged */
+#define GATE_TAKEN		 0xfu
+#define GATE_LOG_FOREIGN (1u << 4)
+#define GATE_LOG_OVER	 (1u << 5)
+_Static_assert(1 + VERTO_DLG_OTHER_2XX_MAX <= GATE_TAKEN,
+			   "the taken count fits its bits");
+_Static_assert(GATE_LOG_OVER < (1u << VERTO_DLG_GATE_BITS),
+			   "VERTO_DLG_GATE_BITS covers the state");
+
+unsigned verto_dialog_2xx_gate(uint32_t *state, int ids_ok)
+{
+	uint32_t st = *state & ((1u << VERTO_DLG_GATE_BITS) - 1);
+	uint32_t logged = ids_ok ? GATE_LOG_OVER : GATE_LOG_FOREIGN;
+	unsigned v;
+
+	if (ids_ok && (st & GATE_TAKEN) < 1 + VERTO_DLG_OTHER_2XX_MAX) {
+		*state = st + 1;
+		return VD2_TAKE;
+	}
+	v = ids_ok ? VD2_OVER : VD2_FOREIGN;
+	if (!(st & logged))
+		v |= VD2_LOG;
+	*state = st | logged;
+	return v;
+}
+
 void verto_dialog_replied(verto_dialog *d, int code)
 {
 	if (code >= 200 && code < 300)

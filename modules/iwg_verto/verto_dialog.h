@@ -300,6 +300,31 @@ unsigned verto_dialog_reply(verto_dialog *d, verto_dlg_ours k, int code,
 							const char *totag, const char *contact, int has_msg,
 							int has_sdp);
 
+/*
+ * Which 2xx to one of our INVITEs the call may act on, decided where each
+ * arrives (any SIP worker, before it is queued): tm matches replies to our
+ * transaction by the Via branch alone and reports each 2xx with a new To
+ * tag once, however many come. A 2xx that does not carry our INVITE's
+ * Call-ID and From tag (ids_ok 0) is never taken (VD2_FOREIGN); of the
+ * others, the first 1 + VERTO_DLG_OTHER_2XX_MAX are taken (VD2_TAKE: the
+ * call's answer and at most VERTO_DLG_OTHER_2XX_MAX other dialogs, each
+ * ACKed and hung up), later ones are not (VD2_OVER). VD2_LOG is added to
+ * the first refusal of each kind in the transaction (it is logged once).
+ * state: the transaction's, 0 before its first 2xx, updated here; it
+ * never uses more than VERTO_DLG_GATE_BITS bits (the caller keeps it in
+ * the spare bits of a word and updates it atomically).
+ */
+#define VERTO_DLG_OTHER_2XX_MAX 2
+#define VERTO_DLG_GATE_BITS		6
+enum verto_dlg_2xx_verdict {
+	VD2_TAKE = 0,
+	VD2_FOREIGN = 1,
+	VD2_OVER = 2,
+	VD2_KIND = 3, /* mask of the three above */
+	VD2_LOG = 4,
+};
+unsigned verto_dialog_2xx_gate(uint32_t *state, int ids_ok);
+
 /* what to do when the call is to be hung up toward SIP */
 typedef enum verto_dlg_hangup {
 	VDH_BYE = 0,	 /* the dialog is established: BYE */

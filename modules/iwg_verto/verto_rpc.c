@@ -56,7 +56,8 @@ enum {
 	VC_SESSIONS_REFUSED,
 	VC_DIALOG_REFUSED,
 	VC_OTHER_2XX,
-	VC_PENDING_BYTES, /* gauge: bytes held in partial and held frames */
+	VC_OTHER_2XX_IGNORED, /* moved where it happens: any SIP worker */
+	VC_PENDING_BYTES,	  /* gauge: bytes held in partial and held frames */
 	VC_COUNT
 };
 
@@ -103,6 +104,10 @@ static const struct {
 		[VC_OTHER_2XX] = {"other_2xx",
 						  "2xx of other dialogs to our INVITEs (another "
 						  "branch), ACKed and hung up"},
+		[VC_OTHER_2XX_IGNORED] = {"other_2xx_ignored",
+								  "2xx to our INVITEs ignored: beyond the "
+								  "limit of other dialogs, or without the "
+								  "INVITE's Call-ID and From tag"},
 		[VC_PENDING_BYTES] = {"pending_bytes",
 							  "bytes held in partial messages and frames "
 							  "behind logins"},
@@ -128,6 +133,12 @@ void verto_rpc_sources(verto_ws *ws, const verto_budget *budget,
 	src_budget = budget;
 	src_thr = thr;
 	src_auth = auth;
+}
+
+void verto_rpc_other_2xx_ignored(void)
+{
+	/* not in publish_counters' values: it stays 0 there, never moved */
+	counter_inc(vc_h[VC_OTHER_2XX_IGNORED]);
 }
 
 void verto_rpc_jobs(uint64_t queued, uint64_t refused)

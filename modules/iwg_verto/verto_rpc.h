@@ -40,6 +40,10 @@ void verto_rpc_publish(verto_engine *e, uint64_t now_ms, int force);
  * next publication (gauge jobs_queued, counter jobs_refused) */
 void verto_rpc_jobs(uint64_t queued, uint64_t refused);
 
+/* any process after the fork (a SIP worker's tm callback): one more 2xx
+ * to our INVITEs ignored (counter other_2xx_ignored, moved at once) */
+void verto_rpc_other_2xx_ignored(void);
+
 /* WebSocket process, once: where the next publications read the
  * endpoint's counters, the memory budget, the login throttle and the
  * login lane (any may be NULL; all must outlive the publications) */

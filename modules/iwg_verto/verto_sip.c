@@ -34,6 +34,7 @@
 #include "verto_cc.h"
 #include "verto_dialog.h"
 #include "verto_ipc.h"
+#include "verto_rpc.h"
 #include "verto_sdp.h"
 #include "verto_sip_priv.h"
 #include "verto_sipid.h"
@@ -49,6 +50,7 @@ static vsip *vs_calls = NULL;
 static uint32_t vs_next_key = 0;
 static verto_call *vs_current = NULL;
 static const char *vs_xfer = NULL; /* $verto(xfer) meanwhile */
+static int vs_own = 0;			   /* $verto(own): we are sending */
 static verto_sip_lookup_f vs_lookup = NULL;
 verto_jobs *verto_vspool = NULL;   /* media steps */
 static verto_jobs *vs_lane = NULL; /* fire-and-forget NG, in order */
@@ -63,6 +65,15 @@ static int cseq_of(sip_msg_t *m, unsigned *n);
 #define TOKEN_KEY(t)   ((uint32_t)((t) >> 8))
 #define TOKEN_WHAT(t)  ((int)((t)&0xff))
 #define TOKEN_SEQ(t)   ((unsigned)((t) >> 40))
+/* our INVITE's token has no sequence number: those bits keep the state of
+ * its 2xx gate (gate_2xx) in the transaction's callback parameter */
+#define TOKEN_GATE_SHIFT 40
+#define TOKEN_GATE(t)	 ((uint32_t)((t) >> TOKEN_GATE_SHIFT))
+#define TOKEN_NO_GATE(t) ((t) & ((UINT64_C(1) << TOKEN_GATE_SHIFT) - 1))
+_Static_assert(VERTO_DLG_GATE_BITS <= 64 - TOKEN_GATE_SHIFT,
+			   "the 2xx gate's state fits the token's spare bits");
+_Static_assert(sizeof(uintptr_t) >= sizeof(uint64_t),
+			   "a token fits tm's callback parameter");
 
 int verto_sip_init(const verto_sip_cfg *cfg)
 {
@@ -96,6 +107,11 @@ verto_call *verto_sip_current(void)
 const char *verto_sip_current_xfer(void)
 {
 	return vs_current ? vs_xfer : NULL;
+}
+
+int verto_sip_current_own(void)
+{
+	return vs_own;
 }
 
 /* ---------------------------------------------------------------- state */
@@ -648,17 +664,109 @@ int verto_sip_block(vsip *g, const char *tag, int block)
 
 /* ---------------------------------------------------------------- send */
 
+/* the value of a header line as tm keeps it for its own ACK and CANCEL
+ * ("Name: value\r\n"): after the colon, trimmed; len 0 when none */
+static str hdr_line_value(const str *line)
+{
+	str v = {NULL, 0};
+	char *colon = line->s ? memchr(line->s, ':', line->len) : NULL;
+
+	if (!colon)
+		return v;
+	v.s = colon + 1;
+	v.len = (int)(line->s + line->len - v.s);
+	trim(&v);
+	return v;
+}
+
+/*
+ * 1 when reply r carries the Call-ID and From tag of our request t (as it
+ * was sent, after event_route[tm:local-request]), else 0. tm matched r to
+ * t by its Via branch alone.
+ */
+static int same_ids(struct cell *t, sip_msg_t *r)
+{
+	str cid = hdr_line_value(&t->callid), from = hdr_line_value(&t->from);
+	struct to_body ours, *theirs;
+	int same;
+
+	if (!cid.len || !from.len ||
+		parse_headers(r, HDR_CALLID_F | HDR_FROM_F, 0) < 0 || !r->callid ||
+		!r->from || parse_from_header(r) < 0 || !(theirs = get_from(r)) ||
+		r->callid->body.len != cid.len ||
+		memcmp(r->callid->body.s, cid.s, cid.len) != 0)
+		return 0;
+	/* the whole line: parse_to() reads up to its CRLF */
+	parse_to(from.s, t->from.s + t->from.len, &ours);
+	same = ours.error == PARSE_OK && ours.tag_value.len > 0 &&
+		   ours.tag_value.len == theirs->tag_value.len &&
+		   memcmp(ours.tag_value.s, theirs->tag_value.s, ours.tag_value.len) ==
+				   0;
+	free_to_params(&ours);
+	return same;
+}
+
+/*
+ * A 2xx to our INVITE t, in the worker that got it: verto_dialog_2xx_gate()
+ * with the transaction's gate state kept in its callback parameter (slot:
+ * the token's upper bits, unused by an INVITE's), changed atomically since
+ * workers may take 2xx of one transaction at the same time. 1 when the 2xx
+ * goes on to the WebSocket process; 0 when it is ignored here: nothing is
+ * sent (tm's own ACK aside), counted (other_2xx_ignored), logged once per
+ * transaction and kind.
+ */
+static int gate_2xx(struct cell *t, void **slot, sip_msg_t *rpl)
+{
+	int ids = same_ids(t, rpl);
+	void *old = __atomic_load_n(slot, __ATOMIC_RELAXED), *nw;
+	str cid = hdr_line_value(&t->callid);
+	uint32_t st;
+	unsigned v;
+	uint64_t w;
+
+	do {
+		w = (uint64_t)(uintptr_t)old;
+		st = TOKEN_GATE(w);
+		v = verto_dialog_2xx_gate(&st, ids);
+		nw = (void *)(uintptr_t)(TOKEN_NO_GATE(w) |
+								 ((uint64_t)st << TOKEN_GATE_SHIFT));
+	} while (!__atomic_compare_exchange_n(slot, &old, nw, 0, __ATOMIC_ACQ_REL,
+										  __ATOMIC_RELAXED));
+	if ((v & VD2_KIND) == VD2_TAKE)
+		return 1;
+	verto_rpc_other_2xx_ignored();
+	if (!(v & VD2_LOG))
+		return 0;
+	if ((v & VD2_KIND) == VD2_FOREIGN)
+		LM_INFO("SIP call %.*s: a 2xx to our INVITE without its Call-ID or "
+				"From tag: ignored (no ACK, no BYE; further ones of this "
+				"INVITE not logged)\n",
+				cid.len, cid.s);
+	else
+		LM_NOTICE("SIP call %.*s: more than %d 2xx of other dialogs to our "
+				  "INVITE: ignored (no ACK, no BYE; further ones not "
+				  "logged)\n",
+				  cid.len, cid.s, VERTO_DLG_OTHER_2XX_MAX);
+	return 0;
+}
+
 /* worker or WebSocket process: a reply to one of our requests */
 static void uac_cb(struct cell *t, int type, struct tmcb_params *ps)
 {
-	uint64_t token = (uint64_t)(uintptr_t)*ps->param;
+	uint64_t token =
+			(uint64_t)(uintptr_t)__atomic_load_n(ps->param, __ATOMIC_RELAXED);
 	struct sip_msg *rpl = ps->rpl;
 	verto_ev *ev;
 
-	(void)t;
 	/* finals come once, with local timeouts too, as LOCAL_COMPLETED */
 	if ((type & TMCB_LOCAL_RESPONSE_IN) && ps->code >= 200)
 		return;
+	if (TOKEN_WHAT(token) == VERTO_SIP_INVITE) {
+		token = TOKEN_NO_GATE(token);
+		if (ps->code >= 200 && ps->code < 300 && rpl && rpl != FAKED_REPLY &&
+			!gate_2xx(t, ps->param, rpl))
+			return;
+	}
 	if (rpl && rpl != FAKED_REPLY)
 		ev = verto_ev_new(VERTO_EV_REPLY, rpl->buf, rpl->len);
 	else
@@ -706,12 +814,14 @@ int verto_sip_send(vsip *g, dlg_t *dlg, verto_call *cur, const char *xfer,
 				token ? uac_cb : NULL, (void *)(uintptr_t)token);
 	vs_current = cur;
 	vs_xfer = xfer;
+	vs_own = 1;
 	if (idx)
 		rc = verto_tmb.t_uac_with_ids(&r, idx, label);
 	else
 		rc = verto_tmb.t_request_within(&r);
 	vs_current = NULL;
 	vs_xfer = NULL;
+	vs_own = 0;
 	if (rc <= 0)
 		LM_ERR("call %s: cannot send %s\n",
 			   cur ? cur->call_id
@@ -1369,12 +1479,15 @@ unsigned long verto_sip_other_2xx(void)
  * A 2xx to our INVITE (m) whose dialog is not the call's: another branch
  * answered too, e.g. the entry point the router failed over from, late
  * (tm on the router forwards every 2xx). RFC 3261 13.2.2.4: ACK it, then
- * BYE. tm's own ACK to it is the one of the first 2xx (one per
- * transaction), so the dialog is made here from the 2xx alone: ids from
- * its Call-ID, From (ours), To (theirs) and CSeq (the ACK's; the BYE's is
- * one more), remote target and route set from its Contact and
- * Record-Route; sent from where the call's requests leave. c: the call
- * (for $verto() and the log), NULL when it is gone.
+ * BYE. Only 2xx with our INVITE's Call-ID and From tag come here, at most
+ * VERTO_DLG_OTHER_2XX_MAX others per INVITE (gate_2xx, in the worker).
+ * tm's own ACK to it is the one of the first 2xx (one per transaction), so
+ * the dialog is made here from the 2xx alone: ids from its Call-ID, From
+ * (ours: gate_2xx checked both against our INVITE), To (theirs) and CSeq
+ * (the ACK's; the BYE's is one more), remote target and route set from
+ * its Contact and Record-Route; sent from where the call's requests leave
+ * (not the call's dialog: after a transfer it is another one). c: the
+ * call (for $verto() and the log), NULL when it is gone.
  */
 static void end_other_2xx(verto_call *c, sip_msg_t *m)
 {
@@ -2402,14 +2515,20 @@ static int dialog_cancel(sip_msg_t *msg)
 
 static const char *request_unusable(sip_msg_t *msg);
 
+int verto_sip_known(sip_msg_t *msg)
+{
+	if (msg->first_line.type != SIP_REQUEST ||
+		parse_headers(msg, HDR_CALLID_F, 0) < 0 || !msg->callid)
+		return -1;
+	return verto_ipc_callid_has(&msg->callid->body) ? 1 : -1;
+}
+
 int verto_sip_request(sip_msg_t *msg)
 {
 	const char *bad;
 	int method, rc;
 
-	if (msg->first_line.type != SIP_REQUEST ||
-		parse_headers(msg, HDR_CALLID_F | HDR_TO_F, 0) < 0 || !msg->callid ||
-		!verto_ipc_callid_has(&msg->callid->body))
+	if (verto_sip_known(msg) < 0 || parse_headers(msg, HDR_TO_F, 0) < 0)
 		return -1;
 	method = msg->first_line.u.request.method_value;
 	if (method != METHOD_CANCEL && (bad = request_unusable(msg))) {

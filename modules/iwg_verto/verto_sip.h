@@ -106,6 +106,14 @@ void verto_sip_events(void);
 int verto_sip_request(sip_msg_t *msg);
 
 /*
+ * SIP worker: 1 when msg is a request whose Call-ID is that of a Verto
+ * call or a transfer's leg iwg_verto takes part in (the lookup
+ * verto_sip_request() starts with), else -1. Nothing is parsed beyond the
+ * Call-ID, nothing is answered or queued.
+ */
+int verto_sip_known(sip_msg_t *msg);
+
+/*
  * SIP worker, REQUEST_ROUTE: an initial INVITE toward the PaaS user whose
  * SIP identity is uri (the To URI when uri is NULL). Creates the server
  * transaction (a retransmission is absorbed), answers 100 and ships the
@@ -141,5 +149,11 @@ verto_call *verto_sip_current(void);
  * (attended, with Replaces) or "refer" (blind, conference); else NULL
  * ($verto(xfer)). */
 const char *verto_sip_current_xfer(void);
+
+/* 1 while this process sends a request of iwg_verto's own (every request
+ * it makes, also one of no current call: the ACK and BYE of another
+ * dialog's 2xx after the call ended, the BYE of a transfer's leg whose
+ * call is gone), else 0 ($verto(own) in event_route[tm:local-request]). */
+int verto_sip_current_own(void);
 
 #endif

@@ -791,6 +791,47 @@ static void early_dialogs_after_failover(void **state)
 
 /* the contact center's REFER: to the transfer core in order, 500 out of
  * order; offers meanwhile 491; a retired dialog takes only its BYE */
+/* tm reports every 2xx with a new To tag to our INVITE: the first ones
+ * with our ids are taken (the call's answer and VERTO_DLG_OTHER_2XX_MAX
+ * other dialogs), later ones and foreign ones never; each refusal kind is
+ * logged once per transaction */
+static void other_2xx_gate(void **state)
+{
+	uint32_t st = 0, kept;
+	int i;
+
+	(void)state;
+	/* a 2xx without our Call-ID or From tag: refused, logged once, and it
+	 * takes no place from the 2xx that carry them */
+	assert_int_equal(verto_dialog_2xx_gate(&st, 0), VD2_FOREIGN | VD2_LOG);
+	assert_int_equal(verto_dialog_2xx_gate(&st, 0), VD2_FOREIGN);
+	for (i = 0; i < 1 + VERTO_DLG_OTHER_2XX_MAX; i++)
+		assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_TAKE);
+	assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_OVER | VD2_LOG);
+	kept = st;
+	/* thousands more change nothing: refused, never logged again, the
+	 * state stays within its bits */
+	for (i = 0; i < 5000; i++) {
+		assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_OVER);
+		assert_int_equal(verto_dialog_2xx_gate(&st, 0), VD2_FOREIGN);
+	}
+	assert_int_equal(st, kept);
+	assert_true(st < (1u << VERTO_DLG_GATE_BITS));
+
+	/* each refusal kind is logged once, whichever comes first */
+	st = 0;
+	for (i = 0; i < 1 + VERTO_DLG_OTHER_2XX_MAX; i++)
+		assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_TAKE);
+	assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_OVER | VD2_LOG);
+	assert_int_equal(verto_dialog_2xx_gate(&st, 0), VD2_FOREIGN | VD2_LOG);
+	assert_int_equal(verto_dialog_2xx_gate(&st, 1) & VD2_KIND, VD2_OVER);
+
+	/* bits of the caller's word above the gate's are not the gate's */
+	st = ~0u << VERTO_DLG_GATE_BITS;
+	assert_int_equal(verto_dialog_2xx_gate(&st, 1), VD2_TAKE);
+	assert_true(st < (1u << VERTO_DLG_GATE_BITS));
+}
+
 static void refer_and_retired_dialog(void **state)
 {
 	verto_dialog d;
@@ -870,6 +911,7 @@ int main(void)
 			cmocka_unit_test(replies_to_our_other_requests),
 			cmocka_unit_test(info_allowed_once_the_dialog_is_early),
 			cmocka_unit_test(early_dialogs_after_failover),
+			cmocka_unit_test(other_2xx_gate),
 			cmocka_unit_test(refer_and_retired_dialog),
 			cmocka_unit_test(names),
 	};

@@ -9,6 +9,7 @@
 // over to taking the browser's INFO.
 // Usage: node routing.mjs TAP_START LOGDIR WS_URL SIPP_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,24 @@ async function twin(port) {
     return null;
   };
   return { ...srv, said, heard };
+}
+// a counter of group verto (kamcmd stats.get_statistics), or null
+function vertoStat(name) {
+  const [cmd, ...args] = process.env.IWG_KAMCMD.split(/\s+/);
+  try {
+    const out = execFileSync(cmd, [...args, 'stats.get_statistics', 'verto:'], { encoding: 'utf8' });
+    const m = out.match(new RegExp(`verto:${name} = (\\d+)`));
+    return m ? Number(m[1]) : null;
+  } catch { return null; }
+}
+// polls until counter name of group verto is at least n (ms at most);
+// its last value
+async function vertoStatReaches(name, n, ms = 5000) {
+  let v = vertoStat(name);
+  for (const t0 = Date.now(); (v ?? -1) < n && Date.now() - t0 < ms; v = vertoStat(name)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return v;
 }
 const answering = (name, skill = '', lang = '') =>
   sipp(name, 5091, 'cc-route-answer.xml', ['-set', 'skill', skill, '-set', 'lang', lang]);
@@ -126,9 +145,11 @@ async function entryPair(A, B, fn) {
 
 // 8: set 5's first entry point stays silent past the failover timeout;
 // the second answers; then the first answers 200 late (tm on the router
-// forwards it): iwg_verto ACKs and hangs up that dialog, the browser's
-// call stays with the second (its INFO and the browser's come and go in
-// its dialog, the browser's BYE reaches it)
+// forwards it), five times with new To tags: iwg_verto ACKs and hangs up
+// two of those dialogs; it sends nothing for one over that limit nor for
+// two without the INVITE's From tag or Call-ID (verto:other_2xx_ignored);
+// the browser's call stays with the second (its INFO and the browser's
+// come and go in its dialog, the browser's BYE reaches it)
 const lateAnswer = () => entryPair({ name: 'late-a', port: 5096, file: 'cc-late-a.xml', twin: 8880 },
   { name: 'late-b', port: 5097, file: 'cc-late-b.xml', twin: 8881 }, async (a, b, twA, twB) => {
     const uv = { queue: 'late' };
@@ -140,9 +161,18 @@ const lateAnswer = () => entryPair({ name: 'late-a', port: 5096, file: 'cc-late-
       'late 200: the entry point failed over to after the silent one answers the call', why(ans));
     const inv = await twA.heard('invited', 1000);
     t.check(!!inv, 'late 200: the silent entry point got the INVITE first', why(twA.said));
+    const ignored0 = vertoStat('other_2xx_ignored') ?? 0;
     twA.send(inv?.['call-id'], { Agent: 'answer' });
+    // A waits in the call (an ACK or BYE for an ignored 200 would fail it)
+    // until the three ignored ones are counted
+    const done = await twA.heard('late-done', 15000);
+    const ignored = done ? await vertoStatReaches('other_2xx_ignored', ignored0 + 3) : null;
+    twA.send(inv?.['call-id'], { Agent: 'end' });
+    t.check(ignored === ignored0 + 3,
+      'late 200: a 200 over the limit of two other dialogs and two without the INVITE\'s From tag or Call-ID are ignored (verto:other_2xx_ignored)',
+      `other_2xx_ignored ${ignored0} -> ${ignored}; late-done ${!!done}; see kamailio.log`);
     const codeA = await sippEnd(a, 15000);
-    t.check(codeA === 0, 'late 200: the first entry point\'s late 200 is ACKed (its To tag, the INVITE\'s CSeq) and its dialog hung up with BYE',
+    t.check(codeA === 0, 'late 200: the first entry point\'s late 200s are ACKed (their To tags, the INVITE\'s CSeq) and their dialogs hung up with BYE, two of them; nothing for the others',
       `exit ${codeA}; see ${logDir}/sipp-late-a-*.log and kamailio.log`);
     twB.send(inv?.['call-id'], { Agent: 'info' });
     const note = await ccEvent(callID, "m.params.msg.event === 'agent-note'");
