@@ -138,6 +138,28 @@ stack_start_rtpengine() {
 		|| stack_fail "rtpengine did not answer an NG ping on $IWG_NG_ADDR" "$log"
 }
 
+# stack_start_rtpengine_node NAME NETNS_PID NG_ADDR INTERFACE PORTS [ARG...]:
+# one more rtpengine beside the stack's (several nodes, media failover):
+# NG on NG_ADDR (host:port), media on INTERFACE (rtpengine's --interface,
+# e.g. 10.17.0.21 or pub/10.17.0.21) and PORTS (min-max), ARGs appended
+# (e.g. --redis=...). It runs in the network namespace of process
+# NETNS_PID (nsenter; empty: this one) and is polled there until it
+# answers an NG ping. Log NAME.log; its PID in $IWG_RUN/NAME.pid and
+# STACK_NODE_PID (stack_stop ends it, or the caller by that PID).
+stack_start_rtpengine_node() {
+	local name=$1 ns=$2 ng=$3 intf=$4 ports=$5 log=$IWG_LOGDIR/$1.log in=()
+	shift 5
+	[ -z "$ns" ] || in=(nsenter -t "$ns" -n)
+	_stack_spawn "$name" "$log" "${in[@]}" rtpengine --config-file=none \
+		--foreground --log-stderr --log-level=6 --table=-1 --interface="$intf" \
+		--listen-ng="$ng" --port-min="${ports%-*}" --port-max="${ports#*-}" \
+		--dtls-passive --delete-delay=0 --num-threads=2 --timeout=60 \
+		--silent-timeout=3600 "$@"
+	STACK_NODE_PID=${_stack_pids[-1]}
+	wait_until 10 "${in[@]}" "$IWG_NG_BIN" -s "$ng" -t 200 ping \
+		|| stack_fail "rtpengine $name did not answer an NG ping on $ng" "$log"
+}
+
 # stack_tls_cert: self-signed certificate for WSS, made once per run dir
 stack_tls_cert() {
 	local d=$IWG_RUN/tls

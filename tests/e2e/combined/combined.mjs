@@ -32,8 +32,8 @@ const peer = await new UdpUa(5094, { name: 'peer', logFile: uaLog }).open();
 const alice = await new WsUa(env.IWG_WS_URL, { user: 'alice', domain: env.IWG_DOMAIN, logFile: uaLog }).open();
 try {
   const callId = `${rnd()}@to-cc`;
-  const r = await sendAuth(alice, {
-    method: 'INVITE', ruri: `sip:5000@${env.IWG_DOMAIN}`, callId, from: `<sip:alice@${env.IWG_DOMAIN}>;tag=${rnd(4)}`,
+  const { resp: r } = await inviteAuth(alice, {
+    ruri: `sip:5000@${env.IWG_DOMAIN}`, callId, from: `<sip:alice@${env.IWG_DOMAIN}>;tag=${rnd(4)}`,
     to: `<sip:5000@${env.IWG_DOMAIN}>`, body: webrtcSdp(),
   }, { user: 'alice', password: env.IWG_TEST_PASSWORD });
   t.check(r && r.status === 200, 'a SIP-over-WebSocket browser calls 5000: answered by the contact center', `got ${r && r.status}; ${see}`);
@@ -41,6 +41,23 @@ try {
   t.check(inv && (inv.get('P-Asserted-Identity') || '') === `<sip:alice@${env.IWG_DOMAIN}>`,
     'the contact center gets the INVITE with the browser\'s asserted identity', `INVITE: ${inv ? inv.get('P-Asserted-Identity') : 'none'}; ${see}`);
   t.check(!peer.received.some((m) => m.get('Call-ID') === callId), 'the SIP peer does not get the contact center\'s call', see);
+  // a party naming itself the other side (tags swapped) to reach a third
+  // address through iwg: refused, nothing relayed
+  const ccDialog = cc.dialogs.get(callId);
+  const victim = await new UdpUa(5099, { name: 'victim', addr: '127.0.0.3', logFile: uaLog }).open();
+  const forged = ccDialog && await cc.send({
+    method: 'MESSAGE', ruri: 'sip:victim@127.0.0.3:5099', routes: ccDialog.routeSet, callId,
+    from: `<sip:alice@${env.IWG_DOMAIN}>;tag=${ccDialog.remoteTag}`, to: `<sip:5000@${env.IWG_DOMAIN}>;tag=${ccDialog.localTag}`,
+    cseq: 7, body: 'relay me', contentType: 'text/plain',
+  });
+  t.check(forged && forged.status === 403 && victim.received.length === 0,
+    'an in-dialog request from the network side toward the network side (swapped tags, a third address) is refused 403, nothing relayed',
+    `got ${forged && forged.status}, the third address received ${victim.received.length}; ${see}`);
+  victim.close();
+  // the called side hangs up (its requests go upstream, toward the browser)
+  const ccBye = ccDialog && await ccDialog.request('BYE');
+  t.check(ccBye && ccBye.status === 200 && alice.received.some((m) => m.method === 'BYE' && m.get('Call-ID') === callId),
+    'the contact center hangs up: its BYE reaches the browser', `BYE answered ${ccBye && ccBye.status}; ${see}`);
 
   const toPaas = await peer.send({
     method: 'INVITE', ruri: 'sip:1008@cc.example', callId: `${rnd()}@to-paas`, from: `<sip:bob@peer.test>;tag=${rnd(4)}`,
@@ -67,6 +84,9 @@ try {
     'a SIP-over-WebSocket user dials 06 12 34 56 78: answered by the second trunk (the first one\'s 503 unseen)',
     `got ${out.resp && out.resp.status}; ${see}, ${logDir}/sipp-trunk-*.log`);
   if (out.dialog) {
+    const refer = await out.dialog.request('REFER', { headers: [`Refer-To: <sip:0612345679@${env.IWG_DOMAIN}>`] });
+    t.check(refer && refer.status === 403, 'a REFER in a call through a trunk is refused 403 (a transfer would dial past the checks)',
+      `got ${refer && refer.status}; ${see}`);
     const bye = await out.dialog.request('BYE');
     t.check(bye && bye.status === 200, 'alice hangs up: the BYE reaches the trunk through the dialog', `got ${bye && bye.status}; ${see}`);
   }
@@ -87,6 +107,19 @@ try {
     'after the trunk\'s challenge the dialog keeps CSeq right: the ACK has the answered INVITE\'s, the BYE a higher one',
     `INVITE ${seq(signed)}, ACK ${seq(ack)}, BYE ${seq(bye)}; ${logDir}/sipp-trunk-b-messages.log`);
   t.check(!/P-Asserted-Identity:.*alice/i.test(signed), 'alice\'s SIP identity is not asserted toward the carrier', signed.slice(0, 600));
+
+  // numbers and methods a trunk never gets
+  const premium = await sendAuth(alice, {
+    method: 'INVITE', ruri: `sip:0891234567@${env.IWG_DOMAIN}`, callId: `${rnd()}@premium`,
+    from: `<sip:alice@${env.IWG_DOMAIN}>;tag=${rnd(4)}`, to: `<sip:0891234567@${env.IWG_DOMAIN}>`, body: webrtcSdp(),
+  }, cred);
+  t.check(premium && premium.status === 403 && /Number Type/.test(premium.first),
+    'a premium-rate number (08 91 23 45 67) is refused 403 (IWG_PSTN_REFUSED_TYPES)', `got ${premium && premium.status}; ${see}`);
+  const sms = await sendAuth(alice, {
+    method: 'MESSAGE', ruri: `sip:0612345678@${env.IWG_DOMAIN}`, callId: `${rnd()}@sms`,
+    from: `<sip:alice@${env.IWG_DOMAIN}>;tag=${rnd(4)}`, to: `<sip:0612345678@${env.IWG_DOMAIN}>`, body: 'hi', contentType: 'text/plain',
+  }, cred);
+  t.check(sms && sms.status === 403, 'a MESSAGE to a number a rule sends to a trunk is refused 403 (only calls)', `got ${sms && sms.status}; ${see}`);
 
   // bob's mapping holds no DID: 403, no trunk
   const bob = await new WsUa(env.IWG_WS_URL, { user: 'bob', domain: env.IWG_DOMAIN, logFile: uaLog }).open();
