@@ -19,13 +19,19 @@
 # hostB from 30500-30999 (a node that comes back with stale calls of its
 # own never holds a port its partner hands out). The SIP side (failover.test.mjs, 127.0.0.1:5090, media on
 # 10.17.9.1) and the browser (iwg-probe: ICE, DTLS-SRTP) are here.
-# Run inside a private network namespace (tests/run.sh).
+# Runs only inside the private network namespace of tests/run.sh.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/ha/01-media-failover
 . "$top/tests/lib/tap.sh"
 . "$top/scripts/stack.sh"
 
+# it adds addresses, links and routes: never outside a private namespace
+if [ -z "${IWG_IN_NETNS:-}" ]; then
+	tap_fail "runs in a private network namespace" "run it through tests/run.sh"
+	tap_done
+	exit 1
+fi
 stack_init ha-01-media-failover
 hosts=()
 # the hosts' namespaces (processes that only wait) go last, after stack_stop
