@@ -7,6 +7,7 @@
 // whose Identity was tampered with refused 438.
 // Usage: node pstn.mjs TAP_START LOGDIR WS_URL SIPP_DIR KEYS_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
+import fs from 'node:fs';
 import { launch, tap } from '../lib.mjs';
 import { header, identity, received, sippRunner, verify } from '../pstnlib.mjs';
 
@@ -47,6 +48,18 @@ try {
   const end = await wait(`(m.method === 'verto.answer' || m.method === 'verto.bye') && m.params?.callID === '${callID}'`, 15000);
   t.check(end?.method === 'verto.answer',
     'a call to 06 12 34 56 78 is answered by the second trunk (the first one\'s 503 unseen)', why(end));
+  // the browser's blind transfer would have the carrier dial past the
+  // trunk checks: the REFER never reaches it (refused on the loop)
+  await send({ jsonrpc: '2.0', id: 'xfer1', method: 'verto.modify',
+    params: { sessid, action: 'transfer', destination: '0899123456', dialogParams: dialog(callID, '0612345678') } });
+  const xfer = await wait(`m.id === 'xfer1'`);
+  let noRefer = false;
+  for (let i = 0; i < 50 && !noRefer; i++) {
+    noRefer = /REFER in trunk call \S+ refused/.test(fs.readFileSync(`${logDir}/kamailio.log`, 'utf8'));
+    if (!noRefer) await new Promise((r) => setTimeout(r, 100));
+  }
+  t.check(!!xfer && noRefer,
+    'a transfer (verto.modify) in a trunk call is refused on the loop: no REFER reaches the carrier (its scenario has none)', why({ xfer, noRefer }));
   await send({ jsonrpc: '2.0', id: 'bye1', method: 'verto.bye', params: { sessid, dialogParams: dialog(callID, '0612345678') } });
   await wait("m.id === 'bye1'");
   t.check(await a === 0, 'the first trunk got the INVITE and the ACK of its 503', `see ${logDir}/sipp-trunk-a-*.log`);
