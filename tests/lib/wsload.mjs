@@ -7,7 +7,7 @@
 // connection without a 101). Thousands of connections per process are fine
 // (one socket and a few closures each); raise `ulimit -n` first.
 //
-//   const c = await wsConnect({ url, localAddress, ca })
+//   const c = await wsConnect({ url, localAddress, ca, protocol, onText })
 //     resolves once the upgrade is answered or the connection ends:
 //     c.upgraded (101 received), c.refused (closed, reset or another status
 //     before a 101; c.status holds the HTTP status if one came), c.error
@@ -22,6 +22,13 @@
 //   c.close(code)             a close frame, then the socket ends
 //   c.onCloseFrame = fn       called with { code, reason } when the server's
 //                             close frame arrives (before c.closed settles)
+//   c.reset()                 the TCP connection dropped with a RST (no
+//                             WebSocket close, no FIN), as a crashed host's
+//   protocol: 'sip'           asks for that subprotocol
+//                             (Sec-WebSocket-Protocol; none by default)
+//   onText(text, c)           every text message as it came, instead of
+//                             the JSON-RPC handling below (SIP over
+//                             WebSocket: integration/ha/03-churn)
 // Pings are counted (c.pings) and answered with pongs, as a browser does
 // (answerPings: false leaves them unanswered); server requests that
 // carry an id and a callID are answered with a result (as the SDK does).
@@ -62,7 +69,8 @@ function encode(opcode, payload, fin = true) {
   return Buffer.concat([header, maskBytes(payload, mask)]);
 }
 
-export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage = null, answerPings = true }) {
+export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage = null, answerPings = true,
+  protocol = null, onText = null }) {
   const u = new URL(url);
   const secure = u.protocol === 'wss:';
   const port = Number(u.port || (secure ? 443 : 80));
@@ -79,6 +87,7 @@ export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage 
   let done = false;
 
   const deliver = (text) => {
+    if (onText) { onText(text, c); return; }
     let m;
     try { m = JSON.parse(text); } catch { m = { unparsed: text }; }
     c.messages.push(m);
@@ -140,6 +149,7 @@ export function wsConnect({ url, localAddress, ca, timeoutMs = 10000, onMessage 
     sock.on(secure ? 'secureConnect' : 'connect', () => {
       sock.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\n`
         + `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n`
+        + (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : '')
         + 'Origin: http://127.0.0.1\r\n\r\n');
     });
     sock.on('data', (d) => {
@@ -219,6 +229,7 @@ const proto = {
     this.sock.end();
   },
   destroy() { this.sock.destroy(); },
+  reset() { this.sock.resetAndDestroy(); },
 };
 
 // a Verto login frame's params
