@@ -130,6 +130,10 @@ test('routing attributes: language, priority and DID in the form; a taken DID re
   await b.page.click('main form.search button[type="submit"]');
   const row = b.page.locator(`tr[data-identity="web/${key}"]`);
   await row.waitFor({ timeout: STEP_MS });
+  // the row is in the unfiltered list too: wait for the search's answer to
+  // replace it (the count stays wrong if the search finds more)
+  await b.page.waitForFunction(() => document.querySelectorAll('tr[data-identity]').length === 1, null, { timeout: STEP_MS })
+    .catch(() => {});
   assert.equal(await b.page.locator('tr[data-identity]').count(), 1, 'one mapping holds the DID');
   assert.match(await row.innerText(), new RegExp(did.replace('+', '\\+')));
   await row.getByRole('button', { name: `Disable web/${key}` }).click();
