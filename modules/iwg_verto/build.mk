@@ -55,3 +55,8 @@ FUZZ_verto_cc = tests/fuzz/fuzz_verto_cc.c modules/iwg_verto/verto_cc.c \
 FUZZ_verto_cc_LIBS = -ljson-c
 FUZZERS += verto_refer
 FUZZ_verto_refer = tests/fuzz/fuzz_verto_refer.c modules/iwg_verto/verto_refer.c
+# a session's state in Redis (survives its node): text codec, claim
+UNITS += verto_state
+UNIT_verto_state = tests/unit/test_verto_state.c modules/iwg_verto/verto_state.c
+FUZZERS += verto_state
+FUZZ_verto_state = tests/fuzz/fuzz_verto_state.c modules/iwg_verto/verto_state.c
