@@ -10,6 +10,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
 	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
 	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
+	admin/src/cluster.c admin/src/res_cluster.c \
 	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c \
 	admin/src/peers.c admin/src/res_peers.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
@@ -24,7 +25,7 @@ ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
 UNITS += admind_conf admind_core admind_openapi admind_static admind_cred \
-	admind_series admind_diag admind_peers
+	admind_series admind_diag admind_peers admind_cluster
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)
@@ -38,6 +39,8 @@ UNIT_admind_cred = tests/unit/test_admind_cred.c admin/src/cred.c \
 UNIT_admind_cred_LIBS = -ljson-c -lcrypto
 UNIT_admind_series = tests/unit/test_admind_series.c admin/src/series.c
 UNIT_admind_series_LIBS = -lpthread -lm
+UNIT_admind_cluster = tests/unit/test_admind_cluster.c admin/src/cluster.c
+UNIT_admind_cluster_LIBS = -ljson-c -lpthread -lm
 UNIT_admind_diag = tests/unit/test_admind_diag.c admin/src/diag.c \
 	admin/src/ngq.c
 UNIT_admind_diag_LIBS = -ljson-c

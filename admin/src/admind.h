@@ -38,7 +38,8 @@ typedef struct admind_app {
 	char *web_root;		/* realpath of conf.web_root, NULL: no static files */
 	cred_signer cred;	/* credential key material (cred_load) */
 	ratelimit *rl_cred; /* per key on POST /api/v1/credentials */
-	struct series *series; /* GET /api/v1/series (sampler.c) */
+	struct series *series;	 /* GET /api/v1/series (sampler.c) */
+	struct cluster *cluster; /* GET /api/v1/cluster (sampler.c) */
 } admind_app;
 
 struct admind_req {

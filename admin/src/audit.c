@@ -22,6 +22,20 @@ int reply_backend_error(admind_req *r, const char *what, const backend_err *e)
 							  "%s: %s", what, e->msg);
 }
 
+struct json_object *source_json(const char *node, const backend_err *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "node", json_object_new_string(node));
+	json_object_object_add(o, "status",
+						   json_object_new_string(!e		? "ok"
+												  : e->down ? "unavailable"
+															: "error"));
+	if (e)
+		json_object_object_add(o, "message", json_object_new_string(e->msg));
+	return o;
+}
+
 static int audit_xadd(admind_req *r, const char *stream, long max,
 					  const char *action, const char *target, unsigned status,
 					  backend_err *e)

@@ -12,6 +12,7 @@ int res_healthz(admind_req *r);
 int res_readyz(admind_req *r);
 int res_metrics(admind_req *r);
 int res_nodes(admind_req *r);
+int res_cluster(admind_req *r);
 int res_registrations_list(admind_req *r);
 int res_registrations_add(admind_req *r);
 int res_registrations_delete(admind_req *r);
@@ -82,6 +83,12 @@ int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
  */
 int peers_node_view(const admind_conf *c, const conf_kamailio *n,
 					struct json_object **view, backend_err *e);
+
+/*
+ * {"node", "status": "ok" (e NULL), "unavailable" (e->down) or "error",
+ * "message"?: e->msg} of one node a listing asked (audit.c): a new object.
+ */
+struct json_object *source_json(const char *node, const backend_err *e);
 
 /* Answer 502/503 for a backend error (503 when the service is down). */
 int reply_backend_error(admind_req *r, const char *what, const backend_err *e);

@@ -359,7 +359,8 @@ int res_calls_list(admind_req *r)
 	const bencode_node *calls, *id;
 	call_ref *refs = NULL, *nr;
 	size_t n_refs = 0, total = 0, from, k;
-	int page, per_page, ret = 0, i;
+	struct json_object *media_sources;
+	int page, per_page, ret = 0, i, failed = 0;
 	dialog_set ds;
 	backend_err e;
 
@@ -369,18 +370,34 @@ int res_calls_list(admind_req *r)
 		return admind_reply_error(
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
 				"no rtpengine or Kamailio node named '%.40s'", node);
+	media_sources = json_object_new_array();
 	for (i = 0; i < c->n_rtpengine; i++) {
 		ng[i] = ngc_open(c, &c->rtpengine[i], &e);
-		if (ng[i] && ng_list(ng[i], c->calls_max, &lists[i]) != NG_OK)
-			ngc_error(ng[i], &e);
-		else if (ng[i])
+		if (ng[i] && ng_list(ng[i], c->calls_max, &lists[i]) == NG_OK) {
+			json_object_array_add(media_sources,
+								  source_json(c->rtpengine[i].name, NULL));
 			continue;
-		ret = reply_backend_error(r, c->rtpengine[i].name, &e);
+		}
+		if (ng[i])
+			ngc_error(ng[i], &e);
+		bencode_doc_free(lists[i]);
+		lists[i] = NULL;
+		json_object_array_add(media_sources,
+							  source_json(c->rtpengine[i].name, &e));
+		/* the others are listed all the same, unless none answers */
+		if (++failed < c->n_rtpengine)
+			continue;
+		json_object_put(media_sources);
+		ret = reply_backend_error(
+				r, failed == 1 ? c->rtpengine[i].name : "every rtpengine node",
+				&e);
 		goto out_early;
 	}
 	dialogs_collect(c, &ds);
 	media_ids = json_object_new_object();
 	for (i = 0; i < c->n_rtpengine; i++) {
+		if (!lists[i])
+			continue;
 		calls = bencode_dict_get(lists[i]->root, "calls");
 		for (id = calls && calls->type == BENCODE_LIST ? calls->child : NULL;
 			 id; id = id->next) {
@@ -417,6 +434,7 @@ int res_calls_list(admind_req *r)
 	}
 	j = admind_page_json(items, page, per_page, total);
 	json_object_object_add(j, "dialog_sources", json_object_get(ds.sources));
+	json_object_object_add(j, "media_sources", media_sources);
 	ret = admind_reply_json(r, MHD_HTTP_OK, j);
 	free(refs);
 	json_object_put(media_ids);

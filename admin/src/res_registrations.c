@@ -89,12 +89,18 @@ static void collect(struct json_object *dump, const char *node,
 	}
 }
 
+/*
+ * Every node (or the one node= names) is asked; a node that fails while
+ * all are asked is left out and said so in "sources", the others being
+ * listed all the same. Only when every node asked failed is the answer an
+ * error (503 when the last was unreachable, else 502).
+ */
 int res_registrations_list(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *user = admind_query(r, "user"), *node = admind_query(r, "node");
-	struct json_object *all, *page_items, *dump;
-	int page, per_page, ret = 0, i;
+	struct json_object *all, *page_items, *dump, *sources, *j;
+	int page, per_page, ret = 0, i, asked = 0, failed = 0;
 	size_t total, from, k;
 	backend_err e;
 
@@ -105,16 +111,31 @@ int res_registrations_list(admind_req *r)
 								  "node", "no Kamailio node named '%.40s'",
 								  node);
 	all = json_object_new_array();
+	sources = json_object_new_array();
 	for (i = 0; i < c->n_kamailio; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
 			continue;
+		asked++;
 		if (kamrpc_call(c, &c->kamailio[i], "ul.dump", NULL, &dump, &e, NULL) <
 			0) {
-			json_object_put(all);
-			return reply_backend_error(r, c->kamailio[i].name, &e);
+			failed++;
+			json_object_array_add(sources,
+								  source_json(c->kamailio[i].name, &e));
+			continue;
 		}
+		json_object_array_add(sources, source_json(c->kamailio[i].name, NULL));
 		collect(dump, c->kamailio[i].name, user ? user : "", all);
 		json_object_put(dump);
+	}
+	if (asked && failed == asked) {
+		json_object_put(all);
+		json_object_put(sources);
+		/* e is the last node's error; with node= the only one */
+		return reply_backend_error(r,
+								   asked == 1
+										   ? (node ? node : c->kamailio[0].name)
+										   : "every Kamailio node",
+								   &e);
 	}
 	total = json_object_array_length(all);
 	from = (size_t)(page - 1) * (size_t)per_page;
@@ -123,7 +144,9 @@ int res_registrations_list(admind_req *r)
 		json_object_array_add(
 				page_items, json_object_get(json_object_array_get_idx(all, k)));
 	json_object_put(all);
-	return admind_reply_page(r, page_items, page, per_page, total);
+	j = admind_page_json(page_items, page, per_page, total);
+	json_object_object_add(j, "sources", sources);
+	return admind_reply_json(r, MHD_HTTP_OK, j);
 }
 
 int res_registrations_add(admind_req *r)

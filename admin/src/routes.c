@@ -14,6 +14,7 @@ const admind_route admind_routes[] = {
 		{"GET", "/readyz", res_readyz, 0, 0},
 		{"GET", "/metrics", res_metrics, READ, 0},
 		{"GET", "/api/v1/nodes", res_nodes, READ, 0},
+		{"GET", "/api/v1/cluster", res_cluster, READ, 0},
 		{"GET", "/api/v1/registrations", res_registrations_list, READ, 0},
 		{"POST", "/api/v1/registrations", res_registrations_add, ROLE_ADMIN, 1},
 		{"DELETE", "/api/v1/registrations/{aor}", res_registrations_delete,

@@ -1,6 +1,7 @@
 /*
  * sampler.c - the thread that fills the dashboard's time series
- * (series.h) every series_interval seconds, and GET /api/v1/series.
+ * (series.h) and the cluster view (cluster.h) every series_interval
+ * seconds, and GET /api/v1/series.
  *
  * Per sample:
  *   registrations  sum over Kamailio nodes of usrloc:registered_users
@@ -20,8 +21,16 @@
  *   nodes          the dependencies of /readyz that answer, of all
  * A figure no node gave is NAN (null in JSON); a sum covers the nodes
  * that answered (nodes_up says when some did not).
+ *
+ * The cluster view takes per node what the same sample read: its state
+ * (down when the probe failed, degraded when the probe answered and a
+ * figure request failed), Kamailio's core.version, uptime,
+ * usrloc:registered_users and dialog:active_dialogs, rtpengine's
+ * sessions. A node down is asked nothing more, so a silent node costs one
+ * timeout per sample, in this thread only: requests read the last view.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,6 +40,7 @@
 #include <json-c/json.h>
 #include <microhttpd.h>
 
+#include "cluster.h"
 #include "handlers.h"
 #include "probe.h"
 #include "sampler.h"
@@ -40,10 +50,11 @@
  * stats.get_statistics matches "group:" or a bare name, and answers
  * "group:name = value" lines) */
 #define KSTATS                                               \
-	"[\"registered_users\",\"processed_dialogs\","           \
-	"\"failed_dialogs\",\"rcv_replies_2xx_invite\","         \
-	"\"rcv_replies_3xx_invite\",\"rcv_replies_4xx_invite\"," \
-	"\"rcv_replies_5xx_invite\",\"rcv_replies_6xx_invite\"]"
+	"[\"registered_users\",\"active_dialogs\","              \
+	"\"processed_dialogs\",\"failed_dialogs\","              \
+	"\"rcv_replies_2xx_invite\",\"rcv_replies_3xx_invite\"," \
+	"\"rcv_replies_4xx_invite\",\"rcv_replies_5xx_invite\"," \
+	"\"rcv_replies_6xx_invite\"]"
 
 static pthread_t sampler_thread;
 static pthread_mutex_t sampler_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,21 +67,17 @@ static void add_known(double *sum, double x)
 	*sum = isnan(*sum) ? x : *sum + x;
 }
 
-/* node i's registrations and counters into x */
-static void sample_kamailio(const admind_app *app, int i, series_sample *x)
+/* the statistics of node i (answered) into cn and, for i below
+ * SERIES_MAX_NODES, its counters into x */
+static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
+						   series_sample *x)
 {
-	struct json_object *res;
-	double v, calls = 0, fails = 0, regs = NAN, dlgs = NAN, dlg_fails = NAN;
+	double v, calls = 0, fails = 0, dlgs = NAN, dlg_fails = NAN;
 	char name[96];
 	const char *line;
-	backend_err e;
 	size_t k, len;
 	int classes = 0;
 
-	x->calls_total[i] = x->failures_total[i] = NAN;
-	if (kamrpc_call(&app->conf, &app->conf.kamailio[i], "stats.get_statistics",
-					KSTATS, &res, &e, NULL) < 0)
-		return;
 	len = json_object_is_type(res, json_type_array)
 				  ? json_object_array_length(res)
 				  : 0;
@@ -79,7 +86,9 @@ static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 		if (!line || kstat_parse(line, name, sizeof(name), &v) < 0)
 			continue;
 		if (!strcmp(name, "usrloc:registered_users")) {
-			regs = v;
+			cn->registrations = v;
+		} else if (!strcmp(name, "dialog:active_dialogs")) {
+			cn->calls_active = v;
 		} else if (!strcmp(name, "dialog:processed_dialogs")) {
 			dlgs = v;
 		} else if (!strcmp(name, "dialog:failed_dialogs")) {
@@ -92,9 +101,10 @@ static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 			classes++;
 		}
 	}
-	json_object_put(res);
-	if (!isnan(regs))
-		add_known(&x->registrations, regs);
+	if (!isnan(cn->registrations))
+		add_known(&x->registrations, cn->registrations);
+	if (i >= SERIES_MAX_NODES)
+		return;
 	if (!isnan(dlgs) && !isnan(dlg_fails)) {
 		x->calls_total[i] = dlgs;
 		x->failures_total[i] = dlg_fails;
@@ -104,31 +114,101 @@ static void sample_kamailio(const admind_app *app, int i, series_sample *x)
 	}
 }
 
+/* Kamailio node i: its state, version, uptime and figures into cn, its
+ * registrations and counters into x; a node that does not answer its
+ * probe is not asked more (a silent one costs one timeout) */
+static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
+							series_sample *x)
+{
+	const conf_kamailio *n = &app->conf.kamailio[i];
+	struct json_object *res, *up;
+	probe_result p;
+	backend_err e;
+
+	if (i < SERIES_MAX_NODES)
+		x->calls_total[i] = x->failures_total[i] = NAN;
+	cluster_node_init(cn, CLUSTER_KAMAILIO, n->name, n->url);
+	probe_kamailio(app, n, &p);
+	cn->latency_s = p.secs;
+	if (p.up && p.info && json_object_object_get_ex(p.info, "uptime", &up))
+		cn->uptime_s = json_object_get_double(up);
+	probe_done(&p);
+	if (!p.up) {
+		snprintf(cn->reason, sizeof(cn->reason), "%s", p.error);
+		return;
+	}
+	cn->state = CLUSTER_UP;
+	if (kamrpc_call(&app->conf, n, "core.version", NULL, &res, &e, NULL) == 0) {
+		snprintf(cn->version, sizeof(cn->version), "%s",
+				 json_object_get_string(res));
+		json_object_put(res);
+	}
+	if (kamrpc_call(&app->conf, n, "stats.get_statistics", KSTATS, &res, &e,
+					NULL) < 0) {
+		cn->state = CLUSTER_DEGRADED;
+		snprintf(cn->reason, sizeof(cn->reason), "stats.get_statistics: %s",
+				 e.msg);
+		return;
+	}
+	kamailio_stats(res, i, cn, x);
+	json_object_put(res);
+}
+
+/* rtpengine node i: its state and sessions into cn */
+static void sample_rtpengine(const admind_app *app, int i, cluster_node *cn)
+{
+	const conf_rtpengine *n = &app->conf.rtpengine[i];
+	probe_result p;
+	int64_t sessions;
+
+	probe_rtpengine(app, n, &p);
+	cluster_node_init(cn, CLUSTER_RTPENGINE, n->name, p.target);
+	cn->latency_s = p.secs;
+	probe_done(&p);
+	if (!p.up) {
+		snprintf(cn->reason, sizeof(cn->reason), "%s", p.error);
+		return;
+	}
+	cn->state = CLUSTER_UP;
+	if (probe_rtpengine_sessions(app, n, &sessions) == 0) {
+		cn->sessions = (double)sessions;
+	} else {
+		cn->state = CLUSTER_DEGRADED;
+		snprintf(cn->reason, sizeof(cn->reason),
+				 "NG statistics: no answer with currentstatistics");
+	}
+}
+
 static void sample_once(admind_app *app)
 {
 	const admind_conf *c = &app->conf;
+	cluster_node nodes[2 * CONF_MAX_NODES];
 	series_sample x;
-	probe_result *p;
-	int64_t sessions;
-	int i, n;
+	probe_result p;
+	int i, k = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.t = (int64_t)admind_wallclock();
 	x.mono = admind_now();
 	x.registrations = x.calls_active = NAN;
-	n = probe_all(app, &p);
-	for (i = 0; i < n; i++)
-		x.nodes_up += p[i].up;
-	x.nodes_total = n > 0 ? n : 0;
-	probe_free_all(p, n);
+	probe_redis(app, &p);
+	x.nodes_up = p.up;
+	probe_done(&p);
 	x.n_nodes =
 			c->n_kamailio < SERIES_MAX_NODES ? c->n_kamailio : SERIES_MAX_NODES;
-	for (i = 0; i < x.n_nodes; i++)
-		sample_kamailio(app, i, &x);
-	for (i = 0; i < c->n_rtpengine; i++)
-		if (probe_rtpengine_sessions(app, &c->rtpengine[i], &sessions) == 0)
-			add_known(&x.calls_active, (double)sessions);
+	for (i = 0; i < c->n_kamailio; i++, k++)
+		sample_kamailio(app, i, &nodes[k], &x);
+	for (i = 0; i < c->n_rtpengine; i++, k++) {
+		sample_rtpengine(app, i, &nodes[k]);
+		if (!isnan(nodes[k].sessions))
+			add_known(&x.calls_active, nodes[k].sessions);
+	}
+	for (i = 0; i < k; i++)
+		x.nodes_up += nodes[i].state != CLUSTER_DOWN;
+	x.nodes_total = 1 + k;
 	series_add(app->series, &x);
+	if (cluster_put(app->cluster, nodes, k, admind_wallclock()) < 0)
+		fprintf(stderr, "iwg-admind: cluster view: out of memory\n");
 }
 
 static void *sampler_main(void *arg)
@@ -157,7 +237,8 @@ int sampler_start(admind_app *app)
 	pthread_condattr_t ca;
 
 	app->series = series_new((size_t)app->conf.series_points);
-	if (!app->series)
+	app->cluster = cluster_new();
+	if (!app->series || !app->cluster)
 		return -1;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -181,6 +262,8 @@ void sampler_stop(admind_app *app)
 	}
 	series_free(app->series);
 	app->series = NULL;
+	cluster_free(app->cluster);
+	app->cluster = NULL;
 }
 
 /* a figure, or null */

@@ -94,21 +94,30 @@ api_err() {
 # stack_stop. AT_RULES (WITH_HDRMED) is the profile's rule file.
 AT_SIP_PORT=15260 AT_RPC_PORT=15265 AT_UAS_PORT=15290 AT_UAC_PORT=15270
 admind_kamailio() {
-	local log=$IWG_LOGDIR/kamailio.log
+	AT_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio.ctl"
+	admind_kamailio_node kamailio 127.0.0.1 "$AT_SIP_PORT" "$AT_RPC_PORT" "$@"
+}
+
+# admind_kamailio_node NAME ADDR SIP_PORT RPC_PORT [-A DEFINE...]: one more
+# instance of admind-test.cfg (a node of a cluster) listening on ADDR (a
+# 127.0.0.x address), its control socket unix:$IWG_RUN/NAME.ctl, its PID in
+# $IWG_RUN/NAME.pid, its log $IWG_LOGDIR/NAME.log; stopped by stack_stop.
+admind_kamailio_node() {
+	local name=$1 addr=$2 sip=$3 rpc=$4
+	shift 4
 	local args=(-f "$IWG_TOP/tests/integration/admind/admind-test.cfg"
 		-m 64 -M 8 -w "$IWG_RUN"
-		-A "AT_SIP_PORT=$AT_SIP_PORT" -A "AT_RPC_PORT=$AT_RPC_PORT"
+		-A "AT_ADDR=$addr" -A "AT_SIP_PORT=$sip" -A "AT_RPC_PORT=$rpc"
 		-A "AT_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
-		-A "AT_CTL=\"unix:$IWG_RUN/kamailio.ctl\""
+		-A "AT_CTL=\"unix:$IWG_RUN/$name.ctl\""
 		-A "AT_PROFILE=\"ims-volte=${AT_RULES:-}\""
 		-A "AT_NG_SOCK=\"udp:$IWG_NG_ADDR\""
 		-A "AT_UAS=\"sip:127.0.0.1:$AT_UAS_PORT\"" "$@")
-	AT_KAMCMD="kamcmd -s unix:$IWG_RUN/kamailio.ctl"
-	stack_spawn_kamailio kamailio "unix:$IWG_RUN/kamailio.ctl" "${args[@]}" ||
+	stack_spawn_kamailio "$name" "unix:$IWG_RUN/$name.ctl" "${args[@]}" ||
 		return 1
-	wait_until 5 udp_bound "$AT_SIP_PORT" &&
-		wait_until 5 tcp_open 127.0.0.1 "$AT_RPC_PORT" ||
-		stack_fail "kamailio (admind-test.cfg) did not come up" "$log"
+	wait_until 5 udp_bound "$sip" &&
+		wait_until 5 tcp_open "$addr" "$rpc" ||
+		stack_fail "kamailio $name (admind-test.cfg) did not come up" "$IWG_LOGDIR/$name.log"
 }
 
 # kamrpc METHOD [JSON-PARAMS]: JSON-RPC to the test kamailio, answer on stdout
