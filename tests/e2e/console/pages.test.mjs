@@ -96,7 +96,7 @@ test('keyboard: the skip link comes first and the navigation works with Enter; p
   assert.deepEqual(await b.takeProblems(), []);
 });
 
-test('dashboard: charts drawn from the time series, nodes and dependencies up', async () => {
+test('dashboard: charts drawn from the time series, nodes and dependencies up, the cluster view counted', async () => {
   await login(b, K.noc, 'noc');
   await show(b, '#/dashboard');
   const charts = await poll(async () => {
@@ -124,6 +124,15 @@ test('dashboard: charts drawn from the time series, nodes and dependencies up', 
     assert.ok(await row.count() >= 1, `a ${kind} node is listed`);
     assert.match(await row.first().innerText(), /\bup\b/, `the ${kind} node is up`);
   }
+  // the cluster view: the stack's two nodes up and counted, their figures read
+  const counted = await poll(async () => (await b.page.locator('[data-complete]').getAttribute('data-complete').catch(() => null)) === 'true',
+    { timeoutMs: 15000, what: 'the cluster view with every node counted' });
+  assert.ok(counted);
+  assert.deepEqual(await b.page.locator('tr[data-cluster-node]').evaluateAll((rs) => rs.map((r) => r.dataset.state)), ['up', 'up']);
+  const kamRow = await b.page.locator('tr[data-cluster-node]', { hasText: 'kamailio' }).innerText();
+  assert.match(kamRow, /\bup\b.*\d/s, `the Kamailio node is up with its figures: "${kamRow}"`);
+  assert.match(await b.page.locator('[data-total="registrations"] dd').innerText(), /^\d+$/);
+  assert.match(await b.page.locator('[data-coverage]').innerText(), /2 of 2 nodes up; every node counted/);
   assert.deepEqual(await b.takeProblems(), []);
 });
 

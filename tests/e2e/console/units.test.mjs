@@ -11,6 +11,7 @@ import { codecSummary, mediaRows, sideOf } from '../../../web/console/src/lib/ca
 import { columns, filled } from '../../../web/console/src/lib/series.js';
 import { bodyOf } from '../../../web/console/src/lib/identity.js';
 import { retrying } from '../../../web/console/src/lib/retry.js';
+import { clusterCoverage, clusterRows } from '../../../web/console/src/lib/cluster.js';
 
 test('CSV import: records keep their line; quoted fields, comments and blank lines', () => {
   const csv = [
@@ -169,4 +170,24 @@ test('a bulk request refused for rate (429) is sent again after Retry-After; oth
   assert.deepEqual(waits, [], 'a 409 is not retried');
   await assert.rejects(retrying(async () => { throw e429(120); }, { wait, tries: 3 }), /rate/);
   assert.deepEqual(waits, [30, 30], 'at most 30 s, tries - 1 waits');
+});
+
+test('cluster view: a node down is marked, its figures unknown (not 0), the coverage names it', () => {
+  const view = {
+    nodes: [
+      { kind: 'kamailio', name: 'kam1', state: 'up', reason: null, last_seen: '2026-01-01T10:00:00Z', registrations: 2, calls_active: 0 },
+      { kind: 'kamailio', name: 'kam2', state: 'down', reason: 'refused', last_seen: null, registrations: null, calls_active: null },
+      { kind: 'rtpengine', name: 'rtp1', state: 'degraded', reason: 'NG statistics', last_seen: '2026-01-01T10:00:00Z', sessions: null },
+    ],
+    totals: { nodes_total: 3, nodes_up: 1, nodes_degraded: 1, nodes_down: 1, registrations: 2, calls_active: 0, media_sessions: null, complete: false, not_counted: ['kam2', 'rtp1'] },
+  };
+  const rows = clusterRows(view);
+  assert.deepEqual(rows.map((r) => [r.name, r.state, r.badge, r.counted]),
+    [['kam1', 'up', 'badge-ok', true], ['kam2', 'down', 'badge-bad', false], ['rtp1', 'degraded', 'badge-warn', false]]);
+  assert.deepEqual(rows.map((r) => [r.registrations, r.calls, r.sessions]), [[2, 0, null], [null, null, null], [null, null, null]]);
+  assert.equal(rows[1].lastSeen, null);
+  assert.equal(clusterCoverage(view), '1 of 3 nodes up; not counted: kam2 (down), rtp1 (degraded)');
+  view.totals = { ...view.totals, nodes_up: 3, complete: true, not_counted: [] };
+  assert.equal(clusterCoverage(view), '3 of 3 nodes up; every node counted');
+  assert.deepEqual(clusterRows(null), []);
 });
