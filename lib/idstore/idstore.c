@@ -1,10 +1,20 @@
 /*
- * idstore.c - identity mappings in Redis (hiredis): connection with
- * Sentinel discovery, scripted atomic writes, lookups, listing.
+ * idstore.c - identity mappings in Redis (hiredis): scripted writes,
+ * lookups, listing, import. Connections (one server, Sentinels, Cluster):
+ * idstore_conn.c.
+ *
+ * A write of a mapping with a DID takes up to three steps, because the DID
+ * entry lives in its own slot (Redis Cluster): claim the DID (one script on
+ * the DID's slot), write the mapping and its URI entry (one script on the
+ * namespace's slot), release the DID the mapping held before (or, when the
+ * write was refused, the DID just claimed). docs/identity.md says what
+ * atomicity that gives up and why lookups stay right.
  */
 #include "idstore/idstore.h"
+#include "idstore/idstore_conn.h"
 #include "idstore/idstore_import.h"
 #include "idstore/idstore_scripts.h"
+#include "idstore/idstore_slots.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
@@ -21,7 +30,15 @@
 #define RC(ctx) ((redisContext *)(ctx)->rc_)
 
 /* the scripts with their SHA1, computed once */
-enum { IDS_S_PUT, IDS_S_DEL, IDS_S_ENABLE, IDS_S_REVERSE, IDS_S_COUNT };
+enum {
+	IDS_S_PUT,
+	IDS_S_DEL,
+	IDS_S_ENABLE,
+	IDS_S_REVERSE,
+	IDS_S_DID_CLAIM,
+	IDS_S_DID_RELEASE,
+	IDS_S_COUNT
+};
 static struct {
 	const char *body;
 	char sha[41];
@@ -30,6 +47,8 @@ static struct {
 		[IDS_S_DEL] = {IDS_LUA_DEL, ""},
 		[IDS_S_ENABLE] = {IDS_LUA_ENABLE, ""},
 		[IDS_S_REVERSE] = {IDS_LUA_REVERSE, ""},
+		[IDS_S_DID_CLAIM] = {IDS_LUA_DID_CLAIM, ""},
+		[IDS_S_DID_RELEASE] = {IDS_LUA_DID_RELEASE, ""},
 };
 _Static_assert(sizeof(ids_scripts) / sizeof(ids_scripts[0]) == IDS_S_COUNT,
 			   "one entry per script");
@@ -57,30 +76,6 @@ const char *ids_strerror(int err)
 													   : "?";
 }
 
-__attribute__((format(printf, 3, 4))) static int
-ids_set_err(ids_ctx_t *ctx, int err, const char *fmt, ...)
-{
-	va_list ap;
-	ctx->err = err;
-	va_start(ap, fmt);
-	vsnprintf(ctx->errstr, sizeof(ctx->errstr), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-static int ids_ok(ids_ctx_t *ctx)
-{
-	ctx->err = IDS_OK;
-	ctx->errstr[0] = '\0';
-	return IDS_OK;
-}
-
-static struct timeval ids_tv(int ms)
-{
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-	return tv;
-}
-
 void ids_conf_init(ids_conf_t *conf)
 {
 	memset(conf, 0, sizeof(*conf));
@@ -89,52 +84,6 @@ void ids_conf_init(ids_conf_t *conf)
 	conf->connect_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
 	conf->cmd_timeout_ms = IDS_DEFAULT_TIMEOUT_MS;
 	conf->wait_timeout_ms = IDS_DEFAULT_WAIT_TIMEOUT_MS;
-}
-
-/* "host:port", "[v6]:port", "host" into host/port; 0 or -1 */
-static int ids_split_addr(const char *s, size_t len, char *host, size_t hostsz,
-						  int *port)
-{
-	const char *colon = NULL, *h = s;
-	size_t hl = len, i;
-	char *end;
-	long p = 6379;
-
-	if (len && s[0] == '[') {
-		const char *rb = memchr(s, ']', len);
-		if (!rb)
-			return -1;
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		if (rb + 1 < s + len) {
-			if (rb[1] != ':')
-				return -1;
-			colon = rb + 1;
-		}
-	} else {
-		for (i = 0; i < len; i++)
-			if (s[i] == ':')
-				colon = s + i;
-		if (colon)
-			hl = (size_t)(colon - s);
-	}
-	if (colon) {
-		char pb[8];
-		size_t pl = (size_t)(s + len - colon - 1);
-		if (pl == 0 || pl >= sizeof(pb))
-			return -1;
-		memcpy(pb, colon + 1, pl);
-		pb[pl] = '\0';
-		p = strtol(pb, &end, 10);
-		if (*end || p < 1 || p > 65535)
-			return -1;
-	}
-	if (hl == 0 || hl >= hostsz)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	*port = (int)p;
-	return 0;
 }
 
 static void ids_sha1_hex(const char *s, char out[41])
@@ -155,204 +104,6 @@ static void ids_scripts_init(void)
 		ids_sha1_hex(ids_scripts[i].body, ids_scripts[i].sha);
 }
 
-/* close the connection after it turned out to be unusable */
-static void ids_close(ids_ctx_t *ctx)
-{
-	if (RC(ctx))
-		redisFree(RC(ctx));
-	ctx->rc_ = NULL;
-}
-
-/*
- * 1 when an error reply says the server is no longer a master: the
- * connection is then closed with IDS_ERR_IO so the caller reconnects (and
- * asks the Sentinels). r is freed in that case.
- */
-static int ids_demoted(ids_ctx_t *ctx, redisReply *r)
-{
-	if (r->type != REDIS_REPLY_ERROR || strncmp(r->str, "READONLY", 8) != 0)
-		return 0;
-	freeReplyObject(r);
-	ids_set_err(ctx, IDS_ERR_IO,
-				"%s is no longer the master (READONLY); connect again",
-				ctx->peer);
-	ids_close(ctx);
-	return 1;
-}
-
-/* run a command; NULL with ctx->err set on connection failure */
-static redisReply *ids_cmd(ids_ctx_t *ctx, int argc, const char **argv,
-						   const size_t *lens)
-{
-	redisReply *r;
-	if (!RC(ctx) || RC(ctx)->err) {
-		ids_set_err(ctx, IDS_ERR_IO, "not connected");
-		return NULL;
-	}
-	r = redisCommandArgv(RC(ctx), argc, argv, lens);
-	if (!r) {
-		ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
-					RC(ctx)->errstr[0] ? RC(ctx)->errstr : "I/O error");
-		return NULL;
-	}
-	return ids_demoted(ctx, r) ? NULL : r;
-}
-
-/* argv with computed lengths */
-static redisReply *ids_cmdv(ids_ctx_t *ctx, int argc, const char **argv)
-{
-	size_t lens[16];
-	int i;
-	for (i = 0; i < argc && i < 16; i++)
-		lens[i] = strlen(argv[i]);
-	return ids_cmd(ctx, argc, argv, lens);
-}
-
-/* one connection to host:port or a unix socket, with timeouts */
-static redisContext *ids_open(ids_ctx_t *ctx, const char *addr)
-{
-	char host[IDS_ADDR_MAX];
-	int port;
-	redisContext *c;
-	const ids_conf_t *cf = &ctx->conf_;
-
-	if (strncmp(addr, "unix:", 5) == 0) {
-		c = redisConnectUnixWithTimeout(addr + 5,
-										ids_tv(cf->connect_timeout_ms));
-	} else {
-		if (ids_split_addr(addr, strlen(addr), host, sizeof(host), &port) < 0) {
-			ids_set_err(ctx, IDS_ERR_ARG, "bad address '%s'", addr);
-			return NULL;
-		}
-		c = redisConnectWithTimeout(host, port, ids_tv(cf->connect_timeout_ms));
-	}
-	if (!c) {
-		ids_set_err(ctx, IDS_ERR_OOM, "cannot allocate a connection");
-		return NULL;
-	}
-	if (c->err || redisSetTimeout(c, ids_tv(cf->cmd_timeout_ms)) != REDIS_OK) {
-		ids_set_err(ctx, IDS_ERR_IO, "%s: %s", addr,
-					c->errstr[0] ? c->errstr : "cannot connect");
-		redisFree(c);
-		return NULL;
-	}
-	return c;
-}
-
-/* AUTH, SELECT on a fresh connection; IDS_OK or error */
-static int ids_prepare(ids_ctx_t *ctx)
-{
-	redisReply *r;
-	char db[16];
-	const char *argv[2];
-	if (ctx->conf_.password[0]) {
-		argv[0] = "AUTH";
-		argv[1] = ctx->conf_.password;
-		if (!(r = ids_cmdv(ctx, 2, argv)))
-			return ctx->err;
-		if (r->type == REDIS_REPLY_ERROR) {
-			ids_set_err(ctx, IDS_ERR_REMOTE, "AUTH: %s", r->str);
-			freeReplyObject(r);
-			return ctx->err;
-		}
-		freeReplyObject(r);
-	}
-	if (ctx->conf_.db > 0) {
-		snprintf(db, sizeof(db), "%d", ctx->conf_.db);
-		argv[0] = "SELECT";
-		argv[1] = db;
-		if (!(r = ids_cmdv(ctx, 2, argv)))
-			return ctx->err;
-		if (r->type == REDIS_REPLY_ERROR) {
-			ids_set_err(ctx, IDS_ERR_REMOTE, "SELECT: %s", r->str);
-			freeReplyObject(r);
-			return ctx->err;
-		}
-		freeReplyObject(r);
-	}
-	return IDS_OK;
-}
-
-/* ask one sentinel for the master address into addr; IDS_OK or error */
-static int ids_ask_sentinel(ids_ctx_t *ctx, const char *sentinel, char *addr,
-							size_t addrsz)
-{
-	const char *argv[3] = {"SENTINEL", "get-master-addr-by-name",
-						   ctx->conf_.sentinel_master};
-	redisReply *r;
-	redisContext *c = ids_open(ctx, sentinel);
-	if (!c)
-		return ctx->err;
-	ctx->rc_ = c;
-	snprintf(ctx->peer, sizeof(ctx->peer), "%s", sentinel);
-	r = ids_cmdv(ctx, 3, argv);
-	ctx->rc_ = NULL;
-	redisFree(c);
-	if (!r)
-		return ctx->err;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		r->element[0]->type != REDIS_REPLY_STRING ||
-		r->element[1]->type != REDIS_REPLY_STRING) {
-		ids_set_err(ctx, IDS_ERR_PROTO, "sentinel %s does not know master %s",
-					sentinel, ctx->conf_.sentinel_master);
-		freeReplyObject(r);
-		return ctx->err;
-	}
-	snprintf(addr, addrsz,
-			 strchr(r->element[0]->str, ':') ? "[%s]:%s" : "%s:%s",
-			 r->element[0]->str, r->element[1]->str);
-	freeReplyObject(r);
-	return IDS_OK;
-}
-
-/* connect ctx->rc_ to addr; with check_master, refuse a replica */
-static int ids_attach(ids_ctx_t *ctx, const char *addr, int check_master)
-{
-	const char *argv[1] = {"ROLE"};
-	redisReply *r;
-	redisContext *c = ids_open(ctx, addr);
-	if (!c)
-		return ctx->err;
-	ctx->rc_ = c;
-	snprintf(ctx->peer, sizeof(ctx->peer), "%s", addr);
-	if (ids_prepare(ctx) != IDS_OK)
-		goto fail;
-	if (!check_master)
-		return ids_ok(ctx);
-	if (!(r = ids_cmdv(ctx, 1, argv)))
-		goto fail;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
-		r->element[0]->type != REDIS_REPLY_STRING ||
-		strcmp(r->element[0]->str, "master") != 0) {
-		ids_set_err(ctx, IDS_ERR_REMOTE, "%s is not a master", addr);
-		freeReplyObject(r);
-		goto fail;
-	}
-	freeReplyObject(r);
-	return ids_ok(ctx);
-fail:
-	redisFree(c);
-	ctx->rc_ = NULL;
-	return ctx->err;
-}
-
-static int ids_connect_sentinels(ids_ctx_t *ctx)
-{
-	char list[IDS_ADDR_MAX], *tok, *save = NULL, addr[IDS_ADDR_MAX];
-	int err = IDS_ERR_ARG;
-	snprintf(list, sizeof(list), "%s", ctx->conf_.sentinels);
-	for (tok = strtok_r(list, ", ", &save); tok;
-		 tok = strtok_r(NULL, ", ", &save)) {
-		if ((err = ids_ask_sentinel(ctx, tok, addr, sizeof(addr))) != IDS_OK)
-			continue;
-		if ((err = ids_attach(ctx, addr, 1)) == IDS_OK)
-			return IDS_OK;
-	}
-	if (err == IDS_ERR_ARG && !ctx->errstr[0])
-		ids_set_err(ctx, IDS_ERR_ARG, "empty sentinel list");
-	return ctx->err;
-}
-
 ids_ctx_t *ids_connect(const ids_conf_t *conf)
 {
 	ids_ctx_t *ctx = calloc(1, sizeof(*ctx));
@@ -369,10 +120,8 @@ ids_ctx_t *ids_connect(const ids_conf_t *conf)
 		ids_set_err(ctx, IDS_ERR_ARG,
 					"wait_replicas must be >= 0, and wait_timeout_ms > 0 "
 					"when it is set");
-	else if (ctx->conf_.sentinels[0])
-		ids_connect_sentinels(ctx);
-	else
-		ids_attach(ctx, ctx->conf_.addr, 0);
+	else if (ids_conn_open(ctx) == IDS_OK)
+		ids_ok(ctx);
 	return ctx;
 }
 
@@ -380,13 +129,15 @@ void ids_free(ids_ctx_t *ctx)
 {
 	if (!ctx)
 		return;
-	ids_close(ctx);
+	ids_conn_close(ctx);
 	free(ctx);
 }
 
 struct redisContext *ids_redis(ids_ctx_t *ctx)
 {
-	return RC(ctx);
+	if (!ctx->rc_ && !ctx->cl_)
+		return NULL;
+	return ids_conn_any(ctx);
 }
 
 /* reply check: an error reply becomes IDS_ERR_REMOTE; frees r then */
@@ -399,78 +150,55 @@ static int ids_reply_error(ids_ctx_t *ctx, redisReply *r, const char *what)
 	return ctx->err;
 }
 
+/* a command answered by a reply that is not an error: IDS_OK or error */
+static int ids_simple(ids_ctx_t *ctx, int slot, int write, int argc,
+					  const char **argv, const char *what)
+{
+	redisReply *r = ids_cmd_at(ctx, slot, write, argc, argv, NULL);
+	if (!r)
+		return ctx->err;
+	if (ids_reply_error(ctx, r, what))
+		return ctx->err;
+	freeReplyObject(r);
+	return ids_ok(ctx);
+}
+
 int ids_ping(ids_ctx_t *ctx)
 {
 	const char *argv[1] = {"PING"};
-	redisReply *r = ids_cmdv(ctx, 1, argv);
-	if (!r)
-		return ctx->err;
-	if (ids_reply_error(ctx, r, "PING"))
-		return ctx->err;
-	freeReplyObject(r);
-	return ids_ok(ctx);
+	return ids_simple(ctx, -1, 0, 1, argv, "PING");
 }
 
-/*
- * After a write on this connection: WAIT for conf.wait_replicas replicas
- * (nothing when 0). The command timeout is extended by the WAIT timeout
- * for that one command. IDS_OK, IDS_ERR_NOT_REPLICATED with the count in
- * errstr, or IDS_ERR_IO (connection broken, the write's fate unknown).
- */
-static int ids_wait(ids_ctx_t *ctx)
+redisReply *ids_command(ids_ctx_t *ctx, int argc, const char **argv,
+						const size_t *lens)
 {
-	const ids_conf_t *cf = &ctx->conf_;
-	char n[16], ms[16];
-	const char *argv[3] = {"WAIT", n, ms};
-	redisReply *r;
-	long long acked;
+	int slot = -1;
+	if (argc < 1)
+		return ids_set_err(ctx, IDS_ERR_ARG, "empty command"), NULL;
+	if (argc > 1)
+		slot = ids_key_slot(argv[1], lens ? lens[1] : strlen(argv[1]));
+	return ids_cmd_at(ctx, slot, 1, argc, argv, lens);
+}
 
-	if (cf->wait_replicas <= 0)
-		return ids_ok(ctx);
-	if (!RC(ctx))
-		return ids_set_err(ctx, IDS_ERR_IO, "not connected");
-	snprintf(n, sizeof(n), "%d", cf->wait_replicas);
-	snprintf(ms, sizeof(ms), "%d", cf->wait_timeout_ms);
-	if (redisSetTimeout(RC(ctx), ids_tv(cf->cmd_timeout_ms +
-										cf->wait_timeout_ms)) != REDIS_OK)
-		return ids_set_err(ctx, IDS_ERR_IO, "%s: cannot set a timeout",
-						   ctx->peer);
-	r = ids_cmdv(ctx, 3, argv);
-	if (!r) {
-		/* the write was answered, its replication is unknown */
-		snprintf(ctx->errstr + strlen(ctx->errstr),
-				 sizeof(ctx->errstr) - strlen(ctx->errstr),
-				 " (waiting for replicas after a write)");
-		return ctx->err;
+/* EVALSHA the script for slot, falling back to EVAL when Redis does not
+ * have it. argv[0..1] are reserved for the command and script, filled
+ * here; lens[2..argc) set by the caller (NULL: strlen). */
+static redisReply *ids_script(ids_ctx_t *ctx, int which, int slot, int write,
+							  int argc, const char **argv, size_t *lens)
+{
+	redisReply *r;
+	int i;
+	size_t own[16];
+	if (!lens) {
+		for (i = 2; i < argc && i < 16; i++)
+			own[i] = strlen(argv[i]);
+		lens = own;
 	}
-	if (RC(ctx))
-		redisSetTimeout(RC(ctx), ids_tv(cf->cmd_timeout_ms));
-	if (ids_reply_error(ctx, r, "WAIT"))
-		return ctx->err;
-	acked = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
-	freeReplyObject(r);
-	if (acked < 0)
-		return ids_set_err(ctx, IDS_ERR_PROTO, "WAIT: not an integer");
-	if (acked < cf->wait_replicas)
-		return ids_set_err(ctx, IDS_ERR_NOT_REPLICATED,
-						   "written on %s but acknowledged by %lld of %d "
-						   "replica(s) within %d ms: may be lost in a failover",
-						   ctx->peer, acked, cf->wait_replicas,
-						   cf->wait_timeout_ms);
-	return ids_ok(ctx);
-}
-
-/* EVALSHA the script, falling back to EVAL when Redis does not have it.
- * argv[0..1] are reserved for the command and script, filled here. */
-static redisReply *ids_script(ids_ctx_t *ctx, int which, int argc,
-							  const char **argv, size_t *lens)
-{
-	redisReply *r;
 	argv[0] = "EVALSHA";
 	lens[0] = 7;
 	argv[1] = ids_scripts[which].sha;
 	lens[1] = 40;
-	r = ids_cmd(ctx, argc, argv, lens);
+	r = ids_cmd_at(ctx, slot, write, argc, argv, lens);
 	if (r && r->type == REDIS_REPLY_ERROR &&
 		strncmp(r->str, "NOSCRIPT", 8) == 0) {
 		freeReplyObject(r);
@@ -478,7 +206,7 @@ static redisReply *ids_script(ids_ctx_t *ctx, int which, int argc,
 		lens[0] = 4;
 		argv[1] = ids_scripts[which].body;
 		lens[1] = strlen(argv[1]);
-		r = ids_cmd(ctx, argc, argv, lens);
+		r = ids_cmd_at(ctx, slot, write, argc, argv, lens);
 	}
 	return r;
 }
@@ -516,7 +244,7 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 	int rc;
 	if (ids_key_map(mk, sizeof(mk), ns, key) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
-	if (!(r = ids_cmdv(ctx, 2, argv)))
+	if (!(r = ids_cmd_at(ctx, ids_slot_of(mk), 0, 2, argv, NULL)))
 		return ctx->err;
 	if (ids_reply_error(ctx, r, "HGETALL"))
 		return ctx->err;
@@ -533,24 +261,22 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 	return rc ? rc : ids_ok(ctx);
 }
 
-/* the reverse script on entry rk, whose value after the map key prefix mp
- * names the mapping: its key in namespace ns, or "<ns>:<key>" when ns is
- * NULL; what names the entry in errors */
-static int ids_reverse_run(ids_ctx_t *ctx, const char *rk, const char *mp,
-						   const char *ns, const char *what, ids_record_t *out)
+int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
+				ids_record_t *out)
 {
-	char nsb[IDS_NS_MAX + 1];
-	const char *argv[5], *key;
-	size_t lens[5], nl;
-	redisReply *r, *v;
+	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
+	const char *argv[5];
+	redisReply *r;
 	int rc;
+	if (ids_uri_norm(uri, strlen(uri), norm, sizeof(norm)) < 0 ||
+		ids_key_rev(rk, sizeof(rk), ns, norm) < 0 ||
+		ids_key_map(mp, sizeof(mp), ns, "") < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace or URI");
 	argv[2] = "1";
 	argv[3] = rk;
 	argv[4] = mp;
-	lens[2] = 1;
-	lens[3] = strlen(rk);
-	lens[4] = strlen(mp);
-	if (!(r = ids_script(ctx, IDS_S_REVERSE, 5, argv, lens)))
+	if (!(r = ids_script(ctx, IDS_S_REVERSE, ids_slot_of(rk), 0, 5, argv,
+						 NULL)))
 		return ctx->err;
 	if (ids_reply_error(ctx, r, "reverse"))
 		return ctx->err;
@@ -559,47 +285,58 @@ static int ids_reverse_run(ids_ctx_t *ctx, const char *rk, const char *mp,
 		 r->element[1]->type == REDIS_REPLY_ARRAY &&
 		 r->element[1]->elements == 0)) {
 		freeReplyObject(r);
-		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", what);
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", norm);
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 		r->element[0]->type != REDIS_REPLY_STRING ||
-		r->element[1]->type != REDIS_REPLY_ARRAY)
-		goto proto;
-	v = r->element[0];
-	key = v->str;
-	if (!ns) { /* "<ns>:<key>" */
-		const char *colon = memchr(v->str, ':', v->len);
-		if (!colon || (nl = (size_t)(colon - v->str)) == 0 || nl > IDS_NS_MAX)
-			goto proto;
-		memcpy(nsb, v->str, nl);
-		nsb[nl] = '\0';
-		ns = nsb;
-		key = colon + 1;
+		r->element[1]->type != REDIS_REPLY_ARRAY ||
+		r->element[0]->len > IDS_KEY_MAX) {
+		freeReplyObject(r);
+		return ids_set_err(ctx, IDS_ERR_PROTO, "reverse: unexpected reply");
 	}
-	if (strlen(key) > IDS_KEY_MAX)
-		goto proto;
-	rc = ids_from_pairs(ctx, r->element[1], ns, key, out);
+	rc = ids_from_pairs(ctx, r->element[1], ns, r->element[0]->str, out);
 	freeReplyObject(r);
 	return rc ? rc : ids_ok(ctx);
-proto:
-	freeReplyObject(r);
-	return ids_set_err(ctx, IDS_ERR_PROTO, "reverse: unexpected reply");
 }
 
-int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
-				ids_record_t *out)
+/* the value of DID entry did ("<ns>:<key>") split into ns and key; IDS_OK,
+ * IDS_ERR_NOTFOUND or an error */
+static int ids_did_owner(ids_ctx_t *ctx, const char *did, char *ns, size_t nssz,
+						 char *key, size_t keysz)
 {
-	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
-	if (ids_uri_norm(uri, strlen(uri), norm, sizeof(norm)) < 0 ||
-		ids_key_rev(rk, sizeof(rk), ns, norm) < 0 ||
-		ids_key_map(mp, sizeof(mp), ns, "") < 0)
-		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace or URI");
-	return ids_reverse_run(ctx, rk, mp, ns, norm, out);
+	char dk[IDS_REDIS_KEY_MAX];
+	const char *argv[2] = {"GET", dk}, *colon;
+	redisReply *r;
+	size_t nl;
+	if (ids_key_did(dk, sizeof(dk), did) < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "did: too long");
+	if (!(r = ids_cmd_at(ctx, ids_slot_of(dk), 0, 2, argv, NULL)))
+		return ctx->err;
+	if (ids_reply_error(ctx, r, "GET"))
+		return ctx->err;
+	if (r->type == REDIS_REPLY_NIL) {
+		freeReplyObject(r);
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
+	}
+	if (r->type != REDIS_REPLY_STRING ||
+		!(colon = memchr(r->str, ':', r->len)) ||
+		(nl = (size_t)(colon - r->str)) == 0 || nl >= nssz ||
+		r->len - nl - 1 >= keysz) {
+		freeReplyObject(r);
+		return ids_set_err(ctx, IDS_ERR_PROTO, "DID entry of %s malformed",
+						   did);
+	}
+	memcpy(ns, r->str, nl);
+	ns[nl] = '\0';
+	memcpy(key, colon + 1, r->len - nl - 1);
+	key[r->len - nl - 1] = '\0';
+	freeReplyObject(r);
+	return IDS_OK;
 }
 
 int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out)
 {
-	char dk[IDS_REDIS_KEY_MAX];
+	char ns[IDS_NS_MAX + 1], key[IDS_KEY_MAX + 1];
 	ids_record_t probe;
 	ids_error_t e;
 	int rc;
@@ -607,11 +344,12 @@ int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out)
 	if (!*did || ids_record_set(&probe, IDS_F_DID, did, strlen(did), &e) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "did: %s",
 						   *did ? e.msg : "is required");
-	if (ids_key_did(dk, sizeof(dk), did) < 0)
-		return ids_set_err(ctx, IDS_ERR_ARG, "did: too long");
-	rc = ids_reverse_run(ctx, dk, IDS_MAP_PREFIX, NULL, did, out);
-	/* the scripts keep both sides together; refuse a stray entry anyway */
-	if (rc == IDS_OK && strcmp(out->did, did) != 0)
+	if ((rc = ids_did_owner(ctx, did, ns, sizeof(ns), key, sizeof(key))))
+		return rc;
+	rc = ids_get(ctx, ns, key, out);
+	/* an entry claimed by a write not done yet, or left by one that
+	 * stopped half-way, names a mapping without this DID: not a match */
+	if (rc == IDS_ERR_NOTFOUND || (rc == IDS_OK && strcmp(out->did, did)))
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
 	return rc;
 }
@@ -674,14 +412,75 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 	return ids_set_err(ctx, IDS_ERR_REMOTE, "%s", r->str);
 }
 
+/* "<ns>:<key>" of r into buf; -1 when too long */
+static int ids_owner_of(char *buf, size_t bufsz, const char *ns,
+						const char *key)
+{
+	int n = snprintf(buf, bufsz, "%s:%s", ns, key);
+	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
+}
+
+/* the argv of a DID claim or release script (which) into argv[0..5) */
+typedef struct ids_did_args {
+	char dk[IDS_REDIS_KEY_MAX];
+	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
+	const char *argv[5];
+	size_t lens[5];
+	int slot;
+} ids_did_args_t;
+
+static int ids_did_build(ids_did_args_t *a, const char *did, const char *ns,
+						 const char *key)
+{
+	if (ids_key_did(a->dk, sizeof(a->dk), did) < 0 ||
+		ids_owner_of(a->owner, sizeof(a->owner), ns, key) < 0)
+		return -1;
+	a->argv[2] = "1";
+	a->argv[3] = a->dk;
+	a->argv[4] = a->owner;
+	a->lens[2] = 1;
+	a->lens[3] = strlen(a->dk);
+	a->lens[4] = strlen(a->owner);
+	a->slot = ids_slot_of(a->dk);
+	return 0;
+}
+
+/* run the DID script which on (did, ns:key); the reply or NULL */
+static redisReply *ids_did_script(ids_ctx_t *ctx, int which, const char *did,
+								  const char *ns, const char *key)
+{
+	ids_did_args_t a;
+	if (ids_did_build(&a, did, ns, key) < 0) {
+		ids_set_err(ctx, IDS_ERR_ARG, "did, namespace or key too long");
+		return NULL;
+	}
+	return ids_script(ctx, which, a.slot, 1, 5, a.argv, a.lens);
+}
+
+/* release did when (ns, key) holds its entry; errors are left in ctx but
+ * not returned: a release that fails leaves an entry that lookups ignore
+ * (ids_reverse_did) and that the next claim by the same mapping reuses */
+static void ids_did_release(ids_ctx_t *ctx, const char *did, const char *ns,
+							const char *key)
+{
+	redisReply *r;
+	int err = ctx->err;
+	char es[sizeof(ctx->errstr)];
+	memcpy(es, ctx->errstr, sizeof(es));
+	if ((r = ids_did_script(ctx, IDS_S_DID_RELEASE, did, ns, key)))
+		freeReplyObject(r);
+	ctx->err = err;
+	memcpy(ctx->errstr, es, sizeof(es));
+}
+
 /* the argument vector of a put script call; strings live in *b */
 typedef struct ids_put_args {
 	char mk[IDS_REDIS_KEY_MAX], rk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX];
 	char norm[IDS_URI_MAX + 1], mode[4], en[2], na[24];
-	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1]; /* "<ns>:<key>" */
 	const char *argv[16 + 2 * IDS_F_COUNT];
 	size_t lens[16 + 2 * IDS_F_COUNT];
 	int argc;
+	int slot;
 } ids_put_args_t;
 
 static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
@@ -692,9 +491,7 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 				0 ||
 		ids_key_map(b->mk, sizeof(b->mk), r->ns, r->key) < 0 ||
 		ids_key_rev(b->rk, sizeof(b->rk), r->ns, b->norm) < 0 ||
-		ids_key_rev(b->rp, sizeof(b->rp), r->ns, "") < 0 ||
-		snprintf(b->owner, sizeof(b->owner), "%s:%s", r->ns, r->key) >=
-				(int)sizeof(b->owner))
+		ids_key_rev(b->rp, sizeof(b->rp), r->ns, "") < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "key name too long");
 	snprintf(b->mode, sizeof(b->mode), "%d", mode);
 	snprintf(b->en, sizeof(b->en), "%d", r->enabled ? 1 : 0);
@@ -709,9 +506,7 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 	b->argv[i++] = r->ns;
 	b->argv[i++] = b->rp;
 	b->argv[i++] = b->norm;
-	b->argv[i++] = IDS_DID_PREFIX;
 	b->argv[i++] = r->did;
-	b->argv[i++] = b->owner;
 	b->argv[i++] = IDS_REV_URI_FIELD;
 	b->argv[i++] = b->norm;
 	for (f = IDS_F_SIP_URI; f < IDS_F_COUNT; f++) {
@@ -726,6 +521,42 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 	b->argc = i;
 	for (i = 2; i < b->argc; i++)
 		b->lens[i] = strlen(b->argv[i]);
+	b->slot = ids_slot_of(b->mk);
+	return IDS_OK;
+}
+
+/* the old DID of a put script's reply {ex, olddid} into old ("" none);
+ * 0, or -1 when the reply is not that */
+static int ids_put_reply(const redisReply *r, char *old, size_t oldsz)
+{
+	old[0] = '\0';
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		r->element[0]->type != REDIS_REPLY_INTEGER ||
+		r->element[1]->type != REDIS_REPLY_STRING ||
+		r->element[1]->len >= oldsz)
+		return -1;
+	memcpy(old, r->element[1]->str, r->element[1]->len + 1);
+	return 0;
+}
+
+/* claim r->did for r (nothing without a did): IDS_OK with *fresh 1 when
+ * claimed now, IDS_ERR_CONFLICT (e filled) or an error */
+static int ids_did_claim(ids_ctx_t *ctx, const ids_record_t *r, ids_error_t *e,
+						 int *fresh)
+{
+	redisReply *rep;
+	*fresh = 0;
+	if (!r->did[0])
+		return IDS_OK;
+	if (!(rep = ids_did_script(ctx, IDS_S_DID_CLAIM, r->did, r->ns, r->key)))
+		return ctx->err;
+	if (rep->type == REDIS_REPLY_ERROR) {
+		ids_script_error(ctx, rep, r, e);
+		freeReplyObject(rep);
+		return ctx->err;
+	}
+	*fresh = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+	freeReplyObject(rep);
 	return IDS_OK;
 }
 
@@ -734,34 +565,82 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 	ids_put_args_t b;
 	ids_error_t le;
 	redisReply *rep;
+	char old[IDS_DID_MAX + 1];
+	int fresh, bad;
 	if (ids_record_validate(r, e ? e : &le) < 0) {
 		const ids_error_t *x = e ? e : &le;
 		return ids_set_err(ctx, IDS_ERR_INVALID, "%s: %s", x->field, x->msg);
 	}
 	if (ids_put_build(ctx, r, mode, &b))
 		return ctx->err;
-	if (!(rep = ids_script(ctx, IDS_S_PUT, b.argc, b.argv, b.lens)))
+	if (ids_did_claim(ctx, r, e, &fresh))
 		return ctx->err;
-	if (rep->type == REDIS_REPLY_ERROR) {
-		ids_script_error(ctx, rep, r, e);
-		freeReplyObject(rep);
+	if (!(rep = ids_script(ctx, IDS_S_PUT, b.slot, 1, b.argc, b.argv,
+						   b.lens))) {
+		/* the write's fate is unknown: the claim stays (ignored by
+		 * lookups while the mapping does not hold the DID) */
 		return ctx->err;
 	}
+	bad = rep->type == REDIS_REPLY_ERROR;
+	if (bad)
+		ids_script_error(ctx, rep, r, e);
+	else if (ids_put_reply(rep, old, sizeof(old)) < 0)
+		bad = ids_set_err(ctx, IDS_ERR_PROTO, "put: unexpected reply");
 	freeReplyObject(rep);
+	if (bad) {
+		if (fresh)
+			ids_did_release(ctx, r->did, r->ns, r->key);
+		return ctx->err;
+	}
+	if (old[0])
+		ids_did_release(ctx, old, r->ns, r->key);
 	return ids_wait(ctx);
 }
 
-/* run a script on one mapping whose reply is 1 (done) or 0 (absent);
- * argv[2..argc) filled by the caller */
-static int ids_script_on_map(ids_ctx_t *ctx, int which, int argc,
-							 const char **argv, const char *ns, const char *key)
+int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 {
-	size_t lens[10];
+	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX], did[IDS_DID_MAX + 1];
+	const char *argv[8];
 	redisReply *r;
-	int i, found;
-	for (i = 2; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	if (!(r = ids_script(ctx, which, argc, argv, lens)))
+	int found;
+	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
+		ids_key_rev(rp, sizeof(rp), ns, "") < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
+	argv[2] = "1";
+	argv[3] = mk;
+	argv[4] = key;
+	argv[5] = IDS_CHANNEL;
+	argv[6] = ns;
+	argv[7] = rp;
+	if (!(r = ids_script(ctx, IDS_S_DEL, ids_slot_of(mk), 1, 8, argv, NULL)))
+		return ctx->err;
+	if (ids_reply_error(ctx, r, ns))
+		return ctx->err;
+	found = ids_put_reply(r, did, sizeof(did)) == 0;
+	freeReplyObject(r);
+	if (!found)
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", ns, key);
+	if (did[0])
+		ids_did_release(ctx, did, ns, key);
+	return ids_wait(ctx);
+}
+
+int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
+					int enabled)
+{
+	char mk[IDS_REDIS_KEY_MAX], msg[IDS_NS_MAX + IDS_KEY_MAX + 2];
+	const char *argv[7];
+	redisReply *r;
+	int found;
+	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
+		snprintf(msg, sizeof(msg), "%s %s", ns, key) >= (int)sizeof(msg))
+		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
+	argv[2] = "1";
+	argv[3] = mk;
+	argv[4] = enabled ? "1" : "0";
+	argv[5] = IDS_CHANNEL;
+	argv[6] = msg;
+	if (!(r = ids_script(ctx, IDS_S_ENABLE, ids_slot_of(mk), 1, 7, argv, NULL)))
 		return ctx->err;
 	if (ids_reply_error(ctx, r, ns))
 		return ctx->err;
@@ -772,117 +651,62 @@ static int ids_script_on_map(ids_ctx_t *ctx, int which, int argc,
 	return ids_wait(ctx);
 }
 
-int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
-{
-	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX];
-	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
-	const char *argv[10];
-	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
-		ids_key_rev(rp, sizeof(rp), ns, "") < 0 ||
-		snprintf(owner, sizeof(owner), "%s:%s", ns, key) >= (int)sizeof(owner))
-		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
-	argv[2] = "1";
-	argv[3] = mk;
-	argv[4] = key;
-	argv[5] = IDS_CHANNEL;
-	argv[6] = ns;
-	argv[7] = rp;
-	argv[8] = IDS_DID_PREFIX;
-	argv[9] = owner;
-	return ids_script_on_map(ctx, IDS_S_DEL, 10, argv, ns, key);
-}
+/* ids_list's key callback: the (ns, key) of a map key name */
+typedef struct ids_list_arg {
+	ids_list_cb cb;
+	void *arg;
+} ids_list_arg_t;
 
-int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
-					int enabled)
+static int ids_list_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 {
-	char mk[IDS_REDIS_KEY_MAX], msg[IDS_NS_MAX + IDS_KEY_MAX + 2];
-	const char *argv[7];
-	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
-		snprintf(msg, sizeof(msg), "%s %s", ns, key) >= (int)sizeof(msg))
-		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
-	argv[2] = "1";
-	argv[3] = mk;
-	argv[4] = enabled ? "1" : "0";
-	argv[5] = IDS_CHANNEL;
-	argv[6] = msg;
-	return ids_script_on_map(ctx, IDS_S_ENABLE, 7, argv, ns, key);
+	ids_list_arg_t *la = arg;
+	char nsb[IDS_NS_MAX + 1];
+	const char *ns, *rest;
+	size_t nl;
+	(void)ctx;
+	if (len <= sizeof(IDS_MAP_PREFIX) - 1 ||
+		memcmp(k, IDS_MAP_PREFIX, sizeof(IDS_MAP_PREFIX) - 1) ||
+		ids_key_split(k, len, &ns, &nl, &rest) < 0 || nl > IDS_NS_MAX)
+		return 0;
+	memcpy(nsb, ns, nl);
+	nsb[nl] = '\0';
+	return la->cb(nsb, rest, la->arg);
 }
 
 int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
 			 uint64_t *cursor, int count, ids_list_cb cb, void *arg)
 {
-	char match[IDS_REDIS_KEY_MAX + 8], cur[24], cnt[16];
-	const char *argv[6] = {"SCAN", cur, "MATCH", match, "COUNT", cnt};
-	redisReply *r, *keys;
-	size_t i, plen = sizeof(IDS_MAP_PREFIX) - 1;
-	int n;
+	char match[IDS_REDIS_KEY_MAX + 8];
+	ids_list_arg_t la = {cb, arg};
+	int n, slot = -1;
 
 	if (!pattern || !*pattern)
 		pattern = "*";
-	if (ns && *ns)
-		n = snprintf(match, sizeof(match), "%s%s:%s", IDS_MAP_PREFIX, ns,
+	if (ns && *ns) {
+		if (strpbrk(ns, "{}*?[]\\"))
+			return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace");
+		n = snprintf(match, sizeof(match), "%s{%s}:%s", IDS_MAP_PREFIX, ns,
 					 pattern);
-	else
-		n = snprintf(match, sizeof(match), "%s*:%s", IDS_MAP_PREFIX, pattern);
+		slot = ids_slot_of(match);
+	} else {
+		n = snprintf(match, sizeof(match), "%s{*}:%s", IDS_MAP_PREFIX, pattern);
+	}
 	if (n < 0 || (size_t)n >= sizeof(match))
 		return ids_set_err(ctx, IDS_ERR_ARG, "pattern too long");
-	snprintf(cur, sizeof(cur), "%llu", (unsigned long long)*cursor);
-	snprintf(cnt, sizeof(cnt), "%d", count > 0 ? count : 100);
-	if (!(r = ids_cmdv(ctx, 6, argv)))
-		return ctx->err;
-	if (ids_reply_error(ctx, r, "SCAN"))
-		return ctx->err;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
-		r->element[0]->type != REDIS_REPLY_STRING ||
-		r->element[1]->type != REDIS_REPLY_ARRAY) {
-		freeReplyObject(r);
-		return ids_set_err(ctx, IDS_ERR_PROTO, "SCAN: unexpected reply");
-	}
-	*cursor = strtoull(r->element[0]->str, NULL, 10);
-	keys = r->element[1];
-	for (i = 0; i < keys->elements; i++) {
-		char nsb[IDS_NS_MAX + 1];
-		const char *k = keys->element[i]->str, *colon;
-		size_t nl;
-		if (keys->element[i]->type != REDIS_REPLY_STRING ||
-			keys->element[i]->len <= plen)
-			continue;
-		colon = strchr(k + plen, ':');
-		if (!colon || (nl = (size_t)(colon - k - plen)) > IDS_NS_MAX)
-			continue;
-		memcpy(nsb, k + plen, nl);
-		nsb[nl] = '\0';
-		if (cb(nsb, colon + 1, arg)) {
-			*cursor = 0;
-			break;
-		}
-	}
-	freeReplyObject(r);
-	return ids_ok(ctx);
+	return ids_scan_step(ctx, slot, match, cursor, count > 0 ? count : 100,
+						 ids_list_key, &la);
 }
 
 int ids_publish_flush(ids_ctx_t *ctx)
 {
 	const char *argv[3] = {"PUBLISH", IDS_CHANNEL, IDS_INVAL_ALL};
-	redisReply *r = ids_cmdv(ctx, 3, argv);
-	if (!r)
-		return ctx->err;
-	if (ids_reply_error(ctx, r, "PUBLISH"))
-		return ctx->err;
-	freeReplyObject(r);
-	return ids_ok(ctx);
+	return ids_simple(ctx, -1, 0, 3, argv, "PUBLISH");
 }
 
 int ids_subscribe(ids_ctx_t *ctx)
 {
 	const char *argv[2] = {"SUBSCRIBE", IDS_CHANNEL};
-	redisReply *r = ids_cmdv(ctx, 2, argv);
-	if (!r)
-		return ctx->err;
-	if (ids_reply_error(ctx, r, "SUBSCRIBE"))
-		return ctx->err;
-	freeReplyObject(r);
-	return ids_ok(ctx);
+	return ids_simple(ctx, -1, 0, 2, argv, "SUBSCRIBE");
 }
 
 int ids_next_notice(ids_ctx_t *ctx, int timeout_ms, char *buf, size_t bufsz,
@@ -938,99 +762,222 @@ static ids_error_t *ids_import_err(ids_error_t *errs, size_t maxerrs,
 	return e;
 }
 
-/* the next pipelined reply; NULL with ctx->err set */
-static redisReply *ids_import_reply(ids_ctx_t *ctx)
+/* ---- import: precheck, DID claims, writes, DID releases ---- */
+
+typedef struct ids_imp {
+	const ids_record_t *recs;
+	size_t n;
+	int mode;
+	ids_error_t *errs;
+	size_t maxerrs, *nerrs;
+	int bad;					  /* first refusal's code */
+	uint8_t *fresh;				  /* DID claimed by this import */
+	uint8_t *failed;			  /* the mapping's write refused */
+	char (*old)[IDS_DID_MAX + 1]; /* DID held before, to release */
+	size_t written;
+	ids_put_args_t pa;
+	ids_did_args_t da;
+	char k[IDS_REDIS_KEY_MAX];
+	const char *argv[2];
+	int release_new; /* release phase: 1 the new DIDs of refused writes */
+} ids_imp_t;
+
+/* a batch command: EVALSHA of script which, argv[2..argc) filled by the
+ * caller (pipelined: the script was loaded first, ids_imp_load); 1 */
+static int ids_evalsha_cmd(ids_bcmd_t *c, int which, int argc,
+						   const char **argv, size_t *lens, int slot)
 {
-	redisReply *r = NULL;
-	if (redisGetReply(RC(ctx), (void **)&r) != REDIS_OK)
-		ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer, RC(ctx)->errstr);
-	return r;
+	argv[0] = "EVALSHA";
+	argv[1] = ids_scripts[which].sha;
+	lens[0] = 7;
+	lens[1] = 40;
+	c->argc = argc;
+	c->argv = argv;
+	c->lens = lens;
+	c->slot = slot;
+	c->write = 1;
+	return 1;
 }
 
-/* check, before writing, that no reverse entry (URI, DID) of recs belongs
- * to another mapping and that create/replace find what they expect */
-static int ids_import_precheck(ids_ctx_t *ctx, const ids_record_t *recs,
-							   size_t n, int mode, ids_error_t *errs,
-							   size_t maxerrs, size_t *nerrs)
+/* precheck: command 3i GET URI entry, 3i+1 EXISTS map, 3i+2 GET DID */
+static int ids_imp_check_build(ids_ctx_t *ctx, void *arg, size_t i,
+							   ids_bcmd_t *c)
 {
-	redisContext *c = RC(ctx);
-	char norm[IDS_URI_MAX + 1], k[IDS_REDIS_KEY_MAX];
-	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
-	redisReply *r;
-	size_t i, done = 0;
-	int bad = 0;
-
-	while (done < n) {
-		size_t chunk = n - done > 1000 ? 1000 : n - done;
-		for (i = done; i < done + chunk; i++) {
-			const char *a[2] = {"GET", k};
-			ids_uri_norm(recs[i].sip_uri, strlen(recs[i].sip_uri), norm,
-						 sizeof(norm));
-			ids_key_rev(k, sizeof(k), recs[i].ns, norm);
-			redisAppendCommandArgv(c, 2, a, NULL);
-			ids_key_map(k, sizeof(k), recs[i].ns, recs[i].key);
-			a[0] = "EXISTS";
-			redisAppendCommandArgv(c, 2, a, NULL);
-			if (recs[i].did[0]) {
-				ids_key_did(k, sizeof(k), recs[i].did);
-				a[0] = "GET";
-				redisAppendCommandArgv(c, 2, a, NULL);
-			}
-		}
-		for (i = done; i < done + chunk; i++) {
-			ids_error_t *e;
-			int exists;
-			if (!(r = ids_import_reply(ctx)))
-				return ctx->err;
-			if (r->type == REDIS_REPLY_STRING && strcmp(r->str, recs[i].key)) {
-				bad = IDS_ERR_CONFLICT;
-				ids_field_err(ids_import_err(errs, maxerrs, nerrs, i),
-							  "sip_uri", "already mapped by key %.80s", r->str);
-			}
-			freeReplyObject(r);
-			if (!(r = ids_import_reply(ctx)))
-				return ctx->err;
-			exists = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
-			freeReplyObject(r);
-			if ((mode == IDS_PUT_CREATE && exists) ||
-				(mode == IDS_PUT_REPLACE && !exists)) {
-				bad = bad ? bad : (exists ? IDS_ERR_EXISTS : IDS_ERR_NOTFOUND);
-				e = ids_import_err(errs, maxerrs, nerrs, i);
-				ids_field_err(e, "key", "%s",
-							  exists ? "mapping exists already"
-									 : "no such mapping to replace");
-			}
-			if (!recs[i].did[0])
-				continue;
-			if (!(r = ids_import_reply(ctx)))
-				return ctx->err;
-			snprintf(owner, sizeof(owner), "%s:%s", recs[i].ns, recs[i].key);
-			if (r->type == REDIS_REPLY_STRING && strcmp(r->str, owner)) {
-				int nsl;
-				const char *key = ids_owner_split(r->str, &nsl);
-				bad = IDS_ERR_CONFLICT;
-				ids_field_err(ids_import_err(errs, maxerrs, nerrs, i), "did",
-							  "already mapped by key %.80s (namespace %.*s)",
-							  key, nsl, r->str);
-			}
-			freeReplyObject(r);
-		}
-		done += chunk;
+	ids_imp_t *im = arg;
+	const ids_record_t *r = &im->recs[i / 3];
+	char norm[IDS_URI_MAX + 1];
+	(void)ctx;
+	switch (i % 3) {
+	case 0:
+		ids_uri_norm(r->sip_uri, strlen(r->sip_uri), norm, sizeof(norm));
+		ids_key_rev(im->k, sizeof(im->k), r->ns, norm);
+		im->argv[0] = "GET";
+		break;
+	case 1:
+		ids_key_map(im->k, sizeof(im->k), r->ns, r->key);
+		im->argv[0] = "EXISTS";
+		break;
+	default:
+		if (!r->did[0])
+			return 0;
+		ids_key_did(im->k, sizeof(im->k), r->did);
+		im->argv[0] = "GET";
 	}
-	return bad ? ids_set_err(ctx, bad, "%zu record(s) refused", *nerrs)
-			   : IDS_OK;
+	im->argv[1] = im->k;
+	c->argc = 2;
+	c->argv = im->argv;
+	c->lens = NULL;
+	c->slot = ids_slot_of(im->k);
+	c->write = 0;
+	return 1;
+}
+
+static ids_error_t *ids_imp_err(ids_imp_t *im, size_t i, int code)
+{
+	if (!im->bad)
+		im->bad = code;
+	return ids_import_err(im->errs, im->maxerrs, im->nerrs, i);
+}
+
+static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
+								const redisReply *rep)
+{
+	ids_imp_t *im = arg;
+	const ids_record_t *r = &im->recs[i / 3];
+	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
+	const char *key;
+	int exists, nsl;
+	(void)ctx;
+	switch (i % 3) {
+	case 0:
+		if (rep->type == REDIS_REPLY_STRING && strcmp(rep->str, r->key))
+			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "sip_uri",
+						  "already mapped by key %.80s", rep->str);
+		break;
+	case 1:
+		exists = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+		if (im->mode == IDS_PUT_CREATE && exists)
+			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_EXISTS), "key", "%s",
+						  "mapping exists already");
+		else if (im->mode == IDS_PUT_REPLACE && !exists)
+			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_NOTFOUND), "key", "%s",
+						  "no such mapping to replace");
+		break;
+	default:
+		ids_owner_of(owner, sizeof(owner), r->ns, r->key);
+		if (rep->type == REDIS_REPLY_STRING && strcmp(rep->str, owner)) {
+			key = ids_owner_split(rep->str, &nsl);
+			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "did",
+						  "already mapped by key %.80s (namespace %.*s)", key,
+						  nsl, rep->str);
+		}
+	}
+}
+
+/* claims (release=0) or releases (1) of the records' DIDs */
+static int ids_imp_did_build(ids_ctx_t *ctx, void *arg, size_t i, ids_bcmd_t *c)
+{
+	ids_imp_t *im = arg;
+	const ids_record_t *r = &im->recs[i];
+	const char *did = r->did;
+	int which = IDS_S_DID_CLAIM;
+	(void)ctx;
+	if (im->release_new) {
+		which = IDS_S_DID_RELEASE;
+		if (im->failed[i] && im->fresh[i])
+			did = r->did;
+		else if (!im->failed[i] && im->old[i][0])
+			did = im->old[i];
+		else
+			return 0;
+	}
+	if (!did[0])
+		return 0;
+	ids_did_build(&im->da, did, r->ns, r->key);
+	return ids_evalsha_cmd(c, which, 5, im->da.argv, im->da.lens, im->da.slot);
+}
+
+static void ids_imp_did_reply(ids_ctx_t *ctx, void *arg, size_t i,
+							  const redisReply *rep)
+{
+	ids_imp_t *im = arg;
+	if (im->release_new)
+		return;
+	if (rep->type == REDIS_REPLY_ERROR) {
+		im->failed[i] = 1;
+		ids_script_error(ctx, rep, &im->recs[i],
+						 ids_imp_err(im, i, IDS_ERR_CONFLICT));
+		return;
+	}
+	im->fresh[i] = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+}
+
+static int ids_imp_put_build(ids_ctx_t *ctx, void *arg, size_t i, ids_bcmd_t *c)
+{
+	ids_imp_t *im = arg;
+	if (im->failed[i])
+		return 0;
+	ids_put_build(ctx, &im->recs[i], im->mode, &im->pa);
+	return ids_evalsha_cmd(c, IDS_S_PUT, im->pa.argc, im->pa.argv, im->pa.lens,
+						   im->pa.slot);
+}
+
+static void ids_imp_put_reply(ids_ctx_t *ctx, void *arg, size_t i,
+							  const redisReply *rep)
+{
+	ids_imp_t *im = arg;
+	if (rep->type != REDIS_REPLY_ERROR &&
+		ids_put_reply(rep, im->old[i], sizeof(im->old[i])) == 0) {
+		im->written++;
+		return;
+	}
+	im->failed[i] = 1;
+	if (rep->type == REDIS_REPLY_ERROR)
+		ids_script_error(ctx, rep, &im->recs[i],
+						 ids_imp_err(im, i, IDS_ERR_CONFLICT));
+	else
+		ids_field_err(ids_imp_err(im, i, IDS_ERR_PROTO), "key", "%s",
+					  "unexpected reply to the write");
+}
+
+/* SCRIPT LOAD every script on every master that may run it pipelined */
+static int ids_imp_load(ids_ctx_t *ctx, const ids_record_t *recs, size_t n)
+{
+	static const int which[] = {IDS_S_PUT, IDS_S_DID_CLAIM, IDS_S_DID_RELEASE};
+	const char *a[3] = {"SCRIPT", "LOAD", NULL};
+	char k[IDS_REDIS_KEY_MAX];
+	redisReply *r;
+	size_t i, w;
+	/* one key per namespace and DID would do; a key of every record keeps
+	 * it simple (SCRIPT LOAD of a cached script is cheap), bounded here */
+	for (i = 0; i < n && i < 64; i++) {
+		for (w = 0; w < sizeof(which) / sizeof(which[0]); w++) {
+			if (w == 0)
+				ids_key_map(k, sizeof(k), recs[i].ns, recs[i].key);
+			else if (!recs[i].did[0])
+				continue;
+			else
+				ids_key_did(k, sizeof(k), recs[i].did);
+			a[2] = ids_scripts[which[w]].body;
+			if (!(r = ids_cmd_at(ctx, ids_slot_of(k), 0, 3, a, NULL)))
+				return ctx->err;
+			freeReplyObject(r);
+			if (!ids_is_cluster(ctx) && i > 0)
+				return IDS_OK;
+		}
+	}
+	return IDS_OK;
 }
 
 int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 			   ids_error_t *errs, size_t maxerrs, size_t *nerrs)
 {
-	redisContext *c = RC(ctx);
-	ids_put_args_t *b;
-	redisReply *r;
-	size_t i, total = 0, done = 0, written = 0;
+	ids_imp_t *im;
+	size_t i, total = 0;
+	int rc;
 
 	*nerrs = 0;
-	if (!c || c->err)
+	if (!ctx->rc_ && !ids_is_cluster(ctx))
 		return ids_set_err(ctx, IDS_ERR_IO, "not connected");
 	for (i = 0; i < n; i++) {
 		if (ids_record_validate(&recs[i],
@@ -1045,57 +992,140 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 						   total);
 	if (ids_check_dups(recs, NULL, n, errs, maxerrs, nerrs, &total) != 0)
 		return ids_set_err(ctx, IDS_ERR_INVALID, "duplicates in the input");
-	if (ids_import_precheck(ctx, recs, n, mode, errs, maxerrs, nerrs))
-		return ctx->err;
-	if (!(b = malloc(sizeof(*b))))
-		return ids_set_err(ctx, IDS_ERR_OOM, "out of memory");
-	/* make sure the script is cached so EVALSHA works in the pipeline */
-	{
-		const char *a[3] = {"SCRIPT", "LOAD", ids_scripts[IDS_S_PUT].body};
-		if (!(r = ids_cmdv(ctx, 3, a))) {
-			free(b);
-			return ctx->err;
-		}
-		freeReplyObject(r);
+	if (!(im = calloc(1, sizeof(*im))) || !(im->fresh = calloc(n + 1, 1)) ||
+		!(im->failed = calloc(n + 1, 1)) ||
+		!(im->old = calloc(n + 1, sizeof(*im->old)))) {
+		rc = ids_set_err(ctx, IDS_ERR_OOM, "out of memory");
+		goto out;
 	}
-	while (done < n) {
-		size_t chunk = n - done > 500 ? 500 : n - done;
-		for (i = done; i < done + chunk; i++) {
-			ids_put_build(ctx, &recs[i], mode, b);
-			b->argv[0] = "EVALSHA";
-			b->argv[1] = ids_scripts[IDS_S_PUT].sha;
-			b->lens[0] = 7;
-			b->lens[1] = 40;
-			redisAppendCommandArgv(c, b->argc, b->argv, b->lens);
-		}
-		for (i = done; i < done + chunk; i++) {
-			if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-				free(b);
-				return ids_set_err(ctx, IDS_ERR_IO, "%s: %s", ctx->peer,
-								   c->errstr);
-			}
-			if (ids_demoted(ctx, r)) { /* the connection is closed */
-				free(b);
-				return ctx->err;
-			}
-			if (r->type != REDIS_REPLY_ERROR)
-				written++;
-			else if (*nerrs < maxerrs)
-				ids_script_error(ctx, r, &recs[i],
-								 ids_import_err(errs, maxerrs, nerrs, i));
-			freeReplyObject(r);
-		}
-		done += chunk;
+	im->recs = recs;
+	im->n = n;
+	im->mode = mode;
+	im->errs = errs;
+	im->maxerrs = maxerrs;
+	im->nerrs = nerrs;
+	/* 1: every reverse entry and mode checked before the first write */
+	if ((rc = ids_batch(ctx, 3 * n, ids_imp_check_build, ids_imp_check_reply,
+						im)))
+		goto out;
+	if (im->bad) {
+		rc = ids_set_err(ctx, im->bad, "%zu record(s) refused", *nerrs);
+		goto out;
 	}
-	free(b);
-	/* one WAIT covers every write of the batch */
-	if (written && ids_wait(ctx) != IDS_OK &&
-		(!*nerrs || ctx->err == IDS_ERR_IO))
-		return ctx->err;
+	if ((rc = ids_imp_load(ctx, recs, n)))
+		goto out;
+	/* 2: the DIDs claimed; 3: the mappings written; 4: DIDs released */
+	rc = ids_batch(ctx, n, ids_imp_did_build, ids_imp_did_reply, im);
+	if (rc == IDS_OK && im->bad) { /* a DID taken meanwhile: write nothing */
+		for (i = 0; i < n; i++)
+			im->failed[i] = 1;
+	} else if (rc == IDS_OK) {
+		rc = ids_batch(ctx, n, ids_imp_put_build, ids_imp_put_reply, im);
+	}
+	if (rc != IDS_OK)
+		goto out;
+	im->release_new = 1;
+	if ((rc = ids_batch(ctx, n, ids_imp_did_build, ids_imp_did_reply, im)))
+		goto out;
+	/* one WAIT per master covers every write of the batch */
+	if (im->written && ids_wait(ctx) != IDS_OK &&
+		(!*nerrs || ctx->err == IDS_ERR_IO)) {
+		rc = ctx->err;
+		goto out;
+	}
 	if (*nerrs)
-		return ids_set_err(
+		rc = ids_set_err(
 				ctx, IDS_ERR_CONFLICT,
 				"%zu record(s) changed concurrently and were not written",
 				*nerrs);
-	return ids_ok(ctx);
+	else
+		rc = ids_ok(ctx);
+out:
+	if (im) {
+		free(im->fresh);
+		free(im->failed);
+		free(im->old);
+		free(im);
+	}
+	return rc;
+}
+
+/* ---- upgrade of key names written before the hash tags ---- */
+
+typedef struct ids_upg {
+	size_t moved, kept;
+	int err;
+} ids_upg_t;
+
+/* move one legacy key: DUMP, RESTORE under the new name (an existing new
+ * key wins: written since by an upgraded node), DEL */
+static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
+{
+	ids_upg_t *u = arg;
+	char nk[IDS_REDIS_KEY_MAX + 8];
+	const char *argv[4];
+	size_t lens[4];
+	redisReply *d, *r;
+	int nl = ids_key_upgrade(k, len, nk, sizeof(nk)), oslot, busy;
+
+	if (nl <= 0)
+		return 0;
+	oslot = ids_key_slot(k, len);
+	argv[0] = "DUMP";
+	argv[1] = k;
+	lens[0] = 4;
+	lens[1] = len;
+	if (!(d = ids_cmd_at(ctx, oslot, 0, 2, argv, lens)))
+		goto fail;
+	if (d->type != REDIS_REPLY_STRING) { /* gone meanwhile */
+		freeReplyObject(d);
+		return 0;
+	}
+	argv[0] = "RESTORE";
+	argv[1] = nk;
+	argv[2] = "0";
+	argv[3] = d->str;
+	lens[0] = 7;
+	lens[1] = (size_t)nl;
+	lens[2] = 1;
+	lens[3] = d->len;
+	r = ids_cmd_at(ctx, ids_key_slot(nk, (size_t)nl), 1, 4, argv, lens);
+	freeReplyObject(d);
+	if (!r)
+		goto fail;
+	busy = r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYKEY", 7) == 0;
+	if (r->type == REDIS_REPLY_ERROR && !busy) {
+		ids_set_err(ctx, IDS_ERR_REMOTE, "RESTORE %.60s: %.60s", nk, r->str);
+		freeReplyObject(r);
+		goto fail;
+	}
+	freeReplyObject(r);
+	argv[0] = "DEL";
+	argv[1] = k;
+	lens[0] = 3;
+	lens[1] = len;
+	if (!(r = ids_cmd_at(ctx, oslot, 1, 2, argv, lens)))
+		goto fail;
+	freeReplyObject(r);
+	if (busy)
+		u->kept++;
+	else
+		u->moved++;
+	return 0;
+fail:
+	u->err = ctx->err;
+	return 1;
+}
+
+int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count, size_t *moved,
+					 size_t *kept)
+{
+	ids_upg_t u = {0, 0, IDS_OK};
+	int rc = ids_scan_step(ctx, -1, IDS_PREFIX "*", cursor, count,
+						   ids_upgrade_key, &u);
+	*moved += u.moved;
+	*kept += u.kept;
+	if (rc == IDS_OK && u.err)
+		return ctx->err = u.err;
+	return rc == IDS_OK && !u.err ? ids_wait(ctx) : rc;
 }

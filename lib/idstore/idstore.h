@@ -1,10 +1,29 @@
 /*
- * idstore.h - identity mappings in Redis: connection (standalone or
- * Sentinel), atomic writes, lookups, listing, bulk import.
+ * idstore.h - identity mappings in Redis: connection (standalone,
+ * Sentinel or Redis Cluster), scripted writes, lookups, listing, bulk
+ * import, upgrade of old key names.
  *
- * Every write is one Lua script run by Redis (atomic): the mapping hash and
- * its reverse entry never disagree, and the script publishes the change
- * notice on IDS_CHANNEL in the same step. Key names: idstore_schema.h.
+ * The write of a mapping is one Lua script run by Redis (atomic): the
+ * mapping hash and its URI reverse entry never disagree, and the script
+ * publishes the change notice on IDS_CHANNEL in the same step. The DID
+ * entry, unique across namespaces, lives in another Cluster slot: it is
+ * claimed before that script and released after it (a DID the mapping no
+ * longer holds, or one claimed for a write that was refused), each step
+ * atomic on its own. A client stopped between two steps leaves at most a
+ * DID entry naming a mapping that does not hold that DID: lookups ignore
+ * it (ids_reverse_did), and it keeps the DID reserved for that mapping
+ * until that mapping is written again or deleted (docs/identity.md, "Redis
+ * Cluster"). Key names: idstore_schema.h.
+ *
+ * Redis Cluster: conf.addr "cluster:host:port,host:port,..." lists seed
+ * nodes; a plain "host:port" that turns out to be a Cluster node is a seed
+ * too. The slot map comes from CLUSTER SLOTS; a connection per master is
+ * opened on demand; MOVED refreshes the map and retries, ASK retries once
+ * at the target after ASKING; a master that stopped answering makes the
+ * next command refresh the map (from the other masters or the seeds), so a
+ * promoted replica is found; at most a few redirects per command. A write
+ * whose connection broke is not retried (it may have been applied):
+ * IDS_ERR_IO, and the context stays usable in Cluster mode.
  *
  * Pure C on hiredis (no Kamailio). A context is one blocking connection,
  * not thread-safe. Errors hiredis-style: functions return IDS_OK (0) or an
@@ -53,7 +72,8 @@ enum {
 
 /* where and how to connect */
 typedef struct ids_conf {
-	/* "host:port", "host" (port 6379) or "unix:/path"; used when
+	/* "host:port", "host" (port 6379), "unix:/path", or
+	 * "cluster:host:port,host:port,..." (Redis Cluster seeds); used when
 	 * sentinels is empty */
 	char addr[IDS_ADDR_MAX];
 	/* "host:port,host:port,..." of Redis Sentinels; when set, the master
@@ -76,7 +96,8 @@ typedef struct ids_ctx {
 	char errstr[128];
 	char peer[IDS_ADDR_MAX]; /* the server connected to, "host:port" */
 	/* private */
-	void *rc_;
+	void *rc_; /* the one connection, or the Cluster's "any node" one */
+	void *cl_; /* Cluster state (idstore_conn.c), NULL otherwise */
 	ids_conf_t conf_;
 } ids_ctx_t;
 
@@ -103,11 +124,26 @@ void ids_free(ids_ctx_t *ctx);
 /*
  * The hiredis connection of ctx (a redisContext *), for callers that run
  * their own commands beside the identity store's on the same server (the
- * admin daemon's audit log). Borrowed: valid until ids_free(ctx); NULL
- * when not connected. Leave it idle (every reply read) before the next
- * ids_* call; when it fails, free ctx.
+ * admin daemon's audit log). Borrowed: valid until ids_free(ctx) or the
+ * next ids_* call in Cluster mode; NULL when not connected. Leave it idle
+ * (every reply read) before the next ids_* call; when it fails, free ctx.
+ * In Cluster mode it is the connection to one master, which answers MOVED
+ * for keys of other masters' slots: use ids_command() there.
  */
 struct redisContext *ids_redis(ids_ctx_t *ctx);
+
+struct redisReply;
+
+/*
+ * Run one command of the caller's whose key is argv[1] (none when argc is
+ * 1: any node), on the master serving that key in Cluster mode (MOVED and
+ * ASK followed), on the one server otherwise. lens may be NULL (strlen).
+ * Returns the reply, owned by the caller (freeReplyObject; an error reply
+ * of Redis is a reply), or NULL with ctx->err set (IDS_ERR_IO: connection
+ * lost, the command may have run; with one server, free ctx then).
+ */
+struct redisReply *ids_command(ids_ctx_t *ctx, int argc, const char **argv,
+							   const size_t *lens);
 
 /* PING the server. IDS_OK or an error. */
 int ids_ping(ids_ctx_t *ctx);
@@ -145,7 +181,8 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 
 /*
  * Load the mapping holding the DID did, in any namespace (a DID belongs to
- * at most one mapping), in one round trip; out->ns and out->key name it.
+ * at most one mapping), in two round trips (the DID entry, then the
+ * mapping, which must hold did); out->ns and out->key name it.
  * did must be as stored: '+' then 6 to 15 digits, nothing removed or added
  * (IDS_ERR_ARG otherwise, errstr says why). A disabled or expired mapping
  * is returned as well: the caller checks ids_record_usable(). Returns
@@ -192,13 +229,32 @@ int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
 int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 			   ids_error_t *errs, size_t maxerrs, size_t *nerrs);
 
+/*
+ * One step of the upgrade of key names written before the Cluster hash
+ * tags ("iwg:idm:map:<ns>:<key>" -> "iwg:idm:map:{<ns>}:<key>", the same
+ * for "iwg:idm:rev:"; DID entries keep their names): SCAN (count hint, <=
+ * 0: 100) over every master, each old key found copied under its new name
+ * (DUMP/RESTORE; when the new name exists already, written by an upgraded
+ * node, that one is kept) and then deleted. *cursor is 0 to start and
+ * comes back 0 when the scan is complete. *moved and *kept are incremented
+ * (copied; dropped because the new key existed). Idempotent and
+ * resumable: run until the cursor is 0, and again, it finds nothing.
+ * IDS_OK, an I/O error, IDS_ERR_REMOTE (a RESTORE refused), or
+ * IDS_ERR_NOT_REPLICATED as for ids_put.
+ */
+int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count, size_t *moved,
+					 size_t *kept);
+
 /* Publish "*" so every node drops its cache. */
 int ids_publish_flush(ids_ctx_t *ctx);
 
 /* ---- change notices (for the cache invalidation process) ---- */
 
 /* Subscribe the connection to IDS_CHANNEL. The context is then only good
- * for ids_next_notice(). */
+ * for ids_next_notice(). In Cluster mode one node is subscribed to (a
+ * PUBLISH reaches the subscribers of every node); when it dies
+ * ids_next_notice() fails with IDS_ERR_IO: free and connect again, which
+ * subscribes to a node that answers. */
 int ids_subscribe(ids_ctx_t *ctx);
 
 /*

@@ -4,14 +4,67 @@
 #include "idstore/idstore_schema.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-static int ids_fmt(char *buf, size_t bufsz, const char *prefix, const char *a,
+static int ids_fmt(char *buf, size_t bufsz, const char *prefix, const char *ns,
 				   const char *b)
 {
-	int n = snprintf(buf, bufsz, "%s%s:%s", prefix, a, b);
+	int n;
+	if (strpbrk(ns, "{}"))
+		return -1;
+	n = snprintf(buf, bufsz, "%s{%s}:%s", prefix, ns, b);
 	return (n < 0 || (size_t)n >= bufsz) ? -1 : n;
+}
+
+int ids_key_upgrade(const char *old, size_t len, char *buf, size_t bufsz)
+{
+	static const char *const prefixes[] = {IDS_MAP_PREFIX, IDS_REV_PREFIX};
+	const char *ns, *colon;
+	size_t i, pl, nl;
+	int n;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		pl = strlen(prefixes[i]);
+		if (len <= pl || memcmp(old, prefixes[i], pl) != 0)
+			continue;
+		ns = old + pl;
+		if (*ns == '{')
+			return 0; /* already tagged */
+		colon = memchr(ns, ':', len - pl);
+		if (!colon || colon == ns || memchr(ns, '}', (size_t)(colon - ns)))
+			return 0;
+		nl = (size_t)(colon - ns);
+		/* a NUL inside old would be cut by %.*s: not a name of ours */
+		if (memchr(old, '\0', len) || len > (size_t)INT32_MAX)
+			return 0;
+		n = snprintf(buf, bufsz, "%s{%.*s}:%.*s", prefixes[i], (int)nl, ns,
+					 (int)(len - pl - nl - 1), colon + 1);
+		return (n < 0 || (size_t)n >= bufsz) ? -1 : n;
+	}
+	return 0;
+}
+
+int ids_key_split(const char *k, size_t len, const char **ns, size_t *nslen,
+				  const char **rest)
+{
+	static const char *const prefixes[] = {IDS_MAP_PREFIX, IDS_REV_PREFIX};
+	const char *close;
+	size_t i, pl;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		pl = strlen(prefixes[i]);
+		if (len < pl + 3 || memcmp(k, prefixes[i], pl) != 0 || k[pl] != '{')
+			continue;
+		close = memchr(k + pl + 1, '}', len - pl - 1);
+		if (!close || close == k + pl + 1 || close + 1 >= k + len ||
+			close[1] != ':')
+			return -1;
+		*ns = k + pl + 1;
+		*nslen = (size_t)(close - *ns);
+		*rest = close + 2;
+		return 0;
+	}
+	return -1;
 }
 
 int ids_key_map(char *buf, size_t bufsz, const char *ns, const char *key)

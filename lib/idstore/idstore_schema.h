@@ -3,19 +3,26 @@
  * definition used by the Kamailio module, iwg-idctl and the admin daemon.
  * Pure C (no Redis connection here). docs/identity.md describes it.
  *
- *   iwg:idm:map:<ns>:<key>        HASH   the mapping fields (sip_uri,
+ *   iwg:idm:map:{<ns>}:<key>      HASH   the mapping fields (sip_uri,
  *                                        display_name, impi, tenant,
  *                                        agent_id, queue, language, priority,
  *                                        did, ha1, enabled "1"/"0",
  *                                        not_after unix seconds) and _rev_uri,
  *                                        the normalised sip_uri its reverse
  *                                        entry is filed under
- *   iwg:idm:rev:<ns>:<norm uri>   STRING <key> of the mapping holding that URI
+ *   iwg:idm:rev:{<ns>}:<norm uri> STRING <key> of the mapping holding that URI
  *   iwg:idm:did:<did>             STRING "<ns>:<key>" of the mapping holding
  *                                        that DID (E.164, unique across
  *                                        namespaces; the hash's did field is
  *                                        the entry it is filed under)
  *   iwg:idm:inval                 pub/sub channel of change notices
+ *
+ * "{<ns>}" is a Redis Cluster hash tag: a namespace's mappings and their
+ * URI reverse entries share one slot, so one script can write them
+ * together. A DID entry hashes on its whole name (its own slot): it is
+ * claimed before the mapping is written and released after (idstore.c,
+ * docs/identity.md "Redis Cluster"). Before the tags, the names were
+ * "iwg:idm:map:<ns>:<key>" and "iwg:idm:rev:<ns>:<uri>" (ids_key_upgrade).
  *
  * A change notice is "<ns> <key> [<norm uri>...] [<did>...]" (space
  * separated; none of the parts can contain a space), naming the mapping and
@@ -39,20 +46,22 @@
 
 /* room for the longest key name */
 #define IDS_REDIS_KEY_MAX \
-	(sizeof(IDS_MAP_PREFIX) + IDS_NS_MAX + 1 + IDS_URI_MAX)
+	(sizeof(IDS_MAP_PREFIX) + IDS_NS_MAX + 3 + IDS_URI_MAX)
 /* at most this many URIs, and DIDs, in one change notice */
 #define IDS_INVAL_URIS 2
 #define IDS_INVAL_DIDS 2
 
 /*
- * Build "iwg:idm:map:<ns>:<key>" into buf. Returns the length, or -1 when it
- * does not fit in bufsz.
+ * Build "iwg:idm:map:{<ns>}:<key>" into buf. Returns the length, or -1 when
+ * it does not fit in bufsz or ns holds a '{' or '}' (it would change the
+ * hash tag).
  */
 int ids_key_map(char *buf, size_t bufsz, const char *ns, const char *key);
 
 /*
- * Build "iwg:idm:rev:<ns>:<norm_uri>" (norm_uri already normalised, see
- * ids_uri_norm). Returns the length or -1 when it does not fit.
+ * Build "iwg:idm:rev:{<ns>}:<norm_uri>" (norm_uri already normalised, see
+ * ids_uri_norm). Returns the length or -1 when it does not fit or ns holds
+ * a brace.
  */
 int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri);
 
@@ -61,6 +70,24 @@ int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri);
  * -1 when it does not fit.
  */
 int ids_key_did(char *buf, size_t bufsz, const char *did);
+
+/*
+ * The new name of a key written before the hash tags: "iwg:idm:map:<ns>:
+ * <rest>" -> "iwg:idm:map:{<ns>}:<rest>", the same for "iwg:idm:rev:". old
+ * is old[0..len) (binary safe). Returns the length written to buf
+ * (NUL-terminated), 0 when old is not a legacy mapping or URI entry (a new
+ * name, a DID entry, another key: nothing to do), or -1 when the new name
+ * does not fit in bufsz.
+ */
+int ids_key_upgrade(const char *old, size_t len, char *buf, size_t bufsz);
+
+/*
+ * The namespace of a map or URI entry key name k[0..len) in the current
+ * form: *ns points into k, *nslen bytes; the part after "}:" in *rest.
+ * Returns 0, or -1 when k is not such a name.
+ */
+int ids_key_split(const char *k, size_t len, const char **ns, size_t *nslen,
+				  const char **rest);
 
 /*
  * Normalise a SIP/tel URI for the reverse index: scheme and host part in

@@ -6,15 +6,22 @@
 #define IWG_IDSTORE_SCRIPTS_H
 
 /*
+ * Every script runs in one slot: the keys it is given in KEYS, and the
+ * reverse entries it derives from a mapping's stored _rev_uri, share the
+ * namespace's hash tag "{<ns>}" (idstore_schema.h). DID entries live in
+ * their own slots and have their own scripts (claim, release), run by the
+ * client before and after the mapping's.
+ */
+
+/*
  * put: KEYS[1] map key, KEYS[2] new reverse key.
  * ARGV[1] mode (0 create, 1 upsert, 2 replace), ARGV[2] key, ARGV[3]
- * channel, ARGV[4] ns, ARGV[5] reverse key prefix "iwg:idm:rev:<ns>:",
- * ARGV[6] normalised uri, ARGV[7] DID key prefix "iwg:idm:did:", ARGV[8]
- * the new did ("" none), ARGV[9] "<ns>:<key>" (the DID entry's value),
- * ARGV[10..] field/value pairs.
- * Both reverse entries are checked before anything is written.
- * Returns 1 replaced, 0 created; errors EXISTS, NOTFOUND, CONFLICT <owner
- * key>, DIDCONFLICT <owner ns:key>.
+ * channel, ARGV[4] ns, ARGV[5] reverse key prefix "iwg:idm:rev:{<ns>}:",
+ * ARGV[6] normalised uri, ARGV[7] the new did ("" none), ARGV[8..]
+ * field/value pairs. The URI's reverse entry is checked before anything
+ * is written; the new DID is claimed by the caller already.
+ * Returns {1 replaced / 0 created, the did the mapping held before when it
+ * changed, else ""}; errors EXISTS, NOTFOUND, CONFLICT <owner key>.
  */
 #define IDS_LUA_PUT                                                           \
 	"local ex = redis.call('EXISTS', KEYS[1]) == 1\n"                         \
@@ -25,12 +32,7 @@
 	"local owner = redis.call('GET', KEYS[2])\n"                              \
 	"if owner and owner ~= ARGV[2] then\n"                                    \
 	"  return redis.error_reply('CONFLICT ' .. owner) end\n"                  \
-	"local did = ARGV[8]\n"                                                   \
-	"if did ~= '' then\n"                                                     \
-	"  local downer = redis.call('GET', ARGV[7] .. did)\n"                    \
-	"  if downer and downer ~= ARGV[9] then\n"                                \
-	"    return redis.error_reply('DIDCONFLICT ' .. downer) end\n"            \
-	"end\n"                                                                   \
+	"local did = ARGV[7]\n"                                                   \
 	"local msg = ARGV[4] .. ' ' .. ARGV[2] .. ' ' .. ARGV[6]\n"               \
 	"local old = redis.call('HGET', KEYS[1], '_rev_uri')\n"                   \
 	"if old and old ~= ARGV[6] then\n"                                        \
@@ -40,23 +42,19 @@
 	"end\n"                                                                   \
 	"if did ~= '' then msg = msg .. ' ' .. did end\n"                         \
 	"local olddid = redis.call('HGET', KEYS[1], 'did')\n"                     \
-	"if olddid and olddid ~= did then\n"                                      \
-	"  local dk = ARGV[7] .. olddid\n"                                        \
-	"  if redis.call('GET', dk) == ARGV[9] then redis.call('DEL', dk) end\n"  \
-	"  msg = msg .. ' ' .. olddid\n"                                          \
-	"end\n"                                                                   \
+	"if olddid and olddid ~= did then msg = msg .. ' ' .. olddid\n"           \
+	"else olddid = '' end\n"                                                  \
 	"redis.call('DEL', KEYS[1])\n"                                            \
-	"redis.call('HSET', KEYS[1], unpack(ARGV, 10))\n"                         \
+	"redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"                          \
 	"redis.call('SET', KEYS[2], ARGV[2])\n"                                   \
-	"if did ~= '' then redis.call('SET', ARGV[7] .. did, ARGV[9]) end\n"      \
 	"redis.call('PUBLISH', ARGV[3], msg)\n"                                   \
-	"if ex then return 1 end\n"                                               \
-	"return 0\n"
+	"if ex then return {1, olddid} end\n"                                     \
+	"return {0, olddid}\n"
 
 /*
  * del: KEYS[1] map key. ARGV[1] key, ARGV[2] channel, ARGV[3] ns, ARGV[4]
- * reverse key prefix, ARGV[5] DID key prefix, ARGV[6] "<ns>:<key>".
- * Returns 1 deleted, 0 absent.
+ * reverse key prefix. Returns 0 absent, or {1, the did it held or ""} (the
+ * caller releases that DID's entry).
  */
 #define IDS_LUA_DEL                                                          \
 	"local old = redis.call('HGET', KEYS[1], '_rev_uri')\n"                  \
@@ -68,13 +66,9 @@
 	"  if redis.call('GET', rk) == ARGV[1] then redis.call('DEL', rk) end\n" \
 	"  msg = msg .. ' ' .. old\n"                                            \
 	"end\n"                                                                  \
-	"if did then\n"                                                          \
-	"  local dk = ARGV[5] .. did\n"                                          \
-	"  if redis.call('GET', dk) == ARGV[6] then redis.call('DEL', dk) end\n" \
-	"  msg = msg .. ' ' .. did\n"                                            \
-	"end\n"                                                                  \
+	"if did then msg = msg .. ' ' .. did else did = '' end\n"                \
 	"redis.call('PUBLISH', ARGV[2], msg)\n"                                  \
-	"return 1\n"
+	"return {1, did}\n"
 
 /*
  * enable: KEYS[1] map key. ARGV[1] "1"/"0", ARGV[2] channel, ARGV[3]
@@ -93,16 +87,35 @@
 	"return 1\n"
 
 /*
- * reverse: KEYS[1] reverse key. ARGV[1] map key prefix: the map key is
- * ARGV[1] .. <the reverse entry's value>. For a URI, KEYS[1]
- * "iwg:idm:rev:<ns>:<uri>" and ARGV[1] "iwg:idm:map:<ns>:" (the value is the
- * key); for a DID, KEYS[1] "iwg:idm:did:<did>" and ARGV[1] "iwg:idm:map:"
- * (the value is "<ns>:<key>").
+ * reverse: KEYS[1] URI reverse key "iwg:idm:rev:{<ns>}:<uri>". ARGV[1] map
+ * key prefix "iwg:idm:map:{<ns>}:"; the map key is ARGV[1] .. <the
+ * entry's value> (same tag, same slot).
  * Returns nil when absent, else {value, {HGETALL of the mapping}}.
  */
 #define IDS_LUA_REVERSE                      \
 	"local k = redis.call('GET', KEYS[1])\n" \
 	"if not k then return false end\n"       \
 	"return {k, redis.call('HGETALL', ARGV[1] .. k)}\n"
+
+/*
+ * did claim: KEYS[1] DID entry, ARGV[1] "<ns>:<key>" of the mapping that
+ * is about to hold it. Returns 1 claimed now, 0 held by it already;
+ * error DIDCONFLICT <owner ns:key>.
+ */
+#define IDS_LUA_DID_CLAIM                                 \
+	"local o = redis.call('GET', KEYS[1])\n"              \
+	"if not o then redis.call('SET', KEYS[1], ARGV[1])\n" \
+	"  return 1 end\n"                                    \
+	"if o == ARGV[1] then return 0 end\n"                 \
+	"return redis.error_reply('DIDCONFLICT ' .. o)\n"
+
+/*
+ * did release: KEYS[1] DID entry, ARGV[1] "<ns>:<key>". Deletes the entry
+ * only when that mapping holds it. Returns 1 deleted, 0 not its.
+ */
+#define IDS_LUA_DID_RELEASE                           \
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then\n" \
+	"  return redis.call('DEL', KEYS[1]) end\n"       \
+	"return 0\n"
 
 #endif

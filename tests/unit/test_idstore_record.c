@@ -206,10 +206,10 @@ static void test_key_names(void **state)
 {
 	char k[IDS_REDIS_KEY_MAX];
 	(void)state;
-	assert_int_equal(ids_key_map(k, sizeof(k), "paas", "user-123"), 25);
-	assert_string_equal(k, "iwg:idm:map:paas:user-123");
+	assert_int_equal(ids_key_map(k, sizeof(k), "paas", "user-123"), 27);
+	assert_string_equal(k, "iwg:idm:map:{paas}:user-123");
 	ids_key_rev(k, sizeof(k), "web", "sip:alice@iwg.test");
-	assert_string_equal(k, "iwg:idm:rev:web:sip:alice@iwg.test");
+	assert_string_equal(k, "iwg:idm:rev:{web}:sip:alice@iwg.test");
 	assert_int_equal(ids_key_map(k, 10, "paas", "user-123"), -1);
 	assert_int_equal(ids_key_did(k, sizeof(k), "+33123456789"), 24);
 	assert_string_equal(k, "iwg:idm:did:+33123456789");

@@ -564,6 +564,96 @@ static void test_demoted_master_closes(void **state)
 	ids_free(c);
 }
 
+/* raw command on the test server, reply freed; the integer or -1 */
+static long long raw(ids_ctx_t *c, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+	long long v;
+	va_start(ap, fmt);
+	r = redisvCommand(ids_redis(c), fmt, ap);
+	va_end(ap);
+	assert_non_null(r);
+	v = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+	freeReplyObject(r);
+	return v;
+}
+
+static void test_upgrade_moves_legacy_keys(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t g;
+	uint64_t cur = 0;
+	size_t moved = 0, kept = 0;
+	int steps = 0;
+	(void)state;
+	/* a mapping as written before the hash tags */
+	raw(c, "HSET iwg:idm:map:old:k1 sip_uri sip:k1@iwg.test enabled 1 "
+		   "not_after 0 did +33900000001 _rev_uri sip:k1@iwg.test");
+	raw(c, "SET iwg:idm:rev:old:sip:k1@iwg.test k1");
+	raw(c, "SET iwg:idm:did:+33900000001 old:k1");
+	/* and one already written again under the new name: that one wins */
+	raw(c, "HSET iwg:idm:map:old:k2 sip_uri sip:stale@iwg.test enabled 1");
+	raw(c, "HSET iwg:idm:map:{old}:k2 sip_uri sip:k2@iwg.test enabled 1 "
+		   "not_after 0 _rev_uri sip:k2@iwg.test");
+	assert_int_equal(ids_get(c, "old", "k1", &g), IDS_ERR_NOTFOUND);
+	do {
+		assert_int_equal(ids_upgrade_step(c, &cur, 2, &moved, &kept), IDS_OK);
+		assert_true(++steps < 1000);
+	} while (cur != 0);
+	assert_int_equal(moved, 2);
+	assert_int_equal(kept, 1);
+	assert_int_equal(ids_get(c, "old", "k1", &g), IDS_OK);
+	assert_string_equal(g.did, "+33900000001");
+	assert_int_equal(ids_reverse(c, "old", "sip:k1@iwg.test", &g), IDS_OK);
+	assert_string_equal(g.key, "k1");
+	assert_int_equal(ids_reverse_did(c, "+33900000001", &g), IDS_OK);
+	assert_string_equal(g.key, "k1");
+	assert_int_equal(ids_get(c, "old", "k2", &g), IDS_OK);
+	assert_string_equal(g.sip_uri, "sip:k2@iwg.test");
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:old:k1 iwg:idm:map:old:k2 "
+							"iwg:idm:rev:old:sip:k1@iwg.test"),
+					 0);
+	/* a second run finds nothing to do */
+	moved = kept = 0;
+	do
+		assert_int_equal(ids_upgrade_step(c, &cur, 100, &moved, &kept), IDS_OK);
+	while (cur != 0);
+	assert_int_equal(moved + kept, 0);
+	assert_int_equal(ids_del(c, "old", "k1"), IDS_OK);
+	assert_int_equal(ids_del(c, "old", "k2"), IDS_OK);
+	ids_free(c);
+}
+
+static void test_unheld_did_entry_is_ignored(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	(void)state;
+	/* a claim left by a writer stopped before it wrote its mapping */
+	raw(c, "SET iwg:idm:did:+33900000002 gone:ghost");
+	assert_int_equal(ids_reverse_did(c, "+33900000002", &g), IDS_ERR_NOTFOUND);
+	/* it names a mapping that exists but holds another DID: still no */
+	rec(&r, "gone", "ghost", "sip:ghost@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+33900000002", &g), IDS_ERR_NOTFOUND);
+	/* the mapping it names takes it (the claim is its own) */
+	ids_record_set(&r, IDS_F_DID, "+33900000002", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+33900000002", &g), IDS_OK);
+	assert_string_equal(g.key, "ghost");
+	/* a refused write releases the DID it had just claimed */
+	rec(&r, "gone", "other", "sip:ghost@iwg.test"); /* URI taken */
+	ids_record_set(&r, IDS_F_DID, "+33900000003", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.field, "sip_uri");
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000003"), 0);
+	assert_int_equal(ids_del(c, "gone", "ghost"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000002"), 0);
+	ids_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -580,6 +670,8 @@ int main(void)
 			cmocka_unit_test(test_unreachable_server_fails_fast),
 			cmocka_unit_test(test_wait_without_replicas),
 			cmocka_unit_test(test_demoted_master_closes),
+			cmocka_unit_test(test_upgrade_moves_legacy_keys),
+			cmocka_unit_test(test_unheld_did_entry_is_ignored),
 	};
 	return cmocka_run_group_tests(tests, start_redis, stop_redis);
 }

@@ -27,15 +27,20 @@ static const char usage[] =
 		"  validate FILE                         check a file, write nothing\n"
 		"  export [NS [PATTERN]]                 all mappings to stdout\n"
 		"  flush-caches                          every node drops its cache\n"
+		"  migrate                               rename keys of a version "
+		"before\n"
+		"                                        Redis Cluster support "
+		"(resumable)\n"
 		"\n"
 		"FIELD is one of display_name impi tenant agent_id queue language\n"
 		"priority did ha1 enabled not_after (docs/identity.md; e.g.\n"
 		"language=fr priority=5 did=+33123456789).\n"
 		"\n"
 		"options:\n"
-		"  -r, --redis ADDR       host:port or unix:/path (default "
-		"$IWG_REDIS_ADDR\n"
-		"                         or 127.0.0.1:6379)\n"
+		"  -r, --redis ADDR       host:port, unix:/path or "
+		"cluster:host:port,...\n"
+		"                         (default $IWG_REDIS_ADDR or "
+		"127.0.0.1:6379)\n"
 		"  -s, --sentinels LIST   host:port,... of Redis Sentinels\n"
 		"  -m, --master NAME      Sentinel master name (default mymaster)\n"
 		"  -a, --password PASS    Redis AUTH password ($IWG_REDIS_PASSWORD)\n"
@@ -125,6 +130,7 @@ static const struct {
 		{"validate", idctl_cmd_validate},
 		{"export", idctl_cmd_export},
 		{"flush-caches", idctl_cmd_flush},
+		{"migrate", idctl_cmd_migrate},
 };
 
 int main(int argc, char **argv)

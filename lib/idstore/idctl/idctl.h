@@ -42,5 +42,7 @@ int idctl_cmd_import(idctl_t *c, int argc, char **argv);
 int idctl_cmd_validate(idctl_t *c, int argc, char **argv);
 int idctl_cmd_export(idctl_t *c, int argc, char **argv);
 int idctl_cmd_flush(idctl_t *c, int argc, char **argv);
+/* rename keys written before the Cluster hash tags (ids_upgrade_step) */
+int idctl_cmd_migrate(idctl_t *c, int argc, char **argv);
 
 #endif

@@ -336,3 +336,25 @@ int idctl_cmd_flush(idctl_t *c, int argc, char **argv)
 		return idctl_fail(c, argv[0]);
 	return IDCTL_OK;
 }
+
+int idctl_cmd_migrate(idctl_t *c, int argc, char **argv)
+{
+	ids_ctx_t *x;
+	uint64_t cur = 0;
+	size_t moved = 0, kept = 0;
+	if (idctl_args(argc, 0, 0, "migrate") || !(x = idctl_conn(c)))
+		return argc == 1 ? IDCTL_EREDIS : IDCTL_EUSAGE;
+	do {
+		if (ids_upgrade_step(x, &cur, 1000, &moved, &kept) != IDS_OK) {
+			fprintf(stderr,
+					"iwg-idctl: migrate stopped after %zu key(s) renamed; "
+					"run it again to resume\n",
+					moved);
+			return idctl_fail(c, argv[0]);
+		}
+	} while (cur != 0);
+	printf("%zu key(s) renamed, %zu old key(s) dropped (their new name "
+		   "existed)\n",
+		   moved, kept);
+	return IDCTL_OK;
+}

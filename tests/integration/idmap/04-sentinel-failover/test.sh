@@ -35,7 +35,7 @@ tap_eq "iwg-idctl writes through the sentinel's master" 0 $?
 params="modparam(\"iwg_idmap\", \"sentinels\", \"127.0.0.1:$SP\")"
 idm_kamailio kam $KPORT "$params" 1 || { tap_fail "kamailio starts" "see $logs"; exit 1; }
 idm_check "ann is found through the master" $KPORT 200 'X-Idm-Uri: sip:ann@ims.test' ann
-wait_until 10 eval "redis-cli -p $S exists iwg:idm:map:web:bob | grep -q 1"
+wait_until 10 eval "redis-cli -p $S exists iwg:idm:map:{web}:bob | grep -q 1"
 
 idm_kill "$MASTER_PID"
 if wait_until 30 eval "redis-cli -p $SP sentinel get-master-addr-by-name mymaster | grep -qx $S"; then
@@ -50,6 +50,11 @@ else
 fi
 $IDC add web carol sip:carol@ims.test >>"$logs/idctl.log" 2>&1
 tap_eq "iwg-idctl writes to the new master" 0 $?
-idm_check "a mapping written after the failover is found" $KPORT 200 \
-	'X-Idm-Uri: sip:carol@ims.test' carol
+# every worker's first lookup after the failover may still meet its dead
+# connection (then it reconnects): poll
+if wait_until 10 idm_probe $KPORT 200 'X-Idm-Uri: sip:carol@ims.test' carol; then
+	tap_ok "a mapping written after the failover is found"
+else
+	tap_fail "a mapping written after the failover is found" "log $logs/kam.log"
+fi
 tap_done

@@ -41,7 +41,7 @@ refused "an unknown field lists the fields, did among them" 1 \
 refused "reverse-did of a malformed DID exits 1" 1 \
 	"iwg-idctl: did: must be an E.164 number: '+' then 6 to 15 digits" \
 	reverse-did 33123456789
-tap_eq "none of the refused writes reached Redis" 0 "$($R exists iwg:idm:map:web:bad)"
+tap_eq "none of the refused writes reached Redis" 0 "$($R exists iwg:idm:map:{web}:bad)"
 
 # ---------------------------------------------------------------- uniqueness
 refused "the same DID for another mapping (other namespace) exits 3" 3 \

@@ -191,7 +191,7 @@ while read -r _ op k rc _; do
 done <"$run/ops"
 lost=() checked=0
 for k in "${!put_ok[@]}" "${!dis_ok[@]}" "${!del_ok[@]}"; do
-	h=iwg:idm:map:t:$k
+	h=iwg:idm:map:{t}:$k
 	if [ -n "${del_ok[$k]:-}" ]; then
 		[ "$(redis-cli -p $S exists "$h")" = 0 ] || lost+=("delete:$k")
 	elif [ -n "${dis_ok[$k]:-}" ]; then
