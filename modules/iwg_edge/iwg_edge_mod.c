@@ -2,9 +2,10 @@
  * iwg_edge_mod.c - iwg_edge Kamailio module: the access edge's start-up
  * policy and the facts it runs by. mod_init refuses an unknown
  * authentication method and a weak auth_secret or rpc_key (lib/secret),
- * and warns at every start when browsers are not authenticated; edge.info
- * reports the preset and the method. Kamailio glue only: no script
- * function.
+ * and warns at every start when browsers are not authenticated; with
+ * several edge nodes (WITH_CLUSTER) it refuses a cluster_nodes list that is
+ * not a list of networks (lib/cidr). edge.info reports the preset, the
+ * method and the cluster nodes. Kamailio glue only: no script function.
  */
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "core/sr_module.h"
 #include "core/str.h"
 
+#include "cidr/cidr.h"
 #include "secret/secret.h"
 
 MODULE_VERSION
@@ -51,14 +53,17 @@ static str edge_preset = str_init(DEFAULT_EDGE_PRESET);
 static str edge_auth_param = STR_NULL;	/* required */
 static str edge_auth_secret = STR_NULL; /* required with auth ephemeral */
 static str edge_rpc_key = STR_NULL; /* JSON-RPC key (kamcfg/edge/http.cfg) */
+/* WITH_CLUSTER: the edge nodes' networks (kamcfg/edge/cluster.cfg) */
+static str edge_cluster_nodes = STR_NULL;
 static edge_auth_t edge_auth = EDGE_AUTH_COUNT; /* set by mod_init */
 
 static int mod_init(void);
 static void edge_rpc_info(rpc_t *rpc, void *c);
 
 static const char *edge_rpc_info_doc[2] = {
-		"Start-up policy of this access edge: preset, auth (method) and "
-		"open (1 when browsers are not authenticated).",
+		"Start-up policy of this access edge: preset, auth (method), "
+		"open (1 when browsers are not authenticated) and cluster_nodes "
+		"(the edge nodes' networks with WITH_CLUSTER, else empty).",
 		0};
 
 /* clang-format off */
@@ -67,6 +72,7 @@ static param_export_t params[] = {
 	{"auth", PARAM_STR, &edge_auth_param},
 	{"auth_secret", PARAM_STR, &edge_auth_secret},
 	{"rpc_key", PARAM_STR, &edge_rpc_key},
+	{"cluster_nodes", PARAM_STR, &edge_cluster_nodes},
 	{0, 0, 0}
 };
 
@@ -116,6 +122,8 @@ static int edge_secret_ok(const str *val, const char *name, const char *setting)
 
 static int mod_init(void)
 {
+	char why[128];
+
 	if (edge_auth_param.s == NULL || edge_auth_param.len == 0) {
 		LM_ERR("modparam 'auth' is required: " EDGE_AUTH_ALLOWED "\n");
 		return -1;
@@ -135,6 +143,16 @@ static int mod_init(void)
 			   "required with auth 'ephemeral'\n");
 		return -1;
 	}
+	if (edge_cluster_nodes.s != NULL &&
+		cidr_list_check(edge_cluster_nodes.s, (size_t)edge_cluster_nodes.len,
+						why, sizeof(why)) < 0) {
+		LM_ERR("modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg, "
+			   "required with WITH_CLUSTER, which needs WITH_REGISTRAR): %s; "
+			   "give every edge node's address, e.g. "
+			   "\"10.0.1.11/32,10.0.1.12/32\"\n",
+			   why);
+		return -1;
+	}
 	if (edge_auth == EDGE_AUTH_OPEN)
 		LM_WARN("OPEN ACCESS: browsers are not authenticated "
 				"(WITH_OPEN_ACCESS): anyone may register any address and "
@@ -145,11 +163,14 @@ static int mod_init(void)
 static void edge_rpc_info(rpc_t *rpc, void *c)
 {
 	void *th;
+	str nodes = str_init("");
 
+	if (edge_cluster_nodes.s != NULL)
+		nodes = edge_cluster_nodes;
 	/* edge_auth is set: mod_init succeeded before any RPC */
 	if (rpc->add(c, "{", &th) < 0)
 		return;
-	rpc->struct_add(th, "Ssd", "preset", &edge_preset, "auth",
+	rpc->struct_add(th, "SsdS", "preset", &edge_preset, "auth",
 					edge_auth_names[edge_auth], "open",
-					edge_auth == EDGE_AUTH_OPEN);
+					edge_auth == EDGE_AUTH_OPEN, "cluster_nodes", &nodes);
 }

@@ -1,13 +1,12 @@
 /*
  * hdrmed_rules.c - rule file tokenizer and parser (pure C).
  */
-#include <arpa/inet.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr/cidr.h"
 #include "textfile/textfile.h"
 
 #include "hdrmed_buf.h"
@@ -634,32 +633,12 @@ error:
 	return -1;
 }
 
-static int parse_cidr(struct pctx *c, const char *s, struct hdrmed_cidr *k)
+static int parse_cidr(struct pctx *c, const char *s, cidr_t *k)
 {
-	char ip[64];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	char *end;
-	long bits;
+	char why[128];
 
-	if (n >= sizeof(ip))
-		return fail(c, "'%s' is not an address or CIDR", s);
-	memcpy(ip, s, n);
-	ip[n] = '\0';
-	if (inet_pton(AF_INET, ip, k->addr) == 1)
-		k->family = 4;
-	else if (inet_pton(AF_INET6, ip, k->addr) == 1)
-		k->family = 6;
-	else
-		return fail(c, "'%s' is not an address or CIDR", s);
-	k->bits = k->family == 4 ? 32 : 128;
-	if (slash) {
-		errno = 0;
-		bits = strtol(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || bits < 0 || bits > k->bits)
-			return fail(c, "bad prefix length in '%s'", s);
-		k->bits = (int)bits;
-	}
+	if (cidr_parse(s, strlen(s), k, why, sizeof(why)) < 0)
+		return fail(c, "%s", why);
 	return 0;
 }
 
@@ -777,30 +756,10 @@ void hdrmed_rules_free(struct hdrmed_ruleset *rs)
 
 int hdrmed_rules_trusted(const struct hdrmed_ruleset *rs, const char *ip)
 {
-	unsigned char a[16];
-	int fam, i, full, rest;
-	const struct hdrmed_cidr *k;
+	int i;
 
-	if (!ip)
-		return 0;
-	if (inet_pton(AF_INET, ip, a) == 1)
-		fam = 4;
-	else if (inet_pton(AF_INET6, ip, a) == 1)
-		fam = 6;
-	else
-		return 0;
-	for (i = 0; i < rs->ntrusted; i++) {
-		k = &rs->trusted[i];
-		if (k->family != fam)
-			continue;
-		full = k->bits / 8;
-		rest = k->bits % 8;
-		if (memcmp(a, k->addr, full) != 0)
-			continue;
-		if (rest &&
-			((a[full] ^ k->addr[full]) & (unsigned char)(0xff << (8 - rest))))
-			continue;
-		return 1;
-	}
+	for (i = 0; i < rs->ntrusted; i++)
+		if (cidr_match(&rs->trusted[i], ip))
+			return 1;
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "cidr/cidr.h"
+
 #define HDRMED_MAX_RULES   1024
 #define HDRMED_MAX_CONDS   8
 #define HDRMED_MAX_TRUSTED 32
@@ -106,16 +108,10 @@ struct hdrmed_rule {
 	int ncond;
 };
 
-struct hdrmed_cidr {
-	int family; /* 4 or 6 */
-	unsigned char addr[16];
-	int bits;
-};
-
 struct hdrmed_ruleset {
 	struct hdrmed_rule *rules;
 	int n;
-	struct hdrmed_cidr trusted[HDRMED_MAX_TRUSTED];
+	cidr_t trusted[HDRMED_MAX_TRUSTED];
 	int ntrusted;
 };
 

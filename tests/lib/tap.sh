@@ -38,6 +38,16 @@ tap_eq() {
 	fi
 }
 
+# tap_like DESC TEXT HAYSTACK: passes when HAYSTACK contains TEXT (fixed
+# string)
+tap_like() {
+	if [[ "$3" == *"$2"* ]]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "'$2' not in: $(printf '%s' "$3" | head -c 1500)"
+	fi
+}
+
 # tap_done: exit status of the test script (non-zero when a check failed)
 tap_done() {
 	[ "$_tap_failed" -eq 0 ]

@@ -176,9 +176,9 @@ static void test_errors(void **state)
 			{"[in] add X v", "t.rules:1: a section line holds only"},
 			{"trusted", "t.rules:1: trusted takes one or more addresses"},
 			{"trusted 10.0.0.300", "t.rules:1: '10.0.0.300' is not an address"},
-			{"trusted 10.0.0.0/33", "t.rules:1: bad prefix length in "
-									"'10.0.0.0/33'"},
-			{"trusted ::1/x", "t.rules:1: bad prefix length in '::1/x'"},
+			{"trusted 10.0.0.0/33",
+			 "t.rules:1: '10.0.0.0/33' has a bad prefix length"},
+			{"trusted ::1/x", "t.rules:1: '::1/x' has a bad prefix length"},
 			{"strip-untrusted Content-Length",
 			 "t.rules:1: header Content-Length "
 			 "is protected"},

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start-up policy of the access edge: a placeholder or short secret stops
 # Kamailio with the setting named (IWG_RPC_KEY, IWG_AUTH_SECRET,
-# IWG_FLOW_KEY), two authentication methods stop it at parse time, open
+# IWG_FLOW_KEY), two authentication methods stop it at parse time, a
+# WITH_CLUSTER without a list of node addresses or in a preset without
+# WITH_REGISTRAR stops it with the setting or switch named, open
 # access starts with a warning and says so over RPC, and JSON-RPC without
 # the key gets 403. Inside the private network namespace of tests/run.sh.
 set -uo pipefail
@@ -41,6 +43,14 @@ refused "the shipped IWG_FLOW_KEY stops the ims preset, naming it" ims \
 	'IWG_FLOW_KEY="change-me"' "IWG_MEDIA_PROFILES=\"$top/rtpengine-ext/profiles/ims-profiles.conf\""
 refused "two authentication methods stop start-up, naming the switches" gateway \
 	"ERROR-site.cfg-sets-more-than-one-of-WITH_AUTH_TOKEN-WITH_AUTH_DIGEST" WITH_AUTH_EPHEMERAL WITH_AUTH_TOKEN
+refused "WITH_CLUSTER without IWG_CLUSTER_NODES stops start-up, naming it" gateway \
+	"modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg" WITH_CLUSTER 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060"'
+refused "a cluster node that is not an address stops start-up, naming it" gateway \
+	"'node-b.example' is not an address or CIDR" WITH_CLUSTER \
+	'IWG_CLUSTER_NODES="127.0.0.1/32,node-b.example"' 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060"'
+refused "WITH_CLUSTER in a preset without WITH_REGISTRAR stops start-up, naming it" ims \
+	"WITH_CLUSTER-needs-WITH_REGISTRAR" WITH_CLUSTER \
+	"IWG_MEDIA_PROFILES=\"$top/rtpengine-ext/profiles/ims-profiles.conf\""
 
 # open access: starts, warns, says so
 IWG_CFG=$top/kamcfg/gateway/kamailio.cfg IWG_KAM_EXTRA=(-A WITH_OPEN_ACCESS)
