@@ -43,7 +43,9 @@
 #include "../iwg_media/media_profile.h"
 #include "verto_cc.h"
 #include "verto_engine.h"
+#include "verto_ha.h"
 #include "verto_ident.h"
+#include "verto_state.h"
 #include "verto_ngflags.h"
 #include "verto_ipc.h"
 #include "verto_jobs.h"
@@ -146,6 +148,11 @@ static int verto_ip_fails = DEFAULT_VERTO_IP_FAILS;
 static int verto_backoff = DEFAULT_VERTO_BACKOFF;
 static int verto_lockout = DEFAULT_VERTO_LOCKOUT;
 static int verto_sessions_per_login = DEFAULT_VERTO_SESS_PER_LOGIN;
+/* sessions that survive their node (verto_ha.h): on/off, this node's id
+ * ("": the contact URI), the Redis key prefix */
+static int verto_session_store = 1;
+static char *verto_node_id = "";
+static char *verto_session_prefix = "iwg:verto:";
 static tok_keyset_t verto_keys;
 static int verto_keys_ready = 0;
 
@@ -245,6 +252,9 @@ static param_export_t params[] = {
 	{"throttle_backoff", PARAM_INT, &verto_backoff},
 	{"throttle_lockout", PARAM_INT, &verto_lockout},
 	{"max_sessions_per_login", PARAM_INT, &verto_sessions_per_login},
+	{"session_store", PARAM_INT, &verto_session_store},
+	{"node_id", PARAM_STRING, &verto_node_id},
+	{"session_prefix", PARAM_STRING, &verto_session_prefix},
 	{0, 0, 0}
 };
 
@@ -712,6 +722,15 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 	return 0;
 }
 
+/* sessions are written again (their TTL) every third of the grace, at
+ * least every second and at most every 10 s */
+static uint64_t ha_refresh_ms(void)
+{
+	uint64_t r = (uint64_t)verto_grace * 1000 / 3;
+
+	return r < 1000 ? 1000 : r > 10000 ? 10000 : r;
+}
+
 /* ---------------------------------------------------------------- loop */
 
 static void ws_open(void *ctx, uint64_t id)
@@ -757,6 +776,7 @@ static void ws_tick(void *ctx)
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
 	verto_engine_tick(verto_eng, now);
+	verto_ha_flush(now);
 	verto_rpc_jobs(verto_jobs_queued(verto_pool),
 				   verto_jobs_refused(verto_pool));
 	verto_rpc_publish(verto_eng, now, 0);
@@ -936,6 +956,19 @@ static void verto_process(void)
 		_exit(-1);
 	}
 	verto_sip_attach(verto_eng, rtp, user_of, verto_pool, verto_lane);
+	if (verto_session_store) {
+		verto_ha_cfg hcfg = {
+				.node = *verto_node_id ? verto_node_id : verto_contact,
+				.prefix = verto_session_prefix,
+				.refresh_ms = ha_refresh_ms(),
+		};
+		/* a dead node's state outlives it by the grace and one refresh */
+		hcfg.ttl_ms = (uint64_t)verto_grace * 1000 + 2 * hcfg.refresh_ms;
+		if (verto_ha_init(&hcfg, verto_eng, verto_lane)) {
+			LM_CRIT("verto process: session store: bad settings\n");
+			_exit(-1);
+		}
+	}
 	verto_engine_tick(verto_eng, now_ms());
 	verto_endpoint = verto_ws_new(&wcfg, &cb, err, sizeof(err));
 	if (!verto_endpoint) {
@@ -1158,6 +1191,14 @@ static int mod_init(void)
 	}
 	if (has_wss && (!verto_tls_cert || !verto_tls_key)) {
 		LM_ERR("parameter 'wss_listen' needs 'tls_cert' and 'tls_key'\n");
+		return -1;
+	}
+	if (verto_session_store && (strpbrk(verto_session_prefix, "{} \r\n") ||
+								strlen(verto_node_id) > VERTO_STATE_NODE_MAX ||
+								strpbrk(verto_node_id, " \r\n"))) {
+		LM_ERR("parameter 'session_prefix' (no braces or spaces) or "
+			   "'node_id' (at most %d bytes, no spaces) is not usable\n",
+			   VERTO_STATE_NODE_MAX);
 		return -1;
 	}
 	if (has_wss) {

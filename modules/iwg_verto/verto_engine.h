@@ -228,6 +228,7 @@ typedef struct verto_stats {
 	uint64_t sessions_evicted;	 /* max_sessions_per_login: oldest gone */
 	uint64_t sessions_refused;	 /* max_sessions_per_login: new refused */
 	uint64_t frames_over_budget; /* held frames refused by cfg.budget */
+	uint64_t sessions_lost;		 /* verto_engine_drop: another node's */
 } verto_stats;
 
 typedef struct verto_engine verto_engine;
@@ -390,6 +391,18 @@ void verto_engine_call_resume(verto_engine *e, verto_call *call);
  * Call-ID; the engine finds the call by it from now on.
  */
 void verto_engine_sip_moved(verto_engine *e, verto_call *call);
+
+/* The session with this sessid, or NULL. */
+verto_session *verto_engine_session(verto_engine *e, const char *sessid);
+
+/*
+ * Another node took the session over (verto_ha.c found its claim gone):
+ * its calls are freed without any operation but ops.call_freed (no BYE,
+ * no rtpengine delete: they are the other node's now), its connection,
+ * if any, gets verto.punt and is closed, and the session goes.
+ * stats.sessions_lost counts it. 0, or -1 if unknown.
+ */
+int verto_engine_drop(verto_engine *e, const char *sessid);
 
 /* Kick a session (verto.punt, close). 0, or -1 if unknown. */
 int verto_engine_kick(verto_engine *e, const char *sessid);

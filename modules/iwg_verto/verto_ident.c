@@ -87,6 +87,34 @@ int verto_ident_is_jwt(const char *s)
 	return dots == 2;
 }
 
+/* the connection, opened when there is none; 0, or -1 with why */
+static int ensure_conn(verto_ident *v, const char *what, char *why,
+					   size_t whysz)
+{
+	if (v->ids)
+		return 0;
+	v->ids = ids_connect(&v->cfg.store);
+	if (v->ids && !v->ids->err)
+		return 0;
+	snprintf(why, whysz, "%s: %s", what,
+			 v->ids ? v->ids->errstr : "out of memory");
+	ids_free(v->ids);
+	v->ids = NULL;
+	return -1;
+}
+
+struct redisContext *verto_ident_redis(verto_ident *v, char *why, size_t whysz)
+{
+	return ensure_conn(v, "session store", why, whysz) ? NULL
+													   : ids_redis(v->ids);
+}
+
+void verto_ident_redis_drop(verto_ident *v)
+{
+	ids_free(v->ids);
+	v->ids = NULL;
+}
+
 /* load ns:key (uri NULL) or the mapping of uri into *rec; VERTO_IDENT_* */
 static int load(verto_ident *v, const char *key, const char *uri,
 				ids_record_t *rec, char *why, size_t whysz)
@@ -94,16 +122,8 @@ static int load(verto_ident *v, const char *key, const char *uri,
 	int rc, attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (!v->ids) {
-			v->ids = ids_connect(&v->cfg.store);
-			if (!v->ids || v->ids->err) {
-				snprintf(why, whysz, "identity store: %s",
-						 v->ids ? v->ids->errstr : "out of memory");
-				ids_free(v->ids);
-				v->ids = NULL;
-				return VERTO_IDENT_STORE;
-			}
-		}
+		if (ensure_conn(v, "identity store", why, whysz))
+			return VERTO_IDENT_STORE;
 		if (!uri)
 			rc = ids_get(v->ids, v->cfg.ns, key, rec);
 		else if (strncmp(uri, "tel:", 4) == 0)

@@ -74,6 +74,18 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
 int verto_ident_reverse(verto_ident *v, const char *uri, int64_t now, char *key,
 						size_t keysz, char *why, size_t whysz);
 
+/*
+ * The object's Redis connection (the identity store's server, Sentinel
+ * aware), connected now when it is not: borrowed (lib/idstore's
+ * ids_redis), valid until verto_ident_redis_drop or verto_ident_free;
+ * NULL with why[whysz] when the store cannot be reached. For the session
+ * state of verto_ha.c, which lives beside the identities.
+ */
+struct redisContext *verto_ident_redis(verto_ident *v, char *why, size_t whysz);
+/* a command on that connection failed: it is closed (the next call of
+ * verto_ident_redis connects again, to the master of the moment) */
+void verto_ident_redis_drop(verto_ident *v);
+
 /* 1 when passwd matches ha1 for user and realm (MD5 or SHA-256 by the
  * length of ha1, hex in either case), else 0. */
 int verto_ident_ha1_ok(const char *ha1, const char *user, const char *realm,

@@ -658,6 +658,33 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn)
 	free(k);
 }
 
+verto_session *verto_engine_session(verto_engine *e, const char *sessid)
+{
+	return ve_find_session(e, sessid);
+}
+
+int verto_engine_drop(verto_engine *e, const char *sessid)
+{
+	verto_session *s = ve_find_session(e, sessid);
+	verto_call *c;
+	verto_link *l;
+	int i;
+
+	if (!s)
+		return -1;
+	/* no operation runs for the calls: not ve_session_detach */
+	while ((l = SP(s)->calls.next) != &SP(s)->calls)
+		ve_call_free(e, &verto_container(l, call_priv, slink)->pub);
+	for (c = e->calls; c && SP(s)->nrung; c = c->next)
+		if ((i = ve_ring_index(c, s)) >= 0)
+			ve_ring_remove(c, (unsigned)i);
+	if (s->conn)
+		punt(e, s->conn);
+	e->st.sessions_lost++;
+	session_free(e, s);
+	return 0;
+}
+
 int verto_engine_kick(verto_engine *e, const char *sessid)
 {
 	verto_session *s = ve_find_session(e, sessid);

@@ -33,6 +33,7 @@
 
 #include "verto_cc.h"
 #include "verto_dialog.h"
+#include "verto_ha.h"
 #include "verto_ipc.h"
 #include "verto_rpc.h"
 #include "verto_sdp.h"
@@ -205,6 +206,7 @@ const char *verto_vsip_mptag(const vsip *g)
 void verto_sip_call_freed(void *ctx, verto_call *c)
 {
 	(void)ctx;
+	verto_ha_touch(c->sess); /* written without the call, or deleted */
 	if (!c->glue)
 		return;
 	/* a transfer that runs: its new leg ends on its own */
@@ -809,6 +811,9 @@ int verto_sip_send(vsip *g, dlg_t *dlg, verto_call *cur, const char *xfer,
 	str b = {(char *)body, body ? (int)strlen(body) : 0};
 	int rc;
 
+	/* the dialog's CSeq moves: the session's state is written again */
+	verto_ha_touch(cur ? cur->sess : g && g->call ? g->call->sess : NULL);
+
 	set_uac_req(&r, &m, hdrs ? &h : NULL, body ? &b : NULL, dlg,
 				token ? TMCB_LOCAL_COMPLETED | TMCB_LOCAL_RESPONSE_IN : 0,
 				token ? uac_cb : NULL, (void *)(uintptr_t)token);
@@ -1218,6 +1223,7 @@ int verto_sip_op(void *ctx, verto_call *c, int what, int code, const char *sdp,
 	(void)ctx;
 	if (!g)
 		return -1;
+	verto_ha_touch(c->sess);
 	if (what == VERTO_SIP_CC_INFO)
 		return sdp && text ? send_cc_info(g, sdp, text) : -1;
 	if (!g->dlg && what != VERTO_SIP_INVITE) {
@@ -1593,6 +1599,9 @@ static void on_reply(verto_ev *ev)
 {
 	vsip *g = verto_vsip_find(TOKEN_KEY(ev->token));
 	sip_msg_t msg, *m = NULL;
+
+	if (g && g->call)
+		verto_ha_touch(g->call->sess); /* an answer, a hold's 2xx */
 
 	/* a 2xx to our INVITE after the call is gone: its dialog is not
 	 * wanted either (another branch's answer, or one after the end) */
@@ -2296,9 +2305,11 @@ static void on_request(verto_ev *ev)
 	memset(&r, 0, sizeof(r));
 	r.method = dlg_method(ev->method);
 	c = verto_engine_find_sip(verto_vseng, cid);
-	if (c)
+	if (c) {
 		g = glue_of(c);
-	else if (!(g = find_lookup(cid)))
+		/* their CSeq, target or hold: the session's state again */
+		verto_ha_touch(c->sess);
+	} else if (!(g = find_lookup(cid)))
 		g = find_left(cid);
 	ftag[0] = ttag[0] = '\0';
 	if (msg.from && parse_from_header(&msg) == 0)

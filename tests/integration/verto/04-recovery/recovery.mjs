@@ -44,6 +44,10 @@ async function rpc(method, params = []) {
   return Array.isArray(j.result) ? j.result : j;
 }
 // rtpengine NG through iwg-ng: its JSON answer, or { failed: its stderr }
+const [redisHost, redisPort] = (process.env.IWG_REDIS_ADDR || '127.0.0.1:6390').split(':');
+const redis = (...args) => execFileSync('redis-cli', ['-h', redisHost, '-p', redisPort, '--raw', ...args], { encoding: 'utf8' }).replace(/\n$/, '');
+const redisGet = (k) => redis('GET', k);
+const redisTtl = (k) => Number(redis('PTTL', k));
 const ng = (...args) => {
   try {
     return JSON.parse(execFileSync(ngBin, ['-s', ngAddr, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -208,6 +212,16 @@ try {
   const rtpCallid = inCall?.rtpengine_callid;
   const q0 = rtpCallid ? ng('query', rtpCallid) : null;
   t.check(q0 && q0.result === 'ok', 'C: rtpengine has a session for the answered call (NG query)', why(q0));
+  // the session survives its node: its state and owner are in Redis
+  const stKey = `iwg:verto:{${sessid}}`;
+  const stored = await poll(() => {
+    const v = redisGet(stKey);
+    return v.includes(`\ncall ${callID} 0 0 `) ? v : false;
+  }, { timeoutMs: 5000, what: 'the session state in Redis' }).catch(() => redisGet(stKey));
+  const owner = redisGet(`${stKey}:owner`);
+  t.check(stored.startsWith('iwg-verto-state 1\nsession ') && stored.includes(`\ndlg ${rtpCallid} `) && /\npeer v=0%0D%0A/.test(stored) &&
+    owner === 'sip:verto@127.0.0.1:5060' && redisTtl(stKey) > 0,
+    'C: the answered call\'s session is in Redis (state with its dialog and the peer\'s SDP, owner this node, a TTL)', why({ stored, owner }));
 
   // the client vanishes: its WebSocket closes and it never comes back
   const dropAt = Date.now();
@@ -237,6 +251,9 @@ try {
   calls = await poll(async () => { const l = await rpc('verto.calls'); return Array.isArray(l) && l.length === 0 ? l : false; },
     { timeoutMs: 3000, what: 'no calls' }).catch(async () => rpc('verto.calls'));
   t.check(Array.isArray(calls) && calls.length === 0, 'C: verto.calls is empty', why(calls));
+  const left = await poll(() => (redisGet(stKey) === '' && redisGet(`${stKey}:owner`) === '' ? true : false),
+    { timeoutMs: 3000, what: 'the session state deleted' }).catch(() => redisGet(stKey));
+  t.check(left === true, 'C: once its last call is over, the session\'s state and owner are deleted from Redis', why(left));
 
   // a late login with the old sessid: no verto.attach, clientReady lists nothing
   await ev(([u]) => vopen('late', u), [wsUrl]);
