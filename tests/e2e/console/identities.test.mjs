@@ -11,7 +11,7 @@ import path from 'node:path';
 import { auditEntries, redis, redisHash, see, show, STEP_MS, fileBrowser } from './lib.mjs';
 
 const tag = `${process.pid}`;
-const mapKey = (ns, key) => `iwg:idm:map:${ns}:${key}`;
+const mapKey = (ns, key) => `iwg:idm:map:{${ns}}:${key}`;
 const HA1 = '0123456789abcdef0123456789abcdef';
 
 let K;
@@ -40,7 +40,7 @@ test('create in the form: the mapping is in Redis and in the audit stream and lo
   assert.equal(h.tenant, 't1');
   assert.equal(h.enabled, '1');
   assert.equal(h.ha1, HA1, 'the HA1 entered');
-  assert.equal(redis('GET', `iwg:idm:rev:web:sip:${key}@iwg.test`).trim(), key, 'the reverse entry');
+  assert.equal(redis('GET', `iwg:idm:rev:{web}:sip:${key}@iwg.test`).trim(), key, 'the reverse entry');
   const a = auditEntries().find((e) => e.action === 'identity.create' && e.target === `web/${key}`);
   assert.ok(a, `audit stream has identity.create web/${key}`);
   assert.equal(a.role, 'idadmin');

@@ -102,5 +102,5 @@ test('noc key: writes forged from the page are refused with 403', async () => {
     assert.equal(r.status, 403, `forged ${name} with the noc key: ${JSON.stringify(r)}`);
     assert.equal(r.body && r.body.error, 'forbidden', `forged ${name}: JSON error body ${JSON.stringify(r.body)}`);
   }
-  assert.equal(redis('EXISTS', `iwg:idm:map:web:${key}`).trim(), '0', 'the forged identity is not in Redis');
+  assert.equal(redis('EXISTS', `iwg:idm:map:{web}:${key}`).trim(), '0', 'the forged identity is not in Redis');
 });
