@@ -52,9 +52,15 @@ static void test_prefix_bounds_the_match(void **state)
 
 static void test_bad_networks_are_refused_with_a_reason(void **state)
 {
-	static const char *const bad[] = {"", "10.0.0.1/33", "::1/129", "10.0.0/8",
-									  "10.0.0.1/", "10.0.0.1/-1", "10.0.0.1/8x",
-									  "host.example", "10.0.0.1/0008"};
+	static const char *const bad[] = {"",
+									  "10.0.0.1/33",
+									  "::1/129",
+									  "10.0.0/8",
+									  "10.0.0.1/",
+									  "10.0.0.1/-1",
+									  "10.0.0.1/8x",
+									  "host.example",
+									  "10.0.0.1/0008"};
 	char why[128];
 	cidr_t k;
 	size_t i;
