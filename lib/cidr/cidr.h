@@ -23,8 +23,7 @@ typedef struct cidr {
  * whysz bytes; may be NULL) when s is not an address, the prefix length
  * is not a number within the family's range, or s is too long.
  */
-int cidr_parse(const char *s, size_t len, cidr_t *out, char *why,
-			   size_t whysz);
+int cidr_parse(const char *s, size_t len, cidr_t *out, char *why, size_t whysz);
 
 /*
  * 1 when the numeric address ip (NUL-terminated, IPv4 or IPv6 text) is
