@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { WsUa, UdpUa, Dialog, rnd, uriOf, webrtcSdp } from '../../ims/lib/ua.mjs';
-import { sendAuth, ephemeral, kamcmd, browserCall, rtpCalls } from '../lib.mjs';
+import { sendAuth, inviteAuth, ephemeral, kamcmd, browserCall, rtpCalls } from '../lib.mjs';
 
 const env = process.env;
 const DOMAIN = env.IWG_DOMAIN;
@@ -147,6 +147,34 @@ test('in-dialog requests with a foreign Route, a forged dialog, a forged alias o
   }
   assert.equal(other.received.length, before, `a relayed request reached 127.0.0.2:5090; ${see}`);
   assert.equal(b.received.length, beforeB, `a forged request reached bob's browser; ${see}`);
+});
+
+test(`in its own call, a browser reaches only the call's other party: no other Request-URI or Route (${MODE})`, async () => {
+  const b = await browser('probe');
+  const callId = `${rnd()}@pinned`;
+  const { resp, dialog: d } = await inviteAuth(b, {
+    ruri: 'sip:helpdesk@remote.test', callId, from: `<${aor('probe')}>;tag=${rnd(4)}`, to: '<sip:helpdesk@remote.test>',
+    body: webrtcSdp({ port: 9 }),
+  }, login('probe'));
+  assert.equal(resp && resp.status, 200, `the browser's call to the peer: ${resp && resp.status}; ${see}`);
+  const before = other.received.length;
+  const ok = await d.request('MESSAGE', { body: 'to the peer', contentType: 'text/plain' });
+  assert.equal(ok && ok.status, 200, `an in-dialog MESSAGE to the peer: want 200, got ${ok && ok.status}; ${see}`);
+  const forged = [
+    ['another host in the Request-URI', { remoteTarget: 'sip:victim@127.0.0.2:5090' }],
+    ['another host in a Route after ours', { routeSet: [...d.routeSet, '<sip:127.0.0.2:5090;lr>'] }],
+    ['the peer\'s host on another port', { remoteTarget: 'sip:victim@127.0.0.1:5099' }],
+  ];
+  for (const [what, o] of forged) {
+    const f = new Dialog(b, { ...d, ...o, cseq: d.cseq + 10 });
+    const r = await f.request('MESSAGE', { body: 'relay me', contentType: 'text/plain' });
+    assert.equal(r && r.status, 403, `in-dialog MESSAGE with ${what}: want 403, got ${r && r.status}; ${see}`);
+    d.cseq = f.cseq;
+  }
+  assert.equal(other.received.length, before, `a forged in-dialog request reached 127.0.0.2:5090; ${see}`);
+  assert.ok(!attacker.received.some((m) => m.get('Call-ID') === callId), `a forged in-dialog request reached 127.0.0.1:5099; ${see}`);
+  const bye = await d.request('BYE');
+  assert.equal(bye && bye.status, 200, `the browser's BYE to the peer: want 200, got ${bye && bye.status}; ${see}`);
 });
 
 test('a Contact with its own ;alias= is refused; a stranger cannot call browsers', async () => {

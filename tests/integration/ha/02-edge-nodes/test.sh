@@ -160,11 +160,16 @@ else
 	tap_fail "the call through B is a dialog of node A" "A: $(kam kam-a dlg.stats_active 2>&1)"
 fi
 tap_eq "node B holds no dialog of it" 0 "$(dialogs kam-b)"
-kill -KILL "$pid_a"
-if wait_until 10 eval "! kill -0 $pid_a"; then
+# the node dies: its main process and every child (a child outlives a
+# killed main process and would go on taking requests)
+kids_a=$(ps -o pid= --ppid "$pid_a")
+# shellcheck disable=SC2086 # one PID per word
+kill -KILL "$pid_a" $kids_a
+all_a=$(echo "$pid_a" $kids_a | tr ' ' ',')
+if wait_until 10 eval "! ps -p $all_a >/dev/null"; then
 	tap_ok "node A killed by PID mid-call"
 else
-	tap_fail "node A killed by PID mid-call" "PID $pid_a still there"
+	tap_fail "node A killed by PID mid-call" "still there: $(ps -o pid=,args= -p "$all_a")"
 fi
 # the probe does not watch its connection during media (a browser's
 # client would see it close and reconnect): it is stopped here
