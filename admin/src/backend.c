@@ -227,12 +227,19 @@ int kamrpc_no_method(const backend_err *e)
 		   (e->rpc_code == 500 && !strcmp(e->rpc_msg, "Method Not Found"));
 }
 
+/* the cluster: prefix and redis_cluster fit ids_conf_t.addr */
+_Static_assert(sizeof("cluster:") - 1 + CONF_CLUSTER_MAX <= IDS_ADDR_MAX,
+			   "CONF_CLUSTER_MAX too large for IDS_ADDR_MAX");
+
 void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic)
 {
 	ids_conf_init(ic);
-	snprintf(ic->addr, sizeof(ic->addr),
-			 strchr(c->redis_host, ':') ? "[%s]:%u" : "%s:%u", c->redis_host,
-			 c->redis_port);
+	if (c->redis_cluster[0])
+		snprintf(ic->addr, sizeof(ic->addr), "cluster:%s", c->redis_cluster);
+	else
+		snprintf(ic->addr, sizeof(ic->addr),
+				 strchr(c->redis_host, ':') ? "[%s]:%u" : "%s:%u",
+				 c->redis_host, c->redis_port);
 	snprintf(ic->sentinels, sizeof(ic->sentinels), "%s", c->redis_sentinels);
 	snprintf(ic->sentinel_master, sizeof(ic->sentinel_master), "%s",
 			 c->redis_sentinel_master);
@@ -247,6 +254,8 @@ void rdb_target(const admind_conf *c, char *buf, size_t size)
 	if (c->redis_sentinels[0])
 		snprintf(buf, size, "master %s of sentinels %s",
 				 c->redis_sentinel_master, c->redis_sentinels);
+	else if (c->redis_cluster[0])
+		snprintf(buf, size, "cluster of seeds %s", c->redis_cluster);
 	else
 		snprintf(buf, size, strchr(c->redis_host, ':') ? "[%s]:%u" : "%s:%u",
 				 c->redis_host, c->redis_port);
@@ -259,13 +268,13 @@ static void rdb_drop(void)
 	pthread_setspecific(key_redis, NULL);
 }
 
-/* this thread's connection, made when missing; NULL with e set */
-static redisContext *rdb_connect(const admind_conf *c, backend_err *e)
+/* this thread's identity-store context, made when missing; NULL with e set */
+static ids_ctx_t *rdb_connect(const admind_conf *c, backend_err *e)
 {
 	ids_conf_t ic;
 
 	if (tl_redis)
-		return ids_redis(tl_redis);
+		return tl_redis;
 	rdb_ids_conf(c, &ic);
 	tl_redis = ids_connect(&ic);
 	if (!tl_redis || tl_redis->err) {
@@ -275,29 +284,36 @@ static redisContext *rdb_connect(const admind_conf *c, backend_err *e)
 		return NULL;
 	}
 	pthread_setspecific(key_redis, tl_redis);
-	return ids_redis(tl_redis);
+	return tl_redis;
 }
 
+/*
+ * Through ids_command(): on a Redis Cluster the command goes to the master
+ * serving its key (argv[1]; a command without key, PING, to any node), so
+ * the audit streams live wherever their slot is.
+ */
 redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 						const size_t *argvlen, backend_err *e)
 {
-	redisContext *rc;
+	ids_ctx_t *ctx;
 	redisReply *rep = NULL;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (!(rc = rdb_connect(c, e)))
+		if (!(ctx = rdb_connect(c, e)))
 			return NULL;
-		rep = redisCommandArgv(rc, argc, argv, argvlen);
+		rep = ids_command(ctx, argc, argv, argvlen);
 		if (rep && (rep->type != REDIS_REPLY_ERROR ||
 					strncmp(rep->str, "READONLY", 8) != 0))
 			break;
+		if (!rep && ctx->err != IDS_ERR_IO) {
+			err_set(e, 0, "redis: %.150s", ctx->errstr);
+			return NULL;
+		}
 		/* connection lost (Redis restarted, or failed over: the master we
 		 * knew is gone or now a replica): one fresh connection */
-		err_set(e, 1, "redis %s: %.120s", tl_redis->peer,
-				rep				? rep->str
-				: rc->errstr[0] ? rc->errstr
-								: "connection lost");
+		err_set(e, 1, "redis %s: %.120s", ctx->peer,
+				rep ? rep->str : ctx->errstr);
 		if (rep)
 			freeReplyObject(rep);
 		rep = NULL;

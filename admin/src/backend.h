@@ -53,21 +53,24 @@ int kamrpc_no_method(const backend_err *e);
 /*
  * Run one Redis command (argv form, binary safe; argvlen may be NULL for
  * NUL-terminated arguments) on this thread's connection, made through
- * lib/idstore (so with the Sentinels when configured: a lost connection or
- * a master turned replica (READONLY) is dropped and made again once, which
- * asks them anew). Returns the reply (free with freeReplyObject()) or NULL
- * with e set: e->down when Redis is unreachable, else an error reply's
- * text.
+ * lib/idstore: with the Sentinels when configured (a lost connection or a
+ * master turned replica (READONLY) is dropped and made again once, which
+ * asks them anew); on a Redis Cluster to the master serving the key
+ * argv[1] (ids_command(); MOVED and ASK followed; a command of argc 1 to
+ * any node). Returns the reply (free with freeReplyObject()) or NULL with
+ * e set: e->down when Redis is unreachable, else an error reply's text.
+ * A command whose connection broke is sent once more on a new one, so a
+ * write may be applied twice (the audit log's XADD: a duplicate entry).
  */
 redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 						const size_t *argvlen, backend_err *e);
 
-/* The lib/idstore settings of c: address or Sentinels, password,
- * timeouts (redis_timeout_ms), WAIT after writes. */
+/* The lib/idstore settings of c: address, Cluster seeds or Sentinels,
+ * password, timeouts (redis_timeout_ms), WAIT after writes. */
 void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic);
 
-/* Where Redis is, for messages: "HOST:PORT", or "master NAME of sentinels
- * LIST" (truncated to size). */
+/* Where Redis is, for messages: "HOST:PORT", "cluster of seeds LIST" or
+ * "master NAME of sentinels LIST" (truncated to size). */
 void rdb_target(const admind_conf *c, char *buf, size_t size);
 
 /*

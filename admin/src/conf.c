@@ -213,18 +213,15 @@ static int conf_set_listen(admind_conf *c, char *v, conf_error *e)
 	return 0;
 }
 
-static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
+/*
+ * key's list of "HOST:PORT,..." (blanks allowed around the commas; IPv6 as
+ * [ADDR]:PORT) into out, without blanks, IPv6 in brackets. Empty: none.
+ */
+static int conf_addr_list(const char *key, char *v, char *out, size_t size,
+						  conf_error *e)
 {
-	return conf_hostport("redis", v, c->redis_host, sizeof(c->redis_host),
-						 &c->redis_port, e);
-}
-
-/* "HOST:PORT,..." (blanks allowed around the commas; IPv6 as [ADDR]:PORT);
- * stored without blanks, IPv6 in brackets. Empty: no Sentinels. */
-static int conf_set_sentinels(admind_conf *c, char *v, conf_error *e)
-{
-	char host[CONF_HOST_MAX], *tok, *save = NULL, *o = c->redis_sentinels;
-	size_t left = sizeof(c->redis_sentinels);
+	char host[CONF_HOST_MAX], *tok, *save = NULL, *o = out;
+	size_t left = size;
 	unsigned short port;
 	const char *pc;
 	int n, v6;
@@ -237,19 +234,39 @@ static int conf_set_sentinels(admind_conf *c, char *v, conf_error *e)
 		if (!pc || (tok[0] != '[' && strchr(pc + 1, ':')) ||
 			ng_parse_hostport(tok, host, sizeof(host), &port) < 0 || !port)
 			return conf_fail(e,
-							 "redis_sentinels: '%.80s' is not HOST:PORT "
+							 "%s: '%.80s' is not HOST:PORT "
 							 "([ADDR]:PORT for IPv6)",
-							 tok);
+							 key, tok);
 		v6 = strchr(host, ':') != NULL;
-		n = snprintf(o, left, "%s%s%s%s:%u", o > c->redis_sentinels ? "," : "",
-					 v6 ? "[" : "", host, v6 ? "]" : "", port);
+		n = snprintf(o, left, "%s%s%s%s:%u", o > out ? "," : "", v6 ? "[" : "",
+					 host, v6 ? "]" : "", port);
 		if (n < 0 || (size_t)n >= left)
-			return conf_fail(e, "redis_sentinels: longer than %zu bytes",
-							 sizeof(c->redis_sentinels) - 1);
+			return conf_fail(e, "%s: longer than %zu bytes", key, size - 1);
 		o += n;
 		left -= (size_t)n;
 	}
 	return 0;
+}
+
+/* "HOST:PORT", or "cluster:HOST:PORT,..." (Redis Cluster seeds) */
+static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
+{
+	if (strncmp(v, "cluster:", 8) != 0)
+		return conf_hostport("redis", v, c->redis_host, sizeof(c->redis_host),
+							 &c->redis_port, e);
+	if (conf_addr_list("redis", v + 8, c->redis_cluster,
+					   sizeof(c->redis_cluster), e) < 0)
+		return -1;
+	if (!c->redis_cluster[0])
+		return conf_fail(e, "redis: 'cluster:' lists no seed HOST:PORT");
+	return 0;
+}
+
+/* Sentinels' "HOST:PORT,..." (conf_addr_list). Empty: no Sentinels. */
+static int conf_set_sentinels(admind_conf *c, char *v, conf_error *e)
+{
+	return conf_addr_list("redis_sentinels", v, c->redis_sentinels,
+						  sizeof(c->redis_sentinels), e);
 }
 
 /* a Sentinel master name: 1..63 of [A-Za-z0-9_.-] */
@@ -637,6 +654,9 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 "page_size_default (%d) exceeds page_size_max "
 						 "(%d)",
 						 c->page_size_default, c->page_size_max);
+	if (c->redis_cluster[0] && c->redis_sentinels[0])
+		return conf_fail(e, "redis = cluster:... and redis_sentinels exclude "
+							"each other (a Redis Cluster has no Sentinels)");
 	if (!c->audit_stream[0])
 		return conf_fail(e, "audit_stream must not be empty");
 	if (!c->cred_audit_stream[0] ||

@@ -23,6 +23,8 @@
 #define CONF_RPC_KEY_MAX 256 /* bytes of the Kamailio JSON-RPC key */
 #define ADMIND_HASH_LEN	 32	 /* SHA-256 */
 #define CONF_CSP_MAX	 512 /* web_connect_src */
+/* redis_cluster: "cluster:" and this fit lib/idstore's IDS_ADDR_MAX */
+#define CONF_CLUSTER_MAX 240
 
 /* API key roles (bit values; a route lists the roles it admits) */
 enum {
@@ -70,6 +72,10 @@ typedef struct admind_conf {
 
 	char redis_host[CONF_HOST_MAX];
 	unsigned short redis_port;
+	/* "host:port,..." of Redis Cluster seed nodes, from "redis =
+	 * cluster:LIST" (normalised like redis_sentinels); when not empty
+	 * redis_host/port are unused */
+	char redis_cluster[CONF_CLUSTER_MAX];
 	int redis_timeout_ms;
 	char redis_password[CONF_HOST_MAX];
 	/* "host:port,..." of Redis Sentinels (normalised: no blanks, IPv6 in

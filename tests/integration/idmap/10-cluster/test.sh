@@ -77,11 +77,17 @@ $IDCTL set web bob sip:bob@ims.test did=+33100000003 >"$logs/set.log" 2>&1 &&
 tap_eq "a DID moves with its mapping (log $logs/set.log)" "web:bob 0" \
 	"$($R get 'iwg:idm:did:+33100000004') $($R exists 'iwg:idm:did:+33100000003')"
 
-# iwg-admind: the plain 'redis' address of one node finds the cluster
+# iwg-admind: the plain 'redis' address of one node finds the cluster; the
+# node given is not the master of the audit stream (iwg:audit, a key of
+# admind's own), whose XADD and XREVRANGE must follow the slot map
 admind_keys
 ADMIND_OUT=$run/admind.out ADMIND_LOG=$logs/admind.log
-admind_conf "$run/admind.conf" $AP "redis = 127.0.0.1:$P3" "rate_limit_key = 0" \
-	"rate_limit_addr = 0" "threads = 2"
+AUDM=$(owner iwg:audit)
+for p in $P1 $P2 $P3; do [ $p != "$AUDM" ] && APLAIN=$p && break; done
+tap_check "the audit stream's master ($AUDM) is not the node admind is given" \
+	test -n "$AUDM" -a "$APLAIN" != "$AUDM"
+admind_conf "$run/admind.conf" $AP "redis = 127.0.0.1:$APLAIN" \
+	"rate_limit_key = 0" "rate_limit_addr = 0" "threads = 2"
 admind_start "$run/admind.conf" "$ADMIND_LOG" "$U" ||
 	{ tap_fail "iwg-admind starts" "log $ADMIND_LOG"; exit 1; }
 api POST $U/api/v1/identities "$KEY_ID" \
@@ -96,6 +102,41 @@ api_err "admind refuses a DID held in another namespace" 409 conflict did
 api DELETE $U/api/v1/identities/cc/agent2 "$KEY_ID"
 api_is "admind deletes it" 204
 tap_eq "and its DID entry is gone" 0 "$($R exists 'iwg:idm:did:+33100000005')"
+api GET "$U/api/v1/audit?per_page=10" "$KEY_ID"
+api_is "admind reads its audit log on the cluster" 200
+tap_eq "which holds its writes, newest first (the refused one is not a write)" \
+	"identity.delete cc/agent2 204,identity.create cc/agent2 201" \
+	"$(jqb '[.items[]|"\(.action) \(.target) \(.status)"]|join(",")')"
+tap_eq "on the master of the stream's slot" 2 "$(redis-cli -p "$AUDM" xlen iwg:audit)"
+
+# the seed list form of 'redis' ($IWG_REDIS_ADDR, cluster:...), and the
+# settings it excludes
+ALOG2=$logs/admind-seeds.log AP2=18189
+admind_conf "$run/admind2.conf" $AP2 "rate_limit_key = 0" "rate_limit_addr = 0" \
+	"threads = 2"
+admind_start "$run/admind2.conf" "$ALOG2" "http://127.0.0.1:$AP2" ||
+	{ tap_fail "iwg-admind starts with redis = cluster:SEEDS" "log $ALOG2"; exit 1; }
+api GET "http://127.0.0.1:$AP2/readyz"
+tap_eq "with redis = cluster:SEEDS, readyz shows the cluster up" \
+	"up cluster of seeds 127.0.0.1:$P1,127.0.0.1:$P2" \
+	"$(jqb '.dependencies[]|select(.name=="redis")|"\(.status) \(.target)"')"
+api GET "http://127.0.0.1:$AP2/api/v1/audit?per_page=1" "$KEY_ID"
+tap_eq "and it reads the same audit log" "identity.delete cc/agent2" \
+	"$(jqb '.items[0]|"\(.action) \(.target)"')"
+admind_conf_error() { # DESC MESSAGE LINE...: iwg-admind -t refuses the lines
+	local d=$1 m=$2 out
+	shift 2
+	admind_conf "$run/bad.conf" $AP2 "$@"
+	out=$("$ADMIND_BIN" -t -c "$run/bad.conf" 2>&1)
+	if [ $? = 1 ]; then tap_like "$d" "$m" "$out"; else
+		tap_fail "$d" "iwg-admind -t accepted it: $out"; fi
+}
+admind_conf_error "a seed without port is refused" \
+	"redis: '127.0.0.1' is not HOST:PORT" "redis = cluster:127.0.0.1:$P1, 127.0.0.1"
+admind_conf_error "an empty seed list is refused" \
+	"redis: 'cluster:' lists no seed" "redis = cluster: "
+admind_conf_error "seeds and sentinels together are refused" \
+	"exclude each other" "redis_sentinels = 127.0.0.1:26379"
 
 # Kamailio: lookups, and a change notice through any master
 idm_kamailio kam $KPORT "modparam(\"iwg_idmap\", \"redis_addr\", \"cluster:127.0.0.1:$P2,127.0.0.1:$P1\")" ||
@@ -137,6 +178,11 @@ api PUT $U/api/v1/identities/web/cat "$KEY_ID" \
 api_is "admind, whose slot map is out of date, writes after MOVED" 200
 tap_eq "the write is on the new master" moved \
 	"$(redis-cli -p "$DST" hget 'iwg:idm:map:{web}:cat' queue)"
+api GET "http://127.0.0.1:$AP2/api/v1/audit?per_page=1" "$KEY_ID"
+tap_eq "that write is audited too" "identity.replace web/cat 200" \
+	"$(jqb '.items[0]|"\(.action) \(.target) \(.status)"')"
+tap_eq "no MOVED reached either admind's log ($ADMIND_LOG, $ALOG2)" 0 \
+	"$(cat "$ADMIND_LOG" "$ALOG2" | grep -c MOVED)"
 idm_wait_check "and its notice reaches Kamailio" $KPORT 200 \
 	'X-Idm-Queue: moved' cat
 tap_done
