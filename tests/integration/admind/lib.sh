@@ -17,6 +17,25 @@ declare -F stack_kill >/dev/null ||
 ADMIND_BIN=${ADMIND_BIN:-${IWG_BUILD:-/work/main/build}/bin/iwg-admind}
 _admind_pids=()
 
+# One run of a suite at a time per checkout. A suite's run directory is
+# fixed (build/test-runs/<suite>): a second run of the same suite started
+# meanwhile (two people testing in one checkout) empties it and writes the
+# same files, so each run reads the other's answers ($ADMIND_OUT: a check
+# failing with another request's body). The lock is taken here, before the
+# suite makes its directory; it is held until the test's shell and the
+# processes it started have exited; another run waits for it.
+admind_suite_lock() {
+	local dir=${IWG_BUILD:-/work/main/build}/test-runs id
+	id=$(cd "$(dirname "$0")" && pwd)
+	id=${id##*/tests/}
+	id=${id//\//-}
+	mkdir -p "$dir" && exec {_admind_lock_fd}>"$dir/.lock-$id" &&
+		flock -w 480 "$_admind_lock_fd" && return 0
+	echo "not ok - another run of $id holds $dir/.lock-$id: PIDs $(fuser "$dir/.lock-$id" 2>/dev/null)"
+	exit 1
+}
+admind_suite_lock
+
 admind_keys() {
 	KEY_NOC=noc-$RANDOM$RANDOM-secret
 	KEY_ID=idadmin-$RANDOM$RANDOM-secret
@@ -58,6 +77,7 @@ api() {
 	local args=(-sk -o "$ADMIND_OUT" -D "$ADMIND_OUT.h" -w '%{http_code}' -X "$method")
 	[ -n "$key" ] && args+=(-H "Authorization: Bearer $key")
 	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	: >"$ADMIND_OUT" # an answer without a body leaves it empty
 	CODE=$(curl "${args[@]}" "$url")
 	BODY=$(cat "$ADMIND_OUT")
 	HDRS=$ADMIND_OUT.h
