@@ -206,6 +206,40 @@ test('MT INVITE through the Path flow token reaches the browser; BYE from the br
   assert.ok(dialog, 'no dialog at the IMS side');
 });
 
+test('100rel and preconditions: a browser\'s INVITE offers neither; requiring one gets 420 with Unsupported', async () => {
+  imsAnswersWithEarlyMedia(ims);
+  const { resp, dialog, callId } = await alice.invite('sip:bob@ims.test', {
+    body: webrtcSdp(), headers: ['Supported: 100rel, timer, precondition'],
+  });
+  assert.equal(resp && resp.status, 200, why(`MO INVITE with Supported: 100rel answered ${resp && resp.status}`));
+  const inv = ims.received.find((m) => m.method === 'INVITE' && m.get('Call-ID') === callId);
+  assert.ok(inv, why('the INVITE did not reach the IMS side'));
+  assert.deepEqual(inv.all('Supported'), ['timer'], why(`Supported at the S-CSCF: ${inv.all('Supported')}`));
+  assert.equal((await dialog.request('BYE')).status, 200, why('BYE of the MO call'));
+  const n = ims.received.length;
+  const req = await alice.invite('sip:bob@ims.test', { body: webrtcSdp(), headers: ['Require: 100rel'] });
+  assert.equal(req.resp && req.resp.status, 420, why(`MO INVITE with Require: 100rel answered ${req.resp && req.resp.status}`));
+  assert.equal(req.resp.get('Unsupported'), '100rel', `Unsupported of the 420: ${req.resp.get('Unsupported')}`);
+  assert.ok(!ims.received.slice(n).some((m) => m.method === 'INVITE'), why('an INVITE requiring 100rel reached the IMS'));
+});
+
+test('MT INVITE requiring preconditions: 420 with Unsupported; the core\'s retry without reaches the browser', async () => {
+  const n = alice.received.length;
+  const first = await mtInvite(ims, alice, { headers: ['P-Asserted-Identity: <sip:bob@ims.test>', 'Require: precondition', 'Supported: 100rel'] });
+  assert.equal(first.resp && first.resp.status, 420, why(`MT INVITE with Require: precondition answered ${first.resp && first.resp.status}`));
+  assert.match(first.resp.get('Unsupported') || '', /^precondition$/, `Unsupported of the 420: ${first.resp.get('Unsupported')}`);
+  assert.ok(!alice.received.slice(n).some((m) => m.method === 'INVITE'), why('an INVITE requiring preconditions reached the browser'));
+  // the core falls back: the same call without Require (TS 24.229)
+  const retry = await mtInvite(ims, alice, { headers: ['P-Asserted-Identity: <sip:bob@ims.test>', 'Supported: 100rel, precondition, timer'] });
+  assert.equal(retry.resp && retry.resp.status, 200, why(`the core's retry answered ${retry.resp && retry.resp.status}`));
+  const got = alice.received.slice(n).find((m) => m.method === 'INVITE' && m.get('Call-ID') === retry.callId);
+  assert.ok(got, why('the retry did not reach the browser'));
+  assert.deepEqual(got.all('Supported'), ['timer'], `Supported at the browser: ${got.all('Supported')}`);
+  assert.equal(got.all('Require').length, 0, `Require at the browser: ${got.all('Require')}`);
+  const r = await retry.dialog.request('BYE');
+  assert.equal(r && r.status, 200, why(`BYE of the MT call answered ${r && r.status}`));
+});
+
 test('CANCEL from the browser: 487, the IMS gets the CANCEL, rtpengine session deleted', async () => {
   ims.onRequest = (m) => {
     if (m.method !== 'INVITE') return { status: 200 };
