@@ -67,6 +67,8 @@ static int drop_line(const line_t *l, int mask)
 	return 0;
 }
 
+static int attr_pt(const line_t *l, size_t *numpos, size_t *numlen);
+
 static int put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
 {
 	if (*o + n + 1 > outsz)
@@ -77,18 +79,103 @@ static int put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
 	return 0;
 }
 
+/* the AVPF state of an m= section toward the IMS */
+enum avpf_sect {
+	SECT_OTHER = 0,	 /* nothing to do */
+	SECT_AUDIO_AVP,	 /* audio turned from RTP/AVPF into RTP/AVP */
+	SECT_VIDEO_AVPF, /* video that stays RTP/AVPF */
+};
+
+/* the proto field of an m= line is exactly "RTP/AVPF": 1 with its offset */
+static int m_proto_avpf(const line_t *l, size_t *at)
+{
+	size_t p = 0, k;
+	int field = 0;
+
+	while (p < l->len && field <= 2) {
+		while (p < l->len && l->s[p] == ' ')
+			p++;
+		for (k = p; k < l->len && l->s[k] != ' '; k++)
+			;
+		if (field == 2) {
+			*at = p;
+			return k - p == 8 && memcmp(l->s + p, "RTP/AVPF", 8) == 0;
+		}
+		field++;
+		p = k;
+	}
+	return 0;
+}
+
+/* a=rtcp-fb:<pt> goog-remb / transport-cc: browser-only feedback (REMB and
+ * transport-wide congestion control need the browser's header extensions) */
+static int browser_only_fb(const line_t *l)
+{
+	size_t np, nl, p;
+
+	if (!starts(l, "a=rtcp-fb:"))
+		return 0;
+	if (starts(l, "a=rtcp-fb:*"))
+		np = sizeof("a=rtcp-fb:*") - 1;
+	else if (attr_pt(l, &np, &nl) >= 0)
+		np += nl;
+	else
+		return 0;
+	for (p = np; p < l->len && l->s[p] == ' '; p++)
+		;
+	return (l->len - p == 9 && memcmp(l->s + p, "goog-remb", 9) == 0) ||
+		   (l->len - p == 12 && memcmp(l->s + p, "transport-cc", 12) == 0);
+}
+
+/* an m= line toward the IMS: audio in RTP/AVPF is written as RTP/AVP (its
+ * section becomes SECT_AUDIO_AVP), video in RTP/AVPF is SECT_VIDEO_AVPF.
+ * Returns 1 when the line was written (rewritten), 0 when the caller copies
+ * it, -1 when out is too small. */
+static int avpf_mline(const line_t *l, char *out, size_t outsz, size_t *o,
+					  enum avpf_sect *sect)
+{
+	size_t at;
+
+	*sect = SECT_OTHER;
+	if (!m_proto_avpf(l, &at))
+		return 0;
+	if (starts(l, "m=video ")) {
+		*sect = SECT_VIDEO_AVPF;
+		return 0;
+	}
+	if (!starts(l, "m=audio "))
+		return 0;
+	*sect = SECT_AUDIO_AVP;
+	if (put(out, outsz, o, l->s, at + 7) < 0 ||
+		put(out, outsz, o, l->s + at + 8, l->full - at - 8) < 0)
+		return -1;
+	return 1;
+}
+
 int webrtc_sdp_clean(const char *in, size_t len, int mask, char *out,
 					 size_t outsz, int *removed)
 {
 	size_t pos = 0, o = 0;
 	line_t l;
-	int n = 0;
+	int n = 0, w;
+	enum avpf_sect sect = SECT_OTHER;
 
 	if (outsz == 0)
 		return -1;
 	out[0] = '\0';
 	while (next_line(in, len, &pos, &l)) {
-		if (drop_line(&l, mask)) {
+		if ((mask & WEBRTC_SDP_TO_IMS) && starts(&l, "m=")) {
+			w = avpf_mline(&l, out, outsz, &o, &sect);
+			if (w < 0)
+				return -1;
+			if (w > 0) {
+				n++;
+				continue;
+			}
+		}
+		if (drop_line(&l, mask) ||
+			(sect == SECT_AUDIO_AVP && is_attr(&l, "rtcp-fb")) ||
+			(sect == SECT_VIDEO_AVPF && browser_only_fb(&l))) {
 			n++;
 			continue;
 		}

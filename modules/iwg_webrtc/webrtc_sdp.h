@@ -7,6 +7,13 @@
  *   a=msid-semantic and a=extmap-allow-mixed; toward the browser the IMS's
  *   precondition lines a=curr, a=des, a=conf and the RTCP bandwidth lines
  *   b=RS and b=RR.
+ *   Toward the IMS it also makes the transport per media: rtpengine's
+ *   transport flag applies to every m= line, so a profile that asks for
+ *   RTP/AVPF (for video, GSMA IR.94) makes the audio RTP/AVPF too. Audio
+ *   toward the IMS is always RTP/AVP (GSMA IR.92): an audio m= line in
+ *   RTP/AVPF is written as RTP/AVP and loses its a=rtcp-fb lines; a video
+ *   m= line in RTP/AVPF keeps its feedback (nack, nack pli, ccm fir, ...)
+ *   without the browser-only goog-remb and transport-cc.
  * - webrtc_sdp_te_map() / webrtc_sdp_te_restore(): rtpengine drops an
  *   answer's telephone-event when its payload type differs from the offered
  *   one ("Not adding stray answer codec"). te_map() records the offered
@@ -28,9 +35,12 @@
 #define WEBRTC_TE_MAP_MAX 128
 
 /* webrtc_sdp_clean: copies the SDP in (len bytes) to out (outsz bytes)
- * without the lines selected by mask (WEBRTC_SDP_TO_*). Line ends are kept
- * as they are. Returns the output length (NUL-terminated), or -1 when out is
- * too small. *removed (may be NULL) gets the number of lines dropped. */
+ * without the lines selected by mask (WEBRTC_SDP_TO_*); with
+ * WEBRTC_SDP_TO_IMS, audio m= lines in RTP/AVPF become RTP/AVP and the
+ * per-media feedback lines are tidied (see above). Line ends are kept as
+ * they are; the output is never longer than the input. Returns the output
+ * length (NUL-terminated), or -1 when out is too small. *removed (may be
+ * NULL) gets the number of lines dropped or rewritten. */
 int webrtc_sdp_clean(const char *in, size_t len, int mask, char *out,
 					 size_t outsz, int *removed);
 

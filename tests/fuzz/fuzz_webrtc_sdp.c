@@ -2,8 +2,8 @@
  * fuzz_webrtc_sdp.c - SDP hygiene and telephone-event renumbering on any
  * input: no crash, output never longer than the buffer, the cleaned SDP
  * never longer than the input; telephone-event renumbering and injection
- * stay within their buffers; the H.264-only video filter never grows the
- * SDP and is idempotent.
+ * stay within their buffers; the H.264-only video filter and the per-media
+ * transport fix toward the IMS never grow the SDP and are idempotent.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +27,21 @@ static void h264_twice(const char *once, size_t len)
 	free(again);
 }
 
+/* cleaning the cleaned SDP toward the IMS again changes nothing */
+static void clean_twice(const char *once, size_t len)
+{
+	char *again = malloc(len + 1);
+	int n, removed = -1;
+
+	if (again == NULL)
+		return;
+	n = webrtc_sdp_clean(once, len, WEBRTC_SDP_TO_IMS, again, len + 1,
+						 &removed);
+	if (n != (int)len || removed != 0 || memcmp(once, again, len) != 0)
+		abort();
+	free(again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
@@ -42,6 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 out, outsz, NULL);
 	if (n < 0 || (size_t)n > size)
 		abort();
+	n = webrtc_sdp_clean(s, size, WEBRTC_SDP_TO_IMS, out, outsz, NULL);
+	if (n < 0 || (size_t)n > size)
+		abort();
+	clean_twice(out, (size_t)n);
 	m = webrtc_sdp_te_map(s, size, map, sizeof(map));
 	if (m > 0) {
 		n = webrtc_sdp_te_restore(s, size, map, (size_t)m, out, outsz, NULL);

@@ -69,6 +69,95 @@ static void test_clean_to_browser(void **state)
 	assert_int_equal(n, (int)strlen(out));
 }
 
+/* rtpengine's offer with an AVPF profile: every m= line RTP/AVPF */
+static const char avpf[] = "v=0\r\n"
+						   "m=audio 30000 RTP/AVPF 96 126\r\n"
+						   "a=rtpmap:96 AMR-WB/16000\r\n"
+						   "a=rtcp-fb:96 transport-cc\r\n"
+						   "a=rtcp-fb:* nack\r\n"
+						   "a=sendrecv\r\n"
+						   "m=video 30002 RTP/AVPF 102\r\n"
+						   "a=rtpmap:102 H264/90000\r\n"
+						   "a=rtcp-fb:102 goog-remb\r\n"
+						   "a=rtcp-fb:102 transport-cc\r\n"
+						   "a=rtcp-fb:102 ccm fir\r\n"
+						   "a=rtcp-fb:102 nack\r\n"
+						   "a=rtcp-fb:102 nack pli\r\n"
+						   "a=rtcp-fb:* transport-cc\r\n"
+						   "a=rtcp-fb:102 transport-ccx\r\n"
+						   "m=application 5000 RTP/AVPF 1\r\n"
+						   "a=rtcp-fb:1 goog-remb\r\n";
+
+static void test_clean_avpf_per_media(void **state)
+{
+	char out[1024];
+	int removed = -1, n;
+
+	(void)state;
+	n = webrtc_sdp_clean(S(avpf), WEBRTC_SDP_TO_IMS, out, sizeof(out),
+						 &removed);
+	/* audio back to RTP/AVP without feedback; video keeps RTP/AVPF and
+	 * the feedback a UE uses; other media untouched */
+	assert_string_equal(out, "v=0\r\n"
+							 "m=audio 30000 RTP/AVP 96 126\r\n"
+							 "a=rtpmap:96 AMR-WB/16000\r\n"
+							 "a=sendrecv\r\n"
+							 "m=video 30002 RTP/AVPF 102\r\n"
+							 "a=rtpmap:102 H264/90000\r\n"
+							 "a=rtcp-fb:102 ccm fir\r\n"
+							 "a=rtcp-fb:102 nack\r\n"
+							 "a=rtcp-fb:102 nack pli\r\n"
+							 "a=rtcp-fb:102 transport-ccx\r\n"
+							 "m=application 5000 RTP/AVPF 1\r\n"
+							 "a=rtcp-fb:1 goog-remb\r\n");
+	assert_int_equal(n, (int)strlen(out));
+	/* the m= line rewritten, 2 audio and 3 video feedback lines dropped */
+	assert_int_equal(removed, 6);
+	/* toward the browser nothing of this applies */
+	n = webrtc_sdp_clean(S(avpf), WEBRTC_SDP_TO_BROWSER, out, sizeof(out),
+						 &removed);
+	assert_int_equal(removed, 0);
+	assert_string_equal(out, avpf);
+	/* cleaned twice: the same */
+	n = webrtc_sdp_clean(S(avpf), WEBRTC_SDP_TO_IMS, out, sizeof(out), NULL);
+	{
+		char again[1024];
+		webrtc_sdp_clean(out, (size_t)n, WEBRTC_SDP_TO_IMS, again,
+						 sizeof(again), &removed);
+		assert_int_equal(removed, 0);
+		assert_string_equal(again, out);
+	}
+}
+
+/* the default profile's RTP/AVP offer: transports and feedback as they are */
+static void test_clean_avp_untouched(void **state)
+{
+	const char avp[] = "v=0\nm=audio 30000 RTP/AVP 96\n"
+					   "a=rtcp-fb:96 transport-cc\n"
+					   "m=video 30002 RTP/AVP 102\n"
+					   "a=rtcp-fb:102 goog-remb\n"
+					   "m=audio 30004 RTP/AVPFX 96\n"
+					   "a=rtcp-fb:96 nack\n"
+					   "m=audio 30006 RTP/AVPF";
+	char out[512];
+	int removed = -1;
+
+	(void)state;
+	webrtc_sdp_clean(S(avp), WEBRTC_SDP_TO_IMS, out, sizeof(out), &removed);
+	/* only the last m= line (proto RTP/AVPF, no formats) is rewritten */
+	assert_int_equal(removed, 1);
+	assert_string_equal(out, "v=0\nm=audio 30000 RTP/AVP 96\n"
+							 "a=rtcp-fb:96 transport-cc\n"
+							 "m=video 30002 RTP/AVP 102\n"
+							 "a=rtcp-fb:102 goog-remb\n"
+							 "m=audio 30004 RTP/AVPFX 96\n"
+							 "a=rtcp-fb:96 nack\n"
+							 "m=audio 30006 RTP/AVP");
+	/* too small for the rewritten m= line */
+	assert_int_equal(
+			webrtc_sdp_clean(S(avpf), WEBRTC_SDP_TO_IMS, out, 12, NULL), -1);
+}
+
 /* rtpengine's offer toward the IMS and an IMS answer renumbering 98 -> 101 */
 static const char offer[] = "v=0\r\n"
 							"m=audio 30000 RTP/AVP 96 97 8 98 126\r\n"
@@ -316,6 +405,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_clean_to_ims),
 			cmocka_unit_test(test_clean_to_browser),
+			cmocka_unit_test(test_clean_avpf_per_media),
+			cmocka_unit_test(test_clean_avp_untouched),
 			cmocka_unit_test(test_te_map),
 			cmocka_unit_test(test_te_restore),
 			cmocka_unit_test(test_te_changed),

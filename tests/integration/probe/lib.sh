@@ -7,6 +7,8 @@
 # empty them once waited for) and then the stack.
 #
 #   probe_test_start NAME   sets here top logs probe; starts the stack
+#                           (after calling probe_before_start, if the test
+#                           defines it, in the fresh run directory)
 #   jq_ok DESC FILTER FILE  a TAP line: the jq filter is true for FILE
 # (and the helpers below: probe_fails, sipp_got_call, tone_echo_ok,
 # sipp_finished; install/03-containers uses them without the stack)
@@ -27,6 +29,10 @@ _probe_cleanup() {
 probe_test_start() {
 	stack_init "$1"
 	logs=$IWG_LOGDIR
+	# a test's own preparation of the run directory (e.g. its profiles)
+	if declare -F probe_before_start >/dev/null; then
+		probe_before_start
+	fi
 	trap _probe_cleanup EXIT
 	if ! stack_start; then
 		tap_fail "gateway stack starts" "see $logs/kamailio.log, $logs/rtpengine.log"
@@ -82,6 +88,25 @@ tone_echo_ok() {
 	jq_ok "$1" '.result == "ok" and .codec == "opus" and .sent > 0
 		and .echo_match >= (.sent / 2)
 		and .echo_mismatch <= 2 + (.received / 100)' "$2"
+}
+
+# ng_call_id: waits up to 10 s for rtpengine to hold a call and prints the
+# Call-ID of the first one (nothing if there is none)
+ng_call_id() {
+	wait_until 10 eval '[ -n "$("$IWG_NG_BIN" list 2>/dev/null | jq -r ".calls[0] // empty")" ]'
+	"$IWG_NG_BIN" list 2>/dev/null | jq -r '.calls[0] // empty'
+}
+
+# ng_call_check DESC COND: sets cid to the call rtpengine holds (ng_call_id);
+# a TAP line: the shell condition COND (it may use $cid) turns true within
+# 10 s; on failure the NG query of the call is shown
+ng_call_check() {
+	cid=$(ng_call_id)
+	if [ -n "$cid" ] && wait_until 10 eval "$2"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "call '$cid': $("$IWG_NG_BIN" query "$cid" 2>&1 | head -c 1500) (log $logs/rtpengine.log)"
+	fi
 }
 
 # sipp_finished DESC: wait up to 15 s for the background SIPp ($sipp_pid)

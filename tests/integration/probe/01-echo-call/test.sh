@@ -36,16 +36,8 @@ stream_packets() {
 "${probe[@]}" --ws "$IWG_WS_URL" --to echo --echo --duration 3 --timeout 10 \
 	>"$logs/probe-ws.json" 2>"$logs/probe-ws.err" &
 probe_pid=$!
-cid=
-wait_until 10 eval '[ -n "$("$IWG_NG_BIN" list 2>/dev/null | jq -r ".calls[0] // empty")" ]'
-cid=$("$IWG_NG_BIN" list 2>/dev/null | jq -r '.calls[0] // empty')
-if [ -n "$cid" ] && wait_until 10 eval \
-	'[ "$(stream_packets "$cid" UDP/TLS/RTP/SAVPF)" -gt 0 ] && [ "$(stream_packets "$cid" RTP/AVP)" -gt 0 ]'; then
-	tap_ok "rtpengine counts packets on the DTLS-SRTP leg and the RTP leg"
-else
-	tap_fail "rtpengine counts packets on the DTLS-SRTP leg and the RTP leg" \
-		"call '$cid': $("$IWG_NG_BIN" query "$cid" 2>&1 | head -c 800) (log $logs/rtpengine.log)"
-fi
+ng_call_check "rtpengine counts packets on the DTLS-SRTP leg and the RTP leg" \
+	'[ "$(stream_packets "$cid" UDP/TLS/RTP/SAVPF)" -gt 0 ] && [ "$(stream_packets "$cid" RTP/AVP)" -gt 0 ]'
 "$IWG_NG_BIN" query "$cid" >"$logs/ng-query.json" 2>&1
 jq_ok "browser leg: DTLS-SRTP AES_CM_128_HMAC_SHA1_80, fingerprint verified, ICE" \
 	'[.tags[].medias[] | select(.protocol == "UDP/TLS/RTP/SAVPF") | .streams[0]
