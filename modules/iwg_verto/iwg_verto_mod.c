@@ -44,6 +44,7 @@
 #include "verto_cc.h"
 #include "verto_engine.h"
 #include "verto_ha.h"
+#include "verto_takeover.h"
 #include "verto_ident.h"
 #include "verto_state.h"
 #include "verto_ngflags.h"
@@ -572,6 +573,12 @@ typedef struct auth_job {
 	int rc; /* VERTO_IDENT_* */
 	verto_identity ident;
 	char why[160];
+	/* a sessid this node does not hold: the session may be another
+	 * node's to take over (verto_ha_claim); st is then malloc'd */
+	char sessid[VERTO_SESSID_LEN + 1];
+	verto_state *st;
+	verto_claim claim;
+	char cwhy[160];
 } auth_job;
 
 static void auth_run(verto_job *j, void *worker)
@@ -587,10 +594,16 @@ static void auth_run(verto_job *j, void *worker)
 	a->rc = verto_ident_login(w->idn, a->login, a->passwd, a->token,
 							  (int64_t)time(NULL), &a->ident, a->why,
 							  sizeof(a->why));
+	if (a->rc == VERTO_IDENT_OK && a->sessid[0] &&
+		(a->st = malloc(sizeof(*a->st))))
+		a->claim = verto_ha_claim(w, a->sessid, a->ident.login, a->st, a->cwhy,
+								  sizeof(a->cwhy));
 }
 
 static void auth_job_free(auth_job *a)
 {
+	verto_state_clear(a->st);
+	free(a->st);
 	if (a->passwd) {
 		explicit_bzero(a->passwd, strlen(a->passwd));
 		free(a->passwd);
@@ -645,6 +658,30 @@ static void auth_throttle(const auth_job *a)
 	}
 }
 
+/* a login with a sessid this node did not hold: another node's session
+ * claimed for it is rebuilt here before the engine resumes it */
+static void auth_takeover(auth_job *a)
+{
+	if (!a->sessid[0] || a->claim == VERTO_CLAIM_NONE) {
+		if (a->cwhy[0])
+			LM_INFO("verto session %.8s...: nothing to take over (%s)\n",
+					a->sessid, a->cwhy);
+		return;
+	}
+	if (a->claim != VERTO_CLAIM_TAKE) {
+		/* the login goes on with a new session */
+		LM_NOTICE("verto session %.8s... not taken over (%s): %s\n", a->sessid,
+				  verto_claim_name(a->claim), a->cwhy);
+		verto_ha_claimed(a->claim);
+		return;
+	}
+	/* a session that came meanwhile (another login) is left alone */
+	if (verto_engine_session(verto_eng, a->sessid) ||
+		verto_takeover_adopt(verto_eng, a->st, &a->ident) < 0)
+		return;
+	verto_ha_claimed(a->claim);
+}
+
 static void auth_done(verto_job *j, int cancelled)
 {
 	auth_job *a = (auth_job *)j;
@@ -657,6 +694,7 @@ static void auth_done(verto_job *j, int cancelled)
 		} else {
 			memcpy(a->ident.customer, a->customer, sizeof(a->customer));
 			rc = 0;
+			auth_takeover(a);
 		}
 		/* before the engine goes on: it may close the connection */
 		verto_ws_trust(verto_endpoint, a->conn, rc == 0);
@@ -673,6 +711,7 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 {
 	const char *customer = uvar(uvars, "customer_id");
 	const char *token = uvar(uvars, "token");
+	const char *sessid;
 	char addr[sizeof(((auth_job *)0)->addr)];
 	auth_job *a;
 
@@ -701,6 +740,11 @@ static int op_auth_start(void *ctx, verto_conn_id conn, const char *login,
 	a->job.run = auth_run;
 	a->job.done = auth_done;
 	a->conn = conn;
+	/* a sessid not held here: maybe a session to take over */
+	if (verto_ha_on() &&
+		(sessid = verto_engine_login_sessid(verto_eng, conn)) &&
+		!verto_engine_session(verto_eng, sessid))
+		snprintf(a->sessid, sizeof(a->sessid), "%s", sessid);
 	snprintf(a->login, sizeof(a->login), "%s", login);
 	snprintf(a->addr, sizeof(a->addr), "%s", addr);
 	a->passwd = strdup(passwd);

@@ -64,6 +64,7 @@ struct verto_session {
 	verto_conn_id conn;	  /* 0: detached */
 	uint64_t detached_at; /* engine time (ms) of the detach */
 	unsigned ncalls;
+	unsigned taken_over : 1; /* another node's, taken over here */
 };
 
 /* media operations (ops->media kind) */
@@ -229,6 +230,7 @@ typedef struct verto_stats {
 	uint64_t sessions_refused;	 /* max_sessions_per_login: new refused */
 	uint64_t frames_over_budget; /* held frames refused by cfg.budget */
 	uint64_t sessions_lost;		 /* verto_engine_drop: another node's */
+	uint64_t sessions_taken;	 /* verto_engine_adopt: taken over here */
 } verto_stats;
 
 typedef struct verto_engine verto_engine;
@@ -403,6 +405,47 @@ verto_session *verto_engine_session(verto_engine *e, const char *sessid);
  * stats.sessions_lost counts it. 0, or -1 if unknown.
  */
 int verto_engine_drop(verto_engine *e, const char *sessid);
+
+/*
+ * Take over a session another node held (its node died; verto_ha.c
+ * claimed it in the store): a session with this sessid and identity,
+ * detached (as if its WebSocket had just gone), so that the client's
+ * login with the sessid resumes it and re-attaches its calls
+ * (verto.attach). Its calls come with verto_engine_adopt_call.
+ * stats.sessions_taken counts it. NULL when the sessid is in use here,
+ * there is no room (max_sessions; max_sessions_per_login as for a new
+ * login) or out of memory.
+ */
+verto_session *verto_engine_adopt(verto_engine *e, const char *sessid,
+								  const verto_identity *ident);
+
+/* an answered call of a taken-over session (strings copied; NULL: none) */
+typedef struct verto_adopt_call {
+	const char *call_id;	 /* Verto callID */
+	int outbound;			 /* the browser placed it */
+	int held;				 /* on hold toward SIP */
+	const char *dest;		 /* destination / callee number */
+	const char *caller_name; /* the names verto.attach shows */
+	const char *caller_number;
+	const char *sip_callid;	  /* its SIP dialog's Call-ID */
+	const char *media_callid; /* rtpengine's when not sip_callid */
+} verto_adopt_call;
+
+/*
+ * Add an answered call to session s of verto_engine_adopt: active,
+ * detached (its grace runs from now: the client has that long to log in
+ * again), found by callID and SIP Call-ID; glue is its glue state
+ * (call->glue; ops.call_freed releases it). The call's browser SDP is
+ * unknown: the fresh offer of the re-attach does not need it. Returns the
+ * call, or NULL (glue not kept) when the callID or Call-ID is in use here,
+ * s already has max_calls calls, or out of memory.
+ */
+verto_call *verto_engine_adopt_call(verto_engine *e, verto_session *s,
+									const verto_adopt_call *a, void *glue);
+
+/* The sessid of the login pending on conn (its params), or NULL: for the
+ * glue's ops.auth_start, which may take over that session. */
+const char *verto_engine_login_sessid(verto_engine *e, verto_conn_id conn);
 
 /* Kick a session (verto.punt, close). 0, or -1 if unknown. */
 int verto_engine_kick(verto_engine *e, const char *sessid);

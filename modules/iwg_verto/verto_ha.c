@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
 
@@ -29,6 +30,7 @@ static char ha_dirty[HA_DIRTY_MAX][VERTO_SESSID_LEN + 1];
 static unsigned ha_ndirty;
 static int ha_all;
 static uint64_t ha_next_refresh;
+static uint64_t ha_next_beat;
 static verto_ha_stats ha_st;
 
 /* KEYS[1] state, KEYS[2] owner; ARGV node, text ("" = delete), ttl ms.
@@ -40,6 +42,14 @@ static const char ha_script[] =
 		"end\n"
 		"redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])\n"
 		"redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+		"return 1\n";
+
+/* KEYS[1] owner, KEYS[2] state; ARGV the owner read, this node, ttl ms.
+ * 1 taken, 0 the owner changed meanwhile */
+static const char ha_take_script[] =
+		"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
+		"redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+		"redis.call('PEXPIRE', KEYS[2], ARGV[3])\n"
 		"return 1\n";
 
 typedef struct ha_job {
@@ -147,6 +157,181 @@ static void ha_done(verto_job *j, int cancelled)
 	}
 	free(h->text);
 	free(h);
+}
+
+/* the node key, set every VERTO_HA_BEAT_MS (liveness) */
+typedef struct beat_job {
+	verto_job job;
+	char key[VERTO_STATE_NODE_MAX + 64];
+	char why[160];
+} beat_job;
+
+static void beat_run(verto_job *j, void *worker)
+{
+	beat_job *b = (beat_job *)j;
+	verto_worker *w = worker;
+	struct redisContext *r;
+	redisReply *rep;
+
+	if (!w || !w->idn ||
+		!(r = verto_ident_redis(w->idn, b->why, sizeof(b->why))))
+		return;
+	rep = redisCommand(r, "SET %s 1 PX %d", b->key, VERTO_HA_BEAT_TTL_MS);
+	if (!rep || rep->type == REDIS_REPLY_ERROR) {
+		snprintf(b->why, sizeof(b->why), "%s",
+				 rep	  ? rep->str
+				 : r->err ? r->errstr
+						  : "no reply");
+		verto_ident_redis_drop(w->idn);
+	}
+	if (rep)
+		freeReplyObject(rep);
+}
+
+static void beat_done(verto_job *j, int cancelled)
+{
+	beat_job *b = (beat_job *)j;
+
+	if (!cancelled && b->why[0])
+		LM_WARN("verto node key not set in Redis: %s\n", b->why);
+	free(b);
+}
+
+static void ha_beat(void)
+{
+	beat_job *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return;
+	b->job.run = beat_run;
+	b->job.done = beat_done;
+	if (verto_state_node_key(ha_cfg.prefix, ha_cfg.node, b->key,
+							 sizeof(b->key)) ||
+		verto_jobs_submit(ha_lane, &b->job))
+		free(b);
+}
+
+/* a string reply's text, else NULL */
+static const char *rstr(const redisReply *r)
+{
+	return r && r->type == REDIS_REPLY_STRING ? r->str : NULL;
+}
+
+/* 1 when node's key exists, 0 when not, -1 on failure */
+static int node_alive(struct redisContext *r, const char *node)
+{
+	char key[VERTO_STATE_NODE_MAX + 64];
+	redisReply *rep;
+	int alive;
+
+	if (verto_state_node_key(ha_cfg.prefix, node, key, sizeof(key)))
+		return 0; /* not a node id this version writes: none lives */
+	if (!(rep = redisCommand(r, "EXISTS %s", key)))
+		return -1;
+	alive = rep->type == REDIS_REPLY_INTEGER ? rep->integer > 0 : -1;
+	freeReplyObject(rep);
+	return alive;
+}
+
+/* one read and decision of verto_ha_claim; -1: Redis failed */
+static int claim_once(struct redisContext *r, const char **keys,
+					  const char *login, verto_state *st, char *owner,
+					  size_t ownsz, verto_claim *c, char *why, size_t whysz)
+{
+	redisReply *rep = redisCommand(r, "MGET %s %s", keys[1], keys[0]);
+	const char *o, *text;
+	int alive = 0;
+
+	if (!rep || rep->type != REDIS_REPLY_ARRAY || rep->elements != 2) {
+		if (rep)
+			freeReplyObject(rep);
+		return -1;
+	}
+	o = rstr(rep->element[0]);
+	text = rstr(rep->element[1]);
+	snprintf(owner, ownsz, "%s", o ? o : "");
+	*c = VERTO_CLAIM_NONE;
+	if (o && !text)
+		snprintf(why, whysz, "an owner (%s) but no state", o);
+	else if (o &&
+			 verto_state_parse(text, rep->element[1]->len, st, why, whysz) == 0)
+		*c = verto_state_claim(o, ha_cfg.node, 0, st->login, login);
+	freeReplyObject(rep);
+	if (*c == VERTO_CLAIM_TAKE && (alive = node_alive(r, owner)) < 0)
+		return -1;
+	*c = verto_state_claim_live(*c, alive);
+	return 0;
+}
+
+verto_claim verto_ha_claim(struct verto_worker *w, const char *sessid,
+						   const char *login, verto_state *st, char *why,
+						   size_t whysz)
+{
+	char key[2][VERTO_SESSID_LEN + 128], owner[VERTO_STATE_NODE_MAX + 1];
+	const char *keys[2] = {key[0], key[1]};
+	struct timespec pause = {0, 200 * 1000 * 1000};
+	struct redisContext *r;
+	redisReply *rep;
+	verto_claim c = VERTO_CLAIM_NONE;
+	char ttl[24];
+	int tries, took;
+
+	verto_state_init(st);
+	why[0] = '\0';
+	if (!ha_ready || !w || !w->idn ||
+		verto_state_key(ha_cfg.prefix, sessid, 0, key[0], sizeof(key[0])) ||
+		verto_state_key(ha_cfg.prefix, sessid, 1, key[1], sizeof(key[1])) ||
+		!(r = verto_ident_redis(w->idn, why, whysz)))
+		return VERTO_CLAIM_NONE;
+	snprintf(ttl, sizeof(ttl), "%llu", (unsigned long long)ha_cfg.ttl_ms);
+	/* a node key still there: its node may have just died */
+	for (tries = (VERTO_HA_BEAT_TTL_MS + 500) / 200; tries >= 0; tries--) {
+		verto_state_clear(st);
+		if (claim_once(r, keys, login, st, owner, sizeof(owner), &c, why,
+					   whysz))
+			goto fail;
+		if (c == VERTO_CLAIM_ALIVE && tries) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (c == VERTO_CLAIM_MINE)
+			return VERTO_CLAIM_TAKE; /* ours already (this node restarted) */
+		if (c != VERTO_CLAIM_TAKE)
+			break;
+		rep = redisCommand(r, "EVAL %s 2 %s %s %s %s %s", ha_take_script,
+						   key[1], key[0], owner, ha_cfg.node, ttl);
+		if (!rep || rep->type != REDIS_REPLY_INTEGER) {
+			if (rep)
+				freeReplyObject(rep);
+			goto fail;
+		}
+		took = rep->integer == 1;
+		freeReplyObject(rep);
+		if (took) {
+			snprintf(why, whysz, "taken over from %s", owner);
+			return c;
+		}
+		snprintf(why, whysz, "another node took it first");
+		c = VERTO_CLAIM_NONE;
+		break;
+	}
+	if (c == VERTO_CLAIM_ALIVE)
+		snprintf(why, whysz, "its node %s is alive", owner);
+	verto_state_clear(st);
+	return c;
+fail:
+	snprintf(why, whysz, "Redis: %s", r->err ? r->errstr : "unexpected reply");
+	verto_ident_redis_drop(w->idn);
+	verto_state_clear(st);
+	return VERTO_CLAIM_NONE;
+}
+
+void verto_ha_claimed(verto_claim c)
+{
+	if (c == VERTO_CLAIM_TAKE)
+		ha_st.taken++;
+	else if (c == VERTO_CLAIM_ALIVE)
+		ha_st.alive++;
 }
 
 /* ------------------------------------------------------------- states */
@@ -272,6 +457,10 @@ void verto_ha_flush(uint64_t now_ms)
 
 	if (!ha_ready)
 		return;
+	if (now_ms >= ha_next_beat) {
+		ha_next_beat = now_ms + VERTO_HA_BEAT_MS;
+		ha_beat();
+	}
 	if (now_ms >= ha_next_refresh) {
 		ha_next_refresh = now_ms + ha_cfg.refresh_ms;
 		ha_all = 1;

@@ -17,6 +17,7 @@
 #include "core/mem/mem.h"
 #include "core/mem/shm_mem.h"
 
+#include "verto_ha.h"
 #include "verto_ipc.h"
 #include "verto_rpc.h"
 #include "verto_sip.h"
@@ -58,6 +59,11 @@ enum {
 	VC_OTHER_2XX,
 	VC_OTHER_2XX_IGNORED, /* moved where it happens: any SIP worker */
 	VC_PENDING_BYTES,	  /* gauge: bytes held in partial and held frames */
+	VC_SESSIONS_TAKEN,	  /* sessions of another node taken over here */
+	VC_TAKEOVERS_ALIVE,	  /* take-overs not done: the owner node lives */
+	VC_SESSIONS_LOST,	  /* sessions another node took over */
+	VC_STATE_WRITES,	  /* session states written to Redis */
+	VC_STATE_FAILURES,	  /* ... not written (Redis failed) */
 	VC_COUNT
 };
 
@@ -111,6 +117,19 @@ static const struct {
 		[VC_PENDING_BYTES] = {"pending_bytes",
 							  "bytes held in partial messages and frames "
 							  "behind logins"},
+		[VC_SESSIONS_TAKEN] = {"sessions_taken",
+							   "sessions of a dead node taken over here"},
+		[VC_TAKEOVERS_ALIVE] = {"takeovers_alive",
+								"logins with a sessid of a live node's "
+								"session: not taken over"},
+		[VC_SESSIONS_LOST] = {"sessions_lost",
+							  "sessions another node took over: dropped "
+							  "here without SIP or media"},
+		[VC_STATE_WRITES] = {"state_writes",
+							 "session states written to Redis (and "
+							 "deleted)"},
+		[VC_STATE_FAILURES] = {"state_failures",
+							   "session state writes that failed"},
 };
 /* every counter has a name (a new one cannot be left out) */
 _Static_assert(sizeof(vc_def) / sizeof(vc_def[0]) == VC_COUNT,
@@ -208,6 +227,7 @@ static json_object *session_obj(const verto_session *s, uint64_t now_ms)
 				 ? 0
 				 : (int64_t)((now_ms - s->detached_at) / 1000));
 	jint(o, "calls", s->ncalls);
+	jint(o, "taken_over", s->taken_over);
 	return o;
 }
 
@@ -235,6 +255,7 @@ static json_object *call_obj(const verto_call *c)
 static void publish_counters(verto_engine *e)
 {
 	const verto_stats *st = verto_engine_stats(e);
+	const verto_ha_stats *ha = verto_ha_stats_get();
 	verto_ws_stats ws;
 	uint64_t v[VC_COUNT] = {
 			[VC_FRAMES_IN] = st->frames_in,
@@ -259,6 +280,11 @@ static void publish_counters(verto_engine *e)
 			[VC_DIALOG_REFUSED] = verto_sip_refused(),
 			[VC_OTHER_2XX] = verto_sip_other_2xx(),
 			[VC_PENDING_BYTES] = src_budget ? src_budget->used : 0,
+			[VC_SESSIONS_TAKEN] = st->sessions_taken,
+			[VC_TAKEOVERS_ALIVE] = ha->alive,
+			[VC_SESSIONS_LOST] = st->sessions_lost,
+			[VC_STATE_WRITES] = ha->writes + ha->deletes,
+			[VC_STATE_FAILURES] = ha->failures,
 	};
 	verto_session *s;
 	verto_call *c;

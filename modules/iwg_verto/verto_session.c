@@ -69,8 +69,10 @@ static void group_leave(verto_engine *e, sess_priv *s)
 
 /* ---------------------------------------------------------------- sessions */
 
-/* a new session of ident with a fresh sessid, indexed; NULL on failure */
-static verto_session *session_new(verto_engine *e, const verto_identity *ident)
+/* a new session of ident, indexed, with sessid (NULL: a fresh one; it
+ * must not be in use); NULL on failure */
+static verto_session *session_new(verto_engine *e, const verto_identity *ident,
+								  const char *sessid)
 {
 	sess_priv *s = calloc(1, sizeof(*s));
 	verto_session *pub;
@@ -79,10 +81,14 @@ static verto_session *session_new(verto_engine *e, const verto_identity *ident)
 	if (!s)
 		return NULL;
 	pub = &s->pub;
-	do {
+	if (sessid)
+		snprintf(pub->sessid, sizeof(pub->sessid), "%s", sessid);
+	while (!sessid) {
 		if (ve_make_uuid(e, pub->sessid) || ++tries > 4)
 			goto err;
-	} while (ve_find_session(e, pub->sessid));
+		if (!ve_find_session(e, pub->sessid))
+			break;
+	}
 	pub->ident = *ident;
 	verto_list_init(&s->calls);
 	if (verto_hindex_add(&e->by_sessid, &s->hn, ve_str_hash(e, pub->sessid)))
@@ -349,7 +355,7 @@ static void login_finish(verto_engine *e, conn_rec *k, json_object *id,
 								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return;
 		}
-		if (!(s = session_new(e, &ident))) {
+		if (!(s = session_new(e, &ident, NULL))) {
 			ve_reply_call_error(e, k->id, id, "Session error",
 								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return;
@@ -683,6 +689,63 @@ int verto_engine_drop(verto_engine *e, const char *sessid)
 	e->st.sessions_lost++;
 	session_free(e, s);
 	return 0;
+}
+
+verto_session *verto_engine_adopt(verto_engine *e, const char *sessid,
+								  const verto_identity *ident)
+{
+	verto_session *s;
+
+	if (!sessid || !sessid[0] || strlen(sessid) > VERTO_SESSID_LEN ||
+		ve_find_session(e, sessid) || e->nsessions >= e->cfg.max_sessions ||
+		make_room(e, ident->login) || !(s = session_new(e, ident, sessid)))
+		return NULL;
+	/* detached now: the client's login resumes it */
+	s->detached_at = e->now ? e->now : 1;
+	verto_list_add_tail(&e->detached, &SP(s)->dlink);
+	s->taken_over = 1;
+	e->st.sessions_taken++;
+	return s;
+}
+
+verto_call *verto_engine_adopt_call(verto_engine *e, verto_session *s,
+									const verto_adopt_call *a, void *glue)
+{
+	verto_call *c;
+
+	if (!a->call_id || !ve_token_ok(a->call_id, "-_.@:") ||
+		strlen(a->call_id) > VERTO_ID_MAX || ve_find_call(e, a->call_id) ||
+		!a->sip_callid || !a->sip_callid[0] ||
+		strlen(a->sip_callid) > VERTO_SIPID_MAX ||
+		verto_engine_find_sip(e, a->sip_callid) ||
+		s->ncalls >= e->cfg.max_calls || !(c = ve_call_new(e, a->call_id, s)))
+		return NULL;
+	c->fsm.state = VCS_ACTIVE;
+	c->fsm.outbound = a->outbound != 0;
+	c->fsm.held = a->held != 0;
+	c->fsm.detached = 1;
+	ve_set_str(&c->dest, a->dest);
+	ve_set_str(&c->caller_name, a->caller_name);
+	ve_set_str(&c->caller_number, a->caller_number);
+	/* not known here: the re-attach's fresh offer comes from the contact
+	 * center's SDP (ops.media REOFFER_TO_BROWSER) */
+	ve_set_str(&c->browser_sdp, "");
+	snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", a->sip_callid);
+	snprintf(c->media_callid, sizeof(c->media_callid), "%s",
+			 a->media_callid ? a->media_callid : "");
+	ve_call_sync_sip(e, c);
+	c->glue = glue;
+	c->grace_end = e->now + e->cfg.grace_ms;
+	verto_list_add_tail(&e->timed, &CP(c)->tlink);
+	return c;
+}
+
+const char *verto_engine_login_sessid(verto_engine *e, verto_conn_id conn)
+{
+	conn_rec *k = ve_find_conn(e, conn);
+
+	return k && k->pending ? ve_jstr(k->pend_params, "sessid", VERTO_SESSID_LEN)
+						   : NULL;
 }
 
 int verto_engine_kick(verto_engine *e, const char *sessid)

@@ -294,6 +294,10 @@ typedef struct ng_req {
 	int op; /* NGR_* */
 	int step;
 	int reattach; /* ANSWER_TO_SIP: answers a verto.attach offer */
+	/* ... of a call taken over: then the browser's SDP is offered toward
+	 * the contact center's leg too, for the re-INVITE (tk_sdp, malloc'd) */
+	int takeover;
+	char *tk_sdp;
 	char callid[VERTO_SIPID_MAX + 1];
 	char from[128], to[128];
 	char *sdp; /* malloc'd */
@@ -303,14 +307,30 @@ enum { NGR_OFFER = 1, NGR_ANSWER, NGR_REOFFER };
 
 static const char *const ngr_names[] = {"", "offer", "answer", "re-offer"};
 
-static int ng_send(verto_rtp *r, const ng_req *q, char **out)
+static int ng_send(verto_rtp *r, ng_req *q, char **out)
 {
+	char *audio;
+	int rc;
+
 	switch (q->op) {
 	case NGR_OFFER:
 		return verto_rtp_offer(r, q->step, q->callid, q->from, q->sdp, out);
 	case NGR_ANSWER:
-		return verto_rtp_answer(r, q->step, q->callid, q->from, q->to, q->sdp,
-								out);
+		rc = verto_rtp_answer(r, q->step, q->callid, q->from, q->to, q->sdp,
+							  out);
+		if (rc || !q->takeover)
+			return rc;
+		/* the browser's leg (q->to) offers toward the contact center's:
+		 * the SDP of the take-over's re-INVITE (none when that fails:
+		 * the re-attach stands, media_finish says so) */
+		if ((audio = verto_sdp_audio_only(q->sdp)) &&
+			verto_rtp_reoffer(r, VERTO_RTP_SIP_REOFFER, q->callid, q->to,
+							  q->from, audio, &q->tk_sdp)) {
+			free(q->tk_sdp);
+			q->tk_sdp = NULL;
+		}
+		free(audio);
+		return 0;
 	default:
 		return verto_rtp_reoffer(r, q->step, q->callid, q->from, q->to, q->sdp,
 								 out);
@@ -382,6 +402,7 @@ static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 		if (!g->d.reattach && !g->d.inbound)
 			return -1;
 		q->reattach = g->d.reattach;
+		q->takeover = q->reattach && g->takeover;
 		g->d.reattach = 0;
 		return ng_fill(q, NGR_ANSWER, VERTO_RTP_BROWSER_ANSWER, g,
 					   verto_vsip_mptag(g), verto_vsip_mbtag(g), in);
@@ -436,7 +457,18 @@ static int media_finish(vsip *g, verto_call *c, int kind, const ng_req *q,
 		break;
 	case VERTO_MEDIA_ANSWER_TO_SIP:
 		keep_brow_sdp(g, q->sdp);
-		if (q->reattach) {
+		if (q->takeover && q->tk_sdp) {
+			/* toward SIP in the take-over's re-INVITE, once the call is
+			 * free (verto_takeover_reinvite) */
+			g->takeover = 0;
+			g->tk_reinvite = 1;
+			rc = toward_sip(g, (char **)&q->tk_sdp, out);
+		} else if (q->reattach) {
+			if (q->takeover)
+				LM_WARN("call %s: no SDP from rtpengine for the take-over's "
+						"re-INVITE: the contact center's requests still go "
+						"to the old node\n",
+						c->call_id);
 			/* no SDP toward SIP: a copy of the last one for the engine */
 			*out = strdup(g->sip_sdp ? g->sip_sdp : "");
 			rc = *out ? 0 : -1;
@@ -472,6 +504,8 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 	rc = ng_send(verto_vsrtp, &q, &ng);
 	rc = media_finish(g, c, kind, &q, rc, ng, verto_vsrtp->errstr, out);
 	free(q.sdp);
+	free(q.tk_sdp);
+	verto_takeover_reinvite(g);
 	return rc;
 }
 
@@ -517,11 +551,14 @@ static void media_job_done(verto_job *j, int cancelled)
 			free(out);
 		ack_later(m->key);
 		cline_later(m->key);
+		if ((g = verto_vsip_find(m->key)))
+			verto_takeover_reinvite(g);
 	} else if (!cancelled) {
 		LM_DBG("rtpengine %s for a call that is gone\n", ngr_names[m->q.op]);
 	}
 	free(m->ng);
 	free(m->q.sdp);
+	free(m->q.tk_sdp);
 	free(m);
 }
 
@@ -574,9 +611,24 @@ typedef struct ng_later {
 	int arg;						/* DTMF: duration; BLOCK: block */
 	char call_id[VERTO_ID_MAX + 1]; /* Verto callID, for the log */
 	char why[160];
+	char *sdp; /* ANSWER: the contact center's (malloc'd), */
+	char to[VERTO_DLG_TAG_MAX + 1]; /* the answerer's tag */
 } ng_later;
 
-enum { NGL_DELETE = 1, NGL_DTMF, NGL_BLOCK };
+enum { NGL_DELETE = 1, NGL_DTMF, NGL_BLOCK, NGL_ANSWER };
+
+/* the contact center's answer to the offer the browser's leg made (the
+ * take-over's re-INVITE): what it gives toward the browser is not used */
+static int ng_answer_now(verto_rtp *r, const ng_later *l)
+{
+	char *out = NULL;
+	int rc;
+
+	rc = verto_rtp_answer(r, VERTO_RTP_SIP_ANSWER, l->callid, l->tag, l->to,
+						  l->sdp, &out);
+	free(out);
+	return rc;
+}
 
 static void ng_later_run(verto_job *j, void *worker)
 {
@@ -593,6 +645,8 @@ static void ng_later_run(verto_job *j, void *worker)
 		rc = verto_rtp_delete(w->rtp, l->callid);
 	else if (l->what == NGL_BLOCK)
 		rc = verto_rtp_block(w->rtp, l->callid, l->tag, l->arg);
+	else if (l->what == NGL_ANSWER)
+		rc = ng_answer_now(w->rtp, l);
 	else
 		for (d = l->digits; *d && !rc; d++)
 			rc = verto_rtp_dtmf(w->rtp, l->callid, l->tag, *d, l->arg);
@@ -603,12 +657,13 @@ static void ng_later_run(verto_job *j, void *worker)
 static void ng_later_done(verto_job *j, int cancelled)
 {
 	static const char *const names[] = {"", "delete", "play DTMF",
-										"block media"};
+										"block media", "answer"};
 	ng_later *l = (ng_later *)j;
 
 	if (!cancelled && l->why[0])
 		LM_WARN("call %s: rtpengine %s: %s\n", l->call_id, names[l->what],
 				l->why);
+	free(l->sdp);
 	free(l);
 }
 
@@ -631,6 +686,33 @@ static int ng_later_start(vsip *g, int what, const char *tag,
 	snprintf(l->call_id, sizeof(l->call_id), "%s",
 			 g->call ? g->call->call_id : g->callid);
 	if (verto_jobs_submit(vs_lane, &l->job)) {
+		free(l);
+		return -1;
+	}
+	return 0;
+}
+
+int verto_sip_ng_answer(vsip *g, const char *sdp)
+{
+	ng_later *l;
+
+	if (!vs_lane || !(l = calloc(1, sizeof(*l))))
+		return -1;
+	if (!(l->sdp = strdup(sdp))) {
+		free(l);
+		return -1;
+	}
+	l->job.run = ng_later_run;
+	l->job.done = ng_later_done;
+	l->what = NGL_ANSWER;
+	snprintf(l->callid, sizeof(l->callid), "%s", verto_vsip_mcid(g));
+	/* the offerer (the browser's leg), the answerer */
+	snprintf(l->tag, sizeof(l->tag), "%s", verto_vsip_mbtag(g));
+	snprintf(l->to, sizeof(l->to), "%s", verto_vsip_mptag(g));
+	snprintf(l->call_id, sizeof(l->call_id), "%s",
+			 g->call ? g->call->call_id : g->callid);
+	if (verto_jobs_submit(vs_lane, &l->job)) {
+		free(l->sdp);
 		free(l);
 		return -1;
 	}
@@ -946,6 +1028,11 @@ static int send_reinvite(vsip *g, int held)
 		free(sdp);
 	}
 	return rc;
+}
+
+int verto_sip_reinvite(vsip *g, int held)
+{
+	return g->dlg ? send_reinvite(g, held) : -1;
 }
 
 static int send_dtmf(vsip *g, const char *digits)
@@ -1543,6 +1630,8 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 	char *sdp = NULL;
 	unsigned acts;
 
+	int tk = kind == VERTO_SIP_REINVITE && g->tk_answer && code >= 200;
+
 	if (kind == VERTO_SIP_INVITE)
 		k = VDO_INVITE;
 	else if (kind == VERTO_SIP_REINVITE)
@@ -1586,7 +1675,11 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 		verto_engine_sip_event(verto_vseng, c, VCE_S_ANSWER, code, sdp);
 	else if (acts & VDR_E_FAILURE)
 		verto_engine_sip_event(verto_vseng, c, VCE_S_FAILURE, code, NULL);
-	else if (acts & (VDR_E_REINVITE_OK | VDR_E_REINVITE_FAIL))
+	else if (tk) {
+		/* the take-over's re-INVITE: no hold of the browser's waits */
+		if (verto_takeover_reply(g, code, sdp))
+			verto_engine_sip_event(verto_vseng, c, VCE_S_BYE, code, NULL);
+	} else if (acts & (VDR_E_REINVITE_OK | VDR_E_REINVITE_FAIL))
 		verto_engine_sip_event(verto_vseng, c,
 							   (acts & VDR_E_REINVITE_OK) ? VCE_S_REINVITE_OK
 														  : VCE_S_REINVITE_FAIL,

@@ -1,6 +1,7 @@
 /*
  * verto_sip_priv.h - what the SIP glue (verto_sip.c) shares with the
- * glue of the contact center's transfers (verto_xfer.c) and nobody else:
+ * glue of the contact center's transfers (verto_xfer.c) and of the
+ * take-over of another node's sessions (verto_takeover.c), and nobody else:
  * the per-dialog glue record (vsip), the module's SIP state, and the
  * helpers both use. WebSocket process only, like everything they do.
  *
@@ -85,6 +86,11 @@ typedef struct vsip {
 	struct vxfer *xfer;
 	uint32_t owner;
 	unsigned xleg : 1, bye_after_notify : 1;
+	/* a call taken over from another node (verto_takeover.c): once the
+	 * browser answered the re-attach offer, a re-INVITE from this node
+	 * (tk_reinvite: due; tk_answer: out, its 2xx's SDP goes to
+	 * rtpengine) moves the contact center's requests here */
+	unsigned takeover : 1, tk_reinvite : 1, tk_answer : 1;
 } vsip;
 
 /* ------------------------------------------------ verto_sip.c: state */
@@ -112,6 +118,14 @@ const char *verto_vsip_mbtag(const vsip *g);
 const char *verto_vsip_mptag(const vsip *g);
 
 /* ------------------------------------------------ verto_sip.c: helpers */
+
+/* the contact center's answer sdp to the offer of g's browser leg toward
+ * its leg, to rtpengine on the lane (in order; the result only logged);
+ * 0, or -1 when it cannot be queued */
+int verto_sip_ng_answer(vsip *g, const char *sdp);
+/* a re-INVITE in g's dialog with its last SDP toward SIP (version moved
+ * on; sendonly when held, else sendrecv) and our Contact; 0 or -1 */
+int verto_sip_reinvite(vsip *g, int held);
 
 /* 32 random hex digits into buf[sz >= 33]; 0 or -1 */
 int verto_sip_random_hex(char *buf, size_t sz);
@@ -155,6 +169,16 @@ void verto_sip_display(verto_call *c, const char *name, const char *number);
 /* rtpengine block/unblock media from the leg tagged tag (the lane, in
  * order; else at once); 0 or -1 */
 int verto_sip_block(vsip *g, const char *tag, int block);
+
+/* ------------------------------------------------ verto_takeover.c */
+
+/* the re-INVITE of a taken-over call (g->tk_reinvite), now that the call
+ * is free: with g->sip_sdp (rtpengine's, from the browser's new answer) and
+ * this node's Contact */
+void verto_takeover_reinvite(vsip *g);
+/* the final reply (code, its SDP or NULL) to that re-INVITE: the SDP to
+ * rtpengine; 1 when the dialog is gone (481, 408: the call ends), else 0 */
+int verto_takeover_reply(vsip *g, int code, const char *sdp);
 
 /* ------------------------------------------------ verto_xfer.c */
 

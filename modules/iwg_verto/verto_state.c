@@ -521,16 +521,21 @@ verto_claim verto_state_claim(const char *owner, const char *self,
 	return known_here ? VERTO_CLAIM_LOST : VERTO_CLAIM_TAKE;
 }
 
+verto_claim verto_state_claim_live(verto_claim c, int owner_alive)
+{
+	return c == VERTO_CLAIM_TAKE && owner_alive ? VERTO_CLAIM_ALIVE : c;
+}
+
 const char *verto_claim_name(verto_claim c)
 {
 	static const char *const names[] = {
 			[VERTO_CLAIM_NONE] = "none",	 [VERTO_CLAIM_MINE] = "mine",
 			[VERTO_CLAIM_TAKE] = "take",	 [VERTO_CLAIM_LOST] = "lost",
-			[VERTO_CLAIM_REFUSE] = "refuse",
+			[VERTO_CLAIM_REFUSE] = "refuse", [VERTO_CLAIM_ALIVE] = "alive",
 	};
-	_Static_assert(sizeof(names) / sizeof(names[0]) == VERTO_CLAIM_REFUSE + 1,
+	_Static_assert(sizeof(names) / sizeof(names[0]) == VERTO_CLAIM_ALIVE + 1,
 				   "claim names");
-	return (unsigned)c <= VERTO_CLAIM_REFUSE ? names[c] : "?";
+	return (unsigned)c <= VERTO_CLAIM_ALIVE ? names[c] : "?";
 }
 
 int verto_state_key(const char *prefix, const char *sessid, int owner,
@@ -541,5 +546,16 @@ int verto_state_key(const char *prefix, const char *sessid, int owner,
 	if (!sessid[0] || strpbrk(sessid, "{}") || strpbrk(prefix, "{}"))
 		return -1;
 	n = snprintf(buf, sz, "%s{%s}%s", prefix, sessid, owner ? ":owner" : "");
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
+}
+
+int verto_state_node_key(const char *prefix, const char *node, char *buf,
+						 size_t sz)
+{
+	int n;
+
+	if (!node[0] || strpbrk(node, "{}") || strpbrk(prefix, "{}"))
+		return -1;
+	n = snprintf(buf, sz, "%snode:{%s}", prefix, node);
 	return n < 0 || (size_t)n >= sz ? -1 : 0;
 }

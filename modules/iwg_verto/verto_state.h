@@ -1,6 +1,6 @@
 /*
  * verto_state.h - the state of one Verto session that outlives its node
- * (module README, section 5 "Sessions that survive a node"): what another
+ * (module README, section 6 "Sessions that survive a node"): what another
  * node needs to take an answered call over after the browser logs in
  * there with its sessid. Encoded as versioned text (one Redis value per
  * session, key iwg:verto:{<sessid>}), parsed strictly and fuzzed
@@ -114,6 +114,8 @@ typedef enum verto_claim {
 	VERTO_CLAIM_LOST,	  /* known here but another node owns it now: drop
 						   * it here without SIP or media */
 	VERTO_CLAIM_REFUSE,	  /* another user's session: never taken */
+	VERTO_CLAIM_ALIVE,	  /* another node's, and that node is alive: not
+						   * taken (verto_state_claim_live) */
 } verto_claim;
 
 /*
@@ -127,6 +129,15 @@ verto_claim verto_state_claim(const char *owner, const char *self,
 							  int known_here, const char *stored_login,
 							  const char *login);
 
+/*
+ * The decision c of verto_state_claim once the owner's liveness is known
+ * (owner_alive 1: its node key, verto_state_node_key, still exists): a
+ * session of a node that lives is never taken by a login elsewhere
+ * (VERTO_CLAIM_ALIVE: the client gets a new session there, the call stays
+ * with its node); every other decision is returned unchanged.
+ */
+verto_claim verto_state_claim_live(verto_claim c, int owner_alive);
+
 const char *verto_claim_name(verto_claim c);
 
 /*
@@ -137,5 +148,13 @@ const char *verto_claim_name(verto_claim c);
  */
 int verto_state_key(const char *prefix, const char *sessid, int owner,
 					char *buf, size_t sz);
+
+/*
+ * The Redis key that says node lives ("<prefix>node:{<node>}", refreshed
+ * by the node every second or so, short TTL) into buf[sz]. 0, or -1 when
+ * it does not fit or node is empty or holds a brace.
+ */
+int verto_state_node_key(const char *prefix, const char *node, char *buf,
+						 size_t sz);
 
 #endif

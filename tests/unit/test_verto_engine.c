@@ -452,6 +452,65 @@ static void ws_drop_keeps_answered_call_and_reattaches(void **state)
 	assert_null(verto_engine_sessions(E)); /* detached, no calls: gone */
 }
 
+/* another node's session rebuilt here: the login with its sessid resumes
+ * it and re-attaches the call; its grace runs like any detached call's */
+static void adopted_session_is_resumed_and_reattached(void **state)
+{
+	const char *sid = "0f0e0d0c-0b0a-4908-8706-050403020100";
+	verto_identity id = {.login = "1008@cc", .sip_uri = "sip:1008@cc"};
+	verto_adopt_call a = {.call_id = "t1",
+						  .outbound = 1,
+						  .dest = "5000",
+						  .caller_name = "Agent",
+						  .caller_number = "2001",
+						  .sip_callid = "sip-t1",
+						  .media_callid = ""};
+	verto_session *s;
+	verto_call *c;
+	int glue;
+	(void)state;
+	verto_engine_tick(E, 100);
+	s = verto_engine_adopt(E, sid, &id);
+	assert_non_null(s);
+	assert_int_equal(s->taken_over, 1);
+	assert_null(verto_engine_adopt(E, sid, &id)); /* in use */
+	c = verto_engine_adopt_call(E, s, &a, &glue);
+	assert_non_null(c);
+	assert_ptr_equal(c->glue, &glue);
+	assert_int_equal(c->fsm.state, VCS_ACTIVE);
+	assert_int_equal(c->fsm.detached, 1);
+	assert_ptr_equal(verto_engine_find_sip(E, "sip-t1"), c);
+	assert_null(verto_engine_adopt_call(E, s, &a, &glue)); /* same callID */
+	assert_int_equal(verto_engine_stats(E)->sessions_taken, 1);
+	/* a login of another user with the sessid does not get it */
+	verto_engine_conn_open(E, 3);
+	frame(3,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"o\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1009@cc\",\"passwd\":\"1234\",\"sessid\":\"%s\"}}",
+		  sid);
+	want(0, "\"id\":\"o\"", NULL);
+	assert_string_not_equal(sessid_of(0), sid);
+	want(1, "verto.clientReady", "[]", NULL);
+	reset_frames();
+	verto_engine_conn_open(E, 2);
+	frame(2,
+		  "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"login\",\"params\":"
+		  "{\"login\":\"1008@cc\",\"passwd\":\"1234\",\"sessid\":\"%s\"}}",
+		  sid);
+	want(0, "\"id\":\"b\"", sid, NULL);
+	want(1, "verto.attach", "\"callID\":\"t1\"", "s=media-5",
+		 "\"callee_id_number\":\"5000\"", NULL);
+	want(2, "verto.clientReady", "[\"t1\"]", NULL);
+	frame(2, "{\"jsonrpc\":\"2.0\",\"id\":\"at\",\"method\":\"verto.attach\","
+			 "\"params\":{\"sdp\":\"v=0\",\"dialogParams\":{\"callID\":\"t1\","
+			 "\"attach\":true}}}");
+	want(3, "\"id\":\"at\"", "\"result\"", NULL);
+	/* the agent hangs up: the call ends like any other */
+	verto_engine_sip_event(E, c, VCE_S_BYE, 0, NULL);
+	assert_null(verto_engine_find_sip(E, "sip-t1"));
+	want(4, "verto.bye", "\"callID\":\"t1\"", NULL);
+}
+
 static void inbound_first_answer_wins(void **state)
 {
 	int st;
@@ -1727,6 +1786,8 @@ int main(void)
 			cmocka_unit_test_setup_teardown(
 					ws_drop_keeps_answered_call_and_reattaches, setup,
 					teardown),
+			cmocka_unit_test_setup_teardown(
+					adopted_session_is_resumed_and_reattached, setup, teardown),
 			cmocka_unit_test_setup_teardown(inbound_first_answer_wins, setup,
 											teardown),
 			cmocka_unit_test_setup_teardown(kick_punts_session, setup,

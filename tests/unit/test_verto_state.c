@@ -237,6 +237,25 @@ static void claim_decisions(void **state)
 	assert_string_equal(verto_claim_name((verto_claim)99), "?");
 }
 
+static void a_live_owner_keeps_its_session(void **state)
+{
+	verto_claim c = verto_state_claim("a", "b", 0, "u", "u");
+
+	(void)state;
+	/* node a still beats: a login with the sessid on b does not take it */
+	assert_int_equal(verto_state_claim_live(c, 1), VERTO_CLAIM_ALIVE);
+	assert_string_equal(verto_claim_name(VERTO_CLAIM_ALIVE), "alive");
+	/* a's key lapsed: b takes it */
+	assert_int_equal(verto_state_claim_live(c, 0), VERTO_CLAIM_TAKE);
+	/* liveness changes nothing else */
+	assert_int_equal(verto_state_claim_live(VERTO_CLAIM_REFUSE, 0),
+					 VERTO_CLAIM_REFUSE);
+	assert_int_equal(verto_state_claim_live(VERTO_CLAIM_MINE, 1),
+					 VERTO_CLAIM_MINE);
+	assert_int_equal(verto_state_claim_live(VERTO_CLAIM_NONE, 1),
+					 VERTO_CLAIM_NONE);
+}
+
 static void keys_share_one_hash_tag(void **state)
 {
 	char k[128];
@@ -249,6 +268,13 @@ static void keys_share_one_hash_tag(void **state)
 	assert_int_equal(verto_state_key("iwg:verto:", "s}1", 1, k, sizeof(k)), -1);
 	assert_int_equal(verto_state_key("iwg:verto:", "", 1, k, sizeof(k)), -1);
 	assert_int_equal(verto_state_key("iwg:verto:", "s-1", 1, k, 16), -1);
+	assert_int_equal(
+			verto_state_node_key("iwg:verto:", "sip:v@h:5060", k, sizeof(k)),
+			0);
+	assert_string_equal(k, "iwg:verto:node:{sip:v@h:5060}");
+	assert_int_equal(verto_state_node_key("iwg:verto:", "", k, sizeof(k)), -1);
+	assert_int_equal(verto_state_node_key("iwg:verto:", "{a}", k, sizeof(k)),
+					 -1);
 }
 
 int main(void)
@@ -259,6 +285,7 @@ int main(void)
 			cmocka_unit_test(bad_texts_are_refused_with_a_reason),
 			cmocka_unit_test(too_many_calls),
 			cmocka_unit_test(claim_decisions),
+			cmocka_unit_test(a_live_owner_keeps_its_session),
 			cmocka_unit_test(keys_share_one_hash_tag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,145 @@
+// A Verto call taken over by another node (see test.sh): raw Verto from
+// Chromium (real RTCPeerConnections), SIPp as the contact center
+// (sipp/cc-takeover.xml), the session's keys read in Redis, each node's
+// RPC over its ctl socket.
+// Usage: node takeover.mjs TAP_START LOGDIR SIPP_DIR RUN_DIR
+// SPDX-License-Identifier: GPL-2.0-or-later
+import { execFileSync } from 'node:child_process';
+import { launch, tap } from '../lib.mjs';
+import { sipp } from '../../../e2e/verto/sdklib.mjs';
+import { poll } from '../../../e2e/lib/browser.mjs';
+
+const [start, logDir, sippDir, runDir] = process.argv.slice(2);
+const t = tap(Number(start));
+const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir} (kam-a.log, kam-b.log, sipp-takeover-*)`;
+const A = { ip: '127.0.0.21', ctl: `unix:${runDir}/kam-a_ctl` };
+const B = { ip: '127.0.0.22', ctl: `unix:${runDir}/kam-b_ctl` };
+const url = (n) => `ws://${n.ip}:8082/verto-ws`;
+const nodeId = (n) => `sip:verto@${n.ip}:5060`;
+
+const [redisHost, redisPort] = (process.env.IWG_REDIS_ADDR || '127.0.0.1:6390').split(':');
+const redis = (...args) => execFileSync('redis-cli', ['-h', redisHost, '-p', redisPort, '--raw', ...args],
+  { encoding: 'utf8' }).replace(/\n$/, '');
+const kamcmd = (n, ...args) => {
+  try {
+    return execFileSync('kamcmd', ['-s', n.ctl, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    return `failed: ${e.stderr || e.message}`;
+  }
+};
+const stats = (n) => kamcmd(n, 'stats.get_statistics', 'verto:');
+const until = (fn, what, ms = 10000) => poll(async () => fn(), { timeoutMs: ms, what }).catch(() => null);
+
+const { browser, page } = await launch();
+const ev = (fn, ...a) => page.evaluate(fn, ...a);
+const open = (name, n) => ev(([s, u]) => vopen(s, u), [name, url(n)]);
+const send = (name, obj) => ev(([s, o]) => vsend(s, o), [name, obj]);
+const wait = (name, pred, ms = 8000) => ev(([s, p, m]) => vwait(s, new Function('m', `return ${p}`), m), [name, pred, ms]);
+const msgs = (name) => ev((s) => socks[s].msgs, name);
+const login = async (name, who, sessid) => {
+  await send(name, { jsonrpc: '2.0', id: `L-${name}`, method: 'login', params: { login: who,
+    passwd: '1234', userVariables: {}, loginParams: {}, ...(sessid ? { sessid } : {}) } });
+  return wait(name, `m.id === 'L-${name}'`, 10000);
+};
+
+const callID = '8a0b1c2d-0000-4000-8000-0000000000d7';
+const dialogParams = (extra = {}) => ({ audio: true, video: false, attach: false,
+  userVariables: {}, callID, destination_number: '5000',
+  remote_caller_id_name: 'Outbound Call', remote_caller_id_number: '5000',
+  caller_id_name: 'Web User', caller_id_number: '1008', ...extra });
+
+const cc = sipp(logDir, 'takeover', ['-sf', `${sippDir}/cc-takeover.xml`, '-i', '127.0.0.1', '-p', '5090',
+  '-set', 'node_a', A.ip, '-set', 'node_b', B.ip,
+  '-mi', '127.0.0.1', '-mp', '41000', '-key', 'rtp_port', '41100', '-m', '1', '-cp', '8893']);
+let sessid = null;
+try {
+  // ---- the call through node A ----
+  await open('a', A);
+  const r = await login('a', '1008@cc.example');
+  sessid = r?.result?.sessid;
+  t.check(!!sessid, 'the browser logs in on node A', why(r));
+  const sdp = await ev(() => audioOffer());
+  await send('a', { jsonrpc: '2.0', id: 'inv', method: 'verto.invite', params: { sessid, sdp, dialogParams: dialogParams() } });
+  const ans = await wait('a', `m.method === 'verto.answer' && m.params?.callID === '${callID}'`, 10000);
+  t.check(!!ans, 'the contact center answers the call placed through node A', why(await msgs('a')));
+  const stateKey = `iwg:verto:{${sessid}}`;
+  const ownerKey = `${stateKey}:owner`;
+  const ownedBy = (n) => redis('GET', ownerKey) === nodeId(n);
+  t.check(await until(() => ownedBy(A) && redis('EXISTS', stateKey) === '1', 'A owns the session'),
+    'Redis: node A owns the session (owner key, state)', `owner ${redis('GET', ownerKey)}`);
+
+  // ---- node A lives: a login on B with the sessid does not take the session ----
+  await open('s', B);
+  const steal = await login('s', '1008@cc.example', sessid);
+  await wait('s', "m.method === 'verto.clientReady'", 3000);
+  const sm = await msgs('s');
+  t.check(steal?.result?.sessid && steal.result.sessid !== sessid && !sm.some((m) => m.method === 'verto.attach')
+    && ownedBy(A),
+  'node A alive: a login on B with its sessid gets a new session, no verto.attach; A still owns the session',
+  why({ steal, sm, owner: redis('GET', ownerKey) }));
+  t.check(await until(() => /takeovers_alive = 1\b/.test(stats(B)), 'takeovers_alive 1'),
+    'node B counts it (verto:takeovers_alive 1)', stats(B));
+  await ev(() => socks.s.ws.close());
+
+  // ---- node A dies: every process of it, by PID ----
+  const pids = [...kamcmd(A, 'core.psx').matchAll(/PID:\s*(\d+)/g)].map((m) => Number(m[1]));
+  for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  const gone = await until(() => pids.every((p) => { try { process.kill(p, 0); return false; } catch { return true; } }), 'node A gone');
+  t.check(pids.length > 3 && gone, `node A killed (${pids.length} processes, SIGKILL by PID)`, `pids ${pids}`);
+  t.check(!!(await ev(() => vclosed('a', 5000))), 'the browser loses its WebSocket to node A', 'still open');
+
+  // ---- the browser logs in on B with its sessid ----
+  await open('b', B);
+  const back = await login('b', '1008@cc.example', sessid);
+  t.check(back?.result?.sessid === sessid, 'node B resumes the session: the login result carries the same sessid', why(back));
+  const att = await wait('b', `m.method === 'verto.attach' && m.params?.callID === '${callID}'`, 10000);
+  t.check(/a=ice-ufrag/.test(att?.params?.sdp || '') && /a=fingerprint/.test(att?.params?.sdp || ''),
+    'node B sends verto.attach with a fresh offer (ICE, DTLS)', why(att));
+  if (att) {
+    const answer = await ev((m) => answerInvite(m), att);
+    await send('b', { jsonrpc: '2.0', id: 'att', method: 'verto.attach', params: { sessid, sdp: answer,
+      dialogParams: dialogParams({ attach: true }) } });
+    const res = await wait('b', "m.id === 'att'");
+    t.check(!!res?.result, 'the browser\'s answer to the re-attach is accepted', why(res));
+  }
+  const ready = await wait('b', "m.method === 'verto.clientReady'");
+  t.check((ready?.params?.reattached_sessions || []).includes(callID), 'verto.clientReady lists the call', why(ready));
+  t.check(await until(() => ownedBy(B), 'B owns the session'), 'Redis: the owner key now names node B',
+    `owner ${redis('GET', ownerKey)}`);
+  // the RPC snapshot is up to 1 s old
+  const taken = () => kamcmd(B, 'verto.sessions').split(/\n(?=\{)/)
+    .find((o) => o.includes(sessid) && /taken_over:\s*1/.test(o) && /calls:\s*1/.test(o));
+  t.check(await until(taken, 'verto.sessions'), 'verto.sessions on B shows the session with its call, taken_over 1',
+    kamcmd(B, 'verto.sessions'));
+  t.check(await until(() => /sessions_taken = 1\b/.test(stats(B)), 'sessions_taken 1'),
+    'node B counts it (verto:sessions_taken 1)', stats(B));
+
+  // ---- another user with the sessid gets nothing of it ----
+  await open('o', B);
+  const other = await login('o', '1009@cc.example', sessid);
+  await wait('o', "m.method === 'verto.clientReady'", 3000);
+  t.check(other?.result?.sessid && other.result.sessid !== sessid && !(await msgs('o')).some((m) => m.method === 'verto.attach')
+    && ownedBy(B), 'another user\'s login with the sessid gets a new session, no verto.attach; B keeps it',
+  why({ other, owner: redis('GET', ownerKey) }));
+  await ev(() => socks.o.ws.close());
+
+  // ---- the call goes on through B: a message, then the agent's BYE ----
+  await send('b', { jsonrpc: '2.0', id: 'msg', method: 'verto.info', params: { sessid,
+    msg: { from: '1008@cc.example', to: 'iwg-cc', body: JSON.stringify({ event: 'note', text: 'still here' }) },
+    dialogParams: dialogParams({ attach: true }) } });
+  const sent = await wait('b', "m.id === 'msg'");
+  t.check(sent?.result?.message === 'SENT', 'the browser\'s message goes to the contact center through B', why(sent));
+  const bye = await wait('b', `m.method === 'verto.bye' && m.params?.callID === '${callID}'`, 10000);
+  t.check(!!bye, 'the contact center\'s BYE reaches node B: the browser gets verto.bye', why(await msgs('b')));
+  const code = await cc.done;
+  t.check(code === 0, 'SIPp: INVITE from A; re-INVITE from B (same dialog, CSeq 2, B\'s Contact, plain RTP); INFO CSeq 3; BYE answered 200 by B',
+    `sipp exited ${code}; see ${logDir}/sipp-takeover-messages.log, sipp-takeover-errors.log`);
+  t.check(await until(() => redis('EXISTS', stateKey, ownerKey) === '0', 'keys deleted'),
+    'Redis: the session\'s keys go with its last call', `${redis('EXISTS', stateKey, ownerKey)} keys left`);
+} catch (e) {
+  t.check(false, 'the test ran to its end', e.stack);
+} finally {
+  cc.proc.kill();
+  await browser.close();
+}
+process.exit(t.failed ? 1 : 0);
