@@ -353,3 +353,40 @@ export function imsSdp({ port = 40000, dir = 'sendrecv', amrPt = 96, te = 101, h
 export function sdpDir(sdp) {
   return (/^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(sdp || '') || [])[1] || 'sendrecv';
 }
+
+// a browser-like offer/answer with audio (webrtcSdp) and a video section:
+// H.264 at payload type h264 with the feedback browsers offer (goog-remb,
+// transport-cc, ccm fir, nack, nack pli), then VP8 unless vp8 is false (an
+// answer to an H.264-only offer)
+export function webrtcVideoSdp({ port = 9, dir = 'sendrecv', setup = 'actpass', h264 = 102, vp8 = true } = {}) {
+  const audio = webrtcSdp({ port, dir, setup });
+  const head = audio.slice(audio.indexOf('a=ice-ufrag'), audio.indexOf('a=mid:0'));
+  return [audio.trimEnd(), `m=video ${port} UDP/TLS/RTP/SAVPF ${h264}${vp8 ? ' 96' : ''}`, 'c=IN IP4 127.0.0.1',
+    `a=candidate:1 1 udp 2122260223 127.0.0.1 ${port} typ host generation 0`,
+    head.trimEnd(), 'a=mid:1', `a=${dir}`, 'a=rtcp-mux', 'a=rtcp-rsize',
+    `a=rtpmap:${h264} H264/90000`, `a=fmtp:${h264} level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f`,
+    ...['goog-remb', 'transport-cc', 'ccm fir', 'nack', 'nack pli'].map((f) => `a=rtcp-fb:${h264} ${f}`),
+    ...(vp8 ? ['a=rtpmap:96 VP8/90000', 'a=rtcp-fb:96 nack'] : []), ''].join('\r\n');
+}
+
+// a ViLTE-like SDP (GSMA IR.92/IR.94): AMR-NB only (bandwidth-efficient)
+// with telephone-event/8000 in RTP/AVP, H.264 in videoProto with nack,
+// nack pli and ccm fir
+export function imsVideoSdp({ port = 40000, dir = 'sendrecv', videoProto = 'RTP/AVPF', host = '127.0.0.1' } = {}) {
+  return ['v=0', `o=ims 1 ${Date.now() % 100000} IN IP4 ${host}`, 's=-', `c=IN IP4 ${host}`, 't=0 0',
+    `m=audio ${port} RTP/AVP 97 101`, 'a=rtpmap:97 AMR/8000/1', 'a=fmtp:97 mode-change-capability=2;max-red=0',
+    'a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-15', 'a=ptime:20', `a=${dir}`,
+    `m=video ${port + 2} ${videoProto} 99`, 'a=rtpmap:99 H264/90000',
+    'a=fmtp:99 packetization-mode=1;profile-level-id=42c00c',
+    ...['nack', 'nack pli', 'ccm fir'].map((f) => `a=rtcp-fb:99 ${f}`), `a=${dir}`, ''].join('\r\n');
+}
+
+// the m= section of sdp for media ("audio", "video"): { proto, fmts, lines }
+export function sdpSection(sdp, media) {
+  const parts = (sdp || '').split(/\r?\n(?=m=)/);
+  const s = parts.find((p) => p.startsWith(`m=${media} `));
+  if (!s) return null;
+  const [m, ...lines] = s.split(/\r?\n/).filter((l) => l);
+  const f = m.split(' ');
+  return { proto: f[2], fmts: f.slice(3), port: Number(f[1]), lines };
+}
