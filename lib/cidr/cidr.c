@@ -79,7 +79,8 @@ int cidr_match(const cidr_t *k, const char *ip)
 	return 1;
 }
 
-int cidr_list_check(const char *list, size_t len, char *why, size_t whysz)
+int cidr_list_check(const char *list, size_t len, int min_bits4, int min_bits6,
+					char *why, size_t whysz)
 {
 	size_t i = 0, start, end;
 	int count = 0;
@@ -96,6 +97,9 @@ int cidr_list_check(const char *list, size_t len, char *why, size_t whysz)
 			end--;
 		if (cidr_parse(list + start, end - start, &k, why, whysz) < 0)
 			return -1;
+		if (k.bits < (k.family == 4 ? min_bits4 : min_bits6))
+			return cidr_fail(why, whysz, "is too wide a network", list + start,
+							 end - start);
 		count++;
 		i++;
 	}

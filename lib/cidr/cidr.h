@@ -33,10 +33,13 @@ int cidr_match(const cidr_t *k, const char *ip);
 
 /*
  * Check a list of networks separated by commas (blanks around items
- * allowed), as ipops' is_in_subnet() takes them. Returns the number of
- * networks (>= 1), or -1 with the reason in why (the item that failed,
- * quoted) when an item is not a network or the list is empty.
+ * allowed), as ipops' is_in_subnet() takes them. A network wider than
+ * min_bits4 (IPv4) or min_bits6 (IPv6) prefix bits is refused (0: any
+ * width). Returns the number of networks (>= 1), or -1 with the reason in
+ * why (the item that failed, quoted) when an item is not a network, is too
+ * wide, or the list is empty.
  */
-int cidr_list_check(const char *list, size_t len, char *why, size_t whysz);
+int cidr_list_check(const char *list, size_t len, int min_bits4, int min_bits6,
+					char *why, size_t whysz);
 
 #endif

@@ -8,6 +8,7 @@
  * method and the cluster nodes. Kamailio glue only: no script function.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "core/dprint.h"
 #include "core/rpc.h"
@@ -53,8 +54,13 @@ static str edge_preset = str_init(DEFAULT_EDGE_PRESET);
 static str edge_auth_param = STR_NULL;	/* required */
 static str edge_auth_secret = STR_NULL; /* required with auth ephemeral */
 static str edge_rpc_key = STR_NULL; /* JSON-RPC key (kamcfg/edge/http.cfg) */
-/* WITH_CLUSTER: the edge nodes' networks (kamcfg/edge/cluster.cfg) */
+/* WITH_CLUSTER: the edge nodes' networks and the node DMQ asks first
+ * (kamcfg/edge/cluster.cfg) */
 static str edge_cluster_nodes = STR_NULL;
+static str edge_cluster_peer = STR_NULL;
+/* nodes are hosts: no network wider than these in cluster_nodes */
+#define EDGE_CLUSTER_MIN_BITS4 16
+#define EDGE_CLUSTER_MIN_BITS6 48
 static edge_auth_t edge_auth = EDGE_AUTH_COUNT; /* set by mod_init */
 
 static int mod_init(void);
@@ -73,6 +79,7 @@ static param_export_t params[] = {
 	{"auth_secret", PARAM_STR, &edge_auth_secret},
 	{"rpc_key", PARAM_STR, &edge_rpc_key},
 	{"cluster_nodes", PARAM_STR, &edge_cluster_nodes},
+	{"cluster_peer", PARAM_STR, &edge_cluster_peer},
 	{0, 0, 0}
 };
 
@@ -120,6 +127,17 @@ static int edge_secret_ok(const str *val, const char *name, const char *setting)
 	return -1;
 }
 
+/* 1 when peer is a sip: URI naming TCP ("sip:HOST:PORT;transport=tcp"),
+ * as DMQ's notification address of a cluster must be */
+static int edge_cluster_peer_ok(const str *peer)
+{
+	static const char tcp[] = ";transport=tcp";
+	const int n = (int)sizeof(tcp) - 1;
+
+	return peer->len > 4 + n && strncasecmp(peer->s, "sip:", 4) == 0 &&
+		   strncasecmp(peer->s + peer->len - n, tcp, (size_t)n) == 0;
+}
+
 static int mod_init(void)
 {
 	char why[128];
@@ -145,12 +163,23 @@ static int mod_init(void)
 	}
 	if (edge_cluster_nodes.s != NULL &&
 		cidr_list_check(edge_cluster_nodes.s, (size_t)edge_cluster_nodes.len,
-						why, sizeof(why)) < 0) {
+						EDGE_CLUSTER_MIN_BITS4, EDGE_CLUSTER_MIN_BITS6, why,
+						sizeof(why)) < 0) {
 		LM_ERR("modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg, "
 			   "required with WITH_CLUSTER, which needs WITH_REGISTRAR): %s; "
 			   "give every edge node's address, e.g. "
-			   "\"10.0.1.11/32,10.0.1.12/32\"\n",
-			   why);
+			   "\"10.0.1.11/32,10.0.1.12/32\" (networks no wider than /%d, "
+			   "IPv6 /%d)\n",
+			   why, EDGE_CLUSTER_MIN_BITS4, EDGE_CLUSTER_MIN_BITS6);
+		return -1;
+	}
+	if (edge_cluster_peer.s != NULL &&
+		!edge_cluster_peer_ok(&edge_cluster_peer)) {
+		LM_ERR("modparam 'cluster_peer' (IWG_CLUSTER_PEER in site.cfg, "
+			   "required with WITH_CLUSTER): '%.*s' is not "
+			   "\"sip:ADDRESS:PORT;transport=tcp\" (the nodes talk over "
+			   "TCP)\n",
+			   edge_cluster_peer.len, edge_cluster_peer.s);
 		return -1;
 	}
 	if (edge_auth == EDGE_AUTH_OPEN)

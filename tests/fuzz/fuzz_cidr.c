@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[96];
 	cidr_t k;
 
-	(void)cidr_list_check(s, size, why, sizeof(why));
+	(void)cidr_list_check(s, size, 16, 48, why, sizeof(why));
 	if (cidr_parse(s, size, &k, why, sizeof(why)) == 0) {
 		(void)cidr_match(&k, "192.0.2.7");
 		(void)cidr_match(&k, "2001:db8::7");

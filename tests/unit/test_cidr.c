@@ -81,12 +81,31 @@ static void test_list_counts_items_and_names_the_bad_one(void **state)
 	const char *l = "127.0.0.21/32, 127.0.0.22/32,::1";
 
 	(void)state;
-	assert_int_equal(cidr_list_check(l, strlen(l), why, sizeof(why)), 3);
+	assert_int_equal(cidr_list_check(l, strlen(l), 0, 0, why, sizeof(why)), 3);
 	l = "127.0.0.21/32,WITH_CLUSTER-needs-WITH_REGISTRAR";
-	assert_int_equal(cidr_list_check(l, strlen(l), why, sizeof(why)), -1);
+	assert_int_equal(cidr_list_check(l, strlen(l), 0, 0, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "'WITH_CLUSTER-needs-WITH_REGISTRAR'"));
-	assert_int_equal(cidr_list_check("", 0, why, sizeof(why)), -1);
-	assert_int_equal(cidr_list_check("10.0.0.1,", 9, why, sizeof(why)), -1);
+	assert_int_equal(cidr_list_check("", 0, 0, 0, why, sizeof(why)), -1);
+	assert_int_equal(cidr_list_check("10.0.0.1,", 9, 0, 0, why, sizeof(why)),
+					 -1);
+}
+
+static void test_list_refuses_too_wide_networks(void **state)
+{
+	char why[128] = "";
+	const char *l = "10.0.1.0/24,2001:db8::/64";
+
+	(void)state;
+	assert_int_equal(cidr_list_check(l, strlen(l), 16, 48, why, sizeof(why)),
+					 2);
+	l = "10.0.1.11/32,0.0.0.0/0";
+	assert_int_equal(cidr_list_check(l, strlen(l), 16, 48, why, sizeof(why)),
+					 -1);
+	assert_non_null(strstr(why, "'0.0.0.0/0' is too wide"));
+	l = "::/0";
+	assert_int_equal(cidr_list_check(l, strlen(l), 16, 48, why, sizeof(why)),
+					 -1);
+	assert_int_equal(cidr_list_check(l, strlen(l), 0, 0, why, sizeof(why)), 1);
 }
 
 int main(void)
@@ -96,6 +115,7 @@ int main(void)
 			cmocka_unit_test(test_prefix_bounds_the_match),
 			cmocka_unit_test(test_bad_networks_are_refused_with_a_reason),
 			cmocka_unit_test(test_list_counts_items_and_names_the_bad_one),
+			cmocka_unit_test(test_list_refuses_too_wide_networks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -177,6 +177,50 @@ test(`in its own call, a browser reaches only the call's other party: no other R
   assert.equal(bye && bye.status, 200, `the browser's BYE to the peer: want 200, got ${bye && bye.status}; ${see}`);
 });
 
+test(`behind a proxy that Record-Routes, a browser's in-dialog requests follow the dialog's route set (${MODE})`, async () => {
+  // the peer answers as if a proxy at 127.0.0.1:5090 had Record-Routed
+  // (an entry above the gateway's) and its UA's Contact were 127.0.0.3:5090
+  const save = peer.onRequest;
+  peer.onRequest = (m) => {
+    if (m.method !== 'INVITE') return { status: 200 };
+    const text = peer.response(m, 200, 'OK', pcmaSdp, [], rnd(4))
+      .replace(/^Record-Route:/m, 'Record-Route: <sip:127.0.0.1:5090;lr>\r\nRecord-Route:')
+      .replace(/^Contact: <[^>]*>/m, 'Contact: <sip:helpdesk@127.0.0.3:5090>');
+    peer.sendRaw(text);
+    return { status: 0 };
+  };
+  try {
+    const b = await browser('probe');
+    const callId = `${rnd()}@proxied`;
+    const { resp, dialog: d } = await inviteAuth(b, {
+      ruri: 'sip:helpdesk@remote.test', callId, from: `<${aor('probe')}>;tag=${rnd(4)}`, to: '<sip:helpdesk@remote.test>',
+      body: webrtcSdp({ port: 9 }),
+    }, login('probe'));
+    assert.equal(resp && resp.status, 200, `the browser's call behind a proxy: ${resp && resp.status}; ${see}`);
+    assert.ok(d.routeSet.some((r) => r.includes('127.0.0.1:5090')), `the browser's route set lacks the proxy: ${d.routeSet}`);
+    const n = peerGot('MESSAGE', callId).length;
+    const ok = await d.request('MESSAGE', { body: 'through the proxy', contentType: 'text/plain' });
+    assert.equal(ok && ok.status, 200, `an in-dialog MESSAGE through the proxy: want 200, got ${ok && ok.status}; ${see}`);
+    assert.equal(peerGot('MESSAGE', callId).length, n + 1, `the MESSAGE did not reach the proxy; ${see}`);
+    const forged = [
+      ['the proxy left out (straight to the Contact)', { routeSet: d.routeSet.filter((r) => !r.includes('127.0.0.1:5090')) }],
+      ['the proxy, then another Request-URI', { remoteTarget: 'sip:victim@127.0.0.2:5090' }],
+      ['the proxy, then another host\'s Route', { routeSet: [...d.routeSet, '<sip:127.0.0.2:5090;lr>'] }],
+    ];
+    for (const [what, o] of forged) {
+      const f = new Dialog(b, { ...d, ...o, cseq: d.cseq + 10 });
+      const r = await f.request('MESSAGE', { body: 'relay me', contentType: 'text/plain' });
+      assert.equal(r && r.status, 403, `in-dialog MESSAGE with ${what}: want 403, got ${r && r.status}; ${see}`);
+      d.cseq = f.cseq;
+    }
+    assert.equal(peerGot('MESSAGE', callId).length, n + 1, `a forged in-dialog request reached the proxy; ${see}`);
+    const bye = await d.request('BYE');
+    assert.equal(bye && bye.status, 200, `the browser's BYE through the proxy: ${bye && bye.status}; ${see}`);
+  } finally {
+    peer.onRequest = save;
+  }
+});
+
 test('a Contact with its own ;alias= is refused; a stranger cannot call browsers', async () => {
   const b = await browser('alice');
   const r = await sendAuth(b, {

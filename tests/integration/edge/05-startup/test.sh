@@ -44,10 +44,16 @@ refused "the shipped IWG_FLOW_KEY stops the ims preset, naming it" ims \
 refused "two authentication methods stop start-up, naming the switches" gateway \
 	"ERROR-site.cfg-sets-more-than-one-of-WITH_AUTH_TOKEN-WITH_AUTH_DIGEST" WITH_AUTH_EPHEMERAL WITH_AUTH_TOKEN
 refused "WITH_CLUSTER without IWG_CLUSTER_NODES stops start-up, naming it" gateway \
-	"modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg" WITH_CLUSTER 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060"'
+	"modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg" WITH_CLUSTER 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060;transport=tcp"'
 refused "a cluster node that is not an address stops start-up, naming it" gateway \
 	"'node-b.example' is not an address or CIDR" WITH_CLUSTER \
-	'IWG_CLUSTER_NODES="127.0.0.1/32,node-b.example"' 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060"'
+	'IWG_CLUSTER_NODES="127.0.0.1/32,node-b.example"' 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060;transport=tcp"'
+refused "a cluster node list wider than /16 stops start-up, naming it" gateway \
+	"'0.0.0.0/0' is too wide a network" WITH_CLUSTER \
+	'IWG_CLUSTER_NODES="127.0.0.1/32,0.0.0.0/0"' 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060;transport=tcp"'
+refused "a cluster peer that is not TCP stops start-up, naming it" gateway \
+	"modparam 'cluster_peer' (IWG_CLUSTER_PEER in site.cfg" WITH_CLUSTER \
+	'IWG_CLUSTER_NODES="127.0.0.1/32,127.0.0.2/32"' 'IWG_CLUSTER_PEER="sip:127.0.0.2:5060"'
 refused "WITH_CLUSTER in a preset without WITH_REGISTRAR stops start-up, naming it" ims \
 	"WITH_CLUSTER-needs-WITH_REGISTRAR" WITH_CLUSTER \
 	"IWG_MEDIA_PROFILES=\"$top/rtpengine-ext/profiles/ims-profiles.conf\""

@@ -6,9 +6,10 @@
 # a browser (iwg-probe, ICE and DTLS-SRTP) registered on A: B hands the
 # INVITE off to A, which does the call. Then what a malicious peer gets
 # (KDMQ and hand-off Routes from outside the cluster, a node's hand-off to
-# something that is not a browser, a browser's own Path), and node A killed
-# by PID mid-call: the browser comes back on B and takes a new call, a
-# browser that did not come back gets 480 within IWG_CLUSTER_FR_TIMER.
+# something that is not a browser, a browser's own Path), a closed
+# connection's contact removed on both nodes, and node A killed by PID
+# mid-call: the browser comes back on B and takes a new call, a browser
+# that did not come back gets 480 within IWG_CLUSTER_FR_TIMER.
 set -uo pipefail
 . "$(dirname "$0")/../../probe/lib.sh"
 stack_init ha-02-edge-nodes
@@ -43,7 +44,7 @@ start_node() {
 	node_cfg "$1" "$2" "$3" || return 1
 	IWG_CFG=$IWG_RUN/cfg-$1/kamailio.cfg
 	IWG_KAM_EXTRA=(-A WITH_CLUSTER -A "IWG_CLUSTER_NODES=\"$nodes\""
-		-A "IWG_CLUSTER_PEER=\"sip:$4:5060\""
+		-A "IWG_CLUSTER_PEER=\"sip:$4:5060;transport=tcp\""
 		-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/$1_ctl\"")
 	stack_kamailio_args || return 1
 	stack_spawn_kamailio "$1" "unix:$IWG_RUN/$1_ctl" "${IWG_KAM_ARGS[@]}" || return 1
@@ -98,7 +99,7 @@ else
 		"B: $(kam kam-b ul.lookup location alice 2>&1 | head -30)"
 fi
 path_b=$(kam kam-b ul.lookup location alice 2>&1 | grep -i 'path')
-tap_like "the Path names node A" "127.0.0.21:5060;lr;iwg-flow=" "$path_b"
+tap_like "the Path names node A, over TCP" "127.0.0.21:5060;transport=tcp;lr;iwg-flow=" "$path_b"
 if grep -q '127.0.0.99' <<<"$path_b"; then
 	tap_fail "a browser's own Path header is not kept" "B's contact: $path_b"
 else
@@ -124,12 +125,14 @@ fi
 # final answer to one request from SRC_IP (send.mjs), "none" without one
 answer() { node "$here/send.mjs" "$@" 2>>"$logs/send.err"; }
 flow=$(jq -rn --arg f 'sip:127.0.0.1:5090' '$f|@uri')
+kdmq_contact='{"action":1,"aor":"mallory","ruid":"m-1","c":"sip:mallory@127.0.0.1:5099","received":"","path":"<sip:127.0.0.1:5099;lr>","callid":"m","user_agent":"","instance":"","expires":4000000000,"cseq":1,"flags":0,"cflags":0,"q":-1,"last_modified":1,"methods":4294967295,"reg_id":0}'
 tap_eq "KDMQ from outside IWG_CLUSTER_NODES (a new DMQ node) gets 403" 403 \
-	"$(answer 127.0.0.1 127.0.0.21:5060 KDMQ sip:notification_peer@127.0.0.21:5060 '' \
-		text/plain 'sip:127.0.0.1:5099;status=active')"
+	"$(answer tcp:127.0.0.1 127.0.0.21:5060 KDMQ sip:notification_peer@127.0.0.21:5060 '' \
+		text/plain 'sip:127.0.0.1:5099;transport=tcp;status=active')"
 tap_eq "KDMQ from outside IWG_CLUSTER_NODES (a contact) gets 403" 403 \
-	"$(answer 127.0.0.1 127.0.0.21:5060 KDMQ sip:usrloc@127.0.0.21:5060 '' application/json \
-		'{"action":1,"aor":"mallory","ruid":"m-1","c":"sip:mallory@127.0.0.1:5099","received":"","path":"","callid":"m","user_agent":"","instance":"","expires":4000000000,"cseq":1,"flags":0,"cflags":0,"q":-1,"last_modified":1,"methods":4294967295,"reg_id":0}')"
+	"$(answer tcp:127.0.0.1 127.0.0.21:5060 KDMQ sip:usrloc@127.0.0.21:5060 '' application/json "$kdmq_contact")"
+tap_eq "KDMQ from a node's address over UDP (a forged source) gets 403" 403 \
+	"$(answer 127.0.0.22 127.0.0.21:5060 KDMQ sip:usrloc@127.0.0.21:5060 '' application/json "$kdmq_contact")"
 tap_eq "DMQ still knows two nodes" 2 "$(active_nodes kam-a)"
 if kam kam-a ul.lookup location mallory 2>&1 | grep -q 'mallory@'; then
 	tap_fail "no contact from the forged KDMQ" "$(kam kam-a ul.lookup location mallory 2>&1 | head)"
@@ -138,20 +141,38 @@ else
 fi
 wsflow=$(jq -rn --arg f 'sip:127.0.0.1:5090;transport=ws' '$f|@uri')
 tap_eq "a hand-off Route from a trusted peer that is not a node gets 403" 403 \
-	"$(answer 127.0.0.1 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
-		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$wsflow>" text/plain hi)"
+	"$(answer tcp:127.0.0.1 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
+		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$wsflow;iwg-cid=1>" text/plain hi)"
+tap_eq "a hand-off from a node's address over UDP (a forged source) gets 403" 403 \
+	"$(answer 127.0.0.22 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
+		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$wsflow;iwg-cid=1>" text/plain hi)"
 tap_eq "a node's hand-off to anything but a browser connection gets 403" 403 \
-	"$(answer 127.0.0.22 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
-		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$flow>" text/plain hi)"
+	"$(answer tcp:127.0.0.22 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
+		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$flow;iwg-cid=1>" text/plain hi)"
 tap_eq "a node's hand-off to a browser connection that is gone gets 480" 480 \
-	"$(answer 127.0.0.22 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
-		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$wsflow>" text/plain hi)"
+	"$(answer tcp:127.0.0.22 127.0.0.21:5060 MESSAGE sip:x@127.0.0.1:5090 \
+		"Route: <sip:127.0.0.21:5060;lr;iwg-flow=$wsflow;iwg-cid=1>" text/plain hi)"
+
+# alice's browser has gone (its connection closed after the call): her
+# contact goes on B too, not only on A
+gone() { ! kam "$1" ul.lookup location "$2" 2>/dev/null | grep -q 'Contact:'; }
+if wait_until 10 gone kam-b alice; then
+	tap_ok "a closed connection's contact is removed on the other node too"
+else
+	tap_fail "a closed connection's contact is removed on the other node too" \
+		"B: $(kam kam-b ul.lookup location alice 2>&1 | head -20)"
+fi
 
 # --- node A killed mid-call ----------------------------------------------
 browser bob-a ws://127.0.0.21:8080 bob --duration 60
 bob_a=$browser_pid
+# caller: registered on A, never comes back
+browser caller-a ws://127.0.0.21:8080 caller --timeout 60
+caller_a=$browser_pid
 wait_until 10 eval "kam kam-b ul.lookup location bob 2>/dev/null | grep -q 'iwg-flow'" ||
 	tap_fail "bob registered on A is known on B" "$(kam kam-b ul.lookup location bob 2>&1 | head)"
+wait_until 10 eval "kam kam-b ul.lookup location caller 2>/dev/null | grep -q 'iwg-flow'" ||
+	tap_fail "caller registered on A is known on B" "$(kam kam-b ul.lookup location caller 2>&1 | head)"
 phone bob1 bob 5092 40100 120
 dialogs() { kam "$1" dlg.stats_active 2>/dev/null | awk '/all:/ { print $2 }'; }
 if wait_until 15 eval '[ "$(dialogs kam-a)" = 1 ]'; then
@@ -173,7 +194,7 @@ else
 fi
 # the probe does not watch its connection during media (a browser's
 # client would see it close and reconnect): it is stopped here
-stack_kill "$bob_a"
+stack_kill "$bob_a" "$caller_a"
 
 # the browser comes back on B: registered, reachable, a new call completes
 # (B forks to bob's stale contact on dead A, given up after
@@ -188,7 +209,7 @@ tap_eq "back on B, the browser answered a new call (probe exit 0; $logs/bob-b.js
 tone_echo_ok "with its tone echoed" "$logs/bob-b.json"
 sipp_finished "the phone's new call completed (SIPp exit 0; $logs/sipp-bob2.log)"
 
-# alice never came back: her contact on B still names dead A
-tap_eq "a browser whose node died and that did not come back: 480 (IWG_CLUSTER_FR_TIMER)" 480 \
-	"$(answer 127.0.0.1 127.0.0.22:5060 MESSAGE sip:alice@127.0.0.22:5060 '' text/plain hi)"
+# caller never came back: its contact on B still names dead A
+tap_eq "a call to a browser whose node died and that did not come back: 480 (IWG_CLUSTER_FR_TIMER)" 480 \
+	"$(answer 127.0.0.1 127.0.0.22:5060 INVITE sip:caller@127.0.0.22:5060 '' text/plain hi)"
 tap_done
