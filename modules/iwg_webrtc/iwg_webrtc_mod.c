@@ -2,8 +2,10 @@
  * iwg_webrtc: WebRTC access to an IMS core (enhanced P-CSCF signaling,
  * TS 23.228 Annex U / TS 24.371).
  *
- * Kamailio glue only. Flow tokens, identity lists and SDP fixes are pure C
- * (webrtc_flow.c, webrtc_ident.c, webrtc_sdp.c); the registration table in
+ * Kamailio glue only. Flow tokens, identity lists, SDP fixes and the
+ * auth-done Authorization of web-credential registrations are pure C
+ * (webrtc_flow.c, webrtc_ident.c, webrtc_sdp.c, webrtc_auth.c); the
+ * registration table in
  * shared memory is webrtc_reg.c. Script functions return 1 on success and a
  * negative code naming the failure (see README.md), never 0.
  */
@@ -40,6 +42,7 @@
 #include "modules/tm/tm_load.h"
 #include "secret/secret.h"
 
+#include "webrtc_auth.h"
 #include "webrtc_flow.h"
 #include "webrtc_ident.h"
 #include "webrtc_reg.h"
@@ -85,7 +88,8 @@ static void webrtc_lost_timer(unsigned int ticks, void *param);
 static int release_flows(webrtc_reg_t *l);
 
 static int w_webrtc_register(sip_msg_t *msg, char *p1, char *p2);
-static int w_webrtc_save(sip_msg_t *msg, char *p1, char *p2);
+static int w_webrtc_save(sip_msg_t *msg, char *impi, char *realm);
+static int w_webrtc_auth_done(sip_msg_t *msg, char *impi, char *realm);
 static int w_webrtc_originate(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_flow_route(sip_msg_t *msg, char *p1, char *p2);
 static int w_webrtc_sdp_fix(sip_msg_t *msg, char *dir, char *map);
@@ -111,6 +115,14 @@ static cmd_export_t cmds[] = {
 	{"webrtc_register", (cmd_function)w_webrtc_register, 0, 0, 0,
 		REQUEST_ROUTE},
 	{"webrtc_save", (cmd_function)w_webrtc_save, 0, 0, 0, ONREPLY_ROUTE},
+	{"webrtc_save", (cmd_function)w_webrtc_save, 1, fixup_spve_null,
+		fixup_free_spve_null, ONREPLY_ROUTE},
+	{"webrtc_save", (cmd_function)w_webrtc_save, 2, fixup_spve_spve,
+		fixup_free_spve_spve, ONREPLY_ROUTE},
+	{"webrtc_auth_done", (cmd_function)w_webrtc_auth_done, 1, fixup_spve_null,
+		fixup_free_spve_null, REQUEST_ROUTE},
+	{"webrtc_auth_done", (cmd_function)w_webrtc_auth_done, 2, fixup_spve_spve,
+		fixup_free_spve_spve, REQUEST_ROUTE},
 	{"webrtc_originate", (cmd_function)w_webrtc_originate, 0, 0, 0,
 		REQUEST_ROUTE},
 	{"webrtc_flow_route", (cmd_function)w_webrtc_flow_route, 0, 0, 0,
@@ -362,6 +374,24 @@ static void str_pkg_free(str *s)
 
 /* ---------------------------------------------------------------- REGISTER */
 
+/* a REGISTER from a WS/WSS client, its headers parsed: WRC_OK and its flow
+ * in f, else the code a script function returns */
+static int register_of_ws(sip_msg_t *msg, webrtc_flow_t *f)
+{
+	if (msg->first_line.type != SIP_REQUEST ||
+		msg->first_line.u.request.method_value != METHOD_REGISTER) {
+		LM_ERR("not a REGISTER request\n");
+		return WRC_ERR;
+	}
+	if (flow_of_msg(msg, f) < 0)
+		return WRC_NOT_WS;
+	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
+		LM_WARN("cannot parse the headers of a REGISTER\n");
+		return WRC_BAD_INPUT;
+	}
+	return WRC_OK;
+}
+
 /* webrtc_register(): REGISTER from a WS/WSS client toward the IMS: checks
  * the Contact, adds Path with the flow token and Supported: path, outbound */
 static int ki_webrtc_register(sip_msg_t *msg)
@@ -372,19 +402,11 @@ static int ki_webrtc_register(sip_msg_t *msg)
 	struct hdr_field *hf;
 	sip_uri_t pu;
 	char pv[WEBRTC_FLOW_TOKEN_MAX + 160], hdr[WEBRTC_FLOW_TOKEN_MAX + 200];
-	int n, tags;
+	int n, tags, rc;
 
-	if (msg->first_line.type != SIP_REQUEST ||
-		msg->first_line.u.request.method_value != METHOD_REGISTER) {
-		LM_ERR("not a REGISTER request\n");
-		return WRC_ERR;
-	}
-	if (flow_of_msg(msg, &f) < 0)
-		return WRC_NOT_WS;
-	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
-		LM_WARN("cannot parse the headers of a REGISTER\n");
-		return WRC_BAD_INPUT;
-	}
+	rc = register_of_ws(msg, &f);
+	if (rc != WRC_OK)
+		return rc;
 	if (msg->contact) {
 		if (parse_contact_headers(msg) < 0) {
 			LM_WARN("garbage Contact in REGISTER from %s:%d\n",
@@ -440,6 +462,102 @@ static int w_webrtc_register(sip_msg_t *msg, char *p1, char *p2)
 	return ki_webrtc_register(msg);
 }
 
+/* ---------------------------------------------------------------- web
+ * credentials (TS 24.371 clause 6, scenario 2) */
+
+/* the auth-done Authorization value of REGISTER req for impi into out (size
+ * sz): realm NULL or empty means the host of the Request-URI (the home
+ * network domain, TS 24.229 5.1.1.2). Returns the length or a
+ * webrtc_auth_rc_t (< 0). */
+static int auth_value(sip_msg_t *req, str *impi, str *realm, char *out,
+					  size_t sz)
+{
+	str uri = req->first_line.u.request.uri;
+	const char *h;
+	size_t hl;
+
+	if (realm && realm->len > 0) {
+		h = realm->s;
+		hl = (size_t)realm->len;
+	} else if (webrtc_auth_realm_of(uri.s, (size_t)uri.len, &h, &hl) < 0) {
+		return WEBRTC_AUTH_BAD_URI;
+	}
+	return webrtc_auth_done_value(impi->s, (size_t)impi->len, h, hl, uri.s,
+								  (size_t)uri.len, out, sz);
+}
+
+/* 1 when a delete lump of msg already starts at header hf (e.g.
+ * remove_hf_match() of the Bearer token): deleting it twice would overlap */
+static int hdr_removed(sip_msg_t *msg, struct hdr_field *hf)
+{
+	struct lump *l;
+	int off = (int)(hf->name.s - msg->buf);
+
+	for (l = msg->add_rm; l; l = l->next)
+		if (l->op == LUMP_DEL && l->u.offset == off)
+			return 1;
+	return 0;
+}
+
+/* webrtc_auth_done(impi [, realm]): a REGISTER from a WS/WSS client whose
+ * web token was checked here goes to the IMS on this edge's authority:
+ * every Authorization and Proxy-Authorization of the browser goes, and
+ * "Authorization: Digest username=IMPI, realm, uri, nonce="", response="",
+ * integrity-protected="auth-done"" comes (TS 24.371 A.3.2, TS 33.203
+ * trusted node authentication). -2: the Request-URI has no host for the
+ * realm (send 400); -3: impi or realm cannot be written in the header
+ * (empty, quotes, spaces: send 403, the mapping needs fixing). */
+static int ki_webrtc_auth_done_realm(sip_msg_t *msg, str *impi, str *realm)
+{
+	static const char name[] = "Authorization: ";
+	webrtc_flow_t f;
+	struct hdr_field *hf;
+	char h[WEBRTC_AUTH_VALUE_MAX + sizeof(name) + 2];
+	int n, rc;
+
+	rc = register_of_ws(msg, &f);
+	if (rc != WRC_OK)
+		return rc;
+	memcpy(h, name, sizeof(name) - 1);
+	n = auth_value(msg, impi, realm, h + sizeof(name) - 1,
+				   sizeof(h) - sizeof(name) - 1);
+	if (n < 0) {
+		LM_WARN("REGISTER of %.*s from %s:%d: no auth-done Authorization: "
+				"%s\n",
+				msg->to ? get_to(msg)->uri.len : 0,
+				msg->to ? get_to(msg)->uri.s : "", ip_addr2a(&msg->rcv.src_ip),
+				msg->rcv.src_port, webrtc_auth_rc_str(n));
+		return n == WEBRTC_AUTH_BAD_URI ? WRC_BAD_INPUT : WRC_FORBIDDEN;
+	}
+	for (hf = msg->headers; hf; hf = hf->next) {
+		if ((hf->type == HDR_AUTHORIZATION_T || hf->type == HDR_PROXYAUTH_T) &&
+			!hdr_removed(msg, hf) && hdr_remove(msg, hf) < 0)
+			return WRC_ERR;
+	}
+	n += (int)sizeof(name) - 1;
+	memcpy(h + n, "\r\n", 2);
+	if (hdr_insert(msg, NULL, h, n + 2) < 0)
+		return WRC_ERR;
+	return WRC_OK;
+}
+
+static int ki_webrtc_auth_done(sip_msg_t *msg, str *impi)
+{
+	return ki_webrtc_auth_done_realm(msg, impi, NULL);
+}
+
+static int w_webrtc_auth_done(sip_msg_t *msg, char *impi, char *realm)
+{
+	str i, r = STR_NULL;
+
+	if (fixup_get_svalue(msg, (gparam_t *)impi, &i) < 0 ||
+		(realm && fixup_get_svalue(msg, (gparam_t *)realm, &r) < 0)) {
+		LM_ERR("cannot get the private identity or the realm\n");
+		return WRC_ERR;
+	}
+	return ki_webrtc_auth_done_realm(msg, &i, &r);
+}
+
 /* expires of reply contact c: its parameter, else the Expires header, else
  * 0 */
 static int contact_expires(sip_msg_t *rpl, contact_t *c)
@@ -458,10 +576,13 @@ static int contact_expires(sip_msg_t *rpl, contact_t *c)
 	return 0;
 }
 
-/* webrtc_save(): in the onreply_route of a relayed REGISTER, on a 2xx:
- * remembers Service-Route and P-Associated-URI for each contact of the
- * request that the IMS bound, forgets those it did not */
-static int ki_webrtc_save(sip_msg_t *msg)
+/* webrtc_save([impi [, realm]]): in the onreply_route of a relayed
+ * REGISTER, on a 2xx: remembers Service-Route and P-Associated-URI for each
+ * contact of the request that the IMS bound, forgets those it did not. With
+ * impi (a web-credential registration, webrtc_auth_done()), the
+ * de-REGISTER of a closed WebSocket carries the same auth-done
+ * Authorization. */
+static int ki_webrtc_save_auth(sip_msg_t *msg, str *impi, str *realm)
 {
 	tm_cell_t *t;
 	sip_msg_t *req;
@@ -471,8 +592,8 @@ static int ki_webrtc_save(sip_msg_t *msg)
 	contact_t *c;
 	webrtc_reg_t r;
 	str sr = STR_NULL, pau = STR_NULL, cu;
-	char pv[WEBRTC_FLOW_TOKEN_MAX + 160];
-	int pvlen;
+	char pv[WEBRTC_FLOW_TOKEN_MAX + 160], av[WEBRTC_AUTH_VALUE_MAX];
+	int pvlen, alen;
 
 	if (msg->first_line.type != SIP_REPLY)
 		return WRC_ERR;
@@ -522,6 +643,17 @@ static int ki_webrtc_save(sip_msg_t *msg)
 	r.path.len = pvlen;
 	r.sroute = sr;
 	r.pau = pau;
+	if (impi && impi->len > 0) {
+		alen = auth_value(req, impi, realm, av, sizeof(av));
+		if (alen < 0) {
+			LM_ERR("no auth-done Authorization for the de-REGISTER of "
+				   "%.*s: %s\n",
+				   r.aor.len, r.aor.s, webrtc_auth_rc_str(alen));
+			goto err;
+		}
+		r.auth.s = av;
+		r.auth.len = alen;
+	}
 	for (i = 0; i < nrc; i++) {
 		exp = 0;
 		cu.s = (char *)rc[i].s;
@@ -559,11 +691,21 @@ err:
 	return WRC_ERR;
 }
 
-static int w_webrtc_save(sip_msg_t *msg, char *p1, char *p2)
+static int ki_webrtc_save(sip_msg_t *msg)
 {
-	(void)p1;
-	(void)p2;
-	return ki_webrtc_save(msg);
+	return ki_webrtc_save_auth(msg, NULL, NULL);
+}
+
+static int w_webrtc_save(sip_msg_t *msg, char *impi, char *realm)
+{
+	str i = STR_NULL, r = STR_NULL;
+
+	if ((impi && fixup_get_svalue(msg, (gparam_t *)impi, &i) < 0) ||
+		(realm && fixup_get_svalue(msg, (gparam_t *)realm, &r) < 0)) {
+		LM_ERR("cannot get the private identity or the realm\n");
+		return WRC_ERR;
+	}
+	return ki_webrtc_save_auth(msg, &i, &r);
 }
 
 /* ---------------------------------------------------------------- MO */
@@ -1025,7 +1167,7 @@ static int send_dereg(webrtc_reg_t *r)
 	tag.len = snprintf(tagbuf, sizeof(tagbuf), "iwg%x%lx",
 					   (unsigned)r->flow.conid, (unsigned long)time(NULL));
 	tag.s = tagbuf;
-	len = r->contact.len + r->path.len + 96;
+	len = r->contact.len + r->path.len + r->auth.len + 128;
 	hb = pkg_malloc(len);
 	if (hb == NULL) {
 		PKG_MEM_ERROR;
@@ -1036,6 +1178,10 @@ static int send_dereg(webrtc_reg_t *r)
 						"Contact: <%.*s>;expires=0\r\nPath: %.*s\r\n"
 						"Supported: path, outbound\r\nExpires: 0\r\n",
 						r->contact.len, r->contact.s, r->path.len, r->path.s);
+	/* a web-credential registration: the same authority as its REGISTER */
+	if (r->auth.len > 0)
+		hdrs.len += snprintf(hb + hdrs.len, len - hdrs.len,
+							 "Authorization: %.*s\r\n", r->auth.len, r->auth.s);
 	if (tmb.new_dlg_uac(&r->callid, &tag, r->cseq, &r->aor, &r->aor, &d) < 0) {
 		LM_ERR("cannot build the de-REGISTER of %.*s\n", r->aor.len, r->aor.s);
 		goto done;
@@ -1225,6 +1371,21 @@ static sr_kemi_t sr_kemi_iwg_webrtc_exports[] = {
 	{ str_init("iwg_webrtc"), str_init("webrtc_save"),
 		SR_KEMIP_INT, ki_webrtc_save,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_save_auth"),
+		SR_KEMIP_INT, ki_webrtc_save_auth,
+		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_auth_done"),
+		SR_KEMIP_INT, ki_webrtc_auth_done,
+		{ SR_KEMIP_STR, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("iwg_webrtc"), str_init("webrtc_auth_done_realm"),
+		SR_KEMIP_INT, ki_webrtc_auth_done_realm,
+		{ SR_KEMIP_STR, SR_KEMIP_STR, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},
 	{ str_init("iwg_webrtc"), str_init("webrtc_originate"),

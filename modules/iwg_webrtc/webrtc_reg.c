@@ -69,9 +69,9 @@ void webrtc_reg_destroy(void)
 #define REG_STRS(r)                                                     \
 	{                                                                   \
 		&(r)->contact, &(r)->aor, &(r)->ruri, &(r)->callid, &(r)->path, \
-				&(r)->sroute, &(r)->pau                                 \
+				&(r)->sroute, &(r)->pau, &(r)->auth                     \
 	}
-#define REG_NSTRS 7
+#define REG_NSTRS 8
 
 /* one block: struct, then the strings; alloc is shm_malloc or pkg_malloc */
 static webrtc_reg_t *reg_clone(const webrtc_reg_t *r, int shm)

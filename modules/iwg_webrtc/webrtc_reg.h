@@ -3,7 +3,8 @@
  *
  * One entry per registered contact of a WebSocket client: the flow (the
  * client's connection), the registration's AOR, Call-ID and CSeq, the
- * Service-Route and P-Associated-URI of the last 2xx, and its expiry.
+ * Service-Route and P-Associated-URI of the last 2xx, the Authorization a
+ * web-credential registration's de-REGISTER carries, and its expiry.
  * Entries are hashed by connection id; one lock guards the table. Each entry
  * is one shm block holding its strings; the table owns it.
  */
@@ -28,6 +29,8 @@ typedef struct webrtc_reg {
 	str path;	/* our Path header value */
 	str sroute; /* Service-Route values of the 2xx, comma-joined */
 	str pau;	/* P-Associated-URI values of the 2xx, comma-joined */
+	str auth;	/* Authorization value for the de-REGISTER (auth-done of a
+				 * web-credential registration), else empty */
 } webrtc_reg_t;
 
 /* webrtc_reg_init: allocates the table in shm (call from mod_init);

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Token sign-on through the IMS gateway (kamcfg/ims with -A WITH_IDMAP,
-# kamcfg/edge/idmap.cfg): REGISTER with "Authorization: Bearer <JWT>"
-# besides the IMS's Digest, the token never forwarded, wrong AOR refused.
-# SIPp plays the S-CSCF; Node is the browser (token.test.mjs). Run inside a
-# private network namespace.
+# kamcfg/edge/idmap.cfg), in two parts on one Redis and rtpengine:
+#  1. token.test.mjs: REGISTER with "Authorization: Bearer <JWT>" besides
+#     the IMS's Digest, the token never forwarded, wrong AOR refused.
+#  2. webcred.test.mjs: Kamailio again with -A WITH_IMS_WEBCRED: the token
+#     alone registers the browser, iwg tells the S-CSCF "auth-done" with the
+#     mapping's IMPI; GRUUs; an MT call to a GRUU; the de-REGISTER on close.
+# SIPp plays the S-CSCF; Node is the browser. Run inside a private network
+# namespace.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib/ims-stack.sh"
@@ -12,9 +16,28 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ims_stack_start integration-ims-token -A WITH_IDMAP \
 	-A "IWG_IDMAP_KEY1=\"kid=test-hs;alg=HS256;file=$ims_top/tests/integration/idmap/keys/hs256.key\"" \
 	-A 'IWG_IDMAP_AUDIENCE="iwg"' -A 'IWG_IDMAP_ISSUER="paas"'
-for m in "ann-web sip:ann@ims.test" "eve-web sip:eve@ims.test"; do
+for m in "ann-web sip:ann@ims.test impi=ann.priv@ims.test" "eve-web sip:eve@ims.test impi=eve.priv@ims.test" \
+	"nim-web sip:nim@ims.test" "dig-web sip:dig@ims.test impi=dig.priv@ims.test"; do
 	# shellcheck disable=SC2086
 	"$IWG_BUILD/bin/iwg-idctl" -r "$IWG_REDIS_ADDR" add web $m >>"$IWG_LOGDIR/idctl.log" 2>&1 \
 		|| ims_bail "IMS token sign-on could not run" "iwg-idctl add failed (log $IWG_LOGDIR/idctl.log)"
 done
-ims_run_node "$here/token.test.mjs"
+ims_node "$here/token.test.mjs"
+rc=$?
+
+# part 2: Kamailio (started by this shell) stopped by its PID, started
+# again with WITH_IMS_WEBCRED
+pid=$(cat "$IWG_RUN/kamailio.pid")
+kill -TERM "$pid" 2>/dev/null
+wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+mv "$IWG_LOGDIR/kamailio.log" "$IWG_LOGDIR/kamailio-token.log"
+IWG_KAM_EXTRA+=(-A WITH_IMS_WEBCRED)
+if stack_start_kamailio; then
+	ims_node "$here/webcred.test.mjs" || rc=1
+else
+	echo "not ok 1 - Kamailio with WITH_IMS_WEBCRED did not start"
+	echo "# see $IWG_LOGDIR/kamailio.log, kamailio-check.log"
+	rc=1
+fi
+echo "# logs: $IWG_LOGDIR"
+exit $rc

@@ -16,7 +16,8 @@ import { jwt } from '../../idmap/jwt.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
 const HS_KEY = fs.readFileSync(path.join(here, '../../idmap/keys/hs256.key'), 'utf8').replace(/\n$/, '');
-const LOGS = ['ws-ua.log', 'sipp-scscf.msg', 'kamailio.log', 'idctl.log'];
+// kamailio-token.log: test.sh moves this part's Kamailio log there
+const LOGS = ['ws-ua.log', 'sipp-scscf.msg', 'kamailio-token.log', 'idctl.log'];
 const why = (s) => `${s}; ${see(...LOGS)}`;
 const token = (sub) => jwt('HS256', 'test-hs', { sub, aud: 'iwg', iss: 'paas', exp: '+300', iat: '-5' }, HS_KEY);
 
@@ -68,4 +69,13 @@ test('REGISTER for another AOR than the token\'s: 403; a bad token: 401', async 
   assert.equal(r && r.status, 401, why(`REGISTER with a bad signature answered ${r && r.status}`));
   r = await eve.register(600, [`Authorization: Bearer ${token('eve-web')}`]);
   assert.equal(r && r.status, 200, why(`REGISTER of eve with her token after that answered ${r && r.status}`));
+});
+
+test('a browser\'s own integrity-protected (e.g. "auth-done") in its Digest: 403, nothing relayed', async () => {
+  const ann = await ua('ann');
+  const n = sippReceived(registrar.msg).length;
+  const r = await ann.register(600, [`Authorization: Bearer ${token('ann-web')}`,
+    'Authorization: Digest username="ann.priv@ims.test", realm="ims.test", uri="sip:ims.test", nonce="", response="", integrity-protected="auth-done"']);
+  assert.equal(r && r.first, 'SIP/2.0 403 Integrity-Protected Not Allowed', why(`REGISTER claiming auth-done answered ${r && r.first}`));
+  assert.equal(sippReceived(registrar.msg).length, n, why('a REGISTER claiming auth-done reached the IMS'));
 });
