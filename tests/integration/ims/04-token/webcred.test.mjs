@@ -108,6 +108,7 @@ test('token-only REGISTER: 200 without a challenge; the S-CSCF gets auth-done wi
   assert.ok(!/bearer/i.test(regs[0].text), `a Bearer token reached the IMS: ${regs[0].text}`);
   assert.ok((regs[0].get('Contact') || '').includes(`+sip.instance="<urn:uuid:${ann1.instance}>"`),
     why(`+sip.instance did not reach the S-CSCF as sent: ${regs[0].get('Contact')}`));
+  assert.ok(regs[0].all('Supported').join(',').split(/\s*,\s*/).includes('gruu'), why(`Supported at the S-CSCF lacks gruu: ${regs[0].all('Supported')}`));
 });
 
 test('GRUU: the pub-gruu and temp-gruu of the S-CSCF reach the browser intact, with its +sip.instance', async () => {
