@@ -194,6 +194,32 @@ test('an MT call to a pub-gruu reaches that instance (not the other one) and is 
   await callAnswered(ann1, ann2, tg, 'temp-gruu of the first instance');
 });
 
+test('MO call with the pub-gruu as Contact (as JsSIP does): the core gets the GRUU, its in-dialog request reaches the browser', async () => {
+  const gruu = `sip:ann@ims.test;gr=urn:uuid:${ann1.instance}`;
+  const contact = ann1.contact;
+  ims.onRequest = (m) => (m.method === 'INVITE' ? { status: 200, body: imsSdp() } : { status: 200 });
+  ann1.contact = gruu;
+  let call;
+  try {
+    call = await ann1.invite('sip:bob@ims.test', { body: webrtcSdp(), headers: [bearer('ann-web')] });
+  } finally {
+    ann1.contact = contact;
+  }
+  assert.equal(call.resp && call.resp.status, 200, why(`MO INVITE answered ${call.resp && call.resp.status}`));
+  const inv = ims.received.find((m) => m.method === 'INVITE' && m.get('Call-ID') === call.callId);
+  assert.ok(inv, why('the MO INVITE did not reach the IMS side'));
+  // the GRUU as a URI (RFC 3261 19.1.4: parameters on one side only do not
+  // count; iwg's ;alias= is one, docs/ims-gateway.md 4)
+  const c = /<sip:([^@;>]+)@([^;>]+)((?:;[^>]*)?)>/.exec(inv.get('Contact') || '');
+  assert.ok(c && c[1] === 'ann' && c[2] === 'ims.test' && c[3].split(';').includes(`gr=urn:uuid:${ann1.instance}`),
+    why(`Contact at the IMS is not the GRUU: ${inv.get('Contact')}`));
+  const d = ims.dialogs.get(call.callId);
+  const n = ann1.received.length;
+  const r = await d.request('BYE');
+  assert.equal(r && r.status, 200, why(`BYE from the IMS to the GRUU answered ${r && r.status}`));
+  assert.ok(ann1.received.slice(n).some((m) => m.method === 'BYE'), why('the BYE to the GRUU did not reach the browser'));
+});
+
 test('WebSocket close: the de-REGISTER reaches the S-CSCF with the same auth-done Authorization', async () => {
   await ann2.close();
   uas.splice(uas.indexOf(ann2), 1);
