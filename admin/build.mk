@@ -10,7 +10,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
 	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
 	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
-	admin/src/cluster.c admin/src/res_cluster.c \
+	admin/src/cluster.c admin/src/res_cluster.c admin/src/regview.c \
 	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c \
 	admin/src/peers.c admin/src/res_peers.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
@@ -39,7 +39,8 @@ UNIT_admind_cred = tests/unit/test_admind_cred.c admin/src/cred.c \
 UNIT_admind_cred_LIBS = -ljson-c -lcrypto
 UNIT_admind_series = tests/unit/test_admind_series.c admin/src/series.c
 UNIT_admind_series_LIBS = -lpthread -lm
-UNIT_admind_cluster = tests/unit/test_admind_cluster.c admin/src/cluster.c
+UNIT_admind_cluster = tests/unit/test_admind_cluster.c admin/src/cluster.c \
+	admin/src/regview.c
 UNIT_admind_cluster_LIBS = -ljson-c -lpthread -lm
 UNIT_admind_diag = tests/unit/test_admind_diag.c admin/src/diag.c \
 	admin/src/ngq.c
@@ -49,7 +50,7 @@ UNIT_admind_peers = tests/unit/test_admind_peers.c admin/src/peers.c \
 UNIT_admind_peers_LIBS = -ljson-c -lm
 
 FUZZERS += admind_conf admind_body admind_static admind_series \
-	admind_diag admind_metrics admind_peers
+	admind_diag admind_metrics admind_peers admind_regview
 FUZZ_admind_metrics = tests/fuzz/fuzz_admind_metrics.c $(ADMIND_PURE)
 FUZZ_admind_metrics_LIBS = -ljson-c -lcrypto -lpthread -lm
 FUZZ_admind_conf = tests/fuzz/fuzz_admind_conf.c $(ADMIND_PURE)
@@ -64,3 +65,5 @@ FUZZ_admind_diag = tests/fuzz/fuzz_admind_diag.c admin/src/diag.c \
 FUZZ_admind_peers = tests/fuzz/fuzz_admind_peers.c admin/src/peers.c \
 	admin/src/jsonv.c admin/src/metrics.c admin/src/sbuf.c
 FUZZ_admind_peers_LIBS = -ljson-c -lm
+FUZZ_admind_regview = tests/fuzz/fuzz_admind_regview.c admin/src/regview.c
+FUZZ_admind_regview_LIBS = -ljson-c -lpthread -lm

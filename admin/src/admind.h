@@ -40,6 +40,9 @@ typedef struct admind_app {
 	ratelimit *rl_cred; /* per key on POST /api/v1/credentials */
 	struct series *series;	 /* GET /api/v1/series (sampler.c) */
 	struct cluster *cluster; /* GET /api/v1/cluster (sampler.c) */
+	/* each Kamailio node's last registration identity (regview.h), made
+	 * by sampler_start */
+	struct regview_cache *regcache;
 } admind_app;
 
 struct admind_req {

@@ -16,7 +16,8 @@ struct cluster {
 	pthread_mutex_t lock;
 	cluster_node *nodes;
 	int n;
-	double t; /* unix seconds; 0: nothing put yet */
+	double shared; /* distinct shared contacts; NAN: none known */
+	double t;	   /* unix seconds; 0: nothing put yet */
 };
 
 static const char *const state_names[] = {
@@ -53,7 +54,8 @@ void cluster_node_init(cluster_node *n, cluster_kind kind, const char *name,
 	snprintf(n->target, sizeof(n->target), "%s", target);
 	n->state = CLUSTER_DOWN;
 	n->latency_s = n->uptime_s = NAN;
-	n->registrations = n->calls_active = n->sessions = NAN;
+	n->registrations = n->registrations_listed = NAN;
+	n->calls_active = n->sessions = NAN;
 }
 
 cluster *cluster_new(void)
@@ -85,7 +87,8 @@ static const cluster_node *previous(const cluster *c, const cluster_node *x)
 	return NULL;
 }
 
-int cluster_put(cluster *c, const cluster_node *nodes, int n, double t)
+int cluster_put(cluster *c, const cluster_node *nodes, int n, double shared,
+				double t)
 {
 	cluster_node *copy = NULL;
 	const cluster_node *old;
@@ -108,6 +111,7 @@ int cluster_put(cluster *c, const cluster_node *nodes, int n, double t)
 	free(c->nodes);
 	c->nodes = copy;
 	c->n = n;
+	c->shared = shared;
 	c->t = t;
 	pthread_mutex_unlock(&c->lock);
 	return 0;
@@ -158,7 +162,11 @@ static struct json_object *node_json(const cluster_node *x)
 				j, "version",
 				x->version[0] ? json_object_new_string(x->version) : NULL);
 		json_object_object_add(j, "uptime_s", num(x->uptime_s, 1));
+		json_object_object_add(j, "shares_registrations",
+							   json_object_new_boolean(x->shared));
 		json_object_object_add(j, "registrations", num(x->registrations, 1));
+		json_object_object_add(j, "registrations_listed",
+							   num(x->registrations_listed, 1));
 		json_object_object_add(j, "calls_active", num(x->calls_active, 1));
 	} else {
 		json_object_object_add(j, "sessions", num(x->sessions, 1));
@@ -173,11 +181,23 @@ static void add_known(double *sum, double v)
 		*sum = isnan(*sum) ? v : *sum + v;
 }
 
+double cluster_registrations(const cluster_node *nodes, int n, double shared)
+{
+	double sum = shared;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (nodes[i].kind == CLUSTER_KAMAILIO && nodes[i].state == CLUSTER_UP &&
+			!nodes[i].shared)
+			add_known(&sum, nodes[i].registrations);
+	return sum;
+}
+
 /* totals over the nodes that answered; lock held */
 static struct json_object *totals_json(const cluster *c)
 {
 	struct json_object *j = json_object_new_object(), *missing;
-	double regs = NAN, calls = NAN, sessions = NAN;
+	double calls = NAN, sessions = NAN;
 	int count[CLUSTER_N_STATES] = {0}, i;
 	const cluster_node *x;
 
@@ -191,7 +211,6 @@ static struct json_object *totals_json(const cluster *c)
 			json_object_array_add(missing, json_object_new_string(x->name));
 			continue;
 		}
-		add_known(&regs, x->registrations);
 		add_known(&calls, x->calls_active);
 		add_known(&sessions, x->sessions);
 	}
@@ -202,7 +221,9 @@ static struct json_object *totals_json(const cluster *c)
 						   json_object_new_int(count[CLUSTER_DEGRADED]));
 	json_object_object_add(j, "nodes_down",
 						   json_object_new_int(count[CLUSTER_DOWN]));
-	json_object_object_add(j, "registrations", num(regs, 1));
+	json_object_object_add(
+			j, "registrations",
+			num(cluster_registrations(c->nodes, c->n, c->shared), 1));
 	json_object_object_add(j, "calls_active", num(calls, 1));
 	json_object_object_add(j, "media_sessions", num(sessions, 1));
 	json_object_object_add(

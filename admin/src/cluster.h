@@ -4,6 +4,12 @@
  * registrations, active calls, media sessions) and the totals over the
  * nodes that answered.
  *
+ * Registrations are contacts (a browser's registration), counted where
+ * the connection is: a node that shares registrations with others
+ * (WITH_CLUSTER) lists every contact of the cluster, but counts those
+ * whose Path names it (regview.h); the total counts each shared contact
+ * once.
+ *
  * The sampler thread (sampler.c) puts a whole view after each sample;
  * request threads read the last one, so a request never waits on a node.
  * A node that did not answer is down and its figures are unknown (never
@@ -35,14 +41,20 @@ typedef struct cluster_node {
 	char name[32];
 	char target[300]; /* URL or HOST:PORT */
 	cluster_state state;
-	char reason[256];	  /* why down or degraded; "" when up */
-	double latency_s;	  /* the probe's round trip */
-	int64_t last_seen;	  /* unix seconds of the last answer; 0: never */
-	char version[96];	  /* Kamailio core.version; "": unknown */
-	double uptime_s;	  /* Kamailio core.uptime; NAN: unknown */
-	double registrations; /* Kamailio usrloc:registered_users; NAN */
-	double calls_active;  /* Kamailio dialog:active_dialogs; NAN */
-	double sessions;	  /* rtpengine sessionstotal; NAN */
+	char reason[256];  /* why down or degraded; "" when up */
+	double latency_s;  /* the probe's round trip */
+	int64_t last_seen; /* unix seconds of the last answer; 0: never */
+	char version[96];  /* Kamailio core.version; "": unknown */
+	double uptime_s;   /* Kamailio core.uptime; NAN: unknown */
+	int shared;		   /* Kamailio: shares its registrations (edge.info) */
+	/* Kamailio: the contacts whose connection it holds (a node that does
+	 * not share: every contact of its usrloc, usrloc:*_contacts); NAN */
+	double registrations;
+	/* Kamailio: the contacts its usrloc lists (when it shares: every
+	 * node's); NAN */
+	double registrations_listed;
+	double calls_active; /* Kamailio dialog:active_dialogs; NAN */
+	double sessions;	 /* rtpengine sessionstotal; NAN */
 } cluster_node;
 
 typedef struct cluster cluster;
@@ -62,13 +74,23 @@ cluster *cluster_new(void);
 void cluster_free(cluster *c);
 
 /*
- * Replace the view with nodes[0..n) sampled at t (unix seconds, > 0). Each
- * node's last_seen is set here: t when it answered (up or degraded), else
- * what the previous view had for the same kind and name (0: never). The
- * nodes are copied. Returns 0, or -1 when out of memory (the previous view
- * is kept).
+ * The registrations of the cluster: over the Kamailio nodes of nodes[0..n)
+ * that are up and do not share theirs, their registrations, plus shared
+ * (the distinct contacts over the nodes that share theirs and answered;
+ * NAN: none did). NAN when no figure is known.
  */
-int cluster_put(cluster *c, const cluster_node *nodes, int n, double t);
+double cluster_registrations(const cluster_node *nodes, int n, double shared);
+
+/*
+ * Replace the view with nodes[0..n) sampled at t (unix seconds, > 0), and
+ * shared, the distinct contacts over the nodes that share registrations
+ * (see cluster_registrations()). Each node's last_seen is set here: t
+ * when it answered (up or degraded), else what the previous view had for
+ * the same kind and name (0: never). The nodes are copied. Returns 0, or
+ * -1 when out of memory (the previous view is kept).
+ */
+int cluster_put(cluster *c, const cluster_node *nodes, int n, double shared,
+				double t);
 
 /*
  * The last view as a new JSON object (caller releases it): {"sampled_at",

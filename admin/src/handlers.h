@@ -84,6 +84,34 @@ int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
 int peers_node_view(const admind_conf *c, const conf_kamailio *n,
 					struct json_object **view, backend_err *e);
 
+struct regview_ident;
+
+/*
+ * Kamailio node i as far as registrations go (res_registrations.c): whether
+ * it shares them (edge.info's cluster_nodes; a node without iwg_edge does
+ * not) and, when it does, its SIP listeners (core.sockets_list), into *id
+ * and kept in app->regcache. Returns 0, or -1 with e set and *id the last
+ * identity kept (known 0 when none).
+ */
+int regs_ident(const admind_app *app, int i, struct regview_ident *id,
+			   backend_err *e);
+
+struct regview;
+
+/*
+ * A view (regview.h) of every Kamailio node, each with the identity last
+ * kept in app->regcache; NULL when out of memory (or no Kamailio node).
+ * Free with regview_free().
+ */
+struct regview *regs_view_new(const admind_app *app);
+
+/*
+ * Node i's ul.dump into v, the AoRs user matches (NULL: all). Returns 0,
+ * or -1 with e set (v unchanged).
+ */
+int regs_add_dump(const admind_app *app, int i, struct regview *v,
+				  const char *user, backend_err *e);
+
 /*
  * {"node", "status": "ok" (e NULL), "unavailable" (e->down) or "error",
  * "message"?: e->msg} of one node a listing asked (audit.c): a new object.

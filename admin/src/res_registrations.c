@@ -1,9 +1,9 @@
 /*
  * res_registrations.c - /api/v1/registrations: usrloc contents of every
- * Kamailio node over JSON-RPC (ul.dump), and static contacts added or
- * removed by an admin (ul.add / ul.rm), audit-logged.
+ * Kamailio node over JSON-RPC (ul.dump), each contact once with the node
+ * that holds it (regview.h), and static contacts added or removed by an
+ * admin (ul.add / ul.rm), audit-logged.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,11 @@
 
 #include "handlers.h"
 #include "jsonv.h"
+#include "regview.h"
 #include "schemas.h"
+
+_Static_assert(CONF_MAX_NODES <= REGVIEW_MAX_NODES,
+			   "a regview holds every Kamailio node");
 
 /* JSON-RPC params are built with json-c so every value is escaped */
 static char *params_json(struct json_object *arr)
@@ -25,84 +29,109 @@ static char *params_json(struct json_object *arr)
 	return out;
 }
 
-/* copy a Contact object with snake_case keys ("Call-ID" -> "call_id") */
-static struct json_object *contact_json(struct json_object *c)
+/* Kamailio node i as far as registrations go (handlers.h) */
+int regs_ident(const admind_app *app, int i, regview_ident *id, backend_err *e)
 {
-	struct json_object *o = json_object_new_object();
-	char k[64];
-	size_t i;
+	const admind_conf *c = &app->conf;
+	const conf_kamailio *n = &c->kamailio[i];
+	struct json_object *res;
 
-	json_object_object_foreach(c, key, val)
-	{
-		for (i = 0; key[i] && i < sizeof(k) - 1; i++)
-			k[i] = key[i] == '-' ? '_' : (char)tolower((unsigned char)key[i]);
-		k[i] = '\0';
-		json_object_object_add(o, k, json_object_get(val));
+	memset(id, 0, sizeof(*id));
+	if (kamrpc_call(c, n, "edge.info", NULL, &res, e, NULL) == 0) {
+		regview_ident_edge(res, id);
+		json_object_put(res);
+	} else if (kamrpc_no_method(e)) {
+		id->known = 1; /* no iwg_edge: a node on its own */
+	} else {
+		goto failed;
 	}
-	return o;
+	if (id->shared) {
+		if (kamrpc_call(c, n, "core.sockets_list", NULL, &res, e, NULL) < 0)
+			goto failed;
+		if (regview_ident_sockets(res, id) == 0)
+			fprintf(stderr,
+					"iwg-admind: %s shares registrations but core.sockets_list "
+					"names no listener: none of its contacts is counted as "
+					"its own\n",
+					n->name);
+		json_object_put(res);
+	}
+	regview_cache_put(app->regcache, i, id);
+	return 0;
+failed:
+	regview_cache_get(app->regcache, i, id);
+	return -1;
 }
 
-/* user filter: the AoR itself or its user part */
-static int aor_matches(const char *aor, const char *user)
+/* node i's ul.dump into v (handlers.h) */
+int regs_add_dump(const admind_app *app, int i, regview *v, const char *user,
+				  backend_err *e)
 {
-	size_t n = strlen(user);
+	struct json_object *dump;
+	int rc;
 
-	if (!user[0])
-		return 1;
-	return !strcmp(aor, user) || (!strncmp(aor, user, n) && aor[n] == '@');
+	if (kamrpc_call(&app->conf, &app->conf.kamailio[i], "ul.dump", NULL, &dump,
+					e, NULL) < 0)
+		return -1;
+	rc = regview_add_dump(v, i, dump, user);
+	json_object_put(dump);
+	if (rc < 0) {
+		memset(e, 0, sizeof(*e));
+		snprintf(e->msg, sizeof(e->msg), "ul.dump: out of memory");
+		return -1;
+	}
+	return 0;
 }
 
-/* append the AoRs of one ul.dump result matching user to items */
-static void collect(struct json_object *dump, const char *node,
-					const char *user, struct json_object *items)
+/* node i's identity, then its ul.dump into v; 0, or -1 with e set */
+static int dump_node(const admind_app *app, int i, regview *v, const char *user,
+					 backend_err *e)
 {
-	struct json_object *doms, *dom, *d, *aors, *info, *aor, *cts, *ct, *it, *cs;
-	size_t i, k, m;
+	regview_ident id;
+	int rc;
 
-	if (!json_object_object_get_ex(dump, "Domains", &doms))
-		return;
-	for (i = 0; i < json_object_array_length(doms); i++) {
-		dom = json_object_array_get_idx(doms, i);
-		if (!json_object_object_get_ex(dom, "Domain", &d) ||
-			!json_object_object_get_ex(d, "AoRs", &aors) ||
-			!json_object_is_type(aors, json_type_array))
-			continue;
-		for (k = 0; k < json_object_array_length(aors); k++) {
-			if (!json_object_object_get_ex(json_object_array_get_idx(aors, k),
-										   "Info", &info) ||
-				!json_object_object_get_ex(info, "AoR", &aor) ||
-				!aor_matches(json_object_get_string(aor), user))
-				continue;
-			it = json_object_new_object();
-			json_object_object_add(it, "node", json_object_new_string(node));
-			json_object_object_add(it, "aor", json_object_get(aor));
-			cs = json_object_new_array();
-			if (json_object_object_get_ex(info, "Contacts", &cts))
-				for (m = 0; m < json_object_array_length(cts); m++)
-					if (json_object_object_get_ex(
-								json_object_array_get_idx(cts, m), "Contact",
-								&ct))
-						json_object_array_add(cs, contact_json(ct));
-			json_object_object_add(it, "contacts", cs);
-			json_object_array_add(items, it);
-		}
+	rc = regs_ident(app, i, &id, e);
+	regview_set_ident(v, i, &id);
+	return rc < 0 ? -1 : regs_add_dump(app, i, v, user, e);
+}
+
+/* a view of every Kamailio node with its last identity (handlers.h) */
+regview *regs_view_new(const admind_app *app)
+{
+	const char *names[CONF_MAX_NODES];
+	const admind_conf *c = &app->conf;
+	regview_ident id;
+	regview *v;
+	int i;
+
+	for (i = 0; i < c->n_kamailio; i++)
+		names[i] = c->kamailio[i].name;
+	v = regview_new(c->n_kamailio, names);
+	for (i = 0; v && i < c->n_kamailio; i++) {
+		regview_cache_get(app->regcache, i, &id);
+		regview_set_ident(v, i, &id);
 	}
+	return v;
 }
 
 /*
  * Every node (or the one node= names) is asked; a node that fails while
  * all are asked is left out and said so in "sources", the others being
  * listed all the same. Only when every node asked failed is the answer an
- * error (503 when the last was unreachable, else 502).
+ * error (503 when the last was unreachable, else 502). Contacts are
+ * de-duplicated over the nodes that share registrations, each item naming
+ * the node that holds the connection (regview.h); with node= only the
+ * contacts that node holds.
  */
 int res_registrations_list(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *user = admind_query(r, "user"), *node = admind_query(r, "node");
-	struct json_object *all, *page_items, *dump, *sources, *j;
-	int page, per_page, ret = 0, i, asked = 0, failed = 0;
+	struct json_object *all, *page_items, *sources, *j;
+	int page, per_page, ret = 0, i, asked = 0, failed = 0, only = -1;
 	size_t total, from, k;
 	backend_err e;
+	regview *v;
 
 	if (admind_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
@@ -110,25 +139,25 @@ int res_registrations_list(admind_req *r)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  "node", "no Kamailio node named '%.40s'",
 								  node);
-	all = json_object_new_array();
+	if (!(v = regs_view_new(r->app)))
+		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+								  NULL, "out of memory");
 	sources = json_object_new_array();
 	for (i = 0; i < c->n_kamailio; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
 			continue;
 		asked++;
-		if (kamrpc_call(c, &c->kamailio[i], "ul.dump", NULL, &dump, &e, NULL) <
-			0) {
+		only = node ? i : -1;
+		if (dump_node(r->app, i, v, user, &e) < 0) {
 			failed++;
 			json_object_array_add(sources,
 								  source_json(c->kamailio[i].name, &e));
 			continue;
 		}
 		json_object_array_add(sources, source_json(c->kamailio[i].name, NULL));
-		collect(dump, c->kamailio[i].name, user ? user : "", all);
-		json_object_put(dump);
 	}
 	if (asked && failed == asked) {
-		json_object_put(all);
+		regview_free(v);
 		json_object_put(sources);
 		/* e is the last node's error; with node= the only one */
 		return reply_backend_error(r,
@@ -136,6 +165,13 @@ int res_registrations_list(admind_req *r)
 										   ? (node ? node : c->kamailio[0].name)
 										   : "every Kamailio node",
 								   &e);
+	}
+	all = regview_items(v, only);
+	regview_free(v);
+	if (!all) {
+		json_object_put(sources);
+		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+								  NULL, "out of memory");
 	}
 	total = json_object_array_length(all);
 	from = (size_t)(page - 1) * (size_t)per_page;

@@ -4,7 +4,11 @@
  * seconds, and GET /api/v1/series.
  *
  * Per sample:
- *   registrations  sum over Kamailio nodes of usrloc:registered_users
+ *   registrations  contacts over the Kamailio nodes (cluster.h): of a node
+ *                  that does not share its registrations, its usrloc's
+ *                  (usrloc:<table>_contacts); of the nodes that share theirs
+ *                  (edge.info cluster_nodes), the distinct contacts of
+ *                  their ul.dump (regview.h)
  *   calls_active   sum over rtpengine nodes of the sessions they hold
  *                  (NG statistics, currentstatistics.sessionstotal)
  *   calls/s        per node, the increase of dialog:processed_dialogs (a
@@ -25,7 +29,7 @@
  * The cluster view takes per node what the same sample read: its state
  * (down when the probe failed, degraded when the probe answered and a
  * figure request failed), Kamailio's core.version, uptime,
- * usrloc:registered_users and dialog:active_dialogs, rtpengine's
+ * registrations (held, listed) and dialog:active_dialogs, rtpengine's
  * sessions. A node down is asked nothing more, so a silent node costs one
  * timeout per sample, in this thread only: requests read the last view.
  */
@@ -43,14 +47,15 @@
 #include "cluster.h"
 #include "handlers.h"
 #include "probe.h"
+#include "regview.h"
 #include "sampler.h"
 #include "series.h"
 
-/* the statistics asked from each Kamailio node (by name without group:
- * stats.get_statistics matches "group:" or a bare name, and answers
- * "group:name = value" lines) */
+/* the statistics asked from each Kamailio node (by name without group, or
+ * a whole group: stats.get_statistics matches "group:" or a bare name, and
+ * answers "group:name = value" lines) */
 #define KSTATS                                               \
-	"[\"registered_users\",\"active_dialogs\","              \
+	"[\"usrloc:\",\"active_dialogs\","                       \
 	"\"processed_dialogs\",\"failed_dialogs\","              \
 	"\"rcv_replies_2xx_invite\",\"rcv_replies_3xx_invite\"," \
 	"\"rcv_replies_4xx_invite\",\"rcv_replies_5xx_invite\"," \
@@ -75,7 +80,7 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 	double v, calls = 0, fails = 0, dlgs = NAN, dlg_fails = NAN;
 	char name[96];
 	const char *line;
-	size_t k, len;
+	size_t k, len, nl;
 	int classes = 0;
 
 	len = json_object_is_type(res, json_type_array)
@@ -85,8 +90,12 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 		line = json_object_get_string(json_object_array_get_idx(res, k));
 		if (!line || kstat_parse(line, name, sizeof(name), &v) < 0)
 			continue;
-		if (!strcmp(name, "usrloc:registered_users")) {
-			cn->registrations = v;
+		nl = strlen(name);
+		if (!strncmp(name, "usrloc:", 7) && nl > 16 &&
+			!strcmp(name + nl - 8, "contacts") &&
+			(name[nl - 9] == '_' || name[nl - 9] == '-')) {
+			/* each usrloc domain (table): "usrloc:location_contacts" */
+			add_known(&cn->registrations, v);
 		} else if (!strcmp(name, "dialog:active_dialogs")) {
 			cn->calls_active = v;
 		} else if (!strcmp(name, "dialog:processed_dialogs")) {
@@ -101,8 +110,7 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 			classes++;
 		}
 	}
-	if (!isnan(cn->registrations))
-		add_known(&x->registrations, cn->registrations);
+	cn->registrations_listed = cn->registrations;
 	if (i >= SERIES_MAX_NODES)
 		return;
 	if (!isnan(dlgs) && !isnan(dlg_fails)) {
@@ -115,11 +123,13 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 }
 
 /* Kamailio node i: its state, version, uptime and figures into cn, its
- * registrations and counters into x; a node that does not answer its
- * probe is not asked more (a silent one costs one timeout) */
+ * counters into x, and when it shares registrations its ul.dump into v
+ * (its registrations are then counted from v); a node that does not answer
+ * its probe is not asked more (a silent one costs one timeout) */
 static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
-							series_sample *x)
+							series_sample *x, regview *v)
 {
+	regview_ident id;
 	const conf_kamailio *n = &app->conf.kamailio[i];
 	struct json_object *res, *up;
 	probe_result p;
@@ -152,6 +162,38 @@ static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 	}
 	kamailio_stats(res, i, cn, x);
 	json_object_put(res);
+	if (!v)
+		return;
+	if (regs_ident(app, i, &id, &e) < 0) {
+		cn->state = CLUSTER_DEGRADED;
+		snprintf(cn->reason, sizeof(cn->reason), "edge.info: %s", e.msg);
+		return;
+	}
+	regview_set_ident(v, i, &id);
+	cn->shared = id.shared;
+	if (!id.shared)
+		return;
+	cn->registrations = cn->registrations_listed = NAN;
+	if (regs_add_dump(app, i, v, NULL, &e) < 0) {
+		cn->state = CLUSTER_DEGRADED;
+		snprintf(cn->reason, sizeof(cn->reason), "ul.dump: %s", e.msg);
+	}
+}
+
+/* the registrations of the nodes that share them, from v; the distinct
+ * contacts over them (NAN: none answered) */
+static double shared_registrations(regview *v, cluster_node *nodes, int n)
+{
+	int i, any = 0;
+
+	for (i = 0; v && i < n; i++) {
+		if (!nodes[i].shared || nodes[i].state != CLUSTER_UP)
+			continue;
+		nodes[i].registrations = regview_held(v, i);
+		nodes[i].registrations_listed = regview_listed(v, i);
+		any = 1;
+	}
+	return any ? (double)regview_total(v) : NAN;
 }
 
 /* rtpengine node i: its state and sessions into cn */
@@ -183,8 +225,10 @@ static void sample_once(admind_app *app)
 {
 	const admind_conf *c = &app->conf;
 	cluster_node nodes[2 * CONF_MAX_NODES];
+	regview *v = regs_view_new(app);
 	series_sample x;
 	probe_result p;
+	double shared;
 	int i, k = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -197,7 +241,10 @@ static void sample_once(admind_app *app)
 	x.n_nodes =
 			c->n_kamailio < SERIES_MAX_NODES ? c->n_kamailio : SERIES_MAX_NODES;
 	for (i = 0; i < c->n_kamailio; i++, k++)
-		sample_kamailio(app, i, &nodes[k], &x);
+		sample_kamailio(app, i, &nodes[k], &x, v);
+	shared = shared_registrations(v, nodes, c->n_kamailio);
+	regview_free(v);
+	x.registrations = cluster_registrations(nodes, c->n_kamailio, shared);
 	for (i = 0; i < c->n_rtpengine; i++, k++) {
 		sample_rtpengine(app, i, &nodes[k]);
 		if (!isnan(nodes[k].sessions))
@@ -207,7 +254,7 @@ static void sample_once(admind_app *app)
 		x.nodes_up += nodes[i].state != CLUSTER_DOWN;
 	x.nodes_total = 1 + k;
 	series_add(app->series, &x);
-	if (cluster_put(app->cluster, nodes, k, admind_wallclock()) < 0)
+	if (cluster_put(app->cluster, nodes, k, shared, admind_wallclock()) < 0)
 		fprintf(stderr, "iwg-admind: cluster view: out of memory\n");
 }
 
@@ -238,7 +285,8 @@ int sampler_start(admind_app *app)
 
 	app->series = series_new((size_t)app->conf.series_points);
 	app->cluster = cluster_new();
-	if (!app->series || !app->cluster)
+	app->regcache = regview_cache_new(app->conf.n_kamailio);
+	if (!app->series || !app->cluster || !app->regcache)
 		return -1;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -264,6 +312,8 @@ void sampler_stop(admind_app *app)
 	app->series = NULL;
 	cluster_free(app->cluster);
 	app->cluster = NULL;
+	regview_cache_free(app->regcache);
+	app->regcache = NULL;
 }
 
 /* a figure, or null */
