@@ -3,7 +3,8 @@
 # one run and writing its figures under build/bench/ (see docs/benchmarks.md),
 # then one summary table of the headline figures of every area.
 # Benchmarks are not part of make test: figures are reported, never asserted.
-#   tests/bench/run.sh [AREA...]   only these areas (probe, hdrmed, idmap, admind, verto)
+#   tests/bench/run.sh [AREA...]   only these areas (probe, hdrmed, idmap, admind, verto,
+#                                  capacity)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export IWG_TOP=$top IWG_BUILD=${IWG_BUILD:-$top/build}
@@ -47,6 +48,23 @@ fi
 [ -s "$out/verto.json" ] &&
 	row "verto / sip-ws Kamailio CPU per call" \
 		"$(jq -r '.ratio.raw * 1000 | round / 1000' "$out/verto.json")" "<= 1.3"
+if [ -s "$out/capacity-memory.json" ]; then
+	jq -r '.results[] | .transport as $t | .steps[]
+		| "\($t) \(.connections) \(.shm_per_client / 1024 * 10 | round / 10) \(.pkg_per_client | round)"' \
+		"$out/capacity-memory.json" | while read -r t n shm pkg; do
+		row "shm KiB per idle $t connection at $n" "$shm" "reported (pkg $pkg B)"
+	done
+fi
+if [ -s "$out/capacity-cluster.json" ]; then
+	row "cluster: Kamailio CPU ms per call, one node" \
+		"$(jq -r '.configs.one.ms_per_call.mean * 1000 | round / 1000' "$out/capacity-cluster.json")" "reported"
+	row "cluster: two / one nodes, CPU per call" \
+		"$(jq -r '.two_over_one_cpu_per_call.raw * 1000 | round / 1000' "$out/capacity-cluster.json")" "reported (50 % handed off)"
+	row "cluster: hand-off / local call, CPU" \
+		"$(jq -r '.handoff_over_local * 1000 | round / 1000' "$out/capacity-cluster.json")" "reported"
+	row "cluster: two / one throughput, own cores" \
+		"$(jq -r '.projected_two_over_one_throughput * 1000 | round / 1000' "$out/capacity-cluster.json")" "reported (extrapolated)"
+fi
 [ -s "$out/probe-signaling.json" ] || [ -s "$out/probe-media.json" ] &&
 	row "signaling and media (iwg-probe)" "-" "table printed above; tests/bench/probe/table.sh"
 exit $rc
