@@ -16,8 +16,7 @@ struct cluster {
 	pthread_mutex_t lock;
 	cluster_node *nodes;
 	int n;
-	double shared; /* distinct shared contacts; NAN: none known */
-	double t;	   /* unix seconds; 0: nothing put yet */
+	double t; /* unix seconds; 0: nothing put yet */
 };
 
 static const char *const state_names[] = {
@@ -87,8 +86,7 @@ static const cluster_node *previous(const cluster *c, const cluster_node *x)
 	return NULL;
 }
 
-int cluster_put(cluster *c, const cluster_node *nodes, int n, double shared,
-				double t)
+int cluster_put(cluster *c, const cluster_node *nodes, int n, double t)
 {
 	cluster_node *copy = NULL;
 	const cluster_node *old;
@@ -111,7 +109,6 @@ int cluster_put(cluster *c, const cluster_node *nodes, int n, double shared,
 	free(c->nodes);
 	c->nodes = copy;
 	c->n = n;
-	c->shared = shared;
 	c->t = t;
 	pthread_mutex_unlock(&c->lock);
 	return 0;
@@ -181,16 +178,33 @@ static void add_known(double *sum, double v)
 		*sum = isnan(*sum) ? v : *sum + v;
 }
 
-double cluster_registrations(const cluster_node *nodes, int n, double shared)
+double cluster_registrations(const cluster_node *nodes, int n)
 {
-	double sum = shared;
+	double sum = NAN, shared = NAN;
 	int i;
 
-	for (i = 0; i < n; i++)
-		if (nodes[i].kind == CLUSTER_KAMAILIO && nodes[i].state == CLUSTER_UP &&
-			!nodes[i].shared)
+	for (i = 0; i < n; i++) {
+		if (nodes[i].kind != CLUSTER_KAMAILIO || nodes[i].state != CLUSTER_UP)
+			continue;
+		if (!nodes[i].shared)
 			add_known(&sum, nodes[i].registrations);
+		else if (!isnan(nodes[i].registrations_listed) &&
+				 (isnan(shared) || nodes[i].registrations_listed > shared))
+			shared = nodes[i].registrations_listed; /* the largest */
+	}
+	add_known(&sum, shared);
 	return sum;
+}
+
+double cluster_total_registrations(cluster *c)
+{
+	double v = NAN;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->t > 0)
+		v = cluster_registrations(c->nodes, c->n);
+	pthread_mutex_unlock(&c->lock);
+	return v;
 }
 
 /* totals over the nodes that answered; lock held */
@@ -221,9 +235,8 @@ static struct json_object *totals_json(const cluster *c)
 						   json_object_new_int(count[CLUSTER_DEGRADED]));
 	json_object_object_add(j, "nodes_down",
 						   json_object_new_int(count[CLUSTER_DOWN]));
-	json_object_object_add(
-			j, "registrations",
-			num(cluster_registrations(c->nodes, c->n, c->shared), 1));
+	json_object_object_add(j, "registrations",
+						   num(cluster_registrations(c->nodes, c->n), 1));
 	json_object_object_add(j, "calls_active", num(calls, 1));
 	json_object_object_add(j, "media_sessions", num(sessions, 1));
 	json_object_object_add(

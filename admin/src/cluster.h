@@ -4,11 +4,11 @@
  * registrations, active calls, media sessions) and the totals over the
  * nodes that answered.
  *
- * Registrations are contacts (a browser's registration), counted where
- * the connection is: a node that shares registrations with others
- * (WITH_CLUSTER) lists every contact of the cluster, but counts those
- * whose Path names it (regview.h); the total counts each shared contact
- * once.
+ * Registrations are contacts (a browser's registration). Nodes that
+ * share their registrations (WITH_CLUSTER: DMQ copies every contact to
+ * every node) each list the whole cluster's, so the cluster's figure is
+ * the largest of theirs, not their sum; how many of them a sharing node
+ * holds the connection of is not known from its statistics (NAN).
  *
  * The sampler thread (sampler.c) puts a whole view after each sample;
  * request threads read the last one, so a request never waits on a node.
@@ -47,11 +47,12 @@ typedef struct cluster_node {
 	char version[96];  /* Kamailio core.version; "": unknown */
 	double uptime_s;   /* Kamailio core.uptime; NAN: unknown */
 	int shared;		   /* Kamailio: shares its registrations (edge.info) */
-	/* Kamailio: the contacts whose connection it holds (a node that does
-	 * not share: every contact of its usrloc, usrloc:*_contacts); NAN */
+	/* Kamailio: the contacts whose connection it holds: a node that does
+	 * not share, every contact of its usrloc (usrloc:*_contacts); a node
+	 * that shares, NAN (not known cheaply); NAN when unknown */
 	double registrations;
-	/* Kamailio: the contacts its usrloc lists (when it shares: every
-	 * node's); NAN */
+	/* Kamailio: the contacts its usrloc lists (usrloc:*_contacts; when it
+	 * shares: the whole cluster's); NAN */
 	double registrations_listed;
 	double calls_active; /* Kamailio dialog:active_dialogs; NAN */
 	double sessions;	 /* rtpengine sessionstotal; NAN */
@@ -74,23 +75,28 @@ cluster *cluster_new(void);
 void cluster_free(cluster *c);
 
 /*
- * The registrations of the cluster: over the Kamailio nodes of nodes[0..n)
- * that are up and do not share theirs, their registrations, plus shared
- * (the distinct contacts over the nodes that share theirs and answered;
- * NAN: none did). NAN when no figure is known.
+ * The registrations of the cluster over the Kamailio nodes of nodes[0..n)
+ * that are up: the registrations of those that do not share theirs,
+ * summed, plus the largest registrations_listed of those that share
+ * theirs (each lists the whole cluster's once DMQ is in step; one still
+ * catching up lists fewer). NAN when no figure is known.
  */
-double cluster_registrations(const cluster_node *nodes, int n, double shared);
+double cluster_registrations(const cluster_node *nodes, int n);
 
 /*
- * Replace the view with nodes[0..n) sampled at t (unix seconds, > 0), and
- * shared, the distinct contacts over the nodes that share registrations
- * (see cluster_registrations()). Each node's last_seen is set here: t
- * when it answered (up or degraded), else what the previous view had for
- * the same kind and name (0: never). The nodes are copied. Returns 0, or
- * -1 when out of memory (the previous view is kept).
+ * cluster_registrations() of the last view (c's lock taken); NAN before
+ * the first view or when no figure is known.
  */
-int cluster_put(cluster *c, const cluster_node *nodes, int n, double shared,
-				double t);
+double cluster_total_registrations(cluster *c);
+
+/*
+ * Replace the view with nodes[0..n) sampled at t (unix seconds, > 0). Each
+ * node's last_seen is set here: t when it answered (up or degraded), else
+ * what the previous view had for the same kind and name (0: never). The
+ * nodes are copied. Returns 0, or -1 when out of memory (the previous
+ * view is kept).
+ */
+int cluster_put(cluster *c, const cluster_node *nodes, int n, double t);
 
 /*
  * The last view as a new JSON object (caller releases it): {"sampled_at",

@@ -42,6 +42,7 @@ void conf_defaults(admind_conf *c)
 	c->page_size_default = 50;
 	c->page_size_max = 500;
 	c->calls_max = 200;
+	c->registrations_list_max = 10000;
 	strcpy(c->web_root, "/usr/share/iwg/web");
 	c->credential_kind = CRED_OFF;
 	c->credential_ttl = 300;
@@ -571,6 +572,8 @@ static const conf_key_def conf_keys[] = {
 		 0},
 		{"page_size_max", CT_INT, OFF(page_size_max), 0, 1, 10000, NULL, 0},
 		{"calls_max", CT_INT, OFF(calls_max), 0, 1, 100000, NULL, 0},
+		{"registrations_list_max", CT_INT, OFF(registrations_list_max), 0, 1,
+		 1000000, NULL, 0},
 		{"web_root", CT_STR, OFF(web_root), SZ(web_root), 0, 0, NULL, 0},
 		{"web_connect_src", CT_FUNC, 0, 0, 0, 0, conf_set_connect_src, 0},
 		{"sip_domain", CT_FUNC, 0, 0, 0, 0, conf_set_sip_domain, 0},

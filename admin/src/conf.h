@@ -121,6 +121,9 @@ typedef struct admind_conf {
 	int page_size_default;
 	int page_size_max;
 	int calls_max;
+	/* GET /api/v1/registrations refuses to ul.dump a node whose usrloc
+	 * holds more contacts than this */
+	int registrations_list_max;
 
 	/* static files: web_root/{console,portal,sdk}/ at /console/ ...;
 	 * empty: none */

@@ -96,22 +96,6 @@ struct regview_ident;
 int regs_ident(const admind_app *app, int i, struct regview_ident *id,
 			   backend_err *e);
 
-struct regview;
-
-/*
- * A view (regview.h) of every Kamailio node, each with the identity last
- * kept in app->regcache; NULL when out of memory (or no Kamailio node).
- * Free with regview_free().
- */
-struct regview *regs_view_new(const admind_app *app);
-
-/*
- * Node i's ul.dump into v, the AoRs user matches (NULL: all). Returns 0,
- * or -1 with e set (v unchanged).
- */
-int regs_add_dump(const admind_app *app, int i, struct regview *v,
-				  const char *user, backend_err *e);
-
 /*
  * {"node", "status": "ok" (e NULL), "unavailable" (e->down) or "error",
  * "message"?: e->msg} of one node a listing asked (audit.c): a new object.

@@ -2,6 +2,7 @@
  * res_metrics.c - GET /metrics: Prometheus text of every dependency and of
  * admind itself.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <microhttpd.h>
 
 #include "backend.h"
+#include "cluster.h"
 #include "handlers.h"
 #include "peers.h"
 #include "probe.h"
@@ -177,6 +179,10 @@ static const char up_help[] =
 		"1 when the dependency answered its probe (Redis PING, Kamailio "
 		"core.uptime, rtpengine NG ping), else 0.";
 static const char latency_help[] = "Round trip of the last probe.";
+static const char cluster_regs_help[] =
+		"Contacts registered in the cluster as last sampled (GET "
+		"/api/v1/cluster totals.registrations): nodes that share "
+		"registrations counted once, nodes down not counted.";
 static const char unmapped_help[] =
 		"Statistics of the node that iwg-admind's tables do not name, "
 		"exported as gauges under their own names.";
@@ -188,6 +194,7 @@ int res_metrics(admind_req *r)
 	probe_result *p;
 	prom_set *set;
 	size_t len, before;
+	double regs;
 	sbuf out;
 	int i, n;
 
@@ -227,6 +234,10 @@ int res_metrics(admind_req *r)
 					(double)(promset_unmapped(set) - before));
 	}
 	probe_free_all(p, n);
+	regs = app->cluster ? cluster_total_registrations(app->cluster) : NAN;
+	if (!isnan(regs))
+		promset_add(set, "iwg_cluster_registrations", PROM_GAUGE,
+					cluster_regs_help, "", regs);
 	sbuf_init(&out);
 	promset_render_free(set, &out);
 	metrics_render(app->metrics, app->routes, &out);

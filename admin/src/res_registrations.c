@@ -1,9 +1,12 @@
 /*
  * res_registrations.c - /api/v1/registrations: usrloc contents of every
- * Kamailio node over JSON-RPC (ul.dump), each contact once with the node
- * that holds it (regview.h), and static contacts added or removed by an
- * admin (ul.add / ul.rm), audit-logged.
+ * Kamailio node over JSON-RPC (ul.dump, on request only and up to
+ * registrations_list_max contacts a node), each contact once with the
+ * node that holds it (regview.h), and static contacts added or removed by
+ * an admin (ul.add / ul.rm), audit-logged.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "jsonv.h"
 #include "regview.h"
 #include "schemas.h"
+#include "series.h"
 
 _Static_assert(CONF_MAX_NODES <= REGVIEW_MAX_NODES,
 			   "a regview holds every Kamailio node");
@@ -63,9 +67,10 @@ failed:
 	return -1;
 }
 
-/* node i's ul.dump into v (handlers.h) */
-int regs_add_dump(const admind_app *app, int i, regview *v, const char *user,
-				  backend_err *e)
+/* node i's ul.dump into v, the AoRs user matches (NULL: all); 0, or -1
+ * with e set (v unchanged) */
+static int add_dump(const admind_app *app, int i, regview *v, const char *user,
+					backend_err *e)
 {
 	struct json_object *dump;
 	int rc;
@@ -83,20 +88,51 @@ int regs_add_dump(const admind_app *app, int i, regview *v, const char *user,
 	return 0;
 }
 
-/* node i's identity, then its ul.dump into v; 0, or -1 with e set */
-static int dump_node(const admind_app *app, int i, regview *v, const char *user,
-					 backend_err *e)
+/* node i's contacts by its usrloc statistics (a few lines, never its
+ * contents) into *n, NAN when it has no usrloc statistic; 0, or -1 with e
+ * set */
+static int count_contacts(const admind_app *app, int i, double *n,
+						  backend_err *e)
+{
+	struct json_object *res;
+	const char *line;
+	char name[96];
+	size_t k, len;
+	double v;
+
+	*n = NAN;
+	if (kamrpc_call(&app->conf, &app->conf.kamailio[i], "stats.get_statistics",
+					"[\"usrloc:\"]", &res, e, NULL) < 0)
+		return -1;
+	len = json_object_is_type(res, json_type_array)
+				  ? json_object_array_length(res)
+				  : 0;
+	for (k = 0; k < len; k++) {
+		line = json_object_get_string(json_object_array_get_idx(res, k));
+		if (line && kstat_parse(line, name, sizeof(name), &v) == 0 &&
+			kstat_is_contacts(name))
+			*n = isnan(*n) ? v : *n + v;
+	}
+	json_object_put(res);
+	return 0;
+}
+
+/* node i's identity into v and its contacts' count into *n; 0, or -1 with
+ * e set */
+static int check_node(const admind_app *app, int i, regview *v, double *n,
+					  backend_err *e)
 {
 	regview_ident id;
 	int rc;
 
 	rc = regs_ident(app, i, &id, e);
 	regview_set_ident(v, i, &id);
-	return rc < 0 ? -1 : regs_add_dump(app, i, v, user, e);
+	return rc < 0 ? -1 : count_contacts(app, i, n, e);
 }
 
-/* a view of every Kamailio node with its last identity (handlers.h) */
-regview *regs_view_new(const admind_app *app)
+/* a view of every Kamailio node with its last identity; NULL when out of
+ * memory (or no Kamailio node) */
+static regview *view_new(const admind_app *app)
 {
 	const char *names[CONF_MAX_NODES];
 	const admind_conf *c = &app->conf;
@@ -114,11 +150,46 @@ regview *regs_view_new(const admind_app *app)
 	return v;
 }
 
+/* 422 too_many_registrations: node lists n contacts, more than max */
+static int reply_too_many(admind_req *r, const char *node, double n, int max)
+{
+	struct json_object *j = json_object_new_object();
+	char msg[400];
+
+	snprintf(msg, sizeof(msg),
+			 "%s holds %.0f contacts, more than registrations_list_max (%d): "
+			 "listing them would make it build its whole usrloc in one RPC "
+			 "answer; the counts are in /api/v1/cluster",
+			 node, n, max);
+	fprintf(stderr, "iwg-admind: registrations listing refused: %s\n", msg);
+	json_object_object_add(j, "error",
+						   json_object_new_string("too_many_registrations"));
+	json_object_object_add(j, "message", json_object_new_string(msg));
+	json_object_object_add(j, "node", json_object_new_string(node));
+	json_object_object_add(j, "contacts", json_object_new_int64((int64_t)n));
+	json_object_object_add(j, "limit", json_object_new_int(max));
+	return admind_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, j);
+}
+
+/* the sources in node order (src[i] NULL: not asked) into a new array */
+static struct json_object *sources_json(struct json_object **src, int n)
+{
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (src[i])
+			json_object_array_add(a, src[i]);
+	return a;
+}
+
 /*
  * Every node (or the one node= names) is asked; a node that fails while
  * all are asked is left out and said so in "sources", the others being
  * listed all the same. Only when every node asked failed is the answer an
- * error (503 when the last was unreachable, else 502). Contacts are
+ * error (503 when the last was unreachable, else 502). Before any ul.dump,
+ * each node's contacts are counted from its usrloc statistics: one over
+ * registrations_list_max refuses the whole listing (422). Contacts are
  * de-duplicated over the nodes that share registrations, each item naming
  * the node that holds the connection (regview.h); with node= only the
  * contacts that node holds.
@@ -127,11 +198,12 @@ int res_registrations_list(admind_req *r)
 {
 	const admind_conf *c = &r->app->conf;
 	const char *user = admind_query(r, "user"), *node = admind_query(r, "node");
-	struct json_object *all, *page_items, *sources, *j;
+	struct json_object *all, *page_items, *j, *src[CONF_MAX_NODES] = {0};
 	int page, per_page, ret = 0, i, asked = 0, failed = 0, only = -1;
 	size_t total, from, k;
 	backend_err e;
 	regview *v;
+	double n;
 
 	if (admind_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
@@ -139,26 +211,37 @@ int res_registrations_list(admind_req *r)
 		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
 								  "node", "no Kamailio node named '%.40s'",
 								  node);
-	if (!(v = regs_view_new(r->app)))
+	if (!(v = view_new(r->app)))
 		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 								  NULL, "out of memory");
-	sources = json_object_new_array();
 	for (i = 0; i < c->n_kamailio; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
 			continue;
 		asked++;
 		only = node ? i : -1;
-		if (dump_node(r->app, i, v, user, &e) < 0) {
+		if (check_node(r->app, i, v, &n, &e) < 0) {
 			failed++;
-			json_object_array_add(sources,
-								  source_json(c->kamailio[i].name, &e));
-			continue;
+			src[i] = source_json(c->kamailio[i].name, &e);
+		} else if (n > c->registrations_list_max) {
+			regview_free(v);
+			json_object_put(sources_json(src, c->n_kamailio));
+			return reply_too_many(r, c->kamailio[i].name, n,
+								  c->registrations_list_max);
 		}
-		json_object_array_add(sources, source_json(c->kamailio[i].name, NULL));
+	}
+	for (i = 0; i < c->n_kamailio; i++) {
+		if ((node && strcmp(node, c->kamailio[i].name)) || src[i])
+			continue;
+		if (add_dump(r->app, i, v, user, &e) < 0) {
+			failed++;
+			src[i] = source_json(c->kamailio[i].name, &e);
+		} else {
+			src[i] = source_json(c->kamailio[i].name, NULL);
+		}
 	}
 	if (asked && failed == asked) {
 		regview_free(v);
-		json_object_put(sources);
+		json_object_put(sources_json(src, c->n_kamailio));
 		/* e is the last node's error; with node= the only one */
 		return reply_backend_error(r,
 								   asked == 1
@@ -169,7 +252,7 @@ int res_registrations_list(admind_req *r)
 	all = regview_items(v, only);
 	regview_free(v);
 	if (!all) {
-		json_object_put(sources);
+		json_object_put(sources_json(src, c->n_kamailio));
 		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 								  NULL, "out of memory");
 	}
@@ -181,7 +264,7 @@ int res_registrations_list(admind_req *r)
 				page_items, json_object_get(json_object_array_get_idx(all, k)));
 	json_object_put(all);
 	j = admind_page_json(page_items, page, per_page, total);
-	json_object_object_add(j, "sources", sources);
+	json_object_object_add(j, "sources", sources_json(src, c->n_kamailio));
 	return admind_reply_json(r, MHD_HTTP_OK, j);
 }
 

@@ -4,11 +4,14 @@
  * seconds, and GET /api/v1/series.
  *
  * Per sample:
- *   registrations  contacts over the Kamailio nodes (cluster.h): of a node
- *                  that does not share its registrations, its usrloc's
- *                  (usrloc:<table>_contacts); of the nodes that share theirs
- *                  (edge.info cluster_nodes), the distinct contacts of
- *                  their ul.dump (regview.h)
+ *   registrations  contacts over the Kamailio nodes (cluster.h), from
+ *                  their statistics only (usrloc:<table>_contacts): of a
+ *                  node that does not share its registrations, its
+ *                  usrloc's; of the nodes that share theirs (edge.info
+ *                  cluster_nodes), each of which lists the whole
+ *                  cluster's, the largest. Never a ul.dump: on a node
+ *                  sharing a large cluster's registrations that would be
+ *                  hundreds of MB built in its RPC process per sample
  *   calls_active   sum over rtpengine nodes of the sessions they hold
  *                  (NG statistics, currentstatistics.sessionstotal)
  *   calls/s        per node, the increase of dialog:processed_dialogs (a
@@ -80,7 +83,7 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 	double v, calls = 0, fails = 0, dlgs = NAN, dlg_fails = NAN;
 	char name[96];
 	const char *line;
-	size_t k, len, nl;
+	size_t k, len;
 	int classes = 0;
 
 	len = json_object_is_type(res, json_type_array)
@@ -90,10 +93,7 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 		line = json_object_get_string(json_object_array_get_idx(res, k));
 		if (!line || kstat_parse(line, name, sizeof(name), &v) < 0)
 			continue;
-		nl = strlen(name);
-		if (!strncmp(name, "usrloc:", 7) && nl > 16 &&
-			!strcmp(name + nl - 8, "contacts") &&
-			(name[nl - 9] == '_' || name[nl - 9] == '-')) {
+		if (kstat_is_contacts(name)) {
 			/* each usrloc domain (table): "usrloc:location_contacts" */
 			add_known(&cn->registrations, v);
 		} else if (!strcmp(name, "dialog:active_dialogs")) {
@@ -122,12 +122,13 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 	}
 }
 
-/* Kamailio node i: its state, version, uptime and figures into cn, its
- * counters into x, and when it shares registrations its ul.dump into v
- * (its registrations are then counted from v); a node that does not answer
- * its probe is not asked more (a silent one costs one timeout) */
+/* Kamailio node i: its state, version, uptime and figures into cn (a
+ * node that shares registrations: those it holds unknown), its counters
+ * into x, its identity into app->regcache (regs_ident: edge.info, and
+ * core.sockets_list when it shares); a node that does not answer its
+ * probe is not asked more (a silent one costs one timeout) */
 static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
-							series_sample *x, regview *v)
+							series_sample *x)
 {
 	regview_ident id;
 	const conf_kamailio *n = &app->conf.kamailio[i];
@@ -162,38 +163,14 @@ static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 	}
 	kamailio_stats(res, i, cn, x);
 	json_object_put(res);
-	if (!v)
-		return;
 	if (regs_ident(app, i, &id, &e) < 0) {
 		cn->state = CLUSTER_DEGRADED;
 		snprintf(cn->reason, sizeof(cn->reason), "edge.info: %s", e.msg);
 		return;
 	}
-	regview_set_ident(v, i, &id);
 	cn->shared = id.shared;
-	if (!id.shared)
-		return;
-	cn->registrations = cn->registrations_listed = NAN;
-	if (regs_add_dump(app, i, v, NULL, &e) < 0) {
-		cn->state = CLUSTER_DEGRADED;
-		snprintf(cn->reason, sizeof(cn->reason), "ul.dump: %s", e.msg);
-	}
-}
-
-/* the registrations of the nodes that share them, from v; the distinct
- * contacts over them (NAN: none answered) */
-static double shared_registrations(regview *v, cluster_node *nodes, int n)
-{
-	int i, any = 0;
-
-	for (i = 0; v && i < n; i++) {
-		if (!nodes[i].shared || nodes[i].state != CLUSTER_UP)
-			continue;
-		nodes[i].registrations = regview_held(v, i);
-		nodes[i].registrations_listed = regview_listed(v, i);
-		any = 1;
-	}
-	return any ? (double)regview_total(v) : NAN;
+	if (id.shared) /* it lists every node's: which it holds is unknown */
+		cn->registrations = NAN;
 }
 
 /* rtpengine node i: its state and sessions into cn */
@@ -225,10 +202,8 @@ static void sample_once(admind_app *app)
 {
 	const admind_conf *c = &app->conf;
 	cluster_node nodes[2 * CONF_MAX_NODES];
-	regview *v = regs_view_new(app);
 	series_sample x;
 	probe_result p;
-	double shared;
 	int i, k = 0;
 
 	memset(&x, 0, sizeof(x));
@@ -241,10 +216,8 @@ static void sample_once(admind_app *app)
 	x.n_nodes =
 			c->n_kamailio < SERIES_MAX_NODES ? c->n_kamailio : SERIES_MAX_NODES;
 	for (i = 0; i < c->n_kamailio; i++, k++)
-		sample_kamailio(app, i, &nodes[k], &x, v);
-	shared = shared_registrations(v, nodes, c->n_kamailio);
-	regview_free(v);
-	x.registrations = cluster_registrations(nodes, c->n_kamailio, shared);
+		sample_kamailio(app, i, &nodes[k], &x);
+	x.registrations = cluster_registrations(nodes, c->n_kamailio);
 	for (i = 0; i < c->n_rtpengine; i++, k++) {
 		sample_rtpengine(app, i, &nodes[k]);
 		if (!isnan(nodes[k].sessions))
@@ -254,7 +227,7 @@ static void sample_once(admind_app *app)
 		x.nodes_up += nodes[i].state != CLUSTER_DOWN;
 	x.nodes_total = 1 + k;
 	series_add(app->series, &x);
-	if (cluster_put(app->cluster, nodes, k, shared, admind_wallclock()) < 0)
+	if (cluster_put(app->cluster, nodes, k, admind_wallclock()) < 0)
 		fprintf(stderr, "iwg-admind: cluster view: out of memory\n");
 }
 

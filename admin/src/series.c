@@ -126,3 +126,12 @@ int kstat_parse(const char *line, char *name, size_t namesz, double *value)
 	name[n] = '\0';
 	return 0;
 }
+
+int kstat_is_contacts(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(name, "usrloc:", 7) && n > 16 &&
+		   !strcmp(name + n - 8, "contacts") &&
+		   (name[n - 9] == '_' || name[n - 9] == '-');
+}

@@ -70,4 +70,11 @@ double series_rate(const double *prev, const double *cur, int n, double dt);
  */
 int kstat_parse(const char *line, char *name, size_t namesz, double *value);
 
+/*
+ * 1 when name (as kstat_parse() gives it) counts the contacts of one
+ * usrloc domain ("usrloc:location_contacts", "usrloc:<table>-contacts"),
+ * else 0. A node's contacts are the sum over its domains.
+ */
+int kstat_is_contacts(const char *name);
+
 #endif

@@ -30,6 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kstat_parse(line, name, sizeof(name), &v) == 0) {
 		if (!isfinite(v) || !strstr(line, name) || !strchr(name, ':'))
 			abort();
+		/* a usrloc contacts count is named usrloc:<table>{_,-}contacts */
+		if (kstat_is_contacts(name) &&
+			(strncmp(name, "usrloc:", 7) || !strstr(name, "contacts")))
+			abort();
 		memset(&x, 0, sizeof(x));
 		x.t = (int64_t)size;
 		x.mono = (double)size;

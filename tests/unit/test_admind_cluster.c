@@ -3,9 +3,11 @@
  * that are up only (a down or degraded node named in not_counted, never
  * counted as 0), unknown figures as null, last_seen kept for a node that
  * stopped answering, no view before the first sample. The registrations
- * of nodes that share them (WITH_CLUSTER): each contact once (AoR and
- * ruid), held by the node its Path names, never merged with a contact of
- * a node that does not share; a node down still named from its last
+ * of nodes that share them (WITH_CLUSTER): in the totals the largest of
+ * their usrloc counts (each lists the whole cluster's), not their sum,
+ * and the contacts each holds null; in the listing each contact once (AoR
+ * and ruid), held by the node its Path names, never merged with a contact
+ * of a node that does not share; a node down still named from its last
  * identity; the Path and Kamailio answers read as they come.
  */
 #include <math.h>
@@ -81,7 +83,7 @@ static void test_totals_over_nodes_up(void **state)
 	v[1] = kam("kam2", CLUSTER_UP, 1, 0);
 	v[2] = kam("kam3", CLUSTER_UP, NAN, NAN); /* no usrloc, no dialog */
 	v[3] = rtp("rtp1", CLUSTER_UP, 1);
-	assert_int_equal(cluster_put(c, v, 4, NAN, T0), 0);
+	assert_int_equal(cluster_put(c, v, 4, T0), 0);
 	j = cluster_json(c, T0 + 0.5, 10);
 	assert_non_null(j);
 	assert_string_equal(at(j, "sampled_at", NULL), "\"2026-01-01T00:00:00Z\"");
@@ -113,11 +115,11 @@ static void test_down_and_degraded_not_counted(void **state)
 	v[0] = kam("kam1", CLUSTER_UP, 2, 1);
 	v[1] = kam("kam2", CLUSTER_UP, 5, 3);
 	v[2] = rtp("rtp1", CLUSTER_UP, 4);
-	assert_int_equal(cluster_put(c, v, 3, NAN, T0), 0);
+	assert_int_equal(cluster_put(c, v, 3, T0), 0);
 	/* 20 s later kam2 is down, rtp1 answers its ping but not statistics */
 	v[1] = kam("kam2", CLUSTER_DOWN, NAN, NAN);
 	v[2] = rtp("rtp1", CLUSTER_DEGRADED, NAN);
-	assert_int_equal(cluster_put(c, v, 3, NAN, T0 + 20), 0);
+	assert_int_equal(cluster_put(c, v, 3, T0 + 20), 0);
 	j = cluster_json(c, T0 + 21, 10);
 	assert_string_equal(at(j, "totals", "registrations"), "2");
 	assert_string_equal(at(j, "totals", "calls_active"), "1");
@@ -147,7 +149,7 @@ static void test_never_seen_is_null(void **state)
 	struct json_object *j, *n;
 
 	(void)state;
-	assert_int_equal(cluster_put(c, &v, 1, NAN, T0), 0);
+	assert_int_equal(cluster_put(c, &v, 1, T0), 0);
 	j = cluster_json(c, T0, 10);
 	n = json_object_array_get_idx(json_object_object_get(j, "nodes"), 0);
 	assert_string_equal(at(n, "last_seen", NULL), "null");
@@ -492,6 +494,17 @@ static void test_ident_from_kamailio(void **state)
 	assert_string_equal(id.addrs[0].host, "::1");
 }
 
+/* a Kamailio node that shares its registrations and lists listed */
+static cluster_node kam_shared(const char *name, cluster_state st,
+							   double listed)
+{
+	cluster_node n = kam(name, st, NAN, 0);
+
+	n.shared = 1;
+	n.registrations_listed = listed;
+	return n;
+}
+
 static void test_cluster_total_with_shared_nodes(void **state)
 {
 	cluster *c = cluster_new();
@@ -500,24 +513,35 @@ static void test_cluster_total_with_shared_nodes(void **state)
 
 	(void)state;
 	v[0] = kam("kam1", CLUSTER_UP, 2, 0);
-	v[1] = kam("kamA", CLUSTER_UP, 1, 0);
-	v[2] = kam("kamB", CLUSTER_UP, 3, 1);
-	v[3] = kam("kamC", CLUSTER_DOWN, NAN, NAN);
-	v[1].shared = v[2].shared = v[3].shared = 1;
-	v[1].registrations_listed = 4;
-	/* the shared figure is the distinct contacts, not A's 1 + B's 3 */
-	assert_true(cluster_registrations(v, 4, 5) == 7);
-	assert_true(cluster_registrations(v, 4, NAN) == 2);
-	assert_true(isnan(cluster_registrations(v + 1, 3, NAN)));
-	assert_int_equal(cluster_put(c, v, 4, 5, T0), 0);
+	v[0].registrations_listed = 2;
+	v[1] = kam_shared("kamA", CLUSTER_UP, 5);
+	v[2] = kam_shared("kamB", CLUSTER_UP, 4); /* DMQ still catching up */
+	v[3] = kam_shared("kamC", CLUSTER_DOWN, NAN);
+	/* each sharing node lists the whole cluster's: the largest, not the
+	 * sum 5 + 4, plus kam1's own */
+	assert_true(cluster_registrations(v, 4) == 7);
+	v[1].state = CLUSTER_DEGRADED; /* kamA not counted: kamB's */
+	assert_true(cluster_registrations(v, 4) == 6);
+	assert_true(cluster_registrations(v + 1, 3) == 4);
+	v[2].state = CLUSTER_DOWN; /* no sharing node up: kam1's alone */
+	assert_true(cluster_registrations(v, 4) == 2);
+	assert_true(isnan(cluster_registrations(v + 1, 3)));
+	v[1].state = v[2].state = CLUSTER_UP;
+	assert_true(isnan(cluster_total_registrations(c))); /* no view yet */
+	assert_int_equal(cluster_put(c, v, 4, T0), 0);
+	assert_true(cluster_total_registrations(c) == 7);
 	j = cluster_json(c, T0, 10);
 	assert_string_equal(at(j, "totals", "registrations"), "7");
+	assert_string_equal(at(j, "totals", "not_counted"), "[\"kamC\"]");
 	n = json_object_array_get_idx(json_object_object_get(j, "nodes"), 1);
 	assert_string_equal(at(n, "shares_registrations", NULL), "true");
-	assert_string_equal(at(n, "registrations", NULL), "1");
-	assert_string_equal(at(n, "registrations_listed", NULL), "4");
+	/* the contacts whose connection it holds: not known from statistics */
+	assert_string_equal(at(n, "registrations", NULL), "null");
+	assert_string_equal(at(n, "registrations_listed", NULL), "5");
 	n = json_object_array_get_idx(json_object_object_get(j, "nodes"), 0);
 	assert_string_equal(at(n, "shares_registrations", NULL), "false");
+	assert_string_equal(at(n, "registrations", NULL), "2");
+	assert_string_equal(at(n, "registrations_listed", NULL), "2");
 	json_object_put(j);
 	cluster_free(c);
 }

@@ -154,6 +154,28 @@ static void kamailio_stat_lines(void **state)
 					 -1);
 }
 
+/* the contacts of each usrloc domain, not its users nor other groups */
+static void usrloc_contacts_statistics(void **state)
+{
+	static const char *const yes[] = {"usrloc:location_contacts",
+									  "usrloc:location-contacts",
+									  "usrloc:aliases_contacts"};
+	static const char *const no[] = {
+			"usrloc:registered_users",	"usrloc:location_users",
+			"usrloc:location_expires",	"usrloc:contacts",
+			"usrloc:_contacts",			"usrloc:locationcontacts",
+			"dialog:location_contacts", "usrloc:location_contacts_x"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!kstat_is_contacts(yes[i]))
+			fail_msg("'%s' counts contacts", yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (kstat_is_contacts(no[i]))
+			fail_msg("'%s' does not count contacts", no[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +184,7 @@ int main(void)
 			cmocka_unit_test(rate_edge_cases),
 			cmocka_unit_test(node_count_change),
 			cmocka_unit_test(kamailio_stat_lines),
+			cmocka_unit_test(usrloc_contacts_statistics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
