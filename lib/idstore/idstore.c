@@ -5,10 +5,12 @@
  *
  * A write of a mapping with a DID takes up to three steps, because the DID
  * entry lives in its own slot (Redis Cluster): claim the DID (one script on
- * the DID's slot), write the mapping and its URI entry (one script on the
- * namespace's slot), release the DID the mapping held before (or, when the
- * write was refused, the DID just claimed). docs/identity.md says what
- * atomicity that gives up and why lookups stay right.
+ * the DID's slot, with a token of its own), write the mapping and its URI
+ * entry (one script on the namespace's slot; the hash keeps the token),
+ * release the DID the mapping held before (or, when the write was refused,
+ * put the claimed entry back as it was), only where the entry still holds
+ * the token meant. docs/identity.md says what atomicity that gives up and
+ * why lookups stay right.
  */
 #include "idstore/idstore.h"
 #include "idstore/idstore_conn.h"
@@ -23,11 +25,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 
 #define RC(ctx) ((redisContext *)(ctx)->rc_)
+
+void (*ids_step_hook)(ids_ctx_t *ctx, int step);
+#define IDS_STEP(ctx, s)               \
+	do {                               \
+		if (ids_step_hook)             \
+			ids_step_hook((ctx), (s)); \
+	} while (0)
 
 /* the scripts with their SHA1, computed once */
 enum {
@@ -299,15 +309,15 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 	return rc ? rc : ids_ok(ctx);
 }
 
-/* the value of DID entry did ("<ns>:<key>") split into ns and key; IDS_OK,
- * IDS_ERR_NOTFOUND or an error */
+/* the mapping named by DID entry did ("<ns>:<key> <token>") into ns and
+ * key; IDS_OK, IDS_ERR_NOTFOUND or an error */
 static int ids_did_owner(ids_ctx_t *ctx, const char *did, char *ns, size_t nssz,
 						 char *key, size_t keysz)
 {
 	char dk[IDS_REDIS_KEY_MAX];
-	const char *argv[2] = {"GET", dk}, *colon;
+	const char *argv[2] = {"GET", dk}, *n, *k, *t;
 	redisReply *r;
-	size_t nl;
+	size_t nl, kl, tl;
 	if (ids_key_did(dk, sizeof(dk), did) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "did: too long");
 	if (!(r = ids_cmd_at(ctx, ids_slot_of(dk), 0, 2, argv, NULL)))
@@ -319,17 +329,16 @@ static int ids_did_owner(ids_ctx_t *ctx, const char *did, char *ns, size_t nssz,
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
 	}
 	if (r->type != REDIS_REPLY_STRING ||
-		!(colon = memchr(r->str, ':', r->len)) ||
-		(nl = (size_t)(colon - r->str)) == 0 || nl >= nssz ||
-		r->len - nl - 1 >= keysz) {
+		ids_did_owner_parse(r->str, r->len, &n, &nl, &k, &kl, &t, &tl) < 0 ||
+		nl >= nssz || kl >= keysz) {
 		freeReplyObject(r);
 		return ids_set_err(ctx, IDS_ERR_PROTO, "DID entry of %s malformed",
 						   did);
 	}
-	memcpy(ns, r->str, nl);
+	memcpy(ns, n, nl);
 	ns[nl] = '\0';
-	memcpy(key, colon + 1, r->len - nl - 1);
-	key[r->len - nl - 1] = '\0';
+	memcpy(key, k, kl);
+	key[kl] = '\0';
 	freeReplyObject(r);
 	return IDS_OK;
 }
@@ -367,13 +376,28 @@ ids_field_err(ids_error_t *e, const char *field, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* split the value of a DID entry, "<ns>:<key>": *nsl bytes of namespace at
- * o, the key returned */
-static const char *ids_owner_split(const char *o, int *nsl)
+/* split the value of a DID entry, "<ns>:<key>[ <token>]": *nsl bytes of
+ * namespace at o, the key returned, *kl bytes of it (at most 80) */
+static const char *ids_owner_split(const char *o, int *nsl, int *kl)
 {
-	const char *colon = strchr(o, ':');
+	const char *colon = strchr(o, ':'), *key = colon ? colon + 1 : o;
 	*nsl = colon ? (int)(colon - o) : 0;
-	return colon ? colon + 1 : o;
+	*kl = (int)strcspn(key, " ");
+	if (*kl > 80)
+		*kl = 80;
+	return key;
+}
+
+/* 1 when the value of a DID entry v[0..len) names (ns, key), with any
+ * token or none */
+static int ids_did_held_by(const char *v, size_t len, const char *ns,
+						   const char *key)
+{
+	const char *n, *k, *t;
+	size_t nl, kl, tl;
+	return ids_did_owner_parse(v, len, &n, &nl, &k, &kl, &t, &tl) == 0 &&
+		   nl == strlen(ns) && !memcmp(n, ns, nl) && kl == strlen(key) &&
+		   !memcmp(k, key, kl);
 }
 
 /* map a script error reply (EXISTS, NOTFOUND, CONFLICT x, DIDCONFLICT ns:k)
@@ -382,7 +406,7 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 							const ids_record_t *rec, ids_error_t *e)
 {
 	const char *o, *key;
-	int nsl;
+	int nsl, kl;
 	if (strncmp(r->str, "EXISTS", 6) == 0) {
 		ids_field_err(e, "key", "mapping exists already");
 		return ids_set_err(ctx, IDS_ERR_EXISTS, "mapping %s:%s exists", rec->ns,
@@ -401,73 +425,102 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 	}
 	if (strncmp(r->str, "DIDCONFLICT ", 12) == 0) {
 		o = r->str + 12;
-		key = ids_owner_split(o, &nsl);
-		ids_field_err(e, "did", "already mapped by key %.80s (namespace %.*s)",
-					  key, nsl, o);
+		key = ids_owner_split(o, &nsl, &kl);
+		ids_field_err(e, "did", "already mapped by key %.*s (namespace %.*s)",
+					  kl, key, nsl, o);
 		return ids_set_err(ctx, IDS_ERR_CONFLICT,
-						   "did %s is already mapped by key %.60s (namespace "
+						   "did %s is already mapped by key %.*s (namespace "
 						   "%.*s)",
-						   rec->did, key, nsl, o);
+						   rec->did, kl < 60 ? kl : 60, key, nsl, o);
 	}
 	return ids_set_err(ctx, IDS_ERR_REMOTE, "%s", r->str);
 }
 
-/* "<ns>:<key>" of r into buf; -1 when too long */
+/* a DID entry's value, "<ns>:<key> <tok>" ("<ns>:<key>" when tok is
+ * empty), into buf; -1 when too long */
 static int ids_owner_of(char *buf, size_t bufsz, const char *ns,
-						const char *key)
+						const char *key, const char *tok)
 {
-	int n = snprintf(buf, bufsz, "%s:%s", ns, key);
+	int n = snprintf(buf, bufsz, "%s:%s%s%s", ns, key, *tok ? " " : "", tok);
 	return (n < 0 || (size_t)n >= bufsz) ? -1 : 0;
 }
 
-/* the argv of a DID claim or release script (which) into argv[0..5) */
+/* a new claim token (IDS_DID_TOK_LEN hex digits) into tok; IDS_OK or
+ * IDS_ERR_IO when the system has no randomness to give */
+static int ids_did_token(ids_ctx_t *ctx, char tok[IDS_DID_TOK_LEN + 1])
+{
+	unsigned char b[IDS_DID_TOK_LEN / 2];
+	size_t i;
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return ids_set_err(ctx, IDS_ERR_IO, "getrandom: %s", strerror(errno));
+	for (i = 0; i < sizeof(b); i++)
+		snprintf(tok + 2 * i, 3, "%02x", b[i]);
+	return IDS_OK;
+}
+
+/* the argv of a DID claim or release script into argv[0..6): KEYS[1] the
+ * entry of did, ARGV[1] v1, ARGV[2] v2 */
 typedef struct ids_did_args {
 	char dk[IDS_REDIS_KEY_MAX];
-	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
-	const char *argv[5];
-	size_t lens[5];
+	char v1[IDS_DID_OWNER_MAX], v2[IDS_DID_OWNER_MAX];
+	const char *argv[6];
+	size_t lens[6];
 	int slot;
 } ids_did_args_t;
 
-static int ids_did_build(ids_did_args_t *a, const char *did, const char *ns,
-						 const char *key)
+static int ids_did_build(ids_did_args_t *a, const char *did)
 {
-	if (ids_key_did(a->dk, sizeof(a->dk), did) < 0 ||
-		ids_owner_of(a->owner, sizeof(a->owner), ns, key) < 0)
+	if (ids_key_did(a->dk, sizeof(a->dk), did) < 0)
 		return -1;
 	a->argv[2] = "1";
 	a->argv[3] = a->dk;
-	a->argv[4] = a->owner;
+	a->argv[4] = a->v1;
+	a->argv[5] = a->v2;
 	a->lens[2] = 1;
 	a->lens[3] = strlen(a->dk);
-	a->lens[4] = strlen(a->owner);
+	a->lens[4] = strlen(a->v1);
+	a->lens[5] = strlen(a->v2);
 	a->slot = ids_slot_of(a->dk);
 	return 0;
 }
 
-/* run the DID script which on (did, ns:key); the reply or NULL */
-static redisReply *ids_did_script(ids_ctx_t *ctx, int which, const char *did,
-								  const char *ns, const char *key)
+/* the claim of did by (ns, key) with token tok */
+static int ids_did_build_claim(ids_did_args_t *a, const char *did,
+							   const char *ns, const char *key, const char *tok)
 {
-	ids_did_args_t a;
-	if (ids_did_build(&a, did, ns, key) < 0) {
-		ids_set_err(ctx, IDS_ERR_ARG, "did, namespace or key too long");
-		return NULL;
-	}
-	return ids_script(ctx, which, a.slot, 1, 5, a.argv, a.lens);
+	if (ids_owner_of(a->v1, sizeof(a->v1), ns, key, "") < 0)
+		return -1;
+	snprintf(a->v2, sizeof(a->v2), "%s", tok);
+	return ids_did_build(a, did);
 }
 
-/* release did when (ns, key) holds its entry; errors are left in ctx but
- * not returned: a release that fails leaves an entry that lookups ignore
- * (ids_reverse_did) and that the next claim by the same mapping reuses */
-static void ids_did_release(ids_ctx_t *ctx, const char *did, const char *ns,
-							const char *key)
+/* the release of did's entry when it is (ns, key, tok): deleted when back
+ * is NULL, else set back to (ns, key, back) (back "": no token) */
+static int ids_did_build_release(ids_did_args_t *a, const char *did,
+								 const char *ns, const char *key,
+								 const char *tok, const char *back)
 {
+	a->v2[0] = '\0';
+	if (ids_owner_of(a->v1, sizeof(a->v1), ns, key, tok) < 0 ||
+		(back && ids_owner_of(a->v2, sizeof(a->v2), ns, key, back) < 0))
+		return -1;
+	return ids_did_build(a, did);
+}
+
+/* release did's entry (ids_did_build_release); errors are left in ctx but
+ * not returned: a release that fails leaves an entry that lookups ignore
+ * (ids_reverse_did) and that the next claim by the same mapping replaces */
+static void ids_did_release(ids_ctx_t *ctx, const char *did, const char *ns,
+							const char *key, const char *tok, const char *back)
+{
+	ids_did_args_t a;
 	redisReply *r;
 	int err = ctx->err;
 	char es[sizeof(ctx->errstr)];
+	if (ids_did_build_release(&a, did, ns, key, tok, back) < 0)
+		return;
 	memcpy(es, ctx->errstr, sizeof(es));
-	if ((r = ids_did_script(ctx, IDS_S_DID_RELEASE, did, ns, key)))
+	if ((r = ids_script(ctx, IDS_S_DID_RELEASE, a.slot, 1, 6, a.argv, a.lens)))
 		freeReplyObject(r);
 	ctx->err = err;
 	memcpy(ctx->errstr, es, sizeof(es));
@@ -477,14 +530,14 @@ static void ids_did_release(ids_ctx_t *ctx, const char *did, const char *ns,
 typedef struct ids_put_args {
 	char mk[IDS_REDIS_KEY_MAX], rk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX];
 	char norm[IDS_URI_MAX + 1], mode[4], en[2], na[24];
-	const char *argv[16 + 2 * IDS_F_COUNT];
-	size_t lens[16 + 2 * IDS_F_COUNT];
+	const char *argv[18 + 2 * IDS_F_COUNT];
+	size_t lens[18 + 2 * IDS_F_COUNT];
 	int argc;
 	int slot;
 } ids_put_args_t;
 
 static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
-						 ids_put_args_t *b)
+						 const char *tok, ids_put_args_t *b)
 {
 	int f, i;
 	if (ids_uri_norm(r->sip_uri, strlen(r->sip_uri), b->norm, sizeof(b->norm)) <
@@ -509,6 +562,10 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 	b->argv[i++] = r->did;
 	b->argv[i++] = IDS_REV_URI_FIELD;
 	b->argv[i++] = b->norm;
+	if (r->did[0]) {
+		b->argv[i++] = IDS_DID_TOK_FIELD;
+		b->argv[i++] = tok;
+	}
 	for (f = IDS_F_SIP_URI; f < IDS_F_COUNT; f++) {
 		const char *v = f == IDS_F_ENABLED	   ? b->en
 						: f == IDS_F_NOT_AFTER ? b->na
@@ -525,56 +582,98 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 	return IDS_OK;
 }
 
-/* the old DID of a put script's reply {ex, olddid} into old ("" none);
- * 0, or -1 when the reply is not that */
-static int ids_put_reply(const redisReply *r, char *old, size_t oldsz)
+/* the old DID and its token of a put or del script's reply {ex, olddid,
+ * oldtok} into old and oldtok ("" none); 0, or -1 when the reply is not
+ * that */
+static int ids_put_reply(const redisReply *r, char old[IDS_DID_MAX + 1],
+						 char oldtok[IDS_DID_TOK_LEN + 1])
 {
-	old[0] = '\0';
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	old[0] = oldtok[0] = '\0';
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
 		r->element[0]->type != REDIS_REPLY_INTEGER ||
 		r->element[1]->type != REDIS_REPLY_STRING ||
-		r->element[1]->len >= oldsz)
+		r->element[2]->type != REDIS_REPLY_STRING ||
+		r->element[1]->len > IDS_DID_MAX ||
+		r->element[2]->len > IDS_DID_TOK_LEN)
 		return -1;
 	memcpy(old, r->element[1]->str, r->element[1]->len + 1);
+	memcpy(oldtok, r->element[2]->str, r->element[2]->len + 1);
 	return 0;
 }
 
-/* claim r->did for r (nothing without a did): IDS_OK with *fresh 1 when
- * claimed now, IDS_ERR_CONFLICT (e filled) or an error */
-static int ids_did_claim(ids_ctx_t *ctx, const ids_record_t *r, ids_error_t *e,
-						 int *fresh)
+/* a DID claim's outcome: whether the entry was absent, the token it had */
+typedef struct ids_claim {
+	int fresh;
+	char prev[IDS_DID_TOK_LEN + 1];
+} ids_claim_t;
+
+/* the reply of a claim script into *c; 0 or -1 when it is not one */
+static int ids_claim_reply(const redisReply *r, ids_claim_t *c)
 {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		r->element[0]->type != REDIS_REPLY_INTEGER ||
+		r->element[1]->type != REDIS_REPLY_STRING ||
+		r->element[1]->len > IDS_DID_TOK_LEN)
+		return -1;
+	c->fresh = r->element[0]->integer == 1;
+	memcpy(c->prev, r->element[1]->str, r->element[1]->len + 1);
+	return 0;
+}
+
+/* claim r->did for r with token tok (nothing without a did): IDS_OK with
+ * *c filled, IDS_ERR_CONFLICT (e filled) or an error */
+static int ids_did_claim(ids_ctx_t *ctx, const ids_record_t *r, const char *tok,
+						 ids_error_t *e, ids_claim_t *c)
+{
+	ids_did_args_t a;
 	redisReply *rep;
-	*fresh = 0;
 	if (!r->did[0])
 		return IDS_OK;
-	if (!(rep = ids_did_script(ctx, IDS_S_DID_CLAIM, r->did, r->ns, r->key)))
+	if (ids_did_build_claim(&a, r->did, r->ns, r->key, tok) < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "did, namespace or key too long");
+	if (!(rep = ids_script(ctx, IDS_S_DID_CLAIM, a.slot, 1, 6, a.argv, a.lens)))
 		return ctx->err;
-	if (rep->type == REDIS_REPLY_ERROR) {
+	if (rep->type == REDIS_REPLY_ERROR)
 		ids_script_error(ctx, rep, r, e);
-		freeReplyObject(rep);
-		return ctx->err;
-	}
-	*fresh = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+	else if (ids_claim_reply(rep, c) < 0)
+		ids_set_err(ctx, IDS_ERR_PROTO, "did claim: unexpected reply");
+	else
+		ids_ok(ctx);
 	freeReplyObject(rep);
-	return IDS_OK;
+	return ctx->err;
+}
+
+/* undo the claim c of r->did with token tok after a refused write: the
+ * entry is put back as it was, unless a later claim replaced it */
+static void ids_did_unclaim(ids_ctx_t *ctx, const ids_record_t *r,
+							const char *tok, const ids_claim_t *c)
+{
+	if (r->did[0])
+		ids_did_release(ctx, r->did, r->ns, r->key, tok,
+						c->fresh ? NULL : c->prev);
 }
 
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 {
 	ids_put_args_t b;
 	ids_error_t le;
+	ids_claim_t cl = {0, ""};
 	redisReply *rep;
-	char old[IDS_DID_MAX + 1];
-	int fresh, bad;
+	char old[IDS_DID_MAX + 1] = "", oldtok[IDS_DID_TOK_LEN + 1] = "";
+	char tok[IDS_DID_TOK_LEN + 1] = "";
+	int bad;
 	if (ids_record_validate(r, e ? e : &le) < 0) {
 		const ids_error_t *x = e ? e : &le;
 		return ids_set_err(ctx, IDS_ERR_INVALID, "%s: %s", x->field, x->msg);
 	}
-	if (ids_put_build(ctx, r, mode, &b))
+	if (r->did[0] && ids_did_token(ctx, tok))
 		return ctx->err;
-	if (ids_did_claim(ctx, r, e, &fresh))
+	if (ids_put_build(ctx, r, mode, tok, &b))
 		return ctx->err;
+	if (ids_did_claim(ctx, r, tok, e, &cl))
+		return ctx->err;
+	if (r->did[0])
+		IDS_STEP(ctx, IDS_STEP_CLAIMED);
 	if (!(rep = ids_script(ctx, IDS_S_PUT, b.slot, 1, b.argc, b.argv,
 						   b.lens))) {
 		/* the write's fate is unknown: the claim stays (ignored by
@@ -584,22 +683,24 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 	bad = rep->type == REDIS_REPLY_ERROR;
 	if (bad)
 		ids_script_error(ctx, rep, r, e);
-	else if (ids_put_reply(rep, old, sizeof(old)) < 0)
+	else if (ids_put_reply(rep, old, oldtok) < 0)
 		bad = ids_set_err(ctx, IDS_ERR_PROTO, "put: unexpected reply");
 	freeReplyObject(rep);
+	if (r->did[0] || old[0])
+		IDS_STEP(ctx, IDS_STEP_WRITTEN);
 	if (bad) {
-		if (fresh)
-			ids_did_release(ctx, r->did, r->ns, r->key);
+		ids_did_unclaim(ctx, r, tok, &cl);
 		return ctx->err;
 	}
 	if (old[0])
-		ids_did_release(ctx, old, r->ns, r->key);
+		ids_did_release(ctx, old, r->ns, r->key, oldtok, NULL);
 	return ids_wait(ctx);
 }
 
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 {
 	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX], did[IDS_DID_MAX + 1];
+	char tok[IDS_DID_TOK_LEN + 1];
 	const char *argv[8];
 	redisReply *r;
 	int found;
@@ -616,12 +717,14 @@ int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 		return ctx->err;
 	if (ids_reply_error(ctx, r, ns))
 		return ctx->err;
-	found = ids_put_reply(r, did, sizeof(did)) == 0;
+	found = ids_put_reply(r, did, tok) == 0;
 	freeReplyObject(r);
 	if (!found)
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", ns, key);
-	if (did[0])
-		ids_did_release(ctx, did, ns, key);
+	if (did[0]) {
+		IDS_STEP(ctx, IDS_STEP_WRITTEN);
+		ids_did_release(ctx, did, ns, key, tok, NULL);
+	}
 	return ids_wait(ctx);
 }
 
@@ -764,16 +867,24 @@ static ids_error_t *ids_import_err(ids_error_t *errs, size_t maxerrs,
 
 /* ---- import: precheck, DID claims, writes, DID releases ---- */
 
+/* the state of one record of an import */
+typedef struct ids_imp_rec {
+	uint8_t claimed;				  /* its DID claimed by this import */
+	uint8_t failed;					  /* the mapping's write refused */
+	ids_claim_t claim;				  /* what the claim replaced */
+	char tok[IDS_DID_TOK_LEN + 1];	  /* the claim's token */
+	char old[IDS_DID_MAX + 1];		  /* DID held before, to release */
+	char oldtok[IDS_DID_TOK_LEN + 1]; /* and its token */
+} ids_imp_rec_t;
+
 typedef struct ids_imp {
 	const ids_record_t *recs;
 	size_t n;
 	int mode;
 	ids_error_t *errs;
 	size_t maxerrs, *nerrs;
-	int bad;					  /* first refusal's code */
-	uint8_t *fresh;				  /* DID claimed by this import */
-	uint8_t *failed;			  /* the mapping's write refused */
-	char (*old)[IDS_DID_MAX + 1]; /* DID held before, to release */
+	int bad; /* first refusal's code */
+	ids_imp_rec_t *st;
 	size_t written;
 	ids_put_args_t pa;
 	ids_did_args_t da;
@@ -844,9 +955,8 @@ static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
 {
 	ids_imp_t *im = arg;
 	const ids_record_t *r = &im->recs[i / 3];
-	char owner[IDS_NS_MAX + 1 + IDS_KEY_MAX + 1];
 	const char *key;
-	int exists, nsl;
+	int exists, nsl, kl;
 	(void)ctx;
 	switch (i % 3) {
 	case 0:
@@ -864,37 +974,43 @@ static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
 						  "no such mapping to replace");
 		break;
 	default:
-		ids_owner_of(owner, sizeof(owner), r->ns, r->key);
-		if (rep->type == REDIS_REPLY_STRING && strcmp(rep->str, owner)) {
-			key = ids_owner_split(rep->str, &nsl);
+		if (rep->type == REDIS_REPLY_STRING &&
+			!ids_did_held_by(rep->str, rep->len, r->ns, r->key)) {
+			key = ids_owner_split(rep->str, &nsl, &kl);
 			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "did",
-						  "already mapped by key %.80s (namespace %.*s)", key,
-						  nsl, rep->str);
+						  "already mapped by key %.*s (namespace %.*s)", kl,
+						  key, nsl, rep->str);
 		}
 	}
 }
 
-/* claims (release=0) or releases (1) of the records' DIDs */
+/* claims (release=0) or releases (1) of the records' DIDs: the new DID
+ * of a refused write put back as it was, the old DID of a write done */
 static int ids_imp_did_build(ids_ctx_t *ctx, void *arg, size_t i, ids_bcmd_t *c)
 {
 	ids_imp_t *im = arg;
 	const ids_record_t *r = &im->recs[i];
-	const char *did = r->did;
-	int which = IDS_S_DID_CLAIM;
+	ids_imp_rec_t *st = &im->st[i];
+	int which = IDS_S_DID_CLAIM, bad;
 	(void)ctx;
-	if (im->release_new) {
-		which = IDS_S_DID_RELEASE;
-		if (im->failed[i] && im->fresh[i])
-			did = r->did;
-		else if (!im->failed[i] && im->old[i][0])
-			did = im->old[i];
-		else
+	if (!im->release_new) {
+		if (!r->did[0])
 			return 0;
-	}
-	if (!did[0])
+		bad = ids_did_build_claim(&im->da, r->did, r->ns, r->key, st->tok);
+	} else if (st->failed && st->claimed) {
+		which = IDS_S_DID_RELEASE;
+		bad = ids_did_build_release(&im->da, r->did, r->ns, r->key, st->tok,
+									st->claim.fresh ? NULL : st->claim.prev);
+	} else if (!st->failed && st->old[0]) {
+		which = IDS_S_DID_RELEASE;
+		bad = ids_did_build_release(&im->da, st->old, r->ns, r->key, st->oldtok,
+									NULL);
+	} else {
 		return 0;
-	ids_did_build(&im->da, did, r->ns, r->key);
-	return ids_evalsha_cmd(c, which, 5, im->da.argv, im->da.lens, im->da.slot);
+	}
+	if (bad)
+		return 0; /* validated records: cannot happen */
+	return ids_evalsha_cmd(c, which, 6, im->da.argv, im->da.lens, im->da.slot);
 }
 
 static void ids_imp_did_reply(ids_ctx_t *ctx, void *arg, size_t i,
@@ -904,20 +1020,24 @@ static void ids_imp_did_reply(ids_ctx_t *ctx, void *arg, size_t i,
 	if (im->release_new)
 		return;
 	if (rep->type == REDIS_REPLY_ERROR) {
-		im->failed[i] = 1;
+		im->st[i].failed = 1;
 		ids_script_error(ctx, rep, &im->recs[i],
 						 ids_imp_err(im, i, IDS_ERR_CONFLICT));
 		return;
 	}
-	im->fresh[i] = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+	if (ids_claim_reply(rep, &im->st[i].claim) == 0)
+		im->st[i].claimed = 1;
+	else
+		ids_field_err(ids_imp_err(im, i, IDS_ERR_PROTO), "did", "%s",
+					  "unexpected reply to the claim");
 }
 
 static int ids_imp_put_build(ids_ctx_t *ctx, void *arg, size_t i, ids_bcmd_t *c)
 {
 	ids_imp_t *im = arg;
-	if (im->failed[i])
+	if (im->st[i].failed)
 		return 0;
-	ids_put_build(ctx, &im->recs[i], im->mode, &im->pa);
+	ids_put_build(ctx, &im->recs[i], im->mode, im->st[i].tok, &im->pa);
 	return ids_evalsha_cmd(c, IDS_S_PUT, im->pa.argc, im->pa.argv, im->pa.lens,
 						   im->pa.slot);
 }
@@ -927,11 +1047,11 @@ static void ids_imp_put_reply(ids_ctx_t *ctx, void *arg, size_t i,
 {
 	ids_imp_t *im = arg;
 	if (rep->type != REDIS_REPLY_ERROR &&
-		ids_put_reply(rep, im->old[i], sizeof(im->old[i])) == 0) {
+		ids_put_reply(rep, im->st[i].old, im->st[i].oldtok) == 0) {
 		im->written++;
 		return;
 	}
-	im->failed[i] = 1;
+	im->st[i].failed = 1;
 	if (rep->type == REDIS_REPLY_ERROR)
 		ids_script_error(ctx, rep, &im->recs[i],
 						 ids_imp_err(im, i, IDS_ERR_CONFLICT));
@@ -992,12 +1112,14 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 						   total);
 	if (ids_check_dups(recs, NULL, n, errs, maxerrs, nerrs, &total) != 0)
 		return ids_set_err(ctx, IDS_ERR_INVALID, "duplicates in the input");
-	if (!(im = calloc(1, sizeof(*im))) || !(im->fresh = calloc(n + 1, 1)) ||
-		!(im->failed = calloc(n + 1, 1)) ||
-		!(im->old = calloc(n + 1, sizeof(*im->old)))) {
+	if (!(im = calloc(1, sizeof(*im))) ||
+		!(im->st = calloc(n + 1, sizeof(*im->st)))) {
 		rc = ids_set_err(ctx, IDS_ERR_OOM, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < n; i++)
+		if (recs[i].did[0] && (rc = ids_did_token(ctx, im->st[i].tok)))
+			goto out;
 	im->recs = recs;
 	im->n = n;
 	im->mode = mode;
@@ -1018,7 +1140,7 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 	rc = ids_batch(ctx, n, ids_imp_did_build, ids_imp_did_reply, im);
 	if (rc == IDS_OK && im->bad) { /* a DID taken meanwhile: write nothing */
 		for (i = 0; i < n; i++)
-			im->failed[i] = 1;
+			im->st[i].failed = 1;
 	} else if (rc == IDS_OK) {
 		rc = ids_batch(ctx, n, ids_imp_put_build, ids_imp_put_reply, im);
 	}
@@ -1042,9 +1164,7 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 		rc = ids_ok(ctx);
 out:
 	if (im) {
-		free(im->fresh);
-		free(im->failed);
-		free(im->old);
+		free(im->st);
 		free(im);
 	}
 	return rc;

@@ -9,7 +9,10 @@
  * entry, unique across namespaces, lives in another Cluster slot: it is
  * claimed before that script and released after it (a DID the mapping no
  * longer holds, or one claimed for a write that was refused), each step
- * atomic on its own. A client stopped between two steps leaves at most a
+ * atomic on its own; each claim writes its own token, which the mapping
+ * keeps, and a release changes the entry only when it still holds the
+ * token it names, so a writer never releases a later writer's claim of the
+ * same mapping. A client stopped between two steps leaves at most a
  * DID entry naming a mapping that does not hold that DID: lookups ignore
  * it (ids_reverse_did), and it keeps the DID reserved for that mapping
  * until that mapping is written again or deleted (docs/identity.md, "Redis

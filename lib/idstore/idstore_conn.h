@@ -100,6 +100,16 @@ typedef int (*ids_key_fn)(ids_ctx_t *ctx, const char *k, size_t len, void *arg);
 int ids_scan_step(ids_ctx_t *ctx, int slot, const char *match, uint64_t *cursor,
 				  int count, ids_key_fn fn, void *arg);
 
+/*
+ * For tests only (tests/unit/test_idstore_redis.c), NULL otherwise: called
+ * between the steps of a write of a mapping with a DID, so a test can run
+ * another writer's steps there: IDS_STEP_CLAIMED after the DID claim and
+ * before the mapping's script (ids_put), IDS_STEP_WRITTEN after the
+ * mapping's script and before the DID release (ids_put, ids_del).
+ */
+enum { IDS_STEP_CLAIMED = 1, IDS_STEP_WRITTEN = 2 };
+extern void (*ids_step_hook)(ids_ctx_t *ctx, int step);
+
 /* The connection of "any node" (connected on demand); NULL with err. */
 redisContext *ids_conn_any(ids_ctx_t *ctx);
 

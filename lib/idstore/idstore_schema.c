@@ -83,6 +83,30 @@ int ids_key_did(char *buf, size_t bufsz, const char *did)
 	return (n < 0 || (size_t)n >= bufsz) ? -1 : n;
 }
 
+int ids_did_owner_parse(const char *v, size_t len, const char **ns,
+						size_t *nslen, const char **key, size_t *keylen,
+						const char **tok, size_t *toklen)
+{
+	const char *colon = memchr(v, ':', len), *sp;
+	size_t i;
+	if (!colon || colon == v || (size_t)(colon - v) > IDS_NS_MAX)
+		return -1;
+	*ns = v;
+	*nslen = (size_t)(colon - v);
+	*key = colon + 1;
+	sp = memchr(*key, ' ', len - *nslen - 1);
+	*keylen = sp ? (size_t)(sp - *key) : len - *nslen - 1;
+	*tok = sp ? sp + 1 : v + len;
+	*toklen = sp ? len - (size_t)(*tok - v) : 0;
+	if (*keylen == 0 || *keylen > IDS_KEY_MAX ||
+		(sp && *toklen != IDS_DID_TOK_LEN))
+		return -1;
+	for (i = 0; i < *toklen; i++)
+		if (!isxdigit((unsigned char)(*tok)[i]))
+			return -1;
+	return 0;
+}
+
 int ids_uri_norm(const char *uri, size_t len, char *out, size_t outsz)
 {
 	size_t i, n = 0, colon;

@@ -11,10 +11,14 @@
  *                                        the normalised sip_uri its reverse
  *                                        entry is filed under
  *   iwg:idm:rev:{<ns>}:<norm uri> STRING <key> of the mapping holding that URI
- *   iwg:idm:did:<did>             STRING "<ns>:<key>" of the mapping holding
- *                                        that DID (E.164, unique across
- *                                        namespaces; the hash's did field is
- *                                        the entry it is filed under)
+ *   iwg:idm:did:<did>             STRING "<ns>:<key> <token>": the mapping
+ *                                        holding that DID (E.164, unique
+ *                                        across namespaces; the hash's did
+ *                                        field is the entry it is filed
+ *                                        under) and the token of the claim
+ *                                        that wrote it, also kept in the
+ *                                        hash's _did_tok (entries written
+ *                                        before the tokens: "<ns>:<key>")
  *   iwg:idm:inval                 pub/sub channel of change notices
  *
  * "{<ns>}" is a Redis Cluster hash tag: a namespace's mappings and their
@@ -42,7 +46,13 @@
 #define IDS_DID_PREFIX	  "iwg:idm:did:"
 #define IDS_CHANNEL		  "iwg:idm:inval"
 #define IDS_REV_URI_FIELD "_rev_uri"
-#define IDS_INVAL_ALL	  "*"
+#define IDS_DID_TOK_FIELD "_did_tok"
+/* a DID claim's token: this many lower-case hex digits */
+#define IDS_DID_TOK_LEN 16
+/* room for a DID entry's value, "<ns>:<key> <token>", and its NUL */
+#define IDS_DID_OWNER_MAX \
+	(IDS_NS_MAX + 1 + IDS_KEY_MAX + 1 + IDS_DID_TOK_LEN + 1)
+#define IDS_INVAL_ALL "*"
 
 /* room for the longest key name */
 #define IDS_REDIS_KEY_MAX \
@@ -70,6 +80,17 @@ int ids_key_rev(char *buf, size_t bufsz, const char *ns, const char *norm_uri);
  * -1 when it does not fit.
  */
 int ids_key_did(char *buf, size_t bufsz, const char *did);
+
+/*
+ * Split the value of a DID entry v[0..len), "<ns>:<key> <token>" or (written
+ * before the tokens) "<ns>:<key>": *ns, *key and *tok point into v with
+ * their lengths (*toklen 0 without a token). Returns 0, or -1 when v is not
+ * such a value (no ':', an empty or too long namespace or key, a token
+ * that is not IDS_DID_TOK_LEN hex digits, more than one space).
+ */
+int ids_did_owner_parse(const char *v, size_t len, const char **ns,
+						size_t *nslen, const char **key, size_t *keylen,
+						const char **tok, size_t *toklen);
 
 /*
  * The new name of a key written before the hash tags: "iwg:idm:map:<ns>:

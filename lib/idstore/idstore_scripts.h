@@ -18,10 +18,12 @@
  * ARGV[1] mode (0 create, 1 upsert, 2 replace), ARGV[2] key, ARGV[3]
  * channel, ARGV[4] ns, ARGV[5] reverse key prefix "iwg:idm:rev:{<ns>}:",
  * ARGV[6] normalised uri, ARGV[7] the new did ("" none), ARGV[8..]
- * field/value pairs. The URI's reverse entry is checked before anything
- * is written; the new DID is claimed by the caller already.
+ * field/value pairs (with _did_tok, the token of the caller's claim, when
+ * there is a did). The URI's reverse entry is checked before anything is
+ * written; the new DID is claimed by the caller already.
  * Returns {1 replaced / 0 created, the did the mapping held before when it
- * changed, else ""}; errors EXISTS, NOTFOUND, CONFLICT <owner key>.
+ * changed, else "", that did's claim token or ""}; errors EXISTS,
+ * NOTFOUND, CONFLICT <owner key>.
  */
 #define IDS_LUA_PUT                                                           \
 	"local ex = redis.call('EXISTS', KEYS[1]) == 1\n"                         \
@@ -42,23 +44,25 @@
 	"end\n"                                                                   \
 	"if did ~= '' then msg = msg .. ' ' .. did end\n"                         \
 	"local olddid = redis.call('HGET', KEYS[1], 'did')\n"                     \
+	"local oldtok = redis.call('HGET', KEYS[1], '_did_tok') or ''\n"          \
 	"if olddid and olddid ~= did then msg = msg .. ' ' .. olddid\n"           \
-	"else olddid = '' end\n"                                                  \
+	"else olddid = '' oldtok = '' end\n"                                      \
 	"redis.call('DEL', KEYS[1])\n"                                            \
 	"redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"                          \
 	"redis.call('SET', KEYS[2], ARGV[2])\n"                                   \
 	"redis.call('PUBLISH', ARGV[3], msg)\n"                                   \
-	"if ex then return {1, olddid} end\n"                                     \
-	"return {0, olddid}\n"
+	"if ex then return {1, olddid, oldtok} end\n"                             \
+	"return {0, olddid, oldtok}\n"
 
 /*
  * del: KEYS[1] map key. ARGV[1] key, ARGV[2] channel, ARGV[3] ns, ARGV[4]
- * reverse key prefix. Returns 0 absent, or {1, the did it held or ""} (the
- * caller releases that DID's entry).
+ * reverse key prefix. Returns 0 absent, or {1, the did it held or "", that
+ * did's claim token or ""} (the caller releases that DID's entry).
  */
 #define IDS_LUA_DEL                                                          \
 	"local old = redis.call('HGET', KEYS[1], '_rev_uri')\n"                  \
 	"local did = redis.call('HGET', KEYS[1], 'did')\n"                       \
+	"local tok = redis.call('HGET', KEYS[1], '_did_tok') or ''\n"            \
 	"if redis.call('DEL', KEYS[1]) == 0 then return 0 end\n"                 \
 	"local msg = ARGV[3] .. ' ' .. ARGV[1]\n"                                \
 	"if old then\n"                                                          \
@@ -68,7 +72,7 @@
 	"end\n"                                                                  \
 	"if did then msg = msg .. ' ' .. did else did = '' end\n"                \
 	"redis.call('PUBLISH', ARGV[2], msg)\n"                                  \
-	"return {1, did}\n"
+	"return {1, did, tok}\n"
 
 /*
  * enable: KEYS[1] map key. ARGV[1] "1"/"0", ARGV[2] channel, ARGV[3]
@@ -99,23 +103,41 @@
 
 /*
  * did claim: KEYS[1] DID entry, ARGV[1] "<ns>:<key>" of the mapping that
- * is about to hold it. Returns 1 claimed now, 0 held by it already;
- * error DIDCONFLICT <owner ns:key>.
+ * is about to hold it, ARGV[2] a new token, unique to this claim. The
+ * entry becomes "<ns>:<key> <token>" when it is absent or names that
+ * mapping already (with any token, or none: written before the tokens):
+ * a later writer's claim always replaces an earlier one's, so a release
+ * by the earlier writer (which names its own token) cannot delete it.
+ * Returns {1 claimed now / 0 held by it already, the token it had then or
+ * ""}; error DIDCONFLICT <owner ns:key>.
  */
-#define IDS_LUA_DID_CLAIM                                 \
-	"local o = redis.call('GET', KEYS[1])\n"              \
-	"if not o then redis.call('SET', KEYS[1], ARGV[1])\n" \
-	"  return 1 end\n"                                    \
-	"if o == ARGV[1] then return 0 end\n"                 \
-	"return redis.error_reply('DIDCONFLICT ' .. o)\n"
+#define IDS_LUA_DID_CLAIM                                    \
+	"local o = redis.call('GET', KEYS[1])\n"                 \
+	"local v = ARGV[1] .. ' ' .. ARGV[2]\n"                  \
+	"if not o then redis.call('SET', KEYS[1], v)\n"          \
+	"  return {1, ''} end\n"                                 \
+	"local sp = string.find(o, ' ', 1, true)\n"              \
+	"local ow = o\n"                                         \
+	"local tok = ''\n"                                       \
+	"if sp then ow = string.sub(o, 1, sp - 1)\n"             \
+	"  tok = string.sub(o, sp + 1) end\n"                    \
+	"if ow ~= ARGV[1] then\n"                                \
+	"  return redis.error_reply('DIDCONFLICT ' .. ow) end\n" \
+	"redis.call('SET', KEYS[1], v)\n"                        \
+	"return {0, tok}\n"
 
 /*
- * did release: KEYS[1] DID entry, ARGV[1] "<ns>:<key>". Deletes the entry
- * only when that mapping holds it. Returns 1 deleted, 0 not its.
+ * did release: KEYS[1] DID entry, ARGV[1] the exact value it must have
+ * ("<ns>:<key> <token>", or "<ns>:<key>" for an entry written before the
+ * tokens), ARGV[2] what it becomes then: "" deletes it (the release of a
+ * DID its mapping no longer holds), else that value (a refused write
+ * putting back the claim it had replaced). Any other value, a later
+ * claim's, is left alone. Returns 1 changed, 0 not.
  */
-#define IDS_LUA_DID_RELEASE                           \
-	"if redis.call('GET', KEYS[1]) == ARGV[1] then\n" \
-	"  return redis.call('DEL', KEYS[1]) end\n"       \
-	"return 0\n"
+#define IDS_LUA_DID_RELEASE                                        \
+	"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n" \
+	"if ARGV[2] == '' then redis.call('DEL', KEYS[1])\n"           \
+	"else redis.call('SET', KEYS[1], ARGV[2]) end\n"               \
+	"return 1\n"
 
 #endif

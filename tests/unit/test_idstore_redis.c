@@ -15,6 +15,7 @@
 #include <hiredis/hiredis.h>
 
 #include "idstore/idstore.h"
+#include "idstore/idstore_conn.h"
 
 static char dir[] = "/tmp/iwg-idstore-XXXXXX";
 static char sock[128];
@@ -654,6 +655,164 @@ static void test_unheld_did_entry_is_ignored(void **state)
 	ids_free(c);
 }
 
+/* ---- concurrent writers of one mapping, step by step (ids_step_hook) ---- */
+
+/* the other writer's work, run once at step 'at' of the first writer */
+static struct {
+	int at;
+	void (*run)(ids_ctx_t *c2);
+	ids_ctx_t *c2;
+} other;
+
+static void run_other(ids_ctx_t *ctx, int step)
+{
+	void (*run)(ids_ctx_t *) = other.run;
+	(void)ctx;
+	if (step != other.at || !run)
+		return;
+	other.run = NULL; /* once: it writes through the hook too */
+	run(other.c2);
+}
+
+static void with_other(int at, void (*run)(ids_ctx_t *))
+{
+	other.at = at;
+	other.run = run;
+	other.c2 = conn();
+	ids_step_hook = run_other;
+}
+
+static void other_done(void)
+{
+	ids_step_hook = NULL;
+	assert_null(other.run); /* it did run */
+	ids_free(other.c2);
+}
+
+static void put_did(ids_ctx_t *c, const char *key, const char *did, int mode,
+					int want)
+{
+	ids_record_t r;
+	ids_error_t e;
+	char uri[64];
+	snprintf(uri, sizeof(uri), "sip:%s@iwg.test", key);
+	rec(&r, "race", key, uri);
+	ids_record_set(&r, IDS_F_DID, did, strlen(did), &e);
+	assert_int_equal(ids_put(c, &r, mode, NULL), want);
+}
+
+/* X holds did; another mapping may not take it; a lookup finds X */
+static void assert_did_held(ids_ctx_t *c, const char *did, const char *key)
+{
+	ids_record_t g;
+	assert_int_equal(ids_reverse_did(c, did, &g), IDS_OK);
+	assert_string_equal(g.key, key);
+	put_did(c, "intruder", did, IDS_PUT_UPSERT, IDS_ERR_CONFLICT);
+}
+
+static void x_back_to_d1(ids_ctx_t *c2)
+{
+	put_did(c2, "x", "+33900000011", IDS_PUT_UPSERT, IDS_OK);
+}
+
+static void test_did_release_after_a_later_write(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t g;
+	(void)state;
+	put_did(c, "x", "+33900000011", IDS_PUT_CREATE, IDS_OK);
+	/* T1 moves x from D1 to D2 and, before it releases D1, T2 sets x back
+	 * to D1 (its claim of D1 finds x named already) */
+	with_other(IDS_STEP_WRITTEN, x_back_to_d1);
+	put_did(c, "x", "+33900000012", IDS_PUT_UPSERT, IDS_OK);
+	other_done();
+	/* T1's release of D1 must not delete the entry x holds now */
+	assert_int_equal(ids_get(c, "race", "x", &g), IDS_OK);
+	assert_string_equal(g.did, "+33900000011");
+	assert_did_held(c, "+33900000011", "x");
+	/* and T2's release of D2 (which x held when T2 wrote) freed it */
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000012"), 0);
+	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000011"), 0);
+	ids_free(c);
+}
+
+static void x_created_with_d3(ids_ctx_t *c2)
+{
+	put_did(c2, "x", "+33900000013", IDS_PUT_UPSERT, IDS_OK);
+}
+
+static void test_refused_write_keeps_a_later_claim(void **state)
+{
+	ids_ctx_t *c = conn();
+	(void)state;
+	/* T1 creates x with D3 and claims it; T2 creates x with D3 before T1
+	 * writes, so T1's create is refused: its undo must leave T2's claim */
+	with_other(IDS_STEP_CLAIMED, x_created_with_d3);
+	put_did(c, "x", "+33900000013", IDS_PUT_CREATE, IDS_ERR_EXISTS);
+	other_done();
+	assert_did_held(c, "+33900000013", "x");
+	/* a refused write of x that held the DID already puts its entry back
+	 * as it was: a later release by x's holder still matches it */
+	put_did(c, "x", "+33900000013", IDS_PUT_CREATE, IDS_ERR_EXISTS);
+	assert_did_held(c, "+33900000013", "x");
+	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000013"), 0);
+	ids_free(c);
+}
+
+static void x_recreated(ids_ctx_t *c2)
+{
+	put_did(c2, "x", "+33900000015", IDS_PUT_CREATE, IDS_OK);
+}
+
+static void test_delete_racing_a_recreate(void **state)
+{
+	ids_ctx_t *c = conn();
+	(void)state;
+	put_did(c, "x", "+33900000015", IDS_PUT_CREATE, IDS_OK);
+	/* T1 deletes x; before it releases the DID, T2 creates x again */
+	with_other(IDS_STEP_WRITTEN, x_recreated);
+	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
+	other_done();
+	assert_did_held(c, "+33900000015", "x");
+	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
+	ids_free(c);
+}
+
+static void test_did_entry_format(void **state)
+{
+	ids_ctx_t *c = conn();
+	redisReply *r;
+	ids_record_t g;
+	(void)state;
+	put_did(c, "x", "+33900000016", IDS_PUT_CREATE, IDS_OK);
+	r = redisCommand(ids_redis(c), "GET iwg:idm:did:+33900000016");
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_STRING);
+	/* "<ns>:<key> <16 hex digits>", the token kept in the hash too */
+	assert_int_equal(r->len, strlen("race:x ") + 16);
+	assert_memory_equal(r->str, "race:x ", 7);
+	assert_int_equal(raw(c, "HEXISTS iwg:idm:map:{race}:x _did_tok"), 1);
+	freeReplyObject(r);
+	/* an entry and a hash written before the tokens still work */
+	raw(c, "SET iwg:idm:did:+33900000016 race:x");
+	raw(c, "HDEL iwg:idm:map:{race}:x _did_tok");
+	assert_did_held(c, "+33900000016", "x");
+	put_did(c, "x", "+33900000017", IDS_PUT_UPSERT, IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000016"), 0);
+	raw(c, "SET iwg:idm:did:+33900000018 race:x");
+	put_did(c, "x", "+33900000018", IDS_PUT_UPSERT, IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+33900000018", &g), IDS_OK);
+	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000018"), 0);
+	/* a malformed entry is a protocol error, not a match */
+	raw(c, "SET iwg:idm:did:+33900000019 %s", "race:x zz");
+	assert_int_equal(ids_reverse_did(c, "+33900000019", &g), IDS_ERR_PROTO);
+	raw(c, "DEL iwg:idm:did:+33900000019");
+	ids_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +831,10 @@ int main(void)
 			cmocka_unit_test(test_demoted_master_closes),
 			cmocka_unit_test(test_upgrade_moves_legacy_keys),
 			cmocka_unit_test(test_unheld_did_entry_is_ignored),
+			cmocka_unit_test(test_did_release_after_a_later_write),
+			cmocka_unit_test(test_refused_write_keeps_a_later_claim),
+			cmocka_unit_test(test_delete_racing_a_recreate),
+			cmocka_unit_test(test_did_entry_format),
 	};
 	return cmocka_run_group_tests(tests, start_redis, stop_redis);
 }

@@ -183,6 +183,46 @@ static void test_redirects(void **state)
 	assert_int_equal(ids_redirect_parse("MOVED 1 h:1", 11, NULL, &s, a, 3), 0);
 }
 
+static void test_did_owner_values(void **state)
+{
+	const char *ns, *key, *tok;
+	size_t nl, kl, tl;
+	const char *v = "cc:agent:7 0123456789abcdef";
+	(void)state;
+	assert_int_equal(
+			ids_did_owner_parse(v, strlen(v), &ns, &nl, &key, &kl, &tok, &tl),
+			0);
+	assert_int_equal(nl, 2);
+	assert_memory_equal(ns, "cc", 2);
+	assert_int_equal(kl, 7); /* a key may hold ':' */
+	assert_memory_equal(key, "agent:7", 7);
+	assert_int_equal(tl, IDS_DID_TOK_LEN);
+	assert_memory_equal(tok, "0123456789abcdef", 16);
+	/* written before the tokens */
+	assert_int_equal(
+			ids_did_owner_parse("web:ann", 7, &ns, &nl, &key, &kl, &tok, &tl),
+			0);
+	assert_int_equal(kl, 3);
+	assert_int_equal(tl, 0);
+	/* malformed */
+	assert_int_equal(
+			ids_did_owner_parse("webann", 6, &ns, &nl, &key, &kl, &tok, &tl),
+			-1);
+	assert_int_equal(
+			ids_did_owner_parse(":k", 2, &ns, &nl, &key, &kl, &tok, &tl), -1);
+	assert_int_equal(
+			ids_did_owner_parse("w:", 2, &ns, &nl, &key, &kl, &tok, &tl), -1);
+	assert_int_equal(
+			ids_did_owner_parse("w:k zz", 6, &ns, &nl, &key, &kl, &tok, &tl),
+			-1);
+	assert_int_equal(ids_did_owner_parse("w:k 0123456789abcdeg", 20, &ns, &nl,
+										 &key, &kl, &tok, &tl),
+					 -1);
+	assert_int_equal(ids_did_owner_parse("w:k 0123456789abcdef ", 21, &ns, &nl,
+										 &key, &kl, &tok, &tl),
+					 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +231,7 @@ int main(void)
 			cmocka_unit_test(test_key_names_carry_the_namespace_tag),
 			cmocka_unit_test(test_slot_map_parser),
 			cmocka_unit_test(test_redirects),
+			cmocka_unit_test(test_did_owner_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
