@@ -44,6 +44,7 @@
 #include "verto_cc.h"
 #include "verto_engine.h"
 #include "verto_ha.h"
+#include "verto_index.h"
 #include "verto_takeover.h"
 #include "verto_ident.h"
 #include "verto_state.h"
@@ -579,7 +580,18 @@ typedef struct auth_job {
 	verto_state *st;
 	verto_claim claim;
 	char cwhy[160];
+	/* the owner lived: the claim is asked again (claims_retry) until
+	 * claim_until, the job waiting in claims_waiting meanwhile (no thread
+	 * held); retry: only the claim runs (the login was checked) */
+	int retry;
+	uint64_t claim_until, next_at;
+	verto_link wait;
 } auth_job;
+
+/* logins whose claim waits for an owner's node key to lapse: at most one
+ * per sessid, at most claims_max (max_logins_pending / 2) */
+static verto_link claims_waiting = {&claims_waiting, &claims_waiting};
+static unsigned claims_n;
 
 static void auth_run(verto_job *j, void *worker)
 {
@@ -591,13 +603,14 @@ static void auth_run(verto_job *j, void *worker)
 		snprintf(a->why, sizeof(a->why), "no identity store client");
 		return;
 	}
-	a->rc = verto_ident_login(w->idn, a->login, a->passwd, a->token,
-							  (int64_t)time(NULL), &a->ident, a->why,
-							  sizeof(a->why));
+	if (!a->retry)
+		a->rc = verto_ident_login(w->idn, a->login, a->passwd, a->token,
+								  (int64_t)time(NULL), &a->ident, a->why,
+								  sizeof(a->why));
 	if (a->rc == VERTO_IDENT_OK && a->sessid[0] &&
-		(a->st = malloc(sizeof(*a->st))))
-		a->claim = verto_ha_claim(w, a->sessid, a->ident.login, a->st, a->cwhy,
-								  sizeof(a->cwhy));
+		(a->st || (a->st = malloc(sizeof(*a->st)))))
+		a->claim = verto_ha_claim(w->idn, a->sessid, a->ident.login, a->st,
+								  a->cwhy, sizeof(a->cwhy));
 }
 
 static void auth_job_free(auth_job *a)
@@ -682,11 +695,85 @@ static void auth_takeover(auth_job *a)
 	verto_ha_claimed(a->claim);
 }
 
+/* 1 when the claim of a (its owner alive) is to be asked again later: a
+ * node that just died keeps its key up to VERTO_HA_BEAT_TTL_MS. The login
+ * waits without holding a thread of the login lane: a timed retry. */
+static int claim_wait(auth_job *a)
+{
+	uint64_t now = now_ms();
+	unsigned max = (unsigned)verto_max_logins_pending / 2;
+	verto_link *l;
+
+	if (a->rc != VERTO_IDENT_OK || a->claim != VERTO_CLAIM_ALIVE)
+		return 0;
+	if (!a->retry) {
+		if (claims_n >= (max ? max : 1)) {
+			LM_NOTICE("verto session %.8s...: %u logins already wait for "
+					  "their session's node: not waited for\n",
+					  a->sessid, claims_n);
+			return 0;
+		}
+		for (l = claims_waiting.next; l != &claims_waiting; l = l->next)
+			if (strcmp(verto_container(l, auth_job, wait)->sessid, a->sessid) ==
+				0) {
+				LM_NOTICE("verto session %.8s...: another login waits for "
+						  "it already: not waited for\n",
+						  a->sessid);
+				return 0;
+			}
+		a->claim_until = now + VERTO_HA_CLAIM_WAIT_MS;
+		/* checked: not kept while the login waits */
+		if (a->passwd)
+			explicit_bzero(a->passwd, strlen(a->passwd));
+		if (a->token)
+			explicit_bzero(a->token, strlen(a->token));
+	} else if (now >= a->claim_until) {
+		return 0;
+	}
+	a->next_at = now + VERTO_HA_CLAIM_RETRY_MS;
+	verto_list_add_tail(&claims_waiting, &a->wait);
+	claims_n++;
+	return 1;
+}
+
+static void auth_done(verto_job *j, int cancelled);
+
+/* tick: the waiting claims that are due go to the login lane again, while
+ * its queue has fewer jobs than threads (logins first); a login whose
+ * connection closed meanwhile ends there */
+static void claims_retry(uint64_t now)
+{
+	verto_link *l, *next;
+
+	for (l = claims_waiting.next; l != &claims_waiting; l = next) {
+		auth_job *a = verto_container(l, auth_job, wait);
+
+		next = l->next;
+		if (a->next_at > now)
+			continue;
+		if (verto_engine_login_sessid(verto_eng, a->conn) &&
+			verto_jobs_queued(verto_auth) >= (unsigned)verto_auth_workers)
+			continue;
+		verto_list_del(l);
+		claims_n--;
+		a->retry = 1;
+		verto_state_clear(a->st);
+		if (!verto_engine_login_sessid(verto_eng, a->conn) ||
+			verto_jobs_submit(verto_auth, &a->job)) {
+			/* decided as it stands: a new session (or nobody to tell) */
+			a->claim_until = 0;
+			auth_done(&a->job, 0);
+		}
+	}
+}
+
 static void auth_done(verto_job *j, int cancelled)
 {
 	auth_job *a = (auth_job *)j;
 	int rc = VERTO_ERR_AUTH_FAILED;
 
+	if (!cancelled && claim_wait(a))
+		return;
 	if (!cancelled) {
 		auth_throttle(a);
 		if (a->rc != VERTO_IDENT_OK) {
@@ -807,6 +894,7 @@ static void ws_fd_ready(void *ctx, int fd)
 	verto_jobs_drain(verto_auth);
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
+	verto_ha_drain();
 }
 
 static void ws_tick(void *ctx)
@@ -819,8 +907,10 @@ static void ws_tick(void *ctx)
 	verto_jobs_drain(verto_auth);
 	verto_jobs_drain(verto_pool);
 	verto_jobs_drain(verto_lane);
+	verto_ha_drain();
 	verto_engine_tick(verto_eng, now);
 	verto_ha_flush(now);
+	claims_retry(now);
 	verto_rpc_jobs(verto_jobs_queued(verto_pool),
 				   verto_jobs_refused(verto_pool));
 	verto_rpc_publish(verto_eng, now, 0);
@@ -1008,8 +1098,9 @@ static void verto_process(void)
 		};
 		/* a dead node's state outlives it by the grace and one refresh */
 		hcfg.ttl_ms = (uint64_t)verto_grace * 1000 + 2 * hcfg.refresh_ms;
-		if (verto_ha_init(&hcfg, verto_eng, verto_lane)) {
-			LM_CRIT("verto process: session store: bad settings\n");
+		if (verto_ha_init(&hcfg, verto_eng, &verto_icfg, verto_ipc_wake, err,
+						  sizeof(err))) {
+			LM_CRIT("verto process: session store: %s\n", err);
 			_exit(-1);
 		}
 	}
@@ -1237,13 +1328,19 @@ static int mod_init(void)
 		LM_ERR("parameter 'wss_listen' needs 'tls_cert' and 'tls_key'\n");
 		return -1;
 	}
-	if (verto_session_store && (strpbrk(verto_session_prefix, "{} \r\n") ||
-								strlen(verto_node_id) > VERTO_STATE_NODE_MAX ||
-								strpbrk(verto_node_id, " \r\n"))) {
-		LM_ERR("parameter 'session_prefix' (no braces or spaces) or "
-			   "'node_id' (at most %d bytes, no spaces) is not usable\n",
-			   VERTO_STATE_NODE_MAX);
-		return -1;
+	if (verto_session_store) {
+		char herr[256];
+
+		/* every key of the session store can be built (fail closed: a
+		 * node key that could not be would read as a dead node) */
+		if (strpbrk(verto_session_prefix, " \r\n") ||
+			verto_ha_check(*verto_node_id ? verto_node_id : verto_contact,
+						   verto_session_prefix, herr, sizeof(herr))) {
+			LM_ERR("parameter %s\n", strpbrk(verto_session_prefix, " \r\n")
+											 ? "'session_prefix': no spaces"
+											 : herr);
+			return -1;
+		}
 	}
 	if (has_wss) {
 		char terr[512];

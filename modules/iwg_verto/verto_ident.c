@@ -10,6 +10,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <hiredis/hiredis.h>
+
 #include "verto_ident.h"
 
 struct verto_ident {
@@ -103,16 +105,72 @@ static int ensure_conn(verto_ident *v, const char *what, char *why,
 	return -1;
 }
 
-struct redisContext *verto_ident_redis(verto_ident *v, char *why, size_t whysz)
+/* a failed ids_command: the connection is closed when it broke */
+static void command_failed(verto_ident *v, char *why, size_t whysz)
 {
-	return ensure_conn(v, "session store", why, whysz) ? NULL
-													   : ids_redis(v->ids);
+	snprintf(why, whysz, "session store: %s", v->ids->errstr);
+	if (v->ids->err == IDS_ERR_IO || v->ids->err == IDS_ERR_PROTO) {
+		ids_free(v->ids);
+		v->ids = NULL;
+	}
 }
 
-void verto_ident_redis_drop(verto_ident *v)
+struct redisReply *verto_ident_command(verto_ident *v, int argc,
+									   const char **argv, const size_t *lens,
+									   char *why, size_t whysz)
 {
-	ids_free(v->ids);
-	v->ids = NULL;
+	redisReply *r;
+
+	if (ensure_conn(v, "session store", why, whysz))
+		return NULL;
+	if (!(r = ids_command(v->ids, argc, argv, lens)))
+		command_failed(v, why, whysz);
+	return r;
+}
+
+#define EVAL_ARGS_MAX 8
+
+struct redisReply *verto_ident_eval(verto_ident *v, const char *script,
+									int nkeys, const char **keys, int nargs,
+									const char **args, char *why, size_t whysz)
+{
+	const char *argv[3 + 2 * EVAL_ARGS_MAX];
+	char n[16];
+	redisContext *c;
+	redisReply *r;
+	int i, argc = 0;
+
+	if (nkeys < 1 || nkeys + nargs > 2 * EVAL_ARGS_MAX) {
+		snprintf(why, whysz, "session store: bad script call");
+		return NULL;
+	}
+	if (ensure_conn(v, "session store", why, whysz))
+		return NULL;
+	snprintf(n, sizeof(n), "%d", nkeys);
+	argv[argc++] = "EVAL";
+	argv[argc++] = script;
+	argv[argc++] = n;
+	for (i = 0; i < nkeys; i++)
+		argv[argc++] = keys[i];
+	for (i = 0; i < nargs; i++)
+		argv[argc++] = args[i];
+	if (!(c = ids_redis(v->ids))) {
+		snprintf(why, whysz, "session store: not connected");
+		return NULL;
+	}
+	r = redisCommandArgv(c, argc, argv, NULL);
+	if (!r) {
+		snprintf(why, whysz, "session store: %s",
+				 c->err ? c->errstr : "no reply");
+		ids_free(v->ids);
+		v->ids = NULL;
+	}
+	return r;
+}
+
+int verto_ident_cluster(verto_ident *v)
+{
+	return v->ids && v->ids->cl_;
 }
 
 /* load ns:key (uri NULL) or the mapping of uri into *rec; VERTO_IDENT_* */

@@ -75,16 +75,33 @@ int verto_ident_reverse(verto_ident *v, const char *uri, int64_t now, char *key,
 						size_t keysz, char *why, size_t whysz);
 
 /*
- * The object's Redis connection (the identity store's server, Sentinel
- * aware), connected now when it is not: borrowed (lib/idstore's
- * ids_redis), valid until verto_ident_redis_drop or verto_ident_free;
- * NULL with why[whysz] when the store cannot be reached. For the session
- * state of verto_ha.c, which lives beside the identities.
+ * For the session state of verto_ha.c, which lives beside the identities:
+ * one command of the caller's (argv[0] the command, argv[1] its key),
+ * sent to the server holding that key (the one server; with Redis Cluster
+ * the master of the key's slot, MOVED and ASK followed: lib/idstore's
+ * ids_command). lens may be NULL. The connection is opened now when there
+ * is none. Returns the reply (the caller frees it with freeReplyObject; an
+ * error reply of Redis is a reply and leaves the connection alone), or
+ * NULL with why[whysz]: the store cannot be reached or the connection broke
+ * (it is closed then; the next call connects again, to the master of the
+ * moment).
  */
-struct redisContext *verto_ident_redis(verto_ident *v, char *why, size_t whysz);
-/* a command on that connection failed: it is closed (the next call of
- * verto_ident_redis connects again, to the master of the moment) */
-void verto_ident_redis_drop(verto_ident *v);
+struct redisReply *verto_ident_command(verto_ident *v, int argc,
+									   const char **argv, const size_t *lens,
+									   char *why, size_t whysz);
+
+/*
+ * The same for a Lua script (EVAL) over nkeys keys (keys[0] routes it:
+ * every key must share its hash tag) and nargs arguments. As
+ * verto_ident_command.
+ */
+struct redisReply *verto_ident_eval(verto_ident *v, const char *script,
+									int nkeys, const char **keys, int nargs,
+									const char **args, char *why, size_t whysz);
+
+/* 1 when the identity store is a Redis Cluster (known once connected),
+ * else 0 */
+int verto_ident_cluster(verto_ident *v);
 
 /* 1 when passwd matches ha1 for user and realm (MD5 or SHA-256 by the
  * length of ha1, hex in either case), else 0. */

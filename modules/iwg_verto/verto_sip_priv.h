@@ -91,6 +91,8 @@ typedef struct vsip {
 	 * (tk_reinvite: due; tk_answer: out, its 2xx's SDP goes to
 	 * rtpengine) moves the contact center's requests here */
 	unsigned takeover : 1, tk_reinvite : 1, tk_answer : 1;
+	/* its route set passes this node: not stored (verto_ha.c), logged */
+	unsigned ha_local : 1;
 } vsip;
 
 /* ------------------------------------------------ verto_sip.c: state */

@@ -559,3 +559,35 @@ int verto_state_node_key(const char *prefix, const char *node, char *buf,
 	n = snprintf(buf, sz, "%snode:{%s}", prefix, node);
 	return n < 0 || (size_t)n >= sz ? -1 : 0;
 }
+
+int verto_state_owner(const char *node, const char *inc, char *buf, size_t sz)
+{
+	int n;
+
+	if (!node[0] || strlen(inc) != VERTO_STATE_INC_LEN ||
+		strspn(inc, "0123456789abcdef") != VERTO_STATE_INC_LEN)
+		return -1;
+	n = snprintf(buf, sz, "%s#%s", node, inc);
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
+}
+
+int verto_state_owner_split(const char *owner, char *node, size_t nodesz,
+							const char **inc)
+{
+	const char *h = strrchr(owner, '#');
+	size_t n = h ? (size_t)(h - owner) : strlen(owner);
+
+	if (!n || n >= nodesz)
+		return -1;
+	memcpy(node, owner, n);
+	node[n] = '\0';
+	*inc = h ? h + 1 : "";
+	return 0;
+}
+
+int verto_state_owner_alive(const char *inc, const char *beat)
+{
+	if (!beat)
+		return 0;
+	return !inc[0] || strcmp(inc, beat) == 0;
+}

@@ -44,6 +44,12 @@
 #define VERTO_STATE_NAME_MAX   128
 #define VERTO_STATE_SDP_MAX	   (64 * 1024)
 #define VERTO_STATE_SESSID_LEN 36
+/* a node's incarnation: hex digits, random per start of its process */
+#define VERTO_STATE_INC_LEN 16
+/* an owner "<node>#<incarnation>" (verto_state_owner) */
+#define VERTO_STATE_OWNER_MAX (VERTO_STATE_NODE_MAX + 1 + VERTO_STATE_INC_LEN)
+/* the longest key prefix (session_prefix): the keys stay within 256 */
+#define VERTO_STATE_PREFIX_MAX 64
 /* the largest text verto_state_encode makes (every SDP escaped: x3) */
 #define VERTO_STATE_TEXT_MAX (VERTO_STATE_MAX_CALLS * 6 * VERTO_STATE_SDP_MAX)
 
@@ -150,8 +156,33 @@ int verto_state_key(const char *prefix, const char *sessid, int owner,
 					char *buf, size_t sz);
 
 /*
+ * The owner value of node in incarnation inc ("<node>#<inc>", what the
+ * owner key holds) into buf[sz]. 0, or -1 when it does not fit, node is
+ * empty or inc is not VERTO_STATE_INC_LEN hex digits.
+ */
+int verto_state_owner(const char *node, const char *inc, char *buf, size_t sz);
+
+/*
+ * Split an owner value: the node id into node[nodesz], *inc pointed at its
+ * incarnation inside owner ("" for an owner written without one). 0, or
+ * -1 when owner is empty or the node id does not fit.
+ */
+int verto_state_owner_split(const char *owner, char *node, size_t nodesz,
+							const char **inc);
+
+/*
+ * Whether the owner whose incarnation is inc lives, from the value of its
+ * node's key (beat; NULL when the key does not exist): 1 when the key
+ * holds that very incarnation, 0 otherwise (the node died, or it restarted
+ * with another incarnation and has none of the session's calls). An owner
+ * without incarnation ("") lives while its node key exists.
+ */
+int verto_state_owner_alive(const char *inc, const char *beat);
+
+/*
  * The Redis key that says node lives ("<prefix>node:{<node>}", refreshed
- * by the node every second or so, short TTL) into buf[sz]. 0, or -1 when
+ * by the node every second or so, short TTL, its value the node's
+ * incarnation) into buf[sz]. 0, or -1 when
  * it does not fit or node is empty or holds a brace.
  */
 int verto_state_node_key(const char *prefix, const char *node, char *buf,

@@ -277,6 +277,42 @@ static void keys_share_one_hash_tag(void **state)
 					 -1);
 }
 
+/* a node that restarted with its id has another incarnation: its old
+ * sessions' owner is dead, even though the node key exists again */
+static void an_owner_lives_in_its_incarnation_only(void **state)
+{
+	const char *inc1 = "0123456789abcdef", *inc2 = "fedcba9876543210";
+	char o[VERTO_STATE_OWNER_MAX + 1], node[VERTO_STATE_NODE_MAX + 1];
+	const char *inc;
+
+	(void)state;
+	assert_int_equal(verto_state_owner("sip:v@h:5060", inc1, o, sizeof(o)), 0);
+	assert_string_equal(o, "sip:v@h:5060#0123456789abcdef");
+	assert_int_equal(verto_state_owner("", inc1, o, sizeof(o)), -1);
+	assert_int_equal(verto_state_owner("n", "0123", o, sizeof(o)), -1);
+	assert_int_equal(verto_state_owner("n", "0123456789abcdeX", o, sizeof(o)),
+					 -1);
+	assert_int_equal(verto_state_owner("node", inc1, o, 8), -1);
+	assert_int_equal(verto_state_owner_split("sip:v@h#x#"
+											 "0123456789abcdef",
+											 node, sizeof(node), &inc),
+					 0);
+	assert_string_equal(node, "sip:v@h#x");
+	assert_string_equal(inc, inc1);
+	assert_int_equal(verto_state_owner_split("old", node, sizeof(node), &inc),
+					 0);
+	assert_string_equal(node, "old");
+	assert_string_equal(inc, "");
+	assert_int_equal(verto_state_owner_split("#abc", node, sizeof(node), &inc),
+					 -1);
+	assert_int_equal(verto_state_owner_split("long", node, 4, &inc), -1);
+	assert_int_equal(verto_state_owner_alive(inc1, inc1), 1);
+	assert_int_equal(verto_state_owner_alive(inc1, inc2), 0);
+	assert_int_equal(verto_state_owner_alive(inc1, NULL), 0);
+	assert_int_equal(verto_state_owner_alive("", "1"), 1);
+	assert_int_equal(verto_state_owner_alive("", NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +323,7 @@ int main(void)
 			cmocka_unit_test(claim_decisions),
 			cmocka_unit_test(a_live_owner_keeps_its_session),
 			cmocka_unit_test(keys_share_one_hash_tag),
+			cmocka_unit_test(an_owner_lives_in_its_incarnation_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

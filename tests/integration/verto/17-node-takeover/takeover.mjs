@@ -36,11 +36,13 @@ const open = (name, n) => ev(([s, u]) => vopen(s, u), [name, url(n)]);
 const send = (name, obj) => ev(([s, o]) => vsend(s, o), [name, obj]);
 const wait = (name, pred, ms = 8000) => ev(([s, p, m]) => vwait(s, new Function('m', `return ${p}`), m), [name, pred, ms]);
 const msgs = (name) => ev((s) => socks[s].msgs, name);
+const sendLogin = (name, who, sessid) => send(name, { jsonrpc: '2.0', id: `L-${name}`, method: 'login',
+  params: { login: who, passwd: '1234', userVariables: {}, loginParams: {}, ...(sessid ? { sessid } : {}) } });
 const login = async (name, who, sessid) => {
-  await send(name, { jsonrpc: '2.0', id: `L-${name}`, method: 'login', params: { login: who,
-    passwd: '1234', userVariables: {}, loginParams: {}, ...(sessid ? { sessid } : {}) } });
+  await sendLogin(name, who, sessid);
   return wait(name, `m.id === 'L-${name}'`, 10000);
 };
+const answered = async (name) => (await msgs(name)).some((m) => m.id === `L-${name}`);
 
 const callID = '8a0b1c2d-0000-4000-8000-0000000000d7';
 const dialogParams = (extra = {}) => ({ audio: true, video: false, attach: false,
@@ -64,22 +66,38 @@ try {
   t.check(!!ans, 'the contact center answers the call placed through node A', why(await msgs('a')));
   const stateKey = `iwg:verto:{${sessid}}`;
   const ownerKey = `${stateKey}:owner`;
-  const ownedBy = (n) => redis('GET', ownerKey) === nodeId(n);
+  // the owner is "<node id>#<incarnation>" (16 hex digits, per start)
+  const ownedBy = (n) => new RegExp(`^${nodeId(n).replace(/\./g, '\\.')}#[0-9a-f]{16}$`).test(redis('GET', ownerKey));
   t.check(await until(() => ownedBy(A) && redis('EXISTS', stateKey) === '1', 'A owns the session'),
     'Redis: node A owns the session (owner key, state)', `owner ${redis('GET', ownerKey)}`);
 
   // ---- node A lives: a login on B with the sessid does not take the session ----
+  // Its claim waits (up to 3.5 s) for A's key to lapse, without holding a
+  // thread of B's login lane: a second login with the sessid is not made to
+  // wait too (one waiting claim per sessid), and another user's login is
+  // answered meanwhile (auth_workers 2: two sleeping claims held both).
   await open('s', B);
-  const steal = await login('s', '1008@cc.example', sessid);
+  await open('s2', B);
+  await open('o2', B);
+  await sendLogin('s', '1008@cc.example', sessid);
+  await sendLogin('s2', '1008@cc.example', sessid);
+  await sendLogin('o2', '1009@cc.example');
+  const o2 = await wait('o2', "m.id === 'L-o2'", 10000);
+  const s2 = await wait('s2', "m.id === 'L-s2'", 10000);
+  const sEarly = await answered('s');
+  t.check(o2?.result?.sessid && s2?.result?.sessid && s2.result.sessid !== sessid && !sEarly,
+    'while one login with A\'s sessid waits on B for A\'s key, a second one with it gets a new session at once and another user logs in',
+    why({ o2, s2, sEarly }));
+  const steal = await wait('s', "m.id === 'L-s'", 10000);
   await wait('s', "m.method === 'verto.clientReady'", 3000);
   const sm = await msgs('s');
   t.check(steal?.result?.sessid && steal.result.sessid !== sessid && !sm.some((m) => m.method === 'verto.attach')
     && ownedBy(A),
   'node A alive: a login on B with its sessid gets a new session, no verto.attach; A still owns the session',
   why({ steal, sm, owner: redis('GET', ownerKey) }));
-  t.check(await until(() => /takeovers_alive = 1\b/.test(stats(B)), 'takeovers_alive 1'),
-    'node B counts it (verto:takeovers_alive 1)', stats(B));
-  await ev(() => socks.s.ws.close());
+  t.check(await until(() => /takeovers_alive = 2\b/.test(stats(B)), 'takeovers_alive 2'),
+    'node B counts both (verto:takeovers_alive 2)', stats(B));
+  await ev(() => { for (const n of ['s', 's2', 'o2']) socks[n].ws.close(); });
 
   // ---- node A dies: every process of it, by PID ----
   const pids = [...kamcmd(A, 'core.psx').matchAll(/PID:\s*(\d+)/g)].map((m) => Number(m[1]));
@@ -87,6 +105,14 @@ try {
   const gone = await until(() => pids.every((p) => { try { process.kill(p, 0); return false; } catch { return true; } }), 'node A gone');
   t.check(pids.length > 3 && gone, `node A killed (${pids.length} processes, SIGKILL by PID)`, `pids ${pids}`);
   t.check(!!(await ev(() => vclosed('a', 5000))), 'the browser loses its WebSocket to node A', 'still open');
+  // A "restarts" with its id at once: its node key exists again, with
+  // another incarnation (what a new start of A writes) and a long TTL. Its
+  // old sessions' owner is dead all the same.
+  const aKey = `iwg:verto:node:{${nodeId(A)}}`;
+  redis('SET', aKey, '00000000000000aa', 'PX', '60000');
+  t.check(redis('GET', aKey) === '00000000000000aa' && !redis('GET', ownerKey).endsWith('#00000000000000aa'),
+    'node A\'s key holds a new incarnation (a restart with the same id), the owner key the old one',
+    `node key ${redis('GET', aKey)}, owner ${redis('GET', ownerKey)}`);
 
   // ---- the browser logs in on B with its sessid ----
   await open('b', B);
