@@ -190,23 +190,17 @@ redisReply *ids_command(ids_ctx_t *ctx, int argc, const char **argv,
 	return ids_cmd_at(ctx, slot, 1, argc, argv, lens);
 }
 
-/* EVALSHA the script for slot, falling back to EVAL when Redis does not
- * have it. argv[0..1] are reserved for the command and script, filled
- * here; lens[2..argc) set by the caller (NULL: strlen). */
-static redisReply *ids_script(ids_ctx_t *ctx, int which, int slot, int write,
-							  int argc, const char **argv, size_t *lens)
+/* EVALSHA sha for slot, falling back to EVAL of body when Redis does not
+ * have it. argv[0..1] and lens[0..1] are filled here; lens[2..argc) are
+ * the caller's. */
+static redisReply *ids_eval_sha(ids_ctx_t *ctx, const char *sha,
+								const char *body, int slot, int write, int argc,
+								const char **argv, size_t *lens)
 {
 	redisReply *r;
-	int i;
-	size_t own[16];
-	if (!lens) {
-		for (i = 2; i < argc && i < 16; i++)
-			own[i] = strlen(argv[i]);
-		lens = own;
-	}
 	argv[0] = "EVALSHA";
 	lens[0] = 7;
-	argv[1] = ids_scripts[which].sha;
+	argv[1] = sha;
 	lens[1] = 40;
 	r = ids_cmd_at(ctx, slot, write, argc, argv, lens);
 	if (r && r->type == REDIS_REPLY_ERROR &&
@@ -214,11 +208,78 @@ static redisReply *ids_script(ids_ctx_t *ctx, int which, int slot, int write,
 		freeReplyObject(r);
 		argv[0] = "EVAL";
 		lens[0] = 4;
-		argv[1] = ids_scripts[which].body;
-		lens[1] = strlen(argv[1]);
+		argv[1] = body;
+		lens[1] = strlen(body);
 		r = ids_cmd_at(ctx, slot, write, argc, argv, lens);
 	}
 	return r;
+}
+
+/* ids_eval_sha of one of our scripts; lens NULL: strlen of argv[2..) */
+static redisReply *ids_script(ids_ctx_t *ctx, int which, int slot, int write,
+							  int argc, const char **argv, size_t *lens)
+{
+	int i;
+	size_t own[16];
+	if (!lens) {
+		for (i = 2; i < argc && i < 16; i++)
+			own[i] = strlen(argv[i]);
+		lens = own;
+	}
+	return ids_eval_sha(ctx, ids_scripts[which].sha, ids_scripts[which].body,
+						slot, write, argc, argv, lens);
+}
+
+int ids_eval(ids_ctx_t *ctx, const char *script, int nkeys, int argc,
+			 const char **argv, const size_t *argvlen,
+			 struct redisReply **reply)
+{
+	char sha[41] = "", nk[16];
+	const char **v = NULL;
+	size_t *l = NULL;
+	redisReply *r;
+	int i, slot = -1;
+
+	*reply = NULL;
+	if (!script || !*script || nkeys < 0 || argc < nkeys || (argc > 0 && !argv))
+		return ids_set_err(ctx, IDS_ERR_ARG,
+						   "eval: no script, or nkeys "
+						   "out of 0..argc");
+	for (i = 0; i < nkeys; i++) {
+		int s = ids_key_slot(argv[i], argvlen ? argvlen[i] : strlen(argv[i]));
+		if (i == 0)
+			slot = s;
+		else if (s != slot)
+			return ids_set_err(ctx, IDS_ERR_ARG,
+							   "eval: KEYS[%d] is in another slot than "
+							   "KEYS[1] (give them one hash tag)",
+							   i + 1);
+	}
+	if (!(v = malloc((size_t)(argc + 3) * sizeof(*v))) ||
+		!(l = malloc((size_t)(argc + 3) * sizeof(*l)))) {
+		free(v);
+		return ids_set_err(ctx, IDS_ERR_OOM, "out of memory");
+	}
+	ids_sha1_hex(script, sha);
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	v[2] = nk;
+	l[2] = strlen(nk);
+	for (i = 0; i < argc; i++) {
+		v[i + 3] = argv[i];
+		l[i + 3] = argvlen ? argvlen[i] : strlen(argv[i]);
+	}
+	r = ids_eval_sha(ctx, sha, script, slot, 1, argc + 3, v, l);
+	free(v);
+	free(l);
+	if (!r)
+		return ctx->err;
+	if (r->type == REDIS_REPLY_ERROR) {
+		ids_set_err(ctx, IDS_ERR_REMOTE, "%s", r->str);
+		freeReplyObject(r);
+		return ctx->err;
+	}
+	*reply = r;
+	return ids_ok(ctx);
 }
 
 /* fill a record from HGETALL pairs; IDS_OK or IDS_ERR_PROTO */

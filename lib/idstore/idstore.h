@@ -148,6 +148,28 @@ struct redisReply;
 struct redisReply *ids_command(ids_ctx_t *ctx, int argc, const char **argv,
 							   const size_t *lens);
 
+/*
+ * Run a Lua script of the caller's on its keys: argv[0..nkeys) are KEYS,
+ * argv[nkeys..argc) ARGV (argvlen NULL: strlen). Sent as EVALSHA, then as
+ * EVAL when the server does not have the script cached (script is its
+ * body; its SHA1 is computed here). Routed by KEYS[1] to the master
+ * serving its slot in Cluster mode (MOVED and ASK followed); every key must
+ * be in that slot (share a hash tag), checked in every mode (IDS_ERR_ARG
+ * otherwise, so a script tried on one server fails the same way before it
+ * meets a Cluster); no key (nkeys 0): any node. No WAIT is sent.
+ *
+ * Returns IDS_OK with *reply set (owned by the caller: freeReplyObject),
+ * whatever its type but error. An error reply (the script's
+ * redis.error_reply, a runtime error, a refusal like CROSSSLOT) is
+ * IDS_ERR_REMOTE with its text in ctx->errstr (truncated to 127 bytes) and
+ * *reply NULL; the connection stays usable. IDS_ERR_IO: the connection was
+ * lost and the script may have run (with one server, free ctx; in Cluster
+ * mode the next call reconnects). *reply is NULL on every error.
+ */
+int ids_eval(ids_ctx_t *ctx, const char *script, int nkeys, int argc,
+			 const char **argv, const size_t *argvlen,
+			 struct redisReply **reply);
+
 /* PING the server. IDS_OK or an error. */
 int ids_ping(ids_ctx_t *ctx);
 

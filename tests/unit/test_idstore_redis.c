@@ -813,6 +813,81 @@ static void test_did_entry_format(void **state)
 	ids_free(c);
 }
 
+/* ---- ids_eval: a caller's script, routed by KEYS[1] ---- */
+
+#define SET_GET                                    \
+	"redis.call('SET', KEYS[1], ARGV[1])\n"        \
+	"redis.call('SET', KEYS[2], ARGV[1] .. '+')\n" \
+	"return {redis.call('GET', KEYS[1]), #ARGV[1]}\n"
+
+/* SET_GET on two keys of one tag; asserts the reply */
+static void eval_set_get(ids_ctx_t *c, const char *k1, const char *k2)
+{
+	const char *argv[3] = {k1, k2, "v\0x"};
+	size_t lens[3] = {strlen(k1), strlen(k2), 3};
+	redisReply *r = NULL;
+	assert_int_equal(ids_eval(c, SET_GET, 2, 3, argv, lens, &r), IDS_OK);
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_ARRAY);
+	assert_int_equal(r->elements, 2);
+	assert_int_equal(r->element[0]->len, 3); /* binary safe */
+	assert_memory_equal(r->element[0]->str, "v\0x", 3);
+	assert_int_equal(r->element[1]->integer, 3);
+	freeReplyObject(r);
+}
+
+static void test_eval_runs_a_callers_script(void **state)
+{
+	ids_ctx_t *c = conn();
+	redisReply *r = (redisReply *)1;
+	const char *two[2] = {"app:{s1}:a", "app:{s2}:b"};
+	const char *one[1] = {"app:{s1}:a"};
+	(void)state;
+	raw(c, "SCRIPT FLUSH");
+	eval_set_get(c, "app:{s1}:a", "app:{s1}:b"); /* EVAL (not cached) */
+	eval_set_get(c, "app:{s1}:a", "app:{s1}:b"); /* EVALSHA */
+	/* an error reply is IDS_ERR_REMOTE with its text; the connection
+	 * stays usable */
+	assert_int_equal(ids_eval(c, "return redis.error_reply('OWNER node-b')", 1,
+							  1, one, NULL, &r),
+					 IDS_ERR_REMOTE);
+	assert_null(r);
+	assert_string_equal(c->errstr, "OWNER node-b");
+	assert_int_equal(ids_eval(c, "return redis.call('HGET', KEYS[1], 'f')", 1,
+							  1, one, NULL, &r),
+					 IDS_ERR_REMOTE);
+	assert_non_null(strstr(c->errstr, "WRONGTYPE"));
+	assert_int_equal(ids_ping(c), IDS_OK);
+	/* keys of two slots are refused before anything is sent, here too */
+	assert_int_equal(ids_eval(c, "return 1", 2, 2, two, NULL, &r), IDS_ERR_ARG);
+	assert_int_equal(ids_eval(c, "return 1", 2, 1, one, NULL, &r), IDS_ERR_ARG);
+	/* no key: any node; a nil reply is a reply */
+	assert_int_equal(ids_eval(c, "return false", 0, 0, NULL, NULL, &r), IDS_OK);
+	assert_int_equal(r->type, REDIS_REPLY_NIL);
+	freeReplyObject(r);
+	raw(c, "DEL app:{s1}:a app:{s1}:b");
+	ids_free(c);
+}
+
+/* with IWG_IDS_CLUSTER=seeds (tests/integration/idmap/10-cluster): the
+ * script on keys of IWG_IDS_EVAL_TAG, whose slot another master serves */
+static void test_eval_on_cluster(void **state)
+{
+	ids_conf_t cf;
+	ids_ctx_t *c;
+	char k1[64], k2[64];
+	(void)state;
+	ids_conf_init(&cf);
+	snprintf(cf.addr, sizeof(cf.addr), "cluster:%s", getenv("IWG_IDS_CLUSTER"));
+	c = ids_connect(&cf);
+	assert_non_null(c);
+	assert_int_equal(c->err, IDS_OK);
+	snprintf(k1, sizeof(k1), "app:{%s}:a", getenv("IWG_IDS_EVAL_TAG"));
+	snprintf(k2, sizeof(k2), "app:{%s}:b", getenv("IWG_IDS_EVAL_TAG"));
+	eval_set_get(c, k1, k2);
+	ids_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -835,6 +910,12 @@ int main(void)
 			cmocka_unit_test(test_refused_write_keeps_a_later_claim),
 			cmocka_unit_test(test_delete_racing_a_recreate),
 			cmocka_unit_test(test_did_entry_format),
+			cmocka_unit_test(test_eval_runs_a_callers_script),
 	};
+	const struct CMUnitTest cluster[] = {
+			cmocka_unit_test(test_eval_on_cluster),
+	};
+	if (getenv("IWG_IDS_CLUSTER") && getenv("IWG_IDS_EVAL_TAG"))
+		return cmocka_run_group_tests(cluster, NULL, NULL);
 	return cmocka_run_group_tests(tests, start_redis, stop_redis);
 }

@@ -185,4 +185,17 @@ tap_eq "no MOVED reached either admind's log ($ADMIND_LOG, $ALOG2)" 0 \
 	"$(cat "$ADMIND_LOG" "$ALOG2" | grep -c MOVED)"
 idm_wait_check "and its notice reaches Kamailio" $KPORT 200 \
 	'X-Idm-Queue: moved' cat
+
+# ids_eval: a caller's script (verto's session writes) goes to the master of
+# KEYS[1]'s slot, found from one seed that does not serve it
+for t in s1 s2 s3 s4 s5 s6 s7 s8; do
+	EM=$(owner "app:{$t}:a")
+	[ -n "$EM" ] && [ "$EM" != $P1 ] && break
+done
+IWG_IDS_CLUSTER=127.0.0.1:$P1 IWG_IDS_EVAL_TAG=$t \
+	"$build/tests/unit/test_idstore_redis" >"$logs/eval.log" 2>&1
+tap_eq "ids_eval runs a script on keys of another master's slot ($EM, log $logs/eval.log)" \
+	0 $?
+tap_eq "its writes are on that master" "3 4" \
+	"$(redis-cli -p "$EM" strlen "app:{$t}:a") $(redis-cli -p "$EM" strlen "app:{$t}:b")"
 tap_done
