@@ -1234,24 +1234,98 @@ out:
 /* ---- upgrade of key names written before the hash tags ---- */
 
 typedef struct ids_upg {
-	size_t moved, kept;
+	ids_upgrade_stats_t *st;
+	ids_upgrade_cb cb;
+	void *arg;
 	int err;
 } ids_upg_t;
 
+/* GET key k[0..len) into buf (NUL-terminated; "" when absent or not a
+ * string); IDS_OK or an error */
+static int ids_upg_get(ids_ctx_t *ctx, const char *k, size_t len, char *buf,
+					   size_t bufsz)
+{
+	const char *argv[2] = {"GET", k};
+	size_t lens[2] = {3, len};
+	redisReply *r = ids_cmd_at(ctx, ids_key_slot(k, len), 0, 2, argv, lens);
+	if (!r)
+		return ctx->err;
+	snprintf(buf, bufsz, "%.*s",
+			 r->type == REDIS_REPLY_STRING ? (int)r->len : 0,
+			 r->type == REDIS_REPLY_STRING ? r->str : "");
+	freeReplyObject(r);
+	return IDS_OK;
+}
+
+/*
+ * A legacy URI entry k (new name nk) that must not be moved: its new name
+ * holds another key (two mappings would hold one URI), or the mapping it
+ * names holds another URI under its new name (written since by an
+ * upgraded node: the entry is stale). why filled then; 1 conflict, 0 none,
+ * -1 an error (ctx->err)
+ */
+static int ids_upg_rev_conflict(ids_ctx_t *ctx, const char *k, size_t len,
+								const char *nk, size_t nl, int busy, char *why,
+								size_t whysz)
+{
+	char ov[IDS_KEY_MAX + 2], nv[IDS_URI_MAX + 2], mk[IDS_REDIS_KEY_MAX];
+	char nsb[IDS_NS_MAX + 1];
+	const char *ns, *uri, *argv[3];
+	size_t nsl;
+	redisReply *r;
+
+	if (ids_key_split(nk, nl, &ns, &nsl, &uri) < 0 || nsl > IDS_NS_MAX)
+		return 0;
+	memcpy(nsb, ns, nsl);
+	nsb[nsl] = '\0';
+	if (ids_upg_get(ctx, k, len, ov, sizeof(ov)))
+		return -1;
+	if (busy) {
+		if (ids_upg_get(ctx, nk, nl, nv, sizeof(nv)))
+			return -1;
+		if (strcmp(ov, nv) == 0)
+			return 0;
+		snprintf(why, whysz,
+				 "held by key '%.60s' under the old name, by "
+				 "'%.60s' under the new one",
+				 ov, nv);
+		return 1;
+	}
+	if (!ov[0] || ids_key_map(mk, sizeof(mk), nsb, ov) < 0)
+		return 0;
+	argv[0] = "HGET";
+	argv[1] = mk;
+	argv[2] = IDS_REV_URI_FIELD;
+	if (!(r = ids_cmd_at(ctx, ids_slot_of(mk), 0, 3, argv, NULL)))
+		return -1;
+	busy = r->type == REDIS_REPLY_STRING && strcmp(r->str, uri) != 0;
+	if (busy)
+		snprintf(why, whysz, "names key '%.60s', which holds %.80s now", ov,
+				 r->str);
+	freeReplyObject(r);
+	return busy;
+}
+
 /* move one legacy key: DUMP, RESTORE under the new name (an existing new
- * key wins: written since by an upgraded node), DEL */
+ * mapping wins: written since by an upgraded node), DEL; a URI entry in
+ * conflict (ids_upg_rev_conflict) is left and reported */
 static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 {
 	ids_upg_t *u = arg;
-	char nk[IDS_REDIS_KEY_MAX + 8];
+	char nk[IDS_REDIS_KEY_MAX + 8], why[240];
 	const char *argv[4];
 	size_t lens[4];
 	redisReply *d, *r;
-	int nl = ids_key_upgrade(k, len, nk, sizeof(nk)), oslot, busy;
+	int nl = ids_key_upgrade(k, len, nk, sizeof(nk)), oslot, busy, c;
+	int rev = len > sizeof(IDS_REV_PREFIX) - 1 &&
+			  !memcmp(k, IDS_REV_PREFIX, sizeof(IDS_REV_PREFIX) - 1);
 
 	if (nl <= 0)
 		return 0;
 	oslot = ids_key_slot(k, len);
+	if (rev && (c = ids_upg_rev_conflict(ctx, k, len, nk, (size_t)nl, 0, why,
+										 sizeof(why))))
+		goto conflict;
 	argv[0] = "DUMP";
 	argv[1] = k;
 	lens[0] = 4;
@@ -1281,6 +1355,10 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 		goto fail;
 	}
 	freeReplyObject(r);
+	if (busy && rev &&
+		(c = ids_upg_rev_conflict(ctx, k, len, nk, (size_t)nl, 1, why,
+								  sizeof(why))))
+		goto conflict;
 	argv[0] = "DEL";
 	argv[1] = k;
 	lens[0] = 3;
@@ -1289,24 +1367,29 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 		goto fail;
 	freeReplyObject(r);
 	if (busy)
-		u->kept++;
+		u->st->kept++;
 	else
-		u->moved++;
+		u->st->moved++;
+	return 0;
+conflict:
+	if (c < 0)
+		goto fail;
+	u->st->conflicts++;
+	if (u->cb)
+		u->cb(k, nk, why, u->arg);
 	return 0;
 fail:
 	u->err = ctx->err;
 	return 1;
 }
 
-int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count, size_t *moved,
-					 size_t *kept)
+int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count,
+					 ids_upgrade_stats_t *st, ids_upgrade_cb cb, void *arg)
 {
-	ids_upg_t u = {0, 0, IDS_OK};
+	ids_upg_t u = {st, cb, arg, IDS_OK};
 	int rc = ids_scan_step(ctx, -1, IDS_PREFIX "*", cursor, count,
 						   ids_upgrade_key, &u);
-	*moved += u.moved;
-	*kept += u.kept;
 	if (rc == IDS_OK && u.err)
 		return ctx->err = u.err;
-	return rc == IDS_OK && !u.err ? ids_wait(ctx) : rc;
+	return rc == IDS_OK ? ids_wait(ctx) : rc;
 }

@@ -254,21 +254,40 @@ int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
 int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 			   ids_error_t *errs, size_t maxerrs, size_t *nerrs);
 
+/* counts of ids_upgrade_step, added to by each step */
+typedef struct ids_upgrade_stats {
+	size_t moved;	  /* copied under the new name, old key deleted */
+	size_t kept;	  /* old key deleted, the new name had the same or
+					   * (a mapping) a newer value */
+	size_t conflicts; /* old URI entry left in place, reported */
+} ids_upgrade_stats_t;
+
+/* called by ids_upgrade_step for each old key left in place: its name, its
+ * new name (NUL-terminated) and why, one line of text */
+typedef void (*ids_upgrade_cb)(const char *old_key, const char *new_key,
+							   const char *why, void *arg);
+
 /*
  * One step of the upgrade of key names written before the Cluster hash
  * tags ("iwg:idm:map:<ns>:<key>" -> "iwg:idm:map:{<ns>}:<key>", the same
  * for "iwg:idm:rev:"; DID entries keep their names): SCAN (count hint, <=
  * 0: 100) over every master, each old key found copied under its new name
- * (DUMP/RESTORE; when the new name exists already, written by an upgraded
- * node, that one is kept) and then deleted. *cursor is 0 to start and
- * comes back 0 when the scan is complete. *moved and *kept are incremented
- * (copied; dropped because the new key existed). Idempotent and
- * resumable: run until the cursor is 0, and again, it finds nothing.
- * IDS_OK, an I/O error, IDS_ERR_REMOTE (a RESTORE refused), or
- * IDS_ERR_NOT_REPLICATED as for ids_put.
+ * (DUMP/RESTORE) and then deleted. When the new name exists already
+ * (written by an upgraded node): a mapping hash there is kept and the old
+ * one dropped (st->kept, the same mapping's newer state); a URI entry
+ * there holding the same key is kept likewise, one holding another key is
+ * a conflict (two mappings would hold one URI). An old URI entry naming a
+ * mapping whose new hash holds another URI (stale) is a conflict too. A
+ * conflict leaves the old key in place (upgraded nodes do not read old
+ * names), counts it in st->conflicts and calls cb (NULL: none).
+ * *cursor is 0 to start and comes back 0 when the scan is complete.
+ * Idempotent and resumable: run until the cursor is 0, and again, it finds
+ * only the conflicts. IDS_OK (conflicts included), an I/O error,
+ * IDS_ERR_REMOTE (a RESTORE refused), or IDS_ERR_NOT_REPLICATED as for
+ * ids_put.
  */
-int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count, size_t *moved,
-					 size_t *kept);
+int ids_upgrade_step(ids_ctx_t *ctx, uint64_t *cursor, int count,
+					 ids_upgrade_stats_t *st, ids_upgrade_cb cb, void *arg);
 
 /* Publish "*" so every node drops its cache. */
 int ids_publish_flush(ids_ctx_t *ctx);

@@ -580,12 +580,22 @@ static long long raw(ids_ctx_t *c, const char *fmt, ...)
 	return v;
 }
 
+/* ids_upgrade_cb: the old keys left, "old|why" lines */
+static void upgrade_conflict(const char *old_key, const char *new_key,
+							 const char *why, void *arg)
+{
+	char *out = arg;
+	(void)new_key;
+	snprintf(out + strlen(out), 1024 - strlen(out), "%s|%s\n", old_key, why);
+}
+
 static void test_upgrade_moves_legacy_keys(void **state)
 {
 	ids_ctx_t *c = conn();
 	ids_record_t g;
 	uint64_t cur = 0;
-	size_t moved = 0, kept = 0;
+	ids_upgrade_stats_t st = {0, 0, 0};
+	char left[1024] = "";
 	int steps = 0;
 	(void)state;
 	/* a mapping as written before the hash tags */
@@ -593,17 +603,34 @@ static void test_upgrade_moves_legacy_keys(void **state)
 		   "not_after 0 did +33900000001 _rev_uri sip:k1@iwg.test");
 	raw(c, "SET iwg:idm:rev:old:sip:k1@iwg.test k1");
 	raw(c, "SET iwg:idm:did:+33900000001 old:k1");
-	/* and one already written again under the new name: that one wins */
-	raw(c, "HSET iwg:idm:map:old:k2 sip_uri sip:stale@iwg.test enabled 1");
+	/* and one already written again under the new name: that one wins,
+	 * with its URI entry; the old entry of its old URI is stale */
+	raw(c, "HSET iwg:idm:map:old:k2 sip_uri sip:stale@iwg.test enabled 1 "
+		   "_rev_uri sip:stale@iwg.test");
+	raw(c, "SET iwg:idm:rev:old:sip:stale@iwg.test k2");
 	raw(c, "HSET iwg:idm:map:{old}:k2 sip_uri sip:k2@iwg.test enabled 1 "
 		   "not_after 0 _rev_uri sip:k2@iwg.test");
+	raw(c, "SET iwg:idm:rev:old:sip:k2@iwg.test k2");
+	raw(c, "SET iwg:idm:rev:{old}:sip:k2@iwg.test k2");
+	/* an old URI entry naming another key than the new one does */
+	raw(c, "SET iwg:idm:rev:old:sip:k9@iwg.test k3");
+	raw(c, "SET iwg:idm:rev:{old}:sip:k9@iwg.test k9");
 	assert_int_equal(ids_get(c, "old", "k1", &g), IDS_ERR_NOTFOUND);
 	do {
-		assert_int_equal(ids_upgrade_step(c, &cur, 2, &moved, &kept), IDS_OK);
+		assert_int_equal(
+				ids_upgrade_step(c, &cur, 2, &st, upgrade_conflict, left),
+				IDS_OK);
 		assert_true(++steps < 1000);
 	} while (cur != 0);
-	assert_int_equal(moved, 2);
-	assert_int_equal(kept, 1);
+	assert_int_equal(st.moved, 2);
+	assert_int_equal(st.kept, 2);
+	assert_int_equal(st.conflicts, 2);
+	assert_non_null(strstr(left, "iwg:idm:rev:old:sip:k9@iwg.test|held by key "
+								 "'k3' under the old name, by 'k9' under the "
+								 "new one\n"));
+	assert_non_null(strstr(left, "iwg:idm:rev:old:sip:stale@iwg.test|names "
+								 "key 'k2', which holds sip:k2@iwg.test now"
+								 "\n"));
 	assert_int_equal(ids_get(c, "old", "k1", &g), IDS_OK);
 	assert_string_equal(g.did, "+33900000001");
 	assert_int_equal(ids_reverse(c, "old", "sip:k1@iwg.test", &g), IDS_OK);
@@ -612,15 +639,27 @@ static void test_upgrade_moves_legacy_keys(void **state)
 	assert_string_equal(g.key, "k1");
 	assert_int_equal(ids_get(c, "old", "k2", &g), IDS_OK);
 	assert_string_equal(g.sip_uri, "sip:k2@iwg.test");
+	assert_int_equal(ids_reverse(c, "old", "sip:k9@iwg.test", &g),
+					 IDS_ERR_NOTFOUND); /* k9 has no hash: the new entry */
 	assert_int_equal(raw(c, "EXISTS iwg:idm:map:old:k1 iwg:idm:map:old:k2 "
-							"iwg:idm:rev:old:sip:k1@iwg.test"),
+							"iwg:idm:rev:old:sip:k1@iwg.test "
+							"iwg:idm:rev:old:sip:k2@iwg.test "
+							"iwg:idm:rev:{old}:sip:stale@iwg.test"),
 					 0);
-	/* a second run finds nothing to do */
-	moved = kept = 0;
+	/* the conflicts stay, and a second run reports only them */
+	assert_int_equal(raw(c, "EXISTS iwg:idm:rev:old:sip:k9@iwg.test "
+							"iwg:idm:rev:old:sip:stale@iwg.test"),
+					 2);
+	memset(&st, 0, sizeof(st));
 	do
-		assert_int_equal(ids_upgrade_step(c, &cur, 100, &moved, &kept), IDS_OK);
+		assert_int_equal(ids_upgrade_step(c, &cur, 100, &st, NULL, NULL),
+						 IDS_OK);
 	while (cur != 0);
-	assert_int_equal(moved + kept, 0);
+	assert_int_equal(st.moved + st.kept, 0);
+	assert_int_equal(st.conflicts, 2);
+	raw(c,
+		"DEL iwg:idm:rev:old:sip:k9@iwg.test iwg:idm:rev:{old}:sip:k9@iwg.test "
+		"iwg:idm:rev:old:sip:stale@iwg.test");
 	assert_int_equal(ids_del(c, "old", "k1"), IDS_OK);
 	assert_int_equal(ids_del(c, "old", "k2"), IDS_OK);
 	ids_free(c);

@@ -337,24 +337,35 @@ int idctl_cmd_flush(idctl_t *c, int argc, char **argv)
 	return IDCTL_OK;
 }
 
+/* ids_upgrade_cb of migrate: one line per old key left */
+static void idctl_migrate_conflict(const char *old_key, const char *new_key,
+								   const char *why, void *arg)
+{
+	(void)arg;
+	fprintf(stderr,
+			"iwg-idctl: migrate: %s left in place (not moved to %s): %s\n",
+			old_key, new_key, why);
+}
+
 int idctl_cmd_migrate(idctl_t *c, int argc, char **argv)
 {
 	ids_ctx_t *x;
 	uint64_t cur = 0;
-	size_t moved = 0, kept = 0;
+	ids_upgrade_stats_t st = {0, 0, 0};
 	if (idctl_args(argc, 0, 0, "migrate") || !(x = idctl_conn(c)))
 		return argc == 1 ? IDCTL_EREDIS : IDCTL_EUSAGE;
 	do {
-		if (ids_upgrade_step(x, &cur, 1000, &moved, &kept) != IDS_OK) {
+		if (ids_upgrade_step(x, &cur, 1000, &st, idctl_migrate_conflict,
+							 NULL) != IDS_OK) {
 			fprintf(stderr,
 					"iwg-idctl: migrate stopped after %zu key(s) renamed; "
 					"run it again to resume\n",
-					moved);
+					st.moved);
 			return idctl_fail(c, argv[0]);
 		}
 	} while (cur != 0);
 	printf("%zu key(s) renamed, %zu old key(s) dropped (their new name "
-		   "existed)\n",
-		   moved, kept);
-	return IDCTL_OK;
+		   "existed), %zu old URI entr%s left in conflict\n",
+		   st.moved, st.kept, st.conflicts, st.conflicts == 1 ? "y" : "ies");
+	return st.conflicts ? IDCTL_EREFUSED : IDCTL_OK;
 }

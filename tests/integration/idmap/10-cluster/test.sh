@@ -198,4 +198,23 @@ tap_eq "ids_eval runs a script on keys of another master's slot ($EM, log $logs/
 	0 $?
 tap_eq "its writes are on that master" "3 4" \
 	"$(redis-cli -p "$EM" strlen "app:{$t}:a") $(redis-cli -p "$EM" strlen "app:{$t}:b")"
+
+# iwg-idctl migrate on the cluster: a key of an older version moved; an old
+# URI entry naming another key than the new entry is left and reported
+$R hset 'iwg:idm:map:mig:m1' sip_uri sip:m1@ims.test enabled 1 not_after 0 \
+	_rev_uri sip:m1@ims.test >/dev/null
+$R set 'iwg:idm:rev:mig:sip:m1@ims.test' m1 >/dev/null
+$R set 'iwg:idm:rev:web:sip:ann@ims.test' zed >/dev/null
+$IDCTL migrate >"$logs/migrate.out" 2>"$logs/migrate.err"
+tap_eq "migrate ends with status 3 when it leaves a conflict (log $logs/migrate.err)" \
+	3 $?
+tap_like "and names the old key and both holders" \
+	"iwg:idm:rev:web:sip:ann@ims.test left in place (not moved to iwg:idm:rev:{web}:sip:ann@ims.test): held by key 'zed' under the old name, by 'ann' under the new one" \
+	"$(cat "$logs/migrate.err")"
+tap_like "it counts what it did" "2 key(s) renamed, 0 old key(s) dropped (their new name existed), 1 old URI entry left in conflict" \
+	"$(cat "$logs/migrate.out")"
+tap_eq "the old mapping is found under its new name" "sip:m1@ims.test" \
+	"$($IDCTL -f jsonl reverse mig sip:m1@ims.test 2>&1 | jq -r .sip_uri)"
+tap_eq "the conflicting entry is still there, the new one unchanged" "zed ann" \
+	"$($R get 'iwg:idm:rev:web:sip:ann@ims.test') $($R get 'iwg:idm:rev:{web}:sip:ann@ims.test')"
 tap_done
