@@ -22,7 +22,9 @@
  * nodes; a plain "host:port" that turns out to be a Cluster node is a seed
  * too. The slot map comes from CLUSTER SLOTS; a connection per master is
  * opened on demand; MOVED refreshes the map and retries, ASK retries once
- * at the target after ASKING; a master that stopped answering makes the
+ * at the target after ASKING (only when the target is a master of the
+ * map: the password is never sent to an address a reply names, see
+ * docs/identity.md "Redis Cluster"); a master that stopped answering makes the
  * next command refresh the map (from the other masters or the seeds), so a
  * promoted replica is found; at most a few redirects per command. A write
  * whose connection broke is not retried (it may have been applied):

@@ -416,19 +416,6 @@ static int ids_cl_refresh(ids_ctx_t *ctx)
 	return rc;
 }
 
-/* the index of master addr, added to the map when new; -1 when full */
-static int ids_cl_node(ids_cluster_t *cl, const char *addr)
-{
-	int i = ids_slotmap_find(&cl->map, addr);
-	if (i >= 0 || cl->map.nnodes >= IDS_NODES_MAX)
-		return i;
-	i = cl->map.nnodes++;
-	snprintf(cl->map.node[i], sizeof(cl->map.node[i]), "%s", addr);
-	cl->conn[i] = NULL;
-	cl->dirty[i] = 0;
-	return i;
-}
-
 redisContext *ids_conn_any(ids_ctx_t *ctx)
 {
 	ids_cluster_t *cl = CL(ctx);
@@ -521,16 +508,28 @@ static redisReply *ids_cl_cmd(ids_ctx_t *ctx, int slot, int write, int argc,
 		ids_addr_host(cl->map.node[node], host, sizeof(host));
 		kind = ids_redirect_parse(r->str, r->len, host, &rslot, addr,
 								  sizeof(addr));
+		/* a redirect is followed only to a master of the slot map (asked
+		 * of the seeds and known masters): the password is never sent to
+		 * an address a reply named (docs/identity.md, "Redis Cluster") */
 		if (kind == 1) { /* MOVED: the map is out of date */
 			freeReplyObject(r);
 			ids_cl_refresh(ctx);
-			if ((node = ids_cl_node(cl, addr)) >= 0 && rslot == slot)
+			if ((node = ids_slotmap_find(&cl->map, addr)) >= 0 && rslot == slot)
 				cl->map.slot[slot] = (uint8_t)node;
 			continue;
 		}
 		if (kind == 2) { /* ASK: this command only, at the target */
 			freeReplyObject(r);
-			ask = ids_cl_node(cl, addr);
+			if ((ask = ids_slotmap_find(&cl->map, addr)) < 0 &&
+				ids_cl_refresh(ctx) == IDS_OK)
+				ask = ids_slotmap_find(&cl->map, addr);
+			if (ask < 0) {
+				ids_set_err(ctx, IDS_ERR_IO,
+							"cluster: ASK to %s, not a master of the slot "
+							"map: not followed",
+							addr);
+				return NULL;
+			}
 			continue;
 		}
 		if (strncmp(r->str, "TRYAGAIN", 8) == 0 ||
