@@ -221,6 +221,46 @@ test(`behind a proxy that Record-Routes, a browser's in-dialog requests follow t
   }
 });
 
+test(`a call from the network through a proxy: the browser's re-INVITE keeps the route set, a stranger cannot move the target (${MODE})`, async () => {
+  // a user no other test registers (one browser: no fork)
+  const user = 'probe';
+  const b = await browser(user);
+  const reg = await register(b, user);
+  assert.equal(reg && reg.status, 200, `REGISTER of ${user}: ${reg && reg.status}; ${see}`);
+  b.onRequest = (m) => (m.method === 'INVITE' && m.body ? { status: 200, body: webrtcSdp({ setup: 'active' }) } : { status: 200 });
+  // the peer calls through a proxy that Record-Routes (itself, 127.0.0.1:5090)
+  const callId = `${rnd()}@via-proxy`;
+  const r = await peer.send({
+    method: 'INVITE', ruri: aor(user), callId, from: `<sip:bob@remote.test>;tag=${rnd(4)}`, to: `<${aor(user)}>`, cseq: 1,
+    body: pcmaSdp, headers: ['Record-Route: <sip:127.0.0.1:5090;lr>'],
+  });
+  assert.equal(r && r.status, 200, `the peer's call to ${user}: ${r && r.status}; ${see}`);
+  const bd = b.dialogs.get(callId);
+  assert.ok(bd, 'the browser has no dialog for the call');
+  assert.ok(bd.routeSet.some((x) => x.includes('127.0.0.1:5090')), `the browser's route set lacks the proxy: ${bd.routeSet}`);
+  // a stranger (outside IWG_TRUSTED_NETS) sends an UPDATE in the dialog
+  // naming another Contact: the gateway must not take it as the target
+  // (the browser, which the UPDATE reaches, is put back on the real one)
+  const target = bd.remoteTarget;
+  await other.send({
+    method: 'UPDATE', ruri: bd.localUri, callId, from: `<sip:bob@remote.test>;tag=${bd.remoteTag}`,
+    to: `<${aor(user)}>;tag=${bd.localTag}`, cseq: 7, headers: ['Contact: <sip:victim@127.0.0.2:5090>'],
+    routes: bd.routeSet.filter((x) => !x.includes('127.0.0.1:5090')).slice(0, 1),
+  });
+  bd.remoteTarget = target;
+  const before = other.received.length;
+  const re = await bd.request('INVITE', { body: webrtcSdp({ dir: 'sendonly' }) });
+  assert.equal(re && re.status, 200, `the browser's re-INVITE: ${re && re.status}; ${see}`);
+  await bd.request('ACK', { cseq: Number(re.get('CSeq').split(/\s+/)[0]) });
+  const toVictim = new Dialog(b, { ...bd, remoteTarget: 'sip:victim@127.0.0.2:5090', cseq: bd.cseq + 5 });
+  const f = await toVictim.request('MESSAGE', { body: 'relay me', contentType: 'text/plain' });
+  assert.equal(f && f.status, 403, `after a stranger's UPDATE, a MESSAGE to its Contact: want 403, got ${f && f.status}; ${see}`);
+  assert.equal(other.received.length, before, `a request reached 127.0.0.2:5090; ${see}`);
+  bd.cseq = toVictim.cseq;
+  const bye = await bd.request('BYE');
+  assert.equal(bye && bye.status, 200, `the browser's BYE after its re-INVITE: want 200, got ${bye && bye.status}; ${see}`);
+});
+
 test('a Contact with its own ;alias= is refused; a stranger cannot call browsers', async () => {
   const b = await browser('alice');
   const r = await sendAuth(b, {
