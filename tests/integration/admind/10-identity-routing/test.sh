@@ -20,7 +20,7 @@ api_is "create with language, priority and did: 201" 201
 tap_eq "the reply echoes the three" "fr 5 +33123456789" "$(jqb '[.language,.priority,.did]|join(" ")')"
 api GET $I/web/ann "$KEY_NOC"
 tap_eq "they are read back" "fr 5 +33123456789" "$(jqb '[.language,.priority,.did]|join(" ")')"
-tap_eq "Redis keeps the DID's reverse entry (ns:key)" "web:ann" "$($R get 'iwg:idm:did:+33123456789')"
+tap_eq "Redis keeps the DID's reverse entry (ns:key, then its claim token)" "web:ann" "$($R get 'iwg:idm:did:+33123456789' | cut -d' ' -f1)"
 api GET "$I?did=%2B33123456789" "$KEY_NOC"
 api_is "lookup by DID: 200" 200
 tap_eq "lookup by DID finds web/ann" "1 web ann fr" "$(jqb '[.total,.items[0].ns,.items[0].key,.items[0].language]|join(" ")')"
