@@ -4,7 +4,8 @@
 #
 #   tests/run.sh [FILTER...]   run only suites whose id contains a FILTER
 #
-# Suites: unit binaries (cmocka, TAP output), each fuzz target briefly,
+# Suites: unit binaries (cmocka, TAP output), each fuzz target briefly
+# (FUZZ_JOBS of them at a time, default 2),
 # tests/unit/**/test.sh (JavaScript units), tests/integration/**/test.sh
 # and tests/e2e/**/test.sh. A suite's output goes
 # to build/test-logs/<suite>.log, named in every failure.
@@ -49,17 +50,11 @@ selected() {
 }
 
 passed=0 failed=0
-for s in "${suites[@]}"; do
-	IFS='|' read -r id cmd limit <<<"$s"
-	selected "$id" "$@" || continue
-	log=$logs/${id//\//_}.log
-	start=$SECONDS
-	# shellcheck disable=SC2086
-	(cd "$top" && exec timeout --kill-after=10 "$limit" $cmd) >"$log" 2>&1
-	rc=$?
+# report ID LOG RC LIMIT SECS: the suite's line, its failures, the counts
+report() {
+	local id=$1 log=$2 rc=$3 limit=$4 secs=$5 ok nok extra=""
 	ok=$(grep -c '^ok ' "$log")
 	nok=$(grep -c '^not ok ' "$log")
-	extra=""
 	if [ "$rc" -ne 0 ] && [ "$nok" -eq 0 ]; then
 		nok=1
 		[ "$rc" -eq 124 ] && extra="timed out after ${limit}s" \
@@ -69,14 +64,52 @@ for s in "${suites[@]}"; do
 	fi
 	passed=$((passed + ok)); failed=$((failed + nok))
 	if [ "$nok" -eq 0 ]; then
-		printf 'PASS %-45s %3d ok   (%ds)\n' "$id" "$ok" $((SECONDS - start))
+		printf 'PASS %-45s %3d ok   (%ds)\n' "$id" "$ok" "$secs"
 	else
 		printf 'FAIL %-45s %3d ok %3d failed (%ds), log: %s\n' "$id" "$ok" \
-			"$nok" $((SECONDS - start)) "$log"
+			"$nok" "$secs" "$log"
 		grep -A3 '^not ok ' "$log" | sed 's/^/     /' | head -30
 		[ -n "$extra" ] && printf '     suite %s\n' "$extra"
 	fi
+}
+
+# fuzz targets are CPU-bound and independent: two run at a time (the
+# machine's cores), their lines printed in order once all have ended
+FUZZ_JOBS=${FUZZ_JOBS:-2}
+fuzz_ids=() fuzz_pids=() fuzz_limits=()
+fuzz_drain() {
+	local i rc
+	for i in "${!fuzz_ids[@]}"; do
+		wait "${fuzz_pids[$i]}" 2>/dev/null
+		rc=$(cat "$logs/${fuzz_ids[$i]//\//_}.rc" 2>/dev/null || echo 1)
+		report "${fuzz_ids[$i]}" "$logs/${fuzz_ids[$i]//\//_}.log" "$rc" \
+			"${fuzz_limits[$i]}" "$(cat "$logs/${fuzz_ids[$i]//\//_}.secs" 2>/dev/null || echo 0)"
+	done
+	fuzz_ids=() fuzz_pids=() fuzz_limits=()
+}
+
+for s in "${suites[@]}"; do
+	IFS='|' read -r id cmd limit <<<"$s"
+	selected "$id" "$@" || continue
+	log=$logs/${id//\//_}.log
+	if [[ $id == fuzz/* ]]; then
+		rm -f "${log%.log}.rc" "${log%.log}.secs"
+		while [ "$(jobs -rp | wc -l)" -ge "$FUZZ_JOBS" ]; do wait -n; done
+		# shellcheck disable=SC2086
+		(t0=$SECONDS; cd "$top" && timeout --kill-after=10 "$limit" $cmd >"$log" 2>&1
+			rc=$?; echo $((SECONDS - t0)) >"${log%.log}.secs"; echo $rc >"${log%.log}.rc"
+			exit $rc) &
+		fuzz_ids+=("$id") fuzz_pids+=($!) fuzz_limits+=("$limit")
+		continue
+	fi
+	fuzz_drain
+	start=$SECONDS
+	# shellcheck disable=SC2086
+	(cd "$top" && exec timeout --kill-after=10 "$limit" $cmd) >"$log" 2>&1
+	rc=$?
+	report "$id" "$log" "$rc" "$limit" $((SECONDS - start))
 done
+fuzz_drain
 [ $((passed + failed)) -gt 0 ] || failed=1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
