@@ -911,6 +911,7 @@ static void ws_tick(void *ctx)
 	verto_engine_tick(verto_eng, now);
 	verto_ha_flush(now);
 	claims_retry(now);
+	verto_takeover_tick();
 	verto_rpc_jobs(verto_jobs_queued(verto_pool),
 				   verto_jobs_refused(verto_pool));
 	verto_rpc_publish(verto_eng, now, 0);

@@ -105,11 +105,13 @@ static int ensure_conn(verto_ident *v, const char *what, char *why,
 	return -1;
 }
 
-/* a failed ids_command: the connection is closed when it broke */
+/* a failed ids_command or ids_eval: the connection is closed when it
+ * broke and it is the one server's (a Cluster client reconnects itself) */
 static void command_failed(verto_ident *v, char *why, size_t whysz)
 {
 	snprintf(why, whysz, "session store: %s", v->ids->errstr);
-	if (v->ids->err == IDS_ERR_IO || v->ids->err == IDS_ERR_PROTO) {
+	if ((v->ids->err == IDS_ERR_IO || v->ids->err == IDS_ERR_PROTO) &&
+		!verto_ident_cluster(v)) {
 		ids_free(v->ids);
 		v->ids = NULL;
 	}
@@ -134,42 +136,30 @@ struct redisReply *verto_ident_eval(verto_ident *v, const char *script,
 									int nkeys, const char **keys, int nargs,
 									const char **args, char *why, size_t whysz)
 {
-	const char *argv[3 + 2 * EVAL_ARGS_MAX];
-	char n[16];
-	redisContext *c;
-	redisReply *r;
-	int i, argc = 0;
+	const char *argv[EVAL_ARGS_MAX];
+	redisReply *r = NULL;
+	int i;
 
-	if (nkeys < 1 || nkeys + nargs > 2 * EVAL_ARGS_MAX) {
+	if (nkeys < 1 || nargs < 0 || nkeys + nargs > EVAL_ARGS_MAX) {
 		snprintf(why, whysz, "session store: bad script call");
 		return NULL;
 	}
 	if (ensure_conn(v, "session store", why, whysz))
 		return NULL;
-	snprintf(n, sizeof(n), "%d", nkeys);
-	argv[argc++] = "EVAL";
-	argv[argc++] = script;
-	argv[argc++] = n;
 	for (i = 0; i < nkeys; i++)
-		argv[argc++] = keys[i];
+		argv[i] = keys[i];
 	for (i = 0; i < nargs; i++)
-		argv[argc++] = args[i];
-	if (!(c = ids_redis(v->ids))) {
-		snprintf(why, whysz, "session store: not connected");
+		argv[nkeys + i] = args[i];
+	if (ids_eval(v->ids, script, nkeys, nkeys + nargs, argv, NULL, &r)) {
+		command_failed(v, why, whysz);
 		return NULL;
-	}
-	r = redisCommandArgv(c, argc, argv, NULL);
-	if (!r) {
-		snprintf(why, whysz, "session store: %s",
-				 c->err ? c->errstr : "no reply");
-		ids_free(v->ids);
-		v->ids = NULL;
 	}
 	return r;
 }
 
 int verto_ident_cluster(verto_ident *v)
 {
+	/* lib/idstore keeps its Cluster state there (idstore.h) */
 	return v->ids && v->ids->cl_;
 }
 

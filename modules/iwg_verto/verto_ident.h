@@ -91,9 +91,11 @@ struct redisReply *verto_ident_command(verto_ident *v, int argc,
 									   char *why, size_t whysz);
 
 /*
- * The same for a Lua script (EVAL) over nkeys keys (keys[0] routes it:
- * every key must share its hash tag) and nargs arguments. As
- * verto_ident_command.
+ * The same for a Lua script (lib/idstore's ids_eval: EVALSHA, EVAL when
+ * not cached) over nkeys keys, keys[0] routing it (every key shares its
+ * hash tag), and nargs arguments (nkeys + nargs <= 8). Returns the reply
+ * (never an error reply: a script's error, e.g. CROSSSLOT, is NULL with
+ * its text in why, the connection kept), or NULL as verto_ident_command.
  */
 struct redisReply *verto_ident_eval(verto_ident *v, const char *script,
 									int nkeys, const char **keys, int nargs,

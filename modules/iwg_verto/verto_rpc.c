@@ -64,6 +64,7 @@ enum {
 	VC_SESSIONS_LOST,	  /* sessions another node took over */
 	VC_STATE_WRITES,	  /* session states written to Redis */
 	VC_STATE_FAILURES,	  /* ... not written (Redis failed) */
+	VC_NODE_KEY_FAILURES, /* the node key not set */
 	VC_COUNT
 };
 
@@ -130,6 +131,9 @@ static const struct {
 							 "deleted)"},
 		[VC_STATE_FAILURES] = {"state_failures",
 							   "session state writes that failed"},
+		[VC_NODE_KEY_FAILURES] = {"node_key_failures",
+								  "sets of this node's liveness key that "
+								  "failed or were late"},
 };
 /* every counter has a name (a new one cannot be left out) */
 _Static_assert(sizeof(vc_def) / sizeof(vc_def[0]) == VC_COUNT,
@@ -285,6 +289,7 @@ static void publish_counters(verto_engine *e)
 			[VC_SESSIONS_LOST] = st->sessions_lost,
 			[VC_STATE_WRITES] = ha->writes + ha->deletes,
 			[VC_STATE_FAILURES] = ha->failures,
+			[VC_NODE_KEY_FAILURES] = ha->beat_failures,
 	};
 	verto_session *s;
 	verto_call *c;

@@ -122,7 +122,17 @@ static size_t session_end(const sdp *d)
 	return d->nsec ? d->sec[0] : d->n;
 }
 
-char *verto_sdp_crlf(const char *text)
+/* a line of the browser's own that means nothing toward SIP */
+static int browser_only(const line *l)
+{
+	return starts(l, "a=msid:") || starts(l, "a=msid-semantic:") ||
+		   starts(l, "a=ssrc:") || starts(l, "a=ssrc-group:") ||
+		   (starts(l, "a=extmap-allow-mixed") &&
+			l->n == sizeof("a=extmap-allow-mixed") - 1);
+}
+
+/* text with CRLF line ends, without browser_only lines when clean */
+static char *copy_lines(const char *text, int clean)
 {
 	sdp *d = parse(text);
 	out o = {0};
@@ -131,9 +141,20 @@ char *verto_sdp_crlf(const char *text)
 	if (!d)
 		return NULL;
 	for (i = 0; i < d->n; i++)
-		put_line(&o, d->l[i].s, d->l[i].n);
+		if (!clean || !browser_only(&d->l[i]))
+			put_line(&o, d->l[i].s, d->l[i].n);
 	free(d);
 	return finish(&o);
+}
+
+char *verto_sdp_crlf(const char *text)
+{
+	return copy_lines(text, 0);
+}
+
+char *verto_sdp_clean(const char *text)
+{
+	return copy_lines(text, 1);
 }
 
 char *verto_sdp_audio_only(const char *offer)
@@ -389,4 +410,41 @@ char *verto_sdp_next(const char *prev, const char *next, const char *dir)
 	res = finish(&o);
 	free(body);
 	return res;
+}
+
+/* a line that says where media goes: c= or m= */
+static int media_line(const line *l)
+{
+	return starts(l, "c=") || starts(l, "m=");
+}
+
+int verto_sdp_same_media(const char *a, const char *b)
+{
+	sdp *x = parse(a), *y = parse(b);
+	size_t i = 0, j = 0;
+	int same = -1;
+
+	if (!x || !y)
+		goto out;
+	for (;;) {
+		while (i < x->n && !media_line(&x->l[i]))
+			i++;
+		while (j < y->n && !media_line(&y->l[j]))
+			j++;
+		if (i == x->n || j == y->n) {
+			same = i == x->n && j == y->n;
+			break;
+		}
+		if (x->l[i].n != y->l[j].n ||
+			memcmp(x->l[i].s, y->l[j].s, x->l[i].n) != 0) {
+			same = 0;
+			break;
+		}
+		i++;
+		j++;
+	}
+out:
+	free(x);
+	free(y);
+	return same;
 }

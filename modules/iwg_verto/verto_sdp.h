@@ -26,6 +26,13 @@
 char *verto_sdp_crlf(const char *sdp);
 
 /*
+ * sdp toward SIP without what the browser put in and rtpengine lets
+ * through (DESIGN.md 6): a=msid, a=msid-semantic, a=ssrc, a=ssrc-group
+ * and a=extmap-allow-mixed lines; CRLF line ends.
+ */
+char *verto_sdp_clean(const char *sdp);
+
+/*
  * The offer without its non-audio m-sections and without a=group lines
  * (the groups would name removed sections). NULL also when no audio
  * section is left.
@@ -72,5 +79,11 @@ const char *verto_sdp_answer_dir(const char *offer_dir, int held);
  * prev NULL: verto_sdp_reoffer(next, dir). NULL also when prev has no o=.
  */
 char *verto_sdp_next(const char *prev, const char *next, const char *dir);
+
+/*
+ * 1 when a and b send media to the same places in the same way: their c=
+ * and m= lines equal, in order; 0 when not; -1 when either is malformed.
+ */
+int verto_sdp_same_media(const char *a, const char *b);
 
 #endif

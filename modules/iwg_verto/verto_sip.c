@@ -294,10 +294,10 @@ typedef struct ng_req {
 	int op; /* NGR_* */
 	int step;
 	int reattach; /* ANSWER_TO_SIP: answers a verto.attach offer */
-	/* ... of a call taken over: then the browser's SDP is offered toward
-	 * the contact center's leg too, for the re-INVITE (tk_sdp, malloc'd) */
+	/* ... of a call taken over: then the re-INVITE follows (its SDP is
+	 * our last one toward the contact center: the rtpengine call and its
+	 * ports toward the contact center are the same) */
 	int takeover;
-	char *tk_sdp;
 	char callid[VERTO_SIPID_MAX + 1];
 	char from[128], to[128];
 	char *sdp; /* malloc'd */
@@ -309,28 +309,12 @@ static const char *const ngr_names[] = {"", "offer", "answer", "re-offer"};
 
 static int ng_send(verto_rtp *r, ng_req *q, char **out)
 {
-	char *audio;
-	int rc;
-
 	switch (q->op) {
 	case NGR_OFFER:
 		return verto_rtp_offer(r, q->step, q->callid, q->from, q->sdp, out);
 	case NGR_ANSWER:
-		rc = verto_rtp_answer(r, q->step, q->callid, q->from, q->to, q->sdp,
-							  out);
-		if (rc || !q->takeover)
-			return rc;
-		/* the browser's leg (q->to) offers toward the contact center's:
-		 * the SDP of the take-over's re-INVITE (none when that fails:
-		 * the re-attach stands, media_finish says so) */
-		if ((audio = verto_sdp_audio_only(q->sdp)) &&
-			verto_rtp_reoffer(r, VERTO_RTP_SIP_REOFFER, q->callid, q->to,
-							  q->from, audio, &q->tk_sdp)) {
-			free(q->tk_sdp);
-			q->tk_sdp = NULL;
-		}
-		free(audio);
-		return 0;
+		return verto_rtp_answer(r, q->step, q->callid, q->from, q->to, q->sdp,
+								out);
 	default:
 		return verto_rtp_reoffer(r, q->step, q->callid, q->from, q->to, q->sdp,
 								 out);
@@ -420,9 +404,17 @@ static int media_prepare(vsip *g, verto_call *c, int kind, const char *in,
 	}
 }
 
-/* *sdp goes toward SIP: kept for re-INVITEs and handed out as *out */
+/* *sdp goes toward SIP, without the browser's own lines (verto_sdp_clean,
+ * for every SDP toward SIP: the first offer or answer, a take-over's
+ * re-INVITE): kept for re-INVITEs and handed out as *out */
 static int toward_sip(vsip *g, char **sdp, char **out)
 {
+	char *clean = verto_sdp_clean(*sdp);
+
+	if (clean) {
+		free(*sdp);
+		*sdp = clean;
+	}
 	free(g->sip_sdp);
 	g->sip_sdp = strdup(*sdp);
 	*out = *sdp;
@@ -457,18 +449,15 @@ static int media_finish(vsip *g, verto_call *c, int kind, const ng_req *q,
 		break;
 	case VERTO_MEDIA_ANSWER_TO_SIP:
 		keep_brow_sdp(g, q->sdp);
-		if (q->takeover && q->tk_sdp) {
-			/* toward SIP in the take-over's re-INVITE, once the call is
-			 * free (verto_takeover_reinvite) */
+		if (q->takeover) {
+			/* the take-over's re-INVITE, once the call is free
+			 * (verto_takeover_reinvite), with our last SDP toward SIP:
+			 * offering the browser's answer from its leg again would
+			 * renegotiate that leg and its new DTLS would not come up */
 			g->takeover = 0;
 			g->tk_reinvite = 1;
-			rc = toward_sip(g, (char **)&q->tk_sdp, out);
-		} else if (q->reattach) {
-			if (q->takeover)
-				LM_WARN("call %s: no SDP from rtpengine for the take-over's "
-						"re-INVITE: the contact center's requests still go "
-						"to the old node\n",
-						c->call_id);
+		}
+		if (q->reattach) {
 			/* no SDP toward SIP: a copy of the last one for the engine */
 			*out = strdup(g->sip_sdp ? g->sip_sdp : "");
 			rc = *out ? 0 : -1;
@@ -504,7 +493,6 @@ int verto_sip_media(void *ctx, verto_call *c, int kind, const char *in,
 	rc = ng_send(verto_vsrtp, &q, &ng);
 	rc = media_finish(g, c, kind, &q, rc, ng, verto_vsrtp->errstr, out);
 	free(q.sdp);
-	free(q.tk_sdp);
 	verto_takeover_reinvite(g);
 	return rc;
 }
@@ -558,7 +546,6 @@ static void media_job_done(verto_job *j, int cancelled)
 	}
 	free(m->ng);
 	free(m->q.sdp);
-	free(m->q.tk_sdp);
 	free(m);
 }
 
@@ -1677,7 +1664,7 @@ static void our_reply(vsip *g, int kind, int code, sip_msg_t *m)
 		verto_engine_sip_event(verto_vseng, c, VCE_S_FAILURE, code, NULL);
 	else if (tk) {
 		/* the take-over's re-INVITE: no hold of the browser's waits */
-		if (verto_takeover_reply(g, code, sdp))
+		if (verto_takeover_reply(g, code, sdp, m))
 			verto_engine_sip_event(verto_vseng, c, VCE_S_BYE, code, NULL);
 	} else if (acts & (VDR_E_REINVITE_OK | VDR_E_REINVITE_FAIL))
 		verto_engine_sip_event(verto_vseng, c,

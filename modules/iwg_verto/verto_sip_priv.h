@@ -93,6 +93,9 @@ typedef struct vsip {
 	unsigned takeover : 1, tk_reinvite : 1, tk_answer : 1;
 	/* its route set passes this node: not stored (verto_ha.c), logged */
 	unsigned ha_local : 1;
+	/* the take-over's re-INVITE sent again after 491 (or 500 with
+	 * Retry-After): how many times so far */
+	unsigned tk_tries : 2;
 } vsip;
 
 /* ------------------------------------------------ verto_sip.c: state */
@@ -175,12 +178,16 @@ int verto_sip_block(vsip *g, const char *tag, int block);
 /* ------------------------------------------------ verto_takeover.c */
 
 /* the re-INVITE of a taken-over call (g->tk_reinvite), now that the call
- * is free: with g->sip_sdp (rtpengine's, from the browser's new answer) and
- * this node's Contact */
+ * is free: with g->sip_sdp (our last SDP toward the contact center,
+ * version one higher) and this node's Contact */
 void verto_takeover_reinvite(vsip *g);
-/* the final reply (code, its SDP or NULL) to that re-INVITE: the SDP to
- * rtpengine; 1 when the dialog is gone (481, 408: the call ends), else 0 */
-int verto_takeover_reply(vsip *g, int code, const char *sdp);
+/* the final reply (code, its SDP or NULL; m the reply, NULL for a local
+ * one) to that re-INVITE: the SDP to rtpengine; after 491, or 500 with
+ * Retry-After, the re-INVITE is sent again later (RFC 3261 14.1: 2.1-4 s
+ * when this side made the Call-ID, else 0-2 s; at most 3 times,
+ * verto_takeover_tick); 1 when the dialog is gone (481, 408: the call
+ * ends), else 0 */
+int verto_takeover_reply(vsip *g, int code, const char *sdp, sip_msg_t *m);
 
 /* ------------------------------------------------ verto_xfer.c */
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/dprint.h"
 #include "core/mem/shm_mem.h"
@@ -13,6 +14,7 @@
 
 #include "verto_ha.h"
 #include "verto_ipc.h"
+#include "verto_sdp.h"
 #include "verto_sip_priv.h"
 #include "verto_takeover.h"
 
@@ -91,7 +93,7 @@ static vsip *glue_of(const verto_state_call *sc)
 	what = "its SDPs (the contact center's and ours are both needed)";
 	if (!sc->peer_sdp || !sc->our_sdp ||
 		!(g->peer_sdp = strdup(sc->peer_sdp)) ||
-		!(g->sip_sdp = strdup(sc->our_sdp)))
+		!(g->sip_sdp = verto_sdp_clean(sc->our_sdp)))
 		goto err;
 	what = "the shared Call-ID set";
 	if (verto_ipc_callid_add(&cid) < 0)
@@ -170,25 +172,114 @@ void verto_takeover_reinvite(vsip *g)
 			g->call->call_id);
 }
 
-int verto_takeover_reply(vsip *g, int code, const char *sdp)
+/* take-over re-INVITEs to send again (a 491, or 500 with Retry-After) */
+#define TK_TRIES	   3
+#define TK_PENDING_MAX 64
+
+static struct {
+	uint32_t key; /* the call's glue (verto_vsip_find) */
+	uint64_t at;  /* CLOCK_MONOTONIC ms */
+} tk_pending[TK_PENDING_MAX];
+static unsigned tk_npending;
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* 1 when m carries Retry-After */
+static int has_retry_after(sip_msg_t *m)
+{
+	struct hdr_field *h;
+
+	if (!m || parse_headers(m, HDR_EOH_F, 0) < 0)
+		return 0;
+	for (h = m->headers; h; h = h->next)
+		if (h->type == HDR_RETRY_AFTER_T)
+			return 1;
+	return 0;
+}
+
+/* the re-INVITE of g sent again later; 0, or -1 (tries used up, no room) */
+static int tk_again(vsip *g, int code)
+{
+	unsigned wait;
+
+	if (g->tk_tries >= TK_TRIES || tk_npending >= TK_PENDING_MAX)
+		return -1;
+	/* RFC 3261 14.1: the side that chose the Call-ID (ours when the
+	 * browser placed the call) waits 2.1-4 s, the other 0-2 s */
+	wait = g->d.inbound ? (unsigned)(rand() % 2001)
+						: 2100 + (unsigned)(rand() % 1901);
+	g->tk_tries++;
+	tk_pending[tk_npending].key = g->key;
+	tk_pending[tk_npending].at = mono_ms() + wait;
+	tk_npending++;
+	LM_NOTICE("call %s: %d to the take-over's re-INVITE: sent again in %u "
+			  "ms (try %u of %u)\n",
+			  g->call->call_id, code, wait, g->tk_tries + 1, TK_TRIES + 1);
+	return 0;
+}
+
+int verto_takeover_reply(vsip *g, int code, const char *sdp, sip_msg_t *m)
 {
 	g->tk_answer = 0;
 	if (code >= 200 && code < 300) {
-		if (!sdp)
+		if (!sdp) {
 			LM_WARN("call %s: the 2xx to the take-over's re-INVITE has no "
 					"SDP\n",
 					g->call->call_id);
-		else if (verto_sip_ng_answer(g, sdp))
+			return 0;
+		}
+		/* the re-INVITE offered our last SDP again: rtpengine hears of
+		 * the answer only when the contact center's media moved */
+		if ((!g->peer_sdp || verto_sdp_same_media(g->peer_sdp, sdp) != 1) &&
+			verto_sip_ng_answer(g, sdp)) {
 			LM_WARN("call %s: the contact center's answer cannot go to "
 					"rtpengine\n",
 					g->call->call_id);
-		else {
-			free(g->peer_sdp);
-			g->peer_sdp = strdup(sdp);
+			return 0;
 		}
+		free(g->peer_sdp);
+		g->peer_sdp = strdup(sdp);
+		verto_ha_touch(g->call->sess); /* its SDP of now stored */
 		return 0;
 	}
+	if ((code == 491 || (code == 500 && has_retry_after(m))) &&
+		tk_again(g, code) == 0)
+		return 0;
 	LM_NOTICE("call %s: %d to the take-over's re-INVITE%s\n", g->call->call_id,
-			  code, code == 481 || code == 408 ? ": the call ends" : "");
+			  code,
+			  code == 481 || code == 408
+					  ? ": the call ends"
+					  : ": the contact center's requests may still go to "
+						"the old node");
 	return code == 481 || code == 408;
+}
+
+void verto_takeover_tick(void)
+{
+	uint64_t now;
+	unsigned i = 0;
+	vsip *g;
+
+	if (!tk_npending)
+		return;
+	now = mono_ms();
+	while (i < tk_npending) {
+		uint32_t key = tk_pending[i].key;
+
+		if (tk_pending[i].at > now) {
+			i++;
+			continue;
+		}
+		tk_pending[i] = tk_pending[--tk_npending];
+		if ((g = verto_vsip_find(key)) && g->call && g->dlg) {
+			g->tk_reinvite = 1;
+			verto_takeover_reinvite(g);
+		}
+	}
 }

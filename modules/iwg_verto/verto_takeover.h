@@ -10,8 +10,9 @@
  * set) and its Call-ID in the shared set, so that this node's SIP workers
  * take the contact center's requests. Once the browser answered the
  * re-attach offer, this node sends a re-INVITE with its own Contact and
- * the SDP rtpengine gives the contact center's leg for the browser's new
- * answer: the contact center's later requests (BYE) come here.
+ * the last SDP sent toward the contact center (version one higher; the
+ * rtpengine call toward it is unchanged): the contact center's later
+ * requests (BYE) come here.
  */
 #ifndef IWG_VERTO_TAKEOVER_H
 #define IWG_VERTO_TAKEOVER_H
@@ -28,5 +29,8 @@
  */
 int verto_takeover_adopt(verto_engine *e, const verto_state *st,
 						 const verto_identity *id);
+
+/* loop tick: take-over re-INVITEs due again (after a 491) are sent */
+void verto_takeover_tick(void);
 
 #endif

@@ -39,6 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf[size + 1] = '\0';
 	answer = buf + strlen(buf) + (strlen(buf) < size ? 1 : 0);
 	check(verto_sdp_crlf(buf));
+	check(verto_sdp_clean(buf));
+	if (verto_sdp_same_media(buf, buf) == 0)
+		abort(); /* an SDP is the same as itself, or malformed */
+	(void)verto_sdp_same_media(buf, answer);
 	check(verto_sdp_audio_only(buf));
 	check(verto_sdp_align(buf, answer));
 	check(verto_sdp_reoffer(buf, "sendonly"));

@@ -75,6 +75,40 @@ static void crlf_and_reoffer(void **state)
 	free(s);
 }
 
+/* what the browser put in and rtpengine lets through goes, the rest stays
+ * (a=extmap lines and a=mid too) */
+static void clean_drops_browser_lines(void **state)
+{
+	char *s = verto_sdp_clean(
+			"v=0\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS x\r\n"
+			"m=audio 1 RTP/AVP 8\r\na=extmap:1 urn:x\r\na=msid:x y\r\n"
+			"a=ssrc-group:FID 1 2\r\na=ssrc:1 cname:c\r\na=ssrc:1 msid:x "
+			"y\r\na=mid:0\na=extmap-allow-mixedX\r\n");
+	(void)state;
+	assert_string_equal(s, "v=0\r\nm=audio 1 RTP/AVP 8\r\na=extmap:1 urn:x\r\n"
+						   "a=mid:0\r\na=extmap-allow-mixedX\r\n");
+	free(s);
+	assert_null(verto_sdp_clean("m=audio 1 RTP/AVP 8\r\n"));
+}
+
+/* only c= and m= lines count, in order */
+static void same_media_compares_c_and_m(void **state)
+{
+	const char *a = "v=0\r\no=x 1 1 IN IP4 h\r\nc=IN IP4 10.0.0.1\r\n"
+					"m=audio 4000 RTP/AVP 8 101\r\na=sendrecv\r\n";
+	(void)state;
+	assert_int_equal(verto_sdp_same_media(a, "v=0\no=x 1 2 IN IP4 h\nc=IN "
+											 "IP4 10.0.0.1\nm=audio 4000 "
+											 "RTP/AVP 8 101\na=sendonly\n"),
+					 1);
+	assert_int_equal(verto_sdp_same_media(a, "v=0\r\nc=IN IP4 10.0.0.1\r\n"
+											 "m=audio 4002 RTP/AVP 8 101\r\n"),
+					 0);
+	assert_int_equal(verto_sdp_same_media(a, "v=0\r\nc=IN IP4 10.0.0.1\r\n"),
+					 0);
+	assert_int_equal(verto_sdp_same_media(a, "x"), -1);
+}
+
 /* encode flags into a fresh dict and compare the bencode */
 static void expect_ng(const char *flags, const char *want)
 {
@@ -195,6 +229,8 @@ int main(void)
 			cmocka_unit_test(audio_only_drops_video_and_groups),
 			cmocka_unit_test(align_puts_rejected_sections_back_in_order),
 			cmocka_unit_test(crlf_and_reoffer),
+			cmocka_unit_test(clean_drops_browser_lines),
+			cmocka_unit_test(same_media_compares_c_and_m),
 			cmocka_unit_test(direction_and_answer_direction),
 			cmocka_unit_test(next_keeps_the_session_and_bumps_on_change),
 			cmocka_unit_test(ngflags_follow_kamailio),

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { launch, tap } from '../lib.mjs';
 import { sipp } from '../../../e2e/verto/sdklib.mjs';
 import { poll } from '../../../e2e/lib/browser.mjs';
+import { query } from '../../../e2e/lib/ng.mjs';
 
 const [start, logDir, sippDir, runDir] = process.argv.slice(2);
 const t = tap(Number(start));
@@ -149,6 +150,35 @@ try {
   why({ other, owner: redis('GET', ownerKey) }));
   await ev(() => socks.o.ws.close());
 
+  // ---- the contact center answers 491 to B's re-INVITE; B sends it again ----
+  t.check(await until(() => /o=cc%20\d+%202%20IN/.test(redis('GET', stateKey)), 'the re-INVITE answered', 15000),
+    'B sends its re-INVITE again after the contact center\'s 491 and stores the SDP of its 200',
+    `state ${redis('GET', stateKey).slice(0, 300)}; see ${logDir}/kam-b.log`);
+
+  // ---- media after the take-over: the browser's new peer connection
+  // reaches rtpengine (ICE) and rtpengine's browser leg now sends to it.
+  // (Its DTLS may not come up: rtpengine 10.5 checks a ClientHello that
+  // arrives before the attach answer against the old fingerprint and
+  // Chromium does not retry; docs/verto-ha.md, Limits.) ----
+  const dlg = (redis('GET', stateKey).split('\n').find((l) => l.startsWith('dlg ')) || '').split(' ');
+  const sipCid = decodeURIComponent(dlg[1] || 'none');
+  const btag = decodeURIComponent(dlg[2] || 'none'); // the browser's leg: our local tag
+  const pcPort = () => ev(async (id) => {
+    const pc = pcs[id];
+    if (!pc || !['connected', 'completed'].includes(pc.iceConnectionState)) return null;
+    const st = [...(await pc.getStats()).values()];
+    const tr = st.find((x) => x.type === 'transport' && x.selectedCandidatePairId);
+    const pair = st.find((x) => x.id === tr?.selectedCandidatePairId)
+      || st.find((x) => x.type === 'candidate-pair' && x.state === 'succeeded');
+    return pair ? st.find((x) => x.id === pair.localCandidateId)?.port ?? null : null;
+  }, callID);
+  const rtpPort = async () => (await query(sipCid)).reply?.tags?.[btag]?.medias?.[0]?.streams?.[0]?.endpoint?.port;
+  const port = await until(pcPort, 'ICE of the new peer connection', 10000);
+  const same = port && await until(async () => (await rtpPort()) === port, 'rtpengine endpoint', 10000);
+  t.check(port && same,
+    'after the take-over the browser\'s new peer connection reaches rtpengine (ICE) and rtpengine\'s browser leg sends to it (NG query endpoint)',
+    `pc port ${port}, rtpengine endpoint ${await rtpPort()} (call ${sipCid}, tag ${btag})`);
+
   // ---- the call goes on through B: a message, then the agent's BYE ----
   await send('b', { jsonrpc: '2.0', id: 'msg', method: 'verto.info', params: { sessid,
     msg: { from: '1008@cc.example', to: 'iwg-cc', body: JSON.stringify({ event: 'note', text: 'still here' }) },
@@ -158,7 +188,7 @@ try {
   const bye = await wait('b', `m.method === 'verto.bye' && m.params?.callID === '${callID}'`, 10000);
   t.check(!!bye, 'the contact center\'s BYE reaches node B: the browser gets verto.bye', why(await msgs('b')));
   const code = await cc.done;
-  t.check(code === 0, 'SIPp: INVITE from A; re-INVITE from B (same dialog, CSeq 2, B\'s Contact, plain RTP); INFO CSeq 3; BYE answered 200 by B',
+  t.check(code === 0, 'SIPp: INVITE from A (no a=msid/ssrc); re-INVITE from B (same dialog, CSeq 2, B\'s Contact, plain RTP) answered 491, sent again (CSeq 3, no a=msid/ssrc); INFO CSeq 4; BYE answered 200 by B',
     `sipp exited ${code}; see ${logDir}/sipp-takeover-messages.log, sipp-takeover-errors.log`);
   t.check(await until(() => redis('EXISTS', stateKey, ownerKey) === '0', 'keys deleted'),
     'Redis: the session\'s keys go with its last call', `${redis('EXISTS', stateKey, ownerKey)} keys left`);
