@@ -6,6 +6,8 @@
 #   stack_start       redis, rtpengine, kamailio, each polled until ready
 #   stack_start_admind  iwg-admind (REST) on 127.0.0.1:8088, after stack_start
 #   stack_stop        stop everything started, by PID, newest first
+#   stack_node_cfg    a preset as one of several nodes on this host (its own
+#                     site.cfg with its listener addresses and RPC port)
 #
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
 # IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
@@ -193,6 +195,32 @@ stack_db() {
 		"$IWG_TOP/sql/subscriber.sh" "$IWG_DB" add "$u" "$IWG_DOMAIN" \
 			"$IWG_TEST_PASSWORD" >/dev/null || return 1
 	done
+}
+
+# stack_node_cfg DIR PRESET IP RPC_PORT [LINE...]: DIR/kamailio.cfg, preset
+# PRESET as one node of several on this host (an edge node on its own
+# machine): its own copy of kamcfg/PRESET/site.cfg with the network and
+# WebSocket listeners (IWG_SIP_IP, IWG_WS_IP where the preset has it) on IP
+# and JSON-RPC on RPC_PORT, then the LINEs (cfg defines or core settings),
+# then the shared edge routing. Point IWG_CFG at it.
+stack_node_cfg() {
+	local d=$1 preset=$2 ip=$3 rpc=$4 want=2
+	shift 4
+	mkdir -p "$d" || return 1
+	sed -E -e "s/^(#!substdef \"!IWG_(SIP|WS)_IP!)127\.0\.0\.1!g\"$/\1$ip!g\"/" \
+		-e "s/^(#!substdef \"!IWG_RPC_PORT!)5065!g\"$/\1$rpc!g\"/" \
+		"$IWG_TOP/kamcfg/$preset/site.cfg" >"$d/site.cfg" || return 1
+	grep -q '^#!substdef "!IWG_WS_IP!' "$d/site.cfg" && want=3
+	# every substitution must have happened (site.cfg format changed?)
+	[ "$(grep -cE "^#!substdef \"!IWG_(SIP_IP|WS_IP|RPC_PORT)!($ip|$rpc)!g\"$" "$d/site.cfg")" = "$want" ] ||
+		stack_fail "kamcfg/$preset/site.cfg has no IWG_SIP_IP/IWG_WS_IP/IWG_RPC_PORT substdef to set" \
+			"$d/site.cfg" || return 1
+	{
+		echo '#!KAMAILIO'
+		echo "include_file \"$d/site.cfg\""
+		printf '%s\n' "$@"
+		echo "include_file \"$IWG_TOP/kamcfg/edge/edge.cfg\""
+	} >"$d/kamailio.cfg"
 }
 
 # stack_kamailio_args: sets IWG_KAM_ARGS, the command line that points the

@@ -40,7 +40,7 @@ fail() { echo "bench capacity cluster: $1 (logs: $logs)" >&2; exit 1; }
 # node NAME IP RPC_PORT PEER_IP: a gateway node with WITH_CLUSTER; its PID
 # in $IWG_RUN/NAME.pid, RPC through kamcmd on $IWG_RUN/NAME_ctl
 node_start() {
-	cap_cfg "$IWG_RUN/cfg-$1" "$2" "$3" || return 1
+	stack_node_cfg "$IWG_RUN/cfg-$1" gateway "$2" "$3" || return 1
 	IWG_CFG=$IWG_RUN/cfg-$1/kamailio.cfg
 	IWG_KAM_EXTRA=(-A WITH_CLUSTER -A WITH_AUTH_EPHEMERAL
 		-A 'IWG_CLUSTER_NODES="127.0.0.21/32,127.0.0.22/32"'

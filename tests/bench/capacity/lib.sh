@@ -13,28 +13,6 @@ ip link set lo up
 ulimit -S -n "$(ulimit -H -n)" 2>/dev/null
 mkdir -p "$IWG_BUILD/bench"
 
-# cap_cfg DIR IP RPC_PORT [LINE...]: DIR/kamailio.cfg, the gateway preset
-# as a node at IP (its own copy of kamcfg/gateway/site.cfg with IWG_SIP_IP
-# and IWG_WS_IP set to IP and JSON-RPC on RPC_PORT), with the core settings
-# LINEs (e.g. tcp_max_connections=16384) before the shared edge routing
-cap_cfg() {
-	local d=$1 ip=$2 rpc=$3
-	shift 3
-	mkdir -p "$d" || return 1
-	sed -E -e "s/^(#!substdef \"!IWG_(SIP|WS)_IP!)127\.0\.0\.1!g\"$/\1$ip!g\"/" \
-		-e "s/^(#!substdef \"!IWG_RPC_PORT!)5065!g\"$/\1$rpc!g\"/" \
-		"$top/kamcfg/gateway/site.cfg" >"$d/site.cfg" || return 1
-	# all three substitutions must have happened (site.cfg format changed?)
-	[ "$(grep -cE "^#!substdef \"!IWG_(SIP_IP|WS_IP|RPC_PORT)!($ip|$rpc)!g\"$" "$d/site.cfg")" = 3 ] \
-		|| { echo "cap_cfg: site.cfg has no IWG_SIP_IP/IWG_WS_IP/IWG_RPC_PORT substdef to set" >&2; return 1; }
-	{
-		echo '#!KAMAILIO'
-		echo "include_file \"$d/site.cfg\""
-		printf '%s\n' "$@"
-		echo "include_file \"$top/kamcfg/edge/edge.cfg\""
-	} >"$d/kamailio.cfg"
-}
-
 # tree_ticks PID...: user+system clock ticks of each PID and its children
 # (a Kamailio instance: main process and every worker), summed
 tree_ticks() {

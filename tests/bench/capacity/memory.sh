@@ -29,7 +29,7 @@ stack_init bench-capacity-memory
 logs=$IWG_LOGDIR
 fail() { echo "bench capacity memory: $1 (logs: $logs)" >&2; exit 1; }
 
-cap_cfg "$IWG_RUN/cfg" 127.0.0.1 5065 "tcp_max_connections=$maxconn" \
+stack_node_cfg "$IWG_RUN/cfg" gateway 127.0.0.1 5065 "tcp_max_connections=$maxconn" \
 	"tls_max_connections=$maxconn" || fail "cannot write the bench cfg"
 export IWG_CFG=$IWG_RUN/cfg/kamailio.cfg
 IWG_KAM_EXTRA=(-A WITH_AUTH_EPHEMERAL)

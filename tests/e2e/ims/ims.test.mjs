@@ -16,7 +16,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchClient } from '../lib/browser.mjs';
 import { query, medias, mediaPackets, mediaFlags } from '../lib/ng.mjs';
-import { see, startSipp, poll, udpBound, sippReceived } from '../../integration/ims/lib/harness.mjs';
+import { see, startSipp, startScscf, poll, udpBound, sippReceived } from '../../integration/ims/lib/harness.mjs';
 import { RtpSink, amrwbBandwidthEfficient } from './lib-rtp.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,8 +43,7 @@ const ue = (n) => path.join(here, 'sipp', n);
 // its Service-Route sends every INVITE to the UE at UE_PORT
 let registrar;
 before(async () => {
-  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8896', '-key', 'orig_port', String(UE_PORT)]);
-  await poll(() => udpBound(6060), 10000, 'SIPp S-CSCF on 6060');
+  registrar = await startScscf(8896, UE_PORT);
 });
 after(() => registrar.proc.kill('SIGTERM'));
 

@@ -26,22 +26,10 @@ bail() {
 }
 
 nodes="127.0.0.21/32,127.0.0.22/32"
-# node NAME IP RPC_PORT PEER_IP: a cfg folder with its own site.cfg
-node_cfg() {
-	local d=$IWG_RUN/cfg-$1
-	mkdir -p "$d"
-	sed -e "s/^#!substdef \"!IWG_SIP_IP!127\.0\.0\.1!g\"$/#!substdef \"!IWG_SIP_IP!$2!g\"/" \
-		-e "s/^#!substdef \"!IWG_WS_IP!127\.0\.0\.1!g\"$/#!substdef \"!IWG_WS_IP!$2!g\"/" \
-		-e "s/^#!substdef \"!IWG_RPC_PORT!5065!g\"$/#!substdef \"!IWG_RPC_PORT!$3!g\"/" \
-		"$top/kamcfg/gateway/site.cfg" >"$d/site.cfg"
-	[ "$(grep -c "!$2!g\|!$3!g" "$d/site.cfg")" = 3 ] || return 1
-	printf '#!KAMAILIO\ninclude_file "site.cfg"\ninclude_file "%s/kamcfg/edge/edge.cfg"\n' \
-		"$top" >"$d/kamailio.cfg"
-}
 # start_node NAME IP RPC_PORT PEER_IP: Kamailio NAME (log NAME.log, ctl
 # socket $IWG_RUN/NAME_ctl); its PID in $IWG_RUN/NAME.pid
 start_node() {
-	node_cfg "$1" "$2" "$3" || return 1
+	stack_node_cfg "$IWG_RUN/cfg-$1" gateway "$2" "$3" || return 1
 	IWG_CFG=$IWG_RUN/cfg-$1/kamailio.cfg
 	IWG_KAM_EXTRA=(-A WITH_CLUSTER -A "IWG_CLUSTER_NODES=\"$nodes\""
 		-A "IWG_CLUSTER_PEER=\"sip:$4:5060;transport=tcp\""

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { WsUa, UdpUa, webrtcSdp, imsSdp } from '../lib/ua.mjs';
-import { LOGDIR, see, startSipp, poll, udpBound, sippReceived, rpc } from '../lib/harness.mjs';
+import { LOGDIR, see, startScscf, sippReceived, rpc } from '../lib/harness.mjs';
 
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
 const ORIG_PORT = 5074;
@@ -29,8 +29,7 @@ let alice;
 let regReply; // the browser's final response to its REGISTER
 
 before(async () => {
-  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8896', '-key', 'orig_port', String(ORIG_PORT)]);
-  await poll(() => udpBound(6060), 10000, 'SIPp on 6060');
+  registrar = await startScscf(8896, ORIG_PORT);
   orig = await new UdpUa(ORIG_PORT, { name: 'orig', logFile: path.join(LOGDIR, 'ims-ua.log') }).open();
   orig.onRequest = (m) => ({
     status: 200,

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WsUa } from '../lib/ua.mjs';
-import { LOGDIR, see, startSipp, poll, udpBound, sippReceived } from '../lib/harness.mjs';
+import { LOGDIR, see, startScscf, sippReceived } from '../lib/harness.mjs';
 import { jwt } from '../../idmap/jwt.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,8 +31,7 @@ const ua = async (user) => {
 };
 
 before(async () => {
-  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8897', '-key', 'orig_port', '5078']);
-  await poll(() => udpBound(6060), 10000, 'SIPp on 6060');
+  registrar = await startScscf(8897, 5078);
 });
 
 after(async () => {

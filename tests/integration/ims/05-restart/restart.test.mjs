@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WsUa, UdpUa, webrtcSdp, imsSdp } from '../lib/ua.mjs';
-import { LOGDIR, see, startSipp, poll, udpBound, sippReceived, rpc } from '../lib/harness.mjs';
+import { LOGDIR, see, startScscf, poll, sippReceived, rpc } from '../lib/harness.mjs';
 
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
 const RUN = process.env.IWG_RUN;
@@ -32,8 +32,7 @@ const dbRows = () => Number(execFileSync('sqlite3', [DB, "SELECT count(*) FROM l
 const pathAt = (callId) => sippReceived(registrar.msg).filter((m) => m.method === 'REGISTER' && m.get('Call-ID') === callId && m.get('Path')).pop();
 
 before(async () => {
-  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8898', '-key', 'orig_port', '5082']);
-  await poll(() => udpBound(6060), 10000, 'SIPp on 6060');
+  registrar = await startScscf(8898, 5082);
   ims = await new UdpUa(5082, { name: 'ims', logFile: path.join(LOGDIR, 'ims-ua.log') }).open();
   alice = await new WsUa(WS_URL, { user: 'alice', domain: 'ims.test', logFile: path.join(LOGDIR, 'ws-ua.log') }).open();
   alice.onRequest = (m) => (m.method === 'INVITE' && m.body ? { status: 200, body: webrtcSdp({ setup: 'active' }) } : { status: 200 });

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { WsUa, UdpUa, webrtcVideoSdp, imsVideoSdp, sdpSection } from '../lib/ua.mjs';
-import { LOGDIR, see, startSipp, poll, udpBound, sippReceived } from '../lib/harness.mjs';
+import { LOGDIR, see, startScscf, sippReceived } from '../lib/harness.mjs';
 import { query } from '../../../e2e/lib/ng.mjs';
 
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
@@ -19,8 +19,7 @@ let ims;
 let alice;
 
 before(async () => {
-  registrar = startSipp('scscf', 'scscf-register.xml', ['-i', '127.0.0.1', '-p', '6060', '-cp', '8895', '-key', 'orig_port', String(IMS_PORT)]);
-  await poll(() => udpBound(6060), 10000, 'SIPp on 6060');
+  registrar = await startScscf(8895, IMS_PORT);
   ims = await new UdpUa(IMS_PORT, { name: 'ims', logFile: path.join(LOGDIR, 'ims-ua.log') }).open();
   alice = await new WsUa(WS_URL, { user: 'alice', domain: 'ims.test', logFile: path.join(LOGDIR, 'ws-ua.log') }).open();
   // the browser answers an offer's H.264 at its payload type, as browsers do

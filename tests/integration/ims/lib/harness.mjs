@@ -20,6 +20,16 @@ export function startSipp(name, scenario, args) {
   return startSippIn(name, path.resolve(sippDir, scenario), args, { logdir: LOGDIR, timeoutSec: 300 });
 }
 
+// the S-CSCF registrar of the tests: SIPp scscf-register.xml on
+// 127.0.0.1:6060 (control port cp) whose Service-Route names the
+// originating S-CSCF on 127.0.0.1:origPort; resolves with it once it listens
+export async function startScscf(cp, origPort) {
+  const registrar = startSipp('scscf', 'scscf-register.xml',
+    ['-i', '127.0.0.1', '-p', '6060', '-cp', String(cp), '-key', 'orig_port', String(origPort)]);
+  await poll(() => udpBound(6060), 10000, 'SIPp S-CSCF on 6060');
+  return registrar;
+}
+
 // polls fn until truthy (returns it) or throws after ms
 export async function poll(fn, ms, what) {
   const end = Date.now() + ms;

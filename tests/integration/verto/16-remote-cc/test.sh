@@ -34,13 +34,8 @@ tap_check "the veth pair to 10.9.0.2 is up" wait_until 10 link_up
 
 # the contact-center preset with its network listener on 10.9.0.1
 stack_init verto-16-remote-cc
-mkdir -p "$IWG_RUN/cfg"
-sed 's/^#!substdef "!IWG_SIP_IP!127\.0\.0\.1!g"$/#!substdef "!IWG_SIP_IP!10.9.0.1!g"/' \
-	"$top/kamcfg/contact-center/site.cfg" >"$IWG_RUN/cfg/site.cfg"
-grep -q 'IWG_SIP_IP!10.9.0.1' "$IWG_RUN/cfg/site.cfg" ||
+stack_node_cfg "$IWG_RUN/cfg" contact-center 10.9.0.1 5065 ||
 	{ tap_fail "site.cfg with IWG_SIP_IP 10.9.0.1" "substdef not found"; tap_done; exit 1; }
-printf '#!KAMAILIO\ninclude_file "site.cfg"\ninclude_file "%s/kamcfg/edge/edge.cfg"\n' "$top" \
-	>"$IWG_RUN/cfg/kamailio.cfg"
 printf '1 sip:10.9.0.2:5090 0 0 name=remote-cc\n' >"$IWG_RUN/cc.list"
 VERTO_CFG=$IWG_RUN/cfg/kamailio.cfg
 VERTO_KAM_EXTRA=(-A 'IWG_CC_URI="sip:10.9.0.2:5090"' -A 'IWG_CC_PEERS="10.9.0.2/32"')

@@ -22,23 +22,12 @@ bail() {
 	exit 1
 }
 
-# node_cfg NAME IP RPC_PORT LOOP_PORT: the contact-center preset's site.cfg
-# with this node's SIP address, RPC port and contact-center loop port
-node_cfg() {
-	local d=$IWG_RUN/cfg-$1
-	mkdir -p "$d"
-	sed -e "s/^#!substdef \"!IWG_SIP_IP!127\.0\.0\.1!g\"$/#!substdef \"!IWG_SIP_IP!$2!g\"/" \
-		-e "s/^#!substdef \"!IWG_RPC_PORT!5065!g\"$/#!substdef \"!IWG_RPC_PORT!$3!g\"/" \
-		"$top/kamcfg/contact-center/site.cfg" >"$d/site.cfg"
-	[ "$(grep -c "!$2!g\|!$3!g" "$d/site.cfg")" = 2 ] || return 1
-	printf '#!substdef "!IWG_CC_LOOP_PORT!%s!g"\n#!define IWG_CC_LOOP_PORT_SET\n' "$4" >>"$d/site.cfg"
-	printf '#!KAMAILIO\ninclude_file "site.cfg"\ninclude_file "%s/kamcfg/edge/edge.cfg"\n' \
-		"$top" >"$d/kamailio.cfg"
-}
 # start_node NAME IP RPC_PORT LOOP_PORT: Kamailio NAME (log NAME.log, ctl
 # socket $IWG_RUN/NAME_ctl), Verto on ws IP:8082 and wss IP:8445
 start_node() {
-	node_cfg "$1" "$2" "$3" "$4" || return 1
+	# the contact-center preset at IP, with its own RPC and loop ports
+	stack_node_cfg "$IWG_RUN/cfg-$1" contact-center "$2" "$3" \
+		"#!substdef \"!IWG_CC_LOOP_PORT!$4!g\"" '#!define IWG_CC_LOOP_PORT_SET' || return 1
 	IWG_CFG=$IWG_RUN/cfg-$1/kamailio.cfg
 	IWG_KAM_EXTRA=(-A "IWG_CTL_SOCK=\"unix:$IWG_RUN/$1_ctl\""
 		-A "IWG_VERTO_LISTEN=\"$2:8082\"" -A "IWG_VERTO_WSS_LISTEN=\"$2:8445\""
