@@ -94,6 +94,8 @@ window.vt = {
   unhold: () => call.unhold(),
   transfer: (destination) => call.transfer(destination),
   hangup: () => call.hangup(),
+  // call.message(to, body): verto.info toward the contact center
+  message: (to, body) => window.vt.current().message(to, body),
   disconnect: () => client && client.disconnect(),
   // @iwg/verto-cc (the global IWGContactCenter) on this client: events
   // noted as cc.<type>; enters QUEUE with opts, the call becomes current

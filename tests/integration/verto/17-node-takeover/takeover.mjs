@@ -4,32 +4,17 @@
 // RPC over its ctl socket.
 // Usage: node takeover.mjs TAP_START LOGDIR SIPP_DIR RUN_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
-import { execFileSync } from 'node:child_process';
 import { launch, tap } from '../lib.mjs';
 import { sipp } from '../../../e2e/verto/sdklib.mjs';
-import { poll } from '../../../e2e/lib/browser.mjs';
 import { query } from '../../../e2e/lib/ng.mjs';
+import { killNode, kamcmd, node, nodeId, ownedBy as owned, redis, sessionKeys, stats, until } from './nodes.mjs';
 
 const [start, logDir, sippDir, runDir] = process.argv.slice(2);
 const t = tap(Number(start));
 const why = (x) => `got ${JSON.stringify(x)?.slice(0, 600)}; logs: ${logDir} (kam-a.log, kam-b.log, sipp-takeover-*)`;
-const A = { ip: '127.0.0.21', ctl: `unix:${runDir}/kam-a_ctl` };
-const B = { ip: '127.0.0.22', ctl: `unix:${runDir}/kam-b_ctl` };
+const A = node('127.0.0.21', runDir, 'kam-a');
+const B = node('127.0.0.22', runDir, 'kam-b');
 const url = (n) => `ws://${n.ip}:8082/verto-ws`;
-const nodeId = (n) => `sip:verto@${n.ip}:5060`;
-
-const [redisHost, redisPort] = (process.env.IWG_REDIS_ADDR || '127.0.0.1:6390').split(':');
-const redis = (...args) => execFileSync('redis-cli', ['-h', redisHost, '-p', redisPort, '--raw', ...args],
-  { encoding: 'utf8' }).replace(/\n$/, '');
-const kamcmd = (n, ...args) => {
-  try {
-    return execFileSync('kamcmd', ['-s', n.ctl, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    return `failed: ${e.stderr || e.message}`;
-  }
-};
-const stats = (n) => kamcmd(n, 'stats.get_statistics', 'verto:');
-const until = (fn, what, ms = 10000) => poll(async () => fn(), { timeoutMs: ms, what }).catch(() => null);
 
 const { browser, page } = await launch();
 const ev = (fn, ...a) => page.evaluate(fn, ...a);
@@ -65,10 +50,8 @@ try {
   await send('a', { jsonrpc: '2.0', id: 'inv', method: 'verto.invite', params: { sessid, sdp, dialogParams: dialogParams() } });
   const ans = await wait('a', `m.method === 'verto.answer' && m.params?.callID === '${callID}'`, 10000);
   t.check(!!ans, 'the contact center answers the call placed through node A', why(await msgs('a')));
-  const stateKey = `iwg:verto:{${sessid}}`;
-  const ownerKey = `${stateKey}:owner`;
-  // the owner is "<node id>#<incarnation>" (16 hex digits, per start)
-  const ownedBy = (n) => new RegExp(`^${nodeId(n).replace(/\./g, '\\.')}#[0-9a-f]{16}$`).test(redis('GET', ownerKey));
+  const { state: stateKey, owner: ownerKey } = sessionKeys(sessid);
+  const ownedBy = (n) => owned(n, sessid);
   t.check(await until(() => ownedBy(A) && redis('EXISTS', stateKey) === '1', 'A owns the session'),
     'Redis: node A owns the session (owner key, state)', `owner ${redis('GET', ownerKey)}`);
 
@@ -101,9 +84,7 @@ try {
   await ev(() => { for (const n of ['s', 's2', 'o2']) socks[n].ws.close(); });
 
   // ---- node A dies: every process of it, by PID ----
-  const pids = [...kamcmd(A, 'core.psx').matchAll(/PID:\s*(\d+)/g)].map((m) => Number(m[1]));
-  for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
-  const gone = await until(() => pids.every((p) => { try { process.kill(p, 0); return false; } catch { return true; } }), 'node A gone');
+  const { pids, gone } = await killNode(A);
   t.check(pids.length > 3 && gone, `node A killed (${pids.length} processes, SIGKILL by PID)`, `pids ${pids}`);
   t.check(!!(await ev(() => vclosed('a', 5000))), 'the browser loses its WebSocket to node A', 'still open');
   // A "restarts" with its id at once: its node key exists again, with

@@ -7,7 +7,9 @@
 # logs in on B with its sessid; B claims the session, re-attaches the call
 # (verto.attach, the browser's answer), sends the re-INVITE with its own
 # Contact, carries the browser's message, and answers the contact center's
-# BYE. Run inside a private network namespace, e.g.
+# BYE. Then A starts again and the real @signalwire/js SDK, behind one
+# address for both nodes, keeps its call (audio both ways) across A's
+# death (sdk-takeover.mjs). Run inside a private network namespace, e.g.
 #   unshare --net bash -c 'ip link set lo up; tests/integration/verto/17-node-takeover/test.sh'
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
@@ -52,6 +54,10 @@ verto_provision 1008@cc.example sip:1008@cc.example 1234 "display_name=Web User"
 	bail "PaaS users provisioned" "see $logs/idctl.log"
 
 verto_node "$here/takeover.mjs" "$top/tests/integration/verto/sipp" "$IWG_RUN"
+# node A again (a new start: another incarnation), then the real SDK's call
+# through a front that both nodes stand behind
+start_node kam-a2 127.0.0.21 5065 5069 || bail "node A starts again" "see $logs/kam-a2.log"
+verto_node "$here/sdk-takeover.mjs" "$top/tests/integration/verto/sipp" "$IWG_RUN"
 tap_check "node B still running (log: $logs/kam-b.log)" kill -0 "$(cat "$IWG_RUN/kam-b.pid")"
 echo "# logs: $logs"
 tap_done
