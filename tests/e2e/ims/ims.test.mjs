@@ -38,6 +38,10 @@ const browserLeg = (r) => medias(r).find(({ media }) => media.protocol === 'UDP/
 const brief = (r) => medias(r).map(({ tag, media }) => `[${tag} ${media.protocol} ${media.codec} packets=${mediaPackets(media)}]`).join(' ');
 
 const ue = (n) => path.join(here, 'sipp', n);
+// what the UE of ims-uas-voice.xml answers (SIPp keys): AMR-WB with the
+// VoLTE fmtp at 96 (as offered), or AMR-NB only at 97 (as offered)
+const AMRWB = { codec_pt: 96, codec: 'AMR-WB/16000/1', codec_fmtp: 'mode-set=0,1,2;mode-change-capability=2;max-red=0', te_rate: 16000 };
+const AMRNB = { codec_pt: 97, codec: 'AMR/8000/1', codec_fmtp: 'mode-set=0,2,4,7;mode-change-capability=2;max-red=0', te_rate: 8000 };
 
 // the S-CSCF for every test of the file (one SIPp call per registration);
 // its Service-Route sends every INVITE to the UE at UE_PORT
@@ -96,7 +100,7 @@ async function hangupAndCheck(client, callId) {
 
 test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP, RFC 4733 DTMF with the IMS payload type', { timeout: 120000 }, async (t) => {
   const { uas, rtp: [sink], client, callId } = await callSetup(t, {
-    name: 'ue', scenario: 'ims-uas-amrwb.xml', keys: { media_sink: SINK_PORT }, sinks: [SINK_PORT],
+    name: 'ue', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK_PORT, ...AMRWB }, sinks: [SINK_PORT],
   });
 
   // the INVITE as the S-CSCF got it
@@ -145,6 +149,31 @@ test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP
     assert.equal(sink.ofPt(Number(offeredTe)).length, 0, `events also sent with the offered payload type ${offeredTe}`);
   }
 
+  await hangupAndCheck(client, callId);
+});
+
+test('browser calls a UE that answers AMR-NB only: Opus<->AMR-NB, audio both ways', { timeout: 120000 }, async (t) => {
+  const SINK = SINK_PORT + 30;
+  const { uas, rtp: [sink], client, callId } = await callSetup(t, {
+    name: 'ue-amrnb', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK, ...AMRNB }, sinks: [SINK],
+  });
+  const whyn = (s) => `${s}; see ${path.join(LOGDIR, 'sipp-ue-amrnb.msg')} and the other logs in ${LOGDIR}`;
+  const inv = sippReceived(uas.msg).find((m) => m.method === 'INVITE');
+  assert.ok(inv, whyn('no INVITE at the SIPp UE'));
+  const [ia] = sections(inv.body);
+  const order = ia.line.split(' ').slice(3).map((p) => (ia.rtpmap[p] || '').split('/')[0]);
+  t.diagnostic(`offered toward the IMS: ${order.join(' ')}`);
+  assert.ok(order.indexOf('AMR-WB') === 0 && order.indexOf('AMR') === 1, whyn(`VoLTE order (AMR-WB, then AMR-NB) in the offer: ${ia.line}`));
+  await client.waitStats((s) => s.dtlsState === 'connected' && s.outboundPackets > 25 && s.inboundPackets > 25,
+    STEP, 'browser DTLS connected, audio both ways').catch((e) => { throw new Error(whyn(e.message)); });
+  const reply = await ngUntil(callId, (r) => imsLeg(r) && browserLeg(r) && mediaPackets(imsLeg(r).media) > 0 && r,
+    'rtpengine: the IMS leg receiving');
+  t.diagnostic(`rtpengine: ${brief(reply)}`);
+  assert.match(String(imsLeg(reply).media.codec), /^AMR\/8000/, whyn(`IMS leg codec: ${brief(reply)}`));
+  assert.match(String(browserLeg(reply).media.codec), /^opus/i, whyn(`browser leg codec: ${brief(reply)}`));
+  await poll(() => sink.ofPt(AMRNB.codec_pt).length >= 10, STEP, 'AMR-NB packets at the UE')
+    .catch((e) => { throw new Error(whyn(`${e.message}: ${JSON.stringify(sink.summary())}`)); });
+  assert.equal(sink.ofPt(96).length, 0, whyn(`AMR-WB packets at an AMR-NB-only UE: ${JSON.stringify(sink.summary())}`));
   await hangupAndCheck(client, callId);
 });
 
@@ -235,7 +264,7 @@ function stalled(sink, quietMs, what) {
 test('browser holds and resumes a VoLTE call: re-INVITEs sendonly then sendrecv at the IMS, media toward the IMS stops and comes back', { timeout: 120000 }, async (t) => {
   const SINK = SINK_PORT + 20;
   const { uas, rtp: [sink], client, callId } = await callSetup(t, {
-    name: 'ue-hold', scenario: 'ims-uas-amrwb.xml', keys: { media_sink: SINK }, sinks: [SINK],
+    name: 'ue-hold', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK, ...AMRWB }, sinks: [SINK],
   });
   const whyh = (s) => `${s}; see ${path.join(LOGDIR, 'sipp-ue-hold.msg')} and the other logs in ${LOGDIR}`;
   const flowing = (from, what) => poll(() => sink.packets.length >= from + 10, STEP, what)

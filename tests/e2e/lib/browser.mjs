@@ -109,7 +109,7 @@ export async function launchClient({ logDir, name = 'client' } = {}) {
     page,
     logFile,
     log: line,
-    register: (wsUrl, uri, password) => call('register', wsUrl, uri, password || null),
+    register: (wsUrl, uri, password, extraHeaders = []) => call('register', wsUrl, uri, password || null, extraHeaders),
     call: (target) => call('call', target),
     answerNext: () => call('answerNext'),
     hangup: () => call('hangup'),

@@ -47,7 +47,10 @@ function sessionUp(s, direction, callId) {
   s.on('sdp', (e) => note('sdp', { originator: e.originator, type: e.type, sdp: e.sdp }));
 }
 
-function register(wsUrl, uri, password) {
+// registers uri over wsUrl with Digest password (null: none); extraHeaders
+// (lines "Name: value") go on every REGISTER, e.g. a web token's
+// "Authorization: Bearer <JWT>"
+function register(wsUrl, uri, password, extraHeaders) {
   if (ua) throw new Error('already started');
   const socket = new JsSIP.WebSocketInterface(wsUrl);
   const cfg = {
@@ -60,6 +63,7 @@ function register(wsUrl, uri, password) {
   };
   if (password) cfg.password = password;
   ua = new JsSIP.UA(cfg);
+  if (extraHeaders && extraHeaders.length) ua.registrator().setExtraHeaders(extraHeaders);
   ua.on('connected', () => note('ws-connected'));
   ua.on('disconnected', () => note('ws-disconnected'));
   ua.on('newRTCSession', (e) => {

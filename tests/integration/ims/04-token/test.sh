@@ -17,7 +17,8 @@ ims_stack_start integration-ims-token -A WITH_IDMAP \
 	-A "IWG_IDMAP_KEY1=\"kid=test-hs;alg=HS256;file=$ims_top/tests/integration/idmap/keys/hs256.key\"" \
 	-A 'IWG_IDMAP_AUDIENCE="iwg"' -A 'IWG_IDMAP_ISSUER="paas"'
 for m in "ann-web sip:ann@ims.test impi=ann.priv@ims.test" "eve-web sip:eve@ims.test impi=eve.priv@ims.test" \
-	"nim-web sip:nim@ims.test" "dig-web sip:dig@ims.test impi=dig.priv@ims.test"; do
+	"nim-web sip:nim@ims.test" "dig-web sip:dig@ims.test impi=dig.priv@ims.test" \
+	"zed-web sip:zed@ims.test impi=zed.priv@ims.test"; do
 	# shellcheck disable=SC2086
 	"$IWG_BUILD/bin/iwg-idctl" -r "$IWG_REDIS_ADDR" add web $m >>"$IWG_LOGDIR/idctl.log" 2>&1 \
 		|| ims_bail "IMS token sign-on could not run" "iwg-idctl add failed (log $IWG_LOGDIR/idctl.log)"

@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { WsUa, UdpUa, webrtcSdp, imsSdp, rnd } from '../lib/ua.mjs';
 import { LOGDIR, see, startSipp, poll, udpBound, sippReceived } from '../lib/harness.mjs';
 import { jwt } from '../../idmap/jwt.mjs';
+import { launchClient } from '../../../e2e/lib/browser.mjs';
+import { RtpSink } from '../../../e2e/ims/lib-rtp.mjs';
+import { query, medias, mediaPackets } from '../../../e2e/lib/ng.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WS_URL = process.env.IWG_WS_URL || 'ws://127.0.0.1:8080';
@@ -227,4 +230,41 @@ test('WebSocket close: the de-REGISTER reaches the S-CSCF with the same auth-don
     'the de-REGISTER of the closed WebSocket').catch((e) => { throw new Error(why(e.message)); });
   assertAuthDone(dereg, 'ann.priv@ims.test', 'de-REGISTER on close');
   assert.equal(dereg.get('To'), '<sip:ann@ims.test>', `To of the de-REGISTER: ${dereg.get('To')}`);
+});
+
+test('Chromium (JsSIP) registers with the token alone and answers an MT call: audio both ways, Opus toward the browser, AMR-WB toward the IMS', { timeout: 60000 }, async (t) => {
+  const SINK = 41020; // the IMS UE's media: echoes what rtpengine sends
+  const sink = await new RtpSink(SINK).open();
+  const client = await launchClient({ logDir: LOGDIR, name: 'ims-webcred' });
+  t.after(async () => { await client.close(); sink.close(); });
+  const whyc = (s) => why(`${s}; see also ${path.join(LOGDIR, 'browser-ims-webcred.log')}, rtpengine.log`);
+  // no password: JsSIP could not answer a challenge, the token is all it has
+  const reg = await client.register(WS_URL, 'sip:zed@ims.test', null, [bearer('zed-web')]);
+  assert.ok(reg.ok && reg.status === 200, whyc(`token-only REGISTER from Chromium: ${reg.status} ${reg.cause || ''}`));
+  const atCore = sippReceived(scscf.msg).filter((m) => m.method === 'REGISTER' && m.get('To') === '<sip:zed@ims.test>');
+  assert.equal(atCore.length, 1, whyc(`the S-CSCF saw ${atCore.length} REGISTERs of zed, expected 1 (no challenge round)`));
+  assertAuthDone(atCore[0], 'zed.priv@ims.test', 'Chromium\'s REGISTER');
+
+  // the MT call through the Path of that registration; JsSIP answers
+  await client.answerNext();
+  const { resp, dialog } = await ims.invite('sip:zed@ims.test', { body: imsSdp({ port: SINK }), routes: [atCore[0].get('Path')],
+    from: 'sip:bob@ims.test', headers: ['P-Asserted-Identity: <sip:bob@ims.test>'], timeoutMs: 15000 });
+  assert.equal(resp && resp.status, 200, whyc(`MT INVITE to Chromium answered ${resp && resp.status}`));
+  const st = await client.waitStats((s) => s.dtlsState === 'connected' && s.outboundPackets > 25 && s.inboundPackets > 25,
+    15000, 'DTLS up, audio both ways').catch((e) => { throw new Error(whyc(e.message)); });
+  assert.match(String(st.audioCodec), /opus/i, `Chromium sends ${st.audioCodec}`);
+  const callId = resp.get('Call-ID');
+  const legs = await poll(async () => {
+    const r = await query(callId);
+    if (r.code !== 0) return false;
+    const ims_ = medias(r.reply).find(({ media }) => media.protocol === 'RTP/AVP' && media.codec);
+    const web = medias(r.reply).find(({ media }) => media.protocol === 'UDP/TLS/RTP/SAVPF');
+    return ims_ && web && mediaPackets(ims_.media) > 0 && mediaPackets(web.media) > 0 && { ims_, web };
+  }, 10000, 'rtpengine: both legs receiving').catch((e) => { throw new Error(whyc(e.message)); });
+  t.diagnostic(`rtpengine: IMS leg ${legs.ims_.media.codec}, browser leg ${legs.web.media.codec}; ${sink.ofPt(96).length} AMR-WB packets at the UE`);
+  assert.match(String(legs.ims_.media.codec), /^AMR-WB/, whyc(`IMS leg codec ${legs.ims_.media.codec}`));
+  assert.match(String(legs.web.media.codec), /^opus/i, whyc(`browser leg codec ${legs.web.media.codec}`));
+  assert.ok(sink.ofPt(96).length > 10, whyc(`AMR-WB packets at the UE: ${JSON.stringify(sink.summary())}`));
+  const r = await dialog.request('BYE');
+  assert.equal(r && r.status, 200, whyc(`BYE from the IMS answered ${r && r.status}`));
 });
