@@ -38,6 +38,10 @@ const browserLeg = (r) => medias(r).find(({ media }) => media.protocol === 'UDP/
 const brief = (r) => medias(r).map(({ tag, media }) => `[${tag} ${media.protocol} ${media.codec} packets=${mediaPackets(media)}]`).join(' ');
 
 const ue = (n) => path.join(here, 'sipp', n);
+// the suite's second part (IWG_E2E_IMS_PART=avpf, test.sh) runs only the
+// video call, with RTP/AVPF toward the IMS; part1 tests run in the first
+const AVPF = process.env.IWG_E2E_IMS_PART === 'avpf';
+const part1 = AVPF ? () => {} : test;
 // what the UE of ims-uas-voice.xml answers (SIPp keys): AMR-WB with the
 // VoLTE fmtp at 96 (as offered), or AMR-NB only at 97 (as offered)
 const AMRWB = { codec_pt: 96, codec: 'AMR-WB/16000/1', codec_fmtp: 'mode-set=0,1,2;mode-change-capability=2;max-red=0', te_rate: 16000 };
@@ -98,7 +102,7 @@ async function hangupAndCheck(client, callId) {
     .catch((e) => { throw new Error(why(e.message)); });
 }
 
-test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP, RFC 4733 DTMF with the IMS payload type', { timeout: 120000 }, async (t) => {
+part1('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP, RFC 4733 DTMF with the IMS payload type', { timeout: 120000 }, async (t) => {
   const { uas, rtp: [sink], client, callId } = await callSetup(t, {
     name: 'ue', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK_PORT, ...AMRWB }, sinks: [SINK_PORT],
   });
@@ -152,7 +156,7 @@ test('browser calls a VoLTE UE through the IMS gateway: Opus<->AMR-WB, DTLS-SRTP
   await hangupAndCheck(client, callId);
 });
 
-test('browser calls a UE that answers AMR-NB only: Opus<->AMR-NB, audio both ways', { timeout: 120000 }, async (t) => {
+part1('browser calls a UE that answers AMR-NB only: Opus<->AMR-NB, audio both ways', { timeout: 120000 }, async (t) => {
   const SINK = SINK_PORT + 30;
   const { uas, rtp: [sink], client, callId } = await callSetup(t, {
     name: 'ue-amrnb', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK, ...AMRNB }, sinks: [SINK],
@@ -196,13 +200,18 @@ function sections(sdp) {
 const h264Mode1 = (v, pt) => /^H264\//i.test(v.rtpmap[pt] || '') && /(^|;)\s*packetization-mode=1\s*(;|$)/i.test(v.fmtp[pt] || '');
 const videoOf = (r, pred) => medias(r).find(({ media }) => media.type === 'video' && pred(media));
 
-test('browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-mode=1 offered toward the IMS, video passed through', { timeout: 120000 }, async (t) => {
+// the video call in the transport proto toward the IMS: RTP/AVP with the
+// shipped profiles, RTP/AVPF in the suite's second part (test.sh: the
+// -avpf profile pair, IWG_E2E_IMS_PART=avpf), where the browser must also
+// decode the H.264 coming back
+const videoProto = AVPF ? 'RTP/AVPF' : 'RTP/AVP';
+test(`browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-mode=1 offered toward the IMS as ${videoProto}, video passed through${AVPF ? ', frames decoded in Chromium' : ''}`, { timeout: 120000 }, async (t) => {
   const VSINK = SINK_PORT + 12;
   const { uas, rtp: [asink, vsink], client, callId } = await callSetup(t, {
-    name: 'ue-video', scenario: 'ims-uas-video.xml', video: true,
-    keys: { media_sink: SINK_PORT + 10, video_sink: VSINK }, sinks: [SINK_PORT + 10, VSINK],
+    name: AVPF ? 'ue-video-avpf' : 'ue-video', scenario: 'ims-uas-video.xml', video: true,
+    keys: { media_sink: SINK_PORT + 10, video_sink: VSINK, video_proto: videoProto }, sinks: [SINK_PORT + 10, VSINK],
   });
-  const whyv = (s) => `${s}; see ${path.join(LOGDIR, 'sipp-ue-video.msg')} and the other logs in ${LOGDIR}`;
+  const whyv = (s) => `${s}; see ${path.join(LOGDIR, AVPF ? 'sipp-ue-video-avpf.msg' : 'sipp-ue-video.msg')} and the other logs in ${LOGDIR}`;
 
   // what the browser offered: VP8, VP9, H.264 of both modes, ...
   const local = (await client.events()).find((e) => e.type === 'sdp' && e.detail.originator === 'local' && e.detail.type === 'offer');
@@ -220,6 +229,8 @@ test('browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-m
   assert.match(ia.rtpmap[ia.line.split(' ')[3]] || '', /^AMR-WB\//, whyv(`first audio codec at the IMS: ${ia.line}`));
   assert.equal(iv && iv.type, 'video', whyv('second section at the IMS'));
   const ipts = iv.line.split(' ').slice(3);
+  assert.equal(iv.line.split(' ')[2], videoProto, whyv(`video transport at the IMS: ${iv.line}`));
+  assert.equal(ia.line.split(' ')[2], 'RTP/AVP', whyv(`audio transport at the IMS: ${ia.line}`));
   t.diagnostic(`video at the IMS: ${iv.line} (${ipts.map((p) => `${p} ${iv.rtpmap[p]} ${iv.fmtp[p]}`).join(' | ')})`);
   assert.ok(ipts.length > 0 && ipts.every((p) => h264Mode1(iv, p)), whyv(`video formats at the IMS: ${iv.line}`));
   assert.ok(Object.keys(iv.rtpmap).every((p) => ipts.includes(p)), whyv('a=rtpmap of a format not on the m= line'));
@@ -228,7 +239,7 @@ test('browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-m
   // rtpengine: video H.264 on both legs, packets received on both
   const reply = await ngUntil(callId, (r) => {
     const b = videoOf(r, (m) => m.protocol === 'UDP/TLS/RTP/SAVPF');
-    const i = videoOf(r, (m) => m.protocol === 'RTP/AVP' && m.codec);
+    const i = videoOf(r, (m) => m.protocol === videoProto && m.codec);
     return b && i && mediaPackets(b.media) > 0 && mediaPackets(i.media) > 0 && { r, b, i };
   }, 'rtpengine: video received on both legs');
   t.diagnostic(`rtpengine: ${brief(reply.r)}`);
@@ -244,6 +255,13 @@ test('browser audio + H.264 video call to a ViLTE UE: only H.264 packetization-m
   const st = await client.stats();
   t.diagnostic(`browser: sends ${st.videoCodec} (${st.videoOutboundPackets} packets), receives ${st.videoInboundCodec} (${st.videoInboundPackets} packets)`);
   assert.match(String(st.videoCodec), /H264/i, `browser sends video as ${st.videoCodec}`);
+  if (AVPF) {
+    // the UE's H.264 (the sink echoes it) through rtpengine to Chromium's decoder
+    const dec = await client.waitStats((x) => x.videoFramesDecoded >= 10, STEP, 'H.264 frames decoded in Chromium')
+      .catch((e) => { throw new Error(whyv(e.message)); });
+    t.diagnostic(`browser: ${dec.videoFramesDecoded} frames decoded (${dec.videoInboundCodec})`);
+    assert.match(String(dec.videoInboundCodec), /H264/i, whyv(`browser receives video as ${dec.videoInboundCodec}`));
+  }
 
   await hangupAndCheck(client, callId);
 });
@@ -261,7 +279,7 @@ function stalled(sink, quietMs, what) {
   }, STEP, what);
 }
 
-test('browser holds and resumes a VoLTE call: re-INVITEs sendonly then sendrecv at the IMS, media toward the IMS stops and comes back', { timeout: 120000 }, async (t) => {
+part1('browser holds and resumes a VoLTE call: re-INVITEs sendonly then sendrecv at the IMS, media toward the IMS stops and comes back', { timeout: 120000 }, async (t) => {
   const SINK = SINK_PORT + 20;
   const { uas, rtp: [sink], client, callId } = await callSetup(t, {
     name: 'ue-hold', scenario: 'ims-uas-voice.xml', keys: { media_sink: SINK, ...AMRWB }, sinks: [SINK],

@@ -195,6 +195,7 @@ async function stats() {
     dtlsState: null, iceState: null, outboundPackets: 0, inboundPackets: 0,
     audioCodec: null, signalingState: null,
     videoOutboundPackets: 0, videoInboundPackets: 0, videoCodec: null, videoInboundCodec: null,
+    videoFramesDecoded: 0,
   };
   const pc = session ? session.connection : null;
   if (!pc) return out;
@@ -217,6 +218,7 @@ async function stats() {
     }
     if (r.type === 'inbound-rtp' && r.kind === 'video') {
       out.videoInboundPackets += r.packetsReceived || 0;
+      out.videoFramesDecoded += r.framesDecoded || 0;
       const c = byId.get(r.codecId);
       if (c) out.videoInboundCodec = c.mimeType;
     }

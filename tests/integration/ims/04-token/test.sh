@@ -26,18 +26,10 @@ done
 ims_node "$here/token.test.mjs"
 rc=$?
 
-# part 2: Kamailio (started by this shell) stopped by its PID, started
-# again with WITH_IMS_WEBCRED
-pid=$(cat "$IWG_RUN/kamailio.pid")
-kill -TERM "$pid" 2>/dev/null
-wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
-mv "$IWG_LOGDIR/kamailio.log" "$IWG_LOGDIR/kamailio-token.log"
-IWG_KAM_EXTRA+=(-A WITH_IMS_WEBCRED)
-if stack_start_kamailio; then
+# part 2: Kamailio again with WITH_IMS_WEBCRED
+if ims_restart_kamailio kamailio-token.log "with WITH_IMS_WEBCRED" -A WITH_IMS_WEBCRED; then
 	ims_node "$here/webcred.test.mjs" || rc=1
 else
-	echo "not ok 1 - Kamailio with WITH_IMS_WEBCRED did not start"
-	echo "# see $IWG_LOGDIR/kamailio.log, kamailio-check.log"
 	rc=1
 fi
 echo "# logs: $IWG_LOGDIR"

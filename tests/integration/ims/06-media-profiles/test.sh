@@ -12,10 +12,7 @@ top=$(cd "$here/../../../.." && pwd)
 export IWG_RUN=${IWG_BUILD:-$top/build}/test-runs/integration-ims-media-profiles
 rm -rf "$IWG_RUN" && mkdir -p "$IWG_RUN"
 profiles=$IWG_RUN/ims-profiles.conf
-sed -e 's/^\[browser-offer-to-ims\]/[browser-offer-to-ims-avp]/' \
-	-e 's/^\[browser-answer-to-ims\]/[browser-answer-to-ims-avp]/' \
-	"$top/rtpengine-ext/profiles/ims-profiles.conf" >"$profiles"
-printf '[browser-offer-to-ims]\n@browser-offer-to-ims-avpf\n[browser-answer-to-ims]\n@browser-answer-to-ims-avpf\n' >>"$profiles"
 . "$here/../lib/ims-stack.sh"
+ims_avpf_profiles "$profiles" || ims_bail "IMS media profiles could not run" "cannot write $profiles"
 ims_stack_start integration-ims-media-profiles -A "IWG_MEDIA_PROFILES=\"$profiles\""
 ims_run_node "$here/media.test.mjs"

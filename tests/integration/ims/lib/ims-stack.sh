@@ -11,6 +11,16 @@
 #                          (kamcfg/hdrmed/ims-*.rules) to $IWG_RUN/hdrmed with
 #                          the trusted network set to the test IMS core,
 #                          127.0.0.2/32 (browsers at 127.0.0.1 stay untrusted)
+#   ims_avpf_profiles FILE writes to FILE the shipped IMS media profiles
+#                          with video as RTP/AVPF toward the IMS: the
+#                          browser-offer/answer-to-ims-avpf pair under the
+#                          names the cfg uses (for IWG_MEDIA_PROFILES)
+#   ims_restart_kamailio OLDLOG WHAT [ARG...]
+#                          a suite's next part: stops the Kamailio this shell
+#                          started (by its PID), keeps its log as
+#                          $IWG_LOGDIR/OLDLOG, starts it again with the ARGs
+#                          added; on failure prints "not ok" naming WHAT and
+#                          returns 1
 #   ims_run_node FILE      runs a node:test file with the TAP reporter (Node
 #                          20 built-in WebSocket); exits with its status
 #   ims_node FILE          the same, returning its status
@@ -22,6 +32,27 @@ ims_bail() {
 	echo "not ok 1 - $1"
 	echo "# $2"
 	exit 1
+}
+
+ims_avpf_profiles() {
+	sed -e 's/^\[browser-offer-to-ims\]/[browser-offer-to-ims-avp]/' \
+		-e 's/^\[browser-answer-to-ims\]/[browser-answer-to-ims-avp]/' \
+		"$ims_top/rtpengine-ext/profiles/ims-profiles.conf" >"$1" || return 1
+	printf '[browser-offer-to-ims]\n@browser-offer-to-ims-avpf\n[browser-answer-to-ims]\n@browser-answer-to-ims-avpf\n' >>"$1"
+}
+
+ims_restart_kamailio() {
+	local old=$1 what=$2 pid
+	shift 2
+	pid=$(cat "$IWG_RUN/kamailio.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+	mv "$IWG_LOGDIR/kamailio.log" "$IWG_LOGDIR/$old"
+	IWG_KAM_EXTRA+=("$@")
+	stack_start_kamailio && return 0
+	echo "not ok 1 - Kamailio $what did not start"
+	echo "# see $IWG_LOGDIR/kamailio.log, kamailio-check.log"
+	return 1
 }
 
 ims_hdrmed_rules() {
