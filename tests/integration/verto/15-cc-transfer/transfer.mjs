@@ -310,9 +310,16 @@ try {
   agentA3.close();
   n = await browserReceives(c3, 50);
   t.check(n >= 50, 'call3: the browser receives the conference', why(n));
+  // a bridge that moves its media stops sending from the old port: while
+  // the old port still sent, rtpengine's endpoint learning (the 3 s after
+  // each signal) followed its packets back there, and the moved port got
+  // only part of the browser's RTP (a flaky count under load)
+  bridge.close();
   twin.send(confIds?.['call-id'], { Agent: 'move' });
   const mv = await heard(confIds?.['call-id'], 'moved');
-  n = await grows(moved, 50);
+  // the moved port gets nothing before the re-INVITE: count all it got
+  await until(() => moved.packets >= 50, 10000);
+  n = moved.packets;
   t.check(!!mv && n >= 50, 'call3: the bridge\'s re-INVITE in the new dialog moves the media, which follows',
     why({ mv, n }));
   n = await browserReceives(c3, 50);
