@@ -234,9 +234,11 @@ test('WebSocket close: the de-REGISTER reaches the S-CSCF with the same auth-don
 
 test('Chromium (JsSIP) registers with the token alone and answers an MT call: audio both ways, Opus toward the browser, AMR-WB toward the IMS', { timeout: 60000 }, async (t) => {
   const SINK = 41020; // the IMS UE's media: echoes what rtpengine sends
-  const sink = await new RtpSink(SINK).open();
-  const client = await launchClient({ logDir: LOGDIR, name: 'ims-webcred' });
-  t.after(async () => { await client.close(); sink.close(); });
+  let sink = null;
+  let client = null;
+  t.after(async () => { if (client) await client.close(); if (sink) sink.close(); });
+  sink = await new RtpSink(SINK).open();
+  client = await launchClient({ logDir: LOGDIR, name: 'ims-webcred' });
   const whyc = (s) => why(`${s}; see also ${path.join(LOGDIR, 'browser-ims-webcred.log')}, rtpengine.log`);
   // no password: JsSIP could not answer a challenge, the token is all it has
   const reg = await client.register(WS_URL, 'sip:zed@ims.test', null, [bearer('zed-web')]);

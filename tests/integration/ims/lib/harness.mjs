@@ -23,8 +23,10 @@ export function startSipp(name, scenario, args) {
 // the S-CSCF registrar of the tests: SIPp scscf-register.xml on
 // 127.0.0.1:6060 (control port cp) whose Service-Route names the
 // originating S-CSCF on 127.0.0.1:origPort; resolves with it once it listens
-export async function startScscf(cp, origPort) {
-  const registrar = startSipp('scscf', 'scscf-register.xml',
+export async function startScscf(cp, origPort, name = 'scscf') {
+  // a SIPp of an earlier part of the suite may still be leaving 6060
+  await poll(() => !udpBound(6060), 10000, 'port 6060 free');
+  const registrar = startSipp(name, 'scscf-register.xml',
     ['-i', '127.0.0.1', '-p', '6060', '-cp', String(cp), '-key', 'orig_port', String(origPort)]);
   await poll(() => udpBound(6060), 10000, 'SIPp S-CSCF on 6060');
   return registrar;

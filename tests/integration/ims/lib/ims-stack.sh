@@ -42,11 +42,10 @@ ims_avpf_profiles() {
 }
 
 ims_restart_kamailio() {
-	local old=$1 what=$2 pid
+	local old=$1 what=$2
 	shift 2
-	pid=$(cat "$IWG_RUN/kamailio.pid")
-	kill -TERM "$pid" 2>/dev/null
-	wait_until 10 eval "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null
+	stack_kill "$(cat "$IWG_RUN/kamailio.pid")"
+	wait_until 10 eval "! udp_bound 5060" || { echo "not ok 1 - Kamailio $what: port 5060 still taken"; return 1; }
 	mv "$IWG_LOGDIR/kamailio.log" "$IWG_LOGDIR/$old"
 	IWG_KAM_EXTRA+=("$@")
 	stack_start_kamailio && return 0

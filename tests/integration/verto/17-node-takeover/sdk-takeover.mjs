@@ -10,6 +10,7 @@
 // A, B's re-INVITE (491 first), the INFO, and B's 200 to its BYE.
 // Usage: node sdk-takeover.mjs TAP_START LOGDIR SIPP_DIR RUN_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
+import fs from 'node:fs';
 import net from 'node:net';
 import { tap } from '../lib.mjs';
 import { agentMedia, bundle, openSdkPage, sipp, sippEnd } from '../../../e2e/verto/sdklib.mjs';
@@ -33,14 +34,14 @@ function front(port, nodes) {
     c.on('error', () => {});
     c.pause();
     const to = (i) => {
-      if (i >= nodes.length) { c.destroy(); return; }
+      if (i >= nodes.length || c.destroyed) { c.destroy(); return; }
       const up = net.connect(8082, nodes[i].ip);
+      c.once('close', () => up.destroy());
       up.once('error', () => { up.destroy(); to(i + 1); });
       up.once('connect', () => {
         up.removeAllListeners('error');
         up.on('error', () => c.destroy());
         up.on('close', () => c.destroy());
-        c.on('close', () => up.destroy());
         c.pipe(up);
         up.pipe(c);
         c.resume();
@@ -95,15 +96,18 @@ try {
   // a figure, not an assertion: from the kill to 25 packets each way again
   if (again) console.log(`# audio back ${Date.now() - killed} ms after node A was killed`);
   t.check(!!again, 'node B re-attaches the call: the SDK answers verto.attach with a new peer connection, audio both ways again',
-    why({ stats: await vt('stats'), state: await vt('state') }));
+    why({ stats: await vt('stats'), state: await vt('state'),
+      // rtpengine 10.5's re-attach race (docs/verto-ha.md, Limits)
+      race: (() => { try { return /fingerprint mismatch/i.test(fs.readFileSync(`${logDir}/rtpengine.log`, 'utf8')); } catch { return 'no log'; } })() }));
   const agentBefore = rtp.packets;
   t.check(!!(await until(() => rtp.packets >= agentBefore + 25, 'agent RTP', 8000)),
     'the agent keeps receiving the browser\'s audio after the take-over', why(rtp.packets - agentBefore));
 
   // ---- the call goes on through B: the SDK's message, the agent's BYE ----
-  await until(() => /o=cc%20\d+%202%20IN/.test(redis('GET', sessionKeys(sessid).state)), 'the re-INVITE answered', 15000);
+  t.check(await until(() => /o=cc%20\d+%202%20IN/.test(redis('GET', sessionKeys(sessid).state)), 'the re-INVITE answered', 15000),
+    'node B\'s re-INVITE is answered (after a 491) and its SDP stored', `state ${redis('GET', sessionKeys(sessid).state).slice(0, 300)}`);
   await vt('message', 'iwg-cc', JSON.stringify({ event: 'note', text: 'still here' }));
-  const ended = await until(async () => ['hangup', 'destroy'].includes(await vt('state')) || (await vt('state')) === null,
+  const ended = await until(async () => ['hangup', 'destroy'].includes(await vt('state')),
     'the agent\'s BYE', 15000);
   t.check(!!ended, 'the agent\'s BYE through node B ends the SDK\'s call', why(await vt('info')));
   const code = await sippEnd(cc);
@@ -112,7 +116,9 @@ try {
 } catch (e) {
   t.check(false, 'the test ran to its end', e.stack);
 } finally {
+  // the next run of the contact center takes the same ports
   cc.proc.kill();
+  if (await sippEnd(cc, 3000) === 'still running') cc.proc.kill('SIGKILL');
   rtp.close();
   lb.close();
   if (sdk) await sdk.close();

@@ -5,7 +5,7 @@
 // Usage: node takeover.mjs TAP_START LOGDIR SIPP_DIR RUN_DIR
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { launch, tap } from '../lib.mjs';
-import { sipp } from '../../../e2e/verto/sdklib.mjs';
+import { sipp, sippEnd } from '../../../e2e/verto/sdklib.mjs';
 import { query } from '../../../e2e/lib/ng.mjs';
 import { killNode, kamcmd, node, nodeId, ownedBy as owned, redis, sessionKeys, stats, until } from './nodes.mjs';
 
@@ -176,7 +176,9 @@ try {
 } catch (e) {
   t.check(false, 'the test ran to its end', e.stack);
 } finally {
+  // sdk-takeover.mjs's contact center takes the same ports next
   cc.proc.kill();
+  if (await sippEnd(cc, 3000) === 'still running') cc.proc.kill('SIGKILL');
   await browser.close();
 }
 process.exit(t.failed ? 1 : 0);

@@ -56,6 +56,8 @@ verto_provision 1008@cc.example sip:1008@cc.example 1234 "display_name=Web User"
 verto_node "$here/takeover.mjs" "$top/tests/integration/verto/sipp" "$IWG_RUN"
 # node A again (a new start: another incarnation), then the real SDK's call
 # through a front that both nodes stand behind
+# (A is gone unless takeover.mjs stopped before killing it)
+stack_kill "$(cat "$IWG_RUN/kam-a.pid")"
 start_node kam-a2 127.0.0.21 5065 5069 || bail "node A starts again" "see $logs/kam-a2.log"
 verto_node "$here/sdk-takeover.mjs" "$top/tests/integration/verto/sipp" "$IWG_RUN"
 tap_check "node B still running (log: $logs/kam-b.log)" kill -0 "$(cat "$IWG_RUN/kam-b.pid")"
