@@ -7,7 +7,9 @@
 #     codecs of ims-profiles.conf): the peer is offered the variant's list,
 #     rtpengine's NG query shows Opus on the browser leg and the peer's
 #     codec on the SIP leg, and the probe's tone comes back through the
-#     transcoders (SIPp echoes the RTP);
+#     transcoders (SIPp echoes the RTP); the PCMU and G.722 peers once more
+#     with headless Chromium (JsSIP) calling: audio both ways in its
+#     getStats (browser-call.mjs);
 #   - an SDES-SRTP peer (browser-offer-to-sip-sdes; a Node peer that
 #     decrypts with the offer's a=crypto key and echoes with its own): the
 #     SIP leg is RTP/SAVP with one AES_CM_128_HMAC_SHA1_80 crypto line, the
@@ -65,10 +67,12 @@ leg_codec() {
 		'[.tags[].medias[] | select(.protocol == $p) | .codec // empty] | first // ""'
 }
 
-# codec_call NAME PT RTPMAP ATTR SIP_CODEC OFFER_RE: a call to a SIPp peer
-# answering only RTPMAP; its offer must match OFFER_RE (m= line)
+# codec_call NAME PT RTPMAP ATTR SIP_CODEC OFFER_RE [chromium]: a call to a
+# SIPp peer answering only RTPMAP; its offer must match OFFER_RE (m= line).
+# The caller is iwg-probe (its tone must come back), or with "chromium"
+# headless Chromium with JsSIP (browser-call.mjs: audio both ways)
 codec_call() {
-	local name=$1 pt=$2 rtpmap=$3 attr=$4 want=$5 offer_re=$6 cid rc
+	local name=$1 pt=$2 rtpmap=$3 attr=$4 want=$5 offer_re=$6 browser=${7:-} cid rc
 	(cd "$logs" && exec sipp -sf "$scenario" -i 127.0.0.1 -p 5090 -mp 40000 \
 		-rtp_echo -cp 8894 -m 1 -nostdin -timeout 30 -key pt "$pt" \
 		-key rtpmap "$rtpmap" -key attr "$attr" -trace_msg -trace_err \
@@ -76,16 +80,27 @@ codec_call() {
 		>"$logs/sipp-$name.out" 2>&1 &
 	sipp_pid=$!
 	wait_until 10 udp_bound 5090 || true
-	"${probe[@]}" --ws "$IWG_WS_URL" --codec opus --to echo --echo --duration 2 \
-		--max-loss 5 --timeout 10 >"$logs/probe-$name.json" 2>"$logs/probe-$name.err" &
+	if [ "$browser" = chromium ]; then
+		node "$here/browser-call.mjs" "$logs" "$name" >"$logs/$name.json" 2>"$logs/$name.err" &
+	else
+		"${probe[@]}" --ws "$IWG_WS_URL" --codec opus --to echo --echo --duration 2 \
+			--max-loss 5 --timeout 10 >"$logs/probe-$name.json" 2>"$logs/probe-$name.err" &
+	fi
 	probe_pid=$!
 	ng_call_check "$name: rtpengine has opus on the browser leg, $want on the SIP leg" \
 		'[ "$(leg_codec "$cid" RTP/AVP)" = "$want" ] && [ "$(leg_codec "$cid" UDP/TLS/RTP/SAVPF)" = opus/48000/2 ]'
 	wait "$probe_pid"
 	rc=$?
 	probe_pid=
-	tap_eq "$name: probe exits 0 (see $logs/probe-$name.json, probe-$name.err)" 0 "$rc"
-	tone_echo_ok "$name: the tone comes back through Opus->$want->Opus" "$logs/probe-$name.json"
+	if [ "$browser" = chromium ]; then
+		tap_eq "$name: Chromium's call ends well (see $logs/$name.json, $name.err, browser-$name.log)" 0 "$rc"
+		jq_ok "$name: Chromium sends Opus over DTLS-SRTP and gets the echo back through Opus->$want->Opus" \
+			'.result == "ok" and .stats.dtlsState == "connected" and (.stats.audioCodec | test("opus"; "i"))
+			 and .stats.outboundPackets >= 50 and .stats.inboundPackets >= 50' "$logs/$name.json"
+	else
+		tap_eq "$name: probe exits 0 (see $logs/probe-$name.json, probe-$name.err)" 0 "$rc"
+		tone_echo_ok "$name: the tone comes back through Opus->$want->Opus" "$logs/probe-$name.json"
+	fi
 	sipp_finished "$name: SIPp's call completed (sipp-$name.out, sipp-$name-errors.log)"
 	if tr -d '\r' <"$logs/sipp-$name.log" | grep -Eq "$offer_re"; then
 		tap_ok "$name: the peer was offered what the profile lists ($offer_re)"
@@ -97,10 +112,12 @@ codec_call() {
 
 # --- a PCMU-only peer: PCMA and PCMU offered, PCMU answered ---------------
 codec_call pcmu 0 "0 PCMU/8000" "a=ptime:20" PCMU/8000 '^m=audio [0-9]+ RTP/AVP 8 0 [0-9 ]+$'
+codec_call pcmu-chromium 0 "0 PCMU/8000" "a=ptime:20" PCMU/8000 '^m=audio [0-9]+ RTP/AVP 8 0 [0-9 ]+$' chromium
 
 # --- a G.722-only peer: G.722 first, then G.711 ---------------------------
 use_variant browser-offer-to-sip-wideband G722
 codec_call g722 9 "9 G722/8000" "a=ptime:20" G722/8000 '^m=audio [0-9]+ RTP/AVP 9 8 0 [0-9 ]+$'
+codec_call g722-chromium 9 "9 G722/8000" "a=ptime:20" G722/8000 '^m=audio [0-9]+ RTP/AVP 9 8 0 [0-9 ]+$' chromium
 
 # --- an AMR-NB-only peer: the IMS list (AMR-WB, AMR, PCMA) ----------------
 use_variant offer-to-ims-codecs AMR-WB
