@@ -1,6 +1,3 @@
-# iwg_media: rtpengine media profiles (Kamailio module + pure parser)
+# iwg_media: rtpengine media profiles (Kamailio module; the parser is
+# lib/media)
 MODULES += iwg_media
-UNITS += media_profile
-UNIT_media_profile = tests/unit/test_media_profile.c modules/iwg_media/media_profile.c modules/iwg_media/media_flags.c
-FUZZERS += media_profile
-FUZZ_media_profile = tests/fuzz/fuzz_media_profile.c modules/iwg_media/media_profile.c modules/iwg_media/media_flags.c

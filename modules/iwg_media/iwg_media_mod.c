@@ -26,7 +26,7 @@
 #include "core/rpc_lookup.h"
 #include "core/usr_avp.h"
 
-#include "media_profile.h"
+#include "media/media_profile.h"
 
 MODULE_VERSION
 

@@ -40,7 +40,7 @@
 
 #include <json-c/json.h>
 
-#include "../iwg_media/media_profile.h"
+#include "media/media_profile.h"
 #include "verto_cc.h"
 #include "verto_engine.h"
 #include "verto_ha.h"

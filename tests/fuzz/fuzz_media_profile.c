@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../modules/iwg_media/media_flags.h"
-#include "../../modules/iwg_media/media_profile.h"
+#include "media/media_flags.h"
+#include "media/media_profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

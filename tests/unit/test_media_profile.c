@@ -1,6 +1,6 @@
 /*
- * test_media_profile.c - iwg_media profile file parser and the rtpengine
- * flag vocabulary (modules/iwg_media/media_profile.c, media_flags.c).
+ * test_media_profile.c - media profile file parser and the rtpengine
+ * flag vocabulary (lib/media/media_profile.c, media_flags.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../../modules/iwg_media/media_flags.h"
-#include "../../modules/iwg_media/media_profile.h"
+#include "media/media_flags.h"
+#include "media/media_profile.h"
 
 /* ---------------------------------------------------------------- helpers */
 

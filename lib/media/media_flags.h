@@ -1,5 +1,6 @@
 /*
- * iwg_media: the rtpengine NG flag vocabulary, as a sorted table.
+ * lib/media: the rtpengine NG flag vocabulary, as a sorted table (used
+ * by iwg_media and iwg_verto to check media profiles).
  *
  * A token is one whitespace-free word of the flags string that Kamailio's
  * rtpengine module (5.6) splits on spaces and turns into an NG request for

@@ -1,5 +1,6 @@
 /*
- * iwg_media: media profile file parser and profile set. See media_profile.h.
+ * lib/media: media profile file parser and profile set. See
+ * media_profile.h.
  */
 #include <errno.h>
 #include <stdarg.h>

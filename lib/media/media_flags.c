@@ -1,5 +1,5 @@
 /*
- * iwg_media: the rtpengine NG flag vocabulary. See media_flags.h.
+ * lib/media: the rtpengine NG flag vocabulary. See media_flags.h.
  *
  * Sources (read, not copied):
  *  - Kamailio 5.6.3 src/modules/rtpengine/rtpengine.c, parse_flags(): the

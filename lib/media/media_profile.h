@@ -1,7 +1,8 @@
 /*
- * iwg_media: named rtpengine flag sets ("media profiles") read from a file.
+ * lib/media: named rtpengine flag sets ("media profiles") read from a
+ * file (used by iwg_media and iwg_verto).
  *
- * File format (see README.md):
+ * File format (see modules/iwg_media/README.md):
  *   # comment                      (a '#' that starts a word runs to the end
  *                                   of the line)
  *   [name]                         starts a profile; name: [A-Za-z0-9_.-],
