@@ -4,7 +4,9 @@
 #
 #   ims_stack_start NAME [ARG...]
 #                          start redis, rtpengine and kamailio for suite NAME
-#                          (ARGs: more kamailio arguments, e.g. -A WITH_IDMAP);
+#                          (ARGs: more kamailio arguments, e.g. -A WITH_IDMAP;
+#                          a define replaces the default of the same name,
+#                          e.g. -A 'IWG_IMS_CORE="sip:...;transport=tcp"');
 #                          on failure prints "not ok 1" with the log place
 #                          and exits 1
 #   ims_hdrmed_rules       copies the shipped header mediation profiles
@@ -19,7 +21,8 @@
 #                          a suite's next part: stops the Kamailio this shell
 #                          started (by its PID), keeps its log as
 #                          $IWG_LOGDIR/OLDLOG, starts it again with the ARGs
-#                          added; on failure prints "not ok" naming WHAT and
+#                          added (a define replacing the earlier one of its
+#                          name); on failure prints "not ok" naming WHAT and
 #                          returns 1
 #   ims_run_node FILE      runs a node:test file with the TAP reporter (Node
 #                          20 built-in WebSocket); exits with its status
@@ -27,6 +30,25 @@
 # Env after start: everything stack.sh exports (IWG_LOGDIR, IWG_KAMCMD, ...).
 
 ims_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+
+# ims_kam_extra ARG...: adds kamailio ARGs to IWG_KAM_EXTRA; a define
+# (-A NAME[=VALUE]) replaces the one of the same NAME already there
+# (Kamailio refuses a name defined twice)
+ims_kam_extra() {
+	local a i keep=() names=" "
+	for ((i = 1; i < $#; i++)); do
+		a=$((i + 1))
+		[ "${!i}" = -A ] && names+="${!a%%=*} "
+	done
+	for ((i = 0; i < ${#IWG_KAM_EXTRA[@]}; i++)); do
+		if [ "${IWG_KAM_EXTRA[i]}" = -A ] && [[ $names == *" ${IWG_KAM_EXTRA[i + 1]%%=*} "* ]]; then
+			i=$((i + 1))
+			continue
+		fi
+		keep+=("${IWG_KAM_EXTRA[i]}")
+	done
+	IWG_KAM_EXTRA=("${keep[@]}" "$@")
+}
 
 ims_bail() {
 	echo "not ok 1 - $1"
@@ -47,7 +69,7 @@ ims_restart_kamailio() {
 	stack_kill "$(cat "$IWG_RUN/kamailio.pid")"
 	wait_until 10 eval "! udp_bound 5060" || { echo "not ok 1 - Kamailio $what: port 5060 still taken"; return 1; }
 	mv "$IWG_LOGDIR/kamailio.log" "$IWG_LOGDIR/$old"
-	IWG_KAM_EXTRA+=("$@")
+	ims_kam_extra "$@"
 	stack_start_kamailio && return 0
 	echo "not ok 1 - Kamailio $what did not start"
 	echo "# see $IWG_LOGDIR/kamailio.log, kamailio-check.log"
@@ -75,7 +97,8 @@ ims_stack_start() {
 	IWG_KAM_EXTRA=(-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
 		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_RUN/hdrmed/ims-volte.rules\""
 		-A "IWG_HDRMED_RCS=\"ims-rcs=$IWG_RUN/hdrmed/ims-rcs.rules\""
-		-A 'IWG_HDRMED_DISCOVERY=1' "$@")
+		-A 'IWG_HDRMED_DISCOVERY=1')
+	ims_kam_extra "$@"
 	ims_hdrmed_rules || ims_bail "$name could not run" "cannot copy the hdrmed rules to $IWG_RUN/hdrmed"
 	stack_start || ims_bail "$name could not run" \
 		"the IMS gateway stack did not start: see $IWG_LOGDIR (kamailio.log, kamailio-check.log, rtpengine.log)"
