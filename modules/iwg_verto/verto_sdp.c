@@ -6,17 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdp/sdp_line.h"
 #include "verto_sdp.h"
 
 #define MAX_LINES 4096
 
-typedef struct line {
-	const char *s;
-	size_t n; /* without the line end */
-} line;
-
 typedef struct sdp {
-	line l[MAX_LINES];
+	sdp_line l[MAX_LINES];
 	size_t n;
 	size_t sec[VERTO_SDP_MAX_SECTIONS + 1]; /* first line of each m= */
 	size_t nsec;
@@ -63,31 +59,28 @@ static char *finish(out *o)
 	return o->s;
 }
 
-/* split into lines (CRLF, LF or CR ends); 0 or -1 when malformed */
+/* split into lines (sdp_line_next: CRLF, LF or CR ends; empty lines
+ * dropped); 0 or -1 when malformed */
 static int split(const char *text, sdp *d)
 {
-	const char *c = text;
+	size_t pos = 0, len;
+	sdp_line l;
 
 	if (!text || strncmp(text, "v=", 2) != 0)
 		return -1;
+	len = strlen(text);
 	d->n = d->nsec = 0;
-	while (*c) {
-		const char *e = c + strcspn(c, "\r\n");
-		if (e > c) {
-			if (d->n >= MAX_LINES)
+	while (sdp_line_next(text, len, &pos, &l)) {
+		if (!l.len)
+			continue;
+		if (d->n >= MAX_LINES)
+			return -1;
+		if (sdp_line_starts(&l, "m=")) {
+			if (d->nsec >= VERTO_SDP_MAX_SECTIONS)
 				return -1;
-			d->l[d->n].s = c;
-			d->l[d->n].n = (size_t)(e - c);
-			if (e - c >= 2 && c[0] == 'm' && c[1] == '=') {
-				if (d->nsec >= VERTO_SDP_MAX_SECTIONS)
-					return -1;
-				d->sec[d->nsec++] = d->n;
-			}
-			d->n++;
+			d->sec[d->nsec++] = d->n;
 		}
-		if (*e == '\r' && e[1] == '\n')
-			e++;
-		c = *e ? e + 1 : e;
+		d->l[d->n++] = l;
 	}
 	d->sec[d->nsec] = d->n;
 	return 0;
@@ -104,17 +97,10 @@ static sdp *parse(const char *text)
 	return d;
 }
 
-static int starts(const line *l, const char *p)
-{
-	size_t n = strlen(p);
-
-	return l->n >= n && memcmp(l->s, p, n) == 0;
-}
-
 /* section i is audio */
 static int is_audio(const sdp *d, size_t i)
 {
-	return starts(&d->l[d->sec[i]], "m=audio ");
+	return sdp_line_starts(&d->l[d->sec[i]], "m=audio ");
 }
 
 static size_t session_end(const sdp *d)
@@ -123,12 +109,14 @@ static size_t session_end(const sdp *d)
 }
 
 /* a line of the browser's own that means nothing toward SIP */
-static int browser_only(const line *l)
+static int browser_only(const sdp_line *l)
 {
-	return starts(l, "a=msid:") || starts(l, "a=msid-semantic:") ||
-		   starts(l, "a=ssrc:") || starts(l, "a=ssrc-group:") ||
-		   (starts(l, "a=extmap-allow-mixed") &&
-			l->n == sizeof("a=extmap-allow-mixed") - 1);
+	return sdp_line_starts(l, "a=msid:") ||
+		   sdp_line_starts(l, "a=msid-semantic:") ||
+		   sdp_line_starts(l, "a=ssrc:") ||
+		   sdp_line_starts(l, "a=ssrc-group:") ||
+		   (sdp_line_starts(l, "a=extmap-allow-mixed") &&
+			l->len == sizeof("a=extmap-allow-mixed") - 1);
 }
 
 /* text with CRLF line ends, without browser_only lines when clean */
@@ -142,7 +130,7 @@ static char *copy_lines(const char *text, int clean)
 		return NULL;
 	for (i = 0; i < d->n; i++)
 		if (!clean || !browser_only(&d->l[i]))
-			put_line(&o, d->l[i].s, d->l[i].n);
+			put_line(&o, d->l[i].s, d->l[i].len);
 	free(d);
 	return finish(&o);
 }
@@ -166,14 +154,14 @@ char *verto_sdp_audio_only(const char *offer)
 	if (!d)
 		return NULL;
 	for (i = 0; i < session_end(d); i++)
-		if (!starts(&d->l[i], "a=group:"))
-			put_line(&o, d->l[i].s, d->l[i].n);
+		if (!sdp_line_starts(&d->l[i], "a=group:"))
+			put_line(&o, d->l[i].s, d->l[i].len);
 	for (i = 0; i < d->nsec; i++) {
 		if (!is_audio(d, i))
 			continue;
 		kept++;
 		for (j = d->sec[i]; j < d->sec[i + 1]; j++)
-			put_line(&o, d->l[j].s, d->l[j].n);
+			put_line(&o, d->l[j].s, d->l[j].len);
 	}
 	free(d);
 	if (!kept) {
@@ -186,8 +174,8 @@ char *verto_sdp_audio_only(const char *offer)
 /* "m=<media> 0 <proto> <fmt>" and a=mid of offer section i */
 static void put_rejected(out *o, const sdp *d, size_t i)
 {
-	const line *m = &d->l[d->sec[i]];
-	const char *p = m->s, *end = m->s + m->n, *w[4];
+	const sdp_line *m = &d->l[d->sec[i]];
+	const char *p = m->s, *end = m->s + m->len, *w[4];
 	size_t wl[4], k = 0, j;
 
 	/* the first four words: media, port, proto, first format */
@@ -213,8 +201,8 @@ static void put_rejected(out *o, const sdp *d, size_t i)
 		put(o, "0", 1);
 	put(o, "\r\n", 2);
 	for (j = d->sec[i] + 1; j < d->sec[i + 1]; j++)
-		if (starts(&d->l[j], "a=mid:"))
-			put_line(o, d->l[j].s, d->l[j].n);
+		if (sdp_line_starts(&d->l[j], "a=mid:"))
+			put_line(o, d->l[j].s, d->l[j].len);
 }
 
 char *verto_sdp_align(const char *offer, const char *answer)
@@ -229,11 +217,11 @@ char *verto_sdp_align(const char *offer, const char *answer)
 		return NULL;
 	}
 	for (i = 0; i < session_end(a); i++)
-		put_line(&o, a->l[i].s, a->l[i].n);
+		put_line(&o, a->l[i].s, a->l[i].len);
 	for (i = 0; i < o_->nsec; i++) {
 		if (is_audio(o_, i) && next < a->nsec) {
 			for (j = a->sec[next]; j < a->sec[next + 1]; j++)
-				put_line(&o, a->l[j].s, a->l[j].n);
+				put_line(&o, a->l[j].s, a->l[j].len);
 			next++;
 		} else {
 			put_rejected(&o, o_, i);
@@ -244,16 +232,17 @@ char *verto_sdp_align(const char *offer, const char *answer)
 	return finish(&o);
 }
 
-static int is_dir(const line *l)
+static int is_dir(const sdp_line *l)
 {
-	return starts(l, "a=sendrecv") || starts(l, "a=sendonly") ||
-		   starts(l, "a=recvonly") || starts(l, "a=inactive");
+	return sdp_line_starts(l, "a=sendrecv") ||
+		   sdp_line_starts(l, "a=sendonly") ||
+		   sdp_line_starts(l, "a=recvonly") || sdp_line_starts(l, "a=inactive");
 }
 
 /* the o= line with its version (third field) plus one */
-static void put_origin(out *o, const line *l)
+static void put_origin(out *o, const sdp_line *l)
 {
-	const char *p = l->s, *end = l->s + l->n, *v = NULL, *ve;
+	const char *p = l->s, *end = l->s + l->len, *v = NULL, *ve;
 	unsigned long long ver = 0;
 	char num[24];
 	int field = 0;
@@ -265,7 +254,7 @@ static void put_origin(out *o, const line *l)
 	for (ve = v; ve < end && *ve >= '0' && *ve <= '9' && ve - v < 18; ve++)
 		ver = ver * 10 + (unsigned long long)(*ve - '0');
 	if (field < 2 || ve == v || ve >= end || *ve != ' ') {
-		put_line(o, l->s, l->n); /* not the usual shape: keep it */
+		put_line(o, l->s, l->len); /* not the usual shape: keep it */
 		return;
 	}
 	put(o, l->s, (size_t)(v - l->s));
@@ -283,15 +272,15 @@ char *verto_sdp_reoffer(const char *text, const char *dir)
 	if (!d)
 		return NULL;
 	for (i = 0; i < session_end(d); i++) {
-		if (starts(&d->l[i], "o="))
+		if (sdp_line_starts(&d->l[i], "o="))
 			put_origin(&o, &d->l[i]);
 		else if (!is_dir(&d->l[i]))
-			put_line(&o, d->l[i].s, d->l[i].n);
+			put_line(&o, d->l[i].s, d->l[i].len);
 	}
 	for (i = 0; i < d->nsec; i++) {
 		for (j = d->sec[i]; j < d->sec[i + 1]; j++)
 			if (!is_dir(&d->l[j]))
-				put_line(&o, d->l[j].s, d->l[j].n);
+				put_line(&o, d->l[j].s, d->l[j].len);
 		put(&o, "a=", 2);
 		put_line(&o, dir, strlen(dir));
 	}
@@ -300,15 +289,15 @@ char *verto_sdp_reoffer(const char *text, const char *dir)
 }
 
 /* "sendrecv", ... of a direction line, else NULL */
-static const char *dir_of(const line *l)
+static const char *dir_of(const sdp_line *l)
 {
 	static const char *const dirs[] = {"sendrecv", "sendonly", "recvonly",
 									   "inactive"};
 	size_t k;
 
 	for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
-		if (l->n == 2 + strlen(dirs[k]) && starts(l, "a=") &&
-			memcmp(l->s + 2, dirs[k], l->n - 2) == 0)
+		if (l->len == 2 + strlen(dirs[k]) && sdp_line_starts(l, "a=") &&
+			memcmp(l->s + 2, dirs[k], l->len - 2) == 0)
 			return dirs[k];
 	return NULL;
 }
@@ -356,22 +345,22 @@ static int same_but_origin(const sdp *a, const sdp *b)
 	if (a->n != b->n)
 		return 0;
 	for (i = 0; i < a->n; i++) {
-		if (starts(&a->l[i], "o=") && starts(&b->l[i], "o="))
+		if (sdp_line_starts(&a->l[i], "o=") && sdp_line_starts(&b->l[i], "o="))
 			continue;
-		if (a->l[i].n != b->l[i].n ||
-			memcmp(a->l[i].s, b->l[i].s, a->l[i].n) != 0)
+		if (a->l[i].len != b->l[i].len ||
+			memcmp(a->l[i].s, b->l[i].s, a->l[i].len) != 0)
 			return 0;
 	}
 	return 1;
 }
 
 /* the o= line of d, or NULL */
-static const line *origin_of(const sdp *d)
+static const sdp_line *origin_of(const sdp *d)
 {
 	size_t i;
 
 	for (i = 0; i < session_end(d); i++)
-		if (starts(&d->l[i], "o="))
+		if (sdp_line_starts(&d->l[i], "o="))
 			return &d->l[i];
 	return NULL;
 }
@@ -380,7 +369,7 @@ char *verto_sdp_next(const char *prev, const char *next, const char *dir)
 {
 	char *body = verto_sdp_reoffer(next ? next : prev, dir), *res;
 	sdp *p = NULL, *b = NULL;
-	const line *po;
+	const sdp_line *po;
 	out o = {0};
 	size_t i;
 	int changed;
@@ -398,12 +387,12 @@ char *verto_sdp_next(const char *prev, const char *next, const char *dir)
 	}
 	changed = !same_but_origin(p, b);
 	for (i = 0; i < b->n; i++) {
-		if (!starts(&b->l[i], "o="))
-			put_line(&o, b->l[i].s, b->l[i].n);
+		if (!sdp_line_starts(&b->l[i], "o="))
+			put_line(&o, b->l[i].s, b->l[i].len);
 		else if (changed)
 			put_origin(&o, po);
 		else
-			put_line(&o, po->s, po->n);
+			put_line(&o, po->s, po->len);
 	}
 	free(p);
 	free(b);
@@ -413,9 +402,9 @@ char *verto_sdp_next(const char *prev, const char *next, const char *dir)
 }
 
 /* a line that says where media goes: c= or m= */
-static int media_line(const line *l)
+static int media_line(const sdp_line *l)
 {
-	return starts(l, "c=") || starts(l, "m=");
+	return sdp_line_starts(l, "c=") || sdp_line_starts(l, "m=");
 }
 
 int verto_sdp_same_media(const char *a, const char *b)
@@ -435,8 +424,8 @@ int verto_sdp_same_media(const char *a, const char *b)
 			same = i == x->n && j == y->n;
 			break;
 		}
-		if (x->l[i].n != y->l[j].n ||
-			memcmp(x->l[i].s, y->l[j].s, x->l[i].n) != 0) {
+		if (x->l[i].len != y->l[j].len ||
+			memcmp(x->l[i].s, y->l[j].s, x->l[i].len) != 0) {
 			same = 0;
 			break;
 		}

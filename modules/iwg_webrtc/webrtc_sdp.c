@@ -5,69 +5,31 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sdp/sdp_line.h"
 #include "webrtc_sdp.h"
 
 #define TE_MAX	8  /* telephone-event entries kept from one map */
 #define FMT_MAX 64 /* formats looked at in one m= line */
 
-typedef struct line {
-	const char *s; /* start of the line */
-	size_t len;	   /* without the line end */
-	size_t full;   /* with the line end */
-} line_t;
-
-/* next line at in[*pos]; 0 at the end */
-static int next_line(const char *in, size_t len, size_t *pos, line_t *l)
-{
-	size_t p = *pos, e;
-
-	if (p >= len)
-		return 0;
-	for (e = p; e < len && in[e] != '\n' && in[e] != '\r'; e++)
-		;
-	l->s = in + p;
-	l->len = e - p;
-	if (e < len && in[e] == '\r')
-		e++;
-	if (e < len && in[e] == '\n')
-		e++;
-	l->full = e - p;
-	*pos = e;
-	return 1;
-}
-
-static int starts(const line_t *l, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return l->len >= n && memcmp(l->s, prefix, n) == 0;
-}
-
-/* "a=NAME" followed by ':' or the end of the line */
-static int is_attr(const line_t *l, const char *name)
-{
-	size_t n = strlen(name);
-	return l->len >= n + 2 && memcmp(l->s, "a=", 2) == 0 &&
-		   memcmp(l->s + 2, name, n) == 0 &&
-		   (l->len == n + 2 || l->s[n + 2] == ':');
-}
-
-static int drop_line(const line_t *l, int mask)
+static int drop_line(const sdp_line *l, int mask)
 {
 	if (mask & WEBRTC_SDP_TO_IMS) {
-		if (is_attr(l, "msid") || is_attr(l, "ssrc") ||
-			is_attr(l, "ssrc-group") || is_attr(l, "msid-semantic") ||
-			is_attr(l, "extmap-allow-mixed"))
+		if (sdp_line_is_attr(l, "msid") || sdp_line_is_attr(l, "ssrc") ||
+			sdp_line_is_attr(l, "ssrc-group") ||
+			sdp_line_is_attr(l, "msid-semantic") ||
+			sdp_line_is_attr(l, "extmap-allow-mixed"))
 			return 1;
 	}
 	if (mask & WEBRTC_SDP_TO_BROWSER) {
-		if (is_attr(l, "curr") || is_attr(l, "des") || is_attr(l, "conf") ||
-			starts(l, "b=RS:") || starts(l, "b=RR:"))
+		if (sdp_line_is_attr(l, "curr") || sdp_line_is_attr(l, "des") ||
+			sdp_line_is_attr(l, "conf") || sdp_line_starts(l, "b=RS:") ||
+			sdp_line_starts(l, "b=RR:"))
 			return 1;
 	}
 	return 0;
 }
 
-static int attr_pt(const line_t *l, size_t *numpos, size_t *numlen);
+static int attr_pt(const sdp_line *l, size_t *numpos, size_t *numlen);
 
 static int put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
 {
@@ -87,7 +49,7 @@ enum avpf_sect {
 };
 
 /* the proto field of an m= line is exactly "RTP/AVPF": 1 with its offset */
-static int m_proto_avpf(const line_t *l, size_t *at)
+static int m_proto_avpf(const sdp_line *l, size_t *at)
 {
 	size_t p = 0, k;
 	int field = 0;
@@ -109,13 +71,13 @@ static int m_proto_avpf(const line_t *l, size_t *at)
 
 /* a=rtcp-fb:<pt> goog-remb / transport-cc: browser-only feedback (REMB and
  * transport-wide congestion control need the browser's header extensions) */
-static int browser_only_fb(const line_t *l)
+static int browser_only_fb(const sdp_line *l)
 {
 	size_t np, nl, p;
 
-	if (!starts(l, "a=rtcp-fb:"))
+	if (!sdp_line_starts(l, "a=rtcp-fb:"))
 		return 0;
-	if (starts(l, "a=rtcp-fb:*"))
+	if (sdp_line_starts(l, "a=rtcp-fb:*"))
 		np = sizeof("a=rtcp-fb:*") - 1;
 	else if (attr_pt(l, &np, &nl) >= 0)
 		np += nl;
@@ -131,7 +93,7 @@ static int browser_only_fb(const line_t *l)
  * section becomes SECT_AUDIO_AVP), video in RTP/AVPF is SECT_VIDEO_AVPF.
  * Returns 1 when the line was written (rewritten), 0 when the caller copies
  * it, -1 when out is too small. */
-static int avpf_mline(const line_t *l, char *out, size_t outsz, size_t *o,
+static int avpf_mline(const sdp_line *l, char *out, size_t outsz, size_t *o,
 					  enum avpf_sect *sect)
 {
 	size_t at;
@@ -139,11 +101,11 @@ static int avpf_mline(const line_t *l, char *out, size_t outsz, size_t *o,
 	*sect = SECT_OTHER;
 	if (!m_proto_avpf(l, &at))
 		return 0;
-	if (starts(l, "m=video ")) {
+	if (sdp_line_starts(l, "m=video ")) {
 		*sect = SECT_VIDEO_AVPF;
 		return 0;
 	}
-	if (!starts(l, "m=audio "))
+	if (!sdp_line_starts(l, "m=audio "))
 		return 0;
 	*sect = SECT_AUDIO_AVP;
 	if (put(out, outsz, o, l->s, at + 7) < 0 ||
@@ -156,15 +118,15 @@ int webrtc_sdp_clean(const char *in, size_t len, int mask, char *out,
 					 size_t outsz, int *removed)
 {
 	size_t pos = 0, o = 0;
-	line_t l;
+	sdp_line l;
 	int n = 0, w;
 	enum avpf_sect sect = SECT_OTHER;
 
 	if (outsz == 0)
 		return -1;
 	out[0] = '\0';
-	while (next_line(in, len, &pos, &l)) {
-		if ((mask & WEBRTC_SDP_TO_IMS) && starts(&l, "m=")) {
+	while (sdp_line_next(in, len, &pos, &l)) {
+		if ((mask & WEBRTC_SDP_TO_IMS) && sdp_line_starts(&l, "m=")) {
 			w = avpf_mline(&l, out, outsz, &o, &sect);
 			if (w < 0)
 				return -1;
@@ -174,7 +136,7 @@ int webrtc_sdp_clean(const char *in, size_t len, int mask, char *out,
 			}
 		}
 		if (drop_line(&l, mask) ||
-			(sect == SECT_AUDIO_AVP && is_attr(&l, "rtcp-fb")) ||
+			(sect == SECT_AUDIO_AVP && sdp_line_is_attr(&l, "rtcp-fb")) ||
 			(sect == SECT_VIDEO_AVPF && browser_only_fb(&l))) {
 			n++;
 			continue;
@@ -200,12 +162,12 @@ static size_t num(const char *s, size_t len, unsigned *v)
 }
 
 /* "a=rtpmap:PT telephone-event/RATE..." -> 1 with pt and rate */
-static int te_rtpmap(const line_t *l, unsigned *pt, unsigned *rate)
+static int te_rtpmap(const sdp_line *l, unsigned *pt, unsigned *rate)
 {
 	static const char te[] = "telephone-event/";
 	size_t p = sizeof("a=rtpmap:") - 1, n;
 
-	if (!starts(l, "a=rtpmap:"))
+	if (!sdp_line_starts(l, "a=rtpmap:"))
 		return 0;
 	n = num(l->s + p, l->len - p, pt);
 	if (n == 0 || *pt > 127)
@@ -221,14 +183,14 @@ static int te_rtpmap(const line_t *l, unsigned *pt, unsigned *rate)
 }
 
 /* the payload type an a=rtpmap/a=fmtp/a=rtcp-fb line is about, or -1 */
-static int attr_pt(const line_t *l, size_t *numpos, size_t *numlen)
+static int attr_pt(const sdp_line *l, size_t *numpos, size_t *numlen)
 {
 	static const char *names[] = {"a=rtpmap:", "a=fmtp:", "a=rtcp-fb:"};
 	unsigned v;
 	size_t i, p, n;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!starts(l, names[i]))
+		if (!sdp_line_starts(l, names[i]))
 			continue;
 		p = strlen(names[i]);
 		n = num(l->s + p, l->len - p, &v);
@@ -241,15 +203,15 @@ static int attr_pt(const line_t *l, size_t *numpos, size_t *numlen)
 	return -1;
 }
 
-static int is_audio_m(const line_t *l)
+static int is_audio_m(const sdp_line *l)
 {
-	return starts(l, "m=audio ");
+	return sdp_line_starts(l, "m=audio ");
 }
 
 int webrtc_sdp_te_map(const char *sdp, size_t len, char *out, size_t outsz)
 {
 	size_t pos = 0, o = 0;
-	line_t l;
+	sdp_line l;
 	int in_audio = 0, seen_audio = 0, w;
 	unsigned pt, rate;
 	char item[32];
@@ -257,8 +219,8 @@ int webrtc_sdp_te_map(const char *sdp, size_t len, char *out, size_t outsz)
 	if (outsz == 0)
 		return -1;
 	out[0] = '\0';
-	while (next_line(sdp, len, &pos, &l)) {
-		if (starts(&l, "m=")) {
+	while (sdp_line_next(sdp, len, &pos, &l)) {
+		if (sdp_line_starts(&l, "m=")) {
 			if (seen_audio)
 				break;
 			in_audio = is_audio_m(&l);
@@ -311,31 +273,21 @@ typedef struct mfmt {
 	int n;
 } mfmt_t;
 
-static void m_formats(const line_t *l, mfmt_t *f)
+static void m_formats(const sdp_line *l, mfmt_t *f)
 {
-	size_t p = 0, k;
-	int field = 0;
+	size_t off[FMT_MAX + 3], wl[FMT_MAX + 3];
+	int i, n = sdp_line_words(l, 0, off, wl, FMT_MAX + 3);
+	unsigned v;
 
 	f->n = 0;
 	/* m=<media> <port> <proto> <fmt> ... */
-	while (p < l->len && f->n < FMT_MAX) {
-		while (p < l->len && l->s[p] == ' ')
-			p++;
-		if (p >= l->len)
-			break;
-		for (k = p; k < l->len && l->s[k] != ' '; k++)
-			;
-		if (field >= 3) {
-			unsigned v;
-			if (num(l->s + p, k - p, &v) == k - p && v <= 127) {
-				f->off[f->n] = p;
-				f->len[f->n] = k - p;
-				f->pt[f->n] = v;
-				f->n++;
-			}
+	for (i = 3; i < n; i++) {
+		if (num(l->s + off[i], wl[i], &v) == wl[i] && v <= 127) {
+			f->off[f->n] = off[i];
+			f->len[f->n] = wl[i];
+			f->pt[f->n] = v;
+			f->n++;
 		}
-		field++;
-		p = k;
 	}
 }
 
@@ -346,7 +298,7 @@ int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
 	int nent, i, j, nren = 0, in_audio = 0, seen_audio = 0;
 	unsigned from[TE_MAX], to[TE_MAX];
 	size_t pos, o = 0, np, nl;
-	line_t l, ml;
+	sdp_line l, ml;
 	mfmt_t mf;
 	unsigned pt, rate;
 	int used, a;
@@ -358,8 +310,8 @@ int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
 	/* pass 1: the first audio section's formats and telephone-events */
 	mf.n = 0;
 	ml.s = NULL;
-	for (pos = 0; next_line(sdp, len, &pos, &l);) {
-		if (starts(&l, "m=")) {
+	for (pos = 0; sdp_line_next(sdp, len, &pos, &l);) {
+		if (sdp_line_starts(&l, "m=")) {
 			if (seen_audio)
 				break;
 			in_audio = is_audio_m(&l);
@@ -390,8 +342,8 @@ int webrtc_sdp_te_restore(const char *sdp, size_t len, const char *map,
 	/* pass 2: copy, renumbering */
 	in_audio = 0;
 	seen_audio = 0;
-	for (pos = 0; next_line(sdp, len, &pos, &l);) {
-		if (starts(&l, "m=")) {
+	for (pos = 0; sdp_line_next(sdp, len, &pos, &l);) {
+		if (sdp_line_starts(&l, "m=")) {
 			in_audio = !seen_audio && is_audio_m(&l);
 			if (in_audio)
 				seen_audio = 1;
@@ -469,25 +421,15 @@ int webrtc_te_changed(const char *offer, size_t olen, const char *answer,
 }
 
 /* the payload types of an m= line (fields from the 4th on) */
-static int m_pts(const line_t *l, unsigned *pts)
+static int m_pts(const sdp_line *l, unsigned *pts)
 {
-	size_t p = 0, k;
-	int field = 0, n = 0;
-	unsigned v;
+	mfmt_t f;
+	int i;
 
-	while (p < l->len && n < FMT_MAX) {
-		while (p < l->len && l->s[p] == ' ')
-			p++;
-		if (p >= l->len)
-			break;
-		for (k = p; k < l->len && l->s[k] != ' '; k++)
-			;
-		if (field >= 3 && num(l->s + p, k - p, &v) == k - p && v <= 127)
-			pts[n++] = v;
-		field++;
-		p = k;
-	}
-	return n;
+	m_formats(l, &f);
+	for (i = 0; i < f.n; i++)
+		pts[i] = f.pt[i];
+	return f.n;
 }
 
 /* the a=rtpmap and a=fmtp lines of the entries of e marked in use */
@@ -518,17 +460,17 @@ int webrtc_te_inject(const char *sdp, size_t len, const char *map,
 	unsigned pts[FMT_MAX];
 	const char *eol = "\r\n";
 	size_t pos = 0, o = 0, n;
-	line_t l;
+	sdp_line l;
 	char buf[96];
 
 	if (outsz == 0 || map_parse(map, maplen, e, &ne) < 0)
 		return -1;
 	out[0] = '\0';
-	if (next_line(sdp, len, &pos, &l) && l.full == l.len + 1)
+	if (sdp_line_next(sdp, len, &pos, &l) && l.full == l.len + 1)
 		eol = "\n";
 	pos = 0;
-	while (next_line(sdp, len, &pos, &l)) {
-		if (starts(&l, "m=")) {
+	while (sdp_line_next(sdp, len, &pos, &l)) {
+		if (sdp_line_starts(&l, "m=")) {
 			if (in_audio) {
 				/* end of the audio section: its new attribute lines */
 				if (te_attrs(out, outsz, &o, e, use, ne, eol) < 0)
@@ -536,7 +478,7 @@ int webrtc_te_inject(const char *sdp, size_t len, const char *map,
 				in_audio = 0;
 				done = 1;
 			}
-			if (!done && starts(&l, "m=audio ")) {
+			if (!done && sdp_line_starts(&l, "m=audio ")) {
 				in_audio = 1;
 				npts = m_pts(&l, pts);
 				if (put(out, outsz, &o, l.s, l.len) < 0)
@@ -588,7 +530,7 @@ int webrtc_te_inject(const char *sdp, size_t len, const char *map,
 /* ------------------------------------------------------ video toward IMS */
 
 /* one parameter "name=value" of an a=fmtp line, case-insensitive name */
-static int fmtp_has(const line_t *l, size_t from, const char *name,
+static int fmtp_has(const sdp_line *l, size_t from, const char *name,
 					const char *value)
 {
 	size_t p = from, e, k, nl = strlen(name), vl = strlen(value);
@@ -612,13 +554,13 @@ static int fmtp_has(const line_t *l, size_t from, const char *name,
 /* the end of the section starting at pos (the next m= line or len) */
 static size_t section_end(const char *sdp, size_t len, size_t pos)
 {
-	line_t l;
+	sdp_line l;
 	size_t p = pos, at;
 
-	if (!next_line(sdp, len, &p, &l))
+	if (!sdp_line_next(sdp, len, &p, &l))
 		return len;
-	for (at = p; next_line(sdp, len, &p, &l); at = p)
-		if (starts(&l, "m="))
+	for (at = p; sdp_line_next(sdp, len, &p, &l); at = p)
+		if (sdp_line_starts(&l, "m="))
 			return at;
 	return len;
 }
@@ -629,46 +571,32 @@ typedef struct mline {
 	int n;
 } mline_t;
 
-static void m_fields(const line_t *l, mline_t *f)
+static void m_fields(const sdp_line *l, mline_t *f)
 {
-	size_t p = 0, k;
-
-	f->n = 0;
-	while (p < l->len && f->n < FMT_MAX + 3) {
-		while (p < l->len && l->s[p] == ' ')
-			p++;
-		if (p >= l->len)
-			break;
-		for (k = p; k < l->len && l->s[k] != ' '; k++)
-			;
-		f->off[f->n] = p;
-		f->len[f->n] = k - p;
-		f->n++;
-		p = k;
-	}
+	f->n = sdp_line_words(l, 0, f->off, f->len, FMT_MAX + 3);
 }
 
 /* keep[pt] for the video section sdp[from..to): H.264 with
  * packetization-mode=1; returns how many of the m= line's formats stay */
-static int h264_keep(const char *sdp, size_t from, size_t to, const line_t *ml,
-					 const mline_t *mf, unsigned char *keep)
+static int h264_keep(const char *sdp, size_t from, size_t to,
+					 const sdp_line *ml, const mline_t *mf, unsigned char *keep)
 {
 	unsigned char h264[128] = {0}, pm1[128] = {0};
 	size_t pos = from, np, nl;
-	line_t l;
+	sdp_line l;
 	unsigned v;
 	int a, i, kept = 0;
 
-	while (next_line(sdp, to, &pos, &l)) {
+	while (sdp_line_next(sdp, to, &pos, &l)) {
 		a = attr_pt(&l, &np, &nl);
 		if (a < 0)
 			continue;
 		np += nl;
-		if (starts(&l, "a=rtpmap:")) {
+		if (sdp_line_starts(&l, "a=rtpmap:")) {
 			while (np < l.len && l.s[np] == ' ')
 				np++;
 			h264[a] = l.len - np >= 5 && strncasecmp(l.s + np, "H264/", 5) == 0;
-		} else if (starts(&l, "a=fmtp:")) {
+		} else if (sdp_line_starts(&l, "a=fmtp:")) {
 			pm1[a] = (unsigned char)(pm1[a] ||
 									 fmtp_has(&l, np, "packetization-mode",
 											  "1"));
@@ -699,7 +627,7 @@ static int is_rtp_proto(const char *s, size_t n)
 
 /* writes the m= line with the kept formats (port 0 and only the first
  * format when none is kept, RFC 3264 8.2); counts the formats dropped */
-static int h264_mline(char *out, size_t outsz, size_t *o, const line_t *ml,
+static int h264_mline(char *out, size_t outsz, size_t *o, const sdp_line *ml,
 					  const mline_t *mf, unsigned char *keep, int kept,
 					  int *dropped)
 {
@@ -738,16 +666,16 @@ int webrtc_sdp_h264_only(const char *sdp, size_t len, char *out, size_t outsz,
 {
 	size_t pos = 0, o = 0, end, np, nl;
 	unsigned char keep[128];
-	line_t l, ml;
+	sdp_line l, ml;
 	mline_t mf;
 	int kept, a, dropped = 0;
 
 	if (outsz == 0)
 		return -1;
 	out[0] = '\0';
-	while (next_line(sdp, len, &pos, &l)) {
+	while (sdp_line_next(sdp, len, &pos, &l)) {
 		mf.n = 0;
-		if (starts(&l, "m=video "))
+		if (sdp_line_starts(&l, "m=video "))
 			m_fields(&l, &mf);
 		if (mf.n < 4 || !is_rtp_proto(l.s + mf.off[2], mf.len[2])) {
 			if (put(out, outsz, &o, l.s, l.full) < 0)
@@ -760,7 +688,7 @@ int webrtc_sdp_h264_only(const char *sdp, size_t len, char *out, size_t outsz,
 		kept = h264_keep(sdp, pos, end, &ml, &mf, keep);
 		if (h264_mline(out, outsz, &o, &ml, &mf, keep, kept, &dropped) < 0)
 			return -1;
-		while (next_line(sdp, end, &pos, &l)) {
+		while (sdp_line_next(sdp, end, &pos, &l)) {
 			a = attr_pt(&l, &np, &nl);
 			if (a >= 0 && !keep[a])
 				continue;
