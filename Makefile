@@ -37,7 +37,7 @@ UNITS :=
 FUZZERS :=
 BINS :=
 WEBS :=
-include $(sort $(wildcard modules/*/build.mk lib/*/build.mk \
+include $(sort $(wildcard modules/*/build.mk lib/*/build.mk tools/*/build.mk \
 	rtpengine-ext/*/build.mk admin/build.mk tests/*/build.mk web/*/build.mk))
 
 .PHONY: all deps modules lib bins units fuzzers test run stop fuzz bench \

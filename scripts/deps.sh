@@ -18,8 +18,8 @@ die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 # --- apt packages ------------------------------------------------------------
 # scripts/packages.txt, plus a packages.txt beside any component that needs more
 mapfile -t wanted < <(cd "$top" && cat scripts/packages.txt \
-	$(ls modules/*/packages.txt lib/*/packages.txt rtpengine-ext/*/packages.txt \
-		admin/packages.txt 2>/dev/null) | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | sort -u)
+	$(ls modules/*/packages.txt lib/*/packages.txt tools/*/packages.txt \
+		rtpengine-ext/*/packages.txt admin/packages.txt 2>/dev/null) | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | sort -u)
 missing=()
 for p in "${wanted[@]}"; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -1,14 +1,12 @@
 # modules/iwg_hdrmed: SIP header mediation (pure rule parser and engine,
-# Kamailio glue in hdrmed_mod.c, the iwg-hdrmed-lint CLI)
+# Kamailio glue in hdrmed_mod.c; HDRMED_CORE is shared with the
+# iwg-hdrmed-lint CLI, tools/hdrmed-lint)
 HDRMED_CORE = modules/iwg_hdrmed/hdrmed_buf.c modules/iwg_hdrmed/hdrmed_msg.c \
 	modules/iwg_hdrmed/hdrmed_param.c modules/iwg_hdrmed/hdrmed_rules.c \
 	modules/iwg_hdrmed/hdrmed_engine.c modules/iwg_hdrmed/hdrmed_known.c \
 	modules/iwg_hdrmed/hdrmed_disc.c
 
 MODULES += iwg_hdrmed
-
-BINS += iwg-hdrmed-lint
-BIN_iwg-hdrmed-lint = modules/iwg_hdrmed/lint/hdrmed_lint.c $(HDRMED_CORE)
 
 UNITS += hdrmed_rules hdrmed_engine hdrmed_corpus
 UNIT_hdrmed_rules = tests/unit/test_hdrmed_rules.c $(HDRMED_CORE)

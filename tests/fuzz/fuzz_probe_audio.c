@@ -1,12 +1,12 @@
 /*
  * libFuzzer target: iwg-probe's tone check of a returned Opus frame
- * (rtpengine-ext/probe/probe_audio.c): whatever a peer sends as Opus is
+ * (tools/probe/probe_audio.c): whatever a peer sends as Opus is
  * decoded and measured without a crash. The first byte picks the tone.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../rtpengine-ext/probe/probe_audio.h"
+#include "../../tools/probe/probe_audio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: iwg-probe's digest challenge parser, the choice among
  * challenges and the Authorization builder
- * (rtpengine-ext/probe/probe_auth.c).
+ * (tools/probe/probe_auth.c).
  *
  * Input: lines; every line is a challenge given to probe_auth_pick (up to
  * PROBE_SIP_MAX_AUTH), the first one is also parsed alone, and the second
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../rtpengine-ext/probe/probe_auth.h"
+#include "../../tools/probe/probe_auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

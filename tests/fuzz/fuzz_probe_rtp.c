@@ -1,11 +1,11 @@
 /*
  * libFuzzer target: iwg-probe's RTP parser, echo payload check and
- * receive statistics (rtpengine-ext/probe/probe_rtp.c).
+ * receive statistics (tools/probe/probe_rtp.c).
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../rtpengine-ext/probe/probe_rtp.h"
+#include "../../tools/probe/probe_rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,11 +1,11 @@
 /*
- * libFuzzer target: iwg-probe's SDP parser (rtpengine-ext/probe/probe_sdp.c).
+ * libFuzzer target: iwg-probe's SDP parser (tools/probe/probe_sdp.c).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../rtpengine-ext/probe/probe_sdp.h"
+#include "../../tools/probe/probe_sdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

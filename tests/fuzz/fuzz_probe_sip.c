@@ -1,12 +1,12 @@
 /*
  * libFuzzer target: iwg-probe's SIP parser and the response builder fed
- * with what it parsed (rtpengine-ext/probe/probe_sip.c).
+ * with what it parsed (tools/probe/probe_sip.c).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../rtpengine-ext/probe/probe_sip.h"
+#include "../../tools/probe/probe_sip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

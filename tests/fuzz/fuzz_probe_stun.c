@@ -1,11 +1,11 @@
 /*
  * libFuzzer target: iwg-probe's STUN parser and integrity check
- * (rtpengine-ext/probe/probe_stun.c).
+ * (tools/probe/probe_stun.c).
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../rtpengine-ext/probe/probe_stun.h"
+#include "../../tools/probe/probe_stun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,11 +1,11 @@
 /*
  * libFuzzer target: iwg-probe's WebSocket frame decoder and handshake
- * response check (rtpengine-ext/probe/probe_ws.c).
+ * response check (tools/probe/probe_ws.c).
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../rtpengine-ext/probe/probe_ws.h"
+#include "../../tools/probe/probe_ws.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

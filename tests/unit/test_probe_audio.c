@@ -1,5 +1,5 @@
 /*
- * Unit tests of iwg-probe's audio (rtpengine-ext/probe/probe_audio.c):
+ * Unit tests of iwg-probe's audio (tools/probe/probe_audio.c):
  * codec names, the tone power share, the Opus tone table and the tone
  * check of decoded frames.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_audio.h"
+#include "../../tools/probe/probe_audio.h"
 
 static void tone(int16_t *pcm, size_t n, unsigned rate, double hz)
 {

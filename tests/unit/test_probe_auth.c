@@ -1,6 +1,6 @@
 /*
  * Unit tests of iwg-probe's digest authentication
- * (rtpengine-ext/probe/probe_auth.c) and of the challenge headers the SIP
+ * (tools/probe/probe_auth.c) and of the challenge headers the SIP
  * parser keeps for it.
  */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_auth.h"
+#include "../../tools/probe/probe_auth.h"
 
 /* RFC 2617 section 3.5 */
 static const char rfc2617[] =

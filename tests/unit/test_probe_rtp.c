@@ -1,5 +1,5 @@
 /*
- * Unit tests of iwg-probe's RTP helpers (rtpengine-ext/probe/probe_rtp.c):
+ * Unit tests of iwg-probe's RTP helpers (tools/probe/probe_rtp.c):
  * header coding, the tagged echo payload, A-law, loss and jitter.
  */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_rtp.h"
+#include "../../tools/probe/probe_rtp.h"
 
 static void test_header_roundtrip(void **state)
 {

@@ -1,6 +1,6 @@
 /*
  * Unit tests of iwg-probe's SDP build and parse
- * (rtpengine-ext/probe/probe_sdp.c).
+ * (tools/probe/probe_sdp.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_sdp.h"
+#include "../../tools/probe/probe_sdp.h"
 
 #define FP                                                                 \
 	"sha-256 0A:1B:2C:3D:4E:5F:60:71:82:93:A4:B5:C6:D7:E8:F9:0A:1B:2C:3D:" \

@@ -1,6 +1,6 @@
 /*
  * Unit tests of iwg-probe's SIP parse and build
- * (rtpengine-ext/probe/probe_sip.c).
+ * (tools/probe/probe_sip.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_sip.h"
+#include "../../tools/probe/probe_sip.h"
 
 static const char ok_200[] =
 		"SIP/2.0 200 OK\r\n"

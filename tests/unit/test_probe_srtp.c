@@ -1,6 +1,6 @@
 /*
  * Unit tests of iwg-probe's SRTP and DTLS-SRTP layers
- * (rtpengine-ext/probe/probe_srtp.c, probe_dtls.c): round trips against a
+ * (tools/probe/probe_srtp.c, probe_dtls.c): round trips against a
  * libsrtp2 session set up independently, authentication and replay
  * failures, and a complete in-memory DTLS-SRTP handshake between two
  * probe endpoints whose exported keys then carry SRTP both ways.
@@ -15,9 +15,9 @@
 #include <cmocka.h>
 #include <srtp2/srtp.h>
 
-#include "../../rtpengine-ext/probe/probe_dtls.h"
-#include "../../rtpengine-ext/probe/probe_rtp.h"
-#include "../../rtpengine-ext/probe/probe_srtp.h"
+#include "../../tools/probe/probe_dtls.h"
+#include "../../tools/probe/probe_rtp.h"
+#include "../../tools/probe/probe_srtp.h"
 
 #define KS (PROBE_SRTP_KEY + PROBE_SRTP_SALT)
 

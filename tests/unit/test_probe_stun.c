@@ -1,5 +1,5 @@
 /*
- * Unit tests of iwg-probe's STUN codec (rtpengine-ext/probe/probe_stun.c):
+ * Unit tests of iwg-probe's STUN codec (tools/probe/probe_stun.c):
  * RFC 5769 test vectors, build/parse round trips, integrity and
  * fingerprint checks, malformed input.
  */
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_stun.h"
+#include "../../tools/probe/probe_stun.h"
 
 /* RFC 5769 2.1: sample request, password "VOkJxbRl1RmTxUk/WvJxBt" */
 static const uint8_t rfc5769_req[] = {

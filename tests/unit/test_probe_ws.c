@@ -1,6 +1,6 @@
 /*
  * Unit tests of iwg-probe's WebSocket client framing
- * (rtpengine-ext/probe/probe_ws.c): handshake request and accept check,
+ * (tools/probe/probe_ws.c): handshake request and accept check,
  * masked client frames, server frame decoding and its refusals.
  */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../rtpengine-ext/probe/probe_ws.h"
+#include "../../tools/probe/probe_ws.h"
 
 /* RFC 6455 section 1.3 example */
 #define KEY	   "dGhlIHNhbXBsZSBub25jZQ=="

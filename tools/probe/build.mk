@@ -1,6 +1,6 @@
-# rtpengine-ext/probe: iwg-probe, a WebRTC endpoint emulator (SIP over
+# tools/probe: iwg-probe, a WebRTC endpoint emulator (SIP over
 # WebSocket, ICE, DTLS-SRTP) for NOC checks, tests and benchmarks
-PROBE_DIR := rtpengine-ext/probe
+PROBE_DIR := tools/probe
 PROBE_CORE := $(PROBE_DIR)/probe_stun.c $(PROBE_DIR)/probe_sdp.c $(PROBE_DIR)/probe_buf.c \
 	$(PROBE_DIR)/probe_rtp.c $(PROBE_DIR)/probe_ws.c $(PROBE_DIR)/probe_sip.c \
 	$(PROBE_DIR)/probe_auth.c

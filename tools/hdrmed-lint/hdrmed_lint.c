@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../hdrmed_engine.h"
-#include "../hdrmed_msg.h"
-#include "../hdrmed_rules.h"
+#include "../../modules/iwg_hdrmed/hdrmed_engine.h"
+#include "../../modules/iwg_hdrmed/hdrmed_msg.h"
+#include "../../modules/iwg_hdrmed/hdrmed_rules.h"
 
 static void usage(void)
 {
