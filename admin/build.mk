@@ -2,7 +2,7 @@
 ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
 	admin/src/metrics.c admin/src/reply.c admin/src/http.c \
-	admin/src/backend.c admin/src/probe.c admin/src/audit.c \
+	admin/src/backend.c admin/src/depcheck.c admin/src/audit.c \
 	admin/src/res_health.c admin/src/res_metrics.c admin/src/res_nodes.c \
 	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
 	admin/src/res_hdrmed.c admin/src/dialogs.c \

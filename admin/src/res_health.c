@@ -5,7 +5,7 @@
 #include <microhttpd.h>
 
 #include "handlers.h"
-#include "probe.h"
+#include "depcheck.h"
 
 int res_healthz(admind_req *r)
 {
@@ -23,10 +23,10 @@ int res_healthz(admind_req *r)
 int res_readyz(admind_req *r)
 {
 	struct json_object *j, *deps;
-	probe_result *p;
+	depcheck_result *p;
 	int i, n, ready = 1;
 
-	n = probe_all(r->app, &p);
+	n = depcheck_all(r->app, &p);
 	if (n < 0)
 		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 								  NULL, "out of memory");
@@ -34,9 +34,9 @@ int res_readyz(admind_req *r)
 	deps = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		ready &= p[i].up;
-		json_object_array_add(deps, probe_json(&p[i]));
+		json_object_array_add(deps, depcheck_json(&p[i]));
 	}
-	probe_free_all(p, n);
+	depcheck_free_all(p, n);
 	json_object_object_add(
 			j, "status", json_object_new_string(ready ? "ready" : "not_ready"));
 	json_object_object_add(j, "dependencies", deps);

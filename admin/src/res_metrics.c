@@ -14,7 +14,7 @@
 #include "cluster.h"
 #include "handlers.h"
 #include "peers.h"
-#include "probe.h"
+#include "depcheck.h"
 
 /* labels text node="name" (escaped) */
 static void node_label(char *out, size_t sz, const char *name)
@@ -191,17 +191,17 @@ int res_metrics(admind_req *r)
 {
 	const admind_app *app = r->app;
 	char labels[128], all[256];
-	probe_result *p;
+	depcheck_result *p;
 	prom_set *set;
 	size_t len, before;
 	double regs;
 	sbuf out;
 	int i, n;
 
-	n = probe_all(app, &p);
+	n = depcheck_all(app, &p);
 	set = promset_new();
 	if (n < 0 || !set) {
-		probe_free_all(p, n);
+		depcheck_free_all(p, n);
 		free(set);
 		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 								  NULL, "out of memory");
@@ -233,7 +233,7 @@ int res_metrics(admind_req *r)
 					unmapped_help, all,
 					(double)(promset_unmapped(set) - before));
 	}
-	probe_free_all(p, n);
+	depcheck_free_all(p, n);
 	regs = app->cluster ? cluster_total_registrations(app->cluster) : NAN;
 	if (!isnan(regs))
 		promset_add(set, "iwg_cluster_registrations", PROM_GAUGE,

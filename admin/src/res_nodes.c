@@ -7,9 +7,9 @@
 #include <microhttpd.h>
 
 #include "handlers.h"
-#include "probe.h"
+#include "depcheck.h"
 
-static void kamailio_details(const admind_app *app, const probe_result *p,
+static void kamailio_details(const admind_app *app, const depcheck_result *p,
 							 struct json_object *j)
 {
 	const conf_kamailio *n = conf_find_kamailio(&app->conf, p->name);
@@ -24,36 +24,36 @@ static void kamailio_details(const admind_app *app, const probe_result *p,
 	}
 }
 
-static void rtpengine_details(const admind_app *app, const probe_result *p,
+static void rtpengine_details(const admind_app *app, const depcheck_result *p,
 							  struct json_object *j)
 {
 	const conf_rtpengine *n = conf_find_rtpengine(&app->conf, p->name);
 	int64_t sessions;
 
-	if (n && probe_rtpengine_sessions(app, n, &sessions) == 0)
+	if (n && depcheck_rtpengine_sessions(app, n, &sessions) == 0)
 		json_object_object_add(j, "sessions", json_object_new_int64(sessions));
 }
 
 int res_nodes(admind_req *r)
 {
 	struct json_object *j, *items, *it;
-	probe_result *p;
+	depcheck_result *p;
 	int i, n;
 
-	n = probe_all(r->app, &p);
+	n = depcheck_all(r->app, &p);
 	if (n < 0)
 		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 								  NULL, "out of memory");
 	items = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		it = probe_json(&p[i]);
+		it = depcheck_json(&p[i]);
 		if (p[i].up && !strcmp(p[i].kind, "kamailio"))
 			kamailio_details(r->app, &p[i], it);
 		else if (p[i].up && !strcmp(p[i].kind, "rtpengine"))
 			rtpengine_details(r->app, &p[i], it);
 		json_object_array_add(items, it);
 	}
-	probe_free_all(p, n);
+	depcheck_free_all(p, n);
 	j = json_object_new_object();
 	json_object_object_add(j, "items", items);
 	return admind_reply_json(r, MHD_HTTP_OK, j);

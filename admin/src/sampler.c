@@ -30,7 +30,7 @@
  * that answered (nodes_up says when some did not).
  *
  * The cluster view takes per node what the same sample read: its state
- * (down when the probe failed, degraded when the probe answered and a
+ * (down when its dependency check failed, degraded when that answered and a
  * figure request failed), Kamailio's core.version, uptime,
  * registrations (held, listed) and dialog:active_dialogs, rtpengine's
  * sessions. A node down is asked nothing more, so a silent node costs one
@@ -49,7 +49,7 @@
 
 #include "cluster.h"
 #include "handlers.h"
-#include "probe.h"
+#include "depcheck.h"
 #include "regview.h"
 #include "sampler.h"
 #include "series.h"
@@ -126,24 +126,24 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
  * node that shares registrations: those it holds unknown), its counters
  * into x, its identity into app->regcache (regs_ident: edge.info, and
  * core.sockets_list when it shares); a node that does not answer its
- * probe is not asked more (a silent one costs one timeout) */
+ * dependency check is not asked more (a silent one costs one timeout) */
 static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 							series_sample *x)
 {
 	regview_ident id;
 	const conf_kamailio *n = &app->conf.kamailio[i];
 	struct json_object *res, *up;
-	probe_result p;
+	depcheck_result p;
 	backend_err e;
 
 	if (i < SERIES_MAX_NODES)
 		x->calls_total[i] = x->failures_total[i] = NAN;
 	cluster_node_init(cn, CLUSTER_KAMAILIO, n->name, n->url);
-	probe_kamailio(app, n, &p);
+	depcheck_kamailio(app, n, &p);
 	cn->latency_s = p.secs;
 	if (p.up && p.info && json_object_object_get_ex(p.info, "uptime", &up))
 		cn->uptime_s = json_object_get_double(up);
-	probe_done(&p);
+	depcheck_done(&p);
 	if (!p.up) {
 		snprintf(cn->reason, sizeof(cn->reason), "%s", p.error);
 		return;
@@ -177,19 +177,19 @@ static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 static void sample_rtpengine(const admind_app *app, int i, cluster_node *cn)
 {
 	const conf_rtpengine *n = &app->conf.rtpengine[i];
-	probe_result p;
+	depcheck_result p;
 	int64_t sessions;
 
-	probe_rtpengine(app, n, &p);
+	depcheck_rtpengine(app, n, &p);
 	cluster_node_init(cn, CLUSTER_RTPENGINE, n->name, p.target);
 	cn->latency_s = p.secs;
-	probe_done(&p);
+	depcheck_done(&p);
 	if (!p.up) {
 		snprintf(cn->reason, sizeof(cn->reason), "%s", p.error);
 		return;
 	}
 	cn->state = CLUSTER_UP;
-	if (probe_rtpengine_sessions(app, n, &sessions) == 0) {
+	if (depcheck_rtpengine_sessions(app, n, &sessions) == 0) {
 		cn->sessions = (double)sessions;
 	} else {
 		cn->state = CLUSTER_DEGRADED;
@@ -203,16 +203,16 @@ static void sample_once(admind_app *app)
 	const admind_conf *c = &app->conf;
 	cluster_node nodes[2 * CONF_MAX_NODES];
 	series_sample x;
-	probe_result p;
+	depcheck_result p;
 	int i, k = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.t = (int64_t)admind_wallclock();
 	x.mono = admind_now();
 	x.registrations = x.calls_active = NAN;
-	probe_redis(app, &p);
+	depcheck_redis(app, &p);
 	x.nodes_up = p.up;
-	probe_done(&p);
+	depcheck_done(&p);
 	x.n_nodes =
 			c->n_kamailio < SERIES_MAX_NODES ? c->n_kamailio : SERIES_MAX_NODES;
 	for (i = 0; i < c->n_kamailio; i++, k++)

@@ -1,5 +1,5 @@
 /*
- * probe.c - dependency reachability checks.
+ * depcheck.c - dependency reachability checks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,23 +8,24 @@
 #include <json-c/json.h>
 
 #include "backend.h"
-#include "probe.h"
+#include "depcheck.h"
 
-static void probe_init(probe_result *p, const char *kind, const char *name)
+static void depcheck_init(depcheck_result *p, const char *kind,
+						  const char *name)
 {
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	p->name = name;
 }
 
-void probe_redis(const admind_app *app, probe_result *p)
+void depcheck_redis(const admind_app *app, depcheck_result *p)
 {
 	const char *argv[] = {"PING"};
 	backend_err e;
 	redisReply *rep;
 	double t0 = admind_now();
 
-	probe_init(p, "redis", "redis");
+	depcheck_init(p, "redis", "redis");
 	rdb_target(&app->conf, p->target, sizeof(p->target));
 	rep = rdb_command(&app->conf, 1, argv, NULL, &e);
 	p->secs = admind_now() - t0;
@@ -38,12 +39,12 @@ void probe_redis(const admind_app *app, probe_result *p)
 	freeReplyObject(rep);
 }
 
-void probe_kamailio(const admind_app *app, const conf_kamailio *n,
-					probe_result *p)
+void depcheck_kamailio(const admind_app *app, const conf_kamailio *n,
+					   depcheck_result *p)
 {
 	backend_err e;
 
-	probe_init(p, "kamailio", n->name);
+	depcheck_init(p, "kamailio", n->name);
 	snprintf(p->target, sizeof(p->target), "%s", n->url);
 	if (kamrpc_call(&app->conf, n, "core.uptime", NULL, &p->info, &e,
 					&p->secs) < 0) {
@@ -53,15 +54,15 @@ void probe_kamailio(const admind_app *app, const conf_kamailio *n,
 	p->up = 1;
 }
 
-void probe_rtpengine(const admind_app *app, const conf_rtpengine *n,
-					 probe_result *p)
+void depcheck_rtpengine(const admind_app *app, const conf_rtpengine *n,
+						depcheck_result *p)
 {
 	bencode_doc *reply = NULL;
 	backend_err e;
 	ng_client *ng;
 	double t0 = admind_now();
 
-	probe_init(p, "rtpengine", n->name);
+	depcheck_init(p, "rtpengine", n->name);
 	snprintf(p->target, sizeof(p->target), "%s:%u", n->host, n->port);
 	ng = ngc_open(&app->conf, n, &e);
 	if (!ng) {
@@ -79,14 +80,14 @@ void probe_rtpengine(const admind_app *app, const conf_rtpengine *n,
 	ng_client_free(ng);
 }
 
-void probe_done(probe_result *p)
+void depcheck_done(depcheck_result *p)
 {
 	json_object_put(p->info);
 	p->info = NULL;
 }
 
-int probe_rtpengine_sessions(const admind_app *app, const conf_rtpengine *node,
-							 int64_t *n)
+int depcheck_rtpengine_sessions(const admind_app *app,
+								const conf_rtpengine *node, int64_t *n)
 {
 	const bencode_node *st;
 	bencode_doc *reply = NULL;
@@ -110,34 +111,34 @@ int probe_rtpengine_sessions(const admind_app *app, const conf_rtpengine *node,
 	return rc;
 }
 
-int probe_all(const admind_app *app, probe_result **out)
+int depcheck_all(const admind_app *app, depcheck_result **out)
 {
 	const admind_conf *c = &app->conf;
 	int i, n = 0;
-	probe_result *p;
+	depcheck_result *p;
 
 	p = calloc((size_t)(1 + c->n_kamailio + c->n_rtpengine), sizeof(*p));
 	*out = p;
 	if (!p)
 		return -1;
-	probe_redis(app, &p[n++]);
+	depcheck_redis(app, &p[n++]);
 	for (i = 0; i < c->n_kamailio; i++)
-		probe_kamailio(app, &c->kamailio[i], &p[n++]);
+		depcheck_kamailio(app, &c->kamailio[i], &p[n++]);
 	for (i = 0; i < c->n_rtpengine; i++)
-		probe_rtpengine(app, &c->rtpengine[i], &p[n++]);
+		depcheck_rtpengine(app, &c->rtpengine[i], &p[n++]);
 	return n;
 }
 
-void probe_free_all(probe_result *p, int n)
+void depcheck_free_all(depcheck_result *p, int n)
 {
 	int i;
 
 	for (i = 0; p && i < n; i++)
-		probe_done(&p[i]);
+		depcheck_done(&p[i]);
 	free(p);
 }
 
-struct json_object *probe_json(const probe_result *p)
+struct json_object *depcheck_json(const depcheck_result *p)
 {
 	struct json_object *j = json_object_new_object();
 	char ms[32];
