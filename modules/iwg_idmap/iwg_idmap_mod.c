@@ -2,13 +2,14 @@
  * iwg_idmap_mod.c - Kamailio glue of iwg_idmap: parameters, script and
  * KEMI functions, $idm(field), RPC, the shm cache and the invalidation
  * process. Logic lives in idmap_cache.c, idmap_backend.c, idmap_inval.c,
- * lib/idstore and lib/token.
+ * idmap_token.c (JWTs and introspection), lib/idstore and lib/token; the
+ * identity-store and token parameters are lib's (idstore_params.h,
+ * token_params.h), shared with iwg_verto.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/sr_module.h"
 #include "core/dprint.h"
@@ -28,9 +29,8 @@
 #include "idmap_backend.h"
 #include "idmap_cache.h"
 #include "idmap_inval.h"
-#include "token/token.h"
-#include "token/token_cache.h"
-#include "token/token_introspect.h"
+#include "idmap_token.h"
+#include "idstore/idstore_params.h"
 
 MODULE_VERSION
 
@@ -44,95 +44,53 @@ MODULE_VERSION
 #define IDM_TOKEN_BASE	-10 /* idmap_auth_token: -10 - tok_status_t */
 
 /* ---------------------------------------------------------- parameters */
-#define DEFAULT_REDIS_ADDR		 "127.0.0.1:6379"
-#define DEFAULT_TIMEOUT_MS		 200
-#define DEFAULT_CACHE_SIZE		 10000
-#define DEFAULT_CACHE_TTL		 60
-#define DEFAULT_NEG_TTL			 10
-#define DEFAULT_STALE_TTL		 300
-#define DEFAULT_RETRY_MAX		 2000
-#define DEFAULT_TOKEN_NS		 "web"
-#define DEFAULT_TOKEN_SKEW		 30
-#define DEFAULT_TOKEN_MAX		 TOK_DEFAULT_MAXLEN
-#define DEFAULT_INTRO_TIMEOUT_MS 200
-#define MAX_INTRO_TIMEOUT_MS	 200 /* a SIP worker waits at most this */
-#define DEFAULT_INTRO_CACHE_TTL	 60
-#define DEFAULT_INTRO_CACHE_SIZE 4096
+#define DEFAULT_CACHE_SIZE 10000
+#define DEFAULT_CACHE_TTL  60
+#define DEFAULT_NEG_TTL	   10
+#define DEFAULT_STALE_TTL  300
+#define DEFAULT_RETRY_MAX  2000
+#define DEFAULT_TOKEN_NS   "web"
 
-static str idmap_redis_addr = str_init(DEFAULT_REDIS_ADDR);
-static str idmap_sentinels = str_init("");
-static str idmap_sentinel_master = str_init("mymaster");
-static str idmap_redis_password = str_init("");
-static int idmap_redis_db = 0;
-static int idmap_connect_timeout = DEFAULT_TIMEOUT_MS;
-static int idmap_cmd_timeout = DEFAULT_TIMEOUT_MS;
+static ids_params_t idmap_store = IDS_PARAMS_DEFAULT;
+static tok_params_t idmap_tok = TOK_PARAMS_DEFAULT;
+static idmap_intro_params_t idmap_intro = IDMAP_INTRO_PARAMS_DEFAULT;
 static int idmap_retry_max = DEFAULT_RETRY_MAX;
 static int idmap_cache_size = DEFAULT_CACHE_SIZE;
 static int idmap_cache_ttl = DEFAULT_CACHE_TTL;
 static int idmap_negative_ttl = DEFAULT_NEG_TTL;
 static int idmap_stale_ttl = DEFAULT_STALE_TTL;
 static int idmap_invalidation = 1;
-static str idmap_token_ns = str_init(DEFAULT_TOKEN_NS);
-static str idmap_token_audience = str_init("");
-static str idmap_token_issuer = str_init("");
-static int idmap_token_skew = DEFAULT_TOKEN_SKEW;
-static int idmap_token_max_len = DEFAULT_TOKEN_MAX;
-static str idmap_intro_url = str_init("");
-static str idmap_intro_id = str_init("");
-static str idmap_intro_secret = str_init("");
-static str idmap_intro_ca = str_init("");
-static int idmap_intro_timeout = DEFAULT_INTRO_TIMEOUT_MS;
-static int idmap_intro_cache_ttl = DEFAULT_INTRO_CACHE_TTL;
-static int idmap_intro_cache_size = DEFAULT_INTRO_CACHE_SIZE;
-
-static tok_keyset_t idmap_keys; /* filled while parsing modparams */
+static char *idmap_token_ns = DEFAULT_TOKEN_NS;
 
 static int idmap_param_token_key(modparam_t type, void *val);
 
+/* clang-format off */
 static param_export_t params[] = {
-		{"redis_addr", PARAM_STR, &idmap_redis_addr},
-		{"sentinels", PARAM_STR, &idmap_sentinels},
-		{"sentinel_master", PARAM_STR, &idmap_sentinel_master},
-		{"redis_password", PARAM_STR, &idmap_redis_password},
-		{"redis_db", PARAM_INT, &idmap_redis_db},
-		{"connect_timeout", PARAM_INT, &idmap_connect_timeout},
-		{"cmd_timeout", PARAM_INT, &idmap_cmd_timeout},
-		{"retry_max", PARAM_INT, &idmap_retry_max},
-		{"cache_size", PARAM_INT, &idmap_cache_size},
-		{"cache_ttl", PARAM_INT, &idmap_cache_ttl},
-		{"negative_ttl", PARAM_INT, &idmap_negative_ttl},
-		{"stale_ttl", PARAM_INT, &idmap_stale_ttl},
-		{"invalidation", PARAM_INT, &idmap_invalidation},
-		{"token_key", PARAM_STRING | USE_FUNC_PARAM,
-		 (void *)idmap_param_token_key},
-		{"token_namespace", PARAM_STR, &idmap_token_ns},
-		{"token_audience", PARAM_STR, &idmap_token_audience},
-		{"token_issuer", PARAM_STR, &idmap_token_issuer},
-		{"token_skew", PARAM_INT, &idmap_token_skew},
-		{"token_max_len", PARAM_INT, &idmap_token_max_len},
-		{"introspection_url", PARAM_STR, &idmap_intro_url},
-		{"introspection_client_id", PARAM_STR, &idmap_intro_id},
-		{"introspection_client_secret", PARAM_STR, &idmap_intro_secret},
-		{"introspection_ca_file", PARAM_STR, &idmap_intro_ca},
-		{"introspection_timeout", PARAM_INT, &idmap_intro_timeout},
-		{"introspection_cache_ttl", PARAM_INT, &idmap_intro_cache_ttl},
-		{"introspection_cache_size", PARAM_INT, &idmap_intro_cache_size},
-		{0, 0, 0}};
+	IDS_PARAMS_EXPORTS(idmap_store),
+	{"retry_max", PARAM_INT, &idmap_retry_max},
+	{"cache_size", PARAM_INT, &idmap_cache_size},
+	{"cache_ttl", PARAM_INT, &idmap_cache_ttl},
+	{"negative_ttl", PARAM_INT, &idmap_negative_ttl},
+	{"stale_ttl", PARAM_INT, &idmap_stale_ttl},
+	{"invalidation", PARAM_INT, &idmap_invalidation},
+	TOK_PARAMS_EXPORTS(idmap_tok, idmap_param_token_key),
+	{"token_namespace", PARAM_STRING, &idmap_token_ns},
+	{"introspection_url", PARAM_STRING, &idmap_intro.url},
+	{"introspection_client_id", PARAM_STRING, &idmap_intro.client_id},
+	{"introspection_client_secret", PARAM_STRING, &idmap_intro.client_secret},
+	{"introspection_ca_file", PARAM_STRING, &idmap_intro.ca_file},
+	{"introspection_timeout", PARAM_INT, &idmap_intro.timeout_ms},
+	{"introspection_cache_ttl", PARAM_INT, &idmap_intro.cache_ttl},
+	{"introspection_cache_size", PARAM_INT, &idmap_intro.cache_size},
+	{0, 0, 0}
+};
+/* clang-format on */
 
 /* ---------------------------------------------------------- state */
 static gen_lock_t *idmap_lock;
 static idc_t *idmap_cache;
 static ids_conf_t idmap_conf;
 static idb_t idmap_backend; /* per process */
-
-/* RFC 7662 introspection: settings, the shm verdict cache, and this
- * process's client (made on first use) */
-static struct {
-	char url[1025], id[257], secret[257], ca[1025];
-	gen_lock_t *lock;
-	tok_cache_t *cache;
-	tok_introspect_t *client;
-} idmap_intro;
 
 /* the mapping loaded for the current message (per process) */
 static struct {
@@ -165,148 +123,62 @@ static void idmap_lock_release(void *l)
 
 static int idmap_param_token_key(modparam_t type, void *val)
 {
-	char err[256];
+	char err[300];
+
 	(void)type;
-	if (tok_keyset_add_spec(&idmap_keys, (const char *)val, err, sizeof(err)) <
-		0) {
-		LM_ERR("modparam token_key: %s\n", err);
+	if (tok_params_add_key(&idmap_tok, (const char *)val, err, sizeof(err))) {
+		LM_ERR("parameter %s\n", err);
 		return -1;
 	}
 	return 0;
 }
 
-/* a str parameter into a fixed buffer; -1 when too long */
-static int idmap_copy_param(const char *name, str *s, char *buf, size_t sz)
-{
-	if ((size_t)s->len >= sz) {
-		LM_ERR("modparam %s: longer than %zu characters\n", name, sz - 1);
-		return -1;
-	}
-	memcpy(buf, s->s, s->len);
-	buf[s->len] = '\0';
-	return 0;
-}
-
+/* the module's own integer parameters within their ranges */
 static int idmap_check_params(void)
 {
-	struct {
+	static const struct {
 		const char *name;
-		int v, min;
+		const int *v;
+		int min;
 	} ints[] = {
-			{"connect_timeout", idmap_connect_timeout, 1},
-			{"cmd_timeout", idmap_cmd_timeout, 1},
-			{"retry_max", idmap_retry_max, 1},
-			{"cache_size", idmap_cache_size, 1},
-			{"cache_ttl", idmap_cache_ttl, 0},
-			{"negative_ttl", idmap_negative_ttl, 0},
-			{"stale_ttl", idmap_stale_ttl, 0},
-			{"token_skew", idmap_token_skew, 0},
-			{"token_max_len", idmap_token_max_len, 16},
-			{"redis_db", idmap_redis_db, 0},
-			{"introspection_timeout", idmap_intro_timeout, 1},
-			{"introspection_cache_ttl", idmap_intro_cache_ttl, 0},
-			{"introspection_cache_size", idmap_intro_cache_size, 1},
+			{"retry_max", &idmap_retry_max, 1},
+			{"cache_size", &idmap_cache_size, 1},
+			{"cache_ttl", &idmap_cache_ttl, 0},
+			{"negative_ttl", &idmap_negative_ttl, 0},
+			{"stale_ttl", &idmap_stale_ttl, 0},
 	};
-	size_t i;
+	size_t i, ns = strlen(idmap_token_ns);
+
 	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
-		if (ints[i].v < ints[i].min) {
-			LM_ERR("modparam %s: %d is below the minimum %d\n", ints[i].name,
-				   ints[i].v, ints[i].min);
+		if (*ints[i].v < ints[i].min) {
+			LM_ERR("parameter '%s' must be at least %d, not %d\n", ints[i].name,
+				   ints[i].min, *ints[i].v);
 			return -1;
 		}
 	}
-	if (idmap_intro_timeout > MAX_INTRO_TIMEOUT_MS) {
-		LM_ERR("modparam introspection_timeout: %d ms is above the maximum "
-			   "%d ms (a SIP worker waits that long)\n",
-			   idmap_intro_timeout, MAX_INTRO_TIMEOUT_MS);
+	if (ns == 0 || ns > IDS_NS_MAX) {
+		LM_ERR("parameter 'token_namespace' must be 1..%d characters\n",
+			   IDS_NS_MAX);
 		return -1;
 	}
-	if (idmap_token_ns.len == 0 || idmap_token_ns.len > IDS_NS_MAX) {
-		LM_ERR("modparam token_namespace: 1 to %d characters\n", IDS_NS_MAX);
-		return -1;
-	}
-	return 0;
-}
-
-/* introspection settings and the shm verdict cache; 0 when not
- * configured or ready, -1 with an error naming the parameter */
-static int idmap_intro_init(void)
-{
-	tok_cache_ops_t ops;
-	char err[160];
-
-	if (idmap_intro_url.len == 0)
-		return 0;
-	if (idmap_copy_param("introspection_url", &idmap_intro_url, idmap_intro.url,
-						 sizeof(idmap_intro.url)) < 0 ||
-		idmap_copy_param("introspection_client_id", &idmap_intro_id,
-						 idmap_intro.id, sizeof(idmap_intro.id)) < 0 ||
-		idmap_copy_param("introspection_client_secret", &idmap_intro_secret,
-						 idmap_intro.secret, sizeof(idmap_intro.secret)) < 0 ||
-		idmap_copy_param("introspection_ca_file", &idmap_intro_ca,
-						 idmap_intro.ca, sizeof(idmap_intro.ca)) < 0)
-		return -1;
-	if (tok_introspect_check_url(idmap_intro.url, err, sizeof(err)) < 0) {
-		LM_ERR("modparam introspection_url: %s\n", err);
-		return -1;
-	}
-	if (idmap_intro.ca[0] && access(idmap_intro.ca, R_OK) != 0) {
-		LM_ERR("modparam introspection_ca_file: cannot read %s\n",
-			   idmap_intro.ca);
-		return -1;
-	}
-	if (idmap_intro.id[0] == '\0' && idmap_intro.secret[0]) {
-		LM_ERR("modparam introspection_client_secret: set without "
-			   "introspection_client_id\n");
-		return -1;
-	}
-	if (tok_introspect_global_init() < 0) {
-		LM_ERR("cannot initialise libcurl\n");
-		return -1;
-	}
-	if (!(idmap_intro.lock = lock_alloc()) || !lock_init(idmap_intro.lock)) {
-		LM_ERR("cannot create the introspection cache lock\n");
-		return -1;
-	}
-	ops.alloc = idmap_shm_alloc;
-	ops.free = idmap_shm_free;
-	ops.lock = idmap_lock_get;
-	ops.unlock = idmap_lock_release;
-	ops.lock_arg = idmap_intro.lock;
-	if (!(idmap_intro.cache =
-				  tok_cache_new((size_t)idmap_intro_cache_size, &ops))) {
-		LM_ERR("modparam introspection_cache_size: cannot allocate %d "
-			   "entries in shared memory\n",
-			   idmap_intro_cache_size);
-		return -1;
-	}
-	LM_INFO("opaque tokens introspected at %s (timeout %d ms)\n",
-			idmap_intro.url, idmap_intro_timeout);
 	return 0;
 }
 
 static int mod_init(void)
 {
 	idc_ops_t ops;
+	tok_cache_ops_t tops;
 	idb_opts_t bo;
+	char err[300];
 
+	/* no upper bound on the Redis timeouts (README) */
+	if (ids_params_check(&idmap_store, 0, &idmap_conf, err, sizeof(err)) ||
+		tok_params_check(&idmap_tok, err, sizeof(err))) {
+		LM_ERR("parameter %s\n", err);
+		return -1;
+	}
 	if (idmap_check_params() < 0)
 		return -1;
-	ids_conf_init(&idmap_conf);
-	if (idmap_copy_param("redis_addr", &idmap_redis_addr, idmap_conf.addr,
-						 sizeof(idmap_conf.addr)) < 0 ||
-		idmap_copy_param("sentinels", &idmap_sentinels, idmap_conf.sentinels,
-						 sizeof(idmap_conf.sentinels)) < 0 ||
-		idmap_copy_param("sentinel_master", &idmap_sentinel_master,
-						 idmap_conf.sentinel_master,
-						 sizeof(idmap_conf.sentinel_master)) < 0 ||
-		idmap_copy_param("redis_password", &idmap_redis_password,
-						 idmap_conf.password, sizeof(idmap_conf.password)) < 0)
-		return -1;
-	idmap_conf.db = idmap_redis_db;
-	idmap_conf.connect_timeout_ms = idmap_connect_timeout;
-	idmap_conf.cmd_timeout_ms = idmap_cmd_timeout;
-
 	if (!(idmap_lock = lock_alloc()) || !lock_init(idmap_lock)) {
 		LM_ERR("cannot create the cache lock\n");
 		return -1;
@@ -321,7 +193,12 @@ static int mod_init(void)
 			   idmap_cache_size);
 		return -1;
 	}
-	if (idmap_intro_init() < 0)
+	tops.alloc = idmap_shm_alloc;
+	tops.free = idmap_shm_free;
+	tops.lock = idmap_lock_get;
+	tops.unlock = idmap_lock_release;
+	tops.lock_arg = NULL;
+	if (idmap_token_init(&idmap_tok, &idmap_intro, idmap_retry_max, &tops) < 0)
 		return -1;
 	bo.ttl_ms = (int64_t)idmap_cache_ttl * 1000;
 	bo.neg_ttl_ms = (int64_t)idmap_negative_ttl * 1000;
@@ -333,7 +210,7 @@ static int mod_init(void)
 		register_procs(1);
 	LM_INFO("identity store at %s, cache of %d entries, %d token key(s)\n",
 			idmap_conf.sentinels[0] ? idmap_conf.sentinels : idmap_conf.addr,
-			idmap_cache_size, idmap_keys.n);
+			idmap_cache_size, idmap_tok.keys.n);
 	return 0;
 }
 
@@ -380,9 +257,8 @@ static int child_init(int rank)
 static void mod_destroy(void)
 {
 	idb_close(&idmap_backend);
-	tok_introspect_free(idmap_intro.client);
-	idmap_intro.client = NULL;
-	tok_keyset_free(&idmap_keys);
+	idmap_token_destroy();
+	tok_params_free(&idmap_tok);
 	/* the shm cache and lock go with the shared memory pool */
 }
 
@@ -478,52 +354,11 @@ static int w_idmap_reverse(sip_msg_t *msg, char *p1, char *p2)
 	return w_idmap_two(msg, p1, p2, 1);
 }
 
-/* an opaque token through the verdict cache, else the endpoint */
-static tok_status_t idmap_introspect(const tok_opts_t *o, const char *t,
-									 size_t len, tok_claims_t *c)
-{
-	tok_introspect_conf_t conf;
-	int64_t now = idb_now_ms(), ttl;
-	char err[160];
-	tok_status_t st;
-
-	if (len <= (size_t)idmap_token_max_len &&
-		tok_cache_get(idmap_intro.cache, t, len, now, &st, c))
-		return st;
-	if (!idmap_intro.client) {
-		conf.url = idmap_intro.url;
-		conf.client_id = idmap_intro.id;
-		conf.client_secret = idmap_intro.secret;
-		conf.ca_file = idmap_intro.ca;
-		conf.timeout_ms = idmap_intro_timeout;
-		conf.retry_min_ms = 100;
-		conf.retry_max_ms = idmap_retry_max;
-		if (!(idmap_intro.client =
-					  tok_introspect_new(&conf, err, sizeof(err)))) {
-			LM_ERR("introspection client: %s\n", err);
-			memset(c, 0, sizeof(*c));
-			return TOK_INTERNAL;
-		}
-	}
-	st = tok_introspect(idmap_intro.client, o, t, len, now, c);
-	if (st == TOK_UNAVAILABLE)
-		LM_WARN("token introspection: %s\n", c->detail);
-	if ((st == TOK_OK || st == TOK_INACTIVE) && idmap_intro_cache_ttl > 0) {
-		ttl = (int64_t)idmap_intro_cache_ttl * 1000;
-		if (st == TOK_OK && c->exp && (c->exp - o->now) * 1000 < ttl)
-			ttl = (c->exp - o->now) * 1000;
-		tok_cache_put(idmap_intro.cache, t, len, now, now + ttl, st, c);
-	}
-	return st;
-}
-
 static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
 {
-	tok_opts_t o;
 	tok_claims_t c;
 	tok_status_t st;
 	str t = *token, ns, sub;
-	char aud[256], iss[256];
 
 	if (!t.s || t.len <= 0) {
 		idmap_cur.loaded = 0;
@@ -533,25 +368,14 @@ static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
 		t.s += 7;
 		t.len -= 7;
 	}
-	memset(&o, 0, sizeof(o));
-	o.audience = idmap_cstr(&idmap_token_audience, aud, sizeof(aud)) == 0
-						 ? aud
-						 : NULL;
-	o.issuer =
-			idmap_cstr(&idmap_token_issuer, iss, sizeof(iss)) == 0 ? iss : NULL;
-	o.skew_s = idmap_token_skew;
-	o.now = (int64_t)time(NULL);
-	o.max_len = (size_t)idmap_token_max_len;
-	if (idmap_intro.cache && !tok_is_jwt(t.s, (size_t)t.len))
-		st = idmap_introspect(&o, t.s, (size_t)t.len, &c);
-	else
-		st = tok_verify(&idmap_keys, &o, t.s, (size_t)t.len, &c);
+	st = idmap_token_verify(t.s, (size_t)t.len, &c);
 	if (st != TOK_OK) {
 		idmap_cur.loaded = 0;
 		LM_INFO("token refused: %s\n", c.detail);
 		return st == TOK_INTERNAL ? IDM_ERROR : IDM_TOKEN_BASE - (int)st;
 	}
-	ns = idmap_token_ns;
+	ns.s = idmap_token_ns;
+	ns.len = (int)strlen(idmap_token_ns);
 	sub.s = c.sub;
 	sub.len = (int)strlen(c.sub);
 	return idmap_do_lookup(msg, 0, &ns, &sub);
@@ -683,9 +507,7 @@ static void idmap_rpc_stats(rpc_t *rpc, void *ctx)
 	tok_cache_stats_t ts;
 	void *th;
 	idc_get_stats(idmap_cache, &st);
-	memset(&ts, 0, sizeof(ts));
-	if (idmap_intro.cache)
-		tok_cache_get_stats(idmap_intro.cache, &ts);
+	idmap_token_stats(&ts);
 	if (rpc->add(ctx, "{", &th) < 0)
 		return;
 	rpc->struct_add(th, "dddddddddd", "entries", (int)st.entries, "max_entries",
