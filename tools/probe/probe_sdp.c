@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "probe_buf.h"
+#include "sdp/sdp_line.h"
 #include "probe_sdp.h"
 
 /* ------------------------------------------------------------ building */
@@ -424,7 +425,8 @@ int probe_sdp_parse(const char *sdp, size_t len, probe_sdp_remote *r, char *err,
 					size_t errsz)
 {
 	parser ps = {0, err, errsz};
-	const char *p = sdp, *end = sdp + len;
+	size_t pos = 0;
+	sdp_line l;
 	char media_ip[64] = "";
 	int section = 0; /* 0 session, 1 our audio, 2 other media */
 	int seen_v = 0;
@@ -433,18 +435,12 @@ int probe_sdp_parse(const char *sdp, size_t len, probe_sdp_remote *r, char *err,
 	r->sendrecv = 1;
 	if (errsz)
 		err[0] = 0;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *le = eol ? eol : end;
-		const char *next = eol ? eol + 1 : end;
+	while (sdp_line_next(sdp, len, &pos, &l)) {
+		const char *p = l.s, *le = l.s + l.len;
 
 		ps.line++;
-		if (le > p && le[-1] == '\r')
-			le--;
-		if (le == p) {
-			p = next;
+		if (le == p)
 			continue; /* tolerate empty lines (trailing CRLF) */
-		}
 		if (le - p < 2 || p[1] != '=' || !islower((unsigned char)p[0]))
 			return fail(&ps, "not a <letter>=<value> line");
 		if (memchr(p, 0, (size_t)(le - p)))
@@ -469,7 +465,6 @@ int probe_sdp_parse(const char *sdp, size_t len, probe_sdp_remote *r, char *err,
 			if (parse_a(&ps, p + 2, le, r, section == 1) < 0)
 				return -1;
 		}
-		p = next;
 	}
 	ps.line = 0;
 	if (!seen_v)
