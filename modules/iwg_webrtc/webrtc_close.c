@@ -47,6 +47,7 @@ static int send_dereg(webrtc_reg_t *r)
 	}
 	if (webrtc_tmb.set_dlg_target(d, &r->ruri, &webrtc_kcfg.ims_core) < 0)
 		goto done;
+	d->send_sock = r->sock;
 	set_uac_req(&uac_r, &method, &hdrs, NULL, d, 0, NULL, NULL);
 	if (webrtc_tmb.t_request_within(&uac_r) < 0) {
 		LM_ERR("cannot send the de-REGISTER of %.*s\n", r->aor.len, r->aor.s);

@@ -13,6 +13,7 @@
 
 #include <time.h>
 
+#include "core/ip_addr.h"
 #include "core/str.h"
 
 #include "webrtc_flow.h"
@@ -31,6 +32,12 @@ typedef struct webrtc_reg {
 	str pau;	/* P-Associated-URI values of the 2xx, comma-joined */
 	str auth;	/* Authorization value for the de-REGISTER (auth-done of a
 				 * web-credential registration), else empty */
+	/* the socket the 2xx came in on: the one the REGISTER left from,
+	 * where the de-REGISTER leaves from too (a core over TCP or TLS may
+	 * answer on a connection of its own, to the Via); sockets are made
+	 * before the fork, so the pointer holds in every process; NULL: tm
+	 * chooses */
+	struct socket_info *sock;
 } webrtc_reg_t;
 
 /* webrtc_reg_init: allocates the table in shm (call from mod_init);

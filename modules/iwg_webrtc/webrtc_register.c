@@ -267,6 +267,7 @@ int ki_webrtc_save_auth(sip_msg_t *msg, str *impi, str *realm)
 		str2int(&get_cseq(req)->number, &r.cseq);
 	r.path.s = pv;
 	r.path.len = pvlen;
+	r.sock = msg->rcv.bind_address;
 	r.sroute = sr;
 	r.pau = pau;
 	if (impi && impi->len > 0) {

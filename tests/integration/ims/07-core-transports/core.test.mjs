@@ -160,5 +160,6 @@ test(`the browser's WebSocket closes: the de-REGISTER reaches the core over ${UP
   const dereg = await poll(() => core.received.find((m) => m.method === 'REGISTER' && m.get('Call-ID') === alice.regCallId
     && /expires=0/.test(m.all('Contact').join(','))), 10000, `de-REGISTER of alice at the core over ${UP}`)
     .catch((e) => { throw new Error(why(e.message)); });
-  assert.match(dereg.get('Via') || '', new RegExp(`^SIP/2\\.0/${UP} `), why(`top Via of the de-REGISTER: ${dereg.get('Via')}`));
+  // from the socket the REGISTER left from, not Kamailio's default one
+  assert.match(dereg.get('Via') || '', viaRe, why(`top Via of the de-REGISTER: ${dereg.get('Via')}`));
 });
