@@ -7,8 +7,8 @@
  * A request context (admind_req) lives from the first call of the access
  * handler to the completion callback, which frees it.
  */
-#ifndef ADMIND_H
-#define ADMIND_H
+#ifndef IWG_ADMIND_H
+#define IWG_ADMIND_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  * constant time (CRYPTO_memcmp), without an early exit, so the time taken
  * does not tell which key or how many bytes matched.
  */
-#ifndef ADMIND_AUTH_H
-#define ADMIND_AUTH_H
+#ifndef IWG_ADMIND_AUTH_H
+#define IWG_ADMIND_AUTH_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  * dropped after an error, so a service that comes back is used again
  * without a restart. Every call is bounded by the configured timeout.
  */
-#ifndef ADMIND_BACKEND_H
-#define ADMIND_BACKEND_H
+#ifndef IWG_ADMIND_BACKEND_H
+#define IWG_ADMIND_BACKEND_H
 
 #include <stddef.h>
 

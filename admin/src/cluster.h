@@ -16,8 +16,8 @@
  * counted as 0): the totals name it in not_counted. Pure C (json-c and
  * pthreads); the store has its own mutex.
  */
-#ifndef ADMIND_CLUSTER_H
-#define ADMIND_CLUSTER_H
+#ifndef IWG_ADMIND_CLUSTER_H
+#define IWG_ADMIND_CLUSTER_H
 
 #include <stdint.h>
 

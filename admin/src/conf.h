@@ -9,8 +9,8 @@
  * "file:line: message". Pure C (no I/O except conf_load_file(), which also
  * reads the files named by api_key_file and kamailio_rpc_key_file).
  */
-#ifndef ADMIND_CONF_H
-#define ADMIND_CONF_H
+#ifndef IWG_ADMIND_CONF_H
+#define IWG_ADMIND_CONF_H
 
 #include <stddef.h>
 

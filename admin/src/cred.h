@@ -13,8 +13,8 @@
  * cred_user_ok(), cred_b64url(), cred_ephemeral() and cred_jwt() are pure
  * (OpenSSL, no I/O); cred_load() reads the files the configuration names.
  */
-#ifndef ADMIND_CRED_H
-#define ADMIND_CRED_H
+#ifndef IWG_ADMIND_CRED_H
+#define IWG_ADMIND_CRED_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * depcheck.h - reachability checks of the dependencies (readyz, nodes,
  * metrics): Redis PING, Kamailio JSON-RPC core.uptime, rtpengine NG ping.
  */
-#ifndef ADMIND_DEPCHECK_H
-#define ADMIND_DEPCHECK_H
+#ifndef IWG_ADMIND_DEPCHECK_H
+#define IWG_ADMIND_DEPCHECK_H
 
 #include <stdint.h>
 

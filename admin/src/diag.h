@@ -20,8 +20,8 @@
  * rtpengine's media flags are its own point of view: "recv" when the leg
  * sends to it, "send" when it sends to the leg. Pure C.
  */
-#ifndef ADMIND_DIAG_H
-#define ADMIND_DIAG_H
+#ifndef IWG_ADMIND_DIAG_H
+#define IWG_ADMIND_DIAG_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * (jsonrpcs "Method Not Found") or unreachable contributes nothing: the
  * calls view falls back to what rtpengine knows.
  */
-#ifndef ADMIND_DIALOGS_H
-#define ADMIND_DIALOGS_H
+#ifndef IWG_ADMIND_DIALOGS_H
+#define IWG_ADMIND_DIALOGS_H
 
 #include "conf.h"
 

@@ -2,8 +2,8 @@
  * handlers.h - the request handlers named in the route table (routes.c),
  * one file per resource (res_*.c), and the audit log writer.
  */
-#ifndef ADMIND_HANDLERS_H
-#define ADMIND_HANDLERS_H
+#ifndef IWG_ADMIND_HANDLERS_H
+#define IWG_ADMIND_HANDLERS_H
 
 #include "admind.h"
 #include "backend.h"

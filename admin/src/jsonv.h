@@ -9,8 +9,8 @@
  * name given twice in any object of the body is refused too. Pure C
  * (json-c).
  */
-#ifndef ADMIND_JSONV_H
-#define ADMIND_JSONV_H
+#ifndef IWG_ADMIND_JSONV_H
+#define IWG_ADMIND_JSONV_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,8 +6,8 @@
  * Counters per (route, status) and a latency histogram per route, updated
  * with atomic operations from every worker thread. Pure C.
  */
-#ifndef ADMIND_METRICS_H
-#define ADMIND_METRICS_H
+#ifndef IWG_ADMIND_METRICS_H
+#define IWG_ADMIND_METRICS_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * the small accessors the calls view (res_calls.c) and the diagnosis
  * (diag.c) share. Pure C.
  */
-#ifndef ADMIND_NGQ_H
-#define ADMIND_NGQ_H
+#ifndef IWG_ADMIND_NGQ_H
+#define IWG_ADMIND_NGQ_H
 
 #include <stdint.h>
 

@@ -12,8 +12,8 @@
  * skipped. Nothing secret is copied (uac.reg_dump's auth_password and
  * auth_ha1 are never read).
  */
-#ifndef ADMIND_PEERS_H
-#define ADMIND_PEERS_H
+#ifndef IWG_ADMIND_PEERS_H
+#define IWG_ADMIND_PEERS_H
 
 #include <stddef.h>
 

@@ -7,8 +7,8 @@
  * reused (that name then starts again with a full bucket). Thread-safe
  * (one mutex).
  */
-#ifndef ADMIND_RATELIMIT_H
-#define ADMIND_RATELIMIT_H
+#ifndef IWG_ADMIND_RATELIMIT_H
+#define IWG_ADMIND_RATELIMIT_H
 
 #include <stddef.h>
 

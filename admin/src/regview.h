@@ -15,8 +15,8 @@
  * Pure C (json-c, pthreads for the identity cache): the glue that asks
  * the nodes is in res_registrations.c.
  */
-#ifndef ADMIND_REGVIEW_H
-#define ADMIND_REGVIEW_H
+#ifndef IWG_ADMIND_REGVIEW_H
+#define IWG_ADMIND_REGVIEW_H
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
  * segment matches one non-empty path segment. The same patterns appear in
  * docs/api/openapi.yaml. Pure C.
  */
-#ifndef ADMIND_ROUTE_H
-#define ADMIND_ROUTE_H
+#ifndef IWG_ADMIND_ROUTE_H
+#define IWG_ADMIND_ROUTE_H
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * sampler.h - the thread that samples the nodes into app->series every
  * series_interval seconds (sampler.c says which figures and how).
  */
-#ifndef ADMIND_SAMPLER_H
-#define ADMIND_SAMPLER_H
+#ifndef IWG_ADMIND_SAMPLER_H
+#define IWG_ADMIND_SAMPLER_H
 
 #include "admind.h"
 

@@ -5,8 +5,8 @@
  * sbuf_ok() returns 0. The text is always NUL-terminated once anything has
  * been appended. Pure C.
  */
-#ifndef ADMIND_SBUF_H
-#define ADMIND_SBUF_H
+#ifndef IWG_ADMIND_SBUF_H
+#define IWG_ADMIND_SBUF_H
 
 #include <stddef.h>
 

@@ -2,8 +2,8 @@
  * schemas.h - the field tables of every JSON request body (jsonv.h), kept
  * apart from the handlers so the body fuzzer checks exactly these.
  */
-#ifndef ADMIND_SCHEMAS_H
-#define ADMIND_SCHEMAS_H
+#ifndef IWG_ADMIND_SCHEMAS_H
+#define IWG_ADMIND_SCHEMAS_H
 
 #include <stddef.h>
 

@@ -12,8 +12,8 @@
  * Pure C; the ring has its own mutex, so the sampler thread writes while
  * request threads read.
  */
-#ifndef ADMIND_SERIES_H
-#define ADMIND_SERIES_H
+#ifndef IWG_ADMIND_SERIES_H
+#define IWG_ADMIND_SERIES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -11,8 +11,8 @@
  * file, and no '%', '\\', NUL or control byte: libmicrohttpd has already
  * decoded %XX, so a '%' left is a double encoding and refused).
  */
-#ifndef ADMIND_STATIC_PATH_H
-#define ADMIND_STATIC_PATH_H
+#ifndef IWG_ADMIND_STATIC_PATH_H
+#define IWG_ADMIND_STATIC_PATH_H
 
 #include <stddef.h>
 

@@ -10,8 +10,8 @@
  * 5.4.1.1 chooses the authentication by the integrity-protected value).
  * Pure C: no Kamailio header.
  */
-#ifndef WEBRTC_AUTH_H
-#define WEBRTC_AUTH_H
+#ifndef IWG_WEBRTC_AUTH_H
+#define IWG_WEBRTC_AUTH_H
 
 #include <stddef.h>
 

@@ -12,8 +12,8 @@
  * (sip:TOKEN@proxy;lr;ob) and comes back in the Route of requests toward the
  * client.
  */
-#ifndef WEBRTC_FLOW_H
-#define WEBRTC_FLOW_H
+#ifndef IWG_WEBRTC_FLOW_H
+#define IWG_WEBRTC_FLOW_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * iwg_webrtc: P-Associated-URI / P-Preferred-Identity handling (RFC 3455,
  * RFC 3325, TS 24.229 5.2.6.3). Pure C: no Kamailio header.
  */
-#ifndef WEBRTC_IDENT_H
-#define WEBRTC_IDENT_H
+#ifndef IWG_WEBRTC_IDENT_H
+#define IWG_WEBRTC_IDENT_H
 
 #include <stddef.h>
 

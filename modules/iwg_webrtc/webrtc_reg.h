@@ -8,8 +8,8 @@
  * Entries are hashed by connection id; one lock guards the table. Each entry
  * is one shm block holding its strings; the table owns it.
  */
-#ifndef WEBRTC_REG_H
-#define WEBRTC_REG_H
+#ifndef IWG_WEBRTC_REG_H
+#define IWG_WEBRTC_REG_H
 
 #include <time.h>
 

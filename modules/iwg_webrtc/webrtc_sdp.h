@@ -23,8 +23,8 @@
  *   packetization-mode=1 only (TS 26.114, GSMA IR.94); rtpengine 10.5 has
  *   no flag that drops a payload type by its fmtp.
  */
-#ifndef WEBRTC_SDP_H
-#define WEBRTC_SDP_H
+#ifndef IWG_WEBRTC_SDP_H
+#define IWG_WEBRTC_SDP_H
 
 #include <stddef.h>
 
