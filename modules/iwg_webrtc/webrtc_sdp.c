@@ -275,19 +275,21 @@ typedef struct mfmt {
 
 static void m_formats(const sdp_line *l, mfmt_t *f)
 {
-	size_t off[FMT_MAX + 3], wl[FMT_MAX + 3];
-	int i, n = sdp_line_words(l, 0, off, wl, FMT_MAX + 3);
+	size_t p = 0, off, wl;
+	int field = 0;
 	unsigned v;
 
 	f->n = 0;
-	/* m=<media> <port> <proto> <fmt> ... */
-	for (i = 3; i < n; i++) {
-		if (num(l->s + off[i], wl[i], &v) == wl[i] && v <= 127) {
-			f->off[f->n] = off[i];
-			f->len[f->n] = wl[i];
+	/* m=<media> <port> <proto> <fmt> ...: up to FMT_MAX formats, however
+	 * many other words come before them */
+	while (f->n < FMT_MAX && sdp_line_words(l, p, &off, &wl, 1) == 1) {
+		if (field++ >= 3 && num(l->s + off, wl, &v) == wl && v <= 127) {
+			f->off[f->n] = off;
+			f->len[f->n] = wl;
 			f->pt[f->n] = v;
 			f->n++;
 		}
+		p = off + wl;
 	}
 }
 
