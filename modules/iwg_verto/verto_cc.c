@@ -306,8 +306,8 @@ int verto_cc_json_body(const char *text, size_t len, json_object **obj,
 		*why = "body larger than 4096 bytes";
 		return -1;
 	}
-	if (verto_rpc_parse_value(text, len, VERTO_CC_BODY_MAX, VERTO_CC_DEPTH_MAX,
-							  &o, NULL, 0)) {
+	if (verto_jsonrpc_parse_value(text, len, VERTO_CC_BODY_MAX,
+								  VERTO_CC_DEPTH_MAX, &o, NULL, 0)) {
 		*why = "body is not JSON (UTF-8, nesting at most 8)";
 		return -1;
 	}
@@ -422,7 +422,7 @@ int verto_cc_client_msg(json_object *msg, char **body, char **event,
 		return -1;
 	if (json_object_is_type(b, json_type_object)) {
 		/* the object itself rather than its text: as if it were */
-		if (!(dumped = verto_rpc_dump(b, &n))) {
+		if (!(dumped = verto_jsonrpc_dump(b, &n))) {
 			*why = "out of memory";
 			return -1;
 		}
@@ -437,7 +437,7 @@ int verto_cc_client_msg(json_object *msg, char **body, char **event,
 		goto out;
 	*why = "out of memory";
 	free(dumped);
-	if (!(dumped = verto_rpc_dump(obj, &n)) || !(*event = strdup(ev)))
+	if (!(dumped = verto_jsonrpc_dump(obj, &n)) || !(*event = strdup(ev)))
 		goto out;
 	if (n > VERTO_CC_BODY_MAX) {
 		*why = "msg.body larger than 4096 bytes";

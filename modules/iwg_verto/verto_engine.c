@@ -29,7 +29,7 @@ void ve_reply_result(verto_engine *e, verto_conn_id conn, json_object *id,
 					 json_object *result)
 {
 	size_t n = 0;
-	char *s = verto_rpc_result(id, result, &n);
+	char *s = verto_jsonrpc_result(id, result, &n);
 	ve_send_str(e, conn, s, n);
 }
 
@@ -37,7 +37,7 @@ void ve_reply_error(verto_engine *e, verto_conn_id conn, json_object *id,
 					int code, const char *msg, json_object *extra)
 {
 	size_t n = 0;
-	char *s = verto_rpc_error(id, code, msg, extra, &n);
+	char *s = verto_jsonrpc_error(id, code, msg, extra, &n);
 	ve_send_str(e, conn, s, n);
 }
 
@@ -65,7 +65,7 @@ void ve_send_request(verto_engine *e, verto_conn_id conn, const char *method,
 		json_object_put(params);
 		return;
 	}
-	s = verto_rpc_request(++e->next_id, method, params, &n);
+	s = verto_jsonrpc_request(++e->next_id, method, params, &n);
 	ve_send_str(e, conn, s, n);
 }
 

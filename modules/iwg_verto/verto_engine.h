@@ -185,7 +185,7 @@ typedef struct verto_ops {
 } verto_ops;
 
 typedef struct verto_engine_cfg {
-	verto_rpc_limits limits;
+	verto_jsonrpc_limits limits;
 	unsigned max_sessions;	  /* 0: 10000 */
 	unsigned max_calls;		  /* per session; 0: 8 */
 	uint64_t grace_ms;		  /* detached answered calls kept; 0: 30000 */

@@ -32,7 +32,7 @@ static int id_ok(json_object *id)
 	}
 }
 
-void verto_rpc_msg_clear(verto_rpc_msg *m)
+void verto_jsonrpc_msg_clear(verto_jsonrpc_msg *m)
 {
 	if (!m)
 		return;
@@ -44,13 +44,14 @@ void verto_rpc_msg_clear(verto_rpc_msg *m)
 }
 
 /* parse the text into *out; 0 or an error code */
-static int parse_json(const char *buf, size_t len, const verto_rpc_limits *lim,
-					  json_object **out, char *errstr, size_t errsz)
+static int parse_json(const char *buf, size_t len,
+					  const verto_jsonrpc_limits *lim, json_object **out,
+					  char *errstr, size_t errsz)
 {
 	size_t max_len =
-			lim && lim->max_len ? lim->max_len : VERTO_RPC_DEFAULT_MAX_LEN;
+			lim && lim->max_len ? lim->max_len : VERTO_JSONRPC_DEFAULT_MAX_LEN;
 	unsigned depth = lim && lim->max_depth ? lim->max_depth
-										   : VERTO_RPC_DEFAULT_MAX_DEPTH;
+										   : VERTO_JSONRPC_DEFAULT_MAX_DEPTH;
 	json_tokener *tok;
 	json_object *root;
 	size_t end;
@@ -88,11 +89,11 @@ static int parse_json(const char *buf, size_t len, const verto_rpc_limits *lim,
 	return 0;
 }
 
-int verto_rpc_parse_value(const char *buf, size_t len, size_t max_len,
-						  unsigned max_depth, json_object **out, char *errstr,
-						  size_t errsz)
+int verto_jsonrpc_parse_value(const char *buf, size_t len, size_t max_len,
+							  unsigned max_depth, json_object **out,
+							  char *errstr, size_t errsz)
 {
-	verto_rpc_limits lim = {.max_len = max_len, .max_depth = max_depth};
+	verto_jsonrpc_limits lim = {.max_len = max_len, .max_depth = max_depth};
 
 	if (errstr && errsz)
 		errstr[0] = '\0';
@@ -100,7 +101,7 @@ int verto_rpc_parse_value(const char *buf, size_t len, size_t max_len,
 }
 
 /* keep a reference to the id for the error reply, drop the rest */
-static int fail_keep_id(verto_rpc_msg *m, json_object *root, int code,
+static int fail_keep_id(verto_jsonrpc_msg *m, json_object *root, int code,
 						char *errstr, size_t errsz, const char *why)
 {
 	json_object *id;
@@ -112,8 +113,9 @@ static int fail_keep_id(verto_rpc_msg *m, json_object *root, int code,
 	return fail(code, errstr, errsz, why);
 }
 
-int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
-					verto_rpc_msg *m, char *errstr, size_t errsz)
+int verto_jsonrpc_parse(const char *buf, size_t len,
+						const verto_jsonrpc_limits *lim, verto_jsonrpc_msg *m,
+						char *errstr, size_t errsz)
 {
 	json_object *root, *v, *id = NULL;
 	int rc;
@@ -145,10 +147,10 @@ int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
 			return fail_keep_id(m, root, VERTO_ERR_INVALID, errstr, errsz,
 								"method is not a string");
 		s = json_object_get_string(v);
-		if (!*s || json_object_get_string_len(v) > VERTO_RPC_MAX_METHOD)
+		if (!*s || json_object_get_string_len(v) > VERTO_JSONRPC_MAX_METHOD)
 			return fail_keep_id(m, root, VERTO_ERR_INVALID, errstr, errsz,
 								"method empty or too long");
-		m->kind = VERTO_RPC_REQUEST;
+		m->kind = VERTO_JSONRPC_REQUEST;
 		m->method = s;
 		if (json_object_object_get_ex(root, "params", &v)) {
 			if (!json_object_is_type(v, json_type_object))
@@ -164,7 +166,7 @@ int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
 		}
 		m->params = v;
 	} else if (json_object_object_get_ex(root, "result", &v)) {
-		m->kind = VERTO_RPC_RESULT;
+		m->kind = VERTO_JSONRPC_RESULT;
 		m->result = v;
 	} else if (json_object_object_get_ex(root, "error", &v)) {
 		json_object *c = NULL, *msg = NULL;
@@ -173,7 +175,7 @@ int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
 			!json_object_is_type(c, json_type_int))
 			return fail_keep_id(m, root, VERTO_ERR_INVALID, errstr, errsz,
 								"error without an integer code");
-		m->kind = VERTO_RPC_ERROR;
+		m->kind = VERTO_JSONRPC_ERROR;
 		m->err_code = json_object_get_int(c);
 		m->err_message = "";
 		if (json_object_object_get_ex(v, "message", &msg) &&
@@ -188,7 +190,7 @@ int verto_rpc_parse(const char *buf, size_t len, const verto_rpc_limits *lim,
 	return 0;
 }
 
-char *verto_rpc_dump(json_object *obj, size_t *len)
+char *verto_jsonrpc_dump(json_object *obj, size_t *len)
 {
 	size_t n = 0;
 	const char *s = json_object_to_json_string_length(obj, DUMP_FLAGS, &n);
@@ -232,22 +234,22 @@ static char *finish(json_object *o, const char *key, json_object *val,
 		return NULL;
 	}
 	if (json_object_object_add(o, key, val) == 0)
-		s = verto_rpc_dump(o, len);
+		s = verto_jsonrpc_dump(o, len);
 	else
 		json_object_put(val);
 	json_object_put(o);
 	return s;
 }
 
-char *verto_rpc_result(json_object *id, json_object *result, size_t *len)
+char *verto_jsonrpc_result(json_object *id, json_object *result, size_t *len)
 {
 	if (!result)
 		result = json_object_new_object();
 	return finish(envelope(id), "result", result, len);
 }
 
-char *verto_rpc_error(json_object *id, int code, const char *message,
-					  json_object *extra, size_t *len)
+char *verto_jsonrpc_error(json_object *id, int code, const char *message,
+						  json_object *extra, size_t *len)
 {
 	json_object *e = json_object_new_object();
 
@@ -257,7 +259,7 @@ char *verto_rpc_error(json_object *id, int code, const char *message,
 					e, "message",
 					json_object_new_string(
 							message ? message
-									: verto_rpc_code_message(code)))) {
+									: verto_jsonrpc_code_message(code)))) {
 			json_object_put(e);
 			e = NULL;
 		}
@@ -276,8 +278,8 @@ char *verto_rpc_error(json_object *id, int code, const char *message,
 	return finish(envelope(id), "error", e, len);
 }
 
-char *verto_rpc_request(long id, const char *method, json_object *params,
-						size_t *len)
+char *verto_jsonrpc_request(long id, const char *method, json_object *params,
+							size_t *len)
 {
 	json_object *o = json_object_new_object();
 
@@ -294,7 +296,7 @@ char *verto_rpc_request(long id, const char *method, json_object *params,
 	return finish(o, "params", params, len);
 }
 
-const char *verto_rpc_code_message(int code)
+const char *verto_jsonrpc_code_message(int code)
 {
 	switch (code) {
 	case VERTO_ERR_AUTH_REQUIRED:

@@ -383,21 +383,21 @@ static void do_subscribe(verto_engine *e, conn_rec *k, json_object *id,
 int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 {
 	verto_conn_id conn = k->id;
-	verto_rpc_msg m;
+	verto_jsonrpc_msg m;
 	char why[96];
 	const char *meth;
 	int rc;
 
 	e->st.frames_in++;
-	rc = verto_rpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
+	rc = verto_jsonrpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
 	if (rc) {
 		e->st.frames_bad++;
 		ve_reply_error(e, conn, m.id, rc, why, NULL);
-		verto_rpc_msg_clear(&m);
+		verto_jsonrpc_msg_clear(&m);
 		return 0;
 	}
-	if (m.kind != VERTO_RPC_REQUEST) {
-		verto_rpc_msg_clear(&m); /* the client's acks */
+	if (m.kind != VERTO_JSONRPC_REQUEST) {
+		verto_jsonrpc_msg_clear(&m); /* the client's acks */
 		return 0;
 	}
 	meth = m.method;
@@ -426,7 +426,7 @@ int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 		e->st.frames_bad++;
 		ve_reply_error(e, conn, m.id, VERTO_ERR_METHOD, NULL, NULL);
 	}
-	verto_rpc_msg_clear(&m);
+	verto_jsonrpc_msg_clear(&m);
 	return 0;
 }
 

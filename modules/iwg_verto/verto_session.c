@@ -503,20 +503,21 @@ static void conn_clear(verto_engine *e, conn_rec *k)
 static void refuse_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 						 size_t len, int code, const char *msg)
 {
-	verto_rpc_msg m;
+	verto_jsonrpc_msg m;
 	char why[96];
-	int rc = verto_rpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
+	int rc =
+			verto_jsonrpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
 
 	e->st.frames_in++;
 	e->st.frames_bad++;
-	if (rc || m.kind == VERTO_RPC_REQUEST) {
+	if (rc || m.kind == VERTO_JSONRPC_REQUEST) {
 		if (code == VERTO_ERR_CALL)
 			ve_reply_call_error(e, conn, m.id, msg,
 								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		else
 			ve_reply_error(e, conn, m.id, code, msg, NULL);
 	}
-	verto_rpc_msg_clear(&m);
+	verto_jsonrpc_msg_clear(&m);
 }
 
 /* close k (ops.close): its held frames' requests are answered -32002 msg,

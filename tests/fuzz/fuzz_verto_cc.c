@@ -48,7 +48,7 @@ static void check_msg(json_object *m, const char *kind)
 		if ((unsigned char)s[i] < 0x20)
 			abort(); /* a raw control character */
 	/* strict JSON in valid UTF-8 again */
-	if (verto_rpc_parse_value(s, n, 1 << 20, 64, &back, NULL, 0))
+	if (verto_jsonrpc_parse_value(s, n, 1 << 20, 64, &back, NULL, 0))
 		abort();
 	json_object_put(back);
 	json_object_put(m);
