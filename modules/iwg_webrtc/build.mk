@@ -9,7 +9,7 @@ UNIT_webrtc_sdp = tests/unit/test_webrtc_sdp.c modules/iwg_webrtc/webrtc_sdp.c
 UNIT_webrtc_auth = tests/unit/test_webrtc_auth.c modules/iwg_webrtc/webrtc_auth.c
 UNIT_webrtc_reghdr = tests/unit/test_webrtc_reghdr.c \
 	modules/iwg_webrtc/webrtc_reghdr.c modules/iwg_webrtc/webrtc_flow.c \
-	modules/iwg_webrtc/webrtc_auth.c
+	modules/iwg_webrtc/webrtc_auth.c modules/iwg_webrtc/webrtc_ident.c
 UNIT_webrtc_reghdr_LIBS = -lcrypto
 UNIT_webrtc_mo = tests/unit/test_webrtc_mo.c modules/iwg_webrtc/webrtc_mo.c \
 	modules/iwg_webrtc/webrtc_ident.c

@@ -39,9 +39,12 @@ webrtc_mo_rc_t webrtc_mo_identity(const char *pau, size_t paulen,
 
 int webrtc_mo_pai(webrtc_span_t id, char *out, size_t outsz)
 {
-	int n = snprintf(out, outsz, "P-Asserted-Identity: <%.*s>\r\n", (int)id.len,
-					 id.s);
+	int n;
 
+	if (!webrtc_hdr_value_safe(id.s, id.len))
+		return WEBRTC_MO_BAD_VALUE;
+	n = snprintf(out, outsz, "P-Asserted-Identity: <%.*s>\r\n", (int)id.len,
+				 id.s);
 	return (n < 0 || (size_t)n >= outsz) ? WEBRTC_MO_NO_ROOM : n;
 }
 
@@ -66,6 +69,9 @@ int webrtc_mo_route(const char *sroute, size_t sroutelen, char *out,
 				0 ||
 		nuri == 0)
 		return WEBRTC_MO_BAD_SROUTE;
+	for (i = 0; i < nel; i++)
+		if (!webrtc_hdr_value_safe(el[i].s, el[i].len))
+			return WEBRTC_MO_BAD_SROUTE;
 	for (i = 0; i <= nel; i++) {
 		if (i == nel)
 			n = snprintf(out + len, outsz - len, "\r\n");
@@ -93,6 +99,8 @@ const char *webrtc_mo_rc_str(int rc)
 		return "stored Service-Route does not parse";
 	case WEBRTC_MO_NO_ROOM:
 		return "no room";
+	case WEBRTC_MO_BAD_VALUE:
+		return "a CR, LF or NUL in the identity";
 	}
 	return "unknown error";
 }

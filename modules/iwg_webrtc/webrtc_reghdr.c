@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "webrtc_auth.h"
+#include "webrtc_ident.h"
 #include "webrtc_reghdr.h"
 
 /* the result of snprintf into out (outsz bytes): the length or -1 */
@@ -68,6 +69,10 @@ int webrtc_reghdr_dereg(const char *contact, size_t contactlen,
 {
 	int n, m;
 
+	if (!webrtc_hdr_value_safe(contact, contactlen) ||
+		!webrtc_hdr_value_safe(path, pathlen) ||
+		!webrtc_hdr_value_safe(auth, authlen))
+		return -1;
 	n = fits(snprintf(out, outsz,
 					  "Contact: <%.*s>;expires=0\r\nPath: %.*s\r\n"
 					  "Supported: path, outbound\r\nExpires: 0\r\n",

@@ -56,7 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out == NULL)
 			return 0;
 		n = webrtc_mo_pai(id, out, room);
-		if (n <= 0 || (size_t)n != strlen(out) || (size_t)n >= room)
+		/* one header line: its only CR and LF are its end */
+		if (n == WEBRTC_MO_BAD_VALUE ? webrtc_hdr_value_safe(id.s, id.len)
+									 : (n <= 0 || (size_t)n != strlen(out) ||
+										(size_t)n >= room ||
+										strcspn(out, "\r\n") != (size_t)n - 2))
 			abort();
 		free(out);
 	} else if (rc != WEBRTC_MO_BAD_PPI && rc != WEBRTC_MO_FOREIGN_PPI) {
@@ -75,7 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the documented room is enough; a Route line with a next hop */
 		if ((size_t)n != strlen(out) || (size_t)n >= room ||
 			strncmp(out, "Route: ", 7) != 0 ||
-			memcmp(out + n - 2, "\r\n", 2) != 0 || hop.len == 0 ||
+			memcmp(out + n - 2, "\r\n", 2) != 0 ||
+			strcspn(out, "\r\n") != (size_t)n - 2 || hop.len == 0 ||
 			!inside(hop, sr, sl))
 			abort();
 	} else if (n == 0) {

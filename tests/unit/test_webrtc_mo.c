@@ -113,6 +113,10 @@ static void test_pai_line(void **state)
 	assert_string_equal(out, "P-Asserted-Identity: <tel:+15550100>\r\n");
 	assert_true(WEBRTC_MO_PAI_SIZE(id.len) > strlen(out));
 	assert_int_equal(webrtc_mo_pai(id, out, 20), WEBRTC_MO_NO_ROOM);
+	/* a stored identity with a bare CR never becomes a header line */
+	id.s = "sip:a@x\rX: 1";
+	id.len = strlen(id.s);
+	assert_int_equal(webrtc_mo_pai(id, out, sizeof(out)), WEBRTC_MO_BAD_VALUE);
 }
 
 /* RFC 3608: the Service-Route becomes the Route, its first URI the next

@@ -179,6 +179,14 @@ static void test_dereg_headers(void **state)
 										 S("<sip:T@p.test;lr;ob>"), NULL, 0,
 										 out, 20),
 					 -1);
+	/* a stored value with a CR or LF never becomes header lines */
+	assert_int_equal(webrtc_reghdr_dereg(S("sip:u@h\rX: 1"),
+										 S("<sip:T@p.test;lr;ob>"), NULL, 0,
+										 out, sizeof(out)),
+					 -1);
+	assert_int_equal(webrtc_reghdr_dereg(S("sip:u@h"), S("<sip:T@p.test>"),
+										 S("Digest x\nX: 1"), out, sizeof(out)),
+					 -1);
 }
 
 static void test_dereg_tag(void **state)
