@@ -14,8 +14,8 @@
 typedef struct sdp_line {
 	const char *s; /* first byte of the line */
 	size_t len;	   /* bytes without the line end */
-	size_t full;   /* bytes with the line end (CRLF, LF or CR; 0 at the
-					* end of the text) */
+	size_t full;   /* bytes with the line end (CRLF, LF or CR; a last
+					* line without one has full == len, at least 1) */
 } sdp_line;
 
 /*
