@@ -9,18 +9,19 @@ PROBE_AUDIO := $(PROBE_DIR)/probe_audio.c
 
 BINS += iwg-probe
 BIN_iwg-probe = $(PROBE_CORE) $(PROBE_CRYPTO) $(PROBE_AUDIO) $(PROBE_DIR)/probe_media.c \
-	$(PROBE_DIR)/probe_wsconn.c $(PROBE_DIR)/probe_call.c \
+	$(PROBE_DIR)/probe_wsconn.c $(PROBE_DIR)/probe_route.c $(PROBE_DIR)/probe_call.c \
 	$(PROBE_DIR)/probe_main.c
 BIN_iwg-probe_LIBS = -lsrtp2 -lssl -lcrypto -lopus -lm
 
 UNITS += probe_stun probe_sdp probe_srtp probe_rtp probe_ws probe_sip probe_audio \
-	probe_auth
+	probe_auth probe_route
 UNIT_probe_stun = tests/unit/test_probe_stun.c $(PROBE_DIR)/probe_stun.c
 UNIT_probe_stun_LIBS = -lcrypto
 UNIT_probe_sdp = tests/unit/test_probe_sdp.c $(PROBE_DIR)/probe_sdp.c $(PROBE_DIR)/probe_buf.c
 UNIT_probe_srtp = tests/unit/test_probe_srtp.c $(PROBE_DIR)/probe_srtp.c \
 	$(PROBE_DIR)/probe_rtp.c $(PROBE_DIR)/probe_dtls.c
 UNIT_probe_srtp_LIBS = -lsrtp2 -lssl -lcrypto -lm
+UNIT_probe_route = tests/unit/test_probe_route.c $(PROBE_DIR)/probe_route.c
 UNIT_probe_rtp = tests/unit/test_probe_rtp.c $(PROBE_DIR)/probe_rtp.c
 UNIT_probe_rtp_LIBS = -lm
 UNIT_probe_ws = tests/unit/test_probe_ws.c $(PROBE_DIR)/probe_ws.c

@@ -33,6 +33,7 @@ static const char *state_name(probe_call_state s)
 			[PROBE_CALL_TALKING] = "talking",
 			[PROBE_CALL_DRAINING] = "draining",
 			[PROBE_CALL_BYE] = "hanging up",
+			[PROBE_CALL_LINE] = "carrying calls",
 			[PROBE_CALL_DONE] = "done",
 			[PROBE_CALL_FAILED] = "failed",
 	};
@@ -66,7 +67,7 @@ static void rand_token(char *out, size_t n)
 
 static const char *ws_transport(const probe_call *c)
 {
-	return c->ws.ssl ? "WSS" : "WS";
+	return c->wsp->ssl ? "WSS" : "WS";
 }
 
 static void local_uri(const probe_call *c, char *out, size_t sz)
@@ -82,7 +83,7 @@ static void remote_uri(const probe_call *c, char *out, size_t sz)
 static void contact_of(const probe_call *c, char *out, size_t sz)
 {
 	snprintf(out, sz, "<sip:%s@%s.invalid;transport=%s>", c->cfg->from_user,
-			 c->inst, c->ws.ssl ? "wss" : "ws");
+			 c->inst, c->wsp->ssl ? "wss" : "ws");
 }
 
 /* the SDP description of codec with payload type pt */
@@ -196,7 +197,7 @@ static int send_request(probe_call *c, const char *method, const char *ruri,
 		free(c->invite_req);
 		c->invite_req = strdup(buf);
 	}
-	return probe_wsconn_send(&c->ws, buf, (size_t)n);
+	return probe_wsconn_send(c->wsp, buf, (size_t)n);
 }
 
 static void new_branch(probe_call *c)
@@ -300,7 +301,7 @@ static void send_invite(probe_call *c, int64_t now,
 		return;
 	if (n < 0 || send_request(c, "INVITE", ruri, c->branch, c->cseq, sdp,
 							  (size_t)n, extra) < 0)
-		call_fail(c, now, "cannot send INVITE: %s", c->ws.err);
+		call_fail(c, now, "cannot send INVITE: %s", c->wsp->err);
 }
 
 /* the REGISTER, or after a 401/407 (challenge) again with credentials */
@@ -317,7 +318,7 @@ static void send_register(probe_call *c, int64_t now,
 		return;
 	if (send_request(c, "REGISTER", ruri, c->branch, ++c->cseq, NULL, 0,
 					 extra) < 0)
-		call_fail(c, now, "cannot send REGISTER: %s", c->ws.err);
+		call_fail(c, now, "cannot send REGISTER: %s", c->wsp->err);
 }
 
 static void send_bye(probe_call *c, int64_t now)
@@ -337,7 +338,7 @@ static void send_bye(probe_call *c, int64_t now)
 	}
 	rand_token(br, 16);
 	if (send_request(c, "BYE", c->target, br, ++c->cseq, NULL, 0, NULL) < 0)
-		call_fail(c, now, "cannot send BYE: %s", c->ws.err);
+		call_fail(c, now, "cannot send BYE: %s", c->wsp->err);
 }
 
 static int copy_str(char *dst, size_t sz, probe_str s);
@@ -427,7 +428,9 @@ static void on_response(probe_call *c, const probe_sip_msg *m, int64_t now)
 					  auth_hint(c, m, c->reg_authed));
 			return;
 		}
-		if (c->cfg->answer) {
+		if (c->is_line) {
+			c->state = PROBE_CALL_LINE;
+		} else if (c->cfg->answer) {
 			c->state = PROBE_CALL_WAITING;
 			c->deadline = now + (int64_t)(c->cfg->setup_timeout_s * 1e6);
 		} else {
@@ -485,7 +488,7 @@ static void reply(probe_call *c, const probe_sip_msg *m, int code,
 								 "application/sdp", body, body_len, buf,
 								 sizeof(buf));
 	if (n > 0)
-		probe_wsconn_send(&c->ws, buf, (size_t)n);
+		probe_wsconn_send(c->wsp, buf, (size_t)n);
 }
 
 static void on_invite(probe_call *c, const probe_sip_msg *m, int64_t now)
@@ -545,9 +548,15 @@ static void on_request(probe_call *c, const probe_sip_msg *m, int64_t now)
 	reply(c, m, 200, "OK", NULL, 0);
 }
 
+static int is_own(const probe_call *c, const probe_sip_msg *m)
+{
+	return m->call_id.len == strlen(c->call_id) &&
+		   !memcmp(m->call_id.s, c->call_id, m->call_id.len);
+}
+
 static void on_sip(void *arg, const char *msg, size_t len)
 {
-	probe_call *c = arg;
+	probe_call *c = arg, *t;
 	probe_sip_msg m;
 	char err[128];
 	int64_t now = probe_now_us();
@@ -556,10 +565,19 @@ static void on_sip(void *arg, const char *msg, size_t len)
 		call_fail(c, now, "unparsable SIP from the gateway: %s", err);
 		return;
 	}
+	/* a shared connection hands each message to its call */
+	if (c->route && m.call_id.s &&
+		(t = probe_route_find(c->route, m.call_id.s, m.call_id.len))) {
+		c = t;
+	} else if (c->is_line && m.is_request && !is_own(c, &m)) {
+		/* a request of a call that has ended here, or never was */
+		if (!probe_str_eq(m.method, "ACK"))
+			reply(c, &m, 481, "Call/Transaction Does Not Exist", NULL, 0);
+		return;
+	}
 	if (m.is_request)
 		on_request(c, &m, now);
-	else if (m.call_id.len == strlen(c->call_id) &&
-			 !memcmp(m.call_id.s, c->call_id, m.call_id.len))
+	else if (is_own(c, &m))
 		on_response(c, &m, now);
 }
 
@@ -678,10 +696,14 @@ err:
 
 /* ------------------------------------------------------------ lifecycle */
 
-int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now)
+/* what every call starts with: ids, timers; its media leg when media */
+static int call_init(probe_call *c, int id, const probe_cfg *cfg, int media,
+					 int64_t now)
 {
 	memset(c, 0, sizeof(*c));
 	c->ws.fd = -1;
+	c->wsp = &c->ws;
+	c->media.fd = -1;
 	c->echo.fd = -1;
 	c->id = id;
 	c->cfg = cfg;
@@ -690,14 +712,22 @@ int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now)
 	rand_token(c->call_id, 20);
 	rand_token(c->local_tag, 10);
 	rand_token(c->inst, 10);
-	if (probe_media_open(&c->media, cfg->local_ip, 1, 0, cfg->dtls) < 0 ||
-		probe_media_set_codec(&c->media, cfg->codec,
-							  cfg->codec == PROBE_CODEC_OPUS ? PT_OPUS
-															 : PT_PCMA,
-							  cfg->opus, cfg->check_echo) < 0) {
+	if (media &&
+		(probe_media_open(&c->media, cfg->local_ip, 1, 0, cfg->dtls) < 0 ||
+		 probe_media_set_codec(&c->media, cfg->codec,
+							   cfg->codec == PROBE_CODEC_OPUS ? PT_OPUS
+															  : PT_PCMA,
+							   cfg->opus, cfg->check_echo) < 0)) {
 		call_fail(c, now, "media: %s", c->media.err);
 		return -1;
 	}
+	return 0;
+}
+
+int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now)
+{
+	if (call_init(c, id, cfg, 1, now) < 0)
+		return -1;
 	if (cfg->ng_addr) {
 		c->t_invite = now;
 		if (ng_setup(c, now) < 0) {
@@ -716,6 +746,45 @@ int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now)
 	return 0;
 }
 
+int probe_call_start_line(probe_call *line, const probe_cfg *cfg,
+						  probe_route *route, int64_t now)
+{
+	call_init(line, -1, cfg, 0, now);
+	line->is_line = 1;
+	line->route = route;
+	if (probe_wsconn_open(&line->ws, cfg->ws_url, cfg->tls, on_sip, line) < 0) {
+		call_fail(line, now, "WebSocket: %s", line->ws.err);
+		return -1;
+	}
+	line->state = PROBE_CALL_CONNECTING;
+	return 0;
+}
+
+int probe_call_line_ready(const probe_call *line)
+{
+	return line->state == PROBE_CALL_LINE && line->ws.state == PROBE_WS_OPEN;
+}
+
+int probe_call_start_on(probe_call *c, int id, const probe_cfg *cfg,
+						probe_call *line, int64_t now)
+{
+	if (call_init(c, id, cfg, 1, now) < 0)
+		return -1;
+	c->wsp = &line->ws;
+	memcpy(c->inst, line->inst, sizeof(c->inst));
+	if (!probe_call_line_ready(line)) {
+		call_fail(c, now, "the shared WebSocket is down: %s", line->reason);
+		return -1;
+	}
+	if (probe_route_add(line->route, c->call_id, strlen(c->call_id), c) < 0) {
+		call_fail(c, now, "too many calls at once on the shared WebSocket");
+		return -1;
+	}
+	c->line = line;
+	send_invite(c, now, NULL);
+	return c->state == PROBE_CALL_FAILED ? -1 : 0;
+}
+
 void probe_call_on_ws(probe_call *c, int64_t now)
 {
 	if (c->ws.fd < 0)
@@ -726,8 +795,12 @@ void probe_call_on_ws(probe_call *c, int64_t now)
 					  state_name(c->state));
 		return;
 	}
+	if (c->ws.resumed)
+		c->tls_resumed = 1;
 	if (c->state == PROBE_CALL_CONNECTING && c->ws.state == PROBE_WS_OPEN) {
-		if (c->cfg->do_register || c->cfg->answer)
+		if (c->is_line && !c->cfg->do_register)
+			c->state = PROBE_CALL_LINE;
+		else if (c->cfg->do_register || c->cfg->answer)
 			send_register(c, now, NULL);
 		else
 			send_invite(c, now, NULL);
@@ -851,7 +924,7 @@ void probe_call_print_json(const probe_call *c, FILE *f)
 			"\"echo_mismatch\":%llu,\"echo_silent\":%llu,\"srtp_errors\":%llu,"
 			"\"rtcp_received\":%"
 			"llu,"
-			"\"remote_bye\":%s}",
+			"\"remote_bye\":%s,\"tls_resumed\":%s}",
 			(unsigned long long)m->sent, (unsigned long long)m->received,
 			(unsigned long long)(m->sent > m->received ? m->sent - m->received
 													   : 0),
@@ -861,7 +934,8 @@ void probe_call_print_json(const probe_call *c, FILE *f)
 			(unsigned long long)m->echo_silent,
 			(unsigned long long)m->srtp_errors,
 			(unsigned long long)m->rtcp_received,
-			c->remote_bye ? "true" : "false");
+			c->remote_bye ? "true" : "false",
+			c->tls_resumed ? "true" : "false");
 }
 
 double probe_call_jitter_ms(const probe_call *c)
@@ -873,6 +947,10 @@ void probe_call_free(probe_call *c)
 {
 	if (c->ws.fd >= 0 || c->ws.ssl)
 		probe_wsconn_close(&c->ws);
+	if (c->line) {
+		probe_route_del(c->line->route, c->call_id, strlen(c->call_id));
+		c->line = NULL;
+	}
 	probe_media_close(&c->media);
 	if (c->echo.fd > 0)
 		probe_media_close(&c->echo);

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "probe_media.h"
+#include "probe_route.h"
 #include "probe_sip.h"
 #include "probe_wsconn.h"
 
@@ -56,6 +57,7 @@ typedef enum probe_call_state {
 	PROBE_CALL_TALKING,
 	PROBE_CALL_DRAINING, /* stopped sending, collecting the tail */
 	PROBE_CALL_BYE,
+	PROBE_CALL_LINE, /* a shared WebSocket, open (and registered) */
 	PROBE_CALL_DONE,
 	PROBE_CALL_FAILED,
 } probe_call_state;
@@ -64,7 +66,12 @@ typedef struct probe_call {
 	int id;
 	const probe_cfg *cfg;
 	probe_call_state state;
-	probe_wsconn ws;
+	probe_wsconn ws;   /* its own connection (unused on a shared one) */
+	probe_wsconn *wsp; /* the connection its SIP goes on: &ws or a line's */
+	int is_line;	   /* this is a shared connection (start_line) */
+	struct probe_call *line; /* the shared connection it is on, or NULL */
+	probe_route *route;		 /* a line: its calls by Call-ID */
+	int tls_resumed;		 /* its wss connection resumed a TLS session */
 	probe_media media;
 	probe_media echo; /* NG mode: SIP-side reflector */
 	/* SIP dialog */
@@ -92,6 +99,32 @@ typedef struct probe_call {
  * probe_call_result() tells why); either way free with probe_call_free().
  */
 int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now);
+
+/*
+ * Start the shared connection of --one-connection at now: opens the
+ * WebSocket to cfg->ws_url, REGISTERs when cfg->do_register (with digest
+ * as a call does), then stays in PROBE_CALL_LINE carrying the SIP of the
+ * calls started on it with probe_call_start_on(), each message handed to
+ * its call by Call-ID through route (the caller's, initialised for as many
+ * calls at once, outliving the line). A request for no call is answered
+ * 481. No media. Drive it like a call (probe_call_on_ws, probe_call_tick).
+ * Returns 0, or -1 (FAILED, the reason in line->reason); either way free
+ * it with probe_call_free() after every call started on it.
+ */
+int probe_call_start_line(probe_call *line, const probe_cfg *cfg,
+						  probe_route *route, int64_t now);
+
+/* 1 when line is open (and registered, with --register) and carries calls */
+int probe_call_line_ready(const probe_call *line);
+
+/*
+ * Start call id at now on line (probe_call_line_ready()): its media leg,
+ * then at once the INVITE on the line's WebSocket. Returns 0, or -1 (the
+ * call is FAILED: line down, or too many calls at once for its route
+ * table); either way free it with probe_call_free() before the line.
+ */
+int probe_call_start_on(probe_call *c, int id, const probe_cfg *cfg,
+						probe_call *line, int64_t now);
 
 /* Handle readiness of the call's WebSocket. */
 void probe_call_on_ws(probe_call *c, int64_t now);

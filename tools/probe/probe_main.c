@@ -50,6 +50,8 @@ typedef struct run_opts {
 	double max_loss;
 	int echo;
 	int per_call;
+	int one_conn;	/* --one-connection */
+	int tls_resume; /* --tls-resume */
 	int nheaders;
 	char headers[MAX_HEADER_BYTES]; /* --header lines, CRLF after each */
 	probe_opus_frames *opus;		/* owned */
@@ -106,6 +108,12 @@ static void usage(FILE *f)
 			"                        and sends (an answer takes the offer's)\n"
 			"  -x, --transcode CODEC NG mode: codec the SIP side is offered\n"
 			"  -p, --per-call        load mode: one JSON line per call too\n"
+			"  -o, --one-connection  every call over one WebSocket (registered "
+			"once\n"
+			"                        with --register), as a browser tab does\n"
+			"  -S, --tls-resume      each new wss connection resumes the TLS "
+			"session\n"
+			"                        of the previous one (ticket or ID)\n"
 			"  -h, --help            this text\n"
 			"\n"
 			"exit status: 0 pass, 1 a call failed or missed a threshold, 2 "
@@ -155,17 +163,18 @@ static int add_header(run_opts *o, const char *h)
 static int parse_opts(int argc, char **argv, run_opts *o)
 {
 	static const struct option lo[] = {
-			{"ws", 1, NULL, 'w'},		 {"ng", 1, NULL, 'g'},
-			{"to", 1, NULL, 't'},		 {"from", 1, NULL, 'f'},
-			{"domain", 1, NULL, 'D'},	 {"register", 0, NULL, 'R'},
-			{"answer", 0, NULL, 'a'},	 {"local-ip", 1, NULL, 'l'},
-			{"duration", 1, NULL, 'd'},	 {"timeout", 1, NULL, 'T'},
-			{"calls", 1, NULL, 'n'},	 {"rate", 1, NULL, 'r'},
-			{"echo", 0, NULL, 'e'},		 {"max-loss", 1, NULL, 'L'},
-			{"transcode", 1, NULL, 'x'}, {"per-call", 0, NULL, 'p'},
-			{"codec", 1, NULL, 'c'},	 {"help", 0, NULL, 'h'},
-			{"user", 1, NULL, 'u'},		 {"password", 1, NULL, 'P'},
-			{"header", 1, NULL, 'H'},	 {NULL, 0, NULL, 0}};
+			{"ws", 1, NULL, 'w'},		  {"ng", 1, NULL, 'g'},
+			{"to", 1, NULL, 't'},		  {"from", 1, NULL, 'f'},
+			{"domain", 1, NULL, 'D'},	  {"register", 0, NULL, 'R'},
+			{"answer", 0, NULL, 'a'},	  {"local-ip", 1, NULL, 'l'},
+			{"duration", 1, NULL, 'd'},	  {"timeout", 1, NULL, 'T'},
+			{"calls", 1, NULL, 'n'},	  {"rate", 1, NULL, 'r'},
+			{"echo", 0, NULL, 'e'},		  {"max-loss", 1, NULL, 'L'},
+			{"transcode", 1, NULL, 'x'},  {"per-call", 0, NULL, 'p'},
+			{"codec", 1, NULL, 'c'},	  {"help", 0, NULL, 'h'},
+			{"user", 1, NULL, 'u'},		  {"password", 1, NULL, 'P'},
+			{"header", 1, NULL, 'H'},	  {"one-connection", 0, NULL, 'o'},
+			{"tls-resume", 0, NULL, 'S'}, {NULL, 0, NULL, 0}};
 	char *end;
 	int ch;
 
@@ -181,7 +190,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 	o->cps = 10;
 	o->max_loss = 0.5;
 	while ((ch = getopt_long(argc, argv,
-							 "w:g:t:f:D:Ral:d:T:n:r:eL:x:c:phu:P:H:", lo,
+							 "w:g:t:f:D:Ral:d:T:n:r:eL:x:c:phu:P:H:oS", lo,
 							 NULL)) != -1) {
 		double v = 0;
 		if (optarg && strchr("dTnrL", ch)) {
@@ -256,6 +265,12 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 		case 'p':
 			o->per_call = 1;
 			break;
+		case 'o':
+			o->one_conn = 1;
+			break;
+		case 'S':
+			o->tls_resume = 1;
+			break;
 		case 'u':
 			if (!optarg[0] || strlen(optarg) > MAX_USER || has_ctl(optarg)) {
 				fprintf(stderr,
@@ -291,6 +306,11 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 	}
 	if (o->cfg.ng_addr && (o->cfg.password || o->nheaders)) {
 		fprintf(stderr, "iwg-probe: --ng has no SIP: no --password/--header\n");
+		return -1;
+	}
+	if (o->one_conn && (o->cfg.ng_addr || o->cfg.answer)) {
+		fprintf(stderr, "iwg-probe: --one-connection places calls over "
+						"--ws: no --ng/--answer\n");
 		return -1;
 	}
 	if (o->cfg.auth_user && !o->cfg.password) {
@@ -362,7 +382,7 @@ static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
 	unsigned long long sent = 0, recv = 0, mism = 0, exp_rx = 0, got_rx = 0;
 	double jit = 0, max_loss = 0;
 	size_t ns = 0, nd = 0;
-	int ok = 0, passed = 0, failed = 0, talked = 0, i;
+	int ok = 0, passed = 0, failed = 0, talked = 0, resumed = 0, i;
 	int64_t first = 0, last = 0;
 	struct rusage ru;
 
@@ -382,6 +402,7 @@ static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
 			failed++;
 		}
 		passed += call_passed(o, c);
+		resumed += c->tls_resumed;
 		if (c->t_talk) {
 			/* calls brought to media per second of the run */
 			talked++;
@@ -400,8 +421,10 @@ static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
 	getrusage(RUSAGE_SELF, &ru);
 	printf("{\"mode\":\"load\",\"calls\":%d,\"completed\":%d,\"failed\":%d,"
 		   "\"passed\":%d,\"peak_concurrent\":%d,\"rate_cps\":%.2f,"
-		   "\"duration_s\":%.2f,\"wall_s\":%.2f",
-		   n, ok, failed, passed, peak, o->cps, o->cfg.duration_s, wall_s);
+		   "\"duration_s\":%.2f,\"wall_s\":%.2f,\"connections\":%d,"
+		   "\"tls_resumed\":%d",
+		   n, ok, failed, passed, peak, o->cps, o->cfg.duration_s, wall_s,
+		   o->one_conn ? 1 : n, resumed);
 	print_dist("setup_ms", setup, ns);
 	print_dist("dtls_ms", dtls, nd);
 	printf(",\"setups_per_s\":%.1f",
@@ -464,6 +487,10 @@ static int setup_globals(run_opts *o)
 	}
 	/* the gateway's certificate is self-signed in tests and local runs */
 	SSL_CTX_set_verify(o->cfg.tls, SSL_VERIFY_NONE, NULL);
+	if (o->tls_resume && probe_wsconn_tls_resume(o->cfg.tls) < 0) {
+		fprintf(stderr, "iwg-probe: cannot keep TLS sessions\n");
+		return -1;
+	}
 	if (o->cfg.ng_addr) {
 		char host[128];
 		unsigned short port;
@@ -483,9 +510,12 @@ static int setup_globals(run_opts *o)
 }
 
 static void start_call(run_opts *o, probe_call *c, ev_ref *refs, int id, int ep,
-					   int64_t now)
+					   probe_call *line, int64_t now)
 {
-	probe_call_start(c, id, &o->cfg, now);
+	if (line)
+		probe_call_start_on(c, id, &o->cfg, line, now);
+	else
+		probe_call_start(c, id, &o->cfg, now);
 	refs[0] = (ev_ref){EV_WS, c};
 	refs[1] = (ev_ref){EV_MEDIA, c};
 	refs[2] = (ev_ref){EV_ECHO, c};
@@ -522,6 +552,40 @@ static void on_event(int ep, ev_ref *r, int64_t now)
 	}
 }
 
+/*
+ * --one-connection: open the shared WebSocket into line (and register),
+ * driving it until it carries calls. Returns 0, or -1 with the reason
+ * printed.
+ */
+static int open_line(run_opts *o, probe_call *line, probe_route *route,
+					 ev_ref *ref, int ep)
+{
+	struct epoll_event evs[4];
+	int64_t now = probe_now_us();
+	int i, n;
+
+	if (probe_route_init(route, (size_t)o->calls) < 0) {
+		fprintf(stderr, "iwg-probe: out of memory\n");
+		return -1;
+	}
+	*ref = (ev_ref){EV_WS, line};
+	if (probe_call_start_line(line, &o->cfg, route, now) == 0)
+		ev_add(ep, line->ws.fd, EPOLLIN | EPOLLOUT, ref);
+	while (!probe_call_finished(line) && !probe_call_line_ready(line) &&
+		   !stop_requested) {
+		n = epoll_wait(ep, evs, 4, 2);
+		now = probe_now_us();
+		for (i = 0; i < n; i++)
+			on_event(ep, evs[i].data.ptr, now);
+		probe_call_tick(line, now);
+	}
+	if (probe_call_line_ready(line))
+		return 0;
+	fprintf(stderr, "iwg-probe: the shared WebSocket failed: %s\n",
+			line->reason[0] ? line->reason : "interrupted");
+	return -1;
+}
+
 static int run(run_opts *o)
 {
 	probe_call *calls = calloc((size_t)o->calls, sizeof(*calls));
@@ -530,19 +594,31 @@ static int run(run_opts *o)
 	struct epoll_event evs[256];
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	int started = 0, done = 0, peak = 0, passed = 0, i;
-	int64_t t0 = probe_now_us(), now;
+	int64_t t0, now;
+	probe_call line_call, *line = NULL;
+	probe_route route;
+	ev_ref line_ref;
 
 	if (!calls || !refs || !closed || ep < 0) {
 		fprintf(stderr, "iwg-probe: out of memory or no epoll\n");
 		return EXIT_SETUP;
 	}
+	if (o->one_conn) {
+		line = &line_call;
+		if (open_line(o, line, &route, &line_ref, ep) < 0) {
+			probe_call_free(line);
+			probe_route_free(&route);
+			return EXIT_FAIL;
+		}
+	}
+	t0 = probe_now_us();
 	while (done < o->calls) {
 		int n, talking = 0;
 		now = probe_now_us();
 		while (started < o->calls && !stop_requested &&
 			   now >= t0 + (int64_t)(1e6 * started / o->cps)) {
 			start_call(o, &calls[started], &refs[3 * started], started, ep,
-					   now);
+					   line, now);
 			started++;
 		}
 		n = epoll_wait(ep, evs, 256, 2);
@@ -568,6 +644,8 @@ static int run(run_opts *o)
 				}
 			}
 		}
+		if (line)
+			probe_call_tick(line, now);
 		if (talking > peak)
 			peak = talking;
 		if (stop_requested && started < o->calls) {
@@ -581,6 +659,10 @@ static int run(run_opts *o)
 	if (o->calls > 1 || o->per_call)
 		print_summary(o, calls, o->calls, peak,
 					  (double)(probe_now_us() - t0) / 1e6);
+	if (line) {
+		probe_call_free(line);
+		probe_route_free(&route);
+	}
 	close(ep);
 	free(calls);
 	free(refs);

@@ -68,6 +68,42 @@ static int fail(probe_wsconn *c, const char *what, const char *detail)
 	return -1;
 }
 
+/* the ex_data index of the session kept in an SSL_CTX, -1 before any */
+static int sess_idx = -1;
+
+static void sess_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+					  long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	SSL_SESSION_free(ptr);
+}
+
+/* a session the server gave (after the handshake; TLS 1.3: a ticket) */
+static int sess_new(SSL *ssl, SSL_SESSION *sess)
+{
+	SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+
+	SSL_SESSION_free(SSL_CTX_get_ex_data(ctx, sess_idx));
+	SSL_CTX_set_ex_data(ctx, sess_idx, sess);
+	return 1; /* the reference is ours */
+}
+
+int probe_wsconn_tls_resume(SSL_CTX *ctx)
+{
+	if (sess_idx < 0)
+		sess_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, sess_free);
+	if (sess_idx < 0)
+		return -1;
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
+												SSL_SESS_CACHE_NO_INTERNAL);
+	SSL_CTX_sess_set_new_cb(ctx, sess_new);
+	return 0;
+}
+
 int probe_wsconn_open(probe_wsconn *c, const char *url, SSL_CTX *tls_ctx,
 					  probe_ws_msg_cb cb, void *cb_arg)
 {
@@ -110,6 +146,8 @@ int probe_wsconn_open(probe_wsconn *c, const char *url, SSL_CTX *tls_ctx,
 			return fail(c, "cannot create the TLS session", NULL);
 		SSL_set_tlsext_host_name(c->ssl, c->host);
 		SSL_set_connect_state(c->ssl);
+		if (sess_idx >= 0 && SSL_CTX_get_ex_data(tls_ctx, sess_idx))
+			SSL_set_session(c->ssl, SSL_CTX_get_ex_data(tls_ctx, sess_idx));
 	}
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return fail(c, "no random bytes", NULL);
@@ -319,8 +357,10 @@ int probe_wsconn_io(probe_wsconn *c)
 		/* fall through */
 	case PROBE_WS_TLS:
 		r = SSL_connect(c->ssl);
-		if (r == 1)
+		if (r == 1) {
+			c->resumed = SSL_session_reused(c->ssl);
 			return send_upgrade(c);
+		}
 		e = SSL_get_error(c->ssl, r);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
 			return 0;

@@ -36,6 +36,7 @@ typedef struct probe_wsconn {
 	size_t rx_len, rx_cap;
 	uint8_t *msg; /* fragments of a message being assembled */
 	size_t msg_len;
+	int resumed; /* wss: the TLS handshake resumed a session */
 	probe_ws_msg_cb cb;
 	void *cb_arg;
 	char err[160];
@@ -62,6 +63,16 @@ int probe_wsconn_open(probe_wsconn *c, const char *url, SSL_CTX *tls_ctx,
  * when the connection failed or closed (c->err says why).
  */
 int probe_wsconn_io(probe_wsconn *c);
+
+/*
+ * Make the wss connections opened with ctx resume TLS sessions: each one
+ * offers the session (TLS 1.3 ticket, TLS 1.2 ticket or session ID) that
+ * the server gave the latest connection, as a browser does when it
+ * reconnects; probe_wsconn.resumed tells whether the server took it. The
+ * session is kept in ctx and freed with it. Returns 0, or -1 when OpenSSL
+ * cannot keep data in ctx.
+ */
+int probe_wsconn_tls_resume(SSL_CTX *ctx);
 
 /* 1 while the connection wants EPOLLOUT (connect / handshake pending) */
 int probe_wsconn_wants_write(const probe_wsconn *c);

@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # make bench, signaling part: Kamailio CPU time per call.
 #
-# Four configurations under the same load (BENCH_SIG_CALLS calls at
+# Eight configurations under the same load (BENCH_SIG_CALLS calls at
 # BENCH_SIG_RATE calls/s), alternated for BENCH_SIG_ROUNDS rounds:
 #
 #   stock-udp  SIPp UAC -> stock Kamailio (stock.cfg: tm, rr, dialog,
-#              usrloc lookup) -> SIPp UAS, all UDP
+#              usrloc lookup, no media) -> SIPp UAS, all UDP
 #   iwg-udp    SIPp UAC -> gateway cfg (kamcfg/gateway) -> SIPp UAS whose
 #              contact is in usrloc, as a registered browser's would be
 #              (rtpengine offer/answer/delete with the SIP->browser profiles)
 #   iwg-ws     iwg-probe over ws://  -> gateway cfg -> SIPp peer (UDP)
 #   iwg-wss    iwg-probe over wss:// -> gateway cfg -> SIPp peer (UDP)
+#   iwg-wss-resumed  the same, each new connection resuming the TLS
+#              session of the one before (iwg-probe --tls-resume)
+#   iwg-wss-1conn  the same calls over one registered wss connection
+#              (iwg-probe --register --one-connection), as a browser tab
+#   webrtc-wss, webrtc-wss-1conn  the same two over wss to the stock
+#              WebRTC cfg an operator would write (stock-webrtc.cfg:
+#              websocket, nathelper, rtpengine with the gateway's profile
+#              flags, registrar, digest; no iwg module)
+#
+# Then (BENCH_SIG_CALLGRIND=1, the default) instructions per call under
+# callgrind: the gateway cfg and stock-webrtc.cfg are restarted under
+# valgrind --tool=callgrind, take BENCH_SIG_CG_WARMUP calls (20), and
+# once more with BENCH_SIG_CG_CALLS more (100), all over one registered
+# wss connection; every process's instruction count at exit, the second
+# run minus the first, over BENCH_SIG_CG_CALLS.
 #
 # A warm-up of BENCH_SIG_WARMUP calls (200) per configuration comes first,
 # not counted. Both Kamailio instances run side by side (stock on udp
@@ -51,6 +66,25 @@ _stack_spawn kamailio-stock "$logs/kamailio-stock.log" /usr/sbin/kamailio \
 stock_kam=$(cat "$IWG_RUN/kamailio-stock.pid")
 wait_until 20 kamcmd -s "$stock_ctl" core.uptime \
 	|| fail "stock Kamailio did not come up ($logs/kamailio-stock.log)"
+
+# the stock WebRTC cfg: its own ports, the run's subscribers, certificate
+# and rtpengine
+webrtc_ctl=unix:$IWG_RUN/webrtc_ctl
+webrtc_wss=wss://127.0.0.1:8453
+webrtc_args=(-f "$here/stock-webrtc.cfg" -m 256 -M 16
+	-A "BENCH_CTL_SOCK=\"$webrtc_ctl\"" -A "BENCH_DB_URL=\"sqlite://$IWG_DB\""
+	-A "BENCH_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
+	-A "BENCH_TLS_KEY=\"$IWG_RUN/tls/key.pem\"")
+# start_webrtc [WRAPPER...]: start it (under WRAPPER, e.g. valgrind);
+# sets webrtc_kam
+start_webrtc() {
+	_stack_spawn kamailio-webrtc "$logs/kamailio-webrtc.log" "$@" \
+		/usr/sbin/kamailio -DD -E "${webrtc_args[@]}"
+	webrtc_kam=$(cat "$IWG_RUN/kamailio-webrtc.pid")
+	wait_until 300 kamcmd -s "$webrtc_ctl" core.uptime \
+		|| fail "the stock WebRTC Kamailio did not come up ($logs/kamailio-webrtc.log)"
+}
+start_webrtc
 
 # the callees: a browser-like SIP UAS for the UDP runs (a usrloc contact in
 # both Kamailio instances), the SIP peer of the gateway cfg for the probe
@@ -123,16 +157,33 @@ run_uac() {
 		END { print (c ? $c : 0) + 0 }' "$stf" 2>/dev/null || echo 0
 }
 
+# run_probe URL CALLS RATE [OPTION...]: iwg-probe calls (0.2 s of media
+# each, the probe's password); prints its summary line
+run_probe() {
+	local url=$1 n=$2 r=$3
+	shift 3
+	"$probe" --ws "$url" --password "$IWG_TEST_PASSWORD" --calls "$n" \
+		--rate "$r" --duration 0.2 --timeout 30 --max-loss 100 "$@" \
+		2>>"$logs/probe.err" | tail -1
+}
+
 # measure CONFIG ROUND: one run; prints its JSON object. caller_cpu_s is
 # the SIPp UAC (UDP) or iwg-probe (ws, wss); sipp_cpu_s all SIPp processes
 # of the run (UAC and UAS for UDP, the UAS for ws and wss)
 measure() {
 	local cfg=$1 r=$2 kam uas k0 u0 e0 k1 u1 e1 caller=null uac=0 ok=0
 	local port url sum
+	local opts=() resumed=null
 	case $cfg in
 	stock-udp) kam=$stock_kam uas=$uas_udp ;;
 	iwg-udp) kam=$iwg_kam uas=$uas_udp ;;
-	*) kam=$iwg_kam uas=$uas_ws ;;
+	webrtc-*) kam=$webrtc_kam uas=$uas_ws url=$webrtc_wss ;;
+	*) kam=$iwg_kam uas=$uas_ws url=$IWG_WSS_URL ;;
+	esac
+	case $cfg in
+	iwg-ws) url=$IWG_WS_URL ;;
+	*-resumed) opts=(--tls-resume) ;;
+	*-1conn) opts=(--register --one-connection) ;;
 	esac
 	k0=$(kam_ticks "$kam") u0=$(sched_ns "$uas") e0=$(ticks "$rtpe")
 	case $cfg in
@@ -142,15 +193,11 @@ measure() {
 		read -r _ caller ok < <(run_uac "$cfg-$r" "$port")
 		uac=$caller
 		;;
-	iwg-ws | iwg-wss)
-		url=$IWG_WS_URL
-		[ "$cfg" = iwg-wss ] && url=$IWG_WSS_URL
-		sum=$("$probe" --ws "$url" --password "$IWG_TEST_PASSWORD" \
-			--calls "$calls" --rate "$rate" \
-			--duration 0.2 --timeout 20 --max-loss 100 \
-			2>>"$logs/probe-$cfg.err" | tail -1)
+	*)
+		sum=$(run_probe "$url" "$calls" "$rate" "${opts[@]}")
 		ok=$(jq -r '.passed // 0' <<<"$sum" 2>/dev/null) || ok=0
 		caller=$(jq -r '.probe_cpu_s // "null"' <<<"$sum" 2>/dev/null) || caller=null
+		resumed=$(jq -r '.tls_resumed // "null"' <<<"$sum" 2>/dev/null) || resumed=null
 		;;
 	esac
 	k1=$(kam_ticks "$kam") u1=$(sched_ns "$uas") e1=$(ticks "$rtpe")
@@ -158,18 +205,20 @@ measure() {
 		--argjson ok "${ok:-0}" --argjson hz "$hz" \
 		--argjson k $((k1 - k0)) --argjson u $(((u1 - u0) / 1000)) \
 		--argjson e $((e1 - e0)) --argjson c "${caller:-null}" \
-		--argjson uac "${uac:-0}" \
+		--argjson uac "${uac:-0}" --argjson resumed "${resumed:-null}" \
 		'($k / $hz) as $kam | ($u / 1e6) as $uas | ($uas + $uac) as $sipp
 		| {config: $cfg, round: $r, calls: $n, ok_calls: $ok,
 		  kamailio_cpu_s: $kam,
 		  kamailio_cpu_ms_per_call: ($kam * 1000 / $n),
 		  uas_cpu_s: $uas, caller_cpu_s: $c, sipp_cpu_s: $sipp,
-		  rtpengine_cpu_s: ($e / $hz),
+		  rtpengine_cpu_s: ($e / $hz), tls_resumed: $resumed,
 		  kam_over_uas: (if $uas > 0 then $kam / $uas else null end),
 		  kam_over_sipp: (if $sipp > 0 then $kam / $sipp else null end)}'
 }
 
-configs=(stock-udp iwg-udp iwg-ws iwg-wss)
+all_configs="stock-udp iwg-udp iwg-ws iwg-wss iwg-wss-resumed iwg-wss-1conn"
+all_configs+=" webrtc-wss webrtc-wss-1conn"
+read -r -a configs <<<"${BENCH_SIG_CONFIGS:-$all_configs}"
 # warm-up, not counted: the first calls of an instance allocate its tables
 for cfg in "${configs[@]}"; do
 	calls=${BENCH_SIG_WARMUP:-200} measure "$cfg" 0 >/dev/null
@@ -182,11 +231,71 @@ for r in $(seq "$rounds"); do
 	done
 done
 
+# instructions per call under callgrind (see the top)
+cg_warm=${BENCH_SIG_CG_WARMUP:-20}
+cg_calls=${BENCH_SIG_CG_CALLS:-100}
+cgdir=$IWG_RUN/callgrind
+# cg_stop PID: TERM, then wait (valgrind writes every process's counts)
+cg_stop() {
+	kill -TERM "$1" 2>/dev/null
+	wait_until 300 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+# cg_run EXTRA: both cfgs under callgrind, the warm-up then EXTRA more
+# calls each over one registered wss connection; sets cg_iwg and
+# cg_webrtc, the instructions of every process of each instance from
+# start to exit
+cg_run() {
+	local extra=$1 url ok n
+	cg_stop "$iwg_kam"
+	cg_stop "$webrtc_kam"
+	rm -rf "$cgdir" && mkdir -p "$cgdir"
+	_stack_spawn kamailio-cg "$logs/kamailio-cg.log" valgrind \
+		--tool=callgrind --dump-instr=no \
+		--callgrind-out-file="$cgdir/iwg.%p" /usr/sbin/kamailio -DD -E \
+		"${IWG_KAM_ARGS[@]}"
+	iwg_kam=$(cat "$IWG_RUN/kamailio-cg.pid")
+	start_webrtc valgrind --tool=callgrind --dump-instr=no \
+		--callgrind-out-file="$cgdir/webrtc.%p"
+	wait_until 300 kamcmd -s "unix:$IWG_RUN/kamailio_ctl" core.uptime \
+		|| fail "the gateway did not come up under callgrind ($logs/kamailio-cg.log)"
+	for n in "$cg_warm" "$extra"; do
+		[ "$n" -gt 0 ] || continue
+		for url in "$IWG_WSS_URL" "$webrtc_wss"; do
+			ok=$(run_probe "$url" "$n" 10 --register --one-connection |
+				jq -r '.passed // 0' 2>/dev/null)
+			[ "${ok:-0}" = "$n" ] ||
+				echo "bench signaling: callgrind: ${ok:-0}/$n calls passed to $url" >&2
+		done
+	done
+	cg_stop "$iwg_kam"
+	cg_stop "$webrtc_kam"
+	cg_iwg=$(cat "$cgdir"/iwg.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%d", s }')
+	cg_webrtc=$(cat "$cgdir"/webrtc.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%d", s }')
+}
+cg=null
+if [ "${BENCH_SIG_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
+	echo "bench signaling: callgrind, $cg_warm calls, then $cg_warm + $cg_calls" >&2
+	cg_run 0
+	base_iwg=$cg_iwg base_webrtc=$cg_webrtc
+	cg_run "$cg_calls"
+	cg=$(jq -nc --argjson n "$cg_calls" --argjson w "$cg_warm" \
+		--argjson bi "${base_iwg:-0}" --argjson bw "${base_webrtc:-0}" \
+		--argjson ri "${cg_iwg:-0}" --argjson rw "${cg_webrtc:-0}" '
+		(($ri - $bi) / $n) as $i | (($rw - $bw) / $n) as $s
+		| {calls: $n, warmup: $w, transport: "wss, one registered connection",
+		   iwg_instructions_per_call: $i, webrtc_instructions_per_call: $s,
+		   iwg_over_webrtc: (if $s > 0 then $i / $s else null end),
+		   totals: {iwg_warmup: $bi, webrtc_warmup: $bw, iwg_run: $ri,
+		     webrtc_run: $rw}}')
+	echo "bench signaling: callgrind $cg" >&2
+fi
+
 # per configuration: mean over rounds and the spread (max-min)/mean, raw
 # and normalised; then the comparisons. UDP stock versus iwg have the same
 # SIPp processes, so they are normalised by all of SIPp (kam_over_sipp);
 # the transports differ in their caller, so by the UAS alone (kam_over_uas)
-printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" \
+printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" --argjson cg "$cg" \
 	--argjson rate "$rate" --argjson rounds "$rounds" '
 	def mean: if length > 0 then add / length else null end;
 	def spread: if length > 1 and mean > 0 then (max - min) / mean else 0 end;
@@ -199,6 +308,7 @@ printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" \
 		kam_over_uas: (map(.kam_over_uas // 0) | mean),
 		kam_over_uas_spread: (map(.kam_over_uas // 0) | spread),
 		rtpengine_ms_per_call: (map(.rtpengine_cpu_s * 1000 / .calls) | mean),
+		tls_resumed: (map(.tls_resumed // 0) | add),
 		failed_calls: (map(.calls - .ok_calls) | add)}}) | from_entries) as $c
 	| def cmp(a; b; norm): {raw: ratio($c[a].ms_per_call; $c[b].ms_per_call),
 		normalised: ratio($c[a][norm]; $c[b][norm]), by: norm};
@@ -208,8 +318,23 @@ printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" \
 	   iwg_over_stock_udp: cmp("iwg-udp"; "stock-udp"; "kam_over_sipp"),
 	   wss_over_udp: cmp("iwg-wss"; "iwg-udp"; "kam_over_uas"),
 	   ws_over_udp: cmp("iwg-ws"; "iwg-udp"; "kam_over_uas"),
-	   wss_over_ws: cmp("iwg-wss"; "iwg-ws"; "kam_over_uas")},
+	   wss_over_ws: cmp("iwg-wss"; "iwg-ws"; "kam_over_uas"),
+	   iwg_over_webrtc_wss: cmp("iwg-wss"; "webrtc-wss"; "kam_over_uas"),
+	   iwg_over_webrtc_wss_1conn: cmp("iwg-wss-1conn"; "webrtc-wss-1conn"; "kam_over_uas"),
+	   wss_1conn_over_udp: cmp("iwg-wss-1conn"; "iwg-udp"; "kam_over_uas")},
+	 reconnect: (def d(a; k): if $c[a][k] == null or $c["iwg-wss-1conn"][k] == null
+		then null else $c[a][k] - $c["iwg-wss-1conn"][k] end;
+		{full_ms_per_connection: d("iwg-wss"; "ms_per_call"),
+		 resumed_ms_per_connection: d("iwg-wss-resumed"; "ms_per_call"),
+		 resumed_over_full: {raw: ratio(d("iwg-wss-resumed"; "ms_per_call");
+				d("iwg-wss"; "ms_per_call")),
+			normalised: ratio(d("iwg-wss-resumed"; "kam_over_uas");
+				d("iwg-wss"; "kam_over_uas")), by: "kam_over_uas"},
+		 resumed_connections: $c["iwg-wss-resumed"].tls_resumed?}),
+	 callgrind: $cg,
 	 runs: .}' >"$out" || fail "cannot summarise the runs"
 jq -r '.configs | to_entries[] | "signaling.kamailio_cpu_ms_per_call.\(.key) \(.value.ms_per_call)"' "$out"
 jq -r '.ratios | to_entries[] | "signaling.\(.key) \(.value.raw) normalised \(.value.normalised)"' "$out"
+jq -r '.reconnect | "signaling.reconnect_ms_per_connection full \(.full_ms_per_connection) resumed \(.resumed_ms_per_connection) normalised ratio \(.resumed_over_full.normalised)"' "$out"
+jq -r '.callgrind // empty | "signaling.instructions_per_call iwg \(.iwg_instructions_per_call) webrtc \(.webrtc_instructions_per_call) ratio \(.iwg_over_webrtc)"' "$out"
 echo "bench signaling: wrote $out" >&2

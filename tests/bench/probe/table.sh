@@ -31,7 +31,8 @@ else
 fi | while IFS=$'\t' read -r f v n; do row "$f" "$v" "$n"; done
 
 if [ -s "$sig" ]; then
-	jq -r '. as $d | ["stock-udp", "iwg-udp", "iwg-ws", "iwg-wss"][]
+	jq -r '. as $d | ["stock-udp", "iwg-udp", "iwg-ws", "iwg-wss",
+		"iwg-wss-resumed", "iwg-wss-1conn", "webrtc-wss", "webrtc-wss-1conn"][]
 	| . as $k | $d.configs[$k] // empty | [
 		"signaling: Kamailio CPU ms per call, \($k)",
 		(.ms_per_call * 1000 | round / 1000 | tostring),
@@ -41,6 +42,12 @@ if [ -s "$sig" ]; then
 		"signaling: \(.key | sub("_over_"; " / ") | gsub("_"; " ")), normalised",
 		(.value.normalised * 100 | round / 100 | tostring),
 		"raw \(.value.raw * 100 | round / 100); normalised by \(.value.by | sub("kam_over_"; "kam/"))"]),
+	  (.reconnect | ["signaling: wss reconnect, Kamailio CPU ms per connection",
+		"\(.full_ms_per_connection * 1000 | round / 1000)",
+		"full handshake (iwg-wss - iwg-wss-1conn); resumed \(.resumed_ms_per_connection * 1000 | round / 1000) ms, resumed/full \(.resumed_over_full.normalised * 100 | round / 100) normalised (raw \(.resumed_over_full.raw * 100 | round / 100)); \(.resumed_connections) connections resumed"]),
+	  (.callgrind // empty | ["signaling: instructions per call, iwg / stock WebRTC",
+		"\(.iwg_over_webrtc * 1000 | round / 1000)",
+		"\(.iwg_instructions_per_call / 1e6 * 100 | round / 100) M against \(.webrtc_instructions_per_call / 1e6 * 100 | round / 100) M (callgrind, \(.calls) calls, \(.transport))"]),
 	  ["signaling: calls per configuration and round", (.calls | tostring),
 	   "at \(.rate_cps)/s, \(.rounds) rounds alternating"] | @tsv' "$sig"
 else

@@ -1,0 +1,126 @@
+/*
+ * probe_route.c - Call-ID to call table for calls sharing one WebSocket
+ * (see probe_route.h). Linear probing; removed slots are marked and reused.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe_route.h"
+
+static const char gone_mark;
+#define PROBE_ROUTE_GONE (&gone_mark)
+
+/* FNV-1a */
+static size_t hash(const char *key, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+int probe_route_init(probe_route *r, size_t max)
+{
+	size_t cap = 8;
+
+	memset(r, 0, sizeof(*r));
+	/* at most half full: probes stay short */
+	while (cap < 2 * max + 2)
+		cap *= 2;
+	r->slots = calloc(cap, sizeof(*r->slots));
+	if (!r->slots)
+		return -1;
+	r->cap = cap;
+	return 0;
+}
+
+static int same(const probe_route_slot *s, const char *key, size_t len)
+{
+	return s->key && s->key != PROBE_ROUTE_GONE && s->len == len &&
+		   !memcmp(s->key, key, len);
+}
+
+/* the slot holding key, or NULL */
+static probe_route_slot *lookup(const probe_route *r, const char *key,
+								size_t len)
+{
+	size_t i, n;
+
+	if (!r->cap)
+		return NULL;
+	i = hash(key, len) & (r->cap - 1);
+	for (n = 0; n < r->cap && r->slots[i].key; n++) {
+		if (same(&r->slots[i], key, len))
+			return &r->slots[i];
+		i = (i + 1) & (r->cap - 1);
+	}
+	return NULL;
+}
+
+/* rebuild in place without the removed marks (the table is full of them) */
+static void compact(probe_route *r)
+{
+	probe_route_slot *old = r->slots;
+	size_t i, cap = r->cap;
+
+	r->slots = calloc(cap, sizeof(*r->slots));
+	if (!r->slots) {
+		r->slots = old; /* keep working with the marks */
+		return;
+	}
+	r->used = r->gones = 0;
+	for (i = 0; i < cap; i++)
+		if (old[i].key && old[i].key != PROBE_ROUTE_GONE)
+			probe_route_add(r, old[i].key, old[i].len, old[i].val);
+	free(old);
+}
+
+int probe_route_add(probe_route *r, const char *key, size_t len, void *val)
+{
+	size_t i;
+
+	if (!r->cap || 2 * (r->used + 1) > r->cap)
+		return -1;
+	if (lookup(r, key, len))
+		return -2;
+	if (2 * (r->used + r->gones + 1) > r->cap)
+		compact(r);
+	i = hash(key, len) & (r->cap - 1);
+	while (r->slots[i].key && r->slots[i].key != PROBE_ROUTE_GONE)
+		i = (i + 1) & (r->cap - 1);
+	if (r->slots[i].key == PROBE_ROUTE_GONE)
+		r->gones--;
+	r->slots[i] = (probe_route_slot){key, len, val};
+	r->used++;
+	return 0;
+}
+
+void *probe_route_find(const probe_route *r, const char *key, size_t len)
+{
+	probe_route_slot *s = lookup(r, key, len);
+
+	return s ? s->val : NULL;
+}
+
+int probe_route_del(probe_route *r, const char *key, size_t len)
+{
+	probe_route_slot *s = lookup(r, key, len);
+
+	if (!s)
+		return -1;
+	*s = (probe_route_slot){PROBE_ROUTE_GONE, 0, NULL};
+	r->used--;
+	r->gones++;
+	return 0;
+}
+
+void probe_route_free(probe_route *r)
+{
+	free(r->slots);
+	memset(r, 0, sizeof(*r));
+}
