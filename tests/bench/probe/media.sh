@@ -6,7 +6,9 @@
 # iwg-probe drives rtpengine over NG directly (--ng): each call is a
 # browser-like leg (ICE, DTLS-SRTP, 20 ms Opus frames of a tone, as a
 # browser sends) and a plain RTP leg that the probe echoes back, so the
-# measure is rtpengine's, with Kamailio and SIPp out of the way. Paths:
+# measure is rtpengine's, with Kamailio and SIPp out of the way; rtpengine
+# runs with the shipped configuration (packaging/rtpengine/rtpengine.conf,
+# below). Paths:
 # Opus pass-through, Opus <-> PCMA, Opus <-> AMR-WB (BENCH_MEDIA_PATHS;
 # the PCMA-only paths of earlier runs are there too, see the list below).
 # Levels double from BENCH_MEDIA_START until a level loses more than 0.5 %
@@ -29,8 +31,28 @@ export IWG_MEDIA_PORTS=${BENCH_MEDIA_PORTS:-10000-32000}
 out=$IWG_BUILD/bench/probe-media.json
 
 stack_init bench-probe-media
-stack_start_rtpengine || { echo "bench media: rtpengine did not start" >&2; exit 1; }
+# rtpengine as shipped: packaging/rtpengine/rtpengine.conf, section [iwg]
+# (thread count, options); only the addresses and ports are given here
+# (rtpengine's command line wins over its configuration file);
+# BENCH_MEDIA_RTPENGINE_ARGS adds options, e.g. --num-threads=4 to
+# compare a setting with the shipped one
+rtpe_conf=${BENCH_MEDIA_RTPENGINE_CONF:-$top/packaging/rtpengine/rtpengine.conf}
+# shellcheck disable=SC2086 # word splitting of the extra options is wanted
+_stack_spawn rtpengine "$IWG_LOGDIR/rtpengine.log" rtpengine \
+	--config-file="$rtpe_conf" --config-section=iwg --foreground --log-stderr \
+	--interface=127.0.0.1 --listen-ng="$IWG_NG_ADDR" \
+	--port-min="${IWG_MEDIA_PORTS%-*}" --port-max="${IWG_MEDIA_PORTS#*-}" \
+	${BENCH_MEDIA_RTPENGINE_ARGS:-}
+wait_until 10 "$IWG_NG_BIN" -s "$IWG_NG_ADDR" -t 200 ping || {
+	stack_fail "rtpengine did not answer an NG ping on $IWG_NG_ADDR" \
+		"$IWG_LOGDIR/rtpengine.log"
+	exit 1
+}
 rtpe_pid=$(cat "$IWG_RUN/rtpengine.pid")
+rtpe_threads=$(find "/proc/$rtpe_pid/task" -mindepth 1 -maxdepth 1 | wc -l)
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+echo "bench media: rtpengine with $rtpe_conf ${BENCH_MEDIA_RTPENGINE_ARGS:-}:" \
+	"$rtpe_threads threads; load average $load_start" >&2
 probe=$IWG_BUILD/bin/iwg-probe
 logs=$IWG_LOGDIR
 
@@ -120,7 +142,11 @@ setup=$("$probe" --ng "$IWG_NG_ADDR" --codec opus --calls 400 --rate 2000 --dura
 echo "media.dtls_setups_per_s $(jq -r .setups_per_s <<<"$setup")"
 
 printf '%s\n' "${results[@]}" | jq -s --argjson setup "$setup" \
-	--arg secs "$secs" --arg nproc "$(nproc)" \
+	--arg secs "$secs" --arg nproc "$(nproc)" --arg conf "$rtpe_conf" \
+	--arg args "${BENCH_MEDIA_RTPENGINE_ARGS:-}" --argjson threads "$rtpe_threads" \
+	--arg l0 "$load_start" --arg l1 "$(cut -d' ' -f1 /proc/loadavg)" \
 	'{bench: "probe-media", call_seconds: ($secs|tonumber),
-	  cpus: ($nproc|tonumber), paths: ., dtls_setup: $setup}' >"$out"
+	  cpus: ($nproc|tonumber), paths: ., dtls_setup: $setup,
+	  rtpengine: {conf: $conf, extra_args: $args, threads: $threads},
+	  load_average: {start: ($l0|tonumber), end: ($l1|tonumber)}}' >"$out"
 echo "bench media: wrote $out" >&2
