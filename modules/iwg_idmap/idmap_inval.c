@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int idinv_apply(idc_t *cache, const char *msg, size_t len)
+int idmap_inval_apply(idc_t *cache, const char *msg, size_t len)
 {
 	ids_inval_t iv;
 	int i, n = 0;
@@ -22,8 +22,8 @@ int idinv_apply(idc_t *cache, const char *msg, size_t len)
 	return n;
 }
 
-static void idinv_log(void (*log)(int, const char *), int level,
-					  const char *what, const ids_ctx_t *ctx)
+static void idmap_inval_log(void (*log)(int, const char *), int level,
+							const char *what, const ids_ctx_t *ctx)
 {
 	char buf[300];
 	if (!log)
@@ -33,8 +33,9 @@ static void idinv_log(void (*log)(int, const char *), int level,
 	log(level, buf);
 }
 
-void idinv_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
-			   volatile int *stop, void (*log)(int level, const char *text))
+void idmap_inval_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
+					 volatile int *stop,
+					 void (*log)(int level, const char *text))
 {
 	char buf[IDS_NS_MAX + IDS_KEY_MAX + 3 * IDS_URI_MAX + 16];
 	int backoff = 0, ever = 0, rc;
@@ -46,7 +47,7 @@ void idinv_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
 	while (!*stop) {
 		ctx = ids_connect(&cf);
 		if (ctx && !ctx->err && ids_subscribe(ctx) == IDS_OK) {
-			idinv_log(log, 0, "listening for identity changes on", ctx);
+			idmap_inval_log(log, 0, "listening for identity changes on", ctx);
 			/* whatever changed while we were away is unknown */
 			if (ever)
 				idc_invalidate_all(cache);
@@ -55,13 +56,13 @@ void idinv_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
 			while (!*stop) {
 				rc = ids_next_notice(ctx, 500, buf, sizeof(buf), &len);
 				if (rc == IDS_OK)
-					idinv_apply(cache, buf, len);
+					idmap_inval_apply(cache, buf, len);
 				else if (rc != IDS_ERR_NOTFOUND)
 					break;
 			}
 		}
 		if (!*stop)
-			idinv_log(log, 1, "identity change listener lost Redis", ctx);
+			idmap_inval_log(log, 1, "identity change listener lost Redis", ctx);
 		ids_free(ctx);
 		if (*stop)
 			break;

@@ -239,8 +239,8 @@ static int child_init(int rank)
 		}
 		if (pid == 0) {
 			/* the process ends on SIGTERM from the main process */
-			idinv_run(&idmap_conf, idmap_cache, idmap_retry_max, &never_stop,
-					  idmap_inval_log);
+			idmap_inval_run(&idmap_conf, idmap_cache, idmap_retry_max,
+							&never_stop, idmap_inval_log);
 			exit(0);
 		}
 		return 0;

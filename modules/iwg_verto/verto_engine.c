@@ -18,31 +18,34 @@
 
 /* ---------------------------------------------------------------- output */
 
-void ve_send_str(verto_engine *e, verto_conn_id conn, char *s, size_t n)
+void verto_engine_send_str(verto_engine *e, verto_conn_id conn, char *s,
+						   size_t n)
 {
 	if (s && conn)
 		e->ops.send(e->ops.ctx, conn, s, n);
 	free(s);
 }
 
-void ve_reply_result(verto_engine *e, verto_conn_id conn, json_object *id,
-					 json_object *result)
+void verto_engine_reply_result(verto_engine *e, verto_conn_id conn,
+							   json_object *id, json_object *result)
 {
 	size_t n = 0;
 	char *s = verto_jsonrpc_result(id, result, &n);
-	ve_send_str(e, conn, s, n);
+	verto_engine_send_str(e, conn, s, n);
 }
 
-void ve_reply_error(verto_engine *e, verto_conn_id conn, json_object *id,
-					int code, const char *msg, json_object *extra)
+void verto_engine_reply_error(verto_engine *e, verto_conn_id conn,
+							  json_object *id, int code, const char *msg,
+							  json_object *extra)
 {
 	size_t n = 0;
 	char *s = verto_jsonrpc_error(id, code, msg, extra, &n);
-	ve_send_str(e, conn, s, n);
+	verto_engine_send_str(e, conn, s, n);
 }
 
-void ve_reply_call_error(verto_engine *e, verto_conn_id conn, json_object *id,
-						 const char *msg, verto_cause cause)
+void verto_engine_reply_call_error(verto_engine *e, verto_conn_id conn,
+								   json_object *id, const char *msg,
+								   verto_cause cause)
 {
 	json_object *x = json_object_new_object();
 
@@ -52,11 +55,11 @@ void ve_reply_call_error(verto_engine *e, verto_conn_id conn, json_object *id,
 		json_object_object_add(x, "causeCode",
 							   json_object_new_int(verto_cause_code(cause)));
 	}
-	ve_reply_error(e, conn, id, VERTO_ERR_CALL, msg, x);
+	verto_engine_reply_error(e, conn, id, VERTO_ERR_CALL, msg, x);
 }
 
-void ve_send_request(verto_engine *e, verto_conn_id conn, const char *method,
-					 json_object *params)
+void verto_engine_send_request(verto_engine *e, verto_conn_id conn,
+							   const char *method, json_object *params)
 {
 	size_t n = 0;
 	char *s;
@@ -66,16 +69,16 @@ void ve_send_request(verto_engine *e, verto_conn_id conn, const char *method,
 		return;
 	}
 	s = verto_jsonrpc_request(++e->next_id, method, params, &n);
-	ve_send_str(e, conn, s, n);
+	verto_engine_send_str(e, conn, s, n);
 }
 
-void ve_jadd(json_object *o, const char *k, const char *v)
+void verto_engine_jadd(json_object *o, const char *k, const char *v)
 {
 	if (o && v)
 		json_object_object_add(o, k, json_object_new_string(v));
 }
 
-const char *ve_jstr(json_object *o, const char *key, size_t max)
+const char *verto_engine_jstr(json_object *o, const char *key, size_t max)
 {
 	json_object *v;
 
@@ -86,7 +89,7 @@ const char *ve_jstr(json_object *o, const char *key, size_t max)
 	return json_object_get_string(v);
 }
 
-json_object *ve_jobj(json_object *o, const char *key)
+json_object *verto_engine_jobj(json_object *o, const char *key)
 {
 	json_object *v;
 
@@ -96,7 +99,7 @@ json_object *ve_jobj(json_object *o, const char *key)
 	return v;
 }
 
-int ve_token_ok(const char *s, const char *punct)
+int verto_engine_token_ok(const char *s, const char *punct)
 {
 	if (!s || !*s)
 		return 0;
@@ -108,12 +111,12 @@ int ve_token_ok(const char *s, const char *punct)
 	return 1;
 }
 
-int ve_sdp_ok(const char *sdp)
+int verto_engine_sdp_ok(const char *sdp)
 {
 	return sdp && strncmp(sdp, "v=0", 3) == 0;
 }
 
-void ve_set_str(char **dst, const char *src)
+void verto_engine_set_str(char **dst, const char *src)
 {
 	free(*dst);
 	*dst = src ? strdup(src) : NULL;
@@ -128,7 +131,7 @@ static int rand_bytes(verto_engine *e, void *buf, size_t n)
 	return getrandom(buf, n, 0) == (ssize_t)n ? 0 : -1;
 }
 
-int ve_make_uuid(verto_engine *e, char *out)
+int verto_engine_make_uuid(verto_engine *e, char *out)
 {
 	unsigned char b[16];
 
@@ -146,12 +149,12 @@ int ve_make_uuid(verto_engine *e, char *out)
 
 /* ---------------------------------------------------------------- lookup */
 
-uint64_t ve_str_hash(const verto_engine *e, const char *s)
+uint64_t verto_engine_str_hash(const verto_engine *e, const char *s)
 {
 	return verto_siphash(s, strlen(s), e->seed);
 }
 
-conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id)
+conn_rec *verto_engine_find_conn(verto_engine *e, verto_conn_id id)
 {
 	verto_hnode *n = verto_hindex_find(&e->conns, verto_hash_u64(id, e->seed));
 
@@ -163,9 +166,10 @@ conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id)
 	return NULL;
 }
 
-verto_session *ve_find_session(verto_engine *e, const char *sessid)
+verto_session *verto_engine_find_session(verto_engine *e, const char *sessid)
 {
-	verto_hnode *n = verto_hindex_find(&e->by_sessid, ve_str_hash(e, sessid));
+	verto_hnode *n =
+			verto_hindex_find(&e->by_sessid, verto_engine_str_hash(e, sessid));
 
 	for (; n; n = verto_hindex_next(n)) {
 		sess_priv *s = verto_container(n, sess_priv, hn);
@@ -175,9 +179,10 @@ verto_session *ve_find_session(verto_engine *e, const char *sessid)
 	return NULL;
 }
 
-verto_call *ve_find_call(verto_engine *e, const char *call_id)
+verto_call *verto_engine_find_call(verto_engine *e, const char *call_id)
 {
-	verto_hnode *n = verto_hindex_find(&e->by_callid, ve_str_hash(e, call_id));
+	verto_hnode *n =
+			verto_hindex_find(&e->by_callid, verto_engine_str_hash(e, call_id));
 
 	for (; n; n = verto_hindex_next(n)) {
 		call_priv *c = verto_container(n, call_priv, hn_id);
@@ -193,7 +198,7 @@ verto_call *verto_engine_find_sip(verto_engine *e, const char *sip_callid)
 
 	if (!sip_callid || !*sip_callid)
 		return NULL;
-	n = verto_hindex_find(&e->by_sip, ve_str_hash(e, sip_callid));
+	n = verto_hindex_find(&e->by_sip, verto_engine_str_hash(e, sip_callid));
 	for (; n; n = verto_hindex_next(n)) {
 		call_priv *c = verto_container(n, call_priv, hn_sip);
 		if (strcmp(c->sip_key, sip_callid) == 0)
@@ -209,12 +214,12 @@ int verto_engine_call_busy(const verto_call *call)
 
 void verto_engine_sip_moved(verto_engine *e, verto_call *call)
 {
-	ve_call_sync_sip(e, call);
+	verto_engine_call_sync_sip(e, call);
 }
 
 /* ---------------------------------------------------------------- rings */
 
-int ve_ring_index(const verto_call *c, const verto_session *s)
+int verto_engine_ring_index(const verto_call *c, const verto_session *s)
 {
 	unsigned i;
 
@@ -224,7 +229,7 @@ int ve_ring_index(const verto_call *c, const verto_session *s)
 	return -1;
 }
 
-void ve_ring_add(verto_call *c, verto_session *s)
+void verto_engine_ring_add(verto_call *c, verto_session *s)
 {
 	if (c->nring < VERTO_MAX_RING) {
 		c->ring[c->nring++] = s;
@@ -232,7 +237,7 @@ void ve_ring_add(verto_call *c, verto_session *s)
 	}
 }
 
-void ve_ring_remove(verto_call *c, unsigned i)
+void verto_engine_ring_remove(verto_call *c, unsigned i)
 {
 	if (i >= c->nring)
 		return;
@@ -241,16 +246,16 @@ void ve_ring_remove(verto_call *c, unsigned i)
 	c->ring[c->nring] = NULL;
 }
 
-void ve_ring_clear(verto_call *c)
+void verto_engine_ring_clear(verto_call *c)
 {
 	while (c->nring)
-		ve_ring_remove(c, c->nring - 1);
+		verto_engine_ring_remove(c, c->nring - 1);
 }
 
 /* ---------------------------------------------------------------- calls */
 
-verto_call *ve_call_new(verto_engine *e, const char *call_id,
-						verto_session *owner)
+verto_call *verto_engine_call_new(verto_engine *e, const char *call_id,
+								  verto_session *owner)
 {
 	call_priv *p = calloc(1, sizeof(*p));
 	verto_call *c;
@@ -260,7 +265,7 @@ verto_call *ve_call_new(verto_engine *e, const char *call_id,
 	c = &p->pub;
 	snprintf(c->call_id, sizeof(c->call_id), "%s", call_id);
 	if (verto_hindex_add(&e->by_callid, &p->hn_id,
-						 ve_str_hash(e, c->call_id))) {
+						 verto_engine_str_hash(e, c->call_id))) {
 		free(p);
 		return NULL;
 	}
@@ -270,11 +275,11 @@ verto_call *ve_call_new(verto_engine *e, const char *call_id,
 	e->calls = c;
 	p->pprev = &e->calls;
 	if (owner)
-		ve_call_own(e, c, owner);
+		verto_engine_call_own(e, c, owner);
 	return c;
 }
 
-void ve_call_own(verto_engine *e, verto_call *c, verto_session *s)
+void verto_engine_call_own(verto_engine *e, verto_call *c, verto_session *s)
 {
 	(void)e;
 	if (c->sess)
@@ -284,7 +289,7 @@ void ve_call_own(verto_engine *e, verto_call *c, verto_session *s)
 	verto_list_add_head(&SP(s)->calls, &CP(c)->slink);
 }
 
-void ve_call_sync_sip(verto_engine *e, verto_call *c)
+void verto_engine_call_sync_sip(verto_engine *e, verto_call *c)
 {
 	call_priv *p = CP(c);
 
@@ -294,8 +299,8 @@ void ve_call_sync_sip(verto_engine *e, verto_call *c)
 		verto_hindex_del(&e->by_sip, &p->hn_sip);
 	memcpy(p->sip_key, c->sip_callid, sizeof(p->sip_key));
 	p->sip_key[sizeof(p->sip_key) - 1] = '\0';
-	if (p->sip_key[0] &&
-		verto_hindex_add(&e->by_sip, &p->hn_sip, ve_str_hash(e, p->sip_key)))
+	if (p->sip_key[0] && verto_hindex_add(&e->by_sip, &p->hn_sip,
+										  verto_engine_str_hash(e, p->sip_key)))
 		p->sip_key[0] = '\0'; /* out of memory: not found by Call-ID */
 }
 
@@ -304,7 +309,7 @@ static void call_release(verto_engine *e, verto_call *c)
 {
 	call_priv *p = CP(c);
 
-	ve_call_drop_held(e, c);
+	verto_engine_call_drop_held(e, c);
 	if (e) { /* else the lists go with the engine, neighbours first */
 		verto_list_del(&p->blink);
 		verto_list_del(&p->tlink);
@@ -325,7 +330,7 @@ static void call_release(verto_engine *e, verto_call *c)
 	free(p);
 }
 
-void ve_call_free(verto_engine *e, verto_call *c)
+void verto_engine_call_free(verto_engine *e, verto_call *c)
 {
 	call_priv *p = CP(c);
 
@@ -339,7 +344,7 @@ void ve_call_free(verto_engine *e, verto_call *c)
 		e->ops.call_freed(e->ops.ctx, c);
 	if (c->sess && c->sess->ncalls)
 		c->sess->ncalls--;
-	ve_ring_clear(c);
+	verto_engine_ring_clear(c);
 	call_release(e, c);
 }
 
@@ -400,7 +405,7 @@ void verto_engine_free(verto_engine *e)
 			e->ops.call_freed(e->ops.ctx, c);
 		call_release(NULL, c);
 	}
-	ve_sessions_free_all(e);
+	verto_engine_sessions_free_all(e);
 	verto_hindex_clear(&e->conns);
 	verto_hindex_clear(&e->zombies);
 	verto_hindex_clear(&e->by_sessid);
@@ -413,8 +418,8 @@ void verto_engine_free(verto_engine *e)
 void verto_engine_tick(verto_engine *e, uint64_t now_ms)
 {
 	e->now = now_ms;
-	ve_calls_tick(e, now_ms);
-	ve_sessions_tick(e, now_ms);
+	verto_engine_calls_tick(e, now_ms);
+	verto_engine_sessions_tick(e, now_ms);
 }
 
 verto_session *verto_engine_sessions(verto_engine *e)

@@ -150,91 +150,98 @@ struct verto_engine {
 
 /* ---------------------------------------------------- verto_engine.c */
 
-void ve_send_str(verto_engine *e, verto_conn_id conn, char *s, size_t n);
-void ve_reply_result(verto_engine *e, verto_conn_id conn,
-					 struct json_object *id, struct json_object *result);
-void ve_reply_error(verto_engine *e, verto_conn_id conn, struct json_object *id,
-					int code, const char *msg, struct json_object *extra);
+void verto_engine_send_str(verto_engine *e, verto_conn_id conn, char *s,
+						   size_t n);
+void verto_engine_reply_result(verto_engine *e, verto_conn_id conn,
+							   struct json_object *id,
+							   struct json_object *result);
+void verto_engine_reply_error(verto_engine *e, verto_conn_id conn,
+							  struct json_object *id, int code, const char *msg,
+							  struct json_object *extra);
 /* -32002 with cause and causeCode */
-void ve_reply_call_error(verto_engine *e, verto_conn_id conn,
-						 struct json_object *id, const char *msg,
-						 verto_cause cause);
+void verto_engine_reply_call_error(verto_engine *e, verto_conn_id conn,
+								   struct json_object *id, const char *msg,
+								   verto_cause cause);
 /* a request toward the browser (params taken over; conn 0: dropped) */
-void ve_send_request(verto_engine *e, verto_conn_id conn, const char *method,
-					 struct json_object *params);
-void ve_jadd(struct json_object *o, const char *k, const char *v);
+void verto_engine_send_request(verto_engine *e, verto_conn_id conn,
+							   const char *method, struct json_object *params);
+void verto_engine_jadd(struct json_object *o, const char *k, const char *v);
 /* a string member no longer than max bytes, or NULL */
-const char *ve_jstr(struct json_object *o, const char *key, size_t max);
-struct json_object *ve_jobj(struct json_object *o, const char *key);
+const char *verto_engine_jstr(struct json_object *o, const char *key,
+							  size_t max);
+struct json_object *verto_engine_jobj(struct json_object *o, const char *key);
 /* non-empty, only [A-Za-z0-9] and the given punctuation */
-int ve_token_ok(const char *s, const char *punct);
-int ve_sdp_ok(const char *sdp);
-void ve_set_str(char **dst, const char *src);
+int verto_engine_token_ok(const char *s, const char *punct);
+int verto_engine_sdp_ok(const char *sdp);
+void verto_engine_set_str(char **dst, const char *src);
 /* a v4 UUID in out[37]; 0 or -1 */
-int ve_make_uuid(verto_engine *e, char *out);
+int verto_engine_make_uuid(verto_engine *e, char *out);
 /* the index hash of a client's string key (verto_siphash, e->seed) */
-uint64_t ve_str_hash(const verto_engine *e, const char *s);
+uint64_t verto_engine_str_hash(const verto_engine *e, const char *s);
 
-conn_rec *ve_find_conn(verto_engine *e, verto_conn_id id);
-verto_session *ve_find_session(verto_engine *e, const char *sessid);
-verto_call *ve_find_call(verto_engine *e, const char *call_id);
+conn_rec *verto_engine_find_conn(verto_engine *e, verto_conn_id id);
+verto_session *verto_engine_find_session(verto_engine *e, const char *sessid);
+verto_call *verto_engine_find_call(verto_engine *e, const char *call_id);
 
 /* a new call (indexed; owner may be NULL), or NULL */
-verto_call *ve_call_new(verto_engine *e, const char *call_id,
-						verto_session *owner);
+verto_call *verto_engine_call_new(verto_engine *e, const char *call_id,
+								  verto_session *owner);
 /* the call gets its owner (it had none: a ringing call answered) */
-void ve_call_own(verto_engine *e, verto_call *c, verto_session *s);
+void verto_engine_call_own(verto_engine *e, verto_call *c, verto_session *s);
 /* re-index the call by SIP Call-ID when the glue changed it */
-void ve_call_sync_sip(verto_engine *e, verto_call *c);
+void verto_engine_call_sync_sip(verto_engine *e, verto_call *c);
 /* unindex, ops.call_freed, free (queued requests answered) */
-void ve_call_free(verto_engine *e, verto_call *c);
+void verto_engine_call_free(verto_engine *e, verto_call *c);
 
-int ve_ring_index(const verto_call *c, const verto_session *s);
-void ve_ring_add(verto_call *c, verto_session *s);
-void ve_ring_remove(verto_call *c, unsigned i);
-void ve_ring_clear(verto_call *c);
+int verto_engine_ring_index(const verto_call *c, const verto_session *s);
+void verto_engine_ring_add(verto_call *c, verto_session *s);
+void verto_engine_ring_remove(verto_call *c, unsigned i);
+void verto_engine_ring_clear(verto_call *c);
 
 /* ---------------------------------------------------- verto_session.c */
 
 /* the sessions of a login, or NULL */
-login_group *ve_find_group(verto_engine *e, const char *login);
+login_group *verto_engine_find_group(verto_engine *e, const char *login);
 /* the login request of conn k (frame_now) */
-void ve_do_login(verto_engine *e, conn_rec *k, struct json_object *id,
-				 struct json_object *params);
+void verto_engine_do_login(verto_engine *e, conn_rec *k, struct json_object *id,
+						   struct json_object *params);
 /* the session lost its connection: calls react (may free calls) */
-void ve_session_detach(verto_engine *e, verto_session *s);
+void verto_engine_session_detach(verto_engine *e, verto_session *s);
 /* one re-attach offer of conn's login is done: clientReady after the last */
-void ve_ready_step_done(verto_engine *e, verto_conn_id conn);
+void verto_engine_ready_step_done(verto_engine *e, verto_conn_id conn);
 /* tick: login deadlines, frames held too long, detached sessions */
-void ve_sessions_tick(verto_engine *e, uint64_t now);
+void verto_engine_sessions_tick(verto_engine *e, uint64_t now);
 /* engine free: every conn, session and group (calls are gone) */
-void ve_sessions_free_all(verto_engine *e);
+void verto_engine_sessions_free_all(verto_engine *e);
 
 /* ---------------------------------------------------- verto_request.c */
 
 /* one frame handled now (not held) */
-int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len);
+int verto_engine_frame_now(verto_engine *e, conn_rec *k, const char *buf,
+						   size_t len);
 
 /* ---------------------------------------------------- verto_step.c */
 
 /* feed ev to the call and run what it decides (or queue it while the
  * call is busy); may free c */
-int ve_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code);
+int verto_engine_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code);
 /* the result a request of the call gets */
-struct json_object *ve_result_for(const verto_call *c, const act_ctx *ax);
+struct json_object *verto_engine_result_for(const verto_call *c,
+											const act_ctx *ax);
 /* verto.bye toward a session's WebSocket */
-void ve_send_bye(verto_engine *e, verto_call *c, verto_session *s,
-				 verto_cause cause);
+void verto_engine_send_bye(verto_engine *e, verto_call *c, verto_session *s,
+						   verto_cause cause);
 /* the call's params of requests toward the browser */
-struct json_object *ve_call_params(const verto_call *c);
+struct json_object *verto_engine_call_params(const verto_call *c);
 /* caller/callee fields of verto.invite and verto.attach */
-void ve_add_party(struct json_object *p, const verto_call *c, verto_session *s);
+void verto_engine_add_party(struct json_object *p, const verto_call *c,
+							verto_session *s);
 /* drop the running step and queued events; with e, requests that waited
  * get an error (the call is gone) */
-void ve_call_drop_held(verto_engine *e, verto_call *c);
+void verto_engine_call_drop_held(verto_engine *e, verto_call *c);
 /* the call's WS_LOST or WS_BACK that waits in its queue decides */
-int ve_detached_after_queue(const verto_call *c);
+int verto_engine_detached_after_queue(const verto_call *c);
 /* tick: late requests of busy calls, grace and ring timers */
-void ve_calls_tick(verto_engine *e, uint64_t now);
+void verto_engine_calls_tick(verto_engine *e, uint64_t now);
 
 #endif

@@ -17,19 +17,19 @@
 /* dialogParams.callID, else params.callID */
 static const char *param_call_id(json_object *params)
 {
-	const char *id =
-			ve_jstr(ve_jobj(params, "dialogParams"), "callID", VERTO_ID_MAX);
+	const char *id = verto_engine_jstr(
+			verto_engine_jobj(params, "dialogParams"), "callID", VERTO_ID_MAX);
 
 	if (!id)
-		id = ve_jstr(params, "callID", VERTO_ID_MAX);
-	return ve_token_ok(id, "-_.@:") ? id : NULL;
+		id = verto_engine_jstr(params, "callID", VERTO_ID_MAX);
+	return verto_engine_token_ok(id, "-_.@:") ? id : NULL;
 }
 
 /* may this session act on the call? */
 static int call_owned(const verto_call *c, const verto_session *s)
 {
-	return c->sess == s ||
-		   (c->fsm.state == VCS_IN_RINGING && ve_ring_index(c, s) >= 0);
+	return c->sess == s || (c->fsm.state == VCS_IN_RINGING &&
+							verto_engine_ring_index(c, s) >= 0);
 }
 
 /* one routing-context member of dialogParams.userVariables: 1 absent or
@@ -45,12 +45,12 @@ static int call_ctx_member(json_object *uv, const char *key, size_t max,
 	if (!uv || !json_object_object_get_ex(uv, key, &v) ||
 		json_object_is_type(v, json_type_null))
 		return 1;
-	s = ve_jstr(uv, key, max);
+	s = verto_engine_jstr(uv, key, max);
 	if (!s)
 		return -1;
 	if (!*s)
 		return 1;
-	if (!ve_token_ok(s, punct))
+	if (!verto_engine_token_ok(s, punct))
 		return -1;
 	*out = s;
 	return 0;
@@ -62,7 +62,7 @@ static int call_ctx_member(json_object *uv, const char *key, size_t max,
  * the unusable member in *bad */
 static int call_ctx(json_object *dp, const char *v[3], const char **bad)
 {
-	json_object *uv = ve_jobj(dp, "userVariables");
+	json_object *uv = verto_engine_jobj(dp, "userVariables");
 
 	*bad = "queue";
 	if (call_ctx_member(uv, "queue", 64, "._-", &v[0]) < 0)
@@ -81,61 +81,65 @@ static int call_ctx(json_object *dp, const char *v[3], const char **bad)
 static void do_invite(verto_engine *e, conn_rec *k, json_object *id,
 					  json_object *params)
 {
-	json_object *dp = ve_jobj(params, "dialogParams");
+	json_object *dp = verto_engine_jobj(params, "dialogParams");
 	const char *call_id = param_call_id(params);
-	const char *sdp = ve_jstr(params, "sdp", VERTO_SDP_MAX);
-	const char *dest = ve_jstr(dp, "destination_number", VERTO_DEST_MAX);
+	const char *sdp = verto_engine_jstr(params, "sdp", VERTO_SDP_MAX);
+	const char *dest =
+			verto_engine_jstr(dp, "destination_number", VERTO_DEST_MAX);
 	act_ctx ax = {.ev = VCE_V_INVITE, .conn = k->id, .id = id};
 	const char *ctx[3], *bad;
 	char why[64];
 	verto_call *c;
 
 	if (!dp || !call_id) {
-		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, "Missing callID", NULL);
+		verto_engine_reply_error(e, k->id, id, VERTO_ERR_PARAMS,
+								 "Missing callID", NULL);
 		return;
 	}
-	if (!ve_token_ok(dest, "+*#._-@")) {
-		ve_reply_call_error(e, k->id, id, "Invalid destination",
-							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+	if (!verto_engine_token_ok(dest, "+*#._-@")) {
+		verto_engine_reply_call_error(e, k->id, id, "Invalid destination",
+									  VERTO_CAUSE_INVALID_NUMBER_FORMAT);
 		return;
 	}
-	if (!ve_sdp_ok(sdp)) {
-		ve_reply_call_error(e, k->id, id, "Invalid SDP",
-							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+	if (!verto_engine_sdp_ok(sdp)) {
+		verto_engine_reply_call_error(e, k->id, id, "Invalid SDP",
+									  VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
 		return;
 	}
 	if (call_ctx(dp, ctx, &bad)) {
 		snprintf(why, sizeof(why), "Invalid userVariables.%s", bad);
-		ve_reply_call_error(e, k->id, id, why,
-							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+		verto_engine_reply_call_error(e, k->id, id, why,
+									  VERTO_CAUSE_INVALID_NUMBER_FORMAT);
 		return;
 	}
-	if (ve_find_call(e, call_id)) {
-		ve_reply_call_error(e, k->id, id, "Call exists",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+	if (verto_engine_find_call(e, call_id)) {
+		verto_engine_reply_call_error(e, k->id, id, "Call exists",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return;
 	}
 	if (k->sess->ncalls >= e->cfg.max_calls) {
-		ve_reply_call_error(e, k->id, id, "Too many calls",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, k->id, id, "Too many calls",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return;
 	}
-	c = ve_call_new(e, call_id, k->sess);
+	c = verto_engine_call_new(e, call_id, k->sess);
 	if (!c) {
-		ve_reply_call_error(e, k->id, id, "Out of memory",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, k->id, id, "Out of memory",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return;
 	}
-	ve_set_str(&c->ctx_queue, ctx[0]);
-	ve_set_str(&c->ctx_language, ctx[1]);
-	ve_set_str(&c->ctx_page, ctx[2]);
-	ve_set_str(&c->dest, dest);
-	ve_set_str(&c->caller_name, ve_jstr(dp, "caller_id_name", VERTO_ID_MAX));
-	ve_set_str(&c->caller_number,
-			   ve_jstr(dp, "caller_id_number", VERTO_ID_MAX));
+	verto_engine_set_str(&c->ctx_queue, ctx[0]);
+	verto_engine_set_str(&c->ctx_language, ctx[1]);
+	verto_engine_set_str(&c->ctx_page, ctx[2]);
+	verto_engine_set_str(&c->dest, dest);
+	verto_engine_set_str(&c->caller_name,
+						 verto_engine_jstr(dp, "caller_id_name", VERTO_ID_MAX));
+	verto_engine_set_str(
+			&c->caller_number,
+			verto_engine_jstr(dp, "caller_id_number", VERTO_ID_MAX));
 	e->st.calls_out++;
 	ax.in_sdp = sdp;
-	ve_feed(e, c, &ax, 0);
+	verto_engine_feed(e, c, &ax, 0);
 }
 
 /* the call a request names, owned by the requester; else answers and NULL */
@@ -143,11 +147,11 @@ static verto_call *req_call(verto_engine *e, conn_rec *k, json_object *id,
 							json_object *params)
 {
 	const char *call_id = param_call_id(params);
-	verto_call *c = call_id ? ve_find_call(e, call_id) : NULL;
+	verto_call *c = call_id ? verto_engine_find_call(e, call_id) : NULL;
 
 	if (!c || !call_owned(c, k->sess)) {
-		ve_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return NULL;
 	}
 	return c;
@@ -157,16 +161,16 @@ static verto_call *req_call(verto_engine *e, conn_rec *k, json_object *id,
 static void do_answer(verto_engine *e, conn_rec *k, json_object *id,
 					  json_object *params)
 {
-	const char *sdp = ve_jstr(params, "sdp", VERTO_SDP_MAX);
+	const char *sdp = verto_engine_jstr(params, "sdp", VERTO_SDP_MAX);
 	act_ctx ax = {.ev = VCE_V_ANSWER, .conn = k->id, .id = id, .in_sdp = sdp};
 	verto_call *c = req_call(e, k, id, params);
 	unsigned i;
 
 	if (!c)
 		return;
-	if (!ve_sdp_ok(sdp)) {
-		ve_reply_call_error(e, k->id, id, "Invalid SDP",
-							VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
+	if (!verto_engine_sdp_ok(sdp)) {
+		verto_engine_reply_call_error(e, k->id, id, "Invalid SDP",
+									  VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
 		return;
 	}
 	if (c->fsm.state == VCS_IN_RINGING && !c->sess) {
@@ -174,15 +178,15 @@ static void do_answer(verto_engine *e, conn_rec *k, json_object *id,
 		 * answer while the first one's step runs finds c->sess set) */
 		for (i = 0; i < c->nring; i++)
 			if (c->ring[i] != k->sess)
-				ve_send_bye(e, c, c->ring[i], VERTO_CAUSE_LOSE_RACE);
-		ve_ring_clear(c);
-		ve_call_own(e, c, k->sess);
+				verto_engine_send_bye(e, c, c->ring[i], VERTO_CAUSE_LOSE_RACE);
+		verto_engine_ring_clear(c);
+		verto_engine_call_own(e, c, k->sess);
 	} else if (c->sess != k->sess) {
-		ve_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, k->id, id, "CALL DOES NOT EXIST",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return;
 	}
-	ve_feed(e, c, &ax, 0);
+	verto_engine_feed(e, c, &ax, 0);
 }
 
 static void do_bye(verto_engine *e, conn_rec *k, json_object *id,
@@ -196,12 +200,13 @@ static void do_bye(verto_engine *e, conn_rec *k, json_object *id,
 		return;
 	if (c->fsm.state == VCS_IN_RINGING && c->nring > 1) {
 		/* one of several sessions declines: the others keep ringing */
-		if ((i = ve_ring_index(c, k->sess)) >= 0)
-			ve_ring_remove(c, (unsigned)i);
-		ve_reply_result(e, k->id, id, ve_result_for(c, &ax));
+		if ((i = verto_engine_ring_index(c, k->sess)) >= 0)
+			verto_engine_ring_remove(c, (unsigned)i);
+		verto_engine_reply_result(e, k->id, id,
+								  verto_engine_result_for(c, &ax));
 		return;
 	}
-	ve_feed(e, c, &ax, 0);
+	verto_engine_feed(e, c, &ax, 0);
 }
 
 /*
@@ -212,8 +217,11 @@ static void do_bye(verto_engine *e, conn_rec *k, json_object *id,
 static const char *replace_target(verto_engine *e, conn_rec *k, json_object *id,
 								  json_object *params, const verto_call *c)
 {
-	const char *other = ve_jstr(params, "replaceCallID", VERTO_ID_MAX);
-	verto_call *o = ve_token_ok(other, "-_.@:") ? ve_find_call(e, other) : NULL;
+	const char *other =
+			verto_engine_jstr(params, "replaceCallID", VERTO_ID_MAX);
+	verto_call *o = verto_engine_token_ok(other, "-_.@:")
+							? verto_engine_find_call(e, other)
+							: NULL;
 	const char *why = NULL;
 
 	if (!other)
@@ -225,8 +233,8 @@ static const char *replace_target(verto_engine *e, conn_rec *k, json_object *id,
 	else if (o->fsm.state != VCS_ACTIVE || !o->sip_callid[0])
 		why = "replaceCallID: that call is not answered";
 	if (why) {
-		ve_reply_call_error(e, k->id, id, why,
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, k->id, id, why,
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return NULL;
 	}
 	return o->sip_callid;
@@ -235,12 +243,13 @@ static const char *replace_target(verto_engine *e, conn_rec *k, json_object *id,
 static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
 					  json_object *params)
 {
-	const char *action = ve_jstr(params, "action", 32);
+	const char *action = verto_engine_jstr(params, "action", 32);
 	act_ctx ax = {.conn = k->id, .id = id, .action = action};
 	verto_call *c;
 
 	if (!action) {
-		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, "Missing action", NULL);
+		verto_engine_reply_error(e, k->id, id, VERTO_ERR_PARAMS,
+								 "Missing action", NULL);
 		return;
 	}
 	if (strcmp(action, "hold") == 0)
@@ -255,8 +264,8 @@ static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
 		ax.ev = VCE_V_TRANSFER;
 		ax.replaces = 1;
 	} else {
-		ve_reply_call_error(e, k->id, id, "Unsupported action",
-							VERTO_CAUSE_SERVICE_NOT_IMPLEMENTED);
+		verto_engine_reply_call_error(e, k->id, id, "Unsupported action",
+									  VERTO_CAUSE_SERVICE_NOT_IMPLEMENTED);
 		return;
 	}
 	if (!(c = req_call(e, k, id, params)))
@@ -265,14 +274,14 @@ static void do_modify(verto_engine *e, conn_rec *k, json_object *id,
 		if (!(ax.text = replace_target(e, k, id, params, c)))
 			return;
 	} else if (ax.ev == VCE_V_TRANSFER) {
-		ax.text = ve_jstr(params, "destination", VERTO_DEST_MAX);
-		if (!ve_token_ok(ax.text, "+*#._-@")) {
-			ve_reply_call_error(e, k->id, id, "Invalid destination",
-								VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+		ax.text = verto_engine_jstr(params, "destination", VERTO_DEST_MAX);
+		if (!verto_engine_token_ok(ax.text, "+*#._-@")) {
+			verto_engine_reply_call_error(e, k->id, id, "Invalid destination",
+										  VERTO_CAUSE_INVALID_NUMBER_FORMAT);
 			return;
 		}
 	}
-	ve_feed(e, c, &ax, 0);
+	verto_engine_feed(e, c, &ax, 0);
 }
 
 static int dtmf_ok(const char *s)
@@ -315,7 +324,7 @@ static int cc_message(verto_engine *e, conn_rec *k, json_object *id,
 	if (rc > 0)
 		return 1;
 	if (rc == 0) {
-		c = call_id ? ve_find_call(e, call_id) : NULL;
+		c = call_id ? verto_engine_find_call(e, call_id) : NULL;
 		if (!c || !call_owned(c, k->sess))
 			why = "Unknown call (dialogParams.callID)";
 		else if (!cc_state_ok(c))
@@ -331,12 +340,12 @@ static int cc_message(verto_engine *e, conn_rec *k, json_object *id,
 			why = "Message not sent to the contact center";
 	}
 	if (why) {
-		ve_reply_error(e, k->id, id, VERTO_ERR_PARAMS, why, NULL);
+		verto_engine_reply_error(e, k->id, id, VERTO_ERR_PARAMS, why, NULL);
 	} else {
 		r = json_object_new_object();
-		ve_jadd(r, "message", "SENT");
-		ve_jadd(r, "callID", c->call_id);
-		ve_reply_result(e, k->id, id, r);
+		verto_engine_jadd(r, "message", "SENT");
+		verto_engine_jadd(r, "callID", c->call_id);
+		verto_engine_reply_result(e, k->id, id, r);
 	}
 	free(body);
 	free(event);
@@ -355,17 +364,17 @@ static void do_info(verto_engine *e, conn_rec *k, json_object *id,
 		 * relayed */
 		if (!json_object_object_get_ex(params, "msg", &v) ||
 			cc_message(e, k, id, params, v) > 0)
-			ve_reply_result(e, k->id, id, NULL);
+			verto_engine_reply_result(e, k->id, id, NULL);
 		return;
 	}
-	ax.text = ve_jstr(params, "dtmf", 64);
+	ax.text = verto_engine_jstr(params, "dtmf", 64);
 	if (!dtmf_ok(ax.text)) {
-		ve_reply_call_error(e, k->id, id, "Invalid DTMF",
-							VERTO_CAUSE_INVALID_NUMBER_FORMAT);
+		verto_engine_reply_call_error(e, k->id, id, "Invalid DTMF",
+									  VERTO_CAUSE_INVALID_NUMBER_FORMAT);
 		return;
 	}
 	if ((c = req_call(e, k, id, params)))
-		ve_feed(e, c, &ax, 0);
+		verto_engine_feed(e, c, &ax, 0);
 }
 
 /* subscriptions are for conferences: every channel is refused */
@@ -376,11 +385,12 @@ static void do_subscribe(verto_engine *e, conn_rec *k, json_object *id,
 
 	if (json_object_object_get_ex(params, "eventChannel", &ch))
 		json_object_object_add(r, key, json_object_get(ch));
-	ve_jadd(r, "sessid", k->sess->sessid);
-	ve_reply_result(e, k->id, id, r);
+	verto_engine_jadd(r, "sessid", k->sess->sessid);
+	verto_engine_reply_result(e, k->id, id, r);
 }
 
-int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
+int verto_engine_frame_now(verto_engine *e, conn_rec *k, const char *buf,
+						   size_t len)
 {
 	verto_conn_id conn = k->id;
 	verto_jsonrpc_msg m;
@@ -392,7 +402,7 @@ int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 	rc = verto_jsonrpc_parse(buf, len, &e->cfg.limits, &m, why, sizeof(why));
 	if (rc) {
 		e->st.frames_bad++;
-		ve_reply_error(e, conn, m.id, rc, why, NULL);
+		verto_engine_reply_error(e, conn, m.id, rc, why, NULL);
 		verto_jsonrpc_msg_clear(&m);
 		return 0;
 	}
@@ -402,9 +412,10 @@ int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 	}
 	meth = m.method;
 	if (strcmp(meth, "login") == 0) {
-		ve_do_login(e, k, m.id, m.params);
+		verto_engine_do_login(e, k, m.id, m.params);
 	} else if (!k->sess) {
-		ve_reply_error(e, conn, m.id, VERTO_ERR_AUTH_REQUIRED, NULL, NULL);
+		verto_engine_reply_error(e, conn, m.id, VERTO_ERR_AUTH_REQUIRED, NULL,
+								 NULL);
 	} else if (strcmp(meth, "verto.invite") == 0) {
 		do_invite(e, k, m.id, m.params);
 	} else if (strcmp(meth, "verto.answer") == 0 ||
@@ -421,10 +432,10 @@ int ve_frame_now(verto_engine *e, conn_rec *k, const char *buf, size_t len)
 	} else if (strcmp(meth, "verto.unsubscribe") == 0) {
 		do_subscribe(e, k, m.id, m.params, "notSubscribedChannels");
 	} else if (strcmp(meth, "verto.broadcast") == 0) {
-		ve_reply_result(e, conn, m.id, NULL);
+		verto_engine_reply_result(e, conn, m.id, NULL);
 	} else {
 		e->st.frames_bad++;
-		ve_reply_error(e, conn, m.id, VERTO_ERR_METHOD, NULL, NULL);
+		verto_engine_reply_error(e, conn, m.id, VERTO_ERR_METHOD, NULL, NULL);
 	}
 	verto_jsonrpc_msg_clear(&m);
 	return 0;
@@ -439,17 +450,17 @@ int verto_engine_sip_event(verto_engine *e, verto_call *c, verto_call_event ev,
 
 	if (ev < VCE_S_PROGRESS || ev >= VCE_COUNT)
 		return -1;
-	ve_call_sync_sip(e, c);
-	if (ev == VCE_S_ANSWER && sdp && !ve_sdp_ok(sdp))
+	verto_engine_call_sync_sip(e, c);
+	if (ev == VCE_S_ANSWER && sdp && !verto_engine_sdp_ok(sdp))
 		ax.in_sdp = NULL;
-	return ve_feed(e, c, &ax, code);
+	return verto_engine_feed(e, c, &ax, code);
 }
 
 /* the login's sessions with a WebSocket, newest first (at most
  * VERTO_MAX_RING), rung by c; with c NULL only counted */
 static unsigned ring_sessions(verto_engine *e, verto_call *c, const char *login)
 {
-	login_group *g = ve_find_group(e, login);
+	login_group *g = verto_engine_find_group(e, login);
 	verto_link *l;
 	unsigned n = 0;
 
@@ -462,7 +473,7 @@ static unsigned ring_sessions(verto_engine *e, verto_call *c, const char *login)
 			continue;
 		n++;
 		if (c)
-			ve_ring_add(c, &s->pub);
+			verto_engine_ring_add(c, &s->pub);
 	}
 	return n;
 }
@@ -477,33 +488,34 @@ verto_call *verto_engine_sip_invite(verto_engine *e, const char *sip_callid,
 	act_ctx ax = {.ev = VCE_S_INVITE, .in_sdp = sdp};
 
 	*status = 480;
-	if (!ve_sdp_ok(sdp)) {
+	if (!verto_engine_sdp_ok(sdp)) {
 		*status = 488;
 		return NULL;
 	}
-	if (strlen(sip_callid) > VERTO_SIPID_MAX || ve_make_uuid(e, cid)) {
+	if (strlen(sip_callid) > VERTO_SIPID_MAX ||
+		verto_engine_make_uuid(e, cid)) {
 		*status = 500;
 		return NULL;
 	}
 	if (!ring_sessions(e, NULL, login))
 		return NULL;
-	c = ve_call_new(e, cid, NULL);
+	c = verto_engine_call_new(e, cid, NULL);
 	if (!c) {
 		*status = 503;
 		return NULL;
 	}
 	ring_sessions(e, c, login);
 	snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", sip_callid);
-	ve_call_sync_sip(e, c);
-	ve_set_str(&c->caller_name, caller_name);
-	ve_set_str(&c->caller_number, caller_number);
-	ve_set_str(&c->dest, login);
+	verto_engine_call_sync_sip(e, c);
+	verto_engine_set_str(&c->caller_name, caller_name);
+	verto_engine_set_str(&c->caller_number, caller_number);
+	verto_engine_set_str(&c->dest, login);
 	c->glue = glue;
 	c->ring_end = e->now + e->cfg.ring_ms;
 	verto_list_add_tail(&e->timed, &CP(c)->tlink);
 	e->st.calls_in++;
-	ve_feed(e, c, &ax, 0);
-	if (!ve_find_call(e, cid)) {
+	verto_engine_feed(e, c, &ax, 0);
+	if (!verto_engine_find_call(e, cid)) {
 		*status = 0; /* already answered by call_abort */
 		return NULL;
 	}
@@ -517,14 +529,14 @@ int verto_engine_transfer_status(verto_engine *e, verto_call *c, int code,
 
 	if (!c || !c->sess || !c->sess->conn || code < 100 || code > 699)
 		return -1;
-	p = ve_call_params(c);
+	p = verto_engine_call_params(c);
 	m = json_object_new_object();
-	ve_jadd(m, "type", "transfer");
+	verto_engine_jadd(m, "type", "transfer");
 	json_object_object_add(m, "status", json_object_new_int(code));
-	ve_jadd(m, "reason", reason ? reason : "");
+	verto_engine_jadd(m, "reason", reason ? reason : "");
 	json_object_object_add(m, "final", json_object_new_boolean(code >= 200));
 	json_object_object_add(p, "msg", m);
-	ve_send_request(e, c->sess->conn, "verto.info", p);
+	verto_engine_send_request(e, c->sess->conn, "verto.info", p);
 	return 0;
 }
 
@@ -543,13 +555,14 @@ int verto_engine_display(verto_engine *e, verto_call *c, const char *name,
 		return 1;
 	if (!c->sess || !c->sess->conn || c->fsm.state != VCS_ACTIVE)
 		return -1;
-	p = ve_call_params(c);
-	ve_jadd(p, "display_name", name && *name ? name : number);
-	ve_jadd(p, "display_number", number);
-	ve_jadd(p, "display_direction", c->fsm.outbound ? "inbound" : "outbound");
-	ve_send_request(e, c->sess->conn, "verto.display", p);
-	ve_set_str(&c->disp_name, name && *name ? name : number);
-	ve_set_str(&c->disp_number, number);
+	p = verto_engine_call_params(c);
+	verto_engine_jadd(p, "display_name", name && *name ? name : number);
+	verto_engine_jadd(p, "display_number", number);
+	verto_engine_jadd(p, "display_direction",
+					  c->fsm.outbound ? "inbound" : "outbound");
+	verto_engine_send_request(e, c->sess->conn, "verto.display", p);
+	verto_engine_set_str(&c->disp_name, name && *name ? name : number);
+	verto_engine_set_str(&c->disp_number, number);
 	return 0;
 }
 
@@ -564,8 +577,8 @@ int verto_engine_agent(verto_engine *e, verto_call *c, const char *name,
 		return -1;
 	if (!(m = verto_cc_agent_msg(name, number)))
 		return 1;
-	ve_set_str(&c->agent_name, name && *name ? name : number);
-	ve_set_str(&c->agent_number, number);
+	verto_engine_set_str(&c->agent_name, name && *name ? name : number);
+	verto_engine_set_str(&c->agent_number, number);
 	return verto_engine_cc_event(e, c, m);
 }
 
@@ -579,8 +592,8 @@ int verto_engine_cc_event(verto_engine *e, verto_call *c, json_object *msg)
 		json_object_put(msg);
 		return -1;
 	}
-	p = ve_call_params(c);
+	p = verto_engine_call_params(c);
 	json_object_object_add(p, "msg", msg);
-	ve_send_request(e, c->sess->conn, "verto.info", p);
+	verto_engine_send_request(e, c->sess->conn, "verto.info", p);
 	return 0;
 }

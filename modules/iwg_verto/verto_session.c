@@ -19,9 +19,10 @@
 
 /* ---------------------------------------------------------------- groups */
 
-login_group *ve_find_group(verto_engine *e, const char *login)
+login_group *verto_engine_find_group(verto_engine *e, const char *login)
 {
-	verto_hnode *n = verto_hindex_find(&e->logins, ve_str_hash(e, login));
+	verto_hnode *n =
+			verto_hindex_find(&e->logins, verto_engine_str_hash(e, login));
 
 	for (; n; n = verto_hindex_next(n)) {
 		login_group *g = verto_container(n, login_group, hn);
@@ -34,14 +35,15 @@ login_group *ve_find_group(verto_engine *e, const char *login)
 /* s joins its login's group (made when it is the first); 0 or -1 */
 static int group_join(verto_engine *e, sess_priv *s)
 {
-	login_group *g = ve_find_group(e, s->pub.ident.login);
+	login_group *g = verto_engine_find_group(e, s->pub.ident.login);
 
 	if (!g) {
 		if (!(g = calloc(1, sizeof(*g))))
 			return -1;
 		snprintf(g->login, sizeof(g->login), "%s", s->pub.ident.login);
 		verto_list_init(&g->sessions);
-		if (verto_hindex_add(&e->logins, &g->hn, ve_str_hash(e, g->login))) {
+		if (verto_hindex_add(&e->logins, &g->hn,
+							 verto_engine_str_hash(e, g->login))) {
 			free(g);
 			return -1;
 		}
@@ -84,14 +86,15 @@ static verto_session *session_new(verto_engine *e, const verto_identity *ident,
 	if (sessid)
 		snprintf(pub->sessid, sizeof(pub->sessid), "%s", sessid);
 	while (!sessid) {
-		if (ve_make_uuid(e, pub->sessid) || ++tries > 4)
+		if (verto_engine_make_uuid(e, pub->sessid) || ++tries > 4)
 			goto err;
-		if (!ve_find_session(e, pub->sessid))
+		if (!verto_engine_find_session(e, pub->sessid))
 			break;
 	}
 	pub->ident = *ident;
 	verto_list_init(&s->calls);
-	if (verto_hindex_add(&e->by_sessid, &s->hn, ve_str_hash(e, pub->sessid)))
+	if (verto_hindex_add(&e->by_sessid, &s->hn,
+						 verto_engine_str_hash(e, pub->sessid)))
 		goto err;
 	s->indexed = 1;
 	if (group_join(e, s)) {
@@ -126,7 +129,7 @@ static void session_unindex(verto_engine *e, verto_session *pub)
 static void session_free(verto_engine *e, verto_session *pub)
 {
 	sess_priv *s = SP(pub);
-	conn_rec *k = pub->conn ? ve_find_conn(e, pub->conn) : NULL;
+	conn_rec *k = pub->conn ? verto_engine_find_conn(e, pub->conn) : NULL;
 
 	if (k && k->sess == pub)
 		k->sess = NULL;
@@ -139,7 +142,7 @@ static void session_free(verto_engine *e, verto_session *pub)
 	free(s);
 }
 
-void ve_session_detach(verto_engine *e, verto_session *pub)
+void verto_engine_session_detach(verto_engine *e, verto_session *pub)
 {
 	sess_priv *s = SP(pub);
 	verto_link *l, *next;
@@ -153,26 +156,27 @@ void ve_session_detach(verto_engine *e, verto_session *pub)
 	for (l = s->calls.next; l != &s->calls; l = next) {
 		act_ctx ax = {.ev = VCE_WS_LOST};
 		next = l->next;
-		ve_feed(e, &verto_container(l, call_priv, slink)->pub, &ax, 0);
+		verto_engine_feed(e, &verto_container(l, call_priv, slink)->pub, &ax,
+						  0);
 	}
 	/* the calls ringing it (all of them are on e->timed) */
 	for (l = e->timed.next; s->nrung && l != &e->timed; l = next) {
 		verto_call *c = &verto_container(l, call_priv, tlink)->pub;
 		act_ctx ax = {.ev = VCE_WS_LOST};
 		next = l->next;
-		if ((i = ve_ring_index(c, pub)) < 0)
+		if ((i = verto_engine_ring_index(c, pub)) < 0)
 			continue;
-		ve_ring_remove(c, (unsigned)i);
+		verto_engine_ring_remove(c, (unsigned)i);
 		if (c->nring == 0 && !c->sess)
-			ve_feed(e, c, &ax, 0);
+			verto_engine_feed(e, c, &ax, 0);
 	}
 }
 
 static void punt(verto_engine *e, verto_conn_id conn)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 
-	ve_send_request(e, conn, "verto.punt", json_object_new_object());
+	verto_engine_send_request(e, conn, "verto.punt", json_object_new_object());
 	e->ops.close(e->ops.ctx, conn);
 	if (k)
 		k->sess = NULL;
@@ -210,7 +214,7 @@ static void evict(verto_engine *e, verto_session *s)
 	e->st.sessions_evicted++;
 	if (s->conn) {
 		punt(e, s->conn);
-		ve_session_detach(e, s);
+		verto_engine_session_detach(e, s);
 	}
 	if (s->ncalls)
 		session_unindex(e, s); /* freed once its calls are over */
@@ -225,7 +229,7 @@ static void evict(verto_engine *e, verto_session *s)
  */
 static int make_room(verto_engine *e, const char *login)
 {
-	login_group *g = ve_find_group(e, login);
+	login_group *g = verto_engine_find_group(e, login);
 	verto_link *l;
 
 	if (!g || g->n < e->cfg.max_sessions_per_login)
@@ -266,11 +270,12 @@ static json_object *resume_calls(verto_engine *e, verto_session *s, conn_rec *k)
 		char cid[VERTO_ID_MAX + 1];
 		int was_busy = CP(c)->busy; /* then WS_BACK waits in its queue */
 		next = l->next;
-		if (!ve_detached_after_queue(c))
+		if (!verto_engine_detached_after_queue(c))
 			continue;
 		memcpy(cid, c->call_id, sizeof(cid));
 		/* feed may end the call (no fresh offer): list survivors only */
-		if (ve_feed(e, c, &ax, 0) || !(c = ve_find_call(e, cid)))
+		if (verto_engine_feed(e, c, &ax, 0) ||
+			!(c = verto_engine_find_call(e, cid)))
 			continue;
 		if (was_busy || (CP(c)->busy && CP(c)->step && CP(c)->step->counted))
 			k->ready_wait++; /* queued, or its fresh offer runs */
@@ -290,16 +295,16 @@ static void send_ready(verto_engine *e, verto_conn_id conn, json_object *list)
 	for (i = 0; i < n && live; i++) {
 		const char *cid =
 				json_object_get_string(json_object_array_get_idx(list, i));
-		if (cid && ve_find_call(e, cid))
+		if (cid && verto_engine_find_call(e, cid))
 			json_object_array_add(live, json_object_new_string(cid));
 	}
 	json_object_object_add(ready, "reattached_sessions", live);
-	ve_send_request(e, conn, "verto.clientReady", ready);
+	verto_engine_send_request(e, conn, "verto.clientReady", ready);
 }
 
-void ve_ready_step_done(verto_engine *e, verto_conn_id conn)
+void verto_engine_ready_step_done(verto_engine *e, verto_conn_id conn)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 	json_object *list;
 
 	if (!k || !k->ready_wait || --k->ready_wait)
@@ -315,7 +320,7 @@ static void login_finish(verto_engine *e, conn_rec *k, json_object *id,
 						 json_object *params, int rc,
 						 const verto_identity *identp)
 {
-	const char *sessid = ve_jstr(params, "sessid", VERTO_SESSID_LEN);
+	const char *sessid = verto_engine_jstr(params, "sessid", VERTO_SESSID_LEN);
 	verto_identity ident = *identp;
 	verto_session *s = NULL;
 	json_object *r, *list;
@@ -323,18 +328,19 @@ static void login_finish(verto_engine *e, conn_rec *k, json_object *id,
 
 	if (rc) {
 		e->st.logins_failed++;
-		ve_reply_error(e, k->id, id, VERTO_ERR_AUTH_FAILED, NULL, NULL);
+		verto_engine_reply_error(e, k->id, id, VERTO_ERR_AUTH_FAILED, NULL,
+								 NULL);
 		return;
 	}
 	e->st.logins_ok++;
 	if (sessid)
-		s = ve_find_session(e, sessid);
+		s = verto_engine_find_session(e, sessid);
 	if (!s && k->sess)
 		s = k->sess; /* login again on the same connection */
 	if (s && strcmp(s->ident.login, ident.login) != 0)
 		s = NULL; /* never take over another user's session */
 	if (k->sess && k->sess != s) {
-		ve_session_detach(e, k->sess);
+		verto_engine_session_detach(e, k->sess);
 		k->sess = NULL;
 	}
 	if (s) {
@@ -346,26 +352,26 @@ static void login_finish(verto_engine *e, conn_rec *k, json_object *id,
 	} else {
 		if (make_room(e, ident.login)) {
 			e->st.sessions_refused++;
-			ve_reply_call_error(e, k->id, id, "TOO MANY SESSIONS",
-								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			verto_engine_reply_call_error(e, k->id, id, "TOO MANY SESSIONS",
+										  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return;
 		}
 		if (e->nsessions >= e->cfg.max_sessions) {
-			ve_reply_call_error(e, k->id, id, "Too many sessions",
-								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			verto_engine_reply_call_error(e, k->id, id, "Too many sessions",
+										  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return;
 		}
 		if (!(s = session_new(e, &ident, NULL))) {
-			ve_reply_call_error(e, k->id, id, "Session error",
-								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			verto_engine_reply_call_error(e, k->id, id, "Session error",
+										  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return;
 		}
 	}
 	bind(e, k, s);
 	r = json_object_new_object();
-	ve_jadd(r, "message", "logged in");
-	ve_jadd(r, "sessid", s->sessid);
-	ve_reply_result(e, k->id, id, r);
+	verto_engine_jadd(r, "message", "logged in");
+	verto_engine_jadd(r, "sessid", s->sessid);
+	verto_engine_reply_result(e, k->id, id, r);
 	/* after the result: verto.attach per live call, then clientReady
 	 * (once the fresh offers still running are done) */
 	list = resumed ? resume_calls(e, s, k) : json_object_new_array();
@@ -384,22 +390,23 @@ static void login_busy(verto_engine *e, conn_rec *k, json_object *id)
 	/* not a wrong password: the client may try again later */
 	e->st.logins_failed++;
 	e->st.logins_busy++;
-	ve_reply_call_error(e, k->id, id, "SERVER BUSY",
-						VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+	verto_engine_reply_call_error(e, k->id, id, "SERVER BUSY",
+								  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 }
 
-void ve_do_login(verto_engine *e, conn_rec *k, json_object *id,
-				 json_object *params)
+void verto_engine_do_login(verto_engine *e, conn_rec *k, json_object *id,
+						   json_object *params)
 {
-	const char *login = ve_jstr(params, "login", VERTO_ID_MAX);
-	const char *passwd = ve_jstr(params, "passwd", 1024);
-	json_object *uv = ve_jobj(params, "userVariables");
+	const char *login = verto_engine_jstr(params, "login", VERTO_ID_MAX);
+	const char *passwd = verto_engine_jstr(params, "passwd", 1024);
+	json_object *uv = verto_engine_jobj(params, "userVariables");
 	verto_identity ident;
 	int rc;
 
 	if (!login || !*login) {
 		/* the sessid-only first login of a reconnect (section 3) */
-		ve_reply_error(e, k->id, id, VERTO_ERR_AUTH_REQUIRED, NULL, NULL);
+		verto_engine_reply_error(e, k->id, id, VERTO_ERR_AUTH_REQUIRED, NULL,
+								 NULL);
 		return;
 	}
 	if (e->ops.auth_start) {
@@ -427,8 +434,8 @@ void ve_do_login(verto_engine *e, conn_rec *k, json_object *id,
 		}
 		if (rc == VERTO_START_THROTTLED) {
 			e->st.logins_throttled++;
-			ve_reply_error(e, k->id, id, VERTO_ERR_AUTH_FAILED,
-						   "LOGIN THROTTLED", NULL);
+			verto_engine_reply_error(e, k->id, id, VERTO_ERR_AUTH_FAILED,
+									 "LOGIN THROTTLED", NULL);
 			return;
 		}
 	}
@@ -512,10 +519,10 @@ static void refuse_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 	e->st.frames_bad++;
 	if (rc || m.kind == VERTO_JSONRPC_REQUEST) {
 		if (code == VERTO_ERR_CALL)
-			ve_reply_call_error(e, conn, m.id, msg,
-								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			verto_engine_reply_call_error(e, conn, m.id, msg,
+										  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		else
-			ve_reply_error(e, conn, m.id, code, msg, NULL);
+			verto_engine_reply_error(e, conn, m.id, code, msg, NULL);
 	}
 	verto_jsonrpc_msg_clear(&m);
 }
@@ -540,7 +547,7 @@ static void conn_shut(verto_engine *e, conn_rec *k, const char *msg)
 int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 					   size_t len)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 	int rc;
 
 	if (!k)
@@ -560,7 +567,7 @@ int verto_engine_frame(verto_engine *e, verto_conn_id conn, const char *buf,
 							  : "too many frames while the login is checked");
 		return -1;
 	}
-	return ve_frame_now(e, k, buf, len);
+	return verto_engine_frame_now(e, k, buf, len);
 }
 
 /* a closed connection's login decided: it no longer counts */
@@ -584,7 +591,7 @@ static int zombie_done(verto_engine *e, verto_conn_id conn)
 int verto_engine_auth_done(verto_engine *e, verto_conn_id conn, int rc,
 						   const verto_identity *id)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 	json_object *rid, *params;
 	verto_identity none;
 	held_frame *h;
@@ -614,9 +621,9 @@ int verto_engine_auth_done(verto_engine *e, verto_conn_id conn, int rc,
 	json_object_put(rid);
 	json_object_put(params);
 	/* the frames that waited, in order, until another login waits */
-	while ((k = ve_find_conn(e, conn)) && !k->pending && !k->closing &&
-		   (h = unhold_frame(e, k))) {
-		ve_frame_now(e, k, h->buf, h->len);
+	while ((k = verto_engine_find_conn(e, conn)) && !k->pending &&
+		   !k->closing && (h = unhold_frame(e, k))) {
+		verto_engine_frame_now(e, k, h->buf, h->len);
 		free(h);
 	}
 	return 0;
@@ -628,7 +635,7 @@ int verto_engine_conn_open(verto_engine *e, verto_conn_id conn)
 {
 	conn_rec *k;
 
-	if (!conn || ve_find_conn(e, conn))
+	if (!conn || verto_engine_find_conn(e, conn))
 		return -1;
 	k = calloc(1, sizeof(*k));
 	if (!k)
@@ -645,13 +652,13 @@ int verto_engine_conn_open(verto_engine *e, verto_conn_id conn)
 
 void verto_engine_conn_close(verto_engine *e, verto_conn_id conn)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 
 	if (!k)
 		return;
 	verto_hindex_del(&e->conns, &k->hn);
 	if (k->sess && k->sess->conn == conn)
-		ve_session_detach(e, k->sess);
+		verto_engine_session_detach(e, k->sess);
 	conn_clear(e, k);
 	if (k->pending) {
 		/* its login is still checked: counted until decided */
@@ -667,24 +674,24 @@ void verto_engine_conn_close(verto_engine *e, verto_conn_id conn)
 
 verto_session *verto_engine_session(verto_engine *e, const char *sessid)
 {
-	return ve_find_session(e, sessid);
+	return verto_engine_find_session(e, sessid);
 }
 
 int verto_engine_drop(verto_engine *e, const char *sessid)
 {
-	verto_session *s = ve_find_session(e, sessid);
+	verto_session *s = verto_engine_find_session(e, sessid);
 	verto_call *c;
 	verto_link *l;
 	int i;
 
 	if (!s)
 		return -1;
-	/* no operation runs for the calls: not ve_session_detach */
+	/* no operation runs for the calls: not verto_engine_session_detach */
 	while ((l = SP(s)->calls.next) != &SP(s)->calls)
-		ve_call_free(e, &verto_container(l, call_priv, slink)->pub);
+		verto_engine_call_free(e, &verto_container(l, call_priv, slink)->pub);
 	for (c = e->calls; c && SP(s)->nrung; c = c->next)
-		if ((i = ve_ring_index(c, s)) >= 0)
-			ve_ring_remove(c, (unsigned)i);
+		if ((i = verto_engine_ring_index(c, s)) >= 0)
+			verto_engine_ring_remove(c, (unsigned)i);
 	if (s->conn)
 		punt(e, s->conn);
 	e->st.sessions_lost++;
@@ -698,8 +705,9 @@ verto_session *verto_engine_adopt(verto_engine *e, const char *sessid,
 	verto_session *s;
 
 	if (!sessid || !sessid[0] || strlen(sessid) > VERTO_SESSID_LEN ||
-		ve_find_session(e, sessid) || e->nsessions >= e->cfg.max_sessions ||
-		make_room(e, ident->login) || !(s = session_new(e, ident, sessid)))
+		verto_engine_find_session(e, sessid) ||
+		e->nsessions >= e->cfg.max_sessions || make_room(e, ident->login) ||
+		!(s = session_new(e, ident, sessid)))
 		return NULL;
 	/* detached now: the client's login resumes it */
 	s->detached_at = e->now ? e->now : 1;
@@ -714,27 +722,28 @@ verto_call *verto_engine_adopt_call(verto_engine *e, verto_session *s,
 {
 	verto_call *c;
 
-	if (!a->call_id || !ve_token_ok(a->call_id, "-_.@:") ||
-		strlen(a->call_id) > VERTO_ID_MAX || ve_find_call(e, a->call_id) ||
-		!a->sip_callid || !a->sip_callid[0] ||
-		strlen(a->sip_callid) > VERTO_SIPID_MAX ||
+	if (!a->call_id || !verto_engine_token_ok(a->call_id, "-_.@:") ||
+		strlen(a->call_id) > VERTO_ID_MAX ||
+		verto_engine_find_call(e, a->call_id) || !a->sip_callid ||
+		!a->sip_callid[0] || strlen(a->sip_callid) > VERTO_SIPID_MAX ||
 		verto_engine_find_sip(e, a->sip_callid) ||
-		s->ncalls >= e->cfg.max_calls || !(c = ve_call_new(e, a->call_id, s)))
+		s->ncalls >= e->cfg.max_calls ||
+		!(c = verto_engine_call_new(e, a->call_id, s)))
 		return NULL;
 	c->fsm.state = VCS_ACTIVE;
 	c->fsm.outbound = a->outbound != 0;
 	c->fsm.held = a->held != 0;
 	c->fsm.detached = 1;
-	ve_set_str(&c->dest, a->dest);
-	ve_set_str(&c->caller_name, a->caller_name);
-	ve_set_str(&c->caller_number, a->caller_number);
+	verto_engine_set_str(&c->dest, a->dest);
+	verto_engine_set_str(&c->caller_name, a->caller_name);
+	verto_engine_set_str(&c->caller_number, a->caller_number);
 	/* not known here: the re-attach's fresh offer comes from the contact
 	 * center's SDP (ops.media REOFFER_TO_BROWSER) */
-	ve_set_str(&c->browser_sdp, "");
+	verto_engine_set_str(&c->browser_sdp, "");
 	snprintf(c->sip_callid, sizeof(c->sip_callid), "%s", a->sip_callid);
 	snprintf(c->media_callid, sizeof(c->media_callid), "%s",
 			 a->media_callid ? a->media_callid : "");
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	c->glue = glue;
 	c->grace_end = e->now + e->cfg.grace_ms;
 	verto_list_add_tail(&e->timed, &CP(c)->tlink);
@@ -743,28 +752,29 @@ verto_call *verto_engine_adopt_call(verto_engine *e, verto_session *s,
 
 const char *verto_engine_login_sessid(verto_engine *e, verto_conn_id conn)
 {
-	conn_rec *k = ve_find_conn(e, conn);
+	conn_rec *k = verto_engine_find_conn(e, conn);
 
-	return k && k->pending ? ve_jstr(k->pend_params, "sessid", VERTO_SESSID_LEN)
+	return k && k->pending ? verto_engine_jstr(k->pend_params, "sessid",
+											   VERTO_SESSID_LEN)
 						   : NULL;
 }
 
 int verto_engine_kick(verto_engine *e, const char *sessid)
 {
-	verto_session *s = ve_find_session(e, sessid);
+	verto_session *s = verto_engine_find_session(e, sessid);
 
 	if (!s)
 		return -1;
 	if (s->conn) {
 		punt(e, s->conn);
-		ve_session_detach(e, s);
+		verto_engine_session_detach(e, s);
 	}
 	return 0;
 }
 
 /* ---------------------------------------------------------------- tick */
 
-void ve_sessions_tick(verto_engine *e, uint64_t now)
+void verto_engine_sessions_tick(verto_engine *e, uint64_t now)
 {
 	verto_link *l, *next;
 
@@ -798,7 +808,7 @@ void ve_sessions_tick(verto_engine *e, uint64_t now)
 	}
 }
 
-void ve_sessions_free_all(verto_engine *e)
+void verto_engine_sessions_free_all(verto_engine *e)
 {
 	verto_hnode *n, *next;
 

@@ -32,7 +32,7 @@ static int op_sip(verto_engine *e, verto_call *c, int what, int code,
 {
 	int rc = e->ops.sip(e->ops.ctx, c, what, code, sdp, text);
 
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	return rc;
 }
 
@@ -41,7 +41,7 @@ static int op_media(verto_engine *e, verto_call *c, int kind, const char *in,
 {
 	int rc = e->ops.media(e->ops.ctx, c, kind, in, out);
 
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	return rc;
 }
 
@@ -107,13 +107,13 @@ static void held_ax(const verto_held_step *h, act_ctx *ax)
 	ax->counted = h->counted;
 }
 
-void ve_call_drop_held(verto_engine *e, verto_call *c)
+void verto_engine_call_drop_held(verto_engine *e, verto_call *c)
 {
 	call_priv *p = CP(c);
 	verto_held_step *h;
 
 	if (e && p->step && p->step->counted)
-		ve_ready_step_done(e, p->step->conn);
+		verto_engine_ready_step_done(e, p->step->conn);
 	held_free(p->step);
 	p->step = NULL;
 	p->busy = 0;
@@ -122,16 +122,17 @@ void ve_call_drop_held(verto_engine *e, verto_call *c)
 	while ((h = p->queued)) {
 		p->queued = h->next;
 		if (e && h->conn && verto_call_event_is_request(h->ev))
-			ve_reply_call_error(e, h->conn, h->id, "CALL DOES NOT EXIST",
-								VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+			verto_engine_reply_call_error(e, h->conn, h->id,
+										  "CALL DOES NOT EXIST",
+										  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		if (e && h->counted)
-			ve_ready_step_done(e, h->conn);
+			verto_engine_ready_step_done(e, h->conn);
 		held_free(h);
 	}
 	p->q_tail = NULL;
 }
 
-int ve_detached_after_queue(const verto_call *c)
+int verto_engine_detached_after_queue(const verto_call *c)
 {
 	const verto_held_step *h;
 	int last = 0;
@@ -146,78 +147,83 @@ int ve_detached_after_queue(const verto_call *c)
 
 /* ---------------------------------------------------------------- output */
 
-json_object *ve_call_params(const verto_call *c)
+json_object *verto_engine_call_params(const verto_call *c)
 {
 	json_object *p = json_object_new_object();
 
-	ve_jadd(p, "callID", c->call_id);
+	verto_engine_jadd(p, "callID", c->call_id);
 	return p;
 }
 
-void ve_add_party(json_object *p, const verto_call *c, verto_session *s)
+void verto_engine_add_party(json_object *p, const verto_call *c,
+							verto_session *s)
 {
 	const char *login = s ? s->ident.login : "";
 	int out = c->fsm.outbound;
 
-	ve_jadd(p, "caller_id_name",
+	verto_engine_jadd(
+			p, "caller_id_name",
 			out ? (s && s->ident.display[0] ? s->ident.display : login)
 				: (c->caller_name ? c->caller_name : ""));
-	ve_jadd(p, "caller_id_number",
-			out ? login : (c->caller_number ? c->caller_number : ""));
-	ve_jadd(p, "callee_id_name", out ? (c->dest ? c->dest : "") : login);
-	ve_jadd(p, "callee_id_number", out ? (c->dest ? c->dest : "") : login);
-	ve_jadd(p, "display_direction", out ? "inbound" : "outbound");
+	verto_engine_jadd(p, "caller_id_number",
+					  out ? login : (c->caller_number ? c->caller_number : ""));
+	verto_engine_jadd(p, "callee_id_name",
+					  out ? (c->dest ? c->dest : "") : login);
+	verto_engine_jadd(p, "callee_id_number",
+					  out ? (c->dest ? c->dest : "") : login);
+	verto_engine_jadd(p, "display_direction", out ? "inbound" : "outbound");
 }
 
-void ve_send_bye(verto_engine *e, verto_call *c, verto_session *s,
-				 verto_cause cause)
+void verto_engine_send_bye(verto_engine *e, verto_call *c, verto_session *s,
+						   verto_cause cause)
 {
 	json_object *p;
 
 	if (!s || !s->conn)
 		return;
-	p = ve_call_params(c);
+	p = verto_engine_call_params(c);
 	json_object_object_add(p, "causeCode",
 						   json_object_new_int(verto_cause_code(cause)));
-	ve_jadd(p, "cause", verto_cause_name(cause));
-	ve_send_request(e, s->conn, "verto.bye", p);
+	verto_engine_jadd(p, "cause", verto_cause_name(cause));
+	verto_engine_send_request(e, s->conn, "verto.bye", p);
 }
 
-json_object *ve_result_for(const verto_call *c, const act_ctx *ax)
+json_object *verto_engine_result_for(const verto_call *c, const act_ctx *ax)
 {
 	json_object *r = json_object_new_object();
 
 	switch (ax->ev) {
 	case VCE_V_INVITE:
-		ve_jadd(r, "message", "CALL CREATED");
-		ve_jadd(r, "callID", c->call_id);
+		verto_engine_jadd(r, "message", "CALL CREATED");
+		verto_engine_jadd(r, "callID", c->call_id);
 		break;
 	case VCE_V_BYE:
-		ve_jadd(r, "message", "CALL ENDED");
-		ve_jadd(r, "callID", c->call_id);
+		verto_engine_jadd(r, "message", "CALL ENDED");
+		verto_engine_jadd(r, "callID", c->call_id);
 		json_object_object_add(r, "causeCode", json_object_new_int(16));
-		ve_jadd(r, "cause", "NORMAL_CLEARING");
+		verto_engine_jadd(r, "cause", "NORMAL_CLEARING");
 		break;
 	case VCE_V_HOLD:
 	case VCE_V_UNHOLD:
 	case VCE_V_TOGGLEHOLD:
 	case VCE_S_REINVITE_OK:
-		ve_jadd(r, "callID", c->call_id);
-		ve_jadd(r, "action",
-				ax->action ? ax->action : (c->fsm.held ? "hold" : "unhold"));
-		ve_jadd(r, "holdState", c->fsm.held ? "held" : "active");
+		verto_engine_jadd(r, "callID", c->call_id);
+		verto_engine_jadd(r, "action",
+						  ax->action ? ax->action
+									 : (c->fsm.held ? "hold" : "unhold"));
+		verto_engine_jadd(r, "holdState", c->fsm.held ? "held" : "active");
 		break;
 	case VCE_V_DTMF:
-		ve_jadd(r, "message", "SENT");
+		verto_engine_jadd(r, "message", "SENT");
 		break;
 	case VCE_V_TRANSFER:
-		ve_jadd(r, "message", "CALL TRANSFERRED");
+		verto_engine_jadd(r, "message", "CALL TRANSFERRED");
 		break;
 	default:
 		break;
 	}
 	if (c->sess)
-		ve_jadd(r, "sessid", c->sess->sessid);
+		verto_engine_jadd(r, "sessid", c->sess->sessid);
 	return r;
 }
 
@@ -258,12 +264,12 @@ static void call_abort(verto_engine *e, verto_call *c, const act_ctx *ax,
 	}
 	e->ops.media_delete(e->ops.ctx, c);
 	if (ax->conn && verto_call_event_is_request(ax->ev))
-		ve_reply_call_error(e, ax->conn, ax->id, "CALL ERROR", cause);
+		verto_engine_reply_call_error(e, ax->conn, ax->id, "CALL ERROR", cause);
 	if (ax->prev != VCS_IDLE) {
 		if (c->sess)
-			ve_send_bye(e, c, c->sess, cause);
+			verto_engine_send_bye(e, c, c->sess, cause);
 		for (i = 0; i < c->nring; i++)
-			ve_send_bye(e, c, c->ring[i], cause);
+			verto_engine_send_bye(e, c, c->ring[i], cause);
 	}
 	c->fsm.state = VCS_DONE;
 	e->st.calls_failed++;
@@ -290,7 +296,7 @@ static int media_async(verto_engine *e, verto_call *c, const verto_call_out *o,
 	p->step = h;
 	set_busy(e, c, 1);
 	rc = e->ops.media_start(e->ops.ctx, c, kind, in);
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	if (rc == 0)
 		return 1;
 	p->step = NULL;
@@ -314,7 +320,7 @@ static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 		if (rc == 0 && (op_media(e, c, kind, ax->in_sdp, &sdp) || !sdp)) {
 			free(sdp);
 			call_abort(e, c, ax, VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
-			ve_call_free(e, c);
+			verto_engine_call_free(e, c);
 			return;
 		}
 	} else if ((o->acts & VCA_V_ATTACH) && c->browser_sdp) {
@@ -326,7 +332,7 @@ static void run(verto_engine *e, verto_call *c, const verto_call_out *o,
 	if (rc < 0) {
 		/* refused by a busy glue: no step in the loop, the call fails */
 		call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
-		ve_call_free(e, c);
+		verto_engine_call_free(e, c);
 		return;
 	}
 	after_media(e, c, o, ax, sdp, kind);
@@ -344,11 +350,11 @@ static void reply_step(verto_engine *e, verto_call *c, const verto_call_out *o,
 		id = c->pending_id;
 	}
 	if (to && (a & VCA_V_RESULT))
-		ve_reply_result(e, to, id, ve_result_for(c, ax));
+		verto_engine_reply_result(e, to, id, verto_engine_result_for(c, ax));
 	else if (to)
-		ve_reply_call_error(e, to, id, "CALL ERROR",
-							o->cause ? o->cause
-									 : VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(
+				e, to, id, "CALL ERROR",
+				o->cause ? o->cause : VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 	if (id == c->pending_id) {
 		json_object_put(c->pending_id);
 		c->pending_id = NULL;
@@ -369,11 +375,12 @@ static int send_attach(verto_engine *e, verto_call *c, const act_ctx *ax,
 		call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		return -1;
 	}
-	ve_set_str(&c->browser_sdp, fresh);
-	p = ve_call_params(c);
-	ve_jadd(p, "sdp", fresh);
-	ve_add_party(p, c, c->sess);
-	ve_send_request(e, c->sess ? c->sess->conn : 0, "verto.attach", p);
+	verto_engine_set_str(&c->browser_sdp, fresh);
+	p = verto_engine_call_params(c);
+	verto_engine_jadd(p, "sdp", fresh);
+	verto_engine_add_party(p, c, c->sess);
+	verto_engine_send_request(e, c->sess ? c->sess->conn : 0, "verto.attach",
+							  p);
 	free(fresh);
 	e->st.reattached++;
 	return 0;
@@ -387,7 +394,7 @@ static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
 
 	if (sdp && (kind == VERTO_MEDIA_OFFER_TO_BROWSER ||
 				kind == VERTO_MEDIA_ANSWER_TO_BROWSER))
-		ve_set_str(&c->browser_sdp, sdp);
+		verto_engine_set_str(&c->browser_sdp, sdp);
 	if ((a & VCA_S_INVITE) && op_sip(e, c, VERTO_SIP_INVITE, 0, sdp, NULL)) {
 		call_abort(e, c, ax, VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		goto out;
@@ -422,30 +429,30 @@ static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
 	if (a & (VCA_V_RESULT | VCA_V_ERROR))
 		reply_step(e, c, o, ax, a);
 	if ((a & VCA_V_MEDIA) && c->sess) {
-		json_object *p = ve_call_params(c);
-		ve_jadd(p, "sdp", sdp);
-		ve_send_request(e, c->sess->conn, "verto.media", p);
+		json_object *p = verto_engine_call_params(c);
+		verto_engine_jadd(p, "sdp", sdp);
+		verto_engine_send_request(e, c->sess->conn, "verto.media", p);
 	}
 	if ((a & VCA_V_ANSWER) && c->sess) {
-		json_object *p = ve_call_params(c);
+		json_object *p = verto_engine_call_params(c);
 		if (ax->prev == VCS_OUT_CALLING)
-			ve_jadd(p, "sdp", sdp);
-		ve_send_request(e, c->sess->conn, "verto.answer", p);
+			verto_engine_jadd(p, "sdp", sdp);
+		verto_engine_send_request(e, c->sess->conn, "verto.answer", p);
 		e->st.calls_answered++;
 	}
 	if (a & VCA_V_INVITE) {
 		for (i = 0; i < c->nring; i++) {
-			json_object *p = ve_call_params(c);
-			ve_jadd(p, "sdp", sdp);
-			ve_add_party(p, c, c->ring[i]);
-			ve_send_request(e, c->ring[i]->conn, "verto.invite", p);
+			json_object *p = verto_engine_call_params(c);
+			verto_engine_jadd(p, "sdp", sdp);
+			verto_engine_add_party(p, c, c->ring[i]);
+			verto_engine_send_request(e, c->ring[i]->conn, "verto.invite", p);
 		}
 	}
 	if (a & VCA_V_BYE) {
 		if (c->sess)
-			ve_send_bye(e, c, c->sess, o->cause);
+			verto_engine_send_bye(e, c, c->sess, o->cause);
 		for (i = 0; i < c->nring; i++)
-			ve_send_bye(e, c, c->ring[i], o->cause);
+			verto_engine_send_bye(e, c, c->ring[i], o->cause);
 	}
 	if (a & VCA_V_ATTACH) {
 		char *fresh = NULL;
@@ -466,12 +473,12 @@ static void after_media(verto_engine *e, verto_call *c, const verto_call_out *o,
 out:
 	free(sdp);
 	if (c->fsm.state == VCS_DONE)
-		ve_call_free(e, c);
+		verto_engine_call_free(e, c);
 }
 
 /* ---------------------------------------------------------------- feed */
 
-int ve_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
+int verto_engine_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 {
 	call_priv *p = CP(c);
 	verto_call_out o;
@@ -482,8 +489,9 @@ int ve_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 		/* after the running media step, in order */
 		if (!(h = held_new(ax, code))) {
 			if (ax->conn && verto_call_event_is_request(ax->ev))
-				ve_reply_call_error(e, ax->conn, ax->id, "Out of memory",
-									VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+				verto_engine_reply_call_error(
+						e, ax->conn, ax->id, "Out of memory",
+						VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 			return -1;
 		}
 		h->at = e->now;
@@ -500,7 +508,8 @@ int ve_feed(verto_engine *e, verto_call *c, act_ctx *ax, int code)
 	if (rc) {
 		/* refused request: answer it, nothing else */
 		if (ax->conn)
-			ve_reply_call_error(e, ax->conn, ax->id, "CALL ERROR", o.cause);
+			verto_engine_reply_call_error(e, ax->conn, ax->id, "CALL ERROR",
+										  o.cause);
 		return rc;
 	}
 	run(e, c, &o, ax);
@@ -514,14 +523,15 @@ static void drain_call(verto_engine *e, const char *cid)
 	verto_call *c;
 	act_ctx ax;
 
-	while ((c = ve_find_call(e, cid)) && !CP(c)->busy && (h = CP(c)->queued)) {
+	while ((c = verto_engine_find_call(e, cid)) && !CP(c)->busy &&
+		   (h = CP(c)->queued)) {
 		CP(c)->queued = h->next;
 		held_ax(h, &ax);
-		ve_feed(e, c, &ax, h->code);
+		verto_engine_feed(e, c, &ax, h->code);
 		/* a counted WS_BACK is done unless its fresh offer now runs */
-		if (h->counted && !((c = ve_find_call(e, cid)) && CP(c)->busy &&
-							CP(c)->step && CP(c)->step->counted))
-			ve_ready_step_done(e, h->conn);
+		if (h->counted && !((c = verto_engine_find_call(e, cid)) &&
+							CP(c)->busy && CP(c)->step && CP(c)->step->counted))
+			verto_engine_ready_step_done(e, h->conn);
 		held_free(h);
 	}
 }
@@ -540,7 +550,7 @@ void verto_engine_call_resume(verto_engine *e, verto_call *c)
 
 	if (!CP(c)->busy || CP(c)->step)
 		return; /* not waiting for the glue */
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	set_busy(e, c, 0);
 	memcpy(cid, c->call_id, sizeof(cid));
 	drain_call(e, cid);
@@ -556,7 +566,7 @@ int verto_engine_media_done(verto_engine *e, verto_call *c, int rc, char *sdp)
 		free(sdp);
 		return -1;
 	}
-	ve_call_sync_sip(e, c);
+	verto_engine_call_sync_sip(e, c);
 	CP(c)->step = NULL;
 	set_busy(e, c, 0);
 	memcpy(cid, c->call_id, sizeof(cid));
@@ -568,12 +578,12 @@ int verto_engine_media_done(verto_engine *e, verto_call *c, int rc, char *sdp)
 				   h->kind == VERTO_MEDIA_REOFFER_TO_BROWSER || h->late
 						   ? VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE
 						   : VERTO_CAUSE_INCOMPATIBLE_DESTINATION);
-		ve_call_free(e, c);
+		verto_engine_call_free(e, c);
 	} else {
 		after_media(e, c, &h->out, &ax, sdp, h->kind);
 	}
 	if (h->counted)
-		ve_ready_step_done(e, h->conn);
+		verto_engine_ready_step_done(e, h->conn);
 	held_free(h);
 	drain_call(e, cid);
 	return 0;
@@ -593,8 +603,8 @@ static void late_requests(verto_engine *e, verto_call *c, uint64_t old)
 	verto_held_step *h = CP(c)->step;
 
 	if (h && h->conn && verto_call_event_is_request(h->ev) && h->at <= old) {
-		ve_reply_call_error(e, h->conn, h->id, "CALL ERROR",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, h->conn, h->id, "CALL ERROR",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		json_object_put(h->id);
 		h->id = NULL;
 		h->conn = 0;
@@ -603,8 +613,8 @@ static void late_requests(verto_engine *e, verto_call *c, uint64_t old)
 	for (h = CP(c)->queued; h; h = h->next) {
 		if (!h->conn || !verto_call_event_is_request(h->ev) || h->at > old)
 			continue;
-		ve_reply_call_error(e, h->conn, h->id, "CALL BUSY, TRY AGAIN",
-							VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
+		verto_engine_reply_call_error(e, h->conn, h->id, "CALL BUSY, TRY AGAIN",
+									  VERTO_CAUSE_NORMAL_TEMPORARY_FAILURE);
 		json_object_put(h->id);
 		h->id = NULL;
 		h->conn = 0;
@@ -636,11 +646,11 @@ static void call_timers(verto_engine *e, uint64_t now)
 			verto_list_del(l);
 			continue;
 		}
-		ve_feed(e, c, &ax, 0); /* may free c (only c) */
+		verto_engine_feed(e, c, &ax, 0); /* may free c (only c) */
 	}
 }
 
-void ve_calls_tick(verto_engine *e, uint64_t now)
+void verto_engine_calls_tick(verto_engine *e, uint64_t now)
 {
 	verto_link *l;
 

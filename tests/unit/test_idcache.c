@@ -138,7 +138,7 @@ static void test_change_notices_mark_stale(void **state)
 	idc_put(c, IDC_REV, "web", "sip:ann@x", &r, 0, 60000);
 	idc_put(c, IDC_REV, "web", "sip:ann2@x", NULL, 0, 60000);
 	idc_put(c, IDC_FWD, "web", "bob", &r, 0, 60000);
-	assert_int_equal(idinv_apply(c, m, strlen(m)), 3);
+	assert_int_equal(idmap_inval_apply(c, m, strlen(m)), 3);
 	assert_int_equal(idc_get(c, IDC_FWD, "web", "ann", 1, 9e9, 0, &out, &neg),
 					 IDC_MISS);
 	assert_int_equal(
@@ -150,11 +150,11 @@ static void test_change_notices_mark_stale(void **state)
 	assert_int_equal(idc_get(c, IDC_FWD, "web", "bob", 1, 9e9, 0, &out, &neg),
 					 IDC_FRESH);
 	/* "*" and garbage mark everything */
-	assert_int_equal(idinv_apply(c, "*", 1), -1);
+	assert_int_equal(idmap_inval_apply(c, "*", 1), -1);
 	assert_int_equal(idc_get(c, IDC_FWD, "web", "bob", 1, 9e9, 0, &out, &neg),
 					 IDC_MISS);
 	idc_put(c, IDC_FWD, "web", "bob", &r, 0, 60000);
-	assert_int_equal(idinv_apply(c, "  ", 2), -1);
+	assert_int_equal(idmap_inval_apply(c, "  ", 2), -1);
 	assert_int_equal(idc_get(c, IDC_FWD, "web", "bob", 1, 9e9, 0, &out, &neg),
 					 IDC_MISS);
 	idc_destroy(c);
