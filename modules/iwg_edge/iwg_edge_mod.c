@@ -50,14 +50,14 @@ _Static_assert(sizeof(edge_auth_names) / sizeof(*edge_auth_names) ==
 
 #define DEFAULT_EDGE_PRESET ""
 
-static str edge_preset = str_init(DEFAULT_EDGE_PRESET);
-static str edge_auth_param = STR_NULL;	/* required */
-static str edge_auth_secret = STR_NULL; /* required with auth ephemeral */
-static str edge_rpc_key = STR_NULL; /* JSON-RPC key (kamcfg/edge/http.cfg) */
+static char *edge_preset = DEFAULT_EDGE_PRESET;
+static char *edge_auth_param = NULL;  /* required */
+static char *edge_auth_secret = NULL; /* required with auth ephemeral */
+static char *edge_rpc_key = NULL;	  /* JSON-RPC key (kamcfg/edge/http.cfg) */
 /* WITH_CLUSTER: the edge nodes' networks and the node DMQ asks first
  * (kamcfg/edge/cluster.cfg) */
-static str edge_cluster_nodes = STR_NULL;
-static str edge_cluster_peer = STR_NULL;
+static char *edge_cluster_nodes = NULL;
+static char *edge_cluster_peer = NULL;
 /* nodes are hosts: no network wider than these in cluster_nodes */
 #define EDGE_CLUSTER_MIN_BITS4 16
 #define EDGE_CLUSTER_MIN_BITS6 48
@@ -74,12 +74,12 @@ static const char *edge_rpc_info_doc[2] = {
 
 /* clang-format off */
 static param_export_t params[] = {
-	{"preset", PARAM_STR, &edge_preset},
-	{"auth", PARAM_STR, &edge_auth_param},
-	{"auth_secret", PARAM_STR, &edge_auth_secret},
-	{"rpc_key", PARAM_STR, &edge_rpc_key},
-	{"cluster_nodes", PARAM_STR, &edge_cluster_nodes},
-	{"cluster_peer", PARAM_STR, &edge_cluster_peer},
+	{"preset", PARAM_STRING, &edge_preset},
+	{"auth", PARAM_STRING, &edge_auth_param},
+	{"auth_secret", PARAM_STRING, &edge_auth_secret},
+	{"rpc_key", PARAM_STRING, &edge_rpc_key},
+	{"cluster_nodes", PARAM_STRING, &edge_cluster_nodes},
+	{"cluster_peer", PARAM_STRING, &edge_cluster_peer},
 	{0, 0, 0}
 };
 
@@ -103,25 +103,24 @@ struct module_exports exports = {
 /* clang-format on */
 
 /* the method named s, or EDGE_AUTH_COUNT when there is none */
-static edge_auth_t edge_auth_lookup(const str *s)
+static edge_auth_t edge_auth_lookup(const char *s)
 {
 	int i;
 
 	for (i = 0; i < EDGE_AUTH_COUNT; i++)
-		if (s->len == (int)strlen(edge_auth_names[i]) &&
-			memcmp(s->s, edge_auth_names[i], s->len) == 0)
+		if (strcmp(s, edge_auth_names[i]) == 0)
 			return (edge_auth_t)i;
 	return EDGE_AUTH_COUNT;
 }
 
 /* 0 when the secret of modparam name (setting in site.cfg) is unset or
  * usable, else -1 with an error naming both */
-static int edge_secret_ok(const str *val, const char *name, const char *setting)
+static int edge_secret_ok(const char *val, const char *name,
+						  const char *setting)
 {
 	char why[128];
 
-	if (val->s == NULL ||
-		secret_check(val->s, (size_t)val->len, why, sizeof(why)) == 0)
+	if (val == NULL || secret_check(val, strlen(val), why, sizeof(why)) == 0)
 		return 0;
 	LM_ERR("modparam '%s' (%s in site.cfg) %s\n", name, setting, why);
 	return -1;
@@ -129,40 +128,40 @@ static int edge_secret_ok(const str *val, const char *name, const char *setting)
 
 /* 1 when peer is a sip: URI naming TCP ("sip:HOST:PORT;transport=tcp"),
  * as DMQ's notification address of a cluster must be */
-static int edge_cluster_peer_ok(const str *peer)
+static int edge_cluster_peer_ok(const char *peer)
 {
 	static const char tcp[] = ";transport=tcp";
-	const int n = (int)sizeof(tcp) - 1;
+	const size_t n = sizeof(tcp) - 1, len = strlen(peer);
 
-	return peer->len > 4 + n && strncasecmp(peer->s, "sip:", 4) == 0 &&
-		   strncasecmp(peer->s + peer->len - n, tcp, (size_t)n) == 0;
+	return len > 4 + n && strncasecmp(peer, "sip:", 4) == 0 &&
+		   strncasecmp(peer + len - n, tcp, n) == 0;
 }
 
 static int mod_init(void)
 {
 	char why[128];
 
-	if (edge_auth_param.s == NULL || edge_auth_param.len == 0) {
+	if (edge_auth_param == NULL || *edge_auth_param == '\0') {
 		LM_ERR("modparam 'auth' is required: " EDGE_AUTH_ALLOWED "\n");
 		return -1;
 	}
-	edge_auth = edge_auth_lookup(&edge_auth_param);
+	edge_auth = edge_auth_lookup(edge_auth_param);
 	if (edge_auth == EDGE_AUTH_COUNT) {
-		LM_ERR("modparam 'auth': " EDGE_AUTH_ALLOWED ", not '%.*s'\n",
-			   edge_auth_param.len, edge_auth_param.s);
+		LM_ERR("modparam 'auth': " EDGE_AUTH_ALLOWED ", not '%s'\n",
+			   edge_auth_param);
 		return -1;
 	}
-	if (edge_secret_ok(&edge_auth_secret, "auth_secret", "IWG_AUTH_SECRET") <
+	if (edge_secret_ok(edge_auth_secret, "auth_secret", "IWG_AUTH_SECRET") <
 				0 ||
-		edge_secret_ok(&edge_rpc_key, "rpc_key", "IWG_RPC_KEY") < 0)
+		edge_secret_ok(edge_rpc_key, "rpc_key", "IWG_RPC_KEY") < 0)
 		return -1;
-	if (edge_auth == EDGE_AUTH_EPHEMERAL && edge_auth_secret.s == NULL) {
+	if (edge_auth == EDGE_AUTH_EPHEMERAL && edge_auth_secret == NULL) {
 		LM_ERR("modparam 'auth_secret' (IWG_AUTH_SECRET in site.cfg) is "
 			   "required with auth 'ephemeral'\n");
 		return -1;
 	}
-	if (edge_cluster_nodes.s != NULL &&
-		cidr_list_check(edge_cluster_nodes.s, (size_t)edge_cluster_nodes.len,
+	if (edge_cluster_nodes != NULL &&
+		cidr_list_check(edge_cluster_nodes, strlen(edge_cluster_nodes),
 						EDGE_CLUSTER_MIN_BITS4, EDGE_CLUSTER_MIN_BITS6, why,
 						sizeof(why)) < 0) {
 		LM_ERR("modparam 'cluster_nodes' (IWG_CLUSTER_NODES in site.cfg, "
@@ -173,13 +172,12 @@ static int mod_init(void)
 			   why, EDGE_CLUSTER_MIN_BITS4, EDGE_CLUSTER_MIN_BITS6);
 		return -1;
 	}
-	if (edge_cluster_peer.s != NULL &&
-		!edge_cluster_peer_ok(&edge_cluster_peer)) {
+	if (edge_cluster_peer != NULL && !edge_cluster_peer_ok(edge_cluster_peer)) {
 		LM_ERR("modparam 'cluster_peer' (IWG_CLUSTER_PEER in site.cfg, "
-			   "required with WITH_CLUSTER): '%.*s' is not "
+			   "required with WITH_CLUSTER): '%s' is not "
 			   "\"sip:ADDRESS:PORT;transport=tcp\" (the nodes talk over "
 			   "TCP)\n",
-			   edge_cluster_peer.len, edge_cluster_peer.s);
+			   edge_cluster_peer);
 		return -1;
 	}
 	if (edge_auth == EDGE_AUTH_OPEN)
@@ -192,14 +190,12 @@ static int mod_init(void)
 static void edge_rpc_info(rpc_t *rpc, void *c)
 {
 	void *th;
-	str nodes = str_init("");
+	const char *nodes = edge_cluster_nodes != NULL ? edge_cluster_nodes : "";
 
-	if (edge_cluster_nodes.s != NULL)
-		nodes = edge_cluster_nodes;
 	/* edge_auth is set: mod_init succeeded before any RPC */
 	if (rpc->add(c, "{", &th) < 0)
 		return;
-	rpc->struct_add(th, "SsdS", "preset", &edge_preset, "auth",
+	rpc->struct_add(th, "ssds", "preset", edge_preset, "auth",
 					edge_auth_names[edge_auth], "open",
-					edge_auth == EDGE_AUTH_OPEN, "cluster_nodes", &nodes);
+					edge_auth == EDGE_AUTH_OPEN, "cluster_nodes", nodes);
 }

@@ -42,10 +42,16 @@ _Static_assert(WEBRTC_FLOW_KEY_MIN == SECRET_MIN_LEN,
 #define DEFAULT_WEBRTC_PPI_FALLBACK	  0
 #define DEFAULT_WEBRTC_TIMER_INTERVAL 10
 
+/* the string parameters as Kamailio sets them; mod_init copies them into
+ * webrtc_kcfg's str fields */
+static char *webrtc_flow_key = NULL;  /* required */
+static char *webrtc_path_host = NULL; /* required */
+static char *webrtc_ims_core = NULL;  /* required when dereg_on_close */
+
 webrtc_kcfg_t webrtc_kcfg = {
-		.flow_key = STR_NULL,  /* required */
-		.path_host = STR_NULL, /* required */
-		.ims_core = STR_NULL,  /* required when dereg_on_close */
+		.flow_key = STR_NULL,
+		.path_host = STR_NULL,
+		.ims_core = STR_NULL,
 		.dereg_on_close = DEFAULT_WEBRTC_DEREG_ON_CLOSE,
 		.ppi_fallback = DEFAULT_WEBRTC_PPI_FALLBACK,
 		.timer_interval = DEFAULT_WEBRTC_TIMER_INTERVAL,
@@ -108,9 +114,9 @@ static cmd_export_t cmds[] = {
 };
 
 static param_export_t params[] = {
-	{"flow_key", PARAM_STR, &webrtc_kcfg.flow_key},
-	{"path_host", PARAM_STR, &webrtc_kcfg.path_host},
-	{"ims_core", PARAM_STR, &webrtc_kcfg.ims_core},
+	{"flow_key", PARAM_STRING, &webrtc_flow_key},
+	{"path_host", PARAM_STRING, &webrtc_path_host},
+	{"ims_core", PARAM_STRING, &webrtc_ims_core},
 	{"dereg_on_close", PARAM_INT, &webrtc_kcfg.dereg_on_close},
 	{"ppi_fallback", PARAM_INT, &webrtc_kcfg.ppi_fallback},
 	{"timer_interval", PARAM_INT, &webrtc_kcfg.timer_interval},
@@ -139,10 +145,21 @@ struct module_exports exports = {
 
 /* ---------------------------------------------------------------- init */
 
+/* s as a str ({NULL, 0} when NULL) */
+static str webrtc_param_str(char *s)
+{
+	str r = {s, s != NULL ? (int)strlen(s) : 0};
+
+	return r;
+}
+
 static int mod_init(void)
 {
 	char why[128];
 
+	webrtc_kcfg.flow_key = webrtc_param_str(webrtc_flow_key);
+	webrtc_kcfg.path_host = webrtc_param_str(webrtc_path_host);
+	webrtc_kcfg.ims_core = webrtc_param_str(webrtc_ims_core);
 	if (secret_check(webrtc_kcfg.flow_key.s, (size_t)webrtc_kcfg.flow_key.len,
 					 why, sizeof(why)) < 0) {
 		LM_ERR("modparam 'flow_key' (IWG_FLOW_KEY in site.cfg) %s\n", why);
