@@ -270,8 +270,8 @@ cg_run() {
 	done
 	cg_stop "$iwg_kam"
 	cg_stop "$webrtc_kam"
-	cg_iwg=$(cat "$cgdir"/iwg.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%d", s }')
-	cg_webrtc=$(cat "$cgdir"/webrtc.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%d", s }')
+	cg_iwg=$(cat "$cgdir"/iwg.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%.0f", s }')
+	cg_webrtc=$(cat "$cgdir"/webrtc.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%.0f", s }')
 }
 cg=null
 if [ "${BENCH_SIG_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
