@@ -139,6 +139,8 @@ done
 # DTLS-SRTP setups per second: as fast as the probe can start them
 setup=$("$probe" --ng "$IWG_NG_ADDR" --codec opus --calls 400 --rate 2000 --duration 1 \
 	--timeout 20 2>>"$logs/probe-setup.err" | tail -1)
+# no summary line (the probe failed): null, so that the JSON is still written
+jq -e . <<<"$setup" >/dev/null 2>&1 || setup=null
 echo "media.dtls_setups_per_s $(jq -r .setups_per_s <<<"$setup")"
 
 printf '%s\n' "${results[@]}" | jq -s --argjson setup "$setup" \
