@@ -13,8 +13,17 @@
 # all its processes, /proc) is read around each run; the SIPp UAC's own CPU
 # in the same run gives the kam/sipp ratio that cancels most hypervisor
 # noise (docs/architecture.md, "Platform facts"). The pure engine's cost on the same
-# message (iwg-hdrmed-lint -b) is printed beside it. Output: a summary on
-# stdout and build/bench/hdrmed.json.
+# message (iwg-hdrmed-lint -b) is printed beside it.
+#
+# Instructions per message, free of that noise: the same load through a
+# kamailio run by valgrind's callgrind, one start per profile and pair,
+# counting only inside receive_msg() (parsing, the script, tm, sending;
+# start-up and idle timers left out), summed over its processes and
+# divided by the messages. The last run of each profile stays in
+# build/bench/hdrmed-run/callgrind-PROFILE/ for callgrind_annotate.
+#   BENCH_HDRMED_CG_CALLS=300 BENCH_HDRMED_CG_PAIRS=2 BENCH_HDRMED_CG_RATE=20
+#   BENCH_HDRMED_CG=0        (skip it; skipped too when valgrind is missing)
+# Output: a summary on stdout and build/bench/hdrmed.json.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 if [ -z "${IWG_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ]; then
@@ -76,8 +85,59 @@ done
 engine=$("$IWG_BUILD/bin/iwg-hdrmed-lint" -m "$top/tests/bench/hdrmed/invite.sip" \
 	-b 100000 "$prof/ims-volte.rules" | sed -n 's/.*, \([0-9]*\) ns per message/\1/p')
 
+# Instructions per message under callgrind (see the top of this file)
+cg_calls=${BENCH_HDRMED_CG_CALLS:-300}
+cg_pairs=${BENCH_HDRMED_CG_PAIRS:-2}
+cg_rate=${BENCH_HDRMED_CG_RATE:-20}
+cg_dir=$IWG_RUN/callgrind
+# stack.sh starts /usr/sbin/kamailio itself: from here on through valgrind
+eval "_hd_spawn_native() $(declare -f _stack_spawn | sed 1d)"
+_stack_spawn() {
+	local name=$1 log=$2
+	shift 2
+	[ "$1" = /usr/sbin/kamailio ] && set -- valgrind --tool=callgrind -q \
+		--toggle-collect=receive_msg --callgrind-out-file="$cg_dir/cg.%p" "$@"
+	_hd_spawn_native "$name" "$log" "$@"
+}
+
+# cg_run PROFILE: one kamailio under callgrind carries cg_calls
+# transactions of PROFILE; prints its instructions per message
+cg_run() {
+	local kids
+	rm -rf "$cg_dir" && mkdir -p "$cg_dir" || return 1
+	hd_kamailio "ims-volte=${BENCH_HDRMED_RULES:-$prof/ims-volte.rules}" \
+		"ims-rcs=$prof/ims-rcs.rules" "contact-center=$prof/contact-center.rules" ||
+		return 1
+	kids=$($KAMCMD core.psx | awk '$1 == "PID:" { print $2 }')
+	sipp -sf "$hd_dir/sipp/uac-bench.xml" -i 127.0.0.1 -p $HD_UAC_PORT -nostdin \
+		-cp 18990 -m "$cg_calls" -r "$cg_rate" -l 200 -timeout 300s \
+		-timeout_error -key profile "$1" 127.0.0.1:$HD_KPORT \
+		>"$logs/uac-cg-$1.log" 2>&1 || { hd_stop "$KAM_PID"; return 1; }
+	hd_stop "$KAM_PID"
+	# each process writes its counts when it exits
+	wait_until 30 eval "! kill -0 $(echo $kids) 2>/dev/null" || return 1
+	# kept for callgrind_annotate: build/bench/hdrmed-run/callgrind-PROFILE
+	rm -rf "$cg_dir-$1" && cp -r "$cg_dir" "$cg_dir-$1"
+	cat "$cg_dir"/cg.* | awk -v n="$cg_calls" '$1 == "summary:" { t += $2 }
+		END { printf "%.0f\n", t / (2 * n) }'
+}
+
+cgres=()
+if [ "${BENCH_HDRMED_CG:-1}" = 1 ] && command -v valgrind >/dev/null; then
+	hd_stop "$KAM_PID"
+	for ((i = 1; i <= cg_pairs; i++)); do
+		for p in ims-volte none; do
+			r=$(cg_run $p) || { echo "bench hdrmed: callgrind run failed (logs $logs)" >&2; exit 1; }
+			cgres+=("$i $p $r")
+		done
+	done
+elif [ "${BENCH_HDRMED_CG:-1}" = 1 ]; then
+	echo "bench hdrmed: valgrind missing, no instruction counts (apt-get install valgrind)" >&2
+fi
+
 printf '%s\n' "${results[@]}" | awk -v engine="${engine:-0}" -v calls="$calls" \
-	-v rate="$rate" -v json="$out/hdrmed.json" '
+	-v rate="$rate" -v json="$out/hdrmed.json" -v cg="$(printf '%s;' "${cgres[@]}")" \
+	-v cg_calls="$cg_calls" '
 { pair = $1; kam[$1, $2] = $3; sipp[$1, $2] = $4; n = $1 }
 END {
 	printf "hdrmed bench: %d OPTIONS transactions (2 messages each) per run, %d/s, %d pairs\n", calls, rate, n
@@ -95,6 +155,23 @@ END {
 	printf "\"kam_us_per_msg\":{\"ims-volte\":%.3f,\"none\":%.3f},", tk["ims-volte"] / n, tk["none"] / n > json
 	printf "\"sipp_us_per_msg\":{\"ims-volte\":%.3f,\"none\":%.3f},", ts["ims-volte"] / n, ts["none"] / n > json
 	printf "\"delta_us_per_msg_raw\":%.3f,\"delta_us_per_msg_normalized\":%.3f,", d, dn > json
-	printf "\"engine_us_per_msg\":%.3f,\"target_us\":5}\n", engine / 1000 > json
+	printf "\"engine_us_per_msg\":%.3f,\"target_us\":5", engine / 1000 > json
+	m = split(cg, r, ";") - 1
+	if (m > 0) {
+		printf "callgrind: %d transactions per run, instructions inside receive_msg()\n", cg_calls
+		printf "%-5s %-10s %14s\n", "pair", "profile", "instr/msg"
+		for (i = 1; i <= m; i++) {
+			split(r[i], f, " ")
+			printf "%-5d %-10s %14d\n", f[1], f[2], f[3]
+			ti[f[2]] += f[3]; ni[f[2]]++
+		}
+		di = ti["ims-volte"] / ni["ims-volte"] - ti["none"] / ni["none"]
+		# CPU per instruction of the none runs turns the delta into microseconds
+		du = di * (tk["none"] / n) / (ti["none"] / ni["none"])
+		printf "ims-volte executes %.0f instructions more per message than no mediation (%.0f against %.0f, +%.1f %%), %.2f us at the measured CPU per instruction; target <= 5 us\n", di, ti["ims-volte"] / ni["ims-volte"], ti["none"] / ni["none"], 100 * di / (ti["none"] / ni["none"]), du
+		printf ",\"cg_transactions_per_run\":%d,\"instr_per_msg\":{\"ims-volte\":%.0f,\"none\":%.0f},", cg_calls, ti["ims-volte"] / ni["ims-volte"], ti["none"] / ni["none"] > json
+		printf "\"delta_instr_per_msg\":%.0f,\"delta_us_per_msg_from_instr\":%.3f", di, du > json
+	}
+	printf "}\n" > json
 }'
 echo "bench hdrmed: wrote $out/hdrmed.json"
