@@ -31,12 +31,23 @@ static const char *const not_lists[] = {"Date",
 										"CSeq",
 										NULL};
 
+#define N_NOT_LISTS (sizeof(not_lists) / sizeof(not_lists[0]) - 1)
+
 int hdrmed_engine_is_list(const char *name, int len)
 {
-	int i;
+	static unsigned keys[N_NOT_LISTS];
+	static int have_keys;
+	unsigned key = hdrmed_name_key(name, len);
+	size_t i;
 
-	for (i = 0; not_lists[i]; i++)
-		if (hdrmed_name_eq(name, len, not_lists[i], (int)strlen(not_lists[i])))
+	if (!have_keys) {
+		for (i = 0; i < N_NOT_LISTS; i++)
+			keys[i] = hdrmed_name_key(not_lists[i], (int)strlen(not_lists[i]));
+		have_keys = 1;
+	}
+	for (i = 0; i < N_NOT_LISTS; i++)
+		if (keys[i] == key &&
+			hdrmed_name_eq(name, len, not_lists[i], (int)strlen(not_lists[i])))
 			return 0;
 	return 1;
 }

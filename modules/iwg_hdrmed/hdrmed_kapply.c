@@ -10,10 +10,10 @@
 #include "core/mem/mem.h"
 #include "core/pvar.h"
 
-#include "hdrmed_buf.h"
 #include "hdrmed_engine.h"
 #include "hdrmed_kapply.h"
 #include "hdrmed_msg.h"
+#include "hdrmed_plan.h"
 
 struct hdrmed_kcfg hdrmed_kcfg = {48, ""};
 
@@ -35,88 +35,76 @@ static int expand_pv(void *arg, const char *in, int inlen, char *out, int size)
 	return len;
 }
 
-/* append "Name: value\r\n" of H to B */
-static void render(struct hdrmed_buf *b, const struct hdrmed_hdr *h)
+/*
+ * The offset from which no lump made before this call edits the header
+ * section of MSG (one past the last such lump; HDRS_END + 1 when a lump
+ * without an offset is there), so that the plan may put the new headers
+ * after a run of its own only when nothing else lies between.
+ */
+static int free_from(sip_msg_t *msg, int hdrs_end)
 {
-	hdrmed_buf_add(b, h->name, h->name_len);
-	hdrmed_buf_add(b, ": ", 2);
-	hdrmed_buf_add(b, h->value, h->value_len);
-	hdrmed_buf_add(b, "\r\n", 2);
-}
+	struct lump *l;
+	int from = 0;
 
-/* insert the bytes of B (copied to pkg memory, which the lump owns) after
- * or before L; an empty B inserts nothing */
-static int insert(struct lump *l, struct hdrmed_buf *b, int after)
-{
-	char *s;
-
-	if (b->err) {
-		LM_ERR("out of memory\n");
-		return -1;
+	for (l = msg->add_rm; l; l = l->next) {
+		if (l->op != LUMP_DEL && l->op != LUMP_NOP)
+			return hdrs_end + 1;
+		if (l->u.offset <= hdrs_end && l->u.offset + 1 > from)
+			from = (int)l->u.offset + 1;
 	}
-	if (b->len == 0)
-		return 0;
-	s = pkg_malloc(b->len);
-	if (!s) {
-		PKG_MEM_ERROR;
-		return -1;
-	}
-	memcpy(s, b->s, b->len);
-	l = after ? insert_new_lump_after(l, s, b->len, 0)
-			  : insert_new_lump_before(l, s, b->len, 0);
-	if (!l) {
-		pkg_free(s);
-		LM_ERR("cannot insert headers\n");
-		return -1;
-	}
-	return 0;
+	return from;
 }
 
 /*
- * Turn the engine's marks into lumps: each run of adjacent deleted or
- * modified headers becomes one deletion plus one insertion of the new text
- * (fewer lumps: tm copies every lump per branch), new headers one insertion
- * before the end of the header section.
+ * Turn the engine's marks into lumps (hdrmed_plan.h): one deletion or
+ * anchor per edit with one insertion of its text. All the texts are one
+ * pkg block, owned by the first insertion; the others point into it and
+ * are flagged LUMPFLAG_DUPED, so that freeing the lumps frees it once.
  */
 static int to_lumps(sip_msg_t *msg, const struct hdrmed_msg *m)
 {
-	struct hdrmed_buf b = {0};
-	struct lump *l;
-	int i, j, end, rc = 0;
+	struct hdrmed_plan p;
+	struct hdrmed_edit *e;
+	struct lump *l, *a;
+	char *text = NULL;
+	int i, owned = 0, rc = -1;
 
-	for (i = 0; i < m->n && rc == 0; i = j + 1) {
-		j = i;
-		if (m->h[i].off < 0 || m->h[i].state == HDRMED_H_KEEP)
-			continue;
-		end = m->h[i].off + m->h[i].len;
-		while (j + 1 < m->n && m->h[j + 1].off == end &&
-			   m->h[j + 1].state != HDRMED_H_KEEP) {
-			j++;
-			end += m->h[j].len;
-		}
-		l = del_lump(msg, m->h[i].off, end - m->h[i].off, 0);
+	if (hdrmed_plan_make(&p, m, free_from(msg, m->hdrs_end)) < 0) {
+		LM_ERR("out of memory\n");
+		return -1;
+	}
+	if (p.text_len > 0 && !(text = pkg_malloc(p.text_len))) {
+		PKG_MEM_ERROR;
+		goto done;
+	}
+	if (text)
+		memcpy(text, p.text, p.text_len);
+	for (i = 0; i < p.n; i++) {
+		e = &p.e[i];
+		l = e->len ? del_lump(msg, e->off, e->len, 0)
+				   : anchor_lump(msg, e->off, 0, 0);
 		if (!l) {
-			LM_ERR("cannot delete headers at offset %d\n", m->h[i].off);
-			rc = -1;
-			break;
+			LM_ERR("cannot edit headers at offset %d\n", e->off);
+			goto done;
 		}
-		b.len = 0;
-		for (; i <= j; i++)
-			if (m->h[i].state == HDRMED_H_MOD)
-				render(&b, &m->h[i]);
-		rc = insert(l, &b, 1);
+		if (e->text_len == 0)
+			continue;
+		a = e->len ? insert_new_lump_after(l, text + e->text, e->text_len, 0)
+				   : insert_new_lump_before(l, text + e->text, e->text_len, 0);
+		if (!a) {
+			LM_ERR("cannot insert headers\n");
+			goto done;
+		}
+		if (e->text == 0)
+			owned = 1;
+		else
+			a->flags |= LUMPFLAG_DUPED;
 	}
-	b.len = 0;
-	for (i = 0; i < m->n && rc == 0; i++)
-		if (m->h[i].state == HDRMED_H_NEW)
-			render(&b, &m->h[i]);
-	if (rc == 0 && b.len > 0) {
-		l = anchor_lump(msg, m->hdrs_end, 0, 0);
-		rc = l ? insert(l, &b, 0) : -1;
-		if (!l)
-			LM_ERR("cannot anchor new headers\n");
-	}
-	hdrmed_buf_free(&b);
+	rc = 0;
+done:
+	if (text && !owned)
+		pkg_free(text);
+	hdrmed_plan_free(&p);
 	return rc;
 }
 

@@ -65,6 +65,24 @@ int hdrmed_name_eq(const char *a, int alen, const char *b, int blen)
 	return hdrmed_ci_eq(a, alen, b, blen);
 }
 
+unsigned hdrmed_name_key(const char *name, int len)
+{
+	const char *full = hdrmed_compact_name(name, len);
+	unsigned k = 2166136261u; /* FNV-1a */
+	int i;
+
+	if (full) {
+		name = full;
+		len = (int)strlen(full);
+	}
+	for (i = 0; i < len; i++) {
+		k ^= (unsigned char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32
+																: name[i]);
+		k *= 16777619u;
+	}
+	return k;
+}
+
 /* end of the line starting at P (offset of its terminator) */
 static int line_end(const char *buf, int len, int p)
 {
@@ -215,6 +233,7 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 		memset(h, 0, sizeof(*h));
 		h->name = buf + p;
 		h->name_len = ns - p;
+		h->key = hdrmed_name_key(h->name, h->name_len);
 		ve = ce;
 		e = line_next(len, e);
 		/* folded lines belong to this header */
@@ -261,10 +280,11 @@ void hdrmed_msg_free(struct hdrmed_msg *m)
 int hdrmed_msg_find(const struct hdrmed_msg *m, const char *name, int nlen,
 					int from)
 {
+	unsigned key = hdrmed_name_key(name, nlen);
 	int i;
 
 	for (i = from < 0 ? 0 : from; i < m->n; i++)
-		if (m->h[i].state != HDRMED_H_DEL &&
+		if (m->h[i].key == key && m->h[i].state != HDRMED_H_DEL &&
 			hdrmed_name_eq(m->h[i].name, m->h[i].name_len, name, nlen))
 			return i;
 	return -1;
@@ -295,6 +315,7 @@ int hdrmed_hdr_set_name(struct hdrmed_hdr *h, const char *n, int nlen)
 	h->owned_name = d;
 	h->name = d;
 	h->name_len = nlen;
+	h->key = hdrmed_name_key(d, nlen);
 	if (h->state == HDRMED_H_KEEP)
 		h->state = HDRMED_H_MOD;
 	return 0;

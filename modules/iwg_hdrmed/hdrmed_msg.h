@@ -36,6 +36,7 @@ struct hdrmed_hdr {
 	int off; /* raw range in the message buffer, CRLF included; */
 	int len; /* -1/0 for new headers */
 	int state;
+	unsigned key;	   /* hdrmed_name_key() of the name */
 	char *owned_name;  /* malloc'd when renamed or new, else NULL */
 	char *owned_value; /* malloc'd when the value changed, else NULL */
 };
@@ -69,6 +70,10 @@ const char *hdrmed_compact_name(const char *name, int len);
 
 /* 1 when two header names denote the same header (case, compact forms) */
 int hdrmed_name_eq(const char *a, int alen, const char *b, int blen);
+
+/* a hash of a header name that equal names (hdrmed_name_eq) share: the
+ * lower-case full name, compact forms expanded; unequal names may collide */
+unsigned hdrmed_name_key(const char *name, int len);
 
 /* the index of the first live header named NAME at or after FROM, or -1 */
 int hdrmed_msg_find(const struct hdrmed_msg *m, const char *name, int nlen,
