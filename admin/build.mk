@@ -12,7 +12,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
 	admin/src/cluster.c admin/src/res_cluster.c admin/src/regview.c \
 	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c \
-	admin/src/peers.c admin/src/res_peers.c
+	admin/src/peers.c admin/src/res_peers.c admin/src/log.c
 ADMIND_LIBS = -lmicrohttpd -lhiredis -lcurl -ljson-c -lcrypto -lpthread -lm
 
 BINS += iwg-admind
@@ -25,7 +25,8 @@ ADMIND_PURE = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/metrics.c admin/src/schemas.c admin/src/static_path.c
 
 UNITS += admind_conf admind_core admind_openapi admind_static admind_cred \
-	admind_series admind_diag admind_peers admind_cluster
+	admind_series admind_diag admind_peers admind_cluster admind_log
+UNIT_admind_log = tests/unit/test_admind_log.c admin/src/log.c
 UNIT_admind_conf = tests/unit/test_admind_conf.c $(ADMIND_PURE)
 UNIT_admind_conf_LIBS = -ljson-c -lcrypto
 UNIT_admind_core = tests/unit/test_admind_core.c $(ADMIND_PURE)

@@ -18,6 +18,7 @@
 #include "admind.h"
 #include "auth.h"
 #include "backend.h"
+#include "log.h"
 #include "static_path.h"
 
 double admind_now(void)
@@ -312,9 +313,11 @@ static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	char text[LOG_LINE_MAX];
+
 	(void)cls;
-	fputs("iwg-admind: http: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	log_err("http: %s", text);
 }
 
 /* read a whole PEM file into a new NUL-terminated buffer */

@@ -11,6 +11,7 @@
 #include "admind.h"
 #include "auth.h"
 #include "backend.h"
+#include "log.h"
 #include "sampler.h"
 
 #define DEFAULT_CONF "/etc/iwg/iwg-admind.conf"
@@ -35,14 +36,13 @@ static int hash_key_stdin(void)
 	size_t n;
 
 	if (!fgets(line, sizeof(line), stdin)) {
-		fprintf(stderr, "iwg-admind: no key on stdin\n");
+		log_err("no key on stdin");
 		return 1;
 	}
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
 	if (n == 0 || n > AUTH_KEY_MAX) {
-		fprintf(stderr, "iwg-admind: a key is 1-%d printable bytes\n",
-				AUTH_KEY_MAX);
+		log_err("a key is 1-%d printable bytes", AUTH_KEY_MAX);
 		return 1;
 	}
 	auth_hash_hex(line, n, hex);
@@ -87,20 +87,22 @@ int main(int argc, char **argv)
 	}
 	conf_defaults(&app.conf);
 	if (conf_load_file(&app.conf, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "iwg-admind: %s\n", err);
+		log_err("%s", err);
 		return 1;
 	}
 	if (cred_load(&app.cred, &app.conf, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "iwg-admind: %s\n", err);
+		log_err("%s", err);
 		return 1;
 	}
 	if (check) {
 		printf("iwg-admind: %s: configuration OK\n", path);
 		return 0;
 	}
+	/* the daemon proper: log lines carry the time and level from here */
+	log_start();
 	if (app.conf.n_keys == 0)
-		fprintf(stderr, "iwg-admind: warning: no api_key configured; only "
-						"/healthz and /readyz will answer\n");
+		log_warn("no api_key configured; only /healthz and /readyz will "
+				 "answer");
 	app.routes = admind_routes;
 	app.n_routes = admind_n_routes;
 	app.started = admind_now();
@@ -112,7 +114,7 @@ int main(int argc, char **argv)
 	if (!app.metrics || !app.rl_key || !app.rl_addr || !app.rl_cred ||
 		admind_csp_init(&app) < 0 || res_static_init(&app) < 0 ||
 		backend_global_init() < 0) {
-		fprintf(stderr, "iwg-admind: out of memory at start\n");
+		log_err("out of memory at start");
 		return 1;
 	}
 	/* the MHD threads inherit this mask; signals come to sigwait() */
@@ -122,20 +124,21 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (sampler_start(&app) < 0) {
-		fprintf(stderr, "iwg-admind: cannot start the sampler thread\n");
+		log_err("cannot start the sampler thread");
 		return 1;
 	}
 	if (admind_http_start(&app, err, sizeof(err)) < 0) {
-		fprintf(stderr, "iwg-admind: %s\n", err);
+		log_err("%s", err);
 		return 1;
 	}
-	fprintf(stderr, "iwg-admind %s: listening on %s://%s%s%s:%u\n",
-			ADMIND_VERSION, app.conf.tls_cert[0] ? "https" : "http",
-			strchr(app.conf.listen_addr, ':') ? "[" : "", app.conf.listen_addr,
-			strchr(app.conf.listen_addr, ':') ? "]" : "", app.conf.listen_port);
+	log_info("version %s, listening on %s://%s%s%s:%u", ADMIND_VERSION,
+			 app.conf.tls_cert[0] ? "https" : "http",
+			 strchr(app.conf.listen_addr, ':') ? "[" : "", app.conf.listen_addr,
+			 strchr(app.conf.listen_addr, ':') ? "]" : "",
+			 app.conf.listen_port);
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
-	fprintf(stderr, "iwg-admind: signal %d, stopping\n", sig);
+	log_info("signal %d, stopping", sig);
 	admind_http_stop(&app);
 	sampler_stop(&app);
 	backend_global_cleanup();

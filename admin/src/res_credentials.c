@@ -17,6 +17,7 @@
 #include "handlers.h"
 #include "idstore/idstore.h"
 #include "jsonv.h"
+#include "log.h"
 #include "schemas.h"
 
 /* the audit entry of an outcome for user (a failure to log is logged) */
@@ -25,7 +26,7 @@ static void cred_audit(admind_req *r, const char *user, unsigned status)
 	backend_err e = {0};
 
 	if (audit_write_credential(r, "credentials.issue", user, status, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+		log_err("audit write failed: %s", e.msg);
 }
 
 /* the user's mapping under namespace web must exist and be usable; -1

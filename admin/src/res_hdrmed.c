@@ -19,6 +19,7 @@
 
 #include "handlers.h"
 #include "jsonv.h"
+#include "log.h"
 #include "schemas.h"
 
 /* what one request asks: nodes and an optional profile */
@@ -329,7 +330,7 @@ static void hd_audit(admind_req *r, const hd_req *h, const char *action,
 
 	hd_target(h, target, sizeof(target));
 	if (audit_write(r, action, target, status, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+		log_err("audit write failed: %s", e.msg);
 }
 
 static void reset_cb(const char *node, struct json_object *res,

@@ -15,6 +15,7 @@
 #include "handlers.h"
 #include "idstore/idstore.h"
 #include "jsonv.h"
+#include "log.h"
 #include "schemas.h"
 
 /* most mappings one listing collects before paging */
@@ -110,7 +111,7 @@ static int identity_audit(admind_req *r, int rc, const char *action,
 	if (audit_write(r, action, target,
 					rc == IDS_OK ? status : MHD_HTTP_SERVICE_UNAVAILABLE,
 					&e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+		log_err("audit write failed: %s", e.msg);
 	return rc == IDS_OK ? 0 : -1;
 }
 

@@ -16,6 +16,7 @@
 
 #include "handlers.h"
 #include "jsonv.h"
+#include "log.h"
 #include "regview.h"
 #include "schemas.h"
 #include "series.h"
@@ -53,11 +54,10 @@ int regs_ident(const admind_app *app, int i, regview_ident *id, backend_err *e)
 		if (kamrpc_call(c, n, "core.sockets_list", NULL, &res, e, NULL) < 0)
 			goto failed;
 		if (regview_ident_sockets(res, id) == 0)
-			fprintf(stderr,
-					"iwg-admind: %s shares registrations but core.sockets_list "
-					"names no listener: none of its contacts is counted as "
-					"its own\n",
-					n->name);
+			log_warn("%s shares registrations but core.sockets_list "
+					 "names no listener: none of its contacts is counted as "
+					 "its own",
+					 n->name);
 		json_object_put(res);
 	}
 	regview_cache_put(app->regcache, i, id);
@@ -161,7 +161,7 @@ static int reply_too_many(admind_req *r, const char *node, double n, int max)
 			 "listing them would make it build its whole usrloc in one RPC "
 			 "answer; the counts are in /api/v1/cluster",
 			 node, n, max);
-	fprintf(stderr, "iwg-admind: registrations listing refused: %s\n", msg);
+	log_warn("registrations listing refused: %s", msg);
 	json_object_object_add(j, "error",
 						   json_object_new_string("too_many_registrations"));
 	json_object_object_add(j, "message", json_object_new_string(msg));
@@ -319,7 +319,7 @@ int res_registrations_add(admind_req *r)
 	json_object_put(res);
 	if (audit_write(r, "registration.add", jsonv_str(o, "aor"),
 					MHD_HTTP_CREATED, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+		log_err("audit write failed: %s", e.msg);
 	json_object_object_add(o, "node", json_object_new_string(n->name));
 	return admind_reply_json(r, MHD_HTTP_CREATED, o);
 }
@@ -367,7 +367,7 @@ int res_registrations_delete(admind_req *r)
 		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "aor",
 								  "no registration for '%.128s'", aor);
 	if (audit_write(r, "registration.delete", aor, MHD_HTTP_NO_CONTENT, &e) < 0)
-		fprintf(stderr, "iwg-admind: audit write failed: %s\n", e.msg);
+		log_err("audit write failed: %s", e.msg);
 	return admind_reply(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""),
 						0, NULL);
 }

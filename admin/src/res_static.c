@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "admind.h"
+#include "log.h"
 #include "static_path.h"
 
 #define STATIC_FILE_MAX (32L * 1024 * 1024) /* larger files are not served */
@@ -29,9 +30,8 @@ int res_static_init(admind_app *app)
 	if (!app->conf.web_root[0])
 		return 0;
 	if (!realpath(app->conf.web_root, buf)) {
-		fprintf(stderr,
-				"iwg-admind: warning: web_root '%s': %s; no static files\n",
-				app->conf.web_root, strerror(errno));
+		log_warn("web_root '%s': %s; no static files", app->conf.web_root,
+				 strerror(errno));
 		return 0;
 	}
 	app->web_root = strdup(buf);

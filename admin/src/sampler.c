@@ -48,8 +48,9 @@
 #include <microhttpd.h>
 
 #include "cluster.h"
-#include "handlers.h"
 #include "depcheck.h"
+#include "handlers.h"
+#include "log.h"
 #include "regview.h"
 #include "sampler.h"
 #include "series.h"
@@ -228,7 +229,7 @@ static void sample_once(admind_app *app)
 	x.nodes_total = 1 + k;
 	series_add(app->series, &x);
 	if (cluster_put(app->cluster, nodes, k, admind_wallclock()) < 0)
-		fprintf(stderr, "iwg-admind: cluster view: out of memory\n");
+		log_err("cluster view: out of memory");
 }
 
 static void *sampler_main(void *arg)
