@@ -110,6 +110,36 @@ static void test_empty_table(void **state)
 	assert_null(probe_route_find(&r, "x", 1));
 	assert_int_equal(probe_route_add(&r, "x", 1, &v), -1);
 	assert_int_equal(probe_route_del(&r, "x", 1), -1);
+	assert_int_equal(probe_route_wait(&r, &v), -1);
+	assert_null(probe_route_take(&r));
+}
+
+/* answering calls wait for an INVITE: the oldest is handed the first
+ * unknown Call-ID, one that gave up leaves the queue, the queue is bounded */
+static void test_waiting_queue(void **state)
+{
+	probe_route r;
+	int a, b, c, d;
+
+	(void)state;
+	assert_int_equal(probe_route_init(&r, 3), 0);
+	assert_null(probe_route_take(&r));
+	assert_int_equal(probe_route_wait(&r, &a), 0);
+	assert_int_equal(probe_route_wait(&r, &b), 0);
+	assert_int_equal(probe_route_wait(&r, &c), 0);
+	assert_int_equal(probe_route_wait(&r, &d), -1);
+	assert_int_equal(probe_route_unwait(&r, &b), 0);
+	assert_int_equal(probe_route_unwait(&r, &b), -1);
+	assert_int_equal(probe_route_wait(&r, &d), 0);
+	assert_ptr_equal(probe_route_take(&r), &a);
+	assert_ptr_equal(probe_route_take(&r), &c);
+	assert_ptr_equal(probe_route_take(&r), &d);
+	assert_null(probe_route_take(&r));
+	assert_int_equal(r.nwaiting, 0);
+	/* the table beside it is untouched */
+	assert_int_equal(probe_route_add(&r, "one", 3, &a), 0);
+	assert_null(probe_route_take(&r));
+	probe_route_free(&r);
 }
 
 int main(void)
@@ -120,6 +150,7 @@ int main(void)
 			cmocka_unit_test(test_delete_and_reuse),
 			cmocka_unit_test(test_churn),
 			cmocka_unit_test(test_empty_table),
+			cmocka_unit_test(test_waiting_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -569,6 +569,15 @@ static void on_sip(void *arg, const char *msg, size_t len)
 	if (c->route && m.call_id.s &&
 		(t = probe_route_find(c->route, m.call_id.s, m.call_id.len))) {
 		c = t;
+	} else if (c->is_line && m.is_request && !is_own(c, &m) &&
+			   probe_str_eq(m.method, "INVITE") && !m.to_tag.s &&
+			   (t = probe_route_take(c->route))) {
+		/* answering: a new call for the call waiting longest */
+		on_request(t, &m, now);
+		if (is_own(t, &m) &&
+			probe_route_add(c->route, t->call_id, strlen(t->call_id), t) < 0)
+			call_fail(t, now, "too many calls at once on the shared WebSocket");
+		return;
 	} else if (c->is_line && m.is_request && !is_own(c, &m)) {
 		/* a request of a call that has ended here, or never was */
 		if (!probe_str_eq(m.method, "ACK"))
@@ -776,6 +785,16 @@ int probe_call_start_on(probe_call *c, int id, const probe_cfg *cfg,
 		call_fail(c, now, "the shared WebSocket is down: %s", line->reason);
 		return -1;
 	}
+	if (cfg->answer) {
+		/* its Call-ID will be the INVITE's (on_sip adds it then) */
+		if (probe_route_wait(line->route, c) < 0) {
+			call_fail(c, now, "too many calls waiting on the shared WebSocket");
+			return -1;
+		}
+		c->line = line;
+		c->state = PROBE_CALL_WAITING;
+		return 0;
+	}
 	if (probe_route_add(line->route, c->call_id, strlen(c->call_id), c) < 0) {
 		call_fail(c, now, "too many calls at once on the shared WebSocket");
 		return -1;
@@ -798,7 +817,7 @@ void probe_call_on_ws(probe_call *c, int64_t now)
 	if (c->ws.resumed)
 		c->tls_resumed = 1;
 	if (c->state == PROBE_CALL_CONNECTING && c->ws.state == PROBE_WS_OPEN) {
-		if (c->is_line && !c->cfg->do_register)
+		if (c->is_line && !c->cfg->do_register && !c->cfg->answer)
 			c->state = PROBE_CALL_LINE;
 		else if (c->cfg->do_register || c->cfg->answer)
 			send_register(c, now, NULL);
@@ -948,6 +967,7 @@ void probe_call_free(probe_call *c)
 	if (c->ws.fd >= 0 || c->ws.ssl)
 		probe_wsconn_close(&c->ws);
 	if (c->line) {
+		probe_route_unwait(c->line->route, c);
 		probe_route_del(c->line->route, c->call_id, strlen(c->call_id));
 		c->line = NULL;
 	}

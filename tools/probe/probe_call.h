@@ -102,14 +102,16 @@ int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now);
 
 /*
  * Start the shared connection of --one-connection at now: opens the
- * WebSocket to cfg->ws_url, REGISTERs when cfg->do_register (with digest
- * as a call does), then stays in PROBE_CALL_LINE carrying the SIP of the
- * calls started on it with probe_call_start_on(), each message handed to
- * its call by Call-ID through route (the caller's, initialised for as many
- * calls at once, outliving the line). A request for no call is answered
- * 481. No media. Drive it like a call (probe_call_on_ws, probe_call_tick).
- * Returns 0, or -1 (FAILED, the reason in line->reason); either way free
- * it with probe_call_free() after every call started on it.
+ * WebSocket to cfg->ws_url, REGISTERs when cfg->do_register or cfg->answer
+ * (with digest as a call does), then stays in PROBE_CALL_LINE carrying the
+ * SIP of the calls started on it with probe_call_start_on(), each message
+ * handed to its call by Call-ID through route (the caller's, initialised
+ * for as many calls at once, outliving the line). With cfg->answer, an
+ * INVITE of a Call-ID not in route goes to the call waiting longest in
+ * route's queue, which then owns that Call-ID. Any other request for no
+ * call is answered 481. No media. Drive it like a call (probe_call_on_ws,
+ * probe_call_tick). Returns 0, or -1 (FAILED, the reason in line->reason);
+ * either way free it with probe_call_free() after every call started on it.
  */
 int probe_call_start_line(probe_call *line, const probe_cfg *cfg,
 						  probe_route *route, int64_t now);
@@ -119,9 +121,11 @@ int probe_call_line_ready(const probe_call *line);
 
 /*
  * Start call id at now on line (probe_call_line_ready()): its media leg,
- * then at once the INVITE on the line's WebSocket. Returns 0, or -1 (the
- * call is FAILED: line down, or too many calls at once for its route
- * table); either way free it with probe_call_free() before the line.
+ * then at once the INVITE on the line's WebSocket; with cfg->answer
+ * instead it waits in the line's queue for an INVITE (PROBE_CALL_WAITING,
+ * failing after cfg->setup_timeout_s). Returns 0, or -1 (the call is
+ * FAILED: line down, or too many calls at once for its route table or
+ * queue); either way free it with probe_call_free() before the line.
  */
 int probe_call_start_on(probe_call *c, int id, const probe_cfg *cfg,
 						probe_call *line, int64_t now);

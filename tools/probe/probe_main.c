@@ -110,7 +110,12 @@ static void usage(FILE *f)
 			"  -p, --per-call        load mode: one JSON line per call too\n"
 			"  -o, --one-connection  every call over one WebSocket (registered "
 			"once\n"
-			"                        with --register), as a browser tab does\n"
+			"                        with --register or --answer), as a "
+			"browser tab\n"
+			"                        does; with --answer the calls wait "
+			"there\n"
+			"                        for INVITEs, at most a second's worth "
+			"at once\n"
 			"  -S, --tls-resume      each new wss connection resumes the TLS "
 			"session\n"
 			"                        of the previous one (ticket or ID)\n"
@@ -308,9 +313,9 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 		fprintf(stderr, "iwg-probe: --ng has no SIP: no --password/--header\n");
 		return -1;
 	}
-	if (o->one_conn && (o->cfg.ng_addr || o->cfg.answer)) {
+	if (o->one_conn && o->cfg.ng_addr) {
 		fprintf(stderr, "iwg-probe: --one-connection places calls over "
-						"--ws: no --ng/--answer\n");
+						"--ws: no --ng\n");
 		return -1;
 	}
 	if (o->cfg.auth_user && !o->cfg.password) {
@@ -615,8 +620,12 @@ static int run(run_opts *o)
 	while (done < o->calls) {
 		int n, talking = 0;
 		now = probe_now_us();
+		/* answering on one connection: the caller sets the pace; keep up
+		 * to a second's worth of calls (at least 16) waiting for INVITEs */
 		while (started < o->calls && !stop_requested &&
-			   now >= t0 + (int64_t)(1e6 * started / o->cps)) {
+			   (line && o->cfg.answer
+						? route.nwaiting < (size_t)(o->cps > 16 ? o->cps : 16)
+						: now >= t0 + (int64_t)(1e6 * started / o->cps))) {
 			start_call(o, &calls[started], &refs[3 * started], started, ep,
 					   line, now);
 			started++;

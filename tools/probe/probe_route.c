@@ -33,9 +33,13 @@ int probe_route_init(probe_route *r, size_t max)
 	while (cap < 2 * max + 2)
 		cap *= 2;
 	r->slots = calloc(cap, sizeof(*r->slots));
-	if (!r->slots)
+	r->waiting = calloc(max ? max : 1, sizeof(*r->waiting));
+	if (!r->slots || !r->waiting) {
+		probe_route_free(r);
 		return -1;
+	}
 	r->cap = cap;
+	r->max = max;
 	return 0;
 }
 
@@ -119,8 +123,45 @@ int probe_route_del(probe_route *r, const char *key, size_t len)
 	return 0;
 }
 
+int probe_route_wait(probe_route *r, void *val)
+{
+	if (r->nwaiting >= r->max)
+		return -1;
+	r->waiting[r->nwaiting++] = val;
+	return 0;
+}
+
+/* remove the i-th waiting value, keeping the order of the others */
+static void *unqueue(probe_route *r, size_t i)
+{
+	void *v = r->waiting[i];
+
+	memmove(&r->waiting[i], &r->waiting[i + 1],
+			(r->nwaiting - i - 1) * sizeof(*r->waiting));
+	r->nwaiting--;
+	return v;
+}
+
+void *probe_route_take(probe_route *r)
+{
+	return r->nwaiting ? unqueue(r, 0) : NULL;
+}
+
+int probe_route_unwait(probe_route *r, const void *val)
+{
+	size_t i;
+
+	for (i = 0; i < r->nwaiting; i++)
+		if (r->waiting[i] == val) {
+			unqueue(r, i);
+			return 0;
+		}
+	return -1;
+}
+
 void probe_route_free(probe_route *r)
 {
 	free(r->slots);
+	free(r->waiting);
 	memset(r, 0, sizeof(*r));
 }
