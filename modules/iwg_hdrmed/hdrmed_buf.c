@@ -77,7 +77,20 @@ int hdrmed_is_token_char(char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		(c >= '0' && c <= '9'))
 		return 1;
-	return c != '\0' && strchr("-.!%*_+`'~", c) != NULL;
+	switch (c) {
+	case '-':
+	case '.':
+	case '!':
+	case '%':
+	case '*':
+	case '_':
+	case '+':
+	case '`':
+	case '\'':
+	case '~':
+		return 1;
+	}
+	return 0;
 }
 
 int hdrmed_is_token(const char *s, int len)

@@ -86,9 +86,9 @@ unsigned hdrmed_name_key(const char *name, int len)
 /* end of the line starting at P (offset of its terminator) */
 static int line_end(const char *buf, int len, int p)
 {
-	while (p < len && buf[p] != '\n')
-		p++;
-	return p;
+	const char *nl = p < len ? memchr(buf + p, '\n', len - p) : NULL;
+
+	return nl ? (int)(nl - buf) : (p < len ? len : p);
 }
 
 /* offset just after the terminator of the line ending at E */
@@ -185,6 +185,7 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 					 size_t errlen)
 {
 	int p, e, ce, ns, vs, ve, lineno = 1;
+	const char *colon;
 	struct hdrmed_hdr *h;
 
 	memset(m, 0, sizeof(*m));
@@ -210,9 +211,8 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 					 lineno);
 			goto error;
 		}
-		ns = p;
-		while (ns < ce && buf[ns] != ':')
-			ns++;
+		colon = memchr(buf + p, ':', ce - p);
+		ns = colon ? (int)(colon - buf) : ce;
 		if (ns >= ce) {
 			snprintf(err, errlen, "line %d: header without a colon", lineno);
 			goto error;
