@@ -167,17 +167,17 @@ char *cred_jwt(const cred_signer *s, const char *sub, int64_t iat, int64_t exp,
 	if (s->alg == CRED_HS256) {
 		if (!HMAC(EVP_sha256(), s->secret, (int)s->secret_len,
 				  (const unsigned char *)out, n, sig, &siglen))
-			goto fail;
+			goto err;
 	} else {
 		if (sign_es256(s->key, out, n, sig) < 0)
-			goto fail;
+			goto err;
 		siglen = 64;
 	}
 	out[n] = '.';
 	if (cred_b64url(sig, siglen, out + n + 1, sz - n - 1) < 0)
-		goto fail;
+		goto err;
 	goto out;
-fail:
+err:
 	free(out);
 	out = NULL;
 out:

@@ -48,11 +48,11 @@ int regs_ident(const admind_app *app, int i, regview_ident *id, backend_err *e)
 	} else if (kamrpc_no_method(e)) {
 		id->known = 1; /* no iwg_edge: a node on its own */
 	} else {
-		goto failed;
+		goto err;
 	}
 	if (id->shared) {
 		if (kamrpc_call(c, n, "core.sockets_list", NULL, &res, e, NULL) < 0)
-			goto failed;
+			goto err;
 		if (regview_ident_sockets(res, id) == 0)
 			log_warn("%s shares registrations but core.sockets_list "
 					 "names no listener: none of its contacts is counted as "
@@ -62,7 +62,7 @@ int regs_ident(const admind_app *app, int i, regview_ident *id, backend_err *e)
 	}
 	regview_cache_put(app->regcache, i, id);
 	return 0;
-failed:
+err:
 	regview_cache_get(app->regcache, i, id);
 	return -1;
 }

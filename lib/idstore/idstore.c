@@ -1331,7 +1331,7 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 	lens[0] = 4;
 	lens[1] = len;
 	if (!(d = ids_cmd_at(ctx, oslot, 0, 2, argv, lens)))
-		goto fail;
+		goto err;
 	if (d->type != REDIS_REPLY_STRING) { /* gone meanwhile */
 		freeReplyObject(d);
 		return 0;
@@ -1347,12 +1347,12 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 	r = ids_cmd_at(ctx, ids_key_slot(nk, (size_t)nl), 1, 4, argv, lens);
 	freeReplyObject(d);
 	if (!r)
-		goto fail;
+		goto err;
 	busy = r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYKEY", 7) == 0;
 	if (r->type == REDIS_REPLY_ERROR && !busy) {
 		ids_set_err(ctx, IDS_ERR_REMOTE, "RESTORE %.60s: %.60s", nk, r->str);
 		freeReplyObject(r);
-		goto fail;
+		goto err;
 	}
 	freeReplyObject(r);
 	if (busy && rev &&
@@ -1364,7 +1364,7 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 	lens[0] = 3;
 	lens[1] = len;
 	if (!(r = ids_cmd_at(ctx, oslot, 1, 2, argv, lens)))
-		goto fail;
+		goto err;
 	freeReplyObject(r);
 	if (busy)
 		u->st->kept++;
@@ -1373,12 +1373,12 @@ static int ids_upgrade_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 	return 0;
 conflict:
 	if (c < 0)
-		goto fail;
+		goto err;
 	u->st->conflicts++;
 	if (u->cb)
 		u->cb(k, nk, why, u->arg);
 	return 0;
-fail:
+err:
 	u->err = ctx->err;
 	return 1;
 }

@@ -169,23 +169,23 @@ static redisContext *ids_open(ids_ctx_t *ctx, const char *addr)
 	if (c->err || redisSetTimeout(c, ids_tv(cf->cmd_timeout_ms)) != REDIS_OK) {
 		ids_set_err(ctx, IDS_ERR_IO, "%s: %s", addr,
 					c->errstr[0] ? c->errstr : "cannot connect");
-		goto fail;
+		goto err;
 	}
 	if (cf->password[0]) {
 		argv[0] = "AUTH";
 		argv[1] = cf->password;
 		if (ids_raw_ok(ctx, c, addr, "AUTH", 2, argv))
-			goto fail;
+			goto err;
 	}
 	if (cf->db > 0) {
 		snprintf(db, sizeof(db), "%d", cf->db);
 		argv[0] = "SELECT";
 		argv[1] = db;
 		if (ids_raw_ok(ctx, c, addr, "SELECT", 2, argv))
-			goto fail;
+			goto err;
 	}
 	return c;
-fail:
+err:
 	redisFree(c);
 	return NULL;
 }
@@ -258,18 +258,18 @@ static int ids_attach(ids_ctx_t *ctx, const char *addr, int check_master)
 		return ids_ok(ctx);
 	}
 	if (!(r = ids_raw(ctx, c, addr, 1, argv, NULL)))
-		goto fail;
+		goto err;
 	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
 		r->element[0]->type != REDIS_REPLY_STRING ||
 		strcmp(r->element[0]->str, "master") != 0) {
 		ids_set_err(ctx, IDS_ERR_REMOTE, "%s is not a master", addr);
 		freeReplyObject(r);
-		goto fail;
+		goto err;
 	}
 	freeReplyObject(r);
 	ctx->rc_ = c;
 	return ids_ok(ctx);
-fail:
+err:
 	redisFree(c);
 	return ctx->err;
 }

@@ -336,16 +336,16 @@ static void ids_json_line(const char *s, size_t len, long line,
 			int f = ids_field_by_name(k, strlen(k));
 			if (f < 0) {
 				ids_adderr(b, line, NULL, "unknown member '%.40s'", k);
-				goto done;
+				goto out;
 			}
 			if (ids_json_member(&r, f, v, &e) < 0) {
 				ids_adderr_rec(b, line, &e);
-				goto done;
+				goto out;
 			}
 		}
 	}
 	ids_finish(b, &r, line, default_ns);
-done:
+out:
 	json_object_put(o);
 }
 

@@ -492,20 +492,20 @@ int mprof_parse(const char *buf, size_t len, const char *fname,
 		if (nul) {
 			set_err(err, fname, MPROF_ESYNTAX, line, (unsigned)(nul - p) + 1,
 					"NUL byte in file");
-			goto done;
+			goto out;
 		}
 		if (parse_line(&c, p, eol, line) < 0)
-			goto done;
+			goto out;
 		p = eol + 1;
 	}
 	for (size_t i = 0; i < c.nprofs; i++)
 		if (expand(&c, &c.profs[i], 0) < 0)
-			goto done;
+			goto out;
 	*out = build_set(&c);
 	if (*out)
 		ret = 0;
 
-done:
+out:
 	for (size_t i = 0; i < c.nprofs; i++)
 		free(c.profs[i].exp);
 	free(c.profs);

@@ -143,18 +143,18 @@ static int add_headers(sip_msg_t *msg, const struct ccroute_rule *r,
 	}
 	if (parse_headers(msg, HDR_EOH_F, 0) == -1) {
 		LM_ERR("cannot parse the message headers\n");
-		goto error;
+		goto err;
 	}
 	for (i = 0; i < r->nhdrs; i++)
 		if (drop_same_name(msg, &r->hdrs[i]))
-			goto error;
+			goto err;
 	anchor = anchor_lump(msg, msg->unparsed - msg->buf, 0, 0);
 	if (!anchor || !insert_new_lump_before(anchor, buf, len, 0)) {
 		LM_ERR("cannot add the headers of rule %s\n", r->name);
-		goto error;
+		goto err;
 	}
 	return 0; /* buf belongs to the lump */
-error:
+err:
 	pkg_free(buf);
 	return -1;
 }

@@ -50,17 +50,17 @@ static void rpc_list(rpc_t *rpc, void *c)
 	}
 	if (i == COUNT_TRIES) {
 		rpc->fault(c, 503, "the rules are being reloaded, try again");
-		goto done;
+		goto out;
 	}
 	if (rpc->add(c, "{", &th) < 0 ||
 		rpc->struct_add(th, "sjj[", "file", ccroute_store_file(), "loaded",
 						(unsigned long)cnt->loaded, "unmatched",
 						ccroute_kapply_unmatched(), "rules", &ah) < 0)
-		goto done;
+		goto out;
 	for (i = 0; i < t->n; i++)
 		add_rule(rpc, ah, &t->rules[i], (unsigned long)cnt->hits[i],
 				 (unsigned long)cnt->last_hit[i]);
-done:
+out:
 	pkg_free(cnt);
 }
 
@@ -92,7 +92,7 @@ static void rpc_test(rpc_t *rpc, void *c)
 	n = ccroute_ctx_parse(buf, kv, CCROUTE_CTX_MAX, why, sizeof(why));
 	if (n < 0) {
 		rpc->fault(c, 400, "context: %s (key=value;key=value)", why);
-		goto done;
+		goto out;
 	}
 	t = ccroute_store_current(&version);
 	idx = ccroute_eval(t, kv, n);
@@ -101,11 +101,11 @@ static void rpc_test(rpc_t *rpc, void *c)
 	if (rpc->add(c, "{", &th) < 0 ||
 		rpc->struct_add(th, "sd[", "rule", r ? r->name : "", "set",
 						r ? r->set : 0, "headers", &hh) < 0)
-		goto done;
+		goto out;
 	for (i = 0; r && i < r->nhdrs; i++)
 		if (ccroute_subst(&r->hdrs[i], kv, n, line, sizeof(line)) > 0)
 			rpc->array_add(hh, "s", line);
-done:
+out:
 	pkg_free(buf);
 }
 

@@ -482,19 +482,19 @@ static int parse_rule(struct pctx *c, struct ccroute_table *t, char *line)
 		return -1;
 	if (parse_name(c, t, r, col[0]) < 0 || parse_when(c, r, col[1]) < 0 ||
 		parse_set(c, r, col[2]) < 0)
-		goto error;
+		goto err;
 	while (rest) {
 		bar = strchr(rest, '|');
 		if (bar)
 			*bar = '\0';
 		h = trim(rest);
 		if (*h && parse_hdr(c, r, h) < 0)
-			goto error;
+			goto err;
 		rest = bar ? bar + 1 : NULL;
 	}
 	t->n++;
 	return 0;
-error:
+err:
 	rule_free(r);
 	return -1;
 }
@@ -536,7 +536,7 @@ struct ccroute_table *ccroute_parse(const char *text, size_t len,
 	t = calloc(1, sizeof(*t));
 	if (!c || !t) {
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", file);
-		goto error;
+		goto err;
 	}
 	c->file = file;
 	c->err = err;
@@ -545,17 +545,17 @@ struct ccroute_table *ccroute_parse(const char *text, size_t len,
 		for (e = p; e < len && text[e] != '\n'; e++)
 			;
 		if (parse_line(c, t, text + p, e - p) < 0)
-			goto error;
+			goto err;
 		p = e + 1;
 	}
 	if (t->n == 0) {
 		c->line += c->line == 0;
 		fail(c, "no rule (end the file with a default: 'default | * | 1 |')");
-		goto error;
+		goto err;
 	}
 	free(c);
 	return t;
-error:
+err:
 	free(c);
 	ccroute_free(t);
 	return NULL;

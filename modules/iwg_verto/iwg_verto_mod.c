@@ -508,21 +508,21 @@ static int load_profiles(void)
 		k = mprof_find(set, name, strlen(name));
 		if (k < 0) {
 			LM_ERR("%s: no profile [%s]\n", verto_media_profiles, name);
-			goto fail;
+			goto err;
 		}
 		if (verto_ngflags_check(mprof_flags(set, (unsigned)k), err,
 								sizeof(err))) {
 			LM_ERR("%s: profile [%s] (line %u): %s\n", verto_media_profiles,
 				   name, set->prof[k].line, err);
-			goto fail;
+			goto err;
 		}
 		verto_cfg.prof_flags[i] = strdup(mprof_flags(set, (unsigned)k));
 		if (!verto_cfg.prof_flags[i])
-			goto fail;
+			goto err;
 	}
 	mprof_set_free(set);
 	return 0;
-fail:
+err:
 	mprof_set_free(set);
 	return -1;
 }

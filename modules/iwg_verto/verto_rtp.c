@@ -23,27 +23,27 @@ verto_rtp *verto_rtp_new(const char *addr, const char *const *flags,
 	}
 	if (ng_parse_hostport(addr, host, sizeof(host), &port)) {
 		snprintf(err, errsz, "bad rtpengine address '%s'", addr);
-		goto fail;
+		goto err;
 	}
 	for (i = 0; i < VERTO_RTP_STEPS; i++) {
 		const char *f = flags[i] ? flags[i] : "";
 		if (verto_ngflags_check(f, why, sizeof(why))) {
 			snprintf(err, errsz, "profile of step %d: %s", i, why);
-			goto fail;
+			goto err;
 		}
 		if (!(r->flags[i] = strdup(f))) {
 			snprintf(err, errsz, "out of memory");
-			goto fail;
+			goto err;
 		}
 	}
 	r->ng = ng_client_new(host, port, timeout_ms, 1);
 	if (!r->ng || r->ng->err) {
 		snprintf(err, errsz, "rtpengine client for %s: %s", addr,
 				 r->ng ? r->ng->errstr : "out of memory");
-		goto fail;
+		goto err;
 	}
 	return r;
-fail:
+err:
 	verto_rtp_free(r);
 	return NULL;
 }

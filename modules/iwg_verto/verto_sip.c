@@ -1765,14 +1765,14 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 		LM_ERR("SIP call %s: cannot create the dialog (%d)\n", g->callid, rc);
 		g->dlg = NULL;
 		status = rc == -4 || rc == -6 ? 400 : 500;
-		goto fail;
+		goto err;
 	}
 	/* our To tag: unguessable (tm's is the instance's fixed prefix and a
 	 * checksum of the INVITE), like the Call-IDs of our calls */
 	if (verto_sip_random_hex(tag, sizeof(tag)) ||
 		shm_str_dup(&ltag, &mine) < 0) {
 		LM_ERR("SIP call %s: no random tag\n", g->callid);
-		goto fail;
+		goto err;
 	}
 	if (g->dlg->id.loc_tag.s)
 		shm_free(g->dlg->id.loc_tag.s);
@@ -1786,7 +1786,7 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 		verto_dialog_set_rtag(&g->d, rtag)) {
 		LM_ERR("SIP call %s: tags not usable\n", g->callid);
 		status = 400;
-		goto fail;
+		goto err;
 	}
 	verto_sip_contact(m, contact, sizeof(contact));
 	if (cseq_of(m, &cseq))
@@ -1806,7 +1806,7 @@ static void on_invite(verto_ev *ev, sip_msg_t *m)
 					"Retry-After: 5\r\n");
 	verto_vsip_free(g);
 	return;
-fail:
+err:
 	send_reply(g, status, NULL);
 	verto_vsip_free(g);
 }
@@ -1827,7 +1827,7 @@ void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 				found > 0 ? "no such PaaS user"
 						  : "user unknown (identity store down)");
 		status = found > 0 ? 404 : 503;
-		goto fail;
+		goto err;
 	}
 	status = 500;
 	c = verto_engine_sip_invite(verto_vseng, g->callid, user, g->inv_name,
@@ -1843,7 +1843,7 @@ void verto_sip_lookup_done(uint32_t key, int found, const char *user)
 	if (!status)
 		return; /* answered and released while being offered */
 	LM_INFO("SIP call %s for %s: %d\n", g->callid, user, status);
-fail:
+err:
 	send_reply(g, status, NULL);
 	verto_vsip_free(g);
 }

@@ -954,24 +954,24 @@ static int job_new(verto_ws *ws, void *arg)
 	if (ws->cfg.ws_addr && *ws->cfg.ws_addr) {
 		ws->vh = add_vhost(ws, "ws", ws->cfg.ws_addr, 0, a->err, a->errsz);
 		if (!ws->vh)
-			goto fail;
+			goto err;
 	}
 	if (tls) {
 		struct lws_vhost *v =
 				add_vhost(ws, "wss", ws->cfg.wss_addr, 1, a->err, a->errsz);
 		if (!v)
-			goto fail;
+			goto err;
 		if (!ws->vh)
 			ws->vh = v;
 	}
 	if (!ws->vh) {
 		snprintf(a->err, a->errsz, "no listener configured");
-		goto fail;
+		goto err;
 	}
 	lws_sul_schedule(ws->ctx, 0, &ws->sul, on_tick,
 					 (lws_usec_t)ws->cfg.tick_ms * LWS_US_PER_MS);
 	return 0;
-fail:
+err:
 	lws_context_destroy(ws->ctx);
 	ws->ctx = NULL;
 	ev_loop_destroy(ws->loop);

@@ -66,27 +66,27 @@ static int originate_apply(sip_msg_t *msg, webrtc_reg_t *r,
 	}
 	n = webrtc_mo_pai(id, buf, (size_t)len);
 	if (n < 0 || webrtc_kmsg_hdr_insert(msg, NULL, buf, n) < 0)
-		goto done;
+		goto out;
 	n = webrtc_mo_route(r->sroute.s, (size_t)r->sroute.len, buf, (size_t)len,
 						&hop);
 	if (n < 0) {
 		LM_ERR("Service-Route of %.*s: %s\n", r->aor.len, r->aor.s,
 			   webrtc_mo_rc_str(n));
-		goto done;
+		goto out;
 	}
 	if (n > 0) {
 		parse_headers(msg, HDR_ROUTE_F, 0);
 		if (webrtc_kmsg_hdr_insert(msg, msg->route, buf, n) < 0)
-			goto done;
+			goto out;
 	}
 	if (hop.len > 0) {
 		du.s = (char *)hop.s;
 		du.len = (int)hop.len;
 		if (set_dst_uri(msg, &du) < 0)
-			goto done;
+			goto out;
 	}
 	ret = WRC_OK;
-done:
+out:
 	pkg_free(buf);
 	return ret;
 }

@@ -38,25 +38,25 @@ static int send_dereg(webrtc_reg_t *r)
 								   (size_t)r->auth.len, hb, (size_t)len);
 	if (tag.len < 0 || hdrs.len < 0) {
 		LM_ERR("cannot write the de-REGISTER of %.*s\n", r->aor.len, r->aor.s);
-		goto done;
+		goto out;
 	}
 	if (webrtc_tmb.new_dlg_uac(&r->callid, &tag, r->cseq, &r->aor, &r->aor,
 							   &d) < 0) {
 		LM_ERR("cannot build the de-REGISTER of %.*s\n", r->aor.len, r->aor.s);
-		goto done;
+		goto out;
 	}
 	if (webrtc_tmb.set_dlg_target(d, &r->ruri, &webrtc_kcfg.ims_core) < 0)
-		goto done;
+		goto out;
 	d->send_sock = r->sock;
 	set_uac_req(&uac_r, &method, &hdrs, NULL, d, 0, NULL, NULL);
 	if (webrtc_tmb.t_request_within(&uac_r) < 0) {
 		LM_ERR("cannot send the de-REGISTER of %.*s\n", r->aor.len, r->aor.s);
-		goto done;
+		goto out;
 	}
 	LM_INFO("de-REGISTER of %.*s sent: its WebSocket closed\n", r->aor.len,
 			r->aor.s);
 	ret = 0;
-done:
+out:
 	if (d)
 		webrtc_tmb.free_dlg(d);
 	pkg_free(hb);

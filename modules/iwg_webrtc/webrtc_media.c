@@ -115,16 +115,16 @@ int ki_webrtc_te_reoffer(sip_msg_t *msg, str *offer, str *omap, pv_spec_t *dst)
 			offer->s, (size_t)offer->len, out, (size_t)sz, chg, sizeof(chg));
 	if (n == 0) {
 		ret = WRC_NOOP;
-		goto done;
+		goto out;
 	}
 	if (n == WEBRTC_SDPFIX_BAD_MAP) {
 		LM_ERR("bad telephone-event map \"%.*s\"\n", omap->len, omap->s);
-		goto done;
+		goto out;
 	}
 	if (n < 0) {
 		LM_WARN("cannot add telephone-event %s to the browser's offer\n", chg);
 		ret = WRC_BAD_INPUT;
-		goto done;
+		goto out;
 	}
 	memset(&val, 0, sizeof(val));
 	val.flags = PV_VAL_STR;
@@ -132,11 +132,11 @@ int ki_webrtc_te_reoffer(sip_msg_t *msg, str *offer, str *omap, pv_spec_t *dst)
 	val.rs.len = n;
 	if (dst->setf(msg, &dst->pvp, (int)EQ_T, &val) < 0) {
 		LM_ERR("cannot set the destination variable\n");
-		goto done;
+		goto out;
 	}
 	LM_DBG("IMS answer renumbered telephone-event to %s\n", chg);
 	ret = WRC_OK;
-done:
+out:
 	pkg_free(out);
 	return ret;
 }

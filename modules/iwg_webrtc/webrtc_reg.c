@@ -267,8 +267,8 @@ void webrtc_reg_walk(int (*fn)(const webrtc_reg_t *, void *), void *arg)
 	for (i = 0; i < WEBRTC_REG_BUCKETS; i++)
 		for (r = reg_tab[i]; r; r = r->next)
 			if (fn(r, arg))
-				goto done;
-done:
+				goto out;
+out:
 	lock_release(reg_lock);
 }
 

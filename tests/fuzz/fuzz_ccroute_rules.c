@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ctx = malloc(nul ? size - tlen : 1);
 	if (!ctx)
-		goto done;
+		goto out;
 	ctx[0] = '\0';
 	if (nul && size - tlen > 1) {
 		memcpy(ctx, nul + 1, size - tlen - 1);
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < t->n; i++)
 		check_headers(&t->rules[i], kv, n);
 	free(ctx);
-done:
+out:
 	ccroute_free(t);
 	return 0;
 }
