@@ -166,11 +166,4 @@ int admind_paging(admind_req *r, int *page, int *per_page, int *replied);
 struct json_object *admind_page_json(struct json_object *items, int page,
 									 int per_page, size_t total);
 
-/*
- * Answer 200 with one page of a listing: {"items": items, "page",
- * "per_page", "total"} (items is released with the response).
- */
-int admind_reply_page(admind_req *r, struct json_object *items, int page,
-					  int per_page, size_t total);
-
 #endif

@@ -151,10 +151,3 @@ struct json_object *admind_page_json(struct json_object *items, int page,
 	json_object_object_add(j, "total", json_object_new_int64((int64_t)total));
 	return j;
 }
-
-int admind_reply_page(admind_req *r, struct json_object *items, int page,
-					  int per_page, size_t total)
-{
-	return admind_reply_json(r, MHD_HTTP_OK,
-							 admind_page_json(items, page, per_page, total));
-}

@@ -1178,11 +1178,6 @@ int verto_ws_watch_fd(verto_ws *ws, int fd)
 	return run_job(ws, job_watch_fd, &fd);
 }
 
-unsigned verto_ws_count(const verto_ws *ws)
-{
-	return (unsigned)ws->conns.n;
-}
-
 int verto_ws_peer(verto_ws *ws, uint64_t id, char *buf, size_t sz)
 {
 	pss *p = conn_find(ws, id);

@@ -126,9 +126,6 @@ int verto_ws_trusted(verto_ws *ws, uint64_t id);
  * cb.fd_ready runs when it has data. 0 or -1. */
 int verto_ws_watch_fd(verto_ws *ws, int fd);
 
-/* connections open now */
-unsigned verto_ws_count(const verto_ws *ws);
-
 /* The peer address of connection id as text ("192.0.2.1") in buf[sz]:
  * 0, or -1 when the connection is unknown (buf is then ""). */
 int verto_ws_peer(verto_ws *ws, uint64_t id, char *buf, size_t sz);
