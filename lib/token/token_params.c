@@ -35,9 +35,9 @@ int tok_params_check(const tok_params_t *p, char *err, size_t errsz)
 				 p->skew_s);
 		return -1;
 	}
-	if (p->max_len < TOK_MIN_MAXLEN) {
-		snprintf(err, errsz, "'token_max_len' must be at least %d, not %d",
-				 TOK_MIN_MAXLEN, p->max_len);
+	if (p->max_len < TOK_MIN_MAXLEN || p->max_len > TOK_MAX_MAXLEN) {
+		snprintf(err, errsz, "'token_max_len' must be %d to %d, not %d",
+				 TOK_MIN_MAXLEN, TOK_MAX_MAXLEN, p->max_len);
 		return -1;
 	}
 	return 0;

@@ -19,6 +19,9 @@
 
 #define TOK_DEFAULT_SKEW 30
 #define TOK_MIN_MAXLEN	 16 /* token_max_len below this refuses every JWT */
+#define TOK_MAX_MAXLEN                                  \
+	65536 /* token_max_len above this: no real token is \
+		   * that long, and every one is parsed whole */
 
 /*
  * The values as given. Strings are borrowed, NUL-terminated (string
@@ -30,7 +33,7 @@ typedef struct tok_params {
 	char *audience;	   /* token_audience: "" not checked */
 	char *issuer;	   /* token_issuer: "" not checked */
 	int skew_s;		   /* token_skew: >= 0 */
-	int max_len;	   /* token_max_len: >= TOK_MIN_MAXLEN */
+	int max_len;	   /* token_max_len: TOK_MIN_MAXLEN..TOK_MAX_MAXLEN */
 } tok_params_t;
 
 /* the defaults (no key: tokens are refused), as an initialiser */

@@ -30,6 +30,7 @@
 #include "webrtc_kmsg.h"
 #include "webrtc_media.h"
 #include "webrtc_reg.h"
+#include "webrtc_reghdr.h"
 #include "webrtc_register.h"
 #include "webrtc_rpc.h"
 
@@ -168,6 +169,12 @@ static int mod_init(void)
 	if (webrtc_kcfg.path_host.s == NULL || webrtc_kcfg.path_host.len == 0) {
 		LM_ERR("modparam 'path_host' is required (host[:port] of this proxy "
 			   "toward the IMS)\n");
+		return -1;
+	}
+	if (webrtc_kcfg.path_host.len > WEBRTC_REGHDR_HOST_MAX) {
+		/* every REGISTER would fail at run time */
+		LM_ERR("modparam 'path_host' is %d bytes, at most %d\n",
+			   webrtc_kcfg.path_host.len, WEBRTC_REGHDR_HOST_MAX);
 		return -1;
 	}
 	if (webrtc_kcfg.dereg_on_close &&

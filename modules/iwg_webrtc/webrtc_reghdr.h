@@ -18,6 +18,8 @@
 
 /* room for a Path value: the token, the path_host and the fixed text */
 #define WEBRTC_REGHDR_PATH_MAX (WEBRTC_FLOW_TOKEN_MAX + 160)
+/* the longest path_host that fits WEBRTC_REGHDR_PATH_MAX */
+#define WEBRTC_REGHDR_HOST_MAX 100
 
 /* option tags a REGISTER's Supported headers already name */
 #define WEBRTC_REGHDR_HAS_PATH	   1

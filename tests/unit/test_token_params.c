@@ -64,7 +64,9 @@ static void limits_are_enforced(void **state)
 	refused(&p, "'token_skew' must be at least 0, not -1");
 	p.skew_s = 30;
 	p.max_len = 15;
-	refused(&p, "'token_max_len' must be at least 16, not 15");
+	refused(&p, "'token_max_len' must be 16 to 65536, not 15");
+	p.max_len = 65537;
+	refused(&p, "'token_max_len' must be 16 to 65536, not 65537");
 	p.max_len = 8192;
 	p.issuer = NULL;
 	refused(&p, "'token_issuer' is not set");
