@@ -6,15 +6,15 @@
 #include <string.h>
 #include <time.h>
 
-int64_t idb_now_ms(void)
+int64_t idmap_backend_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void idb_init(idb_t *b, const ids_conf_t *conf, const idb_opts_t *opts,
-			  idc_t *cache)
+void idmap_backend_init(idmap_backend_t *b, const ids_conf_t *conf,
+						const idmap_backend_opts_t *opts, idmap_cache_t *cache)
 {
 	memset(b, 0, sizeof(*b));
 	b->conf = *conf;
@@ -26,16 +26,16 @@ void idb_init(idb_t *b, const ids_conf_t *conf, const idb_opts_t *opts,
 	b->cache = cache;
 }
 
-void idb_close(idb_t *b)
+void idmap_backend_close(idmap_backend_t *b)
 {
 	ids_free(b->ctx);
 	b->ctx = NULL;
 }
 
 /* a failure: drop the connection and wait before the next attempt */
-static void idb_failed(idb_t *b, int64_t now_ms)
+static void idmap_backend_failed(idmap_backend_t *b, int64_t now_ms)
 {
-	idb_close(b);
+	idmap_backend_close(b);
 	b->redis_errors++;
 	b->backoff_ms = b->backoff_ms ? b->backoff_ms * 2 : b->opts.retry_min_ms;
 	if (b->backoff_ms > b->opts.retry_max_ms)
@@ -43,7 +43,7 @@ static void idb_failed(idb_t *b, int64_t now_ms)
 	b->next_try_ms = now_ms + b->backoff_ms;
 }
 
-int idb_connect(idb_t *b, int64_t now_ms)
+int idmap_backend_connect(idmap_backend_t *b, int64_t now_ms)
 {
 	if (b->ctx)
 		return 0;
@@ -51,7 +51,7 @@ int idb_connect(idb_t *b, int64_t now_ms)
 		return -1;
 	b->ctx = ids_connect(&b->conf);
 	if (!b->ctx || b->ctx->err) {
-		idb_failed(b, idb_now_ms());
+		idmap_backend_failed(b, idmap_backend_now_ms());
 		return -1;
 	}
 	b->backoff_ms = 0;
@@ -59,13 +59,15 @@ int idb_connect(idb_t *b, int64_t now_ms)
 }
 
 /* answer from a stale entry, or unavailable */
-static idb_result_t idb_fallback(idb_t *b, idc_kind_t kind, const char *ns,
-								 const char *key, int64_t now_ms,
-								 ids_record_t *out, int *stale)
+static idmap_backend_result_t
+idmap_backend_fallback(idmap_backend_t *b, idmap_cache_kind_t kind,
+					   const char *ns, const char *key, int64_t now_ms,
+					   ids_record_t *out, int *stale)
 {
 	int neg = 0;
-	if (b->cache && idc_get(b->cache, kind, ns, key, now_ms,
-							b->opts.max_stale_ms, 1, out, &neg) != IDC_MISS) {
+	if (b->cache &&
+		idmap_cache_get(b->cache, kind, ns, key, now_ms, b->opts.max_stale_ms,
+						1, out, &neg) != IDC_MISS) {
 		*stale = 1;
 		return neg ? IDB_NOTFOUND : IDB_FOUND;
 	}
@@ -78,12 +80,13 @@ static idb_result_t idb_fallback(idb_t *b, idc_kind_t kind, const char *ns,
  * another user), so nothing to serve while Redis is down. A DID of another
  * namespace is absent for ns.
  */
-static idb_result_t idb_lookup_did(idb_t *b, const char *ns, const char *did,
-								   int64_t now_ms, ids_record_t *out)
+static idmap_backend_result_t
+idmap_backend_lookup_did(idmap_backend_t *b, const char *ns, const char *did,
+						 int64_t now_ms, ids_record_t *out)
 {
 	int rc;
 
-	if (idb_connect(b, now_ms) < 0)
+	if (idmap_backend_connect(b, now_ms) < 0)
 		return IDB_UNAVAILABLE;
 	b->redis_lookups++;
 	rc = ids_reverse_did(b->ctx, did, out);
@@ -93,22 +96,24 @@ static idb_result_t idb_lookup_did(idb_t *b, const char *ns, const char *did,
 		return IDB_NOTFOUND;
 	if (rc == IDS_ERR_ARG)
 		return IDB_BADARG;
-	idb_failed(b, now_ms);
+	idmap_backend_failed(b, now_ms);
 	return IDB_UNAVAILABLE;
 }
 
-idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
-						int64_t now_ms, ids_record_t *out, int *stale)
+idmap_backend_result_t idmap_backend_lookup(idmap_backend_t *b, int reverse,
+											const char *ns, const char *key,
+											int64_t now_ms, ids_record_t *out,
+											int *stale)
 {
 	char norm[IDS_URI_MAX + 1];
-	idc_kind_t kind = reverse ? IDC_REV : IDC_FWD;
+	idmap_cache_kind_t kind = reverse ? IDC_REV : IDC_FWD;
 	int neg = 0, rc;
 
 	*stale = 0;
 	if (!*ns || strlen(ns) > IDS_NS_MAX || !*key)
 		return IDB_BADARG;
 	if (reverse && strncmp(key, "tel:", 4) == 0)
-		return idb_lookup_did(b, ns, key + 4, now_ms, out);
+		return idmap_backend_lookup_did(b, ns, key + 4, now_ms, out);
 	if (reverse) {
 		if (ids_uri_norm(key, strlen(key), norm, sizeof(norm)) < 0)
 			return IDB_BADARG;
@@ -116,26 +121,29 @@ idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
 	} else if (strlen(key) > IDS_KEY_MAX) {
 		return IDB_BADARG;
 	}
-	if (b->cache && idc_get(b->cache, kind, ns, key, now_ms,
-							b->opts.max_stale_ms, 0, out, &neg) == IDC_FRESH)
+	if (b->cache &&
+		idmap_cache_get(b->cache, kind, ns, key, now_ms, b->opts.max_stale_ms,
+						0, out, &neg) == IDC_FRESH)
 		return neg ? IDB_NOTFOUND : IDB_FOUND;
-	if (idb_connect(b, now_ms) < 0)
-		return idb_fallback(b, kind, ns, key, now_ms, out, stale);
+	if (idmap_backend_connect(b, now_ms) < 0)
+		return idmap_backend_fallback(b, kind, ns, key, now_ms, out, stale);
 	b->redis_lookups++;
 	rc = reverse ? ids_reverse(b->ctx, ns, key, out)
 				 : ids_get(b->ctx, ns, key, out);
 	if (rc == IDS_OK) {
 		if (b->cache)
-			idc_put(b->cache, kind, ns, key, out, now_ms, b->opts.ttl_ms);
+			idmap_cache_put(b->cache, kind, ns, key, out, now_ms,
+							b->opts.ttl_ms);
 		return IDB_FOUND;
 	}
 	if (rc == IDS_ERR_NOTFOUND) {
 		if (b->cache && b->opts.neg_ttl_ms > 0)
-			idc_put(b->cache, kind, ns, key, NULL, now_ms, b->opts.neg_ttl_ms);
+			idmap_cache_put(b->cache, kind, ns, key, NULL, now_ms,
+							b->opts.neg_ttl_ms);
 		return IDB_NOTFOUND;
 	}
 	if (rc == IDS_ERR_ARG)
 		return IDB_BADARG;
-	idb_failed(b, now_ms);
-	return idb_fallback(b, kind, ns, key, now_ms, out, stale);
+	idmap_backend_failed(b, now_ms);
+	return idmap_backend_fallback(b, kind, ns, key, now_ms, out, stale);
 }

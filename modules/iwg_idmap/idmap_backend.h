@@ -5,7 +5,7 @@
  * waits longer than one connect or command timeout), and stale cache
  * entries served while it is down.
  *
- * Pure C (lib/idstore + the cache). One idb_t per process.
+ * Pure C (lib/idstore + the cache). One idmap_backend_t per process.
  */
 #ifndef IWG_IDMAP_BACKEND_H
 #define IWG_IDMAP_BACKEND_H
@@ -15,40 +15,40 @@
 #include "idmap_cache.h"
 #include "idstore/idstore.h"
 
-typedef enum idb_result {
+typedef enum idmap_backend_result {
 	IDB_FOUND = 0,		 /* *out holds the mapping */
 	IDB_NOTFOUND = 1,	 /* Redis (or a cached negative) says absent */
 	IDB_UNAVAILABLE = 2, /* Redis unreachable and nothing usable cached */
 	IDB_BADARG = 3,		 /* namespace or key unusable */
-} idb_result_t;
+} idmap_backend_result_t;
 
-typedef struct idb_opts {
+typedef struct idmap_backend_opts {
 	int64_t ttl_ms;		  /* positive entries */
 	int64_t neg_ttl_ms;	  /* negative entries (0: not cached) */
 	int64_t max_stale_ms; /* serve entries this old while Redis is down */
 	int retry_min_ms, retry_max_ms; /* reconnect backoff */
-} idb_opts_t;
+} idmap_backend_opts_t;
 
 typedef struct idb {
 	ids_conf_t conf;
-	idb_opts_t opts;
-	idc_t *cache; /* may be NULL: no caching */
+	idmap_backend_opts_t opts;
+	idmap_cache_t *cache; /* may be NULL: no caching */
 	/* private */
 	ids_ctx_t *ctx;
 	int64_t next_try_ms;
 	int backoff_ms;
 	uint64_t redis_lookups, redis_errors; /* this process */
-} idb_t;
+} idmap_backend_t;
 
 /* Set up b (no connection yet). */
-void idb_init(idb_t *b, const ids_conf_t *conf, const idb_opts_t *opts,
-			  idc_t *cache);
+void idmap_backend_init(idmap_backend_t *b, const ids_conf_t *conf,
+						const idmap_backend_opts_t *opts, idmap_cache_t *cache);
 
 /* Connect now unless connected or backing off. 0 connected, -1 not. */
-int idb_connect(idb_t *b, int64_t now_ms);
+int idmap_backend_connect(idmap_backend_t *b, int64_t now_ms);
 
 /* Drop the connection. */
-void idb_close(idb_t *b);
+void idmap_backend_close(idmap_backend_t *b);
 
 /*
  * Look up (ns, key) (reverse = 0) or (ns, uri) (reverse = 1) at time now_ms.
@@ -57,10 +57,12 @@ void idb_close(idb_t *b);
  * Redis every time (never cached; IDB_UNAVAILABLE while Redis is down; a
  * DID of another namespace is IDB_NOTFOUND).
  */
-idb_result_t idb_lookup(idb_t *b, int reverse, const char *ns, const char *key,
-						int64_t now_ms, ids_record_t *out, int *stale);
+idmap_backend_result_t idmap_backend_lookup(idmap_backend_t *b, int reverse,
+											const char *ns, const char *key,
+											int64_t now_ms, ids_record_t *out,
+											int *stale);
 
 /* Milliseconds of the monotonic clock. */
-int64_t idb_now_ms(void);
+int64_t idmap_backend_now_ms(void);
 
 #endif

@@ -7,9 +7,9 @@
 
 #define IDC_KEY_MAX (IDS_NS_MAX + 1 + IDS_URI_MAX)
 
-typedef struct idc_entry {
-	struct idc_entry *hnext;		 /* hash chain */
-	struct idc_entry *lprev, *lnext; /* LRU list, most recent first */
+typedef struct idmap_cache_entry {
+	struct idmap_cache_entry *hnext;		 /* hash chain */
+	struct idmap_cache_entry *lprev, *lnext; /* LRU list, most recent first */
 	uint32_t hash;
 	uint16_t klen; /* lookup key: kind byte, ns, '\0', key */
 	uint16_t vlen; /* packed record after the key, 0 for negative */
@@ -17,31 +17,31 @@ typedef struct idc_entry {
 	uint8_t stale;
 	int64_t stored_ms, expires_ms;
 	char data[];
-} idc_entry_t;
+} idmap_cache_entry_t;
 
 struct idc {
-	idc_ops_t ops;
-	idc_entry_t **buckets;
+	idmap_cache_ops_t ops;
+	idmap_cache_entry_t **buckets;
 	size_t nbuckets;
-	idc_entry_t *head, *tail;
-	idc_stats_t st;
+	idmap_cache_entry_t *head, *tail;
+	idmap_cache_stats_t st;
 };
 
-static void idc_lock(idc_t *c)
+static void idmap_cache_lock(idmap_cache_t *c)
 {
 	if (c->ops.lock)
 		c->ops.lock(c->ops.lock_arg);
 }
 
-static void idc_unlock(idc_t *c)
+static void idmap_cache_unlock(idmap_cache_t *c)
 {
 	if (c->ops.unlock)
 		c->ops.unlock(c->ops.lock_arg);
 }
 
-idc_t *idc_new(size_t max_entries, const idc_ops_t *ops)
+idmap_cache_t *idmap_cache_new(size_t max_entries, const idmap_cache_ops_t *ops)
 {
-	idc_t *c;
+	idmap_cache_t *c;
 	size_t nb = 16;
 	if (max_entries == 0)
 		return NULL;
@@ -62,8 +62,8 @@ idc_t *idc_new(size_t max_entries, const idc_ops_t *ops)
 }
 
 /* lookup key into buf: kind byte, ns, NUL, key; its length or -1 */
-static int idc_mkkey(char *buf, idc_kind_t kind, const char *ns, size_t nl,
-					 const char *key, size_t kl)
+static int idmap_cache_mkkey(char *buf, idmap_cache_kind_t kind, const char *ns,
+							 size_t nl, const char *key, size_t kl)
 {
 	if (nl > IDS_NS_MAX || kl > IDS_URI_MAX)
 		return -1;
@@ -74,7 +74,7 @@ static int idc_mkkey(char *buf, idc_kind_t kind, const char *ns, size_t nl,
 	return (int)(2 + nl + kl);
 }
 
-static uint32_t idc_hash(const char *s, size_t n)
+static uint32_t idmap_cache_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	while (n--)
@@ -82,7 +82,7 @@ static uint32_t idc_hash(const char *s, size_t n)
 	return h;
 }
 
-static void idc_lru_unlink(idc_t *c, idc_entry_t *e)
+static void idmap_cache_lru_unlink(idmap_cache_t *c, idmap_cache_entry_t *e)
 {
 	if (e->lprev)
 		e->lprev->lnext = e->lnext;
@@ -95,7 +95,7 @@ static void idc_lru_unlink(idc_t *c, idc_entry_t *e)
 	e->lprev = e->lnext = NULL;
 }
 
-static void idc_lru_front(idc_t *c, idc_entry_t *e)
+static void idmap_cache_lru_front(idmap_cache_t *c, idmap_cache_entry_t *e)
 {
 	e->lnext = c->head;
 	e->lprev = NULL;
@@ -107,9 +107,10 @@ static void idc_lru_front(idc_t *c, idc_entry_t *e)
 }
 
 /* expects the lock held; returns the entry and its chain link */
-static idc_entry_t **idc_find(idc_t *c, const char *k, size_t kl, uint32_t h)
+static idmap_cache_entry_t **idmap_cache_find(idmap_cache_t *c, const char *k,
+											  size_t kl, uint32_t h)
 {
-	idc_entry_t **pp = &c->buckets[h & (c->nbuckets - 1)];
+	idmap_cache_entry_t **pp = &c->buckets[h & (c->nbuckets - 1)];
 	for (; *pp; pp = &(*pp)->hnext)
 		if ((*pp)->hash == h && (*pp)->klen == kl &&
 			memcmp((*pp)->data, k, kl) == 0)
@@ -118,18 +119,18 @@ static idc_entry_t **idc_find(idc_t *c, const char *k, size_t kl, uint32_t h)
 }
 
 /* expects the lock held */
-static void idc_remove(idc_t *c, idc_entry_t **pp)
+static void idmap_cache_remove(idmap_cache_t *c, idmap_cache_entry_t **pp)
 {
-	idc_entry_t *e = *pp;
+	idmap_cache_entry_t *e = *pp;
 	*pp = e->hnext;
-	idc_lru_unlink(c, e);
+	idmap_cache_lru_unlink(c, e);
 	c->ops.free(e);
 	c->st.entries--;
 }
 
 /* record <-> packed bytes: the string fields as (len byte pair, bytes),
  * then enabled (1 byte) and not_after (8 bytes) */
-static size_t idc_pack(const ids_record_t *r, char *out)
+static size_t idmap_cache_pack(const ids_record_t *r, char *out)
 {
 	size_t n = 0, l;
 	int f;
@@ -152,7 +153,7 @@ static size_t idc_pack(const ids_record_t *r, char *out)
 	return n + 1 + sizeof(r->not_after);
 }
 
-static void idc_unpack(const char *p, ids_record_t *r)
+static void idmap_cache_unpack(const char *p, ids_record_t *r)
 {
 	int f;
 	ids_record_init(r);
@@ -170,21 +171,23 @@ static void idc_unpack(const char *p, ids_record_t *r)
 	memcpy(&r->not_after, p + 1, sizeof(r->not_after));
 }
 
-idc_state_t idc_get(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
-					int64_t now_ms, int64_t max_stale_ms, int allow_stale,
-					ids_record_t *out, int *negative)
+idmap_cache_state_t idmap_cache_get(idmap_cache_t *c, idmap_cache_kind_t kind,
+									const char *ns, const char *key,
+									int64_t now_ms, int64_t max_stale_ms,
+									int allow_stale, ids_record_t *out,
+									int *negative)
 {
 	char k[IDC_KEY_MAX + 2];
-	int kl = idc_mkkey(k, kind, ns, strlen(ns), key, strlen(key));
+	int kl = idmap_cache_mkkey(k, kind, ns, strlen(ns), key, strlen(key));
 	uint32_t h;
-	idc_entry_t **pp, *e;
-	idc_state_t st = IDC_MISS;
+	idmap_cache_entry_t **pp, *e;
+	idmap_cache_state_t st = IDC_MISS;
 
 	if (kl < 0)
 		return IDC_MISS;
-	h = idc_hash(k, (size_t)kl);
-	idc_lock(c);
-	pp = idc_find(c, k, (size_t)kl, h);
+	h = idmap_cache_hash(k, (size_t)kl);
+	idmap_cache_lock(c);
+	pp = idmap_cache_find(c, k, (size_t)kl, h);
 	if (!pp) {
 		c->st.misses++;
 		goto out;
@@ -193,7 +196,7 @@ idc_state_t idc_get(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
 	if (!e->stale && now_ms < e->expires_ms) {
 		st = IDC_FRESH;
 	} else if (now_ms - e->stored_ms > max_stale_ms) {
-		idc_remove(c, pp);
+		idmap_cache_remove(c, pp);
 		c->st.misses++;
 		goto out;
 	} else if (allow_stale) {
@@ -204,32 +207,33 @@ idc_state_t idc_get(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
 	}
 	*negative = e->negative;
 	if (!e->negative)
-		idc_unpack(e->data + e->klen, out);
+		idmap_cache_unpack(e->data + e->klen, out);
 	if (st == IDC_STALE)
 		c->st.stale_hits++;
 	else if (e->negative)
 		c->st.neg_hits++;
 	else
 		c->st.hits++;
-	idc_lru_unlink(c, e);
-	idc_lru_front(c, e);
+	idmap_cache_lru_unlink(c, e);
+	idmap_cache_lru_front(c, e);
 out:
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 	return st;
 }
 
-int idc_put(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
-			const ids_record_t *rec, int64_t now_ms, int64_t ttl_ms)
+int idmap_cache_put(idmap_cache_t *c, idmap_cache_kind_t kind, const char *ns,
+					const char *key, const ids_record_t *rec, int64_t now_ms,
+					int64_t ttl_ms)
 {
 	char k[IDC_KEY_MAX + 2];
-	int kl = idc_mkkey(k, kind, ns, strlen(ns), key, strlen(key));
-	size_t vl = rec ? idc_pack(rec, NULL) : 0;
-	idc_entry_t *e, **pp;
+	int kl = idmap_cache_mkkey(k, kind, ns, strlen(ns), key, strlen(key));
+	size_t vl = rec ? idmap_cache_pack(rec, NULL) : 0;
+	idmap_cache_entry_t *e, **pp;
 	uint32_t h;
 
 	if (kl < 0 || vl > 0xffff)
 		return -1;
-	h = idc_hash(k, (size_t)kl);
+	h = idmap_cache_hash(k, (size_t)kl);
 	/* build the entry outside the lock */
 	if (!(e = c->ops.alloc(sizeof(*e) + (size_t)kl + vl)))
 		return -1;
@@ -242,76 +246,78 @@ int idc_put(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
 	e->expires_ms = now_ms + ttl_ms;
 	memcpy(e->data, k, (size_t)kl);
 	if (rec)
-		idc_pack(rec, e->data + kl);
-	idc_lock(c);
-	if ((pp = idc_find(c, k, (size_t)kl, h)))
-		idc_remove(c, pp);
+		idmap_cache_pack(rec, e->data + kl);
+	idmap_cache_lock(c);
+	if ((pp = idmap_cache_find(c, k, (size_t)kl, h)))
+		idmap_cache_remove(c, pp);
 	while (c->st.entries >= c->st.max_entries && c->tail) {
-		idc_entry_t *t = c->tail;
-		pp = idc_find(c, t->data, t->klen, t->hash);
-		idc_remove(c, pp);
+		idmap_cache_entry_t *t = c->tail;
+		pp = idmap_cache_find(c, t->data, t->klen, t->hash);
+		idmap_cache_remove(c, pp);
 		c->st.evictions++;
 	}
 	e->hnext = c->buckets[h & (c->nbuckets - 1)];
 	c->buckets[h & (c->nbuckets - 1)] = e;
-	idc_lru_front(c, e);
+	idmap_cache_lru_front(c, e);
 	c->st.entries++;
 	c->st.inserts++;
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 	return 0;
 }
 
-int idc_invalidate(idc_t *c, idc_kind_t kind, const char *ns, size_t ns_len,
-				   const char *key, size_t key_len)
+int idmap_cache_invalidate(idmap_cache_t *c, idmap_cache_kind_t kind,
+						   const char *ns, size_t ns_len, const char *key,
+						   size_t key_len)
 {
 	char k[IDC_KEY_MAX + 2];
-	int kl = idc_mkkey(k, kind, ns, ns_len, key, key_len), found = 0;
-	idc_entry_t **pp;
+	int kl = idmap_cache_mkkey(k, kind, ns, ns_len, key, key_len), found = 0;
+	idmap_cache_entry_t **pp;
 	if (kl < 0)
 		return 0;
-	idc_lock(c);
-	if ((pp = idc_find(c, k, (size_t)kl, idc_hash(k, (size_t)kl)))) {
+	idmap_cache_lock(c);
+	if ((pp = idmap_cache_find(c, k, (size_t)kl,
+							   idmap_cache_hash(k, (size_t)kl)))) {
 		(*pp)->stale = 1;
 		c->st.invalidations++;
 		found = 1;
 	}
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 	return found;
 }
 
-void idc_invalidate_all(idc_t *c)
+void idmap_cache_invalidate_all(idmap_cache_t *c)
 {
-	idc_entry_t *e;
-	idc_lock(c);
+	idmap_cache_entry_t *e;
+	idmap_cache_lock(c);
 	for (e = c->head; e; e = e->lnext)
 		e->stale = 1;
 	c->st.invalidations++;
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 }
 
-void idc_flush(idc_t *c)
+void idmap_cache_flush(idmap_cache_t *c)
 {
 	size_t i;
-	idc_lock(c);
+	idmap_cache_lock(c);
 	for (i = 0; i < c->nbuckets; i++)
 		while (c->buckets[i])
-			idc_remove(c, &c->buckets[i]);
+			idmap_cache_remove(c, &c->buckets[i]);
 	c->st.flushes++;
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 }
 
-void idc_destroy(idc_t *c)
+void idmap_cache_destroy(idmap_cache_t *c)
 {
 	if (!c)
 		return;
-	idc_flush(c);
+	idmap_cache_flush(c);
 	c->ops.free(c->buckets);
 	c->ops.free(c);
 }
 
-void idc_get_stats(idc_t *c, idc_stats_t *st)
+void idmap_cache_get_stats(idmap_cache_t *c, idmap_cache_stats_t *st)
 {
-	idc_lock(c);
+	idmap_cache_lock(c);
 	*st = c->st;
-	idc_unlock(c);
+	idmap_cache_unlock(c);
 }

@@ -16,43 +16,44 @@
 
 #include "idstore/idstore_record.h"
 
-typedef enum idc_kind {
+typedef enum idmap_cache_kind {
 	IDC_FWD = 0, /* (ns, key) */
 	IDC_REV = 1, /* (ns, normalised sip_uri) */
-} idc_kind_t;
+} idmap_cache_kind_t;
 
-/* what idc_get found */
-typedef enum idc_state {
+/* what idmap_cache_get found */
+typedef enum idmap_cache_state {
 	IDC_MISS = 0,  /* nothing usable */
 	IDC_FRESH = 1, /* within its TTL and not invalidated */
 	IDC_STALE = 2, /* expired or invalidated, but younger than max_stale */
-} idc_state_t;
+} idmap_cache_state_t;
 
-typedef struct idc_stats {
+typedef struct idmap_cache_stats {
 	uint64_t entries, max_entries;
 	uint64_t hits, neg_hits, stale_hits, misses;
 	uint64_t inserts, evictions, invalidations, flushes;
-} idc_stats_t;
+} idmap_cache_stats_t;
 
-typedef struct idc_ops {
+typedef struct idmap_cache_ops {
 	void *(*alloc)(size_t);
 	void (*free)(void *);
 	void (*lock)(void *); /* NULL: no locking (one thread) */
 	void (*unlock)(void *);
 	void *lock_arg;
-} idc_ops_t;
+} idmap_cache_ops_t;
 
-typedef struct idc idc_t;
+typedef struct idc idmap_cache_t;
 
 /*
  * Create a cache of at most max_entries entries. The cache and its entries
  * are allocated with ops->alloc. Returns NULL when out of memory or
  * max_entries is 0.
  */
-idc_t *idc_new(size_t max_entries, const idc_ops_t *ops);
+idmap_cache_t *idmap_cache_new(size_t max_entries,
+							   const idmap_cache_ops_t *ops);
 
 /* Free every entry and the cache (no other process may use it then). */
-void idc_destroy(idc_t *c);
+void idmap_cache_destroy(idmap_cache_t *c);
 
 /*
  * Look (kind, ns, key) up at time now_ms. A fresh or stale positive entry
@@ -61,9 +62,11 @@ void idc_destroy(idc_t *c);
  * as IDC_MISS; a stale entry is only returned when allow_stale is set (the
  * caller cannot reach Redis), and counted as a stale hit then.
  */
-idc_state_t idc_get(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
-					int64_t now_ms, int64_t max_stale_ms, int allow_stale,
-					ids_record_t *out, int *negative);
+idmap_cache_state_t idmap_cache_get(idmap_cache_t *c, idmap_cache_kind_t kind,
+									const char *ns, const char *key,
+									int64_t now_ms, int64_t max_stale_ms,
+									int allow_stale, ids_record_t *out,
+									int *negative);
 
 /*
  * Store (kind, ns, key) -> rec, or a negative entry when rec is NULL, valid
@@ -71,20 +74,22 @@ idc_state_t idc_get(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
  * recently used one when full. Returns 0, or -1 when out of memory or the
  * key is too long (the cache is then unchanged).
  */
-int idc_put(idc_t *c, idc_kind_t kind, const char *ns, const char *key,
-			const ids_record_t *rec, int64_t now_ms, int64_t ttl_ms);
+int idmap_cache_put(idmap_cache_t *c, idmap_cache_kind_t kind, const char *ns,
+					const char *key, const ids_record_t *rec, int64_t now_ms,
+					int64_t ttl_ms);
 
 /* Mark (kind, ns, key) stale. Returns 1 when an entry was marked. */
-int idc_invalidate(idc_t *c, idc_kind_t kind, const char *ns, size_t ns_len,
-				   const char *key, size_t key_len);
+int idmap_cache_invalidate(idmap_cache_t *c, idmap_cache_kind_t kind,
+						   const char *ns, size_t ns_len, const char *key,
+						   size_t key_len);
 
 /* Mark every entry stale (notices may have been missed). */
-void idc_invalidate_all(idc_t *c);
+void idmap_cache_invalidate_all(idmap_cache_t *c);
 
 /* Remove every entry. */
-void idc_flush(idc_t *c);
+void idmap_cache_flush(idmap_cache_t *c);
 
 /* Copy the counters. */
-void idc_get_stats(idc_t *c, idc_stats_t *st);
+void idmap_cache_get_stats(idmap_cache_t *c, idmap_cache_stats_t *st);
 
 #endif

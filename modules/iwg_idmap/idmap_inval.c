@@ -7,18 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
-int idmap_inval_apply(idc_t *cache, const char *msg, size_t len)
+int idmap_inval_apply(idmap_cache_t *cache, const char *msg, size_t len)
 {
 	ids_inval_t iv;
 	int i, n = 0;
 	if (ids_inval_parse(msg, len, &iv) < 0 || iv.all) {
-		idc_invalidate_all(cache);
+		idmap_cache_invalidate_all(cache);
 		return -1;
 	}
-	n += idc_invalidate(cache, IDC_FWD, iv.ns, iv.ns_len, iv.key, iv.key_len);
+	n += idmap_cache_invalidate(cache, IDC_FWD, iv.ns, iv.ns_len, iv.key,
+								iv.key_len);
 	for (i = 0; i < iv.nuris; i++)
-		n += idc_invalidate(cache, IDC_REV, iv.ns, iv.ns_len, iv.uri[i],
-							iv.uri_len[i]);
+		n += idmap_cache_invalidate(cache, IDC_REV, iv.ns, iv.ns_len, iv.uri[i],
+									iv.uri_len[i]);
 	return n;
 }
 
@@ -33,8 +34,8 @@ static void idmap_inval_log(void (*log)(int, const char *), int level,
 	log(level, buf);
 }
 
-void idmap_inval_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
-					 volatile int *stop,
+void idmap_inval_run(const ids_conf_t *conf, idmap_cache_t *cache,
+					 int retry_max_ms, volatile int *stop,
 					 void (*log)(int level, const char *text))
 {
 	char buf[IDS_NS_MAX + IDS_KEY_MAX + 3 * IDS_URI_MAX + 16];
@@ -50,7 +51,7 @@ void idmap_inval_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
 			idmap_inval_log(log, 0, "listening for identity changes on", ctx);
 			/* whatever changed while we were away is unknown */
 			if (ever)
-				idc_invalidate_all(cache);
+				idmap_cache_invalidate_all(cache);
 			ever = 1;
 			backoff = 0;
 			while (!*stop) {

@@ -11,7 +11,7 @@
 #include "idstore/idstore.h"
 
 /* Apply one notice msg[0..len) to the cache. Returns entries marked. */
-int idmap_inval_apply(idc_t *cache, const char *msg, size_t len);
+int idmap_inval_apply(idmap_cache_t *cache, const char *msg, size_t len);
 
 /*
  * Listen until *stop becomes non-zero (checked at least every 500 ms):
@@ -19,8 +19,8 @@ int idmap_inval_apply(idc_t *cache, const char *msg, size_t len);
  * backoff up to retry_max_ms. log(level, text) reports connection changes
  * (level 0 info, 1 error); may be NULL.
  */
-void idmap_inval_run(const ids_conf_t *conf, idc_t *cache, int retry_max_ms,
-					 volatile int *stop,
+void idmap_inval_run(const ids_conf_t *conf, idmap_cache_t *cache,
+					 int retry_max_ms, volatile int *stop,
 					 void (*log)(int level, const char *text));
 
 #endif

@@ -127,7 +127,7 @@ static tok_status_t idmap_introspect(const tok_opts_t *o, const char *t,
 									 size_t len, tok_claims_t *c)
 {
 	tok_introspect_conf_t conf;
-	int64_t now = idb_now_ms(), ttl;
+	int64_t now = idmap_backend_now_ms(), ttl;
 	char err[160];
 	tok_status_t st;
 

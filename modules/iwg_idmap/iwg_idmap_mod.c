@@ -88,9 +88,9 @@ static param_export_t params[] = {
 
 /* ---------------------------------------------------------- state */
 static gen_lock_t *idmap_lock;
-static idc_t *idmap_cache;
+static idmap_cache_t *idmap_cache;
 static ids_conf_t idmap_conf;
-static idb_t idmap_backend; /* per process */
+static idmap_backend_t idmap_backend; /* per process */
 
 /* the mapping loaded for the current message (per process) */
 static struct {
@@ -166,9 +166,9 @@ static int idmap_check_params(void)
 
 static int mod_init(void)
 {
-	idc_ops_t ops;
+	idmap_cache_ops_t ops;
 	tok_cache_ops_t tops;
-	idb_opts_t bo;
+	idmap_backend_opts_t bo;
 	char err[300];
 
 	/* no upper bound on the Redis timeouts (README) */
@@ -188,7 +188,7 @@ static int mod_init(void)
 	ops.lock = idmap_lock_get;
 	ops.unlock = idmap_lock_release;
 	ops.lock_arg = idmap_lock;
-	if (!(idmap_cache = idc_new((size_t)idmap_cache_size, &ops))) {
+	if (!(idmap_cache = idmap_cache_new((size_t)idmap_cache_size, &ops))) {
 		LM_ERR("cannot allocate a cache of %d entries in shared memory\n",
 			   idmap_cache_size);
 		return -1;
@@ -205,7 +205,7 @@ static int mod_init(void)
 	bo.max_stale_ms = (int64_t)idmap_stale_ttl * 1000;
 	bo.retry_min_ms = 100;
 	bo.retry_max_ms = idmap_retry_max;
-	idb_init(&idmap_backend, &idmap_conf, &bo, idmap_cache);
+	idmap_backend_init(&idmap_backend, &idmap_conf, &bo, idmap_cache);
 	if (idmap_invalidation)
 		register_procs(1);
 	LM_INFO("identity store at %s, cache of %d entries, %d token key(s)\n",
@@ -247,7 +247,8 @@ static int child_init(int rank)
 	}
 	/* SIP and TCP workers: this process's own connection; a Redis that is
 	 * down now is retried on use, with backoff */
-	if (rank > 0 && idb_connect(&idmap_backend, idb_now_ms()) < 0)
+	if (rank > 0 &&
+		idmap_backend_connect(&idmap_backend, idmap_backend_now_ms()) < 0)
 		LM_WARN("identity store not reachable yet (%s), will retry\n",
 				idmap_conf.sentinels[0] ? idmap_conf.sentinels
 										: idmap_conf.addr);
@@ -256,7 +257,7 @@ static int child_init(int rank)
 
 static void mod_destroy(void)
 {
-	idb_close(&idmap_backend);
+	idmap_backend_close(&idmap_backend);
 	idmap_token_destroy();
 	tok_params_free(&idmap_tok);
 	/* the shm cache and lock go with the shared memory pool */
@@ -279,7 +280,7 @@ static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 {
 	char nsb[IDS_NS_MAX + 1], kb[IDS_URI_MAX + 1];
 	int stale = 0, usable;
-	idb_result_t r;
+	idmap_backend_result_t r;
 
 	idmap_cur.loaded = 0;
 	if (idmap_cstr(ns, nsb, sizeof(nsb)) < 0 ||
@@ -287,8 +288,8 @@ static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 		LM_ERR("namespace or key empty or too long\n");
 		return IDM_ERROR;
 	}
-	r = idb_lookup(&idmap_backend, reverse, nsb, kb, idb_now_ms(),
-				   &idmap_cur.rec, &stale);
+	r = idmap_backend_lookup(&idmap_backend, reverse, nsb, kb,
+							 idmap_backend_now_ms(), &idmap_cur.rec, &stale);
 	switch (r) {
 	case IDB_FOUND:
 		break;
@@ -503,10 +504,10 @@ static const char *idmap_rpc_stats_doc[2] = {
 
 static void idmap_rpc_stats(rpc_t *rpc, void *ctx)
 {
-	idc_stats_t st;
+	idmap_cache_stats_t st;
 	tok_cache_stats_t ts;
 	void *th;
-	idc_get_stats(idmap_cache, &st);
+	idmap_cache_get_stats(idmap_cache, &st);
 	idmap_token_stats(&ts);
 	if (rpc->add(ctx, "{", &th) < 0)
 		return;
@@ -526,7 +527,7 @@ static const char *idmap_rpc_flush_doc[2] = {
 
 static void idmap_rpc_flush(rpc_t *rpc, void *ctx)
 {
-	idc_flush(idmap_cache);
+	idmap_cache_flush(idmap_cache);
 	rpc->rpl_printf(ctx, "ok");
 }
 

@@ -1,5 +1,5 @@
 /* Benchmark of iwg_idmap lookups, side by side in one run: a cache hit, a
- * cache miss answered by Redis (idb_lookup: HGETALL + cache insert), and a
+ * cache miss answered by Redis (idmap_backend_lookup: HGETALL + cache insert), and a
  * raw Redis GET round trip on the same server. Usage: bench_idmap HOST:PORT */
 #include <pthread.h>
 #include <stdio.h>
@@ -22,12 +22,12 @@ static void ulk(void *a)
 
 int main(int argc, char **argv)
 {
-	idc_ops_t ops = {malloc, free, lk, ulk, &mtx};
-	idc_t *c = idc_new(10000, &ops);
+	idmap_cache_ops_t ops = {malloc, free, lk, ulk, &mtx};
+	idmap_cache_t *c = idmap_cache_new(10000, &ops);
 	ids_conf_t cf;
 	ids_ctx_t *ctx;
-	idb_t b;
-	idb_opts_t o = {0, 0, 0, 100, 1000}; /* TTL 0: every lookup misses */
+	idmap_backend_t b;
+	idmap_backend_opts_t o = {0, 0, 0, 100, 1000}; /* TTL 0: every lookup misses */
 	ids_record_t r, out;
 	redisContext *rc;
 	char key[64];
@@ -57,39 +57,39 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench: put: %s\n", ctx->errstr);
 			return 1;
 		}
-		idc_put(c, IDC_FWD, "bench", r.key, &r, 0, 1LL << 60);
+		idmap_cache_put(c, IDC_FWD, "bench", r.key, &r, 0, 1LL << 60);
 	}
-	t0 = idb_now_ms();
+	t0 = idmap_backend_now_ms();
 	for (i = 0; i < n_hit; i++) {
 		snprintf(key, sizeof(key), "user-%d", i % 10000);
-		if (idc_get(c, IDC_FWD, "bench", key, 1, 1LL << 60, 0, &out, &neg) !=
+		if (idmap_cache_get(c, IDC_FWD, "bench", key, 1, 1LL << 60, 0, &out, &neg) !=
 			IDC_FRESH)
 			return 2;
 	}
-	hit_us = (double)(idb_now_ms() - t0) * 1000.0 / n_hit;
+	hit_us = (double)(idmap_backend_now_ms() - t0) * 1000.0 / n_hit;
 
 	rc = redisConnect(argv[1], atoi(argv[2]));
 	redisReply *x = redisCommand(rc, "SET bench:raw somevalue");
 	freeReplyObject(x);
-	idc_t *c2 = idc_new(10000, &ops);
-	idb_init(&b, &cf, &o, c2);
+	idmap_cache_t *c2 = idmap_cache_new(10000, &ops);
+	idmap_backend_init(&b, &cf, &o, c2);
 	/* interleave the two network measurements in blocks to share noise */
 	int64_t t_get = 0, t_miss = 0;
 	for (int blk = 0; blk < 10; blk++) {
-		t0 = idb_now_ms();
+		t0 = idmap_backend_now_ms();
 		for (i = 0; i < n_net / 10; i++) {
 			x = redisCommand(rc, "GET bench:raw");
 			freeReplyObject(x);
 		}
-		t_get += idb_now_ms() - t0;
-		t0 = idb_now_ms();
+		t_get += idmap_backend_now_ms() - t0;
+		t0 = idmap_backend_now_ms();
 		for (i = 0; i < n_net / 10; i++) {
 			snprintf(key, sizeof(key), "user-%d", i % 100);
-			if (idb_lookup(&b, 0, "bench", key, idb_now_ms(), &out, &stale) !=
+			if (idmap_backend_lookup(&b, 0, "bench", key, idmap_backend_now_ms(), &out, &stale) !=
 				IDB_FOUND)
 				return 3;
 		}
-		t_miss += idb_now_ms() - t0;
+		t_miss += idmap_backend_now_ms() - t0;
 	}
 	get_us = (double)t_get * 1000.0 / n_net;
 	miss_us = (double)t_miss * 1000.0 / n_net;
@@ -99,9 +99,9 @@ int main(int argc, char **argv)
 		   "1.3x)\n",
 		   miss_us, miss_us / get_us);
 	redisFree(rc);
-	idb_close(&b);
+	idmap_backend_close(&b);
 	ids_free(ctx);
-	idc_destroy(c);
-	idc_destroy(c2);
+	idmap_cache_destroy(c);
+	idmap_cache_destroy(c2);
 	return 0;
 }
