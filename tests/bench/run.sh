@@ -42,7 +42,12 @@ judged() {
 	fi
 	row "$1" "$2" "$3 $4" "$st" "${5:-}"
 }
-reported() { row "$1" "$2" "-" "reported" "${3:-}"; }
+reported() {
+	case $2 in
+	'' | null) row "$1" "-" "-" "-" "not measured${3:+; $3}" ;;
+	*) row "$1" "$2" "-" "reported" "${3:-}" ;;
+	esac
+}
 # r3 FILE FILTER: the figure rounded to 3 decimals, or null
 r3() { jq -r "($2) // null | if type == \"number\" then . * 1000 | round / 1000 else . end" "$1" 2>/dev/null; }
 echo
@@ -61,12 +66,15 @@ if [ -s "$sig" ]; then
 		"normalised kam/UAS"
 	reported "iwg / stock no-media cfg, CPU per UDP call" \
 		"$(r3 "$sig" .ratios.iwg_over_stock_udp.normalised)" \
-		"second reference (stock.cfg: no media work)"
-	judged "wss over one connection / udp, CPU per call" \
-		"$(r3 "$sig" .ratios.wss_1conn_over_udp.normalised)" "<=" 1.3 \
-		"normalised kam/UAS"
-	reported "wss, a connection per call / udp, CPU" \
-		"$(r3 "$sig" .ratios.wss_over_udp.normalised)" "normalised kam/UAS"
+		"second reference (stock.cfg: no media); iwg: UDP peer -> browser"
+	judged "browser calls / UDP peer calls browser, 1 wss conn" \
+		"$(r3 "$sig" .ratios.wss_1conn_over_udp_to_wss.normalised)" "<=" 1.3 \
+		"CPU per call, normalised kam/SIP peer"
+	reported "wss, a connection per call / one connection, CPU" \
+		"$(r3 "$sig" .ratios.wss_over_wss_1conn.normalised)" "normalised kam/UAS"
+	reported "wss reconnect, resumed / full handshake, instr." \
+		"$(r3 "$sig" .callgrind.reconnect.resumed_over_full)" \
+		"callgrind, the gateway, per connection"
 	reported "wss reconnect, resumed / full handshake, CPU" \
 		"$(r3 "$sig" .reconnect.resumed_over_full.normalised)" \
 		"$(r3 "$sig" .reconnect.full_ms_per_connection) ms full, $(r3 "$sig" .reconnect.resumed_ms_per_connection) ms resumed"

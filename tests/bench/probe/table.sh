@@ -31,12 +31,14 @@ else
 fi | while IFS=$'\t' read -r f v n; do row "$f" "$v" "$n"; done
 
 if [ -s "$sig" ]; then
-	jq -r '. as $d | ["stock-udp", "iwg-udp", "iwg-ws", "iwg-wss",
+	jq -r '. as $d | ["stock-udp", "iwg-udp-to-wss-1conn", "iwg-ws", "iwg-wss",
 		"iwg-wss-resumed", "iwg-wss-1conn", "webrtc-wss", "webrtc-wss-1conn"][]
 	| . as $k | $d.configs[$k] // empty | [
 		"signaling: Kamailio CPU ms per call, \($k)",
 		(.ms_per_call * 1000 | round / 1000 | tostring),
-		"spread \(.ms_per_call_spread * 100 | round) %; kam/SIPp \(.kam_over_sipp * 100 | round / 100) (\(.kam_over_sipp_spread * 100 | round) %), kam/UAS \(.kam_over_uas * 100 | round / 100) (\(.kam_over_uas_spread * 100 | round) %); failed \(.failed_calls)"]
+		"spread \(.ms_per_call_spread * 100 | round) %; \([[["kam/UAS", .kam_over_uas, .kam_over_uas_spread],
+			["kam/UAC", .kam_over_uac, .kam_over_uac_spread]][]
+			| select(.[1] > 0) | "\(.[0]) \(.[1] * 100 | round / 100) (\(.[2] * 100 | round) %)"] | join(", ")); failed \(.failed_calls)"]
 	| @tsv' "$sig"
 	jq -r '(.ratios | to_entries[] | [
 		"signaling: \(.key | sub("_over_"; " / ") | gsub("_"; " ")), normalised",
@@ -48,6 +50,9 @@ if [ -s "$sig" ]; then
 	  (.callgrind // empty | ["signaling: instructions per call, iwg / stock WebRTC",
 		"\(.iwg_over_webrtc * 1000 | round / 1000)",
 		"\(.iwg_instructions_per_call / 1e6 * 100 | round / 100) M against \(.webrtc_instructions_per_call / 1e6 * 100 | round / 100) M (callgrind, \(.calls) calls, \(.transport))"]),
+	  (.callgrind.reconnect // empty | ["signaling: instructions per wss reconnect, resumed / full",
+		"\(.resumed_over_full * 1000 | round / 1000)",
+		"\(.resumed_instructions_per_connection / 1e6 * 100 | round / 100) M against \(.full_instructions_per_connection / 1e6 * 100 | round / 100) M per connection (callgrind, the gateway)"]),
 	  ["signaling: calls per configuration and round", (.calls | tostring),
 	   "at \(.rate_cps)/s, \(.rounds) rounds alternating"] | @tsv' "$sig"
 else
