@@ -68,19 +68,18 @@ int hdrmed_name_eq(const char *a, int alen, const char *b, int blen)
 unsigned hdrmed_name_key(const char *name, int len)
 {
 	const char *full = hdrmed_compact_name(name, len);
-	unsigned k = 2166136261u; /* FNV-1a */
-	int i;
+	unsigned first, last;
 
 	if (full) {
 		name = full;
 		len = (int)strlen(full);
 	}
-	for (i = 0; i < len; i++) {
-		k ^= (unsigned char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32
-																: name[i]);
-		k *= 16777619u;
-	}
-	return k;
+	if (len <= 0)
+		return 0;
+	/* length and the outer characters: O(1), and few names share them */
+	first = (unsigned char)name[0] | 0x20u;
+	last = (unsigned char)name[len - 1] | 0x20u;
+	return ((unsigned)len << 16) | (first << 8) | last;
 }
 
 /* end of the line starting at P (offset of its terminator) */

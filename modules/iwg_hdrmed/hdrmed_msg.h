@@ -71,8 +71,9 @@ const char *hdrmed_compact_name(const char *name, int len);
 /* 1 when two header names denote the same header (case, compact forms) */
 int hdrmed_name_eq(const char *a, int alen, const char *b, int blen);
 
-/* a hash of a header name that equal names (hdrmed_name_eq) share: the
- * lower-case full name, compact forms expanded; unequal names may collide */
+/* a key of a header name that equal names (hdrmed_name_eq) share: from the
+ * full name (compact forms expanded) ignoring case; unequal names may share
+ * it, so it only rules names out */
 unsigned hdrmed_name_key(const char *name, int len);
 
 /* the index of the first live header named NAME at or after FROM, or -1 */
