@@ -1,6 +1,7 @@
 /* Benchmark of iwg_idmap lookups, side by side in one run: a cache hit, a
- * cache miss answered by Redis (idmap_backend_lookup: HGETALL + cache insert), and a
- * raw Redis GET round trip on the same server. Usage: bench_idmap HOST:PORT */
+ * cache miss answered by Redis (idmap_backend_lookup: HGETALL + cache insert),
+ * and a raw Redis GET round trip on the same server. Usage: bench_idmap
+ * HOST:PORT */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ int main(int argc, char **argv)
 	ids_conf_t cf;
 	ids_ctx_t *ctx;
 	idmap_backend_t b;
-	idmap_backend_opts_t o = {0, 0, 0, 100, 1000}; /* TTL 0: every lookup misses */
+	idmap_backend_opts_t o = {0, 0, 0, 100,
+							  1000}; /* TTL 0: every lookup misses */
 	ids_record_t r, out;
 	redisContext *rc;
 	char key[64];
@@ -62,8 +64,8 @@ int main(int argc, char **argv)
 	t0 = idmap_backend_now_ms();
 	for (i = 0; i < n_hit; i++) {
 		snprintf(key, sizeof(key), "user-%d", i % 10000);
-		if (idmap_cache_get(c, IDC_FWD, "bench", key, 1, 1LL << 60, 0, &out, &neg) !=
-			IDC_FRESH)
+		if (idmap_cache_get(c, IDC_FWD, "bench", key, 1, 1LL << 60, 0, &out,
+							&neg) != IDC_FRESH)
 			return 2;
 	}
 	hit_us = (double)(idmap_backend_now_ms() - t0) * 1000.0 / n_hit;
@@ -85,8 +87,9 @@ int main(int argc, char **argv)
 		t0 = idmap_backend_now_ms();
 		for (i = 0; i < n_net / 10; i++) {
 			snprintf(key, sizeof(key), "user-%d", i % 100);
-			if (idmap_backend_lookup(&b, 0, "bench", key, idmap_backend_now_ms(), &out, &stale) !=
-				IDB_FOUND)
+			if (idmap_backend_lookup(&b, 0, "bench", key,
+									 idmap_backend_now_ms(), &out,
+									 &stale) != IDB_FOUND)
 				return 3;
 		}
 		t_miss += idmap_backend_now_ms() - t0;
