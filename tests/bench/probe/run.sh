@@ -3,7 +3,7 @@
 # CPU per call (signaling.sh), then one table of every figure (table.sh).
 # Progress goes to stderr; each part's figure lines are kept in
 # $IWG_BUILD/bench/probe-<part>.txt beside its JSON. The defaults take
-# about 7-9 minutes on a 2-core VM (docs/benchmarks.md lists the settings).
+# about 10 minutes on a 2-core VM (docs/benchmarks.md lists the settings).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 dir=${IWG_BUILD:-$top/build}/bench
 mkdir -p "$dir"
