@@ -25,9 +25,39 @@ void log_start(void)
 	atomic_store(&log_started, 1);
 }
 
+/*
+ * text (len bytes) into out (LOG_LINE_MAX + 1), each control character as
+ * \xNN so that one entry stays one line; cut at LOG_LINE_MAX bytes, never
+ * inside an escape. Returns the length written.
+ */
+static size_t escape_text(char *out, const char *text, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch >= 0x20 && ch != 0x7f) {
+			if (n + 1 > LOG_LINE_MAX)
+				break;
+			out[n++] = (char)ch;
+			continue;
+		}
+		if (n + 4 > LOG_LINE_MAX)
+			break;
+		out[n++] = '\\';
+		out[n++] = 'x';
+		out[n++] = hex[ch >> 4];
+		out[n++] = hex[ch & 15];
+	}
+	out[n] = '\0';
+	return n;
+}
+
 size_t log_format(char *out, size_t sz, const struct timespec *at,
 				  log_level level, const char *text)
 {
+	char esc[LOG_LINE_MAX + 1];
 	size_t len = strlen(text), n;
 	struct tm tm;
 	int w;
@@ -36,8 +66,7 @@ size_t log_format(char *out, size_t sz, const struct timespec *at,
 		return 0;
 	while (len > 0 && text[len - 1] == '\n')
 		len--;
-	if (len > LOG_LINE_MAX)
-		len = LOG_LINE_MAX;
+	len = escape_text(esc, text, len);
 	if ((unsigned)level >= LOG_LEVEL_COUNT)
 		level = LOG_LEVEL_ERROR;
 	if (at != NULL) {
@@ -47,11 +76,11 @@ size_t log_format(char *out, size_t sz, const struct timespec *at,
 					 "%.*s\n",
 					 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 					 tm.tm_min, tm.tm_sec, at->tv_nsec / 1000000,
-					 log_level_names[level], (int)len, text);
+					 log_level_names[level], (int)len, esc);
 	} else {
 		w = snprintf(out, sz, "iwg-admind: %s%.*s\n",
 					 level == LOG_LEVEL_WARNING ? "warning: " : "", (int)len,
-					 text);
+					 esc);
 	}
 	if (w < 0) {
 		out[0] = '\0';

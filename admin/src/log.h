@@ -7,8 +7,11 @@
  * log_start() on, while it serves, every line carries the UTC time and the
  * level: "2026-01-31T12:00:00.000Z error iwg-admind: TEXT".
  *
- * Thread-safe: each line is written with one stdio call. TEXT is cut at
- * LOG_LINE_MAX bytes; a newline at its end is dropped (one is added).
+ * Thread-safe: each line is written with one stdio call. A newline at the
+ * end of TEXT is dropped (one is added); every other control character
+ * (CR, LF, tab, ...) becomes \xNN, so one entry is always one line (a Redis
+ * error text cannot forge entries). TEXT is then cut at LOG_LINE_MAX bytes,
+ * never inside an escape.
  */
 #ifndef IWG_ADMIND_LOG_H
 #define IWG_ADMIND_LOG_H

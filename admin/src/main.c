@@ -98,8 +98,6 @@ int main(int argc, char **argv)
 		printf("iwg-admind: %s: configuration OK\n", path);
 		return 0;
 	}
-	/* the daemon proper: log lines carry the time and level from here */
-	log_start();
 	if (app.conf.n_keys == 0)
 		log_warn("no api_key configured; only /healthz and /readyz will "
 				 "answer");
@@ -131,6 +129,8 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
+	/* serving: log lines carry the time and level from here */
+	log_start();
 	log_info("version %s, listening on %s://%s%s%s:%u", ADMIND_VERSION,
 			 app.conf.tls_cert[0] ? "https" : "http",
 			 strchr(app.conf.listen_addr, ':') ? "[" : "", app.conf.listen_addr,
