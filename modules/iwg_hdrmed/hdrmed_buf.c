@@ -31,11 +31,6 @@ void hdrmed_buf_add(struct hdrmed_buf *b, const char *s, int len)
 	b->s[b->len] = '\0';
 }
 
-void hdrmed_buf_adds(struct hdrmed_buf *b, const char *s)
-{
-	hdrmed_buf_add(b, s, (int)strlen(s));
-}
-
 void hdrmed_buf_addc(struct hdrmed_buf *b, char c)
 {
 	hdrmed_buf_add(b, &c, 1);

@@ -20,8 +20,6 @@ struct hdrmed_buf {
 
 /* append LEN bytes of S; keeps s NUL-terminated when non-NULL */
 void hdrmed_buf_add(struct hdrmed_buf *b, const char *s, int len);
-/* append a NUL-terminated string */
-void hdrmed_buf_adds(struct hdrmed_buf *b, const char *s);
 /* append one byte */
 void hdrmed_buf_addc(struct hdrmed_buf *b, char c);
 /* release the bytes; the buffer is empty and reusable afterwards */

@@ -75,7 +75,7 @@ static int to_lumps(sip_msg_t *msg, const struct hdrmed_msg *m)
 	}
 	if (p.text_len > 0 && !(text = pkg_malloc(p.text_len))) {
 		PKG_MEM_ERROR;
-		goto done;
+		goto out;
 	}
 	if (text)
 		memcpy(text, p.text, p.text_len);
@@ -85,7 +85,7 @@ static int to_lumps(sip_msg_t *msg, const struct hdrmed_msg *m)
 				   : anchor_lump(msg, e->off, 0, 0);
 		if (!l) {
 			LM_ERR("cannot edit headers at offset %d\n", e->off);
-			goto done;
+			goto out;
 		}
 		if (e->text_len == 0)
 			continue;
@@ -93,7 +93,7 @@ static int to_lumps(sip_msg_t *msg, const struct hdrmed_msg *m)
 				   : insert_new_lump_before(l, text + e->text, e->text_len, 0);
 		if (!a) {
 			LM_ERR("cannot insert headers\n");
-			goto done;
+			goto out;
 		}
 		if (e->text == 0)
 			owned = 1;
@@ -101,7 +101,7 @@ static int to_lumps(sip_msg_t *msg, const struct hdrmed_msg *m)
 			a->flags |= LUMPFLAG_DUPED;
 	}
 	rc = 0;
-done:
+out:
 	if (text && !owned)
 		pkg_free(text);
 	hdrmed_plan_free(&p);

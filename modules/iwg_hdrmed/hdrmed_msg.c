@@ -196,7 +196,7 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 	}
 	e = line_end(buf, len, 0);
 	if (parse_start(m, strip_cr(buf, 0, e), err, errlen) < 0)
-		goto error;
+		goto err;
 	p = line_next(len, e);
 	m->hdrs_end = p;
 	while (p < len) {
@@ -208,13 +208,13 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 		if (is_ws(buf[p])) {
 			snprintf(err, errlen, "line %d: continuation without a header",
 					 lineno);
-			goto error;
+			goto err;
 		}
 		colon = memchr(buf + p, ':', ce - p);
 		ns = colon ? (int)(colon - buf) : ce;
 		if (ns >= ce) {
 			snprintf(err, errlen, "line %d: header without a colon", lineno);
-			goto error;
+			goto err;
 		}
 		vs = ns + 1;
 		while (ns > p && is_ws(buf[ns - 1]))
@@ -222,11 +222,11 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 		if (!hdrmed_is_token(buf + p, ns - p)) {
 			snprintf(err, errlen, "line %d: header name is not a token",
 					 lineno);
-			goto error;
+			goto err;
 		}
 		if (grow(m) < 0) {
 			snprintf(err, errlen, "more than %d headers", HDRMED_MAX_HDRS);
-			goto error;
+			goto err;
 		}
 		h = &m->h[m->n++];
 		memset(h, 0, sizeof(*h));
@@ -258,7 +258,7 @@ int hdrmed_msg_parse(struct hdrmed_msg *m, const char *buf, int len, char *err,
 	if (!m->is_request)
 		reply_method(m);
 	return 0;
-error:
+err:
 	free(m->h);
 	memset(m, 0, sizeof(*m));
 	return -1;

@@ -421,30 +421,30 @@ static int parse_cond(struct pctx *c, const struct tok *t,
 		k->type = HDRMED_C_METHOD;
 		rc = list_arg(c, v + 1, k->list, &k->nlist, hdrmed_is_token, "method");
 		if (rc < 0)
-			goto error;
+			goto err;
 	} else if (v && v - s == 6 && strncmp(s, "status", 6) == 0) {
 		k->type = HDRMED_C_STATUS;
 		rc = list_arg(c, v + 1, k->list, &k->nlist, is_status,
 					  "status (like 200 or 2xx)");
 		if (rc < 0)
-			goto error;
+			goto err;
 	} else if (v && v - s == 3 && strncmp(s, "has", 3) == 0) {
 		k->type = HDRMED_C_HAS;
 		if (!hdrmed_is_token(v + 1, (int)strlen(v + 1))) {
 			fail(c, "'%s' is not a header name", v + 1);
-			goto error;
+			goto err;
 		}
 		if (dup_to(c, &k->hdr, v + 1, (int)strlen(v + 1)) < 0)
-			goto error;
+			goto err;
 	} else if (v && v - s == 5 && strncmp(s, "match", 5) == 0) {
 		k->type = HDRMED_C_MATCH;
 		colon = strchr(v + 1, ':');
 		if (!colon || !hdrmed_is_token(v + 1, (int)(colon - v - 1))) {
 			fail(c, "match takes HEADER:REGEX, not '%s'", v + 1);
-			goto error;
+			goto err;
 		}
 		if (dup_to(c, &k->hdr, v + 1, (int)(colon - v - 1)) < 0)
-			goto error;
+			goto err;
 		colon++;
 		if (*colon == '"' && strlen(colon) >= 2 &&
 			colon[strlen(colon) - 1] == '"') {
@@ -452,18 +452,18 @@ static int parse_cond(struct pctx *c, const struct tok *t,
 			colon++;
 		}
 		if (compile(c, &k->re, colon, REG_NOSUB) < 0)
-			goto error;
+			goto err;
 		k->has_re = 1;
 	} else {
 		fail(c,
 			 "unknown condition '%s' (method=, status=, request, reply, "
 			 "has=, match=, trusted, untrusted)",
 			 t->s);
-		goto error;
+		goto err;
 	}
 	r->ncond++;
 	return 0;
-error:
+err:
 	free(k->hdr);
 	while (k->nlist > 0)
 		free(k->list[--k->nlist]);
@@ -610,14 +610,14 @@ static int parse_rule(struct pctx *c, struct hdrmed_ruleset *rs, int dir,
 		if (!c->t[nargs].quoted && strcmp(c->t[nargs].s, "if") == 0)
 			break;
 	if (parse_args(c, r, c->t + 1, nargs - 1) < 0)
-		goto error;
+		goto err;
 	if (nargs < c->nt && nargs + 1 == c->nt) {
 		fail(c, "'if' without a condition");
-		goto error;
+		goto err;
 	}
 	for (i = nargs + 1; i < c->nt; i++)
 		if (parse_cond(c, &c->t[i], r) < 0)
-			goto error;
+			goto err;
 	while (len > 0 && blank(line[len - 1]))
 		len--;
 	while (len > 0 && blank(*line)) {
@@ -625,10 +625,10 @@ static int parse_rule(struct pctx *c, struct hdrmed_ruleset *rs, int dir,
 		len--;
 	}
 	if (dup_to(c, &r->text, line, len) < 0)
-		goto error;
+		goto err;
 	rs->n++;
 	return 0;
-error:
+err:
 	rule_free(r);
 	return -1;
 }
@@ -695,7 +695,7 @@ struct hdrmed_ruleset *hdrmed_rules_parse(const char *text, size_t len,
 	rs = calloc(1, sizeof(*rs));
 	if (!c || !rs) {
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
-		goto error;
+		goto err;
 	}
 	c->fname = name;
 	c->err = err;
@@ -705,15 +705,15 @@ struct hdrmed_ruleset *hdrmed_rules_parse(const char *text, size_t len,
 			;
 		if (memchr(text + p, '\0', e - p)) {
 			fail(c, "NUL byte in the rule file");
-			goto error;
+			goto err;
 		}
 		if (parse_line(c, rs, &dir, text + p, (int)(e - p)) < 0)
-			goto error;
+			goto err;
 		p = e + 1;
 	}
 	free(c);
 	return rs;
-error:
+err:
 	free(c);
 	hdrmed_rules_free(rs);
 	return NULL;

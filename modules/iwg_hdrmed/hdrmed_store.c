@@ -185,18 +185,18 @@ int hdrmed_store_reload(struct hdrmed_profile *only, struct hdrmed_err *err)
 			continue;
 		if (n >= 64) {
 			snprintf(err->msg, sizeof(err->msg), "too many profiles");
-			goto error;
+			goto err;
 		}
 		rs = hdrmed_rules_load(p->path, err, &text, &len);
 		if (!rs)
-			goto error;
+			goto err;
 		count[n] = rs->n;
 		hdrmed_rules_free(rs);
 		texts[n] = shm_text(text, len);
 		free(text);
 		if (!texts[n]) {
 			snprintf(err->msg, sizeof(err->msg), "out of shared memory");
-			goto error;
+			goto err;
 		}
 		n++;
 	}
@@ -208,7 +208,7 @@ int hdrmed_store_reload(struct hdrmed_profile *only, struct hdrmed_err *err)
 		i++;
 	}
 	return 0;
-error:
+err:
 	for (i = 0; i < n; i++)
 		shm_free(texts[i]);
 	return -1;
