@@ -54,6 +54,33 @@ static void test_parse_response(void **state)
 	assert_true(probe_str_eq(m.content_type, "application/sdp"));
 	assert_int_equal(m.body.len, 4);
 	assert_memory_equal(m.body.s, "v=0\r", 4);
+	assert_int_equal(m.expires, 60);
+}
+
+/* the expiry a registrar granted: the smallest of Expires and every
+ * Contact's expires parameter, never one inside a URI's <> */
+static void test_parse_expires(void **state)
+{
+#define REG_200                                                        \
+	"SIP/2.0 200 OK\r\n"                                               \
+	"Via: SIP/2.0/WSS abc.invalid;branch=z9hG4bKx1\r\n"                \
+	"From: <sip:a@iwg.test>;tag=F1\r\nTo: <sip:a@iwg.test>;tag=T1\r\n" \
+	"Call-ID: reg-1\r\nCSeq: 2 REGISTER\r\n"
+	static const char reg_200[] = REG_200
+			"Contact: <sip:a@x.invalid;expires=5;transport=ws>;expires=300, "
+			"\"b;expires=7\" <sip:a@y.invalid>;EXPIRES=240\r\n"
+			"Expires: 3600\r\n\r\n";
+	static const char none[] = REG_200 "\r\n";
+	probe_sip_msg m;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(
+			probe_sip_parse(reg_200, strlen(reg_200), &m, err, sizeof(err)), 0);
+	assert_int_equal(m.expires, 240);
+	assert_int_equal(probe_sip_parse(none, strlen(none), &m, err, sizeof(err)),
+					 0);
+	assert_int_equal(m.expires, -1);
 }
 
 static void expect_err(const char *msg, const char *why)
@@ -194,6 +221,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_parse_response),
+			cmocka_unit_test(test_parse_expires),
 			cmocka_unit_test(test_parse_errors),
 			cmocka_unit_test(test_build_request_roundtrip),
 			cmocka_unit_test(test_build_response),

@@ -17,6 +17,10 @@
 #define SIP_BUF		16384
 #define EXTRA_BUF	8192 /* header lines of REGISTER / initial INVITE */
 #define SDP_BUF		4096
+#define REG_EXPIRES 600 /* s, asked for in every REGISTER */
+
+#define STR_(x) #x
+#define STR(x)	STR_(x)
 
 #define PT_OPUS 111 /* what browsers offer */
 #define PT_PCMA 8
@@ -37,7 +41,7 @@ static const char *state_name(probe_call_state s)
 			[PROBE_CALL_DONE] = "done",
 			[PROBE_CALL_FAILED] = "failed",
 	};
-	_Static_assert(sizeof(names) / sizeof(names[0]) == PROBE_CALL_FAILED + 1,
+	_Static_assert(sizeof(names) / sizeof(names[0]) == PROBE_CALL_STATE_COUNT,
 				   "state names");
 	return names[s];
 }
@@ -312,9 +316,10 @@ static void send_register(probe_call *c, int64_t now,
 
 	snprintf(ruri, sizeof(ruri), "sip:%s", c->cfg->domain);
 	new_branch(c);
-	c->state = PROBE_CALL_REGISTERING;
-	if (initial_extra(c, "REGISTER", ruri, "Expires: 600\r\n", challenge, extra,
-					  sizeof(extra), now) < 0)
+	if (c->state != PROBE_CALL_LINE) /* a line refreshing carries on */
+		c->state = PROBE_CALL_REGISTERING;
+	if (initial_extra(c, "REGISTER", ruri, "Expires: " STR(REG_EXPIRES) "\r\n",
+					  challenge, extra, sizeof(extra), now) < 0)
 		return;
 	if (send_request(c, "REGISTER", ruri, c->branch, ++c->cseq, NULL, 0,
 					 extra) < 0)
@@ -414,8 +419,9 @@ static int take_sdp(probe_call *c, const probe_sip_msg *m, int controlling,
 static void on_response(probe_call *c, const probe_sip_msg *m, int64_t now)
 {
 	if (probe_str_eq(m->cseq_method, "REGISTER")) {
-		if (c->state != PROBE_CALL_REGISTERING || m->status < 200 ||
-			m->cseq != c->cseq)
+		int refresh = c->state == PROBE_CALL_LINE && c->refreshing;
+		if ((c->state != PROBE_CALL_REGISTERING && !refresh) ||
+			m->status < 200 || m->cseq != c->cseq)
 			return;
 		if (wants_auth(c, m, c->reg_authed)) {
 			c->reg_authed = 1;
@@ -423,13 +429,20 @@ static void on_response(probe_call *c, const probe_sip_msg *m, int64_t now)
 			return;
 		}
 		if (m->status >= 300) {
-			call_fail(c, now, "REGISTER answered %d %.*s%s", m->status,
+			call_fail(c, now, "%sREGISTER answered %d %.*s%s",
+					  refresh ? "refreshing " : "", m->status,
 					  (int)m->reason.len, m->reason.s,
 					  auth_hint(c, m, c->reg_authed));
 			return;
 		}
 		if (c->is_line) {
+			/* again at half the expiry granted (the smallest listed) */
+			long e = m->expires > 0 && m->expires < REG_EXPIRES ? m->expires
+																: REG_EXPIRES;
 			c->state = PROBE_CALL_LINE;
+			c->refreshing = 0;
+			c->reg_authed = 0; /* a refresh may be challenged again */
+			c->reg_refresh = now + (int64_t)e * 500000;
 		} else if (c->cfg->answer) {
 			c->state = PROBE_CALL_WAITING;
 			c->deadline = now + (int64_t)(c->cfg->setup_timeout_s * 1e6);
@@ -554,37 +567,67 @@ static int is_own(const probe_call *c, const probe_sip_msg *m)
 		   !memcmp(m->call_id.s, c->call_id, m->call_id.len);
 }
 
+/* carry out on line what probe_dispatch_msg() decided for m */
+static void dispatch(probe_call *line, const probe_sip_msg *m, int64_t now)
+{
+	probe_call *t;
+	void *v;
+
+	switch (probe_dispatch_msg(line->route, m, line->call_id, &v)) {
+	case PROBE_DISPATCH_CALL:
+		t = v;
+		if (m->is_request)
+			on_request(t, m, now);
+		else
+			on_response(t, m, now);
+		break;
+	case PROBE_DISPATCH_LINE:
+		on_response(line, m, now);
+		break;
+	case PROBE_DISPATCH_TAKE:
+		/* answering: a new call for the call waiting longest */
+		t = probe_route_take(line->route);
+		on_request(t, m, now);
+		if (is_own(t, m) &&
+			probe_route_add(line->route, t->call_id, strlen(t->call_id), t) < 0)
+			call_fail(t, now, "too many calls at once on the shared WebSocket");
+		break;
+	case PROBE_DISPATCH_BUSY:
+		reply(line, m, 486, "Busy Here", NULL, 0);
+		break;
+	case PROBE_DISPATCH_481:
+		/* a request of a call that has ended here, or never was */
+		reply(line, m, 481, "Call/Transaction Does Not Exist", NULL, 0);
+		break;
+	case PROBE_DISPATCH_DROP:
+		break;
+	}
+}
+
 static void on_sip(void *arg, const char *msg, size_t len)
 {
-	probe_call *c = arg, *t;
+	probe_call *c = arg;
 	probe_sip_msg m;
 	char err[128];
 	int64_t now = probe_now_us();
 
 	if (probe_sip_parse(msg, len, &m, err, sizeof(err)) < 0) {
+		if (c->is_line) {
+			/* whose it is cannot be told: it fails no call (its call
+			 * times out), and never the line */
+			if (!c->unparsable++)
+				fprintf(stderr,
+						"iwg-probe: unparsable SIP on the shared WebSocket "
+						"dropped (counted in unparsable_sip): %s\n",
+						err);
+			return;
+		}
 		call_fail(c, now, "unparsable SIP from the gateway: %s", err);
 		return;
 	}
-	/* a shared connection hands each message to its call */
-	if (c->route && m.call_id.s &&
-		(t = probe_route_find(c->route, m.call_id.s, m.call_id.len))) {
-		c = t;
-	} else if (c->is_line && m.is_request && !is_own(c, &m) &&
-			   probe_str_eq(m.method, "INVITE") && !m.to_tag.s &&
-			   (t = probe_route_take(c->route))) {
-		/* answering: a new call for the call waiting longest */
-		on_request(t, &m, now);
-		if (is_own(t, &m) &&
-			probe_route_add(c->route, t->call_id, strlen(t->call_id), t) < 0)
-			call_fail(t, now, "too many calls at once on the shared WebSocket");
-		return;
-	} else if (c->is_line && m.is_request && !is_own(c, &m)) {
-		/* a request of a call that has ended here, or never was */
-		if (!probe_str_eq(m.method, "ACK"))
-			reply(c, &m, 481, "Call/Transaction Does Not Exist", NULL, 0);
-		return;
-	}
-	if (m.is_request)
+	if (c->is_line)
+		dispatch(c, &m, now);
+	else if (m.is_request)
 		on_request(c, &m, now);
 	else if (is_own(c, &m))
 		on_response(c, &m, now);
@@ -830,8 +873,21 @@ void probe_call_tick(probe_call *c, int64_t now)
 {
 	if (probe_call_finished(c))
 		return;
+	if (c->line && probe_call_finished(c->line)) {
+		call_fail(c, now, "the shared WebSocket is down: %s", c->line->reason);
+		return;
+	}
 	probe_media_tick(&c->media, now);
 	switch (c->state) {
+	case PROBE_CALL_LINE:
+		if (c->refreshing && now >= c->deadline) {
+			call_fail(c, now, "refreshing REGISTER not answered");
+		} else if (!c->refreshing && c->reg_refresh && now >= c->reg_refresh) {
+			c->refreshing = 1;
+			c->deadline = now + (int64_t)(c->cfg->setup_timeout_s * 1e6);
+			send_register(c, now, NULL);
+		}
+		return;
 	case PROBE_CALL_MEDIA_SETUP:
 		if (c->media.state == PROBE_MEDIA_UP) {
 			c->state = PROBE_CALL_TALKING;

@@ -12,6 +12,7 @@
 
 #include <openssl/ssl.h>
 
+#include "probe_dispatch.h"
 #include "probe_media.h"
 #include "probe_route.h"
 #include "probe_sip.h"
@@ -57,9 +58,12 @@ typedef enum probe_call_state {
 	PROBE_CALL_TALKING,
 	PROBE_CALL_DRAINING, /* stopped sending, collecting the tail */
 	PROBE_CALL_BYE,
-	PROBE_CALL_LINE, /* a shared WebSocket, open (and registered) */
 	PROBE_CALL_DONE,
 	PROBE_CALL_FAILED,
+	/* a shared WebSocket, open (and registered); outside the order of a
+	 * call's life above, which the code compares states by */
+	PROBE_CALL_LINE,
+	PROBE_CALL_STATE_COUNT
 } probe_call_state;
 
 typedef struct probe_call {
@@ -69,9 +73,12 @@ typedef struct probe_call {
 	probe_wsconn ws;   /* its own connection (unused on a shared one) */
 	probe_wsconn *wsp; /* the connection its SIP goes on: &ws or a line's */
 	int is_line;	   /* this is a shared connection (start_line) */
-	struct probe_call *line; /* the shared connection it is on, or NULL */
-	probe_route *route;		 /* a line: its calls by Call-ID */
-	int tls_resumed;		 /* its wss connection resumed a TLS session */
+	struct probe_call *line;  /* the shared connection it is on, or NULL */
+	probe_route *route;		  /* a line: its calls by Call-ID */
+	unsigned long unparsable; /* a line: messages dropped as unparsable */
+	int64_t reg_refresh;	  /* a line: when to REGISTER again, or 0 */
+	int refreshing;			  /* a line: its refreshing REGISTER is out */
+	int tls_resumed;		  /* its wss connection resumed a TLS session */
 	probe_media media;
 	probe_media echo; /* NG mode: SIP-side reflector */
 	/* SIP dialog */
@@ -106,12 +113,19 @@ int probe_call_start(probe_call *c, int id, const probe_cfg *cfg, int64_t now);
  * (with digest as a call does), then stays in PROBE_CALL_LINE carrying the
  * SIP of the calls started on it with probe_call_start_on(), each message
  * handed to its call by Call-ID through route (the caller's, initialised
- * for as many calls at once, outliving the line). With cfg->answer, an
- * INVITE of a Call-ID not in route goes to the call waiting longest in
- * route's queue, which then owns that Call-ID. Any other request for no
- * call is answered 481. No media. Drive it like a call (probe_call_on_ws,
- * probe_call_tick). Returns 0, or -1 (FAILED, the reason in line->reason);
- * either way free it with probe_call_free() after every call started on it.
+ * for as many calls at once, outliving the line) as probe_dispatch_msg()
+ * decides: an INVITE of a Call-ID not in route goes to the call waiting
+ * longest in route's queue, which then owns that Call-ID, or is answered
+ * 486 when none waits; any other request for no call, or for the line's
+ * own Call-ID, is answered 481. A message that does not parse is dropped
+ * and counted in line->unparsable (it fails no call). A registered line
+ * REGISTERs again at half the expiry the registrar granted (the smallest
+ * in its 2xx, else the 600 s asked for); a refresh refused or unanswered
+ * fails the line. No media. Drive it like a call (probe_call_on_ws,
+ * probe_call_tick); once it is finished (closed by the caller) every call
+ * on it fails at its next probe_call_tick() with the line's reason.
+ * Returns 0, or -1 (FAILED, the reason in line->reason); either way free
+ * it with probe_call_free() after every call started on it.
  */
 int probe_call_start_line(probe_call *line, const probe_cfg *cfg,
 						  probe_route *route, int64_t now);
@@ -133,7 +147,8 @@ int probe_call_start_on(probe_call *c, int id, const probe_cfg *cfg,
 /* Handle readiness of the call's WebSocket. */
 void probe_call_on_ws(probe_call *c, int64_t now);
 
-/* Timers: timeouts, media duration, draining, media ticks. */
+/* Timers: timeouts, media duration, draining, media ticks; a call on a
+ * line that is finished fails. */
 void probe_call_tick(probe_call *c, int64_t now);
 
 /* 1 when the call is over (DONE or FAILED) */

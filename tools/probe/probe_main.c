@@ -380,7 +380,7 @@ static void print_dist(const char *name, double *v, size_t n)
 }
 
 static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
-						  double wall_s)
+						  double wall_s, const probe_call *line)
 {
 	double *setup = calloc((size_t)n + 1, sizeof(double));
 	double *dtls = calloc((size_t)n + 1, sizeof(double));
@@ -430,6 +430,8 @@ static void print_summary(const run_opts *o, probe_call *calls, int n, int peak,
 		   "\"tls_resumed\":%d",
 		   n, ok, failed, passed, peak, o->cps, o->cfg.duration_s, wall_s,
 		   o->one_conn ? 1 : n, resumed);
+	if (line)
+		printf(",\"unparsable_sip\":%lu", line->unparsable);
 	print_dist("setup_ms", setup, ns);
 	print_dist("dtls_ms", dtls, nd);
 	printf(",\"setups_per_s\":%.1f",
@@ -591,6 +593,20 @@ static int open_line(run_opts *o, probe_call *line, probe_route *route,
 	return -1;
 }
 
+/*
+ * Once the shared connection is over, take its socket out of epoll (it would
+ * be readable for ever) and close it; its calls fail at their next tick.
+ */
+static void close_line(int ep, probe_call *line)
+{
+	if (!probe_call_finished(line) || line->ws.fd < 0)
+		return;
+	fprintf(stderr, "iwg-probe: the shared WebSocket failed: %s\n",
+			line->reason);
+	epoll_ctl(ep, EPOLL_CTL_DEL, line->ws.fd, NULL);
+	probe_wsconn_close(&line->ws);
+}
+
 static int run(run_opts *o)
 {
 	probe_call *calls = calloc((size_t)o->calls, sizeof(*calls));
@@ -609,6 +625,9 @@ static int run(run_opts *o)
 		return EXIT_SETUP;
 	}
 	if (o->one_conn) {
+		/* freed whatever open_line() reaches */
+		memset(&line_call, 0, sizeof(line_call));
+		line_call.ws.fd = line_call.media.fd = line_call.echo.fd = -1;
 		line = &line_call;
 		if (open_line(o, line, &route, &line_ref, ep) < 0) {
 			probe_call_free(line);
@@ -653,8 +672,10 @@ static int run(run_opts *o)
 				}
 			}
 		}
-		if (line)
+		if (line) {
 			probe_call_tick(line, now);
+			close_line(ep, line);
+		}
 		if (talking > peak)
 			peak = talking;
 		if (stop_requested && started < o->calls) {
@@ -667,7 +688,7 @@ static int run(run_opts *o)
 		passed += call_passed(o, &calls[i]);
 	if (o->calls > 1 || o->per_call)
 		print_summary(o, calls, o->calls, peak,
-					  (double)(probe_now_us() - t0) / 1e6);
+					  (double)(probe_now_us() - t0) / 1e6, line);
 	if (line) {
 		probe_call_free(line);
 		probe_route_free(&route);

@@ -88,7 +88,7 @@ int probe_route_add(probe_route *r, const char *key, size_t len, void *val)
 {
 	size_t i;
 
-	if (!r->cap || 2 * (r->used + 1) > r->cap)
+	if (!r->cap || r->used >= r->max)
 		return -1;
 	if (lookup(r, key, len))
 		return -2;

@@ -30,15 +30,18 @@ typedef struct probe_route {
 } probe_route;
 
 /*
- * Make r hold up to max live entries, and up to max waiting values. Returns 0,
- * or -1 when out of memory (r is then empty and may be freed). Free with
- * probe_route_free().
+ * Make r hold up to max live entries (its slots: the power of two at least
+ * 2 * max + 2, so it is never more than half full), and up to max waiting
+ * values. iwg-probe passes the calls of the run (--calls): every call of it
+ * may be routed at once. Returns 0, or -1 when out of memory (r is then
+ * empty and may be freed). Free with probe_route_free().
  */
 int probe_route_init(probe_route *r, size_t max);
 
 /*
  * Add key (len bytes, kept by the caller) -> val. Returns 0, -1 when the
- * table holds its max entries already, -2 when key is there already.
+ * table holds max live entries already (or was never initialised), -2 when
+ * key is there already.
  */
 int probe_route_add(probe_route *r, const char *key, size_t len, void *val);
 

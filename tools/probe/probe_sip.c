@@ -165,6 +165,44 @@ static int parse_cseq(probe_str v, probe_sip_msg *m)
 	return m->cseq_method.len ? 0 : -1;
 }
 
+/* the decimal number (at most 9 digits) at p, or -1 */
+static long number_at(const char *p, const char *end)
+{
+	long n = 0;
+	int d = 0;
+
+	for (; p < end && isdigit((unsigned char)*p) && d < 9; p++, d++)
+		n = n * 10 + (*p - '0');
+	return d ? n : -1;
+}
+
+static void min_expires(probe_sip_msg *m, long n)
+{
+	if (n >= 0 && (m->expires < 0 || n < m->expires))
+		m->expires = n;
+}
+
+/* every ;expires= parameter of the Contact value v (outside <> and quotes) */
+static void contact_expires(probe_str v, probe_sip_msg *m)
+{
+	const char *p = v.s, *end = v.s + v.len;
+	int in_quote = 0, in_angle = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"')
+			in_quote = !in_quote;
+		else if (in_quote)
+			continue;
+		else if (*p == '<')
+			in_angle = 1;
+		else if (*p == '>')
+			in_angle = 0;
+		else if (!in_angle && *p == ';' && end - p > 9 &&
+				 !strncasecmp(p + 1, "expires=", 8))
+			min_expires(m, number_at(p + 9, end));
+	}
+}
+
 static int parse_header(probe_str name, probe_str v, probe_sip_msg *m)
 {
 	if (name_is(name, "Via", 'v')) {
@@ -183,7 +221,10 @@ static int parse_header(probe_str name, probe_str v, probe_sip_msg *m)
 		m->call_id = v;
 	} else if (name_is(name, "CSeq", 0)) {
 		return parse_cseq(v, m);
+	} else if (name_is(name, "Expires", 0)) {
+		min_expires(m, number_at(v.s, v.s + v.len));
 	} else if (name_is(name, "Contact", 'm')) {
+		contact_expires(v, m);
 		if (!m->contact_uri.s) {
 			m->contact_uri = uri_of(v);
 			if (!m->contact_uri.s)
@@ -220,6 +261,7 @@ int probe_sip_parse(const char *buf, size_t len, probe_sip_msg *m, char *err,
 
 	memset(m, 0, sizeof(*m));
 	m->content_length = -1;
+	m->expires = -1;
 	if (errsz)
 		err[0] = 0;
 	while (p < end) {

@@ -41,6 +41,9 @@ typedef struct probe_sip_msg {
 	 * PROBE_SIP_MAX_AUTH of one name are ignored */
 	probe_str www_auth[PROBE_SIP_MAX_AUTH], proxy_auth[PROBE_SIP_MAX_AUTH];
 	size_t nwww_auth, nproxy_auth;
+	/* the smallest of the Expires header and every Contact's expires
+	 * parameter (seconds), -1 when none is there */
+	long expires;
 	long content_length; /* -1 when absent */
 	probe_str body;
 } probe_sip_msg;

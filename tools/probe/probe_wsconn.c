@@ -233,7 +233,11 @@ int probe_wsconn_send(probe_wsconn *c, const char *msg, size_t len)
 	return send_frame(c, PROBE_WS_OP_TEXT, msg, len);
 }
 
-/* read what is there into rx; 0 ok (maybe nothing), -1 closed/error */
+/*
+ * read what is there into rx: 0 when all is read (maybe nothing), 1 when
+ * rx is full (RX_MAX) with more to read (decode, consume, call again), -1
+ * closed/error
+ */
 static int fill_rx(probe_wsconn *c)
 {
 	for (;;) {
@@ -242,7 +246,7 @@ static int fill_rx(probe_wsconn *c)
 			size_t nc = c->rx_cap ? c->rx_cap * 2 : 16384;
 			uint8_t *nb;
 			if (nc > RX_MAX)
-				return fail(c, "receive buffer over 256 kB", NULL);
+				return 1;
 			nb = realloc(c->rx, nc);
 			if (!nb)
 				return fail(c, "out of memory", NULL);
@@ -319,10 +323,9 @@ static int on_frame(probe_wsconn *c, const probe_ws_frame *f)
 	return 0;
 }
 
-static int read_frames(probe_wsconn *c)
+/* hand on the complete frames in rx; 0, or -1 when the connection failed */
+static int decode_frames(probe_wsconn *c)
 {
-	if (fill_rx(c) < 0)
-		return -1;
 	while (c->state == PROBE_WS_OPEN) {
 		probe_ws_frame f;
 		long n = probe_ws_frame_decode(c->rx, c->rx_len, MSG_MAX, &f);
@@ -335,6 +338,23 @@ static int read_frames(probe_wsconn *c)
 		consume(c, (size_t)n);
 	}
 	return c->state == PROBE_WS_CLOSED ? -1 : 0;
+}
+
+/*
+ * read and hand on frames until the socket (and TLS) has nothing more: a
+ * backlog larger than rx is decoded a buffer at a time (a frame is at most
+ * MSG_MAX, well under RX_MAX, so a full rx always holds one)
+ */
+static int read_frames(probe_wsconn *c)
+{
+	int r;
+
+	do {
+		r = fill_rx(c);
+		if (r < 0 || decode_frames(c) < 0)
+			return -1;
+	} while (r == 1);
+	return 0;
 }
 
 int probe_wsconn_io(probe_wsconn *c)
@@ -367,14 +387,16 @@ int probe_wsconn_io(probe_wsconn *c)
 		return fail(c, "TLS handshake failed",
 					ERR_reason_error_string(ERR_get_error()));
 	case PROBE_WS_UPGRADE:
-		if (fill_rx(c) < 0)
+		r = fill_rx(c);
+		if (r < 0)
 			return -1;
 		n = probe_ws_handshake_check((const char *)c->rx, c->rx_len, c->key,
 									 "sip", why, sizeof(why));
 		if (n < 0)
 			return fail(c, "WebSocket handshake", why);
 		if (n == 0)
-			return 0;
+			return r == 1 ? fail(c, "WebSocket handshake", "answer over 256 kB")
+						  : 0;
 		consume(c, (size_t)n);
 		c->state = PROBE_WS_OPEN;
 		return read_frames(c);
