@@ -27,10 +27,15 @@ done
 # summary: one row per headline figure, from what each area left behind,
 # with its target and whether this run met it ("reported": no target)
 row() { printf '%-50s %12s  %-10s %-8s %s\n' "$1" "$2" "$3" "$4" "${5:-}"; }
-# judged FIGURE VALUE OP LIMIT [NOTE]: a row with "met" or "NOT met"
-# (OP is <= or >=); an empty or null value is "not measured"
+# judged FIGURE VALUE OP LIMIT [NOTE] [FAILED]: a row with "met" or "NOT
+# met" (OP is <= or >=); an empty or null value, or FAILED > 0 calls failed
+# in a run the figure comes from, is "not measured"
 judged() {
 	local st
+	if [ "${6:-0}" != 0 ]; then
+		row "$1" "-" "$3 $4" "-" "not measured ($6 failed calls)${5:+; $5}"
+		return
+	fi
 	case $2 in
 	'' | null) row "$1" "-" "$3 $4" "-" "not measured${5:+; $5}"; return ;;
 	esac
@@ -42,7 +47,13 @@ judged() {
 	fi
 	row "$1" "$2" "$3 $4" "$st" "${5:-}"
 }
+# reported FIGURE VALUE [NOTE] [FAILED]: a row without a target (FAILED
+# as for judged)
 reported() {
+	if [ "${4:-0}" != 0 ]; then
+		row "$1" "-" "-" "-" "not measured ($4 failed calls)${3:+; $3}"
+		return
+	fi
 	case $2 in
 	'' | null) row "$1" "-" "-" "-" "not measured${3:+; $3}" ;;
 	*) row "$1" "$2" "-" "reported" "${3:-}" ;;
@@ -50,6 +61,8 @@ reported() {
 }
 # r3 FILE FILTER: the figure rounded to 3 decimals, or null
 r3() { jq -r "($2) // null | if type == \"number\" then . * 1000 | round / 1000 else . end" "$1" 2>/dev/null; }
+# failed FILE FILTER: the failed calls FILTER counts, 0 when absent
+failed() { jq -r "($2) // 0" "$1" 2>/dev/null || echo 0; }
 echo
 echo "== iwg benchmark summary ($(nproc) CPUs, $(date -u +%FT%TZ))"
 row "figure" "value" "target" "status" "note"
@@ -57,27 +70,35 @@ sig=$out/probe-signaling.json
 if [ -s "$sig" ]; then
 	judged "iwg / stock WebRTC cfg, instructions per call" \
 		"$(r3 "$sig" .callgrind.iwg_over_webrtc)" "<=" 1.10 \
-		"callgrind, wss, one connection (stock-webrtc.cfg)"
+		"callgrind, wss, one connection (stock-webrtc.cfg)" \
+		"$(failed "$sig" .callgrind.failed_calls)"
 	reported "iwg / stock WebRTC cfg, CPU per wss call" \
 		"$(r3 "$sig" .ratios.iwg_over_webrtc_wss.normalised)" \
-		"normalised kam/UAS, a connection per call"
+		"normalised kam/UAS, a connection per call" \
+		"$(failed "$sig" .ratios.iwg_over_webrtc_wss.failed_calls)"
 	reported "iwg / stock WebRTC cfg, CPU, one connection" \
 		"$(r3 "$sig" .ratios.iwg_over_webrtc_wss_1conn.normalised)" \
-		"normalised kam/UAS"
+		"normalised kam/UAS" \
+		"$(failed "$sig" .ratios.iwg_over_webrtc_wss_1conn.failed_calls)"
 	reported "iwg / stock no-media cfg, CPU per UDP call" \
 		"$(r3 "$sig" .ratios.iwg_over_stock_udp.normalised)" \
-		"second reference (stock.cfg: no media); iwg: UDP peer -> browser"
+		"second reference (stock.cfg: no media); iwg: UDP peer -> browser" \
+		"$(failed "$sig" .ratios.iwg_over_stock_udp.failed_calls)"
 	judged "browser calls / UDP peer calls browser, 1 wss conn" \
 		"$(r3 "$sig" .ratios.wss_1conn_over_udp_to_wss.normalised)" "<=" 1.3 \
-		"CPU per call, normalised kam/SIP peer"
+		"CPU per call, normalised kam/SIP peer" \
+		"$(failed "$sig" .ratios.wss_1conn_over_udp_to_wss.failed_calls)"
 	reported "wss, a connection per call / one connection, CPU" \
-		"$(r3 "$sig" .ratios.wss_over_wss_1conn.normalised)" "normalised kam/UAS"
+		"$(r3 "$sig" .ratios.wss_over_wss_1conn.normalised)" "normalised kam/UAS" \
+		"$(failed "$sig" .ratios.wss_over_wss_1conn.failed_calls)"
 	reported "wss reconnect, resumed / full handshake, instr." \
 		"$(r3 "$sig" .callgrind.reconnect.resumed_over_full)" \
-		"callgrind, the gateway, per connection"
+		"callgrind, the gateway, per connection" \
+		"$(failed "$sig" .callgrind.failed_calls)"
 	reported "wss reconnect, resumed / full handshake, CPU" \
 		"$(r3 "$sig" .reconnect.resumed_over_full.normalised)" \
-		"$(r3 "$sig" .reconnect.full_ms_per_connection) ms full, $(r3 "$sig" .reconnect.resumed_ms_per_connection) ms resumed"
+		"$(r3 "$sig" .reconnect.full_ms_per_connection) ms full, $(r3 "$sig" .reconnect.resumed_ms_per_connection) ms resumed" \
+		"$(failed "$sig" .reconnect.resumed_over_full.failed_calls)"
 fi
 med=$out/probe-media.json
 if [ -s "$med" ]; then

@@ -47,6 +47,12 @@
 # messages a call); the SIPp UAC (kam_over_uac) for the two UDP callers;
 # docs/benchmarks.md says how to read them.
 #
+# Per-call figures divide by the calls that succeeded; a comparison lists
+# the failed calls of its configurations (failed_calls), and tests/bench/
+# run.sh shows it "not measured" when there are any; the callgrind figures
+# are null when any call under callgrind failed (a failed call does less
+# work).
+#
 # Output: progress on stderr, figures on stdout and in
 # $IWG_BUILD/bench/probe-signaling.json.
 set -uo pipefail
@@ -183,17 +189,17 @@ run_probe() {
 }
 
 # answer_probe NAME: iwg-probe answering $calls calls as $callee on one
-# registered wss connection to the gateway, in the background (its summary
-# line into $logs/answer-NAME.json, its pid in answer_pid); returns once
-# the gateway holds its contact, 1 if it never did
+# registered wss connection to the gateway, in the background (its output,
+# the summary line last, into $logs/answer-NAME.out, its pid in answer_pid:
+# the probe's own, to stop it); returns once the gateway holds its contact,
+# 1 if it never did
 answer_probe() {
-	local sum=$logs/answer-$1.json
 	# a contact left by an earlier run would fork every call to it too
 	kamcmd -s "$iwg_ctl" ul.rm location "$callee" >/dev/null 2>&1
 	"$probe" --ws "$IWG_WSS_URL" --password "$IWG_TEST_PASSWORD" \
 		--answer --one-connection --from "$callee" --calls "$calls" \
 		--rate "$rate" --duration 0.2 --timeout 30 --max-loss 100 \
-		2>>"$logs/probe.err" | tail -1 >"$sum" &
+		2>>"$logs/probe.err" >"$logs/answer-$1.out" &
 	answer_pid=$!
 	wait_until 10 eval "kamcmd -s '$iwg_ctl' ul.lookup location '$callee' 2>/dev/null | grep -q 'invalid'"
 }
@@ -231,9 +237,11 @@ measure() {
 			uac=$caller
 		else
 			echo "bench signaling: $cfg: the probe did not register as $callee ($logs/probe.err)" >&2
+			# it would wait for calls that never come: TERM ends it now
+			kill -TERM "$answer_pid" 2>/dev/null
 		fi
 		wait "$answer_pid"
-		sum=$(cat "$logs/answer-$cfg-$r.json")
+		sum=$(tail -n 1 "$logs/answer-$cfg-$r.out")
 		ok=$(jq -r '.passed // 0' <<<"$sum" 2>/dev/null) || ok=0
 		pcpu=$(jq -r '.probe_cpu_s // "null"' <<<"$sum" 2>/dev/null) || pcpu=null
 		;;
@@ -255,7 +263,8 @@ measure() {
 		'($k / $hz) as $kam | ($u / 1e6) as $uas | ($uas + $uac) as $sipp
 		| {config: $cfg, round: $r, calls: $n, ok_calls: $ok,
 		  kamailio_cpu_s: $kam,
-		  kamailio_cpu_ms_per_call: ($kam * 1000 / $n),
+		  kamailio_cpu_ms_per_call: (if $ok > 0 then $kam * 1000 / $ok
+			else null end),
 		  uas_cpu_s: $uas, caller_cpu_s: $c, sipp_cpu_s: $sipp,
 		  uac_cpu_s: $uac, probe_cpu_s: $p,
 		  rtpengine_cpu_s: ($e / $hz), tls_resumed: $resumed,
@@ -331,8 +340,10 @@ cg_run() {
 		for url in "${urls[@]}"; do
 			ok=$(run_probe "$url" "$n" 10 "${opts[@]}" |
 				jq -r '.passed // 0' 2>/dev/null)
-			[ "${ok:-0}" = "$n" ] ||
+			if [ "${ok:-0}" != "$n" ]; then
 				echo "bench signaling: callgrind: ${ok:-0}/$n calls passed to $url" >&2
+				cg_failed=$((cg_failed + n - ${ok:-0}))
+			fi
 		done
 	done
 	cg_stop "$iwg_kam"
@@ -340,7 +351,7 @@ cg_run() {
 	cg_iwg=$(cat "$cgdir"/iwg.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%.0f", s }')
 	cg_webrtc=$(cat "$cgdir"/webrtc.* 2>/dev/null | awk '$1 == "summary:" { s += $2 } END { printf "%.0f", s }')
 }
-cg=null
+cg=null cg_failed=0
 if [ "${BENCH_SIG_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
 	echo "bench signaling: callgrind, $cg_warm calls, then $cg_warm + $cg_calls" >&2
 	cg_run 0 1conn
@@ -354,7 +365,8 @@ if [ "${BENCH_SIG_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
 	cg=$(jq -nc --argjson n "$cg_calls" --argjson w "$cg_warm" \
 		--argjson cf "${full_iwg:-0}" --argjson cr "${resumed_iwg:-0}" \
 		--argjson bi "${base_iwg:-0}" --argjson bw "${base_webrtc:-0}" \
-		--argjson ri "${run_iwg:-0}" --argjson rw "${run_webrtc:-0}" '
+		--argjson ri "${run_iwg:-0}" --argjson rw "${run_webrtc:-0}" \
+		--argjson fc "$cg_failed" '
 		(($ri - $bi) / $n) as $i | (($rw - $bw) / $n) as $s
 		| (($cf - $ri) / $n) as $f | (($cr - $ri) / $n) as $r
 		| {calls: $n, warmup: $w, transport: "wss, one registered connection",
@@ -364,7 +376,12 @@ if [ "${BENCH_SIG_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
 		     resumed_instructions_per_connection: $r,
 		     resumed_over_full: (if $f > 0 then $r / $f else null end)},
 		   totals: {iwg_warmup: $bi, webrtc_warmup: $bw, iwg_run: $ri,
-		     webrtc_run: $rw, iwg_full: $cf, iwg_resumed: $cr}}')
+		     webrtc_run: $rw, iwg_full: $cf, iwg_resumed: $cr},
+		   failed_calls: $fc}
+		# a failed call does less work: no figure from such a run
+		| if $fc > 0 then (.iwg_instructions_per_call,
+			.webrtc_instructions_per_call, .iwg_over_webrtc,
+			.reconnect[]) |= null else . end')
 	echo "bench signaling: callgrind $cg" >&2
 fi
 
@@ -376,24 +393,23 @@ printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" --argjson cg "$cg" \
 	def mean: if length > 0 then add / length else null end;
 	def spread: if length > 1 and mean > 0 then (max - min) / mean else 0 end;
 	def ratio(a; b): if a == null or b == null or b == 0 then null else a / b end;
-	(group_by(.config) | map({key: .[0].config, value: {
-		ms_per_call: (map(.kamailio_cpu_ms_per_call) | mean),
-		ms_per_call_spread: (map(.kamailio_cpu_ms_per_call) | spread),
-		kam_over_sipp: (map(.kam_over_sipp // 0) | mean),
-		kam_over_sipp_spread: (map(.kam_over_sipp // 0) | spread),
-		kam_over_uas: (map(.kam_over_uas // 0) | mean),
-		kam_over_uas_spread: (map(.kam_over_uas // 0) | spread),
-		kam_over_uac: (map(.kam_over_uac // 0) | mean),
-		kam_over_uac_spread: (map(.kam_over_uac // 0) | spread),
-		kam_over_peer: (map(.kam_over_peer // 0) | mean),
-		kam_over_peer_spread: (map(.kam_over_peer // 0) | spread),
-		kam_over_probe: (map(.kam_over_probe // 0) | mean),
-		kam_over_probe_spread: (map(.kam_over_probe // 0) | spread),
-		rtpengine_ms_per_call: (map(.rtpengine_cpu_s * 1000 / .calls) | mean),
+	# a figure over the rounds that have it (a round without a divisor
+	# has null, which must not count as 0)
+	def vals(k): map(.[k] | select(. != null));
+	def figures: . as $g | reduce ("kam_over_sipp", "kam_over_uas",
+		"kam_over_uac", "kam_over_peer", "kam_over_probe") as $k ({};
+		.[$k] = ($g | vals($k) | mean)
+		| .[$k + "_spread"] = ($g | vals($k) | spread));
+	(group_by(.config) | map({key: .[0].config, value: (figures + {
+		ms_per_call: (vals("kamailio_cpu_ms_per_call") | mean),
+		ms_per_call_spread: (vals("kamailio_cpu_ms_per_call") | spread),
+		rtpengine_ms_per_call: (map(select(.ok_calls > 0)
+			| .rtpengine_cpu_s * 1000 / .ok_calls) | mean),
 		tls_resumed: (map(.tls_resumed // 0) | add),
-		failed_calls: (map(.calls - .ok_calls) | add)}}) | from_entries) as $c
+		failed_calls: (map(.calls - .ok_calls) | add)})}) | from_entries) as $c
 	| def cmp(a; b; norm): {raw: ratio($c[a].ms_per_call; $c[b].ms_per_call),
-		normalised: ratio($c[a][norm]; $c[b][norm]), by: norm};
+		normalised: ratio($c[a][norm]; $c[b][norm]), by: norm,
+		failed_calls: (($c[a].failed_calls // 0) + ($c[b].failed_calls // 0))};
 	{bench: "probe-signaling", calls: $calls, rate_cps: $rate,
 	 rounds: $rounds, configs: $c,
 	 ratios: {
@@ -410,7 +426,9 @@ printf '%s\n' "${runs[@]}" | jq -s --argjson calls "$calls" --argjson cg "$cg" \
 		 resumed_over_full: {raw: ratio(d("iwg-wss-resumed"; "ms_per_call");
 				d("iwg-wss"; "ms_per_call")),
 			normalised: ratio(d("iwg-wss-resumed"; "kam_over_uas");
-				d("iwg-wss"; "kam_over_uas")), by: "kam_over_uas"},
+				d("iwg-wss"; "kam_over_uas")), by: "kam_over_uas",
+			failed_calls: ([$c["iwg-wss"], $c["iwg-wss-resumed"],
+				$c["iwg-wss-1conn"]] | map(.failed_calls // 0) | add)},
 		 resumed_connections: $c["iwg-wss-resumed"].tls_resumed?}),
 	 callgrind: $cg,
 	 runs: .}' >"$out" || fail "cannot summarise the runs"
