@@ -43,7 +43,7 @@ for svc in redis-server rtpengine-daemon kamailio prometheus; do
 		log "note: system service $svc is running; iwg uses its own instances"
 	fi
 done
-rtpengine --codecs 2>/dev/null | grep -q 'AMR-WB: fully supported' \
+grep -q 'AMR-WB: fully supported' <(rtpengine --codecs 2>/dev/null) \
 	|| die "rtpengine cannot encode AMR-WB: is libavcodec-extra59 installed?"
 
 # --- Node test dependencies --------------------------------------------------

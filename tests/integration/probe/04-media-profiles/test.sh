@@ -102,7 +102,9 @@ codec_call() {
 		tone_echo_ok "$name: the tone comes back through Opus->$want->Opus" "$logs/probe-$name.json"
 	fi
 	sipp_finished "$name: SIPp's call completed (sipp-$name.out, sipp-$name-errors.log)"
-	if tr -d '\r' <"$logs/sipp-$name.log" | grep -Eq "$offer_re"; then
+	# no "tr | grep -q" under pipefail: grep -q leaves at the match and tr,
+	# still flushing a log over 4 kB, dies of SIGPIPE (the pipeline fails)
+	if grep -Eq "$offer_re" <(tr -d '\r' <"$logs/sipp-$name.log"); then
 		tap_ok "$name: the peer was offered what the profile lists ($offer_re)"
 	else
 		tap_fail "$name: the peer was offered what the profile lists ($offer_re)" \
