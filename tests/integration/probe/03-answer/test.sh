@@ -6,6 +6,7 @@
 # echoes the RTP, so the probe hears its own tone back. Checked from both
 # ends: the probe's JSON (Opus, ICE, DTLS-SRTP, tone echo) and SIPp's trace
 # (PCMA answer, the same Call-ID, the browser's BYE answered).
+# Then three calls to one registered connection (--one-connection).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 probe_test_start integration-probe-03-answer
@@ -56,6 +57,39 @@ if [ -n "$id" ] && grep -q "Call-ID: $id" "$logs/sipp-messages.log" 2>/dev/null;
 else
 	tap_fail "the probe's call is SIPp's call" "Call-ID '$id' not in $logs/sipp-messages.log"
 fi
+
+# --- three calls to one registered WebSocket, as a browser tab takes them -
+# --one-connection --answer: one REGISTER, one contact, the INVITEs handed
+# to the waiting calls by Call-ID on the shared connection
+"${probe[@]}" --ws "$IWG_WS_URL" --answer --one-connection --from bob \
+	--calls 3 --rate 10 --echo --duration 2 --max-loss 5 --timeout 20 \
+	>"$logs/probe-line.json" 2>"$logs/probe-line.err" &
+probe_pid=$!
+wait_until 10 eval "$IWG_KAMCMD ul.lookup location bob | grep -q 'bob.*invalid'" ||
+	tap_fail "the line registered bob" "$(cat "$logs/probe-line.err")"
+(cd "$logs" && exec sipp -sf "$here/uac.xml" 127.0.0.1:5060 -s bob \
+	-i 127.0.0.1 -p 5061 -mp 40000 -rtp_echo -m 3 -l 3 -r 3 -cp 8897 \
+	-nostdin -timeout 60 -trace_msg -trace_err \
+	-message_file sipp-line-messages.log -error_file sipp-line-errors.log) \
+	>"$logs/sipp-line.log" 2>&1 &
+sipp_pid=$!
+# while the calls run, bob has one contact: every call rides one connection
+calls_up() { [ "$(grep -c '^ACK ' "$logs/sipp-line-messages.log" 2>/dev/null)" -ge 3 ]; }
+wait_until 20 calls_up
+tap_eq "three calls up at once, one contact for bob (one connection)" 1 \
+	"$($IWG_KAMCMD ul.lookup location bob 2>/dev/null | grep -c 'Contact:')"
+wait "$probe_pid"
+rc=$?
+probe_pid=
+tap_eq "the one-connection answer probe exits 0 (see $logs/probe-line.json, probe-line.err)" 0 "$rc"
+# passed: each call's tone came back (echo check, within the transcoders'
+# allowance of mismatched frames) under --max-loss
+jq_ok "its summary: 3 calls completed and passed the echo check, no unparsable SIP" \
+	'.completed == 3 and .failed == 0 and .passed == 3 and .unparsable_sip == 0' \
+	"$logs/probe-line.json"
+sipp_finished "SIPp's three calls completed ($logs/sipp-line.log, sipp-line-errors.log)"
+tap_eq "SIPp's three INVITEs were three dialogs" 3 \
+	"$(grep -E '^Call-ID:' "$logs/sipp-line-messages.log" | sort -u | wc -l)"
 
 # --- a failure is reported: nobody calls ---------------------------------
 probe_fails "an answer probe nobody calls gives exit 1 and a timeout reason" \
