@@ -6,7 +6,7 @@
 set -uo pipefail
 export IWG_TOP=$(cd "$(dirname "$0")/.." && pwd)
 export IWG_RUN=${IWG_RUN:-$IWG_TOP/run}
-. "$IWG_TOP/scripts/stack.sh"
+. "$IWG_TOP/tests/lib/stack.sh"
 
 # DEPLOY picks the Kamailio configuration (README "Deployments")
 deploy=${DEPLOY:-gateway}
@@ -46,7 +46,7 @@ echo $$ >"$IWG_RUN/run.pid"
 trap "exit 0" INT TERM
 trap 'stack_stop; rm -f "$IWG_RUN/run.pid"' EXIT
 stack_start && stack_start_admind || exit 1
-# how to log in (made by stack_start: scripts/stack.sh, stack_db)
+# how to log in (made by stack_start: tests/lib/stack.sh, stack_db)
 [ "$deploy" = gateway ] || [ "$deploy" = combined ] && extra="${extra:+$extra
 }  browsers log in      digest: sip:alice@$IWG_DOMAIN (also bob, caller, probe, echo), password $IWG_TEST_PASSWORD
                        more users: sql/subscriber.sh $IWG_DB add USER $IWG_DOMAIN [PASSWORD]"

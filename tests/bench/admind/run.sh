@@ -14,7 +14,7 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 fi
 ip link set lo up
 secs=${1:-${BENCH_SECONDS:-5}}
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/lib/tap.sh"
 . "$top/tests/integration/admind/lib.sh"
 out=$IWG_BUILD/bench

@@ -2,7 +2,7 @@
 // (tests/lib/wsload.mjs, from a source address of its own), registered
 // with time-limited credentials (WITH_AUTH_EPHEMERAL, IWG_AUTH_SECRET),
 // answering every INVITE 200 with a browser's SDP and every BYE 200.
-// Environment of scripts/stack.sh: IWG_DOMAIN IWG_AUTH_SECRET.
+// Environment of tests/lib/stack.sh: IWG_DOMAIN IWG_AUTH_SECRET.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { WsUa, rnd, webrtcSdp } from '../../integration/ims/lib/ua.mjs';
 import { sendAuth, ephemeral } from '../../integration/edge/lib.mjs';

@@ -9,7 +9,7 @@ here=$top/tests/bench/capacity
 export IWG_TOP=$top IWG_BUILD=${IWG_BUILD:-$top/build}
 [ -n "${IWG_IN_NETNS:-}" ] || exec unshare --net -- env IWG_IN_NETNS=1 "$@"
 ip link set lo up
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 ulimit -S -n "$(ulimit -H -n)" 2>/dev/null
 mkdir -p "$IWG_BUILD/bench"
 

@@ -11,7 +11,7 @@
 // Settings (environment): BENCH_WSMEM_COUNTS ("1000 10000"),
 // BENCH_WSMEM_TRANSPORTS ("ws wss"), BENCH_WSMEM_PER_ADDR (10 clients a
 // source address), BENCH_WSMEM_INFLIGHT (100 connects or REGISTERs at once).
-// Environment of scripts/stack.sh: IWG_WS_URL IWG_WSS_URL IWG_RUN IWG_RPC_KEY
+// Environment of tests/lib/stack.sh: IWG_WS_URL IWG_WSS_URL IWG_RUN IWG_RPC_KEY
 // IWG_DOMAIN IWG_AUTH_SECRET. Figures on stdout, progress on stderr.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import fs from 'node:fs';

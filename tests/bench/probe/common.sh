@@ -9,6 +9,6 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 	exec unshare --net -- env IWG_IN_NETNS=1 "$@"
 fi
 ip link set lo up
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 ulimit -n 65536 2>/dev/null || ulimit -n 8192
 mkdir -p "$IWG_BUILD/bench"

@@ -80,19 +80,19 @@ iwg_kam=$(cat "$IWG_RUN/kamailio.pid")
 rtpe=$(cat "$IWG_RUN/rtpengine.pid")
 
 stock_ctl=unix:$IWG_RUN/stock_ctl
-_stack_spawn kamailio-stock "$logs/kamailio-stock.log" /usr/sbin/kamailio \
-	-f "$here/stock.cfg" -m 256 -M 16 -DD -E \
-	-A "BENCH_CTL_SOCK=\"$stock_ctl\""
-stock_kam=$(cat "$IWG_RUN/kamailio-stock.pid")
-wait_until 20 kamcmd -s "$stock_ctl" core.uptime \
+stack_spawn_kamailio kamailio-stock "$stock_ctl" -f "$here/stock.cfg" \
+	-m 256 -M 16 -A "BENCH_CTL_SOCK=\"$stock_ctl\"" \
+	-A "BENCH_MPATH=\"$IWG_MODULE_PATH\"" \
 	|| fail "stock Kamailio did not come up ($logs/kamailio-stock.log)"
+stock_kam=$(cat "$IWG_RUN/kamailio-stock.pid")
 
 # the stock WebRTC cfg: its own ports, the run's subscribers, certificate
 # and rtpengine
 webrtc_ctl=unix:$IWG_RUN/webrtc_ctl
 webrtc_wss=wss://127.0.0.1:8453
 webrtc_args=(-f "$here/stock-webrtc.cfg" -m 256 -M 16
-	-A "BENCH_CTL_SOCK=\"$webrtc_ctl\"" -A "BENCH_DB_URL=\"sqlite://$IWG_DB\""
+	-A "BENCH_MPATH=\"$IWG_MODULE_PATH\"" -A "BENCH_CTL_SOCK=\"$webrtc_ctl\""
+	-A "BENCH_DB_URL=\"sqlite://$IWG_DB\""
 	-A "BENCH_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
 	-A "BENCH_TLS_KEY=\"$IWG_RUN/tls/key.pem\"")
 # start_webrtc [WRAPPER...]: start it (under WRAPPER, e.g. valgrind);

@@ -29,7 +29,7 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 	exec unshare --net -- env IWG_IN_NETNS=1 "$0" "$@"
 fi
 ip link set lo up
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 ulimit -n 65536 2>/dev/null || ulimit -n 8192
 
 calls=${BENCH_VERTO_CALLS:-500}

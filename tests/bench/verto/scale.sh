@@ -23,7 +23,7 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 	exec unshare --net -- env IWG_IN_NETNS=1 "$0" "$@"
 fi
 ip link set lo up
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 hard=$(ulimit -Hn)
 [ "$hard" = unlimited ] && hard=65536
 ulimit -n "$hard"

@@ -10,7 +10,7 @@
 // DID, is refused 403 and no trunk is tried; a carrier's call to alice's
 // DID (national form, signed) rings her registered client and is answered.
 // Usage: node combined.mjs TAP_START LOGDIR SIPP_DIR KEYS_DIR (env from
-// scripts/stack.sh)
+// tests/lib/stack.sh)
 // SPDX-License-Identifier: GPL-2.0-or-later
 import path from 'node:path';
 import { tap } from '../../integration/verto/lib.mjs';

@@ -21,7 +21,7 @@ export const STEP_MS = 15000;
 // "see <logdir>/a, ..." for failure messages
 export const see = (...names) => `see ${names.map((n) => path.join(LOGDIR, n)).join(', ')}`;
 
-// the stack's API keys (scripts/stack.sh: run/admind/keys, "ROLE KEY")
+// the stack's API keys (tests/lib/stack.sh: run/admind/keys, "ROLE KEY")
 export function keys() {
   const f = path.join(process.env.IWG_RUN || '', 'admind', 'keys');
   const k = {};

@@ -42,7 +42,7 @@ for (const role of ['noc', 'idadmin', 'admin']) {
 }
 
 test('app key: told the console is not for it, not signed in', async () => {
-  assert.ok(K.app, 'the stack made an app key (scripts/stack.sh)');
+  assert.ok(K.app, 'the stack made an app key (tests/lib/stack.sh)');
   await login(b, K.app, null);
   const note = b.page.locator('.msg-warn');
   await note.waitFor({ timeout: STEP_MS });

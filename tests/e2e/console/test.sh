@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Web console suite: the stack (scripts/stack.sh) with iwg_hdrmed on a copy
+# Web console suite: the stack (tests/lib/stack.sh) with iwg_hdrmed on a copy
 # of the VoLTE rules and iwg-admind serving build/web/console (make web),
 # then the *.test.mjs files (node --test, TAP): roles and login, identities,
 # the dashboard, header mediation, calls with the media verdict, accessibility
@@ -17,7 +17,7 @@ bail() {
 [ -d "$top/node_modules/playwright-core" ] && [ -d "$top/node_modules/axe-core" ] \
 	|| bail "node_modules missing: run scripts/deps.sh (npm ci)"
 [ -s "${IWG_BUILD:-$top/build}/web/console/app.js" ] || bail "build/web/console missing: run make web"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 stack_init e2e-console
 # a copy of the rules the test may break to see a refused reload
 export IWG_HDRMED_RULES=$IWG_RUN/ims-volte.rules

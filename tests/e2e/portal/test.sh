@@ -16,7 +16,7 @@ here=$top/tests/e2e/portal
 	echo "# node_modules missing: run scripts/deps.sh (npm ci)"
 	exit 1
 }
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 stack_init portal
 export IWG_STACK_ERROR=""
 for f in portal/index.html portal/rest.html portal/sdk.html sdk/iwg.js sdk/iwg.mjs; do

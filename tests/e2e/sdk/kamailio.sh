@@ -8,7 +8,7 @@
 # $IWG_RUN/kamailio-sdk.pid for test.sh's clean-up.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 case ${1:-} in
 digest) IWG_KAM_EXTRA=() ;;
 ephemeral) IWG_KAM_EXTRA=(-A WITH_AUTH_EPHEMERAL) ;;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # iwg.js, the SDK for web developers, end to end: real headless Chromium
 # loading build/web/sdk/iwg.js (the classic bundle) from a page of the
-# suite, against the gateway stack (scripts/stack.sh: Redis, rtpengine,
+# suite, against the gateway stack (tests/lib/stack.sh: Redis, rtpengine,
 # Kamailio) with SIPp peers. Kamailio is restarted by the suite for each
 # credential kind (kamailio.sh: token, ephemeral, digest). TAP output.
 # Run it inside a private network namespace: tests/run.sh e2e/sdk
@@ -20,7 +20,7 @@ bail() {
 [ -d "$top/node_modules/jssip" ] && [ -d "$top/node_modules/playwright-core" ] \
 	&& [ -d "$top/node_modules/typescript" ] \
 	|| bail "node_modules missing: run scripts/deps.sh (npm ci)"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 [ -x "$IWG_BUILD/bin/iwg-idctl" ] && [ -f "$IWG_BUILD/modules/iwg_idmap.so" ] \
 	|| bail "iwg-idctl or iwg_idmap.so not built: run make"
 # the bundle the suite loads: make web builds it; a stale one is rebuilt

@@ -132,7 +132,7 @@ async function checkBrowserMedia(client, logs) {
 
 async function register(client, wsUrl, user, logs) {
   const uri = `sip:${user}@${DOMAIN}`;
-  // digest (the gateway preset authenticates browsers; scripts/stack.sh
+  // digest (the gateway preset authenticates browsers; tests/lib/stack.sh
   // makes the test users with IWG_TEST_PASSWORD)
   const r = await client.register(wsUrl, uri, process.env.IWG_TEST_PASSWORD);
   assert.ok(r.ok, `REGISTER of ${uri} over ${wsUrl} failed: ${r.cause || ''} ${r.status || '(no response)'}; ${see(...logs)}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Walking skeleton, browser side: starts the local stack (scripts/stack.sh),
+# Walking skeleton, browser side: starts the local stack (tests/lib/stack.sh),
 # then runs skeleton.test.mjs (headless Chromium + JsSIP, SIPp peers) with the
 # TAP reporter. Exit status: node's. Run it inside a private network namespace
 # (make test does), e.g. unshare --net bash -c 'ip link set lo up; tests/e2e/skeleton/test.sh'
@@ -21,7 +21,7 @@ bail() {
 
 [ -d "$top/node_modules/jssip" ] && [ -d "$top/node_modules/playwright-core" ] \
 	|| bail "node_modules missing: run scripts/deps.sh (npm ci)"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 stack_init skeleton
 stack_start || bail "the gateway stack did not start: see $IWG_LOGDIR (kamailio.log, rtpengine.log, redis.log)"
 

@@ -10,7 +10,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 here=$top/tests/e2e/verto
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 verto_need_sdk || exit 1

@@ -1,6 +1,6 @@
 # Helpers for the iwg-admind integration tests (source after tap.sh; brings
-# in scripts/stack.sh if it is not loaded yet). The daemon is started by PID and
-# stopped by admind_stop (call it from the EXIT trap).
+# in tests/lib/stack.sh if it is not loaded yet). The daemon is started by
+# PID and stopped by admind_stop (call it from the EXIT trap).
 #
 #   admind_keys                 sets KEY_NOC KEY_ID KEY_ADMIN KEY_APP (raw keys)
 #   admind_conf FILE PORT [LINE...]  private config with the four keys
@@ -13,7 +13,7 @@
 #   jqb FILTER                  jq -r FILTER on the last body
 
 declare -F stack_kill >/dev/null ||
-	. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/scripts/stack.sh"
+	. "$(dirname "${BASH_SOURCE[0]}")/../../lib/stack.sh"
 ADMIND_BIN=${ADMIND_BIN:-${IWG_BUILD:-/work/main/build}/bin/iwg-admind}
 _admind_pids=()
 
@@ -128,7 +128,7 @@ admind_kamailio_node() {
 	local args=(-f "$IWG_TOP/tests/integration/admind/admind-test.cfg"
 		-m 64 -M 8 -w "$IWG_RUN"
 		-A "AT_ADDR=$addr" -A "AT_SIP_PORT=$sip" -A "AT_RPC_PORT=$rpc"
-		-A "AT_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		-A "AT_MPATH=\"$IWG_MODULE_PATH\""
 		-A "AT_CTL=\"unix:$IWG_RUN/$name.ctl\""
 		-A "AT_PROFILE=\"ims-volte=${AT_RULES:-}\""
 		-A "AT_NG_SOCK=\"udp:$IWG_NG_ADDR\""
@@ -155,7 +155,7 @@ admind_up() {
 	ADMIND_LOG=$IWG_LOGDIR/admind.log
 	ADMIND_OUT=$IWG_RUN/admind.out
 	admind_keys
-	# the edge's JSON-RPC key, when the stack is the edge (scripts/stack.sh)
+	# the edge's JSON-RPC key, when the stack is the edge (tests/lib/stack.sh)
 	local key=()
 	[ -s "$IWG_RUN/secrets/rpc_key" ] && key=("kamailio_rpc_key_file = $IWG_RUN/secrets/rpc_key")
 	admind_conf "$IWG_RUN/admind.conf" 8088 "rate_limit_key = 0" \

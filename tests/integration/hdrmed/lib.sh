@@ -1,11 +1,11 @@
 # Helpers of the iwg_hdrmed integration tests (source it): a kamailio with
 # hdrmed-test.cfg and SIPp peers on private ports, started through
-# scripts/stack.sh's helpers and stopped by PID on exit.
+# tests/lib/stack.sh's helpers and stopped by PID on exit.
 top=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 export IWG_BUILD=${IWG_BUILD:-$top/build}
 hd_dir=$top/tests/integration/hdrmed
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 
 HD_KPORT=15160 HD_UAS_PORT=15190 HD_UAC_PORT=15170
 _hd_cp=18960
@@ -24,7 +24,7 @@ hd_kamailio() {
 	local log=$logs/kamailio.log
 	local args=(-f "$hd_dir/hdrmed-test.cfg" -m 64 -M 8 -w "$run" ${HD_KAM_OPTS:-}
 		-A "HD_PORT=$HD_KPORT" -A "HD_DISCOVERY=${HD_DISCOVERY:-1}"
-		-A "HD_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		-A "HD_MPATH=\"$IWG_MODULE_PATH\""
 		-A "HD_CTL=\"unix:$run/kamailio.ctl\""
 		-A "HD_UAS=\"sip:127.0.0.1:$HD_UAS_PORT\""
 		-A "HD_P1=\"$1\"" -A "HD_P2=\"$2\"" -A "HD_P3=\"$3\"")

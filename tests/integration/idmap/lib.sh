@@ -1,30 +1,22 @@
 # Helpers of the iwg_idmap integration tests (source it after tap.sh):
 # throwaway redis-server, redis-sentinel and kamailio instances on private
-# ports, SIPp probes. Everything started is killed by PID on exit.
+# ports, SIPp probes. Everything is started through tests/lib/stack.sh
+# (stack_spawn_kamailio, _stack_spawn; stack_adopt for what a test starts
+# itself) and stopped by stack_stop, by PID, on exit.
 top=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 idm_dir=$top/tests/integration/idmap
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 IDCTL=$build/bin/iwg-idctl
 
-_idm_pids=()
-
-# idm_init NAME: run directory build/test-runs/idmap-NAME, cleanup trap
+# idm_init NAME: run directory build/test-runs/idmap-NAME ($run, logs in
+# $logs), stack_stop on exit
 idm_init() {
-	run=$build/test-runs/idmap-$1
-	logs=$run/logs
-	rm -rf "$run"
-	mkdir -p "$logs"
-	trap idm_cleanup EXIT
-	trap 'exit 130' INT TERM
-}
-
-idm_cleanup() {
-	local i
-	for ((i = ${#_idm_pids[@]} - 1; i >= 0; i--)); do
-		stack_kill "${_idm_pids[$i]}"
-	done
+	unset IWG_RUN # a fresh directory of its own, whatever the caller's
+	stack_init "idmap-$1"
+	run=$IWG_RUN
+	logs=$IWG_LOGDIR
 }
 
 # idm_kill PID: stop one process started here
@@ -37,32 +29,28 @@ idm_redis() {
 	local name=$1 port=$2
 	shift 2
 	mkdir -p "$run/$name"
-	redis-server --bind 127.0.0.1 --port "$port" --dir "$run/$name" \
-		--save "" --appendonly no --daemonize no "$@" \
-		>"$logs/$name.log" 2>&1 &
-	REDIS_PID=$!
-	_idm_pids+=("$REDIS_PID")
+	_stack_spawn "$name" "$logs/$name.log" redis-server --bind 127.0.0.1 \
+		--port "$port" --dir "$run/$name" --save "" --appendonly no \
+		--daemonize no "$@"
+	REDIS_PID=$(cat "$run/$name.pid")
 	wait_until 10 redis-cli -p "$port" ping ||
 		{ echo "# redis $name did not start, log $logs/$name.log"; return 1; }
 }
 
 # idm_kamailio NAME PORT REDIS_PARAMS [CACHE_TTL]: start kamailio with
-# idmap-test.cfg; sets KAM_PID and KAMCMD_NAME (kamcmd prefix)
+# idmap-test.cfg (stack_spawn_kamailio: log $logs/NAME.log); sets KAMCMD
+# (kamcmd prefix)
 idm_kamailio() {
 	local name=$1 port=$2 params=$3 ttl=${4:-60} cfg=$run/$1.cfg
 	sed -e "s|@PORT@|$port|g" -e "s|@CTL@|$run/$name.ctl|g" \
-		-e "s|@MPATH@|$build/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/|" \
+		-e "s|@MPATH@|$IWG_MODULE_PATH|" \
 		-e "s|@KEYS@|$idm_dir/keys|g" -e "s|@CACHE_TTL@|$ttl|" \
 		-e "s|@UAS_PORT@|${UAS_PORT:-15099}|" \
 		-e "s|@REDIS_PARAMS@|$params|" "$idm_dir/idmap-test.cfg" >"$cfg"
-	/usr/sbin/kamailio -c -f "$cfg" >"$logs/$name-check.log" 2>&1 ||
-		{ echo "# kamailio rejected $cfg, log $logs/$name-check.log"; return 1; }
-	/usr/sbin/kamailio -f "$cfg" -DD -E -m 64 -M 8 -w "$run" \
-		>"$logs/$name.log" 2>&1 &
-	KAM_PID=$!
-	_idm_pids+=("$KAM_PID")
 	KAMCMD="kamcmd -s unix:$run/$name.ctl"
-	wait_until 20 $KAMCMD core.uptime && wait_until 5 udp_bound "$port" ||
+	stack_spawn_kamailio "$name" "unix:$run/$name.ctl" -f "$cfg" \
+		-m 64 -M 8 -w "$run" || return 1
+	wait_until 5 udp_bound "$port" ||
 		{ echo "# kamailio $name did not come up, log $logs/$name.log"; return 1; }
 }
 
@@ -110,8 +98,7 @@ idm_sentinel() {
 		"sentinel monitor mymaster 127.0.0.1 $3 $4" \
 		"sentinel down-after-milliseconds mymaster $5" \
 		"sentinel failover-timeout mymaster 4000" >"$conf"
-	redis-sentinel "$conf" --daemonize no >"$logs/$name.log" 2>&1 &
-	_idm_pids+=($!)
+	_stack_spawn "$name" "$logs/$name.log" redis-sentinel "$conf" --daemonize no
 	wait_until 10 redis-cli -p "$port" sentinel myid && return 0
 	echo "# sentinel $name did not start, log $logs/$name.log"
 	return 1

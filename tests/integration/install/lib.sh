@@ -7,7 +7,7 @@
 top=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 
 install_test_start() {
 	IWG_RUN=$build/test-runs/$1

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared start of the /metrics suites (source it from a test.sh): TAP and
-# stack helpers, the gateway stack with iwg-admind (scripts/stack.sh), and
+# stack helpers, the gateway stack with iwg-admind (tests/lib/stack.sh), and
 # readers of the Prometheus text format.
 #
 #   metrics_start NAME      stack + iwg-admind; sets here top logs M_KEY
@@ -15,7 +15,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 M_URL=http://127.0.0.1:8088
 
 metrics_start() {

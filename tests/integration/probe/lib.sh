@@ -15,7 +15,7 @@
 here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 probe=$IWG_BUILD/bin/iwg-probe
 sipp_pid=
 probe_pid=
@@ -41,7 +41,7 @@ probe_test_start() {
 	fi
 	tap_ok "gateway stack starts"
 	# the gateway authenticates browsers: the probe logs in as a test user
-	# (digest, scripts/stack.sh); "${probe[@]}" runs it with that password
+	# (digest, tests/lib/stack.sh); "${probe[@]}" runs it with that password
 	probe=("$IWG_BUILD/bin/iwg-probe" --password "$IWG_TEST_PASSWORD")
 }
 

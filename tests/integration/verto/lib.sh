@@ -1,5 +1,5 @@
 # iwg_verto integration tests: the contact-center stack with a provisioned
-# PaaS user (source it after tests/lib/tap.sh and scripts/stack.sh).
+# PaaS user (source it after tests/lib/tap.sh and tests/lib/stack.sh).
 #
 #   verto_stack_start NAME   stack_init NAME, start redis, rtpengine and
 #                            kamailio with kamcfg/contact-center (or

@@ -3,7 +3,7 @@
 # audit, calls with media data. See README.md.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 

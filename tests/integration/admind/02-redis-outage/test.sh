@@ -2,7 +2,7 @@
 # iwg-admind while Redis is down and after it returns. See README.md.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 

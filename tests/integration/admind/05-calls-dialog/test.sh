@@ -9,7 +9,7 @@
 # (registrations_list_max 4). See README.md.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 

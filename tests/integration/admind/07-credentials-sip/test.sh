@@ -4,14 +4,14 @@
 # private network namespace of tests/run.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 
 run_mode() {
 	local mode=$1 out rc
 	IWG_RUN=
 	stack_init "integration-admind-07-$mode"
-	# read by stack_start (scripts/stack.sh)
+	# read by stack_start (tests/lib/stack.sh)
 	# shellcheck disable=SC2034
 	IWG_KAM_EXTRA=(-A WITH_AUTH_EPHEMERAL)
 	if [ "$mode" = token ]; then

@@ -4,7 +4,7 @@
 # README.md. Runs inside the private network namespace of tests/run.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 

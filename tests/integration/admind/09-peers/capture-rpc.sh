@@ -22,7 +22,7 @@ if [ -z "${IWG_IN_NETNS:-}" ]; then
 	exec unshare --net -- env IWG_IN_NETNS=1 "$0" "$@"
 fi
 ip link set lo up
-. "$here/../../../../scripts/stack.sh"
+. "$here/../../../lib/stack.sh"
 . "$IWG_TOP/tests/lib/tap.sh"
 . "$here/../lib.sh"
 

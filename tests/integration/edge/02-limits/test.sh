@@ -4,7 +4,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 stack_init edge-limits
 if ! stack_start; then
 	tap_fail "gateway stack starts" "see $IWG_LOGDIR (kamailio.log, kamailio-check.log)"

@@ -5,7 +5,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 # the ring-cap test sends 5 INVITEs within one ring timeout
 VERTO_RING_TIMEOUT=60 verto_stack_start edge-contact-center || { tap_done; exit 1; }

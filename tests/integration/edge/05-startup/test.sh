@@ -9,7 +9,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 stack_init edge-startup
 stack_tls_cert && stack_db || { tap_fail "run directory" "see $IWG_LOGDIR"; tap_done; exit 1; }
 
@@ -22,7 +22,7 @@ refused() {
 	IWG_CFG=$top/kamcfg/$cfg/kamailio.cfg IWG_KAM_EXTRA=()
 	for d in "$@"; do IWG_KAM_EXTRA+=(-A "$d"); done
 	stack_kamailio_args
-	(cd "$top" && exec timeout 20 /usr/sbin/kamailio -DD -E "${IWG_KAM_ARGS[@]}") >"$log" 2>&1
+	stack_kamailio_exit "$log" 20 "${IWG_KAM_ARGS[@]}"
 	rc=$?
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q -- "$pattern" "$log"; then
 		tap_ok "$desc"

@@ -3,7 +3,7 @@
 set -uo pipefail
 top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 corpus=$top/tests/corpus/rfc4475
 
 stack_init rfc4475

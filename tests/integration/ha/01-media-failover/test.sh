@@ -24,7 +24,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/ha/01-media-failover
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 
 # it adds addresses, links and routes: never outside a private namespace
 if [ -z "${IWG_IN_NETNS:-}" ]; then

@@ -21,7 +21,7 @@
 // Clients come from CHURN_PER_ADDR per source address (127.0.10.1 ...,
 // the same addresses every wave, like browsers behind a few NATs coming
 // back), under IWG_WS_PER_SOURCE and IWG_PIKE_DENSITY of the preset.
-// Environment of scripts/stack.sh: IWG_WS_URL IWG_WSS_URL IWG_DOMAIN
+// Environment of tests/lib/stack.sh: IWG_WS_URL IWG_WSS_URL IWG_DOMAIN
 // IWG_TEST_PASSWORD IWG_KAMCMD IWG_NG_BIN IWG_NG_ADDR IWG_RUN IWG_LOGDIR.
 // SPDX-License-Identifier: GPL-2.0-or-later
 import crypto from 'node:crypto';

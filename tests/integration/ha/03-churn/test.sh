@@ -20,7 +20,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/ha/03-churn
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 
 : "${CHURN_WAVES:=5}" "${CHURN_CLIENTS:=1000}" "${CHURN_WARMUP:=$CHURN_CLIENTS}"
 export CHURN_WAVES CHURN_CLIENTS CHURN_WARMUP

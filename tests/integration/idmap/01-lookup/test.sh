@@ -59,7 +59,7 @@ idm_check "a valid token for an unmapped subject gets 403" $KPORT 403 \
 	-m 1 -nostdin -cp 18899 -timeout 15s -timeout_error \
 	-trace_err -error_file "$logs/uas.err" >"$logs/uas.log" 2>&1) &
 uas=$!
-_idm_pids+=("$uas")
+stack_adopt uas "$uas"
 wait_until 5 udp_bound $UAS_PORT
 idm_check "idmap_assert() request is relayed and answered" $KPORT 200 \
 	'X-Idm-Pai-Seen: yes' ann assert

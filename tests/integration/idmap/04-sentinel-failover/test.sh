@@ -23,8 +23,7 @@ sentinel monitor mymaster 127.0.0.1 $M 1
 sentinel down-after-milliseconds mymaster 1000
 sentinel failover-timeout mymaster 10000
 CONF
-redis-sentinel "$run/sentinel.conf" --daemonize no >"$logs/sentinel.log" 2>&1 &
-_idm_pids+=($!)
+_stack_spawn sentinel "$logs/sentinel.log" redis-sentinel "$run/sentinel.conf" --daemonize no
 wait_until 10 eval "redis-cli -p $SP sentinel replicas mymaster | grep -q $S"
 tap_eq "the sentinel knows master and replica (log $logs/sentinel.log)" 0 $?
 

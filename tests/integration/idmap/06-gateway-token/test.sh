@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Token sign-on through the gateway deployment: the real stack
-# (scripts/stack.sh) with -A WITH_IDMAP, mappings added with iwg-idctl, a
+# (tests/lib/stack.sh) with -A WITH_IDMAP, mappings added with iwg-idctl, a
 # Node SIP-over-WebSocket client sending REGISTER/INVITE with bearer tokens
 # (HS256 and ES256) and SIPp as the SIP peer on 127.0.0.1:5090. Run it inside
 # a private network namespace (tests/run.sh does).
@@ -14,7 +14,7 @@ bail() {
 	exit 1
 }
 
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 [ -f "$IWG_BUILD/modules/iwg_idmap.so" ] && [ -x "$IWG_BUILD/bin/iwg-idctl" ] \
 	|| bail "iwg_idmap.so or iwg-idctl not built: run make"
 stack_init idmap-gateway-token

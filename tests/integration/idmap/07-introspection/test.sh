@@ -23,7 +23,7 @@ reqlog=$logs/introspect-requests.log
 node "$here/introspect-server.mjs" $HPORT "$run/idp-cert.pem" "$run/idp-key.pem" \
 	iwg-gw 's3cret:p@ss word' "$reqlog" >"$logs/introspect-server.log" 2>&1 &
 server=$!
-_idm_pids+=("$server")
+stack_adopt introspect-server "$server"
 wait_until 10 tcp_open 127.0.0.1 $HPORT ||
 	{ tap_fail "the HTTPS introspection endpoint starts" "log $logs/introspect-server.log"; exit 1; }
 

@@ -11,7 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/integration/admind/lib.sh"
 idm_init sentinel-writes
-trap 'admind_stop; idm_cleanup' EXIT
+trap 'admind_stop; stack_stop' EXIT
 M=16410 S=16411 SP1=26410 SP2=26411 SP3=26412 AP=18210
 U=http://127.0.0.1:$AP
 WAIT_MS=300
@@ -112,11 +112,11 @@ refused_nr() {
 
 : >"$run/ops"
 idctl_writer &
-_idm_pids+=($!)
 WRITER1=$!
+stack_adopt idctl-writer "$WRITER1"
 admind_writer &
-_idm_pids+=($!)
 WRITER2=$!
+stack_adopt admind-writer "$WRITER2"
 both_acked() { # N SINCE_US: both writers had N writes acknowledged since
 	[ "$(awk -v t="$2" '$1 >= t && $4 == "0"' "$run/ops" | wc -l)" -ge "$1" ] &&
 		[ "$(awk -v t="$2" '$1 >= t && $4 ~ /^2[0-9][0-9]$/' "$run/ops" | wc -l)" -ge "$1" ]

@@ -6,7 +6,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/integration/admind/lib.sh"
 idm_init cluster
-trap 'admind_stop; idm_cleanup' EXIT
+trap 'admind_stop; stack_stop' EXIT
 P1=17101 P2=17102 P3=17103 KPORT=15081 AP=18188
 U=http://127.0.0.1:$AP
 

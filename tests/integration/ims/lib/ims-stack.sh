@@ -1,5 +1,5 @@
 # The IMS gateway stack for the suites of tests/integration/ims and
-# tests/e2e/ims (source it): scripts/stack.sh with kamcfg/ims, the IMS media
+# tests/e2e/ims (source it): tests/lib/stack.sh with kamcfg/ims, the IMS media
 # profiles, a fresh SQLite usrloc database, the S-CSCF at 127.0.0.1:6060.
 #
 #   ims_stack_start NAME [ARG...]
@@ -92,7 +92,7 @@ ims_stack_start() {
 		|| ims_bail "$name could not run" "iwg_webrtc.so not built: run make"
 	IWG_CFG=$ims_top/kamcfg/ims/kamailio.cfg
 	IWG_PROFILES=$ims_top/rtpengine-ext/profiles/ims-profiles.conf
-	. "$ims_top/scripts/stack.sh"
+	. "$ims_top/tests/lib/stack.sh"
 	stack_init "$name"
 	IWG_KAM_EXTRA=(-A 'IWG_IMS_CORE="sip:127.0.0.1:6060"'
 		-A "IWG_HDRMED_VOLTE=\"ims-volte=$IWG_RUN/hdrmed/ims-volte.rules\""

@@ -4,9 +4,9 @@ set -uo pipefail
 top=${IWG_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 build=${IWG_BUILD:-$top/build}
 . "$top/tests/lib/tap.sh"
+. "$top/tests/lib/stack.sh"
 work=$build/test-runs/module-load
 rm -rf "$work" && mkdir -p "$work"
-sysmods=/usr/lib/x86_64-linux-gnu/kamailio/modules
 
 found=0
 for so in "$build"/modules/*.so; do
@@ -17,7 +17,7 @@ for so in "$build"/modules/*.so; do
 	{
 		echo "#!KAMAILIO"
 		echo "listen=udp:127.0.0.1:15060"
-		echo "mpath=\"$build/modules/:$sysmods/\""
+		echo "mpath=\"$IWG_MODULE_PATH\""
 		for dep in kex tm sl pv rr; do echo "loadmodule \"$dep.so\""; done
 		echo "loadmodule \"$m.so\""
 		[ -f "$top/modules/$m/tests/load.cfg" ] && cat "$top/modules/$m/tests/load.cfg"
@@ -35,7 +35,6 @@ done
 
 # the gateway configuration, as make run starts it, is accepted
 IWG_RUN=$work/gateway
-. "$top/scripts/stack.sh"
 mkdir -p "$IWG_RUN/tls" "$IWG_RUN/logs"
 export IWG_LOGDIR=$IWG_RUN/logs
 stack_kamailio_args

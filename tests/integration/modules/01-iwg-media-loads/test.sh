@@ -15,37 +15,17 @@ MOD=$BUILD/modules/iwg_media.so
 SHIPPED=$TOP/rtpengine-ext/profiles/media-profiles.conf
 KAM=/usr/sbin/kamailio
 KAMCMD=/usr/sbin/kamcmd
-MPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules
-
-if [ -f "$TOP/tests/lib/tap.sh" ]; then
-	# shellcheck source=/dev/null
-	. "$TOP/tests/lib/tap.sh"
-fi
-if ! declare -F tap_ok >/dev/null; then
-	_tap_n=0 _tap_failed=0
-	tap_ok() { _tap_n=$((_tap_n + 1)); printf 'ok %d - %s\n' "$_tap_n" "$1"; }
-	tap_fail() {
-		_tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
-		printf 'not ok %d - %s\n' "$_tap_n" "$1"
-		[ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/# /'
-		return 0
-	}
-	tap_done() { printf '1..%d\n' "$_tap_n"; [ "$_tap_failed" -eq 0 ]; }
-fi
+# shellcheck source=/dev/null
+. "$TOP/tests/lib/tap.sh"
+# shellcheck source=/dev/null
+. "$TOP/tests/lib/stack.sh"
 # check DESC CONDITION-RESULT DIAG
 check() { if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_fail "$1" "${3:-}"; fi; }
 
-tmp=$(mktemp -d /tmp/iwg-media-test.XXXXXX)
-kpid=""
-cleanup() {
-	if [ -n "$kpid" ] && kill -0 "$kpid" 2>/dev/null; then
-		kill "$kpid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$kpid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# run directory build/test-runs/modules-media; Kamailio stopped by PID on exit
+stack_init modules-media
+tmp=$IWG_RUN
+kamlog=$IWG_LOGDIR/kam.log
 
 for f in "$MOD" "$SHIPPED" "$KAM" "$KAMCMD"; do
 	if [ ! -e "$f" ]; then
@@ -65,7 +45,7 @@ debug=2
 children=1
 auto_aliases=no
 listen=udp:127.0.0.1:$port
-mpath="$MPATH"
+mpath="$IWG_MODULE_PATH"
 loadmodule "pv.so"
 loadmodule "xlog.so"
 loadmodule "sl.so"
@@ -122,20 +102,15 @@ out=$("$KAM" -c -f "$tmp/badname.cfg" -Y "$tmp" 2>&1); rc=$?
 check "kamailio -c fails on \$mprof() of an unknown literal profile name" $? "$out"
 
 sed '/modparam("iwg_media"/d' "$tmp/ok.cfg" >"$tmp/noparam.cfg"
-timeout 20 "$KAM" -f "$tmp/noparam.cfg" -Y "$tmp" -D -E -m 32 -M 8 >"$tmp/noparam.log" 2>&1; rc=$?
+stack_kamailio_exit "$tmp/noparam.log" 20 -f "$tmp/noparam.cfg" -Y "$tmp" -m 32 -M 8; rc=$?
 [ "$rc" -ne 0 ] && grep -q "modparam 'profiles' is required" "$tmp/noparam.log"
 check "kamailio refuses to start without the profiles modparam" $? "$(tail -5 "$tmp/noparam.log")"
 
 # ------------------------------------------------------------ live instance
-"$KAM" -f "$tmp/ok.cfg" -Y "$tmp" -w "$tmp" -D -E -m 32 -M 8 >"$tmp/kam.log" 2>&1 &
-kpid=$!
-ready=1
-for _ in $(seq 100); do
-	if "$KAMCMD" -s "unix:$sock" core.version >/dev/null 2>&1; then ready=0; break; fi
-	kill -0 "$kpid" 2>/dev/null || break
-	sleep 0.1
-done
-check "kamailio starts with iwg_media and answers RPC on the ctl socket" $ready "$(tail -20 "$tmp/kam.log")"
+stack_spawn_kamailio kam "unix:$sock" -f "$tmp/ok.cfg" -Y "$tmp" -w "$tmp" -m 32 -M 8
+ready=$?
+kpid=$(cat "$tmp/kam.pid" 2>/dev/null)
+check "kamailio starts with iwg_media and answers RPC on the ctl socket" $ready "$(tail -20 "$kamlog")"
 if [ "$ready" -ne 0 ]; then tap_done; exit 1; fi
 
 rpc() { "$KAMCMD" -s "unix:$sock" "$@" 2>&1; }
@@ -159,16 +134,13 @@ printf 'OPTIONS sip:probe@127.0.0.1:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;b
 	>"$tmp/options.sip"
 # one write(): one datagram
 cat "$tmp/options.sip" >"/dev/udp/127.0.0.1/$port"
-seen=1
-for _ in $(seq 50); do
-	grep -q 'MPROF-DYN' "$tmp/kam.log" && { seen=0; break; }
-	sleep 0.1
-done
+wait_until 5 grep -q 'MPROF-DYN' "$kamlog"
+seen=$?
 [ "$seen" -eq 0 ] \
-	&& grep -q 'MPROF-LIT \[ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection\]' "$tmp/kam.log" \
-	&& grep -q 'MPROF-DYN \[ICE=force UDP/TLS/RTP/SAVPF rtcp-mux-require' "$tmp/kam.log" \
-	&& grep -q 'MPROF-EXISTS yes' "$tmp/kam.log" && grep -q 'MPROF-MISSING yes' "$tmp/kam.log"
-check "\$mprof(name), \$mprof(\$var(x)) and media_profile_exists() work in the script" $? "$(grep MPROF "$tmp/kam.log")"
+	&& grep -q 'MPROF-LIT \[ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection\]' "$kamlog" \
+	&& grep -q 'MPROF-DYN \[ICE=force UDP/TLS/RTP/SAVPF rtcp-mux-require' "$kamlog" \
+	&& grep -q 'MPROF-EXISTS yes' "$kamlog" && grep -q 'MPROF-MISSING yes' "$kamlog"
+check "\$mprof(name), \$mprof(\$var(x)) and media_profile_exists() work in the script" $? "$(grep MPROF "$kamlog")"
 
 # reload after an edit
 cat >>"$tmp/profiles.conf" <<'P'
@@ -188,13 +160,10 @@ check "the reloaded set serves the new profile (with a dynamic token)" $? "$out"
 # the script sees it, with the pseudo-variable evaluated for the message
 sed -i 's/iwg-media-1/iwg-media-2/' "$tmp/options.sip"
 cat "$tmp/options.sip" >"/dev/udp/127.0.0.1/$port"
-seen=1
-for _ in $(seq 50); do
-	grep -q 'MPROF-ADDED' "$tmp/kam.log" && { seen=0; break; }
-	sleep 0.1
-done
-[ "$seen" -eq 0 ] && grep -q 'MPROF-ADDED \[.* ptime=20 label=iwg-media-2\]' "$tmp/kam.log"
-check "a reloaded profile with \$ci is served to the script with the value filled in" $? "$(grep MPROF-ADDED "$tmp/kam.log")"
+wait_until 5 grep -q 'MPROF-ADDED' "$kamlog"
+seen=$?
+[ "$seen" -eq 0 ] && grep -q 'MPROF-ADDED \[.* ptime=20 label=iwg-media-2\]' "$kamlog"
+check "a reloaded profile with \$ci is served to the script with the value filled in" $? "$(grep MPROF-ADDED "$kamlog")"
 
 # a broken file on reload keeps the old set
 cp "$tmp/profiles.conf" "$tmp/profiles.good"
@@ -219,6 +188,6 @@ out=$(rpc media.list | grep -c 'name:')
 check "media.check does not change the active set" $? "$out"
 
 kill -0 "$kpid" 2>/dev/null
-check "kamailio is still running after the RPC calls" $? "$(tail -20 "$tmp/kam.log")"
-[ -n "${KEEP_LOG:-}" ] && cp "$tmp/kam.log" "$KEEP_LOG"
+check "kamailio is still running after the RPC calls" $? "$(tail -20 "$kamlog")"
+[ -n "${KEEP_LOG:-}" ] && cp "$kamlog" "$KEEP_LOG"
 tap_done

@@ -14,24 +14,18 @@ MOD=$BUILD/modules/iwg_ccroute.so
 SHIPPED=$TOP/kamcfg/cc-routing.rules
 KAM=/usr/sbin/kamailio
 KAMCMD=/usr/sbin/kamcmd
-MPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules
 # shellcheck source=/dev/null
 . "$TOP/tests/lib/tap.sh"
 # shellcheck source=/dev/null
-. "$TOP/tests/lib/wait.sh"
+. "$TOP/tests/lib/stack.sh"
 # check DESC CONDITION-RESULT DIAG
 check() { if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_fail "$1" "${3:-}"; fi; }
 
-tmp=$(mktemp -d /tmp/iwg-ccroute-test.XXXXXX)
-kpid=""
-cleanup() {
-	if [ -n "$kpid" ] && kill -0 "$kpid" 2>/dev/null; then
-		kill "$kpid" 2>/dev/null
-		wait_until 5 sh -c "! kill -0 $kpid" || kill -9 "$kpid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# run directory build/test-runs/modules-ccroute; Kamailio stopped by PID on
+# exit
+stack_init modules-ccroute
+tmp=$IWG_RUN
+kamlog=$IWG_LOGDIR/kam.log
 
 for f in "$MOD" "$SHIPPED" "$KAM" "$KAMCMD"; do
 	if [ ! -e "$f" ]; then
@@ -55,7 +49,7 @@ children=2
 auto_aliases=no
 listen=udp:127.0.0.1:$port
 listen=udp:127.0.0.1:$port2
-mpath="$MPATH"
+mpath="$IWG_MODULE_PATH"
 loadmodule "kex.so"
 loadmodule "tm.so"
 loadmodule "sl.so"
@@ -119,12 +113,12 @@ out=$("$KAM" -c -f "$tmp/broken.cfg" 2>&1); rc=$?
 [ "$rc" -ne 0 ] && ! echo "$out" | grep -q "config file ok" && echo "$out" | grep -qF "$want"
 check "kamailio -c refuses a broken rules file, naming file:line and the reason" $? "$out"
 
-timeout 20 "$KAM" -f "$tmp/broken.cfg" -Y "$tmp" -D -E -m 32 -M 8 >"$tmp/broken.log" 2>&1; rc=$?
+stack_kamailio_exit "$tmp/broken.log" 20 -f "$tmp/broken.cfg" -Y "$tmp" -m 32 -M 8; rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -qF "$want" "$tmp/broken.log"
 check "kamailio does not start with a broken rules file and logs file:line: reason" $? "$(tail -5 "$tmp/broken.log")"
 
 write_cfg "$tmp/noparam.cfg" ""
-timeout 20 "$KAM" -f "$tmp/noparam.cfg" -Y "$tmp" -D -E -m 32 -M 8 >"$tmp/noparam.log" 2>&1; rc=$?
+stack_kamailio_exit "$tmp/noparam.log" 20 -f "$tmp/noparam.cfg" -Y "$tmp" -m 32 -M 8; rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "modparam 'rules' is required" "$tmp/noparam.log"
 check "kamailio does not start without the rules modparam" $? "$(tail -5 "$tmp/noparam.log")"
 
@@ -132,11 +126,11 @@ check "kamailio does not start without the rules modparam" $? "$(tail -5 "$tmp/n
 rules=$tmp/cc.rules
 cp "$SHIPPED" "$rules"
 write_cfg "$tmp/live.cfg" "$rules"
-"$KAM" -f "$tmp/live.cfg" -Y "$tmp" -w "$tmp" -DD -E -m 64 -M 8 >"$tmp/kam.log" 2>&1 &
-kpid=$!
+stack_spawn_kamailio kam "unix:$sock" -f "$tmp/live.cfg" -Y "$tmp" -w "$tmp" -m 64 -M 8
+ready=$?
+kpid=$(cat "$tmp/kam.pid" 2>/dev/null)
 rpc() { "$KAMCMD" -s "unix:$sock" "$@" 2>&1; }
-wait_until 20 "$KAMCMD" -s "unix:$sock" core.version
-check "kamailio starts with iwg_ccroute and answers RPC" $? "$(tail -20 "$tmp/kam.log")"
+check "kamailio starts with iwg_ccroute and answers RPC" $ready "$(tail -20 "$kamlog")"
 if ! kill -0 "$kpid" 2>/dev/null; then tap_done; exit 1; fi
 
 out=$(rpc ccroute.test "queue=billing;language=fr")
@@ -203,23 +197,23 @@ send_options() {
 		"$port" "$1" "$1" "${2:-}" >"$tmp/req.sip"
 	cat "$tmp/req.sip" >"/dev/udp/127.0.0.1/$port" # one write: one datagram
 }
-logged() { grep -q -- "$1" "$tmp/kam.log"; }
+logged() { grep -q -- "$1" "$kamlog"; }
 
 send_options ccr-1 $'X-Queue: billing\r\nX-Lang: fr\r\n'
 wait_until 10 logged "RECV OPTIONS ci=ccr-1"
-grep -q "APPLY ci=ccr-1 rc=1 rule=\[billing-fr\] set=\[2\]" "$tmp/kam.log" &&
-	grep -q "RECV OPTIONS ci=ccr-1 skill=\[billing-fr\] lang=\[fr\]" "$tmp/kam.log"
-check "ccroute_apply in request_route: returns 1, sets \$xavp(ccr) and adds the headers" $? "$(grep 'ci=ccr-1' "$tmp/kam.log")"
+grep -q "APPLY ci=ccr-1 rc=1 rule=\[billing-fr\] set=\[2\]" "$kamlog" &&
+	grep -q "RECV OPTIONS ci=ccr-1 skill=\[billing-fr\] lang=\[fr\]" "$kamlog"
+check "ccroute_apply in request_route: returns 1, sets \$xavp(ccr) and adds the headers" $? "$(grep 'ci=ccr-1' "$kamlog")"
 
 # a tm local request (kamcmd's binrpc passes the optional body so that tm
 # wants a Content-Type even without one)
 out=$(rpc tm.t_uac_start OPTIONS "sip:cc@127.0.0.1:$port2" . . \
 	$'From: <sip:iwg@127.0.0.1>;tag=l1\r\nTo: <sip:cc@127.0.0.1>\r\nCall-ID: ccr-local-1\r\nContent-Type: text/plain\r\n')
 wait_until 10 logged "RECV OPTIONS ci=ccr-local-1"
-grep -q "LOCAL ci=ccr-local-1 rc=1 rule=\[sales\]" "$tmp/kam.log" &&
-	grep -q "RECV OPTIONS ci=ccr-local-1 skill=\[sales\]" "$tmp/kam.log"
+grep -q "LOCAL ci=ccr-local-1 rc=1 rule=\[sales\]" "$kamlog" &&
+	grep -q "RECV OPTIONS ci=ccr-local-1 skill=\[sales\]" "$kamlog"
 check "ccroute_apply in event_route[tm:local-request] adds the headers to the local request" $? \
-	"$out $(grep 'ccr-local-1' "$tmp/kam.log")"
+	"$out $(grep 'ccr-local-1' "$kamlog")"
 
 out=$(rpc ccroute.list)
 hits_of() { echo "$out" | grep -A8 "name: $1\$" | grep -m1 'hits:' | awk '{print $2}'; }
@@ -255,15 +249,15 @@ check "ccroute.reload carries the hit counters of rules of the same name" $? "$o
 
 send_options ccr-2 $'X-Queue: other\r\n'
 wait_until 10 logged "RECV OPTIONS ci=ccr-2"
-grep -q "APPLY ci=ccr-2 rc=-1 rule=\[<null>\]" "$tmp/kam.log" &&
-	grep -q "RECV OPTIONS ci=ccr-2 skill=\[<null>\]" "$tmp/kam.log"
-check "ccroute_apply returns -1 and adds nothing when no rule matches" $? "$(grep 'ci=ccr-2' "$tmp/kam.log")"
+grep -q "APPLY ci=ccr-2 rc=-1 rule=\[<null>\]" "$kamlog" &&
+	grep -q "RECV OPTIONS ci=ccr-2 skill=\[<null>\]" "$kamlog"
+check "ccroute_apply returns -1 and adds nothing when no rule matches" $? "$(grep 'ci=ccr-2' "$kamlog")"
 
 send_options ccr-3 $'X-Queue: billing\r\nX-Lang: fr\r\nX-Prio: 7\r\n'
 wait_until 10 logged "RECV OPTIONS ci=ccr-3"
-grep -q "APPLY ci=ccr-3 rc=1 rule=\[vip\] set=\[3\]" "$tmp/kam.log" &&
-	grep -q "RECV OPTIONS ci=ccr-3 skill=\[<null>\] lang=\[<null>\] prio=\[7\]" "$tmp/kam.log"
-check "the reloaded table is used: an integer context field matches priority>=5" $? "$(grep 'ci=ccr-3' "$tmp/kam.log")"
+grep -q "APPLY ci=ccr-3 rc=1 rule=\[vip\] set=\[3\]" "$kamlog" &&
+	grep -q "RECV OPTIONS ci=ccr-3 skill=\[<null>\] lang=\[<null>\] prio=\[7\]" "$kamlog"
+check "the reloaded table is used: an integer context field matches priority>=5" $? "$(grep 'ci=ccr-3' "$kamlog")"
 
 out=$(rpc ccroute.list)
 echo "$out" | grep -q "unmatched: 1" && [ "$(hits_of vip)" = 1 ]
@@ -273,6 +267,6 @@ echo "$out" | grep -q "ccroute:matched = 3" && echo "$out" | grep -q "ccroute:un
 check "statistics ccroute:matched and ccroute:unmatched" $? "$out"
 
 kill -0 "$kpid" 2>/dev/null
-check "kamailio is still running after the RPC calls" $? "$(tail -20 "$tmp/kam.log")"
-[ -n "${KEEP_LOG:-}" ] && cp "$tmp/kam.log" "$KEEP_LOG"
+check "kamailio is still running after the RPC calls" $? "$(tail -20 "$kamlog")"
+[ -n "${KEEP_LOG:-}" ] && cp "$kamlog" "$KEEP_LOG"
 tap_done

@@ -9,7 +9,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/01-endpoint
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 wss_url=wss://127.0.0.1:8445/verto-ws
@@ -39,8 +39,7 @@ kam_refuses() {
 	local log=$1 rc d args=()
 	shift
 	for d in "$@"; do args+=(-A "$d"); done
-	(cd "$top" && exec timeout --kill-after=5 20 /usr/sbin/kamailio -DD -E "${IWG_KAM_ARGS[@]}" "${args[@]}") \
-		>"$log" 2>&1
+	stack_kamailio_exit "$log" 20 "${IWG_KAM_ARGS[@]}" "${args[@]}"
 	rc=$?
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && return 0
 	echo "kamailio was still running after 20 s (status $rc)"

@@ -9,7 +9,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/03-inbound
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 verto_stack_start verto-03-inbound || exit 1

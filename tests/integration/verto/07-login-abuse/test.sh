@@ -8,7 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/07-login-abuse
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 VERTO_KAM_EXTRA=(-A IWG_VERTO_LOGIN_FAILS=3 -A IWG_VERTO_IP_FAILS=6

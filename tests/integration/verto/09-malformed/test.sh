@@ -8,7 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/09-malformed
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 # every INVITE of the corpus rings the same user: no per-user ring cap here
 VERTO_KAM_EXTRA=(-A "IWG_VERTO_RING_PER_USER=100000")
 . "$top/tests/integration/verto/lib.sh"

@@ -10,7 +10,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/13-cc-routing
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 VERTO_KAM_EXTRA=(-A "IWG_CC_LIST=\"$here/cc.list\"" -A "IWG_CC_RULES=\"$here/cc-routing.rules\""

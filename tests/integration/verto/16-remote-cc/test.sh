@@ -11,7 +11,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 here=$top/tests/integration/verto/16-remote-cc
 . "$top/tests/lib/tap.sh"
-. "$top/scripts/stack.sh"
+. "$top/tests/lib/stack.sh"
 . "$top/tests/integration/verto/lib.sh"
 
 # the contact center's namespace: a process that only waits, ended by PID

@@ -1,13 +1,26 @@
 # iwg local stack: start and stop Redis, rtpengine and Kamailio on loopback.
-# Sourced by scripts/run.sh (make run) and by the integration and e2e tests.
+# The test library: sourced by scripts/run.sh (make run) and by the
+# integration, e2e and bench suites. A suite starts Kamailio, whatever its
+# cfg, through stack_spawn_kamailio (or stack_kamailio_exit when it must
+# refuse to start), with the modules of IWG_MODULE_PATH.
 #
 #   stack_init NAME   run directory: IWG_RUN if set (data kept), else a fresh
 #                     build/test-runs/NAME; EXIT trap stops what was started
 #   stack_start       redis, rtpengine, kamailio, each polled until ready
 #   stack_start_admind  iwg-admind (REST) on 127.0.0.1:8088, after stack_start
 #   stack_stop        stop everything started, by PID, newest first
+#   stack_adopt NAME PID  a process the caller started itself (`cmd &`),
+#                     stopped by stack_stop like the others
+#   stack_spawn_kamailio NAME CTL ARGS...  any Kamailio cfg: checked with
+#                     -c, started, polled until it answers RPC on CTL
+#   stack_kamailio_exit LOG SECONDS ARGS...  a Kamailio expected to refuse
+#                     to start: its exit status (124 or 137: still running)
 #   stack_node_cfg    a preset as one of several nodes on this host (its own
 #                     site.cfg with its listener addresses and RPC port)
+#
+# IWG_MODULE_PATH (exported; the environment may set it): Kamailio's mpath
+# for every cfg the suites start, our build/modules first, then Debian's
+# modules; the gateway cfgs get it as the IWG_MPATH define.
 #
 # After stack_start these are exported: IWG_RUN IWG_LOGDIR IWG_WS_URL
 # IWG_WSS_URL IWG_SIP_ADDR IWG_NG_ADDR IWG_PEER_ADDR IWG_DOMAIN IWG_REDIS_ADDR
@@ -41,9 +54,11 @@
 # to point Kamailio at the public key, e.g. IWG_KAM_EXTRA=(-A WITH_IDMAP -A
 # "IWG_IDMAP_KEY1=\"kid=$IWG_ADMIND_TOKEN_KID;alg=ES256;file=$IWG_ADMIND_TOKEN_PUB\"").
 
-IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+IWG_TOP=${IWG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 IWG_BUILD=${IWG_BUILD:-$IWG_TOP/build}
 . "$IWG_TOP/tests/lib/wait.sh"
+# our modules, then Debian's (the only place the tests name that folder)
+export IWG_MODULE_PATH=${IWG_MODULE_PATH:-$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/}
 
 # defaults of the local stack (README port table); the gateway cfg's own
 # listeners are set in kamcfg/gateway/site.cfg
@@ -86,14 +101,21 @@ stack_init() {
 	trap 'exit 130' INT TERM
 }
 
+# stack_adopt NAME PID: PID, a process this shell started in the
+# background itself (e.g. `(cd DIR && cmd) &`), is stopped by stack_stop
+# like the stack's own; its PID goes to $IWG_RUN/NAME.pid
+stack_adopt() {
+	_stack_pids+=("$2")
+	_stack_names+=("$1")
+	echo "$2" >"$IWG_RUN/$1.pid"
+}
+
 # _stack_spawn NAME LOG CMD...: start CMD in the background, remember its PID
 _stack_spawn() {
 	local name=$1 log=$2
 	shift 2
 	"$@" >"$log" 2>&1 &
-	_stack_pids+=($!)
-	_stack_names+=("$name")
-	echo $! >"$IWG_RUN/$name.pid"
+	stack_adopt "$name" $!
 }
 
 # stack_kill PID...: stop processes this shell started (empty and gone
@@ -235,7 +257,7 @@ stack_kamailio_args() {
 		"IWG_FLOW_KEY=\"$(stack_secret flow_key)\""
 		"IWG_AUTH_SECRET=\"$IWG_AUTH_SECRET\""
 		"IWG_DB_URL=\"sqlite://$IWG_RUN/iwg.sqlite\""
-		"IWG_MPATH=\"$IWG_BUILD/modules/:/usr/lib/x86_64-linux-gnu/kamailio/modules/\""
+		"IWG_MPATH=\"$IWG_MODULE_PATH\""
 		"IWG_TLS_CERT=\"$IWG_RUN/tls/cert.pem\""
 		"IWG_TLS_KEY=\"$IWG_RUN/tls/key.pem\""
 		"IWG_CTL_SOCK=\"unix:$IWG_RUN/kamailio_ctl\""
@@ -275,6 +297,18 @@ stack_spawn_kamailio() {
 	cd "$here" || return 1
 	wait_until 20 kamcmd -s "$ctl" core.uptime \
 		|| stack_fail "kamailio $name did not answer RPC on $ctl" "$IWG_LOGDIR/$name.log"
+}
+
+# stack_kamailio_exit LOG SECONDS ARGS...: run `kamailio -DD -E ARGS` in
+# the foreground, from the repository top, for a start-up that must fail
+# (a cfg or a setting Kamailio refuses); its output goes to LOG. Returns
+# Kamailio's exit status, or timeout's when it was still running after
+# SECONDS: 124 (ended by TERM) or 137 (killed 5 s later).
+stack_kamailio_exit() {
+	local log=$1 secs=$2
+	shift 2
+	(cd "$IWG_TOP" && exec timeout --kill-after=5 "$secs" /usr/sbin/kamailio -DD -E "$@") \
+		>"$log" 2>&1
 }
 
 stack_start_kamailio() {
