@@ -1,14 +1,15 @@
 /*
  * iwg_idmap_mod.c - Kamailio glue of iwg_idmap: parameters, script and
  * KEMI functions, $idm(field), RPC, the shm cache and the invalidation
- * process. Logic lives in idmap_cache.c, idmap_backend.c, idmap_inval.c,
- * idmap_token.c (JWTs and introspection), lib/idstore and lib/token; the
- * identity-store and token parameters are lib's (idstore_params.h,
- * token_params.h), shared with iwg_verto.
+ * process. Logic lives in idmap_lookup.c (return codes, "Bearer ", $idm()
+ * names, RPC faults), idmap_pai.c (the P-Asserted-Identity line),
+ * idmap_cache.c, idmap_backend.c, idmap_inval.c, idmap_token.c (JWTs and
+ * introspection), lib/idstore and lib/token; the identity-store and token
+ * parameters are lib's (idstore_params.h, token_params.h), shared with
+ * iwg_verto.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/sr_module.h"
@@ -29,19 +30,12 @@
 #include "idmap_backend.h"
 #include "idmap_cache.h"
 #include "idmap_inval.h"
+#include "idmap_lookup.h"
+#include "idmap_pai.h"
 #include "idmap_token.h"
 #include "idstore/idstore_params.h"
 
 MODULE_VERSION
-
-/* script return codes: one per outcome (README.md, "Return codes") */
-#define IDM_OK			1
-#define IDM_ERROR		-1
-#define IDM_NOTFOUND	-2
-#define IDM_DISABLED	-3
-#define IDM_EXPIRED		-4
-#define IDM_UNAVAILABLE -5
-#define IDM_TOKEN_BASE	-10 /* idmap_auth_token: -10 - tok_status_t */
 
 /* ---------------------------------------------------------- parameters */
 #define DEFAULT_CACHE_SIZE 10000
@@ -265,57 +259,34 @@ static void mod_destroy(void)
 
 /* ---------------------------------------------------------- lookups */
 
-/* str to a NUL-terminated copy in buf; -1 when too long */
-static int idmap_cstr(str *s, char *buf, size_t sz)
-{
-	if (!s || !s->s || s->len <= 0 || (size_t)s->len >= sz)
-		return -1;
-	memcpy(buf, s->s, s->len);
-	buf[s->len] = '\0';
-	return 0;
-}
-
 /* run a lookup and load the result for this message; a return code */
 static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 {
 	char nsb[IDS_NS_MAX + 1], kb[IDS_URI_MAX + 1];
-	int stale = 0, usable;
 	idmap_backend_result_t r;
+	int stale = 0, rc;
 
 	idmap_cur.loaded = 0;
-	if (idmap_cstr(ns, nsb, sizeof(nsb)) < 0 ||
-		idmap_cstr(key, kb, sizeof(kb)) < 0) {
+	if (idmap_lookup_arg(ns->s, ns->len, nsb, sizeof(nsb)) < 0 ||
+		idmap_lookup_arg(key->s, key->len, kb, sizeof(kb)) < 0) {
 		LM_ERR("namespace or key empty or too long\n");
-		return IDM_ERROR;
+		return IDMAP_RC_ERROR;
 	}
 	r = idmap_backend_lookup(&idmap_backend, reverse, nsb, kb,
 							 idmap_backend_now_ms(), &idmap_cur.rec, &stale);
-	switch (r) {
-	case IDB_FOUND:
-		break;
-	case IDB_NOTFOUND:
-		return IDM_NOTFOUND;
-	case IDB_UNAVAILABLE:
+	rc = idmap_lookup_rc(r, &idmap_cur.rec, (int64_t)time(NULL));
+	if (rc == IDMAP_RC_UNAVAILABLE)
 		LM_WARN("identity store unavailable, %s:%.*s not in cache\n", nsb,
-				reverse				  ? 0
-				: (int)strlen(kb) > 3 ? 3
-									  : (int)strlen(kb),
-				kb);
-		return IDM_UNAVAILABLE;
-	default:
+				idmap_lookup_log_len(kb, reverse), kb);
+	else if (rc == IDMAP_RC_ERROR)
 		LM_ERR("unusable namespace or key\n");
-		return IDM_ERROR;
+	if (r == IDB_FOUND) {
+		idmap_cur.loaded = 1;
+		idmap_cur.stale = stale;
+		idmap_cur.msg_id = msg ? msg->id : 0;
+		idmap_cur.pid = msg ? msg->pid : 0;
 	}
-	idmap_cur.loaded = 1;
-	idmap_cur.stale = stale;
-	idmap_cur.msg_id = msg ? msg->id : 0;
-	idmap_cur.pid = msg ? msg->pid : 0;
-	usable = ids_record_usable(&idmap_cur.rec, (int64_t)time(NULL));
-	if (usable == 0)
-		return IDM_DISABLED;
-	if (usable < 0)
-		return IDM_EXPIRED;
-	return IDM_OK;
+	return rc;
 }
 
 static int idmap_loaded_for(sip_msg_t *msg)
@@ -340,7 +311,7 @@ static int w_idmap_two(sip_msg_t *msg, char *p1, char *p2, int reverse)
 	if (fixup_get_svalue(msg, (gparam_t *)p1, &a) < 0 ||
 		fixup_get_svalue(msg, (gparam_t *)p2, &b) < 0) {
 		LM_ERR("cannot evaluate the parameters\n");
-		return IDM_ERROR;
+		return IDMAP_RC_ERROR;
 	}
 	return idmap_do_lookup(msg, reverse, &a, &b);
 }
@@ -360,20 +331,18 @@ static int ki_idmap_auth_token(sip_msg_t *msg, str *token)
 	tok_claims_t c;
 	tok_status_t st;
 	str t = *token, ns, sub;
+	size_t skip;
 
 	if (!t.s || t.len <= 0) {
 		idmap_cur.loaded = 0;
-		return IDM_TOKEN_BASE - TOK_MALFORMED;
+		return idmap_lookup_token_rc(TOK_MALFORMED);
 	}
-	if (t.len > 7 && strncasecmp(t.s, "Bearer ", 7) == 0) {
-		t.s += 7;
-		t.len -= 7;
-	}
-	st = idmap_token_verify(t.s, (size_t)t.len, &c);
+	skip = idmap_lookup_bearer_skip(t.s, (size_t)t.len);
+	st = idmap_token_verify(t.s + skip, (size_t)t.len - skip, &c);
 	if (st != TOK_OK) {
 		idmap_cur.loaded = 0;
 		LM_INFO("token refused: %s\n", c.detail);
-		return st == TOK_INTERNAL ? IDM_ERROR : IDM_TOKEN_BASE - (int)st;
+		return idmap_lookup_token_rc(st);
 	}
 	ns.s = idmap_token_ns;
 	ns.len = (int)strlen(idmap_token_ns);
@@ -388,9 +357,32 @@ static int w_idmap_auth_token(sip_msg_t *msg, char *p1, char *p2)
 	(void)p2;
 	if (fixup_get_svalue(msg, (gparam_t *)p1, &t) < 0) {
 		LM_ERR("cannot evaluate the token parameter\n");
-		return IDM_ERROR;
+		return IDMAP_RC_ERROR;
 	}
 	return ki_idmap_auth_token(msg, &t);
+}
+
+/* the loaded mapping's P-Asserted-Identity line in pkg memory (the
+ * caller frees it), or NULL after an LM_ERR */
+static char *idmap_pai_line(const ids_record_t *r, int *len)
+{
+	size_t dlen = strlen(r->display_name), ulen = strlen(r->sip_uri);
+	size_t size = IDMAP_PAI_SIZE(dlen, ulen);
+	char *buf, err[128];
+
+	if (!(buf = pkg_malloc(size))) {
+		PKG_MEM_ERROR;
+		return NULL;
+	}
+	*len = idmap_pai_build(r->display_name, dlen, r->sip_uri, ulen, buf, size,
+						   err, sizeof(err));
+	if (*len < 0) {
+		LM_ERR("mapping %s:%.*s not asserted: %s\n", r->ns,
+			   idmap_lookup_log_len(r->key, 0), r->key, err);
+		pkg_free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 /* replace any P-Asserted-Identity with the loaded mapping's identity */
@@ -404,38 +396,32 @@ static int ki_idmap_assert(sip_msg_t *msg)
 
 	if (!idmap_loaded_for(msg)) {
 		LM_ERR("no mapping loaded for this message\n");
-		return IDM_NOTFOUND;
+		return IDMAP_RC_NOTFOUND;
 	}
 	if (ids_record_usable(r, (int64_t)time(NULL)) != 1)
-		return IDM_DISABLED;
+		return IDMAP_RC_DISABLED;
 	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
 		LM_ERR("cannot parse the headers\n");
-		return IDM_ERROR;
+		return IDMAP_RC_ERROR;
 	}
+	/* built first: a refused mapping leaves the request as it was */
+	if (!(buf = idmap_pai_line(r, &len)))
+		return IDMAP_RC_ERROR;
 	for (hf = msg->headers; hf; hf = hf->next)
 		if (hf->type == HDR_PAI_T &&
 			!del_lump(msg, hf->name.s - msg->buf, hf->len, 0)) {
 			LM_ERR("cannot remove a P-Asserted-Identity\n");
-			return IDM_ERROR;
+			goto err;
 		}
-	len = (int)(sizeof("P-Asserted-Identity: \"\" <>\r\n") +
-				strlen(r->display_name) + strlen(r->sip_uri));
-	if (!(buf = pkg_malloc(len))) {
-		PKG_MEM_ERROR;
-		return IDM_ERROR;
-	}
-	if (r->display_name[0])
-		len = snprintf(buf, len, "P-Asserted-Identity: \"%s\" <%s>\r\n",
-					   r->display_name, r->sip_uri);
-	else
-		len = snprintf(buf, len, "P-Asserted-Identity: <%s>\r\n", r->sip_uri);
 	anchor = anchor_lump(msg, msg->unparsed - msg->buf, 0, 0);
 	if (!anchor || !insert_new_lump_before(anchor, buf, len, 0)) {
 		LM_ERR("cannot add the P-Asserted-Identity header\n");
-		pkg_free(buf);
-		return IDM_ERROR;
+		goto err;
 	}
-	return IDM_OK;
+	return IDMAP_RC_OK;
+err:
+	pkg_free(buf);
+	return IDMAP_RC_ERROR;
 }
 
 static int w_idmap_assert(sip_msg_t *msg, char *p1, char *p2)
@@ -446,21 +432,17 @@ static int w_idmap_assert(sip_msg_t *msg, char *p1, char *p2)
 }
 
 /* ---------------------------------------------------------- $idm(field) */
-#define IDM_PV_STALE IDS_F_COUNT /* $idm(stale): 1 when served stale */
-
 static int pv_parse_idm_name(pv_spec_t *sp, str *in)
 {
+	char names[256];
 	int f;
 	if (!in || !in->s || in->len <= 0)
 		return -1;
-	f = ids_field_by_name(in->s, (size_t)in->len);
-	if (f < 0 && in->len == 5 && strncmp(in->s, "stale", 5) == 0)
-		f = IDM_PV_STALE;
+	f = idmap_lookup_pv_field(in->s, (size_t)in->len);
 	if (f < 0) {
-		LM_ERR("$idm(%.*s): unknown field (sip_uri, display_name, impi, "
-			   "tenant, agent_id, queue, ha1, enabled, not_after, ns, key, "
-			   "stale)\n",
-			   in->len, in->s);
+		if (idmap_lookup_pv_names(names, sizeof(names)) < 0)
+			names[0] = '\0';
+		LM_ERR("$idm(%.*s): unknown field (%s)\n", in->len, in->s, names);
 		return -1;
 	}
 	sp->pvp.pvn.type = PV_NAME_INTSTR;
@@ -476,7 +458,7 @@ static int pv_get_idm(sip_msg_t *msg, pv_param_t *param, pv_value_t *res)
 	str s;
 	if (!idmap_loaded_for(msg))
 		return pv_get_null(msg, param, res);
-	if (f == IDM_PV_STALE)
+	if (f == IDMAP_PV_STALE)
 		return pv_get_sintval(msg, param, res, idmap_cur.stale);
 	if (f == IDS_F_ENABLED)
 		return pv_get_sintval(msg, param, res, idmap_cur.rec.enabled);
@@ -538,21 +520,16 @@ static void idmap_rpc_lookup(rpc_t *rpc, void *ctx)
 {
 	str ns, key;
 	char v[IDS_FIELD_MAXLEN + 1];
+	const char *text;
 	void *th;
-	int rc, f;
+	int rc, f, fault;
 	if (rpc->scan(ctx, "SS", &ns, &key) < 2) {
 		rpc->fault(ctx, 400, "usage: idmap.lookup ns key");
 		return;
 	}
 	rc = idmap_do_lookup(NULL, 0, &ns, &key);
-	if (rc == IDM_NOTFOUND || rc == IDM_UNAVAILABLE || rc == IDM_ERROR) {
-		rpc->fault(ctx,
-				   rc == IDM_NOTFOUND ? 404
-				   : rc == IDM_ERROR  ? 400
-									  : 503,
-				   rc == IDM_NOTFOUND	   ? "not found"
-				   : rc == IDM_UNAVAILABLE ? "identity store unavailable"
-										   : "bad namespace or key");
+	if ((fault = idmap_lookup_rpc_fault(rc, &text))) {
+		rpc->fault(ctx, fault, "%s", text);
 		return;
 	}
 	if (rpc->add(ctx, "{", &th) < 0)

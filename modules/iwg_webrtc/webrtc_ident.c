@@ -224,13 +224,3 @@ int webrtc_ident_choose(const webrtc_span_t *pau, int n, const char *ppi,
 			return i;
 	return -1;
 }
-
-int webrtc_hdr_value_safe(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
-			return 0;
-	return 1;
-}

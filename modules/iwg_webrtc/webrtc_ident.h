@@ -37,12 +37,6 @@ int webrtc_addr_list_elems(const char *s, size_t len, webrtc_span_t *elems,
  * separators (-.()). */
 int webrtc_uri_equal(const char *a, size_t alen, const char *b, size_t blen);
 
-/* 1 when the len bytes at s can go into a header line as they are: no CR,
- * LF or NUL (a stored value that had one would end the line early at a
- * peer that takes a bare CR or LF as its end and smuggle what follows in
- * as a header of its own), else 0 */
-int webrtc_hdr_value_safe(const char *s, size_t len);
-
 /* webrtc_ident_choose: index in pau[0..n) of the identity to assert: the
  * one equal to ppi when ppi is given (ppi == NULL: none), else 0. Returns -1
  * when n is 0, or when ppi is given and is not in the set. */

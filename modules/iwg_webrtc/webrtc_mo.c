@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sip/sip_hdr.h"
 #include "webrtc_mo.h"
 
 webrtc_mo_rc_t webrtc_mo_identity(const char *pau, size_t paulen,
@@ -41,7 +42,7 @@ int webrtc_mo_pai(webrtc_span_t id, char *out, size_t outsz)
 {
 	int n;
 
-	if (!webrtc_hdr_value_safe(id.s, id.len))
+	if (!sip_hdr_value_safe(id.s, id.len))
 		return WEBRTC_MO_BAD_VALUE;
 	n = snprintf(out, outsz, "P-Asserted-Identity: <%.*s>\r\n", (int)id.len,
 				 id.s);
@@ -70,7 +71,7 @@ int webrtc_mo_route(const char *sroute, size_t sroutelen, char *out,
 		nuri == 0)
 		return WEBRTC_MO_BAD_SROUTE;
 	for (i = 0; i < nel; i++)
-		if (!webrtc_hdr_value_safe(el[i].s, el[i].len))
+		if (!sip_hdr_value_safe(el[i].s, el[i].len))
 			return WEBRTC_MO_BAD_SROUTE;
 	for (i = 0; i <= nel; i++) {
 		if (i == nel)

@@ -22,7 +22,7 @@ typedef enum webrtc_mo_rc {
 	WEBRTC_MO_BAD_SROUTE = -3,	/* the stored Service-Route does not parse */
 	WEBRTC_MO_NO_ROOM = -4,		/* out too small */
 	WEBRTC_MO_BAD_VALUE = -5	/* a CR, LF or NUL in the identity
-								 * (webrtc_hdr_value_safe) */
+								 * (sip_hdr_value_safe) */
 } webrtc_mo_rc_t;
 
 /* room for the Route line of a Service-Route of len bytes */

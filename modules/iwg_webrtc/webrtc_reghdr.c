@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sip/sip_hdr.h"
 #include "webrtc_auth.h"
 #include "webrtc_ident.h"
 #include "webrtc_reghdr.h"
@@ -69,9 +70,9 @@ int webrtc_reghdr_dereg(const char *contact, size_t contactlen,
 {
 	int n, m;
 
-	if (!webrtc_hdr_value_safe(contact, contactlen) ||
-		!webrtc_hdr_value_safe(path, pathlen) ||
-		!webrtc_hdr_value_safe(auth, authlen))
+	if (!sip_hdr_value_safe(contact, contactlen) ||
+		!sip_hdr_value_safe(path, pathlen) ||
+		!sip_hdr_value_safe(auth, authlen))
 		return -1;
 	n = fits(snprintf(out, outsz,
 					  "Contact: <%.*s>;expires=0\r\nPath: %.*s\r\n"

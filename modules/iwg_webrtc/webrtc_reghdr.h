@@ -75,7 +75,7 @@ int webrtc_reghdr_auth(const char *impi, size_t impilen, const char *realm,
  * (none NUL-terminated). Writes into out (outsz bytes, NUL-terminated;
  * contactlen + pathlen + authlen + WEBRTC_REGHDR_DEREG_EXTRA is enough).
  * Returns the length, or -1 when out is short or a value has a CR, LF or
- * NUL (webrtc_hdr_value_safe). */
+ * NUL (sip_hdr_value_safe). */
 int webrtc_reghdr_dereg(const char *contact, size_t contactlen,
 						const char *path, size_t pathlen, const char *auth,
 						size_t authlen, char *out, size_t outsz);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../modules/iwg_webrtc/webrtc_mo.h"
+#include "sip/sip_hdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		n = webrtc_mo_pai(id, out, room);
 		/* one header line: its only CR and LF are its end */
-		if (n == WEBRTC_MO_BAD_VALUE ? webrtc_hdr_value_safe(id.s, id.len)
+		if (n == WEBRTC_MO_BAD_VALUE ? sip_hdr_value_safe(id.s, id.len)
 									 : (n <= 0 || (size_t)n != strlen(out) ||
 										(size_t)n >= room ||
 										strcspn(out, "\r\n") != (size_t)n - 2))

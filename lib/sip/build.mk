@@ -1,0 +1,7 @@
+# lib/sip: SIP header text we build (no CR, LF or NUL; RFC 3261
+# quoted-strings), shared by iwg_webrtc and iwg_idmap (pure C, no
+# dependency)
+LIB_SRCS += lib/sip/sip_hdr.c
+
+UNITS += sip_hdr
+UNIT_sip_hdr = tests/unit/test_sip_hdr.c

@@ -1,0 +1,120 @@
+/*
+ * test_sip_hdr.c - header-line safety and RFC 3261 quoted-strings
+ * (lib/sip/sip_hdr.c)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sip/sip_hdr.h"
+
+/* sip_hdr_quote of a NUL-terminated string into out */
+static int quote(const char *s, char *out, size_t outsz)
+{
+	return sip_hdr_quote(s, strlen(s), out, outsz);
+}
+
+static void test_value_with_cr_lf_or_nul_is_unsafe(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		int safe;
+	} cases[] = {
+			{"sip:ann@x", 9, 1},
+			{NULL, 0, 1},
+			{"a\r\nVia: x", 10, 0},
+			{"a\rb", 3, 0},
+			{"a\nb", 3, 0},
+			{"a\0b", 3, 0},
+			/* only the len bytes count: a CR past them is not looked at */
+			{"ab\r", 2, 1},
+			/* a tab or other controls do not end a line */
+			{"a\tb\x01", 4, 1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (sip_hdr_value_safe(cases[i].s, cases[i].len) != cases[i].safe)
+			fail_msg("case %zu: safe should be %d", i, cases[i].safe);
+}
+
+/* value -> quoted-string */
+static void assert_quoted(const char *s, const char *want)
+{
+	char out[64];
+	int n = quote(s, out, sizeof(out));
+
+	if (n != (int)strlen(want) || strcmp(out, want) != 0)
+		fail_msg("quoting gave %d \"%s\", expected %s", n, out, want);
+}
+
+static void test_plain_name_is_quoted_as_is(void **state)
+{
+	(void)state;
+	assert_quoted("Ann Example", "\"Ann Example\"");
+	assert_quoted("", "\"\"");
+	/* UTF-8 and a tab are qdtext */
+	assert_quoted("Zo\xc3\xa9\tB", "\"Zo\xc3\xa9\tB\"");
+}
+
+static void test_quote_backslash_and_controls_become_quoted_pairs(void **state)
+{
+	(void)state;
+	assert_quoted("a\"b", "\"a\\\"b\"");
+	assert_quoted("C:\\x\\", "\"C:\\\\x\\\\\"");
+	/* a name that tries to close the quotes and add a parameter */
+	assert_quoted("x\" <sip:evil@x>;", "\"x\\\" <sip:evil@x>;\"");
+	assert_quoted("\x01\x7f", "\"\\\x01\\\x7f\"");
+}
+
+static void test_cr_lf_nul_are_refused(void **state)
+{
+	char out[64] = "untouched";
+
+	(void)state;
+	assert_int_equal(quote("Ann\r\nVia: x", out, sizeof(out)),
+					 SIP_HDR_BAD_VALUE);
+	assert_string_equal(out, "");
+	assert_int_equal(quote("Ann\n", out, sizeof(out)), SIP_HDR_BAD_VALUE);
+	assert_int_equal(sip_hdr_quote("a\0b", 3, out, sizeof(out)),
+					 SIP_HDR_BAD_VALUE);
+}
+
+static void test_room_is_exact(void **state)
+{
+	char out[16];
+
+	(void)state;
+	/* "abc" needs 5 bytes and the NUL */
+	assert_int_equal(quote("abc", out, 6), 5);
+	assert_int_equal(quote("abc", out, 5), SIP_HDR_NO_ROOM);
+	assert_string_equal(out, "");
+	/* "a\"" needs 5 bytes and the NUL */
+	assert_int_equal(quote("a\"", out, 6), 5);
+	assert_int_equal(quote("a\"", out, 5), SIP_HDR_NO_ROOM);
+	assert_int_equal(quote("", out, 3), 2);
+	assert_int_equal(quote("", out, 2), SIP_HDR_NO_ROOM);
+	assert_int_equal(quote("", out, 0), SIP_HDR_NO_ROOM);
+	/* the documented room is always enough */
+	assert_true(quote("\"\"\"\"", out, SIP_HDR_QUOTED_SIZE(4)) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+			cmocka_unit_test(test_value_with_cr_lf_or_nul_is_unsafe),
+			cmocka_unit_test(test_plain_name_is_quoted_as_is),
+			cmocka_unit_test(
+					test_quote_backslash_and_controls_become_quoted_pairs),
+			cmocka_unit_test(test_cr_lf_nul_are_refused),
+			cmocka_unit_test(test_room_is_exact),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
