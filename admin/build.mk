@@ -1,8 +1,9 @@
 # admin: iwg-admind, the REST monitoring and admin daemon
 ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/auth.c admin/src/ratelimit.c admin/src/jsonv.c \
-	admin/src/metrics.c admin/src/reply.c admin/src/http.c \
-	admin/src/backend.c admin/src/depcheck.c admin/src/audit.c \
+	admin/src/metrics.c admin/src/admind.c admin/src/reply.c \
+	admin/src/http.c admin/src/backend.c admin/src/depcheck.c \
+	admin/src/audit.c admin/src/res_audit.c \
 	admin/src/res_health.c admin/src/res_metrics.c admin/src/res_nodes.c \
 	admin/src/res_registrations.c admin/src/res_calls.c admin/src/res_identities.c \
 	admin/src/res_hdrmed.c admin/src/dialogs.c \
@@ -10,6 +11,7 @@ ADMIND_SRCS = admin/src/sbuf.c admin/src/conf.c admin/src/route.c \
 	admin/src/schemas.c admin/src/static_path.c admin/src/res_static.c \
 	admin/src/res_whoami.c admin/src/cred.c admin/src/cred_load.c \
 	admin/src/res_credentials.c admin/src/series.c admin/src/sampler.c \
+	admin/src/res_series.c \
 	admin/src/cluster.c admin/src/res_cluster.c admin/src/regview.c \
 	admin/src/ngq.c admin/src/diag.c admin/src/res_diagnosis.c \
 	admin/src/peers.c admin/src/res_peers.c admin/src/log.c

@@ -25,12 +25,12 @@ struct MHD_Connection;
 struct json_object;
 
 typedef struct admind_app {
-	admind_conf conf;
+	conf_settings conf;
 	struct MHD_Daemon *mhd;
 	ratelimit *rl_key;
 	ratelimit *rl_addr;
-	admind_metrics *metrics;
-	const admind_route *routes;
+	metrics *metrics;
+	const route_entry *routes;
 	size_t n_routes;
 	double started;					  /* monotonic seconds */
 	char *tls_cert_pem, *tls_key_pem; /* kept while the daemon runs */
@@ -50,7 +50,7 @@ struct admind_req {
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	const admind_route *route; /* NULL until matched */
+	const route_entry *route; /* NULL until matched */
 	route_params params;
 	char *body;
 	size_t body_len;
@@ -60,6 +60,8 @@ struct admind_req {
 	double t0;			 /* monotonic seconds at arrival */
 	unsigned status;	 /* status queued, 0 until then */
 };
+
+/* --------------------------------------------------------------- admind.c */
 
 /* Monotonic clock in seconds. */
 double admind_now(void);
@@ -81,7 +83,7 @@ struct MHD_Response;
  * Build app->csp from the configuration (connect-src 'self' plus
  * web_connect_src). Returns 0, or -1 when out of memory.
  */
-int admind_csp_init(admind_app *app);
+int reply_csp_init(admind_app *app);
 
 /*
  * Queue resp (not destroyed here) with status after adding the headers of
@@ -89,9 +91,9 @@ int admind_csp_init(admind_app *app);
  * the security headers (CSP, nosniff, Referrer-Policy) and hdrs ({NULL,
  * NULL}-terminated, may be NULL). Returns the MHD_queue_response() result.
  */
-int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
-				 const char *ctype, const char *cache,
-				 const admind_header *hdrs);
+int reply_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
+				const char *ctype, const char *cache,
+				const admind_header *hdrs);
 
 /*
  * The single place every response is built and queued: status, content
@@ -99,29 +101,33 @@ int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
  * extra headers (NULL-terminated by a {NULL, NULL} entry, may be NULL).
  * Returns the MHD_queue_response() result (MHD_YES/MHD_NO).
  */
-int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
-				 size_t len, const admind_header *hdrs);
+int reply_send(admind_req *r, unsigned status, const char *ctype, char *body,
+			   size_t len, const admind_header *hdrs);
 
 /* JSON response of j (released here, may be NULL for "{}"). */
-int admind_reply_json(admind_req *r, unsigned status, struct json_object *j);
+int reply_json(admind_req *r, unsigned status, struct json_object *j);
 
-/* Like admind_reply_json() with extra headers. */
-int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
-						const admind_header *hdrs);
+/* Like reply_json() with extra headers. */
+int reply_json_h(admind_req *r, unsigned status, struct json_object *j,
+				 const admind_header *hdrs);
 
 /*
  * JSON error body {"error": code, "message": msg[, "field": field]};
  * field may be NULL or "".
  */
-int admind_reply_error(admind_req *r, unsigned status, const char *code,
-					   const char *field, const char *fmt, ...)
+int reply_error(admind_req *r, unsigned status, const char *code,
+				const char *field, const char *fmt, ...)
 		__attribute__((format(printf, 5, 6)));
 
-/* Like admind_reply_error() without a field and with extra headers hdrs
+/* Like reply_error() without a field and with extra headers hdrs
  * (NULL: the status's usual ones, e.g. WWW-Authenticate on 401). */
-int admind_reply_error_h(admind_req *r, unsigned status, const char *code,
-						 const admind_header *hdrs, const char *fmt, ...)
+int reply_error_h(admind_req *r, unsigned status, const char *code,
+				  const admind_header *hdrs, const char *fmt, ...)
 		__attribute__((format(printf, 5, 6)));
+
+/* {"items": items, "page", "per_page", "total"}; takes items. */
+struct json_object *reply_page_json(struct json_object *items, int page,
+									int per_page, size_t total);
 
 /* ----------------------------------------------------------- res_static.c */
 
@@ -142,28 +148,24 @@ int res_static_init(admind_app *app);
 /* --------------------------------------------------------------- http.c */
 
 /* Start libmicrohttpd for app (app->conf). Returns 0, or -1 with errbuf. */
-int admind_http_start(admind_app *app, char *errbuf, size_t errsz);
+int http_start(admind_app *app, char *errbuf, size_t errsz);
 
 /* Stop it (waits for the workers). */
-void admind_http_stop(admind_app *app);
+void http_stop(admind_app *app);
 
 /*
  * Answer 429 rate_limited with Retry-After: wait (seconds) and the
  * message what.
  */
-int admind_reply_429(admind_req *r, int wait, const char *what);
+int http_reply_429(admind_req *r, int wait, const char *what);
 
 /* Query argument of the request, or NULL. */
-const char *admind_query(admind_req *r, const char *name);
+const char *http_query(admind_req *r, const char *name);
 
 /*
  * Paging arguments "page" (1-based) and "per_page" with the configured
  * default and maximum. Returns 0, or -1 after answering 400.
  */
-int admind_paging(admind_req *r, int *page, int *per_page, int *replied);
-
-/* {"items": items, "page", "per_page", "total"}; takes items. */
-struct json_object *admind_page_json(struct json_object *items, int page,
-									 int per_page, size_t total);
+int http_paging(admind_req *r, int *page, int *per_page, int *replied);
 
 #endif

@@ -9,23 +9,23 @@
 
 #include "auth.h"
 
-void auth_hash(const char *key, size_t len, unsigned char out[ADMIND_HASH_LEN])
+void auth_hash(const char *key, size_t len, unsigned char out[CONF_HASH_LEN])
 {
 	unsigned int n = 0;
 
 	if (!EVP_Digest(key, len, out, &n, EVP_sha256(), NULL) ||
-		n != ADMIND_HASH_LEN)
-		memset(out, 0, ADMIND_HASH_LEN); /* matches no configured hash */
+		n != CONF_HASH_LEN)
+		memset(out, 0, CONF_HASH_LEN); /* matches no configured hash */
 }
 
 void auth_hash_hex(const char *key, size_t len, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char h[ADMIND_HASH_LEN];
+	unsigned char h[CONF_HASH_LEN];
 	int i;
 
 	auth_hash(key, len, h);
-	for (i = 0; i < ADMIND_HASH_LEN; i++) {
+	for (i = 0; i < CONF_HASH_LEN; i++) {
 		hex[2 * i] = digits[h[i] >> 4];
 		hex[2 * i + 1] = digits[h[i] & 15];
 	}
@@ -70,16 +70,16 @@ int auth_extract(const char *authorization, const char *x_api_key,
 	return 0;
 }
 
-const conf_key *auth_lookup(const admind_conf *c, const char *key, size_t len)
+const conf_key *auth_lookup(const conf_settings *c, const char *key, size_t len)
 {
-	unsigned char h[ADMIND_HASH_LEN];
+	unsigned char h[CONF_HASH_LEN];
 	const conf_key *found = NULL;
 	int i;
 
 	auth_hash(key, len, h);
 	for (i = 0; i < c->n_keys; i++) {
 		/* no early exit: every key is compared */
-		if (CRYPTO_memcmp(h, c->keys[i].hash, ADMIND_HASH_LEN) == 0 && !found)
+		if (CRYPTO_memcmp(h, c->keys[i].hash, CONF_HASH_LEN) == 0 && !found)
 			found = &c->keys[i];
 	}
 	return found;

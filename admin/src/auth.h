@@ -17,7 +17,7 @@
 #define AUTH_KEY_MAX 256
 
 /* SHA-256 of key[0..len) into out. */
-void auth_hash(const char *key, size_t len, unsigned char out[ADMIND_HASH_LEN]);
+void auth_hash(const char *key, size_t len, unsigned char out[CONF_HASH_LEN]);
 
 /* Lower-case hex of SHA-256(key) into hex[65] (NUL-terminated). */
 void auth_hash_hex(const char *key, size_t len, char hex[65]);
@@ -36,6 +36,7 @@ int auth_extract(const char *authorization, const char *x_api_key,
  * The configured key whose hash matches key[0..len), or NULL. Every
  * configured key is compared, whatever matches first.
  */
-const conf_key *auth_lookup(const admind_conf *c, const char *key, size_t len);
+const conf_key *auth_lookup(const conf_settings *c, const char *key,
+							size_t len);
 
 #endif

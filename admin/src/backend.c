@@ -16,10 +16,10 @@
 #include "sbuf.h"
 
 /* largest JSON-RPC answer accepted (ul.dump of a big node) */
-#define KAMRPC_MAX_REPLY (64 * 1024 * 1024)
+#define BACKEND_RPC_MAX_REPLY (64 * 1024 * 1024)
 
 /* the header that authenticates us to Kamailio's JSON-RPC listener */
-#define KAMRPC_KEY_HDR "X-IWG-RPC-Key: "
+#define BACKEND_RPC_KEY_HDR "X-IWG-RPC-Key: "
 
 /* per worker thread, freed by the key destructors when the thread ends */
 static __thread CURL *tl_curl;
@@ -68,15 +68,15 @@ static size_t curl_sink(char *p, size_t sz, size_t n, void *ud)
 {
 	sbuf *b = ud;
 
-	if (b->len + sz * n > KAMRPC_MAX_REPLY)
+	if (b->len + sz * n > BACKEND_RPC_MAX_REPLY)
 		return 0; /* aborts the transfer */
 	sbuf_add(b, p, sz * n);
 	return sbuf_ok(b) ? sz * n : 0;
 }
 
 /* parse a JSON-RPC answer; 0 with *result or -1 */
-static int kamrpc_parse(const sbuf *b, struct json_object **result,
-						backend_err *e)
+static int backend_rpc_parse(const sbuf *b, struct json_object **result,
+							 backend_err *e)
 {
 	struct json_object *j, *v, *code, *msg;
 	struct json_tokener *tok = json_tokener_new_ex(64);
@@ -118,14 +118,15 @@ static int kamrpc_parse(const sbuf *b, struct json_object **result,
  * configured. Returns 0 with *hdrs (curl_slist_free_all()), or -1 with
  * nothing allocated. The key goes into the list only, never into a log.
  */
-static int kamrpc_headers(const admind_conf *c, struct curl_slist **hdrs)
+static int backend_rpc_headers(const conf_settings *c, struct curl_slist **hdrs)
 {
-	char line[sizeof(KAMRPC_KEY_HDR) + CONF_RPC_KEY_MAX];
+	char line[sizeof(BACKEND_RPC_KEY_HDR) + CONF_RPC_KEY_MAX];
 	struct curl_slist *l, *next;
 
 	l = curl_slist_append(NULL, "Content-Type: application/json");
 	if (l && c->kamailio_rpc_key[0]) {
-		snprintf(line, sizeof(line), KAMRPC_KEY_HDR "%s", c->kamailio_rpc_key);
+		snprintf(line, sizeof(line), BACKEND_RPC_KEY_HDR "%s",
+				 c->kamailio_rpc_key);
 		next = curl_slist_append(l, line);
 		explicit_bzero(line, sizeof(line));
 		if (!next) {
@@ -137,9 +138,9 @@ static int kamrpc_headers(const admind_conf *c, struct curl_slist **hdrs)
 	return l ? 0 : -1;
 }
 
-int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
-				const char *method, const char *params,
-				struct json_object **result, backend_err *e, double *secs)
+int backend_rpc_call(const conf_settings *c, const conf_kamailio *node,
+					 const char *method, const char *params,
+					 struct json_object **result, backend_err *e, double *secs)
 {
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -151,7 +152,7 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 
 	*result = NULL;
 	e->rpc_code = 0;
-	if (kamrpc_headers(c, &hdrs) < 0) {
+	if (backend_rpc_headers(c, &hdrs) < 0) {
 		err_set(e, 0, "out of memory");
 		return -1;
 	}
@@ -205,7 +206,7 @@ int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
 					node->url);
 		goto out;
 	}
-	ret = kamrpc_parse(&resp, result, e);
+	ret = backend_rpc_parse(&resp, result, e);
 	/* jsonrpcs sends a fault with its code as HTTP status */
 	if (status != 200 && !e->rpc_code) {
 		if (ret == 0)
@@ -221,7 +222,7 @@ out:
 	return ret;
 }
 
-int kamrpc_no_method(const backend_err *e)
+int backend_rpc_no_method(const backend_err *e)
 {
 	return e->rpc_code == -32601 ||
 		   (e->rpc_code == 500 && !strcmp(e->rpc_msg, "Method Not Found"));
@@ -231,7 +232,7 @@ int kamrpc_no_method(const backend_err *e)
 _Static_assert(sizeof("cluster:") - 1 + CONF_CLUSTER_MAX <= IDS_ADDR_MAX,
 			   "CONF_CLUSTER_MAX too large for IDS_ADDR_MAX");
 
-void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic)
+void backend_redis_ids_conf(const conf_settings *c, ids_conf_t *ic)
 {
 	ids_conf_init(ic);
 	if (c->redis_cluster[0])
@@ -249,7 +250,7 @@ void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic)
 	ic->wait_timeout_ms = c->redis_wait_timeout_ms;
 }
 
-void rdb_target(const admind_conf *c, char *buf, size_t size)
+void backend_redis_target(const conf_settings *c, char *buf, size_t size)
 {
 	if (c->redis_sentinels[0])
 		snprintf(buf, size, "master %s of sentinels %s",
@@ -261,7 +262,7 @@ void rdb_target(const admind_conf *c, char *buf, size_t size)
 				 c->redis_host, c->redis_port);
 }
 
-static void rdb_drop(void)
+static void backend_redis_drop(void)
 {
 	ids_free(tl_redis);
 	tl_redis = NULL;
@@ -269,18 +270,18 @@ static void rdb_drop(void)
 }
 
 /* this thread's identity-store context, made when missing; NULL with e set */
-static ids_ctx_t *rdb_connect(const admind_conf *c, backend_err *e)
+static ids_ctx_t *backend_redis_connect(const conf_settings *c, backend_err *e)
 {
 	ids_conf_t ic;
 
 	if (tl_redis)
 		return tl_redis;
-	rdb_ids_conf(c, &ic);
+	backend_redis_ids_conf(c, &ic);
 	tl_redis = ids_connect(&ic);
 	if (!tl_redis || tl_redis->err) {
 		err_set(e, 1, "redis %s",
 				tl_redis ? tl_redis->errstr : "out of memory");
-		rdb_drop();
+		backend_redis_drop();
 		return NULL;
 	}
 	pthread_setspecific(key_redis, tl_redis);
@@ -292,15 +293,16 @@ static ids_ctx_t *rdb_connect(const admind_conf *c, backend_err *e)
  * serving its key (argv[1]; a command without key, PING, to any node), so
  * the audit streams live wherever their slot is.
  */
-redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
-						const size_t *argvlen, backend_err *e)
+redisReply *backend_redis_command(const conf_settings *c, int argc,
+								  const char **argv, const size_t *argvlen,
+								  backend_err *e)
 {
 	ids_ctx_t *ctx;
 	redisReply *rep = NULL;
 	int attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (!(ctx = rdb_connect(c, e)))
+		if (!(ctx = backend_redis_connect(c, e)))
 			return NULL;
 		rep = ids_command(ctx, argc, argv, argvlen);
 		if (rep && (rep->type != REDIS_REPLY_ERROR ||
@@ -317,7 +319,7 @@ redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 		if (rep)
 			freeReplyObject(rep);
 		rep = NULL;
-		rdb_drop();
+		backend_redis_drop();
 	}
 	if (!rep)
 		return NULL;
@@ -329,8 +331,8 @@ redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
 	return rep;
 }
 
-ng_client *ngc_open(const admind_conf *c, const conf_rtpengine *node,
-					backend_err *e)
+ng_client *backend_ng_open(const conf_settings *c, const conf_rtpengine *node,
+						   backend_err *e)
 {
 	ng_client *ng =
 			ng_client_new(node->host, node->port, c->rtpengine_timeout_ms, 1);
@@ -340,35 +342,29 @@ ng_client *ngc_open(const admind_conf *c, const conf_rtpengine *node,
 		return NULL;
 	}
 	if (ng->err) {
-		ngc_error(ng, e);
+		backend_ng_error(ng, e);
 		ng_client_free(ng);
 		return NULL;
 	}
 	return ng;
 }
 
-void ngc_error(const ng_client *ng, backend_err *e)
+void backend_ng_error(const ng_client *ng, backend_err *e)
 {
 	err_set(e, ng->err == NG_ERR_TIMEOUT || ng->err == NG_ERR_IO,
 			"rtpengine: %s: %s", ng_strerror(ng->err), ng->errstr);
 }
 
-const conf_kamailio *conf_find_kamailio(const admind_conf *c, const char *n)
+struct json_object *backend_source_json(const char *node, const backend_err *e)
 {
-	int i;
+	struct json_object *o = json_object_new_object();
 
-	for (i = 0; i < c->n_kamailio; i++)
-		if (!strcmp(c->kamailio[i].name, n))
-			return &c->kamailio[i];
-	return NULL;
-}
-
-const conf_rtpengine *conf_find_rtpengine(const admind_conf *c, const char *n)
-{
-	int i;
-
-	for (i = 0; i < c->n_rtpengine; i++)
-		if (!strcmp(c->rtpengine[i].name, n))
-			return &c->rtpengine[i];
-	return NULL;
+	json_object_object_add(o, "node", json_object_new_string(node));
+	json_object_object_add(o, "status",
+						   json_object_new_string(!e		? "ok"
+												  : e->down ? "unavailable"
+															: "error"));
+	if (e)
+		json_object_object_add(o, "message", json_object_new_string(e->msg));
+	return o;
 }

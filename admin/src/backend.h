@@ -40,15 +40,15 @@ void backend_global_cleanup(void);
  * absence), reported as such in e->msg whatever the body. *secs
  * (may be NULL) receives the round-trip time.
  */
-int kamrpc_call(const admind_conf *c, const conf_kamailio *node,
-				const char *method, const char *params,
-				struct json_object **result, backend_err *e, double *secs);
+int backend_rpc_call(const conf_settings *c, const conf_kamailio *node,
+					 const char *method, const char *params,
+					 struct json_object **result, backend_err *e, double *secs);
 
 /*
  * 1 when e is Kamailio's answer to a method no loaded module exports
  * (jsonrpcs: fault 500 "Method Not Found", or the standard -32601).
  */
-int kamrpc_no_method(const backend_err *e);
+int backend_rpc_no_method(const backend_err *e);
 
 /*
  * Run one Redis command (argv form, binary safe; argvlen may be NULL for
@@ -62,29 +62,32 @@ int kamrpc_no_method(const backend_err *e);
  * A command whose connection broke is sent once more on a new one, so a
  * write may be applied twice (the audit log's XADD: a duplicate entry).
  */
-redisReply *rdb_command(const admind_conf *c, int argc, const char **argv,
-						const size_t *argvlen, backend_err *e);
+redisReply *backend_redis_command(const conf_settings *c, int argc,
+								  const char **argv, const size_t *argvlen,
+								  backend_err *e);
 
 /* The lib/idstore settings of c: address, Cluster seeds or Sentinels,
  * password, timeouts (redis_timeout_ms), WAIT after writes. */
-void rdb_ids_conf(const admind_conf *c, ids_conf_t *ic);
+void backend_redis_ids_conf(const conf_settings *c, ids_conf_t *ic);
 
 /* Where Redis is, for messages: "HOST:PORT", "cluster of seeds LIST" or
  * "master NAME of sentinels LIST" (truncated to size). */
-void rdb_target(const admind_conf *c, char *buf, size_t size);
+void backend_redis_target(const conf_settings *c, char *buf, size_t size);
 
 /*
  * A new NG client for node with the configured timeout (1 retry), or NULL
  * with e set. Free with ng_client_free().
  */
-ng_client *ngc_open(const admind_conf *c, const conf_rtpengine *node,
-					backend_err *e);
+ng_client *backend_ng_open(const conf_settings *c, const conf_rtpengine *node,
+						   backend_err *e);
 
 /* Set e from an NG client's last error (down for timeouts and I/O). */
-void ngc_error(const ng_client *ng, backend_err *e);
+void backend_ng_error(const ng_client *ng, backend_err *e);
 
-/* Kamailio / rtpengine node by name, or NULL. */
-const conf_kamailio *conf_find_kamailio(const admind_conf *c, const char *n);
-const conf_rtpengine *conf_find_rtpengine(const admind_conf *c, const char *n);
+/*
+ * {"node", "status": "ok" (e NULL), "unavailable" (e->down) or "error",
+ * "message"?: e->msg} of one node a listing asked: a new object.
+ */
+struct json_object *backend_source_json(const char *node, const backend_err *e);
 
 #endif

@@ -15,7 +15,7 @@
 
 #include "conf.h"
 
-void conf_defaults(admind_conf *c)
+void conf_defaults(conf_settings *c)
 {
 	memset(c, 0, sizeof(*c));
 	strcpy(c->listen_addr, "127.0.0.1");
@@ -44,10 +44,10 @@ void conf_defaults(admind_conf *c)
 	c->calls_max = 200;
 	c->registrations_list_max = 10000;
 	strcpy(c->web_root, "/usr/share/iwg/web");
-	c->credential_kind = CRED_OFF;
+	c->credential_kind = CONF_CRED_OFF;
 	c->credential_ttl = 300;
 	c->credential_ttl_max = 3600;
-	c->credential_token_alg = CRED_ES256;
+	c->credential_token_alg = CONF_CRED_ES256;
 	strcpy(c->credential_token_kid, "iwg-1");
 	c->credential_rate = 5;
 	c->credential_burst = 20;
@@ -58,11 +58,11 @@ void conf_defaults(admind_conf *c)
 
 const char *conf_cred_kind_name(int kind)
 {
-	static const char *const names[] = {[CRED_OFF] = "off",
-										[CRED_TOKEN] = "token",
-										[CRED_EPHEMERAL] = "ephemeral"};
+	static const char *const names[] = {[CONF_CRED_OFF] = "off",
+										[CONF_CRED_TOKEN] = "token",
+										[CONF_CRED_EPHEMERAL] = "ephemeral"};
 
-	return kind >= 0 && kind <= CRED_EPHEMERAL ? names[kind] : "?";
+	return kind >= 0 && kind <= CONF_CRED_EPHEMERAL ? names[kind] : "?";
 }
 
 static int conf_fail(conf_error *e, const char *fmt, ...)
@@ -81,26 +81,26 @@ static int conf_fail(conf_error *e, const char *fmt, ...)
 int conf_role_by_name(const char *name)
 {
 	if (!strcmp(name, "noc"))
-		return ROLE_NOC;
+		return CONF_ROLE_NOC;
 	if (!strcmp(name, "idadmin"))
-		return ROLE_IDADMIN;
+		return CONF_ROLE_IDADMIN;
 	if (!strcmp(name, "admin"))
-		return ROLE_ADMIN;
+		return CONF_ROLE_ADMIN;
 	if (!strcmp(name, "app"))
-		return ROLE_APP;
+		return CONF_ROLE_APP;
 	return 0;
 }
 
 const char *conf_role_name(int role)
 {
 	switch (role) {
-	case ROLE_NOC:
+	case CONF_ROLE_NOC:
 		return "noc";
-	case ROLE_IDADMIN:
+	case CONF_ROLE_IDADMIN:
 		return "idadmin";
-	case ROLE_ADMIN:
+	case CONF_ROLE_ADMIN:
 		return "admin";
-	case ROLE_APP:
+	case CONF_ROLE_APP:
 		return "app";
 	}
 	return "?";
@@ -117,13 +117,13 @@ static int hexval(int ch)
 	return -1;
 }
 
-int conf_parse_hash(const char *s, unsigned char out[ADMIND_HASH_LEN])
+int conf_parse_hash(const char *s, unsigned char out[CONF_HASH_LEN])
 {
 	int i, hi, lo;
 
-	if (strlen(s) != 2 * ADMIND_HASH_LEN)
+	if (strlen(s) != 2 * CONF_HASH_LEN)
 		return -1;
-	for (i = 0; i < ADMIND_HASH_LEN; i++) {
+	for (i = 0; i < CONF_HASH_LEN; i++) {
 		hi = hexval((unsigned char)s[2 * i]);
 		lo = hexval((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
@@ -200,7 +200,7 @@ static int conf_hostport(const char *key, const char *v, char *host,
 	return 0;
 }
 
-static int conf_set_listen(admind_conf *c, char *v, conf_error *e)
+static int conf_set_listen(conf_settings *c, char *v, conf_error *e)
 {
 	unsigned char tmp[16];
 
@@ -250,7 +250,7 @@ static int conf_addr_list(const char *key, char *v, char *out, size_t size,
 }
 
 /* "HOST:PORT", or "cluster:HOST:PORT,..." (Redis Cluster seeds) */
-static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
+static int conf_set_redis(conf_settings *c, char *v, conf_error *e)
 {
 	if (strncmp(v, "cluster:", 8) != 0)
 		return conf_hostport("redis", v, c->redis_host, sizeof(c->redis_host),
@@ -264,14 +264,14 @@ static int conf_set_redis(admind_conf *c, char *v, conf_error *e)
 }
 
 /* Sentinels' "HOST:PORT,..." (conf_addr_list). Empty: no Sentinels. */
-static int conf_set_sentinels(admind_conf *c, char *v, conf_error *e)
+static int conf_set_sentinels(conf_settings *c, char *v, conf_error *e)
 {
 	return conf_addr_list("redis_sentinels", v, c->redis_sentinels,
 						  sizeof(c->redis_sentinels), e);
 }
 
 /* a Sentinel master name: 1..63 of [A-Za-z0-9_.-] */
-static int conf_set_sentinel_master(admind_conf *c, char *v, conf_error *e)
+static int conf_set_sentinel_master(conf_settings *c, char *v, conf_error *e)
 {
 	size_t n = strlen(v);
 
@@ -307,7 +307,7 @@ static int conf_node_check(const char *key, const char *name, const char *first,
 	return 0;
 }
 
-static int conf_add_kamailio(admind_conf *c, char *v, conf_error *e)
+static int conf_add_kamailio(conf_settings *c, char *v, conf_error *e)
 {
 	char *url, *name = conf_word(v, &url);
 	conf_kamailio *k;
@@ -331,7 +331,7 @@ static int conf_add_kamailio(admind_conf *c, char *v, conf_error *e)
 	return 0;
 }
 
-static int conf_add_rtpengine(admind_conf *c, char *v, conf_error *e)
+static int conf_add_rtpengine(conf_settings *c, char *v, conf_error *e)
 {
 	char *addr, *name = conf_word(v, &addr);
 	conf_rtpengine *r;
@@ -350,7 +350,7 @@ static int conf_add_rtpengine(admind_conf *c, char *v, conf_error *e)
 	return 0;
 }
 
-static int conf_add_key(admind_conf *c, char *v, conf_error *e)
+static int conf_add_key(conf_settings *c, char *v, conf_error *e)
 {
 	char *rest, *hash, *id = conf_word(v, &rest);
 	char *role = conf_word(rest, &hash);
@@ -384,7 +384,7 @@ static int conf_add_key(admind_conf *c, char *v, conf_error *e)
 
 /* CSP sources: words of [A-Za-z0-9:/.*_+[]-], nothing that could end the
  * directive or add a keyword (';' ',' quotes, control bytes) */
-static int conf_set_connect_src(admind_conf *c, char *v, conf_error *e)
+static int conf_set_connect_src(conf_settings *c, char *v, conf_error *e)
 {
 	char *o = c->web_connect_src;
 	const char *p;
@@ -414,7 +414,7 @@ static int conf_set_connect_src(admind_conf *c, char *v, conf_error *e)
 }
 
 /* a SIP domain: host name or IP literal, optionally :port */
-static int conf_set_sip_domain(admind_conf *c, char *v, conf_error *e)
+static int conf_set_sip_domain(conf_settings *c, char *v, conf_error *e)
 {
 	const char *p;
 
@@ -428,26 +428,26 @@ static int conf_set_sip_domain(admind_conf *c, char *v, conf_error *e)
 	return 0;
 }
 
-static int conf_set_cred_kind(admind_conf *c, char *v, conf_error *e)
+static int conf_set_cred_kind(conf_settings *c, char *v, conf_error *e)
 {
 	int k;
 
-	for (k = CRED_OFF; k <= CRED_EPHEMERAL; k++)
+	for (k = CONF_CRED_OFF; k <= CONF_CRED_EPHEMERAL; k++)
 		if (!strcmp(v, conf_cred_kind_name(k))) {
 			c->credential_kind = k;
-			c->credential_kind_line = k == CRED_OFF ? 0 : e->line;
+			c->credential_kind_line = k == CONF_CRED_OFF ? 0 : e->line;
 			return 0;
 		}
 	return conf_fail(
 			e, "credential_kind: '%.40s' is not off, token or ephemeral", v);
 }
 
-static int conf_set_token_alg(admind_conf *c, char *v, conf_error *e)
+static int conf_set_token_alg(conf_settings *c, char *v, conf_error *e)
 {
 	if (!strcmp(v, "ES256"))
-		c->credential_token_alg = CRED_ES256;
+		c->credential_token_alg = CONF_CRED_ES256;
 	else if (!strcmp(v, "HS256"))
-		c->credential_token_alg = CRED_HS256;
+		c->credential_token_alg = CONF_CRED_HS256;
 	else
 		return conf_fail(e,
 						 "credential_token_alg: '%.40s' is not ES256 or "
@@ -457,7 +457,7 @@ static int conf_set_token_alg(admind_conf *c, char *v, conf_error *e)
 }
 
 /* a key id: 1..64 of [A-Za-z0-9_.-] */
-static int conf_set_token_kid(admind_conf *c, char *v, conf_error *e)
+static int conf_set_token_kid(conf_settings *c, char *v, conf_error *e)
 {
 	const char *p;
 
@@ -487,7 +487,7 @@ static int conf_set_file(const char *key, char *buf, size_t size, long *line,
 	return 0;
 }
 
-static int conf_set_token_key_file(admind_conf *c, char *v, conf_error *e)
+static int conf_set_token_key_file(conf_settings *c, char *v, conf_error *e)
 {
 	return conf_set_file("credential_token_key_file",
 						 c->credential_token_key_file,
@@ -495,7 +495,7 @@ static int conf_set_token_key_file(admind_conf *c, char *v, conf_error *e)
 						 &c->credential_token_key_line, v, e);
 }
 
-static int conf_set_secret_file(admind_conf *c, char *v, conf_error *e)
+static int conf_set_secret_file(conf_settings *c, char *v, conf_error *e)
 {
 	return conf_set_file("credential_secret_file", c->credential_secret_file,
 						 sizeof(c->credential_secret_file),
@@ -517,12 +517,12 @@ typedef struct conf_key_def {
 	size_t off;
 	size_t size; /* CT_STR: buffer size */
 	double min, max;
-	int (*set)(admind_conf *c, char *v, conf_error *e);
+	int (*set)(conf_settings *c, char *v, conf_error *e);
 	int repeat; /* may appear on several lines */
 } conf_key_def;
 
-#define OFF(f) offsetof(admind_conf, f)
-#define SZ(f)  sizeof(((admind_conf *)0)->f)
+#define OFF(f) offsetof(conf_settings, f)
+#define SZ(f)  sizeof(((conf_settings *)0)->f)
 
 static const conf_key_def conf_keys[] = {
 		{"listen", CT_FUNC, 0, 0, 0, 0, conf_set_listen, 0},
@@ -607,7 +607,7 @@ const char *conf_key_name(size_t i)
 	return i < N_CONF_KEYS ? conf_keys[i].name : NULL;
 }
 
-static int conf_set(admind_conf *c, const conf_key_def *d, char *v,
+static int conf_set(conf_settings *c, const conf_key_def *d, char *v,
 					conf_error *e)
 {
 	char *base = (char *)c;
@@ -647,7 +647,7 @@ static int conf_set(admind_conf *c, const conf_key_def *d, char *v,
 }
 
 /* the value-independent checks after the last line */
-static int conf_finish(admind_conf *c, conf_error *e)
+static int conf_finish(conf_settings *c, conf_error *e)
 {
 	e->line = 0;
 	if (!c->tls_cert[0] != !c->tls_key[0])
@@ -679,10 +679,12 @@ static int conf_finish(admind_conf *c, conf_error *e)
 						 "credential_ttl (%d) exceeds credential_ttl_max (%d)",
 						 c->credential_ttl, c->credential_ttl_max);
 	e->line = c->credential_kind_line; /* the two below: that line */
-	if (c->credential_kind == CRED_TOKEN && !c->credential_token_key_file[0])
+	if (c->credential_kind == CONF_CRED_TOKEN &&
+		!c->credential_token_key_file[0])
 		return conf_fail(e, "credential_kind token needs "
 							"credential_token_key_file");
-	if (c->credential_kind == CRED_EPHEMERAL && !c->credential_secret_file[0])
+	if (c->credential_kind == CONF_CRED_EPHEMERAL &&
+		!c->credential_secret_file[0])
 		return conf_fail(e, "credential_kind ephemeral needs "
 							"credential_secret_file");
 	e->line = 0;
@@ -704,7 +706,7 @@ static int conf_finish(admind_conf *c, conf_error *e)
 }
 
 /* keys_only: the line must be an api_key (api_key_file) */
-static int conf_line(admind_conf *c, char *line, unsigned char *seen,
+static int conf_line(conf_settings *c, char *line, unsigned char *seen,
 					 int keys_only, conf_error *e)
 {
 	char *p = line, *key, *v, *end;
@@ -742,7 +744,7 @@ static int conf_line(admind_conf *c, char *line, unsigned char *seen,
 	return conf_set(c, &conf_keys[i], v, e);
 }
 
-static int conf_parse_lines(admind_conf *c, const char *text, size_t len,
+static int conf_parse_lines(conf_settings *c, const char *text, size_t len,
 							int keys_only, conf_error *e)
 {
 	unsigned char seen[N_CONF_KEYS] = {0};
@@ -768,7 +770,7 @@ static int conf_parse_lines(admind_conf *c, const char *text, size_t len,
 	return 0;
 }
 
-int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
+int conf_parse(conf_settings *c, const char *text, size_t len, conf_error *e)
 {
 	if (conf_parse_lines(c, text, len, 0, e) < 0)
 		return -1;
@@ -780,7 +782,7 @@ int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e)
  * line without its LF and one CR before it. Returns 0, or -1 with e set
  * (line 0: the message names the key and the file, never the key itself).
  */
-static int conf_read_rpc_key(admind_conf *c, conf_error *e)
+static int conf_read_rpc_key(conf_settings *c, conf_error *e)
 {
 	const char *path = c->kamailio_rpc_key_file;
 	char buf[CONF_RPC_KEY_MAX + 2]; /* the longest key, CR, LF */
@@ -878,7 +880,7 @@ static int conf_read_text(const char *path, char **text, size_t *len,
 
 /* parse the file at path (keys_only: an api_key_file); "path:line: message"
  * or "path: message" in errbuf */
-static int conf_parse_file(admind_conf *c, const char *path, int keys_only,
+static int conf_parse_file(conf_settings *c, const char *path, int keys_only,
 						   char *errbuf, size_t errsz)
 {
 	conf_error e;
@@ -901,7 +903,8 @@ static int conf_parse_file(admind_conf *c, const char *path, int keys_only,
 	return rc;
 }
 
-int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
+int conf_load_file(conf_settings *c, const char *path, char *errbuf,
+				   size_t errsz)
 {
 	conf_error e;
 
@@ -915,4 +918,24 @@ int conf_load_file(admind_conf *c, const char *path, char *errbuf, size_t errsz)
 		return -1;
 	}
 	return 0;
+}
+
+const conf_kamailio *conf_find_kamailio(const conf_settings *c, const char *n)
+{
+	int i;
+
+	for (i = 0; i < c->n_kamailio; i++)
+		if (!strcmp(c->kamailio[i].name, n))
+			return &c->kamailio[i];
+	return NULL;
+}
+
+const conf_rtpengine *conf_find_rtpengine(const conf_settings *c, const char *n)
+{
+	int i;
+
+	for (i = 0; i < c->n_rtpengine; i++)
+		if (!strcmp(c->rtpengine[i].name, n))
+			return &c->rtpengine[i];
+	return NULL;
 }

@@ -21,25 +21,25 @@
 #define CONF_PATH_MAX	 256
 #define CONF_MAX_FILE	 (1024 * 1024)
 #define CONF_RPC_KEY_MAX 256 /* bytes of the Kamailio JSON-RPC key */
-#define ADMIND_HASH_LEN	 32	 /* SHA-256 */
+#define CONF_HASH_LEN	 32	 /* SHA-256 */
 #define CONF_CSP_MAX	 512 /* web_connect_src */
 /* redis_cluster: "cluster:" and this fit lib/idstore's IDS_ADDR_MAX */
 #define CONF_CLUSTER_MAX 240
 
 /* API key roles (bit values; a route lists the roles it admits) */
 enum {
-	ROLE_NOC = 1,	  /* read-only monitoring */
-	ROLE_IDADMIN = 2, /* identities */
-	ROLE_ADMIN = 4,	  /* everything */
-	ROLE_APP = 8,	  /* a web back-end: credentials (and whoami) only */
+	CONF_ROLE_NOC = 1,	   /* read-only monitoring */
+	CONF_ROLE_IDADMIN = 2, /* identities */
+	CONF_ROLE_ADMIN = 4,   /* everything */
+	CONF_ROLE_APP = 8,	   /* a web back-end: credentials (and whoami) only */
 };
 /* the people's roles: every route but the credential one and whoami admits
  * no more than these */
-#define ROLE_ANY (ROLE_NOC | ROLE_IDADMIN | ROLE_ADMIN)
+#define CONF_ROLE_ANY (CONF_ROLE_NOC | CONF_ROLE_IDADMIN | CONF_ROLE_ADMIN)
 
 /* credential_kind and credential_token_alg */
-enum { CRED_OFF = 0, CRED_TOKEN, CRED_EPHEMERAL };
-enum { CRED_ES256 = 0, CRED_HS256 };
+enum { CONF_CRED_OFF = 0, CONF_CRED_TOKEN, CONF_CRED_EPHEMERAL };
+enum { CONF_CRED_ES256 = 0, CONF_CRED_HS256 };
 #define CONF_CLAIM_MAX 256 /* credential_token_issuer / _audience */
 #define CONF_KID_MAX   64
 
@@ -56,11 +56,11 @@ typedef struct conf_rtpengine {
 
 typedef struct conf_key {
 	char id[CONF_NAME_MAX];
-	int role; /* one ROLE_* */
-	unsigned char hash[ADMIND_HASH_LEN];
+	int role; /* one CONF_ROLE_* */
+	unsigned char hash[CONF_HASH_LEN];
 } conf_key;
 
-typedef struct admind_conf {
+typedef struct conf_settings {
 	char listen_addr[64]; /* numeric IPv4/IPv6 */
 	unsigned short listen_port;
 	char tls_cert[CONF_PATH_MAX]; /* both empty: plain HTTP */
@@ -134,9 +134,9 @@ typedef struct admind_conf {
 	char sip_domain[CONF_HOST_MAX]; /* credential "uri"; empty: null */
 
 	/* POST /api/v1/credentials; the files are read by cred_load() */
-	int credential_kind; /* CRED_* */
+	int credential_kind; /* CONF_CRED_* */
 	int credential_ttl, credential_ttl_max;
-	int credential_token_alg; /* CRED_ES256, CRED_HS256 */
+	int credential_token_alg; /* CONF_CRED_ES256, CONF_CRED_HS256 */
 	char credential_token_kid[CONF_KID_MAX + 1];
 	char credential_token_key_file[CONF_PATH_MAX];
 	char credential_token_issuer[CONF_CLAIM_MAX];
@@ -152,7 +152,7 @@ typedef struct admind_conf {
 	int series_interval;   /* seconds between samples of /api/v1/series */
 	int series_points;	   /* samples kept */
 	int diagnosis_quiet_s; /* no packet for this long: a direction is silent */
-} admind_conf;
+} conf_settings;
 
 typedef struct conf_error {
 	long line; /* 0 when not about one line */
@@ -160,7 +160,7 @@ typedef struct conf_error {
 } conf_error;
 
 /* Fill c with the defaults (documented in admin/iwg-admind.conf). */
-void conf_defaults(admind_conf *c);
+void conf_defaults(conf_settings *c);
 
 /*
  * Parse text[0..len) on top of the values already in c (normally the
@@ -168,7 +168,7 @@ void conf_defaults(admind_conf *c);
  * defaults. Returns 0, or -1 with e->line and e->msg set; c is then
  * partially updated and must not be used.
  */
-int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e);
+int conf_parse(conf_settings *c, const char *text, size_t len, conf_error *e);
 
 /*
  * Read and parse the file at path, then the api_key lines of api_key_file
@@ -179,25 +179,30 @@ int conf_parse(admind_conf *c, const char *text, size_t len, conf_error *e);
  * (path being the file at fault; "path: message" for I/O errors and for the
  * key file); c must then not be used. The key never appears in errbuf.
  */
-int conf_load_file(admind_conf *c, const char *path, char *errbuf,
+int conf_load_file(conf_settings *c, const char *path, char *errbuf,
 				   size_t errsz);
 
 /* Name of the i-th configuration key (0-based), NULL past the last. */
 const char *conf_key_name(size_t i);
 
-/* Role by name ("noc", "idadmin", "admin", "app"): ROLE_* or 0. */
+/* Role by name ("noc", "idadmin", "admin", "app"): CONF_ROLE_* or 0. */
 int conf_role_by_name(const char *name);
 
-/* Name of one CRED_* kind ("off", "token", "ephemeral"). */
+/* Name of one CONF_CRED_* kind ("off", "token", "ephemeral"). */
 const char *conf_cred_kind_name(int kind);
 
-/* Name of one ROLE_* value, "?" otherwise. */
+/* Name of one CONF_ROLE_* value, "?" otherwise. */
 const char *conf_role_name(int role);
+
+/* Kamailio / rtpengine node by name, or NULL. */
+const conf_kamailio *conf_find_kamailio(const conf_settings *c, const char *n);
+const conf_rtpengine *conf_find_rtpengine(const conf_settings *c,
+										  const char *n);
 
 /*
  * Parse 64 hex digits into out[32]. Returns 0, or -1 when s is not exactly
  * 64 hex digits.
  */
-int conf_parse_hash(const char *s, unsigned char out[ADMIND_HASH_LEN]);
+int conf_parse_hash(const char *s, unsigned char out[CONF_HASH_LEN]);
 
 #endif

@@ -140,9 +140,10 @@ char *cred_jwt(const cred_signer *s, const char *sub, int64_t iat, int64_t exp,
 	char *hb = NULL, *cb = NULL, *out = NULL;
 	size_t n, sz;
 
-	json_object_object_add(
-			h, "alg",
-			json_object_new_string(s->alg == CRED_HS256 ? "HS256" : "ES256"));
+	json_object_object_add(h, "alg",
+						   json_object_new_string(s->alg == CONF_CRED_HS256
+														  ? "HS256"
+														  : "ES256"));
 	json_object_object_add(h, "kid", json_object_new_string(s->kid));
 	json_object_object_add(h, "typ", json_object_new_string("JWT"));
 	json_object_object_add(c, "sub", json_object_new_string(sub));
@@ -164,7 +165,7 @@ char *cred_jwt(const cred_signer *s, const char *sub, int64_t iat, int64_t exp,
 	if (!out)
 		goto out;
 	snprintf(out, sz, "%s.%s", hb, cb);
-	if (s->alg == CRED_HS256) {
+	if (s->alg == CONF_CRED_HS256) {
 		if (!HMAC(EVP_sha256(), s->secret, (int)s->secret_len,
 				  (const unsigned char *)out, n, sig, &siglen))
 			goto err;

@@ -31,8 +31,8 @@ struct evp_pkey_st;
 
 /* what a credential is made with; read-only after cred_load() */
 typedef struct cred_signer {
-	int kind;				 /* CRED_* */
-	int alg;				 /* CRED_ES256, CRED_HS256 (token) */
+	int kind;				 /* CONF_CRED_* */
+	int alg;				 /* CONF_CRED_ES256, CONF_CRED_HS256 (token) */
 	const char *kid;		 /* token: header kid */
 	const char *iss, *aud;	 /* token: claims when not "" */
 	struct evp_pkey_st *key; /* ES256: the P-256 private key */
@@ -80,10 +80,10 @@ int cred_jti(char out[23]);
  * with "conf_path:line: key: 'file': reason" in err (the line that names
  * the file; the secret never appears). s keeps pointers into c.
  */
-int cred_load(cred_signer *s, const admind_conf *c, const char *conf_path,
+int cred_load(cred_signer *s, const conf_settings *c, const char *conf_path,
 			  char *err, size_t errsz);
 
 /* Release what cred_load() read (the secret is wiped). */
-void cred_free(cred_signer *s);
+void cred_load_free(cred_signer *s);
 
 #endif

@@ -112,7 +112,7 @@ static unsigned char *read_secret(const char *path, int first_line, size_t *len,
 	return buf;
 }
 
-int cred_load(cred_signer *s, const admind_conf *c, const char *conf_path,
+int cred_load(cred_signer *s, const conf_settings *c, const char *conf_path,
 			  char *err, size_t errsz)
 {
 	char why[160];
@@ -123,21 +123,21 @@ int cred_load(cred_signer *s, const admind_conf *c, const char *conf_path,
 	s->kid = c->credential_token_kid;
 	s->iss = c->credential_token_issuer;
 	s->aud = c->credential_token_audience;
-	if (s->kind == CRED_EPHEMERAL) {
+	if (s->kind == CONF_CRED_EPHEMERAL) {
 		s->secret = read_secret(c->credential_secret_file, 1, &s->secret_len,
 								why, sizeof(why));
 		if (!s->secret)
 			return load_fail(err, errsz, conf_path, c->credential_secret_line,
 							 "credential_secret_file",
 							 c->credential_secret_file, "%s", why);
-	} else if (s->kind == CRED_TOKEN && s->alg == CRED_ES256) {
+	} else if (s->kind == CONF_CRED_TOKEN && s->alg == CONF_CRED_ES256) {
 		s->key = read_p256(c->credential_token_key_file, why, sizeof(why));
 		if (!s->key)
 			return load_fail(err, errsz, conf_path,
 							 c->credential_token_key_line,
 							 "credential_token_key_file",
 							 c->credential_token_key_file, "%s", why);
-	} else if (s->kind == CRED_TOKEN) {
+	} else if (s->kind == CONF_CRED_TOKEN) {
 		s->secret = read_secret(c->credential_token_key_file, 0, &s->secret_len,
 								why, sizeof(why));
 		if (!s->secret)
@@ -149,7 +149,7 @@ int cred_load(cred_signer *s, const admind_conf *c, const char *conf_path,
 	return 0;
 }
 
-void cred_free(cred_signer *s)
+void cred_load_free(cred_signer *s)
 {
 	if (s->secret) {
 		OPENSSL_cleanse(s->secret, s->secret_len);

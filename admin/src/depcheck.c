@@ -26,8 +26,8 @@ void depcheck_redis(const admind_app *app, depcheck_result *p)
 	double t0 = admind_now();
 
 	depcheck_init(p, "redis", "redis");
-	rdb_target(&app->conf, p->target, sizeof(p->target));
-	rep = rdb_command(&app->conf, 1, argv, NULL, &e);
+	backend_redis_target(&app->conf, p->target, sizeof(p->target));
+	rep = backend_redis_command(&app->conf, 1, argv, NULL, &e);
 	p->secs = admind_now() - t0;
 	if (!rep) {
 		snprintf(p->error, sizeof(p->error), "%s", e.msg);
@@ -46,8 +46,8 @@ void depcheck_kamailio(const admind_app *app, const conf_kamailio *n,
 
 	depcheck_init(p, "kamailio", n->name);
 	snprintf(p->target, sizeof(p->target), "%s", n->url);
-	if (kamrpc_call(&app->conf, n, "core.uptime", NULL, &p->info, &e,
-					&p->secs) < 0) {
+	if (backend_rpc_call(&app->conf, n, "core.uptime", NULL, &p->info, &e,
+						 &p->secs) < 0) {
 		snprintf(p->error, sizeof(p->error), "%s", e.msg);
 		return;
 	}
@@ -64,13 +64,13 @@ void depcheck_rtpengine(const admind_app *app, const conf_rtpengine *n,
 
 	depcheck_init(p, "rtpengine", n->name);
 	snprintf(p->target, sizeof(p->target), "%s:%u", n->host, n->port);
-	ng = ngc_open(&app->conf, n, &e);
+	ng = backend_ng_open(&app->conf, n, &e);
 	if (!ng) {
 		snprintf(p->error, sizeof(p->error), "%s", e.msg);
 		return;
 	}
 	if (ng_ping(ng, &reply) != NG_OK) {
-		ngc_error(ng, &e);
+		backend_ng_error(ng, &e);
 		snprintf(p->error, sizeof(p->error), "%s", e.msg);
 	} else {
 		p->up = 1;
@@ -95,7 +95,7 @@ int depcheck_rtpengine_sessions(const admind_app *app,
 	ng_client *ng;
 	int rc = -1;
 
-	if (!(ng = ngc_open(&app->conf, node, &e)))
+	if (!(ng = backend_ng_open(&app->conf, node, &e)))
 		return -1;
 	if (ng_statistics(ng, &reply) == NG_OK) {
 		st = bencode_dict_get(reply->root, "statistics");
@@ -113,7 +113,7 @@ int depcheck_rtpengine_sessions(const admind_app *app,
 
 int depcheck_all(const admind_app *app, depcheck_result **out)
 {
-	const admind_conf *c = &app->conf;
+	const conf_settings *c = &app->conf;
 	int i, n = 0;
 	depcheck_result *p;
 

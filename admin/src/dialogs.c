@@ -65,7 +65,7 @@ static struct json_object *dialog_json(const char *node, struct json_object *d)
 	return j;
 }
 
-static void source_add(dialog_set *s, const char *node, const char *status,
+static void source_add(dialogs_set *s, const char *node, const char *status,
 					   const char *msg)
 {
 	struct json_object *o = json_object_new_object();
@@ -78,7 +78,8 @@ static void source_add(dialog_set *s, const char *node, const char *status,
 }
 
 /* add the dialogs of one dlg.list (or dlg.dlg_list) result */
-static void add_result(dialog_set *s, const char *node, struct json_object *res)
+static void add_result(dialogs_set *s, const char *node,
+					   struct json_object *res)
 {
 	struct json_object *d, *id;
 	size_t i, n;
@@ -101,7 +102,7 @@ static void add_result(dialog_set *s, const char *node, struct json_object *res)
 	}
 }
 
-static void set_init(dialog_set *s)
+static void set_init(dialogs_set *s)
 {
 	s->by_callid = json_object_new_object();
 	s->order = json_object_new_array();
@@ -109,14 +110,14 @@ static void set_init(dialog_set *s)
 }
 
 /* one RPC on one node into s; the source status is recorded */
-static void collect_node(const admind_conf *c, const conf_kamailio *n,
-						 const char *method, const char *params, dialog_set *s)
+static void collect_node(const conf_settings *c, const conf_kamailio *n,
+						 const char *method, const char *params, dialogs_set *s)
 {
 	struct json_object *res;
 	backend_err e;
 
-	if (kamrpc_call(c, n, method, params, &res, &e, NULL) < 0) {
-		if (kamrpc_no_method(&e))
+	if (backend_rpc_call(c, n, method, params, &res, &e, NULL) < 0) {
+		if (backend_rpc_no_method(&e))
 			source_add(s, n->name, "no_dialog_module", NULL);
 		else
 			source_add(s, n->name, e.down ? "unavailable" : "error", e.msg);
@@ -127,7 +128,7 @@ static void collect_node(const admind_conf *c, const conf_kamailio *n,
 	json_object_put(res);
 }
 
-void dialogs_collect(const admind_conf *c, dialog_set *s)
+void dialogs_collect(const conf_settings *c, dialogs_set *s)
 {
 	int i;
 
@@ -136,10 +137,10 @@ void dialogs_collect(const admind_conf *c, dialog_set *s)
 		collect_node(c, &c->kamailio[i], "dlg.list", NULL, s);
 }
 
-struct json_object *dialogs_find(const admind_conf *c, const char *call_id)
+struct json_object *dialogs_find(const conf_settings *c, const char *call_id)
 {
 	struct json_object *p = json_object_new_array(), *d = NULL;
-	dialog_set s;
+	dialogs_set s;
 	int i;
 
 	json_object_array_add(p, json_object_new_string(call_id));
@@ -156,7 +157,7 @@ struct json_object *dialogs_find(const admind_conf *c, const char *call_id)
 	return d;
 }
 
-struct json_object *dialogs_get(const dialog_set *s, const char *call_id)
+struct json_object *dialogs_get(const dialogs_set *s, const char *call_id)
 {
 	struct json_object *d = NULL;
 
@@ -164,7 +165,7 @@ struct json_object *dialogs_get(const dialog_set *s, const char *call_id)
 	return d;
 }
 
-void dialogs_free(dialog_set *s)
+void dialogs_free(dialogs_set *s)
 {
 	json_object_put(s->by_callid);
 	json_object_put(s->order);

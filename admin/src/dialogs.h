@@ -12,7 +12,7 @@
 
 struct json_object;
 
-typedef struct dialog_set {
+typedef struct dialogs_set {
 	/* call-id -> dialog JSON (the first dialog of a call-id) */
 	struct json_object *by_callid;
 	/* call-ids in dlg.list order, nodes in configuration order */
@@ -20,20 +20,20 @@ typedef struct dialog_set {
 	/* per node {"node", "status": ok | no_dialog_module | unavailable |
 	 * error [, "message"]} */
 	struct json_object *sources;
-} dialog_set;
+} dialogs_set;
 
 /* Fill s with the dialogs of every Kamailio node; free with dialogs_free(). */
-void dialogs_collect(const admind_conf *c, dialog_set *s);
+void dialogs_collect(const conf_settings *c, dialogs_set *s);
 
 /*
  * The dialog of call_id on the first node that has it (dlg.dlg_list), as a
  * new JSON object, or NULL.
  */
-struct json_object *dialogs_find(const admind_conf *c, const char *call_id);
+struct json_object *dialogs_find(const conf_settings *c, const char *call_id);
 
 /* Dialog of call_id in s (borrowed), or NULL. */
-struct json_object *dialogs_get(const dialog_set *s, const char *call_id);
+struct json_object *dialogs_get(const dialogs_set *s, const char *call_id);
 
-void dialogs_free(dialog_set *s);
+void dialogs_free(dialogs_set *s);
 
 #endif

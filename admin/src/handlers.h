@@ -1,6 +1,7 @@
 /*
  * handlers.h - the request handlers named in the route table (routes.c),
- * one file per resource (res_*.c), and the audit log writer.
+ * one file per resource (res_*.c), what several of them share (each
+ * function says its file), and the audit log writer (audit.c).
  */
 #ifndef IWG_ADMIND_HANDLERS_H
 #define IWG_ADMIND_HANDLERS_H
@@ -8,8 +9,8 @@
 #include "admind.h"
 #include "backend.h"
 
-int res_healthz(admind_req *r);
-int res_readyz(admind_req *r);
+int res_health_healthz(admind_req *r);
+int res_health_readyz(admind_req *r);
 int res_metrics(admind_req *r);
 int res_nodes(admind_req *r);
 int res_cluster(admind_req *r);
@@ -31,10 +32,10 @@ int res_identities_delete(admind_req *r);
 int res_whoami(admind_req *r);
 int res_credentials(admind_req *r);
 int res_series(admind_req *r);
-int res_calls_diagnosis(admind_req *r);
+int res_diagnosis_get(admind_req *r);
 int res_peers(admind_req *r);
-int res_routing(admind_req *r);
-int res_routing_test(admind_req *r);
+int res_peers_routing(admind_req *r);
+int res_peers_routing_test(admind_req *r);
 
 /*
  * Append a write to the audit stream: time, key id and role of r, action,
@@ -55,8 +56,8 @@ struct ids_ctx;
  * *reply (free with bencode_doc_free()) and *node (its index), 0 when no
  * node knows the call, -1 with e set and *node the node at fault.
  */
-int calls_query_any(const admind_conf *c, const char *call_id,
-					bencode_doc **reply, int *node, backend_err *e);
+int res_calls_query_any(const conf_settings *c, const char *call_id,
+						bencode_doc **reply, int *node, backend_err *e);
 
 /*
  * This thread's identity store (lib/idstore) context (res_identities.c).
@@ -64,15 +65,15 @@ int calls_query_any(const admind_conf *c, const char *call_id,
  * restart) and replaced when broken. NULL with e set when Redis cannot be
  * reached.
  */
-struct ids_ctx *admind_ids(const admind_conf *c, backend_err *e);
+struct ids_ctx *res_identities_ctx(const conf_settings *c, backend_err *e);
 
 /*
  * After a failed idstore call returning rc: drop a broken connection and
  * answer (503 unavailable, 404 not_found, 409 conflict, else 502), the
  * message starting with what.
  */
-int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
-					const char *what);
+int res_identities_fail(admind_req *r, struct ids_ctx *ctx, int rc,
+						const char *what);
 
 /*
  * The contact-center view of Kamailio node n (res_peers.c): a new object
@@ -81,8 +82,8 @@ int admind_ids_fail(admind_req *r, struct ids_ctx *ctx, int rc,
  * not loaded showing as [] / null. Returns 0, or -1 with e set (and *view
  * NULL) when the node is unreachable or one of them answers another fault.
  */
-int peers_node_view(const admind_conf *c, const conf_kamailio *n,
-					struct json_object **view, backend_err *e);
+int res_peers_node_view(const conf_settings *c, const conf_kamailio *n,
+						struct json_object **view, backend_err *e);
 
 struct regview_ident;
 
@@ -93,16 +94,11 @@ struct regview_ident;
  * and kept in app->regcache. Returns 0, or -1 with e set and *id the last
  * identity kept (known 0 when none).
  */
-int regs_ident(const admind_app *app, int i, struct regview_ident *id,
-			   backend_err *e);
+int res_registrations_ident(const admind_app *app, int i,
+							struct regview_ident *id, backend_err *e);
 
-/*
- * {"node", "status": "ok" (e NULL), "unavailable" (e->down) or "error",
- * "message"?: e->msg} of one node a listing asked (audit.c): a new object.
- */
-struct json_object *source_json(const char *node, const backend_err *e);
-
-/* Answer 502/503 for a backend error (503 when the service is down). */
+/* Answer 502/503 for a backend error, 503 when the service is down
+ * (reply.c). */
 int reply_backend_error(admind_req *r, const char *what, const backend_err *e);
 
 #endif

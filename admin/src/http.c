@@ -21,23 +21,7 @@
 #include "log.h"
 #include "static_path.h"
 
-double admind_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double admind_wallclock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-const char *admind_query(admind_req *r, const char *name)
+const char *http_query(admind_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
@@ -46,7 +30,7 @@ const char *admind_query(admind_req *r, const char *name)
 static int query_int(admind_req *r, const char *name, long min, long max,
 					 long *out)
 {
-	const char *v = admind_query(r, name);
+	const char *v = http_query(r, name);
 	char *end;
 	long n;
 
@@ -60,27 +44,26 @@ static int query_int(admind_req *r, const char *name, long min, long max,
 	return 1;
 }
 
-int admind_paging(admind_req *r, int *page, int *per_page, int *replied)
+int http_paging(admind_req *r, int *page, int *per_page, int *replied)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	long v;
 
 	*page = 1;
 	*per_page = c->page_size_default;
 	if (query_int(r, "page", 1, 1000000, &v) < 0) {
-		*replied = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-									  "page",
-									  "page must be an integer in 1..1000000");
+		*replied = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "page",
+							   "page must be an integer in 1..1000000");
 		return -1;
-	} else if (admind_query(r, "page")) {
+	} else if (http_query(r, "page")) {
 		*page = (int)v;
 	}
 	if (query_int(r, "per_page", 1, c->page_size_max, &v) < 0) {
-		*replied = admind_reply_error(
+		*replied = reply_error(
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "per_page",
 				"per_page must be an integer in 1..%d", c->page_size_max);
 		return -1;
-	} else if (admind_query(r, "per_page")) {
+	} else if (http_query(r, "per_page")) {
 		*per_page = (int)v;
 	}
 	return 0;
@@ -104,7 +87,7 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t sz)
 				  (socklen_t)sz);
 }
 
-int admind_reply_429(admind_req *r, int wait, const char *what)
+int http_reply_429(admind_req *r, int wait, const char *what)
 {
 	struct json_object *j = json_object_new_object();
 	char secs[16];
@@ -114,7 +97,7 @@ int admind_reply_429(admind_req *r, int wait, const char *what)
 	json_object_object_add(j, "error", json_object_new_string("rate_limited"));
 	json_object_object_add(j, "message", json_object_new_string(what));
 	json_object_object_add(j, "retry_after", json_object_new_int(wait));
-	return admind_reply_json_h(r, MHD_HTTP_TOO_MANY_REQUESTS, j, h);
+	return reply_json_h(r, MHD_HTTP_TOO_MANY_REQUESTS, j, h);
 }
 
 static int reply_405(admind_req *r)
@@ -124,7 +107,7 @@ static int reply_405(admind_req *r)
 	size_t i;
 
 	for (i = 0; i < r->app->n_routes; i++) {
-		const admind_route *rt = &r->app->routes[i];
+		const route_entry *rt = &r->app->routes[i];
 		if (!route_match(rt->pattern, r->path, NULL) ||
 			strlen(allow) + strlen(rt->method) + 3 > sizeof(allow))
 			continue;
@@ -132,9 +115,8 @@ static int reply_405(admind_req *r)
 			strcat(allow, ", ");
 		strcat(allow, rt->method);
 	}
-	return admind_reply_error_h(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-								"method_not_allowed", h,
-								"method not allowed on this path");
+	return reply_error_h(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+						 h, "method not allowed on this path");
 }
 
 /* API key check and role check; returns -1 after having answered */
@@ -150,32 +132,31 @@ static int authorize(admind_req *r, int *ret)
 			MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-API-Key"),
 			&key, &len);
 	if (rc == 0) {
-		*ret = admind_reply_error(
-				r, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
-				"API key required: Authorization: Bearer <key>");
+		*ret = reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
+						   "API key required: Authorization: Bearer <key>");
 		return -1;
 	}
 	if (rc < 0) {
-		*ret = admind_reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
-								  NULL, "malformed API key header");
+		*ret = reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
+						   "malformed API key header");
 		return -1;
 	}
 	r->key = auth_lookup(&r->app->conf, key, len);
 	if (!r->key) {
-		*ret = admind_reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
-								  NULL, "unknown API key");
+		*ret = reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized", NULL,
+						   "unknown API key");
 		return -1;
 	}
 	wait = ratelimit_take(r->app->rl_key, r->key->id, admind_now());
 	if (wait) {
-		*ret = admind_reply_429(r, wait, "too many requests for this API key");
+		*ret = http_reply_429(r, wait, "too many requests for this API key");
 		return -1;
 	}
 	if (!(r->route->roles & r->key->role)) {
-		*ret = admind_reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
-								  "role %s may not %s %s",
-								  conf_role_name(r->key->role),
-								  r->route->method, r->route->pattern);
+		*ret = reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+						   "role %s may not %s %s",
+						   conf_role_name(r->key->role), r->route->method,
+						   r->route->pattern);
 		return -1;
 	}
 	return 0;
@@ -186,15 +167,14 @@ static int audit_ready(admind_req *r, int *ret)
 {
 	const char *argv[] = {"PING"};
 	backend_err e;
-	redisReply *rep = rdb_command(&r->app->conf, 1, argv, NULL, &e);
+	redisReply *rep = backend_redis_command(&r->app->conf, 1, argv, NULL, &e);
 
 	if (rep) {
 		freeReplyObject(rep);
 		return 0;
 	}
-	*ret = admind_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
-							  NULL, "audit log unavailable, write refused: %s",
-							  e.msg);
+	*ret = reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+					   "audit log unavailable, write refused: %s", e.msg);
 	return -1;
 }
 
@@ -204,11 +184,11 @@ static int dispatch(admind_req *r)
 
 	wait = ratelimit_take(r->app->rl_addr, r->client, admind_now());
 	if (wait)
-		return admind_reply_429(r, wait, "too many requests from this address");
+		return http_reply_429(r, wait, "too many requests from this address");
 	if (r->body_over)
-		return admind_reply_error(
-				r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
-				"request body exceeds %zu bytes", r->app->conf.max_body);
+		return reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large",
+						   NULL, "request body exceeds %zu bytes",
+						   r->app->conf.max_body);
 	if (res_static(r, &ret))
 		return ret;
 	r->route = route_find(r->app->routes, r->app->n_routes, r->method, r->path,
@@ -216,8 +196,8 @@ static int dispatch(admind_req *r)
 	if (!r->route) {
 		if (known)
 			return reply_405(r);
-		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-								  "no such resource: %.200s", r->path);
+		return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+						   "no such resource: %.200s", r->path);
 	}
 	if (r->route->roles && authorize(r, &ret) < 0)
 		return ret;
@@ -253,7 +233,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn,
 		if (cl && strtoull(cl, NULL, 10) > app->conf.max_body) {
 			/* refuse before reading (and before 100-continue) */
 			r->body_over = 1;
-			return (enum MHD_Result)admind_reply_error(
+			return (enum MHD_Result)reply_error(
 					r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", NULL,
 					"request body exceeds %zu bytes", app->conf.max_body);
 		}
@@ -308,7 +288,7 @@ static size_t unescape_cb(void *cls, struct MHD_Connection *conn, char *s)
 {
 	(void)cls;
 	(void)conn;
-	return static_unescape(s);
+	return static_path_unescape(s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -348,9 +328,9 @@ static char *read_pem(const char *path, char *errbuf, size_t errsz)
 	return buf;
 }
 
-int admind_http_start(admind_app *app, char *errbuf, size_t errsz)
+int http_start(admind_app *app, char *errbuf, size_t errsz)
 {
-	const admind_conf *c = &app->conf;
+	const conf_settings *c = &app->conf;
 	struct sockaddr_storage ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
@@ -398,11 +378,11 @@ int admind_http_start(admind_app *app, char *errbuf, size_t errsz)
 			completed_cb, app,
 			cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 			MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
-	/* libmicrohttpd does not copy them: kept until admind_http_stop() */
+	/* libmicrohttpd does not copy them: kept until http_stop() */
 	app->tls_cert_pem = cert;
 	app->tls_key_pem = key;
 	if (!app->mhd) {
-		admind_http_stop(app);
+		http_stop(app);
 		snprintf(errbuf, errsz,
 				 "cannot listen on %s port %u (in use, or bad TLS "
 				 "certificate/key)",
@@ -412,7 +392,7 @@ int admind_http_start(admind_app *app, char *errbuf, size_t errsz)
 	return 0;
 }
 
-void admind_http_stop(admind_app *app)
+void http_stop(admind_app *app)
 {
 	if (app->mhd)
 		MHD_stop_daemon(app->mhd);

@@ -27,13 +27,13 @@ static int jv_fail(jsonv_error *e, const char *field, const char *fmt, ...)
 static const char *jv_type_name(jsonv_type t)
 {
 	switch (t) {
-	case JV_STRING:
+	case JSONV_STRING:
 		return "a string";
-	case JV_INT:
+	case JSONV_INT:
 		return "an integer";
-	case JV_BOOL:
+	case JSONV_BOOL:
 		return "a boolean";
-	case JV_OBJECT:
+	case JSONV_OBJECT:
 		return "an object";
 	}
 	return "?";
@@ -64,11 +64,11 @@ static int jv_check(const jsonv_field *f, struct json_object *v, jsonv_error *e)
 	int64_t n;
 
 	switch (f->type) {
-	case JV_STRING:
+	case JSONV_STRING:
 		if (!json_object_is_type(v, json_type_string))
 			break;
 		return jv_check_string(f, v, e);
-	case JV_INT:
+	case JSONV_INT:
 		if (!json_object_is_type(v, json_type_int))
 			break;
 		n = json_object_get_int64(v);
@@ -77,11 +77,11 @@ static int jv_check(const jsonv_field *f, struct json_object *v, jsonv_error *e)
 			return jv_fail(e, f->name, "must be an integer in %lld..%lld",
 						   (long long)f->min, (long long)f->max);
 		return 0;
-	case JV_BOOL:
+	case JSONV_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			break;
 		return 0;
-	case JV_OBJECT:
+	case JSONV_OBJECT:
 		if (!json_object_is_type(v, json_type_object))
 			break;
 		return 0;
@@ -208,7 +208,7 @@ static size_t jv_nested_members(struct json_object *o)
 }
 
 /*
- * After the fields passed (so only JV_OBJECT members nest): a name repeated
+ * After the fields passed (so only JSONV_OBJECT members nest): a name repeated
  * in a nested object, which json-c would keep silently, is refused too.
  * Returns 0, or -1 with e naming the object member when there is one.
  */

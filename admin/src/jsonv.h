@@ -20,22 +20,22 @@ struct json_object;
 #define JSONV_MAX_DEPTH 8
 
 typedef enum jsonv_type {
-	JV_STRING = 1,
-	JV_INT,
-	JV_BOOL,
-	JV_OBJECT, /* any JSON object: its members are the caller's to check */
+	JSONV_STRING = 1,
+	JSONV_INT,
+	JSONV_BOOL,
+	JSONV_OBJECT, /* any JSON object: its members are the caller's to check */
 } jsonv_type;
 
 typedef struct jsonv_field {
 	const char *name;
 	jsonv_type type;
 	int required;
-	/* JV_STRING: length bounds in bytes (max 0: no upper bound) and the
+	/* JSONV_STRING: length bounds in bytes (max 0: no upper bound) and the
 	 * allowed characters: NULL = any printable UTF-8 without control
 	 * characters */
 	size_t min_len, max_len;
 	const char *charset;
-	/* JV_INT: inclusive range */
+	/* JSONV_INT: inclusive range */
 	int64_t min, max;
 } jsonv_field;
 

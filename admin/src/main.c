@@ -101,8 +101,8 @@ int main(int argc, char **argv)
 	if (app.conf.n_keys == 0)
 		log_warn("no api_key configured; only /healthz and /readyz will "
 				 "answer");
-	app.routes = admind_routes;
-	app.n_routes = admind_n_routes;
+	app.routes = routes_table;
+	app.n_routes = routes_count;
 	app.started = admind_now();
 	app.metrics = metrics_new(app.n_routes);
 	app.rl_key = ratelimit_new(app.conf.rate_key, app.conf.burst_key, 1024);
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
 	app.rl_cred = ratelimit_new(app.conf.credential_rate,
 								app.conf.credential_burst, 1024);
 	if (!app.metrics || !app.rl_key || !app.rl_addr || !app.rl_cred ||
-		admind_csp_init(&app) < 0 || res_static_init(&app) < 0 ||
+		reply_csp_init(&app) < 0 || res_static_init(&app) < 0 ||
 		backend_global_init() < 0) {
 		log_err("out of memory at start");
 		return 1;
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		log_err("cannot start the sampler thread");
 		return 1;
 	}
-	if (admind_http_start(&app, err, sizeof(err)) < 0) {
+	if (http_start(&app, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		return 1;
 	}
@@ -139,13 +139,13 @@ int main(int argc, char **argv)
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
 		;
 	log_info("signal %d, stopping", sig);
-	admind_http_stop(&app);
+	http_stop(&app);
 	sampler_stop(&app);
 	backend_global_cleanup();
 	ratelimit_free(app.rl_key);
 	ratelimit_free(app.rl_addr);
 	ratelimit_free(app.rl_cred);
-	cred_free(&app.cred);
+	cred_load_free(&app.cred);
 	metrics_free(app.metrics);
 	free(app.csp);
 	free(app.web_root);

@@ -28,14 +28,14 @@ typedef struct route_stats {
 	uint64_t sum_ns;
 } route_stats;
 
-struct admind_metrics {
+struct metrics {
 	size_t n;			/* routes; slot n is "unmatched" */
 	route_stats *stats; /* n + 1 */
 };
 
-admind_metrics *metrics_new(size_t n_routes)
+metrics *metrics_new(size_t n_routes)
 {
-	admind_metrics *m = calloc(1, sizeof(*m));
+	metrics *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -48,7 +48,7 @@ admind_metrics *metrics_new(size_t n_routes)
 	return m;
 }
 
-void metrics_free(admind_metrics *m)
+void metrics_free(metrics *m)
 {
 	if (!m)
 		return;
@@ -66,8 +66,7 @@ static uint64_t get(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-void metrics_observe(admind_metrics *m, int route, unsigned status,
-					 double seconds)
+void metrics_observe(metrics *m, int route, unsigned status, double seconds)
 {
 	route_stats *s;
 	size_t i;
@@ -87,7 +86,7 @@ void metrics_observe(admind_metrics *m, int route, unsigned status,
 		add(&s->sum_ns, (uint64_t)(seconds * 1e9));
 }
 
-void prom_name(sbuf *out, const char *prefix, const char *name)
+void metrics_name(sbuf *out, const char *prefix, const char *name)
 {
 	int gap = 0, any = 0;
 	char ch;
@@ -107,7 +106,7 @@ void prom_name(sbuf *out, const char *prefix, const char *name)
 	}
 }
 
-void prom_label_value(sbuf *out, const char *s)
+void metrics_label_value(sbuf *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -121,7 +120,7 @@ void prom_label_value(sbuf *out, const char *s)
 	}
 }
 
-void prom_value(sbuf *out, double v)
+void metrics_value(sbuf *out, double v)
 {
 	if (isnan(v))
 		sbuf_puts(out, "NaN");
@@ -133,17 +132,17 @@ void prom_value(sbuf *out, double v)
 		sbuf_printf(out, "%.9g", v);
 }
 
-static void route_labels(sbuf *out, const admind_route *routes, size_t n,
+static void route_labels(sbuf *out, const route_entry *routes, size_t n,
 						 size_t i)
 {
 	sbuf_puts(out, "route=\"");
-	prom_label_value(out, i < n ? routes[i].pattern : "unmatched");
+	metrics_label_value(out, i < n ? routes[i].pattern : "unmatched");
 	sbuf_puts(out, "\",method=\"");
 	sbuf_puts(out, i < n ? routes[i].method : "any");
 	sbuf_puts(out, "\"");
 }
 
-void metrics_render(admind_metrics *m, const admind_route *routes, sbuf *out)
+void metrics_render(metrics *m, const route_entry *routes, sbuf *out)
 {
 	size_t i, c, b;
 	uint64_t v, cum;
@@ -191,9 +190,9 @@ void metrics_render(admind_metrics *m, const admind_route *routes, sbuf *out)
 	}
 }
 
-const char *prom_type_name(prom_type t)
+const char *metrics_type_name(metrics_type t)
 {
-	return t == PROM_COUNTER ? "counter" : "gauge";
+	return t == METRICS_COUNTER ? "counter" : "gauge";
 }
 
 /* --------------------------------------------------------------- naming */
@@ -212,7 +211,7 @@ static int ends_with(const char *s, const char *suffix)
  * the text format reserves (_total, _count, _sum, _bucket), "_value" is
  * added. Returns 0, or -1 when the name does not fit or a part is empty.
  */
-static int map_name(prom_map *m, const char *prefix, const char *a,
+static int map_name(metrics_map *m, const char *prefix, const char *a,
 					const char *b, const char *unit)
 {
 	sbuf n;
@@ -220,13 +219,13 @@ static int map_name(prom_map *m, const char *prefix, const char *a,
 	int ret = -1;
 
 	sbuf_init(&n);
-	prom_name(&n, prefix, a);
+	metrics_name(&n, prefix, a);
 	if (!sbuf_ok(&n) || n.len == strlen(prefix))
 		goto out; /* nothing of a is left */
 	if (b) {
 		plen = n.len;
 		sbuf_puts(&n, "_");
-		prom_name(&n, "", b);
+		metrics_name(&n, "", b);
 		if (!sbuf_ok(&n) || n.len == plen + 1)
 			goto out;
 	}
@@ -236,7 +235,7 @@ static int map_name(prom_map *m, const char *prefix, const char *a,
 		if (!ends_with(n.s, unit))
 			sbuf_puts(&n, unit);
 	}
-	if (m->type == PROM_COUNTER) {
+	if (m->type == METRICS_COUNTER) {
 		if (!ends_with(n.s, "_total"))
 			sbuf_puts(&n, "_total");
 	} else if (ends_with(n.s, "_total") || ends_with(n.s, "_count") ||
@@ -278,60 +277,63 @@ static int pattern_match(const char *pat, const char *name)
 typedef struct kam_rule {
 	const char *group;
 	const char *pattern;
-	prom_type type;
+	metrics_type type;
 	const char *unit; /* suffix added ("_bytes": a "_size" is replaced) */
 	const char *what;
 } kam_rule;
 
 static const kam_rule kam_rules[] = {
-		{"core", "*", PROM_COUNTER, "",
+		{"core", "*", METRICS_COUNTER, "",
 		 "SIP messages received, forwarded, dropped or refused by the core"},
-		{"shmem", "fragments", PROM_GAUGE, "", "shared memory fragments"},
-		{"shmem", "*_size", PROM_GAUGE, "_bytes", "shared memory"},
-		{"sl", "*", PROM_COUNTER, "", "stateless replies"},
-		{"tmx", "inuse_transactions", PROM_GAUGE, "",
+		{"shmem", "fragments", METRICS_GAUGE, "", "shared memory fragments"},
+		{"shmem", "*_size", METRICS_GAUGE, "_bytes", "shared memory"},
+		{"sl", "*", METRICS_COUNTER, "", "stateless replies"},
+		{"tmx", "inuse_transactions", METRICS_GAUGE, "",
 		 "transactions in memory now"},
-		{"tmx", "active_transactions", PROM_GAUGE, "",
+		{"tmx", "active_transactions", METRICS_GAUGE, "",
 		 "transactions not yet answered finally"},
-		{"tmx", "*", PROM_COUNTER, "", "transactions and their replies"},
-		{"dialog", "active_dialogs", PROM_GAUGE, "", "dialogs established now"},
-		{"dialog", "early_dialogs", PROM_GAUGE, "", "dialogs in early state"},
-		{"dialog", "*", PROM_COUNTER, "", "dialogs ended"},
-		{"usrloc", "registered_users", PROM_GAUGE, "",
+		{"tmx", "*", METRICS_COUNTER, "", "transactions and their replies"},
+		{"dialog", "active_dialogs", METRICS_GAUGE, "",
+		 "dialogs established now"},
+		{"dialog", "early_dialogs", METRICS_GAUGE, "",
+		 "dialogs in early state"},
+		{"dialog", "*", METRICS_COUNTER, "", "dialogs ended"},
+		{"usrloc", "registered_users", METRICS_GAUGE, "",
 		 "registered address-of-records"},
-		{"usrloc", "*users", PROM_GAUGE, "", "users in a location table"},
-		{"usrloc", "*contacts", PROM_GAUGE, "", "contacts in a location table"},
-		{"usrloc", "*expires", PROM_COUNTER, "",
+		{"usrloc", "*users", METRICS_GAUGE, "", "users in a location table"},
+		{"usrloc", "*contacts", METRICS_GAUGE, "",
+		 "contacts in a location table"},
+		{"usrloc", "*expires", METRICS_COUNTER, "",
 		 "contacts expired from a location table"},
-		{"registrar", "accepted_regs", PROM_COUNTER, "",
+		{"registrar", "accepted_regs", METRICS_COUNTER, "",
 		 "REGISTER requests accepted"},
-		{"registrar", "rejected_regs", PROM_COUNTER, "",
+		{"registrar", "rejected_regs", METRICS_COUNTER, "",
 		 "REGISTER requests rejected"},
-		{"registrar", "*", PROM_GAUGE, "", "registrar setting"},
-		{"websocket", "*max_concurrent_connections", PROM_GAUGE, "",
+		{"registrar", "*", METRICS_GAUGE, "", "registrar setting"},
+		{"websocket", "*max_concurrent_connections", METRICS_GAUGE, "",
 		 "most WebSocket connections open at once"},
-		{"websocket", "*current_connections", PROM_GAUGE, "",
+		{"websocket", "*current_connections", METRICS_GAUGE, "",
 		 "WebSocket connections open"},
-		{"websocket", "*", PROM_COUNTER, "",
+		{"websocket", "*", METRICS_COUNTER, "",
 		 "WebSocket connections and frames"},
-		{"tcp", "current_write_queue_size", PROM_GAUGE, "_bytes",
+		{"tcp", "current_write_queue_size", METRICS_GAUGE, "_bytes",
 		 "TCP data queued for sending"},
-		{"tcp", "current_*", PROM_GAUGE, "", "TCP connections open"},
-		{"tcp", "*", PROM_COUNTER, "", "TCP connection events"},
-		{"dns", "*", PROM_COUNTER, "", "DNS lookups failed or slow"},
-		{"pike", "blocked_ips", PROM_COUNTER, "",
+		{"tcp", "current_*", METRICS_GAUGE, "", "TCP connections open"},
+		{"tcp", "*", METRICS_COUNTER, "", "TCP connection events"},
+		{"dns", "*", METRICS_COUNTER, "", "DNS lookups failed or slow"},
+		{"pike", "blocked_ips", METRICS_COUNTER, "",
 		 "source addresses blocked by pike"},
-		{"script", "iwg_refused_*", PROM_COUNTER, "",
+		{"script", "iwg_refused_*", METRICS_COUNTER, "",
 		 "requests or connections refused by the iwg limits"},
-		{"verto", "sessions", PROM_GAUGE, "", "Verto sessions"},
-		{"verto", "calls", PROM_GAUGE, "", "Verto calls"},
-		{"verto", "jobs_queued", PROM_GAUGE, "", "Verto jobs waiting"},
-		{"verto", "pending_bytes", PROM_GAUGE, "",
+		{"verto", "sessions", METRICS_GAUGE, "", "Verto sessions"},
+		{"verto", "calls", METRICS_GAUGE, "", "Verto calls"},
+		{"verto", "jobs_queued", METRICS_GAUGE, "", "Verto jobs waiting"},
+		{"verto", "pending_bytes", METRICS_GAUGE, "",
 		 "bytes held before Verto logins"},
-		{"verto", "*", PROM_COUNTER, "", "Verto endpoint events"},
+		{"verto", "*", METRICS_COUNTER, "", "Verto endpoint events"},
 };
 
-int prom_map_kamailio(const char *stat, prom_map *out)
+int metrics_map_kamailio(const char *stat, metrics_map *out)
 {
 	char group[64];
 	const char *colon = strchr(stat, ':'), *name;
@@ -354,7 +356,7 @@ int prom_map_kamailio(const char *stat, prom_map *out)
 			break;
 		}
 	out->known = r != NULL;
-	out->type = r ? r->type : PROM_GAUGE;
+	out->type = r ? r->type : METRICS_GAUGE;
 	if (map_name(out, "iwg_kamailio_", group, name, r ? r->unit : "") < 0)
 		return -1;
 	if (r)
@@ -379,14 +381,14 @@ typedef struct rtpe_rule {
 	const char *section;
 	const char *key;
 	const char *name;
-	prom_type type;
+	metrics_type type;
 	const char *label;
 	const char *help;
 } rtpe_rule;
 
-#define RTPE_SKIP(s, k)                  \
-	{                                    \
-		s, k, NULL, PROM_GAUGE, "", NULL \
+#define RTPE_SKIP(s, k)                     \
+	{                                       \
+		s, k, NULL, METRICS_GAUGE, "", NULL \
 	}
 #define CUR "currentstatistics"
 #define TOT "totalstatistics"
@@ -398,89 +400,89 @@ static const char rtpe_streams_help[] = "Media streams now, by where "
 										"they are forwarded.";
 
 static const rtpe_rule rtpe_rules[] = {
-		{CUR, "sessionsown", "sessions", PROM_GAUGE, "type=\"own\"",
+		{CUR, "sessionsown", "sessions", METRICS_GAUGE, "type=\"own\"",
 		 "Sessions now (own, or foreign: replicated from a peer)."},
-		{CUR, "sessionsforeign", "sessions", PROM_GAUGE, "type=\"foreign\"",
+		{CUR, "sessionsforeign", "sessions", METRICS_GAUGE, "type=\"foreign\"",
 		 "Sessions now (own, or foreign: replicated from a peer)."},
 		RTPE_SKIP(CUR, "sessionstotal"),
-		{CUR, "transcodedmedia", "transcoded_media", PROM_GAUGE, "",
+		{CUR, "transcodedmedia", "transcoded_media", METRICS_GAUGE, "",
 		 "Media streams being transcoded now."},
 		RTPE_SKIP(CUR, "packetrate*"),
 		RTPE_SKIP(CUR, "byterate*"),
 		RTPE_SKIP(CUR, "errorrate*"),
-		{CUR, "media_userspace", "mediastreams", PROM_GAUGE,
+		{CUR, "media_userspace", "mediastreams", METRICS_GAUGE,
 		 "type=\"userspace\"", rtpe_streams_help},
-		{CUR, "media_kernel", "mediastreams", PROM_GAUGE, "type=\"kernel\"",
+		{CUR, "media_kernel", "mediastreams", METRICS_GAUGE, "type=\"kernel\"",
 		 rtpe_streams_help},
-		{CUR, "media_mixed", "mediastreams", PROM_GAUGE, "type=\"mixed\"",
+		{CUR, "media_mixed", "mediastreams", METRICS_GAUGE, "type=\"mixed\"",
 		 rtpe_streams_help},
-		{TOT, "uptime", "uptime_seconds", PROM_GAUGE, "",
+		{TOT, "uptime", "uptime_seconds", METRICS_GAUGE, "",
 		 "Seconds since rtpengine started."},
-		{TOT, "managedsessions", "sessions_total", PROM_COUNTER, "",
+		{TOT, "managedsessions", "sessions_total", METRICS_COUNTER, "",
 		 "Sessions ended (rtpengine counts a session when it is gone)."},
-		{TOT, "rejectedsessions", "closed_sessions_total", PROM_COUNTER,
+		{TOT, "rejectedsessions", "closed_sessions_total", METRICS_COUNTER,
 		 "reason=\"rejected\"", rtpe_closed_help},
-		{TOT, "timeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		{TOT, "timeoutsessions", "closed_sessions_total", METRICS_COUNTER,
 		 "reason=\"timeout\"", rtpe_closed_help},
-		{TOT, "silenttimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		{TOT, "silenttimeoutsessions", "closed_sessions_total", METRICS_COUNTER,
 		 "reason=\"silent_timeout\"", rtpe_closed_help},
-		{TOT, "finaltimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		{TOT, "finaltimeoutsessions", "closed_sessions_total", METRICS_COUNTER,
 		 "reason=\"final_timeout\"", rtpe_closed_help},
-		{TOT, "offertimeoutsessions", "closed_sessions_total", PROM_COUNTER,
+		{TOT, "offertimeoutsessions", "closed_sessions_total", METRICS_COUNTER,
 		 "reason=\"offer_timeout\"", rtpe_closed_help},
 		{TOT, "regularterminatedsessions", "closed_sessions_total",
-		 PROM_COUNTER, "reason=\"terminated\"", rtpe_closed_help},
-		{TOT, "forcedterminatedsessions", "closed_sessions_total", PROM_COUNTER,
-		 "reason=\"force_terminated\"", rtpe_closed_help},
-		{TOT, "relayedpackets_user", "packets_total", PROM_COUNTER,
+		 METRICS_COUNTER, "reason=\"terminated\"", rtpe_closed_help},
+		{TOT, "forcedterminatedsessions", "closed_sessions_total",
+		 METRICS_COUNTER, "reason=\"force_terminated\"", rtpe_closed_help},
+		{TOT, "relayedpackets_user", "packets_total", METRICS_COUNTER,
 		 "type=\"userspace\"", rtpe_packets_help},
-		{TOT, "relayedpackets_kernel", "packets_total", PROM_COUNTER,
+		{TOT, "relayedpackets_kernel", "packets_total", METRICS_COUNTER,
 		 "type=\"kernel\"", rtpe_packets_help},
-		{TOT, "relayedpacketerrors_user", "packet_errors_total", PROM_COUNTER,
-		 "type=\"userspace\"", rtpe_errors_help},
-		{TOT, "relayedpacketerrors_kernel", "packet_errors_total", PROM_COUNTER,
-		 "type=\"kernel\"", rtpe_errors_help},
-		{TOT, "relayedbytes_user", "bytes_total", PROM_COUNTER,
+		{TOT, "relayedpacketerrors_user", "packet_errors_total",
+		 METRICS_COUNTER, "type=\"userspace\"", rtpe_errors_help},
+		{TOT, "relayedpacketerrors_kernel", "packet_errors_total",
+		 METRICS_COUNTER, "type=\"kernel\"", rtpe_errors_help},
+		{TOT, "relayedbytes_user", "bytes_total", METRICS_COUNTER,
 		 "type=\"userspace\"", rtpe_bytes_help},
-		{TOT, "relayedbytes_kernel", "bytes_total", PROM_COUNTER,
+		{TOT, "relayedbytes_kernel", "bytes_total", METRICS_COUNTER,
 		 "type=\"kernel\"", rtpe_bytes_help},
 		RTPE_SKIP(TOT, "relayedpackets"),
 		RTPE_SKIP(TOT, "relayedpacketerrors"),
 		RTPE_SKIP(TOT, "relayedbytes"),
-		{TOT, "zerowaystreams", "zero_packet_streams_total", PROM_COUNTER, "",
-		 "Media streams that ended without relaying a packet."},
-		{TOT, "onewaystreams", "one_way_sessions_total", PROM_COUNTER, "",
+		{TOT, "zerowaystreams", "zero_packet_streams_total", METRICS_COUNTER,
+		 "", "Media streams that ended without relaying a packet."},
+		{TOT, "onewaystreams", "one_way_sessions_total", METRICS_COUNTER, "",
 		 "Media streams that ended with packets in one direction only."},
-		{TOT, "totalcallsduration", "call_duration_seconds_total", PROM_COUNTER,
-		 "", "Duration of the sessions ended."},
+		{TOT, "totalcallsduration", "call_duration_seconds_total",
+		 METRICS_COUNTER, "", "Duration of the sessions ended."},
 		RTPE_SKIP(TOT, "avgcallduration"),
 		RTPE_SKIP(TOT, "totalcallsduration2"),
 		RTPE_SKIP(TOT, "totalcallsduration_stddev"),
-		{"mos", "mos_total", "mos_total", PROM_COUNTER, "",
+		{"mos", "mos_total", "mos_total", METRICS_COUNTER, "",
 		 "Sum of the MOS values sampled (from RTCP)."},
-		{"mos", "mos_samples_total", "mos_samples_total", PROM_COUNTER, "",
+		{"mos", "mos_samples_total", "mos_samples_total", METRICS_COUNTER, "",
 		 "MOS values sampled."},
 		RTPE_SKIP("mos", "*"),
-		{"interfaces", "used", "ports_used", PROM_GAUGE, "",
+		{"interfaces", "used", "ports_used", METRICS_GAUGE, "",
 		 "Media ports in use, per interface."},
-		{"interfaces", "free", "ports_free", PROM_GAUGE, "",
+		{"interfaces", "free", "ports_free", METRICS_GAUGE, "",
 		 "Media ports free, per interface."},
-		{"interfaces", "totals", "ports", PROM_GAUGE, "",
+		{"interfaces", "totals", "ports", METRICS_GAUGE, "",
 		 "Media ports of the interface."},
-		{"transcoders", "num", "transcoders", PROM_GAUGE, "",
+		{"transcoders", "num", "transcoders", METRICS_GAUGE, "",
 		 "Transcoders running, per codec chain."},
-		{"transcoders", "packets", "transcode_packets_total", PROM_COUNTER, "",
-		 "Packets transcoded, per codec chain."},
-		{"transcoders", "bytes", "transcode_bytes_total", PROM_COUNTER, "",
+		{"transcoders", "packets", "transcode_packets_total", METRICS_COUNTER,
+		 "", "Packets transcoded, per codec chain."},
+		{"transcoders", "bytes", "transcode_bytes_total", METRICS_COUNTER, "",
 		 "Bytes transcoded, per codec chain."},
-		{"transcoders", "samples", "transcode_samples_total", PROM_COUNTER, "",
-		 "Audio samples transcoded, per codec chain."},
+		{"transcoders", "samples", "transcode_samples_total", METRICS_COUNTER,
+		 "", "Audio samples transcoded, per codec chain."},
 };
 #undef CUR
 #undef TOT
 
 /* controlstatistics "total<command>count": NG commands served */
-static int rtpe_control(const char *key, prom_map *out)
+static int rtpe_control(const char *key, metrics_map *out)
 {
 	size_t n = strlen(key), i;
 
@@ -491,7 +493,7 @@ static int rtpe_control(const char *key, prom_map *out)
 		if (key[i] < 'a' || key[i] > 'z')
 			return 1;
 	out->known = 1;
-	out->type = PROM_COUNTER;
+	out->type = METRICS_COUNTER;
 	snprintf(out->name, sizeof(out->name), "iwg_rtpengine_ng_requests_total");
 	snprintf(out->label, sizeof(out->label), "request=\"%.*s\"", (int)(n - 10),
 			 key + 5);
@@ -500,7 +502,8 @@ static int rtpe_control(const char *key, prom_map *out)
 	return 0;
 }
 
-int prom_map_rtpengine(const char *section, const char *key, prom_map *out)
+int metrics_map_rtpengine(const char *section, const char *key,
+						  metrics_map *out)
 {
 	const rtpe_rule *r;
 	size_t i;
@@ -524,7 +527,7 @@ int prom_map_rtpengine(const char *section, const char *key, prom_map *out)
 	if (strcmp(section, "currentstatistics") &&
 		strcmp(section, "totalstatistics"))
 		return 1;
-	out->type = PROM_GAUGE;
+	out->type = METRICS_GAUGE;
 	if (map_name(out, "iwg_rtpengine_", key, NULL, "") < 0)
 		return -1;
 	snprintf(out->help, sizeof(out->help),
@@ -535,31 +538,31 @@ int prom_map_rtpengine(const char *section, const char *key, prom_map *out)
 
 /* ------------------------------------------------------------ the set */
 
-typedef struct prom_sample {
+typedef struct metrics_sample {
 	char *name;
 	char *labels;
 	char *help;
-	prom_type type;
+	metrics_type type;
 	double v;
 	size_t seq;
-} prom_sample;
+} metrics_sample;
 
-struct prom_set {
-	prom_sample *v;
+struct metrics_set {
+	metrics_sample *v;
 	size_t n, cap;
 	size_t unmapped;
 	int oom;
 };
 
-prom_set *promset_new(void)
+metrics_set *metrics_set_new(void)
 {
-	return calloc(1, sizeof(prom_set));
+	return calloc(1, sizeof(metrics_set));
 }
 
-void promset_add(prom_set *s, const char *name, prom_type type,
-				 const char *help, const char *labels, double v)
+void metrics_set_add(metrics_set *s, const char *name, metrics_type type,
+					 const char *help, const char *labels, double v)
 {
-	prom_sample *nv, *p;
+	metrics_sample *nv, *p;
 
 	if (s->oom)
 		return;
@@ -588,8 +591,8 @@ void promset_add(prom_set *s, const char *name, prom_type type,
 	p->seq = s->n++;
 }
 
-void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
-					 double v)
+void metrics_set_add_map(metrics_set *s, const metrics_map *m,
+						 const char *labels, double v)
 {
 	sbuf l;
 
@@ -603,18 +606,18 @@ void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
 	if (!sbuf_ok(&l))
 		s->oom = 1;
 	else
-		promset_add(s, m->name, m->type, m->help, l.s ? l.s : "", v);
+		metrics_set_add(s, m->name, m->type, m->help, l.s ? l.s : "", v);
 	sbuf_free(&l);
 }
 
-size_t promset_unmapped(const prom_set *s)
+size_t metrics_set_unmapped(const metrics_set *s)
 {
 	return s->unmapped;
 }
 
 static int sample_cmp(const void *a, const void *b)
 {
-	const prom_sample *x = a, *y = b;
+	const metrics_sample *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 
 	if (c)
@@ -623,7 +626,7 @@ static int sample_cmp(const void *a, const void *b)
 }
 
 /* HELP text escaping: backslash and newline */
-static void prom_help(sbuf *out, const char *s)
+static void metrics_help(sbuf *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -636,7 +639,7 @@ static void prom_help(sbuf *out, const char *s)
 }
 
 /* 1 when sample i repeats the labels of an earlier sample of its family */
-static int repeated(const prom_set *s, size_t first, size_t i)
+static int repeated(const metrics_set *s, size_t first, size_t i)
 {
 	size_t j;
 
@@ -646,7 +649,7 @@ static int repeated(const prom_set *s, size_t first, size_t i)
 	return 0;
 }
 
-void promset_render_free(prom_set *s, sbuf *out)
+void metrics_set_render_free(metrics_set *s, sbuf *out)
 {
 	size_t i, first = 0;
 
@@ -658,9 +661,9 @@ void promset_render_free(prom_set *s, sbuf *out)
 		if (i == 0 || strcmp(s->v[i].name, s->v[i - 1].name)) {
 			first = i;
 			sbuf_printf(out, "# HELP %s ", s->v[i].name);
-			prom_help(out, s->v[i].help);
+			metrics_help(out, s->v[i].help);
 			sbuf_printf(out, "\n# TYPE %s %s\n", s->v[i].name,
-						prom_type_name(s->v[i].type));
+						metrics_type_name(s->v[i].type));
 		} else if (repeated(s, first, i)) {
 			continue;
 		}
@@ -668,7 +671,7 @@ void promset_render_free(prom_set *s, sbuf *out)
 		if (s->v[i].labels[0])
 			sbuf_printf(out, "{%s}", s->v[i].labels);
 		sbuf_puts(out, " ");
-		prom_value(out, s->v[i].v);
+		metrics_value(out, s->v[i].v);
 		sbuf_puts(out, "\n");
 	}
 	for (i = 0; i < s->n; i++) {

@@ -14,44 +14,43 @@
 #include "route.h"
 #include "sbuf.h"
 
-typedef struct admind_metrics admind_metrics;
+typedef struct metrics metrics;
 
 /* Metrics for n routes (+ one slot for unmatched paths); NULL on OOM. */
-admind_metrics *metrics_new(size_t n_routes);
+metrics *metrics_new(size_t n_routes);
 
 /* Free; NULL is allowed. */
-void metrics_free(admind_metrics *m);
+void metrics_free(metrics *m);
 
 /*
  * Count one request: route index (-1 or >= n for unmatched), its method,
  * the HTTP status answered and the seconds it took.
  */
-void metrics_observe(admind_metrics *m, int route, unsigned status,
-					 double seconds);
+void metrics_observe(metrics *m, int route, unsigned status, double seconds);
 
 /*
  * Append iwg_admind_requests_total and iwg_admind_request_duration_seconds
  * in the Prometheus text format; routes[] is the table the indexes refer to.
  */
-void metrics_render(admind_metrics *m, const admind_route *routes, sbuf *out);
+void metrics_render(metrics *m, const route_entry *routes, sbuf *out);
 
 /*
  * Append name made a valid Prometheus metric name: prefix, then name
  * lower-cased with every run of characters outside [a-z0-9] turned into
  * one '_' (none at either end).
  */
-void prom_name(sbuf *out, const char *prefix, const char *name);
+void metrics_name(sbuf *out, const char *prefix, const char *name);
 
 /* Append s escaped for a label value (backslash, quote, newline). */
-void prom_label_value(sbuf *out, const char *s);
+void metrics_label_value(sbuf *out, const char *s);
 
 /* Append a sample value: integers without a fraction, NaN/Inf by name. */
-void prom_value(sbuf *out, double v);
+void metrics_value(sbuf *out, double v);
 
-typedef enum prom_type { PROM_GAUGE = 0, PROM_COUNTER } prom_type;
+typedef enum metrics_type { METRICS_GAUGE = 0, METRICS_COUNTER } metrics_type;
 
 /* "gauge" or "counter" */
-const char *prom_type_name(prom_type t);
+const char *metrics_type_name(metrics_type t);
 
 /*
  * What one statistic of Kamailio or rtpengine becomes in /metrics: a family
@@ -59,13 +58,13 @@ const char *prom_type_name(prom_type t);
  * type, an extra label set (escaped text between braces, may be "") and a
  * HELP text (plain; escaped when rendered).
  */
-typedef struct prom_map {
-	prom_type type;
+typedef struct metrics_map {
+	metrics_type type;
 	int known; /* 0: not in the tables, the default applied (gauge) */
 	char name[128];
 	char label[96];
 	char help[224];
-} prom_map;
+} metrics_map;
 
 /*
  * Map a Kamailio statistic "group:name" (as stats.get_statistics names it).
@@ -74,7 +73,7 @@ typedef struct prom_map {
  * is a gauge named iwg_kamailio_<group>_<name>. Returns 0 with *out filled,
  * -1 when stat is not "group:name" or the name would be too long.
  */
-int prom_map_kamailio(const char *stat, prom_map *out);
+int metrics_map_kamailio(const char *stat, metrics_map *out);
 
 /*
  * Map member key of one section of rtpengine's NG statistics answer:
@@ -86,17 +85,18 @@ int prom_map_kamailio(const char *stat, prom_map *out);
  * long. An unknown member of a dictionary section is a gauge
  * iwg_rtpengine_<key> (known == 0).
  */
-int prom_map_rtpengine(const char *section, const char *key, prom_map *out);
+int metrics_map_rtpengine(const char *section, const char *key,
+						  metrics_map *out);
 
 /*
  * A set of samples gathered from several nodes, rendered grouped by family
  * (the text format wants each family in one block, with one HELP and one
  * TYPE line).
  */
-typedef struct prom_set prom_set;
+typedef struct metrics_set metrics_set;
 
 /* New empty set, NULL when out of memory. */
-prom_set *promset_new(void);
+metrics_set *metrics_set_new(void);
 
 /*
  * Add one sample of family name (a valid metric name, used as is); labels
@@ -104,20 +104,20 @@ prom_set *promset_new(void);
  * plain text. The type and help of the first sample added for a name win;
  * a second sample with the same name and labels is dropped.
  */
-void promset_add(prom_set *s, const char *name, prom_type type,
-				 const char *help, const char *labels, double v);
+void metrics_set_add(metrics_set *s, const char *name, metrics_type type,
+					 const char *help, const char *labels, double v);
 
 /*
- * Add one sample described by a prom_map, with labels then m->label; a map
- * with known == 0 is counted (promset_unmapped).
+ * Add one sample described by a metrics_map, with labels then m->label; a map
+ * with known == 0 is counted (metrics_set_unmapped).
  */
-void promset_add_map(prom_set *s, const prom_map *m, const char *labels,
-					 double v);
+void metrics_set_add_map(metrics_set *s, const metrics_map *m,
+						 const char *labels, double v);
 
-/* How many samples promset_add_map added with the default type so far. */
-size_t promset_unmapped(const prom_set *s);
+/* How many samples metrics_set_add_map added with the default type so far. */
+size_t metrics_set_unmapped(const metrics_set *s);
 
 /* Append all samples, grouped and sorted by name, then free the set. */
-void promset_render_free(prom_set *s, sbuf *out);
+void metrics_set_render_free(metrics_set *s, sbuf *out);
 
 #endif

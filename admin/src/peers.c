@@ -538,12 +538,12 @@ struct json_object *peers_route_test(struct json_object *res)
 
 /* ----------------------------------------------------- the routing test */
 
-const jsonv_field schema_routing_test[] = {
-		{"context", JV_OBJECT, 1, 0, 0, NULL, 0, 0},
-		{"node", JV_STRING, 0, 1, 31, NULL, 0, 0},
+const jsonv_field peers_schema_routing_test[] = {
+		{"context", JSONV_OBJECT, 1, 0, 0, NULL, 0, 0},
+		{"node", JSONV_STRING, 0, 1, 31, NULL, 0, 0},
 };
-const size_t schema_routing_test_n =
-		sizeof(schema_routing_test) / sizeof(schema_routing_test[0]);
+const size_t peers_schema_routing_test_n = sizeof(peers_schema_routing_test) /
+										   sizeof(peers_schema_routing_test[0]);
 
 static int ctx_fail(jsonv_error *e, const char *key, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
@@ -650,21 +650,21 @@ static void labels_of(sbuf *b, const char *labels, ...)
 	while ((name = va_arg(ap, const char *))) {
 		value = va_arg(ap, const char *);
 		sbuf_printf(b, "%s%s=\"", b->len ? "," : "", name);
-		prom_label_value(b, value ? value : "");
+		metrics_label_value(b, value ? value : "");
 		sbuf_puts(b, "\"");
 	}
 	va_end(ap);
 }
 
-static void add_sample(prom_set *set, const char *family, prom_type t,
+static void add_sample(metrics_set *set, const char *family, metrics_type t,
 					   const char *help, sbuf *l, double v)
 {
 	if (sbuf_ok(l))
-		promset_add(set, family, t, help, l->s ? l->s : "", v);
+		metrics_set_add(set, family, t, help, l->s ? l->s : "", v);
 	sbuf_free(l);
 }
 
-static void peer_metrics(prom_set *set, const char *labels,
+static void peer_metrics(metrics_set *set, const char *labels,
 						 struct json_object *p)
 {
 	char sid[24];
@@ -675,17 +675,18 @@ static void peer_metrics(prom_set *set, const char *labels,
 	snprintf(sid, sizeof(sid), "%lld", (long long)n);
 	sbuf_init(&l);
 	labels_of(&l, labels, "set", sid, "uri", str_member(p, "uri"), NULL);
-	add_sample(set, "iwg_peer_up", PROM_GAUGE, up_help, &l,
+	add_sample(set, "iwg_peer_up", METRICS_GAUGE, up_help, &l,
 			   peers_state_up(str_member(p, "state")));
 	n = 0;
 	int_member(p, "failures", &n);
 	sbuf_init(&l);
 	labels_of(&l, labels, "set", sid, "uri", str_member(p, "uri"), NULL);
-	add_sample(set, "iwg_peer_failures_total", PROM_COUNTER, fail_help, &l,
+	add_sample(set, "iwg_peer_failures_total", METRICS_COUNTER, fail_help, &l,
 			   (double)n);
 }
 
-void peers_metrics(prom_set *set, const char *labels, struct json_object *view)
+void peers_metrics(metrics_set *set, const char *labels,
+				   struct json_object *view)
 {
 	struct json_object *a, *x, *routing;
 	const char *s;
@@ -702,7 +703,7 @@ void peers_metrics(prom_set *set, const char *labels, struct json_object *view)
 		s = str_member(x, "state");
 		sbuf_init(&l);
 		labels_of(&l, labels, "trunk", str_member(x, "id"), NULL);
-		add_sample(set, "iwg_trunk_registered", PROM_GAUGE, trunk_help, &l,
+		add_sample(set, "iwg_trunk_registered", METRICS_GAUGE, trunk_help, &l,
 				   s && !strcmp(s, "registered"));
 	}
 	routing = member(view, "routing");
@@ -715,13 +716,13 @@ void peers_metrics(prom_set *set, const char *labels, struct json_object *view)
 		int_member(x, "hits", &n);
 		sbuf_init(&l);
 		labels_of(&l, labels, "rule", str_member(x, "name"), NULL);
-		add_sample(set, "iwg_ccroute_rule_hits_total", PROM_COUNTER, hits_help,
-				   &l, (double)n);
+		add_sample(set, "iwg_ccroute_rule_hits_total", METRICS_COUNTER,
+				   hits_help, &l, (double)n);
 	}
 	n = 0;
 	int_member(routing, "unmatched", &n);
 	sbuf_init(&l);
 	sbuf_puts(&l, labels);
-	add_sample(set, "iwg_ccroute_unmatched_total", PROM_COUNTER, unmatched_help,
-			   &l, (double)n);
+	add_sample(set, "iwg_ccroute_unmatched_total", METRICS_COUNTER,
+			   unmatched_help, &l, (double)n);
 }

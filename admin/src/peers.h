@@ -112,8 +112,8 @@ struct json_object *peers_routing(struct json_object *res);
 struct json_object *peers_route_test(struct json_object *res);
 
 /* Body of POST /api/v1/routing/test: "context" (object), "node". */
-extern const jsonv_field schema_routing_test[];
-extern const size_t schema_routing_test_n;
+extern const jsonv_field peers_schema_routing_test[];
+extern const size_t peers_schema_routing_test_n;
 
 #define PEERS_CTX_MAX		32	/* pairs (iwg_ccroute evaluates 32) */
 #define PEERS_CTX_VALUE_MAX 256 /* bytes of one value */
@@ -139,6 +139,7 @@ int peers_context_param(struct json_object *ctx, char *out, size_t size,
  * iwg_ccroute_rule_hits_total{rule} and iwg_ccroute_unmatched_total
  * (routing not null). Label values are escaped.
  */
-void peers_metrics(prom_set *set, const char *labels, struct json_object *view);
+void peers_metrics(metrics_set *set, const char *labels,
+				   struct json_object *view);
 
 #endif

@@ -10,8 +10,9 @@
 #include <microhttpd.h>
 
 #include "admind.h"
+#include "handlers.h"
 
-int admind_csp_init(admind_app *app)
+int reply_csp_init(admind_app *app)
 {
 	static const char fmt[] =
 			"default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -28,9 +29,8 @@ int admind_csp_init(admind_app *app)
 	return 0;
 }
 
-int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
-				 const char *ctype, const char *cache,
-				 const admind_header *hdrs)
+int reply_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
+				const char *ctype, const char *cache, const admind_header *hdrs)
 {
 	if (ctype)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
@@ -45,8 +45,8 @@ int admind_queue(admind_req *r, unsigned status, struct MHD_Response *resp,
 	return MHD_queue_response(r->conn, status, resp);
 }
 
-int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
-				 size_t len, const admind_header *hdrs)
+int reply_send(admind_req *r, unsigned status, const char *ctype, char *body,
+			   size_t len, const admind_header *hdrs)
 {
 	struct MHD_Response *resp;
 	int ret;
@@ -56,13 +56,13 @@ int admind_reply(admind_req *r, unsigned status, const char *ctype, char *body,
 		free(body);
 		return MHD_NO;
 	}
-	ret = admind_queue(r, status, resp, ctype, "no-store", hdrs);
+	ret = reply_queue(r, status, resp, ctype, "no-store", hdrs);
 	MHD_destroy_response(resp);
 	return ret;
 }
 
-int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
-						const admind_header *hdrs)
+int reply_json_h(admind_req *r, unsigned status, struct json_object *j,
+				 const admind_header *hdrs)
 {
 	const char *txt;
 	size_t len;
@@ -83,12 +83,12 @@ int admind_reply_json_h(admind_req *r, unsigned status, struct json_object *j,
 	memcpy(body, txt, len);
 	body[len] = '\n';
 	json_object_put(j);
-	return admind_reply(r, status, "application/json", body, len + 1, hdrs);
+	return reply_send(r, status, "application/json", body, len + 1, hdrs);
 }
 
-int admind_reply_json(admind_req *r, unsigned status, struct json_object *j)
+int reply_json(admind_req *r, unsigned status, struct json_object *j)
 {
-	return admind_reply_json_h(r, status, j, NULL);
+	return reply_json_h(r, status, j, NULL);
 }
 
 /* extra headers some error statuses need */
@@ -112,12 +112,11 @@ static int reply_error_v(admind_req *r, unsigned status, const char *code,
 	json_object_object_add(j, "message", json_object_new_string(msg));
 	if (field && *field)
 		json_object_object_add(j, "field", json_object_new_string(field));
-	return admind_reply_json_h(r, status, j,
-							   hdrs ? hdrs : error_headers(status));
+	return reply_json_h(r, status, j, hdrs ? hdrs : error_headers(status));
 }
 
-int admind_reply_error(admind_req *r, unsigned status, const char *code,
-					   const char *field, const char *fmt, ...)
+int reply_error(admind_req *r, unsigned status, const char *code,
+				const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
@@ -128,8 +127,8 @@ int admind_reply_error(admind_req *r, unsigned status, const char *code,
 	return ret;
 }
 
-int admind_reply_error_h(admind_req *r, unsigned status, const char *code,
-						 const admind_header *hdrs, const char *fmt, ...)
+int reply_error_h(admind_req *r, unsigned status, const char *code,
+				  const admind_header *hdrs, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
@@ -140,8 +139,8 @@ int admind_reply_error_h(admind_req *r, unsigned status, const char *code,
 	return ret;
 }
 
-struct json_object *admind_page_json(struct json_object *items, int page,
-									 int per_page, size_t total)
+struct json_object *reply_page_json(struct json_object *items, int page,
+									int per_page, size_t total)
 {
 	struct json_object *j = json_object_new_object();
 
@@ -150,4 +149,13 @@ struct json_object *admind_page_json(struct json_object *items, int page,
 	json_object_object_add(j, "per_page", json_object_new_int(per_page));
 	json_object_object_add(j, "total", json_object_new_int64((int64_t)total));
 	return j;
+}
+
+int reply_backend_error(admind_req *r, const char *what, const backend_err *e)
+{
+	if (e->down)
+		return reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+						   "%s unavailable: %s", what, e->msg);
+	return reply_error(r, MHD_HTTP_BAD_GATEWAY, "bad_gateway", NULL, "%s: %s",
+					   what, e->msg);
 }

@@ -267,8 +267,8 @@ static int query_call(ng_client *ng, const char *node, const char *call_id,
 	return rc;
 }
 
-int calls_query_any(const admind_conf *c, const char *call_id,
-					bencode_doc **reply, int *node, backend_err *e)
+int res_calls_query_any(const conf_settings *c, const char *call_id,
+						bencode_doc **reply, int *node, backend_err *e)
 {
 	ng_client *ng;
 	int i, rc;
@@ -276,12 +276,12 @@ int calls_query_any(const admind_conf *c, const char *call_id,
 	*reply = NULL;
 	for (i = 0; i < c->n_rtpengine; i++) {
 		*node = i;
-		ng = ngc_open(c, &c->rtpengine[i], e);
+		ng = backend_ng_open(c, &c->rtpengine[i], e);
 		if (!ng)
 			return -1;
 		rc = query_raw(ng, call_id, reply);
 		if (rc < 0)
-			ngc_error(ng, e);
+			backend_ng_error(ng, e);
 		ng_client_free(ng);
 		if (rc != 0)
 			return rc;
@@ -309,7 +309,7 @@ typedef struct call_ref {
 } call_ref;
 
 /* the node filter admits a call on rtpengine rtp with dialog dlg */
-static int node_admits(const admind_conf *c, const char *node, int rtp,
+static int node_admits(const conf_settings *c, const char *node, int rtp,
 					   struct json_object *dlg)
 {
 	struct json_object *dn;
@@ -324,15 +324,15 @@ static int node_admits(const admind_conf *c, const char *node, int rtp,
 
 /* the JSON of refs[k]: NG query when it has media, joined with its dialog;
  * NULL when it ended meanwhile */
-static struct json_object *ref_json(const admind_conf *c, ng_client **ng,
-									const call_ref *ref, const dialog_set *ds)
+static struct json_object *ref_json(const conf_settings *c, ng_client **ng,
+									const call_ref *ref, const dialogs_set *ds)
 {
 	struct json_object *call = NULL, *dlg = dialogs_get(ds, ref->id);
 	backend_err e;
 
 	if (ref->rtp >= 0) {
 		if (!ng[ref->rtp])
-			ng[ref->rtp] = ngc_open(c, &c->rtpengine[ref->rtp], &e);
+			ng[ref->rtp] = backend_ng_open(c, &c->rtpengine[ref->rtp], &e);
 		if (ng[ref->rtp] &&
 			query_call(ng[ref->rtp], c->rtpengine[ref->rtp].name, ref->id,
 					   &call) == 1) {
@@ -351,8 +351,8 @@ static struct json_object *ref_json(const admind_conf *c, ng_client **ng,
  */
 int res_calls_list(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
-	const char *node = admind_query(r, "node");
+	const conf_settings *c = &r->app->conf;
+	const char *node = http_query(r, "node");
 	struct json_object *items, *call, *j, *media_ids;
 	bencode_doc *lists[CONF_MAX_NODES] = {NULL};
 	ng_client *ng[CONF_MAX_NODES] = {NULL};
@@ -361,29 +361,29 @@ int res_calls_list(admind_req *r)
 	size_t n_refs = 0, total = 0, from, k;
 	struct json_object *media_sources;
 	int page, per_page, ret = 0, i, failed = 0;
-	dialog_set ds;
+	dialogs_set ds;
 	backend_err e;
 
-	if (admind_paging(r, &page, &per_page, &ret) < 0)
+	if (http_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
 	if (node && !conf_find_rtpengine(c, node) && !conf_find_kamailio(c, node))
-		return admind_reply_error(
-				r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
-				"no rtpengine or Kamailio node named '%.40s'", node);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "no rtpengine or Kamailio node named '%.40s'", node);
 	media_sources = json_object_new_array();
 	for (i = 0; i < c->n_rtpengine; i++) {
-		ng[i] = ngc_open(c, &c->rtpengine[i], &e);
+		ng[i] = backend_ng_open(c, &c->rtpengine[i], &e);
 		if (ng[i] && ng_list(ng[i], c->calls_max, &lists[i]) == NG_OK) {
-			json_object_array_add(media_sources,
-								  source_json(c->rtpengine[i].name, NULL));
+			json_object_array_add(
+					media_sources,
+					backend_source_json(c->rtpengine[i].name, NULL));
 			continue;
 		}
 		if (ng[i])
-			ngc_error(ng[i], &e);
+			backend_ng_error(ng[i], &e);
 		bencode_doc_free(lists[i]);
 		lists[i] = NULL;
 		json_object_array_add(media_sources,
-							  source_json(c->rtpengine[i].name, &e));
+							  backend_source_json(c->rtpengine[i].name, &e));
 		/* the others are listed all the same, unless none answers */
 		if (++failed < c->n_rtpengine)
 			continue;
@@ -432,10 +432,10 @@ int res_calls_list(admind_req *r)
 			json_object_array_add(items, call);
 		total++;
 	}
-	j = admind_page_json(items, page, per_page, total);
+	j = reply_page_json(items, page, per_page, total);
 	json_object_object_add(j, "dialog_sources", json_object_get(ds.sources));
 	json_object_object_add(j, "media_sources", media_sources);
-	ret = admind_reply_json(r, MHD_HTTP_OK, j);
+	ret = reply_json(r, MHD_HTTP_OK, j);
 	free(refs);
 	json_object_put(media_ids);
 	dialogs_free(&ds);
@@ -450,14 +450,14 @@ out_early:
 
 int res_calls_get(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	const char *call_id = route_param(&r->params, "call_id");
 	struct json_object *call, *dlg;
 	bencode_doc *reply;
 	backend_err e;
 	int node = 0, rc;
 
-	rc = calls_query_any(c, call_id, &reply, &node, &e);
+	rc = res_calls_query_any(c, call_id, &reply, &node, &e);
 	if (rc < 0)
 		return reply_backend_error(r, c->rtpengine[node].name, &e);
 	dlg = dialogs_find(c, call_id);
@@ -465,14 +465,13 @@ int res_calls_get(admind_req *r)
 		call = call_json(call_id, c->rtpengine[node].name, reply->root);
 		bencode_doc_free(reply);
 		json_object_object_add(call, "dialog", dlg);
-		return admind_reply_json(r, MHD_HTTP_OK, call);
+		return reply_json(r, MHD_HTTP_OK, call);
 	}
 	if (dlg) {
 		call = dialog_only_json(call_id, dlg);
 		json_object_put(dlg);
-		return admind_reply_json(r, MHD_HTTP_OK, call);
+		return reply_json(r, MHD_HTTP_OK, call);
 	}
-	return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "call_id",
-							  "no call '%.128s' on any rtpengine or dialog",
-							  call_id);
+	return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "call_id",
+					   "no call '%.128s' on any rtpengine or dialog", call_id);
 }

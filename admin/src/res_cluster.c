@@ -17,9 +17,9 @@ int res_cluster(admind_req *r)
 		j = cluster_json(r->app->cluster, admind_wallclock(),
 						 r->app->conf.series_interval);
 	if (!j)
-		return admind_reply_error_h(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-									"unavailable", retry,
-									"the first sample of the nodes is under "
-									"way: ask again in a second");
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+		return reply_error_h(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+							 retry,
+							 "the first sample of the nodes is under "
+							 "way: ask again in a second");
+	return reply_json(r, MHD_HTTP_OK, j);
 }

@@ -39,27 +39,27 @@ static int cred_mapping_ok(admind_req *r, const char *user, int64_t now,
 	ids_ctx_t *ctx;
 	int rc;
 
-	if (!(ctx = admind_ids(&r->app->conf, &e))) {
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e))) {
 		*ret = reply_backend_error(r, "identity store", &e);
 		return -1;
 	}
 	rc = ids_get(ctx, "web", user, &rec);
 	if (rc == IDS_ERR_NOTFOUND) {
 		cred_audit(r, user, MHD_HTTP_NOT_FOUND);
-		*ret = admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "user",
-								  "no identity mapping web/%s", user);
+		*ret = reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "user",
+						   "no identity mapping web/%s", user);
 		return -1;
 	}
 	if (rc != IDS_OK) {
-		*ret = admind_ids_fail(r, ctx, rc, "identity");
+		*ret = res_identities_fail(r, ctx, rc, "identity");
 		return -1;
 	}
 	rc = ids_record_usable(&rec, now);
 	if (rc <= 0) {
 		cred_audit(r, user, MHD_HTTP_FORBIDDEN);
-		*ret = admind_reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "user",
-								  "the identity mapping web/%s is %s", user,
-								  rc == 0 ? "disabled" : "past its not_after");
+		*ret = reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "user",
+						   "the identity mapping web/%s is %s", user,
+						   rc == 0 ? "disabled" : "past its not_after");
 		return -1;
 	}
 	snprintf(sip_uri, sip_uri_size, "%s", rec.sip_uri);
@@ -99,61 +99,59 @@ static int cred_issue(admind_req *r, const char *user, int ttl)
 	char *tok;
 	int ret;
 
-	if (s->kind == CRED_TOKEN) {
+	if (s->kind == CONF_CRED_TOKEN) {
 		if (cred_mapping_ok(r, user, now, sip_uri, sizeof(sip_uri), &ret) < 0)
 			return ret;
 		if (cred_jti(jti) < 0 || !(tok = cred_jwt(s, user, now, exp, jti)))
-			return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-									  "internal", NULL, "signing failed");
+			return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+							   NULL, "signing failed");
 		j = cred_answer(r, user, exp, sip_uri);
 		json_object_object_add(j, "token", json_object_new_string(tok));
 		free(tok);
 	} else {
 		if (cred_ephemeral(s->secret, s->secret_len, user, exp, username,
 						   sizeof(username), password, sizeof(password)) < 0)
-			return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-									  "internal", NULL, "HMAC failed");
+			return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+							   NULL, "HMAC failed");
 		j = cred_answer(r, user, exp, NULL);
 		json_object_object_add(j, "username", json_object_new_string(username));
 		json_object_object_add(j, "password", json_object_new_string(password));
 		explicit_bzero(password, sizeof(password));
 	}
 	cred_audit(r, user, MHD_HTTP_CREATED);
-	return admind_reply_json(r, MHD_HTTP_CREATED, j);
+	return reply_json(r, MHD_HTTP_CREATED, j);
 }
 
 int res_credentials(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *o;
 	char user[CRED_USER_MAX + 1];
 	jsonv_error ve;
 	int64_t ttl;
 	int wait;
 
-	if (r->app->cred.kind == CRED_OFF)
-		return admind_reply_error(r, MHD_HTTP_CONFLICT, "credentials_off", NULL,
-								  "this gateway issues no credentials "
-								  "(credential_kind off)");
+	if (r->app->cred.kind == CONF_CRED_OFF)
+		return reply_error(r, MHD_HTTP_CONFLICT, "credentials_off", NULL,
+						   "this gateway issues no credentials "
+						   "(credential_kind off)");
 	wait = ratelimit_take(r->app->rl_cred, r->key->id, admind_now());
 	if (wait)
-		return admind_reply_429(r, wait,
-								"too many credentials asked with this API key");
-	if (jsonv_parse(r->body, r->body_len, schema_credentials,
-					schema_credentials_n, &o, &ve) < 0)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ve.field, "%s%s%s", ve.field,
-								  ve.field[0] ? ": " : "", ve.msg);
+		return http_reply_429(r, wait,
+							  "too many credentials asked with this API key");
+	if (jsonv_parse(r->body, r->body_len, schemas_credentials,
+					schemas_credentials_n, &o, &ve) < 0)
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						   "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
 	snprintf(user, sizeof(user), "%s", jsonv_str(o, "user"));
 	ttl = jsonv_int(o, "ttl", c->credential_ttl);
 	json_object_put(o);
 	if (!cred_user_ok(user))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "user",
-								  "user: 1-64 of A-Z a-z 0-9 . _ ~ + -");
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "user",
+						   "user: 1-64 of A-Z a-z 0-9 . _ ~ + -");
 	if (ttl < 10 || ttl > c->credential_ttl_max)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "ttl",
-								  "ttl: %lld is not in 10..%d seconds",
-								  (long long)ttl, c->credential_ttl_max);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "ttl",
+						   "ttl: %lld is not in 10..%d seconds", (long long)ttl,
+						   c->credential_ttl_max);
 	return cred_issue(r, user, (int)ttl);
 }

@@ -31,9 +31,9 @@ static struct json_object *dir_json(const diag_dir *x)
 	return j;
 }
 
-int res_calls_diagnosis(admind_req *r)
+int res_diagnosis_get(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	const char *call_id = route_param(&r->params, "call_id");
 	struct json_object *j, *dirs;
 	static __thread diag_call d;
@@ -42,12 +42,12 @@ int res_calls_diagnosis(admind_req *r)
 	int node = 0, rc;
 	size_t i;
 
-	rc = calls_query_any(c, call_id, &reply, &node, &e);
+	rc = res_calls_query_any(c, call_id, &reply, &node, &e);
 	if (rc < 0)
 		return reply_backend_error(r, c->rtpengine[node].name, &e);
 	if (rc == 0)
-		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "call_id",
-								  "no rtpengine knows call '%.128s'", call_id);
+		return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "call_id",
+						   "no rtpengine knows call '%.128s'", call_id);
 	d.now = admind_wallclock();
 	d.quiet_s = c->diagnosis_quiet_s;
 	diag_from_query(&d, reply->root);
@@ -63,5 +63,5 @@ int res_calls_diagnosis(admind_req *r)
 	for (i = 0; i < d.n; i++)
 		json_object_array_add(dirs, dir_json(&d.dir[i]));
 	json_object_object_add(j, "directions", dirs);
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }

@@ -50,37 +50,36 @@ static int hd_error(admind_req *r, const char *node, const backend_err *e)
 	if (e->down || !e->rpc_code)
 		return reply_backend_error(r, node, e);
 	if (e->rpc_code == 404)
-		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "profile",
-								  "%s: %s", node, e->rpc_msg);
+		return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "profile",
+						   "%s: %s", node, e->rpc_msg);
 	if (e->rpc_code == 503)
-		return admind_reply_error(r, MHD_HTTP_CONFLICT, "discovery_off", NULL,
-								  "%s: %s (iwg_hdrmed modparam discovery)",
-								  node, e->rpc_msg);
+		return reply_error(r, MHD_HTTP_CONFLICT, "discovery_off", NULL,
+						   "%s: %s (iwg_hdrmed modparam discovery)", node,
+						   e->rpc_msg);
 	return reply_backend_error(r, node, e);
 }
 
 /* 404 when no node asked has the module */
 static int hd_missing(admind_req *r, const hd_req *h)
 {
-	return admind_reply_error(
-			r, MHD_HTTP_NOT_FOUND, "module_not_loaded", NULL,
-			"%s no iwg_hdrmed module (JSON-RPC: Method Not Found)",
-			h->node ? "this Kamailio node has" : "no Kamailio node has the");
+	return reply_error(r, MHD_HTTP_NOT_FOUND, "module_not_loaded", NULL,
+					   "%s no iwg_hdrmed module (JSON-RPC: Method Not Found)",
+					   h->node ? "this Kamailio node has"
+							   : "no Kamailio node has the");
 }
 
 /* query parameters of a GET; -1 after answering 400 */
 static int hd_query(admind_req *r, hd_req *h, int *ret)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	const char *p;
 
 	memset(h, 0, sizeof(*h));
-	h->node = admind_query(r, "node");
-	h->profile = admind_query(r, "profile");
+	h->node = http_query(r, "node");
+	h->profile = http_query(r, "profile");
 	if (h->node && !conf_find_kamailio(c, h->node)) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "no Kamailio node named '%.40s'",
-								  h->node);
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "no Kamailio node named '%.40s'", h->node);
 		return -1;
 	}
 	for (p = h->profile; p && *p; p++)
@@ -89,9 +88,8 @@ static int hd_query(admind_req *r, hd_req *h, int *ret)
 					*p))
 			break;
 	if (h->profile && (!h->profile[0] || *p || strlen(h->profile) > 63)) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "profile",
-								  "profile must be 1..63 of [A-Za-z0-9._-]");
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "profile",
+						   "profile must be 1..63 of [A-Za-z0-9._-]");
 		return -1;
 	}
 	return 0;
@@ -100,25 +98,23 @@ static int hd_query(admind_req *r, hd_req *h, int *ret)
 /* body of a write ({"profile"?, "node"?}, empty = {}); -1 after 400 */
 static int hd_body(admind_req *r, hd_req *h, int *ret)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	jsonv_error ve;
 
 	memset(h, 0, sizeof(*h));
 	if (r->body_len == 0) {
 		h->body = json_object_new_object();
-	} else if (jsonv_parse(r->body, r->body_len, schema_hdrmed, schema_hdrmed_n,
-						   &h->body, &ve) < 0) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ve.field, "%s%s%s", ve.field,
-								  ve.field[0] ? ": " : "", ve.msg);
+	} else if (jsonv_parse(r->body, r->body_len, schemas_hdrmed,
+						   schemas_hdrmed_n, &h->body, &ve) < 0) {
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						   "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
 		return -1;
 	}
 	h->node = jsonv_str(h->body, "node");
 	h->profile = jsonv_str(h->body, "profile");
 	if (h->node && !conf_find_kamailio(c, h->node)) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "node: no Kamailio node named '%s'",
-								  h->node);
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "node: no Kamailio node named '%s'", h->node);
 		json_object_put(h->body);
 		return -1;
 	}
@@ -136,7 +132,7 @@ typedef void (*hd_cb)(const char *node, struct json_object *res,
 static int hd_each(admind_req *r, hd_req *h, const char *method, hd_cb cb,
 				   struct json_object *items, void *arg, int *ret)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *res;
 	char *params = hd_params(h);
 	backend_err e;
@@ -147,8 +143,9 @@ static int hd_each(admind_req *r, hd_req *h, const char *method, hd_cb cb,
 		if (h->node && strcmp(h->node, c->kamailio[i].name))
 			continue;
 		h->asked++;
-		rc = kamrpc_call(c, &c->kamailio[i], method, params, &res, &e, NULL);
-		if (rc < 0 && kamrpc_no_method(&e)) {
+		rc = backend_rpc_call(c, &c->kamailio[i], method, params, &res, &e,
+							  NULL);
+		if (rc < 0 && backend_rpc_no_method(&e)) {
 			json_object_array_add(h->skipped,
 								  json_object_new_string(c->kamailio[i].name));
 			continue;
@@ -177,7 +174,7 @@ static int hd_reply(admind_req *r, hd_req *h, struct json_object *items)
 	json_object_object_add(j, "items", items);
 	json_object_object_add(j, "skipped", h->skipped);
 	h->skipped = NULL;
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
 /* an RPC result as an array (one struct when the RPC is not RET_ARRAY) */
@@ -251,7 +248,7 @@ static void discovered_cb(const char *node, struct json_object *res,
 
 int res_hdrmed_discovered(admind_req *r)
 {
-	const char *u = admind_query(r, "unknown");
+	const char *u = http_query(r, "unknown");
 	struct json_object *items;
 	int unknown_only = 0, ret = 0;
 	hd_req h;
@@ -261,8 +258,8 @@ int res_hdrmed_discovered(admind_req *r)
 	if (u && (!strcmp(u, "true") || !strcmp(u, "1")))
 		unknown_only = 1;
 	else if (u && strcmp(u, "false") && strcmp(u, "0"))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "unknown", "unknown must be true or false");
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "unknown",
+						   "unknown must be true or false");
 	items = json_object_new_array();
 	if (hd_each(r, &h, "hdrmed.discovered", discovered_cb, items, &unknown_only,
 				&ret) < 0) {
@@ -369,7 +366,7 @@ int res_hdrmed_reset(admind_req *r)
  */
 int res_hdrmed_reload(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *items, *res, *j;
 	char *params;
 	backend_err e;
@@ -385,9 +382,9 @@ int res_hdrmed_reload(admind_req *r)
 		if (h.node && strcmp(h.node, c->kamailio[i].name))
 			continue;
 		h.asked++;
-		rc = kamrpc_call(c, &c->kamailio[i], "hdrmed.reload", params, &res, &e,
-						 NULL);
-		if (rc < 0 && kamrpc_no_method(&e)) {
+		rc = backend_rpc_call(c, &c->kamailio[i], "hdrmed.reload", params, &res,
+							  &e, NULL);
+		if (rc < 0 && backend_rpc_no_method(&e)) {
 			json_object_array_add(h.skipped,
 								  json_object_new_string(c->kamailio[i].name));
 			continue;
@@ -402,7 +399,7 @@ int res_hdrmed_reload(admind_req *r)
 								   json_object_new_string(c->kamailio[i].name));
 			json_object_object_add(j, "reloaded", items);
 			hd_audit(r, &h, "hdrmed.reload", MHD_HTTP_UNPROCESSABLE_CONTENT);
-			ret = admind_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, j);
+			ret = reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, j);
 			goto out;
 		}
 		if (rc < 0) {

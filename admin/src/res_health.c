@@ -7,7 +7,7 @@
 #include "handlers.h"
 #include "depcheck.h"
 
-int res_healthz(admind_req *r)
+int res_health_healthz(admind_req *r)
 {
 	struct json_object *j = json_object_new_object();
 
@@ -17,10 +17,10 @@ int res_healthz(admind_req *r)
 	json_object_object_add(
 			j, "uptime_s",
 			json_object_new_int64((int64_t)(admind_now() - r->app->started)));
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
-int res_readyz(admind_req *r)
+int res_health_readyz(admind_req *r)
 {
 	struct json_object *j, *deps;
 	depcheck_result *p;
@@ -28,8 +28,8 @@ int res_readyz(admind_req *r)
 
 	n = depcheck_all(r->app, &p);
 	if (n < 0)
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	j = json_object_new_object();
 	deps = json_object_new_array();
 	for (i = 0; i < n; i++) {
@@ -40,6 +40,5 @@ int res_readyz(admind_req *r)
 	json_object_object_add(
 			j, "status", json_object_new_string(ready ? "ready" : "not_ready"));
 	json_object_object_add(j, "dependencies", deps);
-	return admind_reply_json(
-			r, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, j);
+	return reply_json(r, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, j);
 }

@@ -44,7 +44,7 @@ static void ids_drop(void)
 }
 
 /* (handlers.h) */
-ids_ctx_t *admind_ids(const admind_conf *c, backend_err *e)
+ids_ctx_t *res_identities_ctx(const conf_settings *c, backend_err *e)
 {
 	ids_conf_t ic;
 
@@ -52,11 +52,11 @@ ids_ctx_t *admind_ids(const admind_conf *c, backend_err *e)
 	if (tl_ids && !tl_ids->err && ids_ping(tl_ids) == IDS_OK)
 		return tl_ids;
 	ids_drop();
-	rdb_ids_conf(c, &ic);
+	backend_redis_ids_conf(c, &ic);
 	tl_ids = ids_connect(&ic);
 	if (!tl_ids || tl_ids->err) {
 		char where[160];
-		rdb_target(c, where, sizeof(where));
+		backend_redis_target(c, where, sizeof(where));
 		e->down = 1;
 		snprintf(e->msg, sizeof(e->msg), "identity store (Redis %.70s): %.100s",
 				 where, tl_ids ? tl_ids->errstr : "out of memory");
@@ -68,7 +68,7 @@ ids_ctx_t *admind_ids(const admind_conf *c, backend_err *e)
 }
 
 /* (handlers.h) */
-int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
+int res_identities_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 {
 	backend_err e = {0};
 	int status = MHD_HTTP_BAD_GATEWAY;
@@ -78,15 +78,14 @@ int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 	if (rc == IDS_ERR_IO || rc == IDS_ERR_PROTO) {
 		ids_drop();
 		if (rc == IDS_ERR_IO)
-			return admind_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-									  "unavailable", NULL,
-									  "identity store unavailable: %s", e.msg);
+			return reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+							   NULL, "identity store unavailable: %s", e.msg);
 	}
 	/* made on the master, not known to survive a failover: not a success */
 	if (rc == IDS_ERR_NOT_REPLICATED)
-		return admind_reply_error(
-				r, MHD_HTTP_SERVICE_UNAVAILABLE, "not_replicated", NULL,
-				"%s not acknowledged by enough replicas: %s", what, e.msg);
+		return reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "not_replicated",
+						   NULL, "%s not acknowledged by enough replicas: %s",
+						   what, e.msg);
 	if (rc == IDS_ERR_NOTFOUND) {
 		status = MHD_HTTP_NOT_FOUND;
 		code = "not_found";
@@ -94,8 +93,8 @@ int admind_ids_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 		status = MHD_HTTP_CONFLICT;
 		code = "conflict";
 	}
-	return admind_reply_error(r, status, code, NULL, "%s: %s", what,
-							  e.msg[0] ? e.msg : ids_strerror(rc));
+	return reply_error(r, status, code, NULL, "%s: %s", what,
+					   e.msg[0] ? e.msg : ids_strerror(rc));
 }
 
 /*
@@ -167,9 +166,9 @@ static int identity_from_json(admind_req *r, struct json_object *o,
 			v = json_object_get_string(val);
 		memset(&ie, 0, sizeof(ie));
 		if (ids_record_set(rec, (ids_field_t)f, v, strlen(v), &ie) < 0) {
-			*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-									  ie.field[0] ? ie.field : name, "%s: %s",
-									  ie.field[0] ? ie.field : name, ie.msg);
+			*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
+							   ie.field[0] ? ie.field : name, "%s: %s",
+							   ie.field[0] ? ie.field : name, ie.msg);
 			return -1;
 		}
 	}
@@ -184,8 +183,8 @@ static int identity_ns_key(admind_req *r, ids_record_t *rec, const char *ns,
 
 	if (ids_record_set(rec, IDS_F_NS, ns, strlen(ns), &ie) < 0 ||
 		ids_record_set(rec, IDS_F_KEY, key, strlen(key), &ie) < 0) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ie.field, "%s: %s", ie.field, ie.msg);
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ie.field,
+						   "%s: %s", ie.field, ie.msg);
 		return -1;
 	}
 	return 0;
@@ -205,9 +204,8 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 	unsigned status = mode == IDS_PUT_CREATE ? MHD_HTTP_CREATED : MHD_HTTP_OK;
 
 	if (jsonv_parse(r->body, r->body_len, schema, n, &o, &ve) < 0)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ve.field, "%s%s%s", ve.field,
-								  ve.field[0] ? ": " : "", ve.msg);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						   "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
 	ids_record_init(&rec);
 	if (!ns) {
 		ns = jsonv_str(o, "ns");
@@ -224,45 +222,46 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 			   !json_object_object_get_ex(o, "ha1", NULL);
 	json_object_put(o);
 	if (ids_record_validate(&rec, &ie) < 0)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ie.field, "%s: %s", ie.field, ie.msg);
-	if (!(ctx = admind_ids(&r->app->conf, &e)))
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ie.field,
+						   "%s: %s", ie.field, ie.msg);
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	if (keep_ha1) {
 		rc = ids_get(ctx, rec.ns, rec.key, &old);
 		if (rc != IDS_OK)
-			return admind_ids_fail(r, ctx, rc, "identity read");
+			return res_identities_fail(r, ctx, rc, "identity read");
 		memcpy(rec.ha1, old.ha1, sizeof(rec.ha1));
 	}
 	memset(&ie, 0, sizeof(ie));
 	rc = ids_put(ctx, &rec, mode, &ie);
 	if (rc == IDS_ERR_INVALID)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ie.field, "%s: %s", ie.field, ie.msg);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ie.field,
+						   "%s: %s", ie.field, ie.msg);
 	if (rc == IDS_ERR_CONFLICT) /* the sip_uri or did of another mapping */
-		return admind_reply_error(r, MHD_HTTP_CONFLICT, "conflict",
-								  ie.field[0] ? ie.field : NULL,
-								  "identity write: %s", ctx->errstr);
+		return reply_error(r, MHD_HTTP_CONFLICT, "conflict",
+						   ie.field[0] ? ie.field : NULL, "identity write: %s",
+						   ctx->errstr);
 	if (rc != IDS_OK && rc != IDS_ERR_NOT_REPLICATED)
-		return admind_ids_fail(r, ctx, rc, "identity write");
+		return res_identities_fail(r, ctx, rc, "identity write");
 	snprintf(target, sizeof(target), "%s/%s", rec.ns, rec.key);
 	if (identity_audit(r, rc,
 					   mode == IDS_PUT_CREATE ? "identity.create"
 											  : "identity.replace",
 					   target, status) < 0)
-		return admind_ids_fail(r, ctx, rc, "identity write");
-	return admind_reply_json(r, status, identity_json(&rec));
+		return res_identities_fail(r, ctx, rc, "identity write");
+	return reply_json(r, status, identity_json(&rec));
 }
 
 int res_identities_create(admind_req *r)
 {
-	return identity_write(r, schema_identity_create, schema_identity_create_n,
+	return identity_write(r, schemas_identity_create, schemas_identity_create_n,
 						  NULL, NULL, IDS_PUT_CREATE);
 }
 
 int res_identities_replace(admind_req *r)
 {
-	return identity_write(r, schema_identity_replace, schema_identity_replace_n,
+	return identity_write(r, schemas_identity_replace,
+						  schemas_identity_replace_n,
 						  route_param(&r->params, "ns"),
 						  route_param(&r->params, "key"), IDS_PUT_REPLACE);
 }
@@ -276,12 +275,12 @@ int res_identities_get(admind_req *r)
 	ids_ctx_t *ctx;
 	int rc;
 
-	if (!(ctx = admind_ids(&r->app->conf, &e)))
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_get(ctx, ns, key, &rec);
 	if (rc != IDS_OK)
-		return admind_ids_fail(r, ctx, rc, "identity");
-	return admind_reply_json(r, MHD_HTTP_OK, identity_json(&rec));
+		return res_identities_fail(r, ctx, rc, "identity");
+	return reply_json(r, MHD_HTTP_OK, identity_json(&rec));
 }
 
 int res_identities_delete(admind_req *r)
@@ -293,17 +292,17 @@ int res_identities_delete(admind_req *r)
 	ids_ctx_t *ctx;
 	int rc;
 
-	if (!(ctx = admind_ids(&r->app->conf, &e)))
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_del(ctx, ns, key);
 	if (rc != IDS_OK && rc != IDS_ERR_NOT_REPLICATED)
-		return admind_ids_fail(r, ctx, rc, "identity");
+		return res_identities_fail(r, ctx, rc, "identity");
 	snprintf(target, sizeof(target), "%s/%s", ns, key);
 	if (identity_audit(r, rc, "identity.delete", target, MHD_HTTP_NO_CONTENT) <
 		0)
-		return admind_ids_fail(r, ctx, rc, "identity delete");
-	return admind_reply(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""),
-						0, NULL);
+		return res_identities_fail(r, ctx, rc, "identity delete");
+	return reply_send(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0,
+					  NULL);
 }
 
 /* the (ns, key) pairs a scan reports, de-duplicated later */
@@ -370,28 +369,28 @@ static int identities_by_did(admind_req *r, const char *did, const char *ns,
 	ids_record_init(&rec);
 	if (!d[0] || strlen(did) > IDS_DID_MAX ||
 		ids_record_set(&rec, IDS_F_DID, d, strlen(d), &ie) < 0)
-		return admind_reply_error(
+		return reply_error(
 				r, MHD_HTTP_BAD_REQUEST, "bad_request", "did",
 				"did: must be an E.164 number: '+' (written %%2B in a URL) "
 				"then 6 to 15 digits");
-	if (!(ctx = admind_ids(&r->app->conf, &e)))
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	rc = ids_reverse_did(ctx, d, &rec);
 	if (rc != IDS_OK && rc != IDS_ERR_NOTFOUND)
-		return admind_ids_fail(r, ctx, rc, "identity");
+		return res_identities_fail(r, ctx, rc, "identity");
 	found = rc == IDS_OK && (!ns || !*ns || !strcmp(ns, rec.ns));
 	items = json_object_new_array();
 	if (found && page == 1)
 		json_object_array_add(items, identity_json(&rec));
-	j = admind_page_json(items, page, per_page, found ? 1 : 0);
+	j = reply_page_json(items, page, per_page, found ? 1 : 0);
 	json_object_object_add(j, "truncated", json_object_new_boolean(0));
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
 int res_identities_list(admind_req *r)
 {
-	const char *ns = admind_query(r, "ns"), *pat = admind_query(r, "key");
-	const char *did = admind_query(r, "did");
+	const char *ns = http_query(r, "ns"), *pat = http_query(r, "key");
+	const char *did = http_query(r, "did");
 	struct json_object *items, *j;
 	backend_err e = {0};
 	ids_record_t rec;
@@ -402,26 +401,25 @@ int res_identities_list(admind_req *r)
 	size_t i, k, from, total;
 	char *nl;
 
-	if (admind_paging(r, &page, &per_page, &ret) < 0)
+	if (http_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
 	if (did && pat)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "did",
-								  "did: a DID names one mapping; give no key "
-								  "pattern with it");
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "did",
+						   "did: a DID names one mapping; give no key "
+						   "pattern with it");
 	if (did)
 		return identities_by_did(r, did, ns, page, per_page);
 	if (pat && (!*pat || strlen(pat) > IDS_KEY_MAX))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "key",
-								  "key: a glob pattern of 1..%d bytes",
-								  IDS_KEY_MAX);
-	if (!(ctx = admind_ids(&r->app->conf, &e)))
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "key",
+						   "key: a glob pattern of 1..%d bytes", IDS_KEY_MAX);
+	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	do {
 		rc = ids_list(ctx, ns, pat, &cursor, 500, list_cb, &l);
 	} while (rc == IDS_OK && cursor != 0 && !l.full);
 	if (rc != IDS_OK) {
 		list_free(&l);
-		return admind_ids_fail(r, ctx, rc, "identity list");
+		return res_identities_fail(r, ctx, rc, "identity list");
 	}
 	/* SCAN may report a key twice: sort, then skip repeats */
 	qsort(l.v, l.n, sizeof(*l.v), str_cmp);
@@ -444,12 +442,12 @@ int res_identities_list(admind_req *r)
 		if (rc != IDS_OK) {
 			json_object_put(items);
 			list_free(&l);
-			return admind_ids_fail(r, ctx, rc, "identity");
+			return res_identities_fail(r, ctx, rc, "identity");
 		}
 		json_object_array_add(items, identity_json(&rec));
 	}
 	list_free(&l);
-	j = admind_page_json(items, page, per_page, total);
+	j = reply_page_json(items, page, per_page, total);
 	json_object_object_add(j, "truncated", json_object_new_boolean(l.full));
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }

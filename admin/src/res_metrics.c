@@ -23,7 +23,7 @@ static void node_label(char *out, size_t sz, const char *name)
 
 	sbuf_init(&b);
 	sbuf_puts(&b, "node=\"");
-	prom_label_value(&b, name);
+	metrics_label_value(&b, name);
 	sbuf_puts(&b, "\"");
 	snprintf(out, sz, "%s", b.s ? b.s : "");
 	sbuf_free(&b);
@@ -31,18 +31,18 @@ static void node_label(char *out, size_t sz, const char *name)
 
 /* "group:name = value" lines of stats.get_statistics */
 static void kamailio_stats(const admind_app *app, const conf_kamailio *n,
-						   prom_set *set, const char *labels)
+						   metrics_set *set, const char *labels)
 {
 	struct json_object *res, *it;
 	backend_err e;
-	prom_map m;
+	metrics_map m;
 	char stat[160], *eq, *end;
 	const char *line;
 	size_t i, len;
 	double v;
 
-	if (kamrpc_call(&app->conf, n, "stats.get_statistics", "[\"all\"]", &res,
-					&e, NULL) < 0)
+	if (backend_rpc_call(&app->conf, n, "stats.get_statistics", "[\"all\"]",
+						 &res, &e, NULL) < 0)
 		return;
 	len = json_object_is_type(res, json_type_array)
 				  ? json_object_array_length(res)
@@ -60,20 +60,20 @@ static void kamailio_stats(const admind_app *app, const conf_kamailio *n,
 		v = strtod(eq + 3, &end);
 		if (end == eq + 3)
 			continue;
-		if (prom_map_kamailio(stat, &m) == 0)
-			promset_add_map(set, &m, labels, v);
+		if (metrics_map_kamailio(stat, &m) == 0)
+			metrics_set_add_map(set, &m, labels, v);
 	}
 	json_object_put(res);
 }
 
 /* dispatcher targets, trunks and routing rules of the node (res_peers.c) */
 static void kamailio_peers(const admind_app *app, const conf_kamailio *n,
-						   prom_set *set, const char *labels)
+						   metrics_set *set, const char *labels)
 {
 	struct json_object *view;
 	backend_err e;
 
-	if (peers_node_view(&app->conf, n, &view, &e) < 0)
+	if (res_peers_node_view(&app->conf, n, &view, &e) < 0)
 		return;
 	peers_metrics(set, labels, view);
 	json_object_put(view);
@@ -96,18 +96,18 @@ static int ng_number(const bencode_node *m, double *v)
 
 /* numeric members of dictionary d, mapped as members of section */
 static void rtpengine_members(const bencode_node *d, const char *section,
-							  prom_set *set, const char *labels)
+							  metrics_set *set, const char *labels)
 {
 	const bencode_node *m;
-	prom_map map;
+	metrics_map map;
 	double v;
 
 	if (!d || d->type != BENCODE_DICT)
 		return;
 	for (m = d->child; m; m = m->next)
 		if (m->key && !ng_number(m, &v) &&
-			prom_map_rtpengine(section, m->key, &map) == 0)
-			promset_add_map(set, &map, labels, v);
+			metrics_map_rtpengine(section, m->key, &map) == 0)
+			metrics_set_add_map(set, &map, labels, v);
 }
 
 /* labels + name="<the string member key of e>" for each (name, key) pair */
@@ -120,7 +120,7 @@ static void element_labels(sbuf *b, const char *labels, const bencode_node *e,
 	for (; keys[0]; keys += 2) {
 		s = bencode_dict_get_str(e, keys[1], NULL);
 		sbuf_printf(b, ",%s=\"", keys[0]);
-		prom_label_value(b, s ? s : "");
+		metrics_label_value(b, s ? s : "");
 		sbuf_puts(b, "\"");
 	}
 }
@@ -128,7 +128,7 @@ static void element_labels(sbuf *b, const char *labels, const bencode_node *e,
 /* each element of list section (dictionaries), labelled by keys */
 static void rtpengine_list(const bencode_node *st, const char *section,
 						   const char *sub, const char *const *keys,
-						   prom_set *set, const char *labels)
+						   metrics_set *set, const char *labels)
 {
 	const bencode_node *l = bencode_dict_get(st, section), *e;
 	sbuf b;
@@ -148,7 +148,7 @@ static void rtpengine_list(const bencode_node *st, const char *section,
 }
 
 static void rtpengine_stats(const admind_app *app, const conf_rtpengine *n,
-							prom_set *set, const char *labels)
+							metrics_set *set, const char *labels)
 {
 	static const char *const if_keys[] = {"interface", "name", "address",
 										  "address", NULL};
@@ -159,7 +159,7 @@ static void rtpengine_stats(const admind_app *app, const conf_rtpengine *n,
 	const bencode_node *st;
 	backend_err e;
 	size_t i;
-	ng_client *ng = ngc_open(&app->conf, n, &e);
+	ng_client *ng = backend_ng_open(&app->conf, n, &e);
 
 	if (!ng)
 		return;
@@ -192,35 +192,36 @@ int res_metrics(admind_req *r)
 	const admind_app *app = r->app;
 	char labels[128], all[256];
 	depcheck_result *p;
-	prom_set *set;
+	metrics_set *set;
 	size_t len, before;
 	double regs;
 	sbuf out;
 	int i, n;
 
 	n = depcheck_all(app, &p);
-	set = promset_new();
+	set = metrics_set_new();
 	if (n < 0 || !set) {
 		depcheck_free_all(p, n);
 		free(set);
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	}
 	for (i = 0; i < n; i++) {
 		node_label(labels, sizeof(labels), p[i].name);
 		snprintf(all, sizeof(all), "kind=\"%s\",%s", p[i].kind, labels);
-		promset_add(set, "iwg_up", PROM_GAUGE, up_help, all, p[i].up);
-		promset_add(set, "iwg_probe_latency_seconds", PROM_GAUGE, latency_help,
-					all, p[i].secs);
+		metrics_set_add(set, "iwg_up", METRICS_GAUGE, up_help, all, p[i].up);
+		metrics_set_add(set, "iwg_probe_latency_seconds", METRICS_GAUGE,
+						latency_help, all, p[i].secs);
 		if (!strcmp(p[i].kind, "redis")) {
-			promset_add(set, "iwg_redis_up", PROM_GAUGE, up_help, "", p[i].up);
-			promset_add(set, "iwg_redis_latency_seconds", PROM_GAUGE,
-						latency_help, "", p[i].secs);
+			metrics_set_add(set, "iwg_redis_up", METRICS_GAUGE, up_help, "",
+							p[i].up);
+			metrics_set_add(set, "iwg_redis_latency_seconds", METRICS_GAUGE,
+							latency_help, "", p[i].secs);
 			continue;
 		}
 		if (!p[i].up)
 			continue;
-		before = promset_unmapped(set);
+		before = metrics_set_unmapped(set);
 		if (!strcmp(p[i].kind, "kamailio")) {
 			kamailio_stats(app, conf_find_kamailio(&app->conf, p[i].name), set,
 						   labels);
@@ -229,25 +230,25 @@ int res_metrics(admind_req *r)
 		} else
 			rtpengine_stats(app, conf_find_rtpengine(&app->conf, p[i].name),
 							set, labels);
-		promset_add(set, "iwg_admind_unmapped_statistics", PROM_GAUGE,
-					unmapped_help, all,
-					(double)(promset_unmapped(set) - before));
+		metrics_set_add(set, "iwg_admind_unmapped_statistics", METRICS_GAUGE,
+						unmapped_help, all,
+						(double)(metrics_set_unmapped(set) - before));
 	}
 	depcheck_free_all(p, n);
 	regs = app->cluster ? cluster_total_registrations(app->cluster) : NAN;
 	if (!isnan(regs))
-		promset_add(set, "iwg_cluster_registrations", PROM_GAUGE,
-					cluster_regs_help, "", regs);
+		metrics_set_add(set, "iwg_cluster_registrations", METRICS_GAUGE,
+						cluster_regs_help, "", regs);
 	sbuf_init(&out);
-	promset_render_free(set, &out);
+	metrics_set_render_free(set, &out);
 	metrics_render(app->metrics, app->routes, &out);
 	{
 		char *body = sbuf_steal(&out, &len);
 		if (!body)
-			return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-									  "internal", NULL, "out of memory");
-		return admind_reply(r, MHD_HTTP_OK,
-							"text/plain; version=0.0.4; charset=utf-8", body,
-							len, NULL);
+			return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+							   NULL, "out of memory");
+		return reply_send(r, MHD_HTTP_OK,
+						  "text/plain; version=0.0.4; charset=utf-8", body, len,
+						  NULL);
 	}
 }

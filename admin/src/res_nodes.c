@@ -18,8 +18,8 @@ static void kamailio_details(const admind_app *app, const depcheck_result *p,
 
 	if (p->info && json_object_object_get_ex(p->info, "uptime", &up))
 		json_object_object_add(j, "uptime_s", json_object_get(up));
-	if (n &&
-		kamrpc_call(&app->conf, n, "core.version", NULL, &v, &e, NULL) == 0) {
+	if (n && backend_rpc_call(&app->conf, n, "core.version", NULL, &v, &e,
+							  NULL) == 0) {
 		json_object_object_add(j, "version", v);
 	}
 }
@@ -42,8 +42,8 @@ int res_nodes(admind_req *r)
 
 	n = depcheck_all(r->app, &p);
 	if (n < 0)
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	items = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		it = depcheck_json(&p[i]);
@@ -56,5 +56,5 @@ int res_nodes(admind_req *r)
 	depcheck_free_all(p, n);
 	j = json_object_new_object();
 	json_object_object_add(j, "items", items);
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }

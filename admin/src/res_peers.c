@@ -27,12 +27,12 @@
  * Returns 1 with *res, 0 when the fault means "nothing here" (*res NULL),
  * -1 with e set.
  */
-static int peers_call(const admind_conf *c, const conf_kamailio *n,
+static int peers_call(const conf_settings *c, const conf_kamailio *n,
 					  peers_rpc rpc, const char *method, const char *params,
 					  struct json_object **res, backend_err *e)
 {
-	if (kamrpc_call(c, n, method ? method : peers_rpc_method(rpc), params, res,
-					e, NULL) == 0)
+	if (backend_rpc_call(c, n, method ? method : peers_rpc_method(rpc), params,
+						 res, e, NULL) == 0)
 		return 1;
 	*res = NULL;
 	if (!e->down && peers_fault_absent(rpc, e->rpc_code, e->rpc_msg))
@@ -40,8 +40,8 @@ static int peers_call(const admind_conf *c, const conf_kamailio *n,
 	return -1;
 }
 
-int peers_node_view(const admind_conf *c, const conf_kamailio *n,
-					struct json_object **view, backend_err *e)
+int res_peers_node_view(const conf_settings *c, const conf_kamailio *n,
+						struct json_object **view, backend_err *e)
 {
 	struct json_object *v, *res, *fails = NULL, *peers = NULL;
 	int rc;
@@ -88,11 +88,10 @@ err:
 /* ?node= : NULL for every node; -1 after answering 400 */
 static int node_query(admind_req *r, const char **node, int *ret)
 {
-	*node = admind_query(r, "node");
+	*node = http_query(r, "node");
 	if (*node && !conf_find_kamailio(&r->app->conf, *node)) {
-		*ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "no Kamailio node named '%.40s'",
-								  *node);
+		*ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "no Kamailio node named '%.40s'", *node);
 		return -1;
 	}
 	return 0;
@@ -100,7 +99,7 @@ static int node_query(admind_req *r, const char **node, int *ret)
 
 int res_peers(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *items, *it, *view, *j;
 	const char *node;
 	backend_err e;
@@ -115,7 +114,7 @@ int res_peers(admind_req *r)
 		it = json_object_new_object();
 		json_object_object_add(it, "node",
 							   json_object_new_string(c->kamailio[i].name));
-		if (peers_node_view(c, &c->kamailio[i], &view, &e) < 0) {
+		if (res_peers_node_view(c, &c->kamailio[i], &view, &e) < 0) {
 			json_object_object_add(
 					it, "status",
 					json_object_new_string(e.down ? "unavailable" : "error"));
@@ -134,20 +133,20 @@ int res_peers(admind_req *r)
 	}
 	j = json_object_new_object();
 	json_object_object_add(j, "items", items);
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
 static int no_ccroute(admind_req *r, const char *node)
 {
-	return admind_reply_error(
-			r, MHD_HTTP_NOT_FOUND, "module_not_loaded", NULL,
-			"%s no iwg_ccroute module (JSON-RPC: Method Not Found)",
-			node ? "this Kamailio node has" : "no Kamailio node has the");
+	return reply_error(r, MHD_HTTP_NOT_FOUND, "module_not_loaded", NULL,
+					   "%s no iwg_ccroute module (JSON-RPC: Method Not Found)",
+					   node ? "this Kamailio node has"
+							: "no Kamailio node has the");
 }
 
-int res_routing(admind_req *r)
+int res_peers_routing(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *items, *skipped, *res, *routing, *it, *j;
 	const char *node;
 	backend_err e;
@@ -191,13 +190,13 @@ int res_routing(admind_req *r)
 	j = json_object_new_object();
 	json_object_object_add(j, "items", items);
 	json_object_object_add(j, "skipped", skipped);
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
 /* the first node (or the one named) whose iwg_ccroute answers the test */
-int res_routing_test(admind_req *r)
+int res_peers_routing_test(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	struct json_object *body, *res, *params, *j;
 	char *ctx = NULL;
 	const char *node;
@@ -205,27 +204,27 @@ int res_routing_test(admind_req *r)
 	backend_err e;
 	int i, rc, ret;
 
-	if (jsonv_parse(r->body ? r->body : "", r->body_len, schema_routing_test,
-					schema_routing_test_n, &body, &ve) < 0)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ve.field, "%s%s%s", ve.field,
-								  ve.field[0] ? ": " : "", ve.msg);
+	if (jsonv_parse(r->body ? r->body : "", r->body_len,
+					peers_schema_routing_test, peers_schema_routing_test_n,
+					&body, &ve) < 0)
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						   "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
 	node = jsonv_str(body, "node");
 	ctx = malloc(PEERS_CTX_BUF);
 	if (!ctx) {
 		json_object_put(body);
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	}
 	if (node && !conf_find_kamailio(c, node)) {
-		ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
-								 "node: no Kamailio node named '%s'", node);
+		ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						  "node: no Kamailio node named '%s'", node);
 		goto out;
 	}
 	json_object_object_get_ex(body, "context", &j);
 	if (peers_context_param(j, ctx, PEERS_CTX_BUF, &ve) < 0) {
-		ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								 ve.field, "%s: %s", ve.field, ve.msg);
+		ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						  "%s: %s", ve.field, ve.msg);
 		goto out;
 	}
 	/* ["k=v;k=v"]: the text escaped may be longer than the buffer */
@@ -236,8 +235,8 @@ int res_routing_test(admind_req *r)
 			json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
 	json_object_put(params);
 	if (!ctx) {
-		ret = admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								 NULL, "out of memory");
+		ret = reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						  "out of memory");
 		goto out;
 	}
 	ret = -1;
@@ -249,19 +248,18 @@ int res_routing_test(admind_req *r)
 		if (rc == 0)
 			continue;
 		if (rc < 0 && !e.down && e.rpc_code == 400)
-			ret = admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-									 "context", "%s: %s", c->kamailio[i].name,
-									 e.rpc_msg);
+			ret = reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "context",
+							  "%s: %s", c->kamailio[i].name, e.rpc_msg);
 		else if (rc < 0)
 			ret = reply_backend_error(r, c->kamailio[i].name, &e);
 		else if (!(j = peers_route_test(res)))
-			ret = admind_reply_error(
-					r, MHD_HTTP_BAD_GATEWAY, "bad_gateway", NULL,
-					"%s: ccroute.test answered no object", c->kamailio[i].name);
+			ret = reply_error(r, MHD_HTTP_BAD_GATEWAY, "bad_gateway", NULL,
+							  "%s: ccroute.test answered no object",
+							  c->kamailio[i].name);
 		else {
 			json_object_object_add(j, "node",
 								   json_object_new_string(c->kamailio[i].name));
-			ret = admind_reply_json(r, MHD_HTTP_OK, j);
+			ret = reply_json(r, MHD_HTTP_OK, j);
 		}
 		json_object_put(res);
 	}

@@ -35,23 +35,25 @@ static char *params_json(struct json_object *arr)
 }
 
 /* Kamailio node i as far as registrations go (handlers.h) */
-int regs_ident(const admind_app *app, int i, regview_ident *id, backend_err *e)
+int res_registrations_ident(const admind_app *app, int i, regview_ident *id,
+							backend_err *e)
 {
-	const admind_conf *c = &app->conf;
+	const conf_settings *c = &app->conf;
 	const conf_kamailio *n = &c->kamailio[i];
 	struct json_object *res;
 
 	memset(id, 0, sizeof(*id));
-	if (kamrpc_call(c, n, "edge.info", NULL, &res, e, NULL) == 0) {
+	if (backend_rpc_call(c, n, "edge.info", NULL, &res, e, NULL) == 0) {
 		regview_ident_edge(res, id);
 		json_object_put(res);
-	} else if (kamrpc_no_method(e)) {
+	} else if (backend_rpc_no_method(e)) {
 		id->known = 1; /* no iwg_edge: a node on its own */
 	} else {
 		goto err;
 	}
 	if (id->shared) {
-		if (kamrpc_call(c, n, "core.sockets_list", NULL, &res, e, NULL) < 0)
+		if (backend_rpc_call(c, n, "core.sockets_list", NULL, &res, e, NULL) <
+			0)
 			goto err;
 		if (regview_ident_sockets(res, id) == 0)
 			log_warn("%s shares registrations but core.sockets_list "
@@ -75,8 +77,8 @@ static int add_dump(const admind_app *app, int i, regview *v, const char *user,
 	struct json_object *dump;
 	int rc;
 
-	if (kamrpc_call(&app->conf, &app->conf.kamailio[i], "ul.dump", NULL, &dump,
-					e, NULL) < 0)
+	if (backend_rpc_call(&app->conf, &app->conf.kamailio[i], "ul.dump", NULL,
+						 &dump, e, NULL) < 0)
 		return -1;
 	rc = regview_add_dump(v, i, dump, user);
 	json_object_put(dump);
@@ -101,16 +103,17 @@ static int count_contacts(const admind_app *app, int i, double *n,
 	double v;
 
 	*n = NAN;
-	if (kamrpc_call(&app->conf, &app->conf.kamailio[i], "stats.get_statistics",
-					"[\"usrloc:\"]", &res, e, NULL) < 0)
+	if (backend_rpc_call(&app->conf, &app->conf.kamailio[i],
+						 "stats.get_statistics", "[\"usrloc:\"]", &res, e,
+						 NULL) < 0)
 		return -1;
 	len = json_object_is_type(res, json_type_array)
 				  ? json_object_array_length(res)
 				  : 0;
 	for (k = 0; k < len; k++) {
 		line = json_object_get_string(json_object_array_get_idx(res, k));
-		if (line && kstat_parse(line, name, sizeof(name), &v) == 0 &&
-			kstat_is_contacts(name))
+		if (line && series_kstat_parse(line, name, sizeof(name), &v) == 0 &&
+			series_kstat_is_contacts(name))
 			*n = isnan(*n) ? v : *n + v;
 	}
 	json_object_put(res);
@@ -125,7 +128,7 @@ static int check_node(const admind_app *app, int i, regview *v, double *n,
 	regview_ident id;
 	int rc;
 
-	rc = regs_ident(app, i, &id, e);
+	rc = res_registrations_ident(app, i, &id, e);
 	regview_set_ident(v, i, &id);
 	return rc < 0 ? -1 : count_contacts(app, i, n, e);
 }
@@ -135,7 +138,7 @@ static int check_node(const admind_app *app, int i, regview *v, double *n,
 static regview *view_new(const admind_app *app)
 {
 	const char *names[CONF_MAX_NODES];
-	const admind_conf *c = &app->conf;
+	const conf_settings *c = &app->conf;
 	regview_ident id;
 	regview *v;
 	int i;
@@ -168,7 +171,7 @@ static int reply_too_many(admind_req *r, const char *node, double n, int max)
 	json_object_object_add(j, "node", json_object_new_string(node));
 	json_object_object_add(j, "contacts", json_object_new_int64((int64_t)n));
 	json_object_object_add(j, "limit", json_object_new_int(max));
-	return admind_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, j);
+	return reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT, j);
 }
 
 /* the sources in node order (src[i] NULL: not asked) into a new array */
@@ -196,8 +199,8 @@ static struct json_object *sources_json(struct json_object **src, int n)
  */
 int res_registrations_list(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
-	const char *user = admind_query(r, "user"), *node = admind_query(r, "node");
+	const conf_settings *c = &r->app->conf;
+	const char *user = http_query(r, "user"), *node = http_query(r, "node");
 	struct json_object *all, *page_items, *j, *src[CONF_MAX_NODES] = {0};
 	int page, per_page, ret = 0, i, asked = 0, failed = 0, only = -1;
 	size_t total, from, k;
@@ -205,15 +208,14 @@ int res_registrations_list(admind_req *r)
 	regview *v;
 	double n;
 
-	if (admind_paging(r, &page, &per_page, &ret) < 0)
+	if (http_paging(r, &page, &per_page, &ret) < 0)
 		return ret;
 	if (node && !conf_find_kamailio(c, node))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "no Kamailio node named '%.40s'",
-								  node);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "no Kamailio node named '%.40s'", node);
 	if (!(v = view_new(r->app)))
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	for (i = 0; i < c->n_kamailio; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
 			continue;
@@ -221,7 +223,7 @@ int res_registrations_list(admind_req *r)
 		only = node ? i : -1;
 		if (check_node(r->app, i, v, &n, &e) < 0) {
 			failed++;
-			src[i] = source_json(c->kamailio[i].name, &e);
+			src[i] = backend_source_json(c->kamailio[i].name, &e);
 		} else if (n > c->registrations_list_max) {
 			regview_free(v);
 			json_object_put(sources_json(src, c->n_kamailio));
@@ -234,9 +236,9 @@ int res_registrations_list(admind_req *r)
 			continue;
 		if (add_dump(r->app, i, v, user, &e) < 0) {
 			failed++;
-			src[i] = source_json(c->kamailio[i].name, &e);
+			src[i] = backend_source_json(c->kamailio[i].name, &e);
 		} else {
-			src[i] = source_json(c->kamailio[i].name, NULL);
+			src[i] = backend_source_json(c->kamailio[i].name, NULL);
 		}
 	}
 	if (asked && failed == asked) {
@@ -253,8 +255,8 @@ int res_registrations_list(admind_req *r)
 	regview_free(v);
 	if (!all) {
 		json_object_put(sources_json(src, c->n_kamailio));
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
+		return reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+						   "out of memory");
 	}
 	total = json_object_array_length(all);
 	from = (size_t)(page - 1) * (size_t)per_page;
@@ -263,14 +265,14 @@ int res_registrations_list(admind_req *r)
 		json_object_array_add(
 				page_items, json_object_get(json_object_array_get_idx(all, k)));
 	json_object_put(all);
-	j = admind_page_json(page_items, page, per_page, total);
+	j = reply_page_json(page_items, page, per_page, total);
 	json_object_object_add(j, "sources", sources_json(src, c->n_kamailio));
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }
 
 int res_registrations_add(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	const conf_kamailio *n = &c->kamailio[0];
 	struct json_object *o, *p, *res;
 	const char *contact, *node;
@@ -279,24 +281,21 @@ int res_registrations_add(admind_req *r)
 	char *params;
 	int rc;
 
-	if (jsonv_parse(r->body, r->body_len, schema_registration,
-					schema_registration_n, &o, &ve) < 0)
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  ve.field, "%s%s%s", ve.field,
-								  ve.field[0] ? ": " : "", ve.msg);
+	if (jsonv_parse(r->body, r->body_len, schemas_registration,
+					schemas_registration_n, &o, &ve) < 0)
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", ve.field,
+						   "%s%s%s", ve.field, ve.field[0] ? ": " : "", ve.msg);
 	contact = jsonv_str(o, "contact");
 	if (strncmp(contact, "sip:", 4) && strncmp(contact, "sips:", 5)) {
 		json_object_put(o);
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "contact",
-								  "contact: must be a sip: or sips: URI");
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "contact",
+						   "contact: must be a sip: or sips: URI");
 	}
 	node = jsonv_str(o, "node");
 	if (node && !(n = conf_find_kamailio(c, node))) {
 		json_object_put(o);
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "node: no Kamailio node named '%s'",
-								  node);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "node: no Kamailio node named '%s'", node);
 	}
 	p = json_object_new_array();
 	json_object_array_add(p, json_object_new_string("location"));
@@ -310,7 +309,7 @@ int res_registrations_add(admind_req *r)
 	json_object_array_add(p, json_object_new_int(0));	   /* cflags */
 	json_object_array_add(p, json_object_new_int(0));	   /* methods */
 	params = params_json(p);
-	rc = kamrpc_call(c, n, "ul.add", params, &res, &e, NULL);
+	rc = backend_rpc_call(c, n, "ul.add", params, &res, &e, NULL);
 	free(params);
 	if (rc < 0) {
 		json_object_put(o);
@@ -321,23 +320,22 @@ int res_registrations_add(admind_req *r)
 					MHD_HTTP_CREATED, &e) < 0)
 		log_err("audit write failed: %s", e.msg);
 	json_object_object_add(o, "node", json_object_new_string(n->name));
-	return admind_reply_json(r, MHD_HTTP_CREATED, o);
+	return reply_json(r, MHD_HTTP_CREATED, o);
 }
 
 int res_registrations_delete(admind_req *r)
 {
-	const admind_conf *c = &r->app->conf;
+	const conf_settings *c = &r->app->conf;
 	const char *aor = route_param(&r->params, "aor");
-	const char *node = admind_query(r, "node");
+	const char *node = http_query(r, "node");
 	struct json_object *p, *res;
 	backend_err e;
 	char *params;
 	int i, found = 0;
 
 	if (node && !conf_find_kamailio(c, node))
-		return admind_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request",
-								  "node", "no Kamailio node named '%.40s'",
-								  node);
+		return reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_request", "node",
+						   "no Kamailio node named '%.40s'", node);
 	for (i = 0; i < c->n_kamailio; i++) {
 		if (node && strcmp(node, c->kamailio[i].name))
 			continue;
@@ -346,16 +344,16 @@ int res_registrations_delete(admind_req *r)
 		json_object_array_add(p, json_object_new_string(aor));
 		params = params_json(p);
 		/* ul.rm succeeds for unknown AoRs: look it up first */
-		if (kamrpc_call(c, &c->kamailio[i], "ul.lookup", params, &res, &e,
-						NULL) < 0) {
+		if (backend_rpc_call(c, &c->kamailio[i], "ul.lookup", params, &res, &e,
+							 NULL) < 0) {
 			free(params);
 			if (e.down)
 				return reply_backend_error(r, c->kamailio[i].name, &e);
 			continue; /* not found on this node */
 		}
 		json_object_put(res);
-		if (kamrpc_call(c, &c->kamailio[i], "ul.rm", params, &res, &e, NULL) <
-			0) {
+		if (backend_rpc_call(c, &c->kamailio[i], "ul.rm", params, &res, &e,
+							 NULL) < 0) {
 			free(params);
 			return reply_backend_error(r, c->kamailio[i].name, &e);
 		}
@@ -364,10 +362,10 @@ int res_registrations_delete(admind_req *r)
 		found++;
 	}
 	if (!found)
-		return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "aor",
-								  "no registration for '%.128s'", aor);
+		return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "aor",
+						   "no registration for '%.128s'", aor);
 	if (audit_write(r, "registration.delete", aor, MHD_HTTP_NO_CONTENT, &e) < 0)
 		log_err("audit write failed: %s", e.msg);
-	return admind_reply(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""),
-						0, NULL);
+	return reply_send(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0,
+					  NULL);
 }

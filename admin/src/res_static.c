@@ -40,8 +40,8 @@ int res_static_init(admind_app *app)
 
 static int static_404(admind_req *r)
 {
-	return admind_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL,
-							  "no such file");
+	return reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+					   "no such file");
 }
 
 /* 302 to loc (a path made of static_path.c's safe characters) */
@@ -49,7 +49,7 @@ static int static_redirect(admind_req *r, const char *loc)
 {
 	admind_header h[] = {{"Location", loc}, {NULL, NULL}};
 
-	return admind_reply_error_h(r, MHD_HTTP_FOUND, "found", h, "see %s", loc);
+	return reply_error_h(r, MHD_HTTP_FOUND, "found", h, "see %s", loc);
 }
 
 /* open rel under app->web_root: an fd on a regular file of at most
@@ -124,7 +124,7 @@ static int static_file(admind_req *r, const char *rel)
 											   MHD_RESPMEM_PERSISTENT);
 		if (!resp)
 			return MHD_NO;
-		ret = admind_queue(r, MHD_HTTP_NOT_MODIFIED, resp, NULL, "no-cache", h);
+		ret = reply_queue(r, MHD_HTTP_NOT_MODIFIED, resp, NULL, "no-cache", h);
 		MHD_destroy_response(resp);
 		return ret;
 	}
@@ -133,8 +133,8 @@ static int static_file(admind_req *r, const char *rel)
 		close(fd);
 		return MHD_NO;
 	}
-	ret = admind_queue(r, MHD_HTTP_OK, resp, static_content_type(rel),
-					   "no-cache", h);
+	ret = reply_queue(r, MHD_HTTP_OK, resp, static_path_content_type(rel),
+					  "no-cache", h);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -143,20 +143,20 @@ int res_static(admind_req *r, int *ret)
 {
 	admind_header allow[] = {{"Allow", "GET, HEAD"}, {NULL, NULL}};
 	char rel[STATIC_PATH_MAX + 16];
-	static_kind k;
+	static_path_kind k;
 
 	k = static_path_map(r->path, rel, sizeof(rel));
-	if (k == STATIC_NONE)
+	if (k == STATIC_PATH_NONE)
 		return 0;
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
-		*ret = admind_reply_error_h(r, MHD_HTTP_METHOD_NOT_ALLOWED,
-									"method_not_allowed", allow,
-									"static files answer GET and HEAD");
+		*ret = reply_error_h(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+							 "method_not_allowed", allow,
+							 "static files answer GET and HEAD");
 		return 1;
 	}
-	if (k == STATIC_REDIRECT)
+	if (k == STATIC_PATH_REDIRECT)
 		*ret = static_redirect(r, rel);
-	else if (k == STATIC_FILE)
+	else if (k == STATIC_PATH_FILE)
 		*ret = static_file(r, rel);
 	else
 		*ret = static_404(r);

@@ -14,5 +14,5 @@ int res_whoami(admind_req *r)
 	json_object_object_add(j, "id", json_object_new_string(r->key->id));
 	json_object_object_add(
 			j, "role", json_object_new_string(conf_role_name(r->key->role)));
-	return admind_reply_json(r, MHD_HTTP_OK, j);
+	return reply_json(r, MHD_HTTP_OK, j);
 }

@@ -46,9 +46,9 @@ int route_match(const char *pattern, const char *path, route_params *p)
 	}
 }
 
-const admind_route *route_find(const admind_route *tab, size_t n,
-							   const char *method, const char *path,
-							   route_params *p, int *path_known)
+const route_entry *route_find(const route_entry *tab, size_t n,
+							  const char *method, const char *path,
+							  route_params *p, int *path_known)
 {
 	size_t i;
 	int known = 0;

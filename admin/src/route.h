@@ -16,15 +16,15 @@
 typedef struct admind_req admind_req;
 
 /* A handler answers through the reply functions and returns their result. */
-typedef int (*admind_handler)(admind_req *r);
+typedef int (*route_handler)(admind_req *r);
 
-typedef struct admind_route {
+typedef struct route_entry {
 	const char *method;
 	const char *pattern;
-	admind_handler handler;
-	int roles; /* ROLE_* bits admitted; 0: public, no API key needed */
+	route_handler handler;
+	int roles; /* CONF_ROLE_* bits admitted; 0: public, no API key needed */
 	int write; /* 1: changes state, audit-logged, needs Redis */
-} admind_route;
+} route_entry;
 
 typedef struct route_params {
 	int n;
@@ -44,15 +44,15 @@ int route_match(const char *pattern, const char *path, route_params *p);
  * or NULL; then *path_known (may be NULL) is 1 when some route has the path
  * with another method (answer 405), 0 when the path is unknown (404).
  */
-const admind_route *route_find(const admind_route *tab, size_t n,
-							   const char *method, const char *path,
-							   route_params *p, int *path_known);
+const route_entry *route_find(const route_entry *tab, size_t n,
+							  const char *method, const char *path,
+							  route_params *p, int *path_known);
 
 /* Value of parameter name in p, or NULL. */
 const char *route_param(const route_params *p, const char *name);
 
 /* The daemon's route table (routes.c) and its length. */
-extern const admind_route admind_routes[];
-extern const size_t admind_n_routes;
+extern const route_entry routes_table[];
+extern const size_t routes_count;
 
 #endif

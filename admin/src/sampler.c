@@ -1,7 +1,7 @@
 /*
  * sampler.c - the thread that fills the dashboard's time series
  * (series.h) and the cluster view (cluster.h) every series_interval
- * seconds, and GET /api/v1/series.
+ * seconds (GET /api/v1/series reads it: res_series.c).
  *
  * Per sample:
  *   registrations  contacts over the Kamailio nodes (cluster.h), from
@@ -45,7 +45,6 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <microhttpd.h>
 
 #include "cluster.h"
 #include "depcheck.h"
@@ -92,9 +91,9 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 				  : 0;
 	for (k = 0; k < len; k++) {
 		line = json_object_get_string(json_object_array_get_idx(res, k));
-		if (!line || kstat_parse(line, name, sizeof(name), &v) < 0)
+		if (!line || series_kstat_parse(line, name, sizeof(name), &v) < 0)
 			continue;
-		if (kstat_is_contacts(name)) {
+		if (series_kstat_is_contacts(name)) {
 			/* each usrloc domain (table): "usrloc:location_contacts" */
 			add_known(&cn->registrations, v);
 		} else if (!strcmp(name, "dialog:active_dialogs")) {
@@ -125,8 +124,8 @@ static void kamailio_stats(struct json_object *res, int i, cluster_node *cn,
 
 /* Kamailio node i: its state, version, uptime and figures into cn (a
  * node that shares registrations: those it holds unknown), its counters
- * into x, its identity into app->regcache (regs_ident: edge.info, and
- * core.sockets_list when it shares); a node that does not answer its
+ * into x, its identity into app->regcache (res_registrations_ident: edge.info,
+ * and core.sockets_list when it shares); a node that does not answer its
  * dependency check is not asked more (a silent one costs one timeout) */
 static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 							series_sample *x)
@@ -150,13 +149,14 @@ static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 		return;
 	}
 	cn->state = CLUSTER_UP;
-	if (kamrpc_call(&app->conf, n, "core.version", NULL, &res, &e, NULL) == 0) {
+	if (backend_rpc_call(&app->conf, n, "core.version", NULL, &res, &e, NULL) ==
+		0) {
 		snprintf(cn->version, sizeof(cn->version), "%s",
 				 json_object_get_string(res));
 		json_object_put(res);
 	}
-	if (kamrpc_call(&app->conf, n, "stats.get_statistics", KSTATS, &res, &e,
-					NULL) < 0) {
+	if (backend_rpc_call(&app->conf, n, "stats.get_statistics", KSTATS, &res,
+						 &e, NULL) < 0) {
 		cn->state = CLUSTER_DEGRADED;
 		snprintf(cn->reason, sizeof(cn->reason), "stats.get_statistics: %s",
 				 e.msg);
@@ -164,7 +164,7 @@ static void sample_kamailio(const admind_app *app, int i, cluster_node *cn,
 	}
 	kamailio_stats(res, i, cn, x);
 	json_object_put(res);
-	if (regs_ident(app, i, &id, &e) < 0) {
+	if (res_registrations_ident(app, i, &id, &e) < 0) {
 		cn->state = CLUSTER_DEGRADED;
 		snprintf(cn->reason, sizeof(cn->reason), "edge.info: %s", e.msg);
 		return;
@@ -201,7 +201,7 @@ static void sample_rtpengine(const admind_app *app, int i, cluster_node *cn)
 
 static void sample_once(admind_app *app)
 {
-	const admind_conf *c = &app->conf;
+	const conf_settings *c = &app->conf;
 	cluster_node nodes[2 * CONF_MAX_NODES];
 	series_sample x;
 	depcheck_result p;
@@ -288,50 +288,4 @@ void sampler_stop(admind_app *app)
 	app->cluster = NULL;
 	regview_cache_free(app->regcache);
 	app->regcache = NULL;
-}
-
-/* a figure, or null */
-static struct json_object *num_or_null(double v, int integer)
-{
-	if (isnan(v))
-		return NULL;
-	if (integer)
-		return json_object_new_int64((int64_t)llround(v));
-	return json_object_new_double(round(v * 1000) / 1000);
-}
-
-int res_series(admind_req *r)
-{
-	size_t n, i, cap = (size_t)r->app->conf.series_points;
-	struct json_object *j, *pts, *o;
-	series_point *p = malloc(cap * sizeof(*p));
-
-	if (!p)
-		return admind_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-								  NULL, "out of memory");
-	n = series_copy(r->app->series, p, cap);
-	pts = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "t", json_object_new_int64(p[i].t));
-		json_object_object_add(o, "registrations",
-							   num_or_null(p[i].registrations, 1));
-		json_object_object_add(o, "calls_active",
-							   num_or_null(p[i].calls_active, 1));
-		json_object_object_add(o, "calls_per_second",
-							   num_or_null(p[i].calls_per_second, 0));
-		json_object_object_add(o, "failures_per_second",
-							   num_or_null(p[i].failures_per_second, 0));
-		json_object_object_add(o, "nodes_up",
-							   json_object_new_int(p[i].nodes_up));
-		json_object_object_add(o, "nodes_total",
-							   json_object_new_int(p[i].nodes_total));
-		json_object_array_add(pts, o);
-	}
-	free(p);
-	j = json_object_new_object();
-	json_object_object_add(j, "interval_seconds",
-						   json_object_new_int(r->app->conf.series_interval));
-	json_object_object_add(j, "points", pts);
-	return admind_reply_json(r, MHD_HTTP_OK, j);
 }

@@ -108,7 +108,8 @@ size_t series_copy(series *s, series_point *out, size_t max)
 	return n;
 }
 
-int kstat_parse(const char *line, char *name, size_t namesz, double *value)
+int series_kstat_parse(const char *line, char *name, size_t namesz,
+					   double *value)
 {
 	const char *eq = strstr(line, " = ");
 	size_t n;
@@ -127,7 +128,7 @@ int kstat_parse(const char *line, char *name, size_t namesz, double *value)
 	return 0;
 }
 
-int kstat_is_contacts(const char *name)
+int series_kstat_is_contacts(const char *name)
 {
 	size_t n = strlen(name);
 

@@ -68,13 +68,14 @@ double series_rate(const double *prev, const double *cur, int n, double dt);
  * the name (group:name) into name[0..namesz) and the value. Returns 0, or
  * -1 when the line is not of that form (or the name does not fit).
  */
-int kstat_parse(const char *line, char *name, size_t namesz, double *value);
+int series_kstat_parse(const char *line, char *name, size_t namesz,
+					   double *value);
 
 /*
- * 1 when name (as kstat_parse() gives it) counts the contacts of one
+ * 1 when name (as series_kstat_parse() gives it) counts the contacts of one
  * usrloc domain ("usrloc:location_contacts", "usrloc:<table>-contacts"),
  * else 0. A node's contacts are the sum over its domains.
  */
-int kstat_is_contacts(const char *name);
+int series_kstat_is_contacts(const char *name);
 
 #endif

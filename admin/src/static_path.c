@@ -35,22 +35,22 @@ static int static_root_of(const char *path, size_t *len)
 	return 0;
 }
 
-static static_kind static_set(char *rel, size_t relsz, static_kind k,
-							  const char *a, const char *b)
+static static_path_kind static_set(char *rel, size_t relsz, static_path_kind k,
+								   const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 
 	if (la + lb >= relsz) {
 		if (relsz)
 			rel[0] = '\0';
-		return STATIC_BAD;
+		return STATIC_PATH_BAD;
 	}
 	memcpy(rel, a, la);
 	memcpy(rel + la, b, lb + 1);
 	return k;
 }
 
-static_kind static_path_map(const char *path, char *rel, size_t relsz)
+static_path_kind static_path_map(const char *path, char *rel, size_t relsz)
 {
 	size_t root_len, n, seg, depth = 0;
 	const char *p;
@@ -58,36 +58,36 @@ static_kind static_path_map(const char *path, char *rel, size_t relsz)
 	if (relsz)
 		rel[0] = '\0';
 	if (!path || path[0] != '/')
-		return STATIC_NONE;
+		return STATIC_PATH_NONE;
 	if (!strcmp(path, "/"))
-		return static_set(rel, relsz, STATIC_REDIRECT, "/console/", "");
+		return static_set(rel, relsz, STATIC_PATH_REDIRECT, "/console/", "");
 	if (!static_root_of(path, &root_len))
-		return STATIC_NONE;
+		return STATIC_PATH_NONE;
 	n = strlen(path);
 	if (n > STATIC_PATH_MAX)
-		return STATIC_BAD;
+		return STATIC_PATH_BAD;
 	if (path[1 + root_len] == '\0') /* "/console": its folder, with '/' */
-		return static_set(rel, relsz, STATIC_REDIRECT, path, "/");
+		return static_set(rel, relsz, STATIC_PATH_REDIRECT, path, "/");
 	/* every segment after the root: non-empty, safe characters, no '.'
 	 * first; the last may be empty (a folder: its index.html) */
 	for (p = path + 1 + root_len + 1;; p += seg + 1) {
 		for (seg = 0; p[seg] && p[seg] != '/'; seg++)
 			if (!seg_char_ok((unsigned char)p[seg]))
-				return STATIC_BAD;
-		if (seg > STATIC_SEG_MAX || ++depth > STATIC_DEPTH)
-			return STATIC_BAD;
+				return STATIC_PATH_BAD;
+		if (seg > STATIC_PATH_SEG_MAX || ++depth > STATIC_PATH_DEPTH)
+			return STATIC_PATH_BAD;
 		if (seg == 0)
-			return p[0] ? STATIC_BAD /* "//" */
-						: static_set(rel, relsz, STATIC_FILE, path + 1,
+			return p[0] ? STATIC_PATH_BAD /* "//" */
+						: static_set(rel, relsz, STATIC_PATH_FILE, path + 1,
 									 "index.html");
 		if (p[0] == '.')
-			return STATIC_BAD;
+			return STATIC_PATH_BAD;
 		if (!p[seg])
-			return static_set(rel, relsz, STATIC_FILE, path + 1, "");
+			return static_set(rel, relsz, STATIC_PATH_FILE, path + 1, "");
 	}
 }
 
-size_t static_unescape(char *s)
+size_t static_path_unescape(char *s)
 {
 	char *r = s, *w = s, hx[3] = "";
 	long v;
@@ -133,7 +133,7 @@ static const static_type static_types[] = {
 		{".d.ts", "text/plain; charset=utf-8"},
 };
 
-const char *static_content_type(const char *name)
+const char *static_path_content_type(const char *name)
 {
 	size_t i, n = name ? strlen(name) : 0, e;
 

@@ -6,7 +6,7 @@
  * resolves inside web_root.
  *
  * Static paths: "/" (redirected to /console/) and everything under
- * /console, /portal and /sdk. A path segment is 1..STATIC_SEG_MAX bytes of
+ * /console, /portal and /sdk. A path segment is 1..STATIC_PATH_SEG_MAX bytes of
  * [A-Za-z0-9_.~+@,-] and does not start with '.' (so no ".", "..", hidden
  * file, and no '%', '\\', NUL or control byte: libmicrohttpd has already
  * decoded %XX, so a '%' left is a double encoding and refused).
@@ -16,25 +16,25 @@
 
 #include <stddef.h>
 
-#define STATIC_PATH_MAX 1024 /* longest URL path considered */
-#define STATIC_SEG_MAX	128	 /* longest path segment */
-#define STATIC_DEPTH	16	 /* most segments */
+#define STATIC_PATH_MAX		1024 /* longest URL path considered */
+#define STATIC_PATH_SEG_MAX 128	 /* longest path segment */
+#define STATIC_PATH_DEPTH	16	 /* most segments */
 
-typedef enum static_kind {
-	STATIC_NONE = 0, /* not a static path: the API answers (404 there) */
-	STATIC_FILE,	 /* rel names a file (or a folder: see glue) */
-	STATIC_REDIRECT, /* answer 302 to rel (an absolute URL path) */
-	STATIC_BAD,		 /* a static path refused: answer 404 */
-} static_kind;
+typedef enum static_path_kind {
+	STATIC_PATH_NONE = 0, /* not a static path: the API answers (404 there) */
+	STATIC_PATH_FILE,	  /* rel names a file (or a folder: see glue) */
+	STATIC_PATH_REDIRECT, /* answer 302 to rel (an absolute URL path) */
+	STATIC_PATH_BAD,	  /* a static path refused: answer 404 */
+} static_path_kind;
 
 /*
- * Classify the decoded URL path and, for STATIC_FILE, write the file name
+ * Classify the decoded URL path and, for STATIC_PATH_FILE, write the file name
  * relative to web_root into rel[0..relsz) (e.g. "console/index.html" for
  * "/console/"; a path ending in '/' gets "index.html"); for
- * STATIC_REDIRECT the Location path ("/console/" for "/" and "/console").
- * rel is "" for STATIC_NONE and STATIC_BAD.
+ * STATIC_PATH_REDIRECT the Location path ("/console/" for "/" and "/console").
+ * rel is "" for STATIC_PATH_NONE and STATIC_PATH_BAD.
  */
-static_kind static_path_map(const char *path, char *rel, size_t relsz);
+static_path_kind static_path_map(const char *path, char *rel, size_t relsz);
 
 /*
  * Decode %XX escapes of s in place (libmicrohttpd's unescape callback, for
@@ -42,12 +42,12 @@ static_kind static_path_map(const char *path, char *rel, size_t relsz);
  * are, so a NUL never cuts a path short (the '%' left is then refused by
  * static_path_map() and by every route). Returns the new length.
  */
-size_t static_unescape(char *s);
+size_t static_path_unescape(char *s);
 
 /*
  * Content type of a file name by its extension (case-insensitive);
  * "application/octet-stream" for an unknown one. Never NULL.
  */
-const char *static_content_type(const char *name);
+const char *static_path_content_type(const char *name);
 
 #endif

@@ -22,7 +22,7 @@ static int h(admind_req *r)
 	return 0;
 }
 
-static const admind_route tab[] = {
+static const route_entry tab[] = {
 		{"GET", "/api/v1/calls/{call_id}", h, 1, 0},
 		{"DELETE", "/api/v1/registrations/{aor}", h, 4, 1},
 		{"GET", "/api/v1/a/{x}/b/{y}", h, 1, 0},
@@ -37,16 +37,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	char *s;
 
-	if (jsonv_parse((const char *)data, size, schema_registration,
-					schema_registration_n, &o, &e) == 0) {
+	if (jsonv_parse((const char *)data, size, schemas_registration,
+					schemas_registration_n, &o, &e) == 0) {
 		if (!json_object_is_type(o, json_type_object) || !jsonv_str(o, "aor"))
 			abort();
 		json_object_put(o);
 	} else if (o || !e.msg[0]) {
 		abort();
 	}
-	if (jsonv_parse((const char *)data, size, schema_identity_create,
-					schema_identity_create_n, &o, &e) == 0) {
+	if (jsonv_parse((const char *)data, size, schemas_identity_create,
+					schemas_identity_create_n, &o, &e) == 0) {
 		if (!jsonv_str(o, "ns") || !jsonv_str(o, "key") ||
 			!jsonv_str(o, "sip_uri"))
 			abort();
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (o || !e.msg[0]) {
 		abort();
 	}
-	if (jsonv_parse((const char *)data, size, schema_hdrmed, schema_hdrmed_n,
+	if (jsonv_parse((const char *)data, size, schemas_hdrmed, schemas_hdrmed_n,
 					&o, &e) == 0) {
 		if (json_object_object_length(o) > 2)
 			abort();

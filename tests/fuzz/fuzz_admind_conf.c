@@ -12,7 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	conf_defaults(&c);

@@ -30,13 +30,13 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static void check_map(const prom_map *m)
+static void check_map(const metrics_map *m)
 {
 	size_t n = strlen(m->name);
 
 	if (!valid_name(m->name))
 		abort();
-	if (m->type == PROM_COUNTER &&
+	if (m->type == METRICS_COUNTER &&
 		(n < 6 || strcmp(m->name + n - 6, "_total") != 0))
 		abort();
 }
@@ -67,36 +67,36 @@ static void check_text(const char *t, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in = malloc(size + 1), *key;
-	prom_set *set = promset_new();
-	prom_map m;
+	metrics_set *set = metrics_set_new();
+	metrics_map m;
 	sbuf name, out;
 	size_t i;
 
 	if (!in || !set) {
 		free(in);
 		if (set)
-			promset_render_free(set, NULL);
+			metrics_set_render_free(set, NULL);
 		return 0;
 	}
 	memcpy(in, data, size);
 	in[size] = '\0';
 	sbuf_init(&name);
 	sbuf_init(&out);
-	if (prom_map_kamailio(in, &m) == 0) {
+	if (metrics_map_kamailio(in, &m) == 0) {
 		check_map(&m);
-		promset_add_map(set, &m, "node=\"k1\"", 1);
+		metrics_set_add_map(set, &m, "node=\"k1\"", 1);
 	}
 	/* first byte picks an rtpengine section, the rest is the member key */
 	key = size ? in + 1 : in;
 	i = size ? (size_t)data[0] % (sizeof(sections) / sizeof(*sections)) : 0;
-	if (prom_map_rtpengine(sections[i], key, &m) == 0) {
+	if (metrics_map_rtpengine(sections[i], key, &m) == 0) {
 		check_map(&m);
-		promset_add_map(set, &m, "node=\"r1\"", 2);
+		metrics_set_add_map(set, &m, "node=\"r1\"", 2);
 	}
-	prom_name(&name, "iwg_fuzz_", in);
+	metrics_name(&name, "iwg_fuzz_", in);
 	if (name.s && !valid_name(name.s))
 		abort();
-	promset_render_free(set, &out);
+	metrics_set_render_free(set, &out);
 	check_text(out.s ? out.s : "", out.len);
 	sbuf_free(&name);
 	sbuf_free(&out);

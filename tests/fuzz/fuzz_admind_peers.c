@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_tokener *tok = json_tokener_new_ex(16);
 	struct json_object *doc, *res, *view, *peers, *fails, *x, *body;
 	jsonv_error e;
-	prom_set *set;
+	metrics_set *set;
 	sbuf out;
 
 	if (!tok)
@@ -116,10 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_object_add(view, "trunks", x);
 		json_object_object_add(view, "routing", peers_routing(res));
 		json_object_put(peers_route_test(res));
-		set = promset_new();
+		set = metrics_set_new();
 		sbuf_init(&out);
 		peers_metrics(set, "node=\"kam1\"", view);
-		promset_render_free(set, &out);
+		metrics_set_render_free(set, &out);
 		check_text(out.s);
 		sbuf_free(&out);
 		check_context(res);
@@ -127,8 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(fails);
 		json_object_put(doc);
 	}
-	if (jsonv_parse((const char *)data, size, schema_routing_test,
-					schema_routing_test_n, &body, &e) == 0) {
+	if (jsonv_parse((const char *)data, size, peers_schema_routing_test,
+					peers_schema_routing_test_n, &body, &e) == 0) {
 		if (!json_object_object_get_ex(body, "context", &x))
 			abort();
 		check_context(x);

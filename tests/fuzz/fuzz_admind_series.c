@@ -27,11 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s = series_new(4);
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (kstat_parse(line, name, sizeof(name), &v) == 0) {
+	if (series_kstat_parse(line, name, sizeof(name), &v) == 0) {
 		if (!isfinite(v) || !strstr(line, name) || !strchr(name, ':'))
 			abort();
 		/* a usrloc contacts count is named usrloc:<table>{_,-}contacts */
-		if (kstat_is_contacts(name) &&
+		if (series_kstat_is_contacts(name) &&
 			(strncmp(name, "usrloc:", 7) || !strstr(name, "contacts")))
 			abort();
 		memset(&x, 0, sizeof(x));

@@ -38,22 +38,22 @@ static int rel_is_safe(const char *rel)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *path = malloc(size + 1), rel[STATIC_PATH_MAX + 16];
-	static_kind k;
+	static_path_kind k;
 
 	if (!path)
 		return 0;
 	memcpy(path, data, size);
 	path[size] = '\0';
 	k = static_path_map(path, rel, sizeof(rel));
-	if (k == STATIC_FILE && !rel_is_safe(rel))
+	if (k == STATIC_PATH_FILE && !rel_is_safe(rel))
 		abort();
-	if (k == STATIC_REDIRECT && (rel[0] != '/' || strchr(rel, '.')))
+	if (k == STATIC_PATH_REDIRECT && (rel[0] != '/' || strchr(rel, '.')))
 		abort();
-	if ((k == STATIC_NONE || k == STATIC_BAD) && rel[0])
+	if ((k == STATIC_PATH_NONE || k == STATIC_PATH_BAD) && rel[0])
 		abort();
-	static_content_type(path);
+	static_path_content_type(path);
 	/* decoding never grows the string nor leaves a NUL inside it */
-	if (static_unescape(path) != strlen(path) || strlen(path) > size)
+	if (static_path_unescape(path) != strlen(path) || strlen(path) > size)
 		abort();
 	free(path);
 	return 0;

@@ -16,7 +16,7 @@
 
 #define HASH "0d70f4d47d471ae03bfb70505424c9c02beba78ea16e565a0b32b6bb16728d85"
 
-static int parse(admind_conf *c, const char *text, conf_error *e)
+static int parse(conf_settings *c, const char *text, conf_error *e)
 {
 	conf_defaults(c);
 	return conf_parse(c, text, strlen(text), e);
@@ -24,7 +24,7 @@ static int parse(admind_conf *c, const char *text, conf_error *e)
 
 static void defaults_fill_nodes(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	(void)state;
@@ -42,7 +42,7 @@ static void defaults_fill_nodes(void **state)
 
 static void full_file_parses(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 	const char *t = "listen = [::1]:9000\n"
 					"  threads=8\r\n"
@@ -64,8 +64,8 @@ static void full_file_parses(void **state)
 	assert_string_equal(c.kamailio[1].name, "k2");
 	assert_int_equal(c.n_rtpengine, 1);
 	assert_int_equal(c.n_keys, 2);
-	assert_int_equal(c.keys[0].role, ROLE_NOC);
-	assert_int_equal(c.keys[1].role, ROLE_ADMIN);
+	assert_int_equal(c.keys[0].role, CONF_ROLE_NOC);
+	assert_int_equal(c.keys[1].role, CONF_ROLE_ADMIN);
 	assert_int_equal(c.keys[0].hash[0], 0x0d);
 	assert_true(c.rate_key > 0.49 && c.rate_key < 0.51);
 }
@@ -74,7 +74,7 @@ static void full_file_parses(void **state)
  * master name and WAIT settings are kept; defaults: none, mymaster, off */
 static void sentinels_and_wait(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	(void)state;
@@ -137,7 +137,7 @@ static void errors_name_the_line(void **state)
 			{"redis_wait_replicas = -1\n", 1, "0..16"},
 			{"redis_wait_timeout_ms = 0\n", 1, "1..60000"},
 	};
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 	size_t i;
 
@@ -152,7 +152,7 @@ static void errors_name_the_line(void **state)
 static void nul_and_long_lines_rejected(void **state)
 {
 	char big[2048];
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	(void)state;
@@ -167,7 +167,7 @@ static void nul_and_long_lines_rejected(void **state)
 
 static void missing_file_is_named(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	char err[256];
 
 	(void)state;
@@ -184,7 +184,7 @@ static void missing_file_is_named(void **state)
  * conf_load_file()'s result; err holds its message.
  */
 static int load_with_file(const char *head, const char *key, const char *name,
-						  const char *data, size_t len, admind_conf *c,
+						  const char *data, size_t len, conf_settings *c,
 						  char *path, size_t psz, char *err, size_t errsz)
 {
 	char dir[] = "/tmp/test_admind_conf.XXXXXX";
@@ -214,7 +214,7 @@ static int load_with_file(const char *head, const char *key, const char *name,
 }
 
 /* the RPC key file holding key[0..keylen) (none when key is NULL) */
-static int load_with_key_file(const char *key, size_t keylen, admind_conf *c,
+static int load_with_key_file(const char *key, size_t keylen, conf_settings *c,
 							  char *err, size_t errsz)
 {
 	char path[64];
@@ -236,7 +236,7 @@ static void rpc_key_is_first_line(void **state)
 			{"first line\nsecond line\n", "first line"},
 	};
 	char key256[CONF_RPC_KEY_MAX + 2], err[512];
-	admind_conf c;
+	conf_settings c;
 	size_t i;
 
 	(void)state;
@@ -277,7 +277,7 @@ static void rpc_key_file_errors(void **state)
 			{"secret \n", 8, "a space"},
 	};
 	char big[CONF_RPC_KEY_MAX + 8], err[512];
-	admind_conf c;
+	conf_settings c;
 	size_t i;
 
 	(void)state;
@@ -304,7 +304,7 @@ static void rpc_key_file_errors(void **state)
  * it); without the key no header is configured */
 static void rpc_key_file_read_by_load_only(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	(void)state;
@@ -319,7 +319,7 @@ static void rpc_key_file_read_by_load_only(void **state)
 
 /* an api_key_file holding keys after the configuration conf_text */
 static int load_with_api_key_file(const char *conf_text, const char *keys,
-								  admind_conf *c, char *keypath, size_t kpsz,
+								  conf_settings *c, char *keypath, size_t kpsz,
 								  char *err, size_t errsz)
 {
 	return load_with_file(conf_text, "api_key_file", "api-keys.conf", keys,
@@ -342,7 +342,7 @@ static void api_key_file_adds_keys(void **state)
 			 "used twice", 2},
 	};
 	char keypath[64], err[512], want[128];
-	admind_conf c;
+	conf_settings c;
 	size_t i;
 
 	(void)state;
@@ -356,7 +356,7 @@ static void api_key_file_adds_keys(void **state)
 	assert_int_equal(c.n_keys, 3);
 	assert_string_equal(c.keys[0].id, "ops");
 	assert_string_equal(c.keys[1].id, "admin1");
-	assert_int_equal(c.keys[1].role, ROLE_ADMIN);
+	assert_int_equal(c.keys[1].role, CONF_ROLE_ADMIN);
 	assert_string_equal(c.keys[2].id, "noc1");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(load_with_api_key_file(bad[i].conf, bad[i].keys, &c,
@@ -376,7 +376,7 @@ static void api_key_file_adds_keys(void **state)
  * refused (a daemon's working directory is not the operator's) */
 static void key_files_named_and_absolute(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 	char err[512];
 	FILE *f;
@@ -407,7 +407,7 @@ static void key_files_named_and_absolute(void **state)
 static void example_file_documents_defaults(void **state)
 {
 	const char *top = getenv("IWG_TOP");
-	admind_conf a, b;
+	conf_settings a, b;
 	conf_error e;
 	char path[512], pat[80], text[16384];
 	const char *k;

@@ -24,7 +24,7 @@ static int h_dummy(admind_req *r)
 	return 0;
 }
 
-static const admind_route tab[] = {
+static const route_entry tab[] = {
 		{"GET", "/api/v1/calls", h_dummy, 1, 0},
 		{"GET", "/api/v1/calls/{call_id}", h_dummy, 1, 0},
 		{"DELETE", "/api/v1/x/{a}/y/{b}", h_dummy, 1, 1},
@@ -69,7 +69,7 @@ static void route_param_too_long_does_not_match(void **state)
 
 static void api_keys_extract_and_lookup(void **state)
 {
-	admind_conf c;
+	conf_settings c;
 	const char *k;
 	size_t len;
 
@@ -77,10 +77,10 @@ static void api_keys_extract_and_lookup(void **state)
 	conf_defaults(&c);
 	c.n_keys = 2;
 	strcpy(c.keys[0].id, "a");
-	c.keys[0].role = ROLE_NOC;
+	c.keys[0].role = CONF_ROLE_NOC;
 	auth_hash("secret-a", 8, c.keys[0].hash);
 	strcpy(c.keys[1].id, "b");
-	c.keys[1].role = ROLE_ADMIN;
+	c.keys[1].role = CONF_ROLE_ADMIN;
 	auth_hash("secret-b", 8, c.keys[1].hash);
 
 	assert_int_equal(auth_extract("Bearer secret-b", NULL, &k, &len), 1);
@@ -135,10 +135,10 @@ static void rate_limit_buckets(void **state)
 }
 
 static const jsonv_field fields[] = {
-		{"name", JV_STRING, 1, 1, 8, "abcdefghijklmnopqrstuvwxyz", 0, 0},
-		{"n", JV_INT, 0, 0, 0, NULL, 1, 10},
-		{"on", JV_BOOL, 0, 0, 0, NULL, 0, 0},
-		{"text", JV_STRING, 0, 0, 0, NULL, 0, 0},
+		{"name", JSONV_STRING, 1, 1, 8, "abcdefghijklmnopqrstuvwxyz", 0, 0},
+		{"n", JSONV_INT, 0, 0, 0, NULL, 1, 10},
+		{"on", JSONV_BOOL, 0, 0, 0, NULL, 0, 0},
+		{"text", JSONV_STRING, 0, 0, 0, NULL, 0, 0},
 };
 
 static void expect_bad(const char *body, const char *field, const char *needle)
@@ -205,7 +205,7 @@ static void json_bodies_are_strictly_checked(void **state)
 }
 
 /* a valid Prometheus metric name whose suffix fits its type */
-static void assert_family_name(const prom_map *m)
+static void assert_family_name(const metrics_map *m)
 {
 	const char *p;
 	size_t n = strlen(m->name);
@@ -216,18 +216,18 @@ static void assert_family_name(const prom_map *m)
 					*p == '_');
 	assert_true(m->name[n - 1] != '_');
 	assert_null(strstr(m->name, "__"));
-	if (m->type == PROM_COUNTER)
+	if (m->type == METRICS_COUNTER)
 		assert_string_equal(m->name + n - 6, "_total");
 	else
 		assert_null(strstr(m->name + (n > 7 ? n - 7 : 0), "_total"));
 }
 
-static void expect_kam(const char *stat, const char *name, prom_type type,
+static void expect_kam(const char *stat, const char *name, metrics_type type,
 					   int known)
 {
-	prom_map m;
+	metrics_map m;
 
-	assert_int_equal(prom_map_kamailio(stat, &m), 0);
+	assert_int_equal(metrics_map_kamailio(stat, &m), 0);
 	assert_string_equal(m.name, name);
 	assert_int_equal(m.type, type);
 	assert_int_equal(m.known, known);
@@ -239,101 +239,106 @@ static void expect_kam(const char *stat, const char *name, prom_type type,
 static void kamailio_statistics_are_typed_and_named(void **state)
 {
 	char big[300];
-	prom_map m;
+	metrics_map m;
 
 	(void)state;
 	expect_kam("core:rcv_requests", "iwg_kamailio_core_rcv_requests_total",
-			   PROM_COUNTER, 1);
+			   METRICS_COUNTER, 1);
 	expect_kam("core:bad_URIs_rcvd", "iwg_kamailio_core_bad_uris_rcvd_total",
-			   PROM_COUNTER, 1);
-	expect_kam("shmem:used_size", "iwg_kamailio_shmem_used_bytes", PROM_GAUGE,
-			   1);
+			   METRICS_COUNTER, 1);
+	expect_kam("shmem:used_size", "iwg_kamailio_shmem_used_bytes",
+			   METRICS_GAUGE, 1);
 	expect_kam("shmem:real_used_size", "iwg_kamailio_shmem_real_used_bytes",
-			   PROM_GAUGE, 1);
-	expect_kam("shmem:fragments", "iwg_kamailio_shmem_fragments", PROM_GAUGE,
+			   METRICS_GAUGE, 1);
+	expect_kam("shmem:fragments", "iwg_kamailio_shmem_fragments", METRICS_GAUGE,
 			   1);
 	expect_kam("sl:received_ACKs", "iwg_kamailio_sl_received_acks_total",
-			   PROM_COUNTER, 1);
+			   METRICS_COUNTER, 1);
 	expect_kam("tmx:2xx_transactions",
-			   "iwg_kamailio_tmx_2xx_transactions_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_tmx_2xx_transactions_total", METRICS_COUNTER, 1);
 	expect_kam("tmx:UAS_transactions",
-			   "iwg_kamailio_tmx_uas_transactions_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_tmx_uas_transactions_total", METRICS_COUNTER, 1);
 	expect_kam("tmx:inuse_transactions", "iwg_kamailio_tmx_inuse_transactions",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("tmx:active_transactions",
-			   "iwg_kamailio_tmx_active_transactions", PROM_GAUGE, 1);
+			   "iwg_kamailio_tmx_active_transactions", METRICS_GAUGE, 1);
 	expect_kam("dialog:active_dialogs", "iwg_kamailio_dialog_active_dialogs",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("dialog:early_dialogs", "iwg_kamailio_dialog_early_dialogs",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("dialog:failed_dialogs",
-			   "iwg_kamailio_dialog_failed_dialogs_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_dialog_failed_dialogs_total", METRICS_COUNTER, 1);
 	expect_kam("usrloc:registered_users",
-			   "iwg_kamailio_usrloc_registered_users", PROM_GAUGE, 1);
+			   "iwg_kamailio_usrloc_registered_users", METRICS_GAUGE, 1);
 	expect_kam("usrloc:location-contacts",
-			   "iwg_kamailio_usrloc_location_contacts", PROM_GAUGE, 1);
+			   "iwg_kamailio_usrloc_location_contacts", METRICS_GAUGE, 1);
 	expect_kam("usrloc:location_users", "iwg_kamailio_usrloc_location_users",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("usrloc:location_expires",
-			   "iwg_kamailio_usrloc_location_expires_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_usrloc_location_expires_total", METRICS_COUNTER,
+			   1);
 	expect_kam("registrar:max_expires", "iwg_kamailio_registrar_max_expires",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("registrar:accepted_regs",
-			   "iwg_kamailio_registrar_accepted_regs_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_registrar_accepted_regs_total", METRICS_COUNTER,
+			   1);
 	expect_kam("websocket:ws_current_connections",
-			   "iwg_kamailio_websocket_ws_current_connections", PROM_GAUGE, 1);
+			   "iwg_kamailio_websocket_ws_current_connections", METRICS_GAUGE,
+			   1);
 	expect_kam("websocket:ws_sip_max_concurrent_connections",
 			   "iwg_kamailio_websocket_ws_sip_max_concurrent_connections",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("websocket:ws_received_frames",
-			   "iwg_kamailio_websocket_ws_received_frames_total", PROM_COUNTER,
-			   1);
+			   "iwg_kamailio_websocket_ws_received_frames_total",
+			   METRICS_COUNTER, 1);
 	expect_kam("tcp:current_write_queue_size",
-			   "iwg_kamailio_tcp_current_write_queue_bytes", PROM_GAUGE, 1);
+			   "iwg_kamailio_tcp_current_write_queue_bytes", METRICS_GAUGE, 1);
 	expect_kam("tcp:current_opened_connections",
-			   "iwg_kamailio_tcp_current_opened_connections", PROM_GAUGE, 1);
+			   "iwg_kamailio_tcp_current_opened_connections", METRICS_GAUGE, 1);
 	expect_kam("tcp:established", "iwg_kamailio_tcp_established_total",
-			   PROM_COUNTER, 1);
+			   METRICS_COUNTER, 1);
 	expect_kam("dns:slow_dns_request",
-			   "iwg_kamailio_dns_slow_dns_request_total", PROM_COUNTER, 1);
+			   "iwg_kamailio_dns_slow_dns_request_total", METRICS_COUNTER, 1);
 	expect_kam("pike:blocked_ips", "iwg_kamailio_pike_blocked_ips_total",
-			   PROM_COUNTER, 1);
+			   METRICS_COUNTER, 1);
 	expect_kam("script:iwg_refused_rate",
-			   "iwg_kamailio_script_iwg_refused_rate_total", PROM_COUNTER, 1);
-	expect_kam("verto:sessions", "iwg_kamailio_verto_sessions", PROM_GAUGE, 1);
+			   "iwg_kamailio_script_iwg_refused_rate_total", METRICS_COUNTER,
+			   1);
+	expect_kam("verto:sessions", "iwg_kamailio_verto_sessions", METRICS_GAUGE,
+			   1);
 	expect_kam("verto:pending_bytes", "iwg_kamailio_verto_pending_bytes",
-			   PROM_GAUGE, 1);
+			   METRICS_GAUGE, 1);
 	expect_kam("verto:frames_in", "iwg_kamailio_verto_frames_in_total",
-			   PROM_COUNTER, 1);
+			   METRICS_COUNTER, 1);
 	/* the default: a gauge, never a reserved suffix, the charset kept */
-	expect_kam("script:my_value", "iwg_kamailio_script_my_value", PROM_GAUGE,
+	expect_kam("script:my_value", "iwg_kamailio_script_my_value", METRICS_GAUGE,
 			   0);
 	expect_kam("Mod-X:Some Thing..Here", "iwg_kamailio_mod_x_some_thing_here",
-			   PROM_GAUGE, 0);
+			   METRICS_GAUGE, 0);
 	expect_kam("mod:hits_total", "iwg_kamailio_mod_hits_total_value",
-			   PROM_GAUGE, 0);
+			   METRICS_GAUGE, 0);
 	expect_kam("mod:calls_count", "iwg_kamailio_mod_calls_count_value",
-			   PROM_GAUGE, 0);
-	assert_int_equal(prom_map_kamailio("mod:x", &m), 0);
+			   METRICS_GAUGE, 0);
+	assert_int_equal(metrics_map_kamailio("mod:x", &m), 0);
 	assert_non_null(strstr(m.help, "not known"));
 	/* not group:name, or nothing left after sanitising */
-	assert_int_equal(prom_map_kamailio("nocolon", &m), -1);
-	assert_int_equal(prom_map_kamailio(":x", &m), -1);
-	assert_int_equal(prom_map_kamailio("x:", &m), -1);
-	assert_int_equal(prom_map_kamailio("x:-- --", &m), -1);
-	assert_int_equal(prom_map_kamailio("--:x", &m), -1);
+	assert_int_equal(metrics_map_kamailio("nocolon", &m), -1);
+	assert_int_equal(metrics_map_kamailio(":x", &m), -1);
+	assert_int_equal(metrics_map_kamailio("x:", &m), -1);
+	assert_int_equal(metrics_map_kamailio("x:-- --", &m), -1);
+	assert_int_equal(metrics_map_kamailio("--:x", &m), -1);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	big[3] = ':';
-	assert_int_equal(prom_map_kamailio(big, &m), -1);
+	assert_int_equal(metrics_map_kamailio(big, &m), -1);
 }
 
 static void expect_rtpe(const char *section, const char *key, const char *name,
-						prom_type type, const char *label)
+						metrics_type type, const char *label)
 {
-	prom_map m;
+	metrics_map m;
 
-	assert_int_equal(prom_map_rtpengine(section, key, &m), 0);
+	assert_int_equal(metrics_map_rtpengine(section, key, &m), 0);
 	assert_string_equal(m.name, name);
 	assert_int_equal(m.type, type);
 	assert_string_equal(m.label, label);
@@ -356,75 +361,77 @@ static void rtpengine_statistics_are_typed_and_named(void **state)
 			{"interfaces", "used_pct"},
 			{"transcoders", "packetrate"},
 	};
-	prom_map m;
+	metrics_map m;
 	size_t i;
 
 	(void)state;
 	expect_rtpe("currentstatistics", "sessionsown", "iwg_rtpengine_sessions",
-				PROM_GAUGE, "type=\"own\"");
+				METRICS_GAUGE, "type=\"own\"");
 	expect_rtpe("currentstatistics", "sessionsforeign",
-				"iwg_rtpengine_sessions", PROM_GAUGE, "type=\"foreign\"");
+				"iwg_rtpengine_sessions", METRICS_GAUGE, "type=\"foreign\"");
 	expect_rtpe("currentstatistics", "media_kernel",
-				"iwg_rtpengine_mediastreams", PROM_GAUGE, "type=\"kernel\"");
+				"iwg_rtpengine_mediastreams", METRICS_GAUGE, "type=\"kernel\"");
 	expect_rtpe("totalstatistics", "uptime", "iwg_rtpengine_uptime_seconds",
-				PROM_GAUGE, "");
+				METRICS_GAUGE, "");
 	expect_rtpe("totalstatistics", "managedsessions",
-				"iwg_rtpengine_sessions_total", PROM_COUNTER, "");
+				"iwg_rtpengine_sessions_total", METRICS_COUNTER, "");
 	expect_rtpe("totalstatistics", "silenttimeoutsessions",
-				"iwg_rtpengine_closed_sessions_total", PROM_COUNTER,
+				"iwg_rtpengine_closed_sessions_total", METRICS_COUNTER,
 				"reason=\"silent_timeout\"");
 	expect_rtpe("totalstatistics", "relayedpacketerrors_user",
-				"iwg_rtpengine_packet_errors_total", PROM_COUNTER,
+				"iwg_rtpengine_packet_errors_total", METRICS_COUNTER,
 				"type=\"userspace\"");
 	expect_rtpe("totalstatistics", "totalcallsduration",
-				"iwg_rtpengine_call_duration_seconds_total", PROM_COUNTER, "");
+				"iwg_rtpengine_call_duration_seconds_total", METRICS_COUNTER,
+				"");
 	expect_rtpe("totalstatistics", "onewaystreams",
-				"iwg_rtpengine_one_way_sessions_total", PROM_COUNTER, "");
-	expect_rtpe("mos", "mos_total", "iwg_rtpengine_mos_total", PROM_COUNTER,
+				"iwg_rtpengine_one_way_sessions_total", METRICS_COUNTER, "");
+	expect_rtpe("mos", "mos_total", "iwg_rtpengine_mos_total", METRICS_COUNTER,
 				"");
 	expect_rtpe("controlstatistics", "totaloffercount",
-				"iwg_rtpengine_ng_requests_total", PROM_COUNTER,
+				"iwg_rtpengine_ng_requests_total", METRICS_COUNTER,
 				"request=\"offer\"");
-	expect_rtpe("interfaces", "used", "iwg_rtpengine_ports_used", PROM_GAUGE,
+	expect_rtpe("interfaces", "used", "iwg_rtpengine_ports_used", METRICS_GAUGE,
 				"");
 	expect_rtpe("transcoders", "packets",
-				"iwg_rtpengine_transcode_packets_total", PROM_COUNTER, "");
+				"iwg_rtpengine_transcode_packets_total", METRICS_COUNTER, "");
 	/* the default for a new member of a dictionary section: a gauge */
 	expect_rtpe("currentstatistics", "New Thing", "iwg_rtpengine_new_thing",
-				PROM_GAUGE, "");
-	assert_int_equal(prom_map_rtpengine("totalstatistics", "x", &m), 0);
+				METRICS_GAUGE, "");
+	assert_int_equal(metrics_map_rtpengine("totalstatistics", "x", &m), 0);
 	assert_int_equal(m.known, 0);
 	for (i = 0; i < sizeof(left_out) / sizeof(left_out[0]); i++)
-		assert_int_equal(prom_map_rtpengine(left_out[i][0], left_out[i][1], &m),
-						 1);
-	assert_int_equal(prom_map_rtpengine("totalstatistics", "--", &m), -1);
+		assert_int_equal(
+				metrics_map_rtpengine(left_out[i][0], left_out[i][1], &m), 1);
+	assert_int_equal(metrics_map_rtpengine("totalstatistics", "--", &m), -1);
 }
 
 static void prometheus_text(void **state)
 {
-	admind_metrics *m = metrics_new(3);
-	prom_set *s = promset_new();
-	prom_map k;
+	metrics *m = metrics_new(3);
+	metrics_set *s = metrics_set_new();
+	metrics_map k;
 	sbuf b;
 
 	(void)state;
 	sbuf_init(&b);
-	assert_int_equal(prom_map_kamailio("core:rcv requests", &k), 0);
-	promset_add_map(s, &k, "node=\"k2\"", 7);
-	promset_add(s, "iwg_up", PROM_GAUGE, "Up\\down\nor not.", "node=\"a\"", 1);
-	promset_add_map(s, &k, "node=\"k1\"", 0.25);
+	assert_int_equal(metrics_map_kamailio("core:rcv requests", &k), 0);
+	metrics_set_add_map(s, &k, "node=\"k2\"", 7);
+	metrics_set_add(s, "iwg_up", METRICS_GAUGE, "Up\\down\nor not.",
+					"node=\"a\"", 1);
+	metrics_set_add_map(s, &k, "node=\"k1\"", 0.25);
 	/* the same family and labels again: dropped */
-	promset_add_map(s, &k, "node=\"k1\"", 9);
-	assert_int_equal(prom_map_rtpengine("currentstatistics", "sessionsown", &k),
-					 0);
-	promset_add_map(s, &k, "node=\"r\"", 2);
-	assert_int_equal(prom_map_rtpengine("interfaces", "used", &k), 0);
-	promset_add_map(s, &k, "", 3);
-	assert_int_equal(promset_unmapped(s), 0);
-	assert_int_equal(prom_map_kamailio("mod:thing", &k), 0);
-	promset_add_map(s, &k, "", 4);
-	assert_int_equal(promset_unmapped(s), 1);
-	promset_render_free(s, &b);
+	metrics_set_add_map(s, &k, "node=\"k1\"", 9);
+	assert_int_equal(
+			metrics_map_rtpengine("currentstatistics", "sessionsown", &k), 0);
+	metrics_set_add_map(s, &k, "node=\"r\"", 2);
+	assert_int_equal(metrics_map_rtpengine("interfaces", "used", &k), 0);
+	metrics_set_add_map(s, &k, "", 3);
+	assert_int_equal(metrics_set_unmapped(s), 0);
+	assert_int_equal(metrics_map_kamailio("mod:thing", &k), 0);
+	metrics_set_add_map(s, &k, "", 4);
+	assert_int_equal(metrics_set_unmapped(s), 1);
+	metrics_set_render_free(s, &b);
 	assert_string_equal(
 			b.s,
 			"# HELP iwg_kamailio_core_rcv_requests_total Kamailio statistic "
@@ -450,7 +457,7 @@ static void prometheus_text(void **state)
 			"iwg_up{node=\"a\"} 1\n");
 	sbuf_free(&b);
 	sbuf_init(&b);
-	prom_name(&b, "p_", "A--b  c:");
+	metrics_name(&b, "p_", "A--b  c:");
 	assert_string_equal(b.s, "p_a_b_c");
 	sbuf_free(&b);
 	sbuf_init(&b);
@@ -469,7 +476,7 @@ static void prometheus_text(void **state)
 	assert_non_null(strstr(b.s, "le=\"+Inf\"} 2\n"));
 	sbuf_free(&b);
 	sbuf_init(&b);
-	prom_label_value(&b, "a\"b\\c\nd");
+	metrics_label_value(&b, "a\"b\\c\nd");
 	assert_string_equal(b.s, "a\\\"b\\\\c\\nd");
 	sbuf_free(&b);
 	metrics_free(m);

@@ -111,8 +111,14 @@ static tok_status_t verify(const char *alg, const unsigned char *material,
 static void es256_token_verifies(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256");
-	cred_signer s = {CRED_TOKEN, CRED_ES256, "iwg-1", "paas",
-					 "iwg",		 k,			 NULL,	  0};
+	cred_signer s = {CONF_CRED_TOKEN,
+					 CONF_CRED_ES256,
+					 "iwg-1",
+					 "paas",
+					 "iwg",
+					 k,
+					 NULL,
+					 0};
 	unsigned char *pem;
 	tok_claims_t cl;
 	BIO *b = BIO_new(BIO_s_mem());
@@ -150,8 +156,8 @@ static void es256_token_verifies(void **state)
 
 static void hs256_token_verifies(void **state)
 {
-	cred_signer s = {CRED_TOKEN,
-					 CRED_HS256,
+	cred_signer s = {CONF_CRED_TOKEN,
+					 CONF_CRED_HS256,
 					 "iwg-1",
 					 "",
 					 "",
@@ -227,7 +233,7 @@ static int load(const char *kind_lines, const char *file_key, const char *file,
 				char *err, size_t errsz, cred_signer *s)
 {
 	char text[1024];
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 
 	snprintf(text, sizeof(text), "# test\n%s\n%s = %s\n", kind_lines, file_key,
@@ -235,7 +241,7 @@ static int load(const char *kind_lines, const char *file_key, const char *file,
 	conf_defaults(&c);
 	if (conf_parse(&c, text, strlen(text), &e) < 0)
 		fail_msg("conf: %ld: %s", e.line, e.msg);
-	static admind_conf keep;
+	static conf_settings keep;
 	keep = c;
 	return cred_load(s, &keep, "admind.conf", err, errsz);
 }
@@ -298,7 +304,7 @@ static void load_reads_the_material(void **state)
 					 0);
 	assert_int_equal(s.secret_len, 32);
 	assert_memory_equal(s.secret, SECRET, 32);
-	cred_free(&s);
+	cred_load_free(&s);
 	/* HS256: the whole file less one LF, as lib/token reads it */
 	assert_int_equal(load("credential_kind = token\ncredential_token_alg = "
 						  "HS256",
@@ -307,7 +313,7 @@ static void load_reads_the_material(void **state)
 						  &s),
 					 0);
 	assert_int_equal(s.secret_len, 34);
-	cred_free(&s);
+	cred_load_free(&s);
 	assert_int_equal(load("credential_kind = token",
 						  "credential_token_key_file",
 						  write_key("es.pem", EVP_EC_gen("P-256")), err,
@@ -315,7 +321,7 @@ static void load_reads_the_material(void **state)
 					 0);
 	assert_non_null(s.key);
 	assert_string_equal(s.kid, "iwg-1");
-	cred_free(&s);
+	cred_load_free(&s);
 	/* off reads nothing, even a file that is not there */
 	assert_int_equal(load("credential_kind = off", "credential_secret_file",
 						  "/nonexistent/x", err, sizeof(err), &s),
@@ -349,7 +355,7 @@ static void conf_checks(void **state)
 			{"web_root = web\n", 0, "absolute"},
 			{"api_key = a superuser " HASH "\n", 1, "app"},
 	};
-	admind_conf c;
+	conf_settings c;
 	conf_error e;
 	size_t i;
 
@@ -363,8 +369,8 @@ static void conf_checks(void **state)
 	}
 	conf_defaults(&c);
 	assert_int_equal(conf_parse(&c, APP_KEY, strlen(APP_KEY), &e), 0);
-	assert_int_equal(c.keys[0].role, ROLE_APP);
-	assert_string_equal(conf_role_name(ROLE_APP), "app");
+	assert_int_equal(c.keys[0].role, CONF_ROLE_APP);
+	assert_string_equal(conf_role_name(CONF_ROLE_APP), "app");
 }
 
 int main(void)

@@ -100,20 +100,20 @@ static void served_routes_are_documented(void **state)
 	int k, found;
 
 	(void)state;
-	for (i = 0; i < admind_n_routes; i++) {
+	for (i = 0; i < routes_count; i++) {
 		found = 0;
 		for (k = 0; k < n_ops; k++)
-			if (!strcmp(ops[k].method, admind_routes[i].method) &&
-				!strcmp(ops[k].path, admind_routes[i].pattern)) {
+			if (!strcmp(ops[k].method, routes_table[i].method) &&
+				!strcmp(ops[k].path, routes_table[i].pattern)) {
 				found = 1;
-				if (ops[k].public != (admind_routes[i].roles == 0))
+				if (ops[k].public != (routes_table[i].roles == 0))
 					fail_msg("%s %s: 'security: []' in openapi.yaml must "
 							 "match whether the route needs an API key",
-							 admind_routes[i].method, admind_routes[i].pattern);
+							 routes_table[i].method, routes_table[i].pattern);
 			}
 		if (!found)
 			fail_msg("served but not in docs/api/openapi.yaml: %s %s",
-					 admind_routes[i].method, admind_routes[i].pattern);
+					 routes_table[i].method, routes_table[i].pattern);
 	}
 }
 
@@ -125,9 +125,9 @@ static void documented_routes_are_served(void **state)
 	(void)state;
 	for (k = 0; k < n_ops; k++) {
 		found = 0;
-		for (i = 0; i < admind_n_routes; i++)
-			if (!strcmp(ops[k].method, admind_routes[i].method) &&
-				!strcmp(ops[k].path, admind_routes[i].pattern))
+		for (i = 0; i < routes_count; i++)
+			if (!strcmp(ops[k].method, routes_table[i].method) &&
+				!strcmp(ops[k].path, routes_table[i].pattern))
 				found = 1;
 		if (!found)
 			fail_msg("in docs/api/openapi.yaml but not served: %s %s",

@@ -421,8 +421,8 @@ static const char *ctx_of(const char *body)
 	struct json_object *o, *ctx;
 	jsonv_error e;
 
-	if (jsonv_parse(body, strlen(body), schema_routing_test,
-					schema_routing_test_n, &o, &e) < 0) {
+	if (jsonv_parse(body, strlen(body), peers_schema_routing_test,
+					peers_schema_routing_test_n, &o, &e) < 0) {
 		snprintf(out, sizeof(out), "ERR %s: %s", e.field, e.msg);
 		return out;
 	}
@@ -503,12 +503,12 @@ static void routing_test_context(void **state)
 
 static char *render(struct json_object *view, const char *labels)
 {
-	prom_set *set = promset_new();
+	metrics_set *set = metrics_set_new();
 	sbuf out;
 
 	sbuf_init(&out);
 	peers_metrics(set, labels, view);
-	promset_render_free(set, &out);
+	metrics_set_render_free(set, &out);
 	return out.s ? out.s : strdup("");
 }
 

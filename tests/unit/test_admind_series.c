@@ -131,26 +131,32 @@ static void kamailio_stat_lines(void **state)
 	double v;
 
 	(void)state;
-	assert_int_equal(
-			kstat_parse("usrloc:registered_users = 3", name, sizeof(name), &v),
-			0);
+	assert_int_equal(series_kstat_parse("usrloc:registered_users = 3", name,
+										sizeof(name), &v),
+					 0);
 	assert_string_equal(name, "usrloc:registered_users");
 	assert_true(v == 3);
-	assert_int_equal(kstat_parse("core:rcv_replies_4xx_invite = 12345678901",
-								 name, sizeof(name), &v),
-					 0);
+	assert_int_equal(
+			series_kstat_parse("core:rcv_replies_4xx_invite = 12345678901",
+							   name, sizeof(name), &v),
+			0);
 	assert_true(v == 12345678901.0);
-	assert_int_equal(kstat_parse("core:x = -1", name, sizeof(name), &v), 0);
-	assert_int_equal(kstat_parse("nogroup = 3", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("a:b = ", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("a:b = 3x", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("a:b = nan", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("a:b = inf", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("a:b=3", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse(" = 3", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("", name, sizeof(name), &v), -1);
-	assert_int_equal(kstat_parse("group:a_very_long_statistic_name = 1", name,
-								 sizeof(name), &v),
+	assert_int_equal(series_kstat_parse("core:x = -1", name, sizeof(name), &v),
+					 0);
+	assert_int_equal(series_kstat_parse("nogroup = 3", name, sizeof(name), &v),
+					 -1);
+	assert_int_equal(series_kstat_parse("a:b = ", name, sizeof(name), &v), -1);
+	assert_int_equal(series_kstat_parse("a:b = 3x", name, sizeof(name), &v),
+					 -1);
+	assert_int_equal(series_kstat_parse("a:b = nan", name, sizeof(name), &v),
+					 -1);
+	assert_int_equal(series_kstat_parse("a:b = inf", name, sizeof(name), &v),
+					 -1);
+	assert_int_equal(series_kstat_parse("a:b=3", name, sizeof(name), &v), -1);
+	assert_int_equal(series_kstat_parse(" = 3", name, sizeof(name), &v), -1);
+	assert_int_equal(series_kstat_parse("", name, sizeof(name), &v), -1);
+	assert_int_equal(series_kstat_parse("group:a_very_long_statistic_name = 1",
+										name, sizeof(name), &v),
 					 -1);
 }
 
@@ -169,10 +175,10 @@ static void usrloc_contacts_statistics(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		if (!kstat_is_contacts(yes[i]))
+		if (!series_kstat_is_contacts(yes[i]))
 			fail_msg("'%s' counts contacts", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		if (kstat_is_contacts(no[i]))
+		if (series_kstat_is_contacts(no[i]))
 			fail_msg("'%s' does not count contacts", no[i]);
 }
 

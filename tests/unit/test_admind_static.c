@@ -35,7 +35,8 @@ static void maps_files_and_folders(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (static_path_map(cases[i].path, rel, sizeof(rel)) != STATIC_FILE)
+		if (static_path_map(cases[i].path, rel, sizeof(rel)) !=
+			STATIC_PATH_FILE)
 			fail_msg("%s: not a static file", cases[i].path);
 		assert_string_equal(rel, cases[i].rel);
 	}
@@ -46,13 +47,14 @@ static void redirects_root_and_bare_folders(void **state)
 	char rel[64];
 
 	(void)state;
-	assert_int_equal(static_path_map("/", rel, sizeof(rel)), STATIC_REDIRECT);
+	assert_int_equal(static_path_map("/", rel, sizeof(rel)),
+					 STATIC_PATH_REDIRECT);
 	assert_string_equal(rel, "/console/");
 	assert_int_equal(static_path_map("/portal", rel, sizeof(rel)),
-					 STATIC_REDIRECT);
+					 STATIC_PATH_REDIRECT);
 	assert_string_equal(rel, "/portal/");
 	assert_int_equal(static_path_map("/sdk", rel, sizeof(rel)),
-					 STATIC_REDIRECT);
+					 STATIC_PATH_REDIRECT);
 	assert_string_equal(rel, "/sdk/");
 }
 
@@ -68,7 +70,7 @@ static void api_paths_are_not_static(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (static_path_map(paths[i], rel, sizeof(rel)) != STATIC_NONE)
+		if (static_path_map(paths[i], rel, sizeof(rel)) != STATIC_PATH_NONE)
 			fail_msg("'%s' taken as static", paths[i] ? paths[i] : "(null)");
 		assert_string_equal(rel, "");
 	}
@@ -107,7 +109,7 @@ static void refuses_traversal_and_odd_names(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		if (static_path_map(paths[i], rel, sizeof(rel)) != STATIC_BAD)
+		if (static_path_map(paths[i], rel, sizeof(rel)) != STATIC_PATH_BAD)
 			fail_msg("'%s' not refused", paths[i]);
 		assert_string_equal(rel, "");
 	}
@@ -119,54 +121,57 @@ static void refuses_long_and_deep_paths(void **state)
 	size_t i;
 
 	(void)state;
-	/* a segment over STATIC_SEG_MAX */
+	/* a segment over STATIC_PATH_SEG_MAX */
 	strcpy(path, "/sdk/");
-	memset(path + 5, 'a', STATIC_SEG_MAX + 1);
-	path[5 + STATIC_SEG_MAX + 1] = '\0';
-	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_BAD);
-	path[5 + STATIC_SEG_MAX] = '\0';
-	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_FILE);
-	/* deeper than STATIC_DEPTH */
+	memset(path + 5, 'a', STATIC_PATH_SEG_MAX + 1);
+	path[5 + STATIC_PATH_SEG_MAX + 1] = '\0';
+	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_PATH_BAD);
+	path[5 + STATIC_PATH_SEG_MAX] = '\0';
+	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_PATH_FILE);
+	/* deeper than STATIC_PATH_DEPTH */
 	strcpy(path, "/sdk");
-	for (i = 0; i < STATIC_DEPTH + 1; i++)
+	for (i = 0; i < STATIC_PATH_DEPTH + 1; i++)
 		strcat(path, "/a");
-	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_BAD);
+	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_PATH_BAD);
 	/* longer than STATIC_PATH_MAX */
 	strcpy(path, "/sdk");
 	for (i = 0; strlen(path) <= STATIC_PATH_MAX; i++)
 		strcat(path, "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_BAD);
+	assert_int_equal(static_path_map(path, rel, sizeof(rel)), STATIC_PATH_BAD);
 	/* a rel buffer too small is a refusal, never a truncated name */
-	assert_int_equal(static_path_map("/console/", rel, 10), STATIC_BAD);
+	assert_int_equal(static_path_map("/console/", rel, 10), STATIC_PATH_BAD);
 	assert_string_equal(rel, "");
 }
 
 static void content_types_by_extension(void **state)
 {
 	(void)state;
-	assert_string_equal(static_content_type("console/index.html"),
+	assert_string_equal(static_path_content_type("console/index.html"),
 						"text/html; charset=utf-8");
-	assert_string_equal(static_content_type("a/B.JS"),
+	assert_string_equal(static_path_content_type("a/B.JS"),
 						"text/javascript; charset=utf-8");
-	assert_string_equal(static_content_type("x.mjs"),
+	assert_string_equal(static_path_content_type("x.mjs"),
 						"text/javascript; charset=utf-8");
-	assert_string_equal(static_content_type("x.css"),
+	assert_string_equal(static_path_content_type("x.css"),
 						"text/css; charset=utf-8");
-	assert_string_equal(static_content_type("x.json"), "application/json");
-	assert_string_equal(static_content_type("x.js.map"), "application/json");
-	assert_string_equal(static_content_type("x.svg"), "image/svg+xml");
-	assert_string_equal(static_content_type("x.png"), "image/png");
-	assert_string_equal(static_content_type("x.ico"), "image/x-icon");
-	assert_string_equal(static_content_type("x.txt"),
+	assert_string_equal(static_path_content_type("x.json"), "application/json");
+	assert_string_equal(static_path_content_type("x.js.map"),
+						"application/json");
+	assert_string_equal(static_path_content_type("x.svg"), "image/svg+xml");
+	assert_string_equal(static_path_content_type("x.png"), "image/png");
+	assert_string_equal(static_path_content_type("x.ico"), "image/x-icon");
+	assert_string_equal(static_path_content_type("x.txt"),
 						"text/plain; charset=utf-8");
-	assert_string_equal(static_content_type("openapi.yaml"),
+	assert_string_equal(static_path_content_type("openapi.yaml"),
 						"text/yaml; charset=utf-8");
-	assert_string_equal(static_content_type("iwg.d.ts"),
+	assert_string_equal(static_path_content_type("iwg.d.ts"),
 						"text/plain; charset=utf-8");
-	assert_string_equal(static_content_type("x.exe"),
+	assert_string_equal(static_path_content_type("x.exe"),
 						"application/octet-stream");
-	assert_string_equal(static_content_type(".js"), "application/octet-stream");
-	assert_string_equal(static_content_type(""), "application/octet-stream");
+	assert_string_equal(static_path_content_type(".js"),
+						"application/octet-stream");
+	assert_string_equal(static_path_content_type(""),
+						"application/octet-stream");
 }
 
 static void unescape_keeps_nul_escaped(void **state)
@@ -190,13 +195,13 @@ static void unescape_keeps_nul_escaped(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		strcpy(buf, cases[i].in);
-		assert_int_equal(static_unescape(buf), strlen(cases[i].out));
+		assert_int_equal(static_path_unescape(buf), strlen(cases[i].out));
 		assert_string_equal(buf, cases[i].out);
 	}
 	/* what is left of a NUL escape is refused as a static path */
 	strcpy(buf, "/console/app.js%00.png");
-	static_unescape(buf);
-	assert_int_equal(static_path_map(buf, buf + 40, 24), STATIC_BAD);
+	static_path_unescape(buf);
+	assert_int_equal(static_path_map(buf, buf + 40, 24), STATIC_PATH_BAD);
 }
 
 int main(void)
