@@ -2,7 +2,8 @@
 # The test library: sourced by scripts/run.sh (make run) and by the
 # integration, e2e and bench suites. A suite starts Kamailio, whatever its
 # cfg, through stack_spawn_kamailio (or stack_kamailio_exit when it must
-# refuse to start), with the modules of IWG_MODULE_PATH.
+# refuse to start), with the modules of IWG_MODULE_PATH (make bench's
+# callgrind runs start theirs through _stack_spawn).
 #
 #   stack_init NAME   run directory: IWG_RUN if set (data kept), else a fresh
 #                     build/test-runs/NAME; EXIT trap stops what was started
@@ -302,13 +303,16 @@ stack_spawn_kamailio() {
 # stack_kamailio_exit LOG SECONDS ARGS...: run `kamailio -DD -E ARGS` in
 # the foreground, from the repository top, for a start-up that must fail
 # (a cfg or a setting Kamailio refuses); its output goes to LOG. Returns
-# Kamailio's exit status, or timeout's when it was still running after
-# SECONDS: 124 (ended by TERM) or 137 (killed 5 s later).
+# Kamailio's exit status, or 124 when it was still running after SECONDS
+# (ended by TERM, or by KILL 5 s later): callers count 124 as "started".
 stack_kamailio_exit() {
-	local log=$1 secs=$2
+	local log=$1 secs=$2 rc
 	shift 2
 	(cd "$IWG_TOP" && exec timeout --kill-after=5 "$secs" /usr/sbin/kamailio -DD -E "$@") \
 		>"$log" 2>&1
+	rc=$?
+	[ "$rc" -eq 137 ] && rc=124
+	return "$rc"
 }
 
 stack_start_kamailio() {

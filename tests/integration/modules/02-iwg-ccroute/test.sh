@@ -23,6 +23,8 @@ check() { if [ "$2" -eq 0 ]; then tap_ok "$1"; else tap_fail "$1" "${3:-}"; fi; 
 
 # run directory build/test-runs/modules-ccroute; Kamailio stopped by PID on
 # exit
+# a run directory of its own, never one inherited from the environment
+unset IWG_RUN
 stack_init modules-ccroute
 tmp=$IWG_RUN
 kamlog=$IWG_LOGDIR/kam.log

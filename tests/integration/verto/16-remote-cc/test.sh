@@ -34,14 +34,14 @@ tap_check "the veth pair to 10.9.0.2 is up" wait_until 10 link_up
 
 # the contact-center preset with its network listener on 10.9.0.1
 stack_init verto-16-remote-cc
+# from here stack_stop (stack_init's EXIT trap) ends the namespace's process too
+stack_adopt cc-netns "$ccns"
 stack_node_cfg "$IWG_RUN/cfg" contact-center 10.9.0.1 5065 ||
 	{ tap_fail "site.cfg with IWG_SIP_IP 10.9.0.1" "substdef not found"; tap_done; exit 1; }
 printf '1 sip:10.9.0.2:5090 0 0 name=remote-cc\n' >"$IWG_RUN/cc.list"
 VERTO_CFG=$IWG_RUN/cfg/kamailio.cfg
 VERTO_KAM_EXTRA=(-A 'IWG_CC_URI="sip:10.9.0.2:5090"' -A 'IWG_CC_PEERS="10.9.0.2/32"')
-verto_stack_start verto-16-remote-cc || { kill "$ccns"; exit 1; }
-# stack_init set its own EXIT trap: both ends
-trap 'stack_stop; kill "$ccns" 2>/dev/null' EXIT
+verto_stack_start verto-16-remote-cc || exit 1
 
 verto_node "$here/remote.mjs" "$VERTO_URL" "$top/tests/integration/verto/sipp" "$ccns"
 if grep -qE 'sendto|Invalid argument' "$IWG_LOGDIR/kamailio.log"; then
