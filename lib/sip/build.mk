@@ -1,5 +1,5 @@
 # lib/sip: SIP header text we build (no CR, LF or NUL; RFC 3261
-# quoted-strings), shared by iwg_webrtc and iwg_idmap (pure C, no
+# quoted-strings), shared by iwg_webrtc, iwg_idmap and iwg_hdrmed (pure C, no
 # dependency)
 LIB_SRCS += lib/sip/sip_hdr.c
 

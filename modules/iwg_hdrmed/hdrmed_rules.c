@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cidr/cidr.h"
+#include "sip/sip_hdr.h"
 #include "textfile/textfile.h"
 
 #include "hdrmed_buf.h"
@@ -165,11 +166,8 @@ static int tokenize(struct pctx *c, const char *l, int len)
 
 static int check_value(struct pctx *c, const struct tok *t, const char *what)
 {
-	int i;
-
-	for (i = 0; i < t->len; i++)
-		if (t->s[i] == '\r' || t->s[i] == '\n' || t->s[i] == '\0')
-			return fail(c, "%s contains a control character", what);
+	if (!sip_hdr_value_safe(t->s, (size_t)t->len))
+		return fail(c, "%s contains a control character", what);
 	return 0;
 }
 
