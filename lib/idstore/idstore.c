@@ -75,15 +75,15 @@ static const char *const ids_errnames[] = {
 		[IDS_ERR_OOM] = "out of memory",
 		[IDS_ERR_REMOTE] = "redis error",
 		[IDS_ERR_NOT_REPLICATED] = "not replicated",
+		[IDS_ERR_CORRUPT] = "stored record invalid",
 };
 _Static_assert(sizeof(ids_errnames) / sizeof(ids_errnames[0]) ==
-					   IDS_ERR_NOT_REPLICATED + 1,
+					   IDS_ERR_CORRUPT + 1,
 			   "one name per error code");
 
 const char *ids_strerror(int err)
 {
-	return (err >= 0 && err <= IDS_ERR_NOT_REPLICATED) ? ids_errnames[err]
-													   : "?";
+	return (err >= 0 && err <= IDS_ERR_CORRUPT) ? ids_errnames[err] : "?";
 }
 
 void ids_conf_init(ids_conf_t *conf)
@@ -150,12 +150,39 @@ struct redisContext *ids_redis(ids_ctx_t *ctx)
 	return ids_conn_any(ctx);
 }
 
-/* reply check: an error reply becomes IDS_ERR_REMOTE; frees r then */
-static int ids_reply_error(ids_ctx_t *ctx, redisReply *r, const char *what)
+/* stored data named by what ("stored mapping web:ann") that failed
+ * validation: IDS_ERR_CORRUPT, field and why in ctx->corrupt, errstr
+ * "<what>: <field> <why>" */
+static int ids_corrupt(ids_ctx_t *ctx, const char *what, const char *field,
+					   const char *why)
+{
+	ctx->corrupt.line = 0;
+	snprintf(ctx->corrupt.field, sizeof(ctx->corrupt.field), "%s", field);
+	snprintf(ctx->corrupt.msg, sizeof(ctx->corrupt.msg), "%s", why);
+	return ids_set_err(ctx, IDS_ERR_CORRUPT, "%s: %s%s%s", what, field,
+					   *field ? " " : "", why);
+}
+
+/* 1 when the error reply r says a key holds another Redis type than the
+ * command (or a script's redis.call) expects */
+static int ids_wrongtype(const redisReply *r)
+{
+	return strncmp(r->str, "WRONGTYPE", 9) == 0;
+}
+
+/* an error reply r about the command what, on the stored entry named entry
+ * (NULL: none): IDS_ERR_REMOTE "what: ...", or IDS_ERR_CORRUPT for a key
+ * of entry holding another Redis type; r is freed then. IDS_OK when r is
+ * not an error. */
+static int ids_reply_error(ids_ctx_t *ctx, redisReply *r, const char *what,
+						   const char *entry)
 {
 	if (r->type != REDIS_REPLY_ERROR)
 		return IDS_OK;
-	ids_set_err(ctx, IDS_ERR_REMOTE, "%s: %s", what, r->str);
+	if (entry && ids_wrongtype(r))
+		ids_corrupt(ctx, entry, "", "is stored as another Redis type");
+	else
+		ids_set_err(ctx, IDS_ERR_REMOTE, "%s: %s", what, r->str);
 	freeReplyObject(r);
 	return ctx->err;
 }
@@ -167,7 +194,7 @@ static int ids_simple(ids_ctx_t *ctx, int slot, int write, int argc,
 	redisReply *r = ids_cmd_at(ctx, slot, write, argc, argv, NULL);
 	if (!r)
 		return ctx->err;
-	if (ids_reply_error(ctx, r, what))
+	if (ids_reply_error(ctx, r, what, NULL))
 		return ctx->err;
 	freeReplyObject(r);
 	return ids_ok(ctx);
@@ -282,16 +309,36 @@ int ids_eval(ids_ctx_t *ctx, const char *script, int nkeys, int argc,
 	return ids_ok(ctx);
 }
 
-/* fill a record from HGETALL pairs; IDS_OK or IDS_ERR_PROTO */
-static int ids_from_pairs(ids_ctx_t *ctx, const redisReply *a, const char *ns,
-						  const char *key, ids_record_t *out)
+/* "stored mapping <ns>:<key>" into buf (the key cut at 60 bytes) */
+static const char *ids_mapping_name(char *buf, size_t bufsz, const char *ns,
+									const char *key)
 {
+	snprintf(buf, bufsz, "stored mapping %s:%.60s%s", ns, key,
+			 strlen(key) > 60 ? "..." : "");
+	return buf;
+}
+
+/*
+ * Fill out from the HGETALL pairs a of the mapping (ns, key[0..keylen))
+ * and check it as a write would: IDS_OK, IDS_ERR_CORRUPT (a stored field
+ * with a bad syntax, a namespace or key that is not one, a record that
+ * fails ids_record_validate), or IDS_ERR_PROTO (not a reply of HGETALL).
+ */
+static int ids_from_pairs(ids_ctx_t *ctx, const redisReply *a, const char *ns,
+						  const char *key, size_t keylen, ids_record_t *out)
+{
+	char what[IDS_NS_MAX + 96];
 	size_t i;
 	int f;
 	ids_error_t e;
 	ids_record_init(out);
-	snprintf(out->ns, sizeof(out->ns), "%s", ns);
-	snprintf(out->key, sizeof(out->key), "%s", key);
+	/* checked first: a name that is not one is not shown */
+	if (ids_record_set(out, IDS_F_NS, ns, strlen(ns), &e) < 0 ||
+		ids_record_set(out, IDS_F_KEY, key, keylen, &e) < 0)
+		return ids_corrupt(ctx, "stored mapping", e.field, e.msg);
+	if (!out->ns[0] || !out->key[0])
+		return ids_corrupt(ctx, "stored mapping", out->ns[0] ? "key" : "ns",
+						   "is required");
 	for (i = 0; i + 1 < a->elements; i += 2) {
 		const redisReply *k = a->element[i], *v = a->element[i + 1];
 		if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
@@ -300,16 +347,21 @@ static int ids_from_pairs(ids_ctx_t *ctx, const redisReply *a, const char *ns,
 		if (f <= IDS_F_KEY) /* unknown, internal, ns or key */
 			continue;
 		if (ids_record_set(out, f, v->str, v->len, &e) < 0)
-			return ids_set_err(ctx, IDS_ERR_PROTO,
-							   "stored mapping %s:%s: %s %s", ns, key, e.field,
-							   e.msg);
+			goto corrupt;
 	}
+	/* what no field says alone: sip_uri is required */
+	if (ids_record_validate(out, &e) < 0)
+		goto corrupt;
 	return IDS_OK;
+corrupt:
+	return ids_corrupt(ctx,
+					   ids_mapping_name(what, sizeof(what), out->ns, out->key),
+					   e.field, e.msg);
 }
 
 int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 {
-	char mk[IDS_REDIS_KEY_MAX];
+	char mk[IDS_REDIS_KEY_MAX], what[IDS_NS_MAX + 96];
 	const char *argv[2] = {"HGETALL", mk};
 	redisReply *r;
 	int rc;
@@ -317,7 +369,8 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
 	if (!(r = ids_cmd_at(ctx, ids_slot_of(mk), 0, 2, argv, NULL)))
 		return ctx->err;
-	if (ids_reply_error(ctx, r, "HGETALL"))
+	if (ids_reply_error(ctx, r, "HGETALL",
+						ids_mapping_name(what, sizeof(what), ns, key)))
 		return ctx->err;
 	if (r->type != REDIS_REPLY_ARRAY) {
 		freeReplyObject(r);
@@ -327,7 +380,7 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 		freeReplyObject(r);
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", ns, key);
 	}
-	rc = ids_from_pairs(ctx, r, ns, key, out);
+	rc = ids_from_pairs(ctx, r, ns, key, strlen(key), out);
 	freeReplyObject(r);
 	return rc ? rc : ids_ok(ctx);
 }
@@ -336,6 +389,7 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out)
 {
 	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
+	char what[IDS_NS_MAX + 64];
 	const char *argv[5];
 	redisReply *r;
 	int rc;
@@ -349,7 +403,11 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 	if (!(r = ids_script(ctx, IDS_S_REVERSE, ids_slot_of(rk), 0, 5, argv,
 						 NULL)))
 		return ctx->err;
-	if (ids_reply_error(ctx, r, "reverse"))
+	snprintf(what, sizeof(what),
+			 "stored URI entry of namespace %s or its "
+			 "mapping",
+			 ns);
+	if (ids_reply_error(ctx, r, "reverse", what))
 		return ctx->err;
 	if (r->type == REDIS_REPLY_NIL ||
 		(r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
@@ -360,47 +418,57 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
 		r->element[0]->type != REDIS_REPLY_STRING ||
-		r->element[1]->type != REDIS_REPLY_ARRAY ||
-		r->element[0]->len > IDS_KEY_MAX) {
+		r->element[1]->type != REDIS_REPLY_ARRAY) {
 		freeReplyObject(r);
 		return ids_set_err(ctx, IDS_ERR_PROTO, "reverse: unexpected reply");
 	}
-	rc = ids_from_pairs(ctx, r->element[1], ns, r->element[0]->str, out);
+	/* the entry's value, the key, is checked there (length, characters) */
+	rc = ids_from_pairs(ctx, r->element[1], ns, r->element[0]->str,
+						r->element[0]->len, out);
 	freeReplyObject(r);
 	return rc ? rc : ids_ok(ctx);
 }
 
 /* the mapping named by DID entry did ("<ns>:<key> <token>") into ns and
- * key; IDS_OK, IDS_ERR_NOTFOUND or an error */
-static int ids_did_owner(ids_ctx_t *ctx, const char *did, char *ns, size_t nssz,
-						 char *key, size_t keysz)
+ * key (the record's bounds); IDS_OK, IDS_ERR_NOTFOUND, IDS_ERR_CORRUPT
+ * (an entry that is not such a value, or names a namespace or key that
+ * is not one) or an error */
+static int ids_did_owner(ids_ctx_t *ctx, const char *did,
+						 char ns[IDS_NS_MAX + 1], char key[IDS_KEY_MAX + 1])
 {
-	char dk[IDS_REDIS_KEY_MAX];
+	char dk[IDS_REDIS_KEY_MAX], what[IDS_DID_MAX + 32];
 	const char *argv[2] = {"GET", dk}, *n, *k, *t;
 	redisReply *r;
+	ids_record_t probe;
+	ids_error_t e;
 	size_t nl, kl, tl;
 	if (ids_key_did(dk, sizeof(dk), did) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "did: too long");
 	if (!(r = ids_cmd_at(ctx, ids_slot_of(dk), 0, 2, argv, NULL)))
 		return ctx->err;
-	if (ids_reply_error(ctx, r, "GET"))
+	snprintf(what, sizeof(what), "stored DID entry of %s", did);
+	if (ids_reply_error(ctx, r, "GET", what))
 		return ctx->err;
 	if (r->type == REDIS_REPLY_NIL) {
 		freeReplyObject(r);
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
 	}
-	if (r->type != REDIS_REPLY_STRING ||
-		ids_did_owner_parse(r->str, r->len, &n, &nl, &k, &kl, &t, &tl) < 0 ||
-		nl >= nssz || kl >= keysz) {
+	if (r->type != REDIS_REPLY_STRING) {
 		freeReplyObject(r);
-		return ids_set_err(ctx, IDS_ERR_PROTO, "DID entry of %s malformed",
-						   did);
+		return ids_set_err(ctx, IDS_ERR_PROTO, "GET: not a string");
 	}
-	memcpy(ns, n, nl);
-	ns[nl] = '\0';
-	memcpy(key, k, kl);
-	key[kl] = '\0';
+	ids_record_init(&probe);
+	if (ids_did_owner_parse(r->str, r->len, &n, &nl, &k, &kl, &t, &tl) < 0 ||
+		ids_record_set(&probe, IDS_F_NS, n, nl, &e) < 0 ||
+		ids_record_set(&probe, IDS_F_KEY, k, kl, &e) < 0) {
+		freeReplyObject(r);
+		return ids_corrupt(ctx, what, "",
+						   "is not \"<ns>:<key> <token>\" with a valid "
+						   "namespace and key");
+	}
 	freeReplyObject(r);
+	memcpy(ns, probe.ns, sizeof(probe.ns));
+	memcpy(key, probe.key, sizeof(probe.key));
 	return IDS_OK;
 }
 
@@ -414,7 +482,7 @@ int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out)
 	if (!*did || ids_record_set(&probe, IDS_F_DID, did, strlen(did), &e) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "did: %s",
 						   *did ? e.msg : "is required");
-	if ((rc = ids_did_owner(ctx, did, ns, sizeof(ns), key, sizeof(key))))
+	if ((rc = ids_did_owner(ctx, did, ns, key)))
 		return rc;
 	rc = ids_get(ctx, ns, key, out);
 	/* an entry claimed by a write not done yet, or left by one that
@@ -493,6 +561,11 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 						   "did %s is already mapped by key %.*s (namespace "
 						   "%.*s)",
 						   rec->did, kl < 60 ? kl : 60, key, nsl, o);
+	}
+	if (ids_wrongtype(r)) {
+		ids_field_err(e, "", "a stored entry is another Redis type");
+		return ids_corrupt(ctx, "a stored entry of the mapping", "",
+						   "is stored as another Redis type");
 	}
 	return ids_set_err(ctx, IDS_ERR_REMOTE, "%s", r->str);
 }
@@ -645,7 +718,9 @@ static int ids_put_build(ids_ctx_t *ctx, const ids_record_t *r, int mode,
 
 /* the old DID and its token of a put or del script's reply {ex, olddid,
  * oldtok} into old and oldtok ("" none); 0, or -1 when the reply is not
- * that */
+ * that. They are what the replaced hash held: a stored did or token that
+ * cannot be one (too long: a hash that failed validation) is taken as
+ * none, so it releases no entry and the write it follows stands. */
 static int ids_put_reply(const redisReply *r, char old[IDS_DID_MAX + 1],
 						 char oldtok[IDS_DID_TOK_LEN + 1])
 {
@@ -653,10 +728,11 @@ static int ids_put_reply(const redisReply *r, char old[IDS_DID_MAX + 1],
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
 		r->element[0]->type != REDIS_REPLY_INTEGER ||
 		r->element[1]->type != REDIS_REPLY_STRING ||
-		r->element[2]->type != REDIS_REPLY_STRING ||
-		r->element[1]->len > IDS_DID_MAX ||
-		r->element[2]->len > IDS_DID_TOK_LEN)
+		r->element[2]->type != REDIS_REPLY_STRING)
 		return -1;
+	if (r->element[1]->len > IDS_DID_MAX ||
+		r->element[2]->len > IDS_DID_TOK_LEN)
+		return 0;
 	memcpy(old, r->element[1]->str, r->element[1]->len + 1);
 	memcpy(oldtok, r->element[2]->str, r->element[2]->len + 1);
 	return 0;
@@ -761,7 +837,7 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 {
 	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX], did[IDS_DID_MAX + 1];
-	char tok[IDS_DID_TOK_LEN + 1];
+	char tok[IDS_DID_TOK_LEN + 1], what[IDS_NS_MAX + 96];
 	const char *argv[8];
 	redisReply *r;
 	int found;
@@ -776,7 +852,8 @@ int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 	argv[7] = rp;
 	if (!(r = ids_script(ctx, IDS_S_DEL, ids_slot_of(mk), 1, 8, argv, NULL)))
 		return ctx->err;
-	if (ids_reply_error(ctx, r, ns))
+	if (ids_reply_error(ctx, r, ns,
+						ids_mapping_name(what, sizeof(what), ns, key)))
 		return ctx->err;
 	found = ids_put_reply(r, did, tok) == 0;
 	freeReplyObject(r);
@@ -793,6 +870,7 @@ int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 					int enabled)
 {
 	char mk[IDS_REDIS_KEY_MAX], msg[IDS_NS_MAX + IDS_KEY_MAX + 2];
+	char what[IDS_NS_MAX + 96];
 	const char *argv[7];
 	redisReply *r;
 	int found;
@@ -806,7 +884,8 @@ int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 	argv[6] = msg;
 	if (!(r = ids_script(ctx, IDS_S_ENABLE, ids_slot_of(mk), 1, 7, argv, NULL)))
 		return ctx->err;
-	if (ids_reply_error(ctx, r, ns))
+	if (ids_reply_error(ctx, r, ns,
+						ids_mapping_name(what, sizeof(what), ns, key)))
 		return ctx->err;
 	found = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);

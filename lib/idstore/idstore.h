@@ -37,6 +37,17 @@
  * free the context and connect again (with Sentinels, that asks them for
  * the master anew). The other errors leave it usable.
  *
+ * What is read back is checked as a write checks it: anything with write
+ * access to Redis (another client, an older tool) may have stored a
+ * mapping or a reverse entry that fails validation. Such data is
+ * IDS_ERR_CORRUPT, about that one mapping or entry: the reply was read
+ * whole, the connection stays usable, and the other mappings are served
+ * as before. A caller must not take it for a broken connection (a backoff
+ * or a reconnect would let one bad record stop every lookup) nor for the
+ * caller's own bad input. ctx->corrupt names the stored field that failed
+ * and why, never its value; a write (ids_put, ids_del) replaces or removes
+ * such a mapping.
+ *
  * Durability: a write acknowledged by the master alone can be lost when the
  * master dies before a replica has it (a Sentinel failover promotes the
  * replica). With conf.wait_replicas > 0 every write (ids_put, ids_del,
@@ -69,6 +80,10 @@ enum {
 	 * acknowledged it within conf.wait_timeout_ms (errstr: how many); the
 	 * connection stays usable */
 	IDS_ERR_NOT_REPLICATED = 10,
+	/* a stored mapping or reverse entry failed validation on read (or a
+	 * key of the schema holds another Redis type): ctx->corrupt says
+	 * which field and why; the connection stays usable */
+	IDS_ERR_CORRUPT = 11,
 };
 
 #define IDS_DEFAULT_TIMEOUT_MS		200
@@ -99,6 +114,12 @@ typedef struct ids_conf {
 typedef struct ids_ctx {
 	int err;
 	char errstr[128];
+	/* after IDS_ERR_CORRUPT (unset otherwise): field, the stored field of
+	 * the mapping that failed ("key" for a URI entry naming a key that is
+	 * not one; "" when the mapping or entry as a whole is unusable: another
+	 * Redis type, a malformed DID entry), and msg, why (never the value);
+	 * line is 0 */
+	ids_error_t corrupt;
 	char peer[IDS_ADDR_MAX]; /* the server connected to, "host:port" */
 	/* private */
 	void *rc_; /* the one connection, or the Cluster's "any node" one */
@@ -190,18 +211,28 @@ enum {
  * with e->msg when e is not NULL), replace the whole hash, move the reverse
  * entries (the URI's; the DID's, dropped when the record has no did
  * anymore), publish the change notice. Then WAIT when conf.wait_replicas
- * is set (IDS_ERR_NOT_REPLICATED: written, not known durable).
+ * is set (IDS_ERR_NOT_REPLICATED: written, not known durable). A stored
+ * mapping that fails validation (IDS_ERR_CORRUPT on read), or another
+ * Redis type at its key, is replaced like any other (IDS_ERR_EXISTS for
+ * IDS_PUT_CREATE); a stored DID field that is not a DID releases nothing.
+ * IDS_ERR_CORRUPT when a reverse entry it must read holds another type.
  */
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
 
 /*
  * Load the mapping (ns, key) into *out. IDS_ERR_NOTFOUND when absent.
+ * What is returned passed ids_record_validate(): a stored mapping that
+ * does not (a field with a bad syntax, no sip_uri, not a hash) is
+ * IDS_ERR_CORRUPT (ctx->corrupt, errstr "stored mapping <ns>:<key>:
+ * <field> <why>"), *out then undefined.
  */
 int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out);
 
 /*
  * Load the mapping whose sip_uri normalises like uri (see ids_uri_norm), in
- * one round trip. IDS_ERR_NOTFOUND when absent.
+ * one round trip. IDS_ERR_NOTFOUND when absent; IDS_ERR_CORRUPT as for
+ * ids_get, and when the URI entry names a key that is not one (too long,
+ * invalid characters: errstr then does not show it).
  */
 int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out);
@@ -213,17 +244,22 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
  * did must be as stored: '+' then 6 to 15 digits, nothing removed or added
  * (IDS_ERR_ARG otherwise, errstr says why). A disabled or expired mapping
  * is returned as well: the caller checks ids_record_usable(). Returns
- * IDS_OK, IDS_ERR_NOTFOUND when no mapping holds the DID, or an I/O error.
+ * IDS_OK, IDS_ERR_NOTFOUND when no mapping holds the DID, IDS_ERR_CORRUPT
+ * for a DID entry that is malformed or names an invalid namespace or key,
+ * or a mapping as for ids_get, or an I/O error.
  */
 int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out);
 
 /* Delete a mapping and its reverse entries (URI and DID). IDS_ERR_NOTFOUND
  * when absent (nothing written, no WAIT); IDS_ERR_NOT_REPLICATED as for
- * ids_put. */
+ * ids_put. A stored mapping that fails validation is deleted too (a DID
+ * field that is not a DID releases no entry), and so is a mapping key
+ * holding another Redis type than a hash; ids_put replaces either. */
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key);
 
 /* Set enabled to 0/1; the reverse entries stay. IDS_ERR_NOTFOUND when
- * absent; IDS_ERR_NOT_REPLICATED as for ids_put. */
+ * absent; IDS_ERR_NOT_REPLICATED as for ids_put; IDS_ERR_CORRUPT when the
+ * key holds another Redis type than a hash. */
 int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 					int enabled);
 

@@ -23,7 +23,8 @@
  * written; the new DID is claimed by the caller already.
  * Returns {1 replaced / 0 created, the did the mapping held before when it
  * changed, else "", that did's claim token or ""}; errors EXISTS,
- * NOTFOUND, CONFLICT <owner key>.
+ * NOTFOUND, CONFLICT <owner key>. A map key holding another type than a
+ * hash (written by something else) is replaced, nothing read from it.
  */
 #define IDS_LUA_PUT                                                           \
 	"local ex = redis.call('EXISTS', KEYS[1]) == 1\n"                         \
@@ -36,15 +37,16 @@
 	"  return redis.error_reply('CONFLICT ' .. owner) end\n"                  \
 	"local did = ARGV[7]\n"                                                   \
 	"local msg = ARGV[4] .. ' ' .. ARGV[2] .. ' ' .. ARGV[6]\n"               \
-	"local old = redis.call('HGET', KEYS[1], '_rev_uri')\n"                   \
+	"local h = redis.call('TYPE', KEYS[1]).ok == 'hash'\n"                    \
+	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"             \
 	"if old and old ~= ARGV[6] then\n"                                        \
 	"  local ok = ARGV[5] .. old\n"                                           \
 	"  if redis.call('GET', ok) == ARGV[2] then redis.call('DEL', ok) end\n"  \
 	"  msg = msg .. ' ' .. old\n"                                             \
 	"end\n"                                                                   \
 	"if did ~= '' then msg = msg .. ' ' .. did end\n"                         \
-	"local olddid = redis.call('HGET', KEYS[1], 'did')\n"                     \
-	"local oldtok = redis.call('HGET', KEYS[1], '_did_tok') or ''\n"          \
+	"local olddid = h and redis.call('HGET', KEYS[1], 'did')\n"               \
+	"local oldtok = h and redis.call('HGET', KEYS[1], '_did_tok') or ''\n"    \
 	"if olddid and olddid ~= did then msg = msg .. ' ' .. olddid\n"           \
 	"else olddid = '' oldtok = '' end\n"                                      \
 	"redis.call('DEL', KEYS[1])\n"                                            \
@@ -57,12 +59,14 @@
 /*
  * del: KEYS[1] map key. ARGV[1] key, ARGV[2] channel, ARGV[3] ns, ARGV[4]
  * reverse key prefix. Returns 0 absent, or {1, the did it held or "", that
- * did's claim token or ""} (the caller releases that DID's entry).
+ * did's claim token or ""} (the caller releases that DID's entry). A map
+ * key holding another type than a hash is deleted, nothing read from it.
  */
 #define IDS_LUA_DEL                                                          \
-	"local old = redis.call('HGET', KEYS[1], '_rev_uri')\n"                  \
-	"local did = redis.call('HGET', KEYS[1], 'did')\n"                       \
-	"local tok = redis.call('HGET', KEYS[1], '_did_tok') or ''\n"            \
+	"local h = redis.call('TYPE', KEYS[1]).ok == 'hash'\n"                   \
+	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"            \
+	"local did = h and redis.call('HGET', KEYS[1], 'did')\n"                 \
+	"local tok = h and redis.call('HGET', KEYS[1], '_did_tok') or ''\n"      \
 	"if redis.call('DEL', KEYS[1]) == 0 then return 0 end\n"                 \
 	"local msg = ARGV[3] .. ' ' .. ARGV[1]\n"                                \
 	"if old then\n"                                                          \

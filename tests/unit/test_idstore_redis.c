@@ -845,10 +845,112 @@ static void test_did_entry_format(void **state)
 	assert_int_equal(ids_reverse_did(c, "+33900000018", &g), IDS_OK);
 	assert_int_equal(ids_del(c, "race", "x"), IDS_OK);
 	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000018"), 0);
-	/* a malformed entry is a protocol error, not a match */
+	/* a malformed entry is stored data that fails validation, not a
+	 * match; the connection stays usable */
 	raw(c, "SET iwg:idm:did:+33900000019 %s", "race:x zz");
-	assert_int_equal(ids_reverse_did(c, "+33900000019", &g), IDS_ERR_PROTO);
+	assert_int_equal(ids_reverse_did(c, "+33900000019", &g), IDS_ERR_CORRUPT);
+	assert_int_equal(ids_ping(c), IDS_OK);
 	raw(c, "DEL iwg:idm:did:+33900000019");
+	ids_free(c);
+}
+
+/* ---- stored data that fails validation: IDS_ERR_CORRUPT ---- */
+
+/* lookup of (ns, key) answers IDS_ERR_CORRUPT naming field; the next
+ * lookup of a good mapping on the same context works */
+static void assert_corrupt_get(ids_ctx_t *c, const char *key, const char *field)
+{
+	ids_record_t g;
+	assert_int_equal(ids_get(c, "crpt", key, &g), IDS_ERR_CORRUPT);
+	assert_int_equal(c->err, IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, field);
+	assert_true(c->corrupt.msg[0] != '\0');
+	assert_int_equal(ids_get(c, "crpt", "good", &g), IDS_OK);
+	assert_string_equal(g.sip_uri, "sip:good@iwg.test");
+}
+
+static void test_corrupt_record_leaves_the_connection_usable(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	(void)state;
+	rec(&r, "crpt", "good", "sip:good@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	/* a field with a bad syntax: named, its value never shown */
+	raw(c, "HSET iwg:idm:map:{crpt}:b1 sip_uri %s", "sip:b1@x>\"Eve\"");
+	assert_int_equal(ids_get(c, "crpt", "b1", &g), IDS_ERR_CORRUPT);
+	assert_non_null(strstr(c->errstr, "stored mapping crpt:b1: sip_uri"));
+	assert_null(strstr(c->errstr, "Eve"));
+	assert_corrupt_get(c, "b1", "sip_uri");
+	raw(c, "HSET iwg:idm:map:{crpt}:b1 sip_uri sip:b1@x display_name %b",
+		"A\r\nB", (size_t)4);
+	assert_corrupt_get(c, "b1", "display_name");
+	/* a field that no syntax check sees: sip_uri empty or absent */
+	raw(c, "HSET iwg:idm:map:{crpt}:b2 sip_uri %s", "");
+	assert_corrupt_get(c, "b2", "sip_uri");
+	raw(c, "HDEL iwg:idm:map:{crpt}:b2 sip_uri");
+	raw(c, "HSET iwg:idm:map:{crpt}:b2 display_name Bee");
+	assert_corrupt_get(c, "b2", "sip_uri");
+	/* another Redis type at a mapping's key */
+	raw(c, "SET iwg:idm:map:{crpt}:b3 x");
+	assert_corrupt_get(c, "b3", "");
+	assert_int_equal(ids_set_enabled(c, "crpt", "b3", 0), IDS_ERR_CORRUPT);
+	/* a URI entry naming a key that is not one: not shown */
+	raw(c, "SET iwg:idm:rev:{crpt}:sip:ghost@x %s", "bad key");
+	raw(c, "HSET %s sip_uri sip:ghost@x", "iwg:idm:map:{crpt}:bad key");
+	assert_int_equal(ids_reverse(c, "crpt", "sip:ghost@x", &g),
+					 IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, "key");
+	assert_null(strstr(c->errstr, "bad key"));
+	/* a URI entry naming a corrupt mapping */
+	raw(c, "SET iwg:idm:rev:{crpt}:sip:b1@x b1");
+	assert_int_equal(ids_reverse(c, "crpt", "sip:b1@x", &g), IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, "display_name");
+	/* a DID entry naming a namespace that is not one */
+	raw(c, "SET iwg:idm:did:+33900000020 %s", "cr{pt}:good");
+	assert_int_equal(ids_reverse_did(c, "+33900000020", &g), IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, "");
+	assert_int_equal(ids_get(c, "crpt", "good", &g), IDS_OK);
+	assert_int_equal(c->err, IDS_OK);
+	raw(c, "DEL iwg:idm:did:+33900000020 iwg:idm:rev:{crpt}:sip:ghost@x");
+	raw(c, "DEL %s", "iwg:idm:map:{crpt}:bad key");
+	ids_free(c);
+}
+
+static void test_corrupt_record_is_replaced_or_deleted(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	(void)state;
+	/* a did that cannot be one: the write stands, its claim is kept */
+	raw(c, "HSET iwg:idm:map:{crpt}:f1 sip_uri sip:f1@x did %s _did_tok %s",
+		"+123456789012345678901", "not-a-token-of-16-hex-digits");
+	assert_int_equal(ids_get(c, "crpt", "f1", &g), IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, "did");
+	rec(&r, "crpt", "f1", "sip:f1@iwg.test");
+	ids_record_set(&r, IDS_F_DID, "+33900000021", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_get(c, "crpt", "f1", &g), IDS_OK);
+	assert_int_equal(ids_reverse_did(c, "+33900000021", &g), IDS_OK);
+	assert_string_equal(g.key, "f1");
+	assert_int_equal(ids_del(c, "crpt", "f1"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000021"), 0);
+	/* deleted, not "not found" */
+	raw(c, "HSET iwg:idm:map:{crpt}:f2 sip_uri %s did %s", "", "garbage");
+	assert_int_equal(ids_del(c, "crpt", "f2"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{crpt}:f2"), 0);
+	/* another Redis type: it exists (create refused), upsert replaces it,
+	 * delete removes it */
+	raw(c, "SET iwg:idm:map:{crpt}:f3 x");
+	rec(&r, "crpt", "f3", "sip:f3@iwg.test");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_ERR_EXISTS);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_reverse(c, "crpt", "sip:f3@iwg.test", &g), IDS_OK);
+	raw(c, "DEL iwg:idm:map:{crpt}:f3");
+	raw(c, "LPUSH iwg:idm:map:{crpt}:f3 x");
+	assert_int_equal(ids_del(c, "crpt", "f3"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{crpt}:f3"), 0);
 	ids_free(c);
 }
 
@@ -949,6 +1051,8 @@ int main(void)
 			cmocka_unit_test(test_refused_write_keeps_a_later_claim),
 			cmocka_unit_test(test_delete_racing_a_recreate),
 			cmocka_unit_test(test_did_entry_format),
+			cmocka_unit_test(test_corrupt_record_leaves_the_connection_usable),
+			cmocka_unit_test(test_corrupt_record_is_replaced_or_deleted),
 			cmocka_unit_test(test_eval_runs_a_callers_script),
 	};
 	const struct CMUnitTest cluster[] = {
