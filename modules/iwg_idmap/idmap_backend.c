@@ -58,6 +58,18 @@ int idmap_backend_connect(idmap_backend_t *b, int64_t now_ms)
 	return 0;
 }
 
+/* a lookup's answer rc other than IDS_OK and IDS_ERR_NOTFOUND that is no
+ * failure of Redis: IDB_BADARG, IDB_INVALID (b->invalid filled), or -1 */
+static int idmap_backend_refused(idmap_backend_t *b, int rc)
+{
+	if (rc == IDS_ERR_ARG)
+		return IDB_BADARG;
+	if (rc != IDS_ERR_CORRUPT)
+		return -1;
+	b->invalid = b->ctx->corrupt;
+	return IDB_INVALID;
+}
+
 /* answer from a stale entry, or unavailable */
 static idmap_backend_result_t
 idmap_backend_fallback(idmap_backend_t *b, idmap_cache_kind_t kind,
@@ -94,8 +106,8 @@ idmap_backend_lookup_did(idmap_backend_t *b, const char *ns, const char *did,
 		return strcmp(out->ns, ns) == 0 ? IDB_FOUND : IDB_NOTFOUND;
 	if (rc == IDS_ERR_NOTFOUND)
 		return IDB_NOTFOUND;
-	if (rc == IDS_ERR_ARG)
-		return IDB_BADARG;
+	if ((rc = idmap_backend_refused(b, rc)) >= 0)
+		return (idmap_backend_result_t)rc;
 	idmap_backend_failed(b, now_ms);
 	return IDB_UNAVAILABLE;
 }
@@ -142,8 +154,9 @@ idmap_backend_result_t idmap_backend_lookup(idmap_backend_t *b, int reverse,
 							b->opts.neg_ttl_ms);
 		return IDB_NOTFOUND;
 	}
-	if (rc == IDS_ERR_ARG)
-		return IDB_BADARG;
+	/* a mapping stored invalid is no outage: nothing cached, no backoff */
+	if ((rc = idmap_backend_refused(b, rc)) >= 0)
+		return (idmap_backend_result_t)rc;
 	idmap_backend_failed(b, now_ms);
 	return idmap_backend_fallback(b, kind, ns, key, now_ms, out, stale);
 }

@@ -3,7 +3,10 @@
  * this process's own Redis connection, with reconnect backoff while Redis
  * is unreachable (no attempt before the backoff expires, so a worker never
  * waits longer than one connect or command timeout), and stale cache
- * entries served while it is down.
+ * entries served while it is down. A stored mapping that fails validation
+ * (lib/idstore's IDS_ERR_CORRUPT) is an answer about that mapping alone:
+ * the connection is kept, no backoff, so every other lookup still goes to
+ * Redis.
  *
  * Pure C (lib/idstore + the cache). One idmap_backend_t per process.
  */
@@ -20,6 +23,9 @@ typedef enum idmap_backend_result {
 	IDB_NOTFOUND = 1,	 /* Redis (or a cached negative) says absent */
 	IDB_UNAVAILABLE = 2, /* Redis unreachable and nothing usable cached */
 	IDB_BADARG = 3,		 /* namespace or key unusable */
+	/* the stored mapping (or its URI or DID entry) failed validation:
+	 * not served, not cached; b->invalid says which field and why */
+	IDB_INVALID = 4,
 } idmap_backend_result_t;
 
 typedef struct idmap_backend_opts {
@@ -33,6 +39,9 @@ typedef struct idb {
 	ids_conf_t conf;
 	idmap_backend_opts_t opts;
 	idmap_cache_t *cache; /* may be NULL: no caching */
+	/* after IDB_INVALID: the stored field that failed ("" the mapping or
+	 * entry as a whole) and why, never the value (ids_ctx_t.corrupt) */
+	ids_error_t invalid;
 	/* private */
 	ids_ctx_t *ctx;
 	int64_t next_try_ms;
@@ -55,7 +64,9 @@ void idmap_backend_close(idmap_backend_t *b);
  * *stale is set when the answer came from a stale cache entry. A reverse
  * uri "tel:+<E.164>" names a DID: the mapping of ns holding it, read from
  * Redis every time (never cached; IDB_UNAVAILABLE while Redis is down; a
- * DID of another namespace is IDB_NOTFOUND).
+ * DID of another namespace is IDB_NOTFOUND). IDB_INVALID when Redis holds
+ * a mapping or entry that fails validation (b->invalid; *out undefined):
+ * counted in redis_lookups, not in redis_errors.
  */
 idmap_backend_result_t idmap_backend_lookup(idmap_backend_t *b, int reverse,
 											const char *ns, const char *key,

@@ -92,8 +92,12 @@ int idmap_lookup_pv_names(char *buf, size_t bufsz)
 	return (int)n;
 }
 
-int idmap_lookup_rpc_fault(int rc, const char **text)
+int idmap_lookup_rpc_fault(int rc, idmap_backend_result_t r, const char **text)
 {
+	if (rc == IDMAP_RC_ERROR && r == IDB_INVALID) {
+		*text = "stored mapping failed validation";
+		return 409;
+	}
 	switch (rc) {
 	case IDMAP_RC_OK:
 	case IDMAP_RC_DISABLED:

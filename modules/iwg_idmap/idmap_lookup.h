@@ -19,8 +19,10 @@
 
 /* the script return codes: one per outcome */
 typedef enum idmap_rc {
-	IDMAP_RC_OK = 1,		   /* mapping found and usable */
-	IDMAP_RC_ERROR = -1,	   /* internal error or bad parameter */
+	IDMAP_RC_OK = 1, /* mapping found and usable */
+	/* internal error, bad parameter, or a stored mapping that fails
+	 * validation (IDB_INVALID) */
+	IDMAP_RC_ERROR = -1,
 	IDMAP_RC_NOTFOUND = -2,	   /* no such mapping */
 	IDMAP_RC_DISABLED = -3,	   /* mapping disabled */
 	IDMAP_RC_EXPIRED = -4,	   /* mapping past its not_after */
@@ -45,8 +47,9 @@ int idmap_lookup_arg(const char *s, int len, char *buf, size_t bufsz);
  * The return code of a lookup whose backend answer is r: for IDB_FOUND,
  * rec (not NULL then) decides at time now (unix seconds): IDMAP_RC_OK,
  * IDMAP_RC_DISABLED or IDMAP_RC_EXPIRED (ids_record_usable); otherwise
- * IDMAP_RC_NOTFOUND, IDMAP_RC_UNAVAILABLE, or IDMAP_RC_ERROR (IDB_BADARG
- * and any unknown value). rec is not read unless r is IDB_FOUND.
+ * IDMAP_RC_NOTFOUND, IDMAP_RC_UNAVAILABLE, or IDMAP_RC_ERROR (IDB_BADARG,
+ * IDB_INVALID and any unknown value). rec is not read unless r is
+ * IDB_FOUND.
  */
 idmap_rc_t idmap_lookup_rc(idmap_backend_result_t r, const ids_record_t *rec,
 						   int64_t now);
@@ -87,12 +90,13 @@ int idmap_lookup_pv_field(const char *name, size_t len);
 int idmap_lookup_pv_names(char *buf, size_t bufsz);
 
 /*
- * The idmap.lookup RPC's answer for return code rc: 0 when the mapping is
- * shown (IDMAP_RC_OK, and IDMAP_RC_DISABLED and IDMAP_RC_EXPIRED, whose
- * mapping is loaded too), else the fault code (404 not found, 503 store
- * unavailable, 400 otherwise) with *text set to its message (a static
- * string).
+ * The idmap.lookup RPC's answer for return code rc of a lookup whose
+ * backend answer was r: 0 when the mapping is shown (IDMAP_RC_OK, and
+ * IDMAP_RC_DISABLED and IDMAP_RC_EXPIRED, whose mapping is loaded too),
+ * else the fault code (404 not found, 503 store unavailable, 409 stored
+ * mapping invalid (r IDB_INVALID: the caller adds the field and why), 400
+ * otherwise) with *text set to its message (a static string).
  */
-int idmap_lookup_rpc_fault(int rc, const char **text);
+int idmap_lookup_rpc_fault(int rc, idmap_backend_result_t r, const char **text);
 
 #endif

@@ -6,10 +6,10 @@
  * have put them. lib/idstore checks them on write (ids_put validates the
  * record: sip_uri visible ASCII without '<', '>' or '"', display_name
  * without control characters, '"' or '\') and again on read (ids_get and
- * ids_reverse refuse a stored field with a bad syntax, but take an empty
- * one as it is, so an empty sip_uri can come through). This builder does
- * not rely on either: it refuses what would end the header line or break
- * the name-addr, and quotes the display name itself.
+ * ids_reverse answer IDS_ERR_CORRUPT for a stored record that fails
+ * ids_record_validate, an empty sip_uri included). This builder does not
+ * rely on either: it refuses what would end the header line or break the
+ * name-addr, and quotes the display name itself.
  *
  * Pure C: no Kamailio header, no allocation.
  */

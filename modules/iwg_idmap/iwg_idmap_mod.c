@@ -93,6 +93,7 @@ static struct {
 	int pid;
 	int loaded;
 	int stale;
+	idmap_backend_result_t result; /* of the last lookup */
 } idmap_cur;
 
 static void *idmap_shm_alloc(size_t n)
@@ -274,8 +275,16 @@ static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 	}
 	r = idmap_backend_lookup(&idmap_backend, reverse, nsb, kb,
 							 idmap_backend_now_ms(), &idmap_cur.rec, &stale);
+	idmap_cur.result = r;
 	rc = idmap_lookup_rc(r, &idmap_cur.rec, (int64_t)time(NULL));
-	if (rc == IDMAP_RC_UNAVAILABLE)
+	if (r == IDB_INVALID)
+		LM_ERR("stored mapping %s:%.*s... failed validation, not used "
+			   "(%s%s%s): replace or delete it\n",
+			   nsb, idmap_lookup_log_len(kb, reverse), kb,
+			   idmap_backend.invalid.field,
+			   idmap_backend.invalid.field[0] ? " " : "",
+			   idmap_backend.invalid.msg);
+	else if (rc == IDMAP_RC_UNAVAILABLE)
 		LM_WARN("identity store unavailable, %s:%.*s not in cache\n", nsb,
 				idmap_lookup_log_len(kb, reverse), kb);
 	else if (rc == IDMAP_RC_ERROR)
@@ -528,8 +537,14 @@ static void idmap_rpc_lookup(rpc_t *rpc, void *ctx)
 		return;
 	}
 	rc = idmap_do_lookup(NULL, 0, &ns, &key);
-	if ((fault = idmap_lookup_rpc_fault(rc, &text))) {
-		rpc->fault(ctx, fault, "%s", text);
+	if ((fault = idmap_lookup_rpc_fault(rc, idmap_cur.result, &text))) {
+		if (idmap_cur.result == IDB_INVALID)
+			rpc->fault(ctx, fault, "%s: %s%s%s", text,
+					   idmap_backend.invalid.field,
+					   idmap_backend.invalid.field[0] ? " " : "",
+					   idmap_backend.invalid.msg);
+		else
+			rpc->fault(ctx, fault, "%s", text);
 		return;
 	}
 	if (rpc->add(ctx, "{", &th) < 0)

@@ -41,6 +41,8 @@ static void test_backend_failures_map_to_their_codes(void **state)
 	assert_int_equal(idmap_lookup_rc(IDB_UNAVAILABLE, NULL, NOW),
 					 IDMAP_RC_UNAVAILABLE);
 	assert_int_equal(idmap_lookup_rc(IDB_BADARG, NULL, NOW), IDMAP_RC_ERROR);
+	/* a stored mapping that fails validation: the cfg's error code */
+	assert_int_equal(idmap_lookup_rc(IDB_INVALID, NULL, NOW), IDMAP_RC_ERROR);
 	assert_int_equal(idmap_lookup_rc((idmap_backend_result_t)42, NULL, NOW),
 					 IDMAP_RC_ERROR);
 	/* the codes the README documents */
@@ -150,16 +152,27 @@ static void test_rpc_faults(void **state)
 	const char *text = NULL;
 
 	(void)state;
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_OK, &text), 0);
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_DISABLED, &text), 0);
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_EXPIRED, &text), 0);
+	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_OK, IDB_FOUND, &text), 0);
+	assert_int_equal(
+			idmap_lookup_rpc_fault(IDMAP_RC_DISABLED, IDB_FOUND, &text), 0);
+	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_EXPIRED, IDB_FOUND, &text),
+					 0);
 	assert_null(text);
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_NOTFOUND, &text), 404);
+	assert_int_equal(
+			idmap_lookup_rpc_fault(IDMAP_RC_NOTFOUND, IDB_NOTFOUND, &text),
+			404);
 	assert_string_equal(text, "not found");
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_UNAVAILABLE, &text), 503);
+	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_UNAVAILABLE,
+											IDB_UNAVAILABLE, &text),
+					 503);
 	assert_string_equal(text, "identity store unavailable");
-	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_ERROR, &text), 400);
+	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_ERROR, IDB_BADARG, &text),
+					 400);
 	assert_string_equal(text, "bad namespace or key");
+	/* the caller did nothing wrong: the stored mapping is at fault */
+	assert_int_equal(idmap_lookup_rpc_fault(IDMAP_RC_ERROR, IDB_INVALID, &text),
+					 409);
+	assert_string_equal(text, "stored mapping failed validation");
 }
 
 int main(void)

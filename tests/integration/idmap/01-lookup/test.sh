@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lookups through Kamailio (iwg_idmap) against a real redis-server, driven
-# by SIPp: found, unknown, disabled, reverse, tokens, asserted identity.
+# by SIPp: found, unknown, disabled, reverse, tokens, asserted identity,
+# stored mappings that fail validation (written straight into Redis).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 idm_init lookup
@@ -12,7 +13,9 @@ export IWG_REDIS_ADDR=127.0.0.1:$RPORT
 $IDCTL add web ann sip:ann@ims.test "display_name=Ann Example" queue=sales >"$logs/idctl.log" 2>&1 &&
 	$IDCTL add web dan sip:dan@ims.test enabled=0 >>"$logs/idctl.log" 2>&1 &&
 	$IDCTL add web old sip:old@ims.test not_after=2001-01-01T00:00:00Z >>"$logs/idctl.log" 2>&1 &&
-	$IDCTL add web user-123 sip:u123@ims.test >>"$logs/idctl.log" 2>&1
+	$IDCTL add web user-123 sip:u123@ims.test >>"$logs/idctl.log" 2>&1 &&
+	$IDCTL add web gus sip:gus@ims.test >>"$logs/idctl.log" 2>&1 &&
+	$IDCTL add web fay sip:fay@ims.test >>"$logs/idctl.log" 2>&1
 tap_eq "iwg-idctl adds the test mappings (log $logs/idctl.log)" 0 $?
 
 idm_kamailio kam $KPORT "modparam(\"iwg_idmap\", \"redis_addr\", \"127.0.0.1:$RPORT\")" ||
@@ -65,6 +68,44 @@ idm_check "idmap_assert() request is relayed and answered" $KPORT 200 \
 	'X-Idm-Pai-Seen: yes' ann assert
 wait "$uas"
 tap_eq "the relayed request has P-Asserted-Identity of the mapping, the forged one removed (log $logs/uas.log)" 0 $?
+
+# stored mappings that fail validation, as any Redis client may write
+# them: -1 for each alone, neither served nor cached; the worker keeps its
+# connection and no backoff starts, so the next lookup still reads Redis
+rcli() { redis-cli -p $RPORT "$@" >>"$logs/redis-cli.log" 2>&1; }
+rcli HSET 'iwg:idm:map:{web}:eve' sip_uri 'sip:eve@ims.test>"Mallory"' display_name Eve &&
+	rcli SET 'iwg:idm:rev:{web}:sip:eve@ims.test' eve &&
+	rcli HSET 'iwg:idm:map:{web}:nemo' sip_uri '' display_name Nemo &&
+	rcli SET 'iwg:idm:map:{web}:zoe' 'not a hash'
+tap_eq "redis-cli writes the invalid mappings (log $logs/redis-cli.log)" 0 $?
+idm_check "a stored mapping whose sip_uri fails validation gets -1 (500)" \
+	$KPORT 500 'X-Idm-Rc: -1' eve
+tap_check "its error names the mapping and the field (log $logs/kam.log)" \
+	wait_until 5 grep -qF 'stored mapping web:eve... failed validation, not used (sip_uri must be visible ASCII' "$logs/kam.log"
+if grep -qF 'Mallory' "$logs/kam.log"; then
+	tap_fail "the log never shows the stored value" "'Mallory' in $logs/kam.log"
+else
+	tap_ok "the log never shows the stored value"
+fi
+idm_check "a mapping looked up right after comes from Redis, not stale" \
+	$KPORT 200 'X-Idm-Stale: 0' gus
+idm_check "a reverse lookup reaching the invalid mapping gets -1" $KPORT 500 \
+	'X-Idm-Rc: -1' x reverse none 'sip:eve@ims.test'
+idm_check "a mapping with an empty sip_uri gets -1: idmap_assert() never asserts it" \
+	$KPORT 500 'X-Idm-Rc: -1' nemo assert
+idm_check "another Redis type at a mapping's key gets -1" $KPORT 500 \
+	'X-Idm-Rc: -1' zoe
+# one process, the RPC's: under a backoff the next uncached lookup would
+# fault 503 at once
+out=$($KAMCMD idmap.lookup web eve 2>&1)
+tap_like "idmap.lookup of it faults 409 naming the field" \
+	'stored mapping failed validation: sip_uri' "$out"
+out=$($KAMCMD idmap.lookup web fay 2>&1)
+tap_like "that process then reads an uncached mapping from Redis (no backoff)" \
+	'source: fresh' "$out"
+out=$($KAMCMD idmap.lookup web eve 2>&1)
+tap_like "the invalid mapping was not cached: refused again" \
+	'stored mapping failed validation' "$out"
 
 stats=$($KAMCMD idmap.cache_stats 2>&1)
 hits=$(sed -n 's/^\s*hits: //p' <<<"$stats")
