@@ -193,6 +193,14 @@ static int load(verto_ident *v, const char *key, const char *uri,
 			snprintf(why, whysz, "%s", v->ids->errstr);
 			return VERTO_IDENT_REFUSED;
 		}
+		if (rc == IDS_ERR_CORRUPT) { /* that mapping only: no reconnect */
+			snprintf(why, whysz,
+					 "stored mapping failed validation (%s%s%s): replace or "
+					 "delete it",
+					 v->ids->corrupt.field, v->ids->corrupt.field[0] ? " " : "",
+					 v->ids->corrupt.msg);
+			return VERTO_IDENT_INVALID;
+		}
 		snprintf(why, whysz, "identity store: %s", v->ids->errstr);
 		if (rc != IDS_ERR_IO && rc != IDS_ERR_PROTO)
 			return VERTO_IDENT_STORE;

@@ -52,6 +52,12 @@ enum {
 	VERTO_IDENT_OK = 0,
 	VERTO_IDENT_REFUSED = 1, /* bad password/token, unknown or disabled */
 	VERTO_IDENT_STORE = 2,	 /* the identity store cannot be reached */
+	/* the user's stored mapping (or the URI or DID entry naming it) fails
+	 * validation (lib/idstore's IDS_ERR_CORRUPT, written by something
+	 * else): refused like VERTO_IDENT_REFUSED, but an operator must fix
+	 * the record; why names the field, never its value. The connection
+	 * is kept. */
+	VERTO_IDENT_INVALID = 3,
 };
 
 /*
@@ -69,7 +75,8 @@ int verto_ident_login(verto_ident *v, const char *login, const char *passwd,
  * whose mapping holds that DID (a DID of a mapping in another namespace
  * is VERTO_IDENT_REFUSED): VERTO_IDENT_OK with key[keysz]
  * the mapping key (= the session login), VERTO_IDENT_REFUSED when no
- * usable mapping has that URI, VERTO_IDENT_STORE; why[whysz] says why.
+ * usable mapping has that URI, VERTO_IDENT_STORE, VERTO_IDENT_INVALID;
+ * why[whysz] says why.
  */
 int verto_ident_reverse(verto_ident *v, const char *uri, int64_t now, char *key,
 						size_t keysz, char *why, size_t whysz);

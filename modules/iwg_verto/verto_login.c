@@ -108,8 +108,10 @@ static void auth_job_free(auth_job *a)
 }
 
 /* a decided login ends its attempt in the throttle: a refusal is a
- * failure, a success clears its login's count, an identity store
- * failure counts for nothing */
+ * failure (a mapping stored invalid too: nothing was proved, and an
+ * attempt must not cost Redis a read and the log an error unthrottled),
+ * a success clears its login's count, an identity store failure counts
+ * for nothing */
 static void auth_throttle(const auth_job *a)
 {
 	int locked;
@@ -125,7 +127,7 @@ static void auth_throttle(const auth_job *a)
 			verto_throttle_abandon(L.thr, a->addr, a->login);
 		return;
 	}
-	if (a->rc != VERTO_IDENT_REFUSED) {
+	if (a->rc != VERTO_IDENT_REFUSED && a->rc != VERTO_IDENT_INVALID) {
 		verto_throttle_abandon(L.thr, a->addr, a->login);
 		return;
 	}
@@ -255,7 +257,11 @@ static void auth_done(verto_job *j, int cancelled)
 		return;
 	if (!cancelled) {
 		auth_throttle(a);
-		if (a->rc != VERTO_IDENT_OK) {
+		/* the client is told "authentication failed" either way: whether
+		 * a login exists is not its business */
+		if (a->rc == VERTO_IDENT_INVALID) {
+			LM_ERR("verto login '%.3s...' refused: %s\n", a->login, a->why);
+		} else if (a->rc != VERTO_IDENT_OK) {
 			LM_INFO("verto login '%.3s...' refused: %s\n", a->login, a->why);
 		} else {
 			memcpy(a->ident.customer, a->customer, sizeof(a->customer));

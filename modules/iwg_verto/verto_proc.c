@@ -194,15 +194,20 @@ static void user_run(verto_job *j, void *worker)
 static void user_done(verto_job *j, int cancelled)
 {
 	user_job *u = (user_job *)j;
+	int found = -1; /* VERTO_IDENT_STORE: 503 */
 
 	if (!cancelled) {
-		if (u->rc != VERTO_IDENT_OK)
+		if (u->rc == VERTO_IDENT_INVALID)
+			LM_ERR("no PaaS user for %s: %s\n", u->uri, u->why);
+		else if (u->rc != VERTO_IDENT_OK)
 			LM_INFO("no PaaS user for %s: %s\n", u->uri, u->why);
-		verto_sip_lookup_done(u->key,
-							  u->rc == VERTO_IDENT_OK		 ? 0
-							  : u->rc == VERTO_IDENT_REFUSED ? 1
-															 : -1,
-							  u->user);
+		if (u->rc == VERTO_IDENT_OK)
+			found = 0;
+		/* a mapping stored invalid reaches nobody, like none (404): the
+		 * store answered, it is not down */
+		else if (u->rc == VERTO_IDENT_REFUSED || u->rc == VERTO_IDENT_INVALID)
+			found = 1;
+		verto_sip_lookup_done(u->key, found, u->user);
 	}
 	free(u);
 }

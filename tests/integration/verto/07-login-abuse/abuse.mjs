@@ -10,9 +10,14 @@
 // meanwhile 1010@cc.example logs in from 127.0.0.3; once the back-off has
 // passed (polled, never slept for) the right password is accepted, and the
 // success resets the count. Failures for many names from 127.0.0.4 throttle
-// that address, even for a valid login, and no other.
+// that address, even for a valid login, and no other. A mapping stored
+// invalid (1020@cc.example, an empty sip_uri, written by test.sh with
+// redis-cli) refuses its login though the password matches, with an error
+// in the log naming the field; the other logins go on.
 // Usage: node abuse.mjs TAP_START LOGDIR WS_URL
 // SPDX-License-Identifier: GPL-2.0-or-later
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { kamRpc, loginParams, vertoStats, wsConnect } from '../../../lib/wsload.mjs';
 import { tap } from '../lib.mjs';
 
@@ -129,6 +134,18 @@ try {
   t.check(listed(list2, 'address', (k) => k.key.includes('127.0.0.4') && k.failures >= IP_FAILS),
     'RPC verto.throttled lists the address 127.0.0.4', why(list2));
   t.check(!listed(list2, 'address', (k) => k.key.includes('127.0.0.3')), 'and not 127.0.0.3', why(list2));
+
+  // a mapping stored invalid: refused like a wrong password (the client
+  // cannot tell), an error in the log naming the field, not the value
+  const invalid = await attempt('127.0.0.7', '1020@cc.example', '9012');
+  t.check(authFailed(invalid), 'a login whose stored mapping fails validation (empty sip_uri) is refused though its password matches', why(invalid));
+  const log = path.join(logDir, 'kamailio.log');
+  const want = "verto login '102...' refused: stored mapping failed validation (sip_uri is required)";
+  const text = await until(() => readFileSync(log, 'utf8'), (s) => s.includes(want));
+  const line = text.split('\n').find((l) => l.includes(want)) || '';
+  t.check(/ERROR/.test(line), `the log says why, as an error naming the field (${log})`, why(line || want));
+  const after = await attempt('127.0.0.8', '1010@cc.example', '5678');
+  t.check(loggedIn(after), 'another user logs in right after it', why(after));
 } catch (e) {
   t.check(false, 'login abuse test ran to the end', e.stack);
 }
