@@ -69,8 +69,10 @@ struct ids_ctx *res_identities_ctx(const conf_settings *c, backend_err *e);
 
 /*
  * After a failed idstore call returning rc: drop a broken connection and
- * answer (503 unavailable, 404 not_found, 409 conflict, else 502), the
- * message starting with what.
+ * answer (503 unavailable, 404 not_found, 409 conflict, 409
+ * stored_invalid for a stored mapping that fails validation (field: the
+ * stored field, when one is at fault; the connection kept), else 502),
+ * the message starting with what.
  */
 int res_identities_fail(admind_req *r, struct ids_ctx *ctx, int rc,
 						const char *what);

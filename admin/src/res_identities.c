@@ -67,6 +67,28 @@ ids_ctx_t *res_identities_ctx(const conf_settings *c, backend_err *e)
 	return tl_ids;
 }
 
+/*
+ * The answer to a read of a mapping Redis holds but that fails validation
+ * (IDS_ERR_CORRUPT: written by something else than lib/idstore). The
+ * client did nothing wrong (not 400) and the store works (not 5xx): the
+ * mapping's state is the problem, which a replace (PUT) or a delete
+ * solves, so 409 with its own error code, the stored field at fault, and
+ * what to do; hint, when not NULL, replaces that advice, and then field
+ * names what the client is to give.
+ */
+static int identity_stored_invalid(admind_req *r, ids_ctx_t *ctx,
+								   const char *what, const char *field,
+								   const char *hint)
+{
+	if (!hint)
+		field = ctx->corrupt.field[0] ? ctx->corrupt.field : NULL;
+	return reply_error(r, MHD_HTTP_CONFLICT, "stored_invalid", field,
+					   "%s: %s; %s", what, ctx->errstr,
+					   hint ? hint
+							: "the stored record is invalid: replace it "
+							  "(PUT) or delete it");
+}
+
 /* (handlers.h) */
 int res_identities_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 {
@@ -74,6 +96,8 @@ int res_identities_fail(admind_req *r, ids_ctx_t *ctx, int rc, const char *what)
 	int status = MHD_HTTP_BAD_GATEWAY;
 	const char *code = "bad_gateway";
 
+	if (rc == IDS_ERR_CORRUPT)
+		return identity_stored_invalid(r, ctx, what, NULL, NULL);
 	snprintf(e.msg, sizeof(e.msg), "%s", ctx->errstr);
 	if (rc == IDS_ERR_IO || rc == IDS_ERR_PROTO) {
 		ids_drop();
@@ -228,6 +252,12 @@ static int identity_write(admind_req *r, const jsonv_field *schema, size_t n,
 		return reply_backend_error(r, "identity store", &e);
 	if (keep_ha1) {
 		rc = ids_get(ctx, rec.ns, rec.key, &old);
+		/* the stored ha1 may be what is wrong: not kept unseen */
+		if (rc == IDS_ERR_CORRUPT)
+			return identity_stored_invalid(
+					r, ctx, "identity read", "ha1",
+					"its ha1 cannot be kept: give \"ha1\" (\"\" for none) "
+					"to replace it");
 		if (rc != IDS_OK)
 			return res_identities_fail(r, ctx, rc, "identity read");
 		memcpy(rec.ha1, old.ha1, sizeof(rec.ha1));
@@ -303,6 +333,22 @@ int res_identities_delete(admind_req *r)
 		return res_identities_fail(r, ctx, rc, "identity delete");
 	return reply_send(r, MHD_HTTP_NO_CONTENT, "application/json", strdup(""), 0,
 					  NULL);
+}
+
+/* a mapping of a listed page that fails validation: {ns, key, field,
+ * message} (field omitted when the mapping as a whole is at fault) */
+static struct json_object *
+identity_invalid_json(const char *ns, const char *key, const ids_ctx_t *ctx)
+{
+	struct json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "ns", json_object_new_string(ns));
+	json_object_object_add(j, "key", json_object_new_string(key));
+	if (ctx->corrupt.field[0])
+		json_object_object_add(j, "field",
+							   json_object_new_string(ctx->corrupt.field));
+	json_object_object_add(j, "message", json_object_new_string(ctx->errstr));
+	return j;
 }
 
 /* the (ns, key) pairs a scan reports, de-duplicated later */
@@ -391,7 +437,7 @@ int res_identities_list(admind_req *r)
 {
 	const char *ns = http_query(r, "ns"), *pat = http_query(r, "key");
 	const char *did = http_query(r, "did");
-	struct json_object *items, *j;
+	struct json_object *items, *invalid, *j;
 	backend_err e = {0};
 	ids_record_t rec;
 	ids_ctx_t *ctx;
@@ -433,14 +479,22 @@ int res_identities_list(admind_req *r)
 	l.n = total = k;
 	from = (size_t)(page - 1) * (size_t)per_page;
 	items = json_object_new_array();
+	invalid = json_object_new_array();
 	for (i = from; i < total && i < from + (size_t)per_page; i++) {
 		nl = strchr(l.v[i], '\n');
 		*nl = '\0';
 		rc = ids_get(ctx, l.v[i], nl + 1, &rec);
 		if (rc == IDS_ERR_NOTFOUND)
 			continue; /* deleted since the scan */
+		/* one bad mapping does not hide the page: listed apart */
+		if (rc == IDS_ERR_CORRUPT) {
+			json_object_array_add(invalid,
+								  identity_invalid_json(l.v[i], nl + 1, ctx));
+			continue;
+		}
 		if (rc != IDS_OK) {
 			json_object_put(items);
+			json_object_put(invalid);
 			list_free(&l);
 			return res_identities_fail(r, ctx, rc, "identity");
 		}
@@ -449,5 +503,6 @@ int res_identities_list(admind_req *r)
 	list_free(&l);
 	j = reply_page_json(items, page, per_page, total);
 	json_object_object_add(j, "truncated", json_object_new_boolean(l.full));
+	json_object_object_add(j, "invalid", invalid);
 	return reply_json(r, MHD_HTTP_OK, j);
 }

@@ -181,6 +181,43 @@ tap_eq "audit pages with next_before" "identity.create identity.create" \
 api GET "$U/api/v1/audit?before=x" "$KEY_ADMIN"
 api_err "bad before id names the parameter" 400 bad_request before
 
+# ------------------------------------- stored mappings that fail validation
+# written straight into Redis, as any client could: the client asked
+# nothing wrong (no 400) and the store works (no 5xx): 409 stored_invalid
+rcli() { redis-cli -h 127.0.0.1 -p "$IWG_REDIS_PORT" "$@" >>"$IWG_LOGDIR/redis-cli.log" 2>&1; }
+rcli HSET 'iwg:idm:map:{web}:u9' sip_uri 'sip:u9@iwg.test>"Mallory"' ha1 0123456789abcdef0123456789abcdef &&
+	rcli SET 'iwg:idm:map:{web}:u8' 'not a hash'
+tap_eq "redis-cli writes invalid mappings (log $IWG_LOGDIR/redis-cli.log)" 0 $?
+api GET $I/web/u9 "$KEY_NOC"
+api_err "GET of a stored mapping that fails validation: 409 naming the field" \
+	409 stored_invalid sip_uri
+tap_like "its message says what to do" "replace it (PUT) or delete it" "$(jqb .message)"
+if [[ $BODY == *Mallory* ]]; then
+	tap_fail "the answer never shows the stored value" "$BODY"
+else
+	tap_ok "the answer never shows the stored value"
+fi
+api GET $I/web/u8 "$KEY_NOC"
+api_err "another Redis type at a mapping's key: 409, no field" 409 stored_invalid
+api GET "$I?ns=web" "$KEY_NOC"
+tap_eq "a listing lists the good mappings and names the invalid ones apart" \
+	"200 3 u1 u8:- u9:sip_uri" \
+	"$CODE $(jqb '[.total,([.items[].key]|join(",")),([.invalid[]|"\(.key):\(.field // "-")"]|join(" "))]|join(" ")')"
+api GET $I/web/u1 "$KEY_NOC"
+api_is "the same connection serves a good mapping right after" 200
+api PUT $I/web/u9 "$KEY_ID" '{"sip_uri":"sip:u9@iwg.test"}'
+api_err "a PUT without ha1 does not keep the stored one unseen: 409 naming ha1" \
+	409 stored_invalid ha1
+tap_like "and asks for it" 'give "ha1"' "$(jqb .message)"
+api PUT $I/web/u9 "$KEY_ID" '{"sip_uri":"sip:u9@iwg.test","ha1":""}'
+api_is "a PUT with ha1 replaces it: 200" 200
+api GET $I/web/u9 "$KEY_NOC"
+tap_eq "then it reads back" "200 sip:u9@iwg.test" "$CODE $(jqb .sip_uri)"
+api DELETE $I/web/u8 "$KEY_ID"
+api_is "a DELETE removes the other: 204" 204
+api GET $I/web/u8 "$KEY_NOC"
+api_err "it is gone: 404" 404 not_found
+
 # ---------------------------------------------------------------- calls
 NG() { "$IWG_NG_BIN" -s "$IWG_NG_ADDR" "$@"; }
 CID=admind-call-$RANDOM
