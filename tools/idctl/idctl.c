@@ -59,7 +59,9 @@ static const char usage[] =
 		"exit status: 0 ok, 1 usage or invalid input, 2 not found, 3 refused\n"
 		"(exists, sip_uri or did conflict), 4 Redis error, 5 written on the\n"
 		"master but fewer than N replicas acknowledged it in time (it may be\n"
-		"lost in a failover: check, then write again).\n";
+		"lost in a failover: check, then write again), 6 a stored mapping\n"
+		"fails validation (written by something else: set replaces it, del\n"
+		"removes it; export lists the others and names it).\n";
 
 ids_ctx_t *idctl_conn(idctl_t *c)
 {
@@ -81,8 +83,11 @@ ids_ctx_t *idctl_conn(idctl_t *c)
 int idctl_fail(idctl_t *c, const char *what)
 {
 	int e = c->ctx ? c->ctx->err : IDS_ERR_IO;
-	fprintf(stderr, "iwg-idctl: %s: %s\n", what,
-			c->ctx ? c->ctx->errstr : "not connected");
+	fprintf(stderr, "iwg-idctl: %s: %s%s\n", what,
+			c->ctx ? c->ctx->errstr : "not connected",
+			e == IDS_ERR_CORRUPT ? " (the stored mapping is invalid: replace "
+								   "it with set, or remove it with del)"
+								 : "");
 	switch (e) {
 	case IDS_ERR_NOTFOUND:
 		return IDCTL_ENOTFOUND;
@@ -94,6 +99,8 @@ int idctl_fail(idctl_t *c, const char *what)
 		return IDCTL_EUSAGE;
 	case IDS_ERR_NOT_REPLICATED:
 		return IDCTL_ENOTREPL;
+	case IDS_ERR_CORRUPT:
+		return IDCTL_ESTORED;
 	default:
 		return IDCTL_EREDIS;
 	}

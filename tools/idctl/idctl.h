@@ -16,6 +16,9 @@ enum {
 	IDCTL_EREFUSED = 3,	 /* exists, conflict */
 	IDCTL_EREDIS = 4,	 /* Redis unreachable or failing */
 	IDCTL_ENOTREPL = 5,	 /* written, too few replicas acknowledged it */
+	/* a stored mapping (or its URI or DID entry) fails validation:
+	 * written by something else; set replaces it, del removes it */
+	IDCTL_ESTORED = 6,
 };
 
 typedef struct idctl {

@@ -192,7 +192,7 @@ int idctl_cmd_export(idctl_t *c, int argc, char **argv)
 {
 	idctl_keys_t k;
 	ids_record_t r;
-	size_t i;
+	size_t i, bad = 0;
 	int rc;
 	if (idctl_args(argc, 0, 2, "export [NS [PATTERN]]"))
 		return IDCTL_EUSAGE;
@@ -206,6 +206,13 @@ int idctl_cmd_export(idctl_t *c, int argc, char **argv)
 		rc = ids_get(c->ctx, k.v[i], tab + 1, &r);
 		if (rc == IDS_ERR_NOTFOUND) /* deleted meanwhile */
 			continue;
+		/* one bad mapping does not stop the others: named, left out */
+		if (rc == IDS_ERR_CORRUPT) {
+			fprintf(stderr, "iwg-idctl: export: %s (left out)\n",
+					c->ctx->errstr);
+			bad++;
+			continue;
+		}
 		if (rc != IDS_OK) {
 			rc = idctl_fail(c, "export");
 			goto out;
@@ -214,6 +221,13 @@ int idctl_cmd_export(idctl_t *c, int argc, char **argv)
 																		 &r);
 	}
 	rc = fflush(stdout) == 0 ? IDCTL_OK : IDCTL_EUSAGE;
+	if (rc == IDCTL_OK && bad) {
+		fprintf(stderr,
+				"iwg-idctl: export: %zu stored mapping(s) failed validation "
+				"and were left out: replace them (set) or remove them (del)\n",
+				bad);
+		rc = IDCTL_ESTORED;
+	}
 out:
 	idctl_keys_free(&k);
 	return rc;

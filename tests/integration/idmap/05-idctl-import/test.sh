@@ -43,4 +43,20 @@ tap_eq "a conflicting import fails with status 3" 3 $?
 tap_check "the conflict names line 3" grep -q 'conflict.csv:3: sip_uri: already mapped by key alice' "$logs/conflict.err"
 $IDCTL get web zed >/dev/null 2>&1
 tap_eq "the clean row of the refused file was not written either" 2 $?
+
+# a mapping written straight into Redis that fails validation: get says
+# so with its own status, export leaves it out and exports the others
+$R HSET 'iwg:idm:map:{web}:eve' sip_uri 'sip:eve@iwg.test>"Mallory"' >/dev/null
+$IDCTL get web eve >/dev/null 2>"$logs/corrupt-get.err"
+tap_eq "get of a stored mapping that fails validation exits 6" 6 $?
+tap_check "its message names the mapping and the field" grep -q \
+	'get: stored mapping web:eve: sip_uri must be visible ASCII.*replace it with set, or remove it with del' "$logs/corrupt-get.err"
+tap_check "and never the stored value" bash -c "! grep -q Mallory '$logs/corrupt-get.err'"
+$IDCTL export >"$run/export2.csv" 2>"$logs/corrupt-export.err"
+tap_eq "export with one invalid mapping exits 6" 6 $?
+tap_eq "it exports every other mapping" "paas,user-1 web,alice" \
+	"$(tail -n +2 "$run/export2.csv" | cut -d, -f1,2 | sort | paste -sd' ')"
+tap_check "and names the one left out" grep -q 'export: stored mapping web:eve: sip_uri .*(left out)' "$logs/corrupt-export.err"
+$IDCTL set web eve sip:eve@iwg.test >/dev/null 2>&1 && $IDCTL get web eve >/dev/null 2>&1
+tap_eq "set replaces it, get reads it then" 0 $?
 tap_done
