@@ -1,5 +1,6 @@
 /*
- * sip_hdr.c - header-line safety and quoted-strings (sip_hdr.h).
+ * sip_hdr.c - header-line safety, URIs in angle brackets and
+ * quoted-strings (sip_hdr.h).
  */
 #include "sip_hdr.h"
 
@@ -11,6 +12,27 @@ int sip_hdr_value_safe(const char *s, size_t len)
 		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
 			return 0;
 	return 1;
+}
+
+int sip_hdr_uri_safe(const char *s, size_t len, const char **why)
+{
+	const char *w = NULL;
+	unsigned char c;
+	size_t i;
+
+	if (len == 0)
+		w = "is empty";
+	else if (!sip_hdr_value_safe(s, len))
+		w = "contains a CR, LF or NUL";
+	for (i = 0; !w && i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			w = "contains a space, control or non-ASCII byte, '<', '>' or "
+				"'\"'";
+	}
+	if (w && why)
+		*why = w;
+	return w == NULL;
 }
 
 /* 1 when byte c is not qdtext (RFC 3261 25.1) and needs a quoted-pair */

@@ -1,6 +1,7 @@
 /*
  * sip_hdr.h - text that goes into a SIP header line we build from stored
- * or received values: the check that it cannot end the line, and RFC 3261
+ * or received values: the check that it cannot end the line, the check
+ * that a URI cannot leave the angle brackets it is put in, and RFC 3261
  * quoted-strings (display names). The one home of these checks for
  * iwg_webrtc (P-Asserted-Identity, Route, de-REGISTER headers) and
  * iwg_idmap (P-Asserted-Identity of a mapping). Pure C, no allocation.
@@ -18,6 +19,20 @@
  * len is 0.
  */
 int sip_hdr_value_safe(const char *s, size_t len);
+
+/*
+ * 1 when the len bytes at s can stand as one URI between the '<' and '>'
+ * of a name-addr we write ("<%s>", RFC 3261 25.1), else 0 with *why (when
+ * why is not NULL) set to a static text saying what is wrong, never
+ * quoting the value. Refused: an empty value; a CR, LF or NUL (they end
+ * the line: sip_hdr_value_safe); a space, another control character or a
+ * byte from 0x80 (a URI is printable ASCII, RFC 3986 2: the rest is
+ * %-escaped); '<', '>' or '"' (a '>' would close the name-addr early and
+ * let the rest be read as parameters or, after a ',', as a second
+ * identity). No other syntax is checked: the caller chose a URI. s may be
+ * NULL when len is 0.
+ */
+int sip_hdr_uri_safe(const char *s, size_t len, const char **why);
 
 /* room sip_hdr_quote needs for a value of len bytes (quotes, a backslash
  * before every byte at worst, the NUL) */

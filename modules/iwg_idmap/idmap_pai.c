@@ -8,25 +8,6 @@
 
 #define IDMAP_PAI_NAME "P-Asserted-Identity: "
 
-/* NULL when uri[0..len) can stand between '<' and '>', else why not */
-static const char *idmap_pai_uri_problem(const char *uri, size_t len)
-{
-	size_t i;
-	unsigned char c;
-
-	if (len == 0)
-		return "is empty";
-	if (!sip_hdr_value_safe(uri, len))
-		return "contains a CR, LF or NUL";
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)uri[i];
-		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
-			return "contains a space, control or non-ASCII byte, '<', '>' "
-				   "or '\"'";
-	}
-	return NULL;
-}
-
 static int idmap_pai_fail(int rc, const char *field, const char *why, char *out,
 						  size_t outsz, char *errstr, size_t errsz)
 {
@@ -42,10 +23,10 @@ int idmap_pai_build(const char *display, size_t dlen, const char *uri,
 					size_t errsz)
 {
 	size_t n = sizeof(IDMAP_PAI_NAME) - 1;
-	const char *why;
+	const char *why = NULL;
 	int q;
 
-	if ((why = idmap_pai_uri_problem(uri, ulen)))
+	if (!sip_hdr_uri_safe(uri, ulen, &why))
 		return idmap_pai_fail(IDMAP_PAI_BAD_URI, "sip_uri", why, out, outsz,
 							  errstr, errsz);
 	if (!sip_hdr_value_safe(display, dlen))

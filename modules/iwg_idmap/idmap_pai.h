@@ -39,10 +39,11 @@
  *
  * The display name becomes an RFC 3261 quoted-string (sip_hdr_quote: '"',
  * '\' and control characters as quoted-pairs); one with a CR, LF or NUL is
- * refused. The URI is refused when empty, or when it holds a CR, LF or NUL
- * (they would end the line: sip_hdr_value_safe), or a space, another
- * control character, a byte from 0x80, '<', '>' or '"' (a '>' would close
- * the name-addr early and let the value assert a second identity).
+ * refused. The URI is refused when it cannot stand between '<' and '>'
+ * (sip_hdr_uri_safe): empty, or holding a CR, LF or NUL (they would end
+ * the line), a space, another control character, a byte from 0x80, '<',
+ * '>' or '"' (a '>' would close the name-addr early and let the value
+ * assert a second identity).
  *
  * Returns the length of the line (CR LF at its end only), or one of the
  * errors above with errstr (errsz bytes, NUL-terminated, cut when short;

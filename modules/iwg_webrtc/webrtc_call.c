@@ -45,7 +45,8 @@ static int find_ppi(sip_msg_t *msg, struct hdr_field **ppi)
 
 /* removes the P-Preferred-Identity headers of msg from ppi on, asserts
  * identity id (after the last header) and preloads the Service-Route of r
- * (as the top Route, its first URI the destination); WRC_OK or WRC_ERR */
+ * (as the top Route, its first URI the destination); WRC_OK or WRC_ERR (an
+ * identity that cannot be asserted leaves the request as it was) */
 static int originate_apply(sip_msg_t *msg, webrtc_reg_t *r,
 						   struct hdr_field *ppi, webrtc_span_t id)
 {
@@ -55,17 +56,23 @@ static int originate_apply(sip_msg_t *msg, webrtc_reg_t *r,
 	int n, len, ret = WRC_ERR;
 	str du;
 
-	for (hf = ppi; hf; hf = hf->next)
-		if (hf->type == HDR_PPI_T && webrtc_kmsg_hdr_remove(msg, hf) < 0)
-			return WRC_ERR;
 	len = WEBRTC_MO_PAI_SIZE((int)id.len) + WEBRTC_MO_ROUTE_SIZE(r->sroute.len);
 	buf = pkg_malloc(len);
 	if (buf == NULL) {
 		PKG_MEM_ERROR;
 		return WRC_ERR;
 	}
+	/* built first: a refused identity touches nothing */
 	n = webrtc_mo_pai(id, buf, (size_t)len);
-	if (n < 0 || webrtc_kmsg_hdr_insert(msg, NULL, buf, n) < 0)
+	if (n < 0) {
+		LM_ERR("identity of %.*s not asserted: %s\n", r->aor.len, r->aor.s,
+			   webrtc_mo_rc_str(n));
+		goto out;
+	}
+	for (hf = ppi; hf; hf = hf->next)
+		if (hf->type == HDR_PPI_T && webrtc_kmsg_hdr_remove(msg, hf) < 0)
+			goto out;
+	if (webrtc_kmsg_hdr_insert(msg, NULL, buf, n) < 0)
 		goto out;
 	n = webrtc_mo_route(r->sroute.s, (size_t)r->sroute.len, buf, (size_t)len,
 						&hop);

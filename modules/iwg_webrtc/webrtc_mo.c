@@ -42,7 +42,8 @@ int webrtc_mo_pai(webrtc_span_t id, char *out, size_t outsz)
 {
 	int n;
 
-	if (!sip_hdr_value_safe(id.s, id.len))
+	/* a '>' in it would let the value assert a second identity */
+	if (!sip_hdr_uri_safe(id.s, id.len, NULL))
 		return WEBRTC_MO_BAD_VALUE;
 	n = snprintf(out, outsz, "P-Asserted-Identity: <%.*s>\r\n", (int)id.len,
 				 id.s);
@@ -101,7 +102,8 @@ const char *webrtc_mo_rc_str(int rc)
 	case WEBRTC_MO_NO_ROOM:
 		return "no room";
 	case WEBRTC_MO_BAD_VALUE:
-		return "a CR, LF or NUL in the identity";
+		return "the identity cannot stand between < and > (empty, or a CR, "
+			   "LF, NUL, space, control or non-ASCII byte, <, > or \")";
 	}
 	return "unknown error";
 }

@@ -21,8 +21,10 @@ typedef enum webrtc_mo_rc {
 								 * P-Associated-URI set: send 403 */
 	WEBRTC_MO_BAD_SROUTE = -3,	/* the stored Service-Route does not parse */
 	WEBRTC_MO_NO_ROOM = -4,		/* out too small */
-	WEBRTC_MO_BAD_VALUE = -5	/* a CR, LF or NUL in the identity
-								 * (sip_hdr_value_safe) */
+	/* the identity cannot stand between '<' and '>' (sip_hdr_uri_safe:
+	 * empty; a CR, LF, NUL, space, control or non-ASCII byte; '<', '>'
+	 * or '"') */
+	WEBRTC_MO_BAD_VALUE = -5
 } webrtc_mo_rc_t;
 
 /* room for the Route line of a Service-Route of len bytes */
@@ -46,8 +48,11 @@ webrtc_mo_rc_t webrtc_mo_identity(const char *pau, size_t paulen,
 
 /* webrtc_mo_pai: the header line "P-Asserted-Identity: <ID>\r\n" for the
  * identity id into out (outsz bytes, NUL-terminated;
- * WEBRTC_MO_PAI_SIZE(id.len) is enough). Returns the length or
- * WEBRTC_MO_NO_ROOM. */
+ * WEBRTC_MO_PAI_SIZE(id.len) is enough). The identity comes from the
+ * registration (the core's P-Associated-URI, or the AOR): one that cannot
+ * stand between '<' and '>' (sip_hdr_uri_safe; a '>' would let it add a
+ * second identity) is WEBRTC_MO_BAD_VALUE. Returns the length,
+ * WEBRTC_MO_BAD_VALUE or WEBRTC_MO_NO_ROOM. */
 int webrtc_mo_pai(webrtc_span_t id, char *out, size_t outsz);
 
 /* webrtc_mo_route: the Route line preloading the Service-Route sroute

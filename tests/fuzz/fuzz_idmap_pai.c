@@ -4,8 +4,9 @@
  * the display name's length, the display name, then the URI. A built line
  * has CR LF only at its end, reads back (quoted-string unescaped) as the
  * display name and URI it was given, and fits the documented room; a
- * refusal happens exactly for the values the contract refuses, and one
- * byte less room is always refused.
+ * refusal happens exactly for the values the contract refuses (the URI
+ * check is lib/sip's sip_hdr_uri_safe, held against the model uri_ok
+ * here), and one byte less room is always refused.
  */
 #include <stddef.h>
 #include <stdint.h>

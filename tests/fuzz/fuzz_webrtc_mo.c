@@ -57,11 +57,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out == NULL)
 			return 0;
 		n = webrtc_mo_pai(id, out, room);
-		/* one header line: its only CR and LF are its end */
-		if (n == WEBRTC_MO_BAD_VALUE ? sip_hdr_value_safe(id.s, id.len)
+		/* refused exactly when the identity cannot stand in "<...>";
+		 * else one header line asserting one URI: its only CR and LF are
+		 * its end, its only '>' the one closing the name-addr */
+		if (n == WEBRTC_MO_BAD_VALUE ? sip_hdr_uri_safe(id.s, id.len, NULL)
 									 : (n <= 0 || (size_t)n != strlen(out) ||
 										(size_t)n >= room ||
-										strcspn(out, "\r\n") != (size_t)n - 2))
+										strcspn(out, "\r\n") != (size_t)n - 2 ||
+										strcspn(out, ">") != (size_t)n - 3 ||
+										strchr(out, '<') != strrchr(out, '<')))
 			abort();
 		free(out);
 	} else if (rc != WEBRTC_MO_BAD_PPI && rc != WEBRTC_MO_FOREIGN_PPI) {

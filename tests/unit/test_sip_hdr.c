@@ -1,6 +1,6 @@
 /*
- * test_sip_hdr.c - header-line safety and RFC 3261 quoted-strings
- * (lib/sip/sip_hdr.c)
+ * test_sip_hdr.c - header-line safety, URIs in angle brackets and RFC 3261
+ * quoted-strings (lib/sip/sip_hdr.c)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,6 +43,53 @@ static void test_value_with_cr_lf_or_nul_is_unsafe(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (sip_hdr_value_safe(cases[i].s, cases[i].len) != cases[i].safe)
 			fail_msg("case %zu: safe should be %d", i, cases[i].safe);
+}
+
+static void test_uri_that_could_leave_its_angle_brackets_is_unsafe(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		int safe;
+	} cases[] = {
+			{"sip:ann@ims.test", 16, 1},
+			{"tel:+15550100;phone-context=ims.test", 36, 1},
+			{"sips:a@[::1]:5061;transport=tls?subject=x%20y", 45, 1},
+			/* what could assert a second identity or add parameters */
+			{"sip:a@x>,<sip:b@y", 17, 0},
+			{"sip:a@x>;p=1", 12, 0},
+			{"sip:<a@x", 8, 0},
+			{"sip:a\"@x", 8, 0},
+			/* what ends the line, or is not a URI's */
+			{"sip:a@x\r\nVia: x", 15, 0},
+			{"sip:a@x\0", 8, 0},
+			{"sip:a b@x", 9, 0},
+			{"sip:a\tb@x", 9, 0},
+			{"sip:\x7f@x", 7, 0},
+			{"sip:z\xc3\xa9@x", 9, 0},
+			{NULL, 0, 0},
+			{"", 0, 0},
+			/* only the len bytes count */
+			{"sip:a@x>", 7, 1},
+	};
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why = NULL;
+		if (sip_hdr_uri_safe(cases[i].s, cases[i].len, &why) != cases[i].safe)
+			fail_msg("case %zu: safe should be %d", i, cases[i].safe);
+		/* a refusal says why, without the value; a pass leaves why alone */
+		if (cases[i].safe ? why != NULL : why == NULL || strstr(why, "sip:"))
+			fail_msg("case %zu: why is %s", i, why ? why : "NULL");
+	}
+	assert_int_equal(sip_hdr_uri_safe("sip:a@x>", 8, NULL), 0);
+	why = NULL;
+	assert_int_equal(sip_hdr_uri_safe("", 0, &why), 0);
+	assert_string_equal(why, "is empty");
+	assert_int_equal(sip_hdr_uri_safe("a\nb", 3, &why), 0);
+	assert_string_equal(why, "contains a CR, LF or NUL");
 }
 
 /* value -> quoted-string */
@@ -110,6 +157,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 			cmocka_unit_test(test_value_with_cr_lf_or_nul_is_unsafe),
+			cmocka_unit_test(
+					test_uri_that_could_leave_its_angle_brackets_is_unsafe),
 			cmocka_unit_test(test_plain_name_is_quoted_as_is),
 			cmocka_unit_test(
 					test_quote_backslash_and_controls_become_quoted_pairs),

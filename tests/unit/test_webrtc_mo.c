@@ -117,6 +117,17 @@ static void test_pai_line(void **state)
 	id.s = "sip:a@x\rX: 1";
 	id.len = strlen(id.s);
 	assert_int_equal(webrtc_mo_pai(id, out, sizeof(out)), WEBRTC_MO_BAD_VALUE);
+	/* nor one that would close the brackets and add a second identity */
+	id.s = "sip:a@x>, <sip:boss@ims.test";
+	id.len = strlen(id.s);
+	assert_int_equal(webrtc_mo_pai(id, out, sizeof(out)), WEBRTC_MO_BAD_VALUE);
+	assert_string_equal(webrtc_mo_rc_str(WEBRTC_MO_BAD_VALUE),
+						"the identity cannot stand between < and > (empty, or "
+						"a CR, LF, NUL, space, control or non-ASCII byte, <, > "
+						"or \")");
+	/* or one that is empty */
+	id.len = 0;
+	assert_int_equal(webrtc_mo_pai(id, out, sizeof(out)), WEBRTC_MO_BAD_VALUE);
 }
 
 /* RFC 3608: the Service-Route becomes the Route, its first URI the next
