@@ -34,12 +34,14 @@ static const char *const kind_names[] = {
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == CLUSTER_N_KINDS,
 			   "a name per cluster_kind");
 
-const char *cluster_state_name(cluster_state s)
+/* "down", "degraded", "up" */
+static const char *cluster_state_name(cluster_state s)
 {
 	return (unsigned)s < CLUSTER_N_STATES ? state_names[s] : "down";
 }
 
-const char *cluster_kind_name(cluster_kind k)
+/* "kamailio", "rtpengine" */
+static const char *cluster_kind_name(cluster_kind k)
 {
 	return (unsigned)k < CLUSTER_N_KINDS ? kind_names[k] : "?";
 }

@@ -60,10 +60,6 @@ typedef struct cluster_node {
 
 typedef struct cluster cluster;
 
-/* "down", "degraded", "up" / "kamailio", "rtpengine" */
-const char *cluster_state_name(cluster_state s);
-const char *cluster_kind_name(cluster_kind k);
-
 /* Every figure unknown, state down, no reason: a node before sampling. */
 void cluster_node_init(cluster_node *n, cluster_kind kind, const char *name,
 					   const char *target);

@@ -78,7 +78,8 @@ static int conf_fail(conf_error *e, const char *fmt, ...)
 	return -1;
 }
 
-int conf_role_by_name(const char *name)
+/* Role by name ("noc", "idadmin", "admin", "app"): CONF_ROLE_* or 0. */
+static int conf_role_by_name(const char *name)
 {
 	if (!strcmp(name, "noc"))
 		return CONF_ROLE_NOC;
@@ -117,7 +118,11 @@ static int hexval(int ch)
 	return -1;
 }
 
-int conf_parse_hash(const char *s, unsigned char out[CONF_HASH_LEN])
+/*
+ * Parse 64 hex digits into out[32]. Returns 0, or -1 when s is not exactly
+ * 64 hex digits.
+ */
+static int conf_parse_hash(const char *s, unsigned char out[CONF_HASH_LEN])
 {
 	int i, hi, lo;
 

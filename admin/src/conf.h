@@ -185,9 +185,6 @@ int conf_load_file(conf_settings *c, const char *path, char *errbuf,
 /* Name of the i-th configuration key (0-based), NULL past the last. */
 const char *conf_key_name(size_t i);
 
-/* Role by name ("noc", "idadmin", "admin", "app"): CONF_ROLE_* or 0. */
-int conf_role_by_name(const char *name);
-
 /* Name of one CONF_CRED_* kind ("off", "token", "ephemeral"). */
 const char *conf_cred_kind_name(int kind);
 
@@ -198,11 +195,5 @@ const char *conf_role_name(int role);
 const conf_kamailio *conf_find_kamailio(const conf_settings *c, const char *n);
 const conf_rtpengine *conf_find_rtpengine(const conf_settings *c,
 										  const char *n);
-
-/*
- * Parse 64 hex digits into out[32]. Returns 0, or -1 when s is not exactly
- * 64 hex digits.
- */
-int conf_parse_hash(const char *s, unsigned char out[CONF_HASH_LEN]);
 
 #endif

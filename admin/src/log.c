@@ -1,6 +1,7 @@
 /*
  * log.c - iwg-admind's log lines (log.h).
  */
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,7 +91,8 @@ size_t log_format(char *out, size_t sz, const struct timespec *at,
 	return n < sz ? n : sz - 1;
 }
 
-void log_vwrite(log_level level, const char *fmt, va_list ap)
+/* log_write with a va_list */
+static void log_vwrite(log_level level, const char *fmt, va_list ap)
 {
 	char text[LOG_LINE_MAX + 1], line[LOG_LINE_MAX + 128];
 	struct timespec now;

@@ -16,7 +16,6 @@
 #ifndef IWG_ADMIND_LOG_H
 #define IWG_ADMIND_LOG_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -35,7 +34,6 @@ void log_start(void);
 /* log_write: one line of level with the printf-style fmt */
 void log_write(log_level level, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));
-void log_vwrite(log_level level, const char *fmt, va_list ap);
 
 #define log_err(...)  log_write(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_write(LOG_LEVEL_WARNING, __VA_ARGS__)

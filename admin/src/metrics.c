@@ -120,7 +120,8 @@ void metrics_label_value(sbuf *out, const char *s)
 	}
 }
 
-void metrics_value(sbuf *out, double v)
+/* Append a sample value: integers without a fraction, NaN/Inf by name. */
+static void metrics_value(sbuf *out, double v)
 {
 	if (isnan(v))
 		sbuf_puts(out, "NaN");
@@ -190,7 +191,8 @@ void metrics_render(metrics *m, const route_entry *routes, sbuf *out)
 	}
 }
 
-const char *metrics_type_name(metrics_type t)
+/* "gauge" or "counter" */
+static const char *metrics_type_name(metrics_type t)
 {
 	return t == METRICS_COUNTER ? "counter" : "gauge";
 }

@@ -44,13 +44,7 @@ void metrics_name(sbuf *out, const char *prefix, const char *name);
 /* Append s escaped for a label value (backslash, quote, newline). */
 void metrics_label_value(sbuf *out, const char *s);
 
-/* Append a sample value: integers without a fraction, NaN/Inf by name. */
-void metrics_value(sbuf *out, double v);
-
 typedef enum metrics_type { METRICS_GAUGE = 0, METRICS_COUNTER } metrics_type;
-
-/* "gauge" or "counter" */
-const char *metrics_type_name(metrics_type t);
 
 /*
  * What one statistic of Kamailio or rtpengine becomes in /metrics: a family
