@@ -9,7 +9,9 @@
  * ids_reverse answer IDS_ERR_CORRUPT for a stored record that fails
  * ids_record_validate, an empty sip_uri included). This builder does not
  * rely on either: it refuses what would end the header line or break the
- * name-addr, and quotes the display name itself.
+ * name-addr, and quotes the display name itself. idmap_assert() removes
+ * the request's own P-Asserted-Identity headers whatever this answers: a
+ * refused line leaves the request with none (and idmap_assert() -1).
  *
  * Pure C: no Kamailio header, no allocation.
  */

@@ -394,11 +394,33 @@ static char *idmap_pai_line(const ids_record_t *r, int *len)
 	return buf;
 }
 
-/* replace any P-Asserted-Identity with the loaded mapping's identity */
+/* remove every P-Asserted-Identity the request carries (headers parsed):
+ * 0, or -1 after an LM_ERR when one could not be (the others may be gone) */
+static int idmap_pai_remove(sip_msg_t *msg)
+{
+	struct hdr_field *hf;
+
+	for (hf = msg->headers; hf; hf = hf->next)
+		if (hf->type == HDR_PAI_T &&
+			!del_lump(msg, hf->name.s - msg->buf, hf->len, 0)) {
+			LM_ERR("cannot remove a P-Asserted-Identity\n");
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Replace any P-Asserted-Identity of the request with the loaded mapping's
+ * identity. For a loaded mapping the request's own P-Asserted-Identity
+ * headers are removed whatever follows, so a cfg that ignores the return
+ * code never relays the client's: a disabled or expired mapping (-3) and a
+ * mapping whose line is refused (-1, idmap_pai_build) leave the request
+ * with none. Without a loaded mapping (-2) or when the headers do not
+ * parse (-1) the request is untouched.
+ */
 static int ki_idmap_assert(sip_msg_t *msg)
 {
 	const ids_record_t *r = &idmap_cur.rec;
-	struct hdr_field *hf;
 	struct lump *anchor;
 	char *buf;
 	int len;
@@ -407,30 +429,23 @@ static int ki_idmap_assert(sip_msg_t *msg)
 		LM_ERR("no mapping loaded for this message\n");
 		return IDMAP_RC_NOTFOUND;
 	}
-	if (ids_record_usable(r, (int64_t)time(NULL)) != 1)
-		return IDMAP_RC_DISABLED;
 	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
 		LM_ERR("cannot parse the headers\n");
 		return IDMAP_RC_ERROR;
 	}
-	/* built first: a refused mapping leaves the request as it was */
+	if (idmap_pai_remove(msg) < 0)
+		return IDMAP_RC_ERROR;
+	if (ids_record_usable(r, (int64_t)time(NULL)) != 1)
+		return IDMAP_RC_DISABLED;
 	if (!(buf = idmap_pai_line(r, &len)))
 		return IDMAP_RC_ERROR;
-	for (hf = msg->headers; hf; hf = hf->next)
-		if (hf->type == HDR_PAI_T &&
-			!del_lump(msg, hf->name.s - msg->buf, hf->len, 0)) {
-			LM_ERR("cannot remove a P-Asserted-Identity\n");
-			goto err;
-		}
 	anchor = anchor_lump(msg, msg->unparsed - msg->buf, 0, 0);
 	if (!anchor || !insert_new_lump_before(anchor, buf, len, 0)) {
 		LM_ERR("cannot add the P-Asserted-Identity header\n");
-		goto err;
+		pkg_free(buf);
+		return IDMAP_RC_ERROR;
 	}
-	return IDMAP_RC_OK;
-err:
-	pkg_free(buf);
-	return IDMAP_RC_ERROR;
+	return IDMAP_RC_OK; /* buf belongs to the lump now */
 }
 
 static int w_idmap_assert(sip_msg_t *msg, char *p1, char *p2)

@@ -71,6 +71,19 @@ idm_probe() {
 		>"$logs/sipp-$_idm_cp.log" 2>&1)
 }
 
+# idm_uas NAME SCENARIO CP: a SIPp UAS on 127.0.0.1:$UAS_PORT that takes one
+# request with sipp/SCENARIO (control port CP, log $logs/NAME.log), stopped
+# by stack_stop; polled until bound; sets UAS_PID (wait for it to read the
+# scenario's verdict)
+idm_uas() {
+	(cd "$run" && sipp -sf "$idm_dir/sipp/$2" -i 127.0.0.1 -p "$UAS_PORT" \
+		-m 1 -nostdin -cp "$3" -timeout 15s -timeout_error -trace_err \
+		-error_file "$logs/$1.err" >"$logs/$1.log" 2>&1) &
+	UAS_PID=$!
+	stack_adopt "$1" "$UAS_PID"
+	wait_until 5 udp_bound "$UAS_PORT"
+}
+
 # idm_check DESC PORT EXPECT REGEX USER [OP] [TOKEN] [URI]: TAP line
 idm_check() {
 	local desc=$1

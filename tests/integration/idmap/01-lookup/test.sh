@@ -58,16 +58,22 @@ idm_check "a valid token for an unmapped subject gets 403" $KPORT 403 \
 
 # asserted identity: the relayed request carries the mapping's identity and
 # not the one the client put in
-(cd "$run" && sipp -sf "$idm_dir/sipp/uas-pai.xml" -i 127.0.0.1 -p $UAS_PORT \
-	-m 1 -nostdin -cp 18899 -timeout 15s -timeout_error \
-	-trace_err -error_file "$logs/uas.err" >"$logs/uas.log" 2>&1) &
-uas=$!
-stack_adopt uas "$uas"
-wait_until 5 udp_bound $UAS_PORT
+idm_uas uas uas-pai.xml 18899
 idm_check "idmap_assert() request is relayed and answered" $KPORT 200 \
 	'X-Idm-Pai-Seen: yes' ann assert
-wait "$uas"
+wait "$UAS_PID"
 tap_eq "the relayed request has P-Asserted-Identity of the mapping, the forged one removed (log $logs/uas.log)" 0 $?
+
+# a mapping idmap_assert() refuses to assert, with a cfg that relays
+# whatever it answers: the client's P-Asserted-Identity is removed all the
+# same. A stored value that the line builder refuses never gets past the
+# lookup (it fails validation there, see below), so the refusal here is a
+# disabled mapping's (-3), loaded and refused after the same removal.
+idm_uas uas-no-pai uas-no-pai.xml 18898
+idm_check "idmap_assert() of a disabled mapping answers -3 and the request is relayed" \
+	$KPORT 200 'X-Idm-Assert-Rc: -3' dan assert-any
+wait "$UAS_PID"
+tap_eq "a request relayed after a refused idmap_assert() carries no P-Asserted-Identity, the forged one removed (log $logs/uas-no-pai.log)" 0 $?
 
 # stored mappings that fail validation, as any Redis client may write
 # them: -1 for each alone, neither served nor cached; the worker keeps its
