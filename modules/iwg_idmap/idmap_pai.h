@@ -22,10 +22,14 @@
 
 #include "sip/sip_hdr.h"
 
-/* room for the line of a display name of dlen and a URI of ulen bytes */
-#define IDMAP_PAI_SIZE(dlen, ulen)                                        \
-	(sizeof("P-Asserted-Identity:  <>\r\n") + SIP_HDR_QUOTED_SIZE(dlen) + \
-	 (size_t)(ulen))
+/* room for the line of a display name of dlen and a URI of ulen bytes,
+ * its NUL included: exact when every byte of the display name needs a
+ * backslash, and when dlen is 0 (the literal's NUL is the line's; that of
+ * SIP_HDR_QUOTED_SIZE stands for the space between the display name and
+ * '<') */
+#define IDMAP_PAI_SIZE(dlen, ulen)                            \
+	(sizeof("P-Asserted-Identity: <>\r\n") + (size_t)(ulen) + \
+	 ((dlen) > 0 ? SIP_HDR_QUOTED_SIZE(dlen) : 0))
 
 /* idmap_pai_build errors */
 #define IDMAP_PAI_BAD_URI	  -1 /* sip_uri unusable: errstr says why */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../modules/iwg_idmap/idmap_pai.h"
+#include "idstore/idstore_record.h"
 
 /* idmap_pai_build of NUL-terminated display and uri into out[outsz] */
 static int build(const char *display, const char *uri, char *out, size_t outsz,
@@ -126,6 +127,25 @@ static void test_errors_never_quote_the_value(void **state)
 	assert_string_equal(err, "sip_");
 }
 
+/* a byte no build writes: what lies past the size given must stay it */
+#define SENTINEL '\xa5'
+
+/* the build of (display, uri) into out[sz] of a larger buffer filled with
+ * SENTINEL, which must be left as it was past sz */
+static int build_in(const char *display, const char *uri, char *out,
+					size_t outlen, size_t sz, char *err, size_t errsz)
+{
+	int n;
+	size_t i;
+
+	memset(out, SENTINEL, outlen);
+	n = build(display, uri, out, sz, err, errsz);
+	for (i = sz; i < outlen; i++)
+		if (out[i] != SENTINEL)
+			fail_msg("room %zu: byte %zu past it was written", sz, i);
+	return n;
+}
+
 static void test_room(void **state)
 {
 	const char *line = "P-Asserted-Identity: \"A\\\"\" <sip:a@x>\r\n";
@@ -133,22 +153,54 @@ static void test_room(void **state)
 	size_t len = strlen(line), sz;
 
 	(void)state;
-	assert_int_equal(build("A\"", "sip:a@x", out, len + 1, err, sizeof(err)),
+	assert_int_equal(build_in("A\"", "sip:a@x", out, sizeof(out), len + 1, err,
+							  sizeof(err)),
 					 (int)len);
-	assert_string_equal(out, line);
-	/* one byte short, wherever the line is cut */
+	assert_memory_equal(out, line, len + 1);
+	/* one byte short, wherever the line is cut: refused, nothing written
+	 * past the room given */
 	for (sz = 0; sz <= len; sz++) {
-		strcpy(out, "x");
-		assert_int_equal(build("A\"", "sip:a@x", out, sz, err, sizeof(err)),
+		assert_int_equal(build_in("A\"", "sip:a@x", out, sizeof(out), sz, err,
+								  sizeof(err)),
 						 IDMAP_PAI_NO_ROOM);
 		if (sz > 0)
-			assert_string_equal(out, "");
+			assert_int_equal(out[0], '\0');
 	}
 	assert_string_equal(err, "the line does not fit");
 	/* the documented room is enough for the worst display name */
-	assert_true(build("\"\"\"\"", "sip:a@x", out, IDMAP_PAI_SIZE(4, 7), NULL,
-					  0) > 0);
-	assert_true(build("", "sip:a@x", out, IDMAP_PAI_SIZE(0, 7), NULL, 0) > 0);
+	assert_true(build_in("\"\"\"\"", "sip:a@x", out, sizeof(out),
+						 IDMAP_PAI_SIZE(4, 7), NULL, 0) > 0);
+	assert_true(build_in("", "sip:a@x", out, sizeof(out), IDMAP_PAI_SIZE(0, 7),
+						 NULL, 0) > 0);
+}
+
+/* the longest values a stored mapping may hold, the display name all '"'
+ * (each needs a backslash): the line fits IDMAP_PAI_SIZE to the byte */
+static void test_room_at_the_record_limits(void **state)
+{
+	char display[IDS_DISPLAY_MAX + 1], uri[IDS_URI_MAX + 1];
+	char out[IDMAP_PAI_SIZE(IDS_DISPLAY_MAX, IDS_URI_MAX) + 8];
+	size_t room = IDMAP_PAI_SIZE(IDS_DISPLAY_MAX, IDS_URI_MAX);
+	int n;
+
+	(void)state;
+	memset(display, '"', IDS_DISPLAY_MAX);
+	display[IDS_DISPLAY_MAX] = '\0';
+	memcpy(uri, "sip:", 4);
+	memset(uri + 4, 'a', IDS_URI_MAX - 4);
+	uri[IDS_URI_MAX] = '\0';
+	n = build_in(display, uri, out, sizeof(out), room, NULL, 0);
+	assert_int_equal(n, (int)strlen("P-Asserted-Identity: ") +
+								2 * IDS_DISPLAY_MAX + 2 + strlen(" <") +
+								IDS_URI_MAX + strlen(">\r\n"));
+	assert_int_equal((size_t)n + 1, room);
+	assert_int_equal(
+			build_in(display, uri, out, sizeof(out), room - 1, NULL, 0),
+			IDMAP_PAI_NO_ROOM);
+	/* without a display name, exact too */
+	n = build_in("", uri, out, sizeof(out), IDMAP_PAI_SIZE(0, IDS_URI_MAX),
+				 NULL, 0);
+	assert_int_equal((size_t)n + 1, IDMAP_PAI_SIZE(0, IDS_URI_MAX));
 }
 
 int main(void)
@@ -162,6 +214,7 @@ int main(void)
 			cmocka_unit_test(test_uri_that_breaks_the_name_addr_is_refused),
 			cmocka_unit_test(test_errors_never_quote_the_value),
 			cmocka_unit_test(test_room),
+			cmocka_unit_test(test_room_at_the_record_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,23 +134,49 @@ static void test_cr_lf_nul_are_refused(void **state)
 					 SIP_HDR_BAD_VALUE);
 }
 
+/* a byte sip_hdr_quote never writes: what lies past the size given must
+ * stay it */
+#define SENTINEL '\xa5'
+
+/* the buffer quote_in writes into */
+#define QUOTE_OUTLEN 16
+
+/* quote(s) into the first sz bytes of out[QUOTE_OUTLEN] filled with
+ * SENTINEL, which must be left as it was past sz */
+static int quote_in(const char *s, char *out, size_t sz)
+{
+	size_t i;
+	int n;
+
+	memset(out, SENTINEL, QUOTE_OUTLEN);
+	n = quote(s, out, sz);
+	for (i = sz; i < QUOTE_OUTLEN; i++)
+		if (out[i] != SENTINEL)
+			fail_msg("quote(\"%s\") in %zu bytes wrote byte %zu", s, sz, i);
+	return n;
+}
+
 static void test_room_is_exact(void **state)
 {
-	char out[16];
+	char out[QUOTE_OUTLEN];
+	size_t sz;
 
 	(void)state;
 	/* "abc" needs 5 bytes and the NUL */
-	assert_int_equal(quote("abc", out, 6), 5);
-	assert_int_equal(quote("abc", out, 5), SIP_HDR_NO_ROOM);
-	assert_string_equal(out, "");
+	assert_int_equal(quote_in("abc", out, 6), 5);
+	assert_memory_equal(out, "\"abc\"", 6);
+	assert_int_equal(quote_in("abc", out, 5), SIP_HDR_NO_ROOM);
+	assert_int_equal(out[0], '\0');
 	/* "a\"" needs 5 bytes and the NUL */
-	assert_int_equal(quote("a\"", out, 6), 5);
-	assert_int_equal(quote("a\"", out, 5), SIP_HDR_NO_ROOM);
-	assert_int_equal(quote("", out, 3), 2);
-	assert_int_equal(quote("", out, 2), SIP_HDR_NO_ROOM);
-	assert_int_equal(quote("", out, 0), SIP_HDR_NO_ROOM);
+	assert_int_equal(quote_in("a\"", out, 6), 5);
+	assert_int_equal(quote_in("", out, 3), 2);
+	/* every size short of it: refused, nothing written past it */
+	for (sz = 0; sz < 6; sz++)
+		assert_int_equal(quote_in("a\"", out, sz), SIP_HDR_NO_ROOM);
+	for (sz = 0; sz < 3; sz++)
+		assert_int_equal(quote_in("", out, sz), SIP_HDR_NO_ROOM);
 	/* the documented room is always enough */
-	assert_true(quote("\"\"\"\"", out, SIP_HDR_QUOTED_SIZE(4)) > 0);
+	assert_true(quote_in("\"\"\"\"", out, SIP_HDR_QUOTED_SIZE(4)) > 0);
 }
 
 int main(void)
