@@ -7,8 +7,8 @@
  * A request context (admind_req) lives from the first call of the access
  * handler to the completion callback, which frees it.
  */
-#ifndef IWG_ADMIND_H
-#define IWG_ADMIND_H
+#ifndef IWG_ADMIND_ADMIND_H
+#define IWG_ADMIND_ADMIND_H
 
 #include <stddef.h>
 
@@ -38,8 +38,11 @@ typedef struct admind_app {
 	char *web_root;		/* realpath of conf.web_root, NULL: no static files */
 	cred_signer cred;	/* credential key material (cred_load) */
 	ratelimit *rl_cred; /* per key on POST /api/v1/credentials */
-	struct series *series;	 /* GET /api/v1/series (sampler.c) */
-	struct cluster *cluster; /* GET /api/v1/cluster (sampler.c) */
+	/* filled by sampler.c, served by res_series.c (GET /api/v1/series) */
+	struct series *series;
+	/* filled by sampler.c, served by res_cluster.c (GET /api/v1/cluster);
+	 * res_metrics.c reads its registration total */
+	struct cluster *cluster;
 	/* each Kamailio node's last registration identity (regview.h), made
 	 * by sampler_start */
 	struct regview_cache *regcache;
@@ -128,6 +131,14 @@ int reply_error_h(admind_req *r, unsigned status, const char *code,
 /* {"items": items, "page", "per_page", "total"}; takes items. */
 struct json_object *reply_page_json(struct json_object *items, int page,
 									int per_page, size_t total);
+
+struct backend_err;
+
+/* Answer 502/503 for a backend error e (backend.h): 503 unavailable when
+ * the service is down, else 502 bad_gateway; the message starts with
+ * what. */
+int reply_backend_error(admind_req *r, const char *what,
+						const struct backend_err *e);
 
 /* ----------------------------------------------------------- res_static.c */
 

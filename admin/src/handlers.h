@@ -99,8 +99,4 @@ struct regview_ident;
 int res_registrations_ident(const admind_app *app, int i,
 							struct regview_ident *id, backend_err *e);
 
-/* Answer 502/503 for a backend error, 503 when the service is down
- * (reply.c). */
-int reply_backend_error(admind_req *r, const char *what, const backend_err *e);
-
 #endif

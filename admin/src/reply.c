@@ -10,7 +10,7 @@
 #include <microhttpd.h>
 
 #include "admind.h"
-#include "handlers.h"
+#include "backend.h"
 
 int reply_csp_init(admind_app *app)
 {
