@@ -163,11 +163,11 @@ static int ids_corrupt(ids_ctx_t *ctx, const char *what, const char *field,
 					   *field ? " " : "", why);
 }
 
-/* 1 when the error reply r says a key holds another Redis type than the
- * command (or a script's redis.call) expects */
-static int ids_wrongtype(const redisReply *r)
+int ids_reply_wrongtype(const redisReply *r)
 {
-	return strncmp(r->str, "WRONGTYPE", 9) == 0;
+	return strncmp(r->str, "WRONGTYPE ", 10) == 0 ||
+		   (strncmp(r->str, "ERR Error running script", 24) == 0 &&
+			strstr(r->str, ": WRONGTYPE ") != NULL);
 }
 
 /* an error reply r about the command what, on the stored entry named entry
@@ -179,7 +179,7 @@ static int ids_reply_error(ids_ctx_t *ctx, redisReply *r, const char *what,
 {
 	if (r->type != REDIS_REPLY_ERROR)
 		return IDS_OK;
-	if (entry && ids_wrongtype(r))
+	if (entry && ids_reply_wrongtype(r))
 		ids_corrupt(ctx, entry, "", "is stored as another Redis type");
 	else
 		ids_set_err(ctx, IDS_ERR_REMOTE, "%s: %s", what, r->str);
@@ -309,13 +309,59 @@ int ids_eval(ids_ctx_t *ctx, const char *script, int nkeys, int argc,
 	return ids_ok(ctx);
 }
 
-/* "stored mapping <ns>:<key>" into buf (the key cut at 60 bytes) */
+/* 1 when v[0..len) passes the check a write makes of field f (IDS_F_NS,
+ * IDS_F_KEY): only then may a message show a name read from Redis (it may
+ * hold anything, terminal escapes included) */
+static int ids_name_ok(ids_field_t f, const char *v, size_t len)
+{
+	ids_record_t probe;
+	ids_error_t e;
+	ids_record_init(&probe);
+	return ids_record_set(&probe, f, v, len, &e) == 0;
+}
+
+/* "stored mapping <ns>:<key>" into buf (the key cut at 60 bytes); without
+ * the name when ns or key is not one (a name from a listing is Redis's) */
 static const char *ids_mapping_name(char *buf, size_t bufsz, const char *ns,
 									const char *key)
 {
-	snprintf(buf, bufsz, "stored mapping %s:%.60s%s", ns, key,
-			 strlen(key) > 60 ? "..." : "");
+	if (!ids_name_ok(IDS_F_NS, ns, strlen(ns)))
+		snprintf(buf, bufsz, "stored mapping of a namespace that is not one");
+	else if (!ids_name_ok(IDS_F_KEY, key, strlen(key)))
+		snprintf(buf, bufsz,
+				 "stored mapping of namespace %s whose key is not "
+				 "one",
+				 ns);
+	else
+		snprintf(buf, bufsz, "stored mapping %s:%.60s%s", ns, key,
+				 strlen(key) > 60 ? "..." : "");
 	return buf;
+}
+
+/* the name of the map key of (ns, key) into buf (bufsz bytes), or, when it
+ * does not fit, into a new allocation left in *heap for the caller to free
+ * (NULL otherwise): a name read from Redis (a listing) may be longer than
+ * any key a write accepts, and must still be read (to be told invalid) and
+ * deleted. NULL with ctx->err set (IDS_ERR_ARG: ns holds a brace, or is
+ * longer than a namespace; IDS_ERR_OOM) */
+static const char *ids_map_name(ids_ctx_t *ctx, char *buf, size_t bufsz,
+								const char *ns, const char *key, char **heap)
+{
+	size_t n;
+	*heap = NULL;
+	if (ids_key_map(buf, bufsz, ns, key) >= 0)
+		return buf;
+	if (strlen(ns) > IDS_NS_MAX || strpbrk(ns, "{}"))
+		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace"), NULL;
+	n = bufsz + strlen(key);
+	if (!(*heap = malloc(n)))
+		return ids_set_err(ctx, IDS_ERR_OOM, "out of memory"), NULL;
+	if (ids_key_map(*heap, n, ns, key) < 0) { /* cannot happen */
+		free(*heap);
+		*heap = NULL;
+		return ids_set_err(ctx, IDS_ERR_ARG, "key too long"), NULL;
+	}
+	return *heap;
 }
 
 /*
@@ -333,9 +379,12 @@ static int ids_from_pairs(ids_ctx_t *ctx, const redisReply *a, const char *ns,
 	ids_error_t e;
 	ids_record_init(out);
 	/* checked first: a name that is not one is not shown */
-	if (ids_record_set(out, IDS_F_NS, ns, strlen(ns), &e) < 0 ||
-		ids_record_set(out, IDS_F_KEY, key, keylen, &e) < 0)
+	if (ids_record_set(out, IDS_F_NS, ns, strlen(ns), &e) < 0)
 		return ids_corrupt(ctx, "stored mapping", e.field, e.msg);
+	if (ids_record_set(out, IDS_F_KEY, key, keylen, &e) < 0) {
+		snprintf(what, sizeof(what), "stored mapping of namespace %s", ns);
+		return ids_corrupt(ctx, what, e.field, e.msg);
+	}
 	if (!out->ns[0] || !out->key[0])
 		return ids_corrupt(ctx, "stored mapping", out->ns[0] ? "key" : "ns",
 						   "is required");
@@ -361,13 +410,15 @@ corrupt:
 
 int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out)
 {
-	char mk[IDS_REDIS_KEY_MAX], what[IDS_NS_MAX + 96];
-	const char *argv[2] = {"HGETALL", mk};
+	char mkb[IDS_REDIS_KEY_MAX], what[IDS_NS_MAX + 96], *heap;
+	const char *argv[2] = {"HGETALL", NULL};
 	redisReply *r;
 	int rc;
-	if (ids_key_map(mk, sizeof(mk), ns, key) < 0)
-		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
-	if (!(r = ids_cmd_at(ctx, ids_slot_of(mk), 0, 2, argv, NULL)))
+	if (!(argv[1] = ids_map_name(ctx, mkb, sizeof(mkb), ns, key, &heap)))
+		return ctx->err;
+	r = ids_cmd_at(ctx, ids_slot_of(argv[1]), 0, 2, argv, NULL);
+	free(heap);
+	if (!r)
 		return ctx->err;
 	if (ids_reply_error(ctx, r, "HGETALL",
 						ids_mapping_name(what, sizeof(what), ns, key)))
@@ -389,7 +440,7 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out)
 {
 	char norm[IDS_URI_MAX + 1], rk[IDS_REDIS_KEY_MAX], mp[IDS_REDIS_KEY_MAX];
-	char what[IDS_NS_MAX + 64];
+	char what[IDS_NS_MAX + 64], mnorm[IDS_URI_MAX + 1];
 	const char *argv[5];
 	redisReply *r;
 	int rc;
@@ -426,7 +477,16 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 	rc = ids_from_pairs(ctx, r->element[1], ns, r->element[0]->str,
 						r->element[0]->len, out);
 	freeReplyObject(r);
-	return rc ? rc : ids_ok(ctx);
+	if (rc)
+		return rc;
+	/* an entry left behind (a mapping written by something else, then
+	 * replaced, its URI entry not moved) names a mapping holding another
+	 * URI: not a match, whatever that mapping holds */
+	if (ids_uri_norm(out->sip_uri, strlen(out->sip_uri), mnorm, sizeof(mnorm)) <
+				0 ||
+		strcmp(mnorm, norm) != 0)
+		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", norm);
+	return ids_ok(ctx);
 }
 
 /* the mapping named by DID entry did ("<ns>:<key> <token>") into ns and
@@ -505,16 +565,40 @@ ids_field_err(ids_error_t *e, const char *field, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* split the value of a DID entry, "<ns>:<key>[ <token>]": *nsl bytes of
- * namespace at o, the key returned, *kl bytes of it (at most 80) */
-static const char *ids_owner_split(const char *o, int *nsl, int *kl)
+/*
+ * How a message names the owner of a reverse entry, read from Redis:
+ * v[0..len) is a URI entry's value, a key (with_ns 0), or a DID entry's,
+ * "<ns>:<key>[ <token>]" (with_ns 1). Into buf: "key <key>" (cut at 80
+ * bytes), "key <key> (namespace <ns>)", or, when the key or namespace is
+ * not one a write accepts, "a key that is not one": a stored value is
+ * never shown unchecked (it may hold terminal escapes, or be any length).
+ */
+static const char *ids_owner_text(char *buf, size_t bufsz, const char *v,
+								  size_t len, int with_ns)
 {
-	const char *colon = strchr(o, ':'), *key = colon ? colon + 1 : o;
-	*nsl = colon ? (int)(colon - o) : 0;
-	*kl = (int)strcspn(key, " ");
-	if (*kl > 80)
-		*kl = 80;
-	return key;
+	const char *ns = v, *key = v, *c, *sp;
+	size_t nsl = 0, kl = len;
+	if (with_ns) {
+		if (!(c = memchr(v, ':', len)))
+			goto bad;
+		nsl = (size_t)(c - v);
+		key = c + 1;
+		sp = memchr(key, ' ', len - nsl - 1);
+		kl = sp ? (size_t)(sp - key) : len - nsl - 1;
+		if (!ids_name_ok(IDS_F_NS, ns, nsl))
+			goto bad;
+	}
+	if (!ids_name_ok(IDS_F_KEY, key, kl))
+		goto bad;
+	if (with_ns)
+		snprintf(buf, bufsz, "key %.*s (namespace %.*s)",
+				 (int)(kl > 80 ? 80 : kl), key, (int)nsl, ns);
+	else
+		snprintf(buf, bufsz, "key %.*s", (int)(kl > 80 ? 80 : kl), key);
+	return buf;
+bad:
+	snprintf(buf, bufsz, "a key that is not one");
+	return buf;
 }
 
 /* 1 when the value of a DID entry v[0..len) names (ns, key), with any
@@ -534,8 +618,7 @@ static int ids_did_held_by(const char *v, size_t len, const char *ns,
 static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 							const ids_record_t *rec, ids_error_t *e)
 {
-	const char *o, *key;
-	int nsl, kl;
+	char ow[IDS_NS_MAX + 128];
 	if (strncmp(r->str, "EXISTS", 6) == 0) {
 		ids_field_err(e, "key", "mapping exists already");
 		return ids_set_err(ctx, IDS_ERR_EXISTS, "mapping %s:%s exists", rec->ns,
@@ -547,22 +630,19 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 						   rec->key);
 	}
 	if (strncmp(r->str, "CONFLICT ", 9) == 0) {
-		ids_field_err(e, "sip_uri", "already mapped by key %.80s", r->str + 9);
+		ids_owner_text(ow, sizeof(ow), r->str + 9, r->len - 9, 0);
+		ids_field_err(e, "sip_uri", "already mapped by %s", ow);
 		return ids_set_err(ctx, IDS_ERR_CONFLICT,
-						   "sip_uri %s is already mapped by key %.60s",
-						   rec->sip_uri, r->str + 9);
+						   "sip_uri %s is already mapped by %s", rec->sip_uri,
+						   ow);
 	}
 	if (strncmp(r->str, "DIDCONFLICT ", 12) == 0) {
-		o = r->str + 12;
-		key = ids_owner_split(o, &nsl, &kl);
-		ids_field_err(e, "did", "already mapped by key %.*s (namespace %.*s)",
-					  kl, key, nsl, o);
+		ids_owner_text(ow, sizeof(ow), r->str + 12, r->len - 12, 1);
+		ids_field_err(e, "did", "already mapped by %s", ow);
 		return ids_set_err(ctx, IDS_ERR_CONFLICT,
-						   "did %s is already mapped by key %.*s (namespace "
-						   "%.*s)",
-						   rec->did, kl < 60 ? kl : 60, key, nsl, o);
+						   "did %s is already mapped by %s", rec->did, ow);
 	}
-	if (ids_wrongtype(r)) {
+	if (ids_reply_wrongtype(r)) {
 		ids_field_err(e, "", "a stored entry is another Redis type");
 		return ids_corrupt(ctx, "a stored entry of the mapping", "",
 						   "is stored as another Redis type");
@@ -837,20 +917,22 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e)
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key)
 {
 	char mk[IDS_REDIS_KEY_MAX], rp[IDS_REDIS_KEY_MAX], did[IDS_DID_MAX + 1];
-	char tok[IDS_DID_TOK_LEN + 1], what[IDS_NS_MAX + 96];
+	char tok[IDS_DID_TOK_LEN + 1], what[IDS_NS_MAX + 96], *heap;
 	const char *argv[8];
 	redisReply *r;
 	int found;
-	if (ids_key_map(mk, sizeof(mk), ns, key) < 0 ||
-		ids_key_rev(rp, sizeof(rp), ns, "") < 0)
-		return ids_set_err(ctx, IDS_ERR_ARG, "namespace or key too long");
+	if (ids_key_rev(rp, sizeof(rp), ns, "") < 0)
+		return ids_set_err(ctx, IDS_ERR_ARG, "bad namespace");
+	if (!(argv[3] = ids_map_name(ctx, mk, sizeof(mk), ns, key, &heap)))
+		return ctx->err;
 	argv[2] = "1";
-	argv[3] = mk;
 	argv[4] = key;
 	argv[5] = IDS_CHANNEL;
 	argv[6] = ns;
 	argv[7] = rp;
-	if (!(r = ids_script(ctx, IDS_S_DEL, ids_slot_of(mk), 1, 8, argv, NULL)))
+	r = ids_script(ctx, IDS_S_DEL, ids_slot_of(argv[3]), 1, 8, argv, NULL);
+	free(heap);
+	if (!r)
 		return ctx->err;
 	if (ids_reply_error(ctx, r, ns,
 						ids_mapping_name(what, sizeof(what), ns, key)))
@@ -1095,14 +1177,16 @@ static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
 {
 	ids_imp_t *im = arg;
 	const ids_record_t *r = &im->recs[i / 3];
-	const char *key;
-	int exists, nsl, kl;
+	char ow[IDS_NS_MAX + 128];
+	int exists;
 	(void)ctx;
 	switch (i % 3) {
 	case 0:
 		if (rep->type == REDIS_REPLY_STRING && strcmp(rep->str, r->key))
-			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "sip_uri",
-						  "already mapped by key %.80s", rep->str);
+			ids_field_err(
+					ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "sip_uri",
+					"already mapped by %s",
+					ids_owner_text(ow, sizeof(ow), rep->str, rep->len, 0));
 		break;
 	case 1:
 		exists = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
@@ -1115,12 +1199,11 @@ static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
 		break;
 	default:
 		if (rep->type == REDIS_REPLY_STRING &&
-			!ids_did_held_by(rep->str, rep->len, r->ns, r->key)) {
-			key = ids_owner_split(rep->str, &nsl, &kl);
-			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "did",
-						  "already mapped by key %.*s (namespace %.*s)", kl,
-						  key, nsl, rep->str);
-		}
+			!ids_did_held_by(rep->str, rep->len, r->ns, r->key))
+			ids_field_err(
+					ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "did",
+					"already mapped by %s",
+					ids_owner_text(ow, sizeof(ow), rep->str, rep->len, 1));
 	}
 }
 

@@ -48,6 +48,13 @@
  * and why, never its value; a write (ids_put, ids_del) replaces or removes
  * such a mapping.
  *
+ * Redis versions: the tests run on Redis 7.0 (Debian 12's redis-server,
+ * 7.0.15), the version supported. Redis 6.0 and later are expected to work
+ * (the commands used are Redis 5's but for the replies of a script error,
+ * whose Redis 6 form, "ERR Error running script ...: WRONGTYPE ...", is
+ * recognised too); they are not tested. Redis Cluster: every key a script
+ * touches is in the one slot it was routed by (idstore_scripts.h).
+ *
  * Durability: a write acknowledged by the master alone can be lost when the
  * master dies before a replica has it (a Sentinel failover promotes the
  * replica). With conf.wait_replicas > 0 every write (ids_put, ids_del,
@@ -215,7 +222,11 @@ enum {
  * mapping that fails validation (IDS_ERR_CORRUPT on read), or another
  * Redis type at its key, is replaced like any other (IDS_ERR_EXISTS for
  * IDS_PUT_CREATE); a stored DID field that is not a DID releases nothing.
- * IDS_ERR_CORRUPT when a reverse entry it must read holds another type.
+ * A reverse entry holding another Redis type than a string names no
+ * mapping: the new URI's or DID's is overwritten, the old URI's left
+ * alone. The owner named in a conflict is shown only when it is a valid
+ * key ("a key that is not one" otherwise: stored data is never shown
+ * unchecked).
  */
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
 
@@ -224,15 +235,21 @@ int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
  * What is returned passed ids_record_validate(): a stored mapping that
  * does not (a field with a bad syntax, no sip_uri, not a hash) is
  * IDS_ERR_CORRUPT (ctx->corrupt, errstr "stored mapping <ns>:<key>:
- * <field> <why>"), *out then undefined.
+ * <field> <why>"), *out then undefined. key may be any string, as a
+ * listing (ids_list) finds it: a stored mapping whose key is not one (too
+ * long, bytes a key may not hold) is IDS_ERR_CORRUPT, field "key", its
+ * name not shown. IDS_ERR_ARG: ns holds a brace or is too long.
  */
 int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out);
 
 /*
  * Load the mapping whose sip_uri normalises like uri (see ids_uri_norm), in
- * one round trip. IDS_ERR_NOTFOUND when absent; IDS_ERR_CORRUPT as for
- * ids_get, and when the URI entry names a key that is not one (too long,
- * invalid characters: errstr then does not show it).
+ * one round trip. IDS_ERR_NOTFOUND when absent, and when the URI entry
+ * names a mapping whose sip_uri normalises otherwise (an entry left behind
+ * by a write made by something else: never another user's mapping; not
+ * logged); IDS_ERR_CORRUPT as for ids_get, and when the URI entry names a
+ * key that is not one (too long, invalid characters: errstr then does not
+ * show it).
  */
 int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out);
@@ -254,7 +271,10 @@ int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out);
  * when absent (nothing written, no WAIT); IDS_ERR_NOT_REPLICATED as for
  * ids_put. A stored mapping that fails validation is deleted too (a DID
  * field that is not a DID releases no entry), and so is a mapping key
- * holding another Redis type than a hash; ids_put replaces either. */
+ * holding another Redis type than a hash, or a key that is not one (key
+ * as for ids_get); ids_put replaces the first two. A reverse entry is
+ * deleted only when it names this mapping: one naming another key, or
+ * holding another Redis type, is left as it is and the delete completes. */
 int ids_del(ids_ctx_t *ctx, const char *ns, const char *key);
 
 /* Set enabled to 0/1; the reverse entries stay. IDS_ERR_NOTFOUND when

@@ -113,4 +113,14 @@ extern void (*ids_step_hook)(ids_ctx_t *ctx, int step);
 /* The connection of "any node" (connected on demand); NULL with err. */
 redisContext *ids_conn_any(ids_ctx_t *ctx);
 
+/*
+ * 1 when the error reply r (REDIS_REPLY_ERROR) says a key holds another
+ * Redis type than a command, or a script's redis.call, expects: the reply
+ * starts "WRONGTYPE " (a command; a script on Redis 7), or starts "ERR
+ * Error running script" and holds ": WRONGTYPE " (a script on Redis 6).
+ * Nowhere else: the error replies of our scripts may carry a stored value
+ * (CONFLICT <owner>), which must not pass for it. (idstore.c)
+ */
+int ids_reply_wrongtype(const redisReply *r);
+
 #endif

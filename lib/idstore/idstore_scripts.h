@@ -10,7 +10,15 @@
  * reverse entries it derives from a mapping's stored _rev_uri, share the
  * namespace's hash tag "{<ns>}" (idstore_schema.h). DID entries live in
  * their own slots and have their own scripts (claim, release), run by the
- * client before and after the mapping's.
+ * client before and after the mapping's. The reverse entries derived
+ * from _rev_uri are not in KEYS (the client does not know them before the
+ * script reads the hash); their names start with the same "{<ns>}" tag, so
+ * Redis Cluster serves them from the script's node.
+ *
+ * A script that writes makes every read first, and asks TYPE before it
+ * reads a key whose type it does not own: Redis has no rollback, so a
+ * command failing half-way would leave the writes made before it (a
+ * mapping deleted, its DID still claimed, no change notice).
  */
 
 /*
@@ -19,29 +27,37 @@
  * channel, ARGV[4] ns, ARGV[5] reverse key prefix "iwg:idm:rev:{<ns>}:",
  * ARGV[6] normalised uri, ARGV[7] the new did ("" none), ARGV[8..]
  * field/value pairs (with _did_tok, the token of the caller's claim, when
- * there is a did). The URI's reverse entry is checked before anything is
- * written; the new DID is claimed by the caller already.
+ * there is a did). The new DID is claimed by the caller already.
+ * Every read (TYPE first, so no command meets a key of another type)
+ * comes before the first write: a script stopped by an error has written
+ * nothing. A URI entry holding another type than a string names no
+ * mapping: the new one is overwritten, the old one left alone. A map key
+ * holding another type than a hash (written by something else) is
+ * replaced, nothing read from it.
  * Returns {1 replaced / 0 created, the did the mapping held before when it
  * changed, else "", that did's claim token or ""}; errors EXISTS,
- * NOTFOUND, CONFLICT <owner key>. A map key holding another type than a
- * hash (written by something else) is replaced, nothing read from it.
+ * NOTFOUND, CONFLICT <owner key>.
  */
 #define IDS_LUA_PUT                                                           \
-	"local ex = redis.call('EXISTS', KEYS[1]) == 1\n"                         \
+	"local t = redis.call('TYPE', KEYS[1]).ok\n"                              \
+	"local ex = t ~= 'none'\n"                                                \
 	"if ARGV[1] == '0' and ex then return redis.error_reply('EXISTS mapping " \
 	"exists') end\n"                                                          \
 	"if ARGV[1] == '2' and not ex then\n"                                     \
 	"  return redis.error_reply('NOTFOUND no mapping') end\n"                 \
-	"local owner = redis.call('GET', KEYS[2])\n"                              \
+	"local owner = redis.call('TYPE', KEYS[2]).ok == 'string' and\n"          \
+	"  redis.call('GET', KEYS[2])\n"                                          \
 	"if owner and owner ~= ARGV[2] then\n"                                    \
 	"  return redis.error_reply('CONFLICT ' .. owner) end\n"                  \
 	"local did = ARGV[7]\n"                                                   \
 	"local msg = ARGV[4] .. ' ' .. ARGV[2] .. ' ' .. ARGV[6]\n"               \
-	"local h = redis.call('TYPE', KEYS[1]).ok == 'hash'\n"                    \
+	"local h = t == 'hash'\n"                                                 \
 	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"             \
+	"local ok = false\n"                                                      \
 	"if old and old ~= ARGV[6] then\n"                                        \
-	"  local ok = ARGV[5] .. old\n"                                           \
-	"  if redis.call('GET', ok) == ARGV[2] then redis.call('DEL', ok) end\n"  \
+	"  local rk = ARGV[5] .. old\n"                                           \
+	"  if redis.call('TYPE', rk).ok == 'string' and\n"                        \
+	"    redis.call('GET', rk) == ARGV[2] then ok = rk end\n"                 \
 	"  msg = msg .. ' ' .. old\n"                                             \
 	"end\n"                                                                   \
 	"if did ~= '' then msg = msg .. ' ' .. did end\n"                         \
@@ -49,6 +65,7 @@
 	"local oldtok = h and redis.call('HGET', KEYS[1], '_did_tok') or ''\n"    \
 	"if olddid and olddid ~= did then msg = msg .. ' ' .. olddid\n"           \
 	"else olddid = '' oldtok = '' end\n"                                      \
+	"if ok then redis.call('DEL', ok) end\n"                                  \
 	"redis.call('DEL', KEYS[1])\n"                                            \
 	"redis.call('HSET', KEYS[1], unpack(ARGV, 8))\n"                          \
 	"redis.call('SET', KEYS[2], ARGV[2])\n"                                   \
@@ -59,23 +76,29 @@
 /*
  * del: KEYS[1] map key. ARGV[1] key, ARGV[2] channel, ARGV[3] ns, ARGV[4]
  * reverse key prefix. Returns 0 absent, or {1, the did it held or "", that
- * did's claim token or ""} (the caller releases that DID's entry). A map
- * key holding another type than a hash is deleted, nothing read from it.
+ * did's claim token or ""} (the caller releases that DID's entry). Every
+ * read before the first write, as in put: the mapping's URI entry is
+ * deleted only when it is a string naming this key (another type, or
+ * another key, is not this mapping's and is left alone), and the mapping
+ * is deleted whatever that entry holds. A map key holding another type
+ * than a hash is deleted, nothing read from it.
  */
-#define IDS_LUA_DEL                                                          \
-	"local h = redis.call('TYPE', KEYS[1]).ok == 'hash'\n"                   \
-	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"            \
-	"local did = h and redis.call('HGET', KEYS[1], 'did')\n"                 \
-	"local tok = h and redis.call('HGET', KEYS[1], '_did_tok') or ''\n"      \
-	"if redis.call('DEL', KEYS[1]) == 0 then return 0 end\n"                 \
-	"local msg = ARGV[3] .. ' ' .. ARGV[1]\n"                                \
-	"if old then\n"                                                          \
-	"  local rk = ARGV[4] .. old\n"                                          \
-	"  if redis.call('GET', rk) == ARGV[1] then redis.call('DEL', rk) end\n" \
-	"  msg = msg .. ' ' .. old\n"                                            \
-	"end\n"                                                                  \
-	"if did then msg = msg .. ' ' .. did else did = '' end\n"                \
-	"redis.call('PUBLISH', ARGV[2], msg)\n"                                  \
+#define IDS_LUA_DEL                                                     \
+	"local t = redis.call('TYPE', KEYS[1]).ok\n"                        \
+	"if t == 'none' then return 0 end\n"                                \
+	"local h = t == 'hash'\n"                                           \
+	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"       \
+	"local did = h and redis.call('HGET', KEYS[1], 'did')\n"            \
+	"local tok = h and redis.call('HGET', KEYS[1], '_did_tok') or ''\n" \
+	"local rk = old and ARGV[4] .. old\n"                               \
+	"local ours = rk and redis.call('TYPE', rk).ok == 'string' and\n"   \
+	"  redis.call('GET', rk) == ARGV[1]\n"                              \
+	"redis.call('DEL', KEYS[1])\n"                                      \
+	"if ours then redis.call('DEL', rk) end\n"                          \
+	"local msg = ARGV[3] .. ' ' .. ARGV[1]\n"                           \
+	"if old then msg = msg .. ' ' .. old end\n"                         \
+	"if did then msg = msg .. ' ' .. did else did = '' end\n"           \
+	"redis.call('PUBLISH', ARGV[2], msg)\n"                             \
 	"return {1, did, tok}\n"
 
 /*
@@ -111,23 +134,25 @@
  * entry becomes "<ns>:<key> <token>" when it is absent or names that
  * mapping already (with any token, or none: written before the tokens):
  * a later writer's claim always replaces an earlier one's, so a release
- * by the earlier writer (which names its own token) cannot delete it.
+ * by the earlier writer (which names its own token) cannot delete it. An
+ * entry holding another type than a string names no mapping: absent.
  * Returns {1 claimed now / 0 held by it already, the token it had then or
  * ""}; error DIDCONFLICT <owner ns:key>.
  */
-#define IDS_LUA_DID_CLAIM                                    \
-	"local o = redis.call('GET', KEYS[1])\n"                 \
-	"local v = ARGV[1] .. ' ' .. ARGV[2]\n"                  \
-	"if not o then redis.call('SET', KEYS[1], v)\n"          \
-	"  return {1, ''} end\n"                                 \
-	"local sp = string.find(o, ' ', 1, true)\n"              \
-	"local ow = o\n"                                         \
-	"local tok = ''\n"                                       \
-	"if sp then ow = string.sub(o, 1, sp - 1)\n"             \
-	"  tok = string.sub(o, sp + 1) end\n"                    \
-	"if ow ~= ARGV[1] then\n"                                \
-	"  return redis.error_reply('DIDCONFLICT ' .. ow) end\n" \
-	"redis.call('SET', KEYS[1], v)\n"                        \
+#define IDS_LUA_DID_CLAIM                                        \
+	"local o = redis.call('TYPE', KEYS[1]).ok == 'string' and\n" \
+	"  redis.call('GET', KEYS[1])\n"                             \
+	"local v = ARGV[1] .. ' ' .. ARGV[2]\n"                      \
+	"if not o then redis.call('SET', KEYS[1], v)\n"              \
+	"  return {1, ''} end\n"                                     \
+	"local sp = string.find(o, ' ', 1, true)\n"                  \
+	"local ow = o\n"                                             \
+	"local tok = ''\n"                                           \
+	"if sp then ow = string.sub(o, 1, sp - 1)\n"                 \
+	"  tok = string.sub(o, sp + 1) end\n"                        \
+	"if ow ~= ARGV[1] then\n"                                    \
+	"  return redis.error_reply('DIDCONFLICT ' .. ow) end\n"     \
+	"redis.call('SET', KEYS[1], v)\n"                            \
 	"return {0, tok}\n"
 
 /*
@@ -136,12 +161,14 @@
  * tokens), ARGV[2] what it becomes then: "" deletes it (the release of a
  * DID its mapping no longer holds), else that value (a refused write
  * putting back the claim it had replaced). Any other value, a later
- * claim's, is left alone. Returns 1 changed, 0 not.
+ * claim's, or another type than a string, is left alone. Returns 1
+ * changed, 0 not.
  */
-#define IDS_LUA_DID_RELEASE                                        \
-	"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n" \
-	"if ARGV[2] == '' then redis.call('DEL', KEYS[1])\n"           \
-	"else redis.call('SET', KEYS[1], ARGV[2]) end\n"               \
+#define IDS_LUA_DID_RELEASE                                       \
+	"if redis.call('TYPE', KEYS[1]).ok ~= 'string' or\n"          \
+	"  redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n" \
+	"if ARGV[2] == '' then redis.call('DEL', KEYS[1])\n"          \
+	"else redis.call('SET', KEYS[1], ARGV[2]) end\n"              \
 	"return 1\n"
 
 #endif

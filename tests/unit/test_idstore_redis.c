@@ -954,6 +954,177 @@ static void test_corrupt_record_is_replaced_or_deleted(void **state)
 	ids_free(c);
 }
 
+/* a reverse entry holding another Redis type names no mapping: it stops
+ * neither a delete (every read before the first write: nothing half
+ * done) nor a write (set/PUT, the repair the errors point to) */
+static void test_wrong_type_entries_do_not_stop_writes(void **state)
+{
+	ids_ctx_t *c = conn(), *s = conn();
+	ids_record_t r, g;
+	ids_error_t e;
+	char buf[600];
+	size_t len;
+	(void)state;
+	assert_int_equal(ids_subscribe(s), IDS_OK);
+	/* delete: the mapping's URI entry and DID entry are lists */
+	rec(&r, "wt", "w1", "sip:w1@x");
+	ids_record_set(&r, IDS_F_DID, "+33900000030", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x iwg:idm:did:+33900000030");
+	raw(c, "LPUSH iwg:idm:rev:{wt}:sip:w1@x other");
+	raw(c, "LPUSH iwg:idm:did:+33900000030 other");
+	assert_int_equal(ids_del(c, "wt", "w1"), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{wt}:w1"), 0);
+	assert_int_equal(ids_next_notice(s, 2000, buf, sizeof(buf), &len), IDS_OK);
+	assert_string_equal(buf, "wt w1 sip:w1@x +33900000030");
+	/* not this mapping's: left alone */
+	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:w1@x"), 1);
+	assert_int_equal(raw(c, "LLEN iwg:idm:did:+33900000030"), 1);
+	/* write: the new URI's entry and the new DID's entry are lists (they
+	 * are overwritten), the old URI's entry too (left alone) */
+	rec(&r, "wt", "w2", "sip:w1@x");
+	ids_record_set(&r, IDS_F_DID, "+33900000030", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse(c, "wt", "sip:w1@x", &g), IDS_OK);
+	assert_string_equal(g.key, "w2");
+	assert_int_equal(ids_reverse_did(c, "+33900000030", &g), IDS_OK);
+	assert_string_equal(g.key, "w2");
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x");
+	raw(c, "LPUSH iwg:idm:rev:{wt}:sip:w1@x other");
+	rec(&r, "wt", "w2", "sip:w2@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(ids_reverse(c, "wt", "sip:w2@x", &g), IDS_OK);
+	assert_string_equal(g.key, "w2");
+	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:w1@x"), 1);
+	/* the DID the mapping no longer holds was released */
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000030"), 0);
+	assert_int_equal(ids_del(c, "wt", "w2"), IDS_OK);
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x");
+	ids_free(s);
+	ids_free(c);
+}
+
+/* a URI entry left behind names a mapping that holds another URI now: a
+ * reverse lookup of the old URI finds nothing (never that mapping) */
+static void test_reverse_ignores_a_stale_uri_entry(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	(void)state;
+	/* written by something else (no _rev_uri), then repaired by a write
+	 * of another URI: the old entry is not known to be the mapping's */
+	raw(c, "HSET iwg:idm:map:{st}:s1 sip_uri sip:old@x");
+	raw(c, "SET iwg:idm:rev:{st}:sip:old@x s1");
+	assert_int_equal(ids_reverse(c, "st", "sip:old@x", &g), IDS_OK);
+	rec(&r, "st", "s1", "sip:New@X.test;transport=ws");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:rev:{st}:sip:old@x"), 1);
+	assert_int_equal(ids_reverse(c, "st", "sip:old@x", &g), IDS_ERR_NOTFOUND);
+	assert_int_equal(c->err, IDS_ERR_NOTFOUND);
+	/* the URI it holds is found, written any way that normalises alike */
+	assert_int_equal(ids_reverse(c, "st", "<sip:New@x.TEST>", &g), IDS_OK);
+	assert_string_equal(g.key, "s1");
+	/* an entry naming another user's mapping */
+	raw(c, "SET iwg:idm:rev:{st}:sip:mallory@x s1");
+	assert_int_equal(ids_reverse(c, "st", "sip:mallory@x", &g),
+					 IDS_ERR_NOTFOUND);
+	assert_int_equal(ids_del(c, "st", "s1"), IDS_OK);
+	raw(c, "DEL iwg:idm:rev:{st}:sip:old@x iwg:idm:rev:{st}:sip:mallory@x");
+	ids_free(c);
+}
+
+/* names read from Redis reach a message only when they are valid keys:
+ * a conflict's owner, a mapping named by a listing */
+static void test_stored_names_are_checked_before_shown(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, g;
+	ids_error_t e, errs[4];
+	size_t n;
+	(void)state;
+	raw(c, "SET iwg:idm:rev:{sn}:sip:taken@x %s", "\x1b[2Jowner");
+	rec(&r, "sn", "k1", "sip:taken@x");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_null(strchr(c->errstr, '\x1b'));
+	assert_non_null(strstr(c->errstr, "by a key that is not one"));
+	assert_string_equal(e.field, "sip_uri");
+	assert_string_equal(e.msg, "already mapped by a key that is not one");
+	assert_int_equal(ids_import(c, &r, 1, IDS_PUT_UPSERT, errs, 4, &n),
+					 IDS_ERR_CONFLICT);
+	assert_int_equal(n, 1);
+	assert_string_equal(errs[0].msg, "already mapped by a key that is not one");
+	/* a valid owner is named */
+	raw(c, "SET iwg:idm:rev:{sn}:sip:taken@x owner");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.msg, "already mapped by key owner");
+	/* a DID entry naming a key that is not one */
+	raw(c, "SET iwg:idm:did:+33900000040 %s",
+		"sn:\x1b]0;x\x07 0123456789abcdef");
+	rec(&r, "sn", "k2", "sip:k2@x");
+	ids_record_set(&r, IDS_F_DID, "+33900000040", 12, &e);
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_null(strchr(c->errstr, '\x1b'));
+	assert_string_equal(e.field, "did");
+	assert_string_equal(e.msg, "already mapped by a key that is not one");
+	assert_int_equal(ids_import(c, &r, 1, IDS_PUT_UPSERT, errs, 4, &n),
+					 IDS_ERR_CONFLICT);
+	assert_string_equal(errs[0].msg, "already mapped by a key that is not one");
+	raw(c, "SET iwg:idm:did:+33900000040 %s", "sn:k9 0123456789abcdef");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.msg, "already mapped by key k9 (namespace sn)");
+	/* a listed mapping whose key is not one, stored as another type */
+	raw(c, "SET %s x", "iwg:idm:map:{sn}:\x1b[31mk3");
+	assert_int_equal(ids_get(c, "sn", "\x1b[31mk3", &g), IDS_ERR_CORRUPT);
+	assert_null(strchr(c->errstr, '\x1b'));
+	raw(c, "DEL iwg:idm:did:+33900000040 iwg:idm:rev:{sn}:sip:taken@x");
+	raw(c, "DEL %s", "iwg:idm:map:{sn}:\x1b[31mk3");
+	ids_free(c);
+}
+
+/* a listing may find a key name longer than any key: read, it is invalid
+ * (not a bad argument of the caller's), and it can be deleted */
+static void test_overlong_stored_key(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t g;
+	char key[1001];
+	(void)state;
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	assert_int_equal(ids_get(c, "lk", key, &g), IDS_ERR_NOTFOUND);
+	raw(c, "HSET iwg:idm:map:{lk}:%s sip_uri sip:lk@x", key);
+	assert_int_equal(ids_get(c, "lk", key, &g), IDS_ERR_CORRUPT);
+	assert_string_equal(c->corrupt.field, "key");
+	assert_null(strstr(c->errstr, "kkkk"));
+	assert_int_equal(ids_del(c, "lk", key), IDS_OK);
+	assert_int_equal(ids_get(c, "lk", key, &g), IDS_ERR_NOTFOUND);
+	/* a namespace that cannot be one is still the caller's error */
+	assert_int_equal(ids_get(c, "l{k}", "a", &g), IDS_ERR_ARG);
+	ids_free(c);
+}
+
+/* which error replies say "another Redis type" (Redis 7 and Redis 6
+ * forms), and that a stored value in a script's error does not */
+static void test_wrongtype_replies(void **state)
+{
+	redisReply r = {0};
+	(void)state;
+	r.type = REDIS_REPLY_ERROR;
+	r.str = "WRONGTYPE Operation against a key holding the wrong kind of "
+			"value script: 11a9, on @user_script:1.";
+	assert_true(ids_reply_wrongtype(&r));
+	r.str = "ERR Error running script (call to f_11a9): @user_script:1: "
+			"WRONGTYPE Operation against a key holding the wrong kind of value";
+	assert_true(ids_reply_wrongtype(&r));
+	r.str = "CONFLICT x: WRONGTYPE y";
+	assert_false(ids_reply_wrongtype(&r));
+	r.str = "ERR Error running script (call to f_11a9): @user_script:1: "
+			"oops";
+	assert_false(ids_reply_wrongtype(&r));
+}
+
 /* ---- ids_eval: a caller's script, routed by KEYS[1] ---- */
 
 #define SET_GET                                    \
@@ -1053,6 +1224,11 @@ int main(void)
 			cmocka_unit_test(test_did_entry_format),
 			cmocka_unit_test(test_corrupt_record_leaves_the_connection_usable),
 			cmocka_unit_test(test_corrupt_record_is_replaced_or_deleted),
+			cmocka_unit_test(test_wrong_type_entries_do_not_stop_writes),
+			cmocka_unit_test(test_reverse_ignores_a_stale_uri_entry),
+			cmocka_unit_test(test_stored_names_are_checked_before_shown),
+			cmocka_unit_test(test_overlong_stored_key),
+			cmocka_unit_test(test_wrongtype_replies),
 			cmocka_unit_test(test_eval_runs_a_callers_script),
 	};
 	const struct CMUnitTest cluster[] = {
