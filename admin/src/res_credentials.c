@@ -29,8 +29,8 @@ static void cred_audit(admind_req *r, const char *user, unsigned status)
 		log_err("audit write failed: %s", e.msg);
 }
 
-/* the user's mapping under namespace web must exist and be usable; -1
- * after answering (404, 403, 503/502) */
+/* the user's mapping under namespace web must exist, pass validation and
+ * be usable; -1 after answering (404, 409 and 403 audit-logged; 503/502) */
 static int cred_mapping_ok(admind_req *r, const char *user, int64_t now,
 						   char *sip_uri, size_t sip_uri_size, int *ret)
 {
@@ -50,6 +50,8 @@ static int cred_mapping_ok(admind_req *r, const char *user, int64_t now,
 						   "no identity mapping web/%s", user);
 		return -1;
 	}
+	if (rc == IDS_ERR_CORRUPT) /* a refusal too, like 404 and 403 */
+		cred_audit(r, user, MHD_HTTP_CONFLICT);
 	if (rc != IDS_OK) {
 		*ret = res_identities_fail(r, ctx, rc, "identity");
 		return -1;

@@ -430,6 +430,8 @@ static int identities_by_did(admind_req *r, const char *did, const char *ns,
 		json_object_array_add(items, identity_json(&rec));
 	j = reply_page_json(items, page, per_page, found ? 1 : 0);
 	json_object_object_add(j, "truncated", json_object_new_boolean(0));
+	/* the shape of every listing: a DID's invalid mapping is a 409 */
+	json_object_object_add(j, "invalid", json_object_new_array());
 	return reply_json(r, MHD_HTTP_OK, j);
 }
 

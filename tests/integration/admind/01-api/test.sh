@@ -185,8 +185,12 @@ api_err "bad before id names the parameter" 400 bad_request before
 # written straight into Redis, as any client could: the client asked
 # nothing wrong (no 400) and the store works (no 5xx): 409 stored_invalid
 rcli() { redis-cli -h 127.0.0.1 -p "$IWG_REDIS_PORT" "$@" >>"$IWG_LOGDIR/redis-cli.log" 2>&1; }
+# (and a key name longer than the room for any key: it was a bad argument,
+# and the listing a 502)
+long=$(printf 'k%.0s' $(seq 700))
 rcli HSET 'iwg:idm:map:{web}:u9' sip_uri 'sip:u9@iwg.test>"Mallory"' ha1 0123456789abcdef0123456789abcdef &&
-	rcli SET 'iwg:idm:map:{web}:u8' 'not a hash'
+	rcli SET 'iwg:idm:map:{web}:u8' 'not a hash' &&
+	rcli HSET "iwg:idm:map:{web}:$long" sip_uri sip:long@iwg.test
 tap_eq "redis-cli writes invalid mappings (log $IWG_LOGDIR/redis-cli.log)" 0 $?
 api GET $I/web/u9 "$KEY_NOC"
 api_err "GET of a stored mapping that fails validation: 409 naming the field" \
@@ -200,9 +204,10 @@ fi
 api GET $I/web/u8 "$KEY_NOC"
 api_err "another Redis type at a mapping's key: 409, no field" 409 stored_invalid
 api GET "$I?ns=web" "$KEY_NOC"
-tap_eq "a listing lists the good mappings and names the invalid ones apart" \
-	"200 3 u1 u8:- u9:sip_uri" \
-	"$CODE $(jqb '[.total,([.items[].key]|join(",")),([.invalid[]|"\(.key):\(.field // "-")"]|join(" "))]|join(" ")')"
+tap_eq "a listing lists the good mappings and names the invalid ones apart (a 700-byte key name too)" \
+	"200 4 u1 k700:key u8:- u9:sip_uri" \
+	"$CODE $(jqb '[.total,([.items[].key]|join(",")),([.invalid[]|"\(.key|if length > 256 then "k\(length)" else . end):\(.field // "-")"]|join(" "))]|join(" ")')"
+rcli DEL "iwg:idm:map:{web}:$long"
 api GET $I/web/u1 "$KEY_NOC"
 api_is "the same connection serves a good mapping right after" 200
 api PUT $I/web/u9 "$KEY_ID" '{"sip_uri":"sip:u9@iwg.test"}'

@@ -159,6 +159,9 @@ api POST $U/api/v1/identities "$KEY_ADMIN" '{"ns":"web","key":"dan","sip_uri":"s
 api_is "a disabled web mapping of dan is made" 201
 api POST $C "$KEY_APP" '{"user":"dan"}'
 api_err "token for a disabled mapping: 403 (field user)" 403 forbidden user
+redis-cli -p "${IWG_REDIS_ADDR##*:}" HSET 'iwg:idm:map:{web}:eve' sip_uri '' >/dev/null 2>&1
+api POST $C "$KEY_APP" '{"user":"eve"}'
+api_err "token for a stored mapping that fails validation: 409 (field sip_uri)" 409 stored_invalid sip_uri
 now=$(date +%s)
 api POST $C "$KEY_APP" '{"user":"ann"}'
 api_is "token for ann (app key): 201" 201
@@ -208,7 +211,7 @@ api GET "$U/api/v1/audit?log=nope" "$KEY_ADMIN"
 api_err "an unknown audit log names the parameter" 400 bad_request log
 api GET "$U/api/v1/audit?per_page=100&log=credentials" "$KEY_ADMIN"
 tap_eq "audit: the issues and refusals, user as target" \
-	"ann:201:adm1 ann:201:app1 dan:403:app1 ann:404:app1" \
+	"ann:201:adm1 ann:201:app1 eve:409:app1 dan:403:app1 ann:404:app1" \
 	"$(jqb '[.items[]|select(.action=="credentials.issue")|.target+":"+(.status|tostring)+":"+.key_id]|join(" ")')"
 if grep -qF "${TOKEN:0:40}" <(redis-cli -p "${IWG_REDIS_ADDR##*:}" XRANGE iwg:audit:credentials - +); then
 	tap_fail "the audit stream holds no token" "the token is in iwg:audit:credentials"

@@ -24,6 +24,8 @@ tap_eq "Redis keeps the DID's reverse entry (ns:key, then its claim token)" "web
 api GET "$I?did=%2B33123456789" "$KEY_NOC"
 api_is "lookup by DID: 200" 200
 tap_eq "lookup by DID finds web/ann" "1 web ann fr" "$(jqb '[.total,.items[0].ns,.items[0].key,.items[0].language]|join(" ")')"
+tap_eq "a lookup by DID has the fields of every listing, invalid empty" "false array 0" \
+	"$(jqb '[.truncated,(.invalid|type),(.invalid|length)]|join(" ")')"
 api GET "$I?did=+33123456789" "$KEY_NOC"
 tap_eq "an unencoded + (read as a space) finds it too" "1 ann" "$(jqb '[.total,.items[0].key]|join(" ")')"
 api GET "$I?did=%2B33123456789&ns=paas" "$KEY_NOC"
