@@ -114,3 +114,42 @@ int idmap_lookup_rpc_fault(int rc, idmap_backend_result_t r, const char **text)
 		return 400;
 	}
 }
+
+/* FNV-1a of s (NUL-terminated) into h */
+static uint64_t idmap_fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+long idmap_invlog_take(idmap_invlog_t *l, const char *ns, const char *key,
+					   int reverse, int64_t now)
+{
+	uint64_t h = idmap_fnv(0xcbf29ce484222325ULL, ns);
+	unsigned long n;
+	int i, pick = 0;
+
+	h = idmap_fnv(h ^ (reverse ? 0x2f : 0x3a), key);
+	h += h == 0; /* 0 marks a free slot */
+	for (i = 0; i < IDMAP_INVLOG_SLOTS; i++) {
+		if (l->slot[i].h == h) {
+			if (now - l->slot[i].last < IDMAP_INVLOG_SECONDS &&
+				now >= l->slot[i].last) {
+				l->slot[i].skipped++;
+				return -1;
+			}
+			n = l->slot[i].skipped;
+			l->slot[i].last = now;
+			l->slot[i].skipped = 0;
+			return (long)n;
+		}
+		if (l->slot[i].h == 0 ||
+			(l->slot[pick].h != 0 && l->slot[i].last < l->slot[pick].last))
+			pick = i;
+	}
+	l->slot[pick].h = h;
+	l->slot[pick].last = now;
+	l->slot[pick].skipped = 0;
+	return 0;
+}

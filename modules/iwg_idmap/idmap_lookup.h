@@ -4,9 +4,11 @@
  * "Return codes") from a backend answer, a mapping's usability or a
  * token's status; the arguments as the backend takes them; what a log may
  * show of a key; the "Bearer " scheme of a token; the names $idm() knows;
- * the fault of an idmap.lookup that found nothing usable.
+ * the fault of an idmap.lookup that found nothing usable; when to log a
+ * stored mapping that fails validation.
  *
- * Pure C: no Kamailio header, no allocation, no state.
+ * Pure C: no Kamailio header, no allocation, no state of its own (the log
+ * limiter's is the caller's).
  */
 #ifndef IWG_IDMAP_LOOKUP_H
 #define IWG_IDMAP_LOOKUP_H
@@ -98,5 +100,34 @@ int idmap_lookup_pv_names(char *buf, size_t bufsz);
  * otherwise) with *text set to its message (a static string).
  */
 int idmap_lookup_rpc_fault(int rc, idmap_backend_result_t r, const char **text);
+
+/*
+ * The log line of a stored mapping that fails validation is rate-limited
+ * per process: one line per mapping (namespace, key or URI, forward or
+ * reverse) per IDMAP_INVLOG_SECONDS, the lookups in between counted and
+ * told in its next line. IDMAP_INVLOG_SLOTS mappings are remembered, the
+ * one logged longest ago forgotten for a new one. Every lookup is still
+ * refused (-1): only the log is limited, since each lookup of an invalid
+ * mapping reads Redis again (never cached).
+ */
+#define IDMAP_INVLOG_SECONDS 60
+#define IDMAP_INVLOG_SLOTS	 16
+
+typedef struct idmap_invlog {
+	struct {
+		uint64_t h;			   /* hash of what was looked up, 0: free */
+		int64_t last;		   /* when it was last logged */
+		unsigned long skipped; /* lookups not logged since */
+	} slot[IDMAP_INVLOG_SLOTS];
+} idmap_invlog_t; /* zeroed: nothing logged yet */
+
+/*
+ * Whether to log now, at time now (seconds), the lookup of the invalid
+ * mapping named by ns and key (NUL-terminated), reverse or not: -1 not
+ * now (counted), else the number of its lookups not logged since its
+ * last line (0 for the first), to be told in this one.
+ */
+long idmap_invlog_take(idmap_invlog_t *l, const char *ns, const char *key,
+					   int reverse, int64_t now);
 
 #endif

@@ -96,6 +96,9 @@ static struct {
 	idmap_backend_result_t result; /* of the last lookup */
 } idmap_cur;
 
+/* when this process last logged each invalid mapping (idmap_lookup.h) */
+static idmap_invlog_t idmap_invlog;
+
 static void *idmap_shm_alloc(size_t n)
 {
 	return shm_malloc(n);
@@ -260,6 +263,28 @@ static void mod_destroy(void)
 
 /* ---------------------------------------------------------- lookups */
 
+/* the error of a lookup that met a stored mapping failing validation: one
+ * line per mapping per IDMAP_INVLOG_SECONDS in this process, telling how
+ * many lookups of it went unlogged since its last line */
+static void idmap_log_invalid(const char *ns, const char *key, int reverse)
+{
+	char more[96] = "";
+	long skipped = idmap_invlog_take(&idmap_invlog, ns, key, reverse,
+									 (int64_t)time(NULL));
+
+	if (skipped < 0)
+		return;
+	if (skipped > 0)
+		snprintf(more, sizeof(more),
+				 " (%ld more lookups of it since the last such line)", skipped);
+	LM_ERR("stored mapping %s:%.*s... failed validation, not used "
+		   "(%s%s%s): replace or delete it%s\n",
+		   ns, idmap_lookup_log_len(key, reverse), key,
+		   idmap_backend.invalid.field,
+		   idmap_backend.invalid.field[0] ? " " : "", idmap_backend.invalid.msg,
+		   more);
+}
+
 /* run a lookup and load the result for this message; a return code */
 static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 {
@@ -268,6 +293,8 @@ static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 	int stale = 0, rc;
 
 	idmap_cur.loaded = 0;
+	/* what an early return leaves: never an earlier lookup's answer */
+	idmap_cur.result = IDB_BADARG;
 	if (idmap_lookup_arg(ns->s, ns->len, nsb, sizeof(nsb)) < 0 ||
 		idmap_lookup_arg(key->s, key->len, kb, sizeof(kb)) < 0) {
 		LM_ERR("namespace or key empty or too long\n");
@@ -278,12 +305,7 @@ static int idmap_do_lookup(sip_msg_t *msg, int reverse, str *ns, str *key)
 	idmap_cur.result = r;
 	rc = idmap_lookup_rc(r, &idmap_cur.rec, (int64_t)time(NULL));
 	if (r == IDB_INVALID)
-		LM_ERR("stored mapping %s:%.*s... failed validation, not used "
-			   "(%s%s%s): replace or delete it\n",
-			   nsb, idmap_lookup_log_len(kb, reverse), kb,
-			   idmap_backend.invalid.field,
-			   idmap_backend.invalid.field[0] ? " " : "",
-			   idmap_backend.invalid.msg);
+		idmap_log_invalid(nsb, kb, reverse);
 	else if (rc == IDMAP_RC_UNAVAILABLE)
 		LM_WARN("identity store unavailable, %s:%.*s not in cache\n", nsb,
 				idmap_lookup_log_len(kb, reverse), kb);

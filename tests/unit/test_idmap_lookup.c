@@ -175,6 +175,45 @@ static void test_rpc_faults(void **state)
 	assert_string_equal(text, "stored mapping failed validation");
 }
 
+/* one log line per invalid mapping per IDMAP_INVLOG_SECONDS, the lookups
+ * in between counted into its next line; mappings apart, forward and
+ * reverse apart; the one logged longest ago forgotten when full */
+static void test_invalid_mapping_log_is_rate_limited(void **state)
+{
+	idmap_invlog_t l;
+	char key[16];
+	int i;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1000), 0);
+	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1000), -1);
+	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1059), -1);
+	/* another mapping, the same key read in reverse, another namespace */
+	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 1001), 0);
+	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 1, 1001), 0);
+	assert_int_equal(idmap_invlog_take(&l, "paas", "eve", 0, 1001), 0);
+	/* the interval passed: logged, telling the 2 lookups not logged */
+	assert_int_equal(
+			idmap_invlog_take(&l, "web", "eve", 0, 1000 + IDMAP_INVLOG_SECONDS),
+			2);
+	assert_int_equal(
+			idmap_invlog_take(&l, "web", "eve", 0, 1001 + IDMAP_INVLOG_SECONDS),
+			-1);
+	/* a clock set back logs at once */
+	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 900), 0);
+	/* full: a new mapping takes the slot logged longest ago (zoe's, at
+	 * 900), the others stay limited */
+	for (i = 0; i < IDMAP_INVLOG_SLOTS - 4; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_int_equal(idmap_invlog_take(&l, "web", key, 0, 1100), 0);
+	}
+	assert_int_equal(idmap_invlog_take(&l, "web", "new", 0, 1100), 0);
+	assert_int_equal(idmap_invlog_take(&l, "web", "k0", 0, 1100), -1);
+	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1100), -1);
+	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 1100), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +226,7 @@ int main(void)
 			cmocka_unit_test(test_token_status_codes),
 			cmocka_unit_test(test_pv_fields_are_the_record_and_stale),
 			cmocka_unit_test(test_rpc_faults),
+			cmocka_unit_test(test_invalid_mapping_log_is_rate_limited),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
