@@ -59,4 +59,29 @@ tap_eq "it exports every other mapping" "paas,user-1 web,alice" \
 tap_check "and names the one left out" grep -q 'export: stored mapping web:eve: sip_uri .*(left out)' "$logs/corrupt-export.err"
 $IDCTL set web eve sip:eve@iwg.test >/dev/null 2>&1 && $IDCTL get web eve >/dev/null 2>&1
 tap_eq "set replaces it, get reads it then" 0 $?
+
+# key names that are no keys, as a listing finds them: one longer than any
+# key (it stopped export half-way with status 1), one holding an escape
+# sequence (shown raw on stderr); left out like invalid mappings, named
+# without their bytes
+long=$(printf 'k%.0s' $(seq 700))
+$R HSET "iwg:idm:map:{web}:$long" sip_uri sip:long@iwg.test >/dev/null &&
+	$R SET $'iwg:idm:map:{web}:\e[2Jesc' x >/dev/null
+tap_eq "redis-cli writes two mappings whose key names are no keys" 0 $?
+$IDCTL export >"$run/export3.csv" 2>"$logs/badname-export.err"
+tap_eq "export over them exits 6 (log $logs/badname-export.err)" 6 $?
+tap_eq "it exports every other mapping" "paas,user-1 web,alice web,eve" \
+	"$(tail -n +2 "$run/export3.csv" | cut -d, -f1,2 | sort | paste -sd' ')"
+tap_eq "and reports both left out" 2 "$(grep -c '(left out)' "$logs/badname-export.err")"
+tap_check "without a byte of their names (no escape, no part of the long one)" \
+	bash -c "! grep -q -e \$'\\e' -e kkkkkkkk '$logs/badname-export.err'"
+$IDCTL del web "$long" >/dev/null 2>&1 && [ "$($R EXISTS "iwg:idm:map:{web}:$long")" = 0 ]
+tap_eq "del removes the long one" 0 $?
+$R DEL $'iwg:idm:map:{web}:\e[2Jesc' >/dev/null
+# a conflict names the holder of a URI only when it is a key
+$R SET 'iwg:idm:rev:{web}:sip:esc@iwg.test' $'\e]0;pwned\a' >/dev/null
+$IDCTL add web zed sip:esc@iwg.test >/dev/null 2>"$logs/esc-conflict.err"
+tap_eq "a URI held by a stored name that is no key: refused (status 3)" 3 $?
+tap_check "named 'a key that is not one', its bytes never printed (log $logs/esc-conflict.err)" \
+	bash -c "grep -q 'by a key that is not one' '$logs/esc-conflict.err' && ! grep -q \$'\\e' '$logs/esc-conflict.err'"
 tap_done
