@@ -13,7 +13,8 @@
 // that address, even for a valid login, and no other. A mapping stored
 // invalid (1020@cc.example, an empty sip_uri, written by test.sh with
 // redis-cli) refuses its login though the password matches, with an error
-// in the log naming the field; the other logins go on.
+// in the log naming the field, and those refusals count toward the
+// throttle; the other logins go on.
 // Usage: node abuse.mjs TAP_START LOGDIR WS_URL
 // SPDX-License-Identifier: GPL-2.0-or-later
 import { readFileSync } from 'node:fs';
@@ -144,6 +145,16 @@ try {
   const text = await until(() => readFileSync(log, 'utf8'), (s) => s.includes(want));
   const line = text.split('\n').find((l) => l.includes(want)) || '';
   t.check(/ERROR/.test(line), `the log says why, as an error naming the field (${log})`, why(line || want));
+  // such refusals count toward the throttle like wrong passwords: more
+  // logins of it, the password right every time, until one is throttled
+  // (from 127.0.0.7, under its address limit); never before the name limit
+  const more = [invalid];
+  for (let i = 1; i < NAME_FAILS + 5 && !throttled(more.at(-1)); i++)
+    more.push(await attempt('127.0.0.7', '1020@cc.example', '9012'));
+  const firstInvalidThrottled = more.findIndex(throttled);
+  t.check(more.slice(0, NAME_FAILS).every(authFailed) && firstInvalidThrottled >= NAME_FAILS,
+    `logins refused for the invalid mapping count toward the throttle: refused ${NAME_FAILS} times, then throttled`,
+    why({ firstInvalidThrottled, more }));
   const after = await attempt('127.0.0.8', '1010@cc.example', '5678');
   t.check(loggedIn(after), 'another user logs in right after it', why(after));
 } catch (e) {
