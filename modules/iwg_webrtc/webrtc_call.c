@@ -45,8 +45,9 @@ static int find_ppi(sip_msg_t *msg, struct hdr_field **ppi)
 
 /* removes the P-Preferred-Identity headers of msg from ppi on, asserts
  * identity id (after the last header) and preloads the Service-Route of r
- * (as the top Route, its first URI the destination); WRC_OK or WRC_ERR (an
- * identity that cannot be asserted leaves the request as it was) */
+ * (as the top Route, its first URI the destination); WRC_OK, WRC_ERR, or
+ * WRC_BAD_IDENTITY when id cannot be asserted (the request then left as it
+ * was) */
 static int originate_apply(sip_msg_t *msg, webrtc_reg_t *r,
 						   struct hdr_field *ppi, webrtc_span_t id)
 {
@@ -67,6 +68,8 @@ static int originate_apply(sip_msg_t *msg, webrtc_reg_t *r,
 	if (n < 0) {
 		LM_ERR("identity of %.*s not asserted: %s\n", r->aor.len, r->aor.s,
 			   webrtc_mo_rc_str(n));
+		if (n == WEBRTC_MO_BAD_VALUE) /* the registration's, not ours */
+			ret = WRC_BAD_IDENTITY;
 		goto out;
 	}
 	for (hf = ppi; hf; hf = hf->next)

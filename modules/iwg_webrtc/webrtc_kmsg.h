@@ -21,6 +21,9 @@
 #define WRC_FLOW_FAILED -4 /* 430: flow token valid, connection gone */
 #define WRC_NOT_WS		-5 /* the request did not come over WS/WSS */
 #define WRC_NO_TOKEN	-6 /* no flow token Route: not for this function */
+/* 403: the identity of the registration cannot be asserted (it can come
+ * from what the browser registered) */
+#define WRC_BAD_IDENTITY -7
 
 /* the module parameters (README.md, section 3); set by iwg_webrtc_mod.c,
  * checked in its mod_init, read-only afterwards */

@@ -89,6 +89,23 @@ test('bad input from the browser gets 403/400 and the next good request is serve
   assert.equal(r && r.status, 200, `good MESSAGE after bad input answered ${r && r.status}; ${see(...LOGS)}`);
 });
 
+test('an identity of the registration that cannot be asserted gets 403, not 500', async () => {
+  // the S-CSCF echoes the registered user in P-Associated-URI: a non-ASCII
+  // byte in it cannot stand between '<' and '>' (sip_hdr_uri_safe), the
+  // browser's doing, so a client error
+  const eve = await new WsClient(WS_URL, { user: 'ev\u00e9', domain: 'ims.test', logFile: path.join(LOGDIR, 'ws-clients.log') }).open();
+  try {
+    const r0 = await eve.register();
+    assert.equal(r0 && r0.status, 200, `REGISTER of ev\u00e9 answered ${r0 && r0.status}; ${see(...LOGS)}`);
+    const r = await eve.message('sip:bob@ims.test', 'unassertable');
+    assert.equal(r && r.status, 403, `MESSAGE with an identity that cannot be asserted answered ${r && r.status}; ${see(...LOGS)}`);
+  } finally {
+    await eve.close();
+  }
+  const r = await alice.message('sip:bob@ims.test', 'good after unassertable');
+  assert.equal(r && r.status, 200, `good MESSAGE after that answered ${r && r.status}; ${see(...LOGS)}`);
+});
+
 // the Path iwg added to the REGISTERs of user, as the S-CSCF saw it
 function pathOf(user) {
   const reg = sippReceived(sipps[0].msg).find((m) => m.method === 'REGISTER' && m.get('Path')
