@@ -433,12 +433,11 @@ static int idmap_pai_remove(sip_msg_t *msg)
 
 /*
  * Replace any P-Asserted-Identity of the request with the loaded mapping's
- * identity. For a loaded mapping the request's own P-Asserted-Identity
- * headers are removed whatever follows, so a cfg that ignores the return
- * code never relays the client's: a disabled or expired mapping (-3) and a
- * mapping whose line is refused (-1, idmap_pai_build) leave the request
- * with none. Without a loaded mapping (-2) or when the headers do not
- * parse (-1) the request is untouched.
+ * identity. The request's own P-Asserted-Identity headers are removed
+ * whatever follows, so a cfg that ignores the return code never relays the
+ * client's: no mapping loaded (-2), a disabled or expired mapping (-3) and
+ * a mapping whose line is refused (-1, idmap_pai_build) leave the request
+ * with none. Only when the headers do not parse (-1) is it untouched.
  */
 static int ki_idmap_assert(sip_msg_t *msg)
 {
@@ -447,16 +446,16 @@ static int ki_idmap_assert(sip_msg_t *msg)
 	char *buf;
 	int len;
 
-	if (!idmap_loaded_for(msg)) {
-		LM_ERR("no mapping loaded for this message\n");
-		return IDMAP_RC_NOTFOUND;
-	}
 	if (parse_headers(msg, HDR_EOH_F, 0) < 0) {
 		LM_ERR("cannot parse the headers\n");
 		return IDMAP_RC_ERROR;
 	}
 	if (idmap_pai_remove(msg) < 0)
 		return IDMAP_RC_ERROR;
+	if (!idmap_loaded_for(msg)) {
+		LM_ERR("no mapping loaded for this message\n");
+		return IDMAP_RC_NOTFOUND;
+	}
 	if (ids_record_usable(r, (int64_t)time(NULL)) != 1)
 		return IDMAP_RC_DISABLED;
 	if (!(buf = idmap_pai_line(r, &len)))

@@ -73,6 +73,12 @@ idm_check "idmap_assert() of a disabled mapping answers -3 and the request is re
 	$KPORT 200 'X-Idm-Assert-Rc: -3' dan assert-any
 wait "$UAS_PID"
 tap_eq "a request relayed after a refused idmap_assert() carries no P-Asserted-Identity, the forged one removed (log $logs/uas-no-pai.log)" 0 $?
+# no mapping at all (an unknown user): -2, and the forged one removed too
+idm_uas uas-no-pai-2 uas-no-pai.xml 18897
+idm_check "idmap_assert() with no mapping loaded answers -2 and the request is relayed" \
+	$KPORT 200 'X-Idm-Assert-Rc: -2' nobody-here assert-any
+wait "$UAS_PID"
+tap_eq "a request relayed after idmap_assert() without a mapping carries no P-Asserted-Identity (log $logs/uas-no-pai-2.log)" 0 $?
 
 # stored mappings that fail validation, as any Redis client may write
 # them: -1 for each alone, neither served nor cached; the worker keeps its
