@@ -613,8 +613,14 @@ static int ids_did_held_by(const char *v, size_t len, const char *ns,
 		   !memcmp(k, key, kl);
 }
 
-/* map a script error reply (EXISTS, NOTFOUND, CONFLICT x, DIDCONFLICT ns:k)
- * to a code, with the field and reason in e when not NULL */
+/* how a conflict names a reverse entry of another Redis type than a
+ * string: no mapping's, nothing of it shown; the write is refused (the
+ * operator checks and deletes it, docs/identity.md) */
+#define IDS_NOT_ENTRY "an entry that is not one"
+
+/* map a script error reply (EXISTS, NOTFOUND, CONFLICT x, DIDCONFLICT ns:k,
+ * CONFLICTTYPE, DIDCONFLICTTYPE) to a code, with the field and reason in e
+ * when not NULL */
 static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 							const ids_record_t *rec, ids_error_t *e)
 {
@@ -628,6 +634,15 @@ static int ids_script_error(ids_ctx_t *ctx, const redisReply *r,
 		ids_field_err(e, "key", "no such mapping to replace");
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping %s:%s", rec->ns,
 						   rec->key);
+	}
+	if (strncmp(r->str, "CONFLICTTYPE", 12) == 0 ||
+		strncmp(r->str, "DIDCONFLICTTYPE", 15) == 0) {
+		int uri = r->str[0] == 'C';
+		ids_field_err(e, uri ? "sip_uri" : "did", "already held by %s",
+					  IDS_NOT_ENTRY);
+		return ids_set_err(ctx, IDS_ERR_CONFLICT, "%s %s is already held by %s",
+						   uri ? "sip_uri" : "did",
+						   uri ? rec->sip_uri : rec->did, IDS_NOT_ENTRY);
 	}
 	if (strncmp(r->str, "CONFLICT ", 9) == 0) {
 		ids_owner_text(ow, sizeof(ow), r->str + 9, r->len - 9, 0);
@@ -1091,9 +1106,11 @@ static ids_error_t *ids_import_err(ids_error_t *errs, size_t maxerrs,
 
 /* the state of one record of an import */
 typedef struct ids_imp_rec {
-	uint8_t claimed;				  /* its DID claimed by this import */
-	uint8_t failed;					  /* the mapping's write refused */
-	ids_claim_t claim;				  /* what the claim replaced */
+	uint8_t claimed;   /* its DID claimed by this import */
+	uint8_t failed;	   /* the mapping's write refused */
+	uint8_t uri_wt;	   /* precheck: its URI entry is another Redis type */
+	uint8_t own_uri;   /* precheck: the stored mapping names that entry */
+	ids_claim_t claim; /* what the claim replaced */
 	char tok[IDS_DID_TOK_LEN + 1];	  /* the claim's token */
 	char old[IDS_DID_MAX + 1];		  /* DID held before, to release */
 	char oldtok[IDS_DID_TOK_LEN + 1]; /* and its token */
@@ -1110,8 +1127,8 @@ typedef struct ids_imp {
 	size_t written;
 	ids_put_args_t pa;
 	ids_did_args_t da;
-	char k[IDS_REDIS_KEY_MAX];
-	const char *argv[2];
+	char k[IDS_REDIS_KEY_MAX], norm[IDS_URI_MAX + 1];
+	const char *argv[3];
 	int release_new; /* release phase: 1 the new DIDs of refused writes */
 } ids_imp_t;
 
@@ -1132,23 +1149,34 @@ static int ids_evalsha_cmd(ids_bcmd_t *c, int which, int argc,
 	return 1;
 }
 
-/* precheck: command 3i GET URI entry, 3i+1 EXISTS map, 3i+2 GET DID */
+/* precheck, IDS_IMP_CHECKS commands per record: GET URI entry, EXISTS
+ * map, GET DID, HGET map _rev_uri (whether a URI entry of another type is
+ * the mapping's own, which the write may replace, as ids_put does) */
+enum { IDS_IMP_URI, IDS_IMP_MAP, IDS_IMP_DID, IDS_IMP_OWN, IDS_IMP_CHECKS };
+
 static int ids_imp_check_build(ids_ctx_t *ctx, void *arg, size_t i,
 							   ids_bcmd_t *c)
 {
 	ids_imp_t *im = arg;
-	const ids_record_t *r = &im->recs[i / 3];
-	char norm[IDS_URI_MAX + 1];
+	const ids_record_t *r = &im->recs[i / IDS_IMP_CHECKS];
 	(void)ctx;
-	switch (i % 3) {
-	case 0:
-		ids_uri_norm(r->sip_uri, strlen(r->sip_uri), norm, sizeof(norm));
-		ids_key_rev(im->k, sizeof(im->k), r->ns, norm);
+	c->argc = 2;
+	switch (i % IDS_IMP_CHECKS) {
+	case IDS_IMP_URI:
+		ids_uri_norm(r->sip_uri, strlen(r->sip_uri), im->norm,
+					 sizeof(im->norm));
+		ids_key_rev(im->k, sizeof(im->k), r->ns, im->norm);
 		im->argv[0] = "GET";
 		break;
-	case 1:
+	case IDS_IMP_MAP:
 		ids_key_map(im->k, sizeof(im->k), r->ns, r->key);
 		im->argv[0] = "EXISTS";
+		break;
+	case IDS_IMP_OWN:
+		ids_key_map(im->k, sizeof(im->k), r->ns, r->key);
+		im->argv[0] = "HGET";
+		im->argv[2] = IDS_REV_URI_FIELD;
+		c->argc = 3;
 		break;
 	default:
 		if (!r->did[0])
@@ -1157,7 +1185,6 @@ static int ids_imp_check_build(ids_ctx_t *ctx, void *arg, size_t i,
 		im->argv[0] = "GET";
 	}
 	im->argv[1] = im->k;
-	c->argc = 2;
 	c->argv = im->argv;
 	c->lens = NULL;
 	c->slot = ids_slot_of(im->k);
@@ -1172,39 +1199,63 @@ static ids_error_t *ids_imp_err(ids_imp_t *im, size_t i, int code)
 	return ids_import_err(im->errs, im->maxerrs, im->nerrs, i);
 }
 
+/* a precheck reply; a URI entry of another type is decided after the
+ * batch (ids_imp_check_types): a redirected command's reply comes late */
 static void ids_imp_check_reply(ids_ctx_t *ctx, void *arg, size_t i,
 								const redisReply *rep)
 {
 	ids_imp_t *im = arg;
-	const ids_record_t *r = &im->recs[i / 3];
+	size_t ri = i / IDS_IMP_CHECKS;
+	const ids_record_t *r = &im->recs[ri];
 	char ow[IDS_NS_MAX + 128];
-	int exists;
+	int exists, wt = rep->type == REDIS_REPLY_ERROR && ids_reply_wrongtype(rep);
 	(void)ctx;
-	switch (i % 3) {
-	case 0:
+	switch (i % IDS_IMP_CHECKS) {
+	case IDS_IMP_URI:
+		im->st[ri].uri_wt = (uint8_t)wt;
 		if (rep->type == REDIS_REPLY_STRING && strcmp(rep->str, r->key))
 			ids_field_err(
-					ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "sip_uri",
+					ids_imp_err(im, ri, IDS_ERR_CONFLICT), "sip_uri",
 					"already mapped by %s",
 					ids_owner_text(ow, sizeof(ow), rep->str, rep->len, 0));
 		break;
-	case 1:
+	case IDS_IMP_MAP:
 		exists = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
 		if (im->mode == IDS_PUT_CREATE && exists)
-			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_EXISTS), "key", "%s",
+			ids_field_err(ids_imp_err(im, ri, IDS_ERR_EXISTS), "key", "%s",
 						  "mapping exists already");
 		else if (im->mode == IDS_PUT_REPLACE && !exists)
-			ids_field_err(ids_imp_err(im, i / 3, IDS_ERR_NOTFOUND), "key", "%s",
+			ids_field_err(ids_imp_err(im, ri, IDS_ERR_NOTFOUND), "key", "%s",
 						  "no such mapping to replace");
 		break;
+	case IDS_IMP_OWN:
+		ids_uri_norm(r->sip_uri, strlen(r->sip_uri), im->norm,
+					 sizeof(im->norm));
+		im->st[ri].own_uri = rep->type == REDIS_REPLY_STRING &&
+							 strcmp(rep->str, im->norm) == 0;
+		break;
 	default:
-		if (rep->type == REDIS_REPLY_STRING &&
-			!ids_did_held_by(rep->str, rep->len, r->ns, r->key))
+		if (wt)
+			ids_field_err(ids_imp_err(im, ri, IDS_ERR_CONFLICT), "did",
+						  "already held by %s", IDS_NOT_ENTRY);
+		else if (rep->type == REDIS_REPLY_STRING &&
+				 !ids_did_held_by(rep->str, rep->len, r->ns, r->key))
 			ids_field_err(
-					ids_imp_err(im, i / 3, IDS_ERR_CONFLICT), "did",
+					ids_imp_err(im, ri, IDS_ERR_CONFLICT), "did",
 					"already mapped by %s",
 					ids_owner_text(ow, sizeof(ow), rep->str, rep->len, 1));
 	}
+}
+
+/* after the precheck: a URI entry of another type than a string is a
+ * conflict, unless the stored mapping names it (as in IDS_LUA_PUT) */
+static void ids_imp_check_types(ids_imp_t *im)
+{
+	size_t i;
+	for (i = 0; i < im->n; i++)
+		if (im->st[i].uri_wt && !im->st[i].own_uri)
+			ids_field_err(ids_imp_err(im, i, IDS_ERR_CONFLICT), "sip_uri",
+						  "already held by %s", IDS_NOT_ENTRY);
 }
 
 /* claims (release=0) or releases (1) of the records' DIDs: the new DID
@@ -1350,9 +1401,10 @@ int ids_import(ids_ctx_t *ctx, const ids_record_t *recs, size_t n, int mode,
 	im->maxerrs = maxerrs;
 	im->nerrs = nerrs;
 	/* 1: every reverse entry and mode checked before the first write */
-	if ((rc = ids_batch(ctx, 3 * n, ids_imp_check_build, ids_imp_check_reply,
-						im)))
+	if ((rc = ids_batch(ctx, IDS_IMP_CHECKS * n, ids_imp_check_build,
+						ids_imp_check_reply, im)))
 		goto out;
+	ids_imp_check_types(im);
 	if (im->bad) {
 		rc = ids_set_err(ctx, im->bad, "%zu record(s) refused", *nerrs);
 		goto out;

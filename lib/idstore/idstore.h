@@ -223,10 +223,13 @@ enum {
  * Redis type at its key, is replaced like any other (IDS_ERR_EXISTS for
  * IDS_PUT_CREATE); a stored DID field that is not a DID releases nothing.
  * A reverse entry holding another Redis type than a string names no
- * mapping: the new URI's or DID's is overwritten, the old URI's left
- * alone. The owner named in a conflict is shown only when it is a valid
- * key ("a key that is not one" otherwise: stored data is never shown
- * unchecked).
+ * mapping but may still be named by one: the new URI's or DID's is
+ * IDS_ERR_CONFLICT ("already held by an entry that is not one", nothing
+ * of it shown, nothing written or deleted), except the URI entry the
+ * stored hash of this mapping names (its _rev_uri is the URI written),
+ * which is replaced; the old URI's or DID's is left alone. The owner named
+ * in a conflict is shown only when it is a valid key ("a key that is not
+ * one" otherwise: stored data is never shown unchecked).
  */
 int ids_put(ids_ctx_t *ctx, const ids_record_t *r, int mode, ids_error_t *e);
 
@@ -300,7 +303,8 @@ int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
  * Import n validated records, all or nothing as far as checks go: every
  * record is validated, duplicates (ns,key), (ns,sip_uri) or did inside the
  * set are refused, and every reverse entry is checked against Redis (a
- * sip_uri or did held by another mapping is a conflict) before the first
+ * sip_uri or did held by another mapping, or by an entry of another Redis
+ * type as for ids_put, is a conflict) before the first
  * write.
  * Errors go to errs[0..maxerrs) with line = the index of the record + 1
  * (callers rewrite it to their file line), *nerrs says how many; nothing is

@@ -30,13 +30,15 @@
  * there is a did). The new DID is claimed by the caller already.
  * Every read (TYPE first, so no command meets a key of another type)
  * comes before the first write: a script stopped by an error has written
- * nothing. A URI entry holding another type than a string names no
- * mapping: the new one is overwritten, the old one left alone. A map key
- * holding another type than a hash (written by something else) is
- * replaced, nothing read from it.
+ * nothing. A new URI entry holding another type than a string is no
+ * entry a write of ours made: refused (CONFLICTTYPE), unless the stored
+ * hash names it (its _rev_uri is the URI written), then it is replaced.
+ * An old URI entry is deleted only when it is a string naming this key.
+ * A map key holding another type than a hash (written by something else)
+ * is replaced, nothing read from it.
  * Returns {1 replaced / 0 created, the did the mapping held before when it
  * changed, else "", that did's claim token or ""}; errors EXISTS,
- * NOTFOUND, CONFLICT <owner key>.
+ * NOTFOUND, CONFLICT <owner key>, CONFLICTTYPE.
  */
 #define IDS_LUA_PUT                                                           \
 	"local t = redis.call('TYPE', KEYS[1]).ok\n"                              \
@@ -45,14 +47,16 @@
 	"exists') end\n"                                                          \
 	"if ARGV[1] == '2' and not ex then\n"                                     \
 	"  return redis.error_reply('NOTFOUND no mapping') end\n"                 \
-	"local owner = redis.call('TYPE', KEYS[2]).ok == 'string' and\n"          \
-	"  redis.call('GET', KEYS[2])\n"                                          \
-	"if owner and owner ~= ARGV[2] then\n"                                    \
-	"  return redis.error_reply('CONFLICT ' .. owner) end\n"                  \
-	"local did = ARGV[7]\n"                                                   \
-	"local msg = ARGV[4] .. ' ' .. ARGV[2] .. ' ' .. ARGV[6]\n"               \
 	"local h = t == 'hash'\n"                                                 \
 	"local old = h and redis.call('HGET', KEYS[1], '_rev_uri')\n"             \
+	"local rt = redis.call('TYPE', KEYS[2]).ok\n"                             \
+	"local owner = rt == 'string' and redis.call('GET', KEYS[2])\n"           \
+	"if owner and owner ~= ARGV[2] then\n"                                    \
+	"  return redis.error_reply('CONFLICT ' .. owner) end\n"                  \
+	"if rt ~= 'none' and rt ~= 'string' and old ~= ARGV[6] then\n"            \
+	"  return redis.error_reply('CONFLICTTYPE not a string') end\n"           \
+	"local did = ARGV[7]\n"                                                   \
+	"local msg = ARGV[4] .. ' ' .. ARGV[2] .. ' ' .. ARGV[6]\n"               \
 	"local ok = false\n"                                                      \
 	"if old and old ~= ARGV[6] then\n"                                        \
 	"  local rk = ARGV[5] .. old\n"                                           \
@@ -104,16 +108,18 @@
 /*
  * enable: KEYS[1] map key. ARGV[1] "1"/"0", ARGV[2] channel, ARGV[3]
  * "<ns> <key>". The reverse entries stay (a disabled mapping keeps its URI
- * and DID). Returns 1 done, 0 absent.
+ * and DID). Every read before the write (a key of another type than a
+ * hash fails the first HGET: WRONGTYPE, nothing written). Returns 1 done,
+ * 0 absent.
  */
 #define IDS_LUA_ENABLE                                          \
 	"if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n" \
-	"redis.call('HSET', KEYS[1], 'enabled', ARGV[1])\n"         \
-	"local msg = ARGV[3]\n"                                     \
 	"local u = redis.call('HGET', KEYS[1], '_rev_uri')\n"       \
-	"if u then msg = msg .. ' ' .. u end\n"                     \
 	"local d = redis.call('HGET', KEYS[1], 'did')\n"            \
+	"local msg = ARGV[3]\n"                                     \
+	"if u then msg = msg .. ' ' .. u end\n"                     \
 	"if d then msg = msg .. ' ' .. d end\n"                     \
+	"redis.call('HSET', KEYS[1], 'enabled', ARGV[1])\n"         \
 	"redis.call('PUBLISH', ARGV[2], msg)\n"                     \
 	"return 1\n"
 
@@ -135,24 +141,27 @@
  * mapping already (with any token, or none: written before the tokens):
  * a later writer's claim always replaces an earlier one's, so a release
  * by the earlier writer (which names its own token) cannot delete it. An
- * entry holding another type than a string names no mapping: absent.
+ * entry holding another type than a string is no entry a write of ours
+ * made: refused (DIDCONFLICTTYPE), left as it is.
  * Returns {1 claimed now / 0 held by it already, the token it had then or
- * ""}; error DIDCONFLICT <owner ns:key>.
+ * ""}; errors DIDCONFLICT <owner ns:key>, DIDCONFLICTTYPE.
  */
-#define IDS_LUA_DID_CLAIM                                        \
-	"local o = redis.call('TYPE', KEYS[1]).ok == 'string' and\n" \
-	"  redis.call('GET', KEYS[1])\n"                             \
-	"local v = ARGV[1] .. ' ' .. ARGV[2]\n"                      \
-	"if not o then redis.call('SET', KEYS[1], v)\n"              \
-	"  return {1, ''} end\n"                                     \
-	"local sp = string.find(o, ' ', 1, true)\n"                  \
-	"local ow = o\n"                                             \
-	"local tok = ''\n"                                           \
-	"if sp then ow = string.sub(o, 1, sp - 1)\n"                 \
-	"  tok = string.sub(o, sp + 1) end\n"                        \
-	"if ow ~= ARGV[1] then\n"                                    \
-	"  return redis.error_reply('DIDCONFLICT ' .. ow) end\n"     \
-	"redis.call('SET', KEYS[1], v)\n"                            \
+#define IDS_LUA_DID_CLAIM                                              \
+	"local ty = redis.call('TYPE', KEYS[1]).ok\n"                      \
+	"if ty ~= 'none' and ty ~= 'string' then\n"                        \
+	"  return redis.error_reply('DIDCONFLICTTYPE not a string') end\n" \
+	"local o = ty == 'string' and redis.call('GET', KEYS[1])\n"        \
+	"local v = ARGV[1] .. ' ' .. ARGV[2]\n"                            \
+	"if not o then redis.call('SET', KEYS[1], v)\n"                    \
+	"  return {1, ''} end\n"                                           \
+	"local sp = string.find(o, ' ', 1, true)\n"                        \
+	"local ow = o\n"                                                   \
+	"local tok = ''\n"                                                 \
+	"if sp then ow = string.sub(o, 1, sp - 1)\n"                       \
+	"  tok = string.sub(o, sp + 1) end\n"                              \
+	"if ow ~= ARGV[1] then\n"                                          \
+	"  return redis.error_reply('DIDCONFLICT ' .. ow) end\n"           \
+	"redis.call('SET', KEYS[1], v)\n"                                  \
 	"return {0, tok}\n"
 
 /*

@@ -955,9 +955,11 @@ static void test_corrupt_record_is_replaced_or_deleted(void **state)
 }
 
 /* a reverse entry holding another Redis type names no mapping: it stops
- * neither a delete (every read before the first write: nothing half
- * done) nor a write (set/PUT, the repair the errors point to) */
-static void test_wrong_type_entries_do_not_stop_writes(void **state)
+ * no delete (every read before the first write: nothing half done); a
+ * write that would take it is refused, deleting nothing (another mapping
+ * may still name it), unless it is the URI entry the written mapping
+ * itself names (the repair) */
+static void test_wrong_type_entries_do_not_stop_deletes(void **state)
 {
 	ids_ctx_t *c = conn(), *s = conn();
 	ids_record_t r, g;
@@ -981,27 +983,92 @@ static void test_wrong_type_entries_do_not_stop_writes(void **state)
 	/* not this mapping's: left alone */
 	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:w1@x"), 1);
 	assert_int_equal(raw(c, "LLEN iwg:idm:did:+33900000030"), 1);
-	/* write: the new URI's entry and the new DID's entry are lists (they
-	 * are overwritten), the old URI's entry too (left alone) */
-	rec(&r, "wt", "w2", "sip:w1@x");
-	ids_record_set(&r, IDS_F_DID, "+33900000030", 12, &e);
-	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
-	assert_int_equal(ids_reverse(c, "wt", "sip:w1@x", &g), IDS_OK);
-	assert_string_equal(g.key, "w2");
-	assert_int_equal(ids_reverse_did(c, "+33900000030", &g), IDS_OK);
-	assert_string_equal(g.key, "w2");
-	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x");
-	raw(c, "LPUSH iwg:idm:rev:{wt}:sip:w1@x other");
+	/* a write moving away from a URI whose entry is a list leaves it */
 	rec(&r, "wt", "w2", "sip:w2@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	raw(c, "HSET iwg:idm:map:{wt}:w2 _rev_uri sip:w1@x");
+	rec(&r, "wt", "w2", "sip:w3@x");
 	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
-	assert_int_equal(ids_reverse(c, "wt", "sip:w2@x", &g), IDS_OK);
+	assert_int_equal(ids_reverse(c, "wt", "sip:w3@x", &g), IDS_OK);
 	assert_string_equal(g.key, "w2");
 	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:w1@x"), 1);
-	/* the DID the mapping no longer holds was released */
-	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000030"), 0);
 	assert_int_equal(ids_del(c, "wt", "w2"), IDS_OK);
-	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x");
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:w1@x iwg:idm:did:+33900000030");
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:w2@x");
 	ids_free(s);
+	ids_free(c);
+}
+
+/* r's write (ids_put and ids_import) refused as a conflict on field,
+ * "already held by an entry that is not one" */
+static void assert_held_by_non_entry(ids_ctx_t *c, const ids_record_t *r,
+									 const char *field)
+{
+	ids_error_t e, errs[4];
+	size_t n;
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(ids_put(c, r, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.field, field);
+	assert_string_equal(e.msg, "already held by an entry that is not one");
+	assert_non_null(strstr(c->errstr, "held by an entry that is not one"));
+	assert_int_equal(ids_import(c, r, 1, IDS_PUT_UPSERT, errs, 4, &n),
+					 IDS_ERR_CONFLICT);
+	assert_int_equal(n, 1);
+	assert_string_equal(errs[0].field, field);
+	assert_string_equal(errs[0].msg,
+						"already held by an entry that is not one");
+}
+
+static void test_wrong_type_entries_are_conflicts(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r, x, g;
+	ids_error_t e;
+	size_t n;
+	(void)state;
+	/* mapping x names URI sip:wx@x and DID +33900000031 in its hash; both
+	 * entries replaced by lists (by something else) */
+	rec(&x, "wt", "x", "sip:wx@x");
+	ids_record_set(&x, IDS_F_DID, "+33900000031", 12, &e);
+	assert_int_equal(ids_put(c, &x, IDS_PUT_UPSERT, NULL), IDS_OK);
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:wx@x iwg:idm:did:+33900000031");
+	raw(c, "LPUSH iwg:idm:rev:{wt}:sip:wx@x other");
+	raw(c, "LPUSH iwg:idm:did:+33900000031 other");
+	/* y asking for x's URI: refused, nothing written or deleted */
+	rec(&r, "wt", "y", "sip:wx@x");
+	assert_held_by_non_entry(c, &r, "sip_uri");
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{wt}:y"), 0);
+	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:wx@x"), 1);
+	/* y asking for x's DID: refused before the mapping is written */
+	rec(&r, "wt", "y", "sip:wy@x");
+	ids_record_set(&r, IDS_F_DID, "+33900000031", 12, &e);
+	assert_held_by_non_entry(c, &r, "did");
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{wt}:y"), 0);
+	assert_int_equal(raw(c, "LLEN iwg:idm:did:+33900000031"), 1);
+	/* a free DID claimed for a write refused on its URI: the claim it
+	 * made is undone, the URI entry stays */
+	rec(&r, "wt", "y", "sip:wx@x");
+	ids_record_set(&r, IDS_F_DID, "+33900000032", 12, &e);
+	assert_held_by_non_entry(c, &r, "sip_uri");
+	assert_int_equal(raw(c, "EXISTS iwg:idm:did:+33900000032"), 0);
+	assert_int_equal(raw(c, "LLEN iwg:idm:rev:{wt}:sip:wx@x"), 1);
+	assert_int_equal(raw(c, "EXISTS iwg:idm:map:{wt}:y"), 0);
+	/* x's own DID entry is refused to x too (DID entries: no exception) */
+	assert_int_equal(ids_put(c, &x, IDS_PUT_UPSERT, &e), IDS_ERR_CONFLICT);
+	assert_string_equal(e.field, "did");
+	assert_int_equal(raw(c, "LLEN iwg:idm:did:+33900000031"), 1);
+	raw(c, "DEL iwg:idm:did:+33900000031");
+	/* x written again with the URI its hash names: the repair */
+	assert_int_equal(ids_put(c, &x, IDS_PUT_UPSERT, NULL), IDS_OK);
+	assert_int_equal(ids_reverse(c, "wt", "sip:wx@x", &g), IDS_OK);
+	assert_string_equal(g.key, "x");
+	/* and by an import */
+	raw(c, "DEL iwg:idm:rev:{wt}:sip:wx@x");
+	raw(c, "LPUSH iwg:idm:rev:{wt}:sip:wx@x other");
+	assert_int_equal(ids_import(c, &x, 1, IDS_PUT_UPSERT, &e, 1, &n), IDS_OK);
+	assert_int_equal(ids_reverse(c, "wt", "sip:wx@x", &g), IDS_OK);
+	assert_string_equal(g.key, "x");
+	assert_int_equal(ids_del(c, "wt", "x"), IDS_OK);
 	ids_free(c);
 }
 
@@ -1224,7 +1291,8 @@ int main(void)
 			cmocka_unit_test(test_did_entry_format),
 			cmocka_unit_test(test_corrupt_record_leaves_the_connection_usable),
 			cmocka_unit_test(test_corrupt_record_is_replaced_or_deleted),
-			cmocka_unit_test(test_wrong_type_entries_do_not_stop_writes),
+			cmocka_unit_test(test_wrong_type_entries_do_not_stop_deletes),
+			cmocka_unit_test(test_wrong_type_entries_are_conflicts),
 			cmocka_unit_test(test_reverse_ignores_a_stale_uri_entry),
 			cmocka_unit_test(test_stored_names_are_checked_before_shown),
 			cmocka_unit_test(test_overlong_stored_key),
