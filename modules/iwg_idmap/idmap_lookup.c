@@ -123,33 +123,55 @@ static uint64_t idmap_fnv(uint64_t h, const char *s)
 	return h;
 }
 
+/* 1 when the overall budget allows a line at now (counted), else 0 and
+ * the lookup counted as left unlogged */
+static int idmap_invlog_budget(idmap_invlog_t *l, int64_t now)
+{
+	if (now - l->since >= IDMAP_INVLOG_SECONDS || now < l->since) {
+		l->since = now;
+		l->lines = 0;
+	}
+	if (l->lines >= IDMAP_INVLOG_BUDGET) {
+		l->over++;
+		return 0;
+	}
+	l->lines++;
+	return 1;
+}
+
 long idmap_invlog_take(idmap_invlog_t *l, const char *ns, const char *key,
-					   int reverse, int64_t now)
+					   int reverse, int64_t now, unsigned long *over)
 {
 	uint64_t h = idmap_fnv(0xcbf29ce484222325ULL, ns);
-	unsigned long n;
+	unsigned long n = 0;
 	int i, pick = 0;
 
 	h = idmap_fnv(h ^ (reverse ? 0x2f : 0x3a), key);
 	h += h == 0; /* 0 marks a free slot */
 	for (i = 0; i < IDMAP_INVLOG_SLOTS; i++) {
-		if (l->slot[i].h == h) {
-			if (now - l->slot[i].last < IDMAP_INVLOG_SECONDS &&
-				now >= l->slot[i].last) {
-				l->slot[i].skipped++;
-				return -1;
-			}
-			n = l->slot[i].skipped;
-			l->slot[i].last = now;
-			l->slot[i].skipped = 0;
-			return (long)n;
-		}
+		if (l->slot[i].h == h)
+			break;
 		if (l->slot[i].h == 0 ||
 			(l->slot[pick].h != 0 && l->slot[i].last < l->slot[pick].last))
 			pick = i;
 	}
+	if (i < IDMAP_INVLOG_SLOTS) {
+		if (now - l->slot[i].last < IDMAP_INVLOG_SECONDS &&
+			now >= l->slot[i].last) {
+			l->slot[i].skipped++;
+			return -1;
+		}
+		pick = i;
+		n = l->slot[i].skipped;
+	}
+	/* a line is due for this mapping: the overall budget decides, the
+	 * slot left as it was when it refuses */
+	if (!idmap_invlog_budget(l, now))
+		return -1;
+	*over = l->over;
+	l->over = 0;
 	l->slot[pick].h = h;
 	l->slot[pick].last = now;
 	l->slot[pick].skipped = 0;
-	return 0;
+	return (long)n;
 }

@@ -106,12 +106,17 @@ int idmap_lookup_rpc_fault(int rc, idmap_backend_result_t r, const char **text);
  * per process: one line per mapping (namespace, key or URI, forward or
  * reverse) per IDMAP_INVLOG_SECONDS, the lookups in between counted and
  * told in its next line. IDMAP_INVLOG_SLOTS mappings are remembered, the
- * one logged longest ago forgotten for a new one. Every lookup is still
- * refused (-1): only the log is limited, since each lookup of an invalid
- * mapping reads Redis again (never cached).
+ * one logged longest ago forgotten for a new one. Over all mappings, at
+ * most IDMAP_INVLOG_BUDGET lines per IDMAP_INVLOG_SECONDS (more invalid
+ * mappings looked up in rotation than are remembered would otherwise log
+ * every lookup); the lookups left unlogged by that budget are counted and
+ * told in the next line. Every lookup is still refused (-1): only the log
+ * is limited, since each lookup of an invalid mapping reads Redis again
+ * (never cached).
  */
 #define IDMAP_INVLOG_SECONDS 60
 #define IDMAP_INVLOG_SLOTS	 16
+#define IDMAP_INVLOG_BUDGET	 10
 
 typedef struct idmap_invlog {
 	struct {
@@ -119,15 +124,20 @@ typedef struct idmap_invlog {
 		int64_t last;		   /* when it was last logged */
 		unsigned long skipped; /* lookups not logged since */
 	} slot[IDMAP_INVLOG_SLOTS];
-} idmap_invlog_t; /* zeroed: nothing logged yet */
+	int64_t since;		/* start of the budget's current interval */
+	unsigned lines;		/* lines logged in it */
+	unsigned long over; /* lookups left unlogged by the budget */
+} idmap_invlog_t;		/* zeroed: nothing logged yet */
 
 /*
  * Whether to log now, at time now (seconds), the lookup of the invalid
  * mapping named by ns and key (NUL-terminated), reverse or not: -1 not
  * now (counted), else the number of its lookups not logged since its
- * last line (0 for the first), to be told in this one.
+ * last line (0 for the first), to be told in this one, with *over set to
+ * the number of lookups (of any mapping) the overall budget left unlogged
+ * since the last line (told once).
  */
 long idmap_invlog_take(idmap_invlog_t *l, const char *ns, const char *key,
-					   int reverse, int64_t now);
+					   int reverse, int64_t now, unsigned long *over);
 
 #endif

@@ -265,24 +265,32 @@ static void mod_destroy(void)
 
 /* the error of a lookup that met a stored mapping failing validation: one
  * line per mapping per IDMAP_INVLOG_SECONDS in this process, telling how
- * many lookups of it went unlogged since its last line */
+ * many lookups of it went unlogged since its last line, and at most
+ * IDMAP_INVLOG_BUDGET lines per IDMAP_INVLOG_SECONDS over all mappings,
+ * telling how many lookups that budget left unlogged */
 static void idmap_log_invalid(const char *ns, const char *key, int reverse)
 {
-	char more[96] = "";
+	char more[96] = "", others[160] = "";
+	unsigned long over = 0;
 	long skipped = idmap_invlog_take(&idmap_invlog, ns, key, reverse,
-									 (int64_t)time(NULL));
+									 (int64_t)time(NULL), &over);
 
 	if (skipped < 0)
 		return;
 	if (skipped > 0)
 		snprintf(more, sizeof(more),
 				 " (%ld more lookups of it since the last such line)", skipped);
+	if (over > 0)
+		snprintf(others, sizeof(others),
+				 " (%lu lookups of invalid mappings unlogged before this line: "
+				 "at most %d such lines per %d s)",
+				 over, IDMAP_INVLOG_BUDGET, IDMAP_INVLOG_SECONDS);
 	LM_ERR("stored mapping %s:%.*s... failed validation, not used "
-		   "(%s%s%s): replace or delete it%s\n",
+		   "(%s%s%s): replace or delete it%s%s\n",
 		   ns, idmap_lookup_log_len(key, reverse), key,
 		   idmap_backend.invalid.field,
 		   idmap_backend.invalid.field[0] ? " " : "", idmap_backend.invalid.msg,
-		   more);
+		   more, others);
 }
 
 /* run a lookup and load the result for this message; a return code */

@@ -175,9 +175,23 @@ static void test_rpc_faults(void **state)
 	assert_string_equal(text, "stored mapping failed validation");
 }
 
+/* idmap_invlog_take without the budget's count */
+static long take(idmap_invlog_t *l, const char *ns, const char *key,
+				 int reverse, int64_t now)
+{
+	unsigned long over = 12345;
+	long n = idmap_invlog_take(l, ns, key, reverse, now, &over);
+	if (n >= 0)
+		assert_int_equal(over, 0);
+	else
+		assert_int_equal(over, 12345); /* untouched */
+	return n;
+}
+
 /* one log line per invalid mapping per IDMAP_INVLOG_SECONDS, the lookups
  * in between counted into its next line; mappings apart, forward and
- * reverse apart; the one logged longest ago forgotten when full */
+ * reverse apart; the one logged longest ago forgotten when full (within
+ * the overall budget: at most IDMAP_INVLOG_BUDGET lines per interval) */
 static void test_invalid_mapping_log_is_rate_limited(void **state)
 {
 	idmap_invlog_t l;
@@ -186,32 +200,74 @@ static void test_invalid_mapping_log_is_rate_limited(void **state)
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1000), 0);
-	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1000), -1);
-	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1059), -1);
+	assert_int_equal(take(&l, "web", "eve", 0, 1000), 0);
+	assert_int_equal(take(&l, "web", "eve", 0, 1000), -1);
+	assert_int_equal(take(&l, "web", "eve", 0, 1059), -1);
 	/* another mapping, the same key read in reverse, another namespace */
-	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 1001), 0);
-	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 1, 1001), 0);
-	assert_int_equal(idmap_invlog_take(&l, "paas", "eve", 0, 1001), 0);
+	assert_int_equal(take(&l, "web", "zoe", 0, 1001), 0);
+	assert_int_equal(take(&l, "web", "eve", 1, 1001), 0);
+	assert_int_equal(take(&l, "paas", "eve", 0, 1001), 0);
+	/* 6 more, logged at 1001: 10 lines in this interval */
+	for (i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_int_equal(take(&l, "web", key, 0, 1001), 0);
+	}
 	/* the interval passed: logged, telling the 2 lookups not logged */
-	assert_int_equal(
-			idmap_invlog_take(&l, "web", "eve", 0, 1000 + IDMAP_INVLOG_SECONDS),
-			2);
-	assert_int_equal(
-			idmap_invlog_take(&l, "web", "eve", 0, 1001 + IDMAP_INVLOG_SECONDS),
-			-1);
+	assert_int_equal(take(&l, "web", "eve", 0, 1000 + IDMAP_INVLOG_SECONDS), 2);
+	assert_int_equal(take(&l, "web", "eve", 0, 1001 + IDMAP_INVLOG_SECONDS),
+					 -1);
 	/* a clock set back logs at once */
-	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 900), 0);
+	assert_int_equal(take(&l, "web", "zoe", 0, 900), 0);
 	/* full: a new mapping takes the slot logged longest ago (zoe's, at
 	 * 900), the others stay limited */
-	for (i = 0; i < IDMAP_INVLOG_SLOTS - 4; i++) {
+	for (i = 6; i < IDMAP_INVLOG_SLOTS - 4; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		assert_int_equal(idmap_invlog_take(&l, "web", key, 0, 1100), 0);
+		assert_int_equal(take(&l, "web", key, 0, 1100), 0);
 	}
-	assert_int_equal(idmap_invlog_take(&l, "web", "new", 0, 1100), 0);
-	assert_int_equal(idmap_invlog_take(&l, "web", "k0", 0, 1100), -1);
-	assert_int_equal(idmap_invlog_take(&l, "web", "eve", 0, 1100), -1);
-	assert_int_equal(idmap_invlog_take(&l, "web", "zoe", 0, 1100), 0);
+	assert_int_equal(take(&l, "web", "new", 0, 1100), 0);
+	assert_int_equal(take(&l, "web", "k6", 0, 1100), -1);
+	assert_int_equal(take(&l, "web", "eve", 0, 1100), -1);
+	assert_int_equal(take(&l, "web", "zoe", 0, 1100), 0);
+}
+
+/* more invalid mappings than are remembered, looked up in rotation: at
+ * most IDMAP_INVLOG_BUDGET lines per IDMAP_INVLOG_SECONDS in all, then the
+ * next line tells how many lookups went unlogged */
+static void test_invalid_mapping_log_has_an_overall_budget(void **state)
+{
+	enum { N = IDMAP_INVLOG_SLOTS + 4 };
+	idmap_invlog_t l;
+	char key[16];
+	unsigned long over = 0;
+	int i, round, lines = 0;
+	long n;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	for (round = 0; round < 3; round++)
+		for (i = 0; i < N; i++) {
+			snprintf(key, sizeof(key), "m%d", i);
+			n = idmap_invlog_take(&l, "web", key, 0, 2000 + round, &over);
+			assert_true(n == -1 || n == 0);
+			lines += n >= 0;
+		}
+	assert_int_equal(lines, IDMAP_INVLOG_BUDGET);
+	/* the interval passed: the next line tells every lookup the budget
+	 * left unlogged, those of m10..m19 in each round (m0..m9's later
+	 * lookups are limited per mapping, counted for each of them) */
+	n = idmap_invlog_take(&l, "web", "m15", 0, 2000 + IDMAP_INVLOG_SECONDS,
+						  &over);
+	assert_int_equal(n, 0);
+	assert_int_equal(over, 3 * (N - IDMAP_INVLOG_BUDGET));
+	/* told once */
+	n = idmap_invlog_take(&l, "web", "m16", 0, 2000 + IDMAP_INVLOG_SECONDS,
+						  &over);
+	assert_int_equal(n, 0);
+	assert_int_equal(over, 0);
+	/* m0 logged at 2000, its 2 later lookups counted for it */
+	n = idmap_invlog_take(&l, "web", "m0", 0, 2000 + IDMAP_INVLOG_SECONDS,
+						  &over);
+	assert_int_equal(n, 2);
 }
 
 int main(void)
@@ -227,6 +283,7 @@ int main(void)
 			cmocka_unit_test(test_pv_fields_are_the_record_and_stale),
 			cmocka_unit_test(test_rpc_faults),
 			cmocka_unit_test(test_invalid_mapping_log_is_rate_limited),
+			cmocka_unit_test(test_invalid_mapping_log_has_an_overall_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
