@@ -336,18 +336,39 @@ int res_identities_delete(admind_req *r)
 }
 
 /* a mapping of a listed page that fails validation: {ns, key, field,
- * message} (field omitted when the mapping as a whole is at fault) */
+ * message} (field omitted when the mapping as a whole is at fault; key
+ * omitted when it is not a valid key: a stored name may hold anything,
+ * bytes that are not UTF-8 too, which would make the page invalid JSON) */
 static struct json_object *
 identity_invalid_json(const char *ns, const char *key, const ids_ctx_t *ctx)
 {
 	struct json_object *j = json_object_new_object();
 
 	json_object_object_add(j, "ns", json_object_new_string(ns));
-	json_object_object_add(j, "key", json_object_new_string(key));
+	if (ids_name_valid(IDS_F_KEY, key, strlen(key)))
+		json_object_object_add(j, "key", json_object_new_string(key));
 	if (ctx->corrupt.field[0])
 		json_object_object_add(j, "field",
 							   json_object_new_string(ctx->corrupt.field));
 	json_object_object_add(j, "message", json_object_new_string(ctx->errstr));
+	return j;
+}
+
+/* a map key name the scan found that names no (ns, key) (a NUL byte in
+ * it, a namespace that is not one): listed in invalid on the first page,
+ * {field "key", message}, nothing of the name */
+static struct json_object *identity_unaddressable_json(void)
+{
+	struct json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "field", json_object_new_string("key"));
+	json_object_object_add(
+			j, "message",
+			json_object_new_string(
+					"a stored mapping's key name holds a NUL byte or a "
+					"namespace that is not one: no request can name it; "
+					"find it with redis-cli --scan --pattern "
+					"'iwg:idm:map:*' and remove it with redis-cli DEL"));
 	return j;
 }
 
@@ -356,6 +377,7 @@ typedef struct id_list {
 	char **v; /* "ns\nkey" */
 	size_t n, cap;
 	int full;
+	size_t unaddressable; /* names ids_list could not pass (counted) */
 } id_list;
 
 static int list_cb(const char *ns, const char *key, void *arg)
@@ -463,7 +485,8 @@ int res_identities_list(admind_req *r)
 	if (!(ctx = res_identities_ctx(&r->app->conf, &e)))
 		return reply_backend_error(r, "identity store", &e);
 	do {
-		rc = ids_list(ctx, ns, pat, &cursor, 500, list_cb, &l);
+		rc = ids_list(ctx, ns, pat, &cursor, 500, list_cb, &l,
+					  &l.unaddressable);
 	} while (rc == IDS_OK && cursor != 0 && !l.full);
 	if (rc != IDS_OK) {
 		list_free(&l);
@@ -503,6 +526,9 @@ int res_identities_list(admind_req *r)
 		json_object_array_add(items, identity_json(&rec));
 	}
 	list_free(&l);
+	if (page == 1)
+		for (i = 0; i < l.unaddressable; i++)
+			json_object_array_add(invalid, identity_unaddressable_json());
 	j = reply_page_json(items, page, per_page, total);
 	json_object_object_add(j, "truncated", json_object_new_boolean(l.full));
 	json_object_object_add(j, "invalid", invalid);

@@ -309,10 +309,7 @@ int ids_eval(ids_ctx_t *ctx, const char *script, int nkeys, int argc,
 	return ids_ok(ctx);
 }
 
-/* 1 when v[0..len) passes the check a write makes of field f (IDS_F_NS,
- * IDS_F_KEY): only then may a message show a name read from Redis (it may
- * hold anything, terminal escapes included) */
-static int ids_name_ok(ids_field_t f, const char *v, size_t len)
+int ids_name_valid(ids_field_t f, const char *v, size_t len)
 {
 	ids_record_t probe;
 	ids_error_t e;
@@ -325,9 +322,9 @@ static int ids_name_ok(ids_field_t f, const char *v, size_t len)
 static const char *ids_mapping_name(char *buf, size_t bufsz, const char *ns,
 									const char *key)
 {
-	if (!ids_name_ok(IDS_F_NS, ns, strlen(ns)))
+	if (!ids_name_valid(IDS_F_NS, ns, strlen(ns)))
 		snprintf(buf, bufsz, "stored mapping of a namespace that is not one");
-	else if (!ids_name_ok(IDS_F_KEY, key, strlen(key)))
+	else if (!ids_name_valid(IDS_F_KEY, key, strlen(key)))
 		snprintf(buf, bufsz,
 				 "stored mapping of namespace %s whose key is not "
 				 "one",
@@ -585,10 +582,10 @@ static const char *ids_owner_text(char *buf, size_t bufsz, const char *v,
 		key = c + 1;
 		sp = memchr(key, ' ', len - nsl - 1);
 		kl = sp ? (size_t)(sp - key) : len - nsl - 1;
-		if (!ids_name_ok(IDS_F_NS, ns, nsl))
+		if (!ids_name_valid(IDS_F_NS, ns, nsl))
 			goto bad;
 	}
-	if (!ids_name_ok(IDS_F_KEY, key, kl))
+	if (!ids_name_valid(IDS_F_KEY, key, kl))
 		goto bad;
 	if (with_ns)
 		snprintf(buf, bufsz, "key %.*s (namespace %.*s)",
@@ -995,6 +992,7 @@ int ids_set_enabled(ids_ctx_t *ctx, const char *ns, const char *key,
 typedef struct ids_list_arg {
 	ids_list_cb cb;
 	void *arg;
+	size_t *unaddressable;
 } ids_list_arg_t;
 
 static int ids_list_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
@@ -1005,19 +1003,27 @@ static int ids_list_key(ids_ctx_t *ctx, const char *k, size_t len, void *arg)
 	size_t nl;
 	(void)ctx;
 	if (len <= sizeof(IDS_MAP_PREFIX) - 1 ||
-		memcmp(k, IDS_MAP_PREFIX, sizeof(IDS_MAP_PREFIX) - 1) ||
-		ids_key_split(k, len, &ns, &nl, &rest) < 0 || nl > IDS_NS_MAX)
+		memcmp(k, IDS_MAP_PREFIX, sizeof(IDS_MAP_PREFIX) - 1))
 		return 0;
+	/* a name no (ns, key) of C strings can name: counted, never passed
+	 * (cut at the NUL, it would be another mapping's name) */
+	if (memchr(k, '\0', len) || ids_key_split(k, len, &ns, &nl, &rest) < 0 ||
+		!ids_name_valid(IDS_F_NS, ns, nl)) {
+		if (la->unaddressable)
+			(*la->unaddressable)++;
+		return 0;
+	}
 	memcpy(nsb, ns, nl);
 	nsb[nl] = '\0';
 	return la->cb(nsb, rest, la->arg);
 }
 
 int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
-			 uint64_t *cursor, int count, ids_list_cb cb, void *arg)
+			 uint64_t *cursor, int count, ids_list_cb cb, void *arg,
+			 size_t *unaddressable)
 {
 	char match[IDS_REDIS_KEY_MAX + 8];
-	ids_list_arg_t la = {cb, arg};
+	ids_list_arg_t la = {cb, arg, unaddressable};
 	int n, slot = -1;
 
 	if (!pattern || !*pattern)

@@ -295,9 +295,24 @@ typedef int (*ids_list_cb)(const char *ns, const char *key, void *arg);
  * updated; the scan is complete when it comes back 0. count is SCAN's COUNT
  * hint (<= 0: 100). cb gets each (ns, key). A mapping may be reported more
  * than once across steps (SCAN semantics).
+ *
+ * A map key name that no (ns, key) of C strings can name, a NUL byte in
+ * it or a namespace that fails validation (written by something else), is
+ * unaddressable: never passed to cb (cut at the NUL, it would name another
+ * mapping, or none), but added to *unaddressable when it is not NULL (one
+ * name may be counted twice, as above); such a key can only be removed
+ * with redis-cli DEL. A key that is not one but holds no NUL (too long,
+ * bytes a key may not hold) is passed to cb: ids_get and ids_del take it.
  */
 int ids_list(ids_ctx_t *ctx, const char *ns, const char *pattern,
-			 uint64_t *cursor, int count, ids_list_cb cb, void *arg);
+			 uint64_t *cursor, int count, ids_list_cb cb, void *arg,
+			 size_t *unaddressable);
+
+/* 1 when v[0..len) passes the check a write makes of field f (IDS_F_NS,
+ * IDS_F_KEY), else 0: only then may a name read from Redis (which may hold
+ * anything, terminal escapes and bytes that are not UTF-8 included) be
+ * shown */
+int ids_name_valid(ids_field_t f, const char *v, size_t len);
 
 /*
  * Import n validated records, all or nothing as far as checks go: every

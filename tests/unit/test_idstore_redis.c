@@ -312,15 +312,16 @@ static void test_list_by_pattern(void **state)
 		assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
 	}
 	do {
-		assert_int_equal(ids_list(c, "lst", "lst-1*", &cur, 5, count_cb, &n),
-						 IDS_OK);
+		assert_int_equal(
+				ids_list(c, "lst", "lst-1*", &cur, 5, count_cb, &n, NULL),
+				IDS_OK);
 		steps++;
 	} while (cur != 0 && steps < 1000);
 	assert_int_equal(n, 10);
 	n = 0;
 	cur = 0;
 	do {
-		assert_int_equal(ids_list(c, NULL, NULL, &cur, 0, count_cb, &n),
+		assert_int_equal(ids_list(c, NULL, NULL, &cur, 0, count_cb, &n, NULL),
 						 IDS_OK);
 	} while (cur != 0);
 	assert_true(n >= 30);
@@ -1150,6 +1151,55 @@ static void test_stored_names_are_checked_before_shown(void **state)
 	ids_free(c);
 }
 
+/* ids_list_cb: the names passed, "ns|key;" each */
+static int names_cb(const char *ns, const char *key, void *arg)
+{
+	char *out = arg;
+	snprintf(out + strlen(out), 256 - strlen(out), "%s|%s;", ns, key);
+	return 0;
+}
+
+/* a map key name with a NUL byte, or a namespace that is not one, names
+ * no mapping: counted, never passed (cut at the NUL, "alice\0evil" was
+ * passed as alice, "bob\0evil" as a bob that does not exist) */
+static void test_list_counts_unaddressable_names(void **state)
+{
+	ids_ctx_t *c = conn();
+	ids_record_t r;
+	char names[256] = "";
+	uint64_t cur = 0;
+	size_t bad = 0;
+	(void)state;
+	rec(&r, "nul", "alice", "sip:alice@x");
+	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
+	raw(c, "HSET %b sip_uri sip:evil@x", "iwg:idm:map:{nul}:alice\0evil",
+		(size_t)28);
+	raw(c, "HSET %b sip_uri sip:evil@x", "iwg:idm:map:{nul}:bob\0evil",
+		(size_t)26);
+	raw(c, "HSET %s sip_uri sip:evil@x", "iwg:idm:map:{n.l}}:k");
+	raw(c, "HSET %s sip_uri sip:evil@x", "iwg:idm:map:{n\x1bl}:k");
+	do {
+		assert_int_equal(
+				ids_list(c, "nul", NULL, &cur, 0, names_cb, names, &bad),
+				IDS_OK);
+	} while (cur != 0);
+	assert_string_equal(names, "nul|alice;");
+	assert_int_equal(bad, 2);
+	bad = 0;
+	names[0] = '\0';
+	do {
+		assert_int_equal(ids_list(c, NULL, "k", &cur, 0, names_cb, names, &bad),
+						 IDS_OK);
+	} while (cur != 0);
+	assert_string_equal(names, "");
+	assert_int_equal(bad, 2);
+	raw(c, "DEL %b", "iwg:idm:map:{nul}:alice\0evil", (size_t)28);
+	raw(c, "DEL %b", "iwg:idm:map:{nul}:bob\0evil", (size_t)26);
+	raw(c, "DEL %s %s", "iwg:idm:map:{n.l}}:k", "iwg:idm:map:{n\x1bl}:k");
+	assert_int_equal(ids_del(c, "nul", "alice"), IDS_OK);
+	ids_free(c);
+}
+
 /* a listing may find a key name longer than any key: read, it is invalid
  * (not a bad argument of the caller's), and it can be deleted */
 static void test_overlong_stored_key(void **state)
@@ -1277,6 +1327,7 @@ int main(void)
 			cmocka_unit_test(test_invalid_record_is_not_written),
 			cmocka_unit_test(test_enable_disable),
 			cmocka_unit_test(test_list_by_pattern),
+			cmocka_unit_test(test_list_counts_unaddressable_names),
 			cmocka_unit_test(test_import_is_all_or_nothing),
 			cmocka_unit_test(test_import_checks_dids),
 			cmocka_unit_test(test_changes_are_published),

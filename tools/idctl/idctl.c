@@ -61,7 +61,9 @@ static const char usage[] =
 		"master but fewer than N replicas acknowledged it in time (it may be\n"
 		"lost in a failover: check, then write again), 6 a stored mapping\n"
 		"fails validation (written by something else: set replaces it, del\n"
-		"removes it; export lists the others and names it).\n";
+		"removes it; export lists the others and names it), or a stored\n"
+		"key name that names no mapping (export: a NUL byte or a namespace\n"
+		"that is not one; counted, redis-cli DEL removes it).\n";
 
 ids_ctx_t *idctl_conn(idctl_t *c)
 {

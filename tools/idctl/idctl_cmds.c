@@ -118,6 +118,7 @@ int idctl_cmd_enable(idctl_t *c, int argc, char **argv)
 typedef struct idctl_keys {
 	char **v;
 	size_t n, cap;
+	size_t unaddressable; /* names that name no mapping (ids_list) */
 } idctl_keys_t;
 
 static int idctl_keys_add(const char *ns, const char *key, void *arg)
@@ -151,6 +152,8 @@ static void idctl_keys_free(idctl_keys_t *k)
 	free(k->v);
 }
 
+/* the mappings named by a scan into k, sorted, each once; the names that
+ * name none (ids_list: unaddressable) counted in k->unaddressable */
 static int idctl_scan(idctl_t *c, int argc, char **argv, idctl_keys_t *k)
 {
 	uint64_t cur = 0;
@@ -158,8 +161,8 @@ static int idctl_scan(idctl_t *c, int argc, char **argv, idctl_keys_t *k)
 	memset(k, 0, sizeof(*k));
 	do {
 		if (ids_list(idctl_conn(c), argc > 1 ? argv[1] : NULL,
-					 argc > 2 ? argv[2] : NULL, &cur, 1000, idctl_keys_add,
-					 k) != IDS_OK)
+					 argc > 2 ? argv[2] : NULL, &cur, 1000, idctl_keys_add, k,
+					 &k->unaddressable) != IDS_OK)
 			return idctl_fail(c, "scan");
 	} while (cur != 0);
 	if (k->n)
@@ -220,8 +223,21 @@ int idctl_cmd_export(idctl_t *c, int argc, char **argv)
 		(c->format == IDS_FMT_JSONL ? ids_export_jsonl : ids_export_csv)(stdout,
 																		 &r);
 	}
-	rc = fflush(stdout) == 0 ? IDCTL_OK : IDCTL_EUSAGE;
-	if (rc == IDCTL_OK && bad) {
+	if (fflush(stdout) != 0) {
+		rc = IDCTL_EUSAGE;
+		goto out;
+	}
+	rc = IDCTL_OK;
+	if (k.unaddressable) {
+		fprintf(stderr,
+				"iwg-idctl: export: %zu stored key name(s) hold a NUL byte or "
+				"a namespace that is not one and were left out: no command "
+				"can name them; find them with redis-cli --scan --pattern "
+				"'iwg:idm:map:*' and remove them with redis-cli DEL\n",
+				k.unaddressable);
+		rc = IDCTL_ESTORED;
+	}
+	if (bad) {
 		fprintf(stderr,
 				"iwg-idctl: export: %zu stored mapping(s) failed validation "
 				"and were left out: replace them (set) or remove them (del)\n",
