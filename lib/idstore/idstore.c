@@ -462,6 +462,7 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 		 r->element[1]->type == REDIS_REPLY_ARRAY &&
 		 r->element[1]->elements == 0)) {
 		freeReplyObject(r);
+		ids_record_init(out);
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", norm);
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
@@ -481,8 +482,10 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 	 * URI: not a match, whatever that mapping holds */
 	if (ids_uri_norm(out->sip_uri, strlen(out->sip_uri), mnorm, sizeof(mnorm)) <
 				0 ||
-		strcmp(mnorm, norm) != 0)
+		strcmp(mnorm, norm) != 0) {
+		ids_record_init(out); /* nothing of another user's record */
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", norm);
+	}
 	return ids_ok(ctx);
 }
 
@@ -539,13 +542,19 @@ int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out)
 	if (!*did || ids_record_set(&probe, IDS_F_DID, did, strlen(did), &e) < 0)
 		return ids_set_err(ctx, IDS_ERR_ARG, "did: %s",
 						   *did ? e.msg : "is required");
-	if ((rc = ids_did_owner(ctx, did, ns, key)))
+	if ((rc = ids_did_owner(ctx, did, ns, key))) {
+		if (rc == IDS_ERR_NOTFOUND)
+			ids_record_init(out);
 		return rc;
+	}
 	rc = ids_get(ctx, ns, key, out);
 	/* an entry claimed by a write not done yet, or left by one that
-	 * stopped half-way, names a mapping without this DID: not a match */
-	if (rc == IDS_ERR_NOTFOUND || (rc == IDS_OK && strcmp(out->did, did)))
+	 * stopped half-way, names a mapping without this DID: not a match,
+	 * and nothing of that mapping is left in *out */
+	if (rc == IDS_ERR_NOTFOUND || (rc == IDS_OK && strcmp(out->did, did))) {
+		ids_record_init(out);
 		return ids_set_err(ctx, IDS_ERR_NOTFOUND, "no mapping for %s", did);
+	}
 	return rc;
 }
 

@@ -250,9 +250,10 @@ int ids_get(ids_ctx_t *ctx, const char *ns, const char *key, ids_record_t *out);
  * one round trip. IDS_ERR_NOTFOUND when absent, and when the URI entry
  * names a mapping whose sip_uri normalises otherwise (an entry left behind
  * by a write made by something else: never another user's mapping; not
- * logged); IDS_ERR_CORRUPT as for ids_get, and when the URI entry names a
- * key that is not one (too long, invalid characters: errstr then does not
- * show it).
+ * logged); *out is then empty (ids_record_init), nothing of the mapping
+ * reached left in it; IDS_ERR_CORRUPT as for ids_get, and when the URI entry
+ * names a key that is not one (too long, invalid characters: errstr then does
+ * not show it).
  */
 int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
 				ids_record_t *out);
@@ -264,9 +265,10 @@ int ids_reverse(ids_ctx_t *ctx, const char *ns, const char *uri,
  * did must be as stored: '+' then 6 to 15 digits, nothing removed or added
  * (IDS_ERR_ARG otherwise, errstr says why). A disabled or expired mapping
  * is returned as well: the caller checks ids_record_usable(). Returns
- * IDS_OK, IDS_ERR_NOTFOUND when no mapping holds the DID, IDS_ERR_CORRUPT
- * for a DID entry that is malformed or names an invalid namespace or key,
- * or a mapping as for ids_get, or an I/O error.
+ * IDS_OK, IDS_ERR_NOTFOUND when no mapping holds the DID (*out then empty,
+ * as after ids_record_init: nothing of a mapping the entry named),
+ * IDS_ERR_CORRUPT for a DID entry that is malformed or names an invalid
+ * namespace or key, or a mapping as for ids_get, or an I/O error.
  */
 int ids_reverse_did(ids_ctx_t *ctx, const char *did, ids_record_t *out);
 

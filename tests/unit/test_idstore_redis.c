@@ -675,10 +675,14 @@ static void test_unheld_did_entry_is_ignored(void **state)
 	/* a claim left by a writer stopped before it wrote its mapping */
 	raw(c, "SET iwg:idm:did:+33900000002 gone:ghost");
 	assert_int_equal(ids_reverse_did(c, "+33900000002", &g), IDS_ERR_NOTFOUND);
-	/* it names a mapping that exists but holds another DID: still no */
+	/* it names a mapping that exists but holds another DID: still no, and
+	 * *out holds nothing of that mapping (its ha1 least of all) */
 	rec(&r, "gone", "ghost", "sip:ghost@iwg.test");
+	ids_record_set(&r, IDS_F_HA1, "0123456789abcdef0123456789abcdef", 32, &e);
 	assert_int_equal(ids_put(c, &r, IDS_PUT_CREATE, NULL), IDS_OK);
 	assert_int_equal(ids_reverse_did(c, "+33900000002", &g), IDS_ERR_NOTFOUND);
+	assert_string_equal(g.ha1, "");
+	assert_string_equal(g.key, "");
 	/* the mapping it names takes it (the claim is its own) */
 	ids_record_set(&r, IDS_F_DID, "+33900000002", 12, &e);
 	assert_int_equal(ids_put(c, &r, IDS_PUT_UPSERT, NULL), IDS_OK);
@@ -1079,6 +1083,7 @@ static void test_reverse_ignores_a_stale_uri_entry(void **state)
 {
 	ids_ctx_t *c = conn();
 	ids_record_t r, g;
+	ids_error_t e;
 	(void)state;
 	/* written by something else (no _rev_uri), then repaired by a write
 	 * of another URI: the old entry is not known to be the mapping's */
@@ -1086,10 +1091,14 @@ static void test_reverse_ignores_a_stale_uri_entry(void **state)
 	raw(c, "SET iwg:idm:rev:{st}:sip:old@x s1");
 	assert_int_equal(ids_reverse(c, "st", "sip:old@x", &g), IDS_OK);
 	rec(&r, "st", "s1", "sip:New@X.test;transport=ws");
+	ids_record_set(&r, IDS_F_HA1, "0123456789abcdef0123456789abcdef", 32, &e);
 	assert_int_equal(ids_put(c, &r, IDS_PUT_REPLACE, NULL), IDS_OK);
 	assert_int_equal(raw(c, "EXISTS iwg:idm:rev:{st}:sip:old@x"), 1);
 	assert_int_equal(ids_reverse(c, "st", "sip:old@x", &g), IDS_ERR_NOTFOUND);
 	assert_int_equal(c->err, IDS_ERR_NOTFOUND);
+	/* *out holds nothing of the mapping reached */
+	assert_string_equal(g.ha1, "");
+	assert_string_equal(g.key, "");
 	/* the URI it holds is found, written any way that normalises alike */
 	assert_int_equal(ids_reverse(c, "st", "<sip:New@x.TEST>", &g), IDS_OK);
 	assert_string_equal(g.key, "s1");
