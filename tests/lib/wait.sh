@@ -18,5 +18,5 @@ tcp_open() {
 
 # udp_bound PORT: something is bound to UDP PORT on this host
 udp_bound() {
-	ss -Hlun "sport = :$1" 2>/dev/null | grep -q .
+	ss -Hlun "sport = :$1" 2>/dev/null | grep >/dev/null .
 }

@@ -201,7 +201,7 @@ answer_probe() {
 		--rate "$rate" --duration 0.2 --timeout 30 --max-loss 100 \
 		2>>"$logs/probe.err" >"$logs/answer-$1.out" &
 	answer_pid=$!
-	wait_until 10 eval "kamcmd -s '$iwg_ctl' ul.lookup location '$callee' 2>/dev/null | grep -q 'invalid'"
+	wait_until 10 eval "kamcmd -s '$iwg_ctl' ul.lookup location '$callee' 2>/dev/null | grep >/dev/null 'invalid'"
 }
 
 # measure CONFIG ROUND: one run; prints its JSON object. caller_cpu_s is

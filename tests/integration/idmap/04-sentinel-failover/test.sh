@@ -12,7 +12,7 @@ idm_redis master $M || { tap_fail "master starts" "see $logs"; exit 1; }
 MASTER_PID=$REDIS_PID
 idm_redis replica $S --replicaof 127.0.0.1 $M ||
 	{ tap_fail "replica starts" "see $logs"; exit 1; }
-wait_until 10 eval "redis-cli -p $S info replication | grep -q 'master_link_status:up'"
+wait_until 10 eval "redis-cli -p $S info replication | grep >/dev/null 'master_link_status:up'"
 tap_eq "the replica syncs from the master" 0 $?
 
 cat >"$run/sentinel.conf" <<CONF
@@ -24,7 +24,7 @@ sentinel down-after-milliseconds mymaster 1000
 sentinel failover-timeout mymaster 10000
 CONF
 _stack_spawn sentinel "$logs/sentinel.log" redis-sentinel "$run/sentinel.conf" --daemonize no
-wait_until 10 eval "redis-cli -p $SP sentinel replicas mymaster | grep -q $S"
+wait_until 10 eval "redis-cli -p $SP sentinel replicas mymaster | grep >/dev/null $S"
 tap_eq "the sentinel knows master and replica (log $logs/sentinel.log)" 0 $?
 
 IDC="$IDCTL -s 127.0.0.1:$SP -m mymaster"
@@ -34,10 +34,10 @@ tap_eq "iwg-idctl writes through the sentinel's master" 0 $?
 params="modparam(\"iwg_idmap\", \"sentinels\", \"127.0.0.1:$SP\")"
 idm_kamailio kam $KPORT "$params" 1 || { tap_fail "kamailio starts" "see $logs"; exit 1; }
 idm_check "ann is found through the master" $KPORT 200 'X-Idm-Uri: sip:ann@ims.test' ann
-wait_until 10 eval "redis-cli -p $S exists iwg:idm:map:{web}:bob | grep -q 1"
+wait_until 10 eval "redis-cli -p $S exists iwg:idm:map:{web}:bob | grep >/dev/null 1"
 
 idm_kill "$MASTER_PID"
-if wait_until 30 eval "redis-cli -p $SP sentinel get-master-addr-by-name mymaster | grep -qx $S"; then
+if wait_until 30 eval "redis-cli -p $SP sentinel get-master-addr-by-name mymaster | grep >/dev/null -x $S"; then
 	tap_ok "the sentinel promotes the replica"
 else
 	tap_fail "the sentinel promotes the replica" "log $logs/sentinel.log"

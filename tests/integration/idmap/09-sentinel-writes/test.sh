@@ -26,10 +26,10 @@ done
 # each other (they meet through the master's hello channel)
 sentinels_ready() {
 	local p
-	redis-cli -p $S info replication | grep -q master_link_status:up || return 1
+	redis-cli -p $S info replication | grep >/dev/null master_link_status:up || return 1
 	for p in $SP1 $SP2 $SP3; do
 		[ "$(redis-cli -p $p sentinel sentinels mymaster | grep -c '^name$')" -eq 2 ] || return 1
-		redis-cli -p $p sentinel replicas mymaster | grep -qx $S || return 1
+		redis-cli -p $p sentinel replicas mymaster | grep >/dev/null -x $S || return 1
 	done
 }
 if wait_until 20 sentinels_ready; then
@@ -130,7 +130,7 @@ fi
 
 t_kill=$(now_us)
 kill -KILL "$MASTER_PID"
-if wait_until 30 eval "redis-cli -p $SP1 sentinel get-master-addr-by-name mymaster | grep -qx $S"; then
+if wait_until 30 eval "redis-cli -p $SP1 sentinel get-master-addr-by-name mymaster | grep >/dev/null -x $S"; then
 	t_promoted=$(now_us)
 	tap_ok "the sentinels promote the replica"
 else

@@ -20,7 +20,7 @@ redis-cli --cluster create 127.0.0.1:$P1 127.0.0.1:$P2 127.0.0.1:$P3 \
 cluster_ok() {
 	local p
 	for p in $P1 $P2 $P3; do
-		redis-cli -p $p cluster info | grep -q '^cluster_state:ok' || return 1
+		redis-cli -p $p cluster info | grep >/dev/null '^cluster_state:ok' || return 1
 	done
 }
 wait_until 20 cluster_ok

@@ -15,7 +15,7 @@ set -uo pipefail
 install_test_start deb
 pkgs=(iwg-config iwg-admind iwg-tools iwg-kamailio-modules)
 
-if dpkg-query -W -f='${Status}' iwg-config 2>/dev/null | grep -q installed; then
+if dpkg-query -W -f='${Status}' iwg-config 2>/dev/null | grep >/dev/null installed; then
 	tap_fail "no iwg package installed before the test" \
 		"iwg-config is installed on this machine; the test would purge it"
 	exit 1
@@ -54,7 +54,7 @@ for preset in combined contact-center gateway ims; do
 done
 tap_check "the system user iwg was made (a system uid, no login)" \
 	bash -c "[ \$(getent passwd iwg | cut -d: -f3) -lt 1000 ] &&
-		getent passwd iwg | grep -q ':/usr/sbin/nologin$'"
+		getent passwd iwg | grep >/dev/null ':/usr/sbin/nologin$'"
 tap_check "the first secrets were made: TLS certificate and key, secrets.cfg with three keys" \
 	bash -c "openssl x509 -noout -in /etc/iwg/tls/cert.pem &&
 		openssl pkey -noout -in /etc/iwg/tls/key.pem &&

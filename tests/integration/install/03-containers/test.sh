@@ -196,7 +196,7 @@ if wait_until 90 healthy kamailio admind; then
 	tap_check "the image's configuration reaches the volume: a file left as shipped is updated" \
 		podman exec "$kam" cmp -s /usr/share/iwg/etc-dist/edge/limits.cfg /etc/iwg/edge/limits.cfg
 	tap_check "an operator's edit is kept, the image's version written beside it (site.cfg.dist)" \
-		podman exec "$kam" sh -c 'tail -n 1 /etc/iwg/gateway/site.cfg | grep -qx "# site edit" &&
+		podman exec "$kam" sh -c 'tail -n 1 /etc/iwg/gateway/site.cfg | grep >/dev/null -x "# site edit" &&
 			cmp -s /usr/share/iwg/etc-dist/gateway/site.cfg /etc/iwg/gateway/site.cfg.dist'
 else
 	tap_fail "recreated, kamailio and admind are healthy again" "see $logs/up-again.log"

@@ -83,24 +83,24 @@ shipped=$(grep -c '^\[' "$SHIPPED")
 plus1=$((shipped + 1))
 write_cfg "$tmp/ok.cfg" "$tmp/profiles.conf"
 out=$("$KAM" -c -f "$tmp/ok.cfg" -Y "$tmp" 2>&1)
-echo "$out" | grep -q "config file ok"
+echo "$out" | grep >/dev/null "config file ok"
 check "kamailio -c accepts iwg_media with the shipped profiles" $? "$out"
 
 printf '[good]\nICE=remove RTP/AVP\n[bad]\nICE=force\nDTLS=passive full-rtcp-attributes\n' >"$tmp/typo.conf"
 write_cfg "$tmp/typo.cfg" "$tmp/typo.conf"
 out=$("$KAM" -c -f "$tmp/typo.cfg" -Y "$tmp" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && ! echo "$out" | grep -q "config file ok" \
-	&& echo "$out" | grep -q "$tmp/typo.conf:5:14: unknown rtpengine flag 'full-rtcp-attributes' (did you mean 'full-rtcp-attribute'?)"
+[ "$rc" -ne 0 ] && ! echo "$out" | grep >/dev/null "config file ok" \
+	&& echo "$out" | grep >/dev/null "$tmp/typo.conf:5:14: unknown rtpengine flag 'full-rtcp-attributes' (did you mean 'full-rtcp-attribute'?)"
 check "kamailio -c fails on a typo flag with file:line:column and a hint" $? "$out"
 
 write_cfg "$tmp/missing.cfg" "$tmp/does-not-exist.conf"
 out=$("$KAM" -c -f "$tmp/missing.cfg" -Y "$tmp" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && echo "$out" | grep -q "modparam 'profiles': $tmp/does-not-exist.conf: cannot open"
+[ "$rc" -ne 0 ] && echo "$out" | grep >/dev/null "modparam 'profiles': $tmp/does-not-exist.conf: cannot open"
 check "kamailio -c fails on an unreadable profiles file, naming the parameter" $? "$out"
 
 write_cfg "$tmp/badname.cfg" "$tmp/profiles.conf" '$var(x) = $mprof(browser-ofer-to-sip);'
 out=$("$KAM" -c -f "$tmp/badname.cfg" -Y "$tmp" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && echo "$out" | grep -q "browser-ofer-to-sip): no such profile"
+[ "$rc" -ne 0 ] && echo "$out" | grep >/dev/null "browser-ofer-to-sip): no such profile"
 check "kamailio -c fails on \$mprof() of an unknown literal profile name" $? "$out"
 
 sed '/modparam("iwg_media"/d' "$tmp/ok.cfg" >"$tmp/noparam.cfg"
@@ -119,16 +119,16 @@ rpc() { "$KAMCMD" -s "unix:$sock" "$@" 2>&1; }
 
 out=$(rpc media.list)
 n=$(echo "$out" | grep -c 'name:')
-echo "$out" | grep -q 'flags: ICE=force UDP/TLS/RTP/SAVPF rtcp-mux-require DTLS=passive SDES-off replace-origin replace-session-connection' \
+echo "$out" | grep >/dev/null 'flags: ICE=force UDP/TLS/RTP/SAVPF rtcp-mux-require DTLS=passive SDES-off replace-origin replace-session-connection' \
 	&& [ "$n" -eq "$shipped" ]
 check "media.list shows the $shipped shipped profiles with expanded flag strings" $? "$out"
 
 out=$(rpc media.show browser-answer-to-sip)
-echo "$out" | grep -q 'flags: ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection'
+echo "$out" | grep >/dev/null 'flags: ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection'
 check "media.show returns one profile" $? "$out"
 
 out=$(rpc media.show nope)
-echo "$out" | grep -q "404" && echo "$out" | grep -q "no media profile 'nope'"
+echo "$out" | grep >/dev/null "404" && echo "$out" | grep >/dev/null "no media profile 'nope'"
 check "media.show of an unknown name faults with 404" $? "$out"
 
 # the script side: $mprof (literal and dynamic name), media_profile_exists()
@@ -152,11 +152,11 @@ cat >>"$tmp/profiles.conf" <<'P'
 @browser-answer-to-sip ptime=20 label=$ci
 P
 out=$(rpc media.reload)
-echo "$out" | grep -q "profiles: $plus1"
+echo "$out" | grep >/dev/null "profiles: $plus1"
 check "media.reload picks up an edited file" $? "$out"
 out=$(rpc media.show test-added)
-echo "$out" | grep -q 'flags: ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection ptime=20 label=\$ci' \
-	&& echo "$out" | grep -q 'dynamic: 1'
+echo "$out" | grep >/dev/null 'flags: ICE=remove RTP/AVP rtcp-mux-demux DTLS=off SDES-off replace-origin replace-session-connection ptime=20 label=\$ci' \
+	&& echo "$out" | grep >/dev/null 'dynamic: 1'
 check "the reloaded set serves the new profile (with a dynamic token)" $? "$out"
 
 # the script sees it, with the pseudo-variable evaluated for the message
@@ -172,18 +172,18 @@ cp "$tmp/profiles.conf" "$tmp/profiles.good"
 printf '[broken]\nICE=remove DTLS=pasive\n' >>"$tmp/profiles.conf"
 line=$(grep -n 'DTLS=pasive' "$tmp/profiles.conf" | cut -d: -f1)
 out=$(rpc media.reload)
-echo "$out" | grep -q "$tmp/profiles.conf:$line:17: invalid value for flag 'DTLS=pasive' (did you mean 'DTLS=passive'?)"
+echo "$out" | grep >/dev/null "$tmp/profiles.conf:$line:17: invalid value for flag 'DTLS=pasive' (did you mean 'DTLS=passive'?)"
 check "media.reload of a broken file faults with file:line:column" $? "$out"
 out=$(rpc media.list)
 n=$(echo "$out" | grep -c 'name:')
-[ "$n" -eq "$plus1" ] && ! echo "$out" | grep -q 'broken'
+[ "$n" -eq "$plus1" ] && ! echo "$out" | grep >/dev/null 'broken'
 check "after a failed reload the old set ($plus1 profiles) stays active" $? "$out"
 
 out=$(rpc media.check)
-echo "$out" | grep -q "profiles.conf:$line:17"
+echo "$out" | grep >/dev/null "profiles.conf:$line:17"
 check "media.check without a path validates the configured file" $? "$out"
 out=$(rpc media.check "$tmp/profiles.good")
-echo "$out" | grep -q 'result: ok' && echo "$out" | grep -q "profiles: $plus1"
+echo "$out" | grep >/dev/null 'result: ok' && echo "$out" | grep >/dev/null "profiles: $plus1"
 check "media.check PATH validates another file without loading it" $? "$out"
 out=$(rpc media.list | grep -c 'name:')
 [ "$out" -eq "$plus1" ]

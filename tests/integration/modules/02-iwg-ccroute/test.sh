@@ -105,14 +105,14 @@ CFG
 # ------------------------------------------------------------ startup checks
 write_cfg "$tmp/shipped.cfg" "$SHIPPED"
 out=$("$KAM" -c -f "$tmp/shipped.cfg" 2>&1)
-echo "$out" | grep -q "config file ok"
+echo "$out" | grep >/dev/null "config file ok"
 check "kamailio -c accepts iwg_ccroute with the shipped kamcfg/cc-routing.rules" $? "$out"
 
 printf '# a comment\n\nbilling | queue=billing | 2 | X-Skill: billing\nvip | priority>=high | 3 |\ndefault | * | 1 |\n' >"$tmp/broken.rules"
 write_cfg "$tmp/broken.cfg" "$tmp/broken.rules"
 want="$tmp/broken.rules:4: condition 'priority>=high': 'high' is not an integer"
 out=$("$KAM" -c -f "$tmp/broken.cfg" 2>&1); rc=$?
-[ "$rc" -ne 0 ] && ! echo "$out" | grep -q "config file ok" && echo "$out" | grep -qF "$want"
+[ "$rc" -ne 0 ] && ! echo "$out" | grep >/dev/null "config file ok" && echo "$out" | grep >/dev/null -F "$want"
 check "kamailio -c refuses a broken rules file, naming file:line and the reason" $? "$out"
 
 stack_kamailio_exit "$tmp/broken.log" 20 -f "$tmp/broken.cfg" -Y "$tmp" -m 32 -M 8; rc=$?
@@ -136,27 +136,27 @@ check "kamailio starts with iwg_ccroute and answers RPC" $ready "$(tail -20 "$ka
 if ! kill -0 "$kpid" 2>/dev/null; then tap_done; exit 1; fi
 
 out=$(rpc ccroute.test "queue=billing;language=fr")
-echo "$out" | grep -q "rule: billing-fr" && echo "$out" | grep -q "set: 2" &&
-	echo "$out" | grep -q "X-Skill: billing-fr" && echo "$out" | grep -q "X-Language: fr"
+echo "$out" | grep >/dev/null "rule: billing-fr" && echo "$out" | grep >/dev/null "set: 2" &&
+	echo "$out" | grep >/dev/null "X-Skill: billing-fr" && echo "$out" | grep >/dev/null "X-Language: fr"
 check "ccroute.test names the matching rule, its set and substituted headers" $? "$out"
 
 out=$(rpc ccroute.test "queue=billing")
-echo "$out" | grep -q "rule: billing$" && ! echo "$out" | grep -q "X-Language"
+echo "$out" | grep >/dev/null "rule: billing$" && ! echo "$out" | grep >/dev/null "X-Language"
 check "ccroute.test leaves out a header whose value is empty" $? "$out"
 
 out=$(rpc ccroute.test)
-echo "$out" | grep -q "rule: default" && echo "$out" | grep -q "set: 1"
+echo "$out" | grep >/dev/null "rule: default" && echo "$out" | grep >/dev/null "set: 1"
 check "ccroute.test without a context picks the default rule" $? "$out"
 
 out=$(rpc ccroute.test "queue")
-echo "$out" | grep -q "400" && echo "$out" | grep -q "'queue' is not key=value"
+echo "$out" | grep >/dev/null "400" && echo "$out" | grep >/dev/null "'queue' is not key=value"
 check "ccroute.test of a malformed context faults with 400" $? "$out"
 
 n_shipped=$(grep -cE '^[A-Za-z0-9_.-]+ *\|' "$SHIPPED")
 out=$(rpc ccroute.list)
-[ "$(echo "$out" | grep -c 'name:')" -eq "$n_shipped" ] && echo "$out" | grep -q "file: $rules" &&
-	echo "$out" | grep -qE "loaded: [1-9][0-9]+" && echo "$out" | grep -q "when: queue=billing language=fr" &&
-	echo "$out" | grep -q "X-Language: {language}" && [ "$(echo "$out" | grep -c 'hits: 0')" -eq "$n_shipped" ]
+[ "$(echo "$out" | grep -c 'name:')" -eq "$n_shipped" ] && echo "$out" | grep >/dev/null "file: $rules" &&
+	echo "$out" | grep >/dev/null -E "loaded: [1-9][0-9]+" && echo "$out" | grep >/dev/null "when: queue=billing language=fr" &&
+	echo "$out" | grep >/dev/null "X-Language: {language}" && [ "$(echo "$out" | grep -c 'hits: 0')" -eq "$n_shipped" ]
 check "ccroute.list shows the $n_shipped rules as written, no hit counted by ccroute.test" $? "$out"
 
 # jrpc METHOD [PARAMS-JSON]: the JSON-RPC answer (jsonrpcs over its FIFO),
@@ -229,10 +229,10 @@ cp "$rules" "$tmp/cc.good"
 sed -i '0,/^billing-fr/s//oops | queue= | 1 |\nbilling-fr/' "$rules"
 line=$(grep -n '^oops' "$rules" | cut -d: -f1)
 out=$(rpc ccroute.reload)
-echo "$out" | grep -qF "$rules:$line: condition 'queue=' has no value"
+echo "$out" | grep >/dev/null -F "$rules:$line: condition 'queue=' has no value"
 check "ccroute.reload of a broken file faults with file:line: reason" $? "$out"
 out=$(rpc ccroute.list)
-[ "$(echo "$out" | grep -c 'name:')" -eq "$n_shipped" ] && ! echo "$out" | grep -q "name: oops" &&
+[ "$(echo "$out" | grep -c 'name:')" -eq "$n_shipped" ] && ! echo "$out" | grep >/dev/null "name: oops" &&
 	[ "$(hits_of billing-fr)" = 1 ]
 check "after a refused reload the old rules and their counters stay" $? "$out"
 
@@ -242,10 +242,10 @@ check "after a refused reload the old rules and their counters stay" $? "$out"
 	grep -v '^default' "$tmp/cc.good"
 } >"$rules"
 out=$(rpc ccroute.reload)
-echo "$out" | grep -q "rules: $n_shipped"
+echo "$out" | grep >/dev/null "rules: $n_shipped"
 check "ccroute.reload of a good file answers the number of rules" $? "$out"
 out=$(rpc ccroute.list)
-echo "$out" | grep -q "name: vip" && ! echo "$out" | grep -q "name: default" &&
+echo "$out" | grep >/dev/null "name: vip" && ! echo "$out" | grep >/dev/null "name: default" &&
 	[ "$(hits_of billing-fr)" = 1 ] && [ "$(hits_of sales)" = 1 ] && [ "$(hits_of vip)" = 0 ]
 check "ccroute.reload carries the hit counters of rules of the same name" $? "$out"
 
@@ -262,10 +262,10 @@ grep -q "APPLY ci=ccr-3 rc=1 rule=\[vip\] set=\[3\]" "$kamlog" &&
 check "the reloaded table is used: an integer context field matches priority>=5" $? "$(grep 'ci=ccr-3' "$kamlog")"
 
 out=$(rpc ccroute.list)
-echo "$out" | grep -q "unmatched: 1" && [ "$(hits_of vip)" = 1 ]
+echo "$out" | grep >/dev/null "unmatched: 1" && [ "$(hits_of vip)" = 1 ]
 check "ccroute.list counts the unmatched call and the vip hit" $? "$out"
 out=$(rpc stats.get_statistics ccroute:)
-echo "$out" | grep -q "ccroute:matched = 3" && echo "$out" | grep -q "ccroute:unmatched = 1"
+echo "$out" | grep >/dev/null "ccroute:matched = 3" && echo "$out" | grep >/dev/null "ccroute:unmatched = 1"
 check "statistics ccroute:matched and ccroute:unmatched" $? "$out"
 
 kill -0 "$kpid" 2>/dev/null

@@ -16,7 +16,7 @@ probe_test_start integration-probe-03-answer
 "${probe[@]}" --ws "$IWG_WS_URL" --answer --from alice --echo --duration 3 \
 	--max-loss 5 --timeout 20 >"$logs/probe.json" 2>"$logs/probe.err" &
 probe_pid=$!
-if wait_until 10 eval "$IWG_KAMCMD ul.lookup location alice | grep -q 'alice.*invalid'"; then
+if wait_until 10 eval "$IWG_KAMCMD ul.lookup location alice | grep >/dev/null 'alice.*invalid'"; then
 	tap_ok "the probe registered alice over ws://"
 else
 	tap_fail "the probe registered alice over ws://" \
@@ -65,7 +65,7 @@ fi
 	--calls 3 --rate 10 --echo --duration 2 --max-loss 5 --timeout 20 \
 	>"$logs/probe-line.json" 2>"$logs/probe-line.err" &
 probe_pid=$!
-wait_until 10 eval "$IWG_KAMCMD ul.lookup location bob | grep -q 'bob.*invalid'" ||
+wait_until 10 eval "$IWG_KAMCMD ul.lookup location bob | grep >/dev/null 'bob.*invalid'" ||
 	tap_fail "the line registered bob" "$(cat "$logs/probe-line.err")"
 (cd "$logs" && exec sipp -sf "$here/uac.xml" 127.0.0.1:5060 -s bob \
 	-i 127.0.0.1 -p 5061 -mp 40000 -rtp_echo -m 3 -l 3 -r 3 -cp 8897 \

@@ -72,7 +72,7 @@ else
 		"got '$(verto_stat other_2xx)' and '$(verto_stat other_2xx_ignored)'; $($IWG_KAMCMD stats.get_statistics verto: 2>&1 | head -40)"
 fi
 rules=$($IWG_KAMCMD ccroute.list 2>&1)
-if grep -A8 'billing-fr' <<<"$rules" | grep -qE 'hits:[[:space:]]*1$'; then
+if grep -A8 'billing-fr' <<<"$rules" | grep >/dev/null -E 'hits:[[:space:]]*1$'; then
 	tap_ok "ccroute.list shows the billing rule's hit"
 else
 	tap_fail "ccroute.list shows the billing rule's hit" "$(grep -A9 billing-fr <<<"$rules")"
@@ -80,13 +80,13 @@ fi
 # header mediation of what the contact center sends ([in] rules) and the
 # discovery of headers no RFC knows
 disc=$($IWG_KAMCMD hdrmed.discovered contact-center 2>&1)
-if grep -A8 'X-Acd-Trace' <<<"$disc" | grep -qE 'unknown: *1'; then
+if grep -A8 'X-Acd-Trace' <<<"$disc" | grep >/dev/null -E 'unknown: *1'; then
 	tap_ok "discovery: X-Acd-Trace from the contact center is listed as unknown (hdrmed.discovered)"
 else
 	tap_fail "discovery: X-Acd-Trace from the contact center is listed as unknown (hdrmed.discovered)" "$(head -60 <<<"$disc")"
 fi
 stats=$($IWG_KAMCMD hdrmed.stats contact-center 2>&1)
-if grep -B3 -A3 'remove X-Genesys-CallUUID' <<<"$stats" | grep -qE 'hits: *[1-9]'; then
+if grep -B3 -A3 'remove X-Genesys-CallUUID' <<<"$stats" | grep >/dev/null -E 'hits: *[1-9]'; then
 	tap_ok "the [in] rule removing X-Genesys-CallUUID acted on the contact center's replies (hdrmed.stats)"
 else
 	tap_fail "the [in] rule removing X-Genesys-CallUUID acted on the contact center's replies (hdrmed.stats)" \

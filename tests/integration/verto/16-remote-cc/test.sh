@@ -29,7 +29,7 @@ ip link add iwg-cc0 type veth peer name iwg-cc1 &&
 	ip link set iwg-cc1 netns "$ccns" &&
 	nsenter -t "$ccns" -n sh -c 'ip link set lo up && ip addr add 10.9.0.2/24 dev iwg-cc1 && ip link set iwg-cc1 up' ||
 	{ tap_fail "veth pair 10.9.0.1 - 10.9.0.2" "ip failed"; tap_done; exit 1; }
-link_up() { ip -br link show iwg-cc0 | grep -qw UP; }
+link_up() { ip -br link show iwg-cc0 | grep >/dev/null -w UP; }
 tap_check "the veth pair to 10.9.0.2 is up" wait_until 10 link_up
 
 # the contact-center preset with its network listener on 10.9.0.1
