@@ -15,11 +15,12 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
 // page-side helpers: a registry of sockets with their received messages
 const PAGE_LIB = () => {
   window.socks = {};
+  window.vseq = 0; // arrival order across sockets: seqs[i] is msgs[i]'s
   window.vopen = (name, url) => new Promise((resolve) => {
     const ws = new WebSocket(url);
-    const s = { ws, msgs: [], closed: null, protocol: null };
+    const s = { ws, msgs: [], seqs: [], closed: null, protocol: null };
     window.socks[name] = s;
-    ws.onmessage = (e) => s.msgs.push(JSON.parse(e.data));
+    ws.onmessage = (e) => { s.msgs.push(JSON.parse(e.data)); s.seqs.push(++window.vseq); };
     ws.onclose = (e) => { s.closed = { code: e.code, reason: e.reason }; resolve(false); };
     ws.onopen = () => { s.protocol = ws.protocol; resolve(true); };
   });

@@ -28,7 +28,11 @@ const login = async (name, who, sessid) => {
   await sendLogin(name, who, sessid);
   return wait(name, `m.id === 'L-${name}'`, 10000);
 };
-const answered = async (name) => (await msgs(name)).some((m) => m.id === `L-${name}`);
+// the arrival rank (across sockets) of the answer to login L-NAME, 0 when none
+const answerSeq = (name) => ev((s) => {
+  const k = socks[s].msgs.findIndex((m) => m.id === `L-${s}`);
+  return k < 0 ? 0 : socks[s].seqs[k];
+}, name);
 
 const callID = '8a0b1c2d-0000-4000-8000-0000000000d7';
 const dialogParams = (extra = {}) => ({ audio: true, video: false, attach: false,
@@ -68,7 +72,10 @@ try {
   await sendLogin('o2', '1009@cc.example');
   const o2 = await wait('o2', "m.id === 'L-o2'", 10000);
   const s2 = await wait('s2', "m.id === 'L-s2'", 10000);
-  const sEarly = await answered('s');
+  // s answered before o2 or s2 would mean they waited behind its claim
+  // (arrival order, not a time: s may well be answered by now)
+  const sSeq = await answerSeq('s');
+  const sEarly = sSeq > 0 && (sSeq < await answerSeq('o2') || sSeq < await answerSeq('s2'));
   t.check(o2?.result?.sessid && s2?.result?.sessid && s2.result.sessid !== sessid && !sEarly,
     'while one login with A\'s sessid waits on B for A\'s key, a second one with it gets a new session at once and another user logs in',
     why({ o2, s2, sEarly }));
